@@ -1,0 +1,178 @@
+// Package broker is the credential lifecycle of authsome and its library API: it opens a
+// profile, signs in to providers, keeps connections in the encrypted vault, and hands out valid
+// tokens, refreshing them with rotation so that concurrent callers in any number of goroutines and
+// processes cause one refresh at a time.
+package broker
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/vault"
+)
+
+// Errors of the broker. Test with errors.Is; [CredentialError] with errors.As.
+var (
+	ErrConnectionNotFound = errors.New("connection not found")
+	ErrAlreadyExists      = errors.New("connection already exists")
+	ErrUnreachable        = errors.New("endpoint unreachable")
+)
+
+// CredentialError means a connection exists but holds no usable credential: the token expired
+// and could not be refreshed, or the provider revoked the sign-in.
+type CredentialError struct {
+	Provider, Connection string
+	Reason               string
+	Err                  error
+}
+
+func (e *CredentialError) Error() string {
+	msg := fmt.Sprintf("%s/%s: %s", e.Provider, e.Connection, e.Reason)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *CredentialError) Unwrap() error { return e.Err }
+
+// Options configure [Open]. The zero value opens the active profile of the default home.
+type Options struct {
+	Home       string           // authsome home; "" → DefaultHome()
+	Profile    string           // "" → the active profile
+	Keys       vault.KeySource  // nil → vault.DefaultKeySource for the profile
+	HTTPClient *http.Client     // for identity endpoints; nil → a client with sane timeouts
+	Now        func() time.Time // nil → time.Now
+	Logger     *slog.Logger     // debug logs, never secrets; nil → discard
+	// RefreshSkew is how long before expiry a token is refreshed; default 5 minutes.
+	RefreshSkew time.Duration
+}
+
+// Broker is one open profile. It is safe for concurrent use by multiple goroutines.
+type Broker struct {
+	home    vault.Home
+	profile string
+	store   *vault.Store
+	catalog *provider.Catalog
+	hc      *http.Client
+	now     func() time.Time
+	log     *slog.Logger
+	skew    time.Duration
+	flight  singleflight.Group
+}
+
+// DefaultHome returns $AUTHSOME_HOME, else $XDG_CONFIG_HOME/authsome, else ~/.authsome.
+func DefaultHome() string {
+	if h := os.Getenv("AUTHSOME_HOME"); h != "" {
+		return h
+	}
+	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+		return filepath.Join(x, "authsome")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".authsome")
+	}
+	return ".authsome"
+}
+
+// Open opens (creating on first use) a profile's vault.
+func Open(ctx context.Context, opts Options) (*Broker, error) {
+	if opts.Home == "" {
+		opts.Home = DefaultHome()
+	}
+	home := vault.Home{Dir: opts.Home}
+	profile := opts.Profile
+	if profile == "" {
+		p, err := home.Active()
+		if err != nil {
+			return nil, err
+		}
+		profile = p
+	}
+	dir := home.ProfileDir(profile)
+	if opts.Profile != "" && opts.Profile != "default" {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %q (create it with `authsome profile create %s`)", vault.ErrProfileNotFound, profile, profile)
+		}
+	}
+	keys := opts.Keys
+	if keys == nil {
+		keys = vault.DefaultKeySource(dir)
+	}
+	store, err := vault.Open(dir, keys)
+	if err != nil {
+		return nil, err
+	}
+	b := &Broker{
+		home:    home,
+		profile: profile,
+		store:   store,
+		catalog: provider.NewCatalog(filepath.Join(opts.Home, "providers")),
+		hc:      opts.HTTPClient,
+		now:     opts.Now,
+		log:     opts.Logger,
+		skew:    opts.RefreshSkew,
+	}
+	if b.hc == nil {
+		b.hc = defaultHTTPClient(nil)
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if b.skew == 0 {
+		b.skew = 5 * time.Minute
+	}
+	return b, nil
+}
+
+// Profile returns the name of the open profile.
+func (b *Broker) Profile() string { return b.profile }
+
+// Home returns the authsome home folder.
+func (b *Broker) Home() string { return b.home.Dir }
+
+// Catalog returns the provider catalogue (bundled + the home's user definitions).
+func (b *Broker) Catalog() *provider.Catalog { return b.catalog }
+
+// Vault returns the profile's encrypted store.
+func (b *Broker) Vault() *vault.Store { return b.store }
+
+// defaultHTTPClient returns a client for identity endpoints; roots, when non-nil, replaces the
+// system trust store (used for the sandbox's own CA).
+func defaultHTTPClient(roots *x509.CertPool) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
+}
+
+// unreachable wraps network failures (DNS, refused, TLS) as ErrUnreachable, keeping the cause.
+func unreachable(err error) error {
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	var ce *tls.CertificateVerificationError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	return err
+}

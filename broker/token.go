@@ -1,0 +1,265 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"golang.org/x/oauth2"
+
+	"github.com/authsome-go/authsome/oauth"
+	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/vault"
+)
+
+// Connection returns the stored record of a connection as it is, without refreshing. An empty
+// name means the provider's default connection.
+func (b *Broker) Connection(ctx context.Context, prov, name string) (*vault.Connection, error) {
+	def, _, err := b.catalog.Get(prov)
+	if err != nil {
+		return nil, err
+	}
+	data, err := b.store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findConnection(data, def.Name, name)
+}
+
+func findConnection(d *vault.Data, prov, name string) (*vault.Connection, error) {
+	ps := d.Providers[prov]
+	if name == "" {
+		if ps == nil || ps.Default == "" {
+			return nil, fmt.Errorf("%w: no %s connection (sign in with `authsome login %s`)", ErrConnectionNotFound, prov, prov)
+		}
+		name = ps.Default
+	}
+	if ps == nil || ps.Connections[name] == nil {
+		return nil, fmt.Errorf("%w: %s/%s (see `authsome list`)", ErrConnectionNotFound, prov, name)
+	}
+	return ps.Connections[name], nil
+}
+
+// Token returns the connection with a valid access token, refreshing it first when it expires
+// within the refresh skew. Concurrent callers share one refresh: singleflight inside the process
+// and a vault lock across processes, after which the vault is re-read (another process may have
+// refreshed already). The rotated refresh token is stored before Token returns.
+func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connection, error) {
+	c, err := b.Connection(ctx, prov, name)
+	if err != nil {
+		return nil, err
+	}
+	if b.fresh(c) {
+		return c, nil
+	}
+	key := c.Provider + "\x00" + c.Name
+	v, err, _ := b.flight.Do(key, func() (any, error) { return b.refresh(ctx, c.Provider, c.Name) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*vault.Connection), nil
+}
+
+// fresh reports whether c can be used without a refresh.
+func (b *Broker) fresh(c *vault.Connection) bool {
+	if c.AuthType == string(provider.AuthAPIKey) {
+		return true
+	}
+	return c.AccessToken != "" && c.Status != StatusNeedsLogin && (c.Expiry.IsZero() || b.now().Add(b.skew).Before(c.Expiry))
+}
+
+func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connection, error) {
+	unlock, err := b.store.Lock(ctx, "refresh-"+prov+"-"+name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	data, err := b.store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := findConnection(data, prov, name)
+	if err != nil {
+		return nil, err
+	}
+	if b.fresh(c) {
+		return c, nil // refreshed by someone else while we waited
+	}
+	if c.Status == StatusNeedsLogin {
+		return nil, &CredentialError{Provider: prov, Connection: name, Reason: "the sign-in expired or was revoked; run `authsome login " + prov + " --connection " + name + " --force`", Err: errorString(c.LastError)}
+	}
+	def, _, err := b.catalog.Get(prov)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := b.renew(ctx, def, c, data)
+	if err != nil {
+		var oe *oauth.Error
+		if errors.As(err, &oe) && oe.NeedsLogin() {
+			b.markNeedsLogin(ctx, prov, name, oe)
+			return nil, &CredentialError{Provider: prov, Connection: name, Reason: "refresh was refused; run `authsome login " + prov + " --connection " + name + " --force`", Err: err}
+		}
+		if !c.Expiry.IsZero() && b.now().Before(c.Expiry) {
+			b.log.Warn("refresh failed, using the current token until it expires", "provider", prov, "connection", name, "error", err)
+			return c, nil
+		}
+		return nil, &CredentialError{Provider: prov, Connection: name, Reason: "the access token expired and could not be refreshed", Err: unreachable(err)}
+	}
+	var out *vault.Connection
+	err = b.store.Update(ctx, func(d *vault.Data) error {
+		cur, err := findConnection(d, prov, name)
+		if err != nil {
+			return err
+		}
+		cur.AccessToken, cur.TokenType, cur.Expiry = tok.AccessToken, tok.TokenType, tok.Expiry
+		if tok.RefreshToken != "" {
+			cur.RefreshToken = tok.RefreshToken
+		}
+		cur.LastRefreshAt, cur.Status, cur.LastError = b.now(), StatusConnected, ""
+		copied := *cur
+		out = &copied
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.log.Debug("token refreshed", "provider", prov, "connection", name, "expires", tok.Expiry)
+	return out, nil
+}
+
+// renew obtains a new access token: refresh_token grant, or client credentials again for
+// app-only connections.
+func (b *Broker) renew(ctx context.Context, def *provider.Definition, c *vault.Connection, data *vault.Data) (*oauth.Token, error) {
+	if def.OAuth == nil {
+		return nil, fmt.Errorf("%s is not an OAuth provider", def.Name)
+	}
+	t, err := b.resolve(def, c.Cloud, c.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	if c.Cloud == CloudSandbox && t.authority == "" && c.AuthorityURL != "" {
+		t.endpoint = oauth.MicrosoftEndpoint(c.AuthorityURL, c.Tenant)
+	}
+	cfg := &oauth.Config{ClientID: c.ClientID, Endpoint: t.endpoint, Scopes: c.Scopes, HTTPClient: t.hc, Now: b.now}
+	if ps := data.Providers[def.Name]; ps != nil && ps.Client != nil && ps.Client.ClientID == c.ClientID {
+		cfg.ClientSecret = ps.Client.ClientSecret
+	}
+	if c.Flow == string(provider.FlowClientCredentials) {
+		if cfg.ClientSecret == "" && t.sandbox != nil && t.sandbox.ConfidentialClientID == c.ClientID {
+			cfg.ClientSecret = t.sandbox.ConfidentialClientSecret
+		}
+		return cfg.ClientCredentials(ctx)
+	}
+	if c.RefreshToken == "" {
+		return nil, &CredentialError{Provider: def.Name, Connection: c.Name, Reason: "the access token expired and there is no refresh token (request offline_access); sign in again"}
+	}
+	return cfg.Refresh(ctx, c.RefreshToken)
+}
+
+func (b *Broker) markNeedsLogin(ctx context.Context, prov, name string, cause error) {
+	err := b.store.Update(ctx, func(d *vault.Data) error {
+		cur, err := findConnection(d, prov, name)
+		if err != nil {
+			return err
+		}
+		cur.Status, cur.LastError = StatusNeedsLogin, cause.Error()
+		return nil
+	})
+	if err != nil {
+		b.log.Warn("could not record the failed refresh", "provider", prov, "connection", name, "error", err)
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+// TokenSource returns an oauth2.TokenSource for a connection; every Token call goes through
+// [Broker.Token], so it refreshes and persists as needed. It is safe for concurrent use.
+func (b *Broker) TokenSource(ctx context.Context, prov, name string) oauth2.TokenSource {
+	return tokenSource{ctx: ctx, b: b, prov: prov, name: name}
+}
+
+type tokenSource struct {
+	ctx        context.Context
+	b          *Broker
+	prov, name string
+}
+
+func (s tokenSource) Token() (*oauth2.Token, error) {
+	c, err := s.b.Token(s.ctx, s.prov, s.name)
+	if err != nil {
+		return nil, err
+	}
+	if c.AuthType == string(provider.AuthAPIKey) {
+		return nil, fmt.Errorf("%s/%s holds an API key, not an OAuth token", c.Provider, c.Name)
+	}
+	typ := c.TokenType
+	if typ == "" {
+		typ = "Bearer"
+	}
+	return &oauth2.Token{AccessToken: c.AccessToken, TokenType: typ, Expiry: c.Expiry}, nil
+}
+
+// HTTPClient returns a client whose requests carry the connection's credential (a fresh token,
+// or the API key header). Use it only for the provider's API host.
+func (b *Broker) HTTPClient(ctx context.Context, prov, name string) *http.Client {
+	return &http.Client{Transport: &Transport{Broker: b, Provider: prov, Connection: name}}
+}
+
+// Transport adds a connection's credential to each request. It clones requests, never
+// modifying the caller's. Base nil means http.DefaultTransport.
+type Transport struct {
+	Broker               *Broker
+	Provider, Connection string
+	Base                 http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	name, value, err := t.Broker.AuthHeader(req.Context(), t.Provider, t.Connection)
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	r2 := req.Clone(req.Context())
+	r2.Header.Set(name, value)
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r2)
+}
+
+// AuthHeader returns the header name and value that authenticate a request for the connection.
+func (b *Broker) AuthHeader(ctx context.Context, prov, name string) (header, value string, err error) {
+	c, err := b.Token(ctx, prov, name)
+	if err != nil {
+		return "", "", err
+	}
+	if c.AuthType == string(provider.AuthAPIKey) {
+		def, _, err := b.catalog.Get(prov)
+		if err != nil {
+			return "", "", err
+		}
+		h, p := "Authorization", "Bearer"
+		if def.APIKey != nil {
+			if def.APIKey.HeaderName != "" {
+				h = def.APIKey.HeaderName
+			}
+			p = def.APIKey.HeaderPrefix
+		}
+		if p == "" {
+			return h, c.APIKey, nil
+		}
+		return h, p + " " + c.APIKey, nil
+	}
+	typ := c.TokenType
+	if typ == "" || typ == "bearer" {
+		typ = "Bearer"
+	}
+	return "Authorization", typ + " " + c.AccessToken, nil
+}

@@ -1,0 +1,150 @@
+// Package cli is the authsome command tree: one file per command group. Commands parse flags,
+// call the broker and other packages, and print; the packages below them do the work.
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+)
+
+// Version is the authsome version, set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+// Factory hands commands their dependencies, built lazily after flags are parsed.
+type Factory struct {
+	IO *IOStreams
+
+	JSON    bool
+	Profile string
+	HomeDir string
+	Verbose bool
+
+	once   sync.Once
+	broker *broker.Broker
+	err    error
+}
+
+// Home returns the authsome home folder: --home, $AUTHSOME_HOME, or the default.
+func (f *Factory) Home() string {
+	if f.HomeDir != "" {
+		return f.HomeDir
+	}
+	return broker.DefaultHome()
+}
+
+// Logger returns the debug logger: stderr with -v, else discarded. Never log secrets.
+func (f *Factory) Logger() *slog.Logger {
+	if !f.Verbose {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// Broker opens the selected profile once.
+func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
+	f.once.Do(func() {
+		f.broker, f.err = broker.Open(ctx, broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger()})
+	})
+	return f.broker, f.err
+}
+
+// Main runs the command line and returns the process exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, System(), os.Args[1:])
+}
+
+// Run executes args against ios and returns the exit code.
+func Run(ctx context.Context, ios *IOStreams, args []string) int {
+	f := &Factory{IO: ios}
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if isCobraUsage(err) {
+		err = &usageError{err.Error()}
+	}
+	return reportError(ios.ErrOut, f.JSON, err)
+}
+
+func isCobraUsage(err error) bool {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return false
+	}
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "invalid argument", "flag needs", "required flag"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "authsome",
+		Short: "Use Microsoft 365 and other APIs without handing credentials to agents",
+		Long: `authsome signs in to providers once, keeps the tokens encrypted, refreshes them safely,
+and runs agents behind a local proxy that injects the real credential.
+
+Start with:  authsome demo            (offline, on the built-in Microsoft 365 sandbox)
+Then:        authsome login microsoft`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	pf := root.PersistentFlags()
+	pf.BoolVar(&f.JSON, "json", false, "machine-readable JSON output")
+	pf.StringVar(&f.Profile, "profile", "", "profile to use (default: the active profile)")
+	pf.StringVar(&f.HomeDir, "home", "", "authsome home folder (default $AUTHSOME_HOME, $XDG_CONFIG_HOME/authsome or ~/.authsome)")
+	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "debug logs on stderr (never secrets)")
+
+	root.AddCommand(
+		newLoginCmd(f, nil),
+		newLogoutCmd(f),
+		newListCmd(f),
+		newGetCmd(f),
+		newExportCmd(f),
+		newInspectCmd(f),
+		newProvidersCmd(f),
+		newProfileCmd(f),
+		newSetDefaultCmd(f),
+		newRekeyCmd(f),
+		newWhoamiCmd(f),
+		newDoctorCmd(f),
+		newVersionCmd(f),
+		newSandboxCmd(f),
+		newDemoCmd(f),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage error that names the expected arguments.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s expects %s (see `authsome %s --help`)", cmd.CommandPath(), what, cmd.Name())
+		}
+		return nil
+	}
+}

@@ -1,0 +1,313 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/vault"
+)
+
+// nowFunc is the clock of the commands (a variable for tests).
+var nowFunc = time.Now
+
+// accountJSON and connectionOut are the stable --json shapes of a connection. They never
+// carry a secret.
+type accountJSON struct {
+	Username string `json:"username,omitempty"`
+	ObjectID string `json:"object_id,omitempty"`
+	Name     string `json:"name,omitempty"`
+	TenantID string `json:"tenant_id,omitempty"`
+}
+
+type connectionOut struct {
+	Provider        string      `json:"provider"`
+	Connection      string      `json:"connection"`
+	Profile         string      `json:"profile"`
+	Default         bool        `json:"default"`
+	AuthType        string      `json:"auth_type"`
+	Flow            string      `json:"flow,omitempty"`
+	Status          string      `json:"status"`
+	Cloud           string      `json:"cloud,omitempty"`
+	Tenant          string      `json:"tenant,omitempty"`
+	ClientID        string      `json:"client_id,omitempty"`
+	Account         accountJSON `json:"account"`
+	Scopes          []string    `json:"scopes,omitempty"`
+	ExpiresAt       *time.Time  `json:"expires_at,omitempty"`
+	ObtainedAt      *time.Time  `json:"obtained_at,omitempty"`
+	LastRefreshAt   *time.Time  `json:"last_refresh_at,omitempty"`
+	HasRefreshToken bool        `json:"has_refresh_token"`
+	LastError       string      `json:"last_error,omitempty"`
+}
+
+func connectionJSON(c *vault.Connection, profile string, isDefault bool, now time.Time) connectionOut {
+	return connectionOut{
+		Provider: c.Provider, Connection: c.Name, Profile: profile, Default: isDefault,
+		AuthType: c.AuthType, Flow: c.Flow, Status: status(c, now),
+		Cloud: c.Cloud, Tenant: c.Tenant, ClientID: c.ClientID,
+		Account:   accountJSON{Username: c.Account.Username, ObjectID: c.Account.ObjectID, Name: c.Account.Name, TenantID: c.Account.TenantID},
+		Scopes:    c.Scopes,
+		ExpiresAt: timePtr(c.Expiry), ObtainedAt: timePtr(c.ObtainedAt), LastRefreshAt: timePtr(c.LastRefreshAt),
+		HasRefreshToken: c.RefreshToken != "", LastError: c.LastError,
+	}
+}
+
+// status is what a user should know: connected, expired (renewed on next use when it can be),
+// or needs_login.
+func status(c *vault.Connection, now time.Time) string {
+	switch {
+	case c.Status == broker.StatusNeedsLogin:
+		return broker.StatusNeedsLogin
+	case c.AuthType == string(provider.AuthAPIKey):
+		return broker.StatusConnected
+	case !c.Expiry.IsZero() && !now.Before(c.Expiry):
+		if c.RefreshToken != "" || c.Flow == string(provider.FlowClientCredentials) {
+			return "expired (renews on use)"
+		}
+		return "expired"
+	}
+	return broker.StatusConnected
+}
+
+func newListCmd(f *Factory) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Providers and connections with status and expiry",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := f.Broker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			list, err := b.List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			now := nowFunc()
+			if f.JSON {
+				type providerOut struct {
+					Name        string          `json:"name"`
+					DisplayName string          `json:"display_name"`
+					AuthType    string          `json:"auth_type"`
+					Source      string          `json:"source"`
+					Default     string          `json:"default_connection,omitempty"`
+					Connections []connectionOut `json:"connections"`
+				}
+				out := struct {
+					Profile   string        `json:"profile"`
+					Providers []providerOut `json:"providers"`
+				}{Profile: b.Profile(), Providers: []providerOut{}}
+				for _, p := range list {
+					po := providerOut{Name: p.Def.Name, DisplayName: p.Def.DisplayName, AuthType: string(p.Def.AuthType), Source: string(p.Source), Default: p.Default, Connections: []connectionOut{}}
+					for _, c := range p.Connections {
+						po.Connections = append(po.Connections, connectionJSON(c, b.Profile(), c.Name == p.Default, now))
+					}
+					out.Providers = append(out.Providers, po)
+				}
+				return writeJSON(f.IO.Out, out)
+			}
+			tty := f.IO.IsStdoutTTY()
+			t := newTable(f.IO.Out, tty, "PROVIDER", "CONNECTION", "STATUS", "EXPIRES", "ACCOUNT", "SOURCE")
+			connected := 0
+			for _, p := range list {
+				if len(p.Connections) == 0 {
+					if all || tty {
+						t.add(p.Def.Name, "-", "not connected", "-", "-", string(p.Source))
+					}
+					continue
+				}
+				for _, c := range p.Connections {
+					connected++
+					name := c.Name
+					if c.Name == p.Default {
+						name += " (default)"
+					}
+					acct := c.Account.Username
+					if acct == "" {
+						acct = c.Account.Name
+					}
+					if acct == "" {
+						acct = "-"
+					}
+					t.add(p.Def.Name, name, status(c, now), when(c.Expiry, now, tty), acct, string(p.Source))
+				}
+			}
+			if tty {
+				fmt.Fprintf(f.IO.Out, "Profile %q: %d providers, %d connections\n\n", b.Profile(), len(list), connected)
+			}
+			return t.flush()
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "also list providers without connections when piped")
+	return cmd
+}
+
+func newGetCmd(f *Factory) *cobra.Command {
+	var conn, field string
+	var showSecret bool
+	cmd := &cobra.Command{
+		Use:   "get PROVIDER",
+		Short: "Show a connection (secrets redacted); --field access_token prints a valid token",
+		Example: `  authsome get microsoft
+  authsome get microsoft --field access_token     # refreshed first if needed
+  authsome get microsoft --field expires_at`,
+		Args: exactArgs(1, "a provider name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			b, err := f.Broker(ctx)
+			if err != nil {
+				return err
+			}
+			switch field {
+			case "access_token", "refresh_token", "api_key":
+				c, err := b.Token(ctx, args[0], conn)
+				if err != nil {
+					return err
+				}
+				v := map[string]string{"access_token": c.AccessToken, "refresh_token": c.RefreshToken, "api_key": c.APIKey}[field]
+				if v == "" {
+					return fmt.Errorf("%s/%s has no %s", c.Provider, c.Name, field)
+				}
+				fmt.Fprintln(f.IO.Out, v)
+				return nil
+			}
+			c, err := b.Connection(ctx, args[0], conn)
+			if err != nil {
+				return err
+			}
+			isDefault, err := isDefaultConn(ctx, b, c)
+			if err != nil {
+				return err
+			}
+			rec := connectionJSON(c, b.Profile(), isDefault, nowFunc())
+			if field != "" {
+				v, ok := fieldValue(rec, field)
+				if !ok {
+					return usagef("unknown --field %q (access_token, refresh_token, api_key, status, expires_at, tenant, cloud, client_id, username, object_id, scopes, account)", field)
+				}
+				fmt.Fprintln(f.IO.Out, v)
+				return nil
+			}
+			out := struct {
+				connectionOut
+				AccessToken  string `json:"access_token,omitempty"`
+				RefreshToken string `json:"refresh_token,omitempty"`
+				APIKey       string `json:"api_key,omitempty"`
+			}{connectionOut: rec}
+			out.AccessToken, out.RefreshToken, out.APIKey = redact(c.AccessToken, showSecret), redact(c.RefreshToken, showSecret), redact(c.APIKey, showSecret)
+			if showSecret {
+				fmt.Fprintln(f.IO.ErrOut, "warning: secrets are shown below; keep them out of logs and shell history")
+			}
+			return writeJSON(f.IO.Out, out)
+		},
+	}
+	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
+	cmd.Flags().StringVar(&field, "field", "", "print one field only (access_token prints a valid, refreshed token)")
+	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "show secrets instead of redacting them")
+	return cmd
+}
+
+func redact(s string, show bool) string {
+	if s == "" || show {
+		return s
+	}
+	return "***REDACTED***"
+}
+
+func fieldValue(c connectionOut, field string) (string, bool) {
+	fmtTime := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	v, ok := map[string]string{
+		"provider": c.Provider, "connection": c.Connection, "profile": c.Profile, "status": c.Status,
+		"auth_type": c.AuthType, "flow": c.Flow, "cloud": c.Cloud, "tenant": c.Tenant, "client_id": c.ClientID,
+		"username": c.Account.Username, "object_id": c.Account.ObjectID, "account": c.Account.Username,
+		"name": c.Account.Name, "tenant_id": c.Account.TenantID, "scopes": strings.Join(c.Scopes, " "),
+		"expires_at": fmtTime(c.ExpiresAt), "obtained_at": fmtTime(c.ObtainedAt), "last_refresh_at": fmtTime(c.LastRefreshAt),
+		"default": fmt.Sprint(c.Default),
+	}[field]
+	return v, ok
+}
+
+func isDefaultConn(ctx context.Context, b *broker.Broker, c *vault.Connection) (bool, error) {
+	d, err := b.Connection(ctx, c.Provider, "")
+	if err != nil {
+		return false, nil
+	}
+	return d.Name == c.Name, nil
+}
+
+func newLogoutCmd(f *Factory) *cobra.Command {
+	var conn string
+	cmd := &cobra.Command{
+		Use:   "logout PROVIDER",
+		Short: "Delete a connection (revoking it where the provider supports it)",
+		Args:  exactArgs(1, "a provider name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := f.Broker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := b.Connection(cmd.Context(), args[0], conn)
+			if err != nil {
+				return err
+			}
+			revokeErr, err := b.Logout(cmd.Context(), c.Provider, c.Name)
+			if err != nil {
+				return err
+			}
+			if revokeErr != nil {
+				fmt.Fprintf(f.IO.ErrOut, "warning: remote revocation failed (the local connection was deleted): %s\n", message(revokeErr))
+			}
+			if f.JSON {
+				return writeJSON(f.IO.Out, map[string]any{"status": "logged_out", "provider": c.Provider, "connection": c.Name, "revoked": revokeErr == nil})
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Logged out of %s/%s.\n", c.Provider, c.Name)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
+	return cmd
+}
+
+func newSetDefaultCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set-default PROVIDER CONNECTION",
+		Short: "Make a connection the provider's default",
+		Args:  exactArgs(2, "a provider and a connection name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := f.Broker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := b.SetDefault(cmd.Context(), args[0], args[1]); err != nil {
+				return err
+			}
+			if f.JSON {
+				return writeJSON(f.IO.Out, map[string]string{"provider": args[0], "default_connection": args[1]})
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Default %s connection is now %q.\n", args[0], args[1])
+			return nil
+		},
+	}
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

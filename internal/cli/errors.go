@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/oauth"
+	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/vault"
+)
+
+// Exit codes (DESIGN §3).
+const (
+	exitOK                 = 0
+	exitError              = 1
+	exitUsage              = 2 // usage error, or sign-in failed or cancelled
+	exitConnectionNotFound = 3
+	exitProviderNotFound   = 4
+	exitCredential         = 5
+	exitAlreadyExists      = 6
+	exitUnreachable        = 8
+)
+
+// usageError is a bad flag or argument; it exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// silentError carries an exit code for a failure that was already reported.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// classify maps an error to its exit code and a stable name for --json.
+func classify(err error) (int, string) {
+	var ue *usageError
+	var se *silentError
+	var ce *broker.CredentialError
+	var oe *oauth.Error
+	var ve *provider.ValidationError
+	switch {
+	case errors.As(err, &se):
+		return se.code, "error"
+	case errors.As(err, &ue), errors.As(err, &ve):
+		return exitUsage, "usage"
+	case errors.Is(err, broker.ErrConnectionNotFound):
+		return exitConnectionNotFound, "connection_not_found"
+	case errors.Is(err, provider.ErrNotFound):
+		return exitProviderNotFound, "provider_not_found"
+	case errors.As(err, &ce):
+		return exitCredential, "credential_unavailable"
+	case errors.Is(err, broker.ErrAlreadyExists), errors.Is(err, vault.ErrProfileExists):
+		return exitAlreadyExists, "already_exists"
+	case errors.Is(err, broker.ErrUnreachable):
+		return exitUnreachable, "unreachable"
+	case errors.As(err, &oe), errors.Is(err, oauth.ErrDeclined), errors.Is(err, oauth.ErrExpired),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return exitUsage, "auth_failed"
+	}
+	return exitError, "error"
+}
+
+// message renders err as one line, with the actionable hint of identity-platform errors.
+func message(err error) string {
+	msg := err.Error()
+	var oe *oauth.Error
+	if errors.As(err, &oe) {
+		if h := oe.Hint(); h != "" {
+			msg += " — " + h
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		msg = "cancelled"
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
+}
+
+// reportError prints err as one line on w (or a JSON object) and returns the exit code.
+func reportError(w io.Writer, asJSON bool, err error) int {
+	code, name := classify(err)
+	var se *silentError
+	if errors.As(err, &se) {
+		return code
+	}
+	if asJSON {
+		b, _ := json.Marshal(map[string]any{"error": name, "message": message(err), "exit_code": code})
+		fmt.Fprintln(w, string(b))
+	} else {
+		fmt.Fprintln(w, "authsome: "+message(err))
+	}
+	return code
+}

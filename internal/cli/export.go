@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func newExportCmd(f *Factory) *cobra.Command {
+	var conn, format string
+	var includeRefresh bool
+	cmd := &cobra.Command{
+		Use:   "export PROVIDER",
+		Short: "Print a connection's environment variables (a valid token; refresh token only on request)",
+		Long: `Print the provider's export variables for a connection, with an access token that is valid
+(refreshed first when needed). Prefer ` + "`authsome run`" + `, which keeps the token away from the
+child process entirely.`,
+		Example: `  eval "$(authsome export microsoft --format shell)"
+  authsome export microsoft --format json`,
+		Args: exactArgs(1, "a provider name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.JSON {
+				format = "json"
+			}
+			switch format {
+			case "env", "shell", "json":
+			default:
+				return usagef("unknown --format %q (env, shell or json)", format)
+			}
+			b, err := f.Broker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			vars, err := b.Export(cmd.Context(), args[0], conn, includeRefresh)
+			if err != nil {
+				return err
+			}
+			if f.IO.IsStdoutTTY() {
+				fmt.Fprintln(f.IO.ErrOut, "note: these are live credentials; `authsome run -- CMD` keeps them away from the program")
+			}
+			return writeExport(f.IO.Out, format, vars)
+		},
+	}
+	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
+	cmd.Flags().StringVar(&format, "format", "env", "env (NAME=value), shell (export NAME='value') or json")
+	cmd.Flags().BoolVar(&includeRefresh, "include-refresh-token", false, "also export the refresh token")
+	return cmd
+}
+
+func writeExport(w io.Writer, format string, vars map[string]string) error {
+	if format == "json" {
+		return writeJSON(w, vars)
+	}
+	for _, k := range sortedKeys(vars) {
+		var err error
+		if format == "shell" {
+			_, err = fmt.Fprintf(w, "export %s=%s\n", k, shellQuote(vars[k]))
+		} else {
+			_, err = fmt.Fprintf(w, "%s=%s\n", k, vars[k])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shellQuote quotes s for POSIX shells: single quotes, with each ' written as '\”.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

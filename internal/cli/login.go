@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+
+	clibrowser "github.com/cli/browser"
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/oauth"
+	"github.com/authsome-go/authsome/provider"
+)
+
+type loginOptions struct {
+	f *Factory
+
+	Provider          string
+	Connection        string
+	Flow              string
+	Scopes            []string
+	Tenant            string
+	Cloud             string
+	ClientID          string
+	ClientSecretStdin bool
+	APIKeyStdin       bool
+	Username          string
+	Port              int
+	NoBrowser         bool
+	Force             bool
+	flowSet           bool
+}
+
+func newLoginCmd(f *Factory, runF func(*loginOptions) error) *cobra.Command {
+	opts := &loginOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "login PROVIDER",
+		Short: "Sign in to a provider and store the connection",
+		Long: `Sign in to a provider and keep the connection encrypted in the profile's vault.
+
+Microsoft: the browser flow (PKCE on http://127.0.0.1:7998) is the default; without a display
+the device code flow is used. App-only sign-in uses --flow client_credentials with --tenant and
+the client secret on stdin. --cloud sandbox signs in to the offline sandbox (authsome sandbox).`,
+		Example: `  authsome login microsoft
+  authsome login microsoft --flow device_code --connection work
+  printf %s "$SECRET" | authsome login microsoft --flow client_credentials --tenant contoso.com --client-id ID --client-secret-stdin
+  authsome login microsoft --cloud sandbox`,
+		Args: exactArgs(1, "a provider name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Provider = args[0]
+			opts.flowSet = cmd.Flags().Changed("flow")
+			if opts.ClientSecretStdin && opts.APIKeyStdin {
+				return usagef("--client-secret-stdin and --api-key-stdin both read stdin; use one")
+			}
+			switch provider.Flow(opts.Flow) {
+			case "", provider.FlowPKCE, provider.FlowDeviceCode, provider.FlowClientCredentials, provider.FlowPassword, provider.FlowAPIKey:
+			default:
+				return usagef("unknown --flow %q (pkce, device_code, client_credentials, password)", opts.Flow)
+			}
+			if opts.Port < 0 || opts.Port > 65535 {
+				return usagef("--port %d is not a port number", opts.Port)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runLogin(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Connection, "connection", "", "connection name (default \"default\")")
+	fl.StringVar(&opts.Flow, "flow", "", "pkce, device_code, client_credentials or password (default: the provider's)")
+	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "scopes to request, comma-separated (default: the provider's)")
+	fl.StringVar(&opts.Tenant, "tenant", "", "Microsoft tenant: common, organizations, consumers, a tenant id or domain")
+	fl.StringVar(&opts.Cloud, "cloud", "", "Microsoft cloud: global, usgov, usgov-dod, china or sandbox")
+	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client (application) id; stored for later logins")
+	fl.BoolVar(&opts.ClientSecretStdin, "client-secret-stdin", false, "read the client secret from stdin")
+	fl.BoolVar(&opts.APIKeyStdin, "api-key-stdin", false, "read the API key from stdin (API-key providers)")
+	fl.StringVar(&opts.Username, "username", "", "user name for the legacy password flow")
+	fl.IntVar(&opts.Port, "port", broker.DefaultPort, "loopback port for the browser flow (0 picks a free port)")
+	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "do not open a browser; print the URL and ask in the terminal")
+	fl.BoolVar(&opts.Force, "force", false, "sign in again, replacing an existing connection")
+	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions([]string{"pkce", "device_code", "client_credentials", "password"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]string{"global", "usgov", "usgov-dod", "china", "sandbox"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runLogin(ctx context.Context, opts *loginOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	def, _, err := b.Catalog().Get(opts.Provider)
+	if err != nil {
+		return err
+	}
+	ios := f.IO
+	req := broker.LoginRequest{
+		Provider:   def.Name,
+		Connection: opts.Connection,
+		Flow:       provider.Flow(opts.Flow),
+		Scopes:     opts.Scopes,
+		Tenant:     opts.Tenant,
+		Cloud:      opts.Cloud,
+		ClientID:   strings.TrimSpace(opts.ClientID),
+		Port:       loopbackPort(opts.Port),
+		Force:      opts.Force,
+		Username:   opts.Username,
+		Notify:     func(msg string) { fmt.Fprintln(ios.ErrOut, msg) },
+		OnDeviceCode: func(da *oauth.DeviceAuth) {
+			if da.Message != "" {
+				fmt.Fprintln(ios.ErrOut, da.Message)
+			} else {
+				fmt.Fprintf(ios.ErrOut, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+			}
+		},
+	}
+	if opts.ClientSecretStdin || opts.APIKeyStdin {
+		secret, err := readSecretStdin(ios.In)
+		if err != nil {
+			return err
+		}
+		if opts.ClientSecretStdin {
+			req.ClientSecret = secret
+		} else {
+			req.APIKey = secret
+		}
+	}
+	headless := !hasDisplay()
+	if !opts.NoBrowser && !headless {
+		req.Open = openBrowser
+	}
+	if opts.NoBrowser || headless || !ios.CanPrompt() {
+		if ios.CanPrompt() {
+			req.PromptClient = func(_ context.Context, info oauth.ClientFormInfo) (string, string, error) {
+				return promptClient(ios, info)
+			}
+		}
+	}
+	if ios.CanPrompt() {
+		req.PromptSecret = func(label string) (string, error) { return promptHidden(ios, label) }
+	}
+	if !opts.flowSet && def.IsMicrosoft() && headless && !opts.NoBrowser && def.OAuth.SupportsDeviceCode {
+		req.Flow = provider.FlowDeviceCode
+		fmt.Fprintln(ios.ErrOut, "No display found: using the device code flow (pass --flow pkce --no-browser to use the browser flow with a printed URL).")
+	}
+	conn, err := b.Login(ctx, req)
+	if err != nil {
+		return err
+	}
+	if f.JSON {
+		return writeJSON(ios.Out, connectionJSON(conn, b.Profile(), true, nowFunc()))
+	}
+	who := conn.Account.Username
+	if who == "" {
+		who = conn.Account.Name
+	}
+	if who != "" {
+		who = " as " + who
+	}
+	fmt.Fprintf(ios.ErrOut, "Signed in to %s%s (connection %q, profile %q).\n", def.DisplayName, who, conn.Name, b.Profile())
+	return nil
+}
+
+// readSecretStdin reads one secret from stdin: the first line, trimmed.
+func readSecretStdin(in io.Reader) (string, error) {
+	r := bufio.NewReader(io.LimitReader(in, 64<<10))
+	line, err := r.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	s := strings.TrimSpace(line)
+	if s == "" {
+		return "", usagef("nothing was read from stdin")
+	}
+	return s, nil
+}
+
+func promptClient(ios *IOStreams, info oauth.ClientFormInfo) (string, string, error) {
+	fmt.Fprintf(ios.ErrOut, "No OAuth client is stored for %s.\n", info.DisplayName)
+	if info.RedirectURI != "" {
+		fmt.Fprintf(ios.ErrOut, "Register an app with redirect URI %s (platform \"Mobile and desktop applications\").\n", info.RedirectURI)
+	}
+	if info.DocsURL != "" {
+		fmt.Fprintf(ios.ErrOut, "Instructions: %s\n", info.DocsURL)
+	}
+	fmt.Fprint(ios.ErrOut, "Client (application) id: ")
+	id, err := bufio.NewReader(ios.In).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", "", err
+	}
+	secret := ""
+	if info.AskSecret {
+		if secret, err = promptHidden(ios, "Client secret (leave empty for a public client)"); err != nil {
+			return "", "", err
+		}
+	}
+	return strings.TrimSpace(id), secret, nil
+}
+
+func promptHidden(ios *IOStreams, label string) (string, error) {
+	if ios.readPassword == nil {
+		return "", usagef("%s is needed but stdin is not a terminal", label)
+	}
+	fmt.Fprintf(ios.ErrOut, "%s: ", label)
+	b, err := ios.readPassword()
+	fmt.Fprintln(ios.ErrOut)
+	return strings.TrimSpace(string(b)), err
+}
+
+// hasDisplay reports whether a browser can be shown on this machine.
+func hasDisplay() bool {
+	if os.Getenv("BROWSER") != "" {
+		return true
+	}
+	switch runtime.GOOS {
+	case "darwin", "windows":
+		return os.Getenv("SSH_CONNECTION") == ""
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// openBrowser opens url with $BROWSER if set, else the system's opener.
+func openBrowser(url string) error {
+	if b := os.Getenv("BROWSER"); b != "" {
+		cmd := exec.Command(b, url)
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		return cmd.Start()
+	}
+	return clibrowser.OpenURL(url)
+}
+
+// loopbackPort maps the --port flag to the broker's convention (0 there means the default).
+func loopbackPort(flag int) int {
+	if flag == 0 {
+		return -1
+	}
+	return flag
+}

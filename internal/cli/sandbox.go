@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/sandbox"
+)
+
+func newSandboxCmd(f *Factory) *cobra.Command {
+	var listen, state string
+	var plain, autoApprove bool
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the offline Microsoft 365 tenant (identity platform + Graph) in the foreground",
+		Long: `Run the offline Microsoft 365 sandbox: the Microsoft identity platform v2.0 and Microsoft
+Graph v1.0 with a seeded demo tenant, over TLS with its own CA (written next to its state).
+
+While it runs, sandbox.json in the home folder describes it (URL, CA file, tenant, seeded
+clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` finds it. Stop it with Ctrl-C.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home := f.Home()
+			if err := os.MkdirAll(home, 0o700); err != nil {
+				return err
+			}
+			dir := filepath.Join(home, "sandbox")
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateFile: state})
+			if err != nil {
+				return err
+			}
+			if err := sb.Start(listen); err != nil {
+				return fmt.Errorf("%w: cannot listen on %s: %v", broker.ErrUnreachable, listen, err)
+			}
+			defer sb.Close()
+			infoPath := filepath.Join(home, broker.SandboxInfoFile)
+			if err := sandbox.WriteInfo(infoPath, sb.Info()); err != nil {
+				return err
+			}
+			defer os.Remove(infoPath)
+			info := sb.Info()
+			if f.JSON {
+				if err := writeJSON(f.IO.Out, info); err != nil {
+					return err
+				}
+			} else {
+				w := f.IO.Out
+				fmt.Fprintf(w, "Microsoft 365 sandbox on %s\n", info.URL)
+				if info.CAFile != "" {
+					fmt.Fprintf(w, "CA certificate: %s\n", info.CAFile)
+				}
+				fmt.Fprintf(w, "Tenant:         %s\n", info.TenantID)
+				fmt.Fprintf(w, "Public client:  %s\n", info.PublicClientID)
+				fmt.Fprintf(w, "App-only client: %s (secret in %s)\n", info.ConfidentialClientID, infoPath)
+				fmt.Fprintln(w, "Users:")
+				for _, u := range info.Users {
+					fmt.Fprintf(w, "  %-40s password %s\n", u.UserPrincipalName, u.Password)
+				}
+				fmt.Fprintln(w, "\nSign in with: authsome login microsoft --cloud sandbox\nPress Ctrl-C to stop.")
+			}
+			<-cmd.Context().Done()
+			fmt.Fprintln(f.IO.ErrOut, "Sandbox stopped.")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (loopback)")
+	cmd.Flags().StringVar(&state, "state", "", "load the tenant from this file and save it there on exit")
+	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP instead of TLS (for tests)")
+	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve every device code and consent as the first seeded user")
+	return cmd
+}
+
+var errSandboxGone = errors.New("sandbox stopped")

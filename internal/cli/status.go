@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/provider"
+)
+
+func newWhoamiCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "whoami",
+		Short: "Profile, key source and connected accounts",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := f.Broker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			list, err := b.List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			now := nowFunc()
+			conns := []connectionOut{}
+			for _, p := range list {
+				for _, c := range p.Connections {
+					conns = append(conns, connectionJSON(c, b.Profile(), c.Name == p.Default, now))
+				}
+			}
+			out := map[string]any{
+				"version": Version, "home": b.Home(), "profile": b.Profile(),
+				"key_source": b.Vault().KeySourceName(), "connections": conns,
+			}
+			if f.JSON {
+				return writeJSON(f.IO.Out, out)
+			}
+			w := f.IO.Out
+			fmt.Fprintf(w, "Profile:    %s\nHome:       %s\nKey source: %s\n", b.Profile(), b.Home(), b.Vault().KeySourceName())
+			if len(conns) == 0 {
+				fmt.Fprintln(w, "No connections (sign in with `authsome login microsoft`).")
+			}
+			for _, c := range conns {
+				acct := c.Account.Username
+				if acct == "" {
+					acct = c.Account.Name
+				}
+				fmt.Fprintf(w, "%s/%s: %s %s (%s)\n", c.Provider, c.Connection, acct, c.Status, c.Cloud)
+			}
+			return nil
+		},
+	}
+}
+
+// check is one line of `doctor`.
+type check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+func newDoctorCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the home folder, vault, key, providers, connections and sandbox",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			checks := runChecks(cmd.Context(), f)
+			failed := 0
+			for _, c := range checks {
+				if !c.OK {
+					failed++
+				}
+			}
+			if f.JSON {
+				if err := writeJSON(f.IO.Out, map[string]any{"ok": failed == 0, "checks": checks}); err != nil {
+					return err
+				}
+			} else {
+				for _, c := range checks {
+					mark := "ok  "
+					if !c.OK {
+						mark = "FAIL"
+					}
+					fmt.Fprintf(f.IO.Out, "%s %-12s %s\n", mark, c.Name, c.Detail)
+				}
+			}
+			if failed > 0 {
+				return &silentError{code: exitError}
+			}
+			return nil
+		},
+	}
+}
+
+func runChecks(ctx context.Context, f *Factory) []check {
+	var checks []check
+	add := func(name string, err error, okDetail string) {
+		if err != nil {
+			checks = append(checks, check{name, false, message(err)})
+		} else {
+			checks = append(checks, check{name, true, okDetail})
+		}
+	}
+	home := f.Home()
+	fi, err := os.Stat(home)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		add("home", nil, home+" (not created yet)")
+	case err != nil:
+		add("home", err, "")
+	case fi.Mode().Perm()&0o077 != 0:
+		add("home", fmt.Errorf("%s is readable by others (mode %v); run chmod 700 %s", home, fi.Mode().Perm(), home), "")
+	default:
+		add("home", nil, home)
+	}
+	entries, err := provider.NewCatalog(filepath.Join(home, "providers")).List()
+	add("providers", err, fmt.Sprintf("%d definitions valid", len(entries)))
+
+	b, err := f.Broker(ctx)
+	if err != nil {
+		add("vault", err, "")
+		return checks
+	}
+	list, err := b.List(ctx)
+	add("vault", err, fmt.Sprintf("profile %q opens (key source: %s)", b.Profile(), b.Vault().KeySourceName()))
+	if err == nil {
+		n, bad := 0, 0
+		now := nowFunc()
+		for _, p := range list {
+			for _, c := range p.Connections {
+				n++
+				if c.Status == broker.StatusNeedsLogin {
+					bad++
+					add("connection", fmt.Errorf("%s/%s needs a new sign-in: authsome login %s --connection %s --force", c.Provider, c.Name, c.Provider, c.Name), "")
+				} else if !c.Expiry.IsZero() && now.After(c.Expiry) && c.RefreshToken == "" && c.Flow != string(provider.FlowClientCredentials) {
+					bad++
+					add("connection", fmt.Errorf("%s/%s expired and has no refresh token; sign in again", c.Provider, c.Name), "")
+				}
+			}
+		}
+		if bad == 0 {
+			add("connections", nil, fmt.Sprintf("%d usable", n))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(home, broker.SandboxInfoFile)); err == nil {
+		info, err := b.Sandbox()
+		if err == nil {
+			err = pingSandbox(ctx, info)
+		}
+		add("sandbox", err, "reachable")
+	}
+	return checks
+}
+
+func pingSandbox(ctx context.Context, info *broker.SandboxInfo) error {
+	hc, err := broker.ClientTrusting(info.CAFile)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.URL+"/common/v2.0/.well-known/openid-configuration", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w: sandbox at %s: %v (is `authsome sandbox` still running?)", broker.ErrUnreachable, info.URL, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("sandbox at %s answered %s", info.URL, resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+// Package oauth implements the OAuth 2.0 flows authsome needs, with the
+// Microsoft identity platform as the first-class dialect.
+//
+// # Flows
+//
+// Token requests are plain form posts built by this package, so the wire is
+// exactly what the RFCs and Microsoft expect: [Config.Exchange] (authorization
+// code with PKCE), [Config.Refresh], [Config.ClientCredentials],
+// [Config.Password], the device authorization grant ([Config.DeviceAuth] and
+// [Config.PollDeviceToken]) and token revocation ([Revoke]). A [Config]
+// without a client secret is a public client: no client_secret parameter and
+// no Authorization header are ever sent for it.
+//
+// The browser flow runs on a [Loopback] listener bound to 127.0.0.1:
+// [Loopback.AuthCode] builds the authorize URL (state plus an S256 code
+// challenge), waits for the redirect (query or form_post), checks the state and
+// exchanges the code. [Loopback.CollectClient] serves a small local form that
+// asks the user for a client id (and optionally a secret) on the same listener.
+//
+// # Errors
+//
+// Token endpoint failures are returned as [*Error], which carries the RFC 6749
+// fields and Microsoft's extras (error_codes, trace_id, correlation_id,
+// timestamp). [Error.AADSTS] gives the Microsoft error number, [Error.Hint]
+// actionable advice and [Error.NeedsLogin] tells whether only a new sign-in can
+// help. Device-code outcomes can be tested with errors.Is against [ErrDeclined]
+// and [ErrExpired]. Responses that are not valid token responses produce
+// [*MalformedResponseError]. No error message contains a token or a secret.
+//
+// # Microsoft
+//
+// [LookupCloud], [MicrosoftEndpoint] and [QualifyScopes] map a national cloud
+// and tenant to endpoints and scopes; [ValidateTenant] checks tenant names;
+// [ParseIDTokenClaims] reads the display claims of an ID token (without
+// verifying it).
+//
+// The package writes nothing to standard output or standard error; text meant
+// for the user goes through callbacks supplied by the caller.
+package oauth

@@ -1,0 +1,389 @@
+// Package provider defines what authsome knows about a credential provider: how to sign in, which
+// API host receives the credential, and which environment variables carry it. Definitions are
+// JSON data; the bundled ones are embedded in the binary and a user file of the same name
+// overrides a bundled one.
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// AuthType says what kind of credential a provider uses.
+type AuthType string
+
+// Auth types.
+const (
+	AuthOAuth2 AuthType = "oauth2"
+	AuthAPIKey AuthType = "api_key"
+)
+
+// Flow names a way to obtain a credential.
+type Flow string
+
+// Flows.
+const (
+	FlowPKCE              Flow = "pkce"
+	FlowDeviceCode        Flow = "device_code"
+	FlowClientCredentials Flow = "client_credentials"
+	FlowPassword          Flow = "password"
+	FlowAPIKey            Flow = "api_key"
+)
+
+// DialectMicrosoft marks providers backed by the Microsoft identity platform: endpoints depend on
+// the cloud and tenant, errors carry AADSTS codes.
+const DialectMicrosoft = "microsoft"
+
+// Export sources: what an exported environment variable holds.
+const (
+	ExportAccessToken  = "access_token"
+	ExportRefreshToken = "refresh_token"
+	ExportAPIKey       = "api_key"
+	ExportAPIURL       = "api_url"
+)
+
+// Definition is one provider. The zero value is not valid; build one with [Parse].
+type Definition struct {
+	SchemaVersion int               `json:"schema_version,omitempty"`
+	Name          string            `json:"name"`
+	DisplayName   string            `json:"display_name"`
+	Description   string            `json:"description,omitempty"`
+	AuthType      AuthType          `json:"auth_type"`
+	Flow          Flow              `json:"flow"`
+	DocsURL       string            `json:"docs_url,omitempty"`
+	APIURL        string            `json:"api_url"`
+	OAuth         *OAuth            `json:"oauth,omitempty"`
+	APIKey        *APIKey           `json:"api_key,omitempty"`
+	Export        map[string]string `json:"export,omitempty"`
+}
+
+// OAuth holds the OAuth 2.0 endpoints and defaults of a provider.
+type OAuth struct {
+	Dialect                string   `json:"dialect,omitempty"`
+	AuthorizationURL       string   `json:"authorization_url"`
+	TokenURL               string   `json:"token_url"`
+	DeviceAuthorizationURL string   `json:"device_authorization_url,omitempty"`
+	RevocationURL          string   `json:"revocation_url,omitempty"`
+	Scopes                 []string `json:"scopes,omitempty"`
+	PKCE                   bool     `json:"pkce"`
+	SupportsDeviceCode     bool     `json:"supports_device_code"`
+	SupportsDCR            bool     `json:"supports_dcr"`
+}
+
+// APIKey says how an API key is presented to the provider's API.
+type APIKey struct {
+	// HeaderName is the request header; default "Authorization".
+	HeaderName string `json:"header_name,omitempty"`
+	// HeaderPrefix goes before the key with one space ("Bearer"); empty sends the raw key.
+	HeaderPrefix string `json:"header_prefix,omitempty"`
+	// KeyPattern, when set, is a regular expression the whole key must match.
+	KeyPattern     string `json:"key_pattern,omitempty"`
+	KeyPatternHint string `json:"key_pattern_hint,omitempty"`
+}
+
+// ValidationError says which field of a definition is wrong and why.
+type ValidationError struct {
+	Provider string // may be empty when the name itself is missing
+	Field    string
+	Reason   string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Provider == "" {
+		return fmt.Sprintf("invalid provider definition: %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("invalid provider definition %q: %s: %s", e.Provider, e.Field, e.Reason)
+}
+
+// maxDefinitionSize bounds what Parse reads; real definitions are a few KiB.
+const maxDefinitionSize = 256 << 10
+
+// Parse decodes one JSON definition strictly (unknown fields are errors, so typos are caught)
+// and validates it. Errors are *ValidationError or describe the JSON problem with its offset.
+func Parse(data []byte) (*Definition, error) {
+	if len(data) > maxDefinitionSize {
+		return nil, &ValidationError{Field: "(file)", Reason: fmt.Sprintf("larger than %d bytes", maxDefinitionSize)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var d Definition
+	if err := dec.Decode(&d); err != nil {
+		return nil, jsonError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &ValidationError{Field: "(file)", Reason: "unexpected data after the JSON object"}
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func jsonError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(data, syn.Offset)
+		return &ValidationError{Field: "(json)", Reason: fmt.Sprintf("line %d column %d: %v", line, col, syn)}
+	case errors.As(err, &typ):
+		return &ValidationError{Field: typ.Field, Reason: fmt.Sprintf("must be a JSON %s, not %s", typ.Type.Kind(), typ.Value)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return &ValidationError{Field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Reason: "unknown field (check the spelling)"}
+	case errors.Is(err, io.EOF):
+		return &ValidationError{Field: "(json)", Reason: "empty file"}
+	}
+	return &ValidationError{Field: "(json)", Reason: err.Error()}
+}
+
+func position(data []byte, offset int64) (line, col int) {
+	line, col = 1, 1
+	for i := int64(0); i < offset && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+var (
+	nameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+	envNameRE = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+)
+
+// Validate checks every field and reports the first problem as a *ValidationError.
+func (d *Definition) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &ValidationError{Provider: d.Name, Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+	if d.SchemaVersion != 0 && d.SchemaVersion != 1 {
+		return bad("schema_version", "unsupported version %d (this authsome reads version 1)", d.SchemaVersion)
+	}
+	if d.Name == "" {
+		return bad("name", "is required")
+	}
+	if !nameRE.MatchString(d.Name) {
+		return bad("name", "must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	if strings.TrimSpace(d.DisplayName) == "" {
+		return bad("display_name", "is required")
+	}
+	if d.APIURL == "" {
+		return bad("api_url", "is required (a host such as api.example.com, an https URL prefix, or regex:<pattern>)")
+	}
+	if _, err := ParseRoute(d.APIURL); err != nil {
+		return bad("api_url", "%v", err)
+	}
+	if d.DocsURL != "" {
+		if err := checkURL(d.DocsURL); err != nil {
+			return bad("docs_url", "%v", err)
+		}
+	}
+	switch d.AuthType {
+	case AuthOAuth2:
+		if err := d.validateOAuth(bad); err != nil {
+			return err
+		}
+	case AuthAPIKey:
+		if err := d.validateAPIKey(bad); err != nil {
+			return err
+		}
+	case "":
+		return bad("auth_type", "is required (oauth2 or api_key)")
+	default:
+		return bad("auth_type", "unknown value %q (oauth2 or api_key)", d.AuthType)
+	}
+	names := make([]string, 0, len(d.Export))
+	for name := range d.Export {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		src := d.Export[name]
+		if !envNameRE.MatchString(name) {
+			return bad("export."+name, "environment variable names are upper-case letters, digits and '_'")
+		}
+		if err := d.checkExportSource(src); err != nil {
+			return bad("export."+name, "%v", err)
+		}
+	}
+	return nil
+}
+
+func (d *Definition) validateOAuth(bad func(string, string, ...any) error) error {
+	o := d.OAuth
+	if o == nil {
+		return bad("oauth", "is required when auth_type is oauth2")
+	}
+	if d.APIKey != nil {
+		return bad("api_key", "must not be set when auth_type is oauth2")
+	}
+	switch d.Flow {
+	case FlowPKCE, FlowDeviceCode, FlowClientCredentials, FlowPassword:
+	case "":
+		return bad("flow", "is required (pkce, device_code, client_credentials or password)")
+	default:
+		return bad("flow", "%q is not an oauth2 flow (pkce, device_code, client_credentials or password)", d.Flow)
+	}
+	if o.Dialect != "" && o.Dialect != DialectMicrosoft {
+		return bad("oauth.dialect", "unknown dialect %q (only %q)", o.Dialect, DialectMicrosoft)
+	}
+	if o.AuthorizationURL == "" && d.Flow == FlowPKCE {
+		return bad("oauth.authorization_url", "is required for the pkce flow")
+	}
+	for _, f := range []struct{ name, v string }{
+		{"oauth.authorization_url", o.AuthorizationURL},
+		{"oauth.token_url", o.TokenURL},
+		{"oauth.device_authorization_url", o.DeviceAuthorizationURL},
+		{"oauth.revocation_url", o.RevocationURL},
+	} {
+		if f.v == "" {
+			if f.name == "oauth.token_url" {
+				return bad(f.name, "is required")
+			}
+			continue
+		}
+		if err := checkEndpoint(f.v); err != nil {
+			return bad(f.name, "%v", err)
+		}
+	}
+	if (o.SupportsDeviceCode || d.Flow == FlowDeviceCode) && o.DeviceAuthorizationURL == "" {
+		return bad("oauth.device_authorization_url", "is required when the device code flow is supported")
+	}
+	if d.Flow == FlowDeviceCode && !o.SupportsDeviceCode {
+		return bad("oauth.supports_device_code", "must be true when the default flow is device_code")
+	}
+	for i, s := range o.Scopes {
+		if s == "" || strings.ContainsAny(s, " \t\r\n") {
+			return bad(fmt.Sprintf("oauth.scopes[%d]", i), "scopes are non-empty and contain no spaces")
+		}
+	}
+	return nil
+}
+
+func (d *Definition) validateAPIKey(bad func(string, string, ...any) error) error {
+	if d.OAuth != nil {
+		return bad("oauth", "must not be set when auth_type is api_key")
+	}
+	if d.Flow != "" && d.Flow != FlowAPIKey {
+		return bad("flow", "must be api_key when auth_type is api_key")
+	}
+	if d.APIKey == nil {
+		return bad("api_key", "is required when auth_type is api_key")
+	}
+	if h := d.APIKey.HeaderName; h != "" && !validHeaderName(h) {
+		return bad("api_key.header_name", "%q is not a valid HTTP header name", h)
+	}
+	if strings.ContainsAny(d.APIKey.HeaderPrefix, "\r\n") {
+		return bad("api_key.header_prefix", "must be one line")
+	}
+	if p := d.APIKey.KeyPattern; p != "" {
+		if _, err := regexp.Compile(p); err != nil {
+			return bad("api_key.key_pattern", "not a valid regular expression: %v", err)
+		}
+	}
+	return nil
+}
+
+func (d *Definition) checkExportSource(src string) error {
+	switch src {
+	case ExportAccessToken, ExportRefreshToken:
+		if d.AuthType != AuthOAuth2 {
+			return fmt.Errorf("%q is only available for oauth2 providers", src)
+		}
+	case ExportAPIKey:
+		if d.AuthType != AuthAPIKey {
+			return fmt.Errorf("%q is only available for api_key providers", src)
+		}
+	case ExportAPIURL:
+	default:
+		return fmt.Errorf("unknown source %q (access_token, refresh_token, api_key or api_url)", src)
+	}
+	return nil
+}
+
+func validHeaderName(h string) bool {
+	for _, r := range h {
+		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return h != ""
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL: %v", err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("%q must be an absolute http(s) URL", raw)
+	}
+	return nil
+}
+
+// checkEndpoint requires https, except for loopback hosts (local test servers).
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL: %v", err)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q must be an absolute URL", raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q must not contain credentials", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q must use https (plain http is allowed only for 127.0.0.1 and localhost)", raw)
+	}
+	return fmt.Errorf("%q must be an https URL", raw)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ExportNames returns the environment variable names the provider exports, sorted.
+func (d *Definition) ExportNames() []string {
+	names := make([]string, 0, len(d.Export))
+	for n := range d.Export {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// DefaultScopes returns a copy of the provider's default scopes.
+func (d *Definition) DefaultScopes() []string {
+	if d.OAuth == nil {
+		return nil
+	}
+	return append([]string(nil), d.OAuth.Scopes...)
+}
+
+// IsMicrosoft reports whether the provider uses the Microsoft identity platform.
+func (d *Definition) IsMicrosoft() bool { return d.OAuth != nil && d.OAuth.Dialect == DialectMicrosoft }
+
+// MarshalIndent renders the definition as stable, indented JSON.
+func (d *Definition) MarshalIndent() ([]byte, error) { return json.MarshalIndent(d, "", "  ") }

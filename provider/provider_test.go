@@ -1,0 +1,261 @@
+package provider
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBundledMicrosoft(t *testing.T) {
+	d, src, err := NewCatalog("").Get("microsoft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src != SourceBundled {
+		t.Errorf("source = %q", src)
+	}
+	if d.Flow != FlowPKCE || d.AuthType != AuthOAuth2 || !d.IsMicrosoft() {
+		t.Errorf("flow/auth/dialect = %s/%s/%v", d.Flow, d.AuthType, d.IsMicrosoft())
+	}
+	if !d.OAuth.SupportsDeviceCode || d.OAuth.SupportsDCR || !d.OAuth.PKCE {
+		t.Errorf("capabilities wrong: %+v", d.OAuth)
+	}
+	wantScopes := []string{"User.Read", "offline_access", "Mail.ReadWrite", "Calendars.ReadWrite", "Files.ReadWrite", "Tasks.ReadWrite"}
+	if diff := cmp.Diff(wantScopes, d.OAuth.Scopes); diff != "" {
+		t.Errorf("scopes (-want +got):\n%s", diff)
+	}
+	if d.APIURL != "graph.microsoft.com" {
+		t.Errorf("api_url = %q", d.APIURL)
+	}
+	wantExport := map[string]string{"MICROSOFT_ACCESS_TOKEN": "access_token", "MICROSOFT_REFRESH_TOKEN": "refresh_token"}
+	if diff := cmp.Diff(wantExport, d.Export); diff != "" {
+		t.Errorf("export (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(d.OAuth.TokenURL, "https://login.microsoftonline.com/common/") {
+		t.Errorf("token_url = %q", d.OAuth.TokenURL)
+	}
+}
+
+func TestBundledAllValid(t *testing.T) {
+	defs, err := Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range defs {
+		names = append(names, d.Name)
+	}
+	for _, want := range []string{"github", "google", "microsoft", "openai"} {
+		if !strings.Contains(strings.Join(names, ","), want) {
+			t.Errorf("bundled providers %v lack %s", names, want)
+		}
+	}
+}
+
+const validUser = `{"name":"acme","display_name":"Acme","auth_type":"api_key","flow":"api_key","api_url":"api.acme.test",
+ "api_key":{"header_name":"X-Acme-Key"},"export":{"ACME_KEY":"api_key"}}`
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, json, field string
+	}{
+		{"syntax", `{"name": "x",}`, "(json)"},
+		{"empty", ``, "(json)"},
+		{"trailing", validUser + `{}`, "(file)"},
+		{"unknown field", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{},"tokn_url":"x"}`, "tokn_url"},
+		{"wrong type", `{"name":1}`, "name"},
+		{"no name", `{"display_name":"X"}`, "name"},
+		{"bad name", `{"name":"../x","display_name":"X"}`, "name"},
+		{"no api_url", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{}}`, "api_url"},
+		{"api_url with scheme http", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"http://a.b"}`, "api_url"},
+		{"api_url port", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"a.b:443"}`, "api_url"},
+		{"bad regex", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"regex:("}`, "api_url"},
+		{"no auth type", `{"name":"x","display_name":"X","api_url":"a.b"}`, "auth_type"},
+		{"oauth missing", `{"name":"x","display_name":"X","auth_type":"oauth2","flow":"pkce","api_url":"a.b"}`, "oauth"},
+		{"oauth no token url", `{"name":"x","display_name":"X","auth_type":"oauth2","flow":"pkce","api_url":"a.b","oauth":{"authorization_url":"https://a.b/auth"}}`, "oauth.token_url"},
+		{"oauth http token url", `{"name":"x","display_name":"X","auth_type":"oauth2","flow":"pkce","api_url":"a.b","oauth":{"authorization_url":"https://a.b/auth","token_url":"http://a.b/t"}}`, "oauth.token_url"},
+		{"device without url", `{"name":"x","display_name":"X","auth_type":"oauth2","flow":"device_code","api_url":"a.b","oauth":{"token_url":"https://a.b/t","supports_device_code":true}}`, "oauth.device_authorization_url"},
+		{"flow mismatch", `{"name":"x","display_name":"X","auth_type":"oauth2","flow":"api_key","api_url":"a.b","oauth":{"token_url":"https://a.b/t"}}`, "flow"},
+		{"bad export name", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{},"export":{"lower":"api_key"}}`, "export.lower"},
+		{"bad export source", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{},"export":{"K":"access_token"}}`, "export.K"},
+		{"bad key pattern", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{"key_pattern":"("}}`, "api_key.key_pattern"},
+		{"bad header", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{"header_name":"X Key"}}`, "api_key.header_name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.json))
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("err = %v, want *ValidationError", err)
+			}
+			if ve.Field != tt.field {
+				t.Errorf("field = %q, want %q (err: %v)", ve.Field, tt.field, err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestCatalogOverrideAndRemove(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCatalog(dir)
+	override := strings.Replace(mustRead(t, "bundled/github.json"), `"display_name": "GitHub"`, `"display_name": "GitHub Enterprise"`, 1)
+	if _, err := c.Add([]byte(override)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Add([]byte(validUser)); err != nil {
+		t.Fatal(err)
+	}
+	d, src, err := c.Get("github")
+	if err != nil || src != SourceOverride || d.DisplayName != "GitHub Enterprise" {
+		t.Fatalf("Get(github) = %v, %q, %v", d, src, err)
+	}
+	if _, src, _ := c.Get("acme"); src != SourceUser {
+		t.Errorf("acme source = %q", src)
+	}
+	entries, err := c.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Source{}
+	for _, e := range entries {
+		got[e.Def.Name] = e.Source
+	}
+	if got["acme"] != SourceUser || got["github"] != SourceOverride || got["microsoft"] != SourceBundled {
+		t.Errorf("list sources = %v", got)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "acme.json"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("user file mode = %v, %v", fi, err)
+	}
+
+	if err := c.Remove("github"); err != nil {
+		t.Fatal(err)
+	}
+	if d, src, _ := c.Get("github"); src != SourceBundled || d.DisplayName != "GitHub" {
+		t.Errorf("after removing override: %q %q", src, d.DisplayName)
+	}
+	if err := c.Remove("github"); !errors.Is(err, ErrBundled) {
+		t.Errorf("removing bundled: %v", err)
+	}
+	if err := c.Remove("nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("removing unknown: %v", err)
+	}
+	if _, _, err := c.Get("nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("get unknown: %v", err)
+	}
+}
+
+func TestCatalogBadUserFileIsReported(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"name":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCatalog(dir)
+	if _, _, err := c.Get("broken"); err == nil || !strings.Contains(err.Error(), "broken.json") {
+		t.Errorf("Get(broken) err = %v", err)
+	}
+	if _, err := c.List(); err == nil {
+		t.Error("List hid a broken user file")
+	}
+	// A file whose name differs from its content is refused.
+	if err := os.WriteFile(filepath.Join(dir, "broken.json"), []byte(validUser), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Get("broken"); err == nil {
+		t.Error("name/file mismatch accepted")
+	}
+}
+
+func TestAddInvalidKeepsExisting(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCatalog(dir)
+	if _, err := c.Add([]byte(validUser)); err != nil {
+		t.Fatal(err)
+	}
+	before := mustRead(t, filepath.Join(dir, "acme.json"))
+	if _, err := c.Add([]byte(strings.Replace(validUser, `"api.acme.test"`, `"nope nope"`, 1))); err == nil {
+		t.Fatal("invalid definition accepted")
+	}
+	if after := mustRead(t, filepath.Join(dir, "acme.json")); after != before {
+		t.Error("invalid Add changed the stored file")
+	}
+}
+
+func TestRoute(t *testing.T) {
+	tests := []struct {
+		api, host, path string
+		want            bool
+	}{
+		{"graph.microsoft.com", "graph.microsoft.com", "/v1.0/me", true},
+		{"graph.microsoft.com", "graph.microsoft.com.evil.test", "/", false},
+		{"graph.microsoft.com", "evilgraph.microsoft.com", "/", false},
+		{"graph.microsoft.com", "microsoft.com", "/", false},
+		{"Graph.Microsoft.com", "graph.microsoft.com", "/", true},
+		{"https://api.acme.test/v2", "api.acme.test", "/v2/things", true},
+		{"https://api.acme.test/v2", "api.acme.test", "/v2", true},
+		{"https://api.acme.test/v2", "api.acme.test", "/v20", false},
+		{"https://api.acme.test/v2", "api.acme.test", "/v1", false},
+		{`regex:^[a-z0-9-]+\.googleapis\.com$`, "gmail.googleapis.com", "/", true},
+		{`regex:^[a-z0-9-]+\.googleapis\.com$`, "gmail.googleapis.com.evil.test", "/", false},
+		{`regex:[a-z]+\.googleapis\.com`, "x.googleapis.com.evil.test", "/", false}, // anchored even without ^$
+	}
+	for _, tt := range tests {
+		r, err := ParseRoute(tt.api)
+		if err != nil {
+			t.Fatalf("ParseRoute(%q): %v", tt.api, err)
+		}
+		if got := r.Match(tt.host, tt.path); got != tt.want {
+			t.Errorf("%q.Match(%q, %q) = %v, want %v", tt.api, tt.host, tt.path, got, tt.want)
+		}
+	}
+	if (Route{}).Match("a.b", "/") {
+		t.Error("zero Route matched")
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func FuzzParse(f *testing.F) {
+	defs, _ := Bundled()
+	for _, d := range defs {
+		b, _ := d.MarshalIndent()
+		f.Add(b)
+	}
+	f.Add([]byte(validUser))
+	f.Add([]byte(`{"name":"x","api_url":"regex:(a|b)*"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			if d != nil {
+				t.Fatal("definition returned with error")
+			}
+			return
+		}
+		// A valid definition survives a round trip unchanged.
+		b, err := d.MarshalIndent()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2, err := Parse(b)
+		if err != nil {
+			t.Fatalf("round trip failed: %v\n%s", err, b)
+		}
+		if diff := cmp.Diff(d, d2); diff != "" {
+			t.Fatalf("round trip changed the definition:\n%s", diff)
+		}
+	})
+}

@@ -1,0 +1,446 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const maxLogEntries = 10000
+
+// RequestLogEntry is one request in the request log (the control API is not logged).
+type RequestLogEntry struct {
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	Path   string    `json:"path"`
+	// Query holds the query parameter names only, sorted.
+	Query  []string `json:"query,omitempty"`
+	Status int      `json:"status"`
+	// Headers are the request headers; credential headers (Authorization,
+	// Proxy-Authorization, Cookie) are replaced by "sha256:<hex>" of their value.
+	Headers map[string][]string `json:"headers"`
+	// Form holds the non-secret fields of token and device code requests:
+	// grant_type, client_id and scope.
+	Form map[string]string `json:"form,omitempty"`
+	// Fault is the id of the injected fault that answered the request, if any.
+	Fault int `json:"fault,omitempty"`
+}
+
+// Fault is an injected failure (POST /_sandbox/faults).
+type Fault struct {
+	ID int `json:"id"`
+	// Path is a regular expression matched against the request path.
+	Path string `json:"path"`
+	// Method restricts the fault to one HTTP method ("" = any).
+	Method string `json:"method,omitempty"`
+	// Status is the response status (0 = answer normally after DelayMS).
+	Status int `json:"status,omitempty"`
+	// RetryAfter is sent as the Retry-After header, in seconds, when > 0.
+	RetryAfter int `json:"retry_after,omitempty"`
+	// Count is how many requests the fault applies to (0 = unlimited).
+	Count int `json:"count,omitempty"`
+	// DelayMS delays the response.
+	DelayMS int `json:"delay_ms,omitempty"`
+	// Reset closes the connection abruptly instead of answering.
+	Reset bool `json:"reset,omitempty"`
+
+	re *regexp.Regexp
+}
+
+type logKey struct{}
+
+// logSlot is what handlers can add to the current log entry.
+type logSlot struct {
+	form  map[string]string
+	fault int
+}
+
+// noteForm records the non-secret token-request fields in the log entry.
+func noteForm(r *http.Request, form url.Values) {
+	slot, _ := r.Context().Value(logKey{}).(*logSlot)
+	if slot == nil {
+		return
+	}
+	slot.form = map[string]string{}
+	for _, k := range []string{"grant_type", "client_id", "scope"} {
+		if v := form.Get(k); v != "" {
+			slot.form[k] = truncate(v, 512)
+		}
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+// WriteHeader records the first status code.
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write records an implicit 200.
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func hashHeader(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// beginLog wraps w to capture the status and returns a function that appends
+// the log entry. The request's context carries a slot for form fields.
+func (s *Server) beginLog(w http.ResponseWriter, r *http.Request) (*statusWriter, *http.Request, func()) {
+	slot := &logSlot{}
+	r = r.WithContext(context.WithValue(r.Context(), logKey{}, slot))
+	entry := RequestLogEntry{Time: s.now().UTC(), Method: r.Method, Path: r.URL.Path, Headers: map[string][]string{}}
+	for k := range r.URL.Query() {
+		entry.Query = append(entry.Query, k)
+	}
+	sort.Strings(entry.Query)
+	for k, vs := range r.Header {
+		vals := append([]string(nil), vs...)
+		switch http.CanonicalHeaderKey(k) {
+		case "Authorization", "Proxy-Authorization", "Cookie":
+			for i, v := range vals {
+				vals[i] = hashHeader(v)
+			}
+		}
+		entry.Headers[k] = vals
+	}
+	rec := &statusWriter{ResponseWriter: w}
+	return rec, r, func() {
+		entry.Status = rec.status
+		entry.Form = slot.form
+		entry.Fault = slot.fault
+		s.mu.Lock()
+		s.reqLog = append(s.reqLog, entry)
+		if len(s.reqLog) > maxLogEntries {
+			s.reqLog = append([]RequestLogEntry(nil), s.reqLog[len(s.reqLog)-maxLogEntries:]...)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// applyFault applies the first matching fault; it reports whether the request
+// was answered (or the connection reset).
+func (s *Server) applyFault(w *statusWriter, r *http.Request) bool {
+	s.mu.Lock()
+	var f *Fault
+	for i := range s.st.Faults {
+		c := &s.st.Faults[i]
+		if c.re == nil {
+			c.re, _ = regexp.Compile(c.Path)
+		}
+		if c.re == nil || (c.Method != "" && !strings.EqualFold(c.Method, r.Method)) || !c.re.MatchString(r.URL.Path) {
+			continue
+		}
+		cp := *c
+		f = &cp
+		if c.Count > 0 {
+			c.Count--
+			if c.Count == 0 {
+				s.st.Faults = append(s.st.Faults[:i], s.st.Faults[i+1:]...)
+			}
+		}
+		break
+	}
+	s.mu.Unlock()
+	if f == nil {
+		return false
+	}
+	if slot, _ := r.Context().Value(logKey{}).(*logSlot); slot != nil {
+		slot.fault = f.ID
+	}
+	if f.DelayMS > 0 {
+		t := time.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		}
+	}
+	if f.Reset {
+		panic(http.ErrAbortHandler) // net/http closes the connection (or resets the HTTP/2 stream)
+	}
+	if f.Status == 0 {
+		return false
+	}
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+	}
+	if strings.HasPrefix(r.URL.Path, "/v1.0/") {
+		s.writeGraphError(w, r, f.Status, graphCodeFor(f.Status), "Injected fault "+strconv.Itoa(f.ID)+".")
+		return true
+	}
+	code, n := "temporarily_unavailable", 90033
+	if f.Status < 500 && f.Status != http.StatusTooManyRequests {
+		code, n = "invalid_request", 9002313
+	}
+	s.writeAAD(w, r, newAAD(f.Status, code, n, "A transient error has occurred. Please try again. (Injected fault %d.)", f.ID))
+	return true
+}
+
+// Settings returns the current settings.
+func (s *Server) Settings() Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.Settings
+}
+
+// SetSettings replaces the settings.
+func (s *Server) SetSettings(st Settings) {
+	if st.AccessTokenLifetime <= 0 {
+		st.AccessTokenLifetime = s.initial.AccessTokenLifetime
+	}
+	if st.AccessTokenLifetime < time.Second {
+		st.AccessTokenLifetime = time.Second // expires_in is whole seconds
+	}
+	if st.DeviceInterval < 0 {
+		st.DeviceInterval = 0
+	}
+	s.mu.Lock()
+	s.st.Settings = st
+	s.mu.Unlock()
+}
+
+// Requests returns a copy of the request log.
+func (s *Server) Requests() []RequestLogEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]RequestLogEntry(nil), s.reqLog...)
+}
+
+// ClearRequests empties the request log.
+func (s *Server) ClearRequests() {
+	s.mu.Lock()
+	s.reqLog = nil
+	s.mu.Unlock()
+}
+
+// AddFault installs a fault and returns its id.
+func (s *Server) AddFault(f Fault) (int, error) {
+	re, err := regexp.Compile(f.Path)
+	if err != nil {
+		return 0, fmt.Errorf("sandbox: fault path: %w", err)
+	}
+	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
+		return 0, fmt.Errorf("sandbox: fault status %d out of range", f.Status)
+	}
+	if f.Count < 0 || f.DelayMS < 0 || f.RetryAfter < 0 {
+		return 0, errors.New("sandbox: fault count, delay_ms and retry_after must not be negative")
+	}
+	if f.Status == 0 && f.DelayMS == 0 && !f.Reset {
+		return 0, errors.New("sandbox: a fault needs a status, a delay or reset")
+	}
+	f.re = re
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f.ID = s.st.NextFaultID
+	s.st.NextFaultID++
+	s.st.Faults = append(s.st.Faults, f)
+	return f.ID, nil
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.st.Faults = nil
+	s.mu.Unlock()
+}
+
+// RevokeRefreshTokens revokes every refresh token of a user (UPN or id), as
+// an administrator or a password reset would; later refreshes fail with AADSTS50173.
+func (s *Server) RevokeRefreshTokens(user string) (int, error) {
+	u := findUser(user)
+	if u == nil {
+		return 0, fmt.Errorf("%w %q", ErrUnknownUser, user)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, rt := range s.st.RefreshTokens {
+		if rt.UserID == u.ID && !rt.Revoked {
+			rt.Revoked = true
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Reset drops all codes, tokens, consents, faults, pending sign-ins and the
+// request log, and restores the settings given to New.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	s.st = newState(s.initial)
+	s.pending = map[string]*pendingAuth{}
+	s.reqLog = nil
+	s.mu.Unlock()
+}
+
+func (s *Server) controlRoutes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /_sandbox/devicecode/approve", s.ctlApprove)
+	m.HandleFunc("GET /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		faults := append([]Fault{}, s.st.Faults...)
+		s.mu.Unlock()
+		writeJSONStatus(w, http.StatusOK, faults)
+	})
+	m.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		var f Fault
+		if !decodeControl(w, r, &f) {
+			return
+		}
+		id, err := s.AddFault(f)
+		if err != nil {
+			ctlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeJSONStatus(w, http.StatusCreated, map[string]int{"id": id})
+	})
+	m.HandleFunc("DELETE /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("GET /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONStatus(w, http.StatusOK, s.Settings())
+	})
+	m.HandleFunc("PATCH /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
+		st := s.Settings()
+		if !decodeControl(w, r, &st) {
+			return
+		}
+		s.SetSettings(st)
+		writeJSONStatus(w, http.StatusOK, s.Settings())
+	})
+	m.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONStatus(w, http.StatusOK, s.Requests())
+	})
+	m.HandleFunc("DELETE /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearRequests()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("POST /_sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("POST /_sandbox/revoke", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			User string `json:"user"`
+		}
+		if !decodeControl(w, r, &req) {
+			return
+		}
+		n, err := s.RevokeRefreshTokens(req.User)
+		if err != nil {
+			ctlError(w, http.StatusNotFound, err.Error())
+			return
+		}
+		writeJSONStatus(w, http.StatusOK, map[string]int{"revoked": n})
+	})
+	m.HandleFunc("GET /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		b, err := json.Marshal(s.st)
+		s.mu.Unlock()
+		if err != nil {
+			ctlError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		writeJSONStatus(w, http.StatusOK, json.RawMessage(b))
+	})
+	m.HandleFunc("PUT /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
+		st := newState(s.initial)
+		if !decodeControl(w, r, st) {
+			return
+		}
+		st.fill()
+		for i := range st.Faults {
+			if _, err := regexp.Compile(st.Faults[i].Path); err != nil {
+				ctlError(w, http.StatusBadRequest, "fault path: "+err.Error())
+				return
+			}
+		}
+		s.mu.Lock()
+		s.st = st
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
+		info := s.Info()
+		if info.URL == "" {
+			info.URL = baseURL(r)
+		}
+		writeJSONStatus(w, http.StatusOK, info)
+	})
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		ctlError(w, http.StatusNotFound, "no control endpoint "+r.Method+" "+r.URL.Path)
+	})
+	return m
+}
+
+func (s *Server) ctlApprove(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		UserCode string `json:"user_code"`
+		User     string `json:"user"`
+		Decline  bool   `json:"decline"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	var err error
+	if req.Decline {
+		err = s.DeclineDeviceCode(req.UserCode)
+	} else {
+		err = s.ApproveDeviceCode(req.UserCode, req.User)
+	}
+	switch {
+	case errors.Is(err, ErrUnknownUserCode), errors.Is(err, ErrUnknownUser):
+		ctlError(w, http.StatusNotFound, err.Error())
+	case err != nil:
+		ctlError(w, http.StatusConflict, err.Error())
+	case req.Decline:
+		writeJSONStatus(w, http.StatusOK, map[string]string{"status": "declined"})
+	default:
+		writeJSONStatus(w, http.StatusOK, map[string]string{"status": "approved"})
+	}
+}
+
+func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
+	if err != nil {
+		ctlError(w, http.StatusBadRequest, "read body: "+err.Error())
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		ctlError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func ctlError(w http.ResponseWriter, status int, msg string) {
+	writeJSONStatus(w, status, map[string]string{"error": msg})
+}

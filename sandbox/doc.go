@@ -1,0 +1,65 @@
+// Package sandbox is an offline emulator of the Microsoft identity platform
+// (v2.0 endpoints) plus a minimal Microsoft Graph, for tests and demos. It
+// imports nothing else from this module.
+//
+// # Identity platform
+//
+// For tenant segments common, organizations, consumers, TenantID and
+// TenantDomain (anything else answers AADSTS90002):
+//
+//	GET  /{tenant}/oauth2/v2.0/authorize                sign-in and consent page (PKCE S256; query, fragment, form_post)
+//	POST /{tenant}/login                                the page's form (referenced by a server-side pending record)
+//	POST /{tenant}/oauth2/v2.0/token                    authorization_code, device_code, client_credentials, password, refresh_token
+//	POST /{tenant}/oauth2/v2.0/devicecode               device authorization; GET/POST /devicelogin is the code-entry page
+//	GET  /{tenant}/v2.0/.well-known/openid-configuration
+//	GET  /{tenant}/discovery/v2.0/keys                  JWKS (RS256)
+//	GET  /common/discovery/instance                     instance discovery, as MSAL asks for it
+//	GET  /common/UserRealm/{user}                       what MSAL asks before the password grant
+//	GET  /{tenant}/oauth2/v2.0/logout, GET /error?code=N
+//
+// Errors use Microsoft's JSON body (error, error_description starting with
+// "AADSTSnnnnn:" and ending in trace id, correlation id and timestamp lines,
+// error_codes, timestamp, trace_id, correlation_id, error_uri). The
+// client-request-id header is echoed as the correlation id.
+//
+// Access tokens are RS256 JWTs for Graph (aud https://graph.microsoft.com)
+// with scp or roles; ID tokens follow v2.0. Refresh tokens are opaque and
+// rotate on every use; the old one stays valid unless strict rotation is on.
+//
+// # MSAL for Go
+//
+// MSAL can use the sandbox as an authority (https://HOST:PORT/{tenant}) with
+// the client from Server.Client and instance discovery disabled
+// (WithInstanceDiscovery(false)): for hosts it does not know, MSAL sends
+// instance discovery to login.microsoftonline.com, which is not reachable
+// offline. Device code, client credentials, authorization code, username and
+// password, and silent refresh work; client_info is returned when requested.
+//
+// # Graph
+//
+// GET /v1.0/me, /v1.0/me/manager, /v1.0/me/messages[/{id}], /v1.0/users,
+// /v1.0/users/{id|upn}[/manager|/messages[/{id}]] and /oidc/userinfo, with
+// Graph's JSON shapes, $top/$skip paging with @odata.nextLink and Graph's
+// error body. Tokens are verified (signature, expiry, audience).
+//
+// # Control API
+//
+// Under /_sandbox/ (JSON, not recorded in the request log):
+//
+//	POST   /_sandbox/devicecode/approve  {"user_code", "user" (UPN or id; default first user), "decline"}
+//	GET    /_sandbox/faults              list
+//	POST   /_sandbox/faults              {"path" (regexp), "method", "status", "retry_after", "count", "delay_ms", "reset"} → {"id"}
+//	DELETE /_sandbox/faults
+//	GET    /_sandbox/settings, PATCH /_sandbox/settings
+//	       {"strict_refresh_rotation", "access_token_lifetime_seconds", "device_interval_seconds", "device_interval_ms", "auto_approve"}
+//	GET    /_sandbox/requests, DELETE /_sandbox/requests
+//	POST   /_sandbox/reset
+//	POST   /_sandbox/revoke              {"user"} → {"revoked": n}
+//	GET    /_sandbox/state, PUT /_sandbox/state
+//	GET    /_sandbox/info                the sandbox.json content
+//
+// The request log keeps method, path, query parameter names, status, headers
+// (Authorization, Proxy-Authorization and Cookie replaced by "sha256:<hex>")
+// and, for token and device code requests, grant_type, client_id and scope.
+// The state holds codes and tokens only as SHA-256 hashes.
+package sandbox

@@ -1,0 +1,238 @@
+package sandbox
+
+import "strings"
+
+// Fixed identifiers of the seeded tenant and its app registrations. They never
+// change between runs, so tests and documentation can refer to them directly.
+const (
+	// TenantID is the directory (tenant) id of the seeded tenant.
+	TenantID = "3c6f1a2e-8b47-4d19-a5e2-7f90c4b1d658"
+	// TenantDomain is the verified domain of the seeded tenant. It is accepted
+	// in place of TenantID in the tenant path segment.
+	TenantDomain = "contoso.sandbox"
+	// TenantName is the display name of the seeded tenant.
+	TenantName = "Contoso (sandbox)"
+
+	// PublicClientID is a public client (no secret) with "Allow public client
+	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1.
+	PublicClientID = "5b9e2c74-1d3f-4a86-b0c7-e42f8a913d05"
+	// ConfidentialClientID is a confidential client that authenticates with
+	// ConfidentialClientSecret and holds application permissions (roles).
+	ConfidentialClientID = "8d4a6f10-73be-4c2d-9e58-1b06f3c7a2e9"
+	// ConfidentialClientSecret is the client secret of ConfidentialClientID.
+	ConfidentialClientSecret = "sbx8Q~Zt3mVq9LrN2xKf7WcY4dHpJ1eGuB6oTaS0"
+	// ConfidentialServicePrincipalID is the object id of the confidential
+	// client's service principal: the oid and sub of its app-only tokens.
+	ConfidentialServicePrincipalID = "e91f3b5a-2c64-4d87-b1a0-6d58c2f49e13"
+	// NoPublicFlowsClientID is a public client whose "Allow public client flows"
+	// setting is off: the device code and password grants fail with
+	// AADSTS7000218 (after the code is approved, for device code).
+	NoPublicFlowsClientID = "c2e7b935-4f18-46a0-8d3b-95a1e06f7c42"
+
+	// GraphAppID is the well-known application id of Microsoft Graph; it is
+	// accepted as a resource identifier in scopes and as a token audience.
+	GraphAppID = "00000003-0000-0000-c000-000000000000"
+	// GraphResource is the audience of access tokens issued for Graph.
+	GraphResource = "https://graph.microsoft.com"
+)
+
+// User is a seeded directory user.
+type User struct {
+	ID                string   `json:"id"`
+	UserPrincipalName string   `json:"userPrincipalName"`
+	Password          string   `json:"password"`
+	DisplayName       string   `json:"displayName"`
+	GivenName         string   `json:"givenName"`
+	Surname           string   `json:"surname"`
+	Mail              string   `json:"mail"`
+	JobTitle          string   `json:"jobTitle"`
+	Department        string   `json:"department"`
+	OfficeLocation    string   `json:"officeLocation"`
+	BusinessPhones    []string `json:"businessPhones"`
+	MobilePhone       string   `json:"mobilePhone,omitempty"`
+	PreferredLanguage string   `json:"preferredLanguage"`
+	ManagerID         string   `json:"managerId,omitempty"`
+}
+
+// Seeded user ids.
+const (
+	AdeleVanceID     = "1f8b3c2d-6a4e-4b59-9d71-0e2c5a8f3b46"
+	AlexWilberID     = "2a7c4d3e-5b6f-4c80-8e92-1f3d6b9a4c57"
+	MeganBowenID     = "3b6d5e4f-4c7a-4d91-9fa3-2a4e7c0b5d68"
+	NestorWilkeID    = "4c5e6f5a-3d8b-4ea2-a0b4-3b5f8d1c6e79"
+	PattiFernandezID = "5d4f7a6b-2e9c-4fb3-b1c5-4c6a9e2d7f8a"
+)
+
+// seedUsers is the directory. The first user is the one AutoApprove signs in as.
+var seedUsers = []User{
+	{
+		ID: AdeleVanceID, UserPrincipalName: "AdeleV@" + TenantDomain, Password: "Sandbox-Adele-1!",
+		DisplayName: "Adele Vance", GivenName: "Adele", Surname: "Vance", Mail: "AdeleV@" + TenantDomain,
+		JobTitle: "Retail Manager", Department: "Retail", OfficeLocation: "18/2111",
+		BusinessPhones: []string{"+1 425 555 0109"}, PreferredLanguage: "en-US", ManagerID: NestorWilkeID,
+	},
+	{
+		ID: AlexWilberID, UserPrincipalName: "AlexW@" + TenantDomain, Password: "Sandbox-Alex-2!",
+		DisplayName: "Alex Wilber", GivenName: "Alex", Surname: "Wilber", Mail: "AlexW@" + TenantDomain,
+		JobTitle: "Marketing Assistant", Department: "Marketing", OfficeLocation: "131/1104",
+		BusinessPhones: []string{"+1 858 555 0110"}, PreferredLanguage: "en-US", ManagerID: MeganBowenID,
+	},
+	{
+		ID: MeganBowenID, UserPrincipalName: "MeganB@" + TenantDomain, Password: "Sandbox-Megan-3!",
+		DisplayName: "Megan Bowen", GivenName: "Megan", Surname: "Bowen", Mail: "MeganB@" + TenantDomain,
+		JobTitle: "Marketing Manager", Department: "Marketing", OfficeLocation: "12/1110",
+		BusinessPhones: []string{"+1 412 555 0109"}, MobilePhone: "+1 412 555 0190",
+		PreferredLanguage: "en-US", ManagerID: PattiFernandezID,
+	},
+	{
+		ID: NestorWilkeID, UserPrincipalName: "NestorW@" + TenantDomain, Password: "Sandbox-Nestor-4!",
+		DisplayName: "Nestor Wilke", GivenName: "Nestor", Surname: "Wilke", Mail: "NestorW@" + TenantDomain,
+		JobTitle: "Director", Department: "Operations", OfficeLocation: "36/2121",
+		BusinessPhones: []string{"+1 206 555 0105"}, PreferredLanguage: "en-US", ManagerID: PattiFernandezID,
+	},
+	{
+		ID: PattiFernandezID, UserPrincipalName: "PattiF@" + TenantDomain, Password: "Sandbox-Patti-5!",
+		DisplayName: "Patti Fernandez", GivenName: "Patti", Surname: "Fernandez", Mail: "PattiF@" + TenantDomain,
+		JobTitle: "President", Department: "Executive Management", OfficeLocation: "15/1102",
+		BusinessPhones: []string{"+1 980 555 0101"}, PreferredLanguage: "en-US",
+	},
+}
+
+// Users returns a copy of the seeded users; the first one is the user that
+// AutoApprove signs in as.
+func Users() []User {
+	out := make([]User, len(seedUsers))
+	for i, u := range seedUsers {
+		u.BusinessPhones = append([]string(nil), u.BusinessPhones...)
+		out[i] = u
+	}
+	return out
+}
+
+// findUser looks a user up by object id or user principal name (case-insensitive).
+func findUser(idOrUPN string) *User {
+	for i := range seedUsers {
+		u := &seedUsers[i]
+		if strings.EqualFold(u.ID, idOrUPN) || strings.EqualFold(u.UserPrincipalName, idOrUPN) {
+			return u
+		}
+	}
+	return nil
+}
+
+// app is an app registration.
+type app struct {
+	ID          string
+	Name        string
+	Public      bool // no credentials; must never send a secret
+	PublicFlows bool // "Allow public client flows" (device code, ROPC)
+	Secret      string
+	// RedirectURIs are matched with Microsoft's loopback rule: for
+	// http://localhost and http://127.0.0.1 the port is ignored.
+	RedirectURIs []string
+	// DelegatedDefault are the statically configured delegated permissions
+	// (what "/.default" expands to); they count as admin-consented.
+	DelegatedDefault []string
+	// Roles are the admin-consented application permissions.
+	Roles []string
+}
+
+var seedApps = []app{
+	{
+		ID: PublicClientID, Name: "authsome sandbox (public client)", Public: true, PublicFlows: true,
+		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
+		DelegatedDefault: []string{"User.Read"},
+	},
+	{
+		ID: ConfidentialClientID, Name: "authsome sandbox (confidential client)", Secret: ConfidentialClientSecret,
+		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
+		DelegatedDefault: []string{"User.Read"},
+		Roles: []string{
+			"Calendars.Read", "Files.Read.All", "Mail.Read", "Mail.Send", "Sites.Read.All", "User.Read.All",
+		},
+	},
+	{
+		ID: NoPublicFlowsClientID, Name: "authsome sandbox (public client flows disabled)", Public: true,
+		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
+		DelegatedDefault: []string{"User.Read"},
+	},
+}
+
+func findApp(id string) *app {
+	for i := range seedApps {
+		if strings.EqualFold(seedApps[i].ID, id) {
+			return &seedApps[i]
+		}
+	}
+	return nil
+}
+
+// graphDelegated lists the Microsoft Graph delegated permissions the sandbox
+// knows, with the text shown on the consent page.
+var graphDelegated = []struct{ Name, Text string }{
+	{"Calendars.Read", "Read your calendars"},
+	{"Calendars.ReadWrite", "Have full access to your calendars"},
+	{"Channel.ReadBasic.All", "Read the names and descriptions of channels"},
+	{"ChannelMessage.Read.All", "Read user channel messages"},
+	{"ChannelMessage.Send", "Send channel messages"},
+	{"Chat.Read", "Read your chat messages"},
+	{"Chat.ReadWrite", "Read and write your chat messages"},
+	{"Contacts.Read", "Read your contacts"},
+	{"Contacts.ReadWrite", "Have full access to your contacts"},
+	{"Directory.Read.All", "Read directory data"},
+	{"Files.Read", "Read your files"},
+	{"Files.Read.All", "Read all files that you have access to"},
+	{"Files.ReadWrite", "Have full access to your files"},
+	{"Files.ReadWrite.All", "Have full access to all files you have access to"},
+	{"Group.Read.All", "Read all groups"},
+	{"Mail.Read", "Read your mail"},
+	{"Mail.ReadBasic", "Read basic properties of your mail"},
+	{"Mail.ReadWrite", "Read and write access to your mail"},
+	{"Mail.Send", "Send mail as you"},
+	{"MailboxSettings.Read", "Read your mailbox settings"},
+	{"MailboxSettings.ReadWrite", "Read and write your mailbox settings"},
+	{"Notes.Read", "Read your OneNote notebooks"},
+	{"Notes.ReadWrite", "Read and write your OneNote notebooks"},
+	{"People.Read", "Read your relevant people list"},
+	{"Presence.Read", "Read your presence information"},
+	{"Sites.Read.All", "Read items in all site collections"},
+	{"Sites.ReadWrite.All", "Edit or delete items in all site collections"},
+	{"Tasks.Read", "Read your tasks and task lists"},
+	{"Tasks.ReadWrite", "Create, read, update, and delete your tasks and task lists"},
+	{"Team.ReadBasic.All", "Read the names and descriptions of teams"},
+	{"User.Read", "Sign you in and read your profile"},
+	{"User.Read.All", "Read all users' full profiles"},
+	{"User.ReadBasic.All", "Read all users' basic profiles"},
+	{"User.ReadWrite", "Read and update your profile"},
+}
+
+// oidcScopes are the OpenID Connect scopes, in the order Microsoft echoes them.
+var oidcScopes = map[string]string{
+	"profile":        "View your basic profile",
+	"openid":         "Sign you in",
+	"email":          "View your email address",
+	"offline_access": "Maintain access to data you have given it access to",
+}
+
+// canonicalDelegated returns the canonical spelling of a Graph delegated
+// permission, or "" when the sandbox does not know it.
+func canonicalDelegated(name string) string {
+	for _, p := range graphDelegated {
+		if strings.EqualFold(p.Name, name) {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+func permissionText(name string) string {
+	for _, p := range graphDelegated {
+		if p.Name == name {
+			return p.Text
+		}
+	}
+	if t, ok := oidcScopes[name]; ok {
+		return t
+	}
+	return name
+}

@@ -1,0 +1,365 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Dir is where ca.pem is written; required unless PlainHTTP.
+	Dir string
+	// PlainHTTP serves http:// instead of TLS.
+	PlainHTTP bool
+	// AutoApprove approves every device code and consent as the first seeded user.
+	AutoApprove bool
+	// StateFile, when set, is loaded by New (if it exists) and saved by Close.
+	StateFile string
+	// TokenLifetime is the access token lifetime; default 1h.
+	TokenLifetime time.Duration
+	// DeviceInterval is the device code polling interval; default 5s. A
+	// sub-second value is announced as interval 0.
+	DeviceInterval time.Duration
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server is a running (or runnable) sandbox.
+type Server struct {
+	opts    Options
+	initial Settings
+	signer  *signer
+	tls     *tlsMaterial // nil when PlainHTTP
+	caFile  string
+
+	identity *http.ServeMux
+	graph    *http.ServeMux
+	control  *http.ServeMux
+
+	mu      sync.Mutex
+	st      *stateData
+	pending map[string]*pendingAuth
+	reqLog  []RequestLogEntry
+
+	srvMu  sync.Mutex
+	srv    *http.Server
+	url    string
+	closed bool
+}
+
+// New creates a server: it generates the token-signing key (or loads it from
+// StateFile) and, unless PlainHTTP, a CA and server certificate, writing the
+// CA to Dir/ca.pem.
+func New(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	} else if opts.TokenLifetime < time.Second {
+		opts.TokenLifetime = time.Second // expires_in is whole seconds
+	}
+	if opts.DeviceInterval <= 0 {
+		opts.DeviceInterval = 5 * time.Second
+	}
+	s := &Server{
+		opts: opts,
+		initial: Settings{
+			AccessTokenLifetime: opts.TokenLifetime,
+			DeviceInterval:      opts.DeviceInterval,
+			AutoApprove:         opts.AutoApprove,
+		},
+		pending: map[string]*pendingAuth{},
+	}
+	s.st = newState(s.initial)
+
+	var key *rsa.PrivateKey
+	if opts.StateFile != "" {
+		k, st, err := loadStateFile(opts.StateFile)
+		if err != nil {
+			return nil, err
+		}
+		key = k
+		if st != nil {
+			s.st = st
+		}
+	}
+	if key == nil {
+		k, err := newSigningKey()
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	sg, err := newSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	s.signer = sg
+
+	if !opts.PlainHTTP {
+		if opts.Dir == "" {
+			return nil, errors.New("sandbox: Options.Dir is required for TLS (or set PlainHTTP)")
+		}
+		m, err := newTLSMaterial(time.Now()) // clients check certificates against the real clock
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: generate TLS certificates: %w", err)
+		}
+		s.tls = m
+		if s.caFile, err = writeCA(opts.Dir, m.caPEM); err != nil {
+			return nil, err
+		}
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	id := http.NewServeMux()
+	id.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
+	id.HandleFunc("POST /{tenant}/login", s.handleLogin)
+	id.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.handleToken)
+	id.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.handleDeviceCode)
+	id.HandleFunc("GET /{tenant}/oauth2/v2.0/logout", s.handleLogout)
+	id.HandleFunc("GET /devicelogin", s.handleDeviceLogin)
+	id.HandleFunc("POST /devicelogin", s.handleDeviceLogin)
+	id.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.handleOpenIDConfig)
+	id.HandleFunc("GET /{tenant}/discovery/v2.0/keys", s.handleKeys)
+	id.HandleFunc("GET /common/discovery/instance", s.handleInstanceDiscovery)
+	id.HandleFunc("GET /common/UserRealm/{user}", s.handleUserRealm)
+	id.HandleFunc("GET /error", s.handleErrorPage)
+	id.HandleFunc("/", s.handleNotFound)
+	s.identity = id
+	s.graph = s.graphRoutes()
+	s.control = s.controlRoutes()
+}
+
+// Handler returns the sandbox's HTTP handler (identity platform, Graph and
+// the control API). It can be mounted on an httptest server; then issuers and
+// endpoints are derived from the request's Host.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		s.control.ServeHTTP(w, r)
+		return
+	}
+	rec, r, finish := s.beginLog(w, r)
+	defer finish()
+	if s.applyFault(rec, r) {
+		return
+	}
+	if r.URL.Path == "/v1.0" || strings.HasPrefix(r.URL.Path, "/v1.0/") || r.URL.Path == "/oidc/userinfo" {
+		s.graph.ServeHTTP(rec, r)
+		return
+	}
+	s.identity.ServeHTTP(rec, r)
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	writeJSONStatus(w, http.StatusNotFound, map[string]string{
+		"error": "not_found", "error_description": "The sandbox has no endpoint at " + r.URL.Path + ".",
+	})
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0") and serves in the background,
+// over TLS (HTTP/1.1 and HTTP/2) unless PlainHTTP.
+func (s *Server) Start(addr string) error {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	if s.srv != nil || s.closed {
+		return errors.New("sandbox: already started or closed")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: listen %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	scheme := "http"
+	if s.tls != nil {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{
+			Certificates: []tls.Certificate{s.tls.cert},
+			MinVersion:   tls.VersionTLS12,
+			NextProtos:   []string{"h2", "http/1.1"},
+		}
+	}
+	s.srv = srv
+	s.url = scheme + "://" + ln.Addr().String()
+	go func() {
+		if s.tls != nil {
+			_ = srv.ServeTLS(ln, "", "")
+		} else {
+			_ = srv.Serve(ln)
+		}
+	}()
+	return nil
+}
+
+// URL returns the base URL after Start, e.g. https://127.0.0.1:PORT (no trailing slash).
+func (s *Server) URL() string {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	return s.url
+}
+
+// Close stops the server and saves the state file, if any.
+func (s *Server) Close() error {
+	s.srvMu.Lock()
+	if s.closed {
+		s.srvMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	srv := s.srv
+	s.srvMu.Unlock()
+	var errs []error
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := srv.Shutdown(ctx); err != nil {
+			_ = srv.Close()
+		}
+		cancel()
+	}
+	if err := s.saveState(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// CACertPool returns a pool holding the sandbox CA (nil when PlainHTTP).
+func (s *Server) CACertPool() *x509.CertPool {
+	if s.tls == nil {
+		return nil
+	}
+	return s.tls.pool
+}
+
+// CAFile returns the path of ca.pem ("" when PlainHTTP).
+func (s *Server) CAFile() string { return s.caFile }
+
+// Client returns an http.Client that trusts the sandbox CA (HTTP/2 enabled).
+func (s *Server) Client() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.ForceAttemptHTTP2 = true
+	if s.tls != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: s.tls.pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// InfoUser is a user entry of Info.
+type InfoUser struct {
+	ID                string `json:"id"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	Password          string `json:"password"`
+}
+
+// Info is the content of sandbox.json: what a client needs to use the sandbox.
+type Info struct {
+	URL                      string     `json:"url"`
+	CAFile                   string     `json:"ca_file"`
+	TenantID                 string     `json:"tenant_id"`
+	PublicClientID           string     `json:"public_client_id"`
+	ConfidentialClientID     string     `json:"confidential_client_id"`
+	ConfidentialClientSecret string     `json:"confidential_client_secret"`
+	Users                    []InfoUser `json:"users"`
+}
+
+// Info returns the sandbox.json content (URL is empty before Start).
+func (s *Server) Info() Info {
+	info := Info{
+		URL:                      s.URL(),
+		CAFile:                   s.caFile,
+		TenantID:                 TenantID,
+		PublicClientID:           PublicClientID,
+		ConfidentialClientID:     ConfidentialClientID,
+		ConfidentialClientSecret: ConfidentialClientSecret,
+	}
+	for _, u := range seedUsers {
+		info.Users = append(info.Users, InfoUser{ID: u.ID, UserPrincipalName: u.UserPrincipalName, Password: u.Password})
+	}
+	return info
+}
+
+// WriteInfo writes the server's Info to path as JSON with mode 0600 (it holds
+// a client secret and the fake users' passwords).
+func (s *Server) WriteInfo(path string) error { return WriteInfo(path, s.Info()) }
+
+// WriteInfo writes info to path as JSON with mode 0600.
+func WriteInfo(path string, info Info) error {
+	data, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append(data, '\n'), 0o600)
+}
+
+// ReadInfo reads a sandbox.json file written by WriteInfo.
+func ReadInfo(path string) (Info, error) {
+	var info Info
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return info, fmt.Errorf("sandbox: read info: %w", err)
+	}
+	if err := json.Unmarshal(data, &info); err != nil {
+		return info, fmt.Errorf("sandbox: parse info %s: %w", path, err)
+	}
+	return info, nil
+}
+
+// baseURL is the scheme and host the client used to reach the server.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// tenantKind classifies the tenant path segment.
+type tenantKind int
+
+const (
+	tenantUnknown tenantKind = iota
+	tenantCommon
+	tenantOrganizations
+	tenantConsumers
+	tenantSpecific
+)
+
+func resolveTenant(seg string) tenantKind {
+	switch strings.ToLower(seg) {
+	case "common":
+		return tenantCommon
+	case "organizations":
+		return tenantOrganizations
+	case "consumers":
+		return tenantConsumers
+	case strings.ToLower(TenantID), strings.ToLower(TenantDomain):
+		return tenantSpecific
+	}
+	return tenantUnknown
+}

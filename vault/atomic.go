@@ -1,0 +1,115 @@
+package vault
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// tempPrefix returns the name prefix of temporary files for path.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// writeTemp writes data to a new synced temporary file next to path and
+// returns its name.
+func writeTemp(path string, data []byte, perm os.FileMode) (tmp string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
+	if err != nil {
+		return "", err
+	}
+	tmp = f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if runtime.GOOS != "windows" {
+		if err = f.Chmod(perm); err != nil {
+			return "", err
+		}
+	}
+	if _, err = f.Write(data); err != nil {
+		return "", err
+	}
+	if err = f.Sync(); err != nil {
+		return "", err
+	}
+	return tmp, f.Close()
+}
+
+// writeFileAtomic replaces path with data: temporary file in the same
+// folder, write, fsync, rename, fsync of the folder. Readers see either the
+// old or the new content, never a mix, even if the process dies midway.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := writeTemp(path, data, perm)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// createFileExclusive creates path with data unless it already exists
+// (then os.ErrExist); the file appears complete or not at all.
+func createFileExclusive(path string, data []byte, perm os.FileMode) error {
+	tmp, err := writeTemp(path, data, perm)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return err
+		}
+		// No hard links on this file system: exclusive create instead.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if err != nil {
+			return err
+		}
+		_, werr := f.Write(data)
+		serr := f.Sync()
+		if cerr := f.Close(); werr == nil && serr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = serr
+		}
+		if werr != nil {
+			os.Remove(path)
+			return werr
+		}
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// removeTemps deletes leftovers of writers that died mid-write. Call only
+// while holding the exclusive lock that serialises writers of path.
+func removeTemps(path string) {
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(path)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) {
+			os.Remove(filepath.Join(filepath.Dir(path), e.Name()))
+		}
+	}
+}
+
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil // directories cannot be opened for sync; rename is durable enough there
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
