@@ -52,6 +52,9 @@ type envOptions struct {
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	home := t.TempDir()
+	if err := os.Chmod(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), PlainHTTP: o.plainHTTP, DeviceInterval: time.Second})
 	if err != nil {
 		t.Fatal(err)

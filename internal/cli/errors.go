@@ -44,6 +44,7 @@ func classify(err error) (int, string) {
 	var se *silentError
 	var ce *broker.CredentialError
 	var oe *oauth.Error
+	var me *oauth.MalformedResponseError
 	var ve *provider.ValidationError
 	switch {
 	case errors.As(err, &se):
@@ -60,7 +61,7 @@ func classify(err error) (int, string) {
 		return exitAlreadyExists, "already_exists"
 	case errors.Is(err, broker.ErrUnreachable):
 		return exitUnreachable, "unreachable"
-	case errors.As(err, &oe), errors.Is(err, oauth.ErrDeclined), errors.Is(err, oauth.ErrExpired),
+	case errors.As(err, &oe), errors.As(err, &me), errors.Is(err, oauth.ErrDeclined), errors.Is(err, oauth.ErrExpired),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return exitUsage, "auth_failed"
 	}
@@ -71,7 +72,8 @@ func classify(err error) (int, string) {
 func message(err error) string {
 	msg := err.Error()
 	var oe *oauth.Error
-	if errors.As(err, &oe) {
+	var ce *broker.CredentialError
+	if errors.As(err, &oe) && !errors.As(err, &ce) { // a CredentialError already says what to do
 		if h := oe.Hint(); h != "" {
 			msg += " — " + h
 		}

@@ -1,0 +1,132 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/vault"
+)
+
+func (e *env) openBroker(t *testing.T, now func() time.Time) *broker.Broker {
+	t.Helper()
+	b, err := broker.Open(t.Context(), broker.Options{
+		Home: e.home, Profile: "default", Now: now,
+		Keys: vault.FileKey(filepath.Join(e.home, "profiles", "default", vault.KeyFileName)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (e *env) refreshCount() int {
+	n := 0
+	for _, r := range e.sb.Requests() {
+		if r.Form["grant_type"] == "refresh_token" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRefreshStorm: 32 goroutines and 4 processes ask for a token at expiry, with strict
+// refresh-token rotation on. Exactly one refresh reaches the identity platform, everyone gets
+// the same new token, and the vault keeps the newest refresh token.
+func TestRefreshStorm(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	st := e.sb.Settings()
+	st.AccessTokenLifetime = time.Minute // inside the 5-minute refresh window: due at once
+	e.sb.SetSettings(st)
+	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	before := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
+	if n := e.refreshCount(); n != 1 {
+		t.Fatalf("get on a due token refreshed %d times, want 1", n)
+	}
+
+	st.AccessTokenLifetime = time.Hour
+	st.StrictRefreshRotation = true
+	e.sb.SetSettings(st)
+	// Make the token due again: rewrite its expiry in the vault, as time passing would.
+	b := e.openBroker(t, nil)
+	err := b.Vault().Update(t.Context(), func(d *vault.Data) error {
+		c, _ := d.Connection("microsoft", "default")
+		c.Expiry = time.Now().Add(30 * time.Second)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sb.ClearRequests()
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	tokens := make(chan string, 64)
+	errs := make(chan error, 64)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r := e.run("", "get", "microsoft", "--field", "access_token")
+			if r.code != 0 {
+				errs <- &exitErr{r}
+				return
+			}
+			tokens <- strings.TrimSpace(r.stdout)
+		}()
+	}
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			c, err := b.Token(ctx, "microsoft", "")
+			if err != nil {
+				errs <- err
+				return
+			}
+			tokens <- c.AccessToken
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(tokens)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	seen := map[string]int{}
+	for tok := range tokens {
+		seen[tok]++
+	}
+	if n := e.refreshCount(); n != 1 {
+		t.Fatalf("%d refresh requests reached the sandbox, want exactly 1", n)
+	}
+	if len(seen) != 1 {
+		t.Errorf("callers got %d different tokens, want 1", len(seen))
+	}
+	if _, ok := seen[before]; ok {
+		t.Error("callers got the old token")
+	}
+
+	// The vault holds the newest refresh token: with strict rotation only it still works.
+	later := e.openBroker(t, func() time.Time { return time.Now().Add(2 * time.Hour) })
+	if _, err := later.Token(t.Context(), "microsoft", ""); err != nil {
+		t.Fatalf("refresh with the stored refresh token failed (not the newest?): %v", err)
+	}
+	if n := e.refreshCount(); n != 2 {
+		t.Errorf("refresh count = %d, want 2", n)
+	}
+}
+
+type exitErr struct{ r result }
+
+func (e *exitErr) Error() string { return fmt.Sprintf("exit %d: %s", e.r.code, e.r.stderr) }
