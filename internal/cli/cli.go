@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/vault"
 )
 
 // Version is the authsome version, set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -54,9 +56,41 @@ func (f *Factory) Logger() *slog.Logger {
 // Broker opens the selected profile once.
 func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
 	f.once.Do(func() {
-		f.broker, f.err = broker.Open(ctx, broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger()})
+		opts := broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger()}
+		f.err = f.passphraseKeys(&opts)
+		if f.err == nil {
+			f.broker, f.err = broker.Open(ctx, opts)
+		}
 	})
 	return f.broker, f.err
+}
+
+// passphraseKeys sets opts.Keys for a passphrase-protected vault: the passphrase comes from
+// $AUTHSOME_PASSPHRASE or, on a terminal, a prompt.
+func (f *Factory) passphraseKeys(opts *broker.Options) error {
+	home := vault.Home{Dir: opts.Home}
+	profile := opts.Profile
+	if profile == "" {
+		p, err := home.Active()
+		if err != nil {
+			return err
+		}
+		profile = p
+	}
+	if vault.DefaultKeySource(home.ProfileDir(profile)).Name() != "passphrase" {
+		return nil
+	}
+	opts.Keys = vault.PassphraseKey(func() ([]byte, error) {
+		if p := os.Getenv("AUTHSOME_PASSPHRASE"); p != "" {
+			return []byte(p), nil
+		}
+		if !f.IO.CanPrompt() {
+			return nil, fmt.Errorf("%w: set AUTHSOME_PASSPHRASE or run in a terminal", vault.ErrNeedPassphrase)
+		}
+		p, err := promptHidden(f.IO, fmt.Sprintf("Passphrase for profile %q", profile))
+		return []byte(p), err
+	})
+	return nil
 }
 
 // Main runs the command line and returns the process exit code.

@@ -18,7 +18,8 @@ func newRekeyCmd(f *Factory) *cobra.Command {
 
 By default the key stays where it is (key file or OS keyring) and is replaced. --to moves it:
   file        a 0600 key file in the profile folder
-  passphrase  a key derived from a passphrase you type (argon2id)
+  passphrase  a key derived from a passphrase (argon2id), typed or from AUTHSOME_NEW_PASSPHRASE;
+              later commands read it from AUTHSOME_PASSPHRASE or ask for it
   env         the key in AUTHSOME_NEW_MASTER_KEY (base64 of 32 bytes); afterwards set
               AUTHSOME_MASTER_KEY to that value`,
 		Args: exactArgs(0, "no arguments"),
@@ -49,19 +50,21 @@ By default the key stays where it is (key file or OS keyring) and is replaced. -
 				}
 				err = st.Rekey(ctx, vault.EnvKeyFrom("AUTHSOME_NEW_MASTER_KEY"))
 			case "passphrase":
-				if !f.IO.CanPrompt() {
-					return usagef("--to passphrase needs a terminal to ask for the passphrase")
-				}
-				p1, err := promptHidden(f.IO, "New passphrase")
-				if err != nil {
-					return err
-				}
-				p2, err := promptHidden(f.IO, "Repeat the passphrase")
-				if err != nil {
-					return err
-				}
-				if p1 != p2 || p1 == "" {
-					return usagef("the passphrases differ or are empty; nothing was changed")
+				p1 := os.Getenv("AUTHSOME_NEW_PASSPHRASE")
+				if p1 == "" {
+					if !f.IO.CanPrompt() {
+						return usagef("--to passphrase needs a terminal to ask for the passphrase, or AUTHSOME_NEW_PASSPHRASE")
+					}
+					var p2 string
+					if p1, err = promptHidden(f.IO, "New passphrase"); err == nil {
+						p2, err = promptHidden(f.IO, "Repeat the passphrase")
+					}
+					if err != nil {
+						return err
+					}
+					if p1 != p2 || p1 == "" {
+						return usagef("the passphrases differ or are empty; nothing was changed")
+					}
 				}
 				err = st.Rekey(ctx, vault.PassphraseKey(func() ([]byte, error) { return []byte(p1), nil }))
 			default:
