@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -72,6 +73,8 @@ type Broker struct {
 	log     *slog.Logger
 	skew    time.Duration
 	flight  singleflight.Group
+
+	caClients sync.Map // CA file → *http.Client trusting it
 }
 
 // DefaultHome returns $AUTHSOME_HOME, else $XDG_CONFIG_HOME/authsome, else ~/.authsome.

@@ -110,7 +110,7 @@ func (b *Broker) resolve(def *provider.Definition, cloud, tenant string) (*targe
 		}
 		t.cloud, t.authority, t.graph, t.sandbox = CloudSandbox, info.URL, info.URL, info
 		if info.CAFile != "" {
-			hc, err := ClientTrusting(info.CAFile)
+			hc, err := b.clientTrusting(info.CAFile)
 			if err != nil {
 				return nil, err
 			}
@@ -125,6 +125,19 @@ func (b *Broker) resolve(def *provider.Definition, cloud, tenant string) (*targe
 	}
 	t.endpoint = oauth.MicrosoftEndpoint(t.authority, tenant)
 	return t, nil
+}
+
+// clientTrusting is ClientTrusting with one client (and so one connection pool) per CA file.
+func (b *Broker) clientTrusting(caFile string) (*http.Client, error) {
+	if hc, ok := b.caClients.Load(caFile); ok {
+		return hc.(*http.Client), nil
+	}
+	hc, err := ClientTrusting(caFile)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := b.caClients.LoadOrStore(caFile, hc)
+	return actual.(*http.Client), nil
 }
 
 // ClientTrusting returns an HTTP client that trusts the system roots plus the CA in caFile

@@ -163,8 +163,10 @@ func (f *fixture) stored(t *testing.T, prov, name string) *vault.Connection {
 // recorder is an http.RoundTripper that keeps every request's header and form body.
 type recorder struct {
 	base http.RoundTripper
-	mu   sync.Mutex
-	reqs []recorded
+	// answered, when set, is called once the response has been read into memory.
+	answered func(recorded)
+	mu       sync.Mutex
+	reqs     []recorded
 }
 
 type recorded struct {
@@ -188,7 +190,18 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Lock()
 	r.reqs = append(r.reqs, rec)
 	r.mu.Unlock()
-	return r.base.RoundTrip(req)
+	resp, err := r.base.RoundTrip(req)
+	if err != nil || r.answered == nil {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	r.answered(rec)
+	return resp, nil
 }
 
 func (r *recorder) requests() []recorded {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -54,12 +55,28 @@ func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connectio
 		return c, nil
 	}
 	key := c.Provider + "\x00" + c.Name
-	v, err, _ := b.flight.Do(key, func() (any, error) { return b.refresh(ctx, c.Provider, c.Name) })
-	if err != nil {
-		return nil, err
+	// The refresh outlives the caller that started it: other callers share it, and once the
+	// provider has rotated the refresh token the new one must reach the vault, or the
+	// connection is lost. Each caller still stops waiting when its own ctx ends.
+	ch := b.flight.DoChan(key, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		return b.refresh(ctx, c.Provider, c.Name)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*vault.Connection), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return v.(*vault.Connection), nil
 }
+
+// refreshTimeout bounds one refresh: waiting for another process's refresh, the token request
+// and the vault write.
+const refreshTimeout = 2 * time.Minute
 
 // fresh reports whether c can be used without a refresh.
 func (b *Broker) fresh(c *vault.Connection) bool {

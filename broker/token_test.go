@@ -1,7 +1,9 @@
 package broker_test
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/oauth"
+	"github.com/authsome-go/authsome/sandbox"
 	"github.com/authsome-go/authsome/vault"
 )
 
@@ -34,6 +37,9 @@ func TestTokenRefreshOnceForConcurrentCallers(t *testing.T) {
 	}
 
 	f.clock.Advance(7 * time.Minute) // 3 minutes left: inside the refresh window
+	// Half the callers use a second broker on the same home, as another process would: only
+	// the vault's lock and re-read keep it from refreshing too.
+	brokers := []*broker.Broker{f.b, f.open(t, nil)}
 	const callers = 32
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -42,7 +48,7 @@ func TestTokenRefreshOnceForConcurrentCallers(t *testing.T) {
 	for i := range callers {
 		wg.Go(func() {
 			<-start
-			results[i], errs[i] = f.b.Token(t.Context(), "microsoft", "")
+			results[i], errs[i] = brokers[i%2].Token(t.Context(), "microsoft", "")
 		})
 	}
 	close(start)
@@ -227,5 +233,51 @@ func TestTokenSource(t *testing.T) {
 	}
 	if _, err := f.b.TokenSource(t.Context(), "openai", "").Token(); err == nil {
 		t.Error("TokenSource on an API-key connection returned a token")
+	}
+}
+
+// A caller that gives up (Ctrl-C, a request timeout) just as the identity platform answers a
+// refresh must not lose the rotated refresh token: with rotation the old one is spent, and the
+// connection would need a new sign-in.
+func TestTokenCancelledCallerKeepsRotatedRefreshToken(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	plain := startSandbox(t, sandbox.Options{PlainHTTP: true})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	rec := &recorder{base: http.DefaultTransport, answered: func(r recorded) {
+		if r.form.Get("grant_type") == grantRefresh {
+			cancel() // the caller goes away after the refresh was redeemed
+		}
+	}}
+	b := f.open(t, &http.Client{Transport: rec})
+	if _, err := b.Catalog().Add(acmeProvider(plain.URL())); err != nil {
+		t.Fatal(err)
+	}
+	login, err := b.Login(t.Context(), broker.LoginRequest{
+		Provider: "acme", ClientID: sandbox.PublicClientID, OnDeviceCode: approver(t, plain, ""),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := plain.Settings()
+	st.StrictRefreshRotation = true
+	plain.SetSettings(st)
+
+	f.clock.Advance(58 * time.Minute)
+	_, _ = b.Token(ctx, "acme", "") // may fail: its caller is gone
+	if ctx.Err() == nil {
+		t.Fatal("the refresh did not happen")
+	}
+
+	c, err := b.Token(t.Context(), "acme", "")
+	if err != nil {
+		t.Fatalf("Token after a cancelled refresh: %v", err)
+	}
+	if c.AccessToken == login.AccessToken || c.Status != broker.StatusConnected {
+		t.Errorf("got the old token or status %q", c.Status)
+	}
+	if n := grants(plain, grantRefresh); n != 1 {
+		t.Errorf("%d refresh requests, want 1 (the first one's result was kept)", n)
 	}
 }

@@ -88,9 +88,9 @@ func (k *kdfParams) validate() error {
 	switch {
 	case k.Name != "argon2id":
 		return fmt.Errorf("unknown kdf %q", k.Name)
-	case k.Time < 1 || k.Time > 64:
+	case k.Time < 1 || k.Time > 16:
 		return errors.New("kdf time out of range")
-	case k.MemoryKiB < 8 || k.MemoryKiB > 4<<20:
+	case k.MemoryKiB < 8 || k.MemoryKiB > 1<<20: // at most 1 GiB, whatever a damaged header says
 		return errors.New("kdf memory out of range")
 	case k.Threads < 1 || k.Threads > 64:
 		return errors.New("kdf threads out of range")

@@ -104,7 +104,8 @@ func (h Home) CreateProfile(name string) error {
 // DeleteProfile removes a profile's folder (vault, key file, locks) and,
 // unless AUTHSOME_KEYRING=off, its OS keyring entry (best effort, bounded
 // by the keyring timeout). It refuses the active profile (ErrProfileActive):
-// switch to another one first. Errors: ErrInvalidProfileName,
+// switch to another one first. Other processes should not be using the
+// profile meanwhile (their writes would fail). Errors: ErrInvalidProfileName,
 // ErrProfileNotFound, ErrProfileActive.
 func (h Home) DeleteProfile(name string) error {
 	if err := h.check(); err != nil {

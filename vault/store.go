@@ -179,10 +179,13 @@ func (s *Store) Rekey(ctx context.Context, newKeys KeySource) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := s.write(hdr, dataKey, pt); err != nil {
+		return err // the old vault and key source stay in force
+	}
 	s.mu.Lock()
 	s.keys = newKeys
 	s.mu.Unlock()
-	return s.write(hdr, dataKey, pt)
+	return nil
 }
 
 // Lock takes the named cross-process exclusive lock of this profile (for

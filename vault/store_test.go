@@ -458,6 +458,17 @@ func TestRekeyWithoutVaultAndWrongOldKey(t *testing.T) {
 	if err := s.Rekey(t.Context(), nil); err == nil {
 		t.Fatal("nil key source accepted")
 	}
+	// A failed Rekey (the new key is unavailable) changes nothing.
+	t.Setenv(EnvMasterKey, "")
+	if err := s.Rekey(t.Context(), EnvKey()); !errors.Is(err, ErrKeyNotFound) {
+		t.Fatalf("Rekey to unset env: %v", err)
+	}
+	if s.KeySourceName() != "file" || !bytes.Equal(before, readFile(t, s.Path())) {
+		t.Fatal("failed Rekey changed the store")
+	}
+	if _, err := s.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func cheapKDF(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -115,7 +116,9 @@ func Run(ctx context.Context, ios *IOStreams, args []string) int {
 	if isCobraUsage(err) {
 		err = &usageError{err.Error()}
 	}
-	return reportError(ios.ErrOut, f.JSON, err)
+	// Cobra fails on an unknown command before parsing flags, so look for --json ourselves.
+	asJSON := f.JSON || slices.Contains(args, "--json")
+	return reportError(ios.ErrOut, asJSON, err)
 }
 
 func isCobraUsage(err error) bool {
@@ -171,6 +174,22 @@ Then:        authsome login microsoft`,
 		newDemoCmd(f),
 	)
 	return root
+}
+
+// groupCmd is a command that only holds subcommands: run without one it prints help; with an
+// unknown one it is a usage error (exit 2), not a silent success.
+func groupCmd(use, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q (see `%s --help`)", args[0], cmd.CommandPath(), cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
 }
 
 // exactArgs is cobra.ExactArgs with a usage error that names the expected arguments.

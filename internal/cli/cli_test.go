@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,7 +16,7 @@ import (
 func testEnv(t *testing.T) string {
 	t.Helper()
 	t.Setenv("AUTHSOME_KEYRING", "off")
-	for _, k := range []string{"AUTHSOME_MASTER_KEY", "AUTHSOME_HOME", "AUTHSOME_SANDBOX_URL", "AUTHSOME_SANDBOX_CA"} {
+	for _, k := range []string{"AUTHSOME_MASTER_KEY", "AUTHSOME_PASSPHRASE", "AUTHSOME_HOME", "AUTHSOME_SANDBOX_URL", "AUTHSOME_SANDBOX_CA"} {
 		t.Setenv(k, "") // restores the old value after the test
 		os.Unsetenv(k)
 	}
@@ -68,6 +69,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"unknown command", []string{"frobnicate"}, "frobnicate"},
 		{"unknown subcommand", []string{"providers", "frobnicate"}, "frobnicate"},
+		{"unknown profile subcommand", []string{"profile", "frobnicate"}, "frobnicate"},
 		{"unknown flag", []string{"list", "--frob"}, "--frob"},
 		{"unknown shorthand", []string{"list", "-z"}, "-z"},
 		{"flag without value", []string{"get", "microsoft", "--connection"}, "connection"},
@@ -80,19 +82,10 @@ func TestUsageErrors(t *testing.T) {
 		{"non-numeric --port", []string{"login", "microsoft", "--port", "x"}, "port"},
 		{"two stdin secrets", []string{"login", "microsoft", "--client-secret-stdin", "--api-key-stdin"}, "stdin"},
 		{"bad --format", []string{"export", "microsoft", "--format", "yaml"}, "yaml"},
-		{"bad --field", []string{"get", "openai", "--field", "colour"}, "colour"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := home
-			if tt.name == "bad --field" {
-				// --field is checked against a connection.
-				h = t.TempDir()
-				if r := run(t, "sk-"+strings.Repeat("f", 24)+"\n", "--home", h, "login", "openai", "--api-key-stdin"); r.code != 0 {
-					t.Fatalf("login openai: %d %s", r.code, r.stderr)
-				}
-			}
-			r := runHome(t, h, tt.args...)
+			r := runHome(t, home, tt.args...)
 			wantCode(t, r, exitUsage)
 			line := oneLine(t, r)
 			if !strings.HasPrefix(line, "authsome: ") || !strings.Contains(line, tt.want) {
@@ -133,15 +126,17 @@ func jsonError(t *testing.T, r result) (name, message string, code int) {
 func TestJSONErrors(t *testing.T) {
 	home := testEnv(t)
 	tests := []struct {
-		args     []string
-		name     string
-		code     int
-		inMesage string
+		args      []string
+		name      string
+		code      int
+		inMessage string
 	}{
 		{[]string{"--json", "get"}, "usage", exitUsage, "provider"},
 		{[]string{"--json", "list", "--frob"}, "usage", exitUsage, "--frob"},
 		{[]string{"list", "--json", "--frob"}, "usage", exitUsage, "--frob"},
-		{[]string{"--json", "export", "microsoft", "--format", "yaml"}, "", 0, ""}, // --json means format json
+		{[]string{"--json", "login", "microsoft", "--flow", "magic"}, "usage", exitUsage, "magic"},
+		// --json selects the JSON format, whatever --format says.
+		{[]string{"--json", "export", "microsoft", "--format", "yaml"}, "connection_not_found", exitConnectionNotFound, "microsoft"},
 		{[]string{"--json", "get", "nosuch"}, "provider_not_found", exitProviderNotFound, "nosuch"},
 		{[]string{"--json", "get", "microsoft"}, "connection_not_found", exitConnectionNotFound, "microsoft"},
 		{[]string{"--json", "frobnicate"}, "usage", exitUsage, "frobnicate"},
@@ -149,19 +144,13 @@ func TestJSONErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := runHome(t, home, tt.args...)
-			if tt.code == 0 {
-				// export with --json ignores --format; with no connection it is a 3.
-				wantCode(t, r, exitConnectionNotFound)
-				jsonError(t, r)
-				return
-			}
 			wantCode(t, r, tt.code)
 			name, msg, _ := jsonError(t, r)
 			if name != tt.name {
 				t.Errorf("error %q, want %q", name, tt.name)
 			}
-			if !strings.Contains(msg, tt.inMesage) {
-				t.Errorf("message %q does not mention %q", msg, tt.inMesage)
+			if !strings.Contains(msg, tt.inMessage) {
+				t.Errorf("message %q does not mention %q", msg, tt.inMessage)
 			}
 		})
 	}
@@ -234,6 +223,12 @@ func TestAPIKeyConnectionCommands(t *testing.T) {
 	wantCode(t, r, exitOK)
 	if r.stdout != key+"\n" {
 		t.Errorf("--field api_key printed %q", r.stdout)
+	}
+
+	r = runHome(t, home, "get", "openai", "--field", "colour")
+	wantCode(t, r, exitUsage)
+	if line := oneLine(t, r); !strings.Contains(line, "colour") {
+		t.Errorf("unknown --field: %q", line)
 	}
 
 	r = runHome(t, home, "export", "openai", "--format", "shell")
@@ -491,5 +486,67 @@ func TestListJSONEmptyHome(t *testing.T) {
 	wantCode(t, r, exitOK)
 	if r.stdout != "" {
 		t.Errorf("list with no connections, piped: %q", r.stdout)
+	}
+}
+
+func TestNewLoginCmdFlags(t *testing.T) {
+	testEnv(t)
+	tests := []struct {
+		args  []string
+		check func(t *testing.T, o *loginOptions)
+	}{
+		{[]string{"microsoft"}, func(t *testing.T, o *loginOptions) {
+			if o.Provider != "microsoft" || o.Flow != "" || o.flowSet || o.Port != 7998 || o.Force || o.NoBrowser {
+				t.Errorf("defaults: %+v", o)
+			}
+		}},
+		{[]string{"microsoft", "--flow", "device_code", "--connection", "work", "--scopes", "User.Read,Mail.Read", "--tenant", "contoso.com", "--cloud", "sandbox", "--client-id", "abc", "--port", "0", "--no-browser", "--force"}, func(t *testing.T, o *loginOptions) {
+			if o.Flow != "device_code" || !o.flowSet || o.Connection != "work" || !slices.Equal(o.Scopes, []string{"User.Read", "Mail.Read"}) ||
+				o.Tenant != "contoso.com" || o.Cloud != "sandbox" || o.ClientID != "abc" || o.Port != 0 || !o.NoBrowser || !o.Force {
+				t.Errorf("parsed: %+v", o)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			ios, _, _, _ := Test()
+			var got *loginOptions
+			cmd := newLoginCmd(&Factory{IO: ios}, func(o *loginOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			if err := cmd.ExecuteContext(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if got == nil {
+				t.Fatal("runF was not called")
+			}
+			tt.check(t, got)
+		})
+	}
+	// Bad flags never reach runF.
+	ios, _, _, _ := Test()
+	cmd := newLoginCmd(&Factory{IO: ios}, func(*loginOptions) error { t.Error("runF called for a bad --flow"); return nil })
+	cmd.SetArgs([]string{"microsoft", "--flow", "magic"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	var ue *usageError
+	if err := cmd.ExecuteContext(t.Context()); !errors.As(err, &ue) {
+		t.Errorf("bad --flow: %v, want a usage error", err)
+	}
+}
+
+// On a terminal, export warns on stderr that it prints live credentials; piped, it does not.
+func TestExportTTYNote(t *testing.T) {
+	home := testEnv(t)
+	key := "sk-" + strings.Repeat("t", 24)
+	wantCode(t, run(t, key+"\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
+	for _, tty := range []bool{false, true} {
+		ios, _, out, errOut := Test()
+		ios.stdoutTTY = tty
+		code := Run(t.Context(), ios, []string{"--home", home, "export", "openai"})
+		if code != exitOK || out.String() != "OPENAI_API_KEY="+key+"\n" {
+			t.Errorf("tty=%t: export = %d %q", tty, code, out.String())
+		}
+		if gotNote := strings.Contains(errOut.String(), "live credentials"); gotNote != tty {
+			t.Errorf("tty=%t: stderr %q", tty, errOut.String())
+		}
 	}
 }

@@ -55,12 +55,12 @@ func classify(err error) (int, string) {
 		return exitConnectionNotFound, "connection_not_found"
 	case errors.Is(err, provider.ErrNotFound):
 		return exitProviderNotFound, "provider_not_found"
+	case errors.Is(err, broker.ErrUnreachable): // before credential errors: the fix is the network
+		return exitUnreachable, "unreachable"
 	case errors.As(err, &ce):
 		return exitCredential, "credential_unavailable"
 	case errors.Is(err, broker.ErrAlreadyExists), errors.Is(err, vault.ErrProfileExists):
 		return exitAlreadyExists, "already_exists"
-	case errors.Is(err, broker.ErrUnreachable):
-		return exitUnreachable, "unreachable"
 	case errors.As(err, &oe), errors.As(err, &me), errors.Is(err, oauth.ErrDeclined), errors.Is(err, oauth.ErrExpired),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return exitUsage, "auth_failed"

@@ -9,10 +9,7 @@ import (
 )
 
 func newProfileCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "profile",
-		Short: "Isolated profiles, each with its own vault and key",
-	}
+	cmd := groupCmd("profile", "Isolated profiles, each with its own vault and key")
 	home := func() vault.Home { return vault.Home{Dir: f.Home()} }
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",

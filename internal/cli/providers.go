@@ -12,10 +12,7 @@ import (
 )
 
 func newProvidersCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "providers",
-		Short: "The provider catalogue: bundled definitions and your own JSON files",
-	}
+	cmd := groupCmd("providers", "The provider catalogue: bundled definitions and your own JSON files")
 	catalog := func() *provider.Catalog { return provider.NewCatalog(f.Home() + "/providers") }
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
