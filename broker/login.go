@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -200,9 +201,14 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	var tok *oauth.Token
 	switch flow {
 	case provider.FlowPKCE:
-		tok, err = lb.AuthCode(ctx, cfg, oauth.AuthCodeOptions{Open: req.Open, Notify: func(u string) {
+		opts := oauth.AuthCodeOptions{Open: req.Open, Notify: func(u string) {
 			req.Notify("Sign in in your browser; if it did not open, visit:\n  " + u)
-		}})
+		}}
+		if def.IsMicrosoft() && (req.Connection != DefaultConnection || req.Force) {
+			// Another account, or a fresh sign-in: let the user pick instead of reusing the session.
+			opts.Extra = url.Values{"prompt": {"select_account"}}
+		}
+		tok, err = lb.AuthCode(ctx, cfg, opts)
 	case provider.FlowDeviceCode:
 		var da *oauth.DeviceAuth
 		if da, err = cfg.DeviceAuth(ctx); err == nil {

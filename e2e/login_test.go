@@ -99,6 +99,20 @@ func TestLoginPKCE(t *testing.T) {
 	if !sawVerifier {
 		t.Error("no authorization_code token request in the sandbox log")
 	}
+
+	// A second account on another connection; the first stays the default until changed.
+	u2 := e.sb.Info().Users[3]
+	e.loginPKCE(t, u2.UserPrincipalName, u2.Password, "--connection", "work")
+	if c := jwtClaims(t, e.ok("get", "microsoft", "--field", "access_token").stdout); c["upn"] != u.UserPrincipalName {
+		t.Errorf("default connection token is for %v", c["upn"])
+	}
+	e.ok("set-default", "microsoft", "work")
+	if c := jwtClaims(t, e.ok("get", "microsoft", "--field", "access_token").stdout); c["upn"] != u2.UserPrincipalName {
+		t.Errorf("after set-default work, token is for %v", c["upn"])
+	}
+	if r := e.run("", "set-default", "microsoft", "nosuch"); r.code != 3 {
+		t.Errorf("set-default to a missing connection: exit %d, want 3", r.code)
+	}
 }
 
 func TestLoginDeviceCodeListExportLogout(t *testing.T) {
@@ -184,5 +198,38 @@ func TestLoginClientCredentials(t *testing.T) {
 	r := e.run("s3cret\n", "login", "microsoft", "--flow", "client_credentials", "--client-id", "11111111-1111-1111-1111-111111111111", "--client-secret-stdin", "--connection", "x")
 	if r.code != 1 || !strings.Contains(r.stderr, "--tenant") || strings.Contains(r.stderr, "s3cret") {
 		t.Errorf("client credentials on common: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestLoginErrorsAreActionable: Microsoft's refusal is reported with its AADSTS code, the
+// trace and correlation ids, and what to do, and the login exits 2.
+func TestLoginErrorsAreActionable(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p := e.start("login", "microsoft", "--cloud", "sandbox", "--flow", "device_code", "--client-id", sandbox.NoPublicFlowsClientID)
+	line := p.waitLine(t, func(l string) bool { return userCodeRE.MatchString(l) })
+	if err := e.sb.ApproveDeviceCode(userCodeRE.FindStringSubmatch(line)[1], ""); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	msg := p.errb.String()
+	for _, want := range []string{"AADSTS7000218", "Allow public client flows", "trace", "correlation"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not mention %q:\n%s", want, msg)
+		}
+	}
+
+	// A declined device code is a cancelled sign-in (exit 2), and nothing is stored.
+	p = e.start("login", "microsoft", "--cloud", "sandbox", "--flow", "device_code")
+	line = p.waitLine(t, func(l string) bool { return userCodeRE.MatchString(l) })
+	if err := e.sb.DeclineDeviceCode(userCodeRE.FindStringSubmatch(line)[1]); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 2 {
+		t.Errorf("declined: exit %d, want 2; %s", code, p.errb.String())
+	}
+	if r := e.run("", "get", "microsoft"); r.code != 3 {
+		t.Errorf("a declined login stored a connection (get exit %d)", r.code)
 	}
 }

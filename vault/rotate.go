@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,7 +40,22 @@ func (s *Store) RotateKey(ctx context.Context) error {
 	switch ks := s.keySource().(type) {
 	case *fileSource:
 		next := &fileSource{path: ks.path + ".next"}
-		_ = os.Remove(next.path)
+		if _, err := os.Stat(next.path); err == nil {
+			ok, err := s.opensWith(ctx, next)
+			if err != nil {
+				return err
+			}
+			if ok { // an interrupted rotation: finish it
+				if err := os.Rename(next.path, ks.path); err != nil {
+					return fmt.Errorf("vault: the vault opens with the staged key %s; moving it into place: %w", next.path, err)
+				}
+				if err := syncDir(filepath.Dir(ks.path)); err != nil {
+					return err
+				}
+			} else if err := os.Remove(next.path); err != nil {
+				return fmt.Errorf("vault: removing the stale staged key: %w", err)
+			}
+		}
 		if _, err := next.Key(ctx, true); err != nil {
 			return err
 		}
@@ -59,7 +75,26 @@ func (s *Store) RotateKey(ctx context.Context) error {
 		return nil
 	case *keyringSource:
 		next := &keyringSource{account: ks.account + ".next"}
-		_ = next.delete(ctx)
+		if staged, err := next.Key(ctx, false); err == nil {
+			ok, err := s.opensWith(ctx, next)
+			if err != nil {
+				return err
+			}
+			if ok { // an interrupted rotation: finish it
+				set := keyringSet
+				if _, err := keyringCall(ctx, func() (struct{}, error) {
+					return struct{}{}, set(KeyringService, ks.account, encodeKey(staged))
+				}); err != nil {
+					return fmt.Errorf("vault: the vault opens with the staged key (keyring account %s); moving it into place: %w", next.account, err)
+				}
+			}
+			clear(staged)
+			if err := next.delete(ctx); err != nil {
+				return fmt.Errorf("vault: removing the staged key: %w", err)
+			}
+		} else if !errors.Is(err, ErrKeyNotFound) {
+			return err
+		}
 		key, err := next.Key(ctx, true)
 		if err != nil {
 			return err
@@ -99,4 +134,22 @@ func (s *Store) RotateKey(ctx context.Context) error {
 	default:
 		return fmt.Errorf("vault: a %s key cannot be rotated in place; use `authsome rekey --to file|passphrase|env`", ks.Name())
 	}
+}
+
+// opensWith reports whether the existing vault opens with ks (false when
+// there is no vault or the key is wrong); used to recognise a staged key
+// left by an interrupted rotation, which must never be thrown away.
+func (s *Store) opensWith(ctx context.Context, ks KeySource) (bool, error) {
+	if !s.Exists() {
+		return false, nil
+	}
+	probe := &Store{dir: s.dir, path: s.path, lockPath: s.lockPath, profile: s.profile, keys: ks}
+	_, err := probe.Load(ctx)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrWrongKey):
+		return false, nil
+	}
+	return false, err
 }
