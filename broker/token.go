@@ -280,3 +280,22 @@ func (b *Broker) AuthHeader(ctx context.Context, prov, name string) (header, val
 	}
 	return "Authorization", typ + " " + c.AccessToken, nil
 }
+
+// Invalidate marks the connection's access token as expired, so that the next [Broker.Token]
+// refreshes it. The proxy calls it when the API rejects a token as expired or revoked before
+// its recorded expiry. It does nothing for API-key connections.
+func (b *Broker) Invalidate(ctx context.Context, prov, name string) {
+	err := b.store.Update(ctx, func(d *vault.Data) error {
+		c, err := findConnection(d, prov, name)
+		if err != nil || c.AuthType == string(provider.AuthAPIKey) {
+			return err
+		}
+		if past := b.now().Add(-time.Second); c.Expiry.IsZero() || c.Expiry.After(past) {
+			c.Expiry = past
+		}
+		return nil
+	})
+	if err != nil {
+		b.log.Warn("could not invalidate the token", "provider", prov, "connection", name, "error", err)
+	}
+}
