@@ -75,6 +75,7 @@ type Broker struct {
 	flight  singleflight.Group
 
 	caClients sync.Map // CA file → *http.Client trusting it
+	recent    sync.Map // provider+"\x00"+connection → recentConn
 }
 
 // DefaultHome returns $AUTHSOME_HOME, else $XDG_CONFIG_HOME/authsome, else ~/.authsome.

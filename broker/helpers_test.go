@@ -56,7 +56,7 @@ type fixture struct {
 	b     *broker.Broker
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{home: t.TempDir(), clock: newClock()}
 	f.sb = startSandbox(t, sandbox.Options{Dir: t.TempDir()})
@@ -69,7 +69,7 @@ func newFixture(t *testing.T) *fixture {
 
 // startSandbox starts a sandbox on a free loopback port. The device-code interval is one
 // second: the sandbox announces whole seconds, and 0 would make clients wait the RFC default 5 s.
-func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
+func startSandbox(t testing.TB, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
 	opts.DeviceInterval = time.Second
 	sb, err := sandbox.New(opts)
@@ -84,7 +84,7 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 }
 
 // open opens another broker on the fixture's home and clock (as another process would).
-func (f *fixture) open(t *testing.T, hc *http.Client) *broker.Broker {
+func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 	t.Helper()
 	b, err := broker.Open(t.Context(), broker.Options{
 		Home:       f.home,
@@ -102,7 +102,7 @@ func (f *fixture) open(t *testing.T, hc *http.Client) *broker.Broker {
 func (f *fixture) user(i int) string { return f.sb.Info().Users[i].UserPrincipalName }
 
 // approver returns an OnDeviceCode callback that approves the code as upn.
-func approver(t *testing.T, sb *sandbox.Server, upn string) func(*oauth.DeviceAuth) {
+func approver(t testing.TB, sb *sandbox.Server, upn string) func(*oauth.DeviceAuth) {
 	return func(da *oauth.DeviceAuth) {
 		if da.UserCode == "" {
 			t.Error("device code callback got no user code")
@@ -114,7 +114,7 @@ func approver(t *testing.T, sb *sandbox.Server, upn string) func(*oauth.DeviceAu
 }
 
 // loginDevice signs in to the sandbox's Microsoft tenant as upn with the device code flow.
-func (f *fixture) loginDevice(t *testing.T, conn, upn string) *vault.Connection {
+func (f *fixture) loginDevice(t testing.TB, conn, upn string) *vault.Connection {
 	t.Helper()
 	c, err := f.b.Login(t.Context(), broker.LoginRequest{
 		Provider:     "microsoft",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -47,11 +48,23 @@ func findConnection(d *vault.Data, prov, name string) (*vault.Connection, error)
 // and a vault lock across processes, after which the vault is re-read (another process may have
 // refreshed already). The rotated refresh token is stored before Token returns.
 func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connection, error) {
+	cacheKey := prov + "\x00" + name
+	stamp, stampErr := b.vaultStamp()
+	if v, ok := b.recent.Load(cacheKey); ok && stampErr == nil {
+		if r := v.(recentConn); r.stamp == stamp && b.fresh(r.conn) {
+			c := *r.conn
+			return &c, nil
+		}
+	}
 	c, err := b.Connection(ctx, prov, name)
 	if err != nil {
 		return nil, err
 	}
 	if b.fresh(c) {
+		if stampErr == nil {
+			copied := *c
+			b.recent.Store(cacheKey, recentConn{stamp: stamp, conn: &copied})
+		}
 		return c, nil
 	}
 	key := c.Provider + "\x00" + c.Name
@@ -72,6 +85,29 @@ func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connectio
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// recentConn is a connection as read from the vault file identified by stamp. Token serves it
+// from memory while the file is unchanged and the token fresh: decrypting the vault on every
+// proxied request would cost more than the request itself.
+type recentConn struct {
+	stamp fileStamp
+	conn  *vault.Connection
+}
+
+// fileStamp identifies one version of the vault file: every write replaces the file (a new
+// inode) by rename.
+type fileStamp struct {
+	ino, size int64
+	mtime     int64
+}
+
+func (b *Broker) vaultStamp() (fileStamp, error) {
+	fi, err := os.Stat(b.store.Path())
+	if err != nil {
+		return fileStamp{}, err
+	}
+	return fileStamp{ino: inode(fi), size: fi.Size(), mtime: fi.ModTime().UnixNano()}, nil
 }
 
 // refreshTimeout bounds one refresh: waiting for another process's refresh, the token request

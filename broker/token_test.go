@@ -281,3 +281,29 @@ func TestTokenCancelledCallerKeepsRotatedRefreshToken(t *testing.T) {
 		t.Errorf("%d refresh requests, want 1 (the first one's result was kept)", n)
 	}
 }
+
+// TestTokenSeesOtherProcessChanges: Token serves fresh tokens from memory, but a change to the
+// vault by another broker (process) is seen at once.
+func TestTokenSeesOtherProcessChanges(t *testing.T) {
+	f := newFixture(t)
+	f.loginDevice(t, "default", f.user(0))
+	b1, b2 := f.open(t, nil), f.open(t, nil)
+	first, err := b1.Token(t.Context(), "microsoft", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := b1.Token(t.Context(), "microsoft", "")
+	if err != nil || again.AccessToken != first.AccessToken {
+		t.Fatalf("second Token = %v, %v", again, err)
+	}
+	again.AccessToken = "mutated by the caller"
+	if c, _ := b1.Token(t.Context(), "microsoft", ""); c.AccessToken != first.AccessToken {
+		t.Fatal("a caller's change leaked into the cached connection")
+	}
+	if _, err := b2.Logout(t.Context(), "microsoft", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b1.Token(t.Context(), "microsoft", ""); !errors.Is(err, broker.ErrConnectionNotFound) {
+		t.Fatalf("after another broker's logout: %v, want ErrConnectionNotFound", err)
+	}
+}
