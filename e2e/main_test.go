@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -201,4 +202,23 @@ func (s *started) wait(t *testing.T) int {
 		t.Fatalf("process did not finish; stderr:\n%s", s.errb.String())
 	}
 	return -1
+}
+
+// startJSON starts a long-running command (sandbox, proxy) and decodes the JSON object it
+// prints first into v. The process is killed at the end of the test.
+func (e *env) startJSON(t *testing.T, v any, args ...string) *exec.Cmd {
+	t.Helper()
+	p := e.cmd(t.Context(), args...)
+	stdout, err := p.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Process.Kill(); p.Wait() })
+	if err := json.NewDecoder(stdout).Decode(v); err != nil {
+		t.Fatalf("%v: reading its JSON: %v", args, err)
+	}
+	return p
 }

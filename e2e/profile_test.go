@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -124,22 +123,11 @@ func TestRekey(t *testing.T) {
 func TestSandboxCommand(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	os.Remove(filepath.Join(e.home, "sandbox.json"))
-	p := e.cmd(t.Context(), "sandbox", "--auto-approve", "--json")
-	stdout, err := p.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Process.Kill()
 	var info struct {
 		URL    string `json:"url"`
 		CAFile string `json:"ca_file"`
 	}
-	if err := json.NewDecoder(bufio.NewReader(stdout)).Decode(&info); err != nil {
-		t.Fatal(err)
-	}
+	p := e.startJSON(t, &info, "sandbox", "--auto-approve", "--json")
 	if !strings.HasPrefix(info.URL, "https://127.0.0.1:") || info.CAFile == "" {
 		t.Fatalf("sandbox info = %+v", info)
 	}

@@ -25,6 +25,22 @@ func (e *env) openBroker(t *testing.T, now func() time.Time) *broker.Broker {
 	return b
 }
 
+// makeDue rewrites the default Microsoft connection's expiry to 30 s from now, inside the
+// refresh window, as time passing would. It returns the broker it used.
+func (e *env) makeDue(t *testing.T) *broker.Broker {
+	t.Helper()
+	b := e.openBroker(t, nil)
+	err := b.Vault().Update(t.Context(), func(d *vault.Data) error {
+		c, _ := d.Connection("microsoft", "default")
+		c.Expiry = time.Now().Add(30 * time.Second)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func (e *env) refreshCount() int {
 	n := 0
 	for _, r := range e.sb.Requests() {
@@ -52,16 +68,7 @@ func TestRefreshStorm(t *testing.T) {
 	st.AccessTokenLifetime = time.Hour
 	st.StrictRefreshRotation = true
 	e.sb.SetSettings(st)
-	// Make the token due again: rewrite its expiry in the vault, as time passing would.
-	b := e.openBroker(t, nil)
-	err := b.Vault().Update(t.Context(), func(d *vault.Data) error {
-		c, _ := d.Connection("microsoft", "default")
-		c.Expiry = time.Now().Add(30 * time.Second)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := e.makeDue(t)
 	e.sb.ClearRequests()
 
 	start := make(chan struct{})

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/authsome-go/authsome/vault"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,14 +49,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute
 	e.sb.SetSettings(st)
-	b := e.openBroker(t, nil)
-	if err := b.Vault().Update(t.Context(), func(d *vault.Data) error {
-		c, _ := d.Connection("microsoft", "default")
-		c.Expiry = time.Now().Add(30 * time.Second)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	e.makeDue(t)
 	exp := e.ok("-v", "export", "microsoft", "--format", "json", "--include-refresh-token")
 	outputs = append(outputs, exp.stderr) // stdout holds the credentials by design
 	var latest map[string]string

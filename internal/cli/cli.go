@@ -172,6 +172,9 @@ Then:        authsome login microsoft`,
 		newVersionCmd(f),
 		newSandboxCmd(f),
 		newDemoCmd(f),
+		newRunCmd(f),
+		newProxyCmd(f),
+		newLogCmd(f),
 	)
 	return root
 }

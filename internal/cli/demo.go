@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,20 +25,30 @@ import (
 )
 
 func newDemoCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	var agent bool
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Sign in to an in-process Microsoft 365 sandbox and call Graph, in a temporary home",
-		Long: `Run the whole story offline: start the Microsoft 365 sandbox in this process, sign in to
-it with the device code flow (approved by the sandbox as its first user), keep the tokens in an
-encrypted vault in a temporary home, and call Microsoft Graph with them. Nothing is left behind.`,
+		Short: "The whole story offline: sandbox, sign-in, and an agent behind the proxy",
+		Long: `Run the whole story offline, in a temporary home: start the Microsoft 365 sandbox in this
+process, sign in to it with the device code flow (approved by the sandbox as its first user),
+keep the tokens in an encrypted vault, then run an agent behind the credential-injecting proxy:
+the agent calls https://graph.microsoft.com/v1.0/me with only a placeholder in its environment,
+and the real token reaches Graph. Nothing is left behind.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd.Context(), f.IO.Out)
+			if agent {
+				return runDemoAgent(cmd.Context(), f.IO.Out)
+			}
+			return runDemo(cmd.Context(), f.IO)
 		},
 	}
+	cmd.Flags().BoolVar(&agent, "agent", false, "act as the demo's agent (used by the demo itself)")
+	_ = cmd.Flags().MarkHidden("agent")
+	return cmd
 }
 
-func runDemo(ctx context.Context, w io.Writer) error {
+func runDemo(ctx context.Context, ios *IOStreams) error {
+	w := ios.Out
 	step := 0
 	say := func(format string, args ...any) {
 		step++
@@ -66,64 +79,129 @@ func runDemo(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	user := info.Users[0]
-	detail("listening on %s over TLS (its own CA: %s)", info.URL, filepath.Base(info.CAFile))
-	detail("tenant %s, %d users, public client %s", info.TenantID, len(info.Users), info.PublicClientID)
+	detail("listening on %s over TLS (its own CA), tenant %s, %d users", info.URL, info.TenantID, len(info.Users))
 
 	b, err := broker.Open(ctx, broker.Options{Home: home, Profile: "default", Keys: vault.FileKey(filepath.Join(home, "demo.key"))})
 	if err != nil {
 		return err
 	}
-	say("Signing in with the device code flow: authsome login microsoft --cloud sandbox --flow device_code")
+	say("Signing in: authsome login microsoft --cloud sandbox --flow device_code")
 	conn, err := b.Login(ctx, broker.LoginRequest{
 		Provider: "microsoft",
 		Cloud:    broker.CloudSandbox,
 		Flow:     provider.FlowDeviceCode,
 		OnDeviceCode: func(da *oauth.DeviceAuth) {
 			detail("the identity platform says: %s", da.Message)
-			detail("the sandbox approves code %s as %s (a person would use the page)", da.UserCode, user.UserPrincipalName)
+			detail("the sandbox approves code %s as %s (a person would use that page)", da.UserCode, user.UserPrincipalName)
 			go func() { _ = sb.ApproveDeviceCode(da.UserCode, user.UserPrincipalName) }()
 		},
 	})
 	if err != nil {
 		return err
 	}
-	detail("signed in as %s (tenant %s); connection %q stored encrypted in %s", conn.Account.Username, conn.Tenant, conn.Name, filepath.Join("profiles", "default", "vault.json"))
-	detail("refresh token kept for silent renewal: %v; access token expires %s", conn.RefreshToken != "", conn.Expiry.Local().Format(time.Kitchen))
+	detail("signed in as %s; tokens stored encrypted in the profile's vault (refresh token kept: %v)", conn.Account.Username, conn.RefreshToken != "")
 
-	say("Asking the broker for a valid token (what `authsome get microsoft --field access_token` prints)")
+	say("Running an agent behind the proxy: authsome run -- <agent>")
+	pr, err := startProxy(ctx, b, proxyConfig{})
+	if err != nil {
+		return err
+	}
+	defer pr.Close()
+	detail("proxy on %s (per-run credentials), CA valid only for graph.microsoft.com", pr.proxyURL.Host)
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	sb.ClearRequests()
+	agentOut := &prefixWriter{w: w, prefix: "   agent> "}
+	code, err := runChild(ctx, []string{self, "demo", "--agent"}, pr.Env(os.Environ()), &IOStreams{In: strings.NewReader(""), Out: agentOut, ErrOut: agentOut})
+	agentOut.Flush()
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("the demo agent failed (exit %d)", code)
+	}
+
+	say("What reached Graph")
 	c, err := b.Token(ctx, "microsoft", "")
 	if err != nil {
 		return err
 	}
-	claims := jwtClaims(c.AccessToken)
-	detail("a signed JWT for %v with scopes %q, audience %v", claims["upn"], claims["scp"], claims["aud"])
-
-	say("Calling Microsoft Graph with the broker's HTTP client (the token is added per request)")
-	hc := &http.Client{Transport: &broker.Transport{Broker: b, Provider: "microsoft", Base: sb.Client().Transport}, Timeout: 30 * time.Second}
-	var me struct {
-		DisplayName, Mail, JobTitle string
+	sum := sha256.Sum256([]byte("Bearer " + c.AccessToken))
+	want := "sha256:" + hex.EncodeToString(sum[:])
+	for _, r := range sb.Requests() {
+		if strings.HasPrefix(r.Path, "/v1.0/") {
+			real := len(r.Headers["Authorization"]) > 0 && r.Headers["Authorization"][0] == want
+			detail("%s %s → %d, carrying the real token: %v", r.Method, r.Path, r.Status, real)
+		}
 	}
-	if err := getJSON(ctx, hc, info.URL+"/v1.0/me", &me); err != nil {
+	recs, _ := tailAudit(auditPath(b), 10)
+	detail("the audit log has %d entries (authsome log), e.g. %s %s%s injected=%v", len(recs), firstOr(recs).Method, firstOr(recs).Host, firstOr(recs).Path, firstOr(recs).Injected)
+
+	say("Cleaning up: the proxy and sandbox stop, the temporary home is deleted")
+	fmt.Fprintln(w, "\nNext: `authsome sandbox` to keep a sandbox running and `authsome login microsoft --cloud sandbox`,\nor register an app (README) and `authsome login microsoft`, then `authsome run -- your-agent`.")
+	return nil
+}
+
+func firstOr(recs []auditRecord) auditRecord {
+	if len(recs) == 0 {
+		return auditRecord{}
+	}
+	return recs[0]
+}
+
+// runDemoAgent is the demo's agent: an ordinary program that uses Graph through the proxy
+// variables and knows only the placeholder.
+func runDemoAgent(ctx context.Context, w io.Writer) error {
+	fmt.Fprintf(w, "MICROSOFT_ACCESS_TOKEN=%s\n", os.Getenv("MICROSOFT_ACCESS_TOKEN"))
+	hc := &http.Client{Timeout: 30 * time.Second} // honours HTTPS_PROXY and SSL_CERT_FILE
+	var me struct{ DisplayName, Mail, JobTitle string }
+	if err := getJSON(ctx, hc, "https://graph.microsoft.com/v1.0/me", &me); err != nil {
 		return err
 	}
-	detail("GET /v1.0/me → %s <%s>, %s", me.DisplayName, me.Mail, me.JobTitle)
+	fmt.Fprintf(w, "GET https://graph.microsoft.com/v1.0/me → %s <%s>, %s\n", me.DisplayName, me.Mail, me.JobTitle)
 	var msgs struct {
 		Value []struct {
 			Subject string
 			From    struct{ EmailAddress struct{ Name string } }
 		}
 	}
-	if err := getJSON(ctx, hc, info.URL+"/v1.0/me/messages?$top=3&$select=subject,from", &msgs); err != nil {
+	if err := getJSON(ctx, hc, "https://graph.microsoft.com/v1.0/me/messages?$top=3&$select=subject,from", &msgs); err != nil {
 		return err
 	}
-	detail("GET /v1.0/me/messages?$top=3 →")
+	fmt.Fprintln(w, "GET https://graph.microsoft.com/v1.0/me/messages?$top=3 →")
 	for _, m := range msgs.Value {
-		detail("  %-50s from %s", m.Subject, m.From.EmailAddress.Name)
+		fmt.Fprintf(w, "  %-45s from %s\n", m.Subject, m.From.EmailAddress.Name)
 	}
-
-	say("Cleaning up: the sandbox stops and the temporary home is deleted")
-	fmt.Fprintln(w, "\nNext: `authsome sandbox` to keep a sandbox running, then `authsome login microsoft --cloud sandbox`;\nor register an app (see README) and `authsome login microsoft`.")
 	return nil
+}
+
+// prefixWriter indents another program's output line by line.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+	buf    []byte
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
+		p.buf = p.buf[i+1:]
+	}
+}
+
+// Flush writes a last unterminated line.
+func (p *prefixWriter) Flush() {
+	if len(p.buf) > 0 {
+		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
+		p.buf = nil
+	}
 }
 
 func getJSON(ctx context.Context, hc *http.Client, url string, v any) error {

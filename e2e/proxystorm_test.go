@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestProxyRefreshStorm: 1,000 concurrent requests through `authsome proxy` when the token is
+// due cause exactly one refresh at the identity platform (strict rotation on), and every
+// request reaches Graph with the new token.
+func TestProxyRefreshStorm(t *testing.T) {
+	e, _ := signedIn(t)
+	var info struct {
+		ProxyURL string `json:"proxy_url"`
+		CAFile   string `json:"ca_file"`
+	}
+	e.startJSON(t, &info, "proxy", "--json")
+	caPEM, err := os.ReadFile(info.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	pu, _ := url.Parse(info.ProxyURL)
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
+		Proxy:               http.ProxyURL(pu),
+		TLSClientConfig:     &tls.Config{RootCAs: roots},
+		MaxIdleConnsPerHost: 100,
+		MaxConnsPerHost:     100,
+	}}
+
+	// Make the token due, as time passing would, and spend refresh tokens strictly.
+	e.makeDue(t)
+	st := e.sb.Settings()
+	st.StrictRefreshRotation = true
+	e.sb.SetSettings(st)
+	e.sb.ClearRequests()
+
+	const n = 1000
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			resp, err := client.Get("https://graph.microsoft.com/v1.0/me")
+			if err != nil {
+				errs <- err
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				errs <- fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if failed++; failed <= 3 {
+			t.Error(err)
+		}
+	}
+	if n := e.refreshCount(); n != 1 {
+		t.Errorf("%d refresh requests, want exactly 1", n)
+	}
+	newTok := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
+	auth := e.graphAuth("/v1.0/me")
+	if len(auth) != n {
+		t.Errorf("%d requests reached Graph, want %d", len(auth), n)
+	}
+	for _, a := range auth {
+		if a != tokenHash(newTok) {
+			t.Errorf("a request carried another token than the refreshed one")
+			break
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "authsome-*"))
+	e := newEnv(t, envOptions{})
+	r := e.ok("demo")
+	for _, want := range []string{"MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed", "Adele Vance", "carrying the real token: true"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "authsome-*"))
+	if len(after) > len(before) {
+		t.Errorf("demo left files behind: %v", after)
+	}
+}

@@ -1,0 +1,189 @@
+package e2e
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// tokenHash is how the sandbox's request log shows an Authorization header value.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte("Bearer " + token))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// graphRequests returns the Authorization hashes of the sandbox's Graph requests for path.
+func (e *env) graphAuth(path string) []string {
+	var out []string
+	for _, r := range e.sb.Requests() {
+		if r.Path == path {
+			v := ""
+			if a := r.Headers["Authorization"]; len(a) > 0 {
+				v = a[0]
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func signedIn(t *testing.T) (*env, string) {
+	t.Helper()
+	e := newEnv(t, envOptions{})
+	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	tok := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
+	e.sb.ClearRequests()
+	return e, tok
+}
+
+// TestRunChildrenReachGraph: unmodified clients — curl, Python's urllib, a Go program and
+// Node's fetch on the base URL — get Graph data through `authsome run` with plain
+// https://graph.microsoft.com URLs, while their environment holds only the placeholder.
+func TestRunChildrenReachGraph(t *testing.T) {
+	e, tok := signedIn(t)
+	upn := e.sb.Info().Users[0].UserPrincipalName
+	children := map[string][]string{
+		"go": {binary, "demo", "--agent"},
+	}
+	if _, err := exec.LookPath("curl"); err == nil {
+		children["curl"] = []string{"curl", "-sS", "--fail", "https://graph.microsoft.com/v1.0/me"}
+	}
+	if _, err := exec.LookPath("python3"); err == nil {
+		children["python"] = []string{"python3", "-c", `import json, os, urllib.request
+assert os.environ["MICROSOFT_ACCESS_TOKEN"] == "authsome-proxy-managed"
+req = urllib.request.Request("https://graph.microsoft.com/v1.0/me", headers={"Authorization": "Bearer " + os.environ["MICROSOFT_ACCESS_TOKEN"]})
+print(json.dumps(json.load(urllib.request.urlopen(req))))`}
+	}
+	if _, err := exec.LookPath("node"); err == nil {
+		children["node"] = []string{"node", "-e", `fetch(process.env.MICROSOFT_GRAPH_URL + "/v1.0/me", {headers: {Authorization: "Bearer " + process.env.MICROSOFT_ACCESS_TOKEN}})
+  .then(r => { if (!r.ok) throw new Error("status " + r.status); return r.json() })
+  .then(j => console.log(JSON.stringify(j)))
+  .catch(e => { console.error(e); process.exit(1) })`}
+	}
+	for name, argv := range children {
+		t.Run(name, func(t *testing.T) {
+			e.sb.ClearRequests()
+			r := e.ok(append([]string{"run", "--"}, argv...)...)
+			if !strings.Contains(r.stdout, upn) && !strings.Contains(r.stdout, "Adele") {
+				t.Errorf("%s did not get /me:\nstdout: %s\nstderr: %s", name, r.stdout, r.stderr)
+			}
+			if strings.Contains(r.stdout+r.stderr, tok) {
+				t.Errorf("%s saw the real token", name)
+			}
+			auth := e.graphAuth("/v1.0/me")
+			if len(auth) == 0 {
+				t.Fatalf("no /v1.0/me request reached the sandbox")
+			}
+			for _, a := range auth {
+				if a != tokenHash(tok) {
+					t.Errorf("Graph got Authorization %q, want the real token's hash", a)
+				}
+			}
+		})
+	}
+}
+
+func TestRunChildEnvironment(t *testing.T) {
+	e, tok := signedIn(t)
+	r := e.ok("run", "--", "sh", "-c", "env")
+	env := map[string]string{}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if k, v, ok := strings.Cut(l, "="); ok {
+			env[k] = v
+		}
+	}
+	if strings.Contains(r.stdout, tok) {
+		t.Fatal("the child environment holds the real token")
+	}
+	if env["MICROSOFT_ACCESS_TOKEN"] != "authsome-proxy-managed" || env["MICROSOFT_REFRESH_TOKEN"] != "authsome-proxy-managed" {
+		t.Errorf("placeholders: %q %q", env["MICROSOFT_ACCESS_TOKEN"], env["MICROSOFT_REFRESH_TOKEN"])
+	}
+	for _, k := range []string{"HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"} {
+		if !strings.HasPrefix(env[k], "http://authsome:") || !strings.Contains(env[k], "@127.0.0.1:") {
+			t.Errorf("%s = %q, want a loopback proxy URL with per-run credentials", k, env[k])
+		}
+	}
+	for _, k := range []string{"SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "NODE_EXTRA_CA_CERTS"} {
+		if env[k] == "" {
+			t.Errorf("%s not set", k)
+		}
+	}
+	if !strings.Contains(env["NO_PROXY"], "127.0.0.1") || env["NODE_USE_ENV_PROXY"] != "1" {
+		t.Errorf("NO_PROXY %q NODE_USE_ENV_PROXY %q", env["NO_PROXY"], env["NODE_USE_ENV_PROXY"])
+	}
+	if !strings.HasPrefix(env["MICROSOFT_GRAPH_URL"], "http://127.0.0.1:") || !strings.HasSuffix(env["MICROSOFT_GRAPH_URL"], "/graph.microsoft.com") {
+		t.Errorf("MICROSOFT_GRAPH_URL = %q", env["MICROSOFT_GRAPH_URL"])
+	}
+	// Temporary files are gone after the run.
+	if out, err := exec.Command("sh", "-c", "ls -d "+strings.TrimSuffix(env["SSL_CERT_FILE"], "/ca-bundle.pem")).CombinedOutput(); err == nil {
+		t.Errorf("run left its temporary folder behind: %s", out)
+	}
+
+	// The child's exit code is run's exit code.
+	if r := e.run("", "run", "--", "sh", "-c", "exit 7"); r.code != 7 {
+		t.Errorf("exit code = %d, want 7", r.code)
+	}
+	if r := e.run("", "run", "--", "no-such-command-xyz"); r.code != 2 {
+		t.Errorf("missing command: exit %d, want 2", r.code)
+	}
+	if r := e.run("", "run", "sh"); r.code != 2 {
+		t.Errorf("run without --: exit %d, want 2", r.code)
+	}
+}
+
+func TestRunProxyAuthAndDeny(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("needs curl")
+	}
+	e, _ := signedIn(t)
+	// Without the per-run credentials the proxy answers 407.
+	r := e.ok("run", "--", "sh", "-c", `curl -s -o /dev/null -w '%{http_connect}' -x "$(printf %s "$HTTPS_PROXY" | sed 's|//[^@]*@|//|')" https://graph.microsoft.com/v1.0/me; true`)
+	if strings.TrimSpace(r.stdout) != "407" {
+		t.Errorf("CONNECT without credentials: %q, want 407", r.stdout)
+	}
+	// An unrouted host is tunnelled blind; with --deny-unmatched it is refused.
+	unrouted := e.sb.URL() + "/common/v2.0/.well-known/openid-configuration"
+	probe := `curl -s -o /dev/null -w '%{http_connect} %{http_code}' --noproxy '' --cacert "$AUTHSOME_TEST_CA" ` + unrouted + `; true`
+	e.vars = append(e.vars, "AUTHSOME_TEST_CA="+e.sb.CAFile())
+	if r := e.ok("run", "--", "sh", "-c", probe); strings.TrimSpace(r.stdout) != "200 200" {
+		t.Errorf("tunnel to an unrouted host: %q, want \"200 200\"", r.stdout)
+	}
+	if r := e.ok("run", "--deny-unmatched", "--", "sh", "-c", probe); !strings.HasPrefix(strings.TrimSpace(r.stdout), "403") {
+		t.Errorf("--deny-unmatched: %q, want 403", r.stdout)
+	}
+}
+
+func TestLogShowsProxiedRequests(t *testing.T) {
+	e, tok := signedIn(t)
+	e.ok("run", "--", binary, "demo", "--agent")
+	var recs []struct {
+		Provider string `json:"provider"`
+		Method   string `json:"method"`
+		Host     string `json:"host"`
+		Path     string `json:"path"`
+		Status   int    `json:"status"`
+		Injected bool   `json:"injected"`
+	}
+	out := e.ok("log", "--json", "-n", "10").stdout
+	if err := json.Unmarshal([]byte(out), &recs); err != nil {
+		t.Fatalf("log --json: %v\n%s", err, out)
+	}
+	found := false
+	for _, r := range recs {
+		if r.Path == "/v1.0/me" && r.Host == "graph.microsoft.com" && r.Injected && r.Status == 200 && r.Provider == "microsoft" {
+			found = true
+		}
+		if strings.Contains(r.Path, "?") {
+			t.Errorf("audit path keeps the query: %s", r.Path)
+		}
+	}
+	if !found {
+		t.Errorf("no injected GET /v1.0/me in the audit log:\n%s", out)
+	}
+	if strings.Contains(out, tok) {
+		t.Error("the audit log holds the token")
+	}
+}

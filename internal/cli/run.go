@@ -1,0 +1,371 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/proxy"
+)
+
+// Placeholder is what the child sees in place of every credential.
+const Placeholder = "authsome-proxy-managed"
+
+type runOptions struct {
+	f             *Factory
+	Providers     []string // P or P:CONN
+	DenyUnmatched bool
+	Command       []string
+}
+
+func newRunCmd(f *Factory) *cobra.Command {
+	opts := &runOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "run [--provider P[:CONN]]... [--deny-unmatched] -- CMD [ARGS...]",
+		Short: "Run a command behind the credential-injecting proxy",
+		Long: `Run CMD behind a local HTTPS proxy that adds the real credential to requests for each
+connected provider's API host (graph.microsoft.com for Microsoft). The command sees only
+placeholders (MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed), a proxy URL with per-run
+credentials, and a CA bundle that trusts this run's short-lived CA. Other HTTPS traffic is
+tunnelled untouched (or refused with --deny-unmatched). Clients that ignore proxy variables can
+use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the command's exit code.`,
+		Example: `  authsome run -- python agent.py
+  authsome run --provider microsoft:work --deny-unmatched -- node agent.js`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() != 0 || len(args) == 0 {
+				return usagef("run expects the command after --, e.g. `authsome run -- python agent.py`")
+			}
+			opts.Command = args
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.Providers, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable (default: every provider's default connection)")
+	cmd.Flags().BoolVar(&opts.DenyUnmatched, "deny-unmatched", false, "refuse traffic to hosts no provider routes instead of tunnelling it")
+	return cmd
+}
+
+func runRun(ctx context.Context, opts *runOptions) error {
+	b, err := opts.f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	pr, err := startProxy(ctx, b, proxyConfig{specs: opts.Providers, denyUnmatched: opts.DenyUnmatched, logger: opts.f.Logger()})
+	if err != nil {
+		return err
+	}
+	defer pr.Close()
+	code, err := runChild(ctx, opts.Command, pr.Env(os.Environ()), opts.f.IO)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &silentError{code: code}
+	}
+	return nil
+}
+
+// runChild starts the command with stdio inherited, forwards termination signals, and returns
+// its exit code (128+signal when it was killed by a signal).
+func runChild(ctx context.Context, argv, env []string, ios *IOStreams) (int, error) {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return 0, usagef("cannot run %q: %v", argv[0], err)
+	}
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Args[0] = argv[0]
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = ios.In, ios.Out, ios.ErrOut
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case s := <-sigs:
+			_ = cmd.Process.Signal(s)
+		case <-ctx.Done():
+			// Our own context ends on SIGINT/SIGTERM (also delivered to the child's process
+			// group by the terminal); wait for the child to finish.
+			ctx = context.Background()
+		case err := <-done:
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+					return 128 + int(ws.Signal()), nil
+				}
+				return ee.ExitCode(), nil
+			}
+			return 0, err
+		}
+	}
+}
+
+// proxyConfig selects what a proxy run injects.
+type proxyConfig struct {
+	specs         []string // P or P:CONN; empty = every default connection
+	denyUnmatched bool
+	listen        string // forward proxy address; "" = 127.0.0.1:0
+	caDir         string // "" = a fresh in-memory CA per run; else a persistent CA kept there
+	logger        *slog.Logger
+}
+
+// proxyRun is a running proxy with the child environment that goes with it.
+type proxyRun struct {
+	srv       *proxy.Server
+	dir       string // temporary files: trust bundle, CA certificate
+	proxyURL  *url.URL
+	baseURL   string // http://127.0.0.1:PORT/<secret>
+	bundle    string
+	caFile    string
+	providers []*provider.Definition
+	baseVars  map[string]string // MICROSOFT_GRAPH_URL → URL
+	closers   []func() error
+}
+
+// Env returns the child environment: base plus the proxy, CA and placeholder variables
+// (DESIGN §3), replacing any earlier values of the same names.
+func (p *proxyRun) Env(base []string) []string {
+	set := map[string]string{}
+	pu := p.proxyURL.String()
+	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"} {
+		set[k] = pu
+	}
+	noProxy := "127.0.0.1,localhost,::1"
+	for _, kv := range base {
+		if k, v, ok := strings.Cut(kv, "="); ok && (k == "NO_PROXY" || k == "no_proxy") && v != "" {
+			noProxy = v + "," + noProxy
+			break
+		}
+	}
+	set["NO_PROXY"], set["no_proxy"] = noProxy, noProxy
+	for _, k := range []string{"SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "AWS_CA_BUNDLE"} {
+		set[k] = p.bundle
+	}
+	set["NODE_EXTRA_CA_CERTS"] = p.caFile
+	set["NODE_USE_ENV_PROXY"] = "1"
+	set["AUTHSOME_PROXY"] = "1"
+	for _, def := range p.providers {
+		for name, src := range def.Export {
+			if src == provider.ExportAPIURL {
+				continue
+			}
+			set[name] = Placeholder
+		}
+	}
+	for k, v := range p.baseVars {
+		set[k] = v
+	}
+	out := make([]string, 0, len(base)+len(set))
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, replaced := set[k]; !replaced {
+			out = append(out, kv)
+		}
+	}
+	for _, k := range sortedKeys(set) {
+		out = append(out, k+"="+set[k])
+	}
+	return out
+}
+
+// Close stops the proxy and removes the temporary files.
+func (p *proxyRun) Close() error {
+	var errs []error
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		errs = append(errs, p.closers[i]())
+	}
+	if p.dir != "" {
+		errs = append(errs, os.RemoveAll(p.dir))
+	}
+	return errors.Join(errs...)
+}
+
+// routesFor resolves the provider specs to proxy routes, checking each connection has a
+// usable credential now (so a dead sign-in fails before the child starts).
+func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.Route, []*provider.Definition, error) {
+	type pick struct{ prov, conn string }
+	var picks []pick
+	if len(specs) == 0 {
+		list, err := b.List(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range list {
+			if p.Default != "" {
+				picks = append(picks, pick{p.Def.Name, p.Default})
+			}
+		}
+		if len(picks) == 0 {
+			return nil, nil, fmt.Errorf("%w: no connections to inject (sign in first: `authsome login microsoft`)", broker.ErrConnectionNotFound)
+		}
+	}
+	for _, s := range specs {
+		p, c, _ := strings.Cut(s, ":")
+		picks = append(picks, pick{p, c})
+	}
+	var routes []proxy.Route
+	var defs []*provider.Definition
+	seen := map[string]bool{}
+	for _, pk := range picks {
+		def, _, err := b.Catalog().Get(pk.prov)
+		if err != nil {
+			return nil, nil, err
+		}
+		if seen[def.Name] {
+			return nil, nil, usagef("provider %s given twice: one connection per provider and run", def.Name)
+		}
+		seen[def.Name] = true
+		conn, err := b.Token(ctx, def.Name, pk.conn)
+		if err != nil {
+			return nil, nil, err
+		}
+		r := proxy.Route{Provider: def.Name, Connection: conn.Name}
+		apiURL := def.APIURL
+		if def.IsMicrosoft() && conn.Cloud != broker.CloudSandbox && conn.GraphURL != "" {
+			apiURL = strings.TrimPrefix(conn.GraphURL, "https://") // national clouds: their Graph host
+		}
+		if r.Match, err = provider.ParseRoute(apiURL); err != nil {
+			return nil, nil, err
+		}
+		if conn.Cloud == broker.CloudSandbox {
+			info, err := b.Sandbox()
+			if err != nil {
+				return nil, nil, err
+			}
+			if r.Upstream, err = url.Parse(info.URL); err != nil {
+				return nil, nil, err
+			}
+			hc, err := broker.ClientTrusting(info.CAFile)
+			if err != nil {
+				return nil, nil, err
+			}
+			r.Transport = hc.Transport
+		}
+		routes = append(routes, r)
+		defs = append(defs, def)
+	}
+	return routes, defs, nil
+}
+
+var envNameCleanRE = regexp.MustCompile(`[^A-Z0-9]+`)
+
+// baseURLVar names the base-URL variable of a provider: MICROSOFT_GRAPH_URL for Microsoft,
+// <NAME>_BASE_URL otherwise.
+func baseURLVar(def *provider.Definition) string {
+	if def.IsMicrosoft() {
+		return "MICROSOFT_GRAPH_URL"
+	}
+	return envNameCleanRE.ReplaceAllString(strings.ToUpper(def.Name), "_") + "_BASE_URL"
+}
+
+func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyRun, error) {
+	routes, defs, err := routesFor(ctx, b, cfg.specs)
+	if err != nil {
+		return nil, err
+	}
+	var hosts []string
+	for _, r := range routes {
+		if h := r.Match.Host(); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	dir, err := os.MkdirTemp("", "authsome-run-")
+	if err != nil {
+		return nil, err
+	}
+	pr := &proxyRun{dir: dir, providers: defs, baseVars: map[string]string{}}
+	fail := func(err error) (*proxyRun, error) {
+		pr.Close()
+		return nil, err
+	}
+	var ca *proxy.CA
+	if cfg.caDir != "" {
+		ca, err = proxy.LoadOrCreateCA(cfg.caDir, hosts)
+	} else {
+		ca, err = proxy.NewCA(hosts, 24*time.Hour)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	pr.caFile = filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(pr.caFile, ca.CertPEM(), 0o600); err != nil {
+		return fail(err)
+	}
+	pr.bundle = filepath.Join(dir, "ca-bundle.pem")
+	if err := proxy.WriteTrustBundle(pr.bundle, ca); err != nil {
+		return fail(err)
+	}
+	user, pass := "authsome", randomHex(16)
+	audit, err := openAudit(b)
+	if err != nil {
+		return fail(err)
+	}
+	pr.closers = append(pr.closers, audit.Close)
+	srv, err := proxy.New(proxy.Options{
+		Routes:        routes,
+		Credentials:   b,
+		DenyUnmatched: cfg.denyUnmatched,
+		Username:      user,
+		Password:      pass,
+		CA:            ca,
+		Audit:         audit.Write,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	pr.srv = srv
+	pr.closers = append(pr.closers, srv.Close)
+	listen := cfg.listen
+	if listen == "" {
+		listen = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fail(fmt.Errorf("%w: proxy cannot listen on %s: %v", broker.ErrUnreachable, listen, err))
+	}
+	go srv.Serve(ln)
+	pr.proxyURL = &url.URL{Scheme: "http", User: url.UserPassword(user, pass), Host: ln.Addr().String()}
+
+	bln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fail(err)
+	}
+	secret := randomHex(16)
+	go srv.ServeBaseURL(bln, secret)
+	pr.baseURL = "http://" + bln.Addr().String() + "/" + secret
+	for i, r := range routes {
+		if h := r.Match.Host(); h != "" {
+			pr.baseVars[baseURLVar(defs[i])] = pr.baseURL + "/" + h
+		}
+	}
+	return pr, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}

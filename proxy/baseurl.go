@@ -1,0 +1,67 @@
+package proxy
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ServeBaseURL runs base-URL mode on l, for clients that ignore proxy variables: a request
+// for http://ADDR/<secret>/<host>/<path>?<query> is sent to https://<host>/<path>?<query>,
+// with the credential when a route matches host and path. host must be a routed host (any
+// route, regex routes included: no certificate is minted in this mode); other hosts get 403,
+// as does a request without the secret. A redirect back to the same host is rewritten to
+// stay on the base URL. It returns http.ErrServerClosed once the Server is closed.
+func (s *Server) ServeBaseURL(l net.Listener, secret string) error {
+	if secret == "" || strings.ContainsAny(secret, "/?#%") {
+		l.Close()
+		return errors.New("proxy: the base-URL secret must be non-empty and URL-safe")
+	}
+	return s.serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serveBaseURL(w, r, secret)
+	}))
+}
+
+func (s *Server) serveBaseURL(w http.ResponseWriter, r *http.Request, secret string) {
+	start := time.Now()
+	p := r.URL.EscapedPath()
+	seg, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	if r.Method == http.MethodConnect || r.URL.IsAbs() || subtle.ConstantTimeCompare([]byte(seg), []byte(secret)) != 1 {
+		http.Error(w, "authsome base URL: wrong or missing secret", http.StatusForbidden)
+		s.record(Entry{Time: start, Method: r.Method, Status: http.StatusForbidden, Duration: time.Since(start), Mode: ModeDenied, Error: "wrong or missing base-URL secret"})
+		return
+	}
+	r.Header.Del("Proxy-Authorization")
+	hostSeg, rest, _ := strings.Cut(rest, "/")
+	path := "/" + rest
+	a, err := parseAuthority(hostSeg, false)
+	var upRoute *route
+	if err == nil && !a.ip && a.port == "" {
+		for _, rt := range s.routes {
+			if rt.Match.MatchHost(a.host) && (upRoute == nil || rt.rank > upRoute.rank) {
+				upRoute = rt
+			}
+		}
+	}
+	unescaped, perr := url.PathUnescape(path)
+	if upRoute == nil || perr != nil {
+		msg := "host not routed by authsome"
+		http.Error(w, "authsome base URL: "+msg, http.StatusForbidden)
+		s.record(Entry{Time: start, Method: r.Method, Host: a.host, Status: http.StatusForbidden, Duration: time.Since(start), Mode: ModeDenied, Error: msg})
+		return
+	}
+	st := &reqState{
+		mode: ModeBaseURL, scheme: "https", target: a.host, host: a.host, rt: upRoute.rt, start: start,
+		baseURL: "http://" + r.Host + "/" + secret, path: unescaped,
+		inject: s.matchRoute(a.host, path),
+	}
+	if u := upRoute.Upstream; u != nil {
+		st.scheme, st.target = u.Scheme, u.Host
+	}
+	r.URL.Path, r.URL.RawPath = unescaped, path
+	s.forward(w, r, st)
+}

@@ -1,0 +1,589 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authsome-go/authsome/provider"
+)
+
+// Placeholder is the value the child holds instead of a credential. Requests that do not
+// receive the credential have an Authorization header carrying it removed.
+const Placeholder = "authsome-proxy-managed"
+
+// Credentials supplies the header to inject for a route. AuthHeader must be safe for
+// concurrent use. *broker.Broker implements it.
+type Credentials interface {
+	AuthHeader(ctx context.Context, provider, connection string) (header, value string, err error)
+}
+
+// Invalidator is optionally implemented by a [Credentials] to force a refresh after the
+// upstream has rejected a token as invalid or expired. *broker.Broker implements it.
+type Invalidator interface {
+	Invalidate(ctx context.Context, provider, connection string)
+}
+
+// Route selects the requests that receive one connection's credential.
+type Route struct {
+	Provider, Connection string
+	// Match selects the requests (host, and path for prefix routes) that get the credential.
+	Match provider.Route
+	// Upstream, when set, replaces the host: every request the proxy intercepts for a host
+	// this route matches goes to Upstream's scheme and host instead (keeping path and query),
+	// whether or not its path receives the credential. This is how graph.microsoft.com is
+	// served by the offline sandbox (https://127.0.0.1:PORT). nil: the request's own host.
+	Upstream *url.URL
+	// Transport carries this route's requests upstream, for example a transport that trusts
+	// the sandbox's CA. nil: Options.Upstream. It must verify TLS.
+	Transport http.RoundTripper
+}
+
+// Options configure a [Server]. Username, Password and, when there are routes, CA and
+// Credentials are required.
+type Options struct {
+	Routes      []Route
+	Credentials Credentials
+	// DenyUnmatched refuses (403) CONNECTs and plain-http requests to hosts that no route
+	// intercepts, instead of tunnelling them blind.
+	DenyUnmatched bool
+	// Username and Password are the per-run proxy credentials every client must present
+	// (Proxy-Authorization: Basic). Password must not be empty.
+	Username, Password string
+	// CA signs leaf certificates for intercepted hosts. A route's host is intercepted only
+	// if the CA was created for it ([NewCA]); other hosts, such as those of regex routes
+	// not listed in the CA, are tunnelled or denied.
+	CA *CA
+	// Upstream carries requests upstream. nil: a shared *http.Transport with a keep-alive
+	// pool, HTTP/2, the system roots and Dial. TLS is always verified.
+	Upstream http.RoundTripper
+	// Dial opens TCP connections for blind tunnels, plain-http forwarding and the default
+	// upstream transport. nil: a net.Dialer with a 30 s timeout.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Audit receives one Entry per proxied request, CONNECT tunnel or refusal. It is called
+	// from many goroutines at once and must not block for long. Entries hold no secrets.
+	Audit func(Entry)
+	// Logger receives debug and warning messages (never secrets). nil: discard.
+	Logger *slog.Logger
+	// CredentialTTL is how long a credential header is reused from memory before asking
+	// Credentials again (asking reads the vault). 0 means 30 s; negative disables the cache.
+	// It is capped at 30 s: the broker hands out tokens valid for minutes past its refresh
+	// skew, so a cached header never outlives its token, and a rejected one is dropped at once.
+	CredentialTTL time.Duration
+}
+
+// Entry is one audit record. It never holds a credential, a query string or a body.
+type Entry struct {
+	Time                 time.Time
+	Provider, Connection string // the route whose credential was injected, if any
+	Method, Host, Path   string // Path has no query
+	Status               int
+	BytesIn, BytesOut    int64 // body bytes from and to the child (tunnels: all bytes)
+	Duration             time.Duration
+	Injected             bool
+	Mode                 string // "mitm", "tunnel", "base-url", "http" or "denied"
+	Error                string
+}
+
+// Audit modes.
+const (
+	ModeMITM    = "mitm"
+	ModeTunnel  = "tunnel"
+	ModeBaseURL = "base-url"
+	ModeHTTP    = "http"
+	ModeDenied  = "denied"
+)
+
+const maxCredentialTTL = 30 * time.Second
+
+// Server is the credential-injecting proxy. Create it with [New]; it is safe for concurrent
+// use. One Server may serve several listeners at once.
+type Server struct {
+	routes   []*route
+	ca       *CA
+	deny     bool
+	authHdr  string // "Basic base64(user:pass)"
+	authPair []byte // "user:pass"
+	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
+	upstream http.RoundTripper
+	ownedRT  *http.Transport // the default upstream transport, closed by Close
+	audit    func(Entry)
+	log      *slog.Logger
+	rp       *httputil.ReverseProxy
+
+	mitm      *http.Server
+	mitmLn    *chanListener
+	mitmConns sync.Map // *tls.Conn → *connInfo, until the MITM server picks it up
+	tlsConfs  sync.Map // host → *tls.Config
+
+	mu      sync.Mutex
+	closed  bool
+	servers []*http.Server
+	tunnels map[net.Conn]struct{}
+}
+
+// route is a Route with what the proxy derives from it.
+type route struct {
+	Route
+	rank int // higher wins: prefix routes (by prefix length) > host routes > regex routes
+	cred *credEntry
+	rt   http.RoundTripper
+}
+
+// New checks opts and returns a Server. It does not listen: call [Server.Serve] and
+// [Server.ServeBaseURL] with listeners the caller bound to loopback.
+func New(opts Options) (*Server, error) {
+	if opts.Password == "" {
+		return nil, errors.New("proxy: Options.Password is required (per-run proxy credentials)")
+	}
+	if strings.Contains(opts.Username, ":") {
+		return nil, errors.New("proxy: Options.Username must not contain ':'")
+	}
+	if len(opts.Routes) > 0 && (opts.CA == nil || opts.Credentials == nil) {
+		return nil, errors.New("proxy: routes need Options.CA and Options.Credentials")
+	}
+	s := &Server{
+		ca:      opts.CA,
+		deny:    opts.DenyUnmatched,
+		audit:   opts.Audit,
+		log:     opts.Logger,
+		dial:    opts.Dial,
+		tunnels: map[net.Conn]struct{}{},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.dial == nil {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		s.dial = d.DialContext
+	}
+	pair := opts.Username + ":" + opts.Password
+	s.authPair = []byte(pair)
+	s.authHdr = "Basic " + base64.StdEncoding.EncodeToString(s.authPair)
+	s.upstream = opts.Upstream
+	if s.upstream == nil {
+		s.ownedRT = newUpstreamTransport(s.dial)
+		s.upstream = s.ownedRT
+	}
+	ttl := opts.CredentialTTL
+	if ttl == 0 || ttl > maxCredentialTTL {
+		ttl = maxCredentialTTL
+	}
+	inv, _ := opts.Credentials.(Invalidator)
+	creds := map[[2]string]*credEntry{}
+	for _, r := range opts.Routes {
+		if r.Provider == "" {
+			return nil, errors.New("proxy: a route needs a provider")
+		}
+		if u := r.Upstream; u != nil && (u.Scheme != "https" || u.Host == "") {
+			return nil, fmt.Errorf("proxy: route %s: upstream %q must be an https URL", r.Provider, u.Redacted())
+		}
+		key := [2]string{r.Provider, r.Connection}
+		if creds[key] == nil {
+			creds[key] = &credEntry{src: opts.Credentials, inv: inv, provider: r.Provider, connection: r.Connection, ttl: ttl}
+		}
+		rr := &route{Route: r, rank: rankOf(r.Match), cred: creds[key], rt: r.Transport}
+		if rr.rt == nil {
+			rr.rt = s.upstream
+		}
+		if h := r.Match.Host(); h == "" || !s.ca.Permits(h) {
+			s.log.Warn("proxy: route not fully interceptable: only hosts the CA was created for are intercepted", "provider", r.Provider, "route", r.Match.String())
+		}
+		s.routes = append(s.routes, rr)
+	}
+	s.rp = &httputil.ReverseProxy{
+		Rewrite:        s.rewrite,
+		Transport:      injector{s},
+		FlushInterval:  -1,
+		BufferPool:     bufferPool{},
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ErrorHandler:   s.proxyError,
+		ModifyResponse: s.modifyResponse,
+	}
+	s.mitmLn = newChanListener()
+	s.mitm = &http.Server{
+		Handler:           http.HandlerFunc(s.serveIntercepted),
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			if tc, ok := c.(*tls.Conn); ok {
+				if v, ok := s.mitmConns.LoadAndDelete(tc); ok {
+					return context.WithValue(ctx, connInfoKey{}, v.(*connInfo))
+				}
+			}
+			return ctx
+		},
+	}
+	go s.mitm.Serve(s.mitmLn)
+	return s, nil
+}
+
+func rankOf(m provider.Route) int {
+	switch h := m.Host(); {
+	case h == "":
+		return 0
+	case len(m.String()) > len("https://"+h):
+		return 2 + len(m.String()) - len("https://"+h)
+	}
+	return 1
+}
+
+// newUpstreamTransport is the shared upstream pool: keep-alive, HTTP/2, system roots, no
+// proxy from the environment (the child's proxy is us).
+func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
+	return &http.Transport{
+		Proxy:                 nil,
+		DialContext:           dial,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+// Serve runs the forward proxy on l (CONNECT and absolute-form http requests) until l fails
+// or the Server is closed; it then returns http.ErrServerClosed.
+func (s *Server) Serve(l net.Listener) error {
+	return s.serve(l, http.HandlerFunc(s.serveForward))
+}
+
+func (s *Server) serve(l net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	var p http.Protocols
+	p.SetHTTP1(true)
+	srv.Protocols = &p
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		l.Close()
+		return http.ErrServerClosed
+	}
+	s.servers = append(s.servers, srv)
+	s.mu.Unlock()
+	return srv.Serve(l)
+}
+
+// Close stops every listener, the intercepted connections and the tunnels, and releases
+// idle upstream connections. Requests in flight are cut off.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	servers := s.servers
+	tunnels := s.tunnels
+	s.tunnels = nil
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		errs = append(errs, srv.Close())
+	}
+	errs = append(errs, s.mitm.Close())
+	for c := range tunnels {
+		c.Close()
+	}
+	if s.ownedRT != nil {
+		s.ownedRT.CloseIdleConnections()
+	}
+	return errors.Join(errs...)
+}
+
+// authorized reports whether r carries the proxy credentials (constant-time).
+func (s *Server) authorized(r *http.Request) bool {
+	v := r.Header.Get("Proxy-Authorization")
+	if subtle.ConstantTimeCompare([]byte(v), []byte(s.authHdr)) == 1 {
+		return true
+	}
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !strings.EqualFold(scheme, "Basic") {
+		return false
+	}
+	got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	return err == nil && subtle.ConstantTimeCompare(got, s.authPair) == 1
+}
+
+// serveForward handles the forward-proxy listener: CONNECT and absolute-form http.
+func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if !s.authorized(r) {
+		w.Header().Set("Proxy-Authenticate", `Basic realm="authsome"`)
+		s.refuse(w, r, start, r.Host, http.StatusProxyAuthRequired, "proxy authentication required")
+		return
+	}
+	r.Header.Del("Proxy-Authorization")
+	if r.Method == http.MethodConnect {
+		s.serveConnect(w, r, start)
+		return
+	}
+	if r.URL.Scheme != "http" || r.URL.Host == "" || r.URL.User != nil {
+		s.refuse(w, r, start, r.Host, http.StatusBadRequest, "this is a proxy: send CONNECT, or an absolute http:// URL")
+		return
+	}
+	a, err := parseAuthority(r.URL.Host, false)
+	if err != nil {
+		s.refuse(w, r, start, r.URL.Host, http.StatusBadRequest, "malformed host")
+		return
+	}
+	if a.port == "" {
+		a.port = "80"
+	}
+	if s.deny && s.interceptRoute(a) == nil {
+		s.refuse(w, r, start, a.host, http.StatusForbidden, "host not routed by authsome (--deny-unmatched)")
+		return
+	}
+	// Plain http never carries a credential, routed host or not.
+	s.forward(w, r, &reqState{mode: ModeHTTP, scheme: "http", target: a.hostPort(), host: a.host, rt: s.upstream, start: start})
+}
+
+// interceptRoute returns the route whose connections to a are intercepted: port 443, a
+// DNS name the CA covers, matched by a route's host (the best-ranked one). nil otherwise.
+func (s *Server) interceptRoute(a authority) *route {
+	if a.ip || a.port != "443" || s.ca == nil || !s.ca.Permits(a.host) {
+		return nil
+	}
+	var best *route
+	for _, r := range s.routes {
+		if r.Match.MatchHost(a.host) && (best == nil || r.rank > best.rank) {
+			best = r
+		}
+	}
+	return best
+}
+
+func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request, start time.Time) {
+	a, err := parseAuthority(r.RequestURI, true)
+	if err != nil {
+		s.refuse(w, r, start, "", http.StatusBadRequest, "malformed CONNECT authority")
+		return
+	}
+	if rt := s.interceptRoute(a); rt != nil {
+		s.intercept(w, r, a, rt, start)
+		return
+	}
+	if s.deny {
+		s.refuse(w, r, start, a.host, http.StatusForbidden, "host not routed by authsome (--deny-unmatched)")
+		return
+	}
+	s.tunnel(w, r, a, start)
+}
+
+// refuse answers with a short error and audits it as denied.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, start time.Time, host string, status int, msg string) {
+	http.Error(w, "authsome proxy: "+msg, status)
+	s.record(Entry{Time: start, Method: r.Method, Host: host, Path: r.URL.Path, Status: status, Duration: time.Since(start), Mode: ModeDenied, Error: msg})
+}
+
+func (s *Server) record(e Entry) {
+	if s.audit != nil {
+		s.audit(e)
+	}
+}
+
+// hijack takes over the client connection after a 200 to CONNECT. Bytes the client sent
+// early (already buffered by the server) are returned in buffered.
+func hijack(w http.ResponseWriter) (c net.Conn, buffered []byte, err error) {
+	c, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	c.SetDeadline(time.Time{})
+	if _, err := io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	if n := brw.Reader.Buffered(); n > 0 {
+		buffered, _ = brw.Reader.Peek(n)
+		buffered = append([]byte(nil), buffered...)
+	}
+	return c, buffered, nil
+}
+
+// tunnel relays bytes blind between the client and a.
+func (s *Server) tunnel(w http.ResponseWriter, r *http.Request, a authority, start time.Time) {
+	up, err := s.dial(r.Context(), "tcp", a.hostPort())
+	if err != nil {
+		http.Error(w, "authsome proxy: cannot reach "+a.hostPort(), http.StatusBadGateway)
+		s.record(Entry{Time: start, Method: r.Method, Host: a.host, Status: http.StatusBadGateway, Duration: time.Since(start), Mode: ModeTunnel, Error: sanitize(err)})
+		return
+	}
+	c, early, err := hijack(w)
+	if err != nil {
+		up.Close()
+		return
+	}
+	if !s.track(c, up) {
+		c.Close()
+		up.Close()
+		return
+	}
+	defer s.untrack(c, up)
+	var in, out int64
+	if len(early) > 0 {
+		n, _ := up.Write(early)
+		in += int64(n)
+	}
+	done := make(chan int64, 1)
+	go func() {
+		n, _ := io.Copy(c, up)
+		closeWrite(c)
+		done <- n
+	}()
+	n, _ := io.Copy(up, c)
+	in += n
+	closeWrite(up)
+	out = <-done
+	c.Close()
+	up.Close()
+	s.record(Entry{Time: start, Method: r.Method, Host: a.host, Status: http.StatusOK, BytesIn: in, BytesOut: out, Duration: time.Since(start), Mode: ModeTunnel})
+}
+
+func closeWrite(c net.Conn) {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+		return
+	}
+	c.Close()
+}
+
+func (s *Server) track(cs ...net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	for _, c := range cs {
+		s.tunnels[c] = struct{}{}
+	}
+	return true
+}
+
+func (s *Server) untrack(cs ...net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range cs {
+		delete(s.tunnels, c)
+	}
+}
+
+// connInfo is what an intercepted connection was opened for.
+type connInfo struct {
+	host  string // the CONNECT host, normalised
+	route *route // the route whose host matched; its Upstream and Transport serve the host
+}
+
+type connInfoKey struct{}
+
+// intercept answers 200, then hands the connection, wrapped in TLS with a leaf for the
+// CONNECT host, to the MITM HTTP server (HTTP/1.1 and HTTP/2).
+func (s *Server) intercept(w http.ResponseWriter, r *http.Request, a authority, rt *route, start time.Time) {
+	conf, err := s.tlsConfig(a.host)
+	if err != nil {
+		http.Error(w, "authsome proxy: cannot intercept "+a.host, http.StatusBadGateway)
+		s.record(Entry{Time: start, Method: r.Method, Host: a.host, Status: http.StatusBadGateway, Duration: time.Since(start), Mode: ModeMITM, Error: err.Error()})
+		return
+	}
+	c, early, err := hijack(w)
+	if err != nil {
+		return
+	}
+	if len(early) > 0 {
+		c = &prefixConn{Conn: c, r: io.MultiReader(bytes.NewReader(early), c)}
+	}
+	tc := tls.Server(c, conf)
+	s.mitmConns.Store(tc, &connInfo{host: a.host, route: rt})
+	if !s.mitmLn.push(tc) {
+		s.mitmConns.Delete(tc)
+		c.Close()
+	}
+}
+
+// tlsConfig returns the cached server TLS configuration for an intercepted host. A client
+// whose SNI names another host is refused during the handshake; no SNI means the CONNECT host.
+func (s *Server) tlsConfig(host string) (*tls.Config, error) {
+	if v, ok := s.tlsConfs.Load(host); ok {
+		return v.(*tls.Config), nil
+	}
+	if _, err := s.ca.leaf(host); err != nil {
+		return nil, err
+	}
+	conf := &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"h2", "http/1.1"},
+		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			if hello.ServerName != "" && !strings.EqualFold(hello.ServerName, host) {
+				return nil, fmt.Errorf("proxy: TLS server name %q does not match CONNECT host %q", hello.ServerName, host)
+			}
+			return s.ca.leaf(host)
+		},
+	}
+	v, _ := s.tlsConfs.LoadOrStore(host, conf)
+	return v.(*tls.Config), nil
+}
+
+// prefixConn replays bytes read ahead before the rest of the connection.
+type prefixConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c *prefixConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// chanListener is a net.Listener fed by the CONNECT handler with intercepted connections.
+type chanListener struct {
+	ch     chan net.Conn
+	done   chan struct{}
+	closeO sync.Once
+}
+
+func newChanListener() *chanListener {
+	return &chanListener{ch: make(chan net.Conn), done: make(chan struct{})}
+}
+
+func (l *chanListener) push(c net.Conn) bool {
+	select {
+	case l.ch <- c:
+		return true
+	case <-l.done:
+		return false
+	}
+}
+
+func (l *chanListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ch:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *chanListener) Close() error {
+	l.closeO.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *chanListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
