@@ -216,7 +216,12 @@ func (e *env) startJSON(t *testing.T, v any, args ...string) *exec.Cmd {
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.Process.Kill(); p.Wait() })
+	t.Cleanup(func() {
+		if p.ProcessState == nil {
+			p.Process.Kill()
+			p.Wait()
+		}
+	})
 	if err := json.NewDecoder(stdout).Decode(v); err != nil {
 		t.Fatalf("%v: reading its JSON: %v", args, err)
 	}

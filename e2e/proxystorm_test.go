@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -24,7 +25,7 @@ func TestProxyRefreshStorm(t *testing.T) {
 		ProxyURL string `json:"proxy_url"`
 		CAFile   string `json:"ca_file"`
 	}
-	e.startJSON(t, &info, "proxy", "--json")
+	proc := e.startJSON(t, &info, "proxy", "--json")
 	caPEM, err := os.ReadFile(info.CAFile)
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +90,19 @@ func TestProxyRefreshStorm(t *testing.T) {
 			t.Errorf("a request carried another token than the refreshed one")
 			break
 		}
+	}
+
+	// SIGTERM stops the proxy cleanly.
+	proc.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- proc.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("proxy exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("proxy did not stop on SIGTERM")
 	}
 }
 
