@@ -148,7 +148,9 @@ func TestHostConfusion(t *testing.T) {
 			}
 		}},
 		{name: "TLS server name of another host", run: func(t *testing.T, h *harness) {
-			if _, err := h.interceptTLS(graphHost, "evil.test"); err == nil {
+			// The client does not even check the certificate: the proxy itself must refuse.
+			conf := &tls.Config{ServerName: "evil.test", InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}}
+			if _, err := h.interceptTLSConfig(graphHost, conf); err == nil {
 				t.Fatal("handshake with a mismatched SNI succeeded")
 			}
 		}},
@@ -254,8 +256,17 @@ func TestHostConfusion(t *testing.T) {
 			if _, _, err := h.get(h.client(true), "GET", "https://graph.microsoft.com/v1.0/me"); err != nil {
 				t.Fatal(err)
 			}
+			_, _, resp3 := h.connect("graph.microsoft.com:8443", true)
+			if resp3.StatusCode != http.StatusForbidden {
+				t.Fatalf("CONNECT to the routed host on another port: %s", resp3.Status)
+			}
 			if len(h.dialed()) != 0 {
 				t.Fatalf("dialled %v", h.dialed())
+			}
+			// Plain http to the routed host is still forwarded, without the token.
+			resp4, _, err := h.get(h.client(true), "GET", "http://graph.microsoft.com/v1.0/me")
+			if err != nil || resp4.StatusCode != 200 || len(h.plain.requests()) != 1 || h.plain.requests()[0].Auth != "" {
+				t.Fatalf("plain http to the routed host: %v %v %+v", resp4, err, h.plain.requests())
 			}
 		}},
 		{name: "base URL: routed host", graphToken: true, run: func(t *testing.T, h *harness) {
@@ -311,5 +322,3 @@ func TestHostConfusion(t *testing.T) {
 		})
 	}
 }
-
-var _ = tls.VersionTLS13

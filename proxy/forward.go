@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -134,6 +135,9 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
 	}
 	if e.Status == 0 {
 		e.Status = http.StatusOK
+		if r.Header.Get("Upgrade") != "" && st.err == nil {
+			e.Status = http.StatusSwitchingProtocols // the reverse proxy hijacked the connection
+		}
 	}
 	s.audit(e)
 }
@@ -344,8 +348,8 @@ type credEntry struct {
 	provider, connection string
 	ttl                  time.Duration // < 0: no cache
 
-	mu     sync.Mutex
-	cur    *credValue
+	cur    atomic.Pointer[credValue] // read without the lock
+	mu     sync.Mutex                // guards flight and replacing cur
 	flight *credCall
 }
 
@@ -365,8 +369,11 @@ func (e *credEntry) get(ctx context.Context) (string, string, error) {
 	if e.ttl < 0 {
 		return e.src.AuthHeader(ctx, e.provider, e.connection)
 	}
+	if v := e.cur.Load(); v != nil && time.Now().Before(v.until) {
+		return v.name, v.value, nil
+	}
 	e.mu.Lock()
-	if v := e.cur; v != nil && time.Now().Before(v.until) {
+	if v := e.cur.Load(); v != nil && time.Now().Before(v.until) {
 		e.mu.Unlock()
 		return v.name, v.value, nil
 	}
@@ -389,7 +396,7 @@ func (e *credEntry) reject(ctx context.Context, value string) (string, string, e
 	}
 	for {
 		e.mu.Lock()
-		if v := e.cur; v != nil && v.value != value && time.Now().Before(v.until) {
+		if v := e.cur.Load(); v != nil && v.value != value && time.Now().Before(v.until) {
 			e.mu.Unlock()
 			return v.name, v.value, nil // already replaced
 		}
@@ -414,7 +421,7 @@ func (e *credEntry) start(ctx context.Context, invalidate bool) *credCall {
 	c := &credCall{done: make(chan struct{}), invalidate: invalidate}
 	e.flight = c
 	if invalidate {
-		e.cur = nil
+		e.cur.Store(nil)
 	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
@@ -425,7 +432,7 @@ func (e *credEntry) start(ctx context.Context, invalidate bool) *credCall {
 		c.name, c.value, c.err = e.src.AuthHeader(ctx, e.provider, e.connection)
 		e.mu.Lock()
 		if c.err == nil {
-			e.cur = &credValue{name: c.name, value: c.value, until: time.Now().Add(e.ttl)}
+			e.cur.Store(&credValue{name: c.name, value: c.value, until: time.Now().Add(e.ttl)})
 		}
 		e.flight = nil
 		e.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -79,7 +80,7 @@ type backend struct {
 	handler http.HandlerFunc // optional; default writes "ok"
 }
 
-func newBackend(t *testing.T, tlsOn bool, conf *tls.Config) *backend {
+func newBackend(t testing.TB, tlsOn bool, conf *tls.Config) *backend {
 	b := &backend{}
 	b.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b.mu.Lock()
@@ -97,6 +98,7 @@ func newBackend(t *testing.T, tlsOn bool, conf *tls.Config) *backend {
 		b.mu.Unlock()
 		io.WriteString(w, "ok")
 	}))
+	b.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if tlsOn {
 		b.EnableHTTP2 = true
 		b.TLS = conf
@@ -139,7 +141,7 @@ type testRoot struct {
 	m    map[string]*tls.Certificate
 }
 
-func newTestRoot(t *testing.T) *testRoot {
+func newTestRoot(t testing.TB) *testRoot {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test root"}, NotBefore: time.Now().Add(-time.Hour),
 		NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
@@ -189,7 +191,7 @@ type setup struct {
 // (other, certificates from root) and a plain-http server (plain) for port 80, all reached
 // through the proxy's Dial.
 type harness struct {
-	t         *testing.T
+	t         testing.TB
 	srv       *Server
 	ca        *CA
 	proxyURL  *url.URL
@@ -209,7 +211,7 @@ type harness struct {
 
 const baseSecret = "base-secret-0123"
 
-func newHarness(t *testing.T, cfg setup) *harness {
+func newHarness(t testing.TB, cfg setup) *harness {
 	t.Helper()
 	h := &harness{t: t, creds: cfg.creds, root: newTestRoot(t)}
 	if h.creds == nil {
@@ -295,6 +297,19 @@ func (h *harness) dialed() []string {
 	return append([]string(nil), h.dials...)
 }
 
+// waitEntries waits until at least n audit entries arrived (entries are written after the
+// response has gone to the child).
+func (h *harness) waitEntries(n int) []Entry {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if es := h.entries(); len(es) >= n {
+			return es
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return h.entries()
+}
+
 func (h *harness) entries() []Entry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -357,6 +372,10 @@ func (h *harness) connect(authority string, withAuth bool) (net.Conn, *bufio.Rea
 
 // interceptTLS opens CONNECT host:443 and a TLS session (HTTP/1.1) with serverName.
 func (h *harness) interceptTLS(host, serverName string) (*tls.Conn, error) {
+	return h.interceptTLSConfig(host, &tls.Config{ServerName: serverName, RootCAs: h.roots, NextProtos: []string{"http/1.1"}})
+}
+
+func (h *harness) interceptTLSConfig(host string, conf *tls.Config) (*tls.Conn, error) {
 	c, br, resp := h.connect(host+":443", true)
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("CONNECT: %s", resp.Status)
@@ -364,7 +383,7 @@ func (h *harness) interceptTLS(host, serverName string) (*tls.Conn, error) {
 	if br.Buffered() > 0 {
 		return nil, errors.New("unexpected bytes after CONNECT response")
 	}
-	tc := tls.Client(c, &tls.Config{ServerName: serverName, RootCAs: h.roots, NextProtos: []string{"http/1.1"}})
+	tc := tls.Client(c, conf)
 	tc.SetDeadline(time.Now().Add(10 * time.Second))
 	if err := tc.Handshake(); err != nil {
 		return nil, err

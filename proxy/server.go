@@ -57,8 +57,8 @@ type Route struct {
 type Options struct {
 	Routes      []Route
 	Credentials Credentials
-	// DenyUnmatched refuses (403) CONNECTs and plain-http requests to hosts that no route
-	// intercepts, instead of tunnelling them blind.
+	// DenyUnmatched refuses (403) every CONNECT that is not intercepted (instead of a blind
+	// tunnel) and plain-http requests to hosts no route matches (instead of forwarding them).
 	DenyUnmatched bool
 	// Username and Password are the per-run proxy credentials every client must present
 	// (Proxy-Authorization: Basic). Password must not be empty.
@@ -108,6 +108,13 @@ const (
 )
 
 const maxCredentialTTL = 30 * time.Second
+
+// flushInterval bounds how long response bytes of known length wait in the proxy's write
+// buffer. Responses of unknown length (chunked, streaming) and text/event-stream are flushed
+// on every write regardless (httputil.ReverseProxy does so); a known-length response usually
+// leaves in one write when it ends, which saves a system call and a TLS record per response
+// against flushing every write.
+const flushInterval = 50 * time.Millisecond
 
 // Server is the credential-injecting proxy. Create it with [New]; it is safe for concurrent
 // use. One Server may serve several listeners at once.
@@ -207,7 +214,7 @@ func New(opts Options) (*Server, error) {
 	s.rp = &httputil.ReverseProxy{
 		Rewrite:        s.rewrite,
 		Transport:      injector{s},
-		FlushInterval:  -1,
+		FlushInterval:  flushInterval,
 		BufferPool:     bufferPool{},
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		ErrorHandler:   s.proxyError,
@@ -254,12 +261,13 @@ func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   15 * time.Second,
 		ExpectContinueTimeout: time.Second,
+		DisableCompression:    true, // pass the child's Accept-Encoding and the body through as they are
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 }
 
-// Serve runs the forward proxy on l (CONNECT and absolute-form http requests) until l fails
-// or the Server is closed; it then returns http.ErrServerClosed.
+// Serve runs the forward proxy on l (CONNECT and absolute-form http requests). It returns
+// http.ErrServerClosed after [Server.Close], or the listener's error.
 func (s *Server) Serve(l net.Listener) error {
 	return s.serve(l, http.HandlerFunc(s.serveForward))
 }
@@ -351,12 +359,25 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	if a.port == "" {
 		a.port = "80"
 	}
-	if s.deny && s.interceptRoute(a) == nil {
+	if s.deny && !s.routedHost(a) {
 		s.refuse(w, r, start, a.host, http.StatusForbidden, "host not routed by authsome (--deny-unmatched)")
 		return
 	}
 	// Plain http never carries a credential, routed host or not.
 	s.forward(w, r, &reqState{mode: ModeHTTP, scheme: "http", target: a.hostPort(), host: a.host, rt: s.upstream, start: start})
+}
+
+// routedHost reports whether a route matches a's host (any port, IP literals never).
+func (s *Server) routedHost(a authority) bool {
+	if a.ip {
+		return false
+	}
+	for _, r := range s.routes {
+		if r.Match.MatchHost(a.host) {
+			return true
+		}
+	}
+	return false
 }
 
 // interceptRoute returns the route whose connections to a are intercepted: port 443, a
