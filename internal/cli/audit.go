@@ -8,6 +8,7 @@ import (
 
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,12 +39,19 @@ type auditRecord struct {
 	Error      string    `json:"error,omitempty"`
 }
 
-// auditLog appends records to a profile's audit file; safe for concurrent use.
+// auditLog appends records to a profile's audit file; safe for concurrent use. Lines are
+// buffered and flushed at most auditFlushEvery later (and on Close), so the proxy's hot path
+// does no system call for them.
 type auditLog struct {
-	mu sync.Mutex
-	f  *os.File
-	w  *bufio.Writer
+	mu    sync.Mutex
+	f     *os.File
+	w     *bufio.Writer
+	dirty bool
+	stop  chan struct{}
+	done  chan struct{}
 }
+
+const auditFlushEvery = 200 * time.Millisecond
 
 func auditPath(b *broker.Broker) string { return filepath.Join(b.Vault().Dir(), auditFileName) }
 
@@ -52,27 +60,95 @@ func openAudit(b *broker.Broker) (*auditLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &auditLog{f: f, w: bufio.NewWriterSize(f, 16<<10)}, nil
+	a := &auditLog{f: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go a.flusher()
+	return a, nil
 }
 
-// Write records one proxied request. Lines are flushed at once so `authsome log` sees them.
+func (a *auditLog) flusher() {
+	defer close(a.done)
+	t := time.NewTicker(auditFlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			a.mu.Lock()
+			if a.dirty {
+				a.w.Flush()
+				a.dirty = false
+			}
+			a.mu.Unlock()
+		case <-a.stop:
+			return
+		}
+	}
+}
+
+// Write records one proxied request.
 func (a *auditLog) Write(e proxy.Entry) {
-	rec := auditRecord{
-		Time: e.Time.UTC(), Provider: e.Provider, Connection: e.Connection, Method: e.Method, Host: e.Host,
-		Path: e.Path, Status: e.Status, BytesIn: e.BytesIn, BytesOut: e.BytesOut,
-		DurationMS: float64(e.Duration.Microseconds()) / 1000, Injected: e.Injected, Mode: e.Mode, Error: e.Error,
-	}
-	line, err := json.Marshal(rec)
-	if err != nil {
-		return
-	}
+	buf := make([]byte, 0, 256)
+	buf = appendAudit(buf, e)
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.w.Write(append(line, '\n'))
-	a.w.Flush()
+	a.w.Write(buf)
+	a.dirty = true
+	a.mu.Unlock()
 }
 
+// appendAudit encodes e as one JSON line in the auditRecord shape, without reflection.
+func appendAudit(b []byte, e proxy.Entry) []byte {
+	b = append(b, `{"time":`...)
+	b = strconv.AppendQuote(b, e.Time.UTC().Format(time.RFC3339Nano))
+	str := func(key, v string, omitEmpty bool) {
+		if v == "" && omitEmpty {
+			return
+		}
+		b = append(b, ',', '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		b = appendJSONString(b, v)
+	}
+	str("provider", e.Provider, true)
+	str("connection", e.Connection, true)
+	str("method", e.Method, false)
+	str("host", e.Host, false)
+	str("path", e.Path, true)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(e.Status), 10)
+	b = append(b, `,"bytes_in":`...)
+	b = strconv.AppendInt(b, e.BytesIn, 10)
+	b = append(b, `,"bytes_out":`...)
+	b = strconv.AppendInt(b, e.BytesOut, 10)
+	b = append(b, `,"duration_ms":`...)
+	b = strconv.AppendFloat(b, float64(e.Duration.Microseconds())/1000, 'f', -1, 64)
+	b = append(b, `,"injected":`...)
+	b = strconv.AppendBool(b, e.Injected)
+	str("mode", e.Mode, false)
+	str("error", e.Error, true)
+	return append(b, '}', '\n')
+}
+
+// appendJSONString appends s as a JSON string (valid for any input, including invalid UTF-8).
+func appendJSONString(b []byte, s string) []byte {
+	safe := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '<' || c == '>' || c == '&' {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// Close flushes what is buffered and closes the file.
 func (a *auditLog) Close() error {
+	close(a.stop)
+	<-a.done
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.w.Flush()
