@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +16,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/authsome-go/authsome/broker"
@@ -376,12 +373,12 @@ func startAuthsome(dir string, up *upstream, upCAFile, token, user, pass string,
 		Password:    pass,
 		CA:          ca,
 	}
-	var al *auditLog
+	var al *proxy.AuditFile
 	if audit {
-		if al, err = openAuditLog(filepath.Join(dir, "audit.log")); err != nil {
+		if al, err = proxy.OpenAuditFile(filepath.Join(dir, "audit.log")); err != nil {
 			return nil, nil, nil, err
 		}
-		opts.Audit = al.write
+		opts.Audit = al.Write
 	}
 	srv, err := proxy.New(opts)
 	if err != nil {
@@ -395,7 +392,7 @@ func startAuthsome(dir string, up *upstream, upCAFile, token, user, pass string,
 	stop := func() {
 		_ = srv.Close()
 		if al != nil {
-			_ = al.close()
+			_ = al.Close()
 		}
 	}
 	return &url.URL{Scheme: "http", User: url.UserPassword(user, pass), Host: ln.Addr().String()}, roots, stop, nil
@@ -406,60 +403,6 @@ type staticCredentials struct{ token string }
 
 func (s staticCredentials) AuthHeader(_ context.Context, _, _ string) (header, value string, err error) {
 	return "Authorization", "Bearer " + s.token, nil
-}
-
-// auditLog writes one JSON line per proxied request and flushes it, as `authsome run` does
-// with the profile's audit log.
-type auditLog struct {
-	mu sync.Mutex
-	f  *os.File
-	w  *bufio.Writer
-}
-
-type auditLine struct {
-	Time       time.Time `json:"time"`
-	Provider   string    `json:"provider,omitempty"`
-	Connection string    `json:"connection,omitempty"`
-	Method     string    `json:"method"`
-	Host       string    `json:"host"`
-	Path       string    `json:"path,omitempty"`
-	Status     int       `json:"status"`
-	BytesIn    int64     `json:"bytes_in"`
-	BytesOut   int64     `json:"bytes_out"`
-	DurationMS float64   `json:"duration_ms"`
-	Injected   bool      `json:"injected"`
-	Mode       string    `json:"mode"`
-	Error      string    `json:"error,omitempty"`
-}
-
-func openAuditLog(path string) (*auditLog, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	return &auditLog{f: f, w: bufio.NewWriterSize(f, 16<<10)}, nil
-}
-
-func (a *auditLog) write(e proxy.Entry) {
-	line, err := json.Marshal(auditLine{
-		Time: e.Time.UTC(), Provider: e.Provider, Connection: e.Connection, Method: e.Method, Host: e.Host,
-		Path: e.Path, Status: e.Status, BytesIn: e.BytesIn, BytesOut: e.BytesOut,
-		DurationMS: float64(e.Duration.Microseconds()) / 1000, Injected: e.Injected, Mode: e.Mode, Error: e.Error,
-	})
-	if err != nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.w.Write(append(line, '\n'))
-	a.w.Flush()
-}
-
-func (a *auditLog) close() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.w.Flush()
-	return a.f.Close()
 }
 
 // profileName inserts the concurrency and round before the extension: cpu.pprof →

@@ -20,6 +20,7 @@ import (
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/proxy"
 	"github.com/authsome-go/authsome/sandbox"
 	"github.com/authsome-go/authsome/vault"
 )
@@ -136,7 +137,7 @@ func runDemo(ctx context.Context, ios *IOStreams) error {
 			detail("%s %s → %d, carrying the real token: %v", r.Method, r.Path, r.Status, real)
 		}
 	}
-	recs, _ := tailAudit(auditPath(b), 10)
+	recs, _ := proxy.ReadAudit(auditPath(b), 10)
 	detail("the audit log has %d entries (authsome log), e.g. %s %s%s injected=%v", len(recs), firstOr(recs).Method, firstOr(recs).Host, firstOr(recs).Path, firstOr(recs).Injected)
 
 	say("Cleaning up: the proxy and sandbox stop, the temporary home is deleted")
@@ -144,9 +145,9 @@ func runDemo(ctx context.Context, ios *IOStreams) error {
 	return nil
 }
 
-func firstOr(recs []auditRecord) auditRecord {
+func firstOr(recs []proxy.AuditRecord) proxy.AuditRecord {
 	if len(recs) == 0 {
-		return auditRecord{}
+		return proxy.AuditRecord{}
 	}
 	return recs[0]
 }

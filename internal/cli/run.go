@@ -317,7 +317,7 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 		return fail(err)
 	}
 	user, pass := "authsome", randomHex(16)
-	audit, err := openAudit(b)
+	audit, err := proxy.OpenAuditFile(auditPath(b))
 	if err != nil {
 		return fail(err)
 	}
