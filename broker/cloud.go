@@ -146,6 +146,16 @@ func ClientTrusting(caFile string) (*http.Client, error) {
 	if caFile == "" {
 		return defaultHTTPClient(nil), nil
 	}
+	pool, err := RootsTrusting(caFile)
+	if err != nil {
+		return nil, err
+	}
+	return defaultHTTPClient(pool), nil
+}
+
+// RootsTrusting returns the system roots plus the CA certificates in caFile, for example the
+// sandbox's CA.
+func RootsTrusting(caFile string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox CA: %w", err)
@@ -157,7 +167,7 @@ func ClientTrusting(caFile string) (*http.Client, error) {
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, fmt.Errorf("sandbox CA %s: no PEM certificate found", caFile)
 	}
-	return defaultHTTPClient(pool), nil
+	return pool, nil
 }
 
 // scopesFor returns the scopes to request: the given ones or the provider's defaults, plus

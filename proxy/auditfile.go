@@ -1,13 +1,16 @@
 package proxy
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // AuditRecord is the stable JSON shape of one line of the audit log written by [AuditFile]. It never holds a secret: no header
@@ -28,29 +31,45 @@ type AuditRecord struct {
 	Error      string    `json:"error,omitempty"`
 }
 
-// AuditFile appends one JSON line per [Entry] to a file (pass its Write as Options.Audit); safe for concurrent use. Lines are
-// buffered and flushed at most auditFlushEvery later (and on Close), so the proxy's hot path
-// does no system call for them.
+// AuditFile appends one JSON line per [Entry] to a file (pass its Write as Options.Audit); safe
+// for concurrent use. Lines are buffered and written at most auditFlushEvery later (and on
+// Close), so the proxy's hot path does no system call for them.
+//
+// Several processes may append to one file (two `authsome run` in one profile): every write
+// holds whole lines only, in one write(2) on an O_APPEND descriptor, so lines never tear or
+// interleave. Past 32 MiB the file is renamed to <path>.1 (replacing the older one)
+// and a new one begun; [ReadAudit] reads both.
 type AuditFile struct {
-	mu    sync.Mutex
-	f     *os.File
-	w     *bufio.Writer
-	dirty bool
-	stop  chan struct{}
-	done  chan struct{}
+	path string
+	mu   sync.Mutex
+	f    *os.File
+	buf  []byte
+	err  error // the first write error, returned by Close
+	stop chan struct{}
+	done chan struct{}
 }
 
-const auditFlushEvery = 200 * time.Millisecond
+const (
+	auditFlushEvery = 200 * time.Millisecond
+	auditFlushSize  = 64 << 10 // buffered bytes that are written at once, without waiting
+)
+
+// auditMaxSize is the size past which the audit log is rotated (a variable for tests).
+var auditMaxSize int64 = 32 << 20
 
 // OpenAuditFile opens (creating, 0600) the audit log at path for appending.
 func OpenAuditFile(path string) (*AuditFile, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	f, err := openAppend(path)
 	if err != nil {
 		return nil, err
 	}
-	a := &AuditFile{f: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	a := &AuditFile{path: path, f: f, buf: make([]byte, 0, auditFlushSize+4096), stop: make(chan struct{}), done: make(chan struct{})}
 	go a.flusher()
 	return a, nil
+}
+
+func openAppend(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 }
 
 func (a *AuditFile) flusher() {
@@ -61,10 +80,7 @@ func (a *AuditFile) flusher() {
 		select {
 		case <-t.C:
 			a.mu.Lock()
-			if a.dirty {
-				a.w.Flush()
-				a.dirty = false
-			}
+			a.flushLocked()
 			a.mu.Unlock()
 		case <-a.stop:
 			return
@@ -74,32 +90,71 @@ func (a *AuditFile) flusher() {
 
 // Write records one proxied request.
 func (a *AuditFile) Write(e Entry) {
-	buf := make([]byte, 0, 256)
-	buf = appendAuditLine(buf, e)
 	a.mu.Lock()
-	a.w.Write(buf)
-	a.dirty = true
+	a.buf = appendAuditLine(a.buf, e)
+	if len(a.buf) >= auditFlushSize {
+		a.flushLocked()
+	}
 	a.mu.Unlock()
+}
+
+// flushLocked writes the buffered lines in one write and rotates the file when it has grown
+// past auditMaxSize. A failed write drops the lines (the log must not hold up the proxy).
+func (a *AuditFile) flushLocked() {
+	if len(a.buf) == 0 || a.f == nil {
+		return
+	}
+	_, err := a.f.Write(a.buf)
+	a.buf = a.buf[:0]
+	if err != nil {
+		a.fail(err)
+		return
+	}
+	if fi, err := a.f.Stat(); err == nil && fi.Size() >= auditMaxSize {
+		a.rotateLocked(fi)
+	}
+}
+
+func (a *AuditFile) fail(err error) {
+	if a.err == nil {
+		a.err = err
+	}
+}
+
+// rotateLocked renames the full file to <path>.1 unless another process already did, then
+// continues in a new file at path. A lock file serialises processes that rotate at once.
+func (a *AuditFile) rotateLocked(full os.FileInfo) {
+	lock := flock.New(a.path+".lock", flock.SetPermissions(0o600))
+	if err := lock.Lock(); err != nil {
+		a.fail(err)
+		return
+	}
+	defer lock.Unlock()
+	if cur, err := os.Stat(a.path); err == nil && os.SameFile(cur, full) {
+		if err := os.Rename(a.path, a.path+".1"); err != nil {
+			a.fail(err)
+			return
+		}
+	}
+	f, err := openAppend(a.path)
+	if err != nil {
+		a.fail(err)
+		return
+	}
+	a.f.Close()
+	a.f = f
 }
 
 // appendAuditLine encodes e as one JSON line in the AuditRecord shape, without reflection.
 func appendAuditLine(b []byte, e Entry) []byte {
-	b = append(b, `{"time":`...)
-	b = strconv.AppendQuote(b, e.Time.UTC().Format(time.RFC3339Nano))
-	str := func(key, v string, omitEmpty bool) {
-		if v == "" && omitEmpty {
-			return
-		}
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		b = appendJSONString(b, v)
-	}
-	str("provider", e.Provider, true)
-	str("connection", e.Connection, true)
-	str("method", e.Method, false)
-	str("host", e.Host, false)
-	str("path", e.Path, true)
+	b = append(b, `{"time":"`...)
+	b = e.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	b = appendField(b, "provider", e.Provider, true)
+	b = appendField(b, "connection", e.Connection, true)
+	b = appendField(b, "method", e.Method, false)
+	b = appendField(b, "host", e.Host, false)
+	b = appendField(b, "path", e.Path, true)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(e.Status), 10)
 	b = append(b, `,"bytes_in":`...)
@@ -110,9 +165,20 @@ func appendAuditLine(b []byte, e Entry) []byte {
 	b = strconv.AppendFloat(b, float64(e.Duration.Microseconds())/1000, 'f', -1, 64)
 	b = append(b, `,"injected":`...)
 	b = strconv.AppendBool(b, e.Injected)
-	str("mode", e.Mode, false)
-	str("error", e.Error, true)
+	b = appendField(b, "mode", e.Mode, false)
+	b = appendField(b, "error", e.Error, true)
 	return append(b, '}', '\n')
+}
+
+// appendField appends ,"key":"v" (nothing when v is empty and omitEmpty).
+func appendField(b []byte, key, v string, omitEmpty bool) []byte {
+	if v == "" && omitEmpty {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, v)
 }
 
 // appendJSONString appends s as a JSON string (valid for any input, including invalid UTF-8).
@@ -133,36 +199,96 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, q...)
 }
 
-// Close flushes what is buffered and closes the file.
+// Close writes what is buffered and closes the file. It returns the first write error, if any.
 func (a *AuditFile) Close() error {
 	close(a.stop)
 	<-a.done
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.w.Flush()
-	return a.f.Close()
+	a.flushLocked()
+	if err := a.f.Close(); err != nil {
+		a.fail(err)
+	}
+	a.f = nil
+	return a.err
 }
 
-// ReadAudit returns the last n records of the audit log at path (none when it does not exist).
+// ReadAudit returns the last n records of the audit log at path, oldest first, reading the
+// rotated <path>.1 too when path alone holds fewer. It reads from the end of the files, so a
+// long log costs no more than the lines asked for. No log yet means no records.
 func ReadAudit(path string, n int) ([]AuditRecord, error) {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
+	if n <= 0 {
 		return []AuditRecord{}, nil
 	}
+	lines, err := tailLines(path, n)
 	if err != nil {
 		return nil, err
 	}
-	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+	if len(lines) < n {
+		older, err := tailLines(path+".1", n-len(lines))
+		if err != nil {
+			return nil, err
+		}
+		lines = append(older, lines...)
 	}
 	out := make([]AuditRecord, 0, len(lines))
 	for _, l := range lines {
 		var r AuditRecord
-		if len(l) == 0 || json.Unmarshal(l, &r) != nil {
+		if json.Unmarshal(l, &r) != nil {
 			continue // a torn last line from a killed process
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// tailLines returns up to the last n non-empty lines of the file at path (none when it does
+// not exist), reading backwards in blocks.
+func tailLines(path string, n int) ([][]byte, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	const block = 64 << 10
+	var chunks [][]byte // the file's tail read so far, last block first
+	newlines := 0
+	off := fi.Size()
+	for off > 0 {
+		step := min(int64(block), off)
+		off -= step
+		chunk := make([]byte, step)
+		if _, err := f.ReadAt(chunk, off); err != nil && err != io.EOF {
+			return nil, err
+		}
+		newlines += bytes.Count(chunk, []byte("\n"))
+		chunks = append(chunks, chunk)
+		// n complete lines (the last one ending the file) need n+1 newlines in the tail.
+		if newlines > n {
+			break
+		}
+	}
+	slices.Reverse(chunks)
+	data := bytes.Join(chunks, nil)
+	if off > 0 {
+		// The tail starts inside a line (or just after its newline): skip to the next line.
+		_, data, _ = bytes.Cut(data, []byte("\n"))
+	}
+	var lines [][]byte
+	for l := range bytes.SplitSeq(data, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines, nil
 }

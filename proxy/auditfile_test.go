@@ -1,7 +1,13 @@
 package proxy
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,5 +42,101 @@ func TestAppendAudit(t *testing.T) {
 		if line[len(line)-1] != '\n' {
 			t.Error("no trailing newline")
 		}
+	}
+}
+
+func auditEntry(i int) Entry {
+	// Paths of varying length, so that lines straddle the reader's block boundaries.
+	return Entry{Time: time.Unix(int64(i), 0), Method: "GET", Host: "graph.microsoft.com",
+		Path: fmt.Sprintf("/v1.0/items/%d/%s", i, strings.Repeat("x", i%300)), Status: 200, Mode: ModeMITM}
+}
+
+// TestReadAuditTail: ReadAudit returns exactly the last n records in order, reading from the
+// end of the file, for n below, at and above the number of records.
+func TestReadAuditTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	if recs, err := ReadAudit(path, 10); err != nil || len(recs) != 0 {
+		t.Fatalf("no log yet: %v, %v", recs, err)
+	}
+	a, err := OpenAuditFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 3000
+	for i := range total {
+		a.Write(auditEntry(i))
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 2, 7, 250, 2999, 3000, 5000} {
+		recs, err := ReadAudit(path, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := min(n, total)
+		if len(recs) != want {
+			t.Fatalf("n=%d: %d records, want %d", n, len(recs), want)
+		}
+		for j, r := range recs {
+			if i := total - want + j; r.Path != auditEntry(i).Path {
+				t.Fatalf("n=%d: record %d has path %.40q, want record %d", n, j, r.Path, i)
+			}
+		}
+	}
+}
+
+// TestAuditRotationAcrossWriters: two writers on one file (two `authsome run` in a profile,
+// each with its own descriptor) append at once past the rotation size. Every line in the log
+// and its rotated predecessor is whole JSON, nothing is written after Close, and ReadAudit
+// spans both files.
+func TestAuditRotationAcrossWriters(t *testing.T) {
+	old := auditMaxSize
+	auditMaxSize = 256 << 10
+	t.Cleanup(func() { auditMaxSize = old })
+	path := filepath.Join(t.TempDir(), "audit.log")
+	var wg sync.WaitGroup
+	for w := range 2 {
+		a, err := OpenAuditFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 4000 {
+				e := auditEntry(i)
+				e.Connection = fmt.Sprintf("writer%d", w)
+				a.Write(e)
+			}
+			if err := a.Close(); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	lines := 0
+	for _, p := range []string{path + ".1", path} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("%s: %v (the log should have rotated)", p, err)
+		}
+		for l := range bytes.SplitSeq(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+			var r AuditRecord
+			if err := json.Unmarshal(l, &r); err != nil {
+				t.Fatalf("%s: torn or interleaved line %.80q: %v", filepath.Base(p), l, err)
+			}
+			lines++
+		}
+		if fi, _ := os.Stat(p); p == path+".1" && fi.Size() < auditMaxSize {
+			t.Errorf("rotated file is %d bytes, below the rotation size", fi.Size())
+		}
+	}
+	if fi, err := os.Stat(path + ".lock"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("lock file: %v %v", fi, err)
+	}
+	recs, err := ReadAudit(path, lines)
+	if err != nil || len(recs) != lines {
+		t.Fatalf("ReadAudit over both files: %d records, want %d (%v)", len(recs), lines, err)
 	}
 }

@@ -55,7 +55,8 @@ func (s *Server) serveIntercepted(w http.ResponseWriter, r *http.Request) {
 	}
 	// The request must be for the host the tunnel was opened to: whatever the Host header
 	// (or an absolute-form target, or :authority) says, only the CONNECT host is reached.
-	if a, err := parseAuthority(r.Host, false); err != nil || a.host != ci.host || (a.port != "" && a.port != "443") {
+	// r.Host equal to the normalised CONNECT host is the usual case and needs no parsing.
+	if r.Host != ci.host && !sameHost(r.Host, ci.host) {
 		s.refuse(w, r, start, ci.host, http.StatusMisdirectedRequest, "request host does not match the CONNECT host")
 		return
 	}
@@ -66,6 +67,12 @@ func (s *Server) serveIntercepted(w http.ResponseWriter, r *http.Request) {
 	st.rt = ci.route.rt
 	st.inject = s.matchRoute(ci.host, r.URL.EscapedPath())
 	s.forward(w, r, st)
+}
+
+// sameHost reports whether authority names host, on the default https port or none.
+func sameHost(authority, host string) bool {
+	a, err := parseAuthority(authority, false)
+	return err == nil && a.host == host && (a.port == "" || a.port == "443")
 }
 
 // matchRoute returns the route whose credential a request for host and path receives: the

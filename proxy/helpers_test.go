@@ -184,6 +184,7 @@ type setup struct {
 	creds            *fakeCreds
 	ttl              time.Duration
 	noRouteTransport bool // the graph route uses the default upstream transport (system roots)
+	routeRoots       bool // the graph route trusts the graph backend through Route.RootCAs, not a Transport
 	upstream         http.RoundTripper
 }
 
@@ -238,6 +239,10 @@ func newHarness(t testing.TB, cfg setup) *harness {
 		if cfg.noRouteTransport {
 			r.Transport = nil
 		}
+		if cfg.routeRoots {
+			r.Transport, r.RootCAs = nil, x509.NewCertPool()
+			r.RootCAs.AddCert(h.graph.Certificate())
+		}
 		if m.Host() != "" {
 			hosts = append(hosts, m.Host())
 		}
@@ -276,13 +281,16 @@ func newHarness(t testing.TB, cfg setup) *harness {
 	return h
 }
 
-// dial sends port 80 to the plain server, "unreachable.test" nowhere, the rest to other.
+// dial sends port 80 to the plain server, "unreachable.test" nowhere, the graph backend's own
+// address to it, the rest to other.
 func (h *harness) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	h.mu.Lock()
 	h.dials = append(h.dials, addr)
 	h.mu.Unlock()
 	var d net.Dialer
 	switch {
+	case addr == h.graph.Listener.Addr().String():
+		return d.DialContext(ctx, network, addr)
 	case strings.HasPrefix(addr, "unreachable.test:"):
 		return nil, errors.New("no route to host")
 	case strings.HasSuffix(addr, ":80"):

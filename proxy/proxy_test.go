@@ -115,6 +115,42 @@ func TestUpstreamTLSIsVerified(t *testing.T) {
 	}
 }
 
+// TestRouteRootCAs: a route that names the roots its upstream is verified against (how `run`
+// reaches the sandbox) gets a pool of the proxy's own: TLS verified against those roots,
+// HTTP/2, and the child's Accept-Encoding and body passed through as they are.
+func TestRouteRootCAs(t *testing.T) {
+	h := newHarness(t, setup{routeRoots: true})
+	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Accept-Encoding", r.Header.Get("Accept-Encoding"))
+		io.WriteString(w, "ok")
+	})
+	c := h.client(false)
+	c.Transport.(*http.Transport).DisableCompression = true // the child sends Accept-Encoding only when asked
+	for _, ae := range []string{"", "br"} {
+		req, _ := http.NewRequest("GET", "https://graph.microsoft.com/v1.0/me", nil)
+		if ae != "" {
+			req.Header.Set("Accept-Encoding", ae)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != "ok" {
+			t.Fatalf("got %s %q", resp.Status, body)
+		}
+		if got := resp.Header.Get("X-Accept-Encoding"); got != ae {
+			t.Errorf("upstream saw Accept-Encoding %q, the child sent %q", got, ae)
+		}
+	}
+	for _, r := range h.graph.requests() {
+		if r.Auth != "Bearer "+tokenPrefix+"1" || r.Proto != "HTTP/2.0" {
+			t.Errorf("upstream saw %+v, want the token over HTTP/2", r)
+		}
+	}
+}
+
 func TestCredentialError(t *testing.T) {
 	h := newHarness(t, setup{creds: &fakeCreds{err: errors.New("refresh was refused; run `authsome login microsoft`")}})
 	resp, body, err := h.get(h.client(true), "GET", "https://graph.microsoft.com/v1.0/me")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -47,8 +48,12 @@ type Route struct {
 	// whether or not its path receives the credential. This is how graph.microsoft.com is
 	// served by the offline sandbox (https://127.0.0.1:PORT). nil: the request's own host.
 	Upstream *url.URL
-	// Transport carries this route's requests upstream, for example a transport that trusts
-	// the sandbox's CA. nil: Options.Upstream. It must verify TLS.
+	// RootCAs, when set, is the certificate pool this route's upstream is verified against
+	// instead of the system roots, for example the system roots plus the sandbox's CA. The
+	// proxy gives such routes a keep-alive pool of their own, configured like the default one.
+	RootCAs *x509.CertPool
+	// Transport carries this route's requests upstream. nil: a pool for RootCAs if set, else
+	// Options.Upstream. It must verify TLS.
 	Transport http.RoundTripper
 }
 
@@ -70,8 +75,9 @@ type Options struct {
 	// Upstream carries requests upstream. nil: a shared *http.Transport with a keep-alive
 	// pool, HTTP/2, the system roots and Dial. TLS is always verified.
 	Upstream http.RoundTripper
-	// Dial opens TCP connections for blind tunnels, plain-http forwarding and the default
-	// upstream transport. nil: a net.Dialer with a 30 s timeout.
+	// Dial opens TCP connections for blind tunnels, plain-http forwarding and the upstream
+	// transports the proxy makes (the default one and those for Route.RootCAs).
+	// nil: a net.Dialer with a 30 s timeout.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Audit receives one Entry per proxied request, CONNECT tunnel or refusal. It is called
 	// from many goroutines at once and must not block for long. Entries hold no secrets.
@@ -109,11 +115,10 @@ const (
 
 const maxCredentialTTL = 30 * time.Second
 
-// flushInterval bounds how long response bytes of known length wait in the proxy's write
-// buffer. Responses of unknown length (chunked, streaming) and text/event-stream are flushed
-// on every write regardless (httputil.ReverseProxy does so); a known-length response usually
-// leaves in one write when it ends, which saves a system call and a TLS record per response
-// against flushing every write.
+// flushInterval: response bytes are sent to the child as soon as they arrive from upstream
+// (the reverse proxy flushes after every write). Nothing waits in a buffer, and no timer is
+// armed per response. A response read from upstream in one piece (the usual small JSON)
+// still leaves in one write, headers included.
 const flushInterval = 50 * time.Millisecond
 
 // Server is the credential-injecting proxy. Create it with [New]; it is safe for concurrent
@@ -126,7 +131,7 @@ type Server struct {
 	authPair []byte // "user:pass"
 	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
 	upstream http.RoundTripper
-	ownedRT  *http.Transport // the default upstream transport, closed by Close
+	ownedRT  []*http.Transport // upstream transports the proxy made, closed by Close
 	audit    func(Entry)
 	log      *slog.Logger
 	rp       *httputil.ReverseProxy
@@ -182,8 +187,7 @@ func New(opts Options) (*Server, error) {
 	s.authHdr = "Basic " + base64.StdEncoding.EncodeToString(s.authPair)
 	s.upstream = opts.Upstream
 	if s.upstream == nil {
-		s.ownedRT = newUpstreamTransport(s.dial)
-		s.upstream = s.ownedRT
+		s.upstream = s.newTransport(nil)
 	}
 	ttl := opts.CredentialTTL
 	if ttl == 0 || ttl > maxCredentialTTL {
@@ -191,6 +195,7 @@ func New(opts Options) (*Server, error) {
 	}
 	inv, _ := opts.Credentials.(Invalidator)
 	creds := map[[2]string]*credEntry{}
+	pools := map[*x509.CertPool]http.RoundTripper{}
 	for _, r := range opts.Routes {
 		if r.Provider == "" {
 			return nil, errors.New("proxy: a route needs a provider")
@@ -203,6 +208,12 @@ func New(opts Options) (*Server, error) {
 			creds[key] = &credEntry{src: opts.Credentials, inv: inv, provider: r.Provider, connection: r.Connection, ttl: ttl}
 		}
 		rr := &route{Route: r, rank: rankOf(r.Match), cred: creds[key], rt: r.Transport}
+		if rr.rt == nil && r.RootCAs != nil {
+			if rr.rt = pools[r.RootCAs]; rr.rt == nil {
+				rr.rt = s.newTransport(r.RootCAs)
+				pools[r.RootCAs] = rr.rt
+			}
+		}
 		if rr.rt == nil {
 			rr.rt = s.upstream
 		}
@@ -249,12 +260,13 @@ func rankOf(m provider.Route) int {
 	return 1
 }
 
-// newUpstreamTransport is the shared upstream pool: keep-alive, HTTP/2, system roots, no
-// proxy from the environment (the child's proxy is us).
-func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
-	return &http.Transport{
+// newTransport makes an upstream pool verified against roots (nil: the system roots):
+// keep-alive, HTTP/2, no proxy from the environment (the child's proxy is us), bodies passed
+// through undecoded. Close closes it.
+func (s *Server) newTransport(roots *x509.CertPool) *http.Transport {
+	t := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           dial,
+		DialContext:           s.dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   256,
@@ -262,8 +274,10 @@ func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (
 		TLSHandshakeTimeout:   15 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		DisableCompression:    true, // pass the child's Accept-Encoding and the body through as they are
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
 	}
+	s.ownedRT = append(s.ownedRT, t)
+	return t
 }
 
 // Serve runs the forward proxy on l (CONNECT and absolute-form http requests). It returns
@@ -314,8 +328,8 @@ func (s *Server) Close() error {
 	for c := range tunnels {
 		c.Close()
 	}
-	if s.ownedRT != nil {
-		s.ownedRT.CloseIdleConnections()
+	for _, t := range s.ownedRT {
+		t.CloseIdleConnections()
 	}
 	return errors.Join(errs...)
 }

@@ -5,7 +5,7 @@
 // the numbers; it fails only when a request fails or reaches the upstream with the wrong
 // credential.
 //
-//	go run ./bench/proxy [-duration 8s] [-rounds 4] [-warmup 2s] [-c 1,64] [-mitmdump PATH|""] [-json] [-cpuprofile FILE]
+//	go run ./bench/proxy [-duration 8s] [-rounds 4] [-warmup 2s] [-c 1,64] [-mitmdump PATH|""] [-proxy-process] [-json] [-cpuprofile FILE]
 package main
 
 import (
@@ -26,6 +26,13 @@ import (
 )
 
 func main() {
+	if spec := os.Getenv(childEnv); spec != "" {
+		if err := proxyChildMain(spec); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/proxy child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := mainErr(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/proxy:", err)
 		os.Exit(1)
@@ -48,6 +55,7 @@ func mainErr() error {
 	flag.BoolVar(&asJSON, "json", false, "print the results as JSON on stdout (the table goes to stderr)")
 	flag.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of each authsome measured slice (FILE-c<N>-r<ROUND>.ext)")
 	flag.BoolVar(&noAudit, "no-audit", false, "do not write the proxy's audit log (authsome run always writes it)")
+	flag.BoolVar(&cfg.ProxyProcess, "proxy-process", false, "also measure authsome's proxy in a process of its own, as `authsome run` deploys it")
 	flag.Parse()
 	if flag.NArg() != 0 {
 		return fmt.Errorf("unexpected arguments %q", flag.Args())
@@ -107,7 +115,7 @@ func mainErr() error {
 func printReport(w io.Writer, r *report) {
 	fmt.Fprintf(w, "\nbench/proxy: GET /v1.0/me, 1 KiB JSON over HTTPS, HTTP/1.1 keep-alive from the client;\n"+
 		"%gs measured per row in %d interleaved rounds, after %gs warm-up\n", r.DurationS, r.Rounds, r.WarmupS)
-	fmt.Fprintf(w, "%s %s, GOMAXPROCS=%d (%d CPUs); client, upstream and authsome's proxy share this process; mitmproxy: %s\n",
+	fmt.Fprintf(w, "%s %s, GOMAXPROCS=%d (%d CPUs); client, upstream and authsome's proxy share this process (authsome-process: the proxy in its own); mitmproxy: %s\n",
 		r.Go, r.Platform, r.GOMAXPROCS, r.NumCPU, r.Mitmproxy)
 	if r.ForeignCPUBefore >= 0 {
 		fmt.Fprintf(w, "CPU used by other processes just before the run: %.0f%%", r.ForeignCPUBefore)
@@ -125,10 +133,10 @@ func printReport(w io.Writer, r *report) {
 		seen[c] = true
 		fmt.Fprintf(w, "\nconcurrency %d\n", c)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%-10s\treq/s\tp50\tp99\tvs direct\tper round\tupstream conns\tother CPU\t\n", "scenario")
+		fmt.Fprintf(tw, "%-16s\treq/s\tp50\tp99\tvs direct\tper round\tupstream conns\tother CPU\t\n", "scenario")
 		for _, x := range r.Results {
 			if x.Concurrency == c {
-				fmt.Fprintf(tw, "%-10s\t%.0f\t%s\t%s\t%.2f×\t%s\t%d\t%s\t\n", x.Scenario, x.RPS, fmtMicros(x.P50us), fmtMicros(x.P99us),
+				fmt.Fprintf(tw, "%-16s\t%.0f\t%s\t%s\t%.2f×\t%s\t%d\t%s\t\n", x.Scenario, x.RPS, fmtMicros(x.P50us), fmtMicros(x.P99us),
 					x.VsDirect, spread(x), x.Upstream.Connections, fmtPercent(x.ForeignCPU))
 			}
 		}
@@ -139,7 +147,7 @@ func printReport(w io.Writer, r *report) {
 		fmt.Fprintf(w, "added p50 latency of authsome's proxy at c=1: %s\n", fmtMicros(*r.AddedP50us))
 	}
 	for _, v := range r.VsMitm {
-		fmt.Fprintf(w, "authsome / mitmproxy throughput at c=%d: %.1f×\n", v.Concurrency, v.Ratio)
+		fmt.Fprintf(w, "%s / mitmproxy throughput at c=%d: %.1f×\n", v.Scenario, v.Concurrency, v.Ratio)
 	}
 	fmt.Fprintln(w, "\ntargets (issue 3)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -4,28 +4,43 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 )
+
+// TestMain lets the test binary play the proxy child of -proxy-process, as the command does.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(childEnv); spec != "" {
+		if err := proxyChildMain(spec); err != nil {
+			fmt.Fprintln(os.Stderr, "proxy child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
 
 // TestShortRun runs a very short benchmark (no mitmproxy) and checks what reached the upstream:
 // every proxied request carried the injected token, no direct request carried any
 // Authorization. It asserts nothing about speed.
 func TestShortRun(t *testing.T) {
 	rep, err := run(context.Background(), config{
-		Duration:    200 * time.Millisecond,
-		Rounds:      2,
-		Warmup:      50 * time.Millisecond,
-		Concurrency: []int{1, 4},
-		Audit:       true,
+		Duration:     200 * time.Millisecond,
+		Rounds:       2,
+		Warmup:       50 * time.Millisecond,
+		Concurrency:  []int{1, 4},
+		Audit:        true,
+		ProxyProcess: true,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 4 {
-		t.Fatalf("%d results, want 4 (direct and authsome at c=1 and c=4)", len(rep.Results))
+	if len(rep.Results) != 6 {
+		t.Fatalf("%d results, want 6 (direct, authsome and authsome-process at c=1 and c=4)", len(rep.Results))
 	}
 	for _, r := range rep.Results {
 		if r.Requests == 0 || r.RPS <= 0 || r.P50us <= 0 || r.P99us < r.P50us || len(r.RoundRatio) != 2 {
@@ -40,9 +55,9 @@ func TestShortRun(t *testing.T) {
 			if u.WithToken != 0 || u.WithoutAuth < r.Requests {
 				t.Errorf("direct c=%d: upstream saw %+v for %d requests, want all without Authorization", r.Concurrency, u, r.Requests)
 			}
-		case scenAuthsome:
+		case scenAuthsome, scenProcess:
 			if u.WithoutAuth != 0 || u.WithToken < r.Requests {
-				t.Errorf("authsome c=%d: upstream saw %+v for %d requests, want all with the injected token", r.Concurrency, u, r.Requests)
+				t.Errorf("%s c=%d: upstream saw %+v for %d requests, want all with the injected token", r.Scenario, r.Concurrency, u, r.Requests)
 			}
 		default:
 			t.Errorf("unexpected scenario %q", r.Scenario)
@@ -60,7 +75,7 @@ func TestShortRun(t *testing.T) {
 
 	var out bytes.Buffer
 	printReport(&out, rep)
-	for _, want := range []string{"concurrency 1", "concurrency 4", "authsome", "added p50", "targets (issue 3)", "n/a"} {
+	for _, want := range []string{"concurrency 1", "concurrency 4", "authsome", "authsome-process", "added p50", "targets (issue 3)", "n/a"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

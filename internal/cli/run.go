@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -227,6 +228,7 @@ func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.R
 	var routes []proxy.Route
 	var defs []*provider.Definition
 	seen := map[string]bool{}
+	var sandboxRoots *x509.CertPool // one upstream pool for every sandbox route
 	for _, pk := range picks {
 		def, _, err := b.Catalog().Get(pk.prov)
 		if err != nil {
@@ -256,11 +258,12 @@ func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.R
 			if r.Upstream, err = url.Parse(info.URL); err != nil {
 				return nil, nil, err
 			}
-			hc, err := broker.ClientTrusting(info.CAFile)
-			if err != nil {
-				return nil, nil, err
+			if sandboxRoots == nil {
+				if sandboxRoots, err = broker.RootsTrusting(info.CAFile); err != nil {
+					return nil, nil, err
+				}
 			}
-			r.Transport = hc.Transport
+			r.RootCAs = sandboxRoots
 		}
 		routes = append(routes, r)
 		defs = append(defs, def)
