@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -630,5 +631,36 @@ func TestPipelinedConnect(t *testing.T) {
 	}
 	if len(h.graph.requests()) != 1 || len(h.other.requests()) != 1 || !h.graph.sawToken() || h.other.sawToken() {
 		t.Fatalf("graph %+v other %+v", h.graph.requests(), h.other.requests())
+	}
+}
+
+// TestUntrustingClientIsReported: a child that does not trust the proxy's CA fails its
+// handshake; the proxy audits it with the host and says what to do, and never reaches the
+// upstream.
+func TestUntrustingClientIsReported(t *testing.T) {
+	h := newHarness(t, setup{})
+	for range 2 {
+		_, err := h.interceptTLSConfig(graphHost, &tls.Config{ServerName: graphHost, RootCAs: x509.NewCertPool(), NextProtos: []string{"http/1.1"}})
+		if err == nil {
+			t.Fatal("handshake succeeded without trusting the proxy CA")
+		}
+	}
+	es := h.waitEntries(2)
+	if len(es) != 2 {
+		t.Fatalf("%d audit entries, want 2: %+v", len(es), es)
+	}
+	for _, e := range es {
+		if e.Host != graphHost || e.Mode != ModeMITM || e.Injected || !strings.Contains(e.Error, "does not trust the proxy's CA") ||
+			!strings.Contains(e.Error, "SSL_CERT_FILE") {
+			t.Errorf("entry %+v", e)
+		}
+	}
+	if len(h.graph.requests()) != 0 {
+		t.Error("a request reached the upstream")
+	}
+	// A trusting client on the same host still works.
+	resp, body, err := h.get(h.client(false), "GET", "https://graph.microsoft.com/v1.0/me")
+	if err != nil || resp.StatusCode != 200 || body != "ok" {
+		t.Fatalf("trusting client: %v %v %q", resp, err, body)
 	}
 }

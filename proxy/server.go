@@ -140,6 +140,7 @@ type Server struct {
 	mitmLn    *chanListener
 	mitmConns sync.Map // *tls.Conn → *connInfo, until the MITM server picks it up
 	tlsConfs  sync.Map // host → *tls.Config
+	warned    sync.Map // host → true once an untrusting client was reported
 
 	mu      sync.Mutex
 	closed  bool
@@ -549,11 +550,60 @@ func (s *Server) intercept(w http.ResponseWriter, r *http.Request, a authority, 
 		c = &prefixConn{Conn: c, r: io.MultiReader(bytes.NewReader(early), c)}
 	}
 	tc := tls.Server(c, conf)
+	// The handshake happens here rather than in the MITM server, so that a client that
+	// refuses the leaf (it does not trust this proxy's CA) is reported with its host.
+	if !s.track(c) {
+		c.Close()
+		return
+	}
+	tc.SetDeadline(time.Now().Add(handshakeTimeout))
+	err = tc.HandshakeContext(r.Context())
+	s.untrack(c)
+	if err != nil {
+		c.Close()
+		s.handshakeFailed(r, a.host, start, err)
+		return
+	}
+	tc.SetDeadline(time.Time{})
 	s.mitmConns.Store(tc, &connInfo{host: a.host, route: rt})
 	if !s.mitmLn.push(tc) {
 		s.mitmConns.Delete(tc)
 		c.Close()
 	}
+}
+
+const handshakeTimeout = 30 * time.Second
+
+// handshakeFailed audits a failed TLS handshake with the child and, once per host, warns when
+// the child refused the proxy's certificate: the commonest set-up mistake, a client that
+// ignores the CA trust variables.
+func (s *Server) handshakeFailed(r *http.Request, host string, start time.Time, err error) {
+	msg := "TLS handshake with the client failed: " + err.Error()
+	if untrusted(err) {
+		msg = "the client refused the proxy's certificate for " + host + ": it does not trust the proxy's CA " +
+			"(give it the CA bundle: SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS..., or use the base-URL variable)"
+		if _, warned := s.warned.LoadOrStore(host, true); !warned {
+			s.log.Warn("proxy: "+msg, "host", host)
+		}
+	} else {
+		s.log.Debug("proxy: "+msg, "host", host)
+	}
+	s.record(Entry{Time: start, Method: r.Method, Host: host, Duration: time.Since(start), Mode: ModeMITM, Error: msg})
+}
+
+// untrusted reports whether a server-side handshake error is the client's TLS alert that it
+// could not verify our certificate.
+func untrusted(err error) bool {
+	var ae tls.AlertError
+	if errors.As(err, &ae) {
+		switch ae {
+		case 42, 43, 44, 45, 46, 48: // bad_certificate .. certificate_unknown, unknown_ca
+			return true
+		}
+	}
+	m := err.Error()
+	return strings.Contains(m, "unknown certificate authority") || strings.Contains(m, "bad certificate") ||
+		strings.Contains(m, "certificate unknown")
 }
 
 // tlsConfig returns the cached server TLS configuration for an intercepted host. A client

@@ -39,7 +39,7 @@ func newLogCmd(f *Factory) *cobra.Command {
 				return writeJSON(f.IO.Out, recs)
 			}
 			tty := f.IO.IsStdoutTTY()
-			t := newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE")
+			t := newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE", "ERROR")
 			for _, r := range recs {
 				inj := "no"
 				if r.Injected {
@@ -49,7 +49,7 @@ func newLogCmd(f *Factory) *cobra.Command {
 				if tty {
 					ts = r.Time.Local().Format("15:04:05")
 				}
-				t.add(ts, orDash(r.Provider), r.Method, r.Host, orDash(r.Path), fmt.Sprint(r.Status), inj, fmt.Sprintf("%.1f", r.DurationMS), r.Mode)
+				t.add(ts, orDash(r.Provider), r.Method, r.Host, orDash(r.Path), fmt.Sprint(r.Status), inj, fmt.Sprintf("%.1f", r.DurationMS), r.Mode, orDash(r.Error))
 			}
 			return t.flush()
 		},
