@@ -110,7 +110,8 @@ func TestDemo(t *testing.T) {
 	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "authsome-*"))
 	e := newEnv(t, envOptions{})
 	r := e.ok("demo")
-	for _, want := range []string{"MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed", "Adele Vance", "carrying the real token: true"} {
+	for _, want := range []string{"MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed", "Adele Vance", "carrying the real token: true",
+		"the audit log has 2 entries (authsome log), e.g. GET graph.microsoft.com/v1.0/me injected=true"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}

@@ -187,3 +187,24 @@ func TestLogShowsProxiedRequests(t *testing.T) {
 		t.Error("the audit log holds the token")
 	}
 }
+
+// TestRunReportsUntrustingChild: a child that ignores the CA variables (curl given another CA)
+// fails its handshake; run warns once on stderr with what to do, and log shows the refusal.
+func TestRunReportsUntrustingChild(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("needs curl")
+	}
+	e, _ := signedIn(t)
+	e.vars = append(e.vars, "AUTHSOME_TEST_CA="+e.sb.CAFile())
+	r := e.ok("run", "--", "sh", "-c", `for i in 1 2; do curl -s -o /dev/null --cacert "$AUTHSOME_TEST_CA" https://graph.microsoft.com/v1.0/me; done; true`)
+	if n := strings.Count(r.stderr, "authsome: warning: proxy: the client gave up the TLS handshake for graph.microsoft.com"); n != 1 {
+		t.Errorf("stderr has the warning %d times, want once:\n%s", n, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "SSL_CERT_FILE") {
+		t.Errorf("the warning does not say what to do:\n%s", r.stderr)
+	}
+	out := e.ok("log", "-n", "5").stdout
+	if !strings.Contains(out, "does not trust the proxy's CA") {
+		t.Errorf("log does not show the refused handshake:\n%s", out)
+	}
+}

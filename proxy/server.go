@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/authsome-go/authsome/provider"
@@ -575,13 +576,13 @@ func (s *Server) intercept(w http.ResponseWriter, r *http.Request, a authority, 
 const handshakeTimeout = 30 * time.Second
 
 // handshakeFailed audits a failed TLS handshake with the child and, once per host, warns when
-// the child refused the proxy's certificate: the commonest set-up mistake, a client that
+// the child gave up on the proxy's certificate: the commonest set-up mistake, a client that
 // ignores the CA trust variables.
 func (s *Server) handshakeFailed(r *http.Request, host string, start time.Time, err error) {
 	msg := "TLS handshake with the client failed: " + err.Error()
-	if untrusted(err) {
-		msg = "the client refused the proxy's certificate for " + host + ": it does not trust the proxy's CA " +
-			"(give it the CA bundle: SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS..., or use the base-URL variable)"
+	if refusedCert(err) {
+		msg = "the client gave up the TLS handshake for " + host + " (" + err.Error() + "), most likely because it does not trust " +
+			"the proxy's CA: give it the CA bundle (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS...) or use the base-URL variable"
 		if _, warned := s.warned.LoadOrStore(host, true); !warned {
 			s.log.Warn("proxy: "+msg, "host", host)
 		}
@@ -591,19 +592,21 @@ func (s *Server) handshakeFailed(r *http.Request, host string, start time.Time, 
 	s.record(Entry{Time: start, Method: r.Method, Host: host, Duration: time.Since(start), Mode: ModeMITM, Error: msg})
 }
 
-// untrusted reports whether a server-side handshake error is the client's TLS alert that it
-// could not verify our certificate.
-func untrusted(err error) bool {
-	var ae tls.AlertError
-	if errors.As(err, &ae) {
-		switch ae {
-		case 42, 43, 44, 45, 46, 48: // bad_certificate .. certificate_unknown, unknown_ca
+// refusedCert reports whether a server-side handshake error is how clients end a handshake
+// whose certificate they could not verify: a certificate alert, an alert that arrives
+// undecryptable (OpenSSL under TLS 1.3: "bad record MAC"), or a close.
+func refusedCert(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	m := err.Error()
+	for _, s := range []string{"bad certificate", "unsupported certificate", "certificate revoked", "certificate expired",
+		"certificate unknown", "unknown certificate authority", "bad record MAC"} {
+		if strings.Contains(m, s) {
 			return true
 		}
 	}
-	m := err.Error()
-	return strings.Contains(m, "unknown certificate authority") || strings.Contains(m, "bad certificate") ||
-		strings.Contains(m, "certificate unknown")
+	return false
 }
 
 // tlsConfig returns the cached server TLS configuration for an intercepted host. A client

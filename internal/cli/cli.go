@@ -54,6 +54,54 @@ func (f *Factory) Logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
+// WarnLogger is Logger for long-running work (the proxy of run and proxy): warnings reach
+// stderr even without -v, since they explain what a child sees (a refused certificate, a
+// failed upstream).
+func (f *Factory) WarnLogger() *slog.Logger {
+	if f.Verbose {
+		return f.Logger()
+	}
+	return slog.New(&warnHandler{w: f.IO.ErrOut, mu: new(sync.Mutex)})
+}
+
+// warnHandler prints warnings for people: "authsome: warning: MSG (key=value ...)".
+type warnHandler struct {
+	w     io.Writer
+	mu    *sync.Mutex
+	attrs []slog.Attr
+}
+
+func (h *warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (h *warnHandler) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString("authsome: warning: ")
+	b.WriteString(r.Message)
+	var kv []string
+	add := func(a slog.Attr) bool {
+		kv = append(kv, a.Key+"="+a.Value.String())
+		return true
+	}
+	for _, a := range h.attrs {
+		add(a)
+	}
+	r.Attrs(add)
+	if len(kv) > 0 {
+		b.WriteString(" (" + strings.Join(kv, " ") + ")")
+	}
+	b.WriteByte('\n')
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, err := io.WriteString(h.w, b.String())
+	return err
+}
+
+func (h *warnHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &warnHandler{w: h.w, mu: h.mu, attrs: append(slices.Clip(h.attrs), as...)}
+}
+
+func (h *warnHandler) WithGroup(string) slog.Handler { return h }
+
 // Broker opens the selected profile once.
 func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
 	f.once.Do(func() {

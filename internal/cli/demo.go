@@ -123,6 +123,9 @@ func runDemo(ctx context.Context, ios *IOStreams) error {
 	if code != 0 {
 		return fmt.Errorf("the demo agent failed (exit %d)", code)
 	}
+	if err := pr.Close(); err != nil { // the agent is done; this also writes out the audit log
+		return err
+	}
 
 	say("What reached Graph")
 	c, err := b.Token(ctx, "microsoft", "")

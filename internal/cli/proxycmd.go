@@ -29,7 +29,7 @@ only the routed hosts. Stop with Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			pr, err := startProxy(ctx, b, proxyConfig{specs: specs, denyUnmatched: deny, listen: listen, caDir: filepath.Join(b.Vault().Dir(), "proxy-ca"), logger: f.Logger()})
+			pr, err := startProxy(ctx, b, proxyConfig{specs: specs, denyUnmatched: deny, listen: listen, caDir: filepath.Join(b.Vault().Dir(), "proxy-ca"), logger: f.WarnLogger()})
 			if err != nil {
 				return err
 			}

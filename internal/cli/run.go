@@ -67,7 +67,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	pr, err := startProxy(ctx, b, proxyConfig{specs: opts.Providers, denyUnmatched: opts.DenyUnmatched, logger: opts.f.Logger()})
+	pr, err := startProxy(ctx, b, proxyConfig{specs: opts.Providers, denyUnmatched: opts.DenyUnmatched, logger: opts.f.WarnLogger()})
 	if err != nil {
 		return err
 	}
@@ -190,14 +190,17 @@ func (p *proxyRun) Env(base []string) []string {
 	return out
 }
 
-// Close stops the proxy and removes the temporary files.
+// Close stops the proxy, writes out the audit log and removes the temporary files. Later
+// calls do nothing.
 func (p *proxyRun) Close() error {
 	var errs []error
 	for i := len(p.closers) - 1; i >= 0; i-- {
 		errs = append(errs, p.closers[i]())
 	}
+	p.closers = nil
 	if p.dir != "" {
 		errs = append(errs, os.RemoveAll(p.dir))
+		p.dir = ""
 	}
 	return errors.Join(errs...)
 }
@@ -333,6 +336,7 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 		Password:      pass,
 		CA:            ca,
 		Audit:         audit.Write,
+		Logger:        cfg.logger,
 	})
 	if err != nil {
 		return fail(err)
