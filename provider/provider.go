@@ -124,6 +124,13 @@ func Parse(data []byte) (*Definition, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	// "scopes": [] and "export": {} mean the same as leaving them out.
+	if d.OAuth != nil && len(d.OAuth.Scopes) == 0 {
+		d.OAuth.Scopes = nil
+	}
+	if len(d.Export) == 0 {
+		d.Export = nil
+	}
 	return &d, nil
 }
 

@@ -259,3 +259,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestEmptyListsMeanAbsent: "scopes": [] and "export": {} parse as if left out, so a
+// definition reads back unchanged after it is written (found by FuzzParse).
+func TestEmptyListsMeanAbsent(t *testing.T) {
+	d, err := Parse([]byte(strings.Replace(validUser, `"export":{"ACME_KEY":"api_key"}`, `"export":{}`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Export != nil {
+		t.Errorf("export = %#v, want nil", d.Export)
+	}
+	d, err = Parse([]byte(`{"name":"o","display_name":"O","auth_type":"oauth2","flow":"pkce","api_url":"api.o.test",
+		"oauth":{"authorization_url":"https://o.test/a","token_url":"https://o.test/t","scopes":[]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.OAuth.Scopes != nil {
+		t.Errorf("scopes = %#v, want nil", d.OAuth.Scopes)
+	}
+}
