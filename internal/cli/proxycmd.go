@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -17,8 +20,9 @@ func newProxyCmd(f *Factory) *cobra.Command {
 		Short: "Run the credential-injecting proxy for agents started elsewhere",
 		Long: `Run the same proxy as ` + "`authsome run`" + `, long-running, for agents started elsewhere
 (containers, IDEs). It prints the proxy URL with its credentials, the CA file to trust and the
-base URLs; give those to the agent. The CA is kept in the profile folder (key 0600) and can sign
-only the routed hosts. Stop with Ctrl-C.`,
+base URLs; give those to the agent. The CA is kept in the profile folder (key 0600), can sign
+only the routed hosts and lasts 30 days: a proxy still running a week before it expires says so,
+and a restart then makes a new one. Stop with Ctrl-C.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -48,7 +52,8 @@ only the routed hosts. Stop with Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			<-ctx.Done()
+			warnBeforeExpiry(ctx, f.IO.ErrOut, pr.caExpiry, proxyCAWarnAhead, time.Hour,
+				"Restart `authsome proxy` (it makes a new CA) and give the agents the new CA file.")
 			fmt.Fprintln(f.IO.ErrOut, "Proxy stopped.")
 			return nil
 		},
@@ -57,4 +62,32 @@ only the routed hosts. Stop with Ctrl-C.`,
 	cmd.Flags().StringArrayVar(&specs, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable")
 	cmd.Flags().BoolVar(&deny, "deny-unmatched", false, "refuse traffic to hosts no provider routes")
 	return cmd
+}
+
+// proxyCAWarnAhead is how long before its CA expires a running `authsome proxy` starts saying
+// so (a restart within that time makes a new CA: LoadOrCreateCA renews 7 days ahead).
+const proxyCAWarnAhead = 7 * 24 * time.Hour
+
+// warnBeforeExpiry waits for ctx, and meanwhile, checking every interval, tells the user once
+// a day, from ahead before expiry on, that the proxy's CA expires: after that, agents can no
+// longer verify the proxy. restart says what to do.
+func warnBeforeExpiry(ctx context.Context, w io.Writer, expiry time.Time, ahead, interval time.Duration, restart string) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var last time.Time
+	for {
+		if left := time.Until(expiry); left < ahead && time.Since(last) >= 24*time.Hour {
+			last = time.Now()
+			if left <= 0 {
+				fmt.Fprintf(w, "authsome: warning: the proxy's CA expired at %s: agents can no longer verify the proxy. %s\n", expiry.Format(time.RFC3339), restart)
+			} else {
+				fmt.Fprintf(w, "authsome: warning: the proxy's CA expires at %s (in %s). %s\n", expiry.Format(time.RFC3339), left.Round(time.Minute), restart)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -62,6 +62,14 @@ use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the comm
 	return cmd
 }
 
+// runCAValidity is the lifetime of run's own CA: short, since it is trusted only by the child
+// and its key never leaves memory, but long enough for agents that run for days.
+// runCAWarnAhead is how long before it expires run says so.
+const (
+	runCAValidity  = 7 * 24 * time.Hour
+	runCAWarnAhead = 24 * time.Hour
+)
+
 func runRun(ctx context.Context, opts *runOptions) error {
 	b, err := opts.f.Broker(ctx)
 	if err != nil {
@@ -72,6 +80,10 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return err
 	}
 	defer pr.Close()
+	wctx, stopWarn := context.WithCancel(ctx)
+	defer stopWarn()
+	go warnBeforeExpiry(wctx, opts.f.IO.ErrOut, pr.caExpiry, runCAWarnAhead, time.Hour,
+		"Restart the agent under a new `authsome run` (it makes a new CA).")
 	code, err := runChild(ctx, opts.Command, pr.Env(os.Environ()), opts.f.IO)
 	if err != nil {
 		return err
@@ -139,6 +151,7 @@ type proxyRun struct {
 	baseURL   string // http://127.0.0.1:PORT/<secret>
 	bundle    string
 	caFile    string
+	caExpiry  time.Time
 	providers []*provider.Definition
 	baseVars  map[string]string // MICROSOFT_GRAPH_URL → URL
 	closers   []func() error
@@ -309,11 +322,12 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 	if cfg.caDir != "" {
 		ca, err = proxy.LoadOrCreateCA(cfg.caDir, hosts)
 	} else {
-		ca, err = proxy.NewCA(hosts, 24*time.Hour)
+		ca, err = proxy.NewCA(hosts, runCAValidity)
 	}
 	if err != nil {
 		return fail(err)
 	}
+	pr.caExpiry = ca.Certificate().NotAfter
 	pr.caFile = filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(pr.caFile, ca.CertPEM(), 0o600); err != nil {
 		return fail(err)
