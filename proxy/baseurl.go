@@ -14,8 +14,8 @@ import (
 // for http://ADDR/<secret>/<host>/<path>?<query> is sent to https://<host>/<path>?<query>,
 // with the credential when a route matches host and path. host must be a routed host (any
 // route, regex routes included: no certificate is minted in this mode); other hosts get 403,
-// as does a request without the secret. A redirect back to the same host is rewritten to
-// stay on the base URL. It returns http.ErrServerClosed after [Server.Close], or the
+// as does a request without the secret. A redirect back to the same host, and links to it in
+// JSON responses (@odata.nextLink, @odata.deltaLink), are rewritten to stay on the base URL. It returns http.ErrServerClosed after [Server.Close], or the
 // listener's error.
 func (s *Server) ServeBaseURL(l net.Listener, secret string) error {
 	if secret == "" || strings.ContainsAny(secret, "/?#%") {
@@ -64,5 +64,6 @@ func (s *Server) serveBaseURL(w http.ResponseWriter, r *http.Request, secret str
 		st.scheme, st.target = u.Scheme, u.Host
 	}
 	r.URL.Path, r.URL.RawPath = unescaped, path
+	narrowAcceptEncoding(r.Header)
 	s.forward(w, r, st)
 }

@@ -326,6 +326,9 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 	if st == nil || st.baseURL == "" {
 		return nil
 	}
+	if err := rewriteLinks(resp, st.host, st.baseURL); err != nil {
+		return err
+	}
 	loc := resp.Header.Get("Location")
 	if loc == "" {
 		return nil
