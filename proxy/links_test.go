@@ -116,3 +116,59 @@ func TestBaseURLFollowsNextLink(t *testing.T) {
 		t.Fatalf("large body: %v %.120q", err, body)
 	}
 }
+
+// FuzzRewriteJSONLinks: rewriting keeps valid JSON valid, and the only strings it changes are
+// values of *link members that pointed at the routed host, which now point at the base URL.
+func FuzzRewriteJSONLinks(f *testing.F) {
+	f.Add([]byte(`{"@odata.nextLink":"https://graph.microsoft.com/v1.0/me/messages?$skip=10","value":[{"body":"\"https://graph.microsoft.com/\""}]}`))
+	f.Add([]byte(`{"a":{"deltaLink" : "https://graph.microsoft.com/x"},"b":["https://graph.microsoft.com/y"]}`))
+	f.Add([]byte(`{"x\"Link":"https://graph.microsoft.com/z"}`))
+	const base = "http://127.0.0.1:9/s"
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out := rewriteJSONLinks(in, graphHost, base)
+		if !json.Valid(in) {
+			return
+		}
+		if !json.Valid(out) {
+			t.Fatalf("valid JSON became invalid:\n in %s\nout %s", in, out)
+		}
+		var a, b any
+		json.Unmarshal(in, &a)
+		json.Unmarshal(out, &b)
+		compareLinks(t, "", a, b, base)
+	})
+}
+
+func compareLinks(t *testing.T, key string, a, b any, base string) {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok || len(av) != len(bv) {
+			t.Fatalf("object changed shape: %v → %v", a, b)
+		}
+		for k, v := range av {
+			compareLinks(t, k, v, bv[k], base)
+		}
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			t.Fatalf("array changed shape: %v → %v", a, b)
+		}
+		for i := range av {
+			compareLinks(t, "", av[i], bv[i], base)
+		}
+	case string:
+		bs, _ := b.(string)
+		if av == bs {
+			return
+		}
+		if !strings.HasSuffix(strings.ToLower(key), "link") || !strings.HasPrefix(av, "https://"+graphHost+"/") ||
+			bs != base+"/"+strings.TrimPrefix(av, "https://") {
+			t.Fatalf("member %q: %q rewritten to %q", key, av, bs)
+		}
+	default:
+		if a != b {
+			t.Fatalf("value changed: %v → %v", a, b)
+		}
+	}
+}
