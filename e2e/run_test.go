@@ -208,3 +208,68 @@ func TestRunReportsUntrustingChild(t *testing.T) {
 		t.Errorf("log does not show the refused handshake:\n%s", out)
 	}
 }
+
+// TestRunNodePagesOnBaseURL: Node's fetch on MICROSOFT_GRAPH_URL follows @odata.nextLink as
+// Graph returns it and stays on the base URL, so every page gets the token.
+func TestRunNodePagesOnBaseURL(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("needs node")
+	}
+	e, tok := signedIn(t)
+	e.sb.ClearRequests()
+	r := e.ok("run", "--", "node", "-e", `(async () => {
+  const base = process.env.MICROSOFT_GRAPH_URL
+  let url = base + "/v1.0/me/messages?$top=2&$select=subject", pages = 0, n = 0
+  while (url && pages < 3) {
+    if (!url.startsWith(base + "/")) throw new Error("nextLink left the base URL: " + url)
+    const r = await fetch(url, {headers: {Authorization: "Bearer " + process.env.MICROSOFT_ACCESS_TOKEN}})
+    if (!r.ok) throw new Error("status " + r.status + " " + await r.text())
+    const j = await r.json()
+    pages++; n += j.value.length; url = j["@odata.nextLink"]
+  }
+  console.log("pages=" + pages + " messages=" + n)
+})().catch(e => { console.error(String(e)); process.exit(1) })`)
+	if !strings.Contains(r.stdout, "pages=3 messages=6") {
+		t.Fatalf("node did not page through the base URL:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+	}
+	auth := e.graphAuth("/v1.0/me/messages")
+	if len(auth) != 3 {
+		t.Fatalf("%d message requests reached the sandbox, want 3", len(auth))
+	}
+	for _, a := range auth {
+		if a != tokenHash(tok) {
+			t.Errorf("page request with Authorization %q, want the real token", a)
+		}
+	}
+}
+
+// TestRunPythonPagesThroughProxy: a Python child behind the proxy follows @odata.nextLink;
+// the sandbox, standing in for graph.microsoft.com, builds the links for that host, so each
+// page goes through the proxy again and gets the token.
+func TestRunPythonPagesThroughProxy(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("needs python3")
+	}
+	e, tok := signedIn(t)
+	e.sb.ClearRequests()
+	r := e.ok("run", "--", "python3", "-c", `import json, os, urllib.request
+url, pages, n = "https://graph.microsoft.com/v1.0/me/messages?$top=2&$select=subject", 0, 0
+while url and pages < 3:
+    assert url.startswith("https://graph.microsoft.com/"), url
+    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + os.environ["MICROSOFT_ACCESS_TOKEN"]})
+    j = json.load(urllib.request.urlopen(req))
+    pages, n, url = pages + 1, n + len(j["value"]), j.get("@odata.nextLink")
+print("pages=%d messages=%d" % (pages, n))`)
+	if !strings.Contains(r.stdout, "pages=3 messages=6") {
+		t.Fatalf("python did not page through the proxy:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+	}
+	auth := e.graphAuth("/v1.0/me/messages")
+	if len(auth) != 3 {
+		t.Fatalf("%d message requests reached the sandbox, want 3", len(auth))
+	}
+	for _, a := range auth {
+		if a != tokenHash(tok) {
+			t.Errorf("page request with Authorization %q, want the real token", a)
+		}
+	}
+}

@@ -146,8 +146,8 @@ func TestRouteRootCAs(t *testing.T) {
 		}
 	}
 	for _, r := range h.graph.requests() {
-		if r.Auth != "Bearer "+tokenPrefix+"1" || r.Proto != "HTTP/2.0" {
-			t.Errorf("upstream saw %+v, want the token over HTTP/2", r)
+		if r.Auth != "Bearer "+tokenPrefix+"1" || r.Proto != "HTTP/2.0" || r.Host != graphHost {
+			t.Errorf("upstream saw %+v, want the token over HTTP/2 for Host %s", r, graphHost)
 		}
 	}
 }

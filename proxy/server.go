@@ -46,8 +46,9 @@ type Route struct {
 	Match provider.Route
 	// Upstream, when set, replaces the host: every request the proxy intercepts for a host
 	// this route matches goes to Upstream's scheme and host instead (keeping path and query),
-	// whether or not its path receives the credential. This is how graph.microsoft.com is
-	// served by the offline sandbox (https://127.0.0.1:PORT). nil: the request's own host.
+	// whether or not its path receives the credential, with the routed host in its Host header
+	// (TLS is verified for Upstream's host). This is how graph.microsoft.com is served by the
+	// offline sandbox (https://127.0.0.1:PORT). nil: the request's own host.
 	Upstream *url.URL
 	// RootCAs, when set, is the certificate pool this route's upstream is verified against
 	// instead of the system roots, for example the system roots plus the sandbox's CA. The
