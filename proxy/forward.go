@@ -111,7 +111,9 @@ func hasDotSegment(p string) bool {
 	return strings.Contains(l, "%2f") || strings.Contains(l, "%5c") || strings.Contains(l, "\\")
 }
 
-// forward sends r upstream through the reverse proxy and audits it.
+// forward sends r upstream through the reverse proxy and audits it, also when the reverse
+// proxy aborts the response (it panics with http.ErrAbortHandler when copying the body
+// fails, for example because the child went away).
 func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
 	cw := &countingWriter{ResponseWriter: w}
 	var body *countingBody
@@ -119,10 +121,18 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
 		body = &countingBody{ReadCloser: r.Body}
 		r.Body = body
 	}
-	s.rp.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
-	if s.audit == nil {
+	if s.audit != nil {
+		aborted := true
+		defer func() { s.audit(s.entry(r, st, cw, body, aborted)) }()
+		s.rp.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
+		aborted = false
 		return
 	}
+	s.rp.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
+}
+
+// entry is the audit record of a forwarded request.
+func (s *Server) entry(r *http.Request, st *reqState, cw *countingWriter, body *countingBody, aborted bool) Entry {
 	path := st.path
 	if path == "" {
 		path = r.URL.Path
@@ -137,8 +147,11 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
 	if st.inject != nil {
 		e.Provider, e.Connection = st.inject.Provider, st.inject.Connection
 	}
-	if st.err != nil {
+	switch {
+	case st.err != nil:
 		e.Error = sanitize(st.err)
+	case aborted:
+		e.Error = "response cut short (the client or the upstream went away)"
 	}
 	if e.Status == 0 {
 		e.Status = http.StatusOK
@@ -146,7 +159,7 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
 			e.Status = http.StatusSwitchingProtocols // the reverse proxy hijacked the connection
 		}
 	}
-	s.audit(e)
+	return e
 }
 
 // rewrite aims the outbound request at the target. The child's path and query are kept;

@@ -185,6 +185,7 @@ type setup struct {
 	ttl              time.Duration
 	noRouteTransport bool // the graph route uses the default upstream transport (system roots)
 	routeRoots       bool // the graph route trusts the graph backend through Route.RootCAs, not a Transport
+	auditDelay       time.Duration
 	upstream         http.RoundTripper
 }
 
@@ -256,7 +257,12 @@ func newHarness(t testing.TB, cfg setup) *harness {
 	h.srv, err = New(Options{
 		Routes: routes, Credentials: h.creds, DenyUnmatched: cfg.deny, Username: proxyUser, Password: proxyPass, CA: ca,
 		Upstream: cfg.upstream, Dial: h.dial, CredentialTTL: cfg.ttl,
-		Audit: func(e Entry) { h.mu.Lock(); h.audit = append(h.audit, e); h.mu.Unlock() },
+		Audit: func(e Entry) {
+			time.Sleep(cfg.auditDelay)
+			h.mu.Lock()
+			h.audit = append(h.audit, e)
+			h.mu.Unlock()
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

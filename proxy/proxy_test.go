@@ -664,3 +664,43 @@ func TestUntrustingClientIsReported(t *testing.T) {
 		t.Fatalf("trusting client: %v %v %q", resp, err, body)
 	}
 }
+
+// TestCloseWaitsForAudit: Close cuts a request in flight but returns only after its handler
+// has made its audit entry, so `run` closing the audit log right after loses nothing.
+func TestCloseWaitsForAudit(t *testing.T) {
+	h := newHarness(t, setup{auditDelay: 50 * time.Millisecond})
+	arrived := make(chan struct{})
+	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done() // until the proxy gives up on the request
+	})
+	go h.get(h.client(false), "GET", "https://graph.microsoft.com/v1.0/slow")
+	<-arrived
+	if err := h.srv.Close(); err != nil {
+		t.Log(err)
+	}
+	es := h.entries()
+	if len(es) != 1 || es[0].Path != "/v1.0/slow" {
+		t.Fatalf("after Close, audit holds %+v; want the cut request", es)
+	}
+}
+
+// TestAbortedResponseIsAudited: when the upstream dies in the middle of a body, the reverse
+// proxy aborts the child's response; the request is still audited, as cut short.
+func TestAbortedResponseIsAudited(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.Write(make([]byte, 10))
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler)
+	})
+	resp, _, err := h.get(h.client(false), "GET", "https://graph.microsoft.com/v1.0/me/drive/items/x/content")
+	if err == nil && resp.StatusCode == 200 {
+		t.Log("the child read a short body without an error") // acceptable: the length tells
+	}
+	es := h.waitEntries(1)
+	if len(es) != 1 || !strings.Contains(es[0].Error, "cut short") || es[0].Path != "/v1.0/me/drive/items/x/content" {
+		t.Fatalf("audit %+v, want the request marked as cut short", es)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -144,6 +145,9 @@ type Server struct {
 	tlsConfs  sync.Map // host → *tls.Config
 	warned    sync.Map // host → true once an untrusting client was reported
 
+	active   atomic.Int64 // handlers running; Close waits for them so their audit entries land
+	stopping atomic.Bool
+
 	mu      sync.Mutex
 	closed  bool
 	servers []*http.Server
@@ -236,7 +240,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.mitmLn = newChanListener()
 	s.mitm = &http.Server{
-		Handler:           http.HandlerFunc(s.serveIntercepted),
+		Handler:           s.counted(http.HandlerFunc(s.serveIntercepted)),
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
@@ -291,7 +295,7 @@ func (s *Server) Serve(l net.Listener) error {
 
 func (s *Server) serve(l net.Listener, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           s.counted(h),
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
@@ -310,9 +314,27 @@ func (s *Server) serve(l net.Listener, h http.Handler) error {
 	return srv.Serve(l)
 }
 
+// counted wraps a handler so that Close can wait for it to return.
+func (s *Server) counted(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.active.Add(1)
+		defer s.active.Add(-1)
+		if s.stopping.Load() {
+			http.Error(w, "authsome proxy: shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// closeWait bounds how long Close waits for handlers whose connections it has cut.
+const closeWait = 5 * time.Second
+
 // Close stops every listener, the intercepted connections and the tunnels, and releases
-// idle upstream connections. Requests in flight are cut off.
+// idle upstream connections. Requests in flight are cut off; Close returns once their
+// handlers have returned (and so made their audit entries), or after closeWait.
 func (s *Server) Close() error {
+	s.stopping.Store(true)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -333,6 +355,9 @@ func (s *Server) Close() error {
 	}
 	for _, t := range s.ownedRT {
 		t.CloseIdleConnections()
+	}
+	for deadline := time.Now().Add(closeWait); s.active.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
 	}
 	return errors.Join(errs...)
 }
