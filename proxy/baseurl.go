@@ -15,8 +15,8 @@ import (
 // with the credential when a route matches host and path. host must be a routed host (any
 // route, regex routes included: no certificate is minted in this mode); other hosts get 403,
 // as does a request without the secret. A redirect back to the same host, and links to it in
-// JSON responses (@odata.nextLink, @odata.deltaLink), are rewritten to stay on the base URL. It returns http.ErrServerClosed after [Server.Close], or the
-// listener's error.
+// JSON responses (@odata.nextLink, @odata.deltaLink), are rewritten to stay on the base URL.
+// It returns http.ErrServerClosed after [Server.Close], or the listener's error.
 func (s *Server) ServeBaseURL(l net.Listener, secret string) error {
 	if secret == "" || strings.ContainsAny(secret, "/?#%") {
 		l.Close()

@@ -70,7 +70,7 @@ func TestRoundTrip(t *testing.T) {
 		Status:  StatusConnected, Metadata: map[string]string{"k": "v"},
 	}
 	err = s.Update(ctx, func(d *Data) error {
-		d.SetClient("microsoft", &Client{ClientID: "cid", ClientSecret: "sec"})
+		d.SetClient("microsoft", &Client{ClientID: "cid", ClientSecret: "client-secret-Q7xv9"})
 		return d.Put(want)
 	})
 	if err != nil {
@@ -93,13 +93,13 @@ func TestRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("round trip (-want +got):\n%s", diff)
 	}
-	if c := d.Provider("microsoft").Client; c == nil || c.ClientSecret != "sec" {
+	if c := d.Provider("microsoft").Client; c == nil || c.ClientSecret != "client-secret-Q7xv9" {
 		t.Fatalf("client = %v", c)
 	}
 
 	// The file holds no plaintext secrets and has the documented header.
 	raw := readFile(t, s.Path())
-	for _, secret := range []string{"a@b", `"at"`, "sec", "User.Read"} {
+	for _, secret := range []string{"a@b", `"at"`, "client-secret-Q7xv9", "User.Read"} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Fatalf("vault file contains %q in clear", secret)
 		}
