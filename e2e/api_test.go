@@ -44,10 +44,8 @@ func TestAPI(t *testing.T) {
 			t.Errorf("api %s: %v\n%s", p, err, r.stdout)
 		}
 	}
-	for _, a := range e.graphAuth("/v1.0/me") {
-		if a != tokenHash(tok) {
-			t.Errorf("Graph got Authorization %q, want the token", a)
-		}
+	if n := e.withToken(t, "/v1.0/me", tok); n != 4 {
+		t.Errorf("%d /v1.0/me requests reached the sandbox, want 4", n)
 	}
 
 	// --paginate gathers every page: the same items as one large page.
@@ -83,6 +81,14 @@ func TestAPI(t *testing.T) {
 	if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, "404") ||
 		!strings.Contains(r.stderr, "ErrorItemNotFound") || !strings.Contains(r.stdout, `"error"`) {
 		t.Errorf("404: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+
+	// Graph refusing the token is a credential error: exit 5, with what to do.
+	if _, err := e.sb.AddFault(sandbox.Fault{Path: "^/v1.0/me$", Status: 401, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if r = run("api", "/me"); r.code != 5 || !strings.Contains(r.stderr, "401") || !strings.Contains(r.stderr, "authsome login microsoft") {
+		t.Errorf("401: exit %d, stderr %s", r.code, r.stderr)
 	}
 
 	// The token never goes to another host.

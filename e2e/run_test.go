@@ -30,6 +30,19 @@ func (e *env) graphAuth(path string) []string {
 	return out
 }
 
+// withToken checks that every Graph request for path carried tok, and returns how many
+// reached the sandbox.
+func (e *env) withToken(t *testing.T, path, tok string) int {
+	t.Helper()
+	auth := e.graphAuth(path)
+	for _, a := range auth {
+		if a != tokenHash(tok) {
+			t.Errorf("a Graph request for %s carried Authorization %q, want the real token's hash", path, a)
+		}
+	}
+	return len(auth)
+}
+
 func signedIn(t *testing.T) (*env, string) {
 	t.Helper()
 	e := newEnv(t, envOptions{})
@@ -73,14 +86,8 @@ print(json.dumps(json.load(urllib.request.urlopen(req))))`}
 			if strings.Contains(r.stdout+r.stderr, tok) {
 				t.Errorf("%s saw the real token", name)
 			}
-			auth := e.graphAuth("/v1.0/me")
-			if len(auth) == 0 {
+			if e.withToken(t, "/v1.0/me", tok) == 0 {
 				t.Fatalf("no /v1.0/me request reached the sandbox")
-			}
-			for _, a := range auth {
-				if a != tokenHash(tok) {
-					t.Errorf("Graph got Authorization %q, want the real token's hash", a)
-				}
 			}
 		})
 	}
@@ -232,14 +239,8 @@ func TestRunNodePagesOnBaseURL(t *testing.T) {
 	if !strings.Contains(r.stdout, "pages=3 messages=6") {
 		t.Fatalf("node did not page through the base URL:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
 	}
-	auth := e.graphAuth("/v1.0/me/messages")
-	if len(auth) != 3 {
-		t.Fatalf("%d message requests reached the sandbox, want 3", len(auth))
-	}
-	for _, a := range auth {
-		if a != tokenHash(tok) {
-			t.Errorf("page request with Authorization %q, want the real token", a)
-		}
+	if n := e.withToken(t, "/v1.0/me/messages", tok); n != 3 {
+		t.Fatalf("%d message requests reached the sandbox, want 3", n)
 	}
 }
 
@@ -263,13 +264,7 @@ print("pages=%d messages=%d" % (pages, n))`)
 	if !strings.Contains(r.stdout, "pages=3 messages=6") {
 		t.Fatalf("python did not page through the proxy:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
 	}
-	auth := e.graphAuth("/v1.0/me/messages")
-	if len(auth) != 3 {
-		t.Fatalf("%d message requests reached the sandbox, want 3", len(auth))
-	}
-	for _, a := range auth {
-		if a != tokenHash(tok) {
-			t.Errorf("page request with Authorization %q, want the real token", a)
-		}
+	if n := e.withToken(t, "/v1.0/me/messages", tok); n != 3 {
+		t.Fatalf("%d message requests reached the sandbox, want 3", n)
 	}
 }

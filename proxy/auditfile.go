@@ -32,8 +32,9 @@ type AuditRecord struct {
 }
 
 // AuditFile appends one JSON line per [Entry] to a file (pass its Write as Options.Audit); safe
-// for concurrent use. Lines are buffered and written at most auditFlushEvery later (and on
-// Close), so the proxy's hot path does no system call for them.
+// for concurrent use. Write only encodes into memory; a goroutine of its own writes the lines
+// out every auditFlushEvery, at once when auditFlushSize is buffered, and on Close, so the
+// proxy's handlers never wait for the disk.
 //
 // Several processes may append to one file (two `authsome run` in one profile): every write
 // holds whole lines only, in one write(2) on an O_APPEND descriptor, so lines never tear or
@@ -41,17 +42,23 @@ type AuditRecord struct {
 // and a new one begun; [ReadAudit] reads both.
 type AuditFile struct {
 	path string
-	mu   sync.Mutex
-	f    *os.File
-	buf  []byte
-	err  error // the first write error, returned by Close
+
+	mu  sync.Mutex
+	buf []byte // encoded lines not yet written
+
+	kick chan struct{} // a full buffer asks the writer goroutine to write now
 	stop chan struct{}
 	done chan struct{}
+
+	// Used only by the writer goroutine, and by Close once it has ended.
+	f     *os.File
+	spare []byte // the previous buffer, reused
+	err   error  // the first write error, returned by Close
 }
 
 const (
 	auditFlushEvery = 200 * time.Millisecond
-	auditFlushSize  = 64 << 10 // buffered bytes that are written at once, without waiting
+	auditFlushSize  = 64 << 10 // buffered bytes that are written without waiting for the tick
 )
 
 // auditMaxSize is the size past which the audit log is rotated (a variable for tests).
@@ -63,8 +70,9 @@ func OpenAuditFile(path string) (*AuditFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &AuditFile{path: path, f: f, buf: make([]byte, 0, auditFlushSize+4096), stop: make(chan struct{}), done: make(chan struct{})}
-	go a.flusher()
+	a := &AuditFile{path: path, f: f, buf: make([]byte, 0, auditFlushSize+4096),
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go a.writer()
 	return a, nil
 }
 
@@ -72,19 +80,18 @@ func openAppend(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 }
 
-func (a *AuditFile) flusher() {
+func (a *AuditFile) writer() {
 	defer close(a.done)
 	t := time.NewTicker(auditFlushEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
-			a.mu.Lock()
-			a.flushLocked()
-			a.mu.Unlock()
+		case <-a.kick:
 		case <-a.stop:
 			return
 		}
+		a.flush()
 	}
 }
 
@@ -92,26 +99,34 @@ func (a *AuditFile) flusher() {
 func (a *AuditFile) Write(e Entry) {
 	a.mu.Lock()
 	a.buf = appendAuditLine(a.buf, e)
-	if len(a.buf) >= auditFlushSize {
-		a.flushLocked()
-	}
+	full := len(a.buf) >= auditFlushSize
 	a.mu.Unlock()
+	if full {
+		select {
+		case a.kick <- struct{}{}:
+		default: // already asked
+		}
+	}
 }
 
-// flushLocked writes the buffered lines in one write and rotates the file when it has grown
-// past auditMaxSize. A failed write drops the lines (the log must not hold up the proxy).
-func (a *AuditFile) flushLocked() {
-	if len(a.buf) == 0 || a.f == nil {
+// flush takes the buffered lines, writes them in one write and rotates the file when it has
+// grown past auditMaxSize. A failed write drops the lines (the log must not hold up the
+// proxy). Only the writer goroutine calls it, and Close after that goroutine has ended.
+func (a *AuditFile) flush() {
+	a.mu.Lock()
+	lines := a.buf
+	a.buf = a.spare[:0]
+	a.mu.Unlock()
+	a.spare = lines
+	if len(lines) == 0 || a.f == nil {
 		return
 	}
-	_, err := a.f.Write(a.buf)
-	a.buf = a.buf[:0]
-	if err != nil {
+	if _, err := a.f.Write(lines); err != nil {
 		a.fail(err)
 		return
 	}
 	if fi, err := a.f.Stat(); err == nil && fi.Size() >= auditMaxSize {
-		a.rotateLocked(fi)
+		a.rotate(fi)
 	}
 }
 
@@ -121,9 +136,9 @@ func (a *AuditFile) fail(err error) {
 	}
 }
 
-// rotateLocked renames the full file to <path>.1 unless another process already did, then
+// rotate renames the full file to <path>.1 unless another process already did, then
 // continues in a new file at path. A lock file serialises processes that rotate at once.
-func (a *AuditFile) rotateLocked(full os.FileInfo) {
+func (a *AuditFile) rotate(full os.FileInfo) {
 	lock := flock.New(a.path+".lock", flock.SetPermissions(0o600))
 	if err := lock.Lock(); err != nil {
 		a.fail(err)
@@ -203,9 +218,7 @@ func appendJSONString(b []byte, s string) []byte {
 func (a *AuditFile) Close() error {
 	close(a.stop)
 	<-a.done
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.flushLocked()
+	a.flush()
 	if err := a.f.Close(); err != nil {
 		a.fail(err)
 	}

@@ -42,11 +42,7 @@ func (s *Server) serveBaseURL(w http.ResponseWriter, r *http.Request, secret str
 	a, err := parseAuthority(hostSeg, false)
 	var upRoute *route
 	if err == nil && !a.ip && a.port == "" {
-		for _, rt := range s.routes {
-			if rt.Match.MatchHost(a.host) && (upRoute == nil || rt.rank > upRoute.rank) {
-				upRoute = rt
-			}
-		}
+		upRoute = s.hostRoute(a.host)
 	}
 	unescaped, perr := url.PathUnescape(path)
 	if upRoute == nil || perr != nil {
@@ -55,14 +51,9 @@ func (s *Server) serveBaseURL(w http.ResponseWriter, r *http.Request, secret str
 		s.record(Entry{Time: start, Method: r.Method, Host: a.host, Status: http.StatusForbidden, Duration: time.Since(start), Mode: ModeDenied, Error: msg})
 		return
 	}
-	st := &reqState{
-		mode: ModeBaseURL, scheme: "https", target: a.host, host: a.host, rt: upRoute.rt, start: start,
-		baseURL: "http://" + r.Host + "/" + secret, path: unescaped,
-		inject: s.matchRoute(a.host, path),
-	}
-	if u := upRoute.Upstream; u != nil {
-		st.scheme, st.target = u.Scheme, u.Host
-	}
+	st := upRoute.upstreamState(ModeBaseURL, a.host, start)
+	st.baseURL, st.path = "http://"+r.Host+"/"+secret, unescaped
+	st.inject = s.matchRoute(a.host, path)
 	r.URL.Path, r.URL.RawPath = unescaped, path
 	narrowAcceptEncoding(r.Header)
 	s.forward(w, r, st)

@@ -60,11 +60,7 @@ func (s *Server) serveIntercepted(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, start, ci.host, http.StatusMisdirectedRequest, "request host does not match the CONNECT host")
 		return
 	}
-	st := &reqState{mode: ModeMITM, scheme: "https", target: ci.host, host: ci.host, rt: s.upstream, start: start}
-	if u := ci.route.Upstream; u != nil {
-		st.scheme, st.target = u.Scheme, u.Host
-	}
-	st.rt = ci.route.rt
+	st := ci.route.upstreamState(ModeMITM, ci.host, start)
 	st.inject = s.matchRoute(ci.host, r.URL.EscapedPath())
 	s.forward(w, r, st)
 }
@@ -121,14 +117,12 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
 		body = &countingBody{ReadCloser: r.Body}
 		r.Body = body
 	}
+	aborted := true
 	if s.audit != nil {
-		aborted := true
 		defer func() { s.audit(s.entry(r, st, cw, body, aborted)) }()
-		s.rp.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
-		aborted = false
-		return
 	}
 	s.rp.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
+	aborted = false
 }
 
 // entry is the audit record of a forwarded request.

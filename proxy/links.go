@@ -100,7 +100,6 @@ func rewriteLinks(resp *http.Response, host, base string) error {
 	resp.ContentLength = int64(len(body))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	resp.Header.Del("Content-Encoding")
-	resp.Uncompressed = enc == "gzip"
 	return nil
 }
 

@@ -146,11 +146,10 @@ type Server struct {
 	tlsConfs  sync.Map // host → *tls.Config
 	warned    sync.Map // host → true once an untrusting client was reported
 
-	active   atomic.Int64 // handlers running; Close waits for them so their audit entries land
-	stopping atomic.Bool
+	active atomic.Int64 // handlers running; Close waits for them so their audit entries land
+	closed atomic.Bool  // set by Close; read under mu where servers and tunnels are registered
 
 	mu      sync.Mutex
-	closed  bool
 	servers []*http.Server
 	tunnels map[net.Conn]struct{}
 }
@@ -305,7 +304,7 @@ func (s *Server) serve(l net.Listener, h http.Handler) error {
 	p.SetHTTP1(true)
 	srv.Protocols = &p
 	s.mu.Lock()
-	if s.closed {
+	if s.closed.Load() {
 		s.mu.Unlock()
 		l.Close()
 		return http.ErrServerClosed
@@ -320,7 +319,7 @@ func (s *Server) counted(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.active.Add(1)
 		defer s.active.Add(-1)
-		if s.stopping.Load() {
+		if s.closed.Load() {
 			http.Error(w, "authsome proxy: shutting down", http.StatusServiceUnavailable)
 			return
 		}
@@ -335,13 +334,10 @@ const closeWait = 5 * time.Second
 // idle upstream connections. Requests in flight are cut off; Close returns once their
 // handlers have returned (and so made their audit entries), or after closeWait.
 func (s *Server) Close() error {
-	s.stopping.Store(true)
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if s.closed.Swap(true) {
 		return nil
 	}
-	s.closed = true
+	s.mu.Lock()
 	servers := s.servers
 	tunnels := s.tunnels
 	s.tunnels = nil
@@ -424,18 +420,34 @@ func (s *Server) routedHost(a authority) bool {
 }
 
 // interceptRoute returns the route whose connections to a are intercepted: port 443, a
-// DNS name the CA covers, matched by a route's host (the best-ranked one). nil otherwise.
+// DNS name the CA covers, matched by a route's host. nil otherwise.
 func (s *Server) interceptRoute(a authority) *route {
 	if a.ip || a.port != "443" || s.ca == nil || !s.ca.Permits(a.host) {
 		return nil
 	}
+	return s.hostRoute(a.host)
+}
+
+// hostRoute returns the best-ranked route whose host matches host, or nil. Its Upstream and
+// transport serve every request for host, whichever route's credential the path gets.
+func (s *Server) hostRoute(host string) *route {
 	var best *route
 	for _, r := range s.routes {
-		if r.Match.MatchHost(a.host) && (best == nil || r.rank > best.rank) {
+		if r.Match.MatchHost(host) && (best == nil || r.rank > best.rank) {
 			best = r
 		}
 	}
 	return best
+}
+
+// upstreamState starts the state of a request for host served by rt: its Upstream when set,
+// else host itself over https, through rt's transport.
+func (rt *route) upstreamState(mode, host string, start time.Time) *reqState {
+	st := &reqState{mode: mode, scheme: "https", target: host, host: host, rt: rt.rt, start: start}
+	if u := rt.Upstream; u != nil {
+		st.scheme, st.target = u.Scheme, u.Host
+	}
+	return st
 }
 
 func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request, start time.Time) {
@@ -536,7 +548,7 @@ func closeWrite(c net.Conn) {
 func (s *Server) track(cs ...net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Load() {
 		return false
 	}
 	for _, c := range cs {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -123,7 +124,7 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		if err := writeAPIBody(f, resp.Header.Get("Content-Type"), data); err != nil {
 			return err
 		}
-		return graphStatus(resp, data)
+		return graphStatus(conn.Name, resp, data)
 	}
 	items := []json.RawMessage{}
 	for next := target; next != ""; {
@@ -131,7 +132,7 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		if err != nil {
 			return err
 		}
-		if err := graphStatus(resp, data); err != nil {
+		if err := graphStatus(conn.Name, resp, data); err != nil {
 			writeAPIBody(f, resp.Header.Get("Content-Type"), data)
 			return err
 		}
@@ -227,8 +228,12 @@ func (c *apiClient) do(ctx context.Context, method, target string, hdr http.Head
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			if ctx.Err() != nil {
+			var ce *broker.CredentialError
+			switch {
+			case ctx.Err() != nil:
 				return nil, nil, ctx.Err()
+			case errors.As(err, &ce): // the token could not be refreshed: not a network failure
+				return nil, nil, ce
 			}
 			return nil, nil, fmt.Errorf("%w: %s %s: %v", broker.ErrUnreachable, method, redactURL(target), unwrapURLError(err))
 		}
@@ -270,7 +275,8 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 }
 
 // graphStatus turns a non-2xx response into an error naming Graph's error code and message.
-func graphStatus(resp *http.Response, data []byte) error {
+// A 401 is a credential error of the connection (exit 5).
+func graphStatus(connection string, resp *http.Response, data []byte) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
@@ -282,15 +288,11 @@ func graphStatus(resp *http.Response, data []byte) error {
 		msg += ": " + ge.Error.Code + ": " + ge.Error.Message
 	}
 	if resp.StatusCode == http.StatusUnauthorized {
-		return &apiCredentialError{msg + " (sign in again: authsome login microsoft --force)"}
+		return &broker.CredentialError{Provider: "microsoft", Connection: connection,
+			Reason: msg + " (sign in again: authsome login microsoft --force)"}
 	}
-	return fmt.Errorf("%s", msg)
+	return errors.New(msg)
 }
-
-// apiCredentialError is Graph refusing a token the broker considered valid; it exits 5.
-type apiCredentialError struct{ msg string }
-
-func (e *apiCredentialError) Error() string { return e.msg }
 
 // writeAPIBody prints a response body: indented when it is JSON and stdout is a terminal.
 func writeAPIBody(f *Factory, contentType string, data []byte) error {

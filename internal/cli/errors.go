@@ -46,7 +46,6 @@ func classify(err error) (int, string) {
 	var oe *oauth.Error
 	var me *oauth.MalformedResponseError
 	var ve *provider.ValidationError
-	var ae *apiCredentialError
 	switch {
 	case errors.As(err, &se):
 		return se.code, "error"
@@ -58,7 +57,7 @@ func classify(err error) (int, string) {
 		return exitProviderNotFound, "provider_not_found"
 	case errors.Is(err, broker.ErrUnreachable): // before credential errors: the fix is the network
 		return exitUnreachable, "unreachable"
-	case errors.As(err, &ce), errors.As(err, &ae):
+	case errors.As(err, &ce):
 		return exitCredential, "credential_unavailable"
 	case errors.Is(err, broker.ErrAlreadyExists), errors.Is(err, vault.ErrProfileExists):
 		return exitAlreadyExists, "already_exists"
