@@ -135,10 +135,7 @@ func (s *Server) beginLog(w http.ResponseWriter, r *http.Request) (*statusWriter
 		entry.Form = slot.form
 		entry.Fault = slot.fault
 		s.mu.Lock()
-		s.reqLog = append(s.reqLog, entry)
-		if len(s.reqLog) > maxLogEntries {
-			s.reqLog = append([]RequestLogEntry(nil), s.reqLog[len(s.reqLog)-maxLogEntries:]...)
-		}
+		s.reqLog = appendLog(s.reqLog, entry)
 		s.mu.Unlock()
 	}
 }
@@ -226,11 +223,24 @@ func (s *Server) SetSettings(st Settings) {
 	s.mu.Unlock()
 }
 
-// Requests returns a copy of the request log.
+// appendLog appends e to log, dropping the oldest entries once log holds
+// 2*maxLogEntries: the trimming is amortised over maxLogEntries requests, so a
+// busy sandbox does not copy the whole log on every request.
+func appendLog(log []RequestLogEntry, e RequestLogEntry) []RequestLogEntry {
+	if len(log) >= 2*maxLogEntries {
+		n := copy(log, log[len(log)-maxLogEntries+1:])
+		clear(log[n:])
+		log = log[:n]
+	}
+	return append(log, e)
+}
+
+// Requests returns a copy of the request log: the newest maxLogEntries
+// requests, oldest first.
 func (s *Server) Requests() []RequestLogEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]RequestLogEntry(nil), s.reqLog...)
+	return append([]RequestLogEntry(nil), s.reqLog[max(0, len(s.reqLog)-maxLogEntries):]...)
 }
 
 // ClearRequests empties the request log.

@@ -199,3 +199,33 @@ func TestStateRoundTripAndFile(t *testing.T) {
 		t.Fatalf("refresh after restart: %d %+v", st, eb)
 	}
 }
+
+// TestRequestLogBounded: a busy sandbox keeps the newest maxLogEntries requests
+// without copying or allocating the whole log on every request.
+func TestRequestLogBounded(t *testing.T) {
+	s := &Server{}
+	n := 0
+	add := func() {
+		n++
+		s.reqLog = appendLog(s.reqLog, RequestLogEntry{Status: n})
+	}
+	for range 3*maxLogEntries + 7 {
+		add()
+	}
+	got := s.Requests()
+	if len(got) != maxLogEntries || got[0].Status != n-maxLogEntries+1 || got[len(got)-1].Status != n {
+		t.Fatalf("log holds %d entries, %d..%d; want the newest %d ending at %d",
+			len(got), got[0].Status, got[len(got)-1].Status, maxLogEntries, n)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].Status != got[i-1].Status+1 {
+			t.Fatalf("entries out of order at %d", i)
+		}
+	}
+	if allocs := testing.AllocsPerRun(maxLogEntries, add); allocs > 0 {
+		t.Errorf("a logged request allocates %.2f times once the log is full; want 0", allocs)
+	}
+	if len(s.reqLog) > 2*maxLogEntries {
+		t.Errorf("log grew to %d entries", len(s.reqLog))
+	}
+}
