@@ -58,6 +58,20 @@ func all[T any](ctx context.Context, c *Client, u string, h http.Header) iter.Se
 	}
 }
 
+// GetPage fetches one page of a collection of T at path (relative to the base
+// URL, with its query) or at a nextLink, sending h with the request. Use it
+// for collections this package has no method for; json.RawMessage serves as
+// T to keep items as they came.
+func GetPage[T any](ctx context.Context, c *Client, path string, h http.Header) ([]*T, *Response, error) {
+	return getPage[T](ctx, c, path, h)
+}
+
+// All iterates over every item of the collection of T at path, following
+// @odata.nextLink; h is sent with every page's request.
+func All[T any](ctx context.Context, c *Client, path string, h http.Header) iter.Seq2[*T, error] {
+	return all[T](ctx, c, path, h)
+}
+
 // NextPage fetches the page after resp of a collection of T: the page at
 // resp.NextLink. It returns no items and a nil Response when resp was the
 // last page.
