@@ -51,8 +51,9 @@ type Client struct {
 
 	common service
 
-	Mail  *MailService
-	Users *UsersService
+	Calendar *CalendarService
+	Mail     *MailService
+	Users    *UsersService
 }
 
 type service struct{ client *Client }
@@ -77,6 +78,7 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 		}
 	}
 	c.common.client = c
+	c.Calendar = (*CalendarService)(&c.common)
 	c.Mail = (*MailService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	return c, nil
