@@ -36,11 +36,13 @@ func (p Problem) String() string {
 //   - the type declares no properties at all (a bag such as Dictionary or
 //     plannerAssignments),
 //   - the name has the shape of a directory extension
-//     (extension_{appId without dashes}_{name}) or a schema extension
-//     ({prefix}_{name}, on directory objects and events/messages/posts), or
+//     (extension_{appId without dashes}_{name}) or of a schema extension with
+//     a generated prefix (ext{8 letters or digits}_{name}); a schema extension
+//     named after a verified domain ("contoso_project") looks too much like a
+//     snake_case typo ("is_read") to be let through, or
 //   - it is one of Graph's documented dynamic members listed in knownDynamic.
 var (
-	extensionName = regexp.MustCompile(`^(extension_[0-9a-fA-F]{32}_[A-Za-z0-9_]+|[a-z][a-z0-9]*_[A-Za-z][A-Za-z0-9]*)$`)
+	extensionName = regexp.MustCompile(`^(extension_[0-9a-fA-F]{32}|ext[a-z0-9]{8})_[A-Za-z][A-Za-z0-9_]*$`)
 	knownDynamic  = map[string]map[string]bool{
 		// Graph's error responses: innerError carries these besides code and message
 		// (https://learn.microsoft.com/graph/errors).
@@ -320,6 +322,9 @@ func (c *checker) enum(path string, t *Type, v any) {
 			msg := fmt.Sprintf("'%s' is not a member of %s", m, t.Name)
 			if t.Flags {
 				msg = fmt.Sprintf("'%s' (in %q) is not a member of the flags enum %s", m, str, t.Name)
+			}
+			if near := nearest(m, t.Members); near != "" {
+				msg += fmt.Sprintf(" (did you mean '%s'?)", near)
 			}
 			c.add(path, msg+"; members: "+strings.Join(t.Members, ", "))
 		}

@@ -30,7 +30,7 @@ func TestRealSchemaDocuments(t *testing.T) {
 		{file: "message.json", typ: "message"},
 		{file: "message.json", typ: "microsoft.graph.message",
 			edits: []string{`"address": "AlexW@`, `"adress": "AlexW@`, `"isRead"`, `"isread"`, `"focused"`, `"focussed"`},
-			want: []string{"/inferenceClassification: 'focussed' is not a member of microsoft.graph.inferenceClassificationType; members: focused, other",
+			want: []string{"/inferenceClassification: 'focussed' is not a member of microsoft.graph.inferenceClassificationType (did you mean 'focused'?); members: focused, other",
 				"/isread: unknown property 'isread' on microsoft.graph.message (did you mean 'isRead'?)",
 				"/toRecipients/0/emailAddress/adress: unknown property 'adress' on microsoft.graph.emailAddress (did you mean 'address'?); allowed: address, name"}},
 		{file: "message.json", typ: "message",
@@ -55,7 +55,7 @@ func TestRealSchemaDocuments(t *testing.T) {
 			want: []string{"/recurrence/pattern/daysOfWeek/0: 'mon' is not a member of microsoft.graph.dayOfWeek",
 				"/recurrence/pattern/type: 'everyWeek' is not a member of microsoft.graph.recurrencePatternType",
 				`/recurrence/range/startDate: "2017-09-04T00:00:00Z" is not YYYY-MM-DD (Edm.Date)`,
-				"/showAs: 'Busy' is not a member of microsoft.graph.freeBusyStatus"}},
+				"/showAs: 'Busy' is not a member of microsoft.graph.freeBusyStatus (did you mean 'busy'?)"}},
 	} {
 		name := strings.TrimSuffix(tc.file, ".json")
 		if len(tc.edits) > 0 {
