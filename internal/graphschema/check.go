@@ -75,7 +75,14 @@ func dynamicAllowed(t *Type, name string) bool {
 // derive from the declared one. Instance annotations ("@odata.context",
 // "@odata.nextLink", "@removed", "@microsoft.graph.downloadUrl", …) are
 // allowed anywhere; property annotations ("attachments@odata.context",
-// "manager@odata.bind") are allowed when the property exists.
+// "manager@odata.bind") are allowed when the property exists. Null is
+// accepted for any value; nullability is not judged.
+//
+// Open types: an undeclared name is reported even on an open type such as
+// message or user (there it is far likelier a typo than a dynamic property),
+// unless the type is a property-less bag (Dictionary), the
+// name is a directory or generated schema extension, or it is a documented
+// dynamic member (innerError's date, request-id, client-request-id).
 func (s *Schema) CheckJSON(typeName string, data []byte) []Problem {
 	c := &checker{s: s}
 	t := c.lookupStructured(typeName)

@@ -4,8 +4,21 @@
 // field names and enum values against Microsoft's description of Graph rather
 // than against memory.
 //
-// A [Schema] is immutable after [Load] and safe for concurrent use by multiple
-// goroutines. Tests get the shared copy from [ForTest].
+// A test gets the shared copy with [ForTest] and judges a response body:
+//
+//	schema := graphschema.ForTest(t) // skips, or fails when CI=true, without ../shared/graph-schema
+//	for _, p := range schema.CheckCollection("message", body) {
+//		t.Error(p) // "/value/3/from/emailAddress/adress: unknown property 'adress' on microsoft.graph.emailAddress …"
+//	}
+//
+// [Schema.CheckJSON] judges one object, [Schema.CheckError] a Graph error body
+// and [Schema.CheckStruct] the json names of a Go struct. Type names may be
+// short ("message", "callRecords.callRecord") or qualified
+// ("microsoft.graph.message"). Undeclared names on open types are reported
+// too, with narrow exceptions (see [Schema.CheckJSON]).
+//
+// A [Schema] and its [Type] values are not modified after [Load] and are safe
+// for concurrent use by multiple goroutines.
 package graphschema
 
 import (
