@@ -52,6 +52,7 @@ type Client struct {
 	common service
 
 	Calendar *CalendarService
+	Contacts *ContactsService
 	Mail     *MailService
 	Users    *UsersService
 }
@@ -79,6 +80,7 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 	}
 	c.common.client = c
 	c.Calendar = (*CalendarService)(&c.common)
+	c.Contacts = (*ContactsService)(&c.common)
 	c.Mail = (*MailService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	return c, nil

@@ -32,6 +32,9 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"scheduleItem", ScheduleItem{}},
 		{"onlineMeetingInfo", OnlineMeetingInfo{}},
 		{"publicError", ErrorDetail{}},
+		{"contact", Contact{}},
+		{"contact", ContactUpdate{}},
+		{"contactFolder", ContactFolder{}},
 	} {
 		for _, p := range s.CheckStruct(tc.graphType, reflect.TypeOf(tc.v)) {
 			t.Errorf("%T as %s: %s", tc.v, tc.graphType, p)
