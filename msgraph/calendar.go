@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -42,10 +41,10 @@ func calendarPath(user, calendar string) string {
 	if calendar == "" {
 		return userPath(user) + "/calendar"
 	}
-	return userPath(user) + "/calendars/" + url.PathEscape(calendar)
+	return userPath(user) + "/calendars/" + escapeSegment(calendar)
 }
 
-func eventPath(user, id string) string { return userPath(user) + "/events/" + url.PathEscape(id) }
+func eventPath(user, id string) string { return userPath(user) + "/events/" + escapeSegment(id) }
 
 // ListCalendars returns the first page of a user's calendars.
 //

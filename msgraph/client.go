@@ -42,7 +42,8 @@ var ErrForeignURL = errors.New("msgraph: URL is not on the client's Graph host")
 // [NewClient]; the zero value is not usable.
 type Client struct {
 	client  *http.Client
-	baseURL *url.URL // ends in "/{version}/"
+	preauth *http.Client // for pre-authenticated upload and download URLs
+	baseURL *url.URL     // ends in "/{version}/"
 	ua      string
 	retry   RetryPolicy
 	notify  func(RetryEvent)
@@ -53,6 +54,7 @@ type Client struct {
 
 	Calendar *CalendarService
 	Contacts *ContactsService
+	Drive    *DriveService
 	Mail     *MailService
 	Users    *UsersService
 }
@@ -69,7 +71,7 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 	if httpClient == nil {
 		httpClient = http.DefaultClient
 	}
-	c := &Client{client: httpClient, ua: userAgent, sleep: sleepContext}
+	c := &Client{client: httpClient, preauth: http.DefaultClient, ua: userAgent, sleep: sleepContext}
 	if err := WithBaseURL(GlobalURL)(c); err != nil {
 		return nil, err
 	}
@@ -81,6 +83,7 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.Calendar = (*CalendarService)(&c.common)
 	c.Contacts = (*ContactsService)(&c.common)
+	c.Drive = (*DriveService)(&c.common)
 	c.Mail = (*MailService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	return c, nil
@@ -103,6 +106,20 @@ func WithBaseURL(root string) Option {
 		}
 		u.Path, u.RawPath = p+"/", ""
 		c.baseURL = u
+		return nil
+	}
+}
+
+// WithPreAuthClient sets the HTTP client for pre-authenticated URLs (file
+// downloads, upload sessions, copy monitors). It must not add credentials:
+// those URLs carry their own, and some refuse a request with a Graph token.
+// The default is http.DefaultClient.
+func WithPreAuthClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("msgraph: WithPreAuthClient: nil client")
+		}
+		c.preauth = hc
 		return nil
 	}
 }
@@ -237,7 +254,7 @@ func (c *Client) resolve(path string) (*url.URL, error) {
 // *Error (or a *ThrottleError once retries are spent); the Response is
 // returned with it.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
-	resp, err := c.send(req)
+	resp, err := c.sendWith(c.client, req)
 	if err != nil {
 		return resp, err
 	}
@@ -257,8 +274,9 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	return resp, nil
 }
 
-// send performs req with the retry policy. On success the body is open.
-func (c *Client) send(req *http.Request) (*Response, error) {
+// sendWith performs req with hc and the retry policy. On success the body is
+// open. A transport error names the URL without its query.
+func (c *Client) sendWith(hc *http.Client, req *http.Request) (*Response, error) {
 	ctx := req.Context()
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 1; ; attempt++ {
@@ -273,11 +291,18 @@ func (c *Client) send(req *http.Request) (*Response, error) {
 				r.Body = body
 			}
 		}
-		hr, err := c.client.Do(r)
+		hr, err := hc.Do(r)
 		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				ue.URL = redactQuery(ue.URL)
+			}
 			return nil, err
 		}
 		resp := &Response{Response: hr, RequestID: hr.Header.Get("request-id")}
+		if hr.StatusCode >= 300 && hr.StatusCode < 400 && hr.Header.Get("Location") != "" {
+			return resp, nil // a redirect hc was told not to follow
+		}
 		cerr := CheckResponse(hr)
 		if cerr == nil {
 			return resp, nil
@@ -305,6 +330,14 @@ func (c *Client) send(req *http.Request) (*Response, error) {
 			return resp, fmt.Errorf("msgraph: waiting %s to retry %s %s: %w", wait, req.Method, req.URL.EscapedPath(), err)
 		}
 	}
+}
+
+// redactQuery drops a URL's query, which can hold pre-authenticated tokens.
+func redactQuery(s string) string {
+	if i := strings.IndexByte(s, '?'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // idempotent methods may be sent again after a gateway timeout, when the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -85,10 +84,10 @@ func contactsPath(user, folder string) string {
 	return contactFolderPath(user, folder) + "/contacts"
 }
 
-func contactPath(user, id string) string { return userPath(user) + "/contacts/" + url.PathEscape(id) }
+func contactPath(user, id string) string { return userPath(user) + "/contacts/" + escapeSegment(id) }
 
 func contactFolderPath(user, folder string) string {
-	return userPath(user) + "/contactFolders/" + url.PathEscape(folder)
+	return userPath(user) + "/contactFolders/" + escapeSegment(folder)
 }
 
 // ListContacts returns the first page of the contacts in a folder ("" for the default one).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 )
 
 // MailService is Outlook mail: messages, folders and attachments of a
@@ -36,7 +35,7 @@ type GetMessageOptions struct {
 
 func messagesPath(user string) string { return userPath(user) + "/messages" }
 
-func messagePath(user, id string) string { return messagesPath(user) + "/" + url.PathEscape(id) }
+func messagePath(user, id string) string { return messagesPath(user) + "/" + escapeSegment(id) }
 
 func bodyTypeHeader(t string) http.Header {
 	if t == "" {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 )
 
 // MaxInlineAttachment is the largest attachment Graph takes in one request
@@ -15,7 +14,7 @@ const MaxInlineAttachment = 3 << 20
 func attachmentsPath(user, msgID string) string { return messagePath(user, msgID) + "/attachments" }
 
 func attachmentPath(user, msgID, id string) string {
-	return attachmentsPath(user, msgID) + "/" + url.PathEscape(id)
+	return attachmentsPath(user, msgID) + "/" + escapeSegment(id)
 }
 
 // ListAttachments returns a message's attachments, without their content.

@@ -4,11 +4,10 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 )
 
 func folderPath(user, folder string) string {
-	return userPath(user) + "/mailFolders/" + url.PathEscape(folder)
+	return userPath(user) + "/mailFolders/" + escapeSegment(folder)
 }
 
 // foldersPath is the collection of top-level folders (parent "") or of a

@@ -1,6 +1,7 @@
 package msgraph
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -115,4 +116,22 @@ func eventual(o *ListOptions) bool {
 	f := strings.ToLower(o.Filter)
 	return o.Count || o.Search != "" || len(o.OrderBy) > 0 || strings.Contains(f, "endswith(") ||
 		strings.Contains(f, " ne ") || strings.HasPrefix(f, "not ") || strings.Contains(f, "not(")
+}
+
+// escapeSegment escapes s for use as one path segment: everything but RFC
+// 3986's unreserved characters and sub-delims (so SharePoint site ids keep
+// their commas and OData function arguments their quotes) is percent-encoded,
+// '/' included, so an id can never add a segment.
+func escapeSegment(s string) string {
+	const keep = "-._~!$&'()*+,;=:@"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(keep, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }

@@ -35,6 +35,12 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"contact", Contact{}},
 		{"contact", ContactUpdate{}},
 		{"contactFolder", ContactFolder{}},
+		{"drive", Drive{}},
+		{"driveItem", DriveItem{}},
+		{"driveItem", DriveItemUpdate{}},
+		{"itemReference", ItemReference{}},
+		{"uploadSession", UploadSession{}},
+		{"permission", Permission{}},
 	} {
 		for _, p := range s.CheckStruct(tc.graphType, reflect.TypeOf(tc.v)) {
 			t.Errorf("%T as %s: %s", tc.v, tc.graphType, p)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -54,7 +53,7 @@ func userPath(user string) string {
 	if user == "" || user == "me" {
 		return "me"
 	}
-	return "users/" + url.PathEscape(user)
+	return "users/" + escapeSegment(user)
 }
 
 // Me returns the signed-in user.

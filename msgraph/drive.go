@@ -1,0 +1,188 @@
+package msgraph
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"strings"
+)
+
+// DriveService is OneDrive and SharePoint files (O365's Storage, Drive,
+// Folder and File). Each method takes a [DriveRef] naming the drive, and
+// item ids ("" for the drive's root where a folder is expected).
+//
+// Uploads and downloads go to pre-authenticated URLs that must not receive
+// Graph credentials: they are fetched with the client's pre-auth HTTP client
+// (see [WithPreAuthClient]), never with the authenticated one.
+type DriveService service
+
+// ListDrives returns the drives a user can reach (their OneDrive, and more
+// for business accounts).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/drive-list
+//
+//meta:operation GET /users/{id}/drives
+func (s *DriveService) ListDrives(ctx context.Context, user string) ([]*Drive, *Response, error) {
+	return getPage[Drive](ctx, s.client, userPath(user)+"/drives", nil)
+}
+
+// GetDrive returns a drive with its owner and quota.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/drive-get
+//
+//meta:operation GET /users/{id}/drive
+//meta:operation GET /drives/{id}
+func (s *DriveService) GetDrive(ctx context.Context, d DriveRef) (*Drive, *Response, error) {
+	return getOne[Drive](ctx, s.client, string(d))
+}
+
+// GetItem returns an item by id ("" for the root).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-get
+//
+//meta:operation GET /drives/{id}/items/{id}
+func (s *DriveService) GetItem(ctx context.Context, d DriveRef, id string, opts *GetOptions) (*DriveItem, *Response, error) {
+	var q query
+	q.get(opts)
+	return getOne[DriveItem](ctx, s.client, q.on(d.item(id)))
+}
+
+// GetItemByPath returns the item at a path below the root, e.g. "Documents/Plan.xlsx".
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-get
+//
+//meta:operation GET /drives/{id}/root:/{path}
+func (s *DriveService) GetItemByPath(ctx context.Context, d DriveRef, path string, opts *GetOptions) (*DriveItem, *Response, error) {
+	var q query
+	q.get(opts)
+	return getOne[DriveItem](ctx, s.client, q.on(d.byPath(path)))
+}
+
+// ListChildren returns the first page of a folder's items ("" for the root).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-list-children
+//
+//meta:operation GET /drives/{id}/items/{id}/children
+func (s *DriveService) ListChildren(ctx context.Context, d DriveRef, folder string, opts *ListOptions) ([]*DriveItem, *Response, error) {
+	var q query
+	q.list(opts)
+	return getPage[DriveItem](ctx, s.client, q.on(d.item(folder)+"/children"), nil)
+}
+
+// ListChildrenIter iterates over all of a folder's items.
+func (s *DriveService) ListChildrenIter(ctx context.Context, d DriveRef, folder string, opts *ListOptions) iter.Seq2[*DriveItem, error] {
+	var q query
+	q.list(opts)
+	return all[DriveItem](ctx, s.client, q.on(d.item(folder)+"/children"), nil)
+}
+
+// Conflict behaviours for uploads, new folders and copies.
+const (
+	ConflictFail    = "fail"
+	ConflictReplace = "replace"
+	ConflictRename  = "rename"
+)
+
+// CreateFolder creates a folder in parent ("" for the root). conflict says
+// what happens when the name is taken: [ConflictFail] (the default),
+// [ConflictRename] or [ConflictReplace].
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-post-children
+//
+//meta:operation POST /drives/{id}/items/{id}/children
+func (s *DriveService) CreateFolder(ctx context.Context, d DriveRef, parent, name, conflict string) (*DriveItem, *Response, error) {
+	if conflict == "" {
+		conflict = ConflictFail
+	}
+	body := map[string]any{"name": name, "folder": map[string]any{}, "@microsoft.graph.conflictBehavior": conflict}
+	return doJSON[DriveItem](ctx, s.client, http.MethodPost, d.item(parent)+"/children", body, nil)
+}
+
+// UpdateItem renames or moves an item.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-update
+//
+//meta:operation PATCH /drives/{id}/items/{id}
+func (s *DriveService) UpdateItem(ctx context.Context, d DriveRef, id string, upd *DriveItemUpdate) (*DriveItem, *Response, error) {
+	return doJSON[DriveItem](ctx, s.client, http.MethodPatch, d.item(id), upd, nil)
+}
+
+// DeleteItem moves an item to the recycle bin.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-delete
+//
+//meta:operation DELETE /drives/{id}/items/{id}
+func (s *DriveService) DeleteItem(ctx context.Context, d DriveRef, id string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodDelete, d.item(id), nil)
+}
+
+// CopyItem starts copying an item into another folder (optionally under a
+// new name). Copying runs in the background: the returned URL is a
+// pre-authenticated monitor that reports its progress.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-copy
+//
+//meta:operation POST /drives/{id}/items/{id}/copy
+func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to ItemReference, name string) (string, *Response, error) {
+	body := struct {
+		ParentReference ItemReference `json:"parentReference"`
+		Name            string        `json:"name,omitempty"`
+	}{to, name}
+	resp, err := s.client.sendNoContent(ctx, http.MethodPost, d.item(id)+"/copy", body)
+	if err != nil {
+		return "", resp, err
+	}
+	return resp.Header.Get("Location"), resp, nil
+}
+
+// Search returns the first page of the items of a drive matching text in
+// their name, metadata or content.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-search
+//
+//meta:operation GET /drives/{id}/root/search(q='{text}')
+func (s *DriveService) Search(ctx context.Context, d DriveRef, text string, opts *ListOptions) ([]*DriveItem, *Response, error) {
+	var q query
+	q.list(opts)
+	fn := "/search(q='" + escapeSegment(strings.ReplaceAll(text, "'", "''")) + "')"
+	return getPage[DriveItem](ctx, s.client, q.on(d.item("")+fn), nil)
+}
+
+// Delta runs one delta round over a drive (from its root): every item
+// created, changed or deleted (Deleted set) since opts.Link, and the link to
+// pass next time. opts.Link "latest" starts from now without listing items.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-delta
+//
+//meta:operation GET /drives/{id}/root/delta
+func (s *DriveService) Delta(ctx context.Context, d DriveRef, opts *DeltaOptions) ([]*DriveItem, string, error) {
+	var o DeltaOptions
+	if opts != nil {
+		o = *opts
+	}
+	u := o.Link
+	if u == "" || u == "latest" {
+		var q query
+		q.get(&GetOptions{Select: o.Select})
+		if u == "latest" {
+			q.add("token", "latest")
+		}
+		u = q.on(d.item("") + "/delta")
+	}
+	return deltaRound[DriveItem](ctx, s.client, u, maxPageSize(o.PageSize))
+}
+
+// CreateLink creates (or returns the existing) sharing link of an item:
+// linkType "view", "edit" or "embed"; scope "anonymous", "organization" or
+// "users" ("" for the tenant's default).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/driveitem-createlink
+//
+//meta:operation POST /drives/{id}/items/{id}/createLink
+func (s *DriveService) CreateLink(ctx context.Context, d DriveRef, id, linkType, scope string) (*Permission, *Response, error) {
+	body := map[string]string{"type": linkType}
+	if scope != "" {
+		body["scope"] = scope
+	}
+	return doJSON[Permission](ctx, s.client, http.MethodPost, d.item(id)+"/createLink", body, nil)
+}
