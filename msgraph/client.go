@@ -52,11 +52,14 @@ type Client struct {
 
 	common service
 
-	Calendar *CalendarService
-	Contacts *ContactsService
-	Drive    *DriveService
-	Mail     *MailService
-	Users    *UsersService
+	Calendar      *CalendarService
+	Contacts      *ContactsService
+	Drive         *DriveService
+	Groups        *GroupsService
+	Mail          *MailService
+	Subscriptions *SubscriptionsService
+	Todo          *TodoService
+	Users         *UsersService
 }
 
 type service struct{ client *Client }
@@ -84,6 +87,9 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 	c.Calendar = (*CalendarService)(&c.common)
 	c.Contacts = (*ContactsService)(&c.common)
 	c.Drive = (*DriveService)(&c.common)
+	c.Groups = (*GroupsService)(&c.common)
+	c.Subscriptions = (*SubscriptionsService)(&c.common)
+	c.Todo = (*TodoService)(&c.common)
 	c.Mail = (*MailService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	return c, nil

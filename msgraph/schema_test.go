@@ -41,6 +41,16 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"itemReference", ItemReference{}},
 		{"uploadSession", UploadSession{}},
 		{"permission", Permission{}},
+		{"group", Group{}},
+		{"directoryObject", DirectoryObject{}},
+		{"subscription", Subscription{}},
+		{"changeNotification", ChangeNotification{}},
+		{"todoTaskList", TaskList{}},
+		{"todoTask", Task{}},
+		{"todoTask", TaskUpdate{}},
+		{"checklistItem", ChecklistItem{}},
+		{"outlookCategory", Category{}},
+		{"mailboxSettings", MailboxSettings{}},
 	} {
 		for _, p := range s.CheckStruct(tc.graphType, reflect.TypeOf(tc.v)) {
 			t.Errorf("%T as %s: %s", tc.v, tc.graphType, p)

@@ -82,13 +82,13 @@ func (s *UsersService) Get(ctx context.Context, user string, opts *GetOptions) (
 //
 //meta:operation GET /users
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]*User, *Response, error) {
-	u, h := listUsersURL("users", opts)
+	u, h := directoryURL("users", opts.list())
 	return getPage[User](ctx, s.client, u, h)
 }
 
 // ListIter iterates over all the directory's users.
 func (s *UsersService) ListIter(ctx context.Context, opts *ListUsersOptions) iter.Seq2[*User, error] {
-	u, h := listUsersURL("users", opts)
+	u, h := directoryURL("users", opts.list())
 	return all[User](ctx, s.client, u, h)
 }
 
@@ -109,19 +109,26 @@ func (s *UsersService) Manager(ctx context.Context, user string, opts *GetOption
 //
 //meta:operation GET /users/{id}/directReports
 func (s *UsersService) ListDirectReports(ctx context.Context, user string, opts *ListUsersOptions) ([]*User, *Response, error) {
-	u, h := listUsersURL(userPath(user)+"/directReports", opts)
+	u, h := directoryURL(userPath(user)+"/directReports", opts.list())
 	return getPage[User](ctx, s.client, u, h)
 }
 
-func listUsersURL(path string, opts *ListUsersOptions) (string, http.Header) {
+// directoryURL is a directory list's URL and headers: advanced queries need
+// ConsistencyLevel: eventual.
+func directoryURL(path string, o *ListOptions) (string, http.Header) {
 	var q query
+	q.list(o)
 	var h http.Header
-	if opts != nil {
-		q.list(&opts.ListOptions)
-		if eventual(&opts.ListOptions) {
-			h = http.Header{}
-			h.Set("ConsistencyLevel", "eventual")
-		}
+	if eventual(o) {
+		h = http.Header{}
+		h.Set("ConsistencyLevel", "eventual")
 	}
 	return q.on(path), h
+}
+
+func (o *ListUsersOptions) list() *ListOptions {
+	if o == nil {
+		return nil
+	}
+	return &o.ListOptions
 }
