@@ -55,9 +55,13 @@ type Client struct {
 	Calendar      *CalendarService
 	Contacts      *ContactsService
 	Drive         *DriveService
+	Excel         *ExcelService
 	Groups        *GroupsService
 	Mail          *MailService
+	Planner       *PlannerService
+	Sites         *SitesService
 	Subscriptions *SubscriptionsService
+	Teams         *TeamsService
 	Todo          *TodoService
 	Users         *UsersService
 }
@@ -87,7 +91,11 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 	c.Calendar = (*CalendarService)(&c.common)
 	c.Contacts = (*ContactsService)(&c.common)
 	c.Drive = (*DriveService)(&c.common)
+	c.Excel = (*ExcelService)(&c.common)
 	c.Groups = (*GroupsService)(&c.common)
+	c.Planner = (*PlannerService)(&c.common)
+	c.Sites = (*SitesService)(&c.common)
+	c.Teams = (*TeamsService)(&c.common)
 	c.Subscriptions = (*SubscriptionsService)(&c.common)
 	c.Todo = (*TodoService)(&c.common)
 	c.Mail = (*MailService)(&c.common)

@@ -51,6 +51,22 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"checklistItem", ChecklistItem{}},
 		{"outlookCategory", Category{}},
 		{"mailboxSettings", MailboxSettings{}},
+		{"plannerPlan", Plan{}},
+		{"plannerBucket", Bucket{}},
+		{"plannerTask", PlannerTask{}},
+		{"plannerTask", PlannerTaskUpdate{}},
+		{"plannerTaskDetails", PlannerTaskDetails{}},
+		{"team", Team{}},
+		{"channel", Channel{}},
+		{"chat", Chat{}},
+		{"chatMessage", ChatMessage{}},
+		{"workbookWorksheet", Worksheet{}},
+		{"workbookRange", Range{}},
+		{"workbookTable", Table{}},
+		{"workbookTableRow", TableRow{}},
+		{"site", Site{}},
+		{"list", List{}},
+		{"listItem", ListItem{}},
 	} {
 		for _, p := range s.CheckStruct(tc.graphType, reflect.TypeOf(tc.v)) {
 			t.Errorf("%T as %s: %s", tc.v, tc.graphType, p)

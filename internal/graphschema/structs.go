@@ -144,8 +144,8 @@ func (c *checker) structType(path string, st *Type, t reflect.Type, seen map[vis
 // fieldType checks a Go field type against the declared type of its property.
 func (c *checker) fieldType(path string, p *Property, t reflect.Type, seen map[visit]bool) {
 	t = deref(t)
-	if customJSON(t) || t.Kind() == reflect.Interface {
-		return
+	if customJSON(t) || t.Kind() == reflect.Interface || p.Type == "Edm.Untyped" {
+		return // Edm.Untyped takes any JSON value: a matrix of cells, say
 	}
 	isBytes := t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
 	if p.Collection {
@@ -170,7 +170,7 @@ func (c *checker) fieldType(path string, p *Property, t reflect.Type, seen map[v
 		c.structType(path, dt, t, seen)
 	case t.Kind() == reflect.Struct:
 		c.add(path, fmt.Sprintf("%s is %s but the field is the struct %v", p.Name, p.Type, t))
-	case structured && p.Type != "Edm.Untyped":
+	case structured:
 		c.add(path, fmt.Sprintf("%s is the %s %s but the field is %v", p.Name, dt.Kind, p.Type, t))
 	}
 }

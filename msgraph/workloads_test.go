@@ -1,0 +1,110 @@
+package msgraph
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestPlannerETags(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("PATCH /v1.0/planner/tasks/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-Match") != `W/"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc="` {
+			graphError(w, 412, "PreconditionFailed", "The request does not match the current state.")
+			return
+		}
+		if !strings.Contains(r.Header.Get("Prefer"), "return=representation") {
+			t.Errorf("Prefer %q", r.Header.Get("Prefer"))
+		}
+		io.WriteString(w, `{"id":"t1","@odata.etag":"W/\"new\"","percentComplete":100}`)
+	})
+	ctx := t.Context()
+	task, _, err := c.Planner.UpdateTask(ctx, "t1", `W/"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc="`, &PlannerTaskUpdate{PercentComplete: Ptr(100)})
+	if err != nil || task.ETag != `W/"new"` || task.PercentComplete != 100 {
+		t.Fatalf("UpdateTask: %+v %v", task, err)
+	}
+	if _, _, err := c.Planner.UpdateTask(ctx, "t1", `W/"old"`, &PlannerTaskUpdate{}); StatusCode(err) != 412 {
+		t.Errorf("stale ETag: %v", err)
+	}
+	if _, err := c.Planner.DeleteTask(ctx, "t1", ""); !errors.Is(err, ErrNoETag) {
+		t.Errorf("no ETag: %v", err)
+	}
+	if a := Assign("u1"); a["u1"]["@odata.type"] != "#microsoft.graph.plannerAssignment" {
+		t.Errorf("Assign %v", a)
+	}
+}
+
+func TestWorkbookSession(t *testing.T) {
+	c, mux, _ := setup(t)
+	sessions := 0
+	var seen []string
+	mux.HandleFunc("/v1.0/me/drive/items/x1/workbook/", func(w http.ResponseWriter, r *http.Request) {
+		rest := strings.TrimPrefix(r.URL.EscapedPath(), "/v1.0/me/drive/items/x1/workbook/")
+		seen = append(seen, r.Method+" "+rest+" "+r.Header.Get("workbook-session-id"))
+		switch {
+		case rest == "createSession":
+			sessions++
+			fmt.Fprintf(w, `{"id":"s%d","persistChanges":false}`, sessions)
+		case rest == "closeSession":
+			w.WriteHeader(204)
+		case r.Header.Get("workbook-session-id") == "s1" && sessions == 1 && len(seen) > 2:
+			graphError(w, 404, "InvalidSessionId", "The session has expired.") // timed out
+		default:
+			io.WriteString(w, `{"address":"Sheet1!A1:B1","values":[[1,"=A1*2"]],"rowCount":1,"columnCount":2}`)
+		}
+	})
+	ctx := t.Context()
+	wb, err := c.Excel.Open(ctx, MyDrive, "x1", false)
+	if err != nil || wb.Session() != "s1" {
+		t.Fatalf("Open: %v %q", err, wb.Session())
+	}
+	if r, err := wb.Range(ctx, "Q1 'Sales'", "A1:B1"); err != nil || r.ColumnCount != 2 {
+		t.Fatalf("Range: %+v %v", r, err)
+	}
+	if _, err := wb.SetValues(ctx, "Sheet1", "A1:B1", [][]any{{1, "=A1*2"}}); err != nil {
+		t.Fatalf("SetValues after the session expired: %v", err)
+	}
+	if err := wb.Close(ctx); err != nil || wb.Session() != "" {
+		t.Fatal(err)
+	}
+	want := []string{
+		"POST createSession ",
+		"GET worksheets/Q1%20'Sales'/range(address='A1:B1') s1",
+		"PATCH worksheets/Sheet1/range(address='A1:B1') s1",
+		"POST createSession ",
+		"PATCH worksheets/Sheet1/range(address='A1:B1') s2",
+		"POST closeSession s2",
+	}
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestSitesAndTeamsPaths(t *testing.T) {
+	c, mux, _ := setup(t)
+	var seen []string
+	mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		seen = append(seen, r.Method+" "+r.URL.EscapedPath()+"?"+r.URL.RawQuery+" "+strings.TrimSpace(string(b)))
+		io.WriteString(w, `{"id":"x","value":[]}`)
+	})
+	ctx := t.Context()
+	c.Sites.GetSiteByPath(ctx, "contoso.sharepoint.com", "/sites/Marketing Team")
+	c.Sites.ListItems(ctx, "contoso.sharepoint.com,a,b", "Issues", &ListOptions{Top: 5})
+	c.Sites.CreateItem(ctx, "root", "Issues", map[string]any{"Title": "Printer"})
+	c.Teams.SendChannelMessage(ctx, "t1", "19:abc@thread.tacv2", HTMLBody("<b>hi</b>"))
+	c.Planner.CreatePlan(ctx, "g1", "Launch")
+	want := []string{
+		"GET /v1.0/sites/contoso.sharepoint.com:/sites/Marketing%20Team? ",
+		"GET /v1.0/sites/contoso.sharepoint.com,a,b/lists/Issues/items?$expand=fields&$top=5 ",
+		`POST /v1.0/sites/root/lists/Issues/items? {"fields":{"Title":"Printer"}}`,
+		`POST /v1.0/teams/t1/channels/19:abc@thread.tacv2/messages? {"body":{"contentType":"html","content":"<b>hi</b>"}}`,
+		`POST /v1.0/planner/plans? {"container":{"url":"` + c.BaseURL().String() + `groups/g1"},"title":"Launch"}`,
+	}
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+}
