@@ -17,7 +17,6 @@ import (
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/msgraph"
-	"github.com/authsome-go/authsome/vault"
 )
 
 type apiOptions struct {
@@ -99,16 +98,12 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	if err != nil {
 		return err
 	}
-	conn, err := b.Token(ctx, "microsoft", o.connection)
+	ep, err := b.Graph(ctx, o.connection)
 	if err != nil {
 		return err
 	}
-	base, hc, err := graphFor(b, conn)
-	if err != nil {
-		return err
-	}
-	hc.Transport = &broker.Transport{Broker: b, Provider: "microsoft", Connection: conn.Name, Base: hc.Transport}
-	client, err := msgraph.NewClient(hc, msgraph.WithBaseURL(base.String()), msgraph.WithVersion(version),
+	client, err := msgraph.NewClient(ep.Client, msgraph.WithBaseURL(ep.URL), msgraph.WithVersion(version),
+		msgraph.WithPreAuthClient(ep.PreAuth),
 		msgraph.WithUserAgent("authsome/"+Version), msgraph.WithRetryPolicy(apiRetry),
 		msgraph.WithRetryNotify(func(e msgraph.RetryEvent) {
 			fmt.Fprintf(f.IO.ErrOut, "authsome: Graph answered %d %s; retrying in %s (%d/%d)\n",
@@ -122,7 +117,7 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		items := []json.RawMessage{}
 		for item, err := range msgraph.All[json.RawMessage](ctx, client, rel, hdr) {
 			if err != nil {
-				return apiError(f, conn.Name, err)
+				return apiError(f, ep.Connection, err)
 			}
 			items = append(items, *item)
 		}
@@ -138,7 +133,7 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	}
 	req, err := client.NewRequest(ctx, method, rel, rd)
 	if err != nil {
-		return apiError(f, conn.Name, err)
+		return apiError(f, ep.Connection, err)
 	}
 	if body != nil && hdr.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -149,34 +144,9 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	var out bytes.Buffer
 	resp, err := client.Do(req, &out)
 	if err != nil {
-		return apiError(f, conn.Name, err)
+		return apiError(f, ep.Connection, err)
 	}
 	return writeAPIBody(f, resp.Header.Get("Content-Type"), out.Bytes())
-}
-
-// graphFor returns the Graph root of a connection and an HTTP client for it: the sandbox
-// (whatever its current address) for sandbox connections, the connection's cloud otherwise.
-func graphFor(b *broker.Broker, conn *vault.Connection) (*url.URL, *http.Client, error) {
-	raw, caFile := conn.GraphURL, ""
-	if conn.Cloud == broker.CloudSandbox {
-		info, err := b.Sandbox()
-		if err != nil {
-			return nil, nil, err
-		}
-		raw, caFile = info.URL, info.CAFile
-	}
-	if raw == "" {
-		raw = msgraph.GlobalURL
-	}
-	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, nil, fmt.Errorf("connection %s: Graph URL %q is not an https URL", conn.Name, raw)
-	}
-	hc, err := broker.ClientTrusting(caFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	return u, hc, nil
 }
 
 // splitGraphPath splits PATH into the Graph version and the request path: /me, me and
