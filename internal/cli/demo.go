@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/proxy"
@@ -155,27 +156,27 @@ func firstOr(recs []proxy.AuditRecord) proxy.AuditRecord {
 	return recs[0]
 }
 
-// runDemoAgent is the demo's agent: an ordinary program that uses Graph through the proxy
-// variables and knows only the placeholder.
+// runDemoAgent is the demo's agent: an ordinary program that uses Graph (with the msgraph
+// library) through the proxy variables and knows only the placeholder.
 func runDemoAgent(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "MICROSOFT_ACCESS_TOKEN=%s\n", os.Getenv("MICROSOFT_ACCESS_TOKEN"))
-	hc := &http.Client{Timeout: 30 * time.Second} // honours HTTPS_PROXY and SSL_CERT_FILE
-	var me struct{ DisplayName, Mail, JobTitle string }
-	if err := getJSON(ctx, hc, "https://graph.microsoft.com/v1.0/me", &me); err != nil {
+	// The default transport honours HTTPS_PROXY, and Go trusts the run's CA through SSL_CERT_FILE.
+	client, err := msgraph.NewClient(&http.Client{Timeout: 30 * time.Second})
+	if err != nil {
+		return err
+	}
+	me, _, err := client.Users.Me(ctx, nil)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "GET https://graph.microsoft.com/v1.0/me → %s <%s>, %s\n", me.DisplayName, me.Mail, me.JobTitle)
-	var msgs struct {
-		Value []struct {
-			Subject string
-			From    struct{ EmailAddress struct{ Name string } }
-		}
-	}
-	if err := getJSON(ctx, hc, "https://graph.microsoft.com/v1.0/me/messages?$top=3&$select=subject,from", &msgs); err != nil {
+	msgs, _, err := client.Mail.ListMessages(ctx, "me", &msgraph.ListMessagesOptions{
+		ListOptions: msgraph.ListOptions{Top: 3, Select: []string{"subject", "from"}}})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "GET https://graph.microsoft.com/v1.0/me/messages?$top=3 →")
-	for _, m := range msgs.Value {
+	for _, m := range msgs {
 		fmt.Fprintf(w, "  %-45s from %s\n", m.Subject, m.From.EmailAddress.Name)
 	}
 	return nil
@@ -206,23 +207,6 @@ func (p *prefixWriter) Flush() {
 		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
 		p.buf = nil
 	}
-}
-
-func getJSON(ctx context.Context, hc *http.Client, url string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return fmt.Errorf("GET %s: %s: %s", strings.SplitN(url, "?", 2)[0], resp.Status, strings.TrimSpace(string(body)))
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
 }
 
 // jwtClaims decodes a JWT's claims for display only (no signature check).
