@@ -238,28 +238,27 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any) 
 
 // resolve turns a relative path or same-host URL into a request URL.
 func (c *Client) resolve(path string) (*url.URL, error) {
-	if strings.HasPrefix(path, "https://") || strings.HasPrefix(path, "http://") {
-		u, err := url.Parse(path)
-		if err != nil {
-			return nil, fmt.Errorf("msgraph: %w", err)
-		}
+	u, err := url.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("msgraph: %w", err)
+	}
+	if u.Scheme != "" || u.Host != "" { // url.Parse lower-cases the scheme: HTTPS:// is caught too
 		if u.Scheme != c.baseURL.Scheme || !strings.EqualFold(u.Host, c.baseURL.Host) || u.User != nil {
 			return nil, fmt.Errorf("%w: %s://%s (client is on %s)", ErrForeignURL, u.Scheme, u.Host, c.baseURL.Host)
 		}
 		return u, nil
 	}
-	path = strings.TrimLeft(path, "/")
-	p, _, _ := strings.Cut(path, "?")
+	rel := strings.TrimLeft(path, "/")
+	p, _, _ := strings.Cut(rel, "?")
 	for seg := range strings.SplitSeq(p, "/") {
 		if seg == ".." || strings.EqualFold(seg, "%2e%2e") {
 			return nil, fmt.Errorf("msgraph: path %q: '..' is not allowed", p)
 		}
 	}
-	u, err := c.baseURL.Parse(path)
-	if err != nil {
+	if u, err = url.Parse(rel); err != nil {
 		return nil, fmt.Errorf("msgraph: path %q: %w", p, err)
 	}
-	return u, nil
+	return c.baseURL.ResolveReference(u), nil
 }
 
 // Do sends req, retrying throttled requests as the [RetryPolicy] says, and

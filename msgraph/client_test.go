@@ -107,7 +107,8 @@ func TestNewRequest(t *testing.T) {
 			t.Errorf("%q → %q, want %q", in, req.URL, want)
 		}
 	}
-	for _, bad := range []string{"https://evil.example/v1.0/me", "http://graph.microsoft.com/v1.0/me", "https://x@graph.microsoft.com/v1.0/me"} {
+	for _, bad := range []string{"https://evil.example/v1.0/me", "http://graph.microsoft.com/v1.0/me", "https://x@graph.microsoft.com/v1.0/me",
+		"HTTPS://evil.example/v1.0/me", "Https://evil.example/", "//evil.example/v1.0/me", "mailto:x@evil.example"} {
 		if _, err := c.NewRequest(ctx, "GET", bad, nil); !errors.Is(err, ErrForeignURL) {
 			t.Errorf("%q: err %v, want ErrForeignURL", bad, err)
 		}
