@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -310,7 +311,18 @@ func (c *Client) sendWith(hc *http.Client, req *http.Request) (*Response, error)
 			if errors.As(err, &ue) {
 				ue.URL = redactQuery(ue.URL)
 			}
-			return nil, err
+			// A connection cut while an idempotent request was in flight is sent again.
+			if !transient(err) || ctx.Err() != nil || !idempotent(req.Method) || !replayable || attempt > c.retry.maxRetries() {
+				return nil, err
+			}
+			wait := c.retry.backoff(attempt - 1)
+			if c.notify != nil {
+				c.notify(RetryEvent{Attempt: attempt, Wait: wait, NetErr: err})
+			}
+			if serr := c.sleep(ctx, wait); serr != nil {
+				return nil, err
+			}
+			continue
 		}
 		resp := &Response{Response: hr, RequestID: hr.Header.Get("request-id")}
 		if hr.StatusCode >= 300 && hr.StatusCode < 400 && hr.Header.Get("Location") != "" {
@@ -343,6 +355,14 @@ func (c *Client) sendWith(hc *http.Client, req *http.Request) (*Response, error)
 			return resp, fmt.Errorf("msgraph: waiting %s to retry %s %s: %w", wait, req.Method, req.URL.EscapedPath(), err)
 		}
 	}
+}
+
+// transient reports whether a transport error is a connection cut or reset
+// (worth another attempt), not a refusal, a bad certificate or a timeout of
+// the caller's own making.
+func transient(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // redactQuery drops a URL's query, which can hold pre-authenticated tokens.

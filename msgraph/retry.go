@@ -61,8 +61,11 @@ type RetryEvent struct {
 	Attempt int
 	// Wait is how long the client waits before the next attempt.
 	Wait time.Duration
-	// Err is the throttling response.
+	// Err is the throttling response; nil when the connection was cut.
 	Err *Error
+	// NetErr is the network error of a request sent again because its
+	// connection was cut (idempotent requests only).
+	NetErr error
 }
 
 func retryableStatus(code int) bool {

@@ -151,3 +151,25 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	*r.seen = append(*r.seen, req.URL.Path)
 	return r.base.RoundTrip(req)
 }
+
+// TestSandboxConnectionReset: a GET whose connection the server cuts is sent
+// again; a POST is not (it may have been carried out).
+func TestSandboxConnectionReset(t *testing.T) {
+	c, s, _ := onSandbox(t, "Mail.Read", "User.Read")
+	if _, err := s.AddFault(sandbox.Fault{Path: "^/v1.0/me$", Reset: true, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var events []RetryEvent
+	c.notify = func(e RetryEvent) { events = append(events, e) }
+	me, _, err := c.Users.Me(t.Context(), nil)
+	if err != nil || me.ID == "" || len(events) != 1 || events[0].NetErr == nil || events[0].Err != nil {
+		t.Fatalf("GET after a reset: %v, events %+v", err, events)
+	}
+	if _, err := s.AddFault(sandbox.Fault{Path: "^/v1.0/me/sendMail$", Reset: true, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	events = nil
+	if _, err := c.Mail.SendMail(t.Context(), "me", &Message{Subject: "x"}, false); err == nil || len(events) != 0 {
+		t.Errorf("POST after a reset: %v, events %+v", err, events)
+	}
+}

@@ -106,8 +106,11 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		msgraph.WithPreAuthClient(ep.PreAuth),
 		msgraph.WithUserAgent("authsome/"+Version), msgraph.WithRetryPolicy(apiRetry),
 		msgraph.WithRetryNotify(func(e msgraph.RetryEvent) {
-			fmt.Fprintf(f.IO.ErrOut, "authsome: Graph answered %d %s; retrying in %s (%d/%d)\n",
-				e.Err.StatusCode, http.StatusText(e.Err.StatusCode), e.Wait, e.Attempt, apiRetry.MaxRetries)
+			what := "the connection was cut"
+			if e.Err != nil {
+				what = fmt.Sprintf("Graph answered %d %s", e.Err.StatusCode, http.StatusText(e.Err.StatusCode))
+			}
+			fmt.Fprintf(f.IO.ErrOut, "authsome: %s; retrying in %s (%d/%d)\n", what, e.Wait, e.Attempt, apiRetry.MaxRetries)
 		}))
 	if err != nil {
 		return err
