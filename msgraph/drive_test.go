@@ -239,3 +239,40 @@ func TestDrivePaths(t *testing.T) {
 		t.Errorf("paths\n%s\nwant\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestUploadAttachment(t *testing.T) {
+	c, mux, pre, spURL := driveSetup(t)
+	data := bytes.Repeat([]byte("0123456789abcdef"), (MaxInlineAttachment+500000)/16)
+	var got bytes.Buffer
+	pre.HandleFunc("PUT /up", func(w http.ResponseWriter, r *http.Request) {
+		var start, end, total int64
+		fmt.Sscanf(r.Header.Get("Content-Range"), "bytes %d-%d/%d", &start, &end, &total)
+		b, _ := io.ReadAll(r.Body)
+		if start != int64(got.Len()) || total != int64(len(data)) {
+			t.Errorf("range %d-%d/%d after %d bytes", start, end, total, got.Len())
+		}
+		got.Write(b)
+		if got.Len() == len(data) {
+			w.Header().Set("Location", "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('AAMkATT=')")
+			w.WriteHeader(201)
+			return
+		}
+		w.WriteHeader(200)
+		fmt.Fprintf(w, `{"nextExpectedRanges":["%d"]}`, got.Len())
+	})
+	mux.HandleFunc("POST /v1.0/me/messages/{id}/attachments/createUploadSession", func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ AttachmentItem map[string]any }
+		json.NewDecoder(r.Body).Decode(&body)
+		if body.AttachmentItem["attachmentType"] != "file" || body.AttachmentItem["size"] != float64(len(data)) || body.AttachmentItem["name"] != "deck.pdf" {
+			t.Errorf("session body %v", body)
+		}
+		fmt.Fprintf(w, `{"uploadUrl":%q,"nextExpectedRanges":["0-"]}`, spURL+"/up")
+	})
+	id, err := c.Mail.UploadAttachment(t.Context(), "me", "m1", "deck.pdf", "application/pdf", bytes.NewReader(data), int64(len(data)), &UploadOptions{ChunkSize: 2 << 20})
+	if err != nil || id != "AAMkATT=" || !bytes.Equal(got.Bytes(), data) {
+		t.Fatalf("UploadAttachment: %q %v (%d of %d bytes)", id, err, got.Len(), len(data))
+	}
+	if _, _, err := c.Mail.AddFileAttachment(t.Context(), "me", "m1", "big.bin", "", data); err == nil || !strings.Contains(err.Error(), "UploadAttachment") {
+		t.Errorf("large inline attachment: %v", err)
+	}
+}

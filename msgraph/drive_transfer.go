@@ -96,17 +96,22 @@ func (s *DriveService) Upload(ctx context.Context, d DriveRef, parent, name stri
 	}
 	item, err := s.client.uploadChunks(ctx, sess, r, size, o)
 	if err != nil {
-		// Best effort: a session left behind holds quota until it expires.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if req, rerr := http.NewRequestWithContext(cctx, http.MethodDelete, sess.UploadURL, nil); rerr == nil {
-			if resp, derr := s.client.preauth.Do(req); derr == nil {
-				resp.Body.Close()
-			}
-		}
+		s.client.cancelUpload(ctx, sess.UploadURL)
 		return nil, fmt.Errorf("msgraph: upload %s: %w", name, err)
 	}
 	return item, nil
+}
+
+// cancelUpload deletes an upload session, best effort: a session left
+// behind holds quota until it expires.
+func (c *Client) cancelUpload(ctx context.Context, uploadURL string) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if req, err := http.NewRequestWithContext(cctx, http.MethodDelete, uploadURL, nil); err == nil {
+		if resp, err := c.preauth.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
 }
 
 // uploadChunks sends r to an upload session and returns the created item.
@@ -140,36 +145,53 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 		if o.Progress != nil {
 			o.Progress(off, size)
 		}
-		switch resp.StatusCode {
-		case http.StatusOK, http.StatusCreated:
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil, fmt.Errorf("unexpected status %s for byte range at %d", resp.Status, off)
+		}
+		var st UploadSession
+		_ = json.Unmarshal(data, &st) // a final answer may be an item, or empty
+		// The upload is done when the last byte is in and the server expects no
+		// more: a driveItem (200/201), or for Outlook attachments 201 with an
+		// empty body and the attachment's Location. Drive sessions answer
+		// chunks with 202, Outlook's with 200; both list nextExpectedRanges.
+		if off == size && resp.StatusCode != http.StatusAccepted && len(st.NextExpectedRanges) == 0 {
 			item := new(DriveItem)
+			if len(bytes.TrimSpace(data)) == 0 {
+				item.ID = quotedKey(resp.Header.Get("Location"))
+				return item, nil
+			}
 			if err := json.Unmarshal(data, item); err != nil {
 				return nil, fmt.Errorf("decoding the uploaded item: %w", err)
 			}
 			return item, nil
-		case http.StatusAccepted:
-			var st UploadSession
-			if err := json.Unmarshal(data, &st); err != nil {
-				return nil, fmt.Errorf("decoding the upload status: %w", err)
-			}
-			next, ok := nextRange(st.NextExpectedRanges)
-			if !ok || next == off {
-				continue
-			}
-			// The server expects another range than the one that follows.
-			sk, seekable := r.(io.Seeker)
-			if !seekable {
-				return nil, fmt.Errorf("server expects byte %d, not %d, and the source cannot seek", next, off)
-			}
-			if _, err := sk.Seek(next, io.SeekStart); err != nil {
-				return nil, err
-			}
-			off = next
-		default:
-			return nil, fmt.Errorf("unexpected status %s for byte range at %d", resp.Status, off)
 		}
+		next, ok := nextRange(st.NextExpectedRanges)
+		if !ok || next == off {
+			continue
+		}
+		// The server expects another range than the one that follows.
+		sk, seekable := r.(io.Seeker)
+		if !seekable {
+			return nil, fmt.Errorf("server expects byte %d, not %d, and the source cannot seek", next, off)
+		}
+		if _, err := sk.Seek(next, io.SeekStart); err != nil {
+			return nil, err
+		}
+		off = next
 	}
 	return nil, errors.New("the server did not complete the upload after the last byte")
+}
+
+// quotedKey returns the key of a URL ending in Segment('key'), or "".
+func quotedKey(u string) string {
+	if !strings.HasSuffix(u, "')") {
+		return ""
+	}
+	i := strings.LastIndex(u, "('")
+	if i < 0 {
+		return ""
+	}
+	return u[i+2 : len(u)-2]
 }
 
 // nextRange returns the start of the first expected range ("12345-" or "12345-23456").

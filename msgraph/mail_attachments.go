@@ -8,8 +8,12 @@ import (
 )
 
 // MaxInlineAttachment is the largest attachment Graph takes in one request
-// (3 MB); larger ones need an upload session.
+// (3 MB); larger ones, up to [MaxAttachment], go through an upload session
+// ([MailService.UploadAttachment]).
 const MaxInlineAttachment = 3 << 20
+
+// MaxAttachment is the largest file Outlook attaches (150 MB).
+const MaxAttachment = 150 << 20
 
 func attachmentsPath(user, msgID string) string { return messagePath(user, msgID) + "/attachments" }
 
@@ -60,7 +64,7 @@ func (s *MailService) DownloadAttachment(ctx context.Context, user, msgID, id st
 //meta:operation POST /users/{id}/messages/{id}/attachments
 func (s *MailService) AddFileAttachment(ctx context.Context, user, msgID, name, contentType string, content []byte) (*Attachment, *Response, error) {
 	if len(content) > MaxInlineAttachment {
-		return nil, nil, fmt.Errorf("msgraph: attachment %q is %d bytes; Graph takes at most %d in one request",
+		return nil, nil, fmt.Errorf("msgraph: attachment %q is %d bytes; Graph takes at most %d in one request (use UploadAttachment)",
 			name, len(content), MaxInlineAttachment)
 	}
 	if contentType == "" {
@@ -77,4 +81,35 @@ func (s *MailService) AddFileAttachment(ctx context.Context, user, msgID, name, 
 //meta:operation DELETE /users/{id}/messages/{id}/attachments/{id}
 func (s *MailService) DeleteAttachment(ctx context.Context, user, msgID, id string) (*Response, error) {
 	return s.client.sendNoContent(ctx, http.MethodDelete, attachmentPath(user, msgID, id), nil)
+}
+
+// UploadAttachment attaches a file of up to [MaxAttachment] bytes to a
+// draft through an upload session, in chunks, as [DriveService.Upload] does
+// for files: the session's URL is pre-authenticated and gets no Graph
+// credentials. Small files could use AddFileAttachment instead. It returns
+// the attachment's id when Outlook reports it ("" otherwise).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/attachment-createuploadsession
+//
+//meta:operation POST /users/{id}/messages/{id}/attachments/createUploadSession
+func (s *MailService) UploadAttachment(ctx context.Context, user, msgID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (string, error) {
+	if size > MaxAttachment {
+		return "", fmt.Errorf("msgraph: attachment %q is %d bytes; Outlook takes at most %d", name, size, MaxAttachment)
+	}
+	body := map[string]any{"AttachmentItem": map[string]any{
+		"attachmentType": "file", "name": name, "size": size, "contentType": contentType}}
+	sess, _, err := doJSON[UploadSession](ctx, s.client, http.MethodPost, attachmentsPath(user, msgID)+"/createUploadSession", body, nil)
+	if err != nil {
+		return "", err
+	}
+	var o UploadOptions
+	if opts != nil {
+		o = *opts
+	}
+	item, err := s.client.uploadChunks(ctx, sess, r, size, o)
+	if err != nil {
+		s.client.cancelUpload(ctx, sess.UploadURL)
+		return "", fmt.Errorf("msgraph: attachment %s: %w", name, err)
+	}
+	return item.ID, nil
 }
