@@ -32,15 +32,18 @@ type Event struct {
 	// Sensitivity is "normal", "personal", "private" or "confidential".
 	Sensitivity string `json:"sensitivity,omitempty"`
 	// ShowAs is "free", "tentative", "busy", "oof", "workingElsewhere" or "unknown".
-	ShowAs                     string         `json:"showAs,omitempty"`
-	IsReminderOn               bool           `json:"isReminderOn,omitempty"`
+	ShowAs string `json:"showAs,omitempty"`
+	// IsReminderOn, ResponseRequested and AllowNewTimeProposals are pointers:
+	// Graph defaults them to true on a new event; nil keeps that default and
+	// Ptr(false) turns them off.
+	IsReminderOn               *bool          `json:"isReminderOn,omitempty"`
 	ReminderMinutesBeforeStart int            `json:"reminderMinutesBeforeStart,omitempty"`
 	IsCancelled                bool           `json:"isCancelled,omitempty"`
 	IsOrganizer                bool           `json:"isOrganizer,omitempty"`
 	IsDraft                    bool           `json:"isDraft,omitempty"`
-	ResponseRequested          bool           `json:"responseRequested,omitempty"`
+	ResponseRequested          *bool          `json:"responseRequested,omitempty"`
 	ResponseStatus             ResponseStatus `json:"responseStatus,omitzero"`
-	AllowNewTimeProposals      bool           `json:"allowNewTimeProposals,omitempty"`
+	AllowNewTimeProposals      *bool          `json:"allowNewTimeProposals,omitempty"`
 	HasAttachments             bool           `json:"hasAttachments,omitempty"`
 	IsOnlineMeeting            bool           `json:"isOnlineMeeting,omitempty"`
 	// OnlineMeetingProvider is "teamsForBusiness", "skypeForBusiness", "skypeForConsumer" or "unknown".
