@@ -40,6 +40,10 @@ type row struct {
 	BytesPerReq  float64   `json:"bytes_per_req_process"`
 	Conns        int64     `json:"conns_dialed"`
 	RoundReqPerS []float64 `json:"round_req_per_s"`
+	// ForeignCPU is the share of all CPUs other processes used while the
+	// row was measured (-1: unknown). Above a few percent the numbers are
+	// disturbed.
+	ForeignCPU float64 `json:"foreign_cpu_percent"`
 	// VsAnchor is set on msgraph rows: msgraph over the anchor.
 	VsAnchor *liveRatio `json:"vs_anchor,omitempty"`
 }
@@ -61,6 +65,7 @@ type clientRow struct {
 	NsPerOp     float64     `json:"ns_per_op"`
 	AllocsPerOp float64     `json:"allocs_per_op"`
 	BytesPerOp  float64     `json:"bytes_per_op"`
+	ForeignCPU  float64     `json:"foreign_cpu_percent"`
 	VsAnchor    *clientDiff `json:"vs_anchor,omitempty"`
 }
 
@@ -151,6 +156,7 @@ func runLive(ctx context.Context, cfg config, env *sandboxEnv, sc scenario, slic
 	type acc struct {
 		rps, p50, p99, allocs, bytes []float64
 		ops, reqs                    int64
+		cpu                          foreignCPU
 	}
 	cnts := make([]*counters, len(clientNames))
 	ops := make([]opFunc, len(clientNames))
@@ -170,11 +176,13 @@ func runLive(ctx context.Context, cfg config, env *sandboxEnv, sc scenario, slic
 				warm = cfg.Warmup
 			}
 			fmt.Fprintf(cfg.Progress, "%-12s round %d/%d  %-8s %v warm-up + %v ...\n", sc.Name, round+1, cfg.Rounds, name, warm, slice)
+			c0 := sampleCPU()
 			s, err := measure(ctx, sc.C, warm, slice, ops[i], cnts[i].requests.Load)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			a := &accs[i]
+			a.cpu.add(c0, sampleCPU())
 			a.ops += s.ops
 			a.reqs += s.requests
 			a.rps = append(a.rps, float64(s.requests)/s.elapsed.Seconds())
@@ -192,7 +200,7 @@ func runLive(ctx context.Context, cfg config, env *sandboxEnv, sc scenario, slic
 			ReqPerOp: float64(a.reqs) / float64(a.ops), ReqPerS: median(a.rps),
 			P50us: median(a.p50), P99us: median(a.p99),
 			AllocsPerReq: median(a.allocs), BytesPerReq: median(a.bytes),
-			Conns: cnts[i].dials.Load(), RoundReqPerS: a.rps,
+			Conns: cnts[i].dials.Load(), RoundReqPerS: a.rps, ForeignCPU: a.cpu.percent(),
 		}
 	}
 	a, m := rows[0], &rows[1]
@@ -247,7 +255,10 @@ func runClientOnly(ctx context.Context, cfg config, env *sandboxEnv, slice time.
 	}
 	var out []clientRow
 	for _, sc := range scs {
-		type acc struct{ ns, allocs, bytes, rpo []float64 }
+		type acc struct {
+			ns, allocs, bytes, rpo []float64
+			cpu                    foreignCPU
+		}
 		accs := make([]acc, len(clients))
 		for round := range cfg.Rounds {
 			for i, name := range clientNames {
@@ -256,11 +267,13 @@ func runClientOnly(ctx context.Context, cfg config, env *sandboxEnv, slice time.
 					warm = min(cfg.Warmup, 200*time.Millisecond)
 				}
 				fmt.Fprintf(cfg.Progress, "client only  %-12s round %d/%d  %-8s %v ...\n", sc.Name, round+1, cfg.Rounds, name, slice)
+				c0 := sampleCPU()
 				s, err := measure(ctx, 1, warm, slice, sc.Op(clients[i]), cnt.requests.Load)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", sc.Name, name, err)
 				}
 				a := &accs[i]
+				a.cpu.add(c0, sampleCPU())
 				n := float64(s.ops)
 				a.ns = append(a.ns, float64(s.elapsed.Nanoseconds())/n)
 				a.allocs = append(a.allocs, float64(s.mallocs)/n)
@@ -272,7 +285,7 @@ func runClientOnly(ctx context.Context, cfg config, env *sandboxEnv, slice time.
 		for i, name := range clientNames {
 			a := accs[i]
 			rows[i] = clientRow{Scenario: sc.Name, Client: name, ReqPerOp: median(a.rpo),
-				NsPerOp: median(a.ns), AllocsPerOp: median(a.allocs), BytesPerOp: median(a.bytes)}
+				NsPerOp: median(a.ns), AllocsPerOp: median(a.allocs), BytesPerOp: median(a.bytes), ForeignCPU: a.cpu.percent()}
 		}
 		p, m := rows[0], &rows[1]
 		m.VsAnchor = &clientDiff{

@@ -98,14 +98,14 @@ func printReport(w io.Writer, r *report) {
 
 	fmt.Fprintf(w, "\nlive: in-process sandbox, plain HTTP/1.1 on loopback, oauth2.Transport for both (allocations: whole process, client and sandbox)\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "scenario\tclient\treq/s\tp50/op\tp99/op\tallocs/req\tKB/req\tconns\tmsgraph/anchor: req/s\tper round\tp50\tallocs\t\n")
+	fmt.Fprintf(tw, "scenario\tclient\treq/s\tp50/op\tp99/op\tallocs/req\tKB/req\tconns\tother CPU\tmsgraph/anchor: req/s\tper round\tp50\tallocs\t\n")
 	for _, x := range r.Live {
 		name := x.Scenario
 		if x.Client != implPlain {
 			name = ""
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%.0f\t%.1f\t%d\t", name, x.Client, x.ReqPerS, fmtMicros(x.P50us), fmtMicros(x.P99us),
-			x.AllocsPerReq, x.BytesPerReq/1024, x.Conns)
+		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%.0f\t%.1f\t%d\t%s\t", name, x.Client, x.ReqPerS, fmtMicros(x.P50us), fmtMicros(x.P99us),
+			x.AllocsPerReq, x.BytesPerReq/1024, x.Conns, fmtPercent(x.ForeignCPU))
 		if v := x.VsAnchor; v != nil {
 			fmt.Fprintf(tw, "%.2f×\t%.2f–%.2f\t%.2f×\t%.2f×\t\n", v.Throughput, v.RoundMin, v.RoundMax, v.P50, v.Allocs)
 		} else {
@@ -113,16 +113,17 @@ func printReport(w io.Writer, r *report) {
 		}
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "other CPU: share of all CPUs used by other processes while the row was measured; above a few percent, numbers are disturbed\n")
 
 	fmt.Fprintf(w, "\nclient only: the same operations, one goroutine, on recorded responses (no network, sandbox or token)\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "scenario\tclient\treq/op\tµs/op\tallocs/op\tKB/op\tmsgraph/anchor: time\tallocs\tbytes\textra per request\t\n")
+	fmt.Fprintf(tw, "scenario\tclient\treq/op\tµs/op\tallocs/op\tKB/op\tother CPU\tmsgraph/anchor: time\tallocs\tbytes\textra per request\t\n")
 	for _, x := range r.ClientOnly {
 		name := x.Scenario
 		if x.Client != implPlain {
 			name = ""
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f\t%.0f\t%.1f\t", name, x.Client, x.ReqPerOp, x.NsPerOp/1e3, x.AllocsPerOp, x.BytesPerOp/1024)
+		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f\t%.0f\t%.1f\t%s\t", name, x.Client, x.ReqPerOp, x.NsPerOp/1e3, x.AllocsPerOp, x.BytesPerOp/1024, fmtPercent(x.ForeignCPU))
 		if v := x.VsAnchor; v != nil {
 			fmt.Fprintf(tw, "%.2f×\t%.2f×\t%.2f×\t%+.1f µs, %+.0f allocs\t\n", v.Time, v.Allocs, v.Bytes, v.ExtraNsReq/1e3, v.ExtraAlloc)
 		} else {
@@ -166,6 +167,13 @@ func printBuild(w io.Writer, b *buildReport) {
 			fmt.Fprintf(w, "%s program against the sandbox: %s\n", x.Program, strings.ReplaceAll(x.RunError, "\n", " "))
 		}
 	}
+}
+
+func fmtPercent(p float64) string {
+	if p < 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.0f%%", p)
 }
 
 func fmtMB(mb float64) string {
