@@ -46,14 +46,20 @@ type buildRow struct {
 	// Cache is "fresh" (an empty GOCACHE: the standard library is compiled
 	// too) or "after net/http" (the GOCACHE the net/http program was just
 	// built in: only what the program adds is compiled).
-	Cache     string  `json:"cache"`
-	Seconds   float64 `json:"seconds"`
-	PeakRSSMB float64 `json:"peak_rss_mb"` // largest of go build and the compilers and linker it ran; -1 unknown
-	CacheMB   float64 `json:"gocache_mb"`  // size of GOCACHE after the build
-	Binary    int64   `json:"binary_bytes"`
-	Stripped  int64   `json:"stripped_bytes"`   // -ldflags=-s -w
-	NonStd    int     `json:"non_std_packages"` // outside the standard library and the program's module
-	Modules   int     `json:"modules"`          // modules those come from
+	Cache   string  `json:"cache"`
+	Seconds float64 `json:"seconds"`
+	// CPUSeconds is the user and system time of go build and everything
+	// it ran: less sensitive than Seconds to other load on the machine.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// ForeignCPU is the share of all CPUs other processes used during the
+	// build (-1: unknown).
+	ForeignCPU float64 `json:"foreign_cpu_percent"`
+	PeakRSSMB  float64 `json:"peak_rss_mb"` // largest of go build and the compilers and linker it ran; -1 unknown
+	CacheMB    float64 `json:"gocache_mb"`  // size of GOCACHE after the build
+	Binary     int64   `json:"binary_bytes"`
+	Stripped   int64   `json:"stripped_bytes"`   // -ldflags=-s -w
+	NonStd     int     `json:"non_std_packages"` // outside the standard library and the program's module
+	Modules    int     `json:"modules"`          // modules those come from
 	// Listed is how many messages the built program listed from the sandbox
 	// (-1: not run); RunError says why it failed, for the SDK program.
 	Listed   int    `json:"listed"`
@@ -67,10 +73,12 @@ type buildReport struct {
 	BinaryRatio   float64 `json:"binary_ratio"`
 	StrippedRatio float64 `json:"stripped_ratio"`
 	ExtraSeconds  float64 `json:"extra_seconds_over_net_http"` // msgraph built after net/http
-	ColdRatio     float64 `json:"cold_ratio,omitempty"`        // -build cold: msgraph fresh / net/http fresh
+	ColdRatio     float64 `json:"cold_ratio,omitempty"`        // -build cold: msgraph fresh / net/http fresh, wall time
+	ColdCPURatio  float64 `json:"cold_cpu_ratio,omitempty"`    // the same in CPU time
 	// With -sdk: the official SDK's program over net/http's, both cold.
 	SDKDownloadSeconds float64 `json:"sdk_download_seconds,omitempty"`
 	SDKColdRatio       float64 `json:"sdk_cold_ratio,omitempty"`
+	SDKColdCPURatio    float64 `json:"sdk_cold_cpu_ratio,omitempty"`
 	SDKBinaryRatio     float64 `json:"sdk_binary_ratio,omitempty"`
 	Skipped            string  `json:"skipped,omitempty"`
 }
@@ -138,7 +146,7 @@ func runBuild(ctx context.Context, cfg config, env *sandboxEnv) (*buildReport, e
 			return nil, err
 		}
 		rep.Rows = append(rep.Rows, *cold)
-		rep.ColdRatio = cold.Seconds / plain.Seconds
+		rep.ColdRatio, rep.ColdCPURatio = cold.Seconds/plain.Seconds, cold.CPUSeconds/plain.CPUSeconds
 	}
 	if cfg.SDK {
 		sdk, dl, err := b.buildSDK(ctx, filepath.Join(tmp, "sdk"), filepath.Join(tmp, "cache-sdk"))
@@ -147,7 +155,7 @@ func runBuild(ctx context.Context, cfg config, env *sandboxEnv) (*buildReport, e
 		}
 		rep.Rows = append(rep.Rows, *sdk)
 		rep.SDKDownloadSeconds = dl
-		rep.SDKColdRatio = sdk.Seconds / plain.Seconds
+		rep.SDKColdRatio, rep.SDKColdCPURatio = sdk.Seconds/plain.Seconds, sdk.CPUSeconds/plain.CPUSeconds
 		rep.SDKBinaryRatio = float64(sdk.Binary) / float64(plain.Binary)
 	}
 	return rep, nil
@@ -230,11 +238,16 @@ func (b *builder) build(ctx context.Context, dir, pkg, prog, cacheLabel, cache, 
 	cmd := b.goCmd(ctx, dir, cache, "build", "-o", out, "./"+pkg)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	t0 := time.Now()
+	c0, t0 := sampleCPU(), time.Now()
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("go build ./%s: %v\n%s", pkg, err, stderr.Bytes())
 	}
-	r := &buildRow{Program: prog, Cache: cacheLabel, Seconds: time.Since(t0).Seconds(), PeakRSSMB: peakRSSMB(cmd.ProcessState), Listed: -1}
+	wall, c1 := time.Since(t0), sampleCPU()
+	ps := cmd.ProcessState
+	var fc foreignCPU
+	fc.addOwn(c0, c1, ps.UserTime()+ps.SystemTime())
+	r := &buildRow{Program: prog, Cache: cacheLabel, Seconds: wall.Seconds(), CPUSeconds: (ps.UserTime() + ps.SystemTime()).Seconds(),
+		ForeignCPU: fc.percent(), PeakRSSMB: peakRSSMB(ps), Listed: -1}
 	r.CacheMB = float64(dirSize(cache)) / (1 << 20)
 	fi, err := os.Stat(out)
 	if err != nil {

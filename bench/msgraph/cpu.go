@@ -4,7 +4,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
+const clockTicks = 100
 
 // cpuSample is a snapshot of CPU time in clock ticks: the whole machine's
 // (total, and busy in user, system or stolen) and this process's. Where /proc
@@ -54,12 +58,16 @@ func sampleCPU() cpuSample {
 // processes while the benchmark measured.
 type foreignCPU struct{ total, foreign uint64 }
 
-func (fc *foreignCPU) add(a, b cpuSample) {
+func (fc *foreignCPU) add(a, b cpuSample) { fc.addOwn(a, b, 0) }
+
+// addOwn is add for a span in which this process's children (go build and
+// the compilers) used own of CPU time too.
+func (fc *foreignCPU) addOwn(a, b cpuSample, own time.Duration) {
 	if !a.ok || !b.ok || b.total <= a.total {
 		return
 	}
 	fc.total += b.total - a.total
-	used := b.self - a.self
+	used := b.self - a.self + uint64(own/(time.Second/clockTicks))
 	if busy := b.busy - a.busy; busy > used {
 		fc.foreign += busy - used
 	}

@@ -144,23 +144,24 @@ func printBuild(w io.Writer, b *buildReport) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "program\tGOCACHE\tbuild\tpeak RSS\tGOCACHE after\tbinary\tstripped\tnon-std pkgs\tmodules\tlisted\t\n")
+	fmt.Fprintf(tw, "program\tGOCACHE\tbuild\tCPU\tother CPU\tpeak RSS\tGOCACHE after\tbinary\tstripped\tnon-std pkgs\tmodules\tlisted\t\n")
 	for _, x := range b.Rows {
 		listed := fmt.Sprint(x.Listed)
 		if x.RunError != "" {
 			listed = "run failed"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f s\t%s\t%.0f MB\t%.2f MB\t%.2f MB\t%d\t%d\t%s\t\n", x.Program, x.Cache, x.Seconds, fmtMB(x.PeakRSSMB),
+		fmt.Fprintf(tw, "%s\t%s\t%.1f s\t%.1f s\t%s\t%s\t%.0f MB\t%.2f MB\t%.2f MB\t%d\t%d\t%s\t\n", x.Program, x.Cache, x.Seconds, x.CPUSeconds, fmtPercent(x.ForeignCPU), fmtMB(x.PeakRSSMB),
 			x.CacheMB, float64(x.Binary)/1e6, float64(x.Stripped)/1e6, x.NonStd, x.Modules, listed)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "msgraph/net/http: binary %.3f× (stripped %.3f×); build +%.1f s on top of net/http's GOCACHE", b.BinaryRatio, b.StrippedRatio, b.ExtraSeconds)
 	if b.ColdRatio > 0 {
-		fmt.Fprintf(w, "; cold build %.2f×", b.ColdRatio)
+		fmt.Fprintf(w, "; cold build %.2f× (CPU time %.2f×)", b.ColdRatio, b.ColdCPURatio)
 	}
 	fmt.Fprintln(w)
 	if b.SDKColdRatio > 0 {
-		fmt.Fprintf(w, "msgraph-sdk-go/net/http: cold build %.1f×, binary %.2f× (download before the build: %.0f s)\n", b.SDKColdRatio, b.SDKBinaryRatio, b.SDKDownloadSeconds)
+		fmt.Fprintf(w, "msgraph-sdk-go/net/http: cold build %.1f× (CPU time %.1f×), binary %.2f× (download before the build: %.0f s)\n",
+			b.SDKColdRatio, b.SDKColdCPURatio, b.SDKBinaryRatio, b.SDKDownloadSeconds)
 	}
 	for _, x := range b.Rows {
 		if x.RunError != "" {
