@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -45,6 +46,7 @@ type Client struct {
 	client  *http.Client
 	preauth *http.Client // for pre-authenticated upload and download URLs
 	baseURL *url.URL     // ends in "/{version}/"
+	base    string       // baseURL.String(), what relative paths are appended to
 	ua      string
 	retry   RetryPolicy
 	notify  func(RetryEvent)
@@ -88,6 +90,7 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	c.base = c.baseURL.String()
 	c.common.client = c
 	c.Calendar = (*CalendarService)(&c.common)
 	c.Contacts = (*ContactsService)(&c.common)
@@ -220,46 +223,48 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any) 
 		}
 		r, ctype = buf, "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), r)
+	req, err := http.NewRequestWithContext(ctx, method, u, r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("msgraph: %w", err)
 	}
+	// Header keys in canonical form and values in one slice: fewer
+	// allocations per request than Header.Set.
 	h := req.Header
+	vals := []string{"application/json", c.ua, newGUID(), ctype}
+	h["Accept"], h["User-Agent"], h["Client-Request-Id"] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
 	if ctype != "" {
-		h.Set("Content-Type", ctype)
+		h["Content-Type"] = vals[3:4:4]
 	}
-	h.Set("Accept", "application/json")
-	h.Set("User-Agent", c.ua)
-	h.Set("client-request-id", newGUID())
 	for _, p := range c.prefer {
 		h.Add("Prefer", p)
 	}
 	return req, nil
 }
 
-// resolve turns a relative path or same-host URL into a request URL.
-func (c *Client) resolve(path string) (*url.URL, error) {
-	u, err := url.Parse(path)
-	if err != nil {
-		return nil, fmt.Errorf("msgraph: %w", err)
-	}
-	if u.Scheme != "" || u.Host != "" { // url.Parse lower-cases the scheme: HTTPS:// is caught too
-		if u.Scheme != c.baseURL.Scheme || !strings.EqualFold(u.Host, c.baseURL.Host) || u.User != nil {
-			return nil, fmt.Errorf("%w: %s://%s (client is on %s)", ErrForeignURL, u.Scheme, u.Host, c.baseURL.Host)
+// resolve turns a relative path or same-host URL into a request URL: a
+// same-host URL as it is, a relative path appended to the base URL. An
+// absolute or scheme-relative URL in any letter case (HTTPS://…, //host)
+// must be on the client's Graph host.
+func (c *Client) resolve(path string) (string, error) {
+	lower := strings.ToLower(path[:min(len(path), 8)])
+	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") || strings.HasPrefix(path, "//") {
+		u, err := url.Parse(path)
+		if err != nil {
+			return "", fmt.Errorf("msgraph: %w", err)
 		}
-		return u, nil
+		if u.Scheme != c.baseURL.Scheme || !strings.EqualFold(u.Host, c.baseURL.Host) || u.User != nil {
+			return "", fmt.Errorf("%w: %s://%s (client is on %s)", ErrForeignURL, u.Scheme, u.Host, c.baseURL.Host)
+		}
+		return path, nil
 	}
 	rel := strings.TrimLeft(path, "/")
 	p, _, _ := strings.Cut(rel, "?")
 	for seg := range strings.SplitSeq(p, "/") {
-		if seg == ".." || strings.EqualFold(seg, "%2e%2e") {
-			return nil, fmt.Errorf("msgraph: path %q: '..' is not allowed", p)
+		if seg == "." || seg == ".." || strings.EqualFold(seg, "%2e") || strings.EqualFold(seg, "%2e%2e") {
+			return "", fmt.Errorf("msgraph: path %q: '.' and '..' segments are not allowed", p)
 		}
 	}
-	if u, err = url.Parse(rel); err != nil {
-		return nil, fmt.Errorf("msgraph: path %q: %w", p, err)
-	}
-	return c.baseURL.ResolveReference(u), nil
+	return c.base + rel, nil
 }
 
 // Do sends req, retrying throttled requests as the [RetryPolicy] says, and
@@ -281,11 +286,42 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 			return resp, fmt.Errorf("msgraph: reading %s %s: %w", req.Method, req.URL.EscapedPath(), err)
 		}
 	default:
-		if err := json.NewDecoder(resp.Body).Decode(v); err != nil && err != io.EOF {
+		// The whole body is read, into a pooled buffer, and then decoded:
+		// reading to the end lets the transport reuse the connection (a
+		// chunked body left unfinished by a json.Decoder is closed instead,
+		// and the next request dials again), and the buffer, unlike a
+		// Decoder's, is not grown anew for every response.
+		buf := bodyBuffers.Get().(*bytes.Buffer)
+		defer putBodyBuffer(buf)
+		if resp.ContentLength > 0 && resp.ContentLength <= maxPooledBody {
+			buf.Grow(int(resp.ContentLength))
+		}
+		if _, err := buf.ReadFrom(resp.Body); err != nil {
+			return resp, fmt.Errorf("msgraph: reading %s %s: %w", req.Method, req.URL.EscapedPath(), err)
+		}
+		if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+			return resp, nil // 204, or an empty 200
+		}
+		if err := json.Unmarshal(buf.Bytes(), v); err != nil {
 			return resp, fmt.Errorf("msgraph: decoding %s %s: %w", req.Method, req.URL.EscapedPath(), err)
 		}
 	}
 	return resp, nil
+}
+
+// bodyBuffers hold response bodies while they are decoded. Decoded strings
+// are copies, so a buffer is reused as soon as its body is decoded.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer kept for reuse: a rare huge response
+// does not stay in memory.
+const maxPooledBody = 1 << 20
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBody {
+		b.Reset()
+		bodyBuffers.Put(b)
+	}
 }
 
 // sendWith performs req with hc and the retry policy. On success the body is
@@ -324,7 +360,7 @@ func (c *Client) sendWith(hc *http.Client, req *http.Request) (*Response, error)
 			}
 			continue
 		}
-		resp := &Response{Response: hr, RequestID: hr.Header.Get("request-id")}
+		resp := &Response{Response: hr, RequestID: hr.Header.Get("Request-Id")}
 		if hr.StatusCode >= 300 && hr.StatusCode < 400 && hr.Header.Get("Location") != "" {
 			return resp, nil // a redirect hc was told not to follow
 		}
@@ -389,6 +425,12 @@ func newGUID() string {
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	hex.Encode(s[9:13], b[4:6])
+	hex.Encode(s[14:18], b[6:8])
+	hex.Encode(s[19:23], b[8:10])
+	hex.Encode(s[24:], b[10:])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return string(s[:])
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -97,6 +98,8 @@ func TestNewRequest(t *testing.T) {
 		"/me/messages?$top=5": "https://graph.microsoft.com/v1.0/me/messages?$top=5",
 		"users/a%2Fb/manager": "https://graph.microsoft.com/v1.0/users/a%2Fb/manager",
 		"https://GRAPH.microsoft.com/v1.0/me/messages?$skiptoken=x": "https://GRAPH.microsoft.com/v1.0/me/messages?$skiptoken=x",
+		"me/drive/root:/a b.txt:/content":                           "https://graph.microsoft.com/v1.0/me/drive/root:/a%20b.txt:/content",
+		"a:b/c":                                                     "https://graph.microsoft.com/v1.0/a:b/c", // a path, not a URL with scheme "a"
 	} {
 		req, err := c.NewRequest(ctx, "GET", in, nil)
 		if err != nil {
@@ -108,12 +111,12 @@ func TestNewRequest(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"https://evil.example/v1.0/me", "http://graph.microsoft.com/v1.0/me", "https://x@graph.microsoft.com/v1.0/me",
-		"HTTPS://evil.example/v1.0/me", "Https://evil.example/", "//evil.example/v1.0/me", "mailto:x@evil.example"} {
+		"HTTPS://evil.example/v1.0/me", "Https://evil.example/", "//evil.example/v1.0/me"} {
 		if _, err := c.NewRequest(ctx, "GET", bad, nil); !errors.Is(err, ErrForeignURL) {
 			t.Errorf("%q: err %v, want ErrForeignURL", bad, err)
 		}
 	}
-	for _, bad := range []string{"me/../../oauth2", "users/%2e%2e/x", "../beta/me"} {
+	for _, bad := range []string{"me/../../oauth2", "users/%2e%2e/x", "../beta/me", "me/./messages", "users/%2E/x"} {
 		if _, err := c.NewRequest(ctx, "GET", bad, nil); err == nil || !strings.Contains(err.Error(), "'..'") {
 			t.Errorf("%q: err %v", bad, err)
 		}
@@ -495,5 +498,45 @@ func TestDeltaRound(t *testing.T) {
 	msgs, link, err = c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Link: link, PageSize: 2})
 	if err != nil || len(msgs) != 1 || msgs[0].Removed == nil || msgs[0].Removed.Reason != "deleted" || !strings.HasSuffix(link, "d2") {
 		t.Fatalf("second round: %+v, link %q, %v", msgs, link, err)
+	}
+}
+
+// TestDoKeepsConnection: a JSON body sent in chunks is read to its end, so
+// the HTTP/1.1 connection is reused rather than closed after each response.
+func TestDoKeepsConnection(t *testing.T) {
+	page := map[string]any{"value": []string{strings.Repeat("x", 8<<10), strings.Repeat("y", 8<<10)}}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		enc := json.NewEncoder(w)
+		_ = enc.Encode(page) // no Content-Length: chunked
+		w.(http.Flusher).Flush()
+		time.Sleep(10 * time.Millisecond) // the client has the whole value before the body ends
+		io.WriteString(w, "\n")
+	}))
+	var mu sync.Mutex
+	conns := 0
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := NewClient(srv.Client(), WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		var v struct{ Value []string }
+		req, _ := c.NewRequest(t.Context(), "GET", "me/messages", nil)
+		if _, err := c.Do(req, &v); err != nil || len(v.Value) != 2 {
+			t.Fatalf("Do: %v, %d values", err, len(v.Value))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 1 {
+		t.Errorf("5 requests used %d connections, want 1", conns)
 	}
 }
