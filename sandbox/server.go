@@ -51,6 +51,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	st      *stateData
+	mail    *mailStore // Graph mail; not part of the state file
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -83,6 +84,7 @@ func New(opts Options) (*Server, error) {
 			AutoApprove:         opts.AutoApprove,
 		},
 		pending: map[string]*pendingAuth{},
+		mail:    seedMailStore(),
 	}
 	s.st = newState(s.initial)
 
@@ -159,7 +161,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, r, finish := s.beginLog(w, r)
 	defer finish()
-	if s.applyFault(rec, r) {
+	if s.applyFault(rec, r, false) {
 		return
 	}
 	if r.URL.Path == "/v1.0" || strings.HasPrefix(r.URL.Path, "/v1.0/") || r.URL.Path == "/oidc/userinfo" {

@@ -1,0 +1,184 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// Message delta: GET .../mailFolders/{id}/messages/delta. A round pages
+// through the changes between two positions of the store's change sequence
+// (from, to]; pages continue from a cursor (seq, id), so a change made while
+// paging cannot shift unseen entries out of the round (it is reported in the
+// next round instead). Tokens are opaque base64url strings:
+//
+//	$skiptoken  = "s.<epoch>.<from>.<to>.<cursorSeq>.<cursorID>"
+//	$deltatoken = "d.<epoch>.<to>"
+//
+// The first round (no token) lists the folder's messages and no removals.
+
+type deltaToken struct {
+	from, to  int64
+	cursorSeq int64
+	cursorID  string
+}
+
+func encodeToken(parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, ".")))
+}
+
+var errSyncState = &graphError{400, "SyncStateNotFound", "The sync state could not be found or is invalid; restart synchronization without a token."}
+
+// parseDeltaToken reads $skiptoken or $deltatoken; ok is false for a token
+// that is not ours or is from another store.
+func parseDeltaToken(q url.Values, epoch string) (t deltaToken, initial, ok bool) {
+	skip, delta := q.Get("$skiptoken"), q.Get("$deltatoken")
+	if skip == "" && delta == "" {
+		return deltaToken{from: -1, cursorSeq: -1}, true, true
+	}
+	raw := skip
+	if raw == "" {
+		raw = delta
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return t, false, false
+	}
+	f := strings.Split(string(b), ".")
+	num := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n >= -1
+	}
+	switch {
+	case skip != "" && len(f) == 6 && f[0] == "s" && f[1] == epoch:
+		var ok1, ok2, ok3 bool
+		t.from, ok1 = num(f[2])
+		t.to, ok2 = num(f[3])
+		t.cursorSeq, ok3 = num(f[4])
+		t.cursorID = f[5]
+		return t, t.from == -1, ok1 && ok2 && ok3 && t.from <= t.to
+	case skip == "" && len(f) == 3 && f[0] == "d" && f[1] == epoch:
+		var ok1 bool
+		t.from, ok1 = num(f[2])
+		t.cursorSeq = -1
+		return t, false, ok1
+	}
+	return t, false, false
+}
+
+type deltaEntry struct {
+	seq     int64
+	id      string
+	msg     *mailMessage
+	removed bool
+}
+
+func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
+	q := r.URL.Query()
+	sel := url.Values{}
+	if v := q.Get("$select"); v != "" {
+		sel.Set("$select", v)
+	}
+	oq, err := odata.Parse(sel, messageType, odata.Limits{})
+	if err != nil {
+		s.fail(w, r, queryError(err))
+		return
+	}
+	pageSize := 10
+	pref := prefer(r)
+	if v, ok := pref["odata.maxpagesize"]; ok {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			pageSize = min(n, 1000)
+			w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(pageSize))
+		}
+	}
+	bt := bodyType(w, r)
+	if bt != "" && pref["odata.maxpagesize"] != "" {
+		w.Header().Set("Preference-Applied", `odata.maxpagesize=`+strconv.Itoa(pageSize)+`, outlook.body-content-type="`+bt+`"`)
+	}
+
+	s.mu.Lock()
+	st := s.mail
+	mb := st.boxes[u.ID]
+	f, ge := resolveFolder(mb, r)
+	if ge != nil {
+		s.mu.Unlock()
+		s.fail(w, r, ge)
+		return
+	}
+	tok, initial, ok := parseDeltaToken(q, st.epoch)
+	if !ok || tok.from > st.seq {
+		s.mu.Unlock()
+		s.fail(w, r, errSyncState)
+		return
+	}
+	if q.Get("$skiptoken") == "" {
+		tok.to = st.seq // a new round ends at the current position
+	}
+	var entries []deltaEntry
+	for _, m := range mb.msgs {
+		if m.FolderID == f.ID && m.Seq > tok.from && m.Seq <= tok.to {
+			entries = append(entries, deltaEntry{seq: m.Seq, id: m.ID, msg: m})
+		}
+	}
+	if !initial {
+		for _, t := range mb.tombs {
+			if t.FolderID == f.ID && t.Seq > tok.from && t.Seq <= tok.to {
+				entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removed: true})
+			}
+		}
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].seq != entries[j].seq {
+			return entries[i].seq < entries[j].seq
+		}
+		return entries[i].id < entries[j].id
+	})
+	start := sort.Search(len(entries), func(i int) bool {
+		e := entries[i]
+		return e.seq > tok.cursorSeq || (e.seq == tok.cursorSeq && e.id > tok.cursorID)
+	})
+	entries = entries[start:]
+	more := len(entries) > pageSize
+	if more {
+		entries = entries[:pageSize]
+	}
+	items := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if e.removed {
+			items = append(items, odata.Object{Keys: []string{"@odata.type", "id", "@removed"}, Vals: map[string]any{
+				"@odata.type": "#microsoft.graph.message", "id": e.id, "@removed": map[string]string{"reason": "deleted"}}})
+			continue
+		}
+		obj := asObject(e.msg.toJSON(bt, false))
+		obj["@odata.type"] = "#microsoft.graph.message"
+		p := oq.Project(obj, messageType)
+		p.Keys = append([]string{"@odata.type"}, p.Keys...)
+		items = append(items, p)
+	}
+	epoch := st.epoch
+	s.mu.Unlock()
+
+	link := baseURL(r) + r.URL.Path + "?"
+	if v := sel.Get("$select"); v != "" {
+		link += "$select=" + url.QueryEscape(v) + "&"
+	}
+	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
+		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}
+	if more {
+		last := entries[len(entries)-1]
+		out.Keys = append(out.Keys, "@odata.nextLink")
+		out.Vals["@odata.nextLink"] = link + "$skiptoken=" + encodeToken("s", epoch, fmt.Sprint(tok.from), fmt.Sprint(tok.to), fmt.Sprint(last.seq), last.id)
+	} else {
+		out.Keys = append(out.Keys, "@odata.deltaLink")
+		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(tok.to))
+	}
+	out.Keys = append(out.Keys, "value")
+	s.writeGraphJSON(w, r, out)
+}
