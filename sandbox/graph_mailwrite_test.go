@@ -121,7 +121,7 @@ func TestMailSendAndReply(t *testing.T) {
 	}
 	e.must(202, "POST", "/v1.0/me/sendMail", adele, map[string]any{"message": map[string]any{
 		"subject": "Sandbox hello", "body": map[string]any{"contentType": "Text", "content": "Hi Megan"},
-		"toRecipients": to("meganb@"+TenantDomain), "ccRecipients": to("someone@example.com"),
+		"toRecipients": to("meganb@" + TenantDomain), "ccRecipients": to("someone@example.com"),
 		"bccRecipients": to("AlexW@" + TenantDomain),
 	}}, nil)
 	sent := e.inboxWith(adele, "sentitems", "Sandbox hello")
