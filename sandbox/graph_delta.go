@@ -12,19 +12,23 @@ import (
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// Message delta: GET .../mailFolders/{id}/messages/delta. A round pages
-// through the changes between two positions of the store's change sequence
-// (from, to]; pages continue from a cursor (seq, id), so a change made while
-// paging cannot shift unseen entries out of the round (it is reported in the
-// next round instead). Tokens are opaque base64url strings:
+// Message delta: GET .../mailFolders/{id}/messages/delta. A round reports
+// the folder's messages changed after position "from" of the store's change
+// sequence, and the messages that left the folder, in sequence order; pages
+// continue from a cursor (seq, id). A message changed while a round is being
+// paged gets a later position and so comes again later in the same round;
+// the deltaLink of the last page holds the position at that moment. Tokens
+// are opaque base64url strings:
 //
-//	$skiptoken  = "s.<epoch>.<from>.<to>.<cursorSeq>.<cursorID>"
-//	$deltatoken = "d.<epoch>.<to>"
+//	$skiptoken  = "s.<epoch>.<from>.<start>.<cursorSeq>.<cursorID>"
+//	$deltatoken = "d.<epoch>.<from>"
 //
-// The first round (no token) lists the folder's messages and no removals.
+// The first round (from = -1) lists the folder's messages, and as removals
+// only those after its start.
 
 type deltaToken struct {
-	from, to  int64
+	from      int64
+	start     int64 // the position when the round began
 	cursorSeq int64
 	cursorID  string
 }
@@ -59,10 +63,10 @@ func parseDeltaToken(q url.Values, epoch string) (t deltaToken, initial, ok bool
 	case skip != "" && len(f) == 6 && f[0] == "s" && f[1] == epoch:
 		var ok1, ok2, ok3 bool
 		t.from, ok1 = num(f[2])
-		t.to, ok2 = num(f[3])
+		t.start, ok2 = num(f[3])
 		t.cursorSeq, ok3 = num(f[4])
 		t.cursorID = f[5]
-		return t, t.from == -1, ok1 && ok2 && ok3 && t.from <= t.to
+		return t, t.from == -1, ok1 && ok2 && ok3 && t.from <= t.start
 	case skip == "" && len(f) == 3 && f[0] == "d" && f[1] == epoch:
 		var ok1 bool
 		t.from, ok1 = num(f[2])
@@ -113,25 +117,27 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 		return
 	}
 	tok, initial, ok := parseDeltaToken(q, st.epoch)
-	if !ok || tok.from > st.seq {
+	if !ok || tok.from > st.seq || tok.start > st.seq {
 		s.mu.Unlock()
 		s.fail(w, r, errSyncState)
 		return
 	}
 	if q.Get("$skiptoken") == "" {
-		tok.to = st.seq // a new round ends at the current position
+		tok.start = st.seq
+	}
+	removedAfter := tok.from
+	if initial {
+		removedAfter = tok.start
 	}
 	var entries []deltaEntry
 	for _, m := range mb.msgs {
-		if m.FolderID == f.ID && m.Seq > tok.from && m.Seq <= tok.to {
+		if m.FolderID == f.ID && m.Seq > tok.from {
 			entries = append(entries, deltaEntry{seq: m.Seq, id: m.ID, msg: m})
 		}
 	}
-	if !initial {
-		for _, t := range mb.tombs {
-			if t.FolderID == f.ID && t.Seq > tok.from && t.Seq <= tok.to {
-				entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removed: true})
-			}
+	for _, t := range mb.tombs {
+		if t.FolderID == f.ID && t.Seq > removedAfter {
+			entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removed: true})
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool {
@@ -162,7 +168,7 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 		p.Keys = append([]string{"@odata.type"}, p.Keys...)
 		items = append(items, p)
 	}
-	epoch := st.epoch
+	epoch, now := st.epoch, st.seq
 	s.mu.Unlock()
 
 	link := baseURL(r) + r.URL.Path + "?"
@@ -174,10 +180,10 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	if more {
 		last := entries[len(entries)-1]
 		out.Keys = append(out.Keys, "@odata.nextLink")
-		out.Vals["@odata.nextLink"] = link + "$skiptoken=" + encodeToken("s", epoch, fmt.Sprint(tok.from), fmt.Sprint(tok.to), fmt.Sprint(last.seq), last.id)
+		out.Vals["@odata.nextLink"] = link + "$skiptoken=" + encodeToken("s", epoch, fmt.Sprint(tok.from), fmt.Sprint(tok.start), fmt.Sprint(last.seq), last.id)
 	} else {
 		out.Keys = append(out.Keys, "@odata.deltaLink")
-		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(tok.to))
+		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(now))
 	}
 	out.Keys = append(out.Keys, "value")
 	s.writeGraphJSON(w, r, out)
