@@ -135,12 +135,13 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 		s.fail(w, r, queryError(err))
 		return
 	}
-	var objs []map[string]any
+	var objs, raws []map[string]any
 	s.mu.Lock()
 	m := s.mail.boxes[u.ID].msgs[r.PathValue("mid")]
 	if m != nil {
 		for _, a := range m.Attachments {
-			objs = append(objs, asObject(a.toJSON(true)))
+			obj, raw := jsonObject(a.toJSON(true))
+			objs, raws = append(objs, obj), append(raws, raw)
 		}
 	}
 	s.mu.Unlock()
@@ -151,7 +152,7 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 	page, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(page))
 	for _, i := range page {
-		items = append(items, q.Project(objs[i], attachmentType))
+		items = append(items, q.Project(raws[i], attachmentType))
 	}
 	count := -1
 	if q.Count {
@@ -161,7 +162,7 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 }
 
 func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Query) odata.Object {
-	obj := asObject(a.toJSON(true))
+	obj := rawObject(a.toJSON(true))
 	out := q.Project(obj, attachmentType)
 	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)

@@ -162,7 +162,7 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 				"@odata.type": "#microsoft.graph.message", "id": e.id, "@removed": map[string]string{"reason": "deleted"}}})
 			continue
 		}
-		obj := asObject(e.msg.toJSON(bt, false))
+		obj := rawObject(e.msg.toJSON(bt, false))
 		obj["@odata.type"] = "#microsoft.graph.message"
 		p := oq.Project(obj, messageType)
 		p.Keys = append([]string{"@odata.type"}, p.Keys...)

@@ -163,7 +163,7 @@ var messageType = &odata.Type{
 	Expandable: []string{"attachments"},
 }
 
-var messageLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true}
+var messageLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true, OrderByInFilter: true}
 
 // selectSuffix is the "(a,b)" Graph adds to @odata.context for $select.
 func selectSuffix(q *odata.Query) string {
@@ -200,7 +200,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	bt := bodyType(w, r)
 	expand := len(q.Expand) > 0
-	var objs []map[string]any
+	var objs, raws []map[string]any
 	var search []odata.SearchFields
 	ctx := userCtx(u)
 	s.mu.Lock()
@@ -217,7 +217,8 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		ctx += "/mailFolders('" + f.ID + "')"
 	}
 	for _, m := range mb.messages(folderID) {
-		objs = append(objs, asObject(m.toJSON(bt, expand)))
+		obj, raw := jsonObject(m.toJSON(bt, expand))
+		objs, raws = append(objs, obj), append(raws, raw)
 		if q.Search != nil {
 			search = append(search, messageSearchFields(m))
 		}
@@ -226,7 +227,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
 	items := make([]any, 0, len(page))
 	for _, i := range page {
-		items = append(items, q.Project(objs[i], messageType))
+		items = append(items, q.Project(raws[i], messageType))
 	}
 	count := -1
 	if q.Count {
@@ -275,7 +276,7 @@ func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphError) {
 
 // messageEntity renders m as a single entity with its @odata.context.
 func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, bt string) odata.Object {
-	obj := asObject(m.toJSON(bt, q != nil && len(q.Expand) > 0))
+	obj := rawObject(m.toJSON(bt, q != nil && len(q.Expand) > 0))
 	out := q.Project(obj, messageType)
 	sel := ""
 	if q != nil {

@@ -174,10 +174,10 @@ func TestMailListQueries(t *testing.T) {
 		query string
 		want  []*mailMessage
 	}{
-		{"$filter=isRead eq false and importance eq 'high'&$orderby=receivedDateTime asc", byReceivedAsc},
+		{"$filter=receivedDateTime ge 2000-01-01T00:00:00Z and isRead eq false and importance eq 'high'&$orderby=receivedDateTime asc", byReceivedAsc},
 		{"$filter=from/emailAddress/address eq 'alexw@contoso.sandbox'", filt(func(m *mailMessage) bool { return m.From.EmailAddress.Address == "AlexW@contoso.sandbox" })},
 		{"$filter=categories/any(c:c eq 'Red category')", filt(func(m *mailMessage) bool { return slices.Contains(m.Categories, "Red category") })},
-		{"$filter=flag/flagStatus eq 'flagged'&$orderby=subject desc,receivedDateTime desc", flagged},
+		{"$filter=subject ne null and receivedDateTime ge 2000-01-01 and flag/flagStatus eq 'flagged'&$orderby=subject desc,receivedDateTime desc", flagged},
 		{"$filter=toRecipients/any(r:r/emailAddress/address eq 'MeganB@contoso.sandbox') and isDraft eq false", filt(func(m *mailMessage) bool {
 			return !m.IsDraft && slices.ContainsFunc(m.To, func(r recipient) bool { return r.EmailAddress.Address == "MeganB@contoso.sandbox" })
 		})},
@@ -230,6 +230,9 @@ func TestMailListQueries(t *testing.T) {
 	e.wantError(400, "BadRequest", "Could not find a property named 'nope'", "GET", "/v1.0/me/messages?$filter=nope eq 1", adele, nil)
 	e.wantError(400, "BadRequest", "The query parameter '$filter' is not supported with '$search'.", "GET", `/v1.0/me/messages?$search="x"&$filter=isRead`, adele, nil)
 	e.wantError(400, "BadRequest", "The query parameter '$orderBy' is not supported with '$search'.", "GET", `/v1.0/me/messages?$search="x"&$orderby=subject`, adele, nil)
+	// Exchange's rule: $orderby properties lead the $filter, in order.
+	e.wantError(400, "InefficientFilter", "The restriction or sort order is too complex for this operation.", "GET",
+		"/v1.0/me/messages?$filter=isRead%20eq%20false&$orderby=receivedDateTime%20desc", adele, nil)
 	e.wantError(400, "BadRequest", "Invalid filter clause", "GET", "/v1.0/me/messages?"+url.Values{"$filter": {"subject eq"}}.Encode(), adele, nil)
 	e.wantError(400, "BadRequest", "The limit of '1000' for Top query has been exceeded.", "GET", "/v1.0/me/messages?$top=1001", adele, nil)
 	e.wantError(404, "ErrorItemNotFound", "The specified object was not found in the store.", "GET", "/v1.0/me/messages/AAMkAGnothere", adele, nil)

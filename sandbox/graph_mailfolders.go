@@ -26,7 +26,7 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 		return
 	}
 	hidden := strings.EqualFold(r.URL.Query().Get("includeHiddenFolders"), "true")
-	var objs []map[string]any
+	var objs, raws []map[string]any
 	ctx := userCtx(u) + "/mailFolders"
 	s.mu.Lock()
 	mb := s.mail.boxes[u.ID]
@@ -42,13 +42,14 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 		ctx += "('" + f.ID + "')/childFolders"
 	}
 	for _, f := range mb.children(parent.ID, hidden) {
-		objs = append(objs, asObject(f.toJSON(mb)))
+		obj, raw := jsonObject(f.toJSON(mb))
+		objs, raws = append(objs, obj), append(raws, raw)
 	}
 	s.mu.Unlock()
 	page, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(page))
 	for _, i := range page {
-		items = append(items, q.Project(objs[i], mailFolderType))
+		items = append(items, q.Project(raws[i], mailFolderType))
 	}
 	count := -1
 	if q.Count {
@@ -58,7 +59,7 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func folderEntity(r *http.Request, u *User, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
-	obj := asObject(f.toJSON(mb))
+	obj := rawObject(f.toJSON(mb))
 	out := q.Project(obj, mailFolderType)
 	sel := ""
 	if q != nil {

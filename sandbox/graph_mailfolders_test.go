@@ -148,3 +148,22 @@ func TestMailFolders(t *testing.T) {
 	e.wantError(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.", "DELETE", "/v1.0/me/mailFolders/inbox", adele, nil)
 	e.wantError(404, "ErrorItemNotFound", "not found in the store", "GET", "/v1.0/me/mailFolders/nosuchfolder", adele, nil)
 }
+
+func TestGraphPathsCaseAndKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		"/v1.0/me/MailFolders/Inbox/Messages":                 "/v1.0/me/mailFolders/Inbox/messages",
+		"/v1.0/me/mailfolders('inbox')/messages/delta":        "/v1.0/me/mailFolders/inbox/messages/delta",
+		"/v1.0/users('AdeleV@contoso.sandbox')/messages('x')": "/v1.0/users/AdeleV@contoso.sandbox/messages/x",
+		"/v1.0/me/messages/AAMkAGmove/MOVE":                   "/v1.0/me/messages/AAMkAGmove/move",
+	} {
+		if got := canonicalGraphPath(in); got != want {
+			t.Errorf("%s: %s, want %s", in, got, want)
+		}
+	}
+	e := startMail(t)
+	var f folderJSON
+	e.must(200, "GET", "/v1.0/me/MAILFOLDERS('Inbox')", e.as(0, "Mail.Read"), nil, &f)
+	if f.DisplayName != "Inbox" {
+		t.Errorf("folder %+v", f)
+	}
+}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -95,10 +96,10 @@ type dateTimeTimeZone struct {
 }
 
 type followupFlag struct {
-	CompletedDateTime *dateTimeTimeZone `json:"completedDateTime,omitempty"`
-	DueDateTime       *dateTimeTimeZone `json:"dueDateTime,omitempty"`
-	StartDateTime     *dateTimeTimeZone `json:"startDateTime,omitempty"`
 	FlagStatus        string            `json:"flagStatus"`
+	StartDateTime     *dateTimeTimeZone `json:"startDateTime,omitempty"`
+	DueDateTime       *dateTimeTimeZone `json:"dueDateTime,omitempty"`
+	CompletedDateTime *dateTimeTimeZone `json:"completedDateTime,omitempty"`
 }
 
 // messageJSON is a message in Graph's default property set and order, plus
@@ -198,15 +199,35 @@ func (m *mailMessage) hasAttachments() bool {
 	return false
 }
 
-// asObject marshals v and decodes it as a JSON object (for the OData engine).
-func asObject(v any) map[string]any {
-	b, err := json.Marshal(v)
-	if err != nil {
+// rawObject marshals v and returns its members as raw JSON, so that they
+// are written back with their own member order.
+func rawObject(v any) map[string]any {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // the sandbox's own types always marshal
 	}
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return m
+	var members map[string]json.RawMessage
+	_ = json.Unmarshal(buf.Bytes(), &members)
+	out := make(map[string]any, len(members))
+	for k, v := range members {
+		out[k] = v
+	}
+	return out
+}
+
+// jsonObject returns v decoded as a JSON object (for the OData engine) and
+// as rawObject (for the answer).
+func jsonObject(v any) (decoded, raw map[string]any) {
+	raw = rawObject(v)
+	decoded = make(map[string]any, len(raw))
+	for k, r := range raw {
+		var x any
+		_ = json.Unmarshal(r.(json.RawMessage), &x)
+		decoded[k] = x
+	}
+	return decoded, raw
 }
 
 var (

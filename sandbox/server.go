@@ -46,7 +46,7 @@ type Server struct {
 	caFile  string
 
 	identity *http.ServeMux
-	graph    *http.ServeMux
+	graph    http.Handler
 	control  *http.ServeMux
 
 	mu      sync.Mutex
@@ -145,7 +145,7 @@ func (s *Server) routes() {
 	id.HandleFunc("GET /error", s.handleErrorPage)
 	id.HandleFunc("/", s.handleNotFound)
 	s.identity = id
-	s.graph = s.graphRoutes()
+	s.graph = graphPaths(s.graphRoutes())
 	s.control = s.controlRoutes()
 }
 

@@ -742,3 +742,40 @@ func (p *parser) parseLambda(coll *path, kind string) (Expr, error) {
 	l.body = body
 	return l, nil
 }
+
+// FilterPaths returns the property paths e names, in order of first
+// appearance, joined with "/" (lambda variables' paths are left out; a
+// lambda counts as its collection).
+func FilterPaths(e Expr) []string {
+	var out []string
+	add := func(p string) {
+		for _, o := range out {
+			if o == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	var walk func(e Expr)
+	walk = func(e Expr) {
+		switch x := e.(type) {
+		case *path:
+			if !x.isVar {
+				add(x.String())
+			}
+		case *binary:
+			walk(x.l)
+			walk(x.r)
+		case *not:
+			walk(x.x)
+		case *call:
+			for _, a := range x.args {
+				walk(a)
+			}
+		case *lambda:
+			walk(x.coll)
+		}
+	}
+	walk(e)
+	return out
+}

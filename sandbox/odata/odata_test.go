@@ -143,6 +143,7 @@ func TestQueryApply(t *testing.T) {
 		{"$orderby=size", "3,2,1", 3},
 		{"$orderby=from/emailAddress/name desc&$top=2", "3,2", 3},
 		{"$filter=isRead eq false&$orderby=receivedDateTime&$count=true", "3,1", 2},
+		{"$filter=receivedDateTime ge 2025-01-01 and isRead eq false&$orderby=receivedDateTime desc", "1,3", 2},
 		{"$skip=1&$top=1", "2", 3},
 		{"$skip=5", "", 3},
 		{`$search="budget"`, "1,3", 2},
@@ -179,12 +180,19 @@ func TestQueryErrors(t *testing.T) {
 		{`$search=two words`, "must be enclosed in double quotes"},
 		{"$expand=bogus", "Could not find a property named 'bogus'"},
 		{"$bogus=1", "Query option '$bogus' is not allowed"},
+		{"$filter=isRead eq false&$orderby=receivedDateTime", "The restriction or sort order is too complex for this operation."},
+		{"$filter=isRead eq false and receivedDateTime ge 2025-01-01&$orderby=receivedDateTime", "too complex"},
+		{"$filter=receivedDateTime ge 2025-01-01 and subject ne null&$orderby=subject,receivedDateTime", "too complex"},
 	} {
 		q, _ := url.ParseQuery(tc.query)
-		_, err := Parse(q, msgType, Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true})
+		_, err := Parse(q, msgType, Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true, OrderByInFilter: true})
 		var oe *Error
-		if !errors.As(err, &oe) || oe.Code != "BadRequest" || !strings.Contains(oe.Message, tc.msg) {
-			t.Errorf("%s: got %v, want BadRequest containing %q", tc.query, err, tc.msg)
+		code := "BadRequest"
+		if strings.Contains(tc.msg, "too complex") {
+			code = "InefficientFilter"
+		}
+		if !errors.As(err, &oe) || oe.Code != code || !strings.Contains(oe.Message, tc.msg) {
+			t.Errorf("%s: got %v, want %s containing %q", tc.query, err, code, tc.msg)
 		}
 	}
 }

@@ -78,7 +78,15 @@ type Limits struct {
 	// SearchExclusive rejects $filter and $orderby together with $search, as
 	// Graph does for messages.
 	SearchExclusive bool
+	// OrderByInFilter applies Exchange's rule for $filter with $orderby:
+	// the $orderby properties must be the first properties the $filter
+	// names, in the same order; otherwise 400 InefficientFilter.
+	OrderByInFilter bool
 }
+
+// ErrInefficientFilter is Exchange's answer to a $filter and $orderby that
+// break OrderByInFilter.
+var ErrInefficientFilter = &Error{Code: "InefficientFilter", Message: "The restriction or sort order is too complex for this operation."}
 
 // Parse reads the system query options of q for type t.
 func Parse(q url.Values, t *Type, lim Limits) (*Query, error) {
@@ -121,6 +129,17 @@ func Parse(q url.Values, t *Type, lim Limits) (*Query, error) {
 			return nil, err
 		}
 		out.OrderBy = keys
+	}
+	if lim.OrderByInFilter && out.Filter != nil && len(out.OrderBy) > 0 {
+		names := FilterPaths(out.Filter)
+		if len(names) < len(out.OrderBy) {
+			return nil, ErrInefficientFilter
+		}
+		for i, k := range out.OrderBy {
+			if !strings.EqualFold(names[i], strings.Join(k.Path, "/")) {
+				return nil, ErrInefficientFilter
+			}
+		}
 	}
 	out.Top = lim.DefaultTop
 	if v := q.Get("$top"); v != "" {
