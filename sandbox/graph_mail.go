@@ -84,6 +84,8 @@ func (s *Server) mailRoutes(m *http.ServeMux) {
 		s.mailRoute(m, "GET", f+"/messages", needRead, s.messageList)
 		s.mailRoute(m, "POST", f+"/messages", needWrite, s.messageCreate)
 		s.mailRoute(m, "GET", f+"/messages/delta", needRead, s.messageDelta)
+		s.mailRoute(m, "POST", f+"/move", needWrite, s.folderMove)
+		s.mailRoute(m, "POST", f+"/copy", needWrite, s.folderCopy)
 	}
 	s.mailRoute(m, "GET", "/mailFolders", needRead, s.folderList)
 	s.mailRoute(m, "POST", "/mailFolders", needWrite, s.folderCreate)
@@ -91,7 +93,7 @@ func (s *Server) mailRoutes(m *http.ServeMux) {
 	s.mailRoute(m, "POST", "/messages", needWrite, s.messageCreate)
 	s.mailRoute(m, "POST", "/sendMail", needSend, s.sendMail)
 	// A message by id, also under its folder.
-	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}"} {
+	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
 		s.mailRoute(m, "GET", p, needRead, s.messageGet)
 		s.mailRoute(m, "PATCH", p, needWrite, s.messagePatch)
 		s.mailRoute(m, "DELETE", p, needWrite, s.messageDelete)

@@ -216,3 +216,81 @@ func (st *mailStore) deleteFolder(mb *mailbox, f *mailFolder) {
 	}
 	delete(mb.folders, f.ID)
 }
+
+// folderMove moves a folder under another; Exchange keeps the folder's id.
+func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
+	body, ge := readBody(w, r, 1<<20)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+		f, ge := resolveFolder(mb, r)
+		if ge != nil {
+			return 0, nil, ge
+		}
+		dest, ge := destination(mb, body)
+		if ge != nil {
+			return 0, nil, ge
+		}
+		if f.WellKnown != "" {
+			return 0, nil, &graphError{400, "ErrorMoveDistinguishedFolder", "Distinguished folders cannot be moved."}
+		}
+		for p := dest; p != nil; p = mb.folders[p.ParentID] {
+			if p.ID == f.ID {
+				return 0, nil, &graphError{400, "ErrorMoveCopyFailed", "The folder cannot be moved into itself or one of its subfolders."}
+			}
+		}
+		if siblingNamed(mb, dest.ID, f.DisplayName, f.ID) {
+			return 0, nil, errFolderExists
+		}
+		f.ParentID = dest.ID
+		return 201, folderEntity(r, u, mb, f, nil), nil
+	})
+}
+
+// folderCopy copies a folder, its subfolders and their messages under another.
+func (s *Server) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
+	body, ge := readBody(w, r, 1<<20)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		f, ge := resolveFolder(mb, r)
+		if ge != nil {
+			return 0, nil, ge
+		}
+		dest, ge := destination(mb, body)
+		if ge != nil {
+			return 0, nil, ge
+		}
+		for p := dest; p != nil; p = mb.folders[p.ParentID] {
+			if p.ID == f.ID {
+				return 0, nil, &graphError{400, "ErrorMoveCopyFailed", "The folder cannot be copied into itself or one of its subfolders."}
+			}
+		}
+		if siblingNamed(mb, dest.ID, f.DisplayName, "") {
+			return 0, nil, errFolderExists
+		}
+		return 201, folderEntity(r, u, mb, st.copyFolder(mb, f, dest.ID, now), nil), nil
+	})
+}
+
+func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now time.Time) *mailFolder {
+	c := &mailFolder{ID: stableID(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden}
+	kids, msgs := mb.children(f.ID, true), mb.messages(f.ID)
+	mb.folders[c.ID] = c
+	for _, k := range kids {
+		st.copyFolder(mb, k, c.ID, now)
+	}
+	for _, m := range msgs {
+		mc := m.clone()
+		st.insert(mb, mc, c.ID, "copy", now)
+		mc.finishNew(now)
+		for i, a := range mc.Attachments {
+			a.ID = stableID(mc.ID, "attachment", itoa64(int64(i)))
+		}
+	}
+	return c
+}

@@ -134,11 +134,31 @@ func TestMailFolders(t *testing.T) {
 		t.Error("hidden folder missing with includeHiddenFolders=true")
 	}
 
-	e.must(204, "DELETE", "/v1.0/me/mailFolders/"+travel.ID, adele, nil, nil)
-	e.wantError(404, "ErrorItemNotFound", "not found in the store", "GET", "/v1.0/me/mailFolders/"+travel.ID, adele, nil)
+	// Copy (deep, new ids) and move (same id) under Archive.
+	var cp folderJSON
+	e.must(201, "POST", "/v1.0/me/mailFolders/"+travel.ID+"/copy", adele, map[string]any{"destinationId": "archive"}, &cp)
+	if cp.ID == travel.ID || cp.DisplayName != "Trips" || cp.TotalItemCount != 1 || cp.ParentFolderID != seedFolderID(AdeleVanceID, "archive") {
+		t.Errorf("copied folder %+v", cp)
+	}
+	e.wantError(409, "ErrorFolderExists", "already exists", "POST", "/v1.0/me/mailFolders/"+travel.ID+"/move", adele, map[string]any{"destinationId": "archive"})
+	e.must(204, "DELETE", "/v1.0/me/mailFolders/"+cp.ID, adele, nil, nil)
+	var mv folderJSON
+	e.must(201, "POST", "/v1.0/me/mailFolders/"+travel.ID+"/move", adele, map[string]any{"destinationId": "archive"}, &mv)
+	if mv.ID != travel.ID || mv.ParentFolderID != seedFolderID(AdeleVanceID, "archive") || mv.TotalItemCount != 1 {
+		t.Errorf("moved folder %+v", mv)
+	}
+	e.wantError(400, "ErrorMoveCopyFailed", "itself", "POST", "/v1.0/me/mailFolders/"+travel.ID+"/move", adele, map[string]any{"destinationId": travel.ID})
+	e.wantError(400, "ErrorMoveDistinguishedFolder", "cannot be moved", "POST", "/v1.0/me/mailFolders/inbox/move", adele, map[string]any{"destinationId": "archive"})
 	e.must(200, "GET", "/v1.0/me/mailFolders/inbox", adele, nil, &inbox)
 	if inbox.ChildFolderCount != 2 {
-		t.Errorf("inbox childFolderCount %d after delete", inbox.ChildFolderCount)
+		t.Errorf("inbox childFolderCount %d after moving a child out", inbox.ChildFolderCount)
+	}
+
+	e.must(204, "DELETE", "/v1.0/me/mailFolders/"+travel.ID, adele, nil, nil)
+	e.wantError(404, "ErrorItemNotFound", "not found in the store", "GET", "/v1.0/me/mailFolders/"+travel.ID, adele, nil)
+	e.must(200, "GET", "/v1.0/me/mailFolders/archive", adele, nil, &inbox)
+	if inbox.ChildFolderCount != 0 {
+		t.Errorf("archive childFolderCount %d after delete", inbox.ChildFolderCount)
 	}
 	var all msgPage
 	e.must(200, "GET", "/v1.0/me/messages?$count=true&$top=1", adele, nil, &all)

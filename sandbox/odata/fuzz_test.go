@@ -34,6 +34,7 @@ func FuzzParseFilter(f *testing.F) {
 			for _, o := range objs {
 				Match(e, o)
 			}
+			FilterPaths(e)
 			canon := e.String()
 			e2, err := ParseFilter(canon, ty)
 			if err != nil {
