@@ -165,7 +165,7 @@ var messageType = &odata.Type{
 	Expandable: []string{"attachments"},
 }
 
-var messageLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true, OrderByInFilter: true}
+var messageLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000, Searchable: true, SearchExclusive: true, OrderByInFilter: true}
 
 // selectSuffix is the "(a,b)" Graph adds to @odata.context for $select.
 func selectSuffix(q *odata.Query) string {

@@ -152,7 +152,7 @@ func TestQueryApply(t *testing.T) {
 		{`$search=lunch`, "2", 1},
 	} {
 		q, _ := url.ParseQuery(tc.query)
-		oq, err := Parse(q, msgType, Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true})
+		oq, err := Parse(q, msgType, Limits{DefaultTop: 10, MaxTop: 1000, Searchable: true, SearchExclusive: true})
 		if err != nil {
 			t.Errorf("%s: %v", tc.query, err)
 			continue
@@ -185,7 +185,7 @@ func TestQueryErrors(t *testing.T) {
 		{"$filter=receivedDateTime ge 2025-01-01 and subject ne null&$orderby=subject,receivedDateTime", "too complex"},
 	} {
 		q, _ := url.ParseQuery(tc.query)
-		_, err := Parse(q, msgType, Limits{DefaultTop: 10, MaxTop: 1000, SearchExclusive: true, OrderByInFilter: true})
+		_, err := Parse(q, msgType, Limits{DefaultTop: 10, MaxTop: 1000, Searchable: true, SearchExclusive: true, OrderByInFilter: true})
 		var oe *Error
 		code := "BadRequest"
 		if strings.Contains(tc.msg, "too complex") {
@@ -194,6 +194,13 @@ func TestQueryErrors(t *testing.T) {
 		if !errors.As(err, &oe) || oe.Code != code || !strings.Contains(oe.Message, tc.msg) {
 			t.Errorf("%s: got %v, want %s containing %q", tc.query, err, code, tc.msg)
 		}
+	}
+}
+
+func TestSearchNeedsSearchable(t *testing.T) {
+	_, err := Parse(url.Values{"$search": {`"x"`}}, msgType, Limits{})
+	if oe, ok := err.(*Error); !ok || !strings.Contains(oe.Message, "Search is not supported") {
+		t.Errorf("got %v", err)
 	}
 }
 

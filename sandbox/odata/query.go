@@ -75,6 +75,8 @@ type Query struct {
 type Limits struct {
 	DefaultTop int
 	MaxTop     int
+	// Searchable allows $search.
+	Searchable bool
 	// SearchExclusive rejects $filter and $orderby together with $search, as
 	// Graph does for messages.
 	SearchExclusive bool
@@ -169,6 +171,9 @@ func Parse(q url.Values, t *Type, lim Limits) (*Query, error) {
 		}
 	}
 	if v, ok := q["$search"]; ok {
+		if !lim.Searchable {
+			return nil, badRequest("Search is not supported on '%s' collections.", t.Name)
+		}
 		s, err := ParseSearch(v[0])
 		if err != nil {
 			return nil, err
