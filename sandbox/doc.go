@@ -63,7 +63,7 @@
 // Prefer: outlook.body-content-type. Path segments match case-insensitively
 // and name('key') segments work. Each seeded user has the well-known folders,
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
-// restores them. Mail lives in memory only (the state file does not keep it).
+// restores them. Options.StateFile keeps the mailboxes across restarts.
 //
 // # Control API
 //

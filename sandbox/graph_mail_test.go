@@ -301,3 +301,27 @@ func mustTime(s string) time.Time {
 	}
 	return t
 }
+
+// TestMailPersists: with a state file, mail and delta tokens survive a restart.
+func TestMailPersists(t *testing.T) {
+	file := t.TempDir() + "/state.json"
+	e := &mailEnv{env: start(t, Options{StateFile: file}), t: t}
+	adele := e.as(0, rw)
+	_, link := e.deltaRound("/v1.0/me/mailFolders/inbox/messages/delta", adele)
+	e.must(202, "POST", "/v1.0/me/sendMail", adele, map[string]any{"message": map[string]any{"subject": "Kept",
+		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": "AdeleV@" + TenantDomain}}}}}, nil)
+	e.must(204, "DELETE", "/v1.0/me/messages/"+stableID(AdeleVanceID, "message", "2"), adele, nil, nil)
+	if err := e.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e2 := &mailEnv{env: start(t, Options{StateFile: file}), t: t}
+	adele = e2.as(0, rw)
+	if len(e2.inboxWith(adele, "sentitems", "Kept")) != 1 || len(e2.inboxWith(adele, "inbox", "Kept")) != 1 {
+		t.Error("sent mail lost in the restart")
+	}
+	items, _ := e2.deltaRound(strings.Replace(link, e.base, e2.base, 1), adele)
+	if len(items) != 2 {
+		t.Errorf("delta across the restart: %v", items)
+	}
+}

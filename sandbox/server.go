@@ -90,13 +90,16 @@ func New(opts Options) (*Server, error) {
 
 	var key *rsa.PrivateKey
 	if opts.StateFile != "" {
-		k, st, err := loadStateFile(opts.StateFile)
+		k, st, mail, err := loadStateFile(opts.StateFile)
 		if err != nil {
 			return nil, err
 		}
 		key = k
 		if st != nil {
 			s.st = st
+		}
+		if mail != nil {
+			s.mail = mail
 		}
 	}
 	if key == nil {
