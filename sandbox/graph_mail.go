@@ -163,6 +163,26 @@ var messageType = &odata.Type{
 		"from", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag"},
 	Extra:      []string{"uniqueBody", "internetMessageHeaders"},
 	Expandable: []string{"attachments"},
+	PropTypes:  messagePropTypes(),
+}
+
+// messagePropTypes are the types $filter checks literals against.
+func messagePropTypes() map[string]string {
+	t := map[string]string{"importance": "microsoft.graph.importance", "inferenceClassification": "microsoft.graph.inferenceClassificationType",
+		"flag/flagStatus": "microsoft.graph.followupFlagStatus", "body/contentType": "microsoft.graph.bodyType"}
+	for _, p := range []string{"createdDateTime", "lastModifiedDateTime", "receivedDateTime", "sentDateTime"} {
+		t[p] = "Edm.DateTimeOffset"
+	}
+	for _, p := range []string{"hasAttachments", "isRead", "isDraft", "isDeliveryReceiptRequested", "isReadReceiptRequested"} {
+		t[p] = "Edm.Boolean"
+	}
+	for _, p := range []string{"id", "changeKey", "subject", "bodyPreview", "parentFolderId", "conversationId", "internetMessageId", "webLink", "body/content"} {
+		t[p] = "Edm.String"
+	}
+	for _, r := range []string{"from", "sender"} {
+		t[r+"/emailAddress/address"], t[r+"/emailAddress/name"] = "Edm.String", "Edm.String"
+	}
+	return t
 }
 
 var messageLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000, Searchable: true, SearchExclusive: true, OrderByInFilter: true}

@@ -233,6 +233,8 @@ func TestMailListQueries(t *testing.T) {
 	// Exchange's rule: $orderby properties lead the $filter, in order.
 	e.wantError(400, "InefficientFilter", "The restriction or sort order is too complex for this operation.", "GET",
 		"/v1.0/me/messages?$filter=isRead%20eq%20false&$orderby=receivedDateTime%20desc", adele, nil)
+	e.wantError(400, "BadRequest", "A binary operator with incompatible types was detected. Found operand types 'Edm.Boolean' and 'Edm.String' for operator kind 'Equal'.",
+		"GET", "/v1.0/me/messages?$filter=isRead%20eq%20'false'", adele, nil)
 	e.wantError(400, "BadRequest", "Invalid filter clause", "GET", "/v1.0/me/messages?"+url.Values{"$filter": {"subject eq"}}.Encode(), adele, nil)
 	e.wantError(400, "BadRequest", "The limit of '1000' for Top query has been exceeded.", "GET", "/v1.0/me/messages?$top=1001", adele, nil)
 	e.wantError(404, "ErrorItemNotFound", "The specified object was not found in the store.", "GET", "/v1.0/me/messages/AAMkAGnothere", adele, nil)

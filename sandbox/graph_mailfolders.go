@@ -17,6 +17,8 @@ var mailFolderType = &odata.Type{
 	Name:  "microsoft.graph.mailFolder",
 	Keep:  []string{"id"},
 	Props: []string{"id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
+	PropTypes: map[string]string{"id": "Edm.String", "displayName": "Edm.String", "parentFolderId": "Edm.String",
+		"childFolderCount": "Edm.Int32", "unreadItemCount": "Edm.Int32", "totalItemCount": "Edm.Int32", "isHidden": "Edm.Boolean"},
 }
 
 func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {

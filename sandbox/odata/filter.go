@@ -1,6 +1,9 @@
 package odata
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Expr is a parsed $filter expression. Its String form parses back to an
 // equal expression.
@@ -178,6 +181,9 @@ func (p *parser) parseCompare() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := p.checkTypes(op, l, r); err != nil {
+			return nil, err
+		}
 		return &binary{op: op, l: l, r: r}, nil
 	}
 	if w := p.peekWord("has", "in", "add", "sub", "mul", "div", "mod"); w != "" {
@@ -332,4 +338,48 @@ func (p *parser) parseLambda(coll *path, kind string) (Expr, error) {
 	}
 	l.body = body
 	return l, nil
+}
+
+var opKinds = map[string]string{"eq": "Equal", "ne": "NotEqual", "gt": "GreaterThan", "ge": "GreaterThanOrEqual", "lt": "LessThan", "le": "LessThanOrEqual"}
+
+// edmType is the type of a typed property path or of a literal ("" = unknown).
+func (p *parser) edmType(e Expr) string {
+	switch x := e.(type) {
+	case *path:
+		if x.isVar || p.t == nil {
+			return ""
+		}
+		return p.t.PropTypes[x.String()]
+	case *literal:
+		switch v := x.v.(type) {
+		case string:
+			return "Edm.String"
+		case bool:
+			return "Edm.Boolean"
+		case float64:
+			if v == float64(int32(v)) {
+				return "Edm.Int32"
+			}
+			return "Edm.Double"
+		case time.Time:
+			return "Edm.DateTimeOffset"
+		}
+	}
+	return ""
+}
+
+// checkTypes rejects comparisons of a typed property with a literal of
+// another type, as Graph does ("isRead eq 'true'"). Enum properties (types
+// outside Edm) compare with strings.
+func (p *parser) checkTypes(op string, l, r Expr) error {
+	lt, rt := p.edmType(l), p.edmType(r)
+	if lt == "" || rt == "" || lt == rt {
+		return nil
+	}
+	str := func(t string) bool { return t == "Edm.String" || !strings.HasPrefix(t, "Edm.") }
+	num := func(t string) bool { return t == "Edm.Int32" || t == "Edm.Double" }
+	if str(lt) && str(rt) || num(lt) && num(rt) {
+		return nil
+	}
+	return badRequest("A binary operator with incompatible types was detected. Found operand types '%s' and '%s' for operator kind '%s'.", lt, rt, opKinds[op])
 }

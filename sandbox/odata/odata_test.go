@@ -10,6 +10,8 @@ import (
 )
 
 var msgType = &Type{
+	PropTypes: map[string]string{"isRead": "Edm.Boolean", "subject": "Edm.String", "receivedDateTime": "Edm.DateTimeOffset",
+		"size": "Edm.Int32", "importance": "microsoft.graph.importance"},
 	Name:       "microsoft.graph.message",
 	Keep:       []string{"@odata.etag", "id"},
 	Props:      []string{"@odata.etag", "id", "subject", "importance", "isRead", "receivedDateTime", "from", "toRecipients", "categories", "size", "flag"},
@@ -62,7 +64,7 @@ func TestFilter(t *testing.T) {
 		{"size ne null", "1,2"},
 		{"receivedDateTime ge 2025-03-01T00:00:00Z", "1,2"},
 		{"receivedDateTime lt 2025-03-01", "3"},
-		{"receivedDateTime gt '2025-03-01T10:00:00Z'", "2"},
+		{"size gt 9.5", "1"},
 		{"from/emailAddress/address eq 'adelev@contoso.sandbox'", "1"},
 		{"startswith(subject,'re:')", "3"},
 		{"endswith(from/emailAddress/address, 'SANDBOX')", "1,2,3"},
@@ -115,6 +117,10 @@ func TestFilterErrors(t *testing.T) {
 		{"subject eq #", "is not valid at position"},
 		{"toRecipients/any(r r eq 1)", "expected ':'"},
 		{"subject has 'x'", "not supported"},
+		{"isRead eq 'true'", "Found operand types 'Edm.Boolean' and 'Edm.String' for operator kind 'Equal'."},
+		{"receivedDateTime ge '2025-01-01'", "'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'GreaterThanOrEqual'"},
+		{"'x' lt size", "'Edm.String' and 'Edm.Int32'"},
+		{"importance eq true", "'microsoft.graph.importance' and 'Edm.Boolean'"},
 	} {
 		_, err := ParseFilter(tc.filter, msgType)
 		if tc.msg == "" {

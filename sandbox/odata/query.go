@@ -47,6 +47,10 @@ type Type struct {
 	Expandable []string
 	// Keep are always returned, even when $select leaves them out ("id", "@odata.etag").
 	Keep []string
+	// PropTypes are the types of property paths ("isRead": "Edm.Boolean",
+	// "from/emailAddress/address": "Edm.String", an enum by its name) that
+	// $filter checks comparisons with literals against.
+	PropTypes map[string]string
 }
 
 func (t *Type) has(name string) bool {
