@@ -84,12 +84,14 @@ func (s *Server) mailRoutes(m *http.ServeMux) {
 		s.mailRoute(m, "GET", f+"/messages", needRead, s.messageList)
 		s.mailRoute(m, "POST", f+"/messages", needWrite, s.messageCreate)
 		s.mailRoute(m, "GET", f+"/messages/delta", needRead, s.messageDelta)
+		s.mailRoute(m, "GET", f+"/messages/$count", needRead, s.messageList)
 		s.mailRoute(m, "POST", f+"/move", needWrite, s.folderMove)
 		s.mailRoute(m, "POST", f+"/copy", needWrite, s.folderCopy)
 	}
 	s.mailRoute(m, "GET", "/mailFolders", needRead, s.folderList)
 	s.mailRoute(m, "POST", "/mailFolders", needWrite, s.folderCreate)
 	s.mailRoute(m, "GET", "/messages", needRead, s.messageList)
+	s.mailRoute(m, "GET", "/messages/$count", needRead, s.messageList)
 	s.mailRoute(m, "POST", "/messages", needWrite, s.messageCreate)
 	s.mailRoute(m, "POST", "/sendMail", needSend, s.sendMail)
 	// A message by id, also under its folder.
@@ -247,6 +249,13 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	s.mu.Unlock()
 	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
+	if strings.HasSuffix(r.URL.Path, "/$count") {
+		s.graphIDs(w, r)
+		w.Header().Set("Content-Type", "text/plain;charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, strconv.Itoa(total))
+		return
+	}
 	items := make([]any, 0, len(page))
 	for _, i := range page {
 		items = append(items, q.Project(raws[i], messageType))

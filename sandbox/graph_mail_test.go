@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -145,6 +146,9 @@ func TestMailListQueries(t *testing.T) {
 		if !strings.Contains(p.Next, want) || !strings.HasPrefix(p.Next, e.base+"/v1.0/me/messages?") {
 			t.Errorf("nextLink %q lacks %s", p.Next, want)
 		}
+	}
+	if resp := e.do("GET", "/v1.0/me/mailFolders/inbox/messages/$count?$filter=isRead%20eq%20false", nil, adele, nil); body(resp) != fmt.Sprint(len(filtUnread(seedMsgs(0, "inbox")))) {
+		t.Errorf("$count: %d %s", resp.StatusCode, body(resp))
 	}
 	if got := e.all("/v1.0/me/messages?$top=7&$select=id", adele); len(got) != len(all) {
 		t.Errorf("paging: %d messages, want %d", len(got), len(all))
@@ -294,6 +298,16 @@ func TestMailReset(t *testing.T) {
 	}
 	adele = e.as(0, rw) // reset drops the refresh tokens, not the signing key; a new token anyway
 	e.must(200, "GET", "/v1.0/me/messages/"+id, adele, nil, nil)
+}
+
+func filtUnread(ms []*mailMessage) []*mailMessage {
+	var out []*mailMessage
+	for _, m := range ms {
+		if !m.IsRead {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func mustTime(s string) time.Time {
