@@ -14,8 +14,9 @@ import (
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// This file is the minimal Microsoft Graph v1.0 surface: users, managers and
-// inbox messages of the seeded tenant, behind Bearer-token validation.
+// This file is the Microsoft Graph v1.0 core: Bearer-token validation, error
+// bodies, paging, users and managers. Mail is in graph_mail*.go, $batch in
+// graph_batch.go.
 
 type graphClaimsKey struct{}
 

@@ -268,11 +268,9 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func messageSearchFields(m *mailMessage) odata.SearchFields {
-	f := odata.SearchFields{"subject": m.Subject, "body": bodyPreview(m.Body)}
+	f := odata.SearchFields{"subject": m.Subject, "body": m.Body.Content}
 	if m.Body.ContentType == "html" {
 		f["body"] = htmlToText(m.Body.Content)
-	} else {
-		f["body"] = m.Body.Content
 	}
 	if m.From != nil {
 		f["from"] = m.From.EmailAddress.Name + " " + m.From.EmailAddress.Address
