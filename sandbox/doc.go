@@ -51,7 +51,7 @@
 //	POST                  /mailFolders/{id}/move, /mailFolders/{id}/copy
 //	GET|POST              /messages, /mailFolders/{id}/messages
 //	GET                   /mailFolders/{id}/messages/delta     ($skiptoken/$deltatoken, @removed)
-//	GET|PATCH|DELETE      /messages/{id}
+//	GET|PATCH|DELETE      /messages/{id}, GET /messages/{id}/$value (MIME), GET /messages/$count
 //	POST                  /messages/{id}/move|copy|send|createReply|createReplyAll|createForward|reply|replyAll|forward
 //	POST                  /sendMail
 //	GET|POST              /messages/{id}/attachments           (file attachments up to 3 MB)

@@ -108,6 +108,7 @@ func (s *Server) mailRoutes(m *http.ServeMux) {
 		for _, a := range []string{"reply", "replyAll", "forward"} {
 			s.mailRoute(m, "POST", p+"/"+a, needSend, s.messageRespond(a))
 		}
+		s.mailRoute(m, "GET", p+"/$value", needRead, s.messageMIME)
 		s.mailRoute(m, "GET", p+"/attachments", needRead, s.attachmentList)
 		s.mailRoute(m, "POST", p+"/attachments", needWrite, s.attachmentCreate)
 		s.mailRoute(m, "GET", p+"/attachments/{aid}", needRead, s.attachmentGet)

@@ -3,6 +3,10 @@ package sandbox
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"strings"
 	"testing"
 )
@@ -218,6 +222,32 @@ func TestMailAttachments(t *testing.T) {
 	resp := e.do("GET", "/v1.0/me/messages/"+first+"/attachments/"+aid+"/$value", nil, adele, nil)
 	if raw := body(resp); resp.StatusCode != 200 || raw != string(salesCSV(0)) || resp.Header.Get("Content-Type") != "text/csv" {
 		t.Errorf("$value %q (%s)", raw, resp.Header.Get("Content-Type"))
+	}
+	// The message as MIME: headers, the body and the attachment as parts.
+	resp = e.do("GET", "/v1.0/me/messages/"+first+"/$value", nil, adele, nil)
+	msg, err := mail.ReadMessage(strings.NewReader(body(resp)))
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("$value: %d %v", resp.StatusCode, err)
+	}
+	mt, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if msg.Header.Get("Subject") != "Quarterly sales review" || !strings.Contains(msg.Header.Get("From"), "AlexW@"+TenantDomain) || mt != "multipart/mixed" {
+		t.Fatalf("MIME headers %v", msg.Header)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	var partTypes []string
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		data, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, p))
+		partTypes = append(partTypes, strings.Split(p.Header.Get("Content-Type"), ";")[0])
+		if p.FileName() == "sales-q1.csv" && !bytes.Equal(data, salesCSV(0)) {
+			t.Errorf("MIME attachment %q", data)
+		}
+	}
+	if strings.Join(partTypes, ",") != "text/html,text/csv" {
+		t.Errorf("MIME parts %v", partTypes)
 	}
 	var exp map[string]any
 	e.must(200, "GET", "/v1.0/me/messages/"+first+"?$expand=attachments&$select=subject", adele, nil, &exp)
