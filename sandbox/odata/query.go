@@ -99,7 +99,7 @@ func Parse(q url.Values, t *Type, lim Limits) (*Query, error) {
 	out := &Query{}
 	for k := range q {
 		switch k {
-		case "$select", "$filter", "$orderby", "$top", "$skip", "$count", "$search", "$expand", "$skiptoken", "$deltatoken":
+		case "$select", "$filter", "$orderby", "$top", "$skip", "$count", "$search", "$expand", "$skiptoken", "$deltatoken", "$format":
 		default:
 			if strings.HasPrefix(k, "$") {
 				return nil, badRequest("Query option '%s' is not allowed. Make sure that the name of the query option is correct.", k)
