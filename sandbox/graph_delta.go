@@ -85,9 +85,13 @@ type deltaEntry struct {
 
 func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	q := r.URL.Query()
+	// $select and $filter (Graph allows receivedDateTime ge|gt) travel in
+	// the links; other options do not apply to delta.
 	sel := url.Values{}
-	if v := q.Get("$select"); v != "" {
-		sel.Set("$select", v)
+	for _, k := range []string{"$select", "$filter"} {
+		if v := q.Get(k); v != "" {
+			sel.Set(k, v)
+		}
 	}
 	oq, err := odata.Parse(sel, messageType, odata.Limits{})
 	if err != nil {
@@ -132,6 +136,11 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	var entries []deltaEntry
 	for _, m := range mb.msgs {
 		if m.FolderID == f.ID && m.Seq > tok.from {
+			if oq.Filter != nil {
+				if obj, _ := jsonObject(m.toJSON("", false)); !odata.Match(oq.Filter, obj) {
+					continue
+				}
+			}
 			entries = append(entries, deltaEntry{seq: m.Seq, id: m.ID, msg: m})
 		}
 	}
@@ -172,8 +181,10 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mu.Unlock()
 
 	link := baseURL(r) + r.URL.Path + "?"
-	if v := sel.Get("$select"); v != "" {
-		link += "$select=" + url.QueryEscape(v) + "&"
+	for _, k := range []string{"$select", "$filter"} {
+		if v := sel.Get(k); v != "" {
+			link += k + "=" + url.QueryEscape(v) + "&"
+		}
 	}
 	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
 		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}

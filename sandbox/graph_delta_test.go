@@ -139,6 +139,23 @@ func TestMailDelta(t *testing.T) {
 		}
 	}
 
+	// $filter on receivedDateTime narrows the round and travels in the links.
+	cut := inbox[9].Received.UTC().Format("2006-01-02T15:04:05Z")
+	recent, recentLink := e.deltaRound("/v1.0/me/mailFolders/inbox/messages/delta?$filter=receivedDateTime%20ge%20"+cut, paged)
+	listed := e.all("/v1.0/me/mailFolders/inbox/messages?$top=100&$filter=receivedDateTime%20ge%20"+cut, adele)
+	var gotIDs, listedIDs []string
+	for _, it := range recent {
+		gotIDs = append(gotIDs, it["id"].(string))
+	}
+	for _, it := range listed {
+		listedIDs = append(listedIDs, it["id"].(string))
+	}
+	sort.Strings(gotIDs)
+	sort.Strings(listedIDs)
+	if len(gotIDs) < 10 || !slices.Equal(gotIDs, listedIDs) || !strings.Contains(recentLink, "$filter=receivedDateTime+ge+") {
+		t.Errorf("filtered delta: %v, the folder lists %v; deltaLink %q", gotIDs, listedIDs, recentLink)
+	}
+
 	// Bad tokens, and tokens from before a reset.
 	e.wantError(400, "SyncStateNotFound", "sync state", "GET", "/v1.0/me/mailFolders/inbox/messages/delta?$deltatoken=garbage", adele, nil)
 	e.wantError(400, "SyncStateNotFound", "sync state", "GET", "/v1.0/me/mailFolders/inbox/messages/delta?$skiptoken=ZC5hLjE", adele, nil)
