@@ -60,7 +60,8 @@
 //
 // Collections take $select, $filter, $orderby, $top, $skip, $count, $search
 // (messages) and $expand=attachments (see package sandbox/odata), and
-// Prefer: outlook.body-content-type. Path segments match case-insensitively
+// Prefer: outlook.body-content-type and IdType="ImmutableId" (message ids
+// that survive moves; both id forms address a message). Path segments match case-insensitively
 // and name('key') segments work. Each seeded user has the well-known folders,
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
 // restores them. Options.StateFile keeps the mailboxes across restarts.

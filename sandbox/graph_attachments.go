@@ -137,7 +137,7 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 	}
 	var objs, raws []map[string]any
 	s.mu.Lock()
-	m := s.mail.boxes[u.ID].msgs[r.PathValue("mid")]
+	m := s.mail.boxes[u.ID].message(r.PathValue("mid"))
 	if m != nil {
 		for _, a := range m.Attachments {
 			obj, raw := jsonObject(a.toJSON(true))
@@ -176,7 +176,7 @@ func (s *Server) attachmentGet(w http.ResponseWriter, r *http.Request, u *User) 
 		return
 	}
 	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -195,7 +195,7 @@ func (s *Server) attachmentCreate(w http.ResponseWriter, r *http.Request, u *Use
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -212,7 +212,7 @@ func (s *Server) attachmentCreate(w http.ResponseWriter, r *http.Request, u *Use
 
 func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -230,7 +230,7 @@ func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *Use
 func (s *Server) attachmentValue(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mu.Lock()
 	var a *mailAttachment
-	if m := s.mail.boxes[u.ID].msgs[r.PathValue("mid")]; m != nil {
+	if m := s.mail.boxes[u.ID].message(r.PathValue("mid")); m != nil {
 		if found := findAttachment(m, r.PathValue("aid")); found != nil {
 			c := *found
 			a = &c

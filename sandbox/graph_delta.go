@@ -77,10 +77,11 @@ func parseDeltaToken(q url.Values, epoch string) (t deltaToken, initial, ok bool
 }
 
 type deltaEntry struct {
-	seq     int64
-	id      string
-	msg     *mailMessage
-	removed bool
+	seq       int64
+	id        string // the regular id (the cursor's)
+	removedID string // the id a removal reports
+	msg       *mailMessage
+	removed   bool
 }
 
 func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
@@ -103,12 +104,17 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	if v, ok := pref["odata.maxpagesize"]; ok {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			pageSize = min(n, 1000)
-			w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(pageSize))
 		}
 	}
-	bt := bodyType(w, r)
-	if bt != "" && pref["odata.maxpagesize"] != "" {
-		w.Header().Set("Preference-Applied", `odata.maxpagesize=`+strconv.Itoa(pageSize)+`, outlook.body-content-type="`+bt+`"`)
+	view := mailPrefs(w, r)
+	if v, ok := pref["odata.maxpagesize"]; ok {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			applied := "odata.maxpagesize=" + strconv.Itoa(pageSize)
+			if pa := w.Header().Get("Preference-Applied"); pa != "" {
+				applied += ", " + pa
+			}
+			w.Header().Set("Preference-Applied", applied)
+		}
 	}
 
 	s.mu.Lock()
@@ -137,7 +143,7 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	for _, m := range mb.msgs {
 		if m.FolderID == f.ID && m.Seq > tok.from {
 			if oq.Filter != nil {
-				if obj, _ := jsonObject(m.toJSON("", false)); !odata.Match(oq.Filter, obj) {
+				if obj, _ := jsonObject(m.toJSON(msgView{}, false)); !odata.Match(oq.Filter, obj) {
 					continue
 				}
 			}
@@ -146,7 +152,11 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	for _, t := range mb.tombs {
 		if t.FolderID == f.ID && t.Seq > removedAfter {
-			entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removed: true})
+			out := t.ID
+			if view.immutable && t.ImmutableID != "" {
+				out = t.ImmutableID
+			}
+			entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removedID: out, removed: true})
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool {
@@ -168,10 +178,10 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	for _, e := range entries {
 		if e.removed {
 			items = append(items, odata.Object{Keys: []string{"@odata.type", "id", "@removed"}, Vals: map[string]any{
-				"@odata.type": "#microsoft.graph.message", "id": e.id, "@removed": map[string]string{"reason": "deleted"}}})
+				"@odata.type": "#microsoft.graph.message", "id": e.removedID, "@removed": map[string]string{"reason": "deleted"}}})
 			continue
 		}
-		obj := rawObject(e.msg.toJSON(bt, false))
+		obj := rawObject(e.msg.toJSON(view, false))
 		obj["@odata.type"] = "#microsoft.graph.message"
 		p := oq.Project(obj, messageType)
 		p.Keys = append([]string{"@odata.type"}, p.Keys...)

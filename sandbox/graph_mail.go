@@ -145,13 +145,28 @@ func prefer(r *http.Request) map[string]string {
 	return out
 }
 
-// bodyType reads Prefer: outlook.body-content-type and sets Preference-Applied.
-func bodyType(w http.ResponseWriter, r *http.Request) string {
-	v := strings.ToLower(prefer(r)["outlook.body-content-type"])
-	if v != "text" && v != "html" {
-		return ""
+// msgView is how a request wants messages rendered, from its Prefer headers.
+type msgView struct {
+	bodyType  string // outlook.body-content-type: "", "text" or "html"
+	immutable bool   // IdType="ImmutableId": ids that survive moves
+}
+
+// mailPrefs reads the mail preferences and sets Preference-Applied.
+func mailPrefs(w http.ResponseWriter, r *http.Request) msgView {
+	p := prefer(r)
+	var v msgView
+	var applied []string
+	if bt := strings.ToLower(p["outlook.body-content-type"]); bt == "text" || bt == "html" {
+		v.bodyType = bt
+		applied = append(applied, `outlook.body-content-type="`+bt+`"`)
 	}
-	w.Header().Set("Preference-Applied", `outlook.body-content-type="`+v+`"`)
+	if strings.EqualFold(p["idtype"], "ImmutableId") {
+		v.immutable = true
+		applied = append(applied, `IdType="ImmutableId"`)
+	}
+	if len(applied) > 0 {
+		w.Header().Set("Preference-Applied", strings.Join(applied, ", "))
+	}
 	return v
 }
 
@@ -223,7 +238,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		s.fail(w, r, queryError(err))
 		return
 	}
-	bt := bodyType(w, r)
+	view := mailPrefs(w, r)
 	expand := len(q.Expand) > 0
 	var objs, raws []map[string]any
 	var search []odata.SearchFields
@@ -242,7 +257,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		ctx += "/mailFolders('" + f.ID + "')"
 	}
 	for _, m := range mb.messages(folderID) {
-		obj, raw := jsonObject(m.toJSON(bt, expand))
+		obj, raw := jsonObject(m.toJSON(view, expand))
 		objs, raws = append(objs, obj), append(raws, raw)
 		if q.Search != nil {
 			search = append(search, messageSearchFields(m))
@@ -305,8 +320,8 @@ func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphError) {
 }
 
 // messageEntity renders m as a single entity with its @odata.context.
-func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, bt string) odata.Object {
-	obj := rawObject(m.toJSON(bt, q != nil && len(q.Expand) > 0))
+func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, view msgView) odata.Object {
+	obj := rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0))
 	out := q.Project(obj, messageType)
 	sel := ""
 	if q != nil {
@@ -323,13 +338,13 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request, u *User) {
 		s.fail(w, r, ge)
 		return
 	}
-	bt := bodyType(w, r)
+	view := mailPrefs(w, r)
 	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
-		return 200, messageEntity(r, u, m, q, bt), nil
+		return 200, messageEntity(r, u, m, q, view), nil
 	})
 }
 
@@ -363,6 +378,7 @@ func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte
 const maxMessageBody = 8 << 20
 
 func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) {
+	view := mailPrefs(w, r)
 	body, ge := readBody(w, r, maxMessageBody)
 	if ge != nil {
 		s.fail(w, r, ge)
@@ -384,7 +400,7 @@ func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) 
 		st.insert(mb, m, folder.ID, "message", now)
 		m.finishNew(now)
 		w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/messages('"+m.ID+"')")
-		return 201, messageEntity(r, u, m, nil, ""), nil
+		return 201, messageEntity(r, u, m, nil, view), nil
 	})
 }
 
@@ -416,13 +432,14 @@ func (m *mailMessage) finishNew(now time.Time) {
 }
 
 func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
+	view := mailPrefs(w, r)
 	body, ge := readBody(w, r, maxMessageBody)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -430,16 +447,16 @@ func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
 		if ge := applyMessage(c, body, true, now); ge != nil {
 			return 0, nil, ge
 		}
-		c.ID = m.ID
+		c.ID, c.ImmutableID = m.ID, m.ImmutableID
 		*m = *c
 		st.touch(m, now)
-		return 200, messageEntity(r, u, m, nil, ""), nil
+		return 200, messageEntity(r, u, m, nil, view), nil
 	})
 }
 
 func (s *Server) messageDelete(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -480,13 +497,14 @@ func (s *Server) messageCopy(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, move bool) {
+	view := mailPrefs(w, r)
 	body, ge := readBody(w, r, 1<<20)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -496,7 +514,7 @@ func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, mov
 		}
 		if move {
 			st.move(mb, m, dest.ID, now)
-			return 201, messageEntity(r, u, m, nil, ""), nil
+			return 201, messageEntity(r, u, m, nil, view), nil
 		}
 		c := m.clone()
 		c.Created = now
@@ -505,6 +523,6 @@ func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, mov
 		for i, a := range c.Attachments {
 			a.ID = stableID(c.ID, "attachment", itoa64(int64(i)))
 		}
-		return 201, messageEntity(r, u, c, nil, ""), nil
+		return 201, messageEntity(r, u, c, nil, view), nil
 	})
 }

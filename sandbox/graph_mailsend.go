@@ -116,7 +116,7 @@ func findUserByMail(addr string) *User {
 
 func (s *Server) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
-		m := mb.msgs[r.PathValue("mid")]
+		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, errItemNotFound
 		}
@@ -140,6 +140,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 	create := strings.HasPrefix(action, "create")
 	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
 	return func(w http.ResponseWriter, r *http.Request, u *User) {
+		view := mailPrefs(w, r)
 		body, ge := readBody(w, r, maxMessageBody)
 		if ge != nil {
 			s.fail(w, r, ge)
@@ -161,7 +162,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 			return
 		}
 		s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
-			orig := mb.msgs[r.PathValue("mid")]
+			orig := mb.message(r.PathValue("mid"))
 			if orig == nil {
 				return 0, nil, errItemNotFound
 			}
@@ -172,7 +173,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 			if create {
 				st.insert(mb, d, mb.wellKnown("drafts").ID, "message", now)
 				d.finishNew(now)
-				return 201, messageEntity(r, u, d, nil, ""), nil
+				return 201, messageEntity(r, u, d, nil, view), nil
 			}
 			if kind == "forward" && len(d.To)+len(d.Cc)+len(d.Bcc) == 0 {
 				return 0, nil, errNoRecipients

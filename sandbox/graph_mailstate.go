@@ -46,6 +46,9 @@ func (j *mailStateJSON) store() *mailStore {
 			mb.folders[f.ID] = f
 		}
 		for _, m := range bj.Messages {
+			if m.ImmutableID == "" {
+				m.ImmutableID = immutableID(m.ID)
+			}
 			mb.msgs[m.ID] = m
 		}
 		if mb.wellKnown("msgfolderroot") == nil || mb.wellKnown("inbox") == nil {

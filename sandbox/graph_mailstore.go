@@ -34,8 +34,8 @@ type mailbox struct {
 }
 
 type tombstone struct {
-	ID, FolderID string
-	Seq          int64
+	ID, ImmutableID, FolderID string
+	Seq                       int64
 }
 
 type mailFolder struct {
@@ -59,6 +59,7 @@ type mailMessage struct {
 	Created, Modified, Received, Sent time.Time
 	ConversationID, ConversationIndex string
 	InternetMessageID, ChangeKey      string
+	ImmutableID                       string // kept across moves (Prefer: IdType="ImmutableId")
 	InternetHeaders                   []internetHeader
 	Seq                               int64
 	Attachments                       []*mailAttachment
@@ -151,7 +152,8 @@ func nonNil(rs []recipient) []recipient {
 
 // toJSON renders m; bodyType "" keeps the stored body type, "text" or
 // "html" converts (Prefer: outlook.body-content-type).
-func (m *mailMessage) toJSON(bodyType string, withAttachments bool) messageJSON {
+func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
+	bodyType := view.bodyType
 	j := messageJSON{
 		ETag: `W/"` + m.ChangeKey + `"`, ID: m.ID,
 		CreatedDateTime: m.Created.UTC().Format(graphTime), LastModifiedDateTime: m.Modified.UTC().Format(graphTime),
@@ -168,6 +170,9 @@ func (m *mailMessage) toJSON(bodyType string, withAttachments bool) messageJSON 
 		Sender:                  m.Sender, From: m.From,
 		ToRecipients: nonNil(m.To), CcRecipients: nonNil(m.Cc), BccRecipients: nonNil(m.Bcc), ReplyTo: nonNil(m.ReplyTo),
 		Flag: m.Flag, InternetMessageHeaders: m.InternetHeaders,
+	}
+	if view.immutable {
+		j.ID = m.ImmutableID
 	}
 	if !m.Sent.IsZero() {
 		s := m.Sent.UTC().Format(graphTime)
@@ -348,7 +353,7 @@ func (mb *mailbox) messages(folderID string) []*mailMessage {
 // remove deletes a message, leaving a tombstone for delta.
 func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 	delete(mb.msgs, m.ID)
-	mb.tombs = append(mb.tombs, tombstone{ID: m.ID, FolderID: m.FolderID, Seq: st.next()})
+	mb.tombs = append(mb.tombs, tombstone{ID: m.ID, ImmutableID: m.ImmutableID, FolderID: m.FolderID, Seq: st.next()})
 }
 
 // insert stores a new message with a fresh id (label distinguishes the
@@ -356,8 +361,34 @@ func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 func (st *mailStore) insert(mb *mailbox, m *mailMessage, folderID, label string, now time.Time) {
 	st.touch(m, now)
 	m.ID = stableID(mb.owner.ID, label, st.epoch, fmt.Sprint(m.Seq))
+	if m.ImmutableID == "" {
+		m.ImmutableID = immutableID(m.ID)
+	}
 	m.FolderID = folderID
 	mb.msgs[m.ID] = m
+}
+
+// immutableIDPrefix starts immutable ids, as Exchange's "AAkALg..." do.
+const immutableIDPrefix = "AAkALg"
+
+// immutableID derives the immutable id a message gets when it is created.
+func immutableID(id string) string {
+	return immutableIDPrefix + strings.TrimPrefix(stableID("immutable", id), "AAMkAG")
+}
+
+// message finds a message by its id or its immutable id.
+func (mb *mailbox) message(id string) *mailMessage {
+	if m := mb.msgs[id]; m != nil {
+		return m
+	}
+	if strings.HasPrefix(id, immutableIDPrefix) {
+		for _, m := range mb.msgs {
+			if m.ImmutableID == id {
+				return m
+			}
+		}
+	}
+	return nil
 }
 
 // move moves m to folder: Exchange gives the moved item a new id.
@@ -369,7 +400,7 @@ func (st *mailStore) move(mb *mailbox, m *mailMessage, folderID string, now time
 // clone returns a deep copy of m without its id.
 func (m *mailMessage) clone() *mailMessage {
 	c := *m
-	c.ID = ""
+	c.ID, c.ImmutableID = "", ""
 	c.Categories = append([]string(nil), m.Categories...)
 	c.To = append([]recipient(nil), m.To...)
 	c.Cc = append([]recipient(nil), m.Cc...)

@@ -296,3 +296,47 @@ func TestMailAttachments(t *testing.T) {
 	}
 	e.wantError(404, "ErrorItemNotFound", "not found", "GET", "/v1.0/me/messages/"+first+"/attachments/"+aid+"/$value", adele, nil)
 }
+
+// TestMailImmutableID: with Prefer: IdType="ImmutableId" a message keeps its
+// id across moves; both id forms address it; delta reports removals by it.
+func TestMailImmutableID(t *testing.T) {
+	e := startMail(t)
+	adele := e.as(0, rw)
+	imm := map[string]string{"Authorization": adele["Authorization"], "Prefer": `IdType="ImmutableId"`}
+	_, link := e.deltaRound("/v1.0/me/mailFolders/inbox/messages/delta", imm)
+	regular := stableID(AdeleVanceID, "message", "4")
+
+	var m map[string]any
+	resp := e.must(200, "GET", "/v1.0/me/messages/"+regular, imm, nil, &m)
+	id := m["id"].(string)
+	if !strings.HasPrefix(id, "AAkALg") || resp.Header.Get("Preference-Applied") != `IdType="ImmutableId"` {
+		t.Fatalf("immutable id %q, Preference-Applied %q", id, resp.Header.Get("Preference-Applied"))
+	}
+	var moved, movedRegular map[string]any
+	e.must(201, "POST", "/v1.0/me/messages/"+id+"/move", imm, map[string]any{"destinationId": "archive"}, &moved)
+	if moved["id"] != id || moved["parentFolderId"] != seedFolderID(AdeleVanceID, "archive") {
+		t.Errorf("moved with ImmutableId: %v", moved["id"])
+	}
+	e.must(200, "GET", "/v1.0/me/messages/"+id, adele, nil, &movedRegular)
+	if movedRegular["id"] == regular || strings.HasPrefix(movedRegular["id"].(string), "AAkALg") {
+		t.Errorf("regular id after the move: %v", movedRegular["id"])
+	}
+	// A copy has an immutable id of its own.
+	var cp map[string]any
+	e.must(201, "POST", "/v1.0/me/messages/"+id+"/copy", imm, map[string]any{"destinationId": "inbox"}, &cp)
+	if cp["id"] == id || !strings.HasPrefix(cp["id"].(string), "AAkALg") {
+		t.Errorf("copy id %v", cp["id"])
+	}
+	items, _ := e.deltaRound(link, imm)
+	var removed, added []string
+	for _, it := range items {
+		if it["@removed"] != nil {
+			removed = append(removed, it["id"].(string))
+		} else {
+			added = append(added, it["id"].(string))
+		}
+	}
+	if len(removed) != 1 || removed[0] != id || len(added) != 1 || added[0] != cp["id"] {
+		t.Errorf("delta with ImmutableId: removed %v, added %v", removed, added)
+	}
+}

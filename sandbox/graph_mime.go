@@ -17,7 +17,7 @@ import (
 func (s *Server) messageMIME(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mu.Lock()
 	var data []byte
-	if m := s.mail.boxes[u.ID].msgs[r.PathValue("mid")]; m != nil {
+	if m := s.mail.boxes[u.ID].message(r.PathValue("mid")); m != nil {
 		data = m.mime()
 	}
 	s.mu.Unlock()

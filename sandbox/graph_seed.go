@@ -137,6 +137,7 @@ func seedMailbox(ui int) *mailbox {
 			a.ID = stableID(m.ID, "attachment", fmt.Sprint(i))
 			a.Modified = m.Received
 		}
+		m.ImmutableID = immutableID(m.ID)
 		mb.msgs[m.ID] = m
 	}
 	flagAt := func(m *mailMessage, status string) {
