@@ -240,7 +240,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	view := mailPrefs(w, r)
 	expand := len(q.Expand) > 0
-	var objs, raws []map[string]any
+	var views []messageJSON
 	var search []odata.SearchFields
 	ctx := userCtx(u)
 	s.mu.Lock()
@@ -257,13 +257,19 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		ctx += "/mailFolders('" + f.ID + "')"
 	}
 	for _, m := range mb.messages(folderID) {
-		obj, raw := jsonObject(m.toJSON(view, expand))
-		objs, raws = append(objs, obj), append(raws, raw)
+		views = append(views, m.toJSON(view, expand))
 		if q.Search != nil {
 			search = append(search, messageSearchFields(m))
 		}
 	}
 	s.mu.Unlock()
+	// Decoding is only needed to filter or sort; the page is encoded once.
+	objs := make([]map[string]any, len(views))
+	if q.Filter != nil || len(q.OrderBy) > 0 {
+		for i := range views {
+			objs[i] = decodedObject(views[i])
+		}
+	}
 	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
 	if strings.HasSuffix(r.URL.Path, "/$count") {
 		s.graphIDs(w, r)
@@ -274,7 +280,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	items := make([]any, 0, len(page))
 	for _, i := range page {
-		items = append(items, q.Project(raws[i], messageType))
+		items = append(items, q.Project(rawObject(views[i]), messageType))
 	}
 	count := -1
 	if q.Count {

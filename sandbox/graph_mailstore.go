@@ -222,6 +222,17 @@ func rawObject(v any) map[string]any {
 	return out
 }
 
+// decodedObject returns v decoded as a JSON object (for the OData engine).
+func decodedObject(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err))
+	}
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
 // jsonObject returns v decoded as a JSON object (for the OData engine) and
 // as rawObject (for the answer).
 func jsonObject(v any) (decoded, raw map[string]any) {
