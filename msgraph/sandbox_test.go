@@ -58,7 +58,7 @@ func TestSandboxUsers(t *testing.T) {
 		t.Error("no request-id")
 	}
 	sel, _, err := c.Users.Get(ctx, seeded[1].UserPrincipalName, &GetOptions{Select: []string{"id", "jobTitle"}})
-	if err != nil || sel.ID != seeded[1].ID || sel.JobTitle != seeded[1].JobTitle {
+	if err != nil || sel.ID != seeded[1].ID || sel.JobTitle != seeded[1].JobTitle || sel.DisplayName != "" {
 		t.Errorf("Get with $select: %+v %v", sel, err)
 	}
 	if mgr, _, err := c.Users.Manager(ctx, "me", nil); seeded[0].ManagerID != "" && (err != nil || mgr.ID != seeded[0].ManagerID) {

@@ -72,7 +72,7 @@ func TestGraphConformance(t *testing.T) {
 		"malformed": "Bearer not-a-jwt",
 	}
 	fill := strings.NewReplacer("{adele}", adele().ID, "{megan}", MeganBowenID, "{patti}", PattiFernandezID,
-		"{message}", mailbox(adele().ID)[0].ID)
+		"{message}", stableID(adele().ID, "message", "0"))
 	for _, row := range graphConformance {
 		path := fill.Replace(row.path)
 		t.Run(row.auth+" "+path, func(t *testing.T) {
@@ -124,7 +124,7 @@ func TestGraphConformanceStructs(t *testing.T) {
 		t   reflect.Type
 	}{
 		{"user", reflect.TypeFor[graphUserJSON]()},
-		{"message", reflect.TypeFor[orderedMessage]()},
+		{"message", reflect.TypeFor[messageJSON]()},
 		{"publicError", reflect.TypeFor[graphErrorBody]().Field(0).Type},
 	} {
 		for _, p := range schema.CheckStruct(c.typ, c.t) {
@@ -133,7 +133,9 @@ func TestGraphConformanceStructs(t *testing.T) {
 	}
 }
 
-var graphRouteRE = regexp.MustCompile(`HandleFunc\("((?:GET|POST|PUT|PATCH|DELETE) /v1\.0/[^"]*)"`)
+// graphRouteRE finds the GET routes the table must cover; writes and
+// $batch are judged by their own tests (graph_mail*_test.go).
+var graphRouteRE = regexp.MustCompile(`HandleFunc\("(GET /v1\.0/[^"]*)"`)
 
 // TestGraphConformanceCoversRoutes fails when a Graph route registered in the
 // package's source has no row in graphConformance.

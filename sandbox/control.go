@@ -141,8 +141,9 @@ func (s *Server) beginLog(w http.ResponseWriter, r *http.Request) (*statusWriter
 }
 
 // applyFault applies the first matching fault; it reports whether the request
-// was answered (or the connection reset).
-func (s *Server) applyFault(w *statusWriter, r *http.Request) bool {
+// was answered (or the connection reset). For an item of a $batch (inBatch)
+// a reset fault answers 504 instead, since the item has no connection of its own.
+func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool {
 	s.mu.Lock()
 	var f *Fault
 	for i := range s.st.Faults {
@@ -178,6 +179,10 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request) bool {
 			t.Stop()
 			return true
 		}
+	}
+	if f.Reset && inBatch {
+		s.writeGraphError(w, r, http.StatusGatewayTimeout, graphCodeFor(http.StatusGatewayTimeout), "Injected fault "+strconv.Itoa(f.ID)+".")
+		return true
 	}
 	if f.Reset {
 		panic(http.ErrAbortHandler) // net/http closes the connection (or resets the HTTP/2 stream)
@@ -301,9 +306,11 @@ func (s *Server) RevokeRefreshTokens(user string) (int, error) {
 }
 
 // Reset drops all codes, tokens, consents, faults, pending sign-ins and the
-// request log, and restores the settings given to New.
+// request log, restores the settings given to New and the seeded mailboxes.
 func (s *Server) Reset() {
+	mail := seedMailStore()
 	s.mu.Lock()
+	s.mail = mail
 	s.st = newState(s.initial)
 	s.pending = map[string]*pendingAuth{}
 	s.reqLog = nil

@@ -1,6 +1,6 @@
 // Package sandbox is an offline emulator of the Microsoft identity platform
-// (v2.0 endpoints) plus a minimal Microsoft Graph, for tests and demos. It
-// imports nothing else from this module.
+// (v2.0 endpoints) plus a part of Microsoft Graph, for tests and demos. It
+// imports nothing else from this module but its own sandbox/odata.
 //
 // # Identity platform
 //
@@ -37,10 +37,34 @@
 //
 // # Graph
 //
-// GET /v1.0/me, /v1.0/me/manager, /v1.0/me/messages[/{id}], /v1.0/users,
-// /v1.0/users/{id|upn}[/manager|/messages[/{id}]] and /oidc/userinfo, with
-// Graph's JSON shapes, $top/$skip paging with @odata.nextLink and Graph's
-// error body. Tokens are verified (signature, expiry, audience).
+// GET /v1.0/me, /v1.0/me/manager, /v1.0/users, /v1.0/users/{id|upn}[/manager]
+// and /oidc/userinfo, with Graph's JSON shapes, $top/$skip paging with
+// @odata.nextLink and Graph's error body. Tokens are verified (signature,
+// expiry, audience).
+//
+// Mail, under /v1.0/me and /v1.0/users/{id|upn} (delegated tokens reach their
+// own mailbox with Mail.Read, Mail.ReadWrite for changes, Mail.Send for
+// sending; app-only tokens any mailbox with the same roles):
+//
+//	GET|POST              /mailFolders, /mailFolders/{id}/childFolders
+//	GET|PATCH|DELETE      /mailFolders/{id|well-known name}[/childFolders/{id}]
+//	POST                  /mailFolders/{id}/move, /mailFolders/{id}/copy
+//	GET|POST              /messages, /mailFolders/{id}/messages
+//	GET                   /mailFolders/{id}/messages/delta     ($skiptoken/$deltatoken, @removed)
+//	GET|PATCH|DELETE      /messages/{id}, GET /messages/{id}/$value (MIME), GET /messages/$count
+//	POST                  /messages/{id}/move|copy|send|createReply|createReplyAll|createForward|reply|replyAll|forward
+//	POST                  /sendMail
+//	GET|POST              /messages/{id}/attachments           (file attachments up to 3 MB)
+//	GET|DELETE            /messages/{id}/attachments/{id}, GET .../{id}/$value
+//	POST                  /v1.0/$batch                         (20 requests, dependsOn, per-item faults)
+//
+// Collections take $select, $filter, $orderby, $top, $skip, $count, $search
+// (messages) and $expand=attachments (see package sandbox/odata), and
+// Prefer: outlook.body-content-type and IdType="ImmutableId" (message ids
+// that survive moves; both id forms address a message). Path segments match case-insensitively
+// and name('key') segments work. Each seeded user has the well-known folders,
+// child folders under the inbox and about 75 messages; POST /_sandbox/reset
+// restores them. Options.StateFile keeps the mailboxes across restarts.
 //
 // # Control API
 //

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,11 +10,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// This file is the minimal Microsoft Graph v1.0 surface: users, managers and
-// inbox messages of the seeded tenant, behind Bearer-token validation.
+// This file is the Microsoft Graph v1.0 core: Bearer-token validation, error
+// bodies, paging, users and managers. Mail is in graph_mail*.go, $batch in
+// graph_batch.go.
 
 type graphClaimsKey struct{}
 
@@ -83,18 +86,29 @@ func (s *Server) writeGraphError(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) writeGraphJSON(w http.ResponseWriter, r *http.Request, v any) {
+	s.writeGraphStatus(w, r, http.StatusOK, v)
+}
+
+// writeGraphStatus writes v as Graph's JSON with status; a nil v writes no body.
+func (s *Server) writeGraphStatus(w http.ResponseWriter, r *http.Request, status int, v any) {
 	s.graphIDs(w, r)
-	b, err := json.Marshal(v)
-	if err != nil {
+	h := w.Header()
+	h.Set("Cache-Control", "no-cache")
+	if v == nil {
+		w.WriteHeader(status)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		s.writeGraphError(w, r, 500, "generalException", "Serialization failed.")
 		return
 	}
-	h := w.Header()
 	h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
 	h.Set("OData-Version", "4.0")
-	h.Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	w.WriteHeader(status)
+	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
 }
 
 // graphAuth validates the Bearer token and passes its claims to h.
@@ -134,14 +148,12 @@ func (s *Server) graphRoutes() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /v1.0/me", s.graphAuth(s.graphMe(s.graphUser)))
 	m.HandleFunc("GET /v1.0/me/manager", s.graphAuth(s.graphMe(s.graphManager)))
-	m.HandleFunc("GET /v1.0/me/messages", s.graphAuth(s.graphMe(s.graphMessages)))
-	m.HandleFunc("GET /v1.0/me/messages/{mid}", s.graphAuth(s.graphMe(s.graphMessage)))
 	m.HandleFunc("GET /v1.0/users", s.graphAuth(s.graphUsers))
 	m.HandleFunc("GET /v1.0/users/{id}", s.graphAuth(s.graphOther(s.graphUser)))
 	m.HandleFunc("GET /v1.0/users/{id}/manager", s.graphAuth(s.graphOther(s.graphManager)))
-	m.HandleFunc("GET /v1.0/users/{id}/messages", s.graphAuth(s.graphOther(s.graphMessages)))
-	m.HandleFunc("GET /v1.0/users/{id}/messages/{mid}", s.graphAuth(s.graphOther(s.graphMessage)))
 	m.HandleFunc("GET /oidc/userinfo", s.graphAuth(s.graphUserinfo))
+	s.mailRoutes(m)
+	m.HandleFunc("POST /v1.0/$batch", s.graphBatch)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 		seg := segs[len(segs)-1]
@@ -187,7 +199,6 @@ func (s *Server) graphOther(h userHandler) func(http.ResponseWriter, *http.Reque
 var (
 	userSelfPerms  = []string{"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	userOtherPerms = []string{"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	mailPerms      = []string{"Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic", "Mail.ReadBasic.All"}
 )
 
 func (s *Server) denyUsers(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +242,9 @@ func (s *Server) graphUser(w http.ResponseWriter, r *http.Request, c *AccessToke
 	}
 	j := userJSON(u)
 	j.Context = baseURL(r) + "/v1.0/$metadata#users/$entity"
-	s.writeGraphJSON(w, r, j)
+	if v, ok := s.selectUser(w, r, j); ok {
+		s.writeGraphJSON(w, r, v)
+	}
 }
 
 func (s *Server) graphManager(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
@@ -263,7 +276,7 @@ func (s *Server) graphUsers(w http.ResponseWriter, r *http.Request, c *AccessTok
 	for i := skip; i < len(seedUsers) && i < skip+top; i++ {
 		items = append(items, userJSON(&seedUsers[i]))
 	}
-	s.writePage(w, r, "#users", items, top, skip, len(seedUsers))
+	s.writePage(w, r, "#users", items, top, skip, len(seedUsers), -1)
 }
 
 // paging reads $top and $skip.
@@ -293,12 +306,18 @@ func (s *Server) paging(w http.ResponseWriter, r *http.Request, def, max int) (t
 	return top, skip, true
 }
 
-// writePage writes an OData collection with @odata.nextLink when more items remain.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, ctx string, items []any, top, skip, total int) {
+// writePage writes an OData collection with @odata.nextLink when more items
+// remain, and @odata.count when count >= 0.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, ctx string, items []any, top, skip, total, count int) {
 	if items == nil {
 		items = []any{}
 	}
-	out := map[string]any{"@odata.context": baseURL(r) + "/v1.0/$metadata" + ctx, "value": items}
+	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{"@odata.context": baseURL(r) + "/v1.0/$metadata" + ctx, "value": items}}
+	if count >= 0 {
+		out.Keys = append(out.Keys, "@odata.count")
+		out.Vals["@odata.count"] = count
+	}
+	out.Keys = append(out.Keys, "value")
 	if skip+top < total {
 		q := r.URL.Query()
 		q.Set("$top", strconv.Itoa(top))
@@ -314,51 +333,10 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, ctx string, i
 				parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+url.QueryEscape(v))
 			}
 		}
-		out["@odata.nextLink"] = baseURL(r) + r.URL.Path + "?" + strings.Join(parts, "&")
+		out.Keys = append(out.Keys, "@odata.nextLink")
+		out.Vals["@odata.nextLink"] = baseURL(r) + r.URL.Path + "?" + strings.Join(parts, "&")
 	}
 	s.writeGraphJSON(w, r, out)
-}
-
-func (s *Server) canReadMail(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, self bool) bool {
-	if (c.IsApp() || self) && c.HasAny(mailPerms...) {
-		return true
-	}
-	s.writeGraphError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
-	return false
-}
-
-func (s *Server) graphMessages(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
-	if !s.canReadMail(w, r, c, self) {
-		return
-	}
-	top, skip, ok := s.paging(w, r, 10, 1000)
-	if !ok {
-		return
-	}
-	msgs := mailbox(u.ID)
-	var items []any
-	for i := skip; i < len(msgs) && i < skip+top; i++ {
-		items = append(items, messageJSON(&msgs[i]))
-	}
-	s.writePage(w, r, "#users('"+u.ID+"')/messages", items, top, skip, len(msgs))
-}
-
-func (s *Server) graphMessage(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
-	if !s.canReadMail(w, r, c, self) {
-		return
-	}
-	mid := r.PathValue("mid")
-	for i := range mailbox(u.ID) {
-		m := &mailbox(u.ID)[i]
-		if m.ID == mid {
-			s.writeGraphJSON(w, r, orderedMessage{
-				Context:     baseURL(r) + "/v1.0/$metadata#users('" + u.ID + "')/messages/$entity",
-				messageBody: messageJSON(&mailbox(u.ID)[i]),
-			})
-			return
-		}
-	}
-	s.writeGraphError(w, r, 404, "ErrorItemNotFound", "The specified object was not found in the store.")
 }
 
 func (s *Server) graphUserinfo(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims) {
@@ -371,91 +349,4 @@ func (s *Server) graphUserinfo(w http.ResponseWriter, r *http.Request, c *Access
 		"sub": c.Sub, "name": u.DisplayName, "family_name": u.Surname, "given_name": u.GivenName,
 		"picture": baseURL(r) + "/v1.0/me/photo/$value", "email": u.Mail,
 	})
-}
-
-type emailAddress struct {
-	Name    string `json:"name"`
-	Address string `json:"address"`
-}
-
-type recipient struct {
-	EmailAddress emailAddress `json:"emailAddress"`
-}
-
-func recipients(us []*User) []recipient {
-	out := []recipient{}
-	for _, u := range us {
-		out = append(out, recipient{emailAddress{u.DisplayName, u.Mail}})
-	}
-	return out
-}
-
-// messageBody is a message in Graph's default property set and order.
-type messageBody struct {
-	ETag                       string      `json:"@odata.etag"`
-	ID                         string      `json:"id"`
-	CreatedDateTime            string      `json:"createdDateTime"`
-	LastModifiedDateTime       string      `json:"lastModifiedDateTime"`
-	ChangeKey                  string      `json:"changeKey"`
-	Categories                 []string    `json:"categories"`
-	ReceivedDateTime           string      `json:"receivedDateTime"`
-	SentDateTime               string      `json:"sentDateTime"`
-	HasAttachments             bool        `json:"hasAttachments"`
-	InternetMessageID          string      `json:"internetMessageId"`
-	Subject                    string      `json:"subject"`
-	BodyPreview                string      `json:"bodyPreview"`
-	Importance                 string      `json:"importance"`
-	ParentFolderID             string      `json:"parentFolderId"`
-	ConversationID             string      `json:"conversationId"`
-	IsDeliveryReceiptRequested bool        `json:"isDeliveryReceiptRequested"`
-	IsReadReceiptRequested     bool        `json:"isReadReceiptRequested"`
-	IsRead                     bool        `json:"isRead"`
-	IsDraft                    bool        `json:"isDraft"`
-	WebLink                    string      `json:"webLink"`
-	InferenceClassification    string      `json:"inferenceClassification"`
-	Body                       itemBody    `json:"body"`
-	Sender                     recipient   `json:"sender"`
-	From                       recipient   `json:"from"`
-	ToRecipients               []recipient `json:"toRecipients"`
-	CcRecipients               []recipient `json:"ccRecipients"`
-	BccRecipients              []recipient `json:"bccRecipients"`
-	ReplyTo                    []recipient `json:"replyTo"`
-	Flag                       flag        `json:"flag"`
-}
-
-type orderedMessage struct {
-	Context string `json:"@odata.context"`
-	messageBody
-}
-
-type itemBody struct {
-	ContentType string `json:"contentType"`
-	Content     string `json:"content"`
-}
-
-type flag struct {
-	FlagStatus string `json:"flagStatus"`
-}
-
-func messageJSON(m *seedMessage) messageBody {
-	ts := m.Received.UTC().Format("2006-01-02T15:04:05Z")
-	sent := m.Received.Add(-4 * time.Second).UTC().Format("2006-01-02T15:04:05Z")
-	preview := m.Body
-	if len(preview) > 255 {
-		preview = preview[:255]
-	}
-	from := recipient{emailAddress{m.From.DisplayName, m.From.Mail}}
-	return messageBody{
-		ETag: `W/"` + m.ChangeKey + `"`, ID: m.ID, CreatedDateTime: ts, LastModifiedDateTime: ts,
-		ChangeKey: m.ChangeKey, Categories: []string{}, ReceivedDateTime: ts, SentDateTime: sent,
-		InternetMessageID: "<" + strings.ToLower(m.ID[6:22]) + "@" + TenantDomain + ">",
-		Subject:           m.Subject, BodyPreview: preview, Importance: m.Importance,
-		ParentFolderID: m.FolderID, ConversationID: m.ConversationID, IsRead: m.IsRead,
-		WebLink:                 "https://outlook.office365.com/owa/?ItemID=" + url.QueryEscape(m.ID) + "&exvsurl=1&viewmodel=ReadMessageItem",
-		InferenceClassification: "focused",
-		Body: itemBody{ContentType: "html", Content: "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><p>" +
-			m.Body + "</p></body></html>"},
-		Sender: from, From: from, ToRecipients: recipients(m.To), CcRecipients: recipients(m.Cc),
-		BccRecipients: []recipient{}, ReplyTo: []recipient{}, Flag: flag{FlagStatus: "notFlagged"},
-	}
 }

@@ -123,7 +123,7 @@ func TestGraphUsersAndMessages(t *testing.T) {
 	next := e.base + "/v1.0/me/messages?$top=10"
 	first := ""
 	for pages := 0; next != ""; pages++ {
-		if pages > 5 {
+		if pages > len(seedMailbox(1).msgs)/10+1 {
 			t.Fatal("too many pages")
 		}
 		var page struct {
@@ -157,7 +157,7 @@ func TestGraphUsersAndMessages(t *testing.T) {
 		}
 		next = page.Next
 	}
-	if len(ids) != messagesPerUser {
+	if len(ids) != len(seedMailbox(1).msgs) { // every folder of Alex's mailbox
 		t.Fatalf("%d messages", len(ids))
 	}
 	var one map[string]any

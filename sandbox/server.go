@@ -46,11 +46,12 @@ type Server struct {
 	caFile  string
 
 	identity *http.ServeMux
-	graph    *http.ServeMux
+	graph    http.Handler
 	control  *http.ServeMux
 
 	mu      sync.Mutex
 	st      *stateData
+	mail    *mailStore // Graph mail; not part of the state file
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -83,18 +84,22 @@ func New(opts Options) (*Server, error) {
 			AutoApprove:         opts.AutoApprove,
 		},
 		pending: map[string]*pendingAuth{},
+		mail:    seedMailStore(),
 	}
 	s.st = newState(s.initial)
 
 	var key *rsa.PrivateKey
 	if opts.StateFile != "" {
-		k, st, err := loadStateFile(opts.StateFile)
+		k, st, mail, err := loadStateFile(opts.StateFile)
 		if err != nil {
 			return nil, err
 		}
 		key = k
 		if st != nil {
 			s.st = st
+		}
+		if mail != nil {
+			s.mail = mail
 		}
 	}
 	if key == nil {
@@ -143,7 +148,7 @@ func (s *Server) routes() {
 	id.HandleFunc("GET /error", s.handleErrorPage)
 	id.HandleFunc("/", s.handleNotFound)
 	s.identity = id
-	s.graph = s.graphRoutes()
+	s.graph = graphPaths(s.graphRoutes())
 	s.control = s.controlRoutes()
 }
 
@@ -159,7 +164,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, r, finish := s.beginLog(w, r)
 	defer finish()
-	if s.applyFault(rec, r) {
+	if s.applyFault(rec, r, false) {
 		return
 	}
 	if r.URL.Path == "/v1.0" || strings.HasPrefix(r.URL.Path, "/v1.0/") || r.URL.Path == "/oidc/userinfo" {

@@ -206,43 +206,51 @@ type stateFile struct {
 	Version    int        `json:"version"`
 	SigningKey string     `json:"signing_key"` // PKCS#8, base64
 	State      *stateData `json:"state"`
+	// Mail is the mailboxes (absent in files written before mail existed).
+	Mail *mailStateJSON `json:"mail,omitempty"`
 }
 
-func loadStateFile(path string) (*rsa.PrivateKey, *stateData, error) {
+// loadStateFile reads the state file: signing key, state and mailboxes (nil
+// when the file has none); all nil when there is no file.
+func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("sandbox: read state: %w", err)
+		return nil, nil, nil, fmt.Errorf("sandbox: read state: %w", err)
 	}
 	var f stateFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, nil, fmt.Errorf("sandbox: parse state %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("sandbox: parse state %s: %w", path, err)
 	}
 	if f.Version != 1 {
-		return nil, nil, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
+		return nil, nil, nil, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
 	}
 	var key *rsa.PrivateKey
 	if f.SigningKey != "" {
 		der, err := base64.StdEncoding.DecodeString(f.SigningKey)
 		if err != nil {
-			return nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		k, err := x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
-			return nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
-			return nil, nil, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
+			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
 		}
 		key = rk
 	}
 	if f.State != nil {
 		f.State.fill()
 	}
-	return key, f.State, nil
+	var mail *mailStore
+	if f.Mail != nil {
+		mail = f.Mail.store()
+	}
+	return key, f.State, mail, nil
 }
 
 // saveState writes the state file (0600: it holds the signing key).
@@ -256,7 +264,7 @@ func (s *Server) saveState() error {
 	}
 	s.mu.Lock()
 	data, err := json.MarshalIndent(stateFile{
-		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st,
+		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(),
 	}, "", "  ")
 	s.mu.Unlock()
 	if err != nil {

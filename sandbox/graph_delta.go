@@ -1,0 +1,211 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// Message delta: GET .../mailFolders/{id}/messages/delta. A round reports
+// the folder's messages changed after position "from" of the store's change
+// sequence, and the messages that left the folder, in sequence order; pages
+// continue from a cursor (seq, id). A message changed while a round is being
+// paged gets a later position and so comes again later in the same round;
+// the deltaLink of the last page holds the position at that moment. Tokens
+// are opaque base64url strings:
+//
+//	$skiptoken  = "s.<epoch>.<from>.<start>.<cursorSeq>.<cursorID>"
+//	$deltatoken = "d.<epoch>.<from>"
+//
+// The first round (from = -1) lists the folder's messages, and as removals
+// only those after its start.
+
+type deltaToken struct {
+	from      int64
+	start     int64 // the position when the round began
+	cursorSeq int64
+	cursorID  string
+}
+
+func encodeToken(parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, ".")))
+}
+
+var errSyncState = &graphError{400, "SyncStateNotFound", "The sync state could not be found or is invalid; restart synchronization without a token."}
+
+// parseDeltaToken reads $skiptoken or $deltatoken; ok is false for a token
+// that is not ours or is from another store.
+func parseDeltaToken(q url.Values, epoch string) (t deltaToken, initial, ok bool) {
+	skip, delta := q.Get("$skiptoken"), q.Get("$deltatoken")
+	if skip == "" && delta == "" {
+		return deltaToken{from: -1, cursorSeq: -1}, true, true
+	}
+	raw := skip
+	if raw == "" {
+		raw = delta
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return t, false, false
+	}
+	f := strings.Split(string(b), ".")
+	num := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n >= -1
+	}
+	switch {
+	case skip != "" && len(f) == 6 && f[0] == "s" && f[1] == epoch:
+		var ok1, ok2, ok3 bool
+		t.from, ok1 = num(f[2])
+		t.start, ok2 = num(f[3])
+		t.cursorSeq, ok3 = num(f[4])
+		t.cursorID = f[5]
+		return t, t.from == -1, ok1 && ok2 && ok3 && t.from <= t.start
+	case skip == "" && len(f) == 3 && f[0] == "d" && f[1] == epoch:
+		var ok1 bool
+		t.from, ok1 = num(f[2])
+		t.cursorSeq = -1
+		return t, false, ok1
+	}
+	return t, false, false
+}
+
+type deltaEntry struct {
+	seq       int64
+	id        string // the regular id (the cursor's)
+	removedID string // the id a removal reports
+	msg       *mailMessage
+	removed   bool
+}
+
+func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
+	q := r.URL.Query()
+	// $select and $filter (Graph allows receivedDateTime ge|gt) travel in
+	// the links; other options do not apply to delta.
+	sel := url.Values{}
+	for _, k := range []string{"$select", "$filter"} {
+		if v := q.Get(k); v != "" {
+			sel.Set(k, v)
+		}
+	}
+	oq, err := odata.Parse(sel, messageType, odata.Limits{})
+	if err != nil {
+		s.fail(w, r, queryError(err))
+		return
+	}
+	pageSize := 10
+	pref := prefer(r)
+	if v, ok := pref["odata.maxpagesize"]; ok {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			pageSize = min(n, 1000)
+		}
+	}
+	view := mailPrefs(w, r)
+	if v, ok := pref["odata.maxpagesize"]; ok {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			applied := "odata.maxpagesize=" + strconv.Itoa(pageSize)
+			if pa := w.Header().Get("Preference-Applied"); pa != "" {
+				applied += ", " + pa
+			}
+			w.Header().Set("Preference-Applied", applied)
+		}
+	}
+
+	s.mu.Lock()
+	st := s.mail
+	mb := st.boxes[u.ID]
+	f, ge := resolveFolder(mb, r)
+	if ge != nil {
+		s.mu.Unlock()
+		s.fail(w, r, ge)
+		return
+	}
+	tok, initial, ok := parseDeltaToken(q, st.epoch)
+	if !ok || tok.from > st.seq || tok.start > st.seq {
+		s.mu.Unlock()
+		s.fail(w, r, errSyncState)
+		return
+	}
+	if q.Get("$skiptoken") == "" {
+		tok.start = st.seq
+	}
+	removedAfter := tok.from
+	if initial {
+		removedAfter = tok.start
+	}
+	var entries []deltaEntry
+	for _, m := range mb.msgs {
+		if m.FolderID == f.ID && m.Seq > tok.from {
+			if oq.Filter != nil {
+				if obj, _ := jsonObject(m.toJSON(msgView{}, false)); !odata.Match(oq.Filter, obj) {
+					continue
+				}
+			}
+			entries = append(entries, deltaEntry{seq: m.Seq, id: m.ID, msg: m})
+		}
+	}
+	for _, t := range mb.tombs {
+		if t.FolderID == f.ID && t.Seq > removedAfter {
+			out := t.ID
+			if view.immutable && t.ImmutableID != "" {
+				out = t.ImmutableID
+			}
+			entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removedID: out, removed: true})
+		}
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].seq != entries[j].seq {
+			return entries[i].seq < entries[j].seq
+		}
+		return entries[i].id < entries[j].id
+	})
+	start := sort.Search(len(entries), func(i int) bool {
+		e := entries[i]
+		return e.seq > tok.cursorSeq || (e.seq == tok.cursorSeq && e.id > tok.cursorID)
+	})
+	entries = entries[start:]
+	more := len(entries) > pageSize
+	if more {
+		entries = entries[:pageSize]
+	}
+	items := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if e.removed {
+			items = append(items, odata.Object{Keys: []string{"@odata.type", "id", "@removed"}, Vals: map[string]any{
+				"@odata.type": "#microsoft.graph.message", "id": e.removedID, "@removed": map[string]string{"reason": "deleted"}}})
+			continue
+		}
+		obj := rawObject(e.msg.toJSON(view, false))
+		obj["@odata.type"] = "#microsoft.graph.message"
+		p := oq.Project(obj, messageType)
+		p.Keys = append([]string{"@odata.type"}, p.Keys...)
+		items = append(items, p)
+	}
+	epoch, now := st.epoch, st.seq
+	s.mu.Unlock()
+
+	link := baseURL(r) + r.URL.Path + "?"
+	for _, k := range []string{"$select", "$filter"} {
+		if v := sel.Get(k); v != "" {
+			link += k + "=" + url.QueryEscape(v) + "&"
+		}
+	}
+	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
+		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}
+	if more {
+		last := entries[len(entries)-1]
+		out.Keys = append(out.Keys, "@odata.nextLink")
+		out.Vals["@odata.nextLink"] = link + "$skiptoken=" + encodeToken("s", epoch, fmt.Sprint(tok.from), fmt.Sprint(tok.start), fmt.Sprint(last.seq), last.id)
+	} else {
+		out.Keys = append(out.Keys, "@odata.deltaLink")
+		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(now))
+	}
+	out.Keys = append(out.Keys, "value")
+	s.writeGraphJSON(w, r, out)
+}

@@ -1,0 +1,534 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// This file is Graph mail: the routes for /me/... and /users/{id|upn}/...,
+// permission checks, and messages (list, get, create, update, delete, move,
+// copy). Folders, sending, attachments, delta and $batch have their own files.
+
+// graphError is a Graph error answer.
+type graphError struct {
+	Status        int
+	Code, Message string
+}
+
+var errItemNotFound = &graphError{404, "ErrorItemNotFound", "The specified object was not found in the store."}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, ge *graphError) {
+	s.writeGraphError(w, r, ge.Status, ge.Code, ge.Message)
+}
+
+// queryError maps an OData query error to Graph's 400.
+func queryError(err error) *graphError {
+	var oe *odata.Error
+	if errors.As(err, &oe) {
+		return &graphError{400, oe.Code, oe.Message}
+	}
+	return &graphError{400, "BadRequest", err.Error()}
+}
+
+func badRequest(msg string) *graphError { return &graphError{400, "BadRequest", msg} }
+
+// mailNeed is the permission a mail route requires.
+type mailNeed int
+
+const (
+	needRead mailNeed = iota
+	needWrite
+	needSend
+)
+
+var mailNeedPerms = map[mailNeed][]string{
+	needRead:  {"Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic", "Mail.ReadBasic.All"},
+	needWrite: {"Mail.ReadWrite"},
+	needSend:  {"Mail.Send"},
+}
+
+// mailHandler serves a mail route for user u (the signed-in user for /me).
+type mailHandler func(w http.ResponseWriter, r *http.Request, u *User)
+
+// mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
+// Delegated tokens reach only their own mailbox; app-only tokens any, with
+// the application permission.
+func (s *Server) mailRoute(m *http.ServeMux, method, suffix string, need mailNeed, h mailHandler) {
+	wrap := func(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
+		if !(c.IsApp() || self) || !c.HasAny(mailNeedPerms[need]...) {
+			s.writeGraphError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+			return
+		}
+		h(w, r, u)
+	}
+	m.HandleFunc(method+" /v1.0/me"+suffix, s.graphAuth(s.graphMe(wrap)))
+	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.graphAuth(s.graphOther(wrap)))
+}
+
+func (s *Server) mailRoutes(m *http.ServeMux) {
+	// Folders; childFolders/{cid} nests one level below any folder.
+	for _, f := range []string{"/mailFolders/{fid}", "/mailFolders/{fid}/childFolders/{cid}"} {
+		s.mailRoute(m, "GET", f, needRead, s.folderGet)
+		s.mailRoute(m, "PATCH", f, needWrite, s.folderPatch)
+		s.mailRoute(m, "DELETE", f, needWrite, s.folderDelete)
+		s.mailRoute(m, "GET", f+"/childFolders", needRead, s.folderList)
+		s.mailRoute(m, "POST", f+"/childFolders", needWrite, s.folderCreate)
+		s.mailRoute(m, "GET", f+"/messages", needRead, s.messageList)
+		s.mailRoute(m, "POST", f+"/messages", needWrite, s.messageCreate)
+		s.mailRoute(m, "GET", f+"/messages/delta", needRead, s.messageDelta)
+		s.mailRoute(m, "GET", f+"/messages/$count", needRead, s.messageList)
+		s.mailRoute(m, "POST", f+"/move", needWrite, s.folderMove)
+		s.mailRoute(m, "POST", f+"/copy", needWrite, s.folderCopy)
+	}
+	s.mailRoute(m, "GET", "/mailFolders", needRead, s.folderList)
+	s.mailRoute(m, "POST", "/mailFolders", needWrite, s.folderCreate)
+	s.mailRoute(m, "GET", "/messages", needRead, s.messageList)
+	s.mailRoute(m, "GET", "/messages/$count", needRead, s.messageList)
+	s.mailRoute(m, "POST", "/messages", needWrite, s.messageCreate)
+	s.mailRoute(m, "POST", "/sendMail", needSend, s.sendMail)
+	// A message by id, also under its folder.
+	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
+		s.mailRoute(m, "GET", p, needRead, s.messageGet)
+		s.mailRoute(m, "PATCH", p, needWrite, s.messagePatch)
+		s.mailRoute(m, "DELETE", p, needWrite, s.messageDelete)
+		s.mailRoute(m, "POST", p+"/move", needWrite, s.messageMove)
+		s.mailRoute(m, "POST", p+"/copy", needWrite, s.messageCopy)
+		s.mailRoute(m, "POST", p+"/send", needSend, s.messageSend)
+		for _, a := range []string{"createReply", "createReplyAll", "createForward"} {
+			s.mailRoute(m, "POST", p+"/"+a, needWrite, s.messageRespond(a))
+		}
+		for _, a := range []string{"reply", "replyAll", "forward"} {
+			s.mailRoute(m, "POST", p+"/"+a, needSend, s.messageRespond(a))
+		}
+		s.mailRoute(m, "GET", p+"/$value", needRead, s.messageMIME)
+		s.mailRoute(m, "GET", p+"/attachments", needRead, s.attachmentList)
+		s.mailRoute(m, "POST", p+"/attachments", needWrite, s.attachmentCreate)
+		s.mailRoute(m, "GET", p+"/attachments/{aid}", needRead, s.attachmentGet)
+		s.mailRoute(m, "DELETE", p+"/attachments/{aid}", needWrite, s.attachmentDelete)
+		s.mailRoute(m, "GET", p+"/attachments/{aid}/$value", needRead, s.attachmentValue)
+	}
+}
+
+// mailOp runs fn on u's mailbox under the lock and writes its answer: v with
+// status (no body when v is nil), or the error.
+func (s *Server) mailOp(w http.ResponseWriter, r *http.Request, u *User, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError)) {
+	now := s.now().UTC()
+	s.mu.Lock()
+	status, v, ge := fn(s.mail, s.mail.boxes[u.ID], now)
+	s.mu.Unlock()
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	s.writeGraphStatus(w, r, status, v)
+}
+
+// prefer parses the Prefer headers into lower-case names and unquoted values.
+func prefer(r *http.Request) map[string]string {
+	out := map[string]string{}
+	for _, h := range r.Header.Values("Prefer") {
+		for _, p := range strings.Split(h, ",") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
+				out[k] = strings.Trim(strings.TrimSpace(v), `"`)
+			}
+		}
+	}
+	return out
+}
+
+// msgView is how a request wants messages rendered, from its Prefer headers.
+type msgView struct {
+	bodyType  string // outlook.body-content-type: "", "text" or "html"
+	immutable bool   // IdType="ImmutableId": ids that survive moves
+}
+
+// mailPrefs reads the mail preferences and sets Preference-Applied.
+func mailPrefs(w http.ResponseWriter, r *http.Request) msgView {
+	p := prefer(r)
+	var v msgView
+	var applied []string
+	if bt := strings.ToLower(p["outlook.body-content-type"]); bt == "text" || bt == "html" {
+		v.bodyType = bt
+		applied = append(applied, `outlook.body-content-type="`+bt+`"`)
+	}
+	if strings.EqualFold(p["idtype"], "ImmutableId") {
+		v.immutable = true
+		applied = append(applied, `IdType="ImmutableId"`)
+	}
+	if len(applied) > 0 {
+		w.Header().Set("Preference-Applied", strings.Join(applied, ", "))
+	}
+	return v
+}
+
+// messageType is microsoft.graph.message for the OData engine.
+var messageType = &odata.Type{
+	Name: "microsoft.graph.message",
+	Keep: []string{"@odata.etag", "id"},
+	Props: []string{"@odata.etag", "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories",
+		"receivedDateTime", "sentDateTime", "hasAttachments", "internetMessageId", "subject", "bodyPreview",
+		"importance", "parentFolderId", "conversationId", "conversationIndex", "isDeliveryReceiptRequested",
+		"isReadReceiptRequested", "isRead", "isDraft", "webLink", "inferenceClassification", "body", "sender",
+		"from", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag"},
+	Extra:      []string{"uniqueBody", "internetMessageHeaders"},
+	Expandable: []string{"attachments"},
+	PropTypes:  messagePropTypes(),
+}
+
+// messagePropTypes are the types $filter checks literals against.
+func messagePropTypes() map[string]string {
+	t := map[string]string{"importance": "microsoft.graph.importance", "inferenceClassification": "microsoft.graph.inferenceClassificationType",
+		"flag/flagStatus": "microsoft.graph.followupFlagStatus", "body/contentType": "microsoft.graph.bodyType"}
+	for _, p := range []string{"createdDateTime", "lastModifiedDateTime", "receivedDateTime", "sentDateTime"} {
+		t[p] = "Edm.DateTimeOffset"
+	}
+	for _, p := range []string{"hasAttachments", "isRead", "isDraft", "isDeliveryReceiptRequested", "isReadReceiptRequested"} {
+		t[p] = "Edm.Boolean"
+	}
+	for _, p := range []string{"id", "changeKey", "subject", "bodyPreview", "parentFolderId", "conversationId", "internetMessageId", "webLink", "body/content"} {
+		t[p] = "Edm.String"
+	}
+	for _, r := range []string{"from", "sender"} {
+		t[r+"/emailAddress/address"], t[r+"/emailAddress/name"] = "Edm.String", "Edm.String"
+	}
+	return t
+}
+
+var messageLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000, Searchable: true, SearchExclusive: true, OrderByInFilter: true}
+
+// selectSuffix is the "(a,b)" Graph adds to @odata.context for $select.
+func selectSuffix(q *odata.Query) string {
+	if len(q.Select) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(q.Select, ",") + ")"
+}
+
+// userCtx is the @odata.context prefix of a user's resources.
+func userCtx(u *User) string { return "#users('" + u.ID + "')" }
+
+// resolveFolder finds the folder of the path ({fid}, or {cid} under {fid}).
+func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphError) {
+	f := mb.folder(r.PathValue("fid"))
+	if f == nil {
+		return nil, errItemNotFound
+	}
+	if cid := r.PathValue("cid"); cid != "" {
+		c := mb.folder(cid)
+		if c == nil || c.ParentID != f.ID {
+			return nil, errItemNotFound
+		}
+		f = c
+	}
+	return f, nil
+}
+
+func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
+	q, err := odata.Parse(r.URL.Query(), messageType, messageLimits)
+	if err != nil {
+		s.fail(w, r, queryError(err))
+		return
+	}
+	view := mailPrefs(w, r)
+	expand := len(q.Expand) > 0
+	var views []messageJSON
+	var search []odata.SearchFields
+	ctx := userCtx(u)
+	s.mu.Lock()
+	mb := s.mail.boxes[u.ID]
+	folderID := ""
+	if r.PathValue("fid") != "" {
+		f, ge := resolveFolder(mb, r)
+		if ge != nil {
+			s.mu.Unlock()
+			s.fail(w, r, ge)
+			return
+		}
+		folderID = f.ID
+		ctx += "/mailFolders('" + f.ID + "')"
+	}
+	for _, m := range mb.messages(folderID) {
+		views = append(views, m.toJSON(view, expand))
+		if q.Search != nil {
+			search = append(search, messageSearchFields(m))
+		}
+	}
+	s.mu.Unlock()
+	// Decoding is only needed to filter or sort; the page is encoded once.
+	objs := make([]map[string]any, len(views))
+	if q.Filter != nil || len(q.OrderBy) > 0 {
+		for i := range views {
+			objs[i] = decodedObject(views[i])
+		}
+	}
+	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
+	if strings.HasSuffix(r.URL.Path, "/$count") {
+		s.graphIDs(w, r)
+		w.Header().Set("Content-Type", "text/plain;charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, strconv.Itoa(total))
+		return
+	}
+	items := make([]any, 0, len(page))
+	for _, i := range page {
+		items = append(items, q.Project(rawObject(views[i]), messageType))
+	}
+	count := -1
+	if q.Count {
+		count = total
+	}
+	s.writePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
+}
+
+func messageSearchFields(m *mailMessage) odata.SearchFields {
+	f := odata.SearchFields{"subject": m.Subject, "body": m.Body.Content}
+	if m.Body.ContentType == "html" {
+		f["body"] = htmlToText(m.Body.Content)
+	}
+	if m.From != nil {
+		f["from"] = m.From.EmailAddress.Name + " " + m.From.EmailAddress.Address
+	}
+	var to []string
+	for _, r := range append(append([]recipient{}, m.To...), m.Cc...) {
+		to = append(to, r.EmailAddress.Name+" "+r.EmailAddress.Address)
+	}
+	f["to"] = strings.Join(to, " ")
+	var att []string
+	for _, a := range m.Attachments {
+		att = append(att, a.Name)
+	}
+	f["attachment"] = strings.Join(att, " ")
+	return f
+}
+
+// entityQuery parses the options allowed on a single entity ($select, $expand).
+func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphError) {
+	q := r.URL.Query()
+	for k := range q {
+		if k != "$select" && k != "$expand" && strings.HasPrefix(k, "$") {
+			delete(q, k)
+		}
+	}
+	oq, err := odata.Parse(q, t, odata.Limits{})
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return oq, nil
+}
+
+// messageEntity renders m as a single entity with its @odata.context.
+func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, view msgView) odata.Object {
+	obj := rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0))
+	out := q.Project(obj, messageType)
+	sel := ""
+	if q != nil {
+		sel = selectSuffix(q)
+	}
+	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages" + sel + "/$entity"
+	out.Keys = append([]string{"@odata.context"}, out.Keys...)
+	return out
+}
+
+func (s *Server) messageGet(w http.ResponseWriter, r *http.Request, u *User) {
+	q, ge := entityQuery(r, messageType)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	view := mailPrefs(w, r)
+	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+		m := mb.message(r.PathValue("mid"))
+		if m == nil {
+			return 0, nil, errItemNotFound
+		}
+		return 200, messageEntity(r, u, m, q, view), nil
+	})
+}
+
+// readBody reads a JSON object body (an empty body is an empty object).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, *graphError) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &graphError{413, "RequestEntityTooLarge", "The request payload exceeds the maximum size of " + formatMB(limit) + "."}
+		}
+		return nil, badRequest("Unable to read the request body.")
+	}
+	out := map[string]json.RawMessage{}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return out, nil
+	}
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+	}
+	return out, nil
+}
+
+func formatMB(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// maxMessageBody bounds message bodies (attachments of up to 3 MB travel base64-encoded).
+const maxMessageBody = 8 << 20
+
+func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) {
+	view := mailPrefs(w, r)
+	body, ge := readBody(w, r, maxMessageBody)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		folder := mb.wellKnown("drafts")
+		if r.PathValue("fid") != "" {
+			f, ge := resolveFolder(mb, r)
+			if ge != nil {
+				return 0, nil, ge
+			}
+			folder = f
+		}
+		m := newDraft(now)
+		if ge := applyMessage(m, body, false, now); ge != nil {
+			return 0, nil, ge
+		}
+		st.insert(mb, m, folder.ID, "message", now)
+		m.finishNew(now)
+		w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/messages('"+m.ID+"')")
+		return 201, messageEntity(r, u, m, nil, view), nil
+	})
+}
+
+// newDraft is a message with Exchange's defaults for a new draft.
+func newDraft(now time.Time) *mailMessage {
+	return &mailMessage{
+		Body: itemBody{ContentType: "text"}, Importance: "normal", Inference: "focused", IsRead: true, IsDraft: true,
+		Flag: followupFlag{FlagStatus: "notFlagged"}, Categories: []string{}, Created: now, Received: now, Sent: now,
+	}
+}
+
+// finishNew fills the ids a new message derives from its own id.
+func (m *mailMessage) finishNew(now time.Time) {
+	if m.ConversationID == "" {
+		m.ConversationID = stableID("conversation", m.ID)
+	}
+	if m.ConversationIndex == "" {
+		m.ConversationIndex = base64Of(m.ConversationID[6:28])
+	}
+	if m.InternetMessageID == "" {
+		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + TenantDomain + ">"
+	}
+	for i, a := range m.Attachments {
+		if a.ID == "" {
+			a.ID = stableID(m.ID, "attachment", itoa64(int64(i)))
+			a.Modified = now
+		}
+	}
+}
+
+func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
+	view := mailPrefs(w, r)
+	body, ge := readBody(w, r, maxMessageBody)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		m := mb.message(r.PathValue("mid"))
+		if m == nil {
+			return 0, nil, errItemNotFound
+		}
+		c := m.clone()
+		if ge := applyMessage(c, body, true, now); ge != nil {
+			return 0, nil, ge
+		}
+		c.ID, c.ImmutableID = m.ID, m.ImmutableID
+		*m = *c
+		st.touch(m, now)
+		return 200, messageEntity(r, u, m, nil, view), nil
+	})
+}
+
+func (s *Server) messageDelete(w http.ResponseWriter, r *http.Request, u *User) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+		m := mb.message(r.PathValue("mid"))
+		if m == nil {
+			return 0, nil, errItemNotFound
+		}
+		st.remove(mb, m)
+		return 204, nil, nil
+	})
+}
+
+// destination reads {"destinationId"} (any case, as Graph's action
+// parameters) and resolves it to a folder.
+func destination(mb *mailbox, body map[string]json.RawMessage) (*mailFolder, *graphError) {
+	var id string
+	found := false
+	for k, v := range body {
+		if strings.EqualFold(k, "destinationId") {
+			found = true
+			if json.Unmarshal(v, &id) != nil {
+				return nil, badRequest("Invalid value for parameter 'DestinationId'.")
+			}
+		}
+	}
+	if !found || id == "" {
+		return nil, badRequest("Missing required parameter 'DestinationId'.")
+	}
+	f := mb.folder(id)
+	if f == nil {
+		return nil, errItemNotFound
+	}
+	return f, nil
+}
+
+func (s *Server) messageMove(w http.ResponseWriter, r *http.Request, u *User) {
+	s.moveOrCopy(w, r, u, true)
+}
+
+func (s *Server) messageCopy(w http.ResponseWriter, r *http.Request, u *User) {
+	s.moveOrCopy(w, r, u, false)
+}
+
+func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, move bool) {
+	view := mailPrefs(w, r)
+	body, ge := readBody(w, r, 1<<20)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		m := mb.message(r.PathValue("mid"))
+		if m == nil {
+			return 0, nil, errItemNotFound
+		}
+		dest, ge := destination(mb, body)
+		if ge != nil {
+			return 0, nil, ge
+		}
+		if move {
+			st.move(mb, m, dest.ID, now)
+			return 201, messageEntity(r, u, m, nil, view), nil
+		}
+		c := m.clone()
+		c.Created = now
+		st.insert(mb, c, dest.ID, "copy", now)
+		c.finishNew(now)
+		for i, a := range c.Attachments {
+			a.ID = stableID(c.ID, "attachment", itoa64(int64(i)))
+		}
+		return 201, messageEntity(r, u, c, nil, view), nil
+	})
+}

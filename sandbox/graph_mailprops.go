@@ -1,0 +1,194 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// readOnlyMessageProps are message properties a client cannot set.
+var readOnlyMessageProps = map[string]bool{
+	"id": true, "createdDateTime": true, "lastModifiedDateTime": true, "changeKey": true, "receivedDateTime": true,
+	"sentDateTime": true, "hasAttachments": true, "bodyPreview": true, "parentFolderId": true, "conversationId": true,
+	"conversationIndex": true, "isDraft": true, "webLink": true, "uniqueBody": true,
+}
+
+func propTypeError(name, typ string) *graphError {
+	return badRequest("Cannot convert the value of property '" + name + "' to the expected type '" + typ + "'.")
+}
+
+// applyMessage sets the properties in body on m. On create (patch false)
+// read-only properties are ignored, as Exchange does, and attachments may be
+// given; on update they are an error.
+func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, now time.Time) *graphError {
+	for k, raw := range body {
+		if strings.HasPrefix(k, "@") || strings.Contains(k, "@odata.") {
+			continue // annotations such as @odata.type or @odata.etag
+		}
+		null := string(raw) == "null"
+		switch k {
+		case "subject":
+			if !null && json.Unmarshal(raw, &m.Subject) != nil {
+				return propTypeError(k, "Edm.String")
+			}
+			if null {
+				m.Subject = ""
+			}
+		case "body":
+			var b struct {
+				ContentType *string `json:"contentType"`
+				Content     *string `json:"content"`
+			}
+			if !null && json.Unmarshal(raw, &b) != nil {
+				return propTypeError(k, "microsoft.graph.itemBody")
+			}
+			nb := itemBody{ContentType: "text"}
+			if b.ContentType != nil {
+				switch ct := strings.ToLower(*b.ContentType); ct {
+				case "text", "html":
+					nb.ContentType = ct
+				default:
+					return badRequest("Requested value '" + *b.ContentType + "' was not found.")
+				}
+			}
+			if b.Content != nil {
+				nb.Content = *b.Content
+			}
+			m.Body, m.UniqueBody = nb, nil
+		case "toRecipients", "ccRecipients", "bccRecipients", "replyTo":
+			var rs []recipient
+			if !null && json.Unmarshal(raw, &rs) != nil {
+				return propTypeError(k, "Collection(microsoft.graph.recipient)")
+			}
+			for _, rc := range rs {
+				if strings.TrimSpace(rc.EmailAddress.Address) == "" {
+					return &graphError{400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address."}
+				}
+			}
+			switch k {
+			case "toRecipients":
+				m.To = rs
+			case "ccRecipients":
+				m.Cc = rs
+			case "bccRecipients":
+				m.Bcc = rs
+			default:
+				m.ReplyTo = rs
+			}
+		case "from", "sender":
+			var rc *recipient
+			if !null && json.Unmarshal(raw, &rc) != nil {
+				return propTypeError(k, "microsoft.graph.recipient")
+			}
+			if k == "from" {
+				m.From = rc
+			} else {
+				m.Sender = rc
+			}
+		case "categories":
+			var cs []string
+			if !null && json.Unmarshal(raw, &cs) != nil {
+				return propTypeError(k, "Collection(Edm.String)")
+			}
+			if cs == nil {
+				cs = []string{}
+			}
+			m.Categories = cs
+		case "importance", "inferenceClassification":
+			var v string
+			if json.Unmarshal(raw, &v) != nil {
+				return propTypeError(k, "Edm.String")
+			}
+			allowed := []string{"low", "normal", "high"}
+			if k == "inferenceClassification" {
+				allowed = []string{"focused", "other"}
+			}
+			ok := false
+			for _, a := range allowed {
+				if strings.EqualFold(v, a) {
+					v, ok = a, true
+				}
+			}
+			if !ok {
+				return badRequest("Requested value '" + v + "' was not found.")
+			}
+			if k == "importance" {
+				m.Importance = v
+			} else {
+				m.Inference = v
+			}
+		case "isRead", "isDeliveryReceiptRequested", "isReadReceiptRequested":
+			var v bool
+			if json.Unmarshal(raw, &v) != nil || null {
+				return propTypeError(k, "Edm.Boolean")
+			}
+			switch k {
+			case "isRead":
+				m.IsRead = v
+			case "isDeliveryReceiptRequested":
+				m.DeliveryReceipt = v
+			default:
+				m.ReadReceipt = v
+			}
+		case "flag":
+			var f followupFlag
+			if !null && json.Unmarshal(raw, &f) != nil {
+				return propTypeError(k, "microsoft.graph.followupFlag")
+			}
+			switch strings.ToLower(f.FlagStatus) {
+			case "", "notflagged":
+				f = followupFlag{FlagStatus: "notFlagged"}
+			case "flagged":
+				f.FlagStatus = "flagged"
+				f.CompletedDateTime = nil
+			case "complete":
+				f.FlagStatus = "complete"
+				if f.CompletedDateTime == nil {
+					f.CompletedDateTime = &dateTimeTimeZone{now.Format("2006-01-02T15:04:05.0000000"), "UTC"}
+				}
+			default:
+				return badRequest("Requested value '" + f.FlagStatus + "' was not found.")
+			}
+			m.Flag = f
+		case "internetMessageId":
+			if !null && json.Unmarshal(raw, &m.InternetMessageID) != nil {
+				return propTypeError(k, "Edm.String")
+			}
+		case "internetMessageHeaders":
+			var hs []internetHeader
+			if !null && json.Unmarshal(raw, &hs) != nil {
+				return propTypeError(k, "Collection(microsoft.graph.internetMessageHeader)")
+			}
+			for _, h := range hs {
+				if !strings.HasPrefix(strings.ToLower(h.Name), "x-") {
+					return &graphError{400, "InvalidInternetMessageHeader", "The internet message header name '" + h.Name + "' should start with 'x-' or 'X-'."}
+				}
+			}
+			m.InternetHeaders = hs
+		case "attachments":
+			if patch {
+				return badRequest("The property 'attachments' cannot be updated with PATCH; use the attachments collection.")
+			}
+			var as []map[string]json.RawMessage
+			if json.Unmarshal(raw, &as) != nil {
+				return propTypeError(k, "Collection(microsoft.graph.attachment)")
+			}
+			for _, a := range as {
+				att, ge := parseAttachment(a, now)
+				if ge != nil {
+					return ge
+				}
+				m.Attachments = append(m.Attachments, att)
+			}
+		default:
+			if readOnlyMessageProps[k] {
+				if patch {
+					return badRequest("The property '" + k + "' is read-only and cannot be set.")
+				}
+				continue
+			}
+			return &graphError{400, "RequestBodyRead", "The property '" + k + "' does not exist on type 'Microsoft.OutlookServices.Message'. Make sure to only use property names that are defined by the type or mark the type as open type."}
+		}
+	}
+	return nil
+}

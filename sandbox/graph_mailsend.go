@@ -1,0 +1,244 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sending: sendMail, send a draft, and the reply/forward actions. A sent
+// message is saved in the sender's Sent Items and delivered to the inbox of
+// every seeded user among its recipients; other recipients are accepted and
+// go nowhere.
+
+// param returns the action parameter name from body, matched case-insensitively
+// (Graph's action parameters are PascalCase in the schema, camelCase in the docs).
+func param(body map[string]json.RawMessage, name string) (json.RawMessage, bool) {
+	for k, v := range body {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+var errNoRecipients = &graphError{400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients."}
+
+func (s *Server) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
+	body, ge := readBody(w, r, maxMessageBody)
+	if ge != nil {
+		s.fail(w, r, ge)
+		return
+	}
+	raw, ok := param(body, "message")
+	var props map[string]json.RawMessage
+	if !ok || json.Unmarshal(raw, &props) != nil || props == nil {
+		s.fail(w, r, badRequest("Empty Payload. JSON content expected."))
+		return
+	}
+	save := true
+	if v, ok := param(body, "saveToSentItems"); ok && string(v) != "null" {
+		if json.Unmarshal(v, &save) != nil {
+			s.fail(w, r, propTypeError("SaveToSentItems", "Edm.Boolean"))
+			return
+		}
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		m := newDraft(now)
+		if ge := applyMessage(m, props, false, now); ge != nil {
+			return 0, nil, ge
+		}
+		if ge := st.deliver(mb, m, save, now); ge != nil {
+			return 0, nil, ge
+		}
+		return 202, nil, nil
+	})
+}
+
+// deliver sends m from mb's owner: a copy in Sent Items (when save) and one
+// in the inbox of each seeded recipient.
+func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Time) *graphError {
+	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		return errNoRecipients
+	}
+	owner := userRecipient(mb.owner)
+	if m.From == nil {
+		m.From = owner
+	}
+	m.Sender = owner
+	m.IsDraft, m.IsRead = false, true
+	m.Sent, m.Received = now, now
+	if m.ConversationID == "" {
+		m.ConversationID = stableID("conversation", mb.owner.ID, st.epoch, itoa64(st.seq+1))
+	}
+	if m.InternetMessageID == "" {
+		m.InternetMessageID = "<" + strings.ToLower(stableID(mb.owner.ID, "imid", st.epoch, itoa64(st.seq+1))[6:22]) + "@" + TenantDomain + ">"
+	}
+	seen := map[string]bool{}
+	for _, rc := range append(append(append([]recipient{}, m.To...), m.Cc...), m.Bcc...) {
+		addr := strings.ToLower(rc.EmailAddress.Address)
+		u := findUserByMail(addr)
+		if u == nil || seen[u.ID] {
+			continue
+		}
+		seen[u.ID] = true
+		rb := st.boxes[u.ID]
+		c := m.clone()
+		c.IsRead, c.Bcc = false, nil
+		c.Categories = []string{}
+		c.Flag = followupFlag{FlagStatus: "notFlagged"}
+		c.Created = now
+		st.insert(rb, c, rb.wellKnown("inbox").ID, "delivered", now)
+		c.finishNew(now)
+		for i, a := range c.Attachments {
+			a.ID = stableID(c.ID, "attachment", itoa64(int64(i)))
+		}
+	}
+	if save {
+		st.insert(mb, m, mb.wellKnown("sentitems").ID, "sent", now)
+		m.finishNew(now)
+	}
+	return nil
+}
+
+// findUserByMail finds a seeded user by mail address or UPN (case-insensitive).
+func findUserByMail(addr string) *User {
+	for i := range seedUsers {
+		u := &seedUsers[i]
+		if strings.EqualFold(u.Mail, addr) || strings.EqualFold(u.UserPrincipalName, addr) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *Server) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		m := mb.message(r.PathValue("mid"))
+		if m == nil {
+			return 0, nil, errItemNotFound
+		}
+		if !m.IsDraft {
+			return 0, nil, &graphError{400, "ErrorInvalidOperation", "Only draft messages can be sent."}
+		}
+		if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+			return 0, nil, errNoRecipients
+		}
+		st.remove(mb, m)
+		if ge := st.deliver(mb, m, true, now); ge != nil {
+			return 0, nil, ge
+		}
+		return 202, nil, nil
+	})
+}
+
+// messageRespond serves createReply, createReplyAll, createForward (a new
+// draft, 201) and reply, replyAll, forward (sent at once, 202).
+func (s *Server) messageRespond(action string) mailHandler {
+	create := strings.HasPrefix(action, "create")
+	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
+	return func(w http.ResponseWriter, r *http.Request, u *User) {
+		view := mailPrefs(w, r)
+		body, ge := readBody(w, r, maxMessageBody)
+		if ge != nil {
+			s.fail(w, r, ge)
+			return
+		}
+		var comment string
+		if v, ok := param(body, "comment"); ok && string(v) != "null" && json.Unmarshal(v, &comment) != nil {
+			s.fail(w, r, propTypeError("Comment", "Edm.String"))
+			return
+		}
+		var props map[string]json.RawMessage
+		if v, ok := param(body, "message"); ok && string(v) != "null" && json.Unmarshal(v, &props) != nil {
+			s.fail(w, r, propTypeError("Message", "microsoft.graph.message"))
+			return
+		}
+		var to []recipient
+		if v, ok := param(body, "toRecipients"); ok && string(v) != "null" && json.Unmarshal(v, &to) != nil {
+			s.fail(w, r, propTypeError("ToRecipients", "Collection(microsoft.graph.recipient)"))
+			return
+		}
+		s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+			orig := mb.message(r.PathValue("mid"))
+			if orig == nil {
+				return 0, nil, errItemNotFound
+			}
+			d := respondDraft(mb.owner, orig, kind, comment, to, now)
+			if ge := applyMessage(d, props, false, now); ge != nil {
+				return 0, nil, ge
+			}
+			if create {
+				st.insert(mb, d, mb.wellKnown("drafts").ID, "message", now)
+				d.finishNew(now)
+				return 201, messageEntity(r, u, d, nil, view), nil
+			}
+			if kind == "forward" && len(d.To)+len(d.Cc)+len(d.Bcc) == 0 {
+				return 0, nil, errNoRecipients
+			}
+			if ge := st.deliver(mb, d, true, now); ge != nil {
+				return 0, nil, ge
+			}
+			return 202, nil, nil
+		})
+	}
+}
+
+// respondDraft builds the reply (kind reply, replyall) or forward draft of orig.
+func respondDraft(owner *User, orig *mailMessage, kind, comment string, to []recipient, now time.Time) *mailMessage {
+	d := newDraft(now)
+	d.ConversationID, d.ConversationIndex = orig.ConversationID, orig.ConversationIndex
+	prefix := "RE: "
+	self := strings.ToLower(owner.Mail)
+	notSelf := func(rs []recipient) []recipient {
+		var out []recipient
+		for _, rc := range rs {
+			if strings.ToLower(rc.EmailAddress.Address) != self {
+				out = append(out, rc)
+			}
+		}
+		return out
+	}
+	switch kind {
+	case "forward":
+		prefix = "FW: "
+		d.To = to
+		for _, a := range orig.Attachments {
+			ac := *a
+			ac.ID = ""
+			d.Attachments = append(d.Attachments, &ac)
+		}
+	default:
+		if len(orig.ReplyTo) > 0 {
+			d.To = append(d.To, orig.ReplyTo...)
+		} else if orig.From != nil {
+			d.To = append(d.To, *orig.From)
+		}
+		if kind == "replyall" {
+			d.To = append(d.To, notSelf(orig.To)...)
+			d.Cc = notSelf(orig.Cc)
+		}
+	}
+	d.Subject = prefix + orig.Subject
+	var hdr strings.Builder
+	if orig.From != nil {
+		hdr.WriteString("<b>From:</b> " + html.EscapeString(orig.From.EmailAddress.Name+" <"+orig.From.EmailAddress.Address+">") + "<br>")
+	}
+	hdr.WriteString("<b>Sent:</b> " + orig.Sent.UTC().Format("Monday, January 2, 2006 3:04 PM") + "<br>")
+	var names []string
+	for _, rc := range orig.To {
+		names = append(names, rc.EmailAddress.Name)
+	}
+	hdr.WriteString("<b>To:</b> " + html.EscapeString(strings.Join(names, "; ")) + "<br>")
+	hdr.WriteString("<b>Subject:</b> " + html.EscapeString(orig.Subject))
+	quoted := orig.Body.Content
+	if orig.Body.ContentType == "html" {
+		quoted = htmlToText(quoted)
+	}
+	d.Body = itemBody{ContentType: "html", Content: "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><div>" +
+		html.EscapeString(comment) + "</div><hr><div id=\"divRplyFwdMsg\">" + hdr.String() + "</div><div>" +
+		strings.ReplaceAll(html.EscapeString(quoted), "\r\n", "<br>") + "</div></body></html>"}
+	return d
+}

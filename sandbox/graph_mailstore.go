@@ -1,0 +1,454 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// mailStore is the mail of every seeded user; guarded by Server.mu.
+type mailStore struct {
+	// seq counts changes; every created or changed message and every
+	// removal gets the next value (delta tokens are positions in it).
+	seq int64
+	// epoch tells delta tokens of this store from those of an earlier one
+	// (before a Reset or restart).
+	epoch string
+	boxes map[string]*mailbox
+}
+
+// mailbox is one user's folders and messages.
+type mailbox struct {
+	owner   *User
+	folders map[string]*mailFolder
+	msgs    map[string]*mailMessage
+	// tombs records messages that left a folder (deleted or moved), for delta.
+	tombs []tombstone
+}
+
+type tombstone struct {
+	ID, ImmutableID, FolderID string
+	Seq                       int64
+}
+
+type mailFolder struct {
+	ID, DisplayName, ParentID string
+	WellKnown                 string // inbox, drafts, ... or "" for a user folder
+	Hidden                    bool
+}
+
+type mailMessage struct {
+	ID, FolderID                      string
+	Subject                           string
+	Body                              itemBody
+	UniqueBody                        *itemBody // nil = the body
+	From, Sender                      *recipient
+	To, Cc, Bcc, ReplyTo              []recipient
+	Categories                        []string
+	Importance, Inference             string
+	IsRead, IsDraft                   bool
+	DeliveryReceipt, ReadReceipt      bool
+	Flag                              followupFlag
+	Created, Modified, Received, Sent time.Time
+	ConversationID, ConversationIndex string
+	InternetMessageID, ChangeKey      string
+	ImmutableID                       string // kept across moves (Prefer: IdType="ImmutableId")
+	InternetHeaders                   []internetHeader
+	Seq                               int64
+	Attachments                       []*mailAttachment
+}
+
+type internetHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type mailAttachment struct {
+	ID, Name, ContentType, ContentID, ContentLocation string
+	IsInline                                          bool
+	Modified                                          time.Time
+	Bytes                                             []byte
+}
+
+type emailAddress struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+}
+
+type recipient struct {
+	EmailAddress emailAddress `json:"emailAddress"`
+}
+
+type itemBody struct {
+	ContentType string `json:"contentType"`
+	Content     string `json:"content"`
+}
+
+type dateTimeTimeZone struct {
+	DateTime string `json:"dateTime"`
+	TimeZone string `json:"timeZone"`
+}
+
+type followupFlag struct {
+	FlagStatus        string            `json:"flagStatus"`
+	StartDateTime     *dateTimeTimeZone `json:"startDateTime,omitempty"`
+	DueDateTime       *dateTimeTimeZone `json:"dueDateTime,omitempty"`
+	CompletedDateTime *dateTimeTimeZone `json:"completedDateTime,omitempty"`
+}
+
+// messageJSON is a message in Graph's default property set and order, plus
+// uniqueBody (selectable only) and attachments (with $expand).
+type messageJSON struct {
+	ETag                       string           `json:"@odata.etag"`
+	ID                         string           `json:"id"`
+	CreatedDateTime            string           `json:"createdDateTime"`
+	LastModifiedDateTime       string           `json:"lastModifiedDateTime"`
+	ChangeKey                  string           `json:"changeKey"`
+	Categories                 []string         `json:"categories"`
+	ReceivedDateTime           string           `json:"receivedDateTime"`
+	SentDateTime               *string          `json:"sentDateTime"`
+	HasAttachments             bool             `json:"hasAttachments"`
+	InternetMessageID          string           `json:"internetMessageId"`
+	Subject                    string           `json:"subject"`
+	BodyPreview                string           `json:"bodyPreview"`
+	Importance                 string           `json:"importance"`
+	ParentFolderID             string           `json:"parentFolderId"`
+	ConversationID             string           `json:"conversationId"`
+	ConversationIndex          string           `json:"conversationIndex"`
+	IsDeliveryReceiptRequested bool             `json:"isDeliveryReceiptRequested"`
+	IsReadReceiptRequested     bool             `json:"isReadReceiptRequested"`
+	IsRead                     bool             `json:"isRead"`
+	IsDraft                    bool             `json:"isDraft"`
+	WebLink                    string           `json:"webLink"`
+	InferenceClassification    string           `json:"inferenceClassification"`
+	Body                       itemBody         `json:"body"`
+	UniqueBody                 itemBody         `json:"uniqueBody"`
+	Sender                     *recipient       `json:"sender,omitempty"`
+	From                       *recipient       `json:"from,omitempty"`
+	ToRecipients               []recipient      `json:"toRecipients"`
+	CcRecipients               []recipient      `json:"ccRecipients"`
+	BccRecipients              []recipient      `json:"bccRecipients"`
+	ReplyTo                    []recipient      `json:"replyTo"`
+	Flag                       followupFlag     `json:"flag"`
+	InternetMessageHeaders     []internetHeader `json:"internetMessageHeaders,omitempty"`
+	Attachments                []attachmentJSON `json:"attachments,omitempty"`
+}
+
+const graphTime = "2006-01-02T15:04:05Z"
+
+func nonNil(rs []recipient) []recipient {
+	if rs == nil {
+		return []recipient{}
+	}
+	return rs
+}
+
+// toJSON renders m; bodyType "" keeps the stored body type, "text" or
+// "html" converts (Prefer: outlook.body-content-type).
+func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
+	bodyType := view.bodyType
+	j := messageJSON{
+		ETag: `W/"` + m.ChangeKey + `"`, ID: m.ID,
+		CreatedDateTime: m.Created.UTC().Format(graphTime), LastModifiedDateTime: m.Modified.UTC().Format(graphTime),
+		ChangeKey: m.ChangeKey, Categories: append([]string{}, m.Categories...),
+		ReceivedDateTime: m.Received.UTC().Format(graphTime),
+		HasAttachments:   m.hasAttachments(), InternetMessageID: m.InternetMessageID, Subject: m.Subject,
+		BodyPreview: bodyPreview(m.Body), Importance: m.Importance, ParentFolderID: m.FolderID,
+		ConversationID: m.ConversationID, ConversationIndex: m.ConversationIndex,
+		IsDeliveryReceiptRequested: m.DeliveryReceipt, IsReadReceiptRequested: m.ReadReceipt,
+		IsRead: m.IsRead, IsDraft: m.IsDraft,
+		WebLink:                 "https://outlook.office365.com/owa/?ItemID=" + url.QueryEscape(m.ID) + "&exvsurl=1&viewmodel=ReadMessageItem",
+		InferenceClassification: m.Inference,
+		Body:                    convertBody(m.Body, bodyType),
+		Sender:                  m.Sender, From: m.From,
+		ToRecipients: nonNil(m.To), CcRecipients: nonNil(m.Cc), BccRecipients: nonNil(m.Bcc), ReplyTo: nonNil(m.ReplyTo),
+		Flag: m.Flag, InternetMessageHeaders: m.InternetHeaders,
+	}
+	if view.immutable {
+		j.ID = m.ImmutableID
+	}
+	if !m.Sent.IsZero() {
+		s := m.Sent.UTC().Format(graphTime)
+		j.SentDateTime = &s
+	}
+	if m.Sender == nil {
+		j.Sender = m.From
+	}
+	ub := m.Body
+	if m.UniqueBody != nil {
+		ub = *m.UniqueBody
+	}
+	j.UniqueBody = convertBody(ub, bodyType)
+	if withAttachments {
+		j.Attachments = []attachmentJSON{}
+		for _, a := range m.Attachments {
+			j.Attachments = append(j.Attachments, a.toJSON(true))
+		}
+	}
+	return j
+}
+
+func (m *mailMessage) hasAttachments() bool {
+	for _, a := range m.Attachments {
+		if !a.IsInline {
+			return true
+		}
+	}
+	return false
+}
+
+// rawObject marshals v and returns its members as raw JSON, so that they
+// are written back with their own member order.
+func rawObject(v any) map[string]any {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // the sandbox's own types always marshal
+	}
+	var members map[string]json.RawMessage
+	_ = json.Unmarshal(buf.Bytes(), &members)
+	out := make(map[string]any, len(members))
+	for k, v := range members {
+		out[k] = v
+	}
+	return out
+}
+
+// decodedObject returns v decoded as a JSON object (for the OData engine).
+func decodedObject(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err))
+	}
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// jsonObject returns v decoded as a JSON object (for the OData engine) and
+// as rawObject (for the answer).
+func jsonObject(v any) (decoded, raw map[string]any) {
+	raw = rawObject(v)
+	decoded = make(map[string]any, len(raw))
+	for k, r := range raw {
+		var x any
+		_ = json.Unmarshal(r.(json.RawMessage), &x)
+		decoded[k] = x
+	}
+	return decoded, raw
+}
+
+var (
+	tagRE   = regexp.MustCompile(`(?s)<head.*?</head>|<[^>]*>`)
+	blockRE = regexp.MustCompile(`(?i)</p>|<br\s*/?>|</div>`)
+	spaceRE = regexp.MustCompile(`[ \t]+`)
+)
+
+// htmlToText turns an HTML body into plain text, as Exchange does for
+// Prefer: outlook.body-content-type="text" (roughly).
+func htmlToText(s string) string {
+	s = blockRE.ReplaceAllString(s, "\r\n")
+	s = tagRE.ReplaceAllString(s, "")
+	s = html.UnescapeString(s)
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	var out []string
+	for _, l := range lines {
+		l = strings.TrimSpace(spaceRE.ReplaceAllString(l, " "))
+		if l != "" || (len(out) > 0 && out[len(out)-1] != "") {
+			out = append(out, l)
+		}
+	}
+	return strings.TrimSpace(strings.Join(out, "\r\n"))
+}
+
+func textToHTML(s string) string {
+	return "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><div>" +
+		strings.ReplaceAll(html.EscapeString(s), "\n", "<br>") + "</div></body></html>"
+}
+
+func convertBody(b itemBody, want string) itemBody {
+	switch {
+	case want == "text" && b.ContentType == "html":
+		return itemBody{ContentType: "text", Content: htmlToText(b.Content)}
+	case want == "html" && b.ContentType == "text":
+		return itemBody{ContentType: "html", Content: textToHTML(b.Content)}
+	}
+	return b
+}
+
+func bodyPreview(b itemBody) string {
+	t := b.Content
+	if b.ContentType == "html" {
+		t = htmlToText(t)
+	}
+	t = strings.Join(strings.Fields(t), " ")
+	if r := []rune(t); len(r) > 255 {
+		t = string(r[:255])
+	}
+	return t
+}
+
+// ---- store operations (call with Server.mu held)
+
+// next returns the next change sequence number.
+func (st *mailStore) next() int64 {
+	st.seq++
+	return st.seq
+}
+
+// touch records a change to m: new change key, etag and modification time.
+func (st *mailStore) touch(m *mailMessage, now time.Time) {
+	m.Seq = st.next()
+	m.Modified = now
+	m.ChangeKey = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", m.Seq)))
+}
+
+// folder resolves a folder id or well-known name.
+func (mb *mailbox) folder(idOrName string) *mailFolder {
+	if f := mb.folders[idOrName]; f != nil {
+		return f
+	}
+	for _, f := range mb.folders {
+		if f.WellKnown != "" && strings.EqualFold(f.WellKnown, idOrName) {
+			return f
+		}
+	}
+	return nil
+}
+
+func (mb *mailbox) wellKnown(name string) *mailFolder { return mb.folder(name) }
+
+// children returns the child folders of id, by display name.
+func (mb *mailbox) children(id string, hidden bool) []*mailFolder {
+	var out []*mailFolder
+	for _, f := range mb.folders {
+		if f.ParentID == id && (hidden || !f.Hidden) {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := strings.ToLower(out[i].DisplayName), strings.ToLower(out[j].DisplayName)
+		if a != b {
+			return a < b
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// messages returns the messages of a folder ("" = all), newest first.
+func (mb *mailbox) messages(folderID string) []*mailMessage {
+	var out []*mailMessage
+	for _, m := range mb.msgs {
+		if folderID == "" || m.FolderID == folderID {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Received.Equal(out[j].Received) {
+			return out[i].Received.After(out[j].Received)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// remove deletes a message, leaving a tombstone for delta.
+func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
+	delete(mb.msgs, m.ID)
+	mb.tombs = append(mb.tombs, tombstone{ID: m.ID, ImmutableID: m.ImmutableID, FolderID: m.FolderID, Seq: st.next()})
+}
+
+// insert stores a new message with a fresh id (label distinguishes the
+// operation that made it) in folder.
+func (st *mailStore) insert(mb *mailbox, m *mailMessage, folderID, label string, now time.Time) {
+	st.touch(m, now)
+	m.ID = stableID(mb.owner.ID, label, st.epoch, fmt.Sprint(m.Seq))
+	if m.ImmutableID == "" {
+		m.ImmutableID = immutableID(m.ID)
+	}
+	m.FolderID = folderID
+	mb.msgs[m.ID] = m
+}
+
+// immutableIDPrefix starts immutable ids, as Exchange's "AAkALg..." do.
+const immutableIDPrefix = "AAkALg"
+
+// immutableID derives the immutable id a message gets when it is created.
+func immutableID(id string) string {
+	return immutableIDPrefix + strings.TrimPrefix(stableID("immutable", id), "AAMkAG")
+}
+
+// message finds a message by its id or its immutable id.
+func (mb *mailbox) message(id string) *mailMessage {
+	if m := mb.msgs[id]; m != nil {
+		return m
+	}
+	if strings.HasPrefix(id, immutableIDPrefix) {
+		for _, m := range mb.msgs {
+			if m.ImmutableID == id {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// move moves m to folder: Exchange gives the moved item a new id.
+func (st *mailStore) move(mb *mailbox, m *mailMessage, folderID string, now time.Time) {
+	st.remove(mb, m)
+	st.insert(mb, m, folderID, "moved", now)
+}
+
+// clone returns a deep copy of m without its id.
+func (m *mailMessage) clone() *mailMessage {
+	c := *m
+	c.ID, c.ImmutableID = "", ""
+	c.Categories = append([]string(nil), m.Categories...)
+	c.To = append([]recipient(nil), m.To...)
+	c.Cc = append([]recipient(nil), m.Cc...)
+	c.Bcc = append([]recipient(nil), m.Bcc...)
+	c.ReplyTo = append([]recipient(nil), m.ReplyTo...)
+	c.Attachments = nil
+	for _, a := range m.Attachments {
+		ac := *a
+		c.Attachments = append(c.Attachments, &ac)
+	}
+	return &c
+}
+
+func (f *mailFolder) toJSON(mb *mailbox) mailFolderJSON {
+	j := mailFolderJSON{ID: f.ID, DisplayName: f.DisplayName, ParentFolderID: f.ParentID, IsHidden: f.Hidden}
+	for _, c := range mb.folders {
+		if c.ParentID == f.ID {
+			j.ChildFolderCount++
+		}
+	}
+	for _, m := range mb.msgs {
+		if m.FolderID == f.ID {
+			j.TotalItemCount++
+			if !m.IsRead {
+				j.UnreadItemCount++
+			}
+		}
+	}
+	return j
+}
+
+type mailFolderJSON struct {
+	ID               string `json:"id"`
+	DisplayName      string `json:"displayName"`
+	ParentFolderID   string `json:"parentFolderId"`
+	ChildFolderCount int    `json:"childFolderCount"`
+	UnreadItemCount  int    `json:"unreadItemCount"`
+	TotalItemCount   int    `json:"totalItemCount"`
+	IsHidden         bool   `json:"isHidden"`
+}
