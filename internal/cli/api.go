@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/vault"
 )
 
@@ -61,11 +61,8 @@ times at most.`,
 	return cmd
 }
 
-// apiMaxRetries is how often a throttled request is retried; apiMaxWait caps one wait.
-const (
-	apiMaxRetries = 3
-	apiMaxWait    = 2 * time.Minute
-)
+// apiRetry is how throttled requests are retried: three times, waiting at most two minutes each.
+var apiRetry = msgraph.RetryPolicy{MaxRetries: 3, MaxWait: 2 * time.Minute}
 
 func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	method := strings.ToUpper(o.method)
@@ -93,8 +90,9 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		}
 		hdr.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
-	if body != nil && hdr.Get("Content-Type") == "" {
-		hdr.Set("Content-Type", "application/json")
+	version, rel, err := splitGraphPath(path)
+	if err != nil {
+		return err
 	}
 
 	b, err := f.Broker(ctx)
@@ -109,56 +107,54 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	if err != nil {
 		return err
 	}
-	target, err := graphURL(base, path)
-	if err != nil {
-		return err
-	}
 	hc.Transport = &broker.Transport{Broker: b, Provider: "microsoft", Connection: conn.Name, Base: hc.Transport}
-	api := &apiClient{hc: hc, base: base, log: f.IO.ErrOut}
-
-	if !o.paginate {
-		resp, data, err := api.do(ctx, method, target, hdr, body)
-		if err != nil {
-			return err
-		}
-		if err := writeAPIBody(f, resp.Header.Get("Content-Type"), data); err != nil {
-			return err
-		}
-		return graphStatus(conn.Name, resp, data)
-	}
-	items := []json.RawMessage{}
-	for next := target; next != ""; {
-		resp, data, err := api.do(ctx, method, next, hdr, nil)
-		if err != nil {
-			return err
-		}
-		if err := graphStatus(conn.Name, resp, data); err != nil {
-			writeAPIBody(f, resp.Header.Get("Content-Type"), data)
-			return err
-		}
-		var page struct {
-			Value    []json.RawMessage `json:"value"`
-			NextLink string            `json:"@odata.nextLink"`
-		}
-		if err := json.Unmarshal(data, &page); err != nil {
-			return fmt.Errorf("--paginate: %s did not answer with a JSON collection: %v", redactURL(next), err)
-		}
-		items = append(items, page.Value...)
-		next = ""
-		if page.NextLink != "" {
-			if next, err = graphURL(base, page.NextLink); err != nil {
-				return fmt.Errorf("--paginate: @odata.nextLink: %w", err)
-			}
-		}
-	}
-	out, err := json.Marshal(map[string]any{"value": items})
+	client, err := msgraph.NewClient(hc, msgraph.WithBaseURL(base.String()), msgraph.WithVersion(version),
+		msgraph.WithUserAgent("authsome/"+Version), msgraph.WithRetryPolicy(apiRetry),
+		msgraph.WithRetryNotify(func(e msgraph.RetryEvent) {
+			fmt.Fprintf(f.IO.ErrOut, "authsome: Graph answered %d %s; retrying in %s (%d/%d)\n",
+				e.Err.StatusCode, http.StatusText(e.Err.StatusCode), e.Wait, e.Attempt, apiRetry.MaxRetries)
+		}))
 	if err != nil {
 		return err
 	}
-	return writeAPIBody(f, "application/json", out)
+
+	if o.paginate {
+		items := []json.RawMessage{}
+		for item, err := range msgraph.All[json.RawMessage](ctx, client, rel, hdr) {
+			if err != nil {
+				return apiError(f, conn.Name, err)
+			}
+			items = append(items, *item)
+		}
+		out, err := json.Marshal(map[string]any{"value": items})
+		if err != nil {
+			return err
+		}
+		return writeAPIBody(f, "application/json", out)
+	}
+	var rd any // an untyped nil, not a nil *bytes.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := client.NewRequest(ctx, method, rel, rd)
+	if err != nil {
+		return apiError(f, conn.Name, err)
+	}
+	if body != nil && hdr.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range hdr {
+		req.Header[k] = vs
+	}
+	var out bytes.Buffer
+	resp, err := client.Do(req, &out)
+	if err != nil {
+		return apiError(f, conn.Name, err)
+	}
+	return writeAPIBody(f, resp.Header.Get("Content-Type"), out.Bytes())
 }
 
-// graphFor returns the Graph base URL of a connection and an HTTP client for it: the sandbox
+// graphFor returns the Graph root of a connection and an HTTP client for it: the sandbox
 // (whatever its current address) for sandbox connections, the connection's cloud otherwise.
 func graphFor(b *broker.Broker, conn *vault.Connection) (*url.URL, *http.Client, error) {
 	raw, caFile := conn.GraphURL, ""
@@ -170,7 +166,7 @@ func graphFor(b *broker.Broker, conn *vault.Connection) (*url.URL, *http.Client,
 		raw, caFile = info.URL, info.CAFile
 	}
 	if raw == "" {
-		raw = "https://graph.microsoft.com"
+		raw = msgraph.GlobalURL
 	}
 	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
 	if err != nil || u.Scheme != "https" || u.Host == "" {
@@ -183,115 +179,75 @@ func graphFor(b *broker.Broker, conn *vault.Connection) (*url.URL, *http.Client,
 	return u, hc, nil
 }
 
-// graphURL resolves PATH against the Graph base: a relative path gets the v1.0 version unless
-// it names one; an absolute URL must be on the base's host (the token goes nowhere else).
-func graphURL(base *url.URL, path string) (string, error) {
+// splitGraphPath splits PATH into the Graph version and the request path: /me, me and
+// /v1.0/me are v1.0's "me", beta/me is beta's. A full URL is kept whole (the client refuses
+// one that is not on its Graph host).
+func splitGraphPath(path string) (version, rel string, err error) {
 	if strings.Contains(path, "://") {
-		u, err := url.Parse(path)
-		if err != nil {
-			return "", usagef("%q is not a URL", path)
+		if _, err := url.Parse(path); err != nil {
+			return "", "", usagef("%q is not a URL", path)
 		}
-		if u.Scheme != "https" || !strings.EqualFold(u.Host, base.Host) || u.User != nil {
-			return "", usagef("refusing to send the Graph token to %s://%s: only %s is allowed", u.Scheme, u.Host, base.Host)
-		}
-		return u.String(), nil
+		return msgraph.DefaultVersion, path, nil
 	}
 	p := strings.TrimLeft(path, "/")
 	if p == "" {
-		return "", usagef("empty Graph path: try /me")
+		return "", "", usagef("empty Graph path: try /me")
 	}
-	if !strings.HasPrefix(p, "v1.0/") && !strings.HasPrefix(p, "beta/") && p != "v1.0" && p != "beta" {
-		p = "v1.0/" + p
+	first, rest, _ := strings.Cut(p, "/")
+	if v, _, _ := strings.Cut(first, "?"); v == "v1.0" || v == "beta" {
+		if rest == "" {
+			return "", "", usagef("%q names a Graph version but no resource: try /%s/me", path, v)
+		}
+		return v, rest, nil
 	}
-	return base.String() + "/" + p, nil
+	return msgraph.DefaultVersion, p, nil
 }
 
-// apiClient sends Graph requests, retrying throttled ones.
-type apiClient struct {
-	hc   *http.Client
-	base *url.URL
-	log  io.Writer
-}
-
-func (c *apiClient) do(ctx context.Context, method, target string, hdr http.Header, body []byte) (*http.Response, []byte, error) {
-	for attempt := 0; ; attempt++ {
-		var rd io.Reader
-		if body != nil {
-			rd = bytes.NewReader(body)
+// apiError turns a failed Graph call into the CLI's error: Graph's status, code and message in
+// one line (the error body goes to stdout for scripts), a 401 as a credential error of the
+// connection (exit 5), a refused host as a usage error, a network failure as unreachable (exit 8).
+func apiError(f *Factory, connection string, err error) error {
+	var ge *msgraph.Error
+	if errors.As(err, &ge) {
+		if ge.Response != nil && ge.Response.Body != nil {
+			data, _ := io.ReadAll(ge.Response.Body)
+			_ = writeAPIBody(f, ge.Response.Header.Get("Content-Type"), data)
 		}
-		req, err := http.NewRequestWithContext(ctx, method, target, rd)
-		if err != nil {
-			return nil, nil, usagef("bad request: %v", err)
+		msg := fmt.Sprintf("Graph answered %d %s", ge.StatusCode, http.StatusText(ge.StatusCode))
+		if ge.Code != "" {
+			msg += ": " + ge.Code + ": " + ge.Message
 		}
-		for k, vs := range hdr {
-			req.Header[k] = vs
-		}
-		resp, err := c.hc.Do(req)
-		if err != nil {
-			var ce *broker.CredentialError
-			switch {
-			case ctx.Err() != nil:
-				return nil, nil, ctx.Err()
-			case errors.As(err, &ce): // the token could not be refreshed: not a network failure
-				return nil, nil, ce
+		var te *msgraph.ThrottleError
+		if errors.As(err, &te) {
+			msg += fmt.Sprintf(" (throttled; sent %d times", te.Attempts)
+			if te.RetryAfter > 0 {
+				msg += ", Graph asks to wait " + te.RetryAfter.String()
 			}
-			return nil, nil, fmt.Errorf("%w: %s %s: %v", broker.ErrUnreachable, method, redactURL(target), unwrapURLError(err))
+			msg += ")"
 		}
-		data, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: reading the response: %v", broker.ErrUnreachable, err)
+		if ge.RequestID != "" {
+			msg += " [request-id " + ge.RequestID + "]"
 		}
-		wait, retry := retryAfter(resp)
-		if !retry || attempt >= apiMaxRetries {
-			return resp, data, nil
+		if ge.StatusCode == http.StatusUnauthorized {
+			return &broker.CredentialError{Provider: "microsoft", Connection: connection,
+				Reason: msg + " (sign in again: authsome login microsoft --force)"}
 		}
-		fmt.Fprintf(c.log, "authsome: Graph answered %s; retrying in %s (%d/%d)\n", resp.Status, wait, attempt+1, apiMaxRetries)
-		select {
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		case <-time.After(wait):
-		}
+		return errors.New(msg)
 	}
-}
-
-// retryAfter says whether a response asks to be retried (429, 503, 504) and after how long:
-// Retry-After in seconds or as an HTTP date, else one second.
-func retryAfter(resp *http.Response) (time.Duration, bool) {
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-	default:
-		return 0, false
+	var ce *broker.CredentialError
+	switch {
+	case errors.Is(err, msgraph.ErrForeignURL):
+		return usagef("refusing to send the Graph token: %v", err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &ce): // the token could not be refreshed: not a network failure
+		return ce
 	}
-	wait := time.Second
-	if v := strings.TrimSpace(resp.Header.Get("Retry-After")); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			wait = time.Duration(s) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			wait = max(time.Until(t), 0)
-		}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%w: %s %s: %v", broker.ErrUnreachable, ue.Op, redactURL(ue.URL), ue.Err)
 	}
-	return min(wait, apiMaxWait), true
-}
-
-// graphStatus turns a non-2xx response into an error naming Graph's error code and message.
-// A 401 is a credential error of the connection (exit 5).
-func graphStatus(connection string, resp *http.Response, data []byte) error {
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
-	}
-	var ge struct {
-		Error struct{ Code, Message string } `json:"error"`
-	}
-	msg := fmt.Sprintf("Graph answered %s", resp.Status)
-	if json.Unmarshal(data, &ge) == nil && ge.Error.Code != "" {
-		msg += ": " + ge.Error.Code + ": " + ge.Error.Message
-	}
-	if resp.StatusCode == http.StatusUnauthorized {
-		return &broker.CredentialError{Provider: "microsoft", Connection: connection,
-			Reason: msg + " (sign in again: authsome login microsoft --force)"}
-	}
-	return errors.New(msg)
+	return err
 }
 
 // writeAPIBody prints a response body: indented when it is JSON and stdout is a terminal.
@@ -337,11 +293,4 @@ func redactURL(s string) string {
 	}
 	u.RawQuery = ""
 	return u.String()
-}
-
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
 }

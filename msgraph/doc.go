@@ -1,0 +1,69 @@
+// Package msgraph is a small, hand-written client for Microsoft Graph v1.0:
+// one [Client] with a service per workload ([MailService], [UsersService], …),
+// options structs for OData queries, iterators over every page, typed errors
+// and retries that honour Retry-After. It builds in seconds and depends only
+// on the standard library.
+//
+// # Authentication
+//
+// The client does not sign in: it sends its requests with the *http.Client it
+// is given, which adds the token. With authsome's broker that is
+//
+//	b, err := broker.Open(ctx, broker.Options{})
+//	hc := b.HTTPClient(ctx, "microsoft", "")      // refreshes and injects the connection's token
+//	client, err := msgraph.NewClient(hc)
+//
+// Any oauth2 client works too. Under `authsome run`, a program that holds no
+// token at all can aim the client at the proxy's base URL:
+//
+//	client, err := msgraph.NewClient(nil, msgraph.WithBaseURL(os.Getenv("MICROSOFT_GRAPH_URL")))
+//
+// National clouds and the offline sandbox are other base URLs ([USGovURL],
+// [ChinaURL], the sandbox's URL); [WithVersion] selects beta.
+//
+// # Users
+//
+// Methods that act on a mailbox, calendar or drive take the user first: "me"
+// (or "") for the signed-in user, or a user's id or userPrincipalName, which
+// app-only (client credentials) tokens must use.
+//
+// # Paging
+//
+// Each List method returns one page and a [Response] whose NextLink is the
+// next page's URL, which [NextPage] fetches verbatim. The Iter form walks
+// every page:
+//
+//	for m, err := range client.Mail.ListMessagesIter(ctx, "me", &msgraph.ListMessagesOptions{
+//		ListOptions: msgraph.ListOptions{Filter: "isRead eq false", Top: 50},
+//	}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(m.Subject)
+//	}
+//
+// # Throttling
+//
+// Graph answers 429 (or 503, 504) when an app or mailbox sends too much, with
+// a Retry-After header. [Client.Do] waits exactly that long and sends the
+// request again, up to [RetryPolicy.MaxRetries] times; without Retry-After it
+// backs off exponentially with jitter. A POST that timed out at the gateway
+// (504) is not sent again, since it may have been carried out. When retries
+// are spent, or Graph asks for a wait above [RetryPolicy.MaxWait], the error
+// is a *[ThrottleError] saying how long Graph asked to wait.
+//
+// # Errors
+//
+// A Graph error is an *[Error] with the HTTP status, Graph's code and message,
+// and the request-id and date that Microsoft support asks for:
+//
+//	msgraph: GET /v1.0/me/messages/AAMk…: 404 ErrorItemNotFound: The specified object was not found in the store. (request-id …)
+//
+// Use errors.As, or [IsNotFound], [IsThrottled] and [StatusCode]. Errors
+// never include a token or a URL's query.
+//
+// # Concurrency
+//
+// A Client is safe for concurrent use. Outlook allows 4 concurrent requests
+// per mailbox; more are throttled.
+package msgraph

@@ -1,0 +1,118 @@
+package msgraph
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// ListOptions are the OData query options of a collection request. The zero
+// value asks for Graph's defaults.
+type ListOptions struct {
+	// Select limits the properties returned ($select), e.g. {"subject", "from"}.
+	Select []string
+	// Filter is an OData filter ($filter), e.g. "isRead eq false".
+	Filter string
+	// Search is a $search expression. It is sent in double quotes, as Graph
+	// requires, unless it is quoted already: "budget" for messages,
+	// "displayName:adele" for directory objects.
+	Search string
+	// OrderBy sorts the results ($orderby), e.g. {"receivedDateTime desc"}.
+	OrderBy []string
+	// Expand includes related entities ($expand), e.g. {"attachments"}.
+	Expand []string
+	// Top is the page size ($top); Graph's default applies when 0.
+	Top int
+	// Skip skips that many items ($skip), where the API supports it.
+	Skip int
+	// Count asks for the total number of matching items ($count=true),
+	// returned in [Response.Count].
+	Count bool
+}
+
+// GetOptions are the OData query options of a single-entity request.
+type GetOptions struct {
+	// Select limits the properties returned ($select).
+	Select []string
+	// Expand includes related entities ($expand).
+	Expand []string
+}
+
+// query builds an OData query string: "$" kept literal, spaces as %20 (not
+// '+', which OData reads as a plus), and the characters of OData expressions
+// that need no escaping left readable.
+type query []string
+
+func (q *query) add(k, v string) {
+	*q = append(*q, k+"="+odataEscape(v))
+}
+
+func (q *query) list(o *ListOptions) {
+	if o == nil {
+		return
+	}
+	q.get(&GetOptions{Select: o.Select, Expand: o.Expand})
+	if o.Filter != "" {
+		q.add("$filter", o.Filter)
+	}
+	if o.Search != "" {
+		s := o.Search
+		if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+			s = `"` + s + `"`
+		}
+		q.add("$search", s)
+	}
+	if len(o.OrderBy) > 0 {
+		q.add("$orderby", strings.Join(o.OrderBy, ","))
+	}
+	if o.Top > 0 {
+		q.add("$top", strconv.Itoa(o.Top))
+	}
+	if o.Skip > 0 {
+		q.add("$skip", strconv.Itoa(o.Skip))
+	}
+	if o.Count {
+		q.add("$count", "true")
+	}
+}
+
+func (q *query) get(o *GetOptions) {
+	if o == nil {
+		return
+	}
+	if len(o.Select) > 0 {
+		q.add("$select", strings.Join(o.Select, ","))
+	}
+	if len(o.Expand) > 0 {
+		q.add("$expand", strings.Join(o.Expand, ","))
+	}
+}
+
+// on appends the query to path.
+func (q query) on(path string) string {
+	if len(q) == 0 {
+		return path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + strings.Join(q, "&")
+}
+
+var odataUnescape = strings.NewReplacer("+", "%20", "%24", "$", "%2C", ",", "%27", "'", "%2F", "/",
+	"%3A", ":", "%28", "(", "%29", ")", "%40", "@")
+
+func odataEscape(v string) string { return odataUnescape.Replace(url.QueryEscape(v)) }
+
+// eventual reports whether a directory list needs ConsistencyLevel: eventual
+// (advanced queries: $count, $search, and $orderby or filters Graph only
+// evaluates on the eventual index).
+func eventual(o *ListOptions) bool {
+	if o == nil {
+		return false
+	}
+	f := strings.ToLower(o.Filter)
+	return o.Count || o.Search != "" || len(o.OrderBy) > 0 || strings.Contains(f, "endswith(") ||
+		strings.Contains(f, " ne ") || strings.HasPrefix(f, "not ") || strings.Contains(f, "not(")
+}

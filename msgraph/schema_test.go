@@ -1,0 +1,40 @@
+package msgraph
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/authsome-go/authsome/internal/graphschema"
+)
+
+// TestStructsMatchSchema checks every Graph type of the package against
+// Microsoft's Graph v1.0 schema: each json name must be a property of the
+// Graph type (or its base types), nested values of the property's type.
+func TestStructsMatchSchema(t *testing.T) {
+	s := graphschema.ForTest(t)
+	for _, tc := range []struct {
+		graphType string
+		v         any
+	}{
+		{"user", User{}},
+		{"message", Message{}},
+		{"message", MessageUpdate{}},
+		{"mailFolder", MailFolder{}},
+		{"attachment", Attachment{}},
+		{"followupFlag", FollowupFlag{}},
+		{"event", Event{}},
+		{"event", EventUpdate{}},
+		{"calendar", Calendar{}},
+		{"attendee", Attendee{}},
+		{"location", Location{}},
+		{"patternedRecurrence", Recurrence{}},
+		{"scheduleInformation", ScheduleInformation{}},
+		{"scheduleItem", ScheduleItem{}},
+		{"onlineMeetingInfo", OnlineMeetingInfo{}},
+		{"publicError", ErrorDetail{}},
+	} {
+		for _, p := range s.CheckStruct(tc.graphType, reflect.TypeOf(tc.v)) {
+			t.Errorf("%T as %s: %s", tc.v, tc.graphType, p)
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package sandbox
+
+import (
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/authsome-go/authsome/internal/graphschema"
+)
+
+// This file judges what the sandbox's Graph surface emits by Microsoft's
+// Graph v1.0 schema (DESIGN §5): every response body of every endpoint, and
+// the structs the sandbox marshals. To cover a new endpoint, add rows to
+// graphConformance; TestGraphConformanceCoversRoutes fails until every
+// "/v1.0/" route registered in the package has one.
+
+// conformanceRow is one request and how to judge its answer.
+type conformanceRow struct {
+	route  string // the ServeMux pattern the request reaches
+	path   string // request path; {adele}, {megan}, {patti} and {message} are filled in
+	auth   string // the Authorization: "user" (Adele, User.Read Mail.Read), "mail" (Adele, Mail.Read only), "app" (client credentials), "none", "malformed"
+	status int
+	typ    string // schema type of the body, of each element of "value" when list is set; "" for a Graph error body
+	list   bool
+}
+
+var graphConformance = []conformanceRow{
+	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "user", status: 200, typ: "user"},
+	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "none", status: 401},
+	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "malformed", status: 401},
+	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "mail", status: 403},
+	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "app", status: 400},
+	{route: "GET /v1.0/me/manager", path: "/v1.0/me/manager", auth: "user", status: 200, typ: "directoryObject"},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages", auth: "user", status: 200, typ: "message", list: true},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$top=3&$skip=22", auth: "user", status: 200, typ: "message", list: true},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$top=0", auth: "user", status: 400},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$top=1001", auth: "user", status: 400},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$skip=x", auth: "user", status: 400},
+	{route: "GET /v1.0/me/messages/{mid}", path: "/v1.0/me/messages/{message}", auth: "user", status: 200, typ: "message"},
+	{route: "GET /v1.0/me/messages/{mid}", path: "/v1.0/me/messages/AAMkAGnope", auth: "user", status: 404},
+	{route: "GET /v1.0/users", path: "/v1.0/users", auth: "app", status: 200, typ: "user", list: true},
+	{route: "GET /v1.0/users", path: "/v1.0/users?$top=2", auth: "app", status: 200, typ: "user", list: true},
+	{route: "GET /v1.0/users", path: "/v1.0/users", auth: "user", status: 403},
+	{route: "GET /v1.0/users/{id}", path: "/v1.0/users/{megan}", auth: "app", status: 200, typ: "user"},
+	{route: "GET /v1.0/users/{id}", path: "/v1.0/users/" + url.PathEscape("meganb@"+TenantDomain), auth: "app", status: 200, typ: "user"},
+	{route: "GET /v1.0/users/{id}", path: "/v1.0/users/{adele}", auth: "user", status: 200, typ: "user"},
+	{route: "GET /v1.0/users/{id}", path: "/v1.0/users/nobody", auth: "app", status: 404},
+	{route: "GET /v1.0/users/{id}/manager", path: "/v1.0/users/{megan}/manager", auth: "app", status: 200, typ: "directoryObject"},
+	{route: "GET /v1.0/users/{id}/manager", path: "/v1.0/users/{patti}/manager", auth: "app", status: 404},
+	{route: "GET /v1.0/users/{id}/messages", path: "/v1.0/users/{megan}/messages?$top=5", auth: "app", status: 200, typ: "message", list: true},
+	{route: "GET /v1.0/users/{id}/messages", path: "/v1.0/users/{megan}/messages", auth: "user", status: 403},
+	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/{message}", auth: "app", status: 200, typ: "message"},
+	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/AAMkAGnope", auth: "app", status: 404},
+	{route: "/", path: "/v1.0/groups", auth: "app", status: 400},
+	{route: "/", path: "/v1.0/me/events", auth: "user", status: 400},
+}
+
+func TestGraphConformance(t *testing.T) {
+	schema := graphschema.ForTest(t)
+	e := start(t, Options{})
+	tokens := map[string]string{
+		"user":      "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "User.Read Mail.Read"),
+		"mail":      "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "Mail.Read"),
+		"app":       "Bearer " + e.appToken(),
+		"none":      "",
+		"malformed": "Bearer not-a-jwt",
+	}
+	fill := strings.NewReplacer("{adele}", adele().ID, "{megan}", MeganBowenID, "{patti}", PattiFernandezID,
+		"{message}", mailbox(adele().ID)[0].ID)
+	for _, row := range graphConformance {
+		path := fill.Replace(row.path)
+		t.Run(row.auth+" "+path, func(t *testing.T) {
+			authz, ok := tokens[row.auth]
+			if !ok {
+				t.Fatalf("unknown auth %q", row.auth)
+			}
+			hdr := map[string]string{}
+			if authz != "" {
+				hdr["Authorization"] = authz
+			}
+			resp := e.do("GET", path, nil, hdr, nil)
+			data, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != row.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, row.status, data)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type %q", ct)
+			}
+			var problems []graphschema.Problem
+			switch {
+			case row.typ == "":
+				problems = schema.CheckError(data)
+			case row.list:
+				problems = schema.CheckCollection(row.typ, data)
+			default:
+				problems = schema.CheckJSON(row.typ, data)
+			}
+			for i, p := range problems {
+				if i == 20 {
+					t.Errorf("… and %d more", len(problems)-i)
+					break
+				}
+				t.Errorf("%s", p)
+			}
+			if len(problems) > 0 {
+				t.Logf("body: %s", data)
+			}
+		})
+	}
+}
+
+// TestGraphConformanceStructs judges the sandbox's Graph structs by name, so
+// a field that no request above happens to fill is judged too.
+func TestGraphConformanceStructs(t *testing.T) {
+	schema := graphschema.ForTest(t)
+	for _, c := range []struct {
+		typ string
+		t   reflect.Type
+	}{
+		{"user", reflect.TypeFor[graphUserJSON]()},
+		{"message", reflect.TypeFor[orderedMessage]()},
+		{"publicError", reflect.TypeFor[graphErrorBody]().Field(0).Type},
+	} {
+		for _, p := range schema.CheckStruct(c.typ, c.t) {
+			t.Errorf("%s: %s", c.typ, p)
+		}
+	}
+}
+
+var graphRouteRE = regexp.MustCompile(`HandleFunc\("((?:GET|POST|PUT|PATCH|DELETE) /v1\.0/[^"]*)"`)
+
+// TestGraphConformanceCoversRoutes fails when a Graph route registered in the
+// package's source has no row in graphConformance.
+func TestGraphConformanceCoversRoutes(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, row := range graphConformance {
+		if row.status == 200 {
+			covered[row.route] = true
+		}
+	}
+	var missing []string
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range graphRouteRE.FindAllStringSubmatch(string(src), -1) {
+			found++
+			if !covered[m[1]] {
+				missing = append(missing, m[1]+" ("+f+")")
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("no Graph routes found in the package source; has registration moved?")
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("no successful conformance row for %s: add one to graphConformance", m)
+	}
+}
