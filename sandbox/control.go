@@ -301,8 +301,10 @@ func (s *Server) RevokeRefreshTokens(user string) (int, error) {
 }
 
 // Reset drops all codes, tokens, consents, faults, pending sign-ins and the
-// request log, and restores the settings given to New.
+// request log, restores the settings given to New and the seeded calendars
+// and contacts.
 func (s *Server) Reset() {
+	s.cal.reset()
 	s.mu.Lock()
 	s.st = newState(s.initial)
 	s.pending = map[string]*pendingAuth{}

@@ -142,6 +142,8 @@ func (s *Server) graphRoutes() *http.ServeMux {
 	m.HandleFunc("GET /v1.0/users/{id}/messages", s.graphAuth(s.graphOther(s.graphMessages)))
 	m.HandleFunc("GET /v1.0/users/{id}/messages/{mid}", s.graphAuth(s.graphOther(s.graphMessage)))
 	m.HandleFunc("GET /oidc/userinfo", s.graphAuth(s.graphUserinfo))
+	s.calendarRoutes(m)
+	s.contactRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 		seg := segs[len(segs)-1]

@@ -51,6 +51,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	st      *stateData
+	cal     *calStore // Graph calendars and contacts; not part of the state file
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -83,6 +84,7 @@ func New(opts Options) (*Server, error) {
 			AutoApprove:         opts.AutoApprove,
 		},
 		pending: map[string]*pendingAuth{},
+		cal:     seedCalStore(),
 	}
 	s.st = newState(s.initial)
 
