@@ -224,20 +224,47 @@ func asJSONObject(v any) map[string]any {
 	return m
 }
 
-// calList answers a collection: objs filtered, sorted and paged by the
-// request's OData options for type t, each projected by project (nil: the
-// query's projection).
-func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, objs []map[string]any, t *odata.Type,
-	lim odata.Limits, search func(i int) odata.SearchFields, hdr func(http.Header)) {
+// calItem is an item as Graph's JSON: obj is what $filter, $orderby and
+// $search look at; raw holds the same members as json.RawMessage, written
+// out as they are, so nested objects keep Graph's member order.
+type calItem struct {
+	obj, raw map[string]any
+}
+
+func newCalItem(v any) calItem {
+	b, _ := json.Marshal(v)
+	var obj map[string]any
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(b, &obj)
+	_ = json.Unmarshal(b, &raw)
+	it := calItem{obj: obj, raw: make(map[string]any, len(raw))}
+	for k, v := range raw {
+		it.raw[k] = v
+	}
+	return it
+}
+
+// calList answers a collection: list filtered, sorted and paged by the
+// request's OData options for type t, with the members $select asks for.
+func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, list []calItem, t *odata.Type,
+	lim odata.Limits, search func(obj map[string]any) odata.SearchFields, hdr func(http.Header)) {
 	q, err := odata.Parse(r.URL.Query(), t, lim)
 	if err != nil {
 		s.calFail(w, r, calQueryError(err))
 		return
 	}
-	idx, total := q.Apply(objs, search)
+	objs := make([]map[string]any, len(list))
+	for i, it := range list {
+		objs[i] = it.obj
+	}
+	var searchText func(int) odata.SearchFields
+	if search != nil {
+		searchText = func(i int) odata.SearchFields { return search(objs[i]) }
+	}
+	idx, total := q.Apply(objs, searchText)
 	items := make([]any, 0, len(idx))
 	for _, i := range idx {
-		items = append(items, q.Project(objs[i], t))
+		items = append(items, q.Project(list[i].raw, t))
 	}
 	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
 		"@odata.context": baseURL(r) + "/v1.0/$metadata" + calSelectCtx(ctx, q), "value": items}}
@@ -324,9 +351,9 @@ func (c *calCalendar) toJSON(owner *User) calendarJSON {
 
 func (s *Server) calendarList(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
-	var objs []map[string]any
+	var objs []calItem
 	for _, c := range s.cal.user(u).calendars {
-		objs = append(objs, asJSONObject(c.toJSON(u)))
+		objs = append(objs, newCalItem(c.toJSON(u)))
 	}
 	s.cal.mu.Unlock()
 	s.calList(w, r, calCtx(r, u, false), objs, calendarType, odata.Limits{DefaultTop: 10, MaxTop: 1000}, nil, nil)
@@ -334,7 +361,7 @@ func (s *Server) calendarList(w http.ResponseWriter, r *http.Request, u *User) {
 
 // calendarEntity answers one calendar with its context.
 func (s *Server) calendarEntity(w http.ResponseWriter, r *http.Request, status int, c calendarJSON, ctx string) {
-	s.calEntity(w, r, status, asJSONObject(c), calendarType, ctx)
+	s.calEntity(w, r, status, newCalItem(c), calendarType, ctx)
 }
 
 func (s *Server) calendarGet(w http.ResponseWriter, r *http.Request, u *User) {
@@ -403,8 +430,10 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request, u *User)
 	c := &calCalendar{Color: "auto"}
 	ce = calendarProps(cu, c, body)
 	var j calendarJSON
+	id := ""
 	if ce == nil {
 		c.ID = s.cal.newID(u.ID, "calendar")
+		id = c.ID
 		c.ChangeKey = s.cal.changeKey()
 		cu.calendars = append(cu.calendars, c)
 		j = c.toJSON(u)
@@ -414,7 +443,7 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request, u *User)
 		s.calFail(w, r, ce)
 		return
 	}
-	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/calendars('"+c.ID+"')")
+	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/calendars('"+id+"')")
 	s.calendarEntity(w, r, http.StatusCreated, j, calCtx(r, u, true))
 }
 

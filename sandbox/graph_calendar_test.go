@@ -314,6 +314,15 @@ func TestCalendarWritesConformance(t *testing.T) {
 	var created map[string]any
 	data := send("POST", "/v1.0/me/events", ev)
 	_ = json.Unmarshal(data, &created)
+	// Nested objects keep Graph's member order, as clients that print the
+	// JSON show it.
+	for _, want := range []string{`"body":{"contentType":"html","content":`, `"emailAddress":{"name":"Alex Wilber","address":"AlexW@contoso.sandbox"}`,
+		`"pattern":{"type":"relativeMonthly","interval":1,"month":0,"dayOfMonth":0,"daysOfWeek":["wednesday"],"firstDayOfWeek":"sunday","index":"second"}`,
+		`{"@odata.context":`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("created event lacks %s: %s", want, data)
+		}
+	}
 	for _, c := range []struct {
 		typ  string
 		data []byte

@@ -227,7 +227,7 @@ func (st *calStore) seedContacts(ui int, now time.Time) {
 		add(cu.contactRoot, map[string]any{
 			"givenName": u.GivenName, "surname": u.Surname, "displayName": u.DisplayName, "jobTitle": u.JobTitle,
 			"department": u.Department, "companyName": TenantName, "officeLocation": u.OfficeLocation,
-			"emailAddresses": []any{map[string]any{"name": u.DisplayName, "address": u.Mail}},
+			"emailAddresses": []emailAddress{{u.DisplayName, u.Mail}},
 			"businessPhones": toAnySlice(u.BusinessPhones), "mobilePhone": nilIfEmpty(u.MobilePhone),
 		})
 	}
@@ -242,10 +242,10 @@ func (st *calStore) seedContacts(ui int, now time.Time) {
 		add(folder, map[string]any{
 			"givenName": p.given, "surname": p.surname, "displayName": name, "fileAs": p.surname + ", " + p.given,
 			"jobTitle": p.title, "companyName": p.company,
-			"emailAddresses": []any{map[string]any{"name": name, "address": addr}},
+			"emailAddresses": []emailAddress{{name, addr}},
 			"businessPhones": []any{fmt.Sprintf("+1 555 01%02d %02d%02d", i, ui, i)},
-			"businessAddress": map[string]any{"street": fmt.Sprintf("%d Main Street", 100+i*7), "city": p.city,
-				"state": "", "countryOrRegion": "United States", "postalCode": fmt.Sprintf("9%04d", 1000+i*37)},
+			"businessAddress": contactAddress{Street: fmt.Sprintf("%d Main Street", 100+i*7), City: p.city,
+				CountryOrRegion: "United States", PostalCode: fmt.Sprintf("9%04d", 1000+i*37)},
 			"categories": []any{},
 		})
 	}

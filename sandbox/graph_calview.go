@@ -81,7 +81,7 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
 	cal := cu.calendar(r.PathValue("cid"))
-	var objs []map[string]any
+	var objs []calItem
 	if cal != nil {
 		for _, it := range view(cu.eventsIn(cal.ID), from, to, vo.zone.Loc) {
 			objs = append(objs, eventObject(it.Ev, it.Occ, vo))
@@ -92,7 +92,7 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, eventSearch(objs), hdr)
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, eventSearch, hdr)
 }
 
 func (s *Server) eventInstances(w http.ResponseWriter, r *http.Request, u *User) {
@@ -104,7 +104,7 @@ func (s *Server) eventInstances(w http.ResponseWriter, r *http.Request, u *User)
 	vo, hdr := viewPrefs(r)
 	s.cal.mu.Lock()
 	ev := s.cal.user(u).events[r.PathValue("eid")]
-	var objs []map[string]any
+	var objs []calItem
 	if ev != nil {
 		for _, it := range view([]*calEvent{ev}, from, to, vo.zone.Loc) {
 			objs = append(objs, eventObject(it.Ev, it.Occ, vo))

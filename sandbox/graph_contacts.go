@@ -64,9 +64,18 @@ var (
 	addressFields      = []string{"street", "city", "state", "countryOrRegion", "postalCode"}
 )
 
+// contactAddress is a physicalAddress in Graph's member order.
+type contactAddress struct {
+	Street          string `json:"street,omitempty"`
+	City            string `json:"city,omitempty"`
+	State           string `json:"state,omitempty"`
+	CountryOrRegion string `json:"countryOrRegion,omitempty"`
+	PostalCode      string `json:"postalCode,omitempty"`
+}
+
 // contactObject is c as Graph's JSON object: every default property, null
 // or empty when unset.
-func contactObject(c *calContact) map[string]any {
+func contactObject(c *calContact) calItem {
 	o := map[string]any{}
 	for _, k := range contactType.Props {
 		switch {
@@ -87,7 +96,7 @@ func contactObject(c *calContact) map[string]any {
 	o["lastModifiedDateTime"] = graphTimestamp(c.Changed)
 	o["changeKey"] = c.ChangeKey
 	o["parentFolderId"] = c.FolderID
-	return o
+	return newCalItem(o)
 }
 
 // applyContactProps checks the members of body and sets them on props.
@@ -112,17 +121,12 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 				v = []any{}
 			}
 		case k == "emailAddresses":
-			var es []emailAddress
-			ok = json.Unmarshal(raw, &es) == nil
-			if v == nil {
-				v = []any{}
-			}
+			es := []emailAddress{}
+			ok = v == nil || json.Unmarshal(raw, &es) == nil
 			for _, e := range es {
 				ok = ok && e.Address != ""
 			}
-			if ok {
-				v = asJSONObject(map[string]any{"v": es})["v"]
-			}
+			v = es
 		case slices.Contains(contactAddresses, k):
 			m, isMap := v.(map[string]any)
 			ok = isMap || v == nil
@@ -130,9 +134,9 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 				_, isStr := fv.(string)
 				ok = ok && slices.Contains(addressFields, f) && (isStr || fv == nil)
 			}
-			if v == nil {
-				v = map[string]any{}
-			}
+			var a contactAddress
+			_ = json.Unmarshal(raw, &a)
+			v = a
 		case k == "birthday":
 			if s, isStr := v.(string); isStr {
 				_, err := time.Parse(time.RFC3339, s)
@@ -176,35 +180,34 @@ func contactFolderOf(cu *calUser, fid string) (string, bool) {
 	return "", false
 }
 
-func contactSearch(objs []map[string]any) func(i int) odata.SearchFields {
-	return func(i int) odata.SearchFields {
-		o := objs[i]
-		sf := odata.SearchFields{}
-		for _, k := range []string{"displayName", "givenName", "surname", "companyName"} {
-			if s, ok := o[k].(string); ok {
-				sf[k] = s
-			}
+// contactSearch is what $search looks at in a contact: names, company and
+// e-mail addresses.
+func contactSearch(o map[string]any) odata.SearchFields {
+	sf := odata.SearchFields{}
+	for _, k := range []string{"displayName", "givenName", "surname", "companyName"} {
+		if s, ok := o[k].(string); ok {
+			sf[k] = s
 		}
-		var mails []string
-		if es, ok := o["emailAddresses"].([]any); ok {
-			for _, e := range es {
-				if m, ok := e.(map[string]any); ok {
-					if a, ok := m["address"].(string); ok {
-						mails = append(mails, a)
-					}
+	}
+	var mails []string
+	if es, ok := o["emailAddresses"].([]any); ok {
+		for _, e := range es {
+			if m, ok := e.(map[string]any); ok {
+				if a, ok := m["address"].(string); ok {
+					mails = append(mails, a)
 				}
 			}
 		}
-		sf["emailAddresses"] = strings.Join(mails, " ")
-		return sf
 	}
+	sf["emailAddresses"] = strings.Join(mails, " ")
+	return sf
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
 	folder, ok := contactFolderOf(cu, r.PathValue("fid"))
-	var objs []map[string]any
+	var objs []calItem
 	for _, c := range cu.contacts {
 		if ok && c.FolderID == folder {
 			objs = append(objs, contactObject(c))
@@ -215,17 +218,17 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, contactType, contactLimits, contactSearch(objs), nil)
+	s.calList(w, r, calCtx(r, u, false), objs, contactType, contactLimits, contactSearch, nil)
 }
 
 // calEntity answers one object of type t with its context.
-func (s *Server) calEntity(w http.ResponseWriter, r *http.Request, status int, obj map[string]any, t *odata.Type, ctx string) {
+func (s *Server) calEntity(w http.ResponseWriter, r *http.Request, status int, it calItem, t *odata.Type, ctx string) {
 	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
 	if err != nil {
 		s.calFail(w, r, calQueryError(err))
 		return
 	}
-	out := q.Project(obj, t)
+	out := q.Project(it.raw, t)
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	out.Vals["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + ctx
 	s.calWrite(w, r, status, out)
@@ -243,7 +246,7 @@ func findContact(cu *calUser, id string) *calContact {
 func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	c := findContact(s.cal.user(u), r.PathValue("ctid"))
-	var obj map[string]any
+	var obj calItem
 	if c != nil {
 		obj = contactObject(c)
 	}
@@ -275,16 +278,17 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request, u *User) 
 		c = &calContact{ID: s.cal.newID(u.ID, "contact"), FolderID: folder, Props: props, ChangeKey: s.cal.changeKey(), Created: now, Changed: now}
 		cu.contacts = append(cu.contacts, c)
 	}
-	var obj map[string]any
+	var obj calItem
+	id := ""
 	if c != nil {
-		obj = contactObject(c)
+		obj, id = contactObject(c), c.ID
 	}
 	s.cal.mu.Unlock()
 	if !ok {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/contacts('"+c.ID+"')")
+	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/contacts('"+id+"')")
 	s.calEntity(w, r, http.StatusCreated, obj, contactType, calCtx(r, u, true))
 }
 
@@ -297,7 +301,7 @@ func (s *Server) contactPatch(w http.ResponseWriter, r *http.Request, u *User) {
 	now := s.now().UTC()
 	s.cal.mu.Lock()
 	c := findContact(s.cal.user(u), r.PathValue("ctid"))
-	var obj map[string]any
+	var obj calItem
 	if c == nil {
 		ce = errCalNotFound
 	} else {
@@ -333,18 +337,18 @@ func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request, u *User) 
 	s.calWrite(w, r, http.StatusNoContent, nil)
 }
 
-func folderObject(cu *calUser, id, name string) map[string]any {
+func folderObject(cu *calUser, id, name string) calItem {
 	parent := cu.contactRoot
 	if id == cu.contactRoot {
 		parent = stableID(cu.owner.ID, "msgfolderroot")
 	}
-	return map[string]any{"id": id, "parentFolderId": parent, "displayName": name}
+	return newCalItem(map[string]any{"id": id, "parentFolderId": parent, "displayName": name})
 }
 
 func (s *Server) contactFolderList(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
-	var objs []map[string]any
+	var objs []calItem
 	for _, f := range cu.folders {
 		objs = append(objs, folderObject(cu, f.ID, f.DisplayName))
 	}
@@ -356,7 +360,7 @@ func (s *Server) contactFolderGet(w http.ResponseWriter, r *http.Request, u *Use
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
 	id, ok := contactFolderOf(cu, r.PathValue("fid"))
-	var obj map[string]any
+	var obj calItem
 	if ok {
 		name := "Contacts"
 		for _, f := range cu.folders {
@@ -413,7 +417,7 @@ func (s *Server) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *
 	}
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
-	var obj map[string]any
+	var obj calItem
 	if slices.ContainsFunc(cu.folders, func(f *contactFolder) bool { return strings.EqualFold(f.DisplayName, name) }) || strings.EqualFold(name, "Contacts") {
 		ce = errContactFolderExists
 	} else {
@@ -442,7 +446,7 @@ func (s *Server) contactFolderPatch(w http.ResponseWriter, r *http.Request, u *U
 	}
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
-	var obj map[string]any
+	var obj calItem
 	i := slices.IndexFunc(cu.folders, func(f *contactFolder) bool { return f.ID == r.PathValue("fid") })
 	switch {
 	case i < 0 && r.PathValue("fid") == cu.contactRoot:

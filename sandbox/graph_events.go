@@ -111,7 +111,7 @@ type viewOpts struct {
 }
 
 // eventObject is ev (or its occurrence occ) as Graph's JSON object.
-func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) map[string]any {
+func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 	j := eventJSON{
 		ETag: `W/"` + ev.ChangeKey + `"`, ID: ev.ID, CreatedDateTime: graphTimestamp(ev.Created),
 		LastModifiedDateTime: graphTimestamp(ev.Changed), ChangeKey: ev.ChangeKey, Categories: ev.Categories,
@@ -161,20 +161,18 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) map[string]any {
 	}
 	j.Start, j.End = vo.zone.format(s), vo.zone.format(e)
 	j.WebLink = "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(j.ID) + "&exvsurl=1&path=/calendar/item"
-	return asJSONObject(j)
+	return newCalItem(j)
 }
 
-func eventSearch(objs []map[string]any) func(i int) odata.SearchFields {
-	return func(i int) odata.SearchFields {
-		o := objs[i]
-		sf := odata.SearchFields{}
-		for _, k := range []string{"subject", "bodyPreview"} {
-			if v, ok := o[k].(string); ok {
-				sf[strings.TrimSuffix(k, "Preview")] = v
-			}
+// eventSearch is what $search looks at in an event: subject and body.
+func eventSearch(o map[string]any) odata.SearchFields {
+	sf := odata.SearchFields{}
+	for _, k := range []string{"subject", "bodyPreview"} {
+		if v, ok := o[k].(string); ok {
+			sf[strings.TrimSuffix(k, "Preview")] = v
 		}
-		return sf
 	}
+	return sf
 }
 
 // findEvent finds an event by id; an occurrence id gives its master and
@@ -205,7 +203,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
 	cal := cu.calendar(r.PathValue("cid"))
-	var objs []map[string]any
+	var objs []calItem
 	if cal != nil {
 		for _, ev := range cu.eventsIn(cal.ID) {
 			objs = append(objs, eventObject(ev, nil, vo))
@@ -216,11 +214,11 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, eventSearch(objs), hdr)
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, eventSearch, hdr)
 }
 
 // eventEntity answers one event with its context.
-func (s *Server) eventEntity(w http.ResponseWriter, r *http.Request, status int, obj map[string]any, ctx string, hdr func(http.Header)) {
+func (s *Server) eventEntity(w http.ResponseWriter, r *http.Request, status int, obj calItem, ctx string, hdr func(http.Header)) {
 	hdr(w.Header())
 	s.calEntity(w, r, status, obj, eventType, ctx)
 }
@@ -229,7 +227,7 @@ func (s *Server) eventGet(w http.ResponseWriter, r *http.Request, u *User) {
 	vo, hdr := viewPrefs(r)
 	s.cal.mu.Lock()
 	ev, occ := findEvent(s.cal.user(u), r.PathValue("eid"), vo.zone.Loc)
-	var obj map[string]any
+	var obj calItem
 	if ev != nil {
 		obj = eventObject(ev, occ, vo)
 	}
@@ -428,20 +426,22 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
 	cal := cu.calendar(r.PathValue("cid"))
-	var obj map[string]any
+	var obj calItem
+	id := ""
 	if cal != nil {
 		if ev.IsOnlineMeeting {
 			ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + newGUID() + "%40thread.v2/0"
 		}
 		s.cal.addEvent(cu, cal, ev, now)
 		obj = eventObject(ev, nil, vo)
+		id = ev.ID
 	}
 	s.cal.mu.Unlock()
 	if cal == nil {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/events('"+ev.ID+"')")
+	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/events('"+id+"')")
 	s.eventEntity(w, r, http.StatusCreated, obj, calCtx(r, u, true), hdr)
 }
 
@@ -456,7 +456,7 @@ func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
 	ev, occ := findEvent(cu, r.PathValue("eid"), vo.zone.Loc)
-	var obj map[string]any
+	var obj calItem
 	switch {
 	case ev == nil:
 		ce = errCalNotFound

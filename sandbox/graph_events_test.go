@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -228,4 +230,43 @@ func TestGetSchedule(t *testing.T) {
 			t.Errorf("%v: %d %v", body, st, out)
 		}
 	}
+}
+
+// TestCalendarConcurrentUse creates, answers and reads meetings from many
+// goroutines at once (run with -race), and then Resets.
+func TestCalendarConcurrentUse(t *testing.T) {
+	e := start(t, Options{})
+	org := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")
+	att := e.calToken(alex(), "Calendars.ReadWrite")
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 4 {
+				body := fmt.Sprintf(`{"subject":"Sync %d-%d","start":{"dateTime":"2025-03-1%dT09:00:00","timeZone":"UTC"},`+
+					`"end":{"dateTime":"2025-03-1%dT10:00:00","timeZone":"UTC"},"attendees":[{"emailAddress":{"address":%q}}]}`, i, j, j, j, alex().Mail)
+				hdr := map[string]string{"Authorization": "Bearer " + org, "Content-Type": "application/json"}
+				if resp := e.do("POST", "/v1.0/me/events", strings.NewReader(body), hdr, nil); resp.StatusCode != 201 {
+					t.Errorf("create: %d", resp.StatusCode)
+				}
+				var view struct {
+					Value []struct{ ID, Subject string }
+				}
+				e.do("GET", "/v1.0/me/calendarView?startDateTime=2025-03-10T00:00:00Z&endDateTime=2025-03-14T00:00:00Z&$top=200",
+					nil, map[string]string{"Authorization": "Bearer " + att}, &view)
+				for _, v := range view.Value {
+					if strings.HasPrefix(v.Subject, fmt.Sprintf("Sync %d-", i)) {
+						e.do("POST", "/v1.0/me/events/"+v.ID+"/accept", strings.NewReader(`{}`),
+							map[string]string{"Authorization": "Bearer " + att, "Content-Type": "application/json"}, nil)
+					}
+				}
+				e.do("GET", "/v1.0/me/contacts?$top=3", nil, map[string]string{"Authorization": "Bearer " + org}, nil)
+				if i == 0 && j == 3 {
+					e.s.Reset()
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
