@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -156,7 +157,7 @@ func (st *calStore) syncCopies(ev *calEvent, before []calAttendee, now time.Time
 		if cp := st.copyOf(ev, u); cp != nil {
 			cp.Subject, cp.Body, cp.Location = ev.Subject, ev.Body, ev.Location
 			cp.Start, cp.End, cp.StartTZ, cp.EndTZ, cp.IsAllDay = ev.Start, ev.End, ev.StartTZ, ev.EndTZ, ev.IsAllDay
-			cp.Recurrence, cp.Cancelled = ev.Recurrence, slices.Clone(ev.Cancelled)
+			cp.Recurrence, cp.Cancelled, cp.Exceptions = ev.Recurrence, slices.Clone(ev.Cancelled), cloneExceptions(ev.Exceptions)
 			cp.IsOnlineMeeting, cp.JoinURL = ev.IsOnlineMeeting, ev.JoinURL
 			cp.Importance, cp.Sensitivity, cp.ResponseRequest = ev.Importance, ev.Sensitivity, ev.ResponseRequest
 			cp.Attendees = slices.Clone(ev.Attendees)
@@ -164,6 +165,50 @@ func (st *calStore) syncCopies(ev *calEvent, before []calAttendee, now time.Time
 		}
 	}
 	st.invite(ev, now)
+}
+
+func cloneExceptions(m map[string]*calEvent) map[string]*calEvent {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]*calEvent, len(m))
+	for k, x := range m {
+		cp := *x
+		cp.Attendees = slices.Clone(x.Attendees)
+		out[k] = &cp
+	}
+	return out
+}
+
+// patchOccurrence changes one occurrence of the series ev: it becomes an
+// exception (or a changed one changes again); an organizer's change reaches
+// the attendees' copies.
+func (st *calStore) patchOccurrence(ev *calEvent, occ *occurrence, body map[string]json.RawMessage, now time.Time) (*calEvent, *calErr) {
+	if _, ok := body["recurrence"]; ok {
+		return nil, calBadRequest("ErrorInvalidRequest", "Your request can't be completed. An occurrence of a series can't have a recurrence of its own.")
+	}
+	x := occ.Ex
+	if x == nil {
+		cp := *ev
+		cp.Recurrence, cp.Cancelled, cp.Exceptions = nil, nil, nil
+		cp.Start, cp.End = occ.Start, occ.End
+		x = &cp
+	}
+	cp := *x
+	cp.Attendees = slices.Clone(x.Attendees)
+	if ce := applyEventProps(&cp, body); ce != nil {
+		return nil, ce
+	}
+	cp.Changed, cp.ChangeKey = now, st.changeKey()
+	if ev.Exceptions == nil {
+		ev.Exceptions = map[string]*calEvent{}
+	}
+	ev.Exceptions[occ.Date] = &cp
+	ev.Changed, ev.ChangeKey = now, st.changeKey()
+	if ev.OrgUser == "" {
+		st.syncCopies(ev, ev.Attendees, now)
+	}
+	return &cp, nil
 }
 
 // deleteEvent removes ev from cu's calendar; an organizer's meeting is

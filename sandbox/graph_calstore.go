@@ -45,26 +45,29 @@ type calEvent struct {
 	// Start and End are the instants; StartTZ and EndTZ the zones the
 	// organizer gave (originalStartTimeZone). All-day events keep local
 	// midnight in StartTZ.
-	Start, End       time.Time
-	StartTZ, EndTZ   string
-	IsAllDay         bool
-	Location         string
-	Attendees        []calAttendee
-	Organizer        emailAddress
-	Categories       []string
-	Importance       string
-	Sensitivity      string
-	ShowAs           string
-	IsReminderOn     bool
-	ReminderMinutes  int
-	IsCancelled      bool
-	ResponseRequest  bool
-	AllowProposals   bool
-	Response         calResponse // the owner's own answer
-	IsOnlineMeeting  bool
-	JoinURL          string
-	Recurrence       *calRecurrence
-	Cancelled        []string // dates (2006-01-02) of deleted occurrences
+	Start, End      time.Time
+	StartTZ, EndTZ  string
+	IsAllDay        bool
+	Location        string
+	Attendees       []calAttendee
+	Organizer       emailAddress
+	Categories      []string
+	Importance      string
+	Sensitivity     string
+	ShowAs          string
+	IsReminderOn    bool
+	ReminderMinutes int
+	IsCancelled     bool
+	ResponseRequest bool
+	AllowProposals  bool
+	Response        calResponse // the owner's own answer
+	IsOnlineMeeting bool
+	JoinURL         string
+	Recurrence      *calRecurrence
+	Cancelled       []string // dates (2006-01-02) of deleted occurrences
+	// Exceptions are the changed occurrences of a series by their date:
+	// copies of the master (without recurrence) with their own changes.
+	Exceptions       map[string]*calEvent
 	Created, Changed time.Time
 	// OrgUser and OrgEvent link an attendee's copy to the organizer's event
 	// (both "" on the organizer's own event).

@@ -104,6 +104,12 @@ func calText(b itemBody) string {
 	return strings.Join(strings.Fields(t), " ")
 }
 
+// calPreview is bodyPreview: the first 255 characters of the body's text.
+func calPreview(b itemBody) string {
+	p := []rune(calText(b))
+	return string(p[:min(len(p), 255)])
+}
+
 // viewOpts are the request's preferences for event JSON.
 type viewOpts struct {
 	zone viewZone
@@ -135,11 +141,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 		j.Location.UniqueID, j.Location.UniqueIDType = ev.Location, "private"
 		j.Locations = []calLocation{j.Location}
 	}
-	preview := calText(ev.Body)
-	if len(preview) > 255 {
-		preview = preview[:255]
-	}
-	j.BodyPreview = preview
+	j.BodyPreview = calPreview(ev.Body)
 	if vo.text {
 		j.Body = itemBody{ContentType: "text", Content: calText(ev.Body)}
 	}
@@ -157,7 +159,23 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 	if occ != nil {
 		master := ev.ID
 		j.ID, j.Type, j.SeriesMasterID, j.Recurrence = occurrenceID(ev.ID, occ.Date), "occurrence", &master, nil
+		j.CancelledOccurrences = []string{}
 		s, e = occ.Start, occ.End
+		if x := occ.Ex; x != nil {
+			j.Type, j.Subject, j.Body, j.Importance, j.Sensitivity, j.ShowAs = "exception", x.Subject, x.Body, x.Importance, x.Sensitivity, x.ShowAs
+			j.IsAllDay, j.IsReminderOn, j.ReminderMinutesBeforeStart, j.Attendees = x.IsAllDay, x.IsReminderOn, x.ReminderMinutes, x.Attendees
+			j.Location = calLocation{DisplayName: x.Location, LocationType: "default", UniqueIDType: "unknown"}
+			j.Locations = []calLocation{}
+			if x.Location != "" {
+				j.Location.UniqueID, j.Location.UniqueIDType = x.Location, "private"
+				j.Locations = []calLocation{j.Location}
+			}
+			j.LastModifiedDateTime, j.OriginalStartTimeZone, j.OriginalEndTimeZone = graphTimestamp(x.Changed), x.StartTZ, x.EndTZ
+			j.BodyPreview = calPreview(x.Body)
+			if vo.text {
+				j.Body = itemBody{ContentType: "text", Content: calText(x.Body)}
+			}
+		}
 	}
 	j.Start, j.End = vo.zone.format(s), vo.zone.format(e)
 	j.WebLink = "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(j.ID) + "&exvsurl=1&path=/calendar/item"
@@ -187,8 +205,12 @@ func findEvent(cu *calUser, id string, zone *time.Location) (*calEvent, *occurre
 	}
 	ev := cu.events[master]
 	d, ok := parseCalDate(date)
-	if ev == nil || !ok {
+	if ev == nil || !ok || slices.Contains(ev.Cancelled, date) {
 		return nil, nil
+	}
+	if ex := ev.Exceptions[date]; ex != nil {
+		s, e := ex.span(zone)
+		return ev, &occurrence{Date: date, Start: s, End: e, Ex: ex}
 	}
 	for _, o := range ev.occurrences(d.AddDate(0, 0, -2), d.AddDate(0, 0, 3), zone) {
 		if o.Date == date {
@@ -461,7 +483,11 @@ func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
 	case ev == nil:
 		ce = errCalNotFound
 	case occ != nil:
-		ce = calBadRequest("ErrorInvalidRequest", "The sandbox does not change single occurrences of a series; change the series master.")
+		var x *calEvent
+		x, ce = s.cal.patchOccurrence(ev, occ, body, now)
+		if ce == nil {
+			obj = eventObject(ev, &occurrence{Date: occ.Date, Start: x.Start, End: x.End, Ex: x}, vo)
+		}
 	default:
 		cp := *ev
 		before := ev.Attendees
@@ -494,6 +520,7 @@ func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request, u *User) {
 	case ev == nil:
 	case occ != nil:
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
+		delete(ev.Exceptions, occ.Date)
 		ev.Changed, ev.ChangeKey = now, s.cal.changeKey()
 		if ev.OrgUser == "" {
 			s.cal.syncCopies(ev, ev.Attendees, now)
@@ -589,6 +616,7 @@ func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u *User) {
 		ce = calBadRequest("ErrorInvalidRequest", "Your request can't be completed. You need to be an organizer to cancel a meeting.")
 	case occ != nil:
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
+		delete(ev.Exceptions, occ.Date)
 		ev.Changed, ev.ChangeKey = now, s.cal.changeKey()
 		s.cal.syncCopies(ev, ev.Attendees, now)
 	default:

@@ -270,3 +270,57 @@ func TestCalendarConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestEventException moves one occurrence of the seeded standup: it becomes
+// an exception at its new time, for the organizer and the attendees.
+func TestEventException(t *testing.T) {
+	e := start(t, Options{})
+	org := e.calToken(adele(), "Calendars.ReadWrite")
+	att := e.calToken(alex(), "Calendars.Read")
+	standup := func(tok string) []string {
+		t.Helper()
+		_, out, _ := e.call("GET", "/v1.0/me/calendarView?"+week+"&$filter=startswith(subject,%27Weekly%20standup%27)", tok, nil, nil)
+		var got []string
+		for _, ev := range values(t, out) {
+			got = append(got, ev["type"].(string)+" "+viewLine(ev))
+		}
+		return got
+	}
+	fill := strings.NewReplacer(calendarFill(e.s)...)
+	_, occ, _ := e.call("GET", "/v1.0/me/calendarView?startDateTime=2025-03-05T00:00:00Z&endDateTime=2025-03-06T00:00:00Z&$filter=subject%20eq%20%27Weekly%20standup%27", org, nil, nil)
+	wed := values(t, occ)[0]["id"].(string)
+	st, ex, _ := e.call("PATCH", "/v1.0/me/events/"+wed, org, map[string]any{"subject": "Weekly standup (moved)",
+		"start": map[string]any{"dateTime": "2025-03-05T18:00:00", "timeZone": "UTC"}, "end": map[string]any{"dateTime": "2025-03-05T18:15:00", "timeZone": "UTC"}}, nil)
+	if st != 200 || ex["type"] != "exception" || ex["id"] != wed || ex["seriesMasterId"] == nil {
+		t.Fatalf("patch occurrence: %d %v", st, ex)
+	}
+	want := "occurrence Weekly standup@2025-03-03T17:00, exception Weekly standup (moved)@2025-03-05T18:00, occurrence Weekly standup@2025-03-07T17:00"
+	for who, tok := range map[string]string{"organizer": org, "attendee": att} {
+		if got := strings.Join(standup(tok), ", "); got != want {
+			t.Errorf("%s sees %s", who, got)
+		}
+	}
+	if st, one, _ := e.call("GET", "/v1.0/me/events/"+wed, org, nil, nil); st != 200 || one["type"] != "exception" || one["subject"] != "Weekly standup (moved)" {
+		t.Errorf("exception by id: %d %v", st, one)
+	}
+	if st, out, _ := e.call("PATCH", "/v1.0/me/events/"+wed, org, map[string]any{"recurrence": nil}, nil); st != 400 {
+		t.Errorf("recurrence on an occurrence: %d %v", st, out)
+	}
+	// Cancelling the occurrence removes it for everyone.
+	if st, out, _ := e.call("POST", "/v1.0/me/events/"+wed+"/cancel", org, map[string]any{}, nil); st != 202 {
+		t.Fatalf("cancel occurrence: %d %v", st, out)
+	}
+	want = "occurrence Weekly standup@2025-03-03T17:00, occurrence Weekly standup@2025-03-07T17:00"
+	for who, tok := range map[string]string{"organizer": org, "attendee": att} {
+		if got := strings.Join(standup(tok), ", "); got != want {
+			t.Errorf("%s after cancel sees %s", who, got)
+		}
+	}
+	if st, _, _ := e.call("GET", "/v1.0/me/events/"+wed, org, nil, nil); st != 404 {
+		t.Errorf("cancelled occurrence by id: %d", st)
+	}
+	_, master, _ := e.call("GET", "/v1.0/me/events/"+fill.Replace("{series}")+"?$select=subject,cancelledOccurrences", org, nil, nil)
+	if co, _ := master["cancelledOccurrences"].([]any); len(co) != 1 || !strings.HasSuffix(co[0].(string), ".2025-03-05") {
+		t.Errorf("the master's cancelledOccurrences: %v", master)
+	}
+}

@@ -202,10 +202,12 @@ func relativeDay(y int, m time.Month, days map[time.Weekday]bool, index string) 
 type occurrence struct {
 	Date       string // 2006-01-02, the key of the occurrence
 	Start, End time.Time
+	Ex         *calEvent // the changed occurrence (an exception), or nil
 }
 
 // occurrences returns the occurrences of the series master ev that overlap
-// [from, to). All-day series float: their days start at midnight in zone.
+// [from, to), sorted by start; a changed occurrence (exception) counts at its
+// own time. All-day series float: their days start at midnight in zone.
 func (ev *calEvent) occurrences(from, to time.Time, zone *time.Location) []occurrence {
 	if ev.Recurrence == nil {
 		return nil
@@ -230,11 +232,18 @@ func (ev *calEvent) occurrences(from, to time.Time, zone *time.Location) []occur
 			e = s.AddDate(0, 0, int(dur.Hours()+12)/24)
 		}
 		key := d.Format("2006-01-02")
-		if e.After(from) && !slices.Contains(ev.Cancelled, key) {
+		if e.After(from) && !slices.Contains(ev.Cancelled, key) && ev.Exceptions[key] == nil {
 			out = append(out, occurrence{Date: key, Start: s, End: e})
 		}
 		return true
 	})
+	for key, ex := range ev.Exceptions {
+		s, e := ex.span(zone)
+		if s.Before(to) && e.After(from) && !slices.Contains(ev.Cancelled, key) {
+			out = append(out, occurrence{Date: key, Start: s, End: e, Ex: ex})
+		}
+	}
+	slices.SortFunc(out, func(a, b occurrence) int { return a.Start.Compare(b.Start) })
 	return out
 }
 
