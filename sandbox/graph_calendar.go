@@ -391,7 +391,7 @@ func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage)
 			if strings.TrimSpace(name) == "" {
 				return calBadRequest("ErrorInvalidRequest", "The calendar name must not be empty.")
 			}
-			if slices.ContainsFunc(cu.calendars, func(o *calCalendar) bool { return o != c && strings.EqualFold(o.Name, name) }) {
+			if slices.ContainsFunc(cu.calendars, func(o *calCalendar) bool { return o.ID != c.ID && strings.EqualFold(o.Name, name) }) {
 				return &calErr{409, "ErrorFolderExists", "A folder with the specified name already exists."}
 			}
 			c.Name = name

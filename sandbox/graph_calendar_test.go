@@ -125,6 +125,7 @@ func TestCalendarsCRUD(t *testing.T) {
 		code               string
 	}{
 		{"rename", "PATCH", "/v1.0/me/calendars/" + id, map[string]any{"name": "Projects 2025", "color": "lightRed"}, 200, ""},
+		{"keep the name, change the color", "PATCH", "/v1.0/me/calendars/" + id, map[string]any{"name": "projects 2025", "color": "lightGray"}, 200, ""},
 		{"same name as another", "PATCH", "/v1.0/me/calendars/" + id, map[string]any{"name": "team"}, 409, "ErrorFolderExists"},
 		{"unknown color", "PATCH", "/v1.0/me/calendars/" + id, map[string]any{"color": "purple"}, 400, "RequestBodyRead"},
 		{"unknown property", "POST", "/v1.0/me/calendars", map[string]any{"name": "X", "colour": "auto"}, 400, "RequestBodyRead"},

@@ -48,6 +48,7 @@ func (st *calStore) invite(ev *calEvent, now time.Time) {
 		cp.ID = st.newID(u.ID, "event")
 		cp.CalendarID = cu.defaultCalendar().ID
 		cp.Attendees = slices.Clone(ev.Attendees)
+		cp.Cancelled, cp.Exceptions = slices.Clone(ev.Cancelled), cloneExceptions(ev.Exceptions)
 		cp.Categories = nil
 		cp.Response = calResponse{"notResponded", calNoTime}
 		if cp.ShowAs == "busy" {
