@@ -331,6 +331,8 @@ func TestCalendarWritesConformance(t *testing.T) {
 	}{
 		{"event", data, false},
 		{"event", send("PATCH", "/v1.0/me/events/"+created["id"].(string), map[string]any{"showAs": "oof"}), false},
+		{"event", send("PATCH", "/v1.0/me/events/"+occurrenceID(created["id"].(string), "2025-04-09"), map[string]any{"subject": "Review (April)",
+			"location": map[string]any{"displayName": "Room 2"}}), false},
 		{"calendar", send("POST", "/v1.0/me/calendars", map[string]any{"name": "Side"}), false},
 		{"calendar", send("PATCH", "/v1.0/me/calendar", map[string]any{"color": "lightTeal"}), false},
 		{"contact", send("POST", "/v1.0/me/contacts", map[string]any{"givenName": "Pavel", "homeAddress": map[string]any{"city": "Brno"}}), false},
