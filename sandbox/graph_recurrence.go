@@ -108,8 +108,9 @@ func (rc *calRecurrence) validate() string {
 }
 
 // dates yields the dates of the series in order (as midnight UTC) until
-// yield returns false or the range ends.
-func (rc *calRecurrence) dates(yield func(time.Time) bool) {
+// yield returns false or the range ends. Dates before after may be left out:
+// a daily or weekly series without a count starts there.
+func (rc *calRecurrence) dates(after time.Time, yield func(time.Time) bool) {
 	p, rg := rc.Pattern, rc.Range
 	start, ok := parseCalDate(rg.StartDate)
 	if !ok {
@@ -139,8 +140,29 @@ func (rc *calRecurrence) dates(yield func(time.Time) bool) {
 		}
 	}
 	// Each step of the loop is one period of the pattern; a series that
-	// outlives year 9999 is cut there.
-	for k := 0; ; k += interval {
+	// outlives year 9999 is cut there. Daily and weekly series skip the
+	// periods before after, counting the dates they skip.
+	k0 := 0
+	if skip := int(after.Sub(start).Hours() / 24); skip > 0 {
+		switch p.Type {
+		case "daily":
+			k0 = max(skip/interval-1, 0) * interval
+			n = k0 / interval
+		case "weekly":
+			if k0 = max(skip/7/interval-1, 0) * interval; k0 > 0 {
+				per, first := max(len(days), 1), 0
+				fdow, _ := weekdayOf(p.FirstDayOfWeek)
+				week := start.AddDate(0, 0, -((int(start.Weekday()) - int(fdow) + 7) % 7))
+				for i := range 7 {
+					if d := week.AddDate(0, 0, i); !d.Before(start) && (days[d.Weekday()] || (len(days) == 0 && d.Weekday() == start.Weekday())) {
+						first++
+					}
+				}
+				n = first + (k0/interval-1)*per
+			}
+		}
+	}
+	for k := k0; ; k += interval {
 		var cands []time.Time
 		switch p.Type {
 		case "daily":
@@ -198,6 +220,10 @@ func relativeDay(y int, m time.Month, days map[time.Weekday]bool, index string) 
 	return match[min(max(i, 0), len(match)-1)]
 }
 
+// maxOccurrences bounds the occurrences of one series in one answer, so a
+// window of centuries over a daily series cannot exhaust memory.
+const maxOccurrences = 10000
+
 // occurrence is one occurrence of a series.
 type occurrence struct {
 	Date       string // 2006-01-02, the key of the occurrence
@@ -222,7 +248,7 @@ func (ev *calEvent) occurrences(from, to time.Time, zone *time.Location) []occur
 		loc, local = zone, time.Date(2000, 1, 1, 0, 0, 0, 0, zone)
 	}
 	var out []occurrence
-	ev.Recurrence.dates(func(d time.Time) bool {
+	ev.Recurrence.dates(from.AddDate(0, 0, -int(dur.Hours()/24)-2), func(d time.Time) bool {
 		s := time.Date(d.Year(), d.Month(), d.Day(), local.Hour(), local.Minute(), local.Second(), 0, loc)
 		if !s.Before(to) {
 			return false
@@ -235,7 +261,7 @@ func (ev *calEvent) occurrences(from, to time.Time, zone *time.Location) []occur
 		if e.After(from) && !slices.Contains(ev.Cancelled, key) && ev.Exceptions[key] == nil {
 			out = append(out, occurrence{Date: key, Start: s, End: e})
 		}
-		return true
+		return len(out) < maxOccurrences
 	})
 	for key, ex := range ev.Exceptions {
 		s, e := ex.span(zone)

@@ -38,7 +38,7 @@ func TestRecurrenceDates(t *testing.T) {
 				t.Fatalf("validate: %s", msg)
 			}
 			var got []string
-			tc.rc.dates(func(d time.Time) bool {
+			tc.rc.dates(time.Time{}, func(d time.Time) bool {
 				got = append(got, d.Format("2006-01-02"))
 				return len(got) < 8
 			})
@@ -90,5 +90,68 @@ func TestOccurrencesKeepLocalTime(t *testing.T) {
 	}
 	if _, _, ok := parseOccurrenceID("AAMkAGnope"); ok {
 		t.Error("a plain id parsed as an occurrence id")
+	}
+}
+
+// Long-running series jump to the window without losing their rhythm, and
+// one answer holds at most maxOccurrences of a series.
+func TestOccurrencesOfOldSeries(t *testing.T) {
+	for _, tc := range []struct {
+		rec      calRecurrence
+		from, to time.Time
+		want     string
+	}{
+		{calRecurrence{calPattern{Type: "daily", Interval: 3}, calRange{Type: "noEnd", StartDate: "1900-01-01"}},
+			time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC), "2025-03-03 2025-03-06 2025-03-09"},
+		{calRecurrence{calPattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"tuesday"}}, calRange{Type: "noEnd", StartDate: "1900-01-02"}},
+			time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), "2025-03-11 2025-03-25"},
+	} {
+		if msg := tc.rec.validate(); msg != "" {
+			t.Fatal(msg)
+		}
+		start, _ := parseCalDate(tc.rec.Range.StartDate)
+		ev := &calEvent{StartTZ: "UTC", Start: start.Add(9 * time.Hour), End: start.Add(10 * time.Hour), Recurrence: &tc.rec}
+		var got []string
+		for _, o := range ev.occurrences(tc.from, tc.to, time.UTC) {
+			got = append(got, o.Date)
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%s: %s, want %s", tc.rec.Pattern.Type, g, tc.want)
+		}
+	}
+	ev := &calEvent{StartTZ: "UTC", Start: time.Date(2000, 1, 1, 9, 0, 0, 0, time.UTC), End: time.Date(2000, 1, 1, 10, 0, 0, 0, time.UTC),
+		Recurrence: &calRecurrence{calPattern{Type: "daily", Interval: 1}, calRange{Type: "noEnd", StartDate: "2000-01-01"}}}
+	if n := len(ev.occurrences(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), time.UTC)); n != maxOccurrences {
+		t.Errorf("two centuries of a daily series: %d occurrences", n)
+	}
+}
+
+// Skipping ahead counts the skipped occurrences of a numbered series.
+func TestNumberedSeriesSkipAhead(t *testing.T) {
+	for _, tc := range []struct {
+		rec  calRecurrence
+		want string
+	}{
+		// Daily every 2 days from 2025-01-01, 40 times: 10 March is the
+		// 35th, 20 March the 40th and last.
+		{calRecurrence{calPattern{Type: "daily", Interval: 2}, calRange{Type: "numbered", StartDate: "2025-01-01", NumberOfOccurrences: 40}},
+			"2025-03-10 2025-03-12 2025-03-14 2025-03-16 2025-03-18 2025-03-20"},
+		// Mon/Thu from Thursday 2025-01-02, 21 times: 1 in the first week,
+		// then 2 a week, the 21st on Thursday 2025-03-13.
+		{calRecurrence{calPattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{"monday", "thursday"}}, calRange{Type: "numbered", StartDate: "2025-01-02", NumberOfOccurrences: 21}},
+			"2025-03-10 2025-03-13"},
+	} {
+		if msg := tc.rec.validate(); msg != "" {
+			t.Fatal(msg)
+		}
+		start, _ := parseCalDate(tc.rec.Range.StartDate)
+		ev := &calEvent{StartTZ: "UTC", Start: start.Add(9 * time.Hour), End: start.Add(10 * time.Hour), Recurrence: &tc.rec}
+		var got []string
+		for _, o := range ev.occurrences(time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC), time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), time.UTC) {
+			got = append(got, o.Date)
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%s: %s, want %s", tc.rec.Pattern.Type, g, tc.want)
+		}
 	}
 }
