@@ -134,9 +134,6 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 	if j.Categories == nil {
 		j.Categories = []string{}
 	}
-	if j.Attendees == nil {
-		j.Attendees = []calAttendee{}
-	}
 	if ev.Location != "" {
 		j.Location.UniqueID, j.Location.UniqueIDType = ev.Location, "private"
 		j.Locations = []calLocation{j.Location}
@@ -176,6 +173,9 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 				j.Body = itemBody{ContentType: "text", Content: calText(x.Body)}
 			}
 		}
+	}
+	if j.Attendees == nil {
+		j.Attendees = []calAttendee{}
 	}
 	j.Start, j.End = vo.zone.format(s), vo.zone.format(e)
 	j.WebLink = "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(j.ID) + "&exvsurl=1&path=/calendar/item"
