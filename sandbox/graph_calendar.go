@@ -246,9 +246,13 @@ func newCalItem(v any) calItem {
 
 // calList answers a collection: list filtered, sorted and paged by the
 // request's OData options for type t, with the members $select asks for.
+// Like Graph, calendars, events and contacts have no $search.
 func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, list []calItem, t *odata.Type,
-	lim odata.Limits, search func(obj map[string]any) odata.SearchFields, hdr func(http.Header)) {
+	lim odata.Limits, hdr func(http.Header)) {
 	q, err := odata.Parse(r.URL.Query(), t, lim)
+	if err == nil && q.Search != nil {
+		err = &odata.Error{Code: "BadRequest", Message: "Search is not supported on '" + t.Name + "' collections."}
+	}
 	if err != nil {
 		s.calFail(w, r, calQueryError(err))
 		return
@@ -257,11 +261,7 @@ func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, lis
 	for i, it := range list {
 		objs[i] = it.obj
 	}
-	var searchText func(int) odata.SearchFields
-	if search != nil {
-		searchText = func(i int) odata.SearchFields { return search(objs[i]) }
-	}
-	idx, total := q.Apply(objs, searchText)
+	idx, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(idx))
 	for _, i := range idx {
 		items = append(items, q.Project(list[i].raw, t))
@@ -356,7 +356,7 @@ func (s *Server) calendarList(w http.ResponseWriter, r *http.Request, u *User) {
 		objs = append(objs, newCalItem(c.toJSON(u)))
 	}
 	s.cal.mu.Unlock()
-	s.calList(w, r, calCtx(r, u, false), objs, calendarType, odata.Limits{DefaultTop: 10, MaxTop: 1000}, nil, nil)
+	s.calList(w, r, calCtx(r, u, false), objs, calendarType, odata.Limits{DefaultTop: 10, MaxTop: 1000}, nil)
 }
 
 // calendarEntity answers one calendar with its context.

@@ -277,6 +277,7 @@ func TestCalendarView(t *testing.T) {
 		{"bad start", "/v1.0/me/calendarView?startDateTime=monday&endDateTime=2025-03-03T00:00:00Z", "ErrorInvalidParameter"},
 		{"instances without window", "/v1.0/me/events/" + first["seriesMasterId"].(string) + "/instances", "ErrorInvalidParameter"},
 		{"bad filter", "/v1.0/me/calendarView?" + week + "&$filter=nope%20eq%201", "BadRequest"},
+		{"no $search on events", "/v1.0/me/calendarView?" + week + "&$search=%22standup%22", "BadRequest"},
 	} {
 		if st, out, _ := e.call("GET", tc.path, tok, nil, nil); st != 400 || errCode(out) != tc.code {
 			t.Errorf("%s: %d %v", tc.name, st, out)

@@ -92,7 +92,7 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, eventSearch, hdr)
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
 }
 
 func (s *Server) eventInstances(w http.ResponseWriter, r *http.Request, u *User) {
@@ -115,7 +115,7 @@ func (s *Server) eventInstances(w http.ResponseWriter, r *http.Request, u *User)
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, nil, hdr)
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
 }
 
 // availability digits of getSchedule's availabilityView, and which status

@@ -180,29 +180,6 @@ func contactFolderOf(cu *calUser, fid string) (string, bool) {
 	return "", false
 }
 
-// contactSearch is what $search looks at in a contact: names, company and
-// e-mail addresses.
-func contactSearch(o map[string]any) odata.SearchFields {
-	sf := odata.SearchFields{}
-	for _, k := range []string{"displayName", "givenName", "surname", "companyName"} {
-		if s, ok := o[k].(string); ok {
-			sf[k] = s
-		}
-	}
-	var mails []string
-	if es, ok := o["emailAddresses"].([]any); ok {
-		for _, e := range es {
-			if m, ok := e.(map[string]any); ok {
-				if a, ok := m["address"].(string); ok {
-					mails = append(mails, a)
-				}
-			}
-		}
-	}
-	sf["emailAddresses"] = strings.Join(mails, " ")
-	return sf
-}
-
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
 	s.cal.mu.Lock()
 	cu := s.cal.user(u)
@@ -218,7 +195,7 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, contactType, contactLimits, contactSearch, nil)
+	s.calList(w, r, calCtx(r, u, false), objs, contactType, contactLimits, nil)
 }
 
 // calEntity answers one object of type t with its context.
@@ -353,7 +330,7 @@ func (s *Server) contactFolderList(w http.ResponseWriter, r *http.Request, u *Us
 		objs = append(objs, folderObject(cu, f.ID, f.DisplayName))
 	}
 	s.cal.mu.Unlock()
-	s.calList(w, r, calCtx(r, u, false), objs, contactFolderType, contactLimits, nil, nil)
+	s.calList(w, r, calCtx(r, u, false), objs, contactFolderType, contactLimits, nil)
 }
 
 func (s *Server) contactFolderGet(w http.ResponseWriter, r *http.Request, u *User) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func names(t *testing.T, list map[string]any) string {
+func contactNames(t *testing.T, list map[string]any) string {
 	t.Helper()
 	var out []string
 	for _, c := range values(t, list) {
@@ -25,14 +25,13 @@ func TestContactsQueries(t *testing.T) {
 		{"by initial", tok, "/v1.0/me/contacts?$filter=startswith(displayName,%27A%27)&$orderby=displayName", "Alex Wilber, Anna Kowalski"},
 		{"colleagues", tok, "/v1.0/me/contacts?$filter=companyName%20eq%20%27Contoso%20(sandbox)%27&$orderby=surname%20desc&$select=displayName", "Nestor Wilke, Alex Wilber, Patti Fernandez, Megan Bowen"},
 		{"the Suppliers folder", tok, "/v1.0/me/contactFolders/{folder}/contacts?$orderby=givenName", "Kira Patel, Liam O'Brien, Maya Cohen, Noah Fischer, Olivia Dubois"},
-		{"search", tok, "/v1.0/me/contacts?$search=%22litware%22", "David Osei"},
 		{"another user's, app-only", app, "/v1.0/users/" + MeganBowenID + "/contacts?$filter=startswith(givenName,%27Ad%27)", "Adele Vance"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := strings.NewReplacer(calendarFill(e.s)...).Replace(tc.path)
 			st, out, _ := e.call("GET", path, tc.token, nil, nil)
-			if st != 200 || names(t, out) != tc.want {
-				t.Errorf("%d %s, want %s (%v)", st, names(t, out), tc.want, out)
+			if st != 200 || contactNames(t, out) != tc.want {
+				t.Errorf("%d %s, want %s (%v)", st, contactNames(t, out), tc.want, out)
 			}
 		})
 	}

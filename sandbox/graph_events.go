@@ -182,17 +182,6 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 	return newCalItem(j)
 }
 
-// eventSearch is what $search looks at in an event: subject and body.
-func eventSearch(o map[string]any) odata.SearchFields {
-	sf := odata.SearchFields{}
-	for _, k := range []string{"subject", "bodyPreview"} {
-		if v, ok := o[k].(string); ok {
-			sf[strings.TrimSuffix(k, "Preview")] = v
-		}
-	}
-	return sf
-}
-
 // findEvent finds an event by id; an occurrence id gives its master and
 // the occurrence.
 func findEvent(cu *calUser, id string, zone *time.Location) (*calEvent, *occurrence) {
@@ -236,7 +225,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, eventSearch, hdr)
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
 }
 
 // eventEntity answers one event with its context.
