@@ -306,8 +306,10 @@ func (s *Server) RevokeRefreshTokens(user string) (int, error) {
 }
 
 // Reset drops all codes, tokens, consents, faults, pending sign-ins and the
-// request log, restores the settings given to New and the seeded mailboxes.
+// request log, restores the settings given to New, the seeded mailboxes,
+// calendars and contacts.
 func (s *Server) Reset() {
+	s.cal.reset()
 	mail := seedMailStore()
 	s.mu.Lock()
 	s.mail = mail

@@ -66,6 +66,22 @@
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
 // restores them. Options.StateFile keeps the mailboxes across restarts.
 //
+// Calendars and contacts, under the same roots (Calendars.Read/ReadWrite,
+// Contacts.Read/ReadWrite):
+//
+//	GET|POST              /calendars, GET|PATCH /calendar, GET|PATCH|DELETE /calendars/{id}
+//	GET|POST              /events, /calendar/events, /calendars/{id}/events
+//	GET|PATCH|DELETE      /events/{id}  (occurrences too: a change makes an exception)
+//	POST                  /events/{id}/accept|tentativelyAccept|decline|cancel
+//	GET                   /calendarView, /calendar/calendarView, /calendars/{id}/calendarView,
+//	                      /events/{id}/instances  (recurring series expanded; Prefer: outlook.timezone)
+//	POST                  /calendar/getSchedule
+//	GET|POST              /contacts, /contactFolders, /contactFolders/{id}/contacts
+//	GET|PATCH|DELETE      /contacts/{id}, /contactFolders/{id}
+//
+// Invitations are copied into each seeded attendee's calendar, and answers
+// reach the organizer. Calendars and contacts are not kept in the state file.
+//
 // # Control API
 //
 // Under /_sandbox/ (JSON, not recorded in the request log):

@@ -153,6 +153,8 @@ func (s *Server) graphRoutes() *http.ServeMux {
 	m.HandleFunc("GET /v1.0/users/{id}/manager", s.graphAuth(s.graphOther(s.graphManager)))
 	m.HandleFunc("GET /oidc/userinfo", s.graphAuth(s.graphUserinfo))
 	s.mailRoutes(m)
+	s.calendarRoutes(m)
+	s.contactRoutes(m)
 	m.HandleFunc("POST /v1.0/$batch", s.graphBatch)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")

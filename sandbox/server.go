@@ -51,7 +51,8 @@ type Server struct {
 
 	mu      sync.Mutex
 	st      *stateData
-	mail    *mailStore // Graph mail; not part of the state file
+	mail    *mailStore // Graph mail
+	cal     *calStore  // Graph calendars and contacts; not part of the state file
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -85,6 +86,7 @@ func New(opts Options) (*Server, error) {
 		},
 		pending: map[string]*pendingAuth{},
 		mail:    seedMailStore(),
+		cal:     seedCalStore(),
 	}
 	s.st = newState(s.initial)
 

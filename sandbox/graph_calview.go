@@ -1,0 +1,259 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file is what a calendar shows over time: calendarView and instances
+// (series expanded into occurrences between startDateTime and endDateTime),
+// the outlook.timezone preference, and getSchedule's free/busy view.
+
+// viewPrefs reads the Prefer headers that shape event JSON and returns a
+// function that sets Preference-Applied for the ones honoured.
+func viewPrefs(r *http.Request) (viewOpts, func(http.Header)) {
+	vo := viewOpts{zone: utcView}
+	var applied []string
+	for _, h := range r.Header.Values("Prefer") {
+		for _, p := range strings.Split(h, ",") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			k, v = strings.ToLower(strings.TrimSpace(k)), strings.Trim(strings.TrimSpace(v), `"`)
+			switch k {
+			case "outlook.timezone":
+				if loc, ok := calZone(v); ok {
+					vo.zone = viewZone{v, loc}
+					applied = append(applied, `outlook.timezone="`+v+`"`)
+				}
+			case "outlook.body-content-type":
+				if v == "text" || v == "html" {
+					vo.text = v == "text"
+					applied = append(applied, `outlook.body-content-type="`+v+`"`)
+				}
+			}
+		}
+	}
+	return vo, func(h http.Header) {
+		if len(applied) > 0 {
+			h.Set("Preference-Applied", strings.Join(applied, ","))
+		}
+	}
+}
+
+var errNoWindow = calBadRequest("ErrorInvalidParameter",
+	"This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
+
+// calWindow reads startDateTime and endDateTime; a value without an offset
+// is UTC, as in Graph (the Prefer time zone does not apply to them).
+func calWindow(r *http.Request) (from, to time.Time, ce *calErr) {
+	q := r.URL.Query()
+	var out [2]time.Time
+	for i, name := range []string{"startDateTime", "endDateTime"} {
+		v := q.Get(name)
+		if v == "" {
+			return from, to, errNoWindow
+		}
+		v = strings.ReplaceAll(v, " ", "+") // an unescaped "+" offset arrives as a space
+		ok := false
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.9999999", "2006-01-02T15:04", "2006-01-02"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				out[i], ok = t.UTC(), true
+				break
+			}
+		}
+		if !ok {
+			return from, to, calBadRequest("ErrorInvalidParameter", "The value '"+v+"' of parameter '"+
+				strings.ToUpper(name[:1])+name[1:]+"' is invalid.")
+		}
+	}
+	return out[0], out[1], nil
+}
+
+func (s *Server) calendarView(w http.ResponseWriter, r *http.Request, u *User) {
+	from, to, ce := calWindow(r)
+	if ce != nil {
+		s.calFail(w, r, ce)
+		return
+	}
+	vo, hdr := viewPrefs(r)
+	s.cal.mu.Lock()
+	cu := s.cal.user(u)
+	cal := cu.calendar(r.PathValue("cid"))
+	var objs []calItem
+	if cal != nil {
+		for _, it := range view(cu.eventsIn(cal.ID), from, to, vo.zone.Loc) {
+			objs = append(objs, eventObject(it.Ev, it.Occ, vo))
+		}
+	}
+	s.cal.mu.Unlock()
+	if cal == nil {
+		s.calFail(w, r, errCalNotFound)
+		return
+	}
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
+}
+
+func (s *Server) eventInstances(w http.ResponseWriter, r *http.Request, u *User) {
+	from, to, ce := calWindow(r)
+	if ce != nil {
+		s.calFail(w, r, ce)
+		return
+	}
+	vo, hdr := viewPrefs(r)
+	s.cal.mu.Lock()
+	ev := s.cal.user(u).events[r.PathValue("eid")]
+	var objs []calItem
+	if ev != nil {
+		for _, it := range view([]*calEvent{ev}, from, to, vo.zone.Loc) {
+			objs = append(objs, eventObject(it.Ev, it.Occ, vo))
+		}
+	}
+	s.cal.mu.Unlock()
+	if ev == nil {
+		s.calFail(w, r, errCalNotFound)
+		return
+	}
+	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
+}
+
+// availability digits of getSchedule's availabilityView, and which status
+// wins when items overlap (the first in busyOrder).
+var (
+	availabilityDigit = map[string]byte{"free": '0', "tentative": '1', "busy": '2', "oof": '3', "workingElsewhere": '4', "unknown": '0'}
+	busyOrder         = []string{"oof", "busy", "tentative", "workingElsewhere"}
+)
+
+type scheduleItemJSON struct {
+	IsPrivate bool        `json:"isPrivate"`
+	Status    string      `json:"status"`
+	Subject   string      `json:"subject,omitempty"`
+	Location  string      `json:"location,omitempty"`
+	Start     calDateTime `json:"start"`
+	End       calDateTime `json:"end"`
+}
+
+type freeBusyErrorJSON struct {
+	Message      string `json:"message"`
+	ResponseCode string `json:"responseCode"`
+}
+
+type scheduleInformationJSON struct {
+	ScheduleID       string             `json:"scheduleId"`
+	AvailabilityView string             `json:"availabilityView"`
+	ScheduleItems    []scheduleItemJSON `json:"scheduleItems"`
+	Error            *freeBusyErrorJSON `json:"error,omitempty"`
+}
+
+// getSchedule answers POST /calendar/getSchedule: the free/busy view of
+// seeded users between startTime and endTime, from all their calendars.
+func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
+	body, ce := calReadBody(r)
+	if ce != nil {
+		s.calFail(w, r, ce)
+		return
+	}
+	var req struct {
+		Schedules []string     `json:"schedules"`
+		Start     *calDateTime `json:"startTime"`
+		End       *calDateTime `json:"endTime"`
+		Interval  *int         `json:"availabilityViewInterval"`
+	}
+	raw, _ := json.Marshal(body)
+	for k := range body {
+		if !slices.Contains([]string{"schedules", "startTime", "endTime", "availabilityViewInterval"}, k) {
+			s.calFail(w, r, calBadRequest("RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation 'getSchedule'."))
+			return
+		}
+	}
+	if json.Unmarshal(raw, &req) != nil {
+		s.calFail(w, r, calBadRequest("RequestBodyRead", "Cannot read the parameters of the operation 'getSchedule'."))
+		return
+	}
+	if len(req.Schedules) == 0 || req.Start == nil || req.End == nil {
+		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The parameters 'schedules', 'startTime' and 'endTime' are required."))
+		return
+	}
+	from, msg := parseCalDateTime(*req.Start)
+	to, msg2 := parseCalDateTime(*req.End)
+	if msg != "" || msg2 != "" {
+		s.calFail(w, r, calBadRequest("TimeZoneNotSupportedException", msg+msg2))
+		return
+	}
+	interval := 30
+	if req.Interval != nil {
+		interval = *req.Interval
+	}
+	if interval < 5 || interval > 1440 {
+		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The value of 'availabilityViewInterval' must be between 5 and 1440 minutes."))
+		return
+	}
+	if !to.After(from) {
+		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The 'endTime' must be later than the 'startTime'."))
+		return
+	}
+	if to.Sub(from) > 62*24*time.Hour {
+		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The requested time window is longer than 62 days."))
+		return
+	}
+	vo, hdr := viewPrefs(r)
+	step := time.Duration(interval) * time.Minute
+	var out []scheduleInformationJSON
+	s.cal.mu.Lock()
+	for _, id := range req.Schedules {
+		su := calUserByMail(id)
+		if su == nil {
+			out = append(out, scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{},
+				Error: &freeBusyErrorJSON{Message: "The specified SMTP address is not a mailbox in this organization.", ResponseCode: "ErrorMailRecipientNotFound"}})
+			continue
+		}
+		info := scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{}}
+		type busy struct {
+			s, e   time.Time
+			status string
+		}
+		var blocks []busy
+		for _, it := range view(s.cal.users[su.ID].eventsIn(""), from, to, vo.zone.Loc) {
+			ev := it.Ev
+			if ev.IsCancelled || ev.ShowAs == "free" || ev.ShowAs == "unknown" {
+				continue
+			}
+			st, en := ev.span(vo.zone.Loc)
+			if it.Occ != nil {
+				st, en = it.Occ.Start, it.Occ.End
+			}
+			item := scheduleItemJSON{IsPrivate: ev.Sensitivity == "private", Status: ev.ShowAs,
+				Start: vo.zone.format(st), End: vo.zone.format(en)}
+			if !item.IsPrivate {
+				item.Subject, item.Location = ev.Subject, ev.Location
+			}
+			info.ScheduleItems = append(info.ScheduleItems, item)
+			blocks = append(blocks, busy{st, en, ev.ShowAs})
+		}
+		var view []byte
+		for t := from; t.Before(to); t = t.Add(step) {
+			best := -1
+			for _, b := range blocks {
+				if b.s.Before(t.Add(step)) && b.e.After(t) {
+					if i := slices.Index(busyOrder, b.status); i >= 0 && (best < 0 || i < best) {
+						best = i
+					}
+				}
+			}
+			d := byte('0')
+			if best >= 0 {
+				d = availabilityDigit[busyOrder[best]]
+			}
+			view = append(view, d)
+		}
+		info.AvailabilityView = string(view)
+		out = append(out, info)
+	}
+	s.cal.mu.Unlock()
+	hdr(w.Header())
+	s.calWrite(w, r, http.StatusOK, map[string]any{
+		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
+		"value":          out,
+	})
+}
