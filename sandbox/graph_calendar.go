@@ -130,28 +130,6 @@ func calQueryError(err error) *calErr {
 	return calBadRequest("BadRequest", err.Error())
 }
 
-// calWrite writes v as Graph's JSON with status; a nil v writes no body.
-func (s *Server) calWrite(w http.ResponseWriter, r *http.Request, status int, v any) {
-	s.graphIDs(w, r)
-	h := w.Header()
-	h.Set("Cache-Control", "no-cache")
-	if v == nil {
-		w.WriteHeader(status)
-		return
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		s.writeGraphError(w, r, 500, "generalException", "Serialization failed.")
-		return
-	}
-	h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
-	h.Set("OData-Version", "4.0")
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
-}
-
 // calCtx is the @odata.context fragment of the request's path below the
 // user: "#users('id')/calendars('c')/events", with "/$entity" for one item.
 func calCtx(r *http.Request, u *User, entity bool) string {
@@ -283,7 +261,7 @@ func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, lis
 	if hdr != nil {
 		hdr(w.Header())
 	}
-	s.calWrite(w, r, http.StatusOK, out)
+	s.writeGraphStatus(w, r, http.StatusOK, out)
 }
 
 // calSelectCtx adds the $select list to a context: "…/events(subject,start)".
@@ -498,5 +476,5 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request, u *User)
 		s.calFail(w, r, ce)
 		return
 	}
-	s.calWrite(w, r, http.StatusNoContent, nil)
+	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
 }

@@ -252,7 +252,7 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	s.cal.mu.Unlock()
 	hdr(w.Header())
-	s.calWrite(w, r, http.StatusOK, map[string]any{
+	s.writeGraphStatus(w, r, http.StatusOK, map[string]any{
 		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
 		"value":          out,
 	})

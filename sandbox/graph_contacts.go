@@ -208,7 +208,7 @@ func (s *Server) calEntity(w http.ResponseWriter, r *http.Request, status int, i
 	out := q.Project(it.raw, t)
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	out.Vals["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + ctx
-	s.calWrite(w, r, status, out)
+	s.writeGraphStatus(w, r, status, out)
 }
 
 func findContact(cu *calUser, id string) *calContact {
@@ -311,7 +311,7 @@ func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request, u *User) 
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calWrite(w, r, http.StatusNoContent, nil)
+	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
 }
 
 func folderObject(cu *calUser, id, name string) calItem {
@@ -466,5 +466,5 @@ func (s *Server) contactFolderDelete(w http.ResponseWriter, r *http.Request, u *
 		s.calFail(w, r, ce)
 		return
 	}
-	s.calWrite(w, r, http.StatusNoContent, nil)
+	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
 }

@@ -522,7 +522,7 @@ func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.calWrite(w, r, http.StatusNoContent, nil)
+	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
 }
 
 // responseBody is the body of accept, tentativelyAccept, decline and cancel.
@@ -581,7 +581,7 @@ func (s *Server) eventRespond(action string) calHandler {
 			s.calFail(w, r, ce)
 			return
 		}
-		s.calWrite(w, r, http.StatusAccepted, nil)
+		s.writeGraphStatus(w, r, http.StatusAccepted, nil)
 	}
 }
 
@@ -616,7 +616,7 @@ func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, ce)
 		return
 	}
-	s.calWrite(w, r, http.StatusAccepted, nil)
+	s.writeGraphStatus(w, r, http.StatusAccepted, nil)
 }
 
 // conferenceID is a nine-digit Teams conference id derived from the meeting.
