@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -107,8 +106,10 @@ func TestProxyRefreshStorm(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "authsome-*"))
 	e := newEnv(t, envOptions{})
+	// A private TMPDIR: other test processes may create authsome-* entries in the shared one.
+	tmp := t.TempDir()
+	e.vars = append(e.vars, "TMPDIR="+tmp)
 	r := e.ok("demo")
 	for _, want := range []string{"MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed", "Adele Vance", "carrying the real token: true",
 		"the audit log has 2 entries (authsome log), e.g. GET graph.microsoft.com/v1.0/me injected=true"} {
@@ -116,8 +117,11 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "authsome-*"))
-	if len(after) > len(before) {
-		t.Errorf("demo left files behind: %v", after)
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		var names []string
+		for _, d := range left {
+			names = append(names, d.Name())
+		}
+		t.Errorf("demo left files behind in TMPDIR: %v", names)
 	}
 }
