@@ -327,13 +327,18 @@ func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphError) {
 
 // messageEntity renders m as a single entity with its @odata.context.
 func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, view msgView) odata.Object {
-	obj := rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0))
-	out := q.Project(obj, messageType)
+	return entityObject(r, u, "/messages", rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0)), q, messageType)
+}
+
+// entityObject projects obj, an entity of collection (under the user), as
+// q asks, and puts its @odata.context first.
+func entityObject(r *http.Request, u *User, collection string, obj map[string]any, q *odata.Query, t *odata.Type) odata.Object {
+	out := q.Project(obj, t)
 	sel := ""
 	if q != nil {
 		sel = selectSuffix(q)
 	}
-	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages" + sel + "/$entity"
+	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + collection + sel + "/$entity"
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	return out
 }

@@ -61,15 +61,7 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func folderEntity(r *http.Request, u *User, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
-	obj := rawObject(f.toJSON(mb))
-	out := q.Project(obj, mailFolderType)
-	sel := ""
-	if q != nil {
-		sel = selectSuffix(q)
-	}
-	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/mailFolders" + sel + "/$entity"
-	out.Keys = append([]string{"@odata.context"}, out.Keys...)
-	return out
+	return entityObject(r, u, "/mailFolders", rawObject(f.toJSON(mb)), q, mailFolderType)
 }
 
 func (s *Server) folderGet(w http.ResponseWriter, r *http.Request, u *User) {
