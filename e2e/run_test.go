@@ -153,8 +153,8 @@ func TestRunProxyAuthAndDeny(t *testing.T) {
 	}
 	// An unrouted host is tunnelled blind; with --deny-unmatched it is refused.
 	unrouted := e.sb.URL() + "/common/v2.0/.well-known/openid-configuration"
-	probe := `curl -s -o /dev/null -w '%{http_connect} %{http_code}' --noproxy '' --cacert "$AUTHSOME_TEST_CA" ` + unrouted + `; true`
-	e.vars = append(e.vars, "AUTHSOME_TEST_CA="+e.sb.CAFile())
+	probe := `curl -s -o /dev/null -w '%{http_connect} %{http_code}' --noproxy '' --cacert "$E2E_SANDBOX_CA" ` + unrouted + `; true`
+	e.vars = append(e.vars, "E2E_SANDBOX_CA="+e.sb.CAFile())
 	if r := e.ok("run", "--", "sh", "-c", probe); strings.TrimSpace(r.stdout) != "200 200" {
 		t.Errorf("tunnel to an unrouted host: %q, want \"200 200\"", r.stdout)
 	}
@@ -202,8 +202,8 @@ func TestRunReportsUntrustingChild(t *testing.T) {
 		t.Skip("needs curl")
 	}
 	e, _ := signedIn(t)
-	e.vars = append(e.vars, "AUTHSOME_TEST_CA="+e.sb.CAFile())
-	r := e.ok("run", "--", "sh", "-c", `for i in 1 2; do curl -s -o /dev/null --cacert "$AUTHSOME_TEST_CA" https://graph.microsoft.com/v1.0/me; done; true`)
+	e.vars = append(e.vars, "E2E_SANDBOX_CA="+e.sb.CAFile())
+	r := e.ok("run", "--", "sh", "-c", `for i in 1 2; do curl -s -o /dev/null --cacert "$E2E_SANDBOX_CA" https://graph.microsoft.com/v1.0/me; done; true`)
 	if n := strings.Count(r.stderr, "authsome: warning: proxy: the client gave up the TLS handshake for graph.microsoft.com"); n != 1 {
 		t.Errorf("stderr has the warning %d times, want once:\n%s", n, r.stderr)
 	}

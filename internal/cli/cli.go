@@ -224,7 +224,9 @@ Then:        authsome login microsoft`,
 		newRunCmd(f),
 		newProxyCmd(f),
 		newLogCmd(f),
+		newIsolateHelperCmd(),
 	)
+	root.PersistentPreRunE = guardRun
 	return root
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/isolate"
 	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
@@ -116,7 +117,8 @@ func runDemo(ctx context.Context, ios *IOStreams) error {
 	}
 	sb.ClearRequests()
 	agentOut := &prefixWriter{w: w, prefix: "   agent> "}
-	code, err := runChild(ctx, []string{self, "demo", "--agent"}, pr.Env(os.Environ()), &IOStreams{In: strings.NewReader(""), Out: agentOut, ErrOut: agentOut})
+	code, err := runChild(ctx, []string{self, "demo", "--agent"}, pr.Env(os.Environ()), &IOStreams{In: strings.NewReader(""), Out: agentOut, ErrOut: agentOut},
+		isolate.Options{Mode: isolate.Auto, Hide: secretPaths(home)})
 	agentOut.Flush()
 	if err != nil {
 		return err

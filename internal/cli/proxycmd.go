@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/internal/isolate"
 )
 
 func newProxyCmd(f *Factory) *cobra.Command {
@@ -29,6 +31,7 @@ and a restart then makes a new one. Stop with Ctrl-C.`,
 			if host, _, ok := strings.Cut(listen, ":"); !ok || (host != "127.0.0.1" && host != "localhost" && host != "[::1]") {
 				return usagef("--listen must be a loopback address such as 127.0.0.1:8080 (the proxy hands out your credentials)")
 			}
+			_ = isolate.Protect() // other processes of this user must not read the tokens it holds
 			b, err := f.Broker(ctx)
 			if err != nil {
 				return err

@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/isolate"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/proxy"
 )
@@ -33,6 +34,7 @@ type runOptions struct {
 	f             *Factory
 	Providers     []string // P or P:CONN
 	DenyUnmatched bool
+	Isolation     string
 	Command       []string
 }
 
@@ -59,6 +61,7 @@ use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the comm
 	}
 	cmd.Flags().StringArrayVar(&opts.Providers, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable (default: every provider's default connection)")
 	cmd.Flags().BoolVar(&opts.DenyUnmatched, "deny-unmatched", false, "refuse traffic to hosts no provider routes instead of tunnelling it")
+	cmd.Flags().StringVar(&opts.Isolation, "isolation", string(isolate.Auto), "keep the command from the vault, its key and this process: auto (strongest layer this system allows), strict (fail without one), off; also namespaces or landlock to require that layer")
 	return cmd
 }
 
@@ -71,6 +74,15 @@ const (
 )
 
 func runRun(ctx context.Context, opts *runOptions) error {
+	mode, err := isolate.ParseMode(opts.Isolation)
+	if err != nil {
+		return usagef("--isolation: %v", err)
+	}
+	// Before the vault is opened: the child, a process of the same user, must not be able
+	// to trace this one or read its memory.
+	if err := isolate.Protect(); err != nil {
+		opts.f.Logger().Debug("cannot make the process non-dumpable", "err", err)
+	}
 	b, err := opts.f.Broker(ctx)
 	if err != nil {
 		return err
@@ -84,7 +96,8 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	defer stopWarn()
 	go warnBeforeExpiry(wctx, opts.f.IO.ErrOut, pr.caExpiry, runCAWarnAhead, time.Hour,
 		"Restart the agent under a new `authsome run` (it makes a new CA).")
-	code, err := runChild(ctx, opts.Command, pr.Env(os.Environ()), opts.f.IO)
+	iso := isolate.Options{Mode: mode, Hide: secretPaths(opts.f.Home())}
+	code, err := runChild(ctx, opts.Command, pr.Env(os.Environ()), opts.f.IO, iso)
 	if err != nil {
 		return err
 	}
@@ -94,9 +107,9 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	return nil
 }
 
-// runChild starts the command with stdio inherited, forwards termination signals, and returns
-// its exit code (128+signal when it was killed by a signal).
-func runChild(ctx context.Context, argv, env []string, ios *IOStreams) (int, error) {
+// runChild starts the command with stdio inherited under the isolation iso asks for, forwards
+// termination signals, and returns its exit code (128+signal when it was killed by a signal).
+func runChild(ctx context.Context, argv, env []string, ios *IOStreams, iso isolate.Options) (int, error) {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return 0, usagef("cannot run %q: %v", argv[0], err)
@@ -108,8 +121,12 @@ func runChild(ctx context.Context, argv, env []string, ios *IOStreams) (int, err
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
-	if err := cmd.Start(); err != nil {
+	rep, err := isolate.Start(cmd, iso)
+	if err != nil {
 		return 0, err
+	}
+	if len(rep.Layers) == 0 && iso.Mode != isolate.Off {
+		fmt.Fprintf(ios.ErrOut, "authsome: warning: %s runs without isolation: it can read the vault as you can (%s); see `authsome doctor`\n", argv[0], rep.Fallback)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -154,13 +171,24 @@ type proxyRun struct {
 	caExpiry  time.Time
 	providers []*provider.Definition
 	baseVars  map[string]string // MICROSOFT_GRAPH_URL → URL
+	runID     string            // the per-run marker (isolate.RunIDEnv)
 	closers   []func() error
 }
 
-// Env returns the child environment: base plus the proxy, CA and placeholder variables
-// (DESIGN §3), replacing any earlier values of the same names.
+// Env returns the child environment: base without its AUTHSOME_* variables, plus the proxy,
+// CA, placeholder and run-marker variables (DESIGN §3), replacing earlier values of the same
+// names.
 func (p *proxyRun) Env(base []string) []string {
 	set := map[string]string{}
+	// Placeholders first, so that no provider's export name can replace what run sets itself.
+	for _, def := range p.providers {
+		for name, src := range def.Export {
+			if src == provider.ExportAPIURL {
+				continue
+			}
+			set[name] = Placeholder
+		}
+	}
 	pu := p.proxyURL.String()
 	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"} {
 		set[k] = pu
@@ -179,17 +207,11 @@ func (p *proxyRun) Env(base []string) []string {
 	set["NODE_EXTRA_CA_CERTS"] = p.caFile
 	set["NODE_USE_ENV_PROXY"] = "1"
 	set["AUTHSOME_PROXY"] = "1"
-	for _, def := range p.providers {
-		for name, src := range def.Export {
-			if src == provider.ExportAPIURL {
-				continue
-			}
-			set[name] = Placeholder
-		}
-	}
+	set[isolate.RunIDEnv] = p.runID
 	for k, v := range p.baseVars {
 		set[k] = v
 	}
+	base = childEnv(base)
 	out := make([]string, 0, len(base)+len(set))
 	for _, kv := range base {
 		k, _, _ := strings.Cut(kv, "=")
@@ -313,7 +335,7 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 	if err != nil {
 		return nil, err
 	}
-	pr := &proxyRun{dir: dir, providers: defs, baseVars: map[string]string{}}
+	pr := &proxyRun{dir: dir, providers: defs, baseVars: map[string]string{}, runID: randomHex(8)}
 	fail := func(err error) (*proxyRun, error) {
 		pr.Close()
 		return nil, err

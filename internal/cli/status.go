@@ -122,6 +122,8 @@ func runChecks(ctx context.Context, f *Factory) []check {
 	default:
 		add("home", nil, home)
 	}
+	isoDetail, err := isolationCheck(home)
+	add("isolation", err, isoDetail)
 	entries, err := provider.NewCatalog(filepath.Join(home, "providers")).List()
 	add("providers", err, fmt.Sprintf("%d definitions valid", len(entries)))
 
