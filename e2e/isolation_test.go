@@ -249,8 +249,14 @@ func TestRunChildCannotReachTheCredential(t *testing.T) {
 				t.Fatal("the child printed the real access token")
 			}
 			layers := []string{"landlock", "scope"}
-			if mode == "auto" {
+			if mode == "auto" && strings.Contains(isolation, "namespaces") {
 				layers = []string{"namespaces", "scope"}
+			} else if mode == "auto" {
+				// The default on a machine without user namespaces is the Landlock fallback.
+				if os.Getenv("CI") != "" {
+					t.Errorf("CI runs on Linux with user namespaces, but doctor says: %s", isolation)
+				}
+				mode = "landlock"
 			}
 			sc := bufio.NewScanner(&so)
 			n := 0
