@@ -163,7 +163,12 @@ func (s *Server) rewrite(pr *httputil.ProxyRequest) {
 	u := pr.Out.URL
 	u.Scheme, u.Host, u.User = st.scheme, st.target, nil
 	pr.Out.Host = ""
-	if st.target != st.host {
+	switch {
+	case st.mode == ModeHTTP:
+		// The host and port the child addressed, the port left out when it is http's own,
+		// as clients write it.
+		pr.Out.Host = strings.TrimSuffix(st.target, ":80")
+	case st.target != st.host:
 		// A route's Upstream serves the host it replaces as a virtual host: it is told the
 		// host the child addressed, so the links it builds (@odata.nextLink) point there.
 		pr.Out.Host = st.host
