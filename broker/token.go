@@ -261,16 +261,23 @@ func (b *Broker) HTTPClient(ctx context.Context, prov, name string) *http.Client
 	return &http.Client{Transport: &Transport{Broker: b, Provider: prov, Connection: name}}
 }
 
-// Transport adds a connection's credential to each request. It clones requests, never
-// modifying the caller's. Base nil means http.DefaultTransport.
+// Transport adds a connection's credential to each request for the host it is meant for: the
+// host of the request the caller made, so that a redirect to another host (scheme, host or
+// port) goes there without it, and for [Broker.Graph]'s client the Graph host only. It clones
+// requests, never modifying the caller's. Base nil means http.DefaultTransport.
 type Transport struct {
 	Broker               *Broker
 	Provider, Connection string
 	Base                 http.RoundTripper
+
+	only string // set by Graph: "scheme://host[:port]" of the only host the credential goes to
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.meantFor(req) {
+		return t.base().RoundTrip(req)
+	}
 	name, value, err := t.Broker.AuthHeader(req.Context(), t.Provider, t.Connection)
 	if err != nil {
 		if req.Body != nil {
@@ -280,11 +287,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r2 := req.Clone(req.Context())
 	r2.Header.Set(name, value)
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
+	return t.base().RoundTrip(r2)
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base == nil {
+		return http.DefaultTransport
 	}
-	return base.RoundTrip(r2)
+	return t.Base
 }
 
 // AuthHeader returns the header name and value that authenticate a request for the connection.

@@ -40,6 +40,12 @@ var ErrForeignURL = errors.New("msgraph: URL is not on the client's Graph host")
 // conventions: base URL and version, JSON bodies, client-request-id,
 // throttling retries, typed errors and paging.
 //
+// The HTTP client is trusted to add Graph credentials to whatever it sends,
+// so Client sends through it only requests for its Graph host, and lets it
+// follow redirects on that host only: a redirect elsewhere (Graph sends file
+// contents and reports to pre-authenticated download hosts) is followed with
+// the pre-authenticated client, without Graph credentials.
+//
 // A Client is safe for concurrent use by multiple goroutines. Create it with
 // [NewClient]; the zero value is not usable.
 type Client struct {
@@ -81,7 +87,8 @@ func NewClient(httpClient *http.Client, opts ...Option) (*Client, error) {
 	if httpClient == nil {
 		httpClient = http.DefaultClient
 	}
-	c := &Client{client: httpClient, preauth: http.DefaultClient, ua: userAgent, sleep: sleepContext}
+	c := &Client{preauth: http.DefaultClient, ua: userAgent, sleep: sleepContext}
+	c.client = c.graphOnly(httpClient)
 	if err := WithBaseURL(GlobalURL)(c); err != nil {
 		return nil, err
 	}
@@ -252,8 +259,8 @@ func (c *Client) resolve(path string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("msgraph: %w", err)
 		}
-		if u.Scheme != c.baseURL.Scheme || !strings.EqualFold(u.Host, c.baseURL.Host) || u.User != nil {
-			return "", fmt.Errorf("%w: %s://%s (client is on %s)", ErrForeignURL, u.Scheme, u.Host, c.baseURL.Host)
+		if !c.onGraph(u) {
+			return "", c.foreign(u)
 		}
 		return path, nil
 	}
@@ -271,9 +278,12 @@ func (c *Client) resolve(path string) (string, error) {
 // decodes a JSON response into v. If v is an io.Writer the body is copied
 // into it as is; if v is nil the body is discarded. A non-2xx answer is an
 // *Error (or a *ThrottleError once retries are spent); the Response is
-// returned with it.
+// returned with it. req must be for the client's Graph host (build it with
+// [Client.NewRequest]); another is refused with [ErrForeignURL]. A GET or
+// HEAD that Graph redirects to another host is followed without Graph
+// credentials; another request's redirect off the host is returned as it is.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
-	resp, err := c.sendWith(c.client, req)
+	resp, err := c.send(req)
 	if err != nil {
 		return resp, err
 	}
@@ -321,6 +331,81 @@ func putBodyBuffer(b *bytes.Buffer) {
 	if b.Cap() <= maxPooledBody {
 		b.Reset()
 		bodyBuffers.Put(b)
+	}
+}
+
+// graphOnly returns a copy of hc that follows redirects on the Graph host
+// only, leaving one to another host to [Client.send]. hc adds Graph
+// credentials to every request it sends, redirected ones included (a
+// transport that sets Authorization is not stopped by the redirect rules of
+// net/http, which strip only a header the caller set), so following a
+// redirect elsewhere would hand the token to that host.
+func (c *Client) graphOnly(hc *http.Client) *http.Client {
+	cp := *hc
+	next := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		switch {
+		case !c.onGraph(req.URL):
+			return http.ErrUseLastResponse
+		case next != nil:
+			return next(req, via)
+		case len(via) >= 10:
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cp
+}
+
+// onGraph reports whether u is on the client's Graph host: the same scheme
+// and host[:port] (letter case aside), and no user information.
+func (c *Client) onGraph(u *url.URL) bool {
+	return u.Scheme == c.baseURL.Scheme && strings.EqualFold(u.Host, c.baseURL.Host) && u.User == nil
+}
+
+func (c *Client) foreign(u *url.URL) error {
+	return fmt.Errorf("%w: %s://%s (client is on %s)", ErrForeignURL, u.Scheme, u.Host, c.baseURL.Host)
+}
+
+// send performs req, which must be for the Graph host, with the Graph
+// client. A redirect of a GET or HEAD to another host is followed with the
+// pre-authenticated client: the request again, without credentials.
+func (c *Client) send(req *http.Request) (*Response, error) {
+	if !c.onGraph(req.URL) {
+		closeRequestBody(req)
+		return nil, c.foreign(req.URL)
+	}
+	resp, err := c.sendWith(c.client, req)
+	if err != nil || resp.StatusCode < 300 || resp.StatusCode > 399 ||
+		(req.Method != http.MethodGet && req.Method != http.MethodHead) {
+		return resp, err
+	}
+	loc, err := resp.Location()
+	if err == nil && c.onGraph(loc) {
+		return resp, nil // stopped by the HTTP client's own redirect policy
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("msgraph: %s %s: redirect without a usable Location: %w", req.Method, req.URL.EscapedPath(), err)
+	}
+	next, err := http.NewRequestWithContext(req.Context(), req.Method, loc.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("msgraph: %s %s: redirect: %w", req.Method, req.URL.EscapedPath(), err)
+	}
+	for k, vs := range req.Header {
+		switch k {
+		case "Authorization", "Cookie", "Cookie2", "Www-Authenticate", "Proxy-Authorization":
+		default:
+			next.Header[k] = vs
+		}
+	}
+	return c.sendWith(c.preauth, next)
+}
+
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
 	}
 }
 

@@ -29,7 +29,7 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // on any request with an Authorization header.
 func driveSetup(t *testing.T) (*Client, *http.ServeMux, *http.ServeMux, string) {
 	c, mux, _ := setup(t)
-	c.client = &http.Client{Transport: bearer{c.client.Transport}}
+	c.client = c.graphOnly(&http.Client{Transport: bearer{c.client.Transport}})
 	pre := http.NewServeMux()
 	sp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := r.Header.Get("Authorization"); a != "" {

@@ -205,7 +205,8 @@ func nextRange(ranges []string) (int64, bool) {
 }
 
 // Download writes a file's content to w. Graph answers with a redirect to a
-// pre-authenticated URL, which is fetched without Graph credentials.
+// pre-authenticated URL, which is fetched without Graph credentials (see
+// [Client.Do]).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-get-content
 //
@@ -216,25 +217,9 @@ func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io
 		return 0, err
 	}
 	req.Header.Set("Accept", "*/*")
-	noFollow := *s.client.client
-	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := s.client.sendWith(&noFollow, req)
+	resp, err := s.client.send(req)
 	if err != nil {
 		return 0, err
-	}
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		resp.Body.Close()
-		loc, err := resp.Location()
-		if err != nil {
-			return 0, fmt.Errorf("msgraph: download: redirect without a usable Location: %w", err)
-		}
-		dl, err := http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
-		if err != nil {
-			return 0, err
-		}
-		if resp, err = s.client.sendWith(s.client.preauth, dl); err != nil {
-			return 0, err
-		}
 	}
 	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)

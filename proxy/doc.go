@@ -33,7 +33,9 @@
 // ([Options.CredentialTTL]); concurrent misses share one call. When the upstream answers 401
 // with an invalid_token challenge or Graph's InvalidAuthenticationToken and the request can be
 // replayed (no body, or a body of known length up to 1 MiB), the cached header is dropped,
-// [Invalidator] is told once, and the request is retried once with the fresh header.
+// [Invalidator] is told once, and the request is retried once with the fresh header. When
+// the upstream refuses the fresh header too, later 401s pass to the child unchanged for a
+// minute: 401s cause at most one refresh per connection per minute.
 //
 // # Audit
 //

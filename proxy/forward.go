@@ -163,7 +163,12 @@ func (s *Server) rewrite(pr *httputil.ProxyRequest) {
 	u := pr.Out.URL
 	u.Scheme, u.Host, u.User = st.scheme, st.target, nil
 	pr.Out.Host = ""
-	if st.target != st.host {
+	switch {
+	case st.mode == ModeHTTP:
+		// The host and port the child addressed, the port left out when it is http's own,
+		// as clients write it.
+		pr.Out.Host = strings.TrimSuffix(st.target, ":80")
+	case st.target != st.host:
 		// A route's Upstream serves the host it replaces as a virtual host: it is told the
 		// host the child addressed, so the links it builds (@odata.nextLink) point there.
 		pr.Out.Host = st.host
@@ -363,16 +368,44 @@ func queryOf(u *url.URL) string {
 }
 
 // credEntry caches one connection's credential header. Concurrent misses share one call to
-// Credentials; a header the upstream rejected is dropped, and Invalidator told, once.
+// Credentials; a header the upstream rejected is dropped, and Invalidator told, once, and
+// not again for [rejectBackoff].
 type credEntry struct {
 	src                  Credentials
 	inv                  Invalidator
 	provider, connection string
-	ttl                  time.Duration // < 0: no cache
+	ttl                  time.Duration    // < 0: no cache
+	now                  func() time.Time // nil: time.Now; tests set a clock
 
-	cur    atomic.Pointer[credValue] // read without the lock
-	mu     sync.Mutex                // guards flight and replacing cur
-	flight *credCall
+	cur        atomic.Pointer[credValue] // read without the lock
+	mu         sync.Mutex                // guards flight, rejectedAt and replacing cur
+	flight     *credCall
+	rejectedAt time.Time // when a rejection last dropped the header
+}
+
+// rejectBackoff is how long after a rejection a rejected header is not replaced: when the
+// upstream refuses the fresh header too, something other than its age is wrong, and the child
+// gets the 401 instead of the proxy redeeming the refresh token once per request (which would
+// let the child decide how often that happens, and trip the identity platform's throttling).
+// One refresh per connection per minute is all 401s can cause.
+const rejectBackoff = time.Minute
+
+func (e *credEntry) clock() time.Time {
+	if e.now != nil {
+		return e.now()
+	}
+	return time.Now()
+}
+
+// backingOff reports, with e.mu held, whether a rejection dropped the header less than
+// rejectBackoff ago; if not, it records one now.
+func (e *credEntry) backingOff() bool {
+	now := e.clock()
+	if !e.rejectedAt.IsZero() && now.Sub(e.rejectedAt) < rejectBackoff {
+		return true
+	}
+	e.rejectedAt = now
+	return false
 }
 
 type credValue struct {
@@ -391,11 +424,11 @@ func (e *credEntry) get(ctx context.Context) (string, string, error) {
 	if e.ttl < 0 {
 		return e.src.AuthHeader(ctx, e.provider, e.connection)
 	}
-	if v := e.cur.Load(); v != nil && time.Now().Before(v.until) {
+	if v := e.cur.Load(); v != nil && e.clock().Before(v.until) {
 		return v.name, v.value, nil
 	}
 	e.mu.Lock()
-	if v := e.cur.Load(); v != nil && time.Now().Before(v.until) {
+	if v := e.cur.Load(); v != nil && e.clock().Before(v.until) {
 		e.mu.Unlock()
 		return v.name, v.value, nil
 	}
@@ -408,22 +441,30 @@ func (e *credEntry) get(ctx context.Context) (string, string, error) {
 }
 
 // reject reports that upstream refused value and returns a fresher header, which equals
-// value when there is none (an API key, or a refresh that changed nothing).
+// value when there is none (an API key, a refresh that changed nothing, or a header obtained
+// by a rejection less than [rejectBackoff] ago).
 func (e *credEntry) reject(ctx context.Context, value string) (string, string, error) {
 	if e.ttl < 0 {
-		if e.inv != nil {
+		e.mu.Lock()
+		backoff := e.backingOff()
+		e.mu.Unlock()
+		if !backoff && e.inv != nil {
 			e.inv.Invalidate(ctx, e.provider, e.connection)
 		}
 		return e.src.AuthHeader(ctx, e.provider, e.connection)
 	}
 	for {
 		e.mu.Lock()
-		if v := e.cur.Load(); v != nil && v.value != value && time.Now().Before(v.until) {
+		if v := e.cur.Load(); v != nil && v.value != value && e.clock().Before(v.until) {
 			e.mu.Unlock()
 			return v.name, v.value, nil // already replaced
 		}
 		c := e.flight
 		if c == nil {
+			if e.backingOff() {
+				e.mu.Unlock()
+				return e.get(ctx) // the current header, value itself unless it changed meanwhile
+			}
 			c = e.start(ctx, true)
 		}
 		e.mu.Unlock()
@@ -454,7 +495,7 @@ func (e *credEntry) start(ctx context.Context, invalidate bool) *credCall {
 		c.name, c.value, c.err = e.src.AuthHeader(ctx, e.provider, e.connection)
 		e.mu.Lock()
 		if c.err == nil {
-			e.cur.Store(&credValue{name: c.name, value: c.value, until: time.Now().Add(e.ttl)})
+			e.cur.Store(&credValue{name: c.name, value: c.value, until: e.clock().Add(e.ttl)})
 		}
 		e.flight = nil
 		e.mu.Unlock()

@@ -187,6 +187,7 @@ type setup struct {
 	routeRoots       bool // the graph route trusts the graph backend through Route.RootCAs, not a Transport
 	auditDelay       time.Duration
 	upstream         http.RoundTripper
+	now              func() time.Time // the credential entries' clock (nil: time.Now)
 }
 
 // harness is a proxy with a routed upstream (graph), a TLS server for every other host
@@ -266,6 +267,9 @@ func newHarness(t testing.TB, cfg setup) *harness {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, r := range h.srv.routes {
+		r.cred.now = cfg.now
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

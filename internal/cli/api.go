@@ -36,7 +36,8 @@ func newAPICmd(f *Factory) *cobra.Command {
 print the response body. PATH is relative to the connection's Graph (its national cloud or the
 sandbox): /me, me and /v1.0/me are the same request, beta/... selects beta, and a query may
 follow (quote it for the shell: 'me/messages?$top=5'). A full URL must be on that Graph host: the
-token is never sent anywhere else.
+token is never sent anywhere else. A GET that Graph redirects to another host (file contents
+such as /me/drive/items/ID/content) is followed without the token.
 
 -d sends a body (JSON unless -H sets Content-Type) and makes the default method POST; @FILE reads
 it from a file, @- from stdin. --paginate follows @odata.nextLink and prints one object with every

@@ -1,6 +1,19 @@
 package cli
 
-import "testing"
+import (
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/sandbox"
+)
 
 func TestSplitGraphPath(t *testing.T) {
 	for in, want := range map[string]string{
@@ -21,5 +34,66 @@ func TestSplitGraphPath(t *testing.T) {
 		if v, rel, err := splitGraphPath(bad); err == nil {
 			t.Errorf("splitGraphPath(%q) = %q %q, want an error", bad, v, rel)
 		}
+	}
+}
+
+// TestAPIRedirectKeepsToken: when Graph answers with a redirect to another host, as it does
+// for file contents (/drive/items/{id}/content) and reports, `authsome api` follows it without
+// the token and prints what that host answers.
+func TestAPIRedirectKeepsToken(t *testing.T) {
+	home := testEnv(t)
+	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	info := sb.Info()
+	infoFile := filepath.Join(home, broker.SandboxInfoFile)
+	if err := sandbox.WriteInfo(infoFile, info); err != nil {
+		t.Fatal(err)
+	}
+	login := run(t, info.ConfidentialClientSecret+"\n", "--home", home, "login", "microsoft", "--cloud", "sandbox",
+		"--flow", "client_credentials", "--client-id", info.ConfidentialClientID, "--client-secret-stdin")
+	wantCode(t, login, 0)
+
+	var mu sync.Mutex
+	var auth []string // Authorization of each request: "graph ..." or "download ..."
+	record := func(who string, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, who+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+	}
+	download := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record("download", r)
+		io.WriteString(w, "file bytes")
+	}))
+	t.Cleanup(download.Close)
+	graph := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record("graph", r)
+		http.Redirect(w, r, download.URL+"/download.aspx?tempauth=x", http.StatusFound)
+	}))
+	t.Cleanup(graph.Close)
+	info.URL, info.CAFile = graph.URL, filepath.Join(t.TempDir(), "ca.pem")
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: graph.Certificate().Raw})
+	if err := os.WriteFile(info.CAFile, ca, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := sandbox.WriteInfo(infoFile, info); err != nil {
+		t.Fatal(err)
+	}
+
+	r := runHome(t, home, "api", "/me/drive/items/01ABC/content")
+	wantCode(t, r, 0)
+	if r.stdout != "file bytes\n" {
+		t.Errorf("stdout %q, want the downloaded bytes", r.stdout)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(auth) != 2 || !strings.HasPrefix(auth[0], "graph Bearer ") || auth[1] != "download " {
+		t.Errorf("%d requests; want Graph's with the token, then the download host's without any (got Graph's: %v, the download's: %v)",
+			len(auth), len(auth) > 0 && strings.HasPrefix(auth[0], "graph Bearer "), len(auth) > 1 && auth[1] == "download ")
 	}
 }

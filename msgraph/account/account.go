@@ -90,7 +90,8 @@ func FromEnvironment(opts ...msgraph.Option) (*msgraph.Client, error) {
 }
 
 // bearer adds a fixed token to every request. The msgraph client sends
-// through it only requests for its Graph host: pre-authenticated URLs go
+// through it only requests for its Graph host, and follows through it only
+// redirects on that host: pre-authenticated URLs, and redirects elsewhere, go
 // through its pre-auth client.
 type bearer struct {
 	token string

@@ -1,10 +1,13 @@
 package account
 
 import (
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,6 +67,90 @@ func TestOpen(t *testing.T) {
 	if _, err := Open(t.Context(), Options{Home: home, Profile: "default", Connection: "nope"}); err == nil {
 		t.Error("unknown connection accepted")
 	}
+
+	// Graph redirecting elsewhere: the request is followed, without the token.
+	graph, other := redirectingGraph(t, true)
+	info := sb.Info()
+	info.URL = graph.URL
+	info.CAFile = filepath.Join(t.TempDir(), "ca.pem")
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: graph.Certificate().Raw})
+	if err := os.WriteFile(info.CAFile, ca, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := sandbox.WriteInfo(filepath.Join(home, broker.SandboxInfoFile), info); err != nil {
+		t.Fatal(err)
+	}
+	acct, err = Open(t.Context(), Options{Home: home, Profile: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meThroughRedirect(t, acct.Client, other)
+}
+
+// authLog records the Authorization header of each request a server got.
+type authLog struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (l *authLog) auth() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.seen...)
+}
+
+// meThroughRedirect gets /me, which the stand-in Graph redirects to other: the request is
+// followed, and other gets no Authorization.
+func meThroughRedirect(t *testing.T, c *msgraph.Client, other *authLog) {
+	t.Helper()
+	if me, _, err := c.Users.Me(t.Context(), nil); err != nil || me.ID != "u1" {
+		t.Errorf("Me through a redirect: %+v %v", me, err)
+	}
+	got, with := other.auth(), 0
+	for _, v := range got {
+		if v != "" {
+			with++
+		}
+	}
+	if len(got) != 1 || with != 0 {
+		t.Errorf("the host Graph redirected to got %d requests, %d with Authorization; want 1 without", len(got), with)
+	}
+}
+
+// redirectingGraph starts a stand-in Graph that redirects every request to a second server
+// (another port: another host) answering a user object, which records what reaches it.
+// Both use httptest's certificate when tlsOn.
+func redirectingGraph(t *testing.T, tlsOn bool) (graph *httptest.Server, other *authLog) {
+	other = &authLog{}
+	start := httptest.NewServer
+	if tlsOn {
+		start = httptest.NewTLSServer
+	}
+	o := start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		other.mu.Lock()
+		other.seen = append(other.seen, r.Header.Get("Authorization"))
+		other.mu.Unlock()
+		w.Write([]byte(`{"id":"u1"}`))
+	}))
+	t.Cleanup(o.Close)
+	graph = start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, o.URL+"/elsewhere"+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(graph.Close)
+	return graph, other
+}
+
+// TestFromEnvironmentRedirect: an exported token is sent to Graph only, also when Graph
+// redirects.
+func TestFromEnvironmentRedirect(t *testing.T) {
+	graph, other := redirectingGraph(t, false)
+	t.Setenv("MICROSOFT_GRAPH_URL", "")
+	t.Setenv("MICROSOFT_ACCESS_TOKEN", "eyJ.real.token")
+	c, err := FromEnvironment(msgraph.WithBaseURL(graph.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meThroughRedirect(t, c, other)
 }
 
 func TestFromEnvironment(t *testing.T) {
