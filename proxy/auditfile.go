@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -45,7 +46,7 @@ type AuditRecord struct {
 // holds whole lines only, in one write(2) on an O_APPEND descriptor, so lines never tear or
 // interleave. Past 32 MiB the file is renamed to <path>.1, the older ones move up to
 // <path>.2 … <path>.5 (the oldest is dropped) and a new one is begun; [ReadAudit] reads
-// across them.
+// across them. The log is never opened through a symbolic link.
 type AuditFile struct {
 	path string
 
@@ -73,7 +74,8 @@ var auditMaxSize int64 = 32 << 20
 // AuditKeep is how many rotated audit logs are kept: <path>.1 (the newest) to <path>.AuditKeep.
 const AuditKeep = 5
 
-// OpenAuditFile opens (creating, 0600) the audit log at path for appending.
+// OpenAuditFile opens (creating, 0600) the audit log at path for appending. It refuses a
+// path that is a symbolic link or anything but a regular file.
 func OpenAuditFile(path string) (*AuditFile, error) {
 	f, err := openAppend(path)
 	if err != nil {
@@ -86,7 +88,34 @@ func OpenAuditFile(path string) (*AuditFile, error) {
 }
 
 func openAppend(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	// Lstat first so that a FIFO (whose open would block) is refused too; O_NOFOLLOW closes
+	// the race with a symbolic link planted after it.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, notRegular(path, fi.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY|oNoFollow, 0o600)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return nil, notRegular(path, fi.Mode())
+		}
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, notRegular(path, fi.Mode())
+	}
+	return f, nil
+}
+
+func notRegular(path string, m os.FileMode) error {
+	what := "not a regular file"
+	if m&os.ModeSymlink != 0 {
+		what = "a symbolic link"
+	}
+	return fmt.Errorf("audit log %s is %s; remove it (authsome creates the file itself)", path, what)
 }
 
 func (a *AuditFile) writer() {

@@ -220,3 +220,40 @@ func (a *AuditFile) flushNow(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestOpenAuditFileRefusesLinks: a symbolic link planted where the audit log goes (by
+// whoever could write the profile folder) is refused, dangling or not, and the file it
+// points to is neither written nor created.
+func TestOpenAuditFileRefusesLinks(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"existing": victim, "dangling": filepath.Join(dir, "created")} {
+		path := filepath.Join(dir, name+".log")
+		if err := os.Symlink(target, path); err != nil {
+			t.Skipf("symbolic links: %v", err)
+		}
+		a, err := OpenAuditFile(path)
+		if err == nil {
+			a.Write(auditEntry(1))
+			a.Close()
+			t.Errorf("%s: OpenAuditFile followed a symbolic link", name)
+		} else if !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("%s: error %q does not say what is wrong", name, err)
+		}
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep\n" {
+		t.Errorf("the link's target was written: %q", data)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "created")); !os.IsNotExist(err) {
+		t.Errorf("the dangling link's target was created (%v)", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir.log"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenAuditFile(filepath.Join(dir, "dir.log")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a folder as the audit log: %v", err)
+	}
+}
