@@ -3,6 +3,7 @@ package proxy
 import (
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // refusalWindow is how long refusals before authentication are counted before their summary
@@ -39,6 +40,7 @@ func (c *refusals) add(e Entry) {
 		}
 	}
 	e.Kind, e.Count, e.Until, e.Duration = KindRefusals, 1, e.Time, 0
+	e.Host, e.Path = clip(e.Host), clip(e.Path)
 	c.pending = append(c.pending, &e)
 	if c.closed {
 		// Close has written its summaries: this one goes out at once.
@@ -50,6 +52,22 @@ func (c *refusals) add(e Entry) {
 		c.timer = time.AfterFunc(c.window, c.flush)
 	}
 	c.mu.Unlock()
+}
+
+// maxSample bounds the sample host and path of a summary: a request line can be a megabyte
+// long, and the summaries must stay small for the log to hold the agent's requests.
+const maxSample = 256
+
+// clip cuts s to at most maxSample bytes, at a character boundary, marking the cut with "…".
+func clip(s string) string {
+	if len(s) <= maxSample {
+		return s
+	}
+	cut := maxSample - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // flush audits the pending summaries and ends the window.

@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // setRefusalWindow shortens the summary window for servers made by the rest of the test.
@@ -142,8 +142,9 @@ func TestRefusalSummaryAfterWindow(t *testing.T) {
 	h := newHarness(t, setup{})
 	tr := &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: h.proxyAddr})}
 	defer tr.CloseIdleConnections()
-	for i := range 2 {
-		resp, err := (&http.Client{Transport: tr}).Get(fmt.Sprintf("http://example.test/%d", i))
+	long := "/" + strings.Repeat("é", 20000) // the sample is cut short
+	for i, path := range []string{"/0", long} {
+		resp, err := (&http.Client{Transport: tr}).Get("http://example.test" + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,8 +153,12 @@ func TestRefusalSummaryAfterWindow(t *testing.T) {
 		if len(es) != i+1 {
 			t.Fatalf("after refusal %d: audit %+v", i, es)
 		}
-		if e := es[i]; e.Kind != KindRefusals || e.Count != 1 || e.Path != fmt.Sprintf("/%d", i) || e.Status != http.StatusProxyAuthRequired {
+		e := es[i]
+		if e.Kind != KindRefusals || e.Count != 1 || e.Status != http.StatusProxyAuthRequired {
 			t.Errorf("summary %+v", e)
+		}
+		if want := clip(path); e.Path != want || len(e.Path) > maxSample || !utf8.ValidString(e.Path) {
+			t.Errorf("summary path %.60q (%d bytes), want %.60q", e.Path, len(e.Path), want)
 		}
 	}
 }
