@@ -84,10 +84,9 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Audit receives one Entry per proxied request, CONNECT tunnel or refusal, except that
 	// requests refused before authentication (407, or 403 for a wrong base-URL secret) are
-	// counted and reported as one summary Entry (Kind [KindRefusals]) per reason every
-	// refusalWindow (10 s) and on Close, so that anyone who can reach the port cannot flood
-	// the log. It is called from many goroutines at once and must not block for long. Entries
-	// hold no secrets.
+	// counted and reported as one summary Entry (Kind [KindRefusals]) per reason every 10 s
+	// and on Close, so that anyone who can reach the port cannot flood the log. It is called
+	// from many goroutines at once and must not block for long. Entries hold no secrets.
 	Audit func(Entry)
 	// Logger receives debug and warning messages (never secrets). nil: discard.
 	Logger *slog.Logger
@@ -112,7 +111,7 @@ type Entry struct {
 
 	// Kind is "" for one request, or KindRefusals for a summary of Count requests refused
 	// before authentication with the same Status and Error, from Time to Until; Method, Host
-	// and Path are then those of the first of them, and Duration is zero.
+	// and Path are then those of the first of them (cut to 256 bytes), and Duration is zero.
 	Kind  string
 	Count int
 	Until time.Time
