@@ -92,7 +92,8 @@ func DefaultHome() string {
 	return ".authsome"
 }
 
-// Open opens (creating on first use) a profile's vault.
+// Open opens (creating on first use) a profile's vault. It refuses a home or
+// profile folder that other users could change ([vault.CheckFolder]).
 func Open(ctx context.Context, opts Options) (*Broker, error) {
 	if opts.Home == "" {
 		opts.Home = DefaultHome()
@@ -118,6 +119,9 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 	}
 	store, err := vault.Open(dir, keys)
 	if err != nil {
+		return nil, err
+	}
+	if err := vault.CheckFolder(opts.Home); err != nil { // Open made it if needed
 		return nil, err
 	}
 	b := &Broker{

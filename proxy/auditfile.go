@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -14,7 +15,9 @@ import (
 )
 
 // AuditRecord is the stable JSON shape of one line of the audit log written by [AuditFile]. It never holds a secret: no header
-// values, no query strings.
+// values, no query strings. A line for one request has no "kind"; a summary of requests
+// refused before authentication has "kind":"refusals", their number in "count" and the last
+// one's time in "until" (see [Entry]).
 type AuditRecord struct {
 	Time       time.Time `json:"time"`
 	Provider   string    `json:"provider,omitempty"`
@@ -29,6 +32,9 @@ type AuditRecord struct {
 	Injected   bool      `json:"injected"`
 	Mode       string    `json:"mode"`
 	Error      string    `json:"error,omitempty"`
+	Kind       string    `json:"kind,omitempty"`
+	Count      int       `json:"count,omitempty"`
+	Until      time.Time `json:"until,omitzero"`
 }
 
 // AuditFile appends one JSON line per [Entry] to a file (pass its Write as Options.Audit); safe
@@ -38,8 +44,9 @@ type AuditRecord struct {
 //
 // Several processes may append to one file (two `authsome run` in one profile): every write
 // holds whole lines only, in one write(2) on an O_APPEND descriptor, so lines never tear or
-// interleave. Past 32 MiB the file is renamed to <path>.1 (replacing the older one)
-// and a new one begun; [ReadAudit] reads both.
+// interleave. Past 32 MiB the file is renamed to <path>.1, the older ones move up to
+// <path>.2 … <path>.5 (the oldest is dropped) and a new one is begun; [ReadAudit] reads
+// across them. The log is never opened through a symbolic link.
 type AuditFile struct {
 	path string
 
@@ -64,7 +71,11 @@ const (
 // auditMaxSize is the size past which the audit log is rotated (a variable for tests).
 var auditMaxSize int64 = 32 << 20
 
-// OpenAuditFile opens (creating, 0600) the audit log at path for appending.
+// AuditKeep is how many rotated audit logs are kept: <path>.1 (the newest) to <path>.AuditKeep.
+const AuditKeep = 5
+
+// OpenAuditFile opens (creating, 0600) the audit log at path for appending. It refuses a
+// path that is a symbolic link or anything but a regular file.
 func OpenAuditFile(path string) (*AuditFile, error) {
 	f, err := openAppend(path)
 	if err != nil {
@@ -77,7 +88,34 @@ func OpenAuditFile(path string) (*AuditFile, error) {
 }
 
 func openAppend(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	// Lstat first so that a FIFO (whose open would block) is refused too; O_NOFOLLOW closes
+	// the race with a symbolic link planted after it.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, notRegular(path, fi.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY|oNoFollow, 0o600)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return nil, notRegular(path, fi.Mode())
+		}
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, notRegular(path, fi.Mode())
+	}
+	return f, nil
+}
+
+func notRegular(path string, m os.FileMode) error {
+	what := "not a regular file"
+	if m&os.ModeSymlink != 0 {
+		what = "a symbolic link"
+	}
+	return fmt.Errorf("audit log %s is %s; remove it (authsome creates the file itself)", path, what)
 }
 
 func (a *AuditFile) writer() {
@@ -136,8 +174,9 @@ func (a *AuditFile) fail(err error) {
 	}
 }
 
-// rotate renames the full file to <path>.1 unless another process already did, then
-// continues in a new file at path. A lock file serialises processes that rotate at once.
+// rotate shifts <path>.1 … <path>.(AuditKeep-1) up by one (dropping <path>.AuditKeep) and
+// renames the full file to <path>.1, unless another process already did; then it continues
+// in a new file at path. A lock file serialises processes that rotate at once.
 func (a *AuditFile) rotate(full os.FileInfo) {
 	lock := flock.New(a.path+".lock", flock.SetPermissions(0o600))
 	if err := lock.Lock(); err != nil {
@@ -146,7 +185,13 @@ func (a *AuditFile) rotate(full os.FileInfo) {
 	}
 	defer lock.Unlock()
 	if cur, err := os.Stat(a.path); err == nil && os.SameFile(cur, full) {
-		if err := os.Rename(a.path, a.path+".1"); err != nil {
+		for i := AuditKeep - 1; i >= 1; i-- {
+			if err := os.Rename(rotatedPath(a.path, i), rotatedPath(a.path, i+1)); err != nil && !os.IsNotExist(err) {
+				a.fail(err)
+				return
+			}
+		}
+		if err := os.Rename(a.path, rotatedPath(a.path, 1)); err != nil {
 			a.fail(err)
 			return
 		}
@@ -159,6 +204,9 @@ func (a *AuditFile) rotate(full os.FileInfo) {
 	a.f.Close()
 	a.f = f
 }
+
+// rotatedPath is the name of the i-th newest rotated log: <path>.i.
+func rotatedPath(path string, i int) string { return path + "." + strconv.Itoa(i) }
 
 // appendAuditLine encodes e as one JSON line in the AuditRecord shape, without reflection.
 func appendAuditLine(b []byte, e Entry) []byte {
@@ -182,6 +230,16 @@ func appendAuditLine(b []byte, e Entry) []byte {
 	b = strconv.AppendBool(b, e.Injected)
 	b = appendField(b, "mode", e.Mode, false)
 	b = appendField(b, "error", e.Error, true)
+	if e.Kind != "" {
+		b = appendField(b, "kind", e.Kind, false)
+		b = append(b, `,"count":`...)
+		b = strconv.AppendInt(b, int64(e.Count), 10)
+		if !e.Until.IsZero() {
+			b = append(b, `,"until":"`...)
+			b = e.Until.UTC().AppendFormat(b, time.RFC3339Nano)
+			b = append(b, '"')
+		}
+	}
 	return append(b, '}', '\n')
 }
 
@@ -227,18 +285,20 @@ func (a *AuditFile) Close() error {
 }
 
 // ReadAudit returns the last n records of the audit log at path, oldest first, reading the
-// rotated <path>.1 too when path alone holds fewer. It reads from the end of the files, so a
-// long log costs no more than the lines asked for. No log yet means no records.
+// rotated <path>.1, <path>.2 … in turn when the newer files hold fewer. It reads from the end
+// of the files, so a long log costs no more than the lines asked for. No log yet means no
+// records.
 func ReadAudit(path string, n int) ([]AuditRecord, error) {
 	if n <= 0 {
 		return []AuditRecord{}, nil
 	}
-	lines, err := tailLines(path, n)
-	if err != nil {
-		return nil, err
-	}
-	if len(lines) < n {
-		older, err := tailLines(path+".1", n-len(lines))
+	var lines [][]byte
+	for i := 0; i <= AuditKeep && len(lines) < n; i++ {
+		p := path
+		if i > 0 {
+			p = rotatedPath(path, i)
+		}
+		older, err := tailLines(p, n-len(lines))
 		if err != nil {
 			return nil, err
 		}

@@ -23,6 +23,8 @@ func TestAppendAudit(t *testing.T) {
 			Duration: 1500 * time.Microsecond, Injected: true, Mode: ModeMITM},
 		{Time: time.Unix(0, 0), Method: "CONNECT", Host: "example.test:443", Status: 403, Mode: ModeDenied,
 			Error: "quote \" backslash \\ newline \n <tag> & é \xff"},
+		{Time: time.Unix(10, 5), Method: "GET", Host: "example.com", Path: "/x", Status: 407, Mode: ModeDenied,
+			Error: "proxy authentication required", Kind: KindRefusals, Count: 372500, Until: time.Unix(19, 999)},
 	} {
 		line := appendAuditLine(nil, e)
 		var got AuditRecord
@@ -31,7 +33,8 @@ func TestAppendAudit(t *testing.T) {
 		}
 		want := AuditRecord{Time: e.Time.UTC(), Provider: e.Provider, Connection: e.Connection, Method: e.Method, Host: e.Host,
 			Path: e.Path, Status: e.Status, BytesIn: e.BytesIn, BytesOut: e.BytesOut,
-			DurationMS: float64(e.Duration.Microseconds()) / 1000, Injected: e.Injected, Mode: e.Mode}
+			DurationMS: float64(e.Duration.Microseconds()) / 1000, Injected: e.Injected, Mode: e.Mode,
+			Kind: e.Kind, Count: e.Count, Until: e.Until.UTC()}
 		var wantErr string
 		b, _ := json.Marshal(e.Error)
 		json.Unmarshal(b, &wantErr)
@@ -45,6 +48,24 @@ func TestAppendAudit(t *testing.T) {
 	}
 }
 
+// openTestAudit opens a new audit log in a temporary folder.
+func openTestAudit(t *testing.T) (*AuditFile, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "audit.log")
+	a, err := OpenAuditFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, path
+}
+
+// setAuditMaxSize lowers the rotation size for the rest of the test.
+func setAuditMaxSize(t *testing.T, n int64) {
+	old := auditMaxSize
+	auditMaxSize = n
+	t.Cleanup(func() { auditMaxSize = old })
+}
+
 func auditEntry(i int) Entry {
 	// Paths of varying length, so that lines straddle the reader's block boundaries.
 	return Entry{Time: time.Unix(int64(i), 0), Method: "GET", Host: "graph.microsoft.com",
@@ -54,14 +75,10 @@ func auditEntry(i int) Entry {
 // TestReadAuditTail: ReadAudit returns exactly the last n records in order, reading from the
 // end of the file, for n below, at and above the number of records.
 func TestReadAuditTail(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "audit.log")
-	if recs, err := ReadAudit(path, 10); err != nil || len(recs) != 0 {
+	if recs, err := ReadAudit(filepath.Join(t.TempDir(), "audit.log"), 10); err != nil || len(recs) != 0 {
 		t.Fatalf("no log yet: %v, %v", recs, err)
 	}
-	a, err := OpenAuditFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, path := openTestAudit(t)
 	const total = 3000
 	for i := range total {
 		a.Write(auditEntry(i))
@@ -91,9 +108,7 @@ func TestReadAuditTail(t *testing.T) {
 // and its rotated predecessor is whole JSON, nothing is written after Close, and ReadAudit
 // spans both files.
 func TestAuditRotationAcrossWriters(t *testing.T) {
-	old := auditMaxSize
-	auditMaxSize = 256 << 10
-	t.Cleanup(func() { auditMaxSize = old })
+	setAuditMaxSize(t, 256<<10)
 	path := filepath.Join(t.TempDir(), "audit.log")
 	var wg sync.WaitGroup
 	for w := range 2 {
@@ -141,5 +156,104 @@ func TestAuditRotationAcrossWriters(t *testing.T) {
 	recs, err := ReadAudit(path, lines)
 	if err != nil || len(recs) != lines {
 		t.Fatalf("ReadAudit over both files: %d records, want %d (%v)", len(recs), lines, err)
+	}
+}
+
+// TestAuditRotationKeepsFiles: rotation keeps AuditKeep older files, numbered newest first,
+// and ReadAudit reads across all of them in order.
+func TestAuditRotationKeepsFiles(t *testing.T) {
+	setAuditMaxSize(t, 4<<10)
+	a, path := openTestAudit(t)
+	const total = 3000
+	for i := range total {
+		a.Write(auditEntry(i))
+		if i%100 == 99 {
+			a.flushNow(t)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for i := 0; i <= AuditKeep; i++ {
+		p := path
+		if i > 0 {
+			p = fmt.Sprintf("%s.%d", path, i)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(p), err)
+		}
+		lines += bytes.Count(data, []byte("\n"))
+	}
+	if _, err := os.Stat(fmt.Sprintf("%s.%d", path, AuditKeep+1)); !os.IsNotExist(err) {
+		t.Errorf("audit.log.%d exists (%v): only %d rotated files are kept", AuditKeep+1, err, AuditKeep)
+	}
+	recs, err := ReadAudit(path, total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != lines || lines >= total {
+		t.Fatalf("ReadAudit returned %d records; the files hold %d lines of %d written", len(recs), lines, total)
+	}
+	for j, r := range recs {
+		if i := total - len(recs) + j; r.Path != auditEntry(i).Path {
+			t.Fatalf("record %d has path %.40q, want record %d's", j, r.Path, i)
+		}
+	}
+}
+
+// flushNow has the writer goroutine write what is buffered (and so rotate) before returning.
+func (a *AuditFile) flushNow(t *testing.T) {
+	t.Helper()
+	for {
+		a.mu.Lock()
+		n := len(a.buf)
+		a.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case a.kick <- struct{}{}:
+		default:
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestOpenAuditFileRefusesLinks: a symbolic link planted where the audit log goes (by
+// whoever could write the profile folder) is refused, dangling or not, and the file it
+// points to is neither written nor created.
+func TestOpenAuditFileRefusesLinks(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"existing": victim, "dangling": filepath.Join(dir, "created")} {
+		path := filepath.Join(dir, name+".log")
+		if err := os.Symlink(target, path); err != nil {
+			t.Skipf("symbolic links: %v", err)
+		}
+		a, err := OpenAuditFile(path)
+		if err == nil {
+			a.Write(auditEntry(1))
+			a.Close()
+			t.Errorf("%s: OpenAuditFile followed a symbolic link", name)
+		} else if !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("%s: error %q does not say what is wrong", name, err)
+		}
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep\n" {
+		t.Errorf("the link's target was written: %q", data)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "created")); !os.IsNotExist(err) {
+		t.Errorf("the dangling link's target was created (%v)", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir.log"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenAuditFile(filepath.Join(dir, "dir.log")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a folder as the audit log: %v", err)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) serveBaseURL(w http.ResponseWriter, r *http.Request, secret str
 	seg, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 	if r.Method == http.MethodConnect || r.URL.IsAbs() || subtle.ConstantTimeCompare([]byte(seg), []byte(secret)) != 1 {
 		http.Error(w, "authsome base URL: wrong or missing secret", http.StatusForbidden)
-		s.record(Entry{Time: start, Method: r.Method, Status: http.StatusForbidden, Duration: time.Since(start), Mode: ModeDenied, Error: "wrong or missing base-URL secret"})
+		s.refused.add(Entry{Time: start, Method: r.Method, Status: http.StatusForbidden, Mode: ModeDenied, Error: "wrong or missing base-URL secret"})
 		return
 	}
 	r.Header.Del("Proxy-Authorization")

@@ -40,5 +40,8 @@
 // # Audit
 //
 // [Options.Audit] receives one [Entry] per request, tunnel or refusal: no secrets, no query
-// strings, no bodies.
+// strings, no bodies. Requests refused before authentication (no proxy credentials, wrong
+// base-URL secret) are counted instead, into one summary Entry ([KindRefusals]) per reason
+// per window, so that whoever can reach the port cannot push the agent's requests out of a
+// rotating log. [AuditFile] writes entries as JSON lines ([AuditRecord]).
 package proxy

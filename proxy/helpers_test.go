@@ -186,6 +186,7 @@ type setup struct {
 	noRouteTransport bool // the graph route uses the default upstream transport (system roots)
 	routeRoots       bool // the graph route trusts the graph backend through Route.RootCAs, not a Transport
 	auditDelay       time.Duration
+	auditTo          func(Entry) // also receives every audit entry
 	upstream         http.RoundTripper
 	now              func() time.Time // the credential entries' clock (nil: time.Now)
 }
@@ -260,6 +261,9 @@ func newHarness(t testing.TB, cfg setup) *harness {
 		Upstream: cfg.upstream, Dial: h.dial, CredentialTTL: cfg.ttl,
 		Audit: func(e Entry) {
 			time.Sleep(cfg.auditDelay)
+			if cfg.auditTo != nil {
+				cfg.auditTo(e)
+			}
 			h.mu.Lock()
 			h.audit = append(h.audit, e)
 			h.mu.Unlock()

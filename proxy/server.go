@@ -82,7 +82,10 @@ type Options struct {
 	// transports the proxy makes (the default one and those for Route.RootCAs).
 	// nil: a net.Dialer with a 30 s timeout.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	// Audit receives one Entry per proxied request, CONNECT tunnel or refusal. It is called
+	// Audit receives one Entry per proxied request, CONNECT tunnel or refusal, except that
+	// requests refused before authentication (407, or 403 for a wrong base-URL secret) are
+	// counted and reported as one summary Entry (Kind [KindRefusals]) per reason every 10 s
+	// and on Close, so that anyone who can reach the port cannot flood the log. It is called
 	// from many goroutines at once and must not block for long. Entries hold no secrets.
 	Audit func(Entry)
 	// Logger receives debug and warning messages (never secrets). nil: discard.
@@ -105,7 +108,17 @@ type Entry struct {
 	Injected             bool
 	Mode                 string // "mitm", "tunnel", "base-url", "http" or "denied"
 	Error                string
+
+	// Kind is "" for one request, or KindRefusals for a summary of Count requests refused
+	// before authentication with the same Status and Error, from Time to Until; Method, Host
+	// and Path are then those of the first of them (cut to 256 bytes), and Duration is zero.
+	Kind  string
+	Count int
+	Until time.Time
 }
+
+// KindRefusals marks an [Entry] that summarises refusals before authentication.
+const KindRefusals = "refusals"
 
 // Audit modes.
 const (
@@ -137,6 +150,7 @@ type Server struct {
 	upstream http.RoundTripper
 	ownedRT  []*http.Transport // upstream transports the proxy made, closed by Close
 	audit    func(Entry)
+	refused  *refusals // counts refusals before authentication into summary entries
 	log      *slog.Logger
 	rp       *httputil.ReverseProxy
 
@@ -178,6 +192,7 @@ func New(opts Options) (*Server, error) {
 		ca:      opts.CA,
 		deny:    opts.DenyUnmatched,
 		audit:   opts.Audit,
+		refused: &refusals{audit: opts.Audit, window: refusalWindow},
 		log:     opts.Logger,
 		dial:    opts.Dial,
 		tunnels: map[net.Conn]struct{}{},
@@ -332,7 +347,8 @@ const closeWait = 5 * time.Second
 
 // Close stops every listener, the intercepted connections and the tunnels, and releases
 // idle upstream connections. Requests in flight are cut off; Close returns once their
-// handlers have returned (and so made their audit entries), or after closeWait.
+// handlers have returned (and so made their audit entries), or after closeWait; the
+// refusals counted since the last summary are audited last.
 func (s *Server) Close() error {
 	if s.closed.Swap(true) {
 		return nil
@@ -356,6 +372,7 @@ func (s *Server) Close() error {
 	for deadline := time.Now().Add(closeWait); s.active.Load() > 0 && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
+	s.refused.close()
 	return errors.Join(errs...)
 }
 
@@ -378,7 +395,8 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if !s.authorized(r) {
 		w.Header().Set("Proxy-Authenticate", `Basic realm="authsome"`)
-		s.refuse(w, r, start, r.Host, http.StatusProxyAuthRequired, "proxy authentication required")
+		http.Error(w, "authsome proxy: proxy authentication required", http.StatusProxyAuthRequired)
+		s.refused.add(Entry{Time: start, Method: r.Method, Host: r.Host, Path: r.URL.Path, Status: http.StatusProxyAuthRequired, Mode: ModeDenied, Error: "proxy authentication required"})
 		return
 	}
 	r.Header.Del("Proxy-Authorization")

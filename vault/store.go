@@ -39,7 +39,9 @@ type Store struct {
 // Open prepares the store of one profile folder, creating the folder (mode
 // 0700) if needed. It does not read the vault. A nil keys means
 // DefaultKeySource(dir). The folder's base name is bound into the
-// encryption, so a vault moved to another profile does not open.
+// encryption, so a vault moved to another profile does not open. It
+// refuses (see [CheckFolder]) a profile folder, or a folder holding it,
+// that another user could change.
 func Open(dir string, keys KeySource) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("vault: empty profile folder")
@@ -52,6 +54,11 @@ func Open(dir string, keys KeySource) (*Store, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("vault: %w", err)
 	}
+	for _, d := range []string{filepath.Dir(abs), abs} {
+		if err := CheckFolder(d); err != nil {
+			return nil, err
+		}
+	}
 	if keys == nil {
 		keys = DefaultKeySource(abs)
 	}
@@ -62,6 +69,33 @@ func Open(dir string, keys KeySource) (*Store, error) {
 		profile:  profile,
 		keys:     keys,
 	}, nil
+}
+
+// CheckFolder returns an error, saying what to do, when the folder at dir
+// could be changed by a user other than the current one: it is writable by
+// its group or by others, or it belongs to another user. Whoever can write a
+// folder that holds the vault, its key or the audit log can delete or swap
+// them, or plant symbolic links. (Only on unix; elsewhere folders are
+// protected by access control lists, which this does not read.)
+func CheckFolder(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("vault: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("vault: %s is not a folder", dir)
+	}
+	uid, ok := fileOwner(fi)
+	if !ok {
+		return nil
+	}
+	if me := os.Geteuid(); uid != me {
+		return fmt.Errorf("vault: %s belongs to another user (uid %d, you are uid %d), who could change what it holds; use a folder of your own, or run chown %d %s", dir, uid, me, me, dir)
+	}
+	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
+		return fmt.Errorf("vault: %s is writable by other users (mode %04o), who could change what it holds; run chmod 700 %s", dir, perm, dir)
+	}
+	return nil
 }
 
 // Path is the vault file's path.

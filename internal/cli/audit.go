@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-
 	"path/filepath"
 	"time"
 
@@ -40,16 +39,22 @@ func newLogCmd(f *Factory) *cobra.Command {
 			}
 			tty := f.IO.IsStdoutTTY()
 			t := newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE", "ERROR")
+			stamp := func(tm time.Time) string {
+				if tty {
+					return tm.Local().Format("15:04:05")
+				}
+				return tm.Format(time.RFC3339)
+			}
 			for _, r := range recs {
 				inj := "no"
 				if r.Injected {
 					inj = "yes"
 				}
-				ts := r.Time.Format(time.RFC3339)
-				if tty {
-					ts = r.Time.Local().Format("15:04:05")
+				msg := r.Error
+				if r.Kind == proxy.KindRefusals {
+					msg = fmt.Sprintf("%s (%d refused until %s; the first shown)", r.Error, r.Count, stamp(r.Until))
 				}
-				t.add(ts, orDash(r.Provider), r.Method, r.Host, orDash(r.Path), fmt.Sprint(r.Status), inj, fmt.Sprintf("%.1f", r.DurationMS), r.Mode, orDash(r.Error))
+				t.add(stamp(r.Time), orDash(r.Provider), r.Method, r.Host, orDash(r.Path), fmt.Sprint(r.Status), inj, fmt.Sprintf("%.1f", r.DurationMS), r.Mode, orDash(msg))
 			}
 			return t.flush()
 		},

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // writeJSON prints v as indented JSON.
@@ -18,6 +21,8 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // table prints aligned columns; headers only on a terminal, tab-separated rows otherwise.
+// Every cell is passed through [printable], so a value from outside can neither add a row
+// or a column nor send control sequences to the terminal.
 type table struct {
 	w    io.Writer
 	tty  bool
@@ -32,7 +37,46 @@ func newTable(w io.Writer, tty bool, headers ...string) *table {
 	return t
 }
 
-func (t *table) add(cols ...string) { t.rows = append(t.rows, cols) }
+func (t *table) add(cols ...string) {
+	row := make([]string, len(cols))
+	for i, c := range cols {
+		row[i] = printable(c)
+	}
+	t.rows = append(t.rows, row)
+}
+
+// printable returns s with Go-style escapes (\t, \n, \x1b, \u202e; \xff for a byte that is
+// not UTF-8) in place of everything a terminal or a reader of tab-separated lines would not
+// show as text: C0 and C1 control characters including tab and newline, DEL, invalid UTF-8,
+// Unicode format characters (bidi overrides and isolates, zero-width characters) and the line
+// and paragraph separators.
+func printable(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
 
 func (t *table) flush() error {
 	if !t.tty {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/provider"
+	"github.com/authsome-go/authsome/vault"
 )
 
 func newWhoamiCmd(f *Factory) *cobra.Command {
@@ -117,11 +118,14 @@ func runChecks(ctx context.Context, f *Factory) []check {
 		add("home", nil, home+" (not created yet)")
 	case err != nil:
 		add("home", err, "")
-	case fi.Mode().Perm()&0o077 != 0:
-		add("home", fmt.Errorf("%s is readable by others (mode %v); run chmod 700 %s", home, fi.Mode().Perm(), home), "")
 	default:
-		add("home", nil, home)
+		err := vault.CheckFolder(home) // writable by others, or not yours
+		if err == nil && fi.Mode().Perm()&0o077 != 0 {
+			err = fmt.Errorf("%s is readable by others (mode %v); run chmod 700 %s", home, fi.Mode().Perm(), home)
+		}
+		add("home", err, home)
 	}
+	checkProfileFolders(home, add)
 	isoDetail, err := isolationCheck(home)
 	add("isolation", err, isoDetail)
 	entries, err := provider.NewCatalog(filepath.Join(home, "providers")).List()
@@ -161,6 +165,35 @@ func runChecks(ctx context.Context, f *Factory) []check {
 		add("sandbox", err, "reachable")
 	}
 	return checks
+}
+
+// checkProfileFolders adds a failed check for profiles/ and each profile folder in it that
+// another user could change (vault.Open refuses them), or one passed check.
+func checkProfileFolders(home string, add func(string, error, string)) {
+	dir := filepath.Join(home, "profiles")
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	bad := 0
+	if err := vault.CheckFolder(dir); err != nil {
+		bad++
+		add("folders", err, "")
+	}
+	h := vault.Home{Dir: home}
+	names, err := h.Profiles()
+	if err != nil {
+		add("folders", err, "")
+		return
+	}
+	for _, name := range names {
+		if err := vault.CheckFolder(h.ProfileDir(name)); err != nil {
+			bad++
+			add("folders", err, "")
+		}
+	}
+	if bad == 0 {
+		add("folders", nil, fmt.Sprintf("profiles/ and %d profile folders private to you", len(names)))
+	}
 }
 
 func pingSandbox(ctx context.Context, info *broker.SandboxInfo) error {

@@ -1,0 +1,17 @@
+package cli
+
+import (
+	"os"
+	"testing"
+
+	"github.com/authsome-go/authsome/internal/isolate"
+)
+
+// TestMain lets this test binary serve run's isolation helper, as the authsome binary does:
+// commands run in-process (doctor's probe, run) start os.Executable() as the helper.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == isolate.HelperCommand {
+		os.Exit(isolate.Helper())
+	}
+	os.Exit(m.Run())
+}
