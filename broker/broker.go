@@ -92,7 +92,8 @@ func DefaultHome() string {
 	return ".authsome"
 }
 
-// Open opens (creating on first use) a profile's vault.
+// Open opens (creating on first use) a profile's vault. A profile name that is not valid
+// (vault.ValidateProfileName) is an error wrapping vault.ErrInvalidProfileName.
 func Open(ctx context.Context, opts Options) (*Broker, error) {
 	if opts.Home == "" {
 		opts.Home = DefaultHome()
@@ -105,6 +106,9 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 			return nil, err
 		}
 		profile = p
+	}
+	if err := vault.ValidateProfileName(profile); err != nil {
+		return nil, err // before any path is built: ".." would put the vault outside profiles/
 	}
 	dir := home.ProfileDir(profile)
 	if opts.Profile != "" && opts.Profile != "default" {

@@ -550,3 +550,31 @@ func TestExportTTYNote(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileFlagValidated: --profile takes only valid profile names, as profile create does;
+// ".." and "../x" are usage errors and nothing is written (finding 11).
+func TestProfileFlagValidated(t *testing.T) {
+	home := testEnv(t)
+	if err := os.Mkdir(filepath.Join(home, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"..", "../x", "A"} {
+		for _, args := range [][]string{{"list"}, {"get", "microsoft"}} {
+			r := runHome(t, home, append([]string{"--profile", p}, args...)...)
+			wantCode(t, r, exitUsage)
+			if line := oneLine(t, r); !strings.Contains(line, "--profile") || !strings.Contains(line, "invalid profile name") {
+				t.Errorf("--profile %q %v: %q", p, args, line)
+			}
+		}
+	}
+	r := run(t, "k\n", "--home", home, "--profile", "..", "login", "openai", "--api-key-stdin")
+	wantCode(t, r, exitUsage)
+	for _, dir := range []string{home, filepath.Join(home, "x")} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Name() != "x" {
+				t.Errorf("%s written into %s", e.Name(), dir)
+			}
+		}
+	}
+}
