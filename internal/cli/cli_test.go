@@ -81,7 +81,10 @@ func TestUsageErrors(t *testing.T) {
 		{"bad --port", []string{"login", "microsoft", "--port", "70000"}, "70000"},
 		{"non-numeric --port", []string{"login", "microsoft", "--port", "x"}, "port"},
 		{"two stdin secrets", []string{"login", "microsoft", "--client-secret-stdin", "--api-key-stdin"}, "stdin"},
+		{"bad --connection", []string{"login", "microsoft", "--connection", "../../x"}, "--connection"},
+		{"bad --connection for an API key", []string{"login", "openai", "--connection", "a b", "--api-key-stdin"}, "invalid connection name"},
 		{"bad --format", []string{"export", "microsoft", "--format", "yaml"}, "yaml"},
+		{"refresh token without --show-secret", []string{"get", "microsoft", "--field", "refresh_token"}, "--show-secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
