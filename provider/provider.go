@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -172,9 +173,9 @@ func checkDuplicateKeys(data []byte) error {
 	}
 	join := func(path, key string) string {
 		if path == "" {
-			return key
+			return fieldKey(key)
 		}
-		return path + "." + key
+		return path + "." + fieldKey(key)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -216,6 +217,21 @@ func checkDuplicateKeys(data []byte) error {
 			stack = append(stack, &frame{object: d == '{', path: path, keys: map[string]bool{}, expectKey: d == '{'})
 		}
 	}
+}
+
+// fieldKey is a JSON key as a part of ValidationError.Field: as it is when it is plain
+// printable ASCII, else quoted with Go escapes, so that an error names it without passing
+// control characters from a shared file to the terminal.
+func fieldKey(k string) string {
+	for _, r := range k {
+		if r <= ' ' || r > '~' || r == '"' || r == '\\' {
+			return strconv.Quote(k)
+		}
+	}
+	if k == "" {
+		return `""`
+	}
+	return k
 }
 
 func position(data []byte, offset int64) (line, col int) {
@@ -282,10 +298,10 @@ func (d *Definition) Validate() error {
 	for _, name := range names {
 		src := d.Export[name]
 		if err := d.checkExportSource(src); err != nil {
-			return bad("export."+name, "%v", err)
+			return bad("export."+fieldKey(name), "%v", err)
 		}
 		if why := d.checkExportName(name, src); why != "" {
-			return bad("export."+name, "%s", why)
+			return bad("export."+fieldKey(name), "%s", why)
 		}
 	}
 	return nil

@@ -314,3 +314,14 @@ func TestAPIKeyFlowDefault(t *testing.T) {
 		t.Errorf("stored definition lacks the flow:\n%s", b)
 	}
 }
+
+// TestFieldNamesEscaped: an error names a key from the file without passing its control
+// characters to the terminal.
+func TestFieldNamesEscaped(t *testing.T) {
+	for _, tt := range []struct{ json, field string }{
+		{strings.Replace(validUser, `{"ACME_KEY":"api_key"}`, `{"A\u001b[2J":"api_key"}`, 1), `export."A\x1b[2J"`},
+		{strings.Replace(validUser, `{"ACME_KEY":"api_key"}`, `{"A\u0007":"api_key","A\u0007":"api_key"}`, 1), `export."A\a"`},
+	} {
+		wantFieldError(t, tt.json, tt.field)
+	}
+}
