@@ -92,8 +92,9 @@ func DefaultHome() string {
 	return ".authsome"
 }
 
-// Open opens (creating on first use) a profile's vault. It refuses a home or
-// profile folder that other users could change ([vault.CheckFolder]).
+// Open opens (creating on first use) a profile's vault. It refuses a home or profile folder
+// that other users could change ([vault.CheckFolder]); a profile name that is not valid
+// (vault.ValidateProfileName) is an error wrapping vault.ErrInvalidProfileName.
 func Open(ctx context.Context, opts Options) (*Broker, error) {
 	if opts.Home == "" {
 		opts.Home = DefaultHome()
@@ -106,6 +107,9 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 			return nil, err
 		}
 		profile = p
+	}
+	if err := vault.ValidateProfileName(profile); err != nil {
+		return nil, err // before any path is built: ".." would put the vault outside profiles/
 	}
 	dir := home.ProfileDir(profile)
 	if opts.Profile != "" && opts.Profile != "default" {

@@ -52,6 +52,18 @@ const DefaultPort = 7998
 
 var connNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$`)
 
+// ErrInvalidConnectionName is returned for a connection name that [ValidateConnectionName] refuses.
+var ErrInvalidConnectionName = errors.New("invalid connection name")
+
+// ValidateConnectionName reports (as ErrInvalidConnectionName) whether name can name a new
+// connection: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.
+func ValidateConnectionName(name string) error {
+	if !connNameRE.MatchString(name) {
+		return fmt.Errorf("%w %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", ErrInvalidConnectionName, name)
+	}
+	return nil
+}
+
 // Login signs in and stores the connection. It returns the stored connection.
 func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection, error) {
 	def, _, err := b.catalog.Get(req.Provider)
@@ -61,8 +73,8 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 	if req.Connection == "" {
 		req.Connection = DefaultConnection
 	}
-	if !connNameRE.MatchString(req.Connection) {
-		return nil, fmt.Errorf("invalid connection name %q: use letters, digits, '.', '_' or '-'", req.Connection)
+	if err := ValidateConnectionName(req.Connection); err != nil {
+		return nil, err
 	}
 	if req.Notify == nil {
 		req.Notify = func(string) {}

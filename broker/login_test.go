@@ -200,7 +200,7 @@ func TestLoginErrors(t *testing.T) {
 		t.Errorf("unknown provider: err = %v, want provider.ErrNotFound", err)
 	}
 	_, err = f.b.Login(ctx, broker.LoginRequest{Provider: "openai", Connection: "bad name", APIKey: "sk-" + strings.Repeat("x", 24)})
-	if err == nil || !strings.Contains(err.Error(), "connection name") {
+	if !errors.Is(err, broker.ErrInvalidConnectionName) || !strings.Contains(err.Error(), "connection name") {
 		t.Errorf("invalid connection name: err = %v", err)
 	}
 	// App-only sign-in outside the sandbox needs a real tenant; found before any request.

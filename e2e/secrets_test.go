@@ -32,7 +32,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	collect(e.ok("-v", "login", "microsoft", "--cloud", "sandbox", "--flow", "client_credentials", "--connection", "app"))
 
 	access := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
-	refresh := strings.TrimSpace(e.ok("get", "microsoft", "--field", "refresh_token").stdout)
+	refresh := strings.TrimSpace(e.ok("get", "microsoft", "--field", "refresh_token", "--show-secret").stdout)
 	appToken := strings.TrimSpace(e.ok("get", "microsoft", "--connection", "app", "--field", "access_token").stdout)
 	if access == "" || refresh == "" || appToken == "" {
 		t.Fatal("could not read the tokens")

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -121,6 +122,13 @@ func Parse(data []byte) (*Definition, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &ValidationError{Field: "(file)", Reason: "unexpected data after the JSON object"}
 	}
+	if err := checkDuplicateKeys(data); err != nil {
+		return nil, err
+	}
+	// An api_key provider has one flow; "flow" may be left out.
+	if d.AuthType == AuthAPIKey && d.Flow == "" {
+		d.Flow = FlowAPIKey
+	}
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
@@ -151,6 +159,81 @@ func jsonError(data []byte, err error) error {
 	return &ValidationError{Field: "(json)", Reason: err.Error()}
 }
 
+// checkDuplicateKeys refuses an object that names a key twice: encoding/json keeps the last
+// value silently (and matches field names regardless of case), so a definition could read one
+// way to people and another to authsome. data is already known to be valid JSON.
+func checkDuplicateKeys(data []byte) error {
+	type frame struct {
+		object    bool
+		path      string          // where this object or array is, "" at the top
+		keys      map[string]bool // keys seen, case-folded
+		expectKey bool            // objects: the next token is a key or the end
+		key       string          // objects: the key whose value comes next
+		index     int             // arrays: the next element's index
+	}
+	join := func(path, key string) string {
+		if path == "" {
+			return fieldKey(key)
+		}
+		return path + "." + fieldKey(key)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return jsonError(data, err)
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.expectKey {
+			k, _ := tok.(string)
+			fold := strings.ToLower(strings.ToUpper(k))
+			if top.keys[fold] {
+				return &ValidationError{Field: join(top.path, k), Reason: "appears more than once in its object (each key may appear only once)"}
+			}
+			top.keys[fold], top.key, top.expectKey = true, k, false
+			continue
+		}
+		path := ""
+		switch {
+		case top != nil && top.object:
+			path, top.expectKey = join(top.path, top.key), true
+		case top != nil:
+			path = fmt.Sprintf("%s[%d]", top.path, top.index)
+			top.index++
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &frame{object: d == '{', path: path, keys: map[string]bool{}, expectKey: d == '{'})
+		}
+	}
+}
+
+// fieldKey is a JSON key as a part of ValidationError.Field: as it is when it is plain
+// printable ASCII, else quoted with Go escapes, so that an error names it without passing
+// control characters from a shared file to the terminal.
+func fieldKey(k string) string {
+	for _, r := range k {
+		if r <= ' ' || r > '~' || r == '"' || r == '\\' {
+			return strconv.Quote(k)
+		}
+	}
+	if k == "" {
+		return `""`
+	}
+	return k
+}
+
 func position(data []byte, offset int64) (line, col int) {
 	line, col = 1, 1
 	for i := int64(0); i < offset && i < int64(len(data)); i++ {
@@ -163,10 +246,7 @@ func position(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-var (
-	nameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
-	envNameRE = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
-)
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // Validate checks every field and reports the first problem as a *ValidationError.
 func (d *Definition) Validate() error {
@@ -217,11 +297,11 @@ func (d *Definition) Validate() error {
 	sort.Strings(names)
 	for _, name := range names {
 		src := d.Export[name]
-		if !envNameRE.MatchString(name) {
-			return bad("export."+name, "environment variable names are upper-case letters, digits and '_'")
-		}
 		if err := d.checkExportSource(src); err != nil {
-			return bad("export."+name, "%v", err)
+			return bad("export."+fieldKey(name), "%v", err)
+		}
+		if why := d.checkExportName(name, src); why != "" {
+			return bad("export."+fieldKey(name), "%s", why)
 		}
 	}
 	return nil

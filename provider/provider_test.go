@@ -279,3 +279,49 @@ func TestEmptyListsMeanAbsent(t *testing.T) {
 		t.Errorf("scopes = %#v, want nil", d.OAuth.Scopes)
 	}
 }
+
+// TestParseDuplicateKeys: a key given twice is an error naming it, not "last one wins"
+// (finding 14), also when the two spellings differ only in case (encoding/json folds case).
+func TestParseDuplicateKeys(t *testing.T) {
+	tests := []struct{ name, json, field string }{
+		{"top level", strings.Replace(validUser, `"name":"acme",`, `"name":"acme","name":"evil",`, 1), "name"},
+		{"case", strings.Replace(validUser, `"name":"acme",`, `"name":"acme","NAME":"acme",`, 1), "NAME"},
+		{"nested", strings.Replace(validUser, `{"header_name":"X-Acme-Key"}`, `{"header_name":"X-Acme-Key","header_name":"Authorization"}`, 1), "api_key.header_name"},
+		{"export", strings.Replace(validUser, `{"ACME_KEY":"api_key"}`, `{"ACME_KEY":"api_key","ACME_KEY":"api_url"}`, 1), "export.ACME_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantFieldError(t, tt.json, tt.field, "more than once") })
+	}
+	// The same key in different objects is fine, and so are arrays of objects.
+	if _, err := Parse([]byte(`{"name":"o","display_name":"O","auth_type":"oauth2","flow":"pkce","api_url":"api.o.test",
+		"oauth":{"authorization_url":"https://o.test/a","token_url":"https://o.test/t","scopes":["a","a"]}}`)); err != nil {
+		t.Errorf("repeated array values: %v", err)
+	}
+}
+
+// TestAPIKeyFlowDefault: an api_key provider without "flow" gets the api_key flow, so that
+// a definition `providers add` accepts can also log in (finding 14).
+func TestAPIKeyFlowDefault(t *testing.T) {
+	d, err := Parse([]byte(strings.Replace(validUser, `"flow":"api_key",`, "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Flow != FlowAPIKey {
+		t.Errorf("flow = %q, want %q", d.Flow, FlowAPIKey)
+	}
+	b, _ := d.MarshalIndent()
+	if !strings.Contains(string(b), `"flow": "api_key"`) {
+		t.Errorf("stored definition lacks the flow:\n%s", b)
+	}
+}
+
+// TestFieldNamesEscaped: an error names a key from the file without passing its control
+// characters to the terminal.
+func TestFieldNamesEscaped(t *testing.T) {
+	for _, tt := range []struct{ json, field string }{
+		{strings.Replace(validUser, `{"ACME_KEY":"api_key"}`, `{"A\u001b[2J":"api_key"}`, 1), `export."A\x1b[2J"`},
+		{strings.Replace(validUser, `{"ACME_KEY":"api_key"}`, `{"A\u0007":"api_key","A\u0007":"api_key"}`, 1), `export."A\a"`},
+	} {
+		wantFieldError(t, tt.json, tt.field)
+	}
+}

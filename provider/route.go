@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 )
@@ -29,26 +28,56 @@ func ParseRoute(apiURL string) (Route, error) {
 		return Route{re: re}, nil
 	}
 	if strings.Contains(apiURL, "://") {
-		u, err := url.Parse(apiURL)
-		if err != nil {
-			return Route{}, fmt.Errorf("not a URL: %v", err)
+		rest, ok := strings.CutPrefix(apiURL, "https://")
+		if !ok {
+			return Route{}, fmt.Errorf("%q must be an https URL (starting with https://)", apiURL)
 		}
-		if u.Scheme != "https" {
-			return Route{}, fmt.Errorf("%q must be an https URL", apiURL)
+		host, path, _ := strings.Cut(rest, "/")
+		if strings.ContainsAny(host, "@:?#") {
+			return Route{}, fmt.Errorf("%q must be scheme, host and optional path only (no credentials, port, query or fragment)", apiURL)
 		}
-		if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Port() != "" {
-			return Route{}, fmt.Errorf("%q must be scheme, host and optional path only", apiURL)
-		}
-		if err := checkHost(u.Hostname()); err != nil {
+		if err := checkHost(host); err != nil {
 			return Route{}, err
 		}
-		return Route{host: strings.ToLower(u.Hostname()), prefix: strings.TrimSuffix(u.EscapedPath(), "/")}, nil
+		if path != "" {
+			path = "/" + path
+			if err := checkRoutePath(path); err != nil {
+				return Route{}, fmt.Errorf("%q: %v", apiURL, err)
+			}
+		}
+		return Route{host: strings.ToLower(host), prefix: strings.TrimSuffix(path, "/")}, nil
 	}
 	if err := checkHost(apiURL); err != nil {
 		return Route{}, err
 	}
 	return Route{host: strings.ToLower(apiURL)}, nil
 }
+
+// routePathRE is what an api_url path may hold: segments of URL path characters that need no
+// quoting anywhere (letters, digits, "-._~%:@+,="). Spaces, quotes, ';', '$', '&', '(', '`',
+// control characters and non-ASCII are refused: the URL is exported into environments and
+// shells as it is written.
+var routePathRE = regexp.MustCompile(`^(/[A-Za-z0-9\-._~%:@+,=]*)+$`)
+
+// checkRoutePath checks the path of an https api_url.
+func checkRoutePath(p string) error {
+	if !routePathRE.MatchString(p) {
+		return fmt.Errorf("the path may hold only letters, digits and -._~%%:@+,= between slashes (no spaces, quotes, ';', '?', '#' or control characters)")
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("the path must not contain . or .. segments")
+		}
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && (i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2])) {
+			return fmt.Errorf("the path has a %% that does not start an escape such as %%2F")
+		}
+	}
+	return nil
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 var hostRE = regexp.MustCompile(`^(?i:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.(?i:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?))+$`)
 

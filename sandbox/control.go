@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -417,7 +418,25 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		ctlError(w, http.StatusNotFound, "no control endpoint "+r.Method+" "+r.URL.Path)
 	})
-	return m
+	if s.ctlTok == "" {
+		return m
+	}
+	guarded := http.NewServeMux()
+	guarded.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if !s.controlAuthorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="authsome-sandbox-control"`)
+			ctlError(w, http.StatusUnauthorized, "the control API requires Authorization: Bearer <control_token> (see control_token in sandbox.json)")
+			return
+		}
+		m.ServeHTTP(w, r)
+	})
+	return guarded
+}
+
+// controlAuthorized reports whether r carries the control token (compared in constant time).
+func (s *Server) controlAuthorized(r *http.Request) bool {
+	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	return strings.EqualFold(scheme, "Bearer") && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.ctlTok)) == 1
 }
 
 func (s *Server) ctlApprove(w http.ResponseWriter, r *http.Request) {

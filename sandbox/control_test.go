@@ -229,3 +229,35 @@ func TestRequestLogBounded(t *testing.T) {
 		t.Errorf("log grew to %d entries", len(s.reqLog))
 	}
 }
+
+// TestControlToken: with RequireControlToken the control API answers 401 unless the request
+// carries the token Info reports; without it (loopback use) the control API stays open and
+// Info has no token.
+func TestControlToken(t *testing.T) {
+	e := start(t, Options{RequireControlToken: true})
+	tok := e.s.Info().ControlToken
+	if len(tok) < 32 {
+		t.Fatalf("ControlToken = %q", tok)
+	}
+	for _, hdr := range []map[string]string{nil, {"Authorization": "Bearer nope"}, {"Authorization": tok}} {
+		resp := e.do("GET", "/_sandbox/settings", nil, hdr, nil)
+		if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("GET /_sandbox/settings with %v: %d %q", hdr, resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+	if resp := e.do("POST", "/_sandbox/reset", nil, nil, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("POST /_sandbox/reset without the token: %d", resp.StatusCode)
+	}
+	var info Info
+	if resp := e.do("GET", "/_sandbox/info", nil, map[string]string{"Authorization": "Bearer " + tok}, &info); resp.StatusCode != 200 || info.ControlToken != tok {
+		t.Errorf("GET /_sandbox/info with the token: %d %+v", resp.StatusCode, info)
+	}
+
+	open := start(t, Options{})
+	if open.s.Info().ControlToken != "" {
+		t.Error("a sandbox without RequireControlToken has a control token")
+	}
+	if resp := open.do("GET", "/_sandbox/settings", nil, nil, nil); resp.StatusCode != 200 {
+		t.Errorf("open control API: %d", resp.StatusCode)
+	}
+}

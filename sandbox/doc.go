@@ -84,7 +84,10 @@
 //
 // # Control API
 //
-// Under /_sandbox/ (JSON, not recorded in the request log):
+// Under /_sandbox/ (JSON, not recorded in the request log). It is open by
+// default, for a sandbox on loopback; with Options.RequireControlToken every
+// request needs "Authorization: Bearer <token>" (Info.ControlToken, the
+// control_token of sandbox.json) and is otherwise answered 401:
 //
 //	POST   /_sandbox/devicecode/approve  {"user_code", "user" (UPN or id; default first user), "decline"}
 //	GET    /_sandbox/faults              list

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"sort"
 	"strings"
 )
@@ -16,6 +18,9 @@ import (
 // against the item's path, so an item can be throttled on its own).
 
 const maxBatchRequests = 20
+
+// badItemURL is Graph's answer to an item url that is absolute or is $batch itself.
+const badItemURL = "Invalid request URI: batch request urls must be relative, e.g. /me/messages, and cannot be $batch."
 
 type batchItem struct {
 	ID        string            `json:"id"`
@@ -55,7 +60,31 @@ func (rec *itemRecorder) Write(b []byte) (int, error) {
 	return rec.buf.Write(b)
 }
 
+// inBatchKey marks the context of a request that runs as an item of a batch.
+type inBatchKey struct{}
+
+// batchURL reports whether a batch item's url names $batch, however it is spelled: the mux
+// decodes %24, folds case and cleans dot segments, and an item may repeat the version.
+func batchURL(u string) bool {
+	p, _, _ := strings.Cut(u, "?")
+	if dec, err := url.PathUnescape(p); err == nil {
+		p = dec
+	}
+	for _, seg := range strings.Split(path.Clean("/"+strings.ReplaceAll(p, "\\", "/")), "/") {
+		if strings.EqualFold(seg, "$batch") {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) graphBatch(w http.ResponseWriter, r *http.Request) {
+	if in, _ := r.Context().Value(inBatchKey{}).(bool); in {
+		// Whatever spelling reached the handler, a batch never nests (each level would
+		// multiply the work of one request).
+		s.writeGraphError(w, r, 400, "BadRequest", badItemURL)
+		return
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxMessageBody))
 	if err != nil {
 		s.writeGraphError(w, r, 413, "RequestEntityTooLarge", "The batch payload exceeds the maximum size.")
@@ -169,9 +198,9 @@ func batchCycle(items []batchItem, byID map[string]int) bool {
 func (s *Server) runBatchItem(outer *http.Request, it batchItem) *batchResponse {
 	res := &batchResponse{ID: it.ID}
 	u := it.URL
-	if strings.Contains(u, "://") || strings.HasPrefix(strings.TrimPrefix(u, "/"), "$batch") {
+	if strings.Contains(u, "://") || batchURL(u) {
 		res.Status = 400
-		res.Body = map[string]any{"error": map[string]string{"code": "BadRequest", "message": "Invalid request URI: batch request urls must be relative, e.g. /me/messages, and cannot be $batch."}}
+		res.Body = map[string]any{"error": map[string]string{"code": "BadRequest", "message": badItemURL}}
 		return res
 	}
 	if !strings.HasPrefix(u, "/") {
@@ -191,6 +220,7 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) *batchResponse 
 		body = bytes.NewReader(b)
 	}
 	ctx := context.WithValue(outer.Context(), logKey{}, (*logSlot)(nil))
+	ctx = context.WithValue(ctx, inBatchKey{}, true)
 	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(it.Method), "/v1.0"+u, body)
 	if err != nil {
 		res.Status = 400

@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -135,4 +137,51 @@ func TestBatch(t *testing.T) {
 		map[string]any{"id": "1", "method": "GET", "url": "/me", "dependsOn": []string{"2"}},
 		map[string]any{"id": "2", "method": "GET", "url": "/me", "dependsOn": []string{"1"}}}})
 	e.wantError(400, "BadRequest", "Invalid batch payload format.", "POST", "/v1.0/$batch", adele, map[string]any{"nope": 1})
+}
+
+// TestBatchNotNested: an item cannot be $batch however its url spells it (finding 9: /$BATCH
+// and /%24batch ran the inner batch, so nesting grew quadratically); each such item gets
+// Graph's 400 and the other items run.
+func TestBatchNotNested(t *testing.T) {
+	e := startMail(t)
+	adele := e.as(0, rw)
+	inner := map[string]any{"requests": []any{map[string]any{"id": "1", "method": "GET", "url": "/me"}}}
+	urls := []string{"/$BATCH", "/%24batch", "/%24BATCH", "/v1.0/$batch", "/./$batch", "$Batch", "/me/../$batch",
+		"/%2e/$batch", "/$batch?x=1", "/v1.0/%24Batch/"}
+	var items []any
+	for i, u := range urls {
+		items = append(items, map[string]any{"id": fmt.Sprint(i), "method": "POST", "url": u,
+			"headers": map[string]string{"Content-Type": "application/json"}, "body": inner})
+	}
+	items = append(items, map[string]any{"id": "me", "method": "GET", "url": "/me"})
+	var ans batchAnswer
+	e.must(200, "POST", "/v1.0/$batch", adele, map[string]any{"requests": items}, &ans)
+	r := ans.byID(t)
+	for i, u := range urls {
+		got := r[fmt.Sprint(i)]
+		ge, _ := got.Body["error"].(map[string]any)
+		msg, _ := ge["message"].(string)
+		if got.Status != 400 || !strings.Contains(msg, "cannot be $batch") {
+			t.Errorf("item url %q: status %d %v, want 400 cannot be $batch", u, got.Status, got.Raw)
+		}
+	}
+	if r["me"].Status != 200 {
+		t.Errorf("the plain item: %+v", r["me"])
+	}
+}
+
+// TestBatchInsideBatchRefused: whatever route reaches the batch handler from inside a batch
+// is refused, so nesting is bounded even if a spelling escapes batchURL.
+func TestBatchInsideBatchRefused(t *testing.T) {
+	s, err := New(Options{PlainHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(context.WithValue(t.Context(), inBatchKey{}, true), "POST", "/v1.0/$batch",
+		strings.NewReader(`{"requests":[{"id":"1","method":"GET","url":"/me"}]}`))
+	rec := httptest.NewRecorder()
+	s.graphBatch(rec, req)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "cannot be $batch") {
+		t.Errorf("batch inside a batch: %d %s", rec.Code, rec.Body)
+	}
 }

@@ -26,6 +26,12 @@ type Options struct {
 	PlainHTTP bool
 	// AutoApprove approves every device code and consent as the first seeded user.
 	AutoApprove bool
+	// RequireControlToken makes the control API (/_sandbox/) answer only requests
+	// with "Authorization: Bearer <token>", the random token New generates and
+	// Info returns as ControlToken. Set it when the sandbox is reachable from
+	// other machines: the control API hands out the client secret and the
+	// users' passwords and approves sign-ins.
+	RequireControlToken bool
 	// StateFile, when set, is loaded by New (if it exists) and saved by Close.
 	StateFile string
 	// TokenLifetime is the access token lifetime; default 1h.
@@ -44,6 +50,7 @@ type Server struct {
 	signer  *signer
 	tls     *tlsMaterial // nil when PlainHTTP
 	caFile  string
+	ctlTok  string // the control API's bearer token; "" = open (loopback use)
 
 	identity *http.ServeMux
 	graph    http.Handler
@@ -87,6 +94,9 @@ func New(opts Options) (*Server, error) {
 		pending: map[string]*pendingAuth{},
 		mail:    seedMailStore(),
 		cal:     seedCalStore(),
+	}
+	if opts.RequireControlToken {
+		s.ctlTok = randomToken("", 32)
 	}
 	s.st = newState(s.initial)
 
@@ -289,6 +299,8 @@ type Info struct {
 	ConfidentialClientID     string     `json:"confidential_client_id"`
 	ConfidentialClientSecret string     `json:"confidential_client_secret"`
 	Users                    []InfoUser `json:"users"`
+	// ControlToken is the bearer token the control API requires (Options.RequireControlToken).
+	ControlToken string `json:"control_token,omitempty"`
 }
 
 // Info returns the sandbox.json content (URL is empty before Start).
@@ -300,6 +312,7 @@ func (s *Server) Info() Info {
 		PublicClientID:           PublicClientID,
 		ConfidentialClientID:     ConfidentialClientID,
 		ConfidentialClientSecret: ConfidentialClientSecret,
+		ControlToken:             s.ctlTok,
 	}
 	for _, u := range seedUsers {
 		info.Users = append(info.Users, InfoUser{ID: u.ID, UserPrincipalName: u.UserPrincipalName, Password: u.Password})

@@ -119,6 +119,11 @@ func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
 func (f *Factory) passphraseKeys(opts *broker.Options) error {
 	home := vault.Home{Dir: opts.Home}
 	profile := opts.Profile
+	if profile != "" {
+		if err := vault.ValidateProfileName(profile); err != nil {
+			return &usageError{"--profile: " + err.Error()}
+		}
+	}
 	if profile == "" {
 		p, err := home.Active()
 		if err != nil {

@@ -81,7 +81,10 @@ func TestUsageErrors(t *testing.T) {
 		{"bad --port", []string{"login", "microsoft", "--port", "70000"}, "70000"},
 		{"non-numeric --port", []string{"login", "microsoft", "--port", "x"}, "port"},
 		{"two stdin secrets", []string{"login", "microsoft", "--client-secret-stdin", "--api-key-stdin"}, "stdin"},
+		{"bad --connection", []string{"login", "microsoft", "--connection", "../../x"}, "--connection"},
+		{"bad --connection for an API key", []string{"login", "openai", "--connection", "a b", "--api-key-stdin"}, "invalid connection name"},
 		{"bad --format", []string{"export", "microsoft", "--format", "yaml"}, "yaml"},
+		{"refresh token without --show-secret", []string{"get", "microsoft", "--field", "refresh_token"}, "--show-secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -547,6 +550,34 @@ func TestExportTTYNote(t *testing.T) {
 		}
 		if gotNote := strings.Contains(errOut.String(), "live credentials"); gotNote != tty {
 			t.Errorf("tty=%t: stderr %q", tty, errOut.String())
+		}
+	}
+}
+
+// TestProfileFlagValidated: --profile takes only valid profile names, as profile create does;
+// ".." and "../x" are usage errors and nothing is written (finding 11).
+func TestProfileFlagValidated(t *testing.T) {
+	home := testEnv(t)
+	if err := os.Mkdir(filepath.Join(home, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"..", "../x", "A"} {
+		for _, args := range [][]string{{"list"}, {"get", "microsoft"}} {
+			r := runHome(t, home, append([]string{"--profile", p}, args...)...)
+			wantCode(t, r, exitUsage)
+			if line := oneLine(t, r); !strings.Contains(line, "--profile") || !strings.Contains(line, "invalid profile name") {
+				t.Errorf("--profile %q %v: %q", p, args, line)
+			}
+		}
+	}
+	r := run(t, "k\n", "--home", home, "--profile", "..", "login", "openai", "--api-key-stdin")
+	wantCode(t, r, exitUsage)
+	for _, dir := range []string{home, filepath.Join(home, "x")} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Name() != "x" {
+				t.Errorf("%s written into %s", e.Name(), dir)
+			}
 		}
 	}
 }

@@ -157,9 +157,16 @@ func newGetCmd(f *Factory) *cobra.Command {
 		Short: "Show a connection (secrets redacted); --field access_token prints a valid token",
 		Example: `  authsome get microsoft
   authsome get microsoft --field access_token     # refreshed first if needed
-  authsome get microsoft --field expires_at`,
+  authsome get microsoft --field expires_at
+  authsome get microsoft --field refresh_token --show-secret`,
 		Args: exactArgs(1, "a provider name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The access token (or an API-key provider's key) is what a program needs to call
+			// the API, and export prints it too; the refresh token mints new ones for months,
+			// so, like export's --include-refresh-token, it is printed only on request.
+			if field == "refresh_token" && !showSecret {
+				return usagef("--field refresh_token prints a long-lived secret; add --show-secret to print it")
+			}
 			ctx := cmd.Context()
 			b, err := f.Broker(ctx)
 			if err != nil {
@@ -209,8 +216,8 @@ func newGetCmd(f *Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
-	cmd.Flags().StringVar(&field, "field", "", "print one field only (access_token prints a valid, refreshed token)")
-	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "show secrets instead of redacting them")
+	cmd.Flags().StringVar(&field, "field", "", "print one field only (access_token prints a valid, refreshed token; refresh_token needs --show-secret)")
+	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "show secrets instead of redacting them (and allow --field refresh_token)")
 	return cmd
 }
 

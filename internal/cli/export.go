@@ -53,6 +53,13 @@ func writeExport(w io.Writer, format string, vars map[string]string) error {
 	if format == "json" {
 		return writeJSON(w, vars)
 	}
+	if format == "env" {
+		for _, k := range sortedKeys(vars) {
+			if strings.ContainsAny(vars[k], "\r\n\x00") {
+				return fmt.Errorf("the value of %s holds a line break or NUL byte, which the env format (one NAME=value per line) cannot carry; use --format shell or json", k)
+			}
+		}
+	}
 	for _, k := range sortedKeys(vars) {
 		var err error
 		if format == "shell" {
@@ -67,7 +74,9 @@ func writeExport(w io.Writer, format string, vars map[string]string) error {
 	return nil
 }
 
-// shellQuote quotes s for POSIX shells: single quotes, with each ' written as '\”.
+// shellQuote quotes s for POSIX shells: the whole value in single quotes, each single quote
+// in it written as a closing quote, a backslash-escaped quote and an opening quote. Inside
+// single quotes nothing is special, so no value can run code when the output is evaluated.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -130,3 +130,19 @@ func TestWriteExportFormats(t *testing.T) {
 		t.Errorf("json format HTML-escapes values: %s", buf.String())
 	}
 }
+
+// TestWriteExportEnvRefusesLineBreaks: a value with a line break (a token from a hostile
+// token endpoint, say) cannot add lines of its own to NAME=value output, such as
+// LD_PRELOAD=... in a .env file that is sourced later.
+func TestWriteExportEnvRefusesLineBreaks(t *testing.T) {
+	for _, v := range []string{"tok\nLD_PRELOAD=/tmp/x.so", "tok\r", "a\x00b"} {
+		var buf bytes.Buffer
+		err := writeExport(&buf, "env", map[string]string{"A_KEY": "fine", "B_TOKEN": v})
+		if err == nil || !strings.Contains(err.Error(), "B_TOKEN") || !strings.Contains(err.Error(), "--format shell") {
+			t.Errorf("value %q: err = %v, want a refusal naming B_TOKEN and the other formats", v, err)
+		}
+		if buf.Len() != 0 {
+			t.Errorf("value %q: partial output %q", v, buf.String())
+		}
+	}
+}

@@ -64,6 +64,11 @@ the client secret on stdin. --cloud sandbox signs in to the offline sandbox (aut
 			default:
 				return usagef("unknown --flow %q (pkce, device_code, client_credentials, password)", opts.Flow)
 			}
+			if opts.Connection != "" {
+				if err := broker.ValidateConnectionName(opts.Connection); err != nil {
+					return &usageError{"--connection: " + err.Error()}
+				}
+			}
 			if opts.Port < 0 || opts.Port > 65535 {
 				return usagef("--port %d is not a port number", opts.Port)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -28,8 +29,8 @@ and a restart then makes a new one. Stop with Ctrl-C.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if host, _, ok := strings.Cut(listen, ":"); !ok || (host != "127.0.0.1" && host != "localhost" && host != "[::1]") {
-				return usagef("--listen must be a loopback address such as 127.0.0.1:8080 (the proxy hands out your credentials)")
+			if !loopbackAddr(listen) {
+				return usagef("--listen must be a loopback address such as 127.0.0.1:8080 or [::1]:8080 (the proxy hands out your credentials)")
 			}
 			_ = isolate.Protect() // other processes of this user must not read the tokens it holds
 			b, err := f.Broker(ctx)
@@ -65,6 +66,20 @@ and a restart then makes a new one. Stop with Ctrl-C.`,
 	cmd.Flags().StringArrayVar(&specs, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable")
 	cmd.Flags().BoolVar(&deny, "deny-unmatched", false, "refuse traffic to hosts no provider routes")
 	return cmd
+}
+
+// loopbackAddr reports whether addr (host:port, IPv6 in brackets) listens on loopback only:
+// localhost or a loopback IP. An empty host means every interface.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // proxyCAWarnAhead is how long before its CA expires a running `authsome proxy` starts saying

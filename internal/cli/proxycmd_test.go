@@ -56,3 +56,29 @@ func TestWarnBeforeExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestProxyListenLoopback: `proxy --listen` takes any loopback address, IPv6 in brackets
+// included (finding 14: [::1]:0 was refused), and nothing else.
+func TestProxyListenLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:0": true, "127.0.0.2:8080": true, "localhost:0": true, "LOCALHOST:0": true, "[::1]:0": true,
+		"0.0.0.0:0": false, ":0": false, "[::]:0": false, "192.0.2.1:0": false, "example.com:0": false,
+		"127.0.0.1": false, "[::1]": false, "[:0": false, "": false,
+	} {
+		if got := loopbackAddr(addr); got != want {
+			t.Errorf("loopbackAddr(%q) = %v, want %v", addr, got, want)
+		}
+	}
+	home := testEnv(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // the proxy stops as soon as it has started (or failed to)
+	for _, addr := range []string{"[::1]:0", "localhost:0"} {
+		ios, _, _, errOut := Test()
+		Run(ctx, ios, []string{"--home", home, "proxy", "--listen", addr})
+		if strings.Contains(errOut.String(), "must be a loopback address") {
+			t.Errorf("proxy --listen %s refused: %s", addr, errOut.String())
+		}
+	}
+	r := runHome(t, home, "proxy", "--listen", "0.0.0.0:0")
+	wantCode(t, r, exitUsage)
+}

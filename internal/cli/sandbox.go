@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 
@@ -14,7 +15,7 @@ import (
 
 func newSandboxCmd(f *Factory) *cobra.Command {
 	var listen, state string
-	var plain, autoApprove bool
+	var plain, autoApprove, allowRemote bool
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run the offline Microsoft 365 tenant (identity platform + Graph) in the foreground",
@@ -22,9 +23,19 @@ func newSandboxCmd(f *Factory) *cobra.Command {
 Graph v1.0 with a seeded demo tenant, over TLS with its own CA (written next to its state).
 
 While it runs, sandbox.json in the home folder describes it (URL, CA file, tenant, seeded
-clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` finds it. Stop it with Ctrl-C.`,
+clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` finds it. Stop it with Ctrl-C.
+
+It listens on loopback only, unless --listen names another address and --allow-remote is
+given; then its control API (/_sandbox/) requires "Authorization: Bearer <token>", with the
+token in sandbox.json (control_token).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, _, err := net.SplitHostPort(listen); err != nil {
+				return usagef("--listen %q is not host:port (such as 127.0.0.1:8080)", listen)
+			}
+			if !loopbackAddr(listen) && !allowRemote {
+				return usagef("--listen %q is not a loopback address; the sandbox's control API hands out its client secret and user passwords, so listen there only with --allow-remote (the control API then requires a token)", listen)
+			}
 			home := f.Home()
 			if err := os.MkdirAll(home, 0o700); err != nil {
 				return err
@@ -33,7 +44,7 @@ clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` find
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return err
 			}
-			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateFile: state})
+			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateFile: state, RequireControlToken: allowRemote})
 			if err != nil {
 				return err
 			}
@@ -60,6 +71,9 @@ clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` find
 				fmt.Fprintf(w, "Tenant:         %s\n", info.TenantID)
 				fmt.Fprintf(w, "Public client:  %s\n", info.PublicClientID)
 				fmt.Fprintf(w, "App-only client: %s (secret in %s)\n", info.ConfidentialClientID, infoPath)
+				if info.ControlToken != "" {
+					fmt.Fprintf(w, "Control API:    needs Authorization: Bearer <control_token from %s>\n", infoPath)
+				}
 				fmt.Fprintln(w, "Users:")
 				for _, u := range info.Users {
 					fmt.Fprintf(w, "  %-40s password %s\n", u.UserPrincipalName, u.Password)
@@ -71,7 +85,8 @@ clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` find
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (loopback)")
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (loopback unless --allow-remote)")
+	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address other machines can reach; the control API then requires a token")
 	cmd.Flags().StringVar(&state, "state", "", "load the tenant from this file and save it there on exit")
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP instead of TLS (for tests)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve every device code and consent as the first seeded user")

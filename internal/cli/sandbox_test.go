@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/sandbox"
+)
+
+// TestSandboxListenLoopbackOnly: `sandbox --listen` on an address other machines reach is a
+// usage error naming --allow-remote (finding 10: 0.0.0.0 served the open control API).
+func TestSandboxListenLoopbackOnly(t *testing.T) {
+	home := testEnv(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // were an address accepted, the sandbox would stop at once instead of serving
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
+		t.Run(addr, func(t *testing.T) {
+			ios, _, _, errOut := Test()
+			r := result{Run(ctx, ios, []string{"--home", home, "sandbox", "--plain-http", "--listen", addr}), "", errOut.String()}
+			wantCode(t, r, exitUsage)
+			if line := oneLine(t, r); !strings.Contains(line, "--allow-remote") {
+				t.Errorf("message %q does not name --allow-remote", line)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(home, broker.SandboxInfoFile)); !os.IsNotExist(err) {
+		t.Errorf("a refused sandbox wrote its info file: %v", err)
+	}
+}
+
+// TestSandboxAllowRemoteControlToken: with --allow-remote the control API needs the token
+// that sandbox.json (0600) holds; the identity platform and Graph stay as they are. The test
+// listens on loopback: --allow-remote turns the token on whatever the address.
+func TestSandboxAllowRemoteControlToken(t *testing.T) {
+	home := testEnv(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ios, _, _, errOut := Test()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, ios, []string{"--home", home, "sandbox", "--listen", "127.0.0.1:0", "--allow-remote", "--plain-http"})
+	}()
+	infoPath := filepath.Join(home, broker.SandboxInfoFile)
+	var info sandbox.Info
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if info, err = sandbox.ReadInfo(infoPath); err == nil && info.URL != "" {
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("sandbox exited %d: %s", code, errOut.String())
+		default:
+		}
+		if time.Since(start) > time.Minute {
+			t.Fatal("the sandbox did not write sandbox.json")
+		}
+	}
+	if len(info.ControlToken) < 32 {
+		t.Fatalf("control_token = %q, want a random token", info.ControlToken)
+	}
+	if fi, err := os.Stat(infoPath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("sandbox.json mode: %v %v", fi.Mode(), err)
+	}
+	get := func(path, authz string) int {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", info.URL+path, nil)
+		if authz != "" {
+			req.Header.Set("Authorization", authz)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, authz := range []string{"", "Bearer ", "Bearer wrong", "Basic " + info.ControlToken, "Bearer " + info.ControlToken + "x"} {
+		if code := get("/_sandbox/info", authz); code != http.StatusUnauthorized {
+			t.Errorf("control API with Authorization %q: %d, want 401", authz, code)
+		}
+	}
+	if code := get("/_sandbox/info", "Bearer "+info.ControlToken); code != http.StatusOK {
+		t.Errorf("control API with the token: %d", code)
+	}
+	if code := get("/common/v2.0/.well-known/openid-configuration", ""); code != http.StatusOK {
+		t.Errorf("identity platform without a token: %d", code)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("sandbox exit %d: %s", code, errOut.String())
+	}
+}
