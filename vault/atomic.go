@@ -8,6 +8,16 @@ import (
 	"strings"
 )
 
+// reach marks a step of an atomic write or a key rotation; tests set crashAt to stop the
+// process there, as a crash would.
+func reach(point string) {
+	if crashAt != nil {
+		crashAt(point)
+	}
+}
+
+var crashAt func(point string)
+
 // tempPrefix returns the name prefix of temporary files for path.
 func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
 
@@ -36,7 +46,11 @@ func writeTemp(path string, data []byte, perm os.FileMode) (tmp string, err erro
 	if err = f.Sync(); err != nil {
 		return "", err
 	}
-	return tmp, f.Close()
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	reach("temp " + filepath.Base(path))
+	return tmp, nil
 }
 
 // writeFileAtomic replaces path with data: temporary file in the same
@@ -51,6 +65,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		os.Remove(tmp)
 		return err
 	}
+	reach("renamed " + filepath.Base(path))
 	return syncDir(filepath.Dir(path))
 }
 
@@ -84,11 +99,13 @@ func createFileExclusive(path string, data []byte, perm os.FileMode) error {
 			return werr
 		}
 	}
+	reach("created " + filepath.Base(path))
 	return syncDir(filepath.Dir(path))
 }
 
 // removeTemps deletes leftovers of writers that died mid-write. Call only
-// while holding the exclusive lock that serialises writers of path.
+// while holding a lock that excludes writers of path (the vault lock for
+// vault.json and the key files).
 func removeTemps(path string) {
 	entries, err := os.ReadDir(filepath.Dir(path))
 	if err != nil {

@@ -30,126 +30,173 @@ func (n namedEnvSource) Key(ctx context.Context, create bool) ([]byte, error) {
 	return k, nil
 }
 
+// stagedSuffix names the new key of a rotation while it is staged: master.key.next, or the
+// keyring account with ".next".
+const stagedSuffix = ".next"
+
 // RotateKey replaces the key-encryption key where it lives now (key file or OS keyring) with a
-// new random one and re-encrypts the vault under it and a new data key. The new key is written
-// beside the old one first (master.key.next, or the keyring account with ".next"), the vault is
-// re-encrypted, and only then is the new key moved into place. If the process dies between the
-// last two steps, the key that opens the vault is the staged one (rename master.key.next to
-// master.key). Environment and passphrase keys cannot be rotated in place; use [Store.Rekey].
+// new random one and re-encrypts the vault under it and a new data key, holding the vault's
+// exclusive lock throughout. The steps: stage the new key beside the old one (master.key.next,
+// or the keyring account with ".next"); re-encrypt the vault under it, which is the commit
+// point; move the staged key into place. Every read of the vault finishes a rotation that died
+// after its commit point (the staged key opens the vault: it is moved into place) and discards
+// one that died before it (the staged key is removed), so a crash at any step leaves a vault
+// that opens. Environment and passphrase keys cannot be rotated in place; use [Store.Rekey].
 func (s *Store) RotateKey(ctx context.Context) error {
-	switch ks := s.keySource().(type) {
+	unlock, err := acquire(ctx, s.lockPath, true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := s.read(ctx) // settles what an interrupted rotation left
+	if err != nil {
+		return err
+	}
+	ks := s.keySource()
+	if a, ok := ks.(*autoSource); ok {
+		if _, err := a.Key(ctx, true); err != nil {
+			return err
+		}
+		a.mu.Lock()
+		ks = a.chosen
+		a.mu.Unlock()
+		s.mu.Lock()
+		s.keys = ks
+		s.mu.Unlock()
+	}
+	switch ks := ks.(type) {
 	case *fileSource:
-		next := &fileSource{path: ks.path + ".next"}
-		if _, err := os.Stat(next.path); err == nil {
-			ok, err := s.opensWith(ctx, next)
-			if err != nil {
-				return err
-			}
-			if ok { // an interrupted rotation: finish it
-				if err := os.Rename(next.path, ks.path); err != nil {
-					return fmt.Errorf("vault: the vault opens with the staged key %s; moving it into place: %w", next.path, err)
-				}
-				if err := syncDir(filepath.Dir(ks.path)); err != nil {
-					return err
-				}
-			} else if err := os.Remove(next.path); err != nil {
-				return fmt.Errorf("vault: removing the stale staged key: %w", err)
-			}
+		next := &fileSource{path: ks.path + stagedSuffix}
+		if err := os.Remove(next.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("vault: removing the stale staged key: %w", err)
 		}
 		if _, err := next.Key(ctx, true); err != nil {
 			return err
 		}
-		if err := s.Rekey(ctx, next); err != nil {
+		reach("staged")
+		if err := s.rekeyLocked(ctx, st, next); err != nil {
 			os.Remove(next.path)
 			return err
 		}
-		if err := os.Rename(next.path, ks.path); err != nil {
-			return fmt.Errorf("vault: moving the new key into place (it is in %s): %w", next.path, err)
-		}
-		if err := syncDir(filepath.Dir(ks.path)); err != nil {
+		reach("committed")
+		if err := promoteKeyFile(next.path, ks.path); err != nil {
 			return err
 		}
-		s.mu.Lock()
-		s.keys = ks
-		s.mu.Unlock()
-		return nil
+		reach("promoted")
 	case *keyringSource:
-		next := &keyringSource{account: ks.account + ".next"}
-		if staged, err := next.Key(ctx, false); err == nil {
-			ok, err := s.opensWith(ctx, next)
-			if err != nil {
-				return err
-			}
-			if ok { // an interrupted rotation: finish it
-				set := keyringSet
-				if _, err := keyringCall(ctx, func() (struct{}, error) {
-					return struct{}{}, set(KeyringService, ks.account, encodeKey(staged))
-				}); err != nil {
-					return fmt.Errorf("vault: the vault opens with the staged key (keyring account %s); moving it into place: %w", next.account, err)
-				}
-			}
-			clear(staged)
-			if err := next.delete(ctx); err != nil {
-				return fmt.Errorf("vault: removing the staged key: %w", err)
-			}
-		} else if !errors.Is(err, ErrKeyNotFound) {
-			return err
+		next := &keyringSource{account: ks.account + stagedSuffix}
+		if err := next.delete(ctx); err != nil {
+			return fmt.Errorf("vault: removing the stale staged key: %w", err)
 		}
 		key, err := next.Key(ctx, true)
 		if err != nil {
 			return err
 		}
-		if err := s.Rekey(ctx, next); err != nil {
+		defer clear(key)
+		reach("staged")
+		if err := s.rekeyLocked(ctx, st, next); err != nil {
 			_ = next.delete(ctx)
 			return err
 		}
-		set := keyringSet
-		if _, err := keyringCall(ctx, func() (struct{}, error) {
-			return struct{}{}, set(KeyringService, ks.account, encodeKey(key))
-		}); err != nil {
-			return fmt.Errorf("vault: moving the new key into place (it is in keyring account %s): %w", next.account, err)
+		reach("committed")
+		if err := promoteKeyring(ctx, next, ks, key); err != nil {
+			return err
 		}
-		clear(key)
-		_ = next.delete(ctx)
-		s.mu.Lock()
-		s.keys = ks
-		s.mu.Unlock()
-		return nil
-	case *autoSource:
-		ks.mu.Lock()
-		chosen := ks.chosen
-		ks.mu.Unlock()
-		if chosen == nil {
-			if _, err := ks.Key(ctx, true); err != nil {
-				return err
-			}
-			ks.mu.Lock()
-			chosen = ks.chosen
-			ks.mu.Unlock()
-		}
-		s.mu.Lock()
-		s.keys = chosen
-		s.mu.Unlock()
-		return s.RotateKey(ctx)
+		reach("promoted")
 	default:
 		return fmt.Errorf("vault: a %s key cannot be rotated in place; use `authsome rekey --to file|passphrase|env`", ks.Name())
 	}
+	s.mu.Lock()
+	s.keys = ks
+	s.mu.Unlock()
+	return nil
 }
 
-// opensWith reports whether the existing vault opens with ks (false when
-// there is no vault or the key is wrong); used to recognise a staged key
-// left by an interrupted rotation, which must never be thrown away.
-func (s *Store) opensWith(ctx context.Context, ks KeySource) (bool, error) {
-	if !s.Exists() {
-		return false, nil
+// promoteKeyFile moves a staged key file that opens the vault into place. Another process
+// may have done it already (readers settle rotations under the shared lock).
+func promoteKeyFile(staged, path string) error {
+	if err := os.Rename(staged, path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("vault: the vault opens with the new key in %s, but moving it to %s failed: %w; move it there yourself", staged, path, err)
 	}
-	probe := &Store{dir: s.dir, path: s.path, lockPath: s.lockPath, profile: s.profile, keys: ks}
-	_, err := probe.Load(ctx)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, ErrWrongKey):
-		return false, nil
+	return syncDir(filepath.Dir(path))
+}
+
+// promoteKeyring stores the staged key that opens the vault under the profile's account and
+// deletes the staged entry.
+func promoteKeyring(ctx context.Context, staged, ks *keyringSource, key []byte) error {
+	set := keyringSet
+	if _, err := keyringCall(ctx, func() (struct{}, error) {
+		return struct{}{}, set(KeyringService, ks.account, encodeKey(key))
+	}); err != nil {
+		return fmt.Errorf("vault: the vault opens with the new key in keyring account %s, but storing it under %s failed: %w", staged.account, ks.account, err)
 	}
-	return false, err
+	_ = staged.delete(ctx)
+	return nil
+}
+
+// settleRotation finishes or discards a key-file rotation that stopped midway, before the
+// vault (header h) is opened: a staged key that opens the vault was committed and is moved
+// into place; one that does not is removed. The first call on a Store also removes key temp
+// files left by a crash. The caller holds the vault lock (shared suffices: keys are only
+// written under the exclusive one).
+func (s *Store) settleRotation(h *header) error {
+	ks := s.keySource()
+	if a, ok := ks.(*autoSource); ok {
+		a.mu.Lock()
+		ks = a.chosen
+		a.mu.Unlock()
+	}
+	fs, ok := ks.(*fileSource)
+	if !ok {
+		return nil
+	}
+	s.mu.Lock()
+	first := !s.settled
+	s.settled = true
+	s.mu.Unlock()
+	if first {
+		removeTemps(fs.path)
+		removeTemps(fs.path + stagedSuffix)
+	}
+	next := &fileSource{path: fs.path + stagedSuffix}
+	staged, err := next.read()
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		_, err = unwrapKey(h, staged)
+		clear(staged)
+		if err == nil {
+			return promoteKeyFile(next.path, fs.path)
+		}
+	}
+	// Not the vault's key (or unreadable): the rotation never committed.
+	if err := os.Remove(next.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("vault: removing %s, left by an interrupted `authsome rekey`: %w", next.path, err)
+	}
+	return nil
+}
+
+// stagedKeyringKey returns the KEK of a keyring rotation that stopped after its commit point
+// (the staged entry opens the vault, header h), after moving it into place; nil otherwise.
+func (s *Store) stagedKeyringKey(ctx context.Context, h *header) []byte {
+	ks, ok := s.keySource().(*keyringSource)
+	if a, isAuto := s.keySource().(*autoSource); isAuto {
+		a.mu.Lock()
+		ks, ok = a.chosen.(*keyringSource)
+		a.mu.Unlock()
+	}
+	if !ok {
+		return nil
+	}
+	next := &keyringSource{account: ks.account + stagedSuffix}
+	kek, err := next.Key(ctx, false)
+	if err != nil {
+		return nil
+	}
+	if _, err := unwrapKey(h, kek); err != nil || promoteKeyring(ctx, next, ks, kek) != nil {
+		clear(kek)
+		return nil
+	}
+	return kek
 }
