@@ -8,27 +8,28 @@ import (
 	"strings"
 )
 
-// reach marks a step of an atomic write or a key rotation; tests set crashAt to stop the
-// process there, as a crash would.
-func reach(point string) {
-	if crashAt != nil {
-		crashAt(point)
+// reach marks a step of an atomic write or a key rotation. Tests set failAt to make the step
+// fail there, or to end the process there as a crash would.
+func reach(point string) error {
+	if failAt != nil {
+		return failAt(point)
 	}
+	return nil
 }
 
-var crashAt func(point string)
+var failAt func(point string) error
 
 // tempPrefix returns the name prefix of temporary files for path.
 func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
 
 // writeTemp writes data to a new synced temporary file next to path and
 // returns its name.
-func writeTemp(path string, data []byte, perm os.FileMode) (tmp string, err error) {
+func writeTemp(path string, data []byte, perm os.FileMode) (_ string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
 	if err != nil {
 		return "", err
 	}
-	tmp = f.Name()
+	tmp := f.Name() // not the named result: `return "", err` must not empty it for the cleanup
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -49,7 +50,9 @@ func writeTemp(path string, data []byte, perm os.FileMode) (tmp string, err erro
 	if err = f.Close(); err != nil {
 		return "", err
 	}
-	reach("temp " + filepath.Base(path))
+	if err = reach("temp " + filepath.Base(path)); err != nil {
+		return "", err
+	}
 	return tmp, nil
 }
 
@@ -65,7 +68,9 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		os.Remove(tmp)
 		return err
 	}
-	reach("renamed " + filepath.Base(path))
+	if err := reach("renamed " + filepath.Base(path)); err != nil {
+		return err
+	}
 	return syncDir(filepath.Dir(path))
 }
 
@@ -99,7 +104,9 @@ func createFileExclusive(path string, data []byte, perm os.FileMode) error {
 			return werr
 		}
 	}
-	reach("created " + filepath.Base(path))
+	if err := reach("created " + filepath.Base(path)); err != nil {
+		return err
+	}
 	return syncDir(filepath.Dir(path))
 }
 

@@ -84,10 +84,11 @@ func runChild(mode string) int {
 			unlock()
 		}
 	case "rotate": // rotate the key, dying at step VT_CRASH_AT as a crash would
-		crashAt = func(point string) {
+		failAt = func(point string) error {
 			if point == os.Getenv("VT_CRASH_AT") {
 				os.Exit(crashedExit)
 			}
+			return nil
 		}
 		if err := s.RotateKey(ctx); err != nil {
 			return fail(err)

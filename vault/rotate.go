@@ -66,50 +66,108 @@ func (s *Store) RotateKey(ctx context.Context) error {
 	}
 	switch ks := ks.(type) {
 	case *fileSource:
-		next := &fileSource{path: ks.path + stagedSuffix}
-		if err := os.Remove(next.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("vault: removing the stale staged key: %w", err)
-		}
-		if _, err := next.Key(ctx, true); err != nil {
-			return err
-		}
-		reach("staged")
-		if err := s.rekeyLocked(ctx, st, next); err != nil {
-			os.Remove(next.path)
-			return err
-		}
-		reach("committed")
-		if err := promoteKeyFile(next.path, ks.path); err != nil {
-			return err
-		}
-		reach("promoted")
+		err = s.rotateFile(ctx, st, ks)
 	case *keyringSource:
-		next := &keyringSource{account: ks.account + stagedSuffix}
-		if err := next.delete(ctx); err != nil {
-			return fmt.Errorf("vault: removing the stale staged key: %w", err)
-		}
-		key, err := next.Key(ctx, true)
-		if err != nil {
-			return err
-		}
-		defer clear(key)
-		reach("staged")
-		if err := s.rekeyLocked(ctx, st, next); err != nil {
-			_ = next.delete(ctx)
-			return err
-		}
-		reach("committed")
-		if err := promoteKeyring(ctx, next, ks, key); err != nil {
-			return err
-		}
-		reach("promoted")
+		err = s.rotateKeyring(ctx, st, ks)
 	default:
 		return fmt.Errorf("vault: a %s key cannot be rotated in place; use `authsome rekey --to file|passphrase|env`", ks.Name())
 	}
+	// Failed or not, the key that opens the vault is in place now (a failure after the commit
+	// point moved the staged key there).
 	s.mu.Lock()
 	s.keys = ks
 	s.mu.Unlock()
-	return nil
+	return err
+}
+
+// rotateFile is RotateKey for a key file; the caller holds the exclusive lock and read st.
+func (s *Store) rotateFile(ctx context.Context, st *state, ks *fileSource) (err error) {
+	next := &fileSource{path: ks.path + stagedSuffix}
+	// The read settled any earlier rotation, and the vault opens with ks: a staged key left now
+	// is stale.
+	if err := os.Remove(next.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("vault: removing the stale staged key: %w", err)
+	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		// A step can fail after the commit point (the vault written, its folder not synced):
+		// the staged key is then the vault's key and must be kept.
+		kek, rerr := next.read()
+		switch {
+		case rerr == nil && s.opensWith(kek):
+			_ = promoteKeyFile(next.path, ks.path)
+		case rerr == nil:
+			os.Remove(next.path)
+		}
+		clear(kek)
+	}()
+	if _, err := next.Key(ctx, true); err != nil {
+		return err
+	}
+	return s.commitRotation(ctx, st, next, func() error { return promoteKeyFile(next.path, ks.path) })
+}
+
+// rotateKeyring is RotateKey for an OS keyring key; the caller holds the exclusive lock and
+// read st.
+func (s *Store) rotateKeyring(ctx context.Context, st *state, ks *keyringSource) (err error) {
+	next := &keyringSource{account: ks.account + stagedSuffix}
+	if err := next.delete(ctx); err != nil {
+		return fmt.Errorf("vault: removing the stale staged key: %w", err)
+	}
+	key, err := next.Key(ctx, true)
+	if err != nil {
+		_ = next.delete(context.WithoutCancel(ctx))
+		return err
+	}
+	defer clear(key)
+	defer func() {
+		if err == nil {
+			return
+		}
+		// As for key files: after the commit point the staged key is the vault's key.
+		ctx := context.WithoutCancel(ctx)
+		if s.opensWith(key) {
+			_ = promoteKeyring(ctx, next, ks, key)
+		} else {
+			_ = next.delete(ctx)
+		}
+	}()
+	return s.commitRotation(ctx, st, next, func() error { return promoteKeyring(ctx, next, ks, key) })
+}
+
+// commitRotation re-encrypts the vault under the staged key next (the commit point) and moves
+// that key into place with promote.
+func (s *Store) commitRotation(ctx context.Context, st *state, next KeySource, promote func() error) error {
+	if err := reach("staged"); err != nil {
+		return err
+	}
+	if err := s.rekeyLocked(ctx, st, next); err != nil {
+		return err
+	}
+	if err := reach("committed"); err != nil {
+		return err
+	}
+	if err := promote(); err != nil {
+		return err
+	}
+	return reach("promoted")
+}
+
+// opensWith reports whether the vault file on disk opens with the key-encryption key kek.
+// The caller holds the vault lock.
+func (s *Store) opensWith(kek []byte) bool {
+	b, err := os.ReadFile(s.path)
+	if err != nil {
+		return false
+	}
+	h, err := parseFile(b)
+	if err != nil {
+		return false
+	}
+	_, err = unwrapKey(h, kek)
+	return err == nil
 }
 
 // promoteKeyFile moves a staged key file that opens the vault into place. Another process
@@ -160,17 +218,15 @@ func (s *Store) settleRotation(h *header) error {
 	}
 	next := &fileSource{path: fs.path + stagedSuffix}
 	staged, err := next.read()
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	if err != nil {
+		return nil // none; or unreadable, then it is left alone
 	}
+	_, err = unwrapKey(h, staged)
+	clear(staged)
 	if err == nil {
-		_, err = unwrapKey(h, staged)
-		clear(staged)
-		if err == nil {
-			return promoteKeyFile(next.path, fs.path)
-		}
+		return promoteKeyFile(next.path, fs.path)
 	}
-	// Not the vault's key (or unreadable): the rotation never committed.
+	// Not the vault's key: the rotation never committed.
 	if err := os.Remove(next.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("vault: removing %s, left by an interrupted `authsome rekey`: %w", next.path, err)
 	}

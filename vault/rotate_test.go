@@ -225,3 +225,65 @@ func TestRotateKeyRefusesEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// setFailAt makes the step named point fail with errInjected for the rest of the test.
+func setFailAt(t *testing.T, point string) {
+	t.Cleanup(func() { failAt = nil })
+	failAt = func(p string) error {
+		if p == point {
+			return errInjected
+		}
+		return nil
+	}
+}
+
+var errInjected = errors.New("injected failure")
+
+// A step of RotateKey that fails, before or after the commit point (the vault written but its
+// folder not synced), leaves the profile opening with the key file and no staged key.
+func TestRotateKeyFailureAtEveryStep(t *testing.T) {
+	for _, point := range []string{
+		"temp master.key.next", "created master.key.next", "staged",
+		"temp vault.json", "renamed vault.json", "committed", "promoted",
+	} {
+		t.Run(strings.ReplaceAll(point, " ", "_"), func(t *testing.T) {
+			dir, keyPath := profileWithKeyFile(t)
+			s, _ := Open(dir, FileKey(keyPath))
+			setFailAt(t, point)
+			if err := s.RotateKey(t.Context()); !errors.Is(err, errInjected) {
+				t.Fatalf("RotateKey with a failure at %q: %v", point, err)
+			}
+			noKeyLeftovers(t, dir, true) // before any other read could settle the rotation
+			failAt = nil
+			opensIntact(t, dir, keyPath)
+			s.mu.Lock()
+			s.cache.dataKey = nil // make the store that failed fetch its key again
+			s.mu.Unlock()
+			put(t, s, "p", "b", "2") // and keep working
+			rotateAgain(t, dir, keyPath)
+		})
+	}
+}
+
+func TestRotateKeyKeyringFailureAtEveryStep(t *testing.T) {
+	keyring.MockInit()
+	for _, point := range []string{"staged", "temp vault.json", "renamed vault.json", "committed", "promoted"} {
+		t.Run(strings.ReplaceAll(point, " ", "_"), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "rk")
+			s, _ := Open(dir, KeyringKey("acct-"+point))
+			put(t, s, "p", "a", "1")
+			setFailAt(t, point)
+			if err := s.RotateKey(t.Context()); !errors.Is(err, errInjected) {
+				t.Fatalf("RotateKey with a failure at %q: %v", point, err)
+			}
+			if _, err := keyring.Get(KeyringService, "acct-"+point+stagedSuffix); !errors.Is(err, keyring.ErrNotFound) {
+				t.Error("staged keyring entry left behind")
+			}
+			failAt = nil
+			fresh, _ := Open(dir, KeyringKey("acct-"+point))
+			if d, err := fresh.Load(t.Context()); err != nil || len(d.Connections()) != 1 {
+				t.Fatalf("open after the failed rotation: %v", err)
+			}
+		})
+	}
+}
