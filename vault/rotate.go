@@ -57,9 +57,7 @@ func (s *Store) RotateKey(ctx context.Context) error {
 		if _, err := a.Key(ctx, true); err != nil {
 			return err
 		}
-		a.mu.Lock()
-		ks = a.chosen
-		a.mu.Unlock()
+		ks = a.current()
 		s.mu.Lock()
 		s.keys = ks
 		s.mu.Unlock()
@@ -198,13 +196,7 @@ func promoteKeyring(ctx context.Context, staged, ks *keyringSource, key []byte) 
 // files left by a crash. The caller holds the vault lock (shared suffices: keys are only
 // written under the exclusive one).
 func (s *Store) settleRotation(h *header) error {
-	ks := s.keySource()
-	if a, ok := ks.(*autoSource); ok {
-		a.mu.Lock()
-		ks = a.chosen
-		a.mu.Unlock()
-	}
-	fs, ok := ks.(*fileSource)
+	fs, ok := decided(s.keySource()).(*fileSource)
 	if !ok {
 		return nil
 	}
@@ -236,12 +228,7 @@ func (s *Store) settleRotation(h *header) error {
 // stagedKeyringKey returns the KEK of a keyring rotation that stopped after its commit point
 // (the staged entry opens the vault, header h), after moving it into place; nil otherwise.
 func (s *Store) stagedKeyringKey(ctx context.Context, h *header) []byte {
-	ks, ok := s.keySource().(*keyringSource)
-	if a, isAuto := s.keySource().(*autoSource); isAuto {
-		a.mu.Lock()
-		ks, ok = a.chosen.(*keyringSource)
-		a.mu.Unlock()
-	}
+	ks, ok := decided(s.keySource()).(*keyringSource)
 	if !ok {
 		return nil
 	}
