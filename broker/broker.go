@@ -73,6 +73,8 @@ type Broker struct {
 	log     *slog.Logger
 	skew    time.Duration
 	flight  singleflight.Group
+	// abandoned counts refreshes whose callers stopped waiting; see [Broker.Wait].
+	abandoned pending
 
 	caClients sync.Map // CA file → *http.Client trusting it
 	recent    sync.Map // provider+"\x00"+connection → recentConn
@@ -151,6 +153,59 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		b.skew = 5 * time.Minute
 	}
 	return b, nil
+}
+
+// Wait blocks until the token refreshes that callers of [Broker.Token] stopped waiting for
+// (their ctx ended) have finished: the rotated tokens are in the vault, or the refresh failed.
+// It returns ctx.Err() if ctx ends first. Call it before the process exits, with a bound: a
+// refresh the identity platform has answered must reach the vault, since a rotated refresh
+// token exists nowhere else. Token may be called again while or after Wait runs.
+func (b *Broker) Wait(ctx context.Context) error {
+	done := b.abandoned.idle()
+	if done == nil {
+		return nil
+	}
+	b.log.Debug("waiting for a token refresh to be saved")
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// pending counts work in flight. The zero value is ready to use.
+type pending struct {
+	mu   sync.Mutex
+	n    int
+	done chan struct{} // closed when n drops to 0; nil while n == 0
+}
+
+func (p *pending) add() {
+	p.mu.Lock()
+	if p.n == 0 {
+		p.done = make(chan struct{})
+	}
+	p.n++
+	p.mu.Unlock()
+}
+
+func (p *pending) finish() {
+	p.mu.Lock()
+	p.n--
+	if p.n == 0 {
+		close(p.done)
+		p.done = nil
+	}
+	p.mu.Unlock()
+}
+
+// idle returns a channel closed once the work in flight now has finished, or nil if there is
+// none.
+func (p *pending) idle() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.done
 }
 
 // Profile returns the name of the open profile.

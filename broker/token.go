@@ -46,7 +46,8 @@ func findConnection(d *vault.Data, prov, name string) (*vault.Connection, error)
 // Token returns the connection with a valid access token, refreshing it first when it expires
 // within the refresh skew. Concurrent callers share one refresh: singleflight inside the process
 // and a vault lock across processes, after which the vault is re-read (another process may have
-// refreshed already). The rotated refresh token is stored before Token returns.
+// refreshed already). The rotated refresh token is stored before Token returns; when ctx ends
+// first, Token returns ctx.Err() and the refresh goes on to store it (see [Broker.Wait]).
 func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connection, error) {
 	cacheKey := prov + "\x00" + name
 	stamp, stampErr := b.vaultStamp()
@@ -83,6 +84,12 @@ func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connectio
 		}
 		return r.Val.(*vault.Connection), nil
 	case <-ctx.Done():
+		// The refresh goes on; Wait lets the process stay until its result is stored.
+		b.abandoned.add()
+		go func() {
+			<-ch
+			b.abandoned.finish()
+		}()
 		return nil, ctx.Err()
 	}
 }

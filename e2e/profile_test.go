@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,4 +168,39 @@ func TestCompletionAndVersion(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.ok("version", "--json").stdout), &v); err != nil || v["version"] == "" {
 		t.Errorf("version --json: %v %v", v, err)
 	}
+}
+
+// TestRekeyKilledRepeatedly kills `authsome rekey` at random moments: every time, the next
+// command opens the profile (finishing or discarding the interrupted rotation), and no staged
+// key or temporary copy of key material stays in the profile folder.
+func TestRekeyKilledRepeatedly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("30 killed processes")
+	}
+	e := newEnv(t, envOptions{})
+	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	dir := filepath.Join(e.home, "profiles", "default")
+	for i := range 30 {
+		c := e.cmd(t.Context(), "rekey")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rand.N(35_000)) * time.Microsecond)
+		c.Process.Kill()
+		c.Wait()
+		r := e.run("", "list", "--json")
+		if r.code != 0 || !strings.Contains(r.stdout, `"connected"`) {
+			t.Fatalf("after killed rekey %d: list exit %d: %s%s", i, r.code, r.stdout, r.stderr)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, en := range entries {
+			if n := en.Name(); strings.Contains(n, "master.key") && n != "master.key" {
+				t.Fatalf("after killed rekey %d: %s left in the profile folder", i, n)
+			}
+		}
+	}
+	e.ok("get", "microsoft", "--field", "access_token")
 }

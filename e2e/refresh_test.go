@@ -3,11 +3,14 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/vault"
@@ -137,3 +140,62 @@ func TestRefreshStorm(t *testing.T) {
 type exitErr struct{ r result }
 
 func (e *exitErr) Error() string { return fmt.Sprintf("exit %d: %s", e.r.code, e.r.stderr) }
+
+// TestInterruptDuringRefreshKeepsConnection: Ctrl-C reaches `authsome get` after the identity
+// platform has redeemed the refresh token (strict rotation: the old one is spent) but before
+// the new one is stored, because another process holds the vault's shared lock. The command
+// reports the cancellation, yet it exits only once the rotated token is in the vault (a second
+// Ctrl-C does not cut that short), and the connection keeps working.
+func TestInterruptDuringRefreshKeepsConnection(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	st := e.sb.Settings()
+	st.AccessTokenLifetime = time.Minute // inside the refresh window: every get refreshes
+	e.sb.SetSettings(st)
+	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.ok("get", "microsoft", "--field", "access_token")
+	st.StrictRefreshRotation = true
+	e.sb.SetSettings(st)
+	e.sb.ClearRequests()
+
+	reader := flock.New(filepath.Join(e.home, "profiles", "default", "vault.lock"))
+	if err := reader.RLock(); err != nil { // any concurrent authsome reading the vault
+		t.Fatal(err)
+	}
+	defer reader.Unlock()
+	p := e.start("-v", "get", "microsoft", "--field", "access_token")
+	for e.refreshCount() == 0 {
+		select {
+		case <-p.done:
+			t.Fatalf("get ended before refreshing; stderr:\n%s", p.errb.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// Once the process says it is waiting to store the token (or has exited, which is the
+	// bug), press Ctrl-C again, as an impatient user would, then release the lock.
+	for l := range p.lines {
+		if strings.Contains(l, "waiting for a token refresh to be saved") {
+			p.cmd.Process.Signal(os.Interrupt)
+			break
+		}
+	}
+	if err := reader.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 2 {
+		t.Errorf("interrupted get: exit %d, want 2 (cancelled); stderr:\n%s", code, p.errb.String())
+	}
+
+	// The stored refresh token is the rotated one: the next refresh succeeds.
+	if r := e.run("", "get", "microsoft", "--field", "access_token"); r.code != 0 {
+		t.Fatalf("get after the interrupted refresh: exit %d: %s", r.code, r.stderr)
+	}
+	if n := e.refreshCount(); n != 2 {
+		t.Errorf("%d refresh requests, want 2 (the interrupted one and the next)", n)
+	}
+	if out := e.ok("list").stdout; strings.Contains(out, "needs_login") {
+		t.Errorf("the connection needs a new sign-in after the interrupt:\n%s", out)
+	}
+}

@@ -8,17 +8,28 @@ import (
 	"strings"
 )
 
+// reach marks a step of an atomic write or a key rotation. Tests set failAt to make the step
+// fail there, or to end the process there as a crash would.
+func reach(point string) error {
+	if failAt != nil {
+		return failAt(point)
+	}
+	return nil
+}
+
+var failAt func(point string) error
+
 // tempPrefix returns the name prefix of temporary files for path.
 func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
 
 // writeTemp writes data to a new synced temporary file next to path and
 // returns its name.
-func writeTemp(path string, data []byte, perm os.FileMode) (tmp string, err error) {
+func writeTemp(path string, data []byte, perm os.FileMode) (_ string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
 	if err != nil {
 		return "", err
 	}
-	tmp = f.Name()
+	tmp := f.Name() // not the named result: `return "", err` must not empty it for the cleanup
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -36,7 +47,13 @@ func writeTemp(path string, data []byte, perm os.FileMode) (tmp string, err erro
 	if err = f.Sync(); err != nil {
 		return "", err
 	}
-	return tmp, f.Close()
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	if err = reach("temp " + filepath.Base(path)); err != nil {
+		return "", err
+	}
+	return tmp, nil
 }
 
 // writeFileAtomic replaces path with data: temporary file in the same
@@ -49,6 +66,9 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
+		return err
+	}
+	if err := reach("renamed " + filepath.Base(path)); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))
@@ -84,11 +104,15 @@ func createFileExclusive(path string, data []byte, perm os.FileMode) error {
 			return werr
 		}
 	}
+	if err := reach("created " + filepath.Base(path)); err != nil {
+		return err
+	}
 	return syncDir(filepath.Dir(path))
 }
 
 // removeTemps deletes leftovers of writers that died mid-write. Call only
-// while holding the exclusive lock that serialises writers of path.
+// while holding a lock that excludes writers of path (the vault lock for
+// vault.json and the key files).
 func removeTemps(path string) {
 	entries, err := os.ReadDir(filepath.Dir(path))
 	if err != nil {

@@ -330,6 +330,21 @@ func (a *autoSource) adopt(recorded string) {
 	}
 }
 
+// current returns the source decided on, or nil while undecided.
+func (a *autoSource) current() KeySource {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.chosen
+}
+
+// decided returns ks, or for the default source the one it decided on (nil if undecided).
+func decided(ks KeySource) KeySource {
+	if a, ok := ks.(*autoSource); ok {
+		return a.current()
+	}
+	return ks
+}
+
 func (a *autoSource) Key(ctx context.Context, create bool) ([]byte, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -83,6 +83,16 @@ func runChild(mode string) int {
 			}
 			unlock()
 		}
+	case "rotate": // rotate the key, dying at step VT_CRASH_AT as a crash would
+		failAt = func(point string) error {
+			if point == os.Getenv("VT_CRASH_AT") {
+				os.Exit(crashedExit)
+			}
+			return nil
+		}
+		if err := s.RotateKey(ctx); err != nil {
+			return fail(err)
+		}
 	case "hold": // hold a named lock until stdin closes
 		unlock, err := s.Lock(ctx, "refresh/x")
 		if err != nil {
@@ -96,6 +106,9 @@ func runChild(mode string) int {
 	}
 	return 0
 }
+
+// crashedExit is the exit code of a child that stopped at its crash point.
+const crashedExit = 77
 
 func childCmd(t *testing.T, mode, dir, key string, env ...string) *exec.Cmd {
 	t.Helper()

@@ -28,9 +28,10 @@ const (
 type Store struct {
 	dir, path, lockPath, profile string
 
-	mu    sync.Mutex // guards keys and cache
-	keys  KeySource
-	cache struct {
+	mu      sync.Mutex // guards keys, settled and cache
+	keys    KeySource
+	settled bool // key temp files of crashed writers removed (settleRotation)
+	cache   struct {
 		wrap    []byte // wrapFingerprint of the header the data key came from
 		dataKey []byte
 	}
@@ -199,6 +200,11 @@ func (s *Store) Rekey(ctx context.Context, newKeys KeySource) error {
 	if err != nil {
 		return err
 	}
+	return s.rekeyLocked(ctx, st, newKeys)
+}
+
+// rekeyLocked is Rekey for a caller holding the exclusive lock that has read st.
+func (s *Store) rekeyLocked(ctx context.Context, st *state, newKeys KeySource) error {
 	pt, err := json.Marshal(st.data)
 	if err != nil {
 		return fmt.Errorf("vault: encoding: %w", err)
@@ -292,6 +298,9 @@ func (s *Store) read(ctx context.Context) (*state, error) {
 		return nil, s.fail(ErrWrongKey, nil, sourceHint(h.KeySource),
 			"the vault was encrypted with the %q key source, but the %q key source was given", h.KeySource, ks.Name())
 	}
+	if err := s.settleRotation(h); err != nil {
+		return nil, err
+	}
 	dataKey := s.cachedKey(h)
 	if dataKey == nil {
 		kek, _, err := kekFor(ctx, ks, false, h.KDF)
@@ -303,6 +312,12 @@ func (s *Store) read(ctx context.Context) (*state, error) {
 		}
 		dataKey, err = unwrapKey(h, kek)
 		clear(kek)
+		if errors.Is(err, ErrWrongKey) {
+			if staged := s.stagedKeyringKey(ctx, h); staged != nil {
+				dataKey, err = unwrapKey(h, staged)
+				clear(staged)
+			}
+		}
 		if errors.Is(err, ErrWrongKey) {
 			return nil, s.fail(ErrWrongKey, nil, sourceHint(h.KeySource), "the %s key does not open this vault", ks.Name())
 		}

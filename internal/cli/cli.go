@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -147,11 +148,30 @@ func (f *Factory) passphraseKeys(opts *broker.Options) error {
 	return nil
 }
 
-// Main runs the command line and returns the process exit code.
+// Main runs the command line and returns the process exit code. The first SIGINT or SIGTERM
+// cancels the command; until Main returns, further ones are absorbed, so that a refresh the
+// identity platform has answered is stored before the process exits (see refreshGrace).
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, System(), os.Args[1:])
+}
+
+// refreshGrace bounds how long a finished command waits for token refreshes it gave up on
+// (Ctrl-C while a refresh was in flight) to be stored.
+const refreshGrace = 30 * time.Second
+
+// waitRefreshes waits, bounded by refreshGrace, for refreshes the command left in flight; with
+// rotating refresh tokens, exiting before they are stored would lose the connection.
+func (f *Factory) waitRefreshes(ctx context.Context) {
+	if f.broker == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshGrace)
+	defer cancel()
+	if err := f.broker.Wait(ctx); err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "authsome: warning: a token refresh was not saved within %s; if the connection stops working, sign in again\n", refreshGrace)
+	}
 }
 
 // Run executes args against ios and returns the exit code.
@@ -163,6 +183,7 @@ func Run(ctx context.Context, ios *IOStreams, args []string) int {
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	err := root.ExecuteContext(ctx)
+	f.waitRefreshes(ctx)
 	if err == nil {
 		return exitOK
 	}
