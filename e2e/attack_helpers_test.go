@@ -102,13 +102,19 @@ func (p *runningProxy) client(h2 bool) *http.Client {
 // connect sends CONNECT authority (with the credentials when auth) and reads the answer.
 func (p *runningProxy) connect(t *testing.T, authority string, auth bool) (net.Conn, *bufio.Reader, *http.Response) {
 	t.Helper()
+	return p.connectHost(t, authority, authority, auth)
+}
+
+// connectHost is connect with a Host header that may differ from the CONNECT target.
+func (p *runningProxy) connectHost(t *testing.T, authority, host string, auth bool) (net.Conn, *bufio.Reader, *http.Response) {
+	t.Helper()
 	c, err := net.Dial("tcp", p.addr())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	c.SetDeadline(time.Now().Add(30 * time.Second))
-	req := "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n"
+	req := "CONNECT " + authority + " HTTP/1.1\r\nHost: " + host + "\r\n"
 	if auth {
 		req += "Proxy-Authorization: " + p.authHeader() + "\r\n"
 	}

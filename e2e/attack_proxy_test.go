@@ -194,16 +194,20 @@ func TestAttackProxy(t *testing.T) {
 			"graph.microsoft.com:0443", "graph.microsoft.com:443 ", "user@graph.microsoft.com:443", "graph%2emicrosoft.com:443",
 			"graph.microsoft.com\t:443", "[graph.microsoft.com]:443", "graph.microsoft.com:443:443",
 		} {
-			c, br, resp := deny.connect(t, authority, true)
-			if resp.StatusCode == 200 {
-				tc := tls.Client(&bufferedConn{Conn: c, r: br}, &tls.Config{ServerName: "graph.microsoft.com", RootCAs: deny.roots})
-				if tc.Handshake() == nil {
-					t.Errorf("CONNECT %q was intercepted", authority)
+			// The Host header as the target, and as the canonical host (so that only the
+			// proxy's reading of the target can let it through).
+			for _, host := range []string{authority, "graph.microsoft.com:443"} {
+				c, br, resp := deny.connectHost(t, authority, host, true)
+				if resp.StatusCode == 200 {
+					tc := tls.Client(&bufferedConn{Conn: c, r: br}, &tls.Config{ServerName: "graph.microsoft.com", RootCAs: deny.roots})
+					if tc.Handshake() == nil {
+						t.Errorf("CONNECT %q (Host %q) was intercepted", authority, host)
+					}
+					continue
 				}
-				continue
-			}
-			if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusBadGateway {
-				t.Errorf("CONNECT %q: %s, want 400/403/502", authority, resp.Status)
+				if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusBadGateway {
+					t.Errorf("CONNECT %q (Host %q): %s, want 400/403/502", authority, host, resp.Status)
+				}
 			}
 		}
 		for _, host := range []string{"graph.microsoft.com", "GRAPH.Microsoft.COM"} {
