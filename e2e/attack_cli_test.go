@@ -117,7 +117,7 @@ func TestAttackCLI(t *testing.T) {
 			"javascript: docs":         bad(t, strings.Replace(apiKey(`"api_key":{"header_name":"X-Key"}`), `"flow"`, `"docs_url":"javascript:alert(1)","flow"`, 1)),
 			"100k nesting":             bad(t, `{"name":`+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+`}`),
 			"50 MB file":               big,
-			"duplicate export targets": bad(t, `{"name":"acme","display_name":"Acme","auth_type":"api_key","flow":"api_key","api_url":"api.acme.test","api_key":{"header_name":"X-Key"},"export":{"ACME_KEY":"api_key","acme key":"api_key"}}`),
+			"export name with a space": bad(t, `{"name":"acme","display_name":"Acme","auth_type":"api_key","flow":"api_key","api_url":"api.acme.test","api_key":{"header_name":"X-Key"},"export":{"ACME_KEY":"api_key","acme key":"api_key"}}`),
 		} {
 			if r := e.run("", "providers", "add", path); r.code != 2 {
 				t.Errorf("%s: exit %d, want 2 (%.200s)", name, r.code, r.stderr)
