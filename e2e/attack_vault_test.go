@@ -40,6 +40,13 @@ func (e *env) connections(t *testing.T) map[string]bool {
 	return got
 }
 
+// writeOnce makes one complete vault write: the next writer removes what a killed one left
+// half-written, so noTempFiles checks the state after it.
+func (e *env) writeOnce(t *testing.T) {
+	t.Helper()
+	e.ok("login", "microsoft", "--cloud", "sandbox", "--flow", "client_credentials", "--force", "--connection", "after-kills")
+}
+
 // noTempFiles fails when the profile folder holds a vault temporary file.
 func (e *env) noTempFiles(t *testing.T) {
 	t.Helper()
@@ -293,6 +300,7 @@ func TestAttackVaultCrashes(t *testing.T) {
 		})
 		t.Logf("%d refreshes reached the identity platform", e.refreshCount())
 		e.ok("get", "microsoft", "--field", "access_token")
+		e.writeOnce(t)
 		e.noTempFiles(t)
 	})
 
@@ -307,6 +315,7 @@ func TestAttackVaultCrashes(t *testing.T) {
 			}
 		})
 		e.ok("get", "microsoft", "--field", "access_token")
+		e.writeOnce(t)
 		e.noTempFiles(t)
 	})
 
