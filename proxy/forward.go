@@ -111,6 +111,11 @@ func hasDotSegment(p string) bool {
 // proxy aborts the response (it panics with http.ErrAbortHandler when copying the body
 // fails, for example because the child went away).
 func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState) {
+	if st.inject != nil && r.Method == http.MethodTrace {
+		// TRACE asks the server to echo the request back, credential included.
+		s.refuse(w, r, st.start, st.host, http.StatusMethodNotAllowed, "TRACE is not sent with a credential (the answer would echo it)")
+		return
+	}
 	cw := &countingWriter{ResponseWriter: w}
 	var body *countingBody
 	if r.Body != nil && r.Body != http.NoBody {

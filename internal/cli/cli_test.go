@@ -572,6 +572,7 @@ func TestProfileFlagValidated(t *testing.T) {
 	}
 	r := run(t, "k\n", "--home", home, "--profile", "..", "login", "openai", "--api-key-stdin")
 	wantCode(t, r, exitUsage)
+	wantCode(t, runHome(t, home, "profile", "create", "../x"), exitUsage) // as the hint suggests
 	for _, dir := range []string{home, filepath.Join(home, "x")} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -309,15 +308,13 @@ func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.R
 	return routes, defs, nil
 }
 
-var envNameCleanRE = regexp.MustCompile(`[^A-Z0-9]+`)
-
 // baseURLVar names the base-URL variable of a provider: MICROSOFT_GRAPH_URL for Microsoft,
 // <NAME>_BASE_URL otherwise.
 func baseURLVar(def *provider.Definition) string {
 	if def.IsMicrosoft() {
 		return "MICROSOFT_GRAPH_URL"
 	}
-	return envNameCleanRE.ReplaceAllString(strings.ToUpper(def.Name), "_") + "_BASE_URL"
+	return def.EnvPrefix() + "BASE_URL"
 }
 
 func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyRun, error) {
