@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The child of `authsome run` is hostile: this test runs the test binary itself as that child
@@ -122,6 +125,15 @@ func attack(args []string) int {
 	}
 	dial("connect to the keyring's bus socket", "unix", busPath)
 	dial("connect to the keyring's abstract socket", "unix", "@"+abstract)
+
+	// Queue keystrokes on the terminal for the user's shell to run after run ends. Tried on
+	// a pipe: the kernel says ENOTTY, unless a filter refuses the call first (EPERM).
+	if r, w, err := os.Pipe(); err == nil {
+		err = unix.IoctlSetPointerInt(int(r.Fd()), unix.TIOCSTI, 'x')
+		report("push keystrokes into the terminal (TIOCSTI)", errors.Is(err, unix.EPERM), fmt.Sprint(err))
+		r.Close()
+		w.Close()
+	}
 	return 0
 }
 
@@ -186,6 +198,8 @@ func layerFor(name string, layers []string, blocked bool) string {
 			return "PID namespace (fresh /proc: no process outside the child's tree)"
 		}
 		return "Landlock ptrace scope / not dumpable"
+	case strings.Contains(name, "TIOCSTI"):
+		return "seccomp (terminal ioctls that push input refused)"
 	case strings.Contains(name, "abstract"):
 		return "Landlock scope (abstract Unix sockets)"
 	case has("namespaces"):
@@ -274,8 +288,8 @@ func TestRunChildCannotReachTheCredential(t *testing.T) {
 			if mode == "auto" && kr.hits.Load() > 0 {
 				t.Errorf("the keyring stand-in was reached %d times", kr.hits.Load())
 			}
-			if n != 12 {
-				t.Fatalf("the attacker reported %d attempts, want 12\nstdout: %s\nstderr: %s", n, so.String(), se.String())
+			if n != 13 {
+				t.Fatalf("the attacker reported %d attempts, want 13\nstdout: %s\nstderr: %s", n, so.String(), se.String())
 			}
 		})
 	}

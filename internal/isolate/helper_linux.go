@@ -79,6 +79,12 @@ func namespaceHelper(p plan, report func(status)) int {
 	} else if ok {
 		layers = append(layers, LayerScope)
 	}
+	if ok, err := denyTerminalInjection(); err != nil {
+		report(status{Error: err.Error()})
+		return 125
+	} else if ok {
+		layers = append(layers, LayerNoTIOCSTI)
+	}
 	if p.Probe {
 		report(status{Layers: layers})
 		return 0
@@ -171,6 +177,12 @@ func landlockHelper(p plan, report func(status)) int {
 	if err != nil {
 		report(status{Error: err.Error()})
 		return 125
+	}
+	if ok, err := denyTerminalInjection(); err != nil {
+		report(status{Error: err.Error()})
+		return 125
+	} else if ok {
+		layers = append(layers, LayerNoTIOCSTI)
 	}
 	if p.Probe {
 		report(status{Layers: layers})

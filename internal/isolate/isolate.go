@@ -14,6 +14,8 @@
 //   - Scope (Linux 6.12+, with either): Landlock's IPC scopes keep the child from signalling
 //     processes outside its domain and from connecting to abstract Unix sockets created outside
 //     it (the D-Bus session bus that reaches the keyring is often one).
+//   - Seccomp (with either): ioctl(TIOCSTI) and ioctl(TIOCLINUX) fail, so the child cannot
+//     queue keystrokes for the user's shell to run after `authsome run` ends.
 //
 // Run's own process is made not dumpable (Protect), and run filters the child's environment
 // (see internal/cli); those layers do not depend on this package's modes.
