@@ -13,6 +13,7 @@ import (
 // pages with --paginate, retries throttling after Retry-After, reports Graph errors in one
 // line, and never sends the token to another host or prints it.
 func TestAPI(t *testing.T) {
+	t.Parallel()
 	e, tok := signedIn(t)
 	upn := e.sb.Info().Users[0].UserPrincipalName
 	var printed strings.Builder // everything api wrote, checked for the token at the end

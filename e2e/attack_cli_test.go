@@ -11,6 +11,7 @@ import (
 // TestAttackCLI runs the rows about hostile names, provider files and arguments given to the
 // real binary.
 func TestAttackCLI(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	e := newAttackEnv(t)
 	e.ok("login", "microsoft", "--cloud", "sandbox", "--flow", "client_credentials", "--connection", "app")

@@ -14,6 +14,7 @@ import (
 // TestAttackLoopback runs the rows about authsome's loopback listener (the OAuth callback and
 // the client-id page) against the real binary.
 func TestAttackLoopback(t *testing.T) {
+	t.Parallel()
 	// Rows 26, 27 and 28 (callback): a rebinding Host is refused with 421 and the flow goes
 	// on; of 5 concurrent deliveries of the valid callback one wins and the code is exchanged
 	// once; a replay after completion finds the listener closed.

@@ -23,6 +23,7 @@ import (
 // TestAttackProxy runs the proxy rows of the "What held" table against the real binary
 // (`authsome run` and `authsome proxy`) in front of the in-process sandbox.
 func TestAttackProxy(t *testing.T) {
+	t.Parallel()
 	e, tok := attackSignedIn(t)
 	p := e.startProxy(t)
 	sawToken := func(t *testing.T, bodies ...string) {
@@ -407,6 +408,7 @@ func getVia(c *http.Client, u string) (*http.Response, string, error) {
 // TestAttackProxyLoad runs the heavy proxy rows: slow and idle connections must not starve a
 // legitimate request or leak descriptors, and many MITM keep-alive connections are all served.
 func TestAttackProxyLoad(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	e, _ := attackSignedIn(t)
 	p := e.startProxy(t)

@@ -82,6 +82,7 @@ func jwtPart(v any) string {
 // TestAttackSandbox runs the sandbox rows: forged tokens, cross-user access, read-only
 // roles, hostile OData and $batch input.
 func TestAttackSandbox(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	e := newAttackEnv(t)
 	const all = "User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite Contacts.ReadWrite"
@@ -344,6 +345,7 @@ func TestAttackSandbox(t *testing.T) {
 // TestAttackSandboxBodies runs row 48: 60 MB bodies to the token, device code, sendMail,
 // $batch and control endpoints are cut at their limit; the sandbox keeps serving.
 func TestAttackSandboxBodies(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	e := newAttackEnv(t)
 	adele := e.userToken(t, 0, "User.Read Mail.Send")

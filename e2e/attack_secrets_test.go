@@ -41,6 +41,7 @@ func (e *env) vaultKey(t *testing.T) string {
 
 // TestAttackSecrets runs the secret-handling rows of the "What held" table.
 func TestAttackSecrets(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	// One signed-in home (a user and an app connection) for the rows that only read it.
 	e, tok := attackSignedIn(t)

@@ -98,6 +98,7 @@ func (e *env) killRounds(t *testing.T, rounds int, args func(i int) []string, ch
 // TestAttackVaultFiles runs the rows about damaged, foreign or hostile vault files and
 // profile names: every command exits 1 with a clear message and leaves the file untouched.
 func TestAttackVaultFiles(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	e, _ := attackSignedIn(t)
 	e.ok("login", "microsoft", "--cloud", "sandbox", "--flow", "client_credentials", "--connection", "app")
@@ -284,6 +285,7 @@ func TestAttackVaultFiles(t *testing.T) {
 // TestAttackVaultCrashes runs the crash and concurrency rows: SIGKILL at random moments, and
 // many processes writing one vault at once, never lose a committed connection.
 func TestAttackVaultCrashes(t *testing.T) {
+	t.Parallel()
 	skipShort(t)
 	// Row 30: SIGKILL during a refresh (non-strict rotation), 20 rounds.
 	t.Run("held-30-sigkill-refresh", func(t *testing.T) {

@@ -29,6 +29,7 @@ func oneLine(t *testing.T, r result, want ...string) {
 }
 
 func TestBadProviderJSON(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	good := filepath.Join(t.TempDir(), "acme.json")
 	os.WriteFile(good, []byte(`{"name":"acme","display_name":"Acme","auth_type":"api_key","api_url":"api.acme.test","api_key":{"header_name":"X-Key"},"export":{"ACME_KEY":"api_key"}}`), 0o600)
@@ -70,6 +71,7 @@ func bad(t *testing.T, content string) string {
 }
 
 func TestUnknownProviderAndConnection(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	r := e.run("", "get", "nosuch")
 	if r.code != 4 {
@@ -92,6 +94,7 @@ func TestUnknownProviderAndConnection(t *testing.T) {
 // TestTokenResponseMissingFields: an authorization server that answers 200 without an
 // access_token fails the login with exit 2 and stores nothing.
 func TestTokenResponseMissingFields(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -115,6 +118,7 @@ func TestTokenResponseMissingFields(t *testing.T) {
 }
 
 func TestCorruptedVault(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
 	path := filepath.Join(e.home, "profiles", "default", "vault.json")
@@ -148,6 +152,7 @@ func TestCorruptedVault(t *testing.T) {
 }
 
 func TestWrongMasterKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	key := func() string {
 		b := make([]byte, 32)

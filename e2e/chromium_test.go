@@ -42,6 +42,7 @@ func browserDriver(t *testing.T) string {
 // Chromium: authsome's client-id page is filled and submitted, then the sandbox's sign-in and
 // consent page, then authsome's loopback callback page.
 func TestBrowserPages(t *testing.T) {
+	t.Parallel()
 	driver := browserDriver(t)
 	e := newEnv(t, envOptions{plainHTTP: true})
 	info := e.sb.Info()

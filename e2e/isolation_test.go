@@ -215,6 +215,7 @@ func layerFor(name string, layers []string, blocked bool) string {
 // keyring; under the default isolation and, where the system has it, under the Landlock
 // fallback.
 func TestRunChildCannotReachTheCredential(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("isolation layers are Linux only; docs/security.md says what other systems get")
 	}

@@ -77,6 +77,7 @@ func jwtClaims(t *testing.T, raw string) map[string]any {
 }
 
 func TestLoginPKCE(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	u := e.sb.Info().Users[1]
 	e.loginPKCE(t, u.UserPrincipalName, u.Password)
@@ -116,6 +117,7 @@ func TestLoginPKCE(t *testing.T) {
 }
 
 func TestLoginDeviceCodeListExportLogout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	u := e.sb.Info().Users[0]
 	e.loginDevice(t, u.UserPrincipalName)
@@ -188,6 +190,7 @@ func TestLoginDeviceCodeListExportLogout(t *testing.T) {
 }
 
 func TestLoginClientCredentials(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.ok("login", "microsoft", "--cloud", "sandbox", "--flow", "client_credentials", "--connection", "app")
 	claims := jwtClaims(t, e.ok("get", "microsoft", "--connection", "app", "--field", "access_token").stdout)
@@ -204,6 +207,7 @@ func TestLoginClientCredentials(t *testing.T) {
 // TestLoginErrorsAreActionable: Microsoft's refusal is reported with its AADSTS code, the
 // trace and correlation ids, and what to do, and the login exits 2.
 func TestLoginErrorsAreActionable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	p := e.start("login", "microsoft", "--cloud", "sandbox", "--flow", "device_code", "--client-id", sandbox.NoPublicFlowsClientID)
 	line := p.waitLine(t, func(l string) bool { return userCodeRE.MatchString(l) })

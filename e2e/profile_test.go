@@ -13,6 +13,7 @@ import (
 // TestProfilesAreIsolated: each profile has its own vault and key; a connection in one is
 // invisible in the other, and one profile's vault does not open with another's key.
 func TestProfilesAreIsolated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
 	e.ok("profile", "create", "work")
@@ -71,6 +72,7 @@ func TestProfilesAreIsolated(t *testing.T) {
 // TestRekey re-encrypts the vault in place, then under an environment key and a passphrase;
 // the connection survives each time and the old key stops working.
 func TestRekey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
 	keyFile := filepath.Join(e.home, "profiles", "default", "master.key")
@@ -122,6 +124,7 @@ func TestRekey(t *testing.T) {
 // TestSandboxCommand runs `authsome sandbox` as its own process, signs in against it from
 // another process through sandbox.json, and checks the file is removed on exit.
 func TestSandboxCommand(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	os.Remove(filepath.Join(e.home, "sandbox.json"))
 	var info struct {
@@ -160,6 +163,7 @@ func TestSandboxCommand(t *testing.T) {
 }
 
 func TestCompletionAndVersion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	if out := e.ok("completion", "bash").stdout; !strings.Contains(out, "authsome") {
 		t.Error("no bash completion script")
@@ -174,6 +178,7 @@ func TestCompletionAndVersion(t *testing.T) {
 // command opens the profile (finishing or discarding the interrupted rotation), and no staged
 // key or temporary copy of key material stays in the profile folder.
 func TestRekeyKilledRepeatedly(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("30 killed processes")
 	}

@@ -19,6 +19,7 @@ import (
 // due cause exactly one refresh at the identity platform (strict rotation on), and every
 // request reaches Graph with the new token.
 func TestProxyRefreshStorm(t *testing.T) {
+	t.Parallel()
 	e, _ := signedIn(t)
 	var info struct {
 		ProxyURL string `json:"proxy_url"`
@@ -106,6 +107,7 @@ func TestProxyRefreshStorm(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	// A private TMPDIR: other test processes may create authsome-* entries in the shared one.
 	tmp := t.TempDir()

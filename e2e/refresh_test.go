@@ -58,6 +58,7 @@ func (e *env) refreshCount() int {
 // refresh-token rotation on. Exactly one refresh reaches the identity platform, everyone gets
 // the same new token, and the vault keeps the newest refresh token.
 func TestRefreshStorm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute // inside the 5-minute refresh window: due at once
@@ -147,6 +148,7 @@ func (e *exitErr) Error() string { return fmt.Sprintf("exit %d: %s", e.r.code, e
 // reports the cancellation, yet it exits only once the rotated token is in the vault (a second
 // Ctrl-C does not cut that short), and the connection keeps working.
 func TestInterruptDuringRefreshKeepsConnection(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute // inside the refresh window: every get refreshes

@@ -56,6 +56,7 @@ func signedIn(t *testing.T) (*env, string) {
 // Node's fetch on the base URL — get Graph data through `authsome run` with plain
 // https://graph.microsoft.com URLs, while their environment holds only the placeholder.
 func TestRunChildrenReachGraph(t *testing.T) {
+	t.Parallel()
 	e, tok := signedIn(t)
 	upn := e.sb.Info().Users[0].UserPrincipalName
 	children := map[string][]string{
@@ -94,6 +95,7 @@ print(json.dumps(json.load(urllib.request.urlopen(req))))`}
 }
 
 func TestRunChildEnvironment(t *testing.T) {
+	t.Parallel()
 	e, tok := signedIn(t)
 	r := e.ok("run", "--", "sh", "-c", "env")
 	env := map[string]string{}
@@ -142,6 +144,7 @@ func TestRunChildEnvironment(t *testing.T) {
 }
 
 func TestRunProxyAuthAndDeny(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("needs curl")
 	}
@@ -164,6 +167,7 @@ func TestRunProxyAuthAndDeny(t *testing.T) {
 }
 
 func TestLogShowsProxiedRequests(t *testing.T) {
+	t.Parallel()
 	e, tok := signedIn(t)
 	e.ok("run", "--", binary, "demo", "--agent")
 	var recs []struct {
@@ -198,6 +202,7 @@ func TestLogShowsProxiedRequests(t *testing.T) {
 // TestRunReportsUntrustingChild: a child that ignores the CA variables (curl given another CA)
 // fails its handshake; run warns once on stderr with what to do, and log shows the refusal.
 func TestRunReportsUntrustingChild(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("needs curl")
 	}
@@ -219,6 +224,7 @@ func TestRunReportsUntrustingChild(t *testing.T) {
 // TestRunNodePagesOnBaseURL: Node's fetch on MICROSOFT_GRAPH_URL follows @odata.nextLink as
 // Graph returns it and stays on the base URL, so every page gets the token.
 func TestRunNodePagesOnBaseURL(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("needs node")
 	}
@@ -248,6 +254,7 @@ func TestRunNodePagesOnBaseURL(t *testing.T) {
 // the sandbox, standing in for graph.microsoft.com, builds the links for that host, so each
 // page goes through the proxy again and gets the token.
 func TestRunPythonPagesThroughProxy(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("needs python3")
 	}

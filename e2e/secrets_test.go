@@ -15,6 +15,7 @@ import (
 // client secret appears in any output (other than the commands that exist to print one), in
 // error messages, or in any file of the home folder other than the encrypted vault.
 func TestNoSecretLeaks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	info := e.sb.Info()
 	var outputs []string
