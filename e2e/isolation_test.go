@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -248,52 +249,21 @@ func TestRunChildCannotReachTheCredential(t *testing.T) {
 			if mode == "landlock" && !strings.Contains(isolation, "landlock") {
 				t.Skip("this kernel has no Landlock: " + isolation)
 			}
-			// A shell that exported the passphrase starts run; run's child is the attacker. In the
-			// inner shell, $PPID is that shell and $$ becomes run (exec).
-			inner := fmt.Sprintf(`exec %q run --isolation %s -- %q %q %q %q "$PPID" "$$" %q %q`,
-				binary, mode, self, e.home, binary, secret, kr.path, kr.abstract)
-			c := exec.Command("sh", "-c", "sh -c "+shellQuote(inner)+"; exit $?")
-			c.Env = append(e.vars[:len(e.vars):len(e.vars)],
-				"AUTHSOME_PASSPHRASE="+secret, "AUTHSOME_NEW_PASSPHRASE="+secret,
-				attackerEnv+"=1", "XDG_RUNTIME_DIR="+filepath.Dir(kr.path),
-				"DBUS_SESSION_BUS_ADDRESS=unix:path="+kr.path)
-			var so, se bytes.Buffer
-			c.Stdout, c.Stderr = &so, &se
-			_ = c.Run()
-			if strings.Contains(so.String(), tok) || strings.Contains(se.String(), tok) {
-				t.Fatal("the child printed the real access token")
-			}
-			layers := []string{"landlock", "scope"}
-			if mode == "auto" && strings.Contains(isolation, "namespaces") {
-				layers = []string{"namespaces", "scope"}
-			} else if mode == "auto" {
-				// The default on a machine without user namespaces is the Landlock fallback.
-				if os.Getenv("CI") != "" {
-					t.Errorf("CI runs on Linux with user namespaces, but doctor says: %s", isolation)
-				}
-				mode = "landlock"
-			}
-			sc := bufio.NewScanner(&so)
-			n := 0
-			for sc.Scan() {
-				var a attempt
-				if json.Unmarshal(sc.Bytes(), &a) != nil {
-					continue
-				}
-				n++
-				t.Logf("%-55s → %s (%s)", a.Name, layerFor(a.Name, layers, a.Blocked), a.Detail)
-				if !a.Blocked && !knownGap(mode, a.Name) {
-					t.Errorf("%s: the child got through: %s", a.Name, a.Detail)
-				}
-			}
-			if mode == "auto" && kr.hits.Load() > 0 {
-				t.Errorf("the keyring stand-in was reached %d times", kr.hits.Load())
-			}
-			if n != 13 {
-				t.Fatalf("the attacker reported %d attempts, want 13\nstdout: %s\nstderr: %s", n, so.String(), se.String())
-			}
+			// The shell exported a passphrase (unused by this key-file vault, but a secret in
+			// its environment and run's).
+			attackUnder(t, e, kr, mode, isolation, secret, tok,
+				"AUTHSOME_PASSPHRASE="+secret, "AUTHSOME_NEW_PASSPHRASE="+secret)
 		})
 	}
+	// A vault whose key is AUTHSOME_MASTER_KEY, exported by the shell that starts run.
+	t.Run("auto-exported-master-key", func(t *testing.T) {
+		key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x5a}, 32))
+		ek := newEnv(t, envOptions{})
+		ek.vars = append(ek.vars, "AUTHSOME_MASTER_KEY="+key)
+		ek.loginDevice(t, ek.sb.Info().Users[0].UserPrincipalName)
+		tok := strings.TrimSpace(ek.ok("get", "microsoft", "--field", "access_token").stdout)
+		attackUnder(t, ek, kr, "auto", isolation, key, tok)
+	})
 	// Without isolation the same attacker reads the key file: the attacks are real.
 	t.Run("off", func(t *testing.T) {
 		c := exec.Command(binary, "run", "--isolation", "off", "--", self, e.home, binary, secret, "0", "0", kr.path, kr.abstract)
@@ -322,3 +292,58 @@ func knownGap(mode, name string) bool {
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// attackUnder starts, from a shell whose environment adds shellEnv, `authsome run --isolation
+// mode` with the attacker as its child, and checks every attempt failed but for the gaps the
+// layers in force are documented to have. In the inner shell $PPID is that shell and $$
+// becomes run (exec).
+func attackUnder(t *testing.T, e *env, kr *keyring, mode, isolation, secret, tok string, shellEnv ...string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := fmt.Sprintf(`exec %q run --isolation %s -- %q %q %q %q "$PPID" "$$" %q %q`,
+		binary, mode, self, e.home, binary, secret, kr.path, kr.abstract)
+	c := exec.Command("sh", "-c", "sh -c "+shellQuote(inner)+"; exit $?")
+	c.Env = append(append(e.vars[:len(e.vars):len(e.vars)], shellEnv...),
+		attackerEnv+"=1", "XDG_RUNTIME_DIR="+filepath.Dir(kr.path),
+		"DBUS_SESSION_BUS_ADDRESS=unix:path="+kr.path)
+	var so, se bytes.Buffer
+	c.Stdout, c.Stderr = &so, &se
+	before := kr.hits.Load()
+	_ = c.Run()
+	hits := kr.hits.Load() - before
+	if strings.Contains(so.String(), tok) || strings.Contains(se.String(), tok) {
+		t.Fatal("the child printed the real access token")
+	}
+	layers := []string{"landlock", "scope"}
+	if mode == "auto" && strings.Contains(isolation, "namespaces") {
+		layers = []string{"namespaces", "scope"}
+	} else if mode == "auto" {
+		// The default on a machine without user namespaces is the Landlock fallback.
+		if os.Getenv("CI") != "" {
+			t.Errorf("CI runs on Linux with user namespaces, but doctor says: %s", isolation)
+		}
+		mode = "landlock"
+	}
+	sc := bufio.NewScanner(&so)
+	n := 0
+	for sc.Scan() {
+		var a attempt
+		if json.Unmarshal(sc.Bytes(), &a) != nil {
+			continue
+		}
+		n++
+		t.Logf("%-55s → %s (%s)", a.Name, layerFor(a.Name, layers, a.Blocked), a.Detail)
+		if !a.Blocked && !knownGap(mode, a.Name) {
+			t.Errorf("%s: the child got through: %s", a.Name, a.Detail)
+		}
+	}
+	if mode == "auto" && hits > 0 {
+		t.Errorf("the keyring stand-in was reached %d times", hits)
+	}
+	if n != 13 {
+		t.Fatalf("the attacker reported %d attempts, want 13\nstdout: %s\nstderr: %s", n, so.String(), se.String())
+	}
+}
