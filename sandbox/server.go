@@ -59,7 +59,7 @@ type Server struct {
 	mu      sync.Mutex
 	st      *stateData
 	mail    *mailStore // Graph mail
-	cal     *calStore  // Graph calendars and contacts; not part of the state file
+	cal     *calStore  // Graph calendars and contacts
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -102,7 +102,7 @@ func New(opts Options) (*Server, error) {
 
 	var key *rsa.PrivateKey
 	if opts.StateFile != "" {
-		k, st, mail, err := loadStateFile(opts.StateFile)
+		k, st, mail, cal, err := loadStateFile(opts.StateFile)
 		if err != nil {
 			return nil, err
 		}
@@ -112,6 +112,9 @@ func New(opts Options) (*Server, error) {
 		}
 		if mail != nil {
 			s.mail = mail
+		}
+		if cal != nil {
+			s.cal = cal
 		}
 	}
 	if key == nil {

@@ -208,38 +208,40 @@ type stateFile struct {
 	State      *stateData `json:"state"`
 	// Mail is the mailboxes (absent in files written before mail existed).
 	Mail *mailStateJSON `json:"mail,omitempty"`
+	// Calendar is the calendars, events and contacts (absent in older files).
+	Calendar *calStateJSON `json:"calendar,omitempty"`
 }
 
-// loadStateFile reads the state file: signing key, state and mailboxes (nil
+// loadStateFile reads the state file: signing key, state, mailboxes and calendars (nil
 // when the file has none); all nil when there is no file.
-func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, error) {
+func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, *calStore, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, nil
+		return nil, nil, nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("sandbox: read state: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("sandbox: read state: %w", err)
 	}
 	var f stateFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, nil, nil, fmt.Errorf("sandbox: parse state %s: %w", path, err)
+		return nil, nil, nil, nil, fmt.Errorf("sandbox: parse state %s: %w", path, err)
 	}
 	if f.Version != 1 {
-		return nil, nil, nil, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
+		return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
 	}
 	var key *rsa.PrivateKey
 	if f.SigningKey != "" {
 		der, err := base64.StdEncoding.DecodeString(f.SigningKey)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		k, err := x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
-			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
+			return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
 		}
 		key = rk
 	}
@@ -250,7 +252,11 @@ func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, error)
 	if f.Mail != nil {
 		mail = f.Mail.store()
 	}
-	return key, f.State, mail, nil
+	var cal *calStore
+	if f.Calendar != nil {
+		cal = f.Calendar.store()
+	}
+	return key, f.State, mail, cal, nil
 }
 
 // saveState writes the state file (0600: it holds the signing key).
@@ -262,9 +268,10 @@ func (s *Server) saveState() error {
 	if err != nil {
 		return err
 	}
+	cal := s.cal.toJSON() // under the calendar store's own lock
 	s.mu.Lock()
 	data, err := json.MarshalIndent(stateFile{
-		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(),
+		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(), Calendar: cal,
 	}, "", "  ")
 	s.mu.Unlock()
 	if err != nil {
