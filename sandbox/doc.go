@@ -64,7 +64,8 @@
 // that survive moves; both id forms address a message). Path segments match case-insensitively
 // and name('key') segments work. Each seeded user has the well-known folders,
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
-// restores them. Options.StateFile keeps the mailboxes across restarts.
+// restores them. Options.StateFile keeps the mailboxes across restarts (written when the
+// server closes).
 //
 // Calendars and contacts, under the same roots (Calendars.Read/ReadWrite,
 // Contacts.Read/ReadWrite):
@@ -80,7 +81,7 @@
 //	GET|PATCH|DELETE      /contacts/{id}, /contactFolders/{id}
 //
 // Invitations are copied into each seeded attendee's calendar, and answers
-// reach the organizer. Calendars and contacts are not kept in the state file.
+// reach the organizer. Options.StateFile keeps calendars, events and contacts too.
 //
 // # Control API
 //
