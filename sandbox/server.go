@@ -39,7 +39,8 @@ type Options struct {
 	// DeviceInterval is the device code polling interval; default 5s. A
 	// sub-second value is announced as interval 0.
 	DeviceInterval time.Duration
-	// Now is the clock; default time.Now.
+	// Now is the real clock the sandbox's clock runs on; default time.Now.
+	// The control API moves the sandbox's clock ahead of it (see Server.Now).
 	Now func() time.Time
 }
 
@@ -55,6 +56,8 @@ type Server struct {
 	identity *http.ServeMux
 	graph    http.Handler
 	control  *http.ServeMux
+
+	clock clock // the sandbox's time: opts.Now plus an offset
 
 	mu      sync.Mutex
 	st      *stateData
@@ -102,7 +105,7 @@ func New(opts Options) (*Server, error) {
 
 	var key *rsa.PrivateKey
 	if opts.StateFile != "" {
-		k, st, mail, err := loadStateFile(opts.StateFile)
+		k, st, mail, off, err := loadStateFile(opts.StateFile)
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +116,7 @@ func New(opts Options) (*Server, error) {
 		if mail != nil {
 			s.mail = mail
 		}
+		s.clock.reset(off)
 	}
 	if key == nil {
 		k, err := newSigningKey()
@@ -176,6 +180,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, r, finish := s.beginLog(w, r)
 	defer finish()
+	rec.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the tenant's time, not the host's
 	if s.applyFault(rec, r, false) {
 		return
 	}

@@ -208,38 +208,43 @@ type stateFile struct {
 	State      *stateData `json:"state"`
 	// Mail is the mailboxes (absent in files written before mail existed).
 	Mail *mailStateJSON `json:"mail,omitempty"`
+	// ClockOffset is how far the clock was advanced (clock.go), in nanoseconds.
+	ClockOffset time.Duration `json:"clock_offset_ns,omitempty"`
 }
 
 // loadStateFile reads the state file: signing key, state and mailboxes (nil
-// when the file has none); all nil when there is no file.
-func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, error) {
+// when the file has none) and the clock's offset; all nil when there is no file.
+func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, time.Duration, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, nil
+		return nil, nil, nil, 0, nil
 	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("sandbox: read state: %w", err)
+		return nil, nil, nil, 0, fmt.Errorf("sandbox: read state: %w", err)
 	}
 	var f stateFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, nil, nil, fmt.Errorf("sandbox: parse state %s: %w", path, err)
+		return nil, nil, nil, 0, fmt.Errorf("sandbox: parse state %s: %w", path, err)
 	}
 	if f.Version != 1 {
-		return nil, nil, nil, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
+		return nil, nil, nil, 0, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
+	}
+	if f.ClockOffset < 0 || f.ClockOffset > maxClockOffset {
+		return nil, nil, nil, 0, fmt.Errorf("sandbox: state %s: clock_offset_ns %d out of range (0 to %d)", path, int64(f.ClockOffset), int64(maxClockOffset))
 	}
 	var key *rsa.PrivateKey
 	if f.SigningKey != "" {
 		der, err := base64.StdEncoding.DecodeString(f.SigningKey)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return nil, nil, nil, 0, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		k, err := x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return nil, nil, nil, 0, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
-			return nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
+			return nil, nil, nil, 0, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
 		}
 		key = rk
 	}
@@ -250,7 +255,7 @@ func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, error)
 	if f.Mail != nil {
 		mail = f.Mail.store()
 	}
-	return key, f.State, mail, nil
+	return key, f.State, mail, f.ClockOffset, nil
 }
 
 // saveState writes the state file (0600: it holds the signing key).
@@ -264,7 +269,7 @@ func (s *Server) saveState() error {
 	}
 	s.mu.Lock()
 	data, err := json.MarshalIndent(stateFile{
-		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(),
+		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(), ClockOffset: s.clock.offset(),
 	}, "", "  ")
 	s.mu.Unlock()
 	if err != nil {
