@@ -135,4 +135,4 @@ func (s *Server) handleErrorPage(w http.ResponseWriter, r *http.Request) {
 			"Look the code up in Microsoft's AADSTS error reference.")
 }
 
-func (s *Server) now() time.Time { return s.opts.Now() }
+func (s *Server) now() time.Time { return s.clock.now(s.opts.Now) } // see clock.go

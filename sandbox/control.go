@@ -308,7 +308,7 @@ func (s *Server) RevokeRefreshTokens(user string) (int, error) {
 
 // Reset drops all codes, tokens, consents, faults, pending sign-ins and the
 // request log, restores the settings given to New, the seeded mailboxes,
-// calendars and contacts.
+// calendars and contacts, and sets the clock back to Options.Now.
 func (s *Server) Reset() {
 	s.cal.reset()
 	mail := seedMailStore()
@@ -317,6 +317,7 @@ func (s *Server) Reset() {
 	s.st = newState(s.initial)
 	s.pending = map[string]*pendingAuth{}
 	s.reqLog = nil
+	s.clock.reset(0)
 	s.mu.Unlock()
 }
 
@@ -363,6 +364,8 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		s.ClearRequests()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	m.HandleFunc("GET /_sandbox/clock", s.ctlClock)
+	m.HandleFunc("POST /_sandbox/clock", s.ctlClock)
 	m.HandleFunc("POST /_sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
 		s.Reset()
 		w.WriteHeader(http.StatusNoContent)

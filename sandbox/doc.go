@@ -97,10 +97,20 @@
 //	GET    /_sandbox/settings, PATCH /_sandbox/settings
 //	       {"strict_refresh_rotation", "access_token_lifetime_seconds", "device_interval_seconds", "device_interval_ms", "auto_approve"}
 //	GET    /_sandbox/requests, DELETE /_sandbox/requests
+//	GET    /_sandbox/clock               {"now" (RFC 3339), "offset_seconds"}
+//	POST   /_sandbox/clock               {"advance_seconds": N} or {"set": RFC 3339 time} → the same as GET
 //	POST   /_sandbox/reset
 //	POST   /_sandbox/revoke              {"user"} → {"revoked": n}
 //	GET    /_sandbox/state, PUT /_sandbox/state
 //	GET    /_sandbox/info                the sandbox.json content
+//
+// The sandbox's clock is Options.Now plus an offset that POST /_sandbox/clock
+// (or Server.AdvanceClock, Server.SetClock) moves forward, never back (400):
+// token iat/nbf/exp and their checks, code, device code and sign-in expiry,
+// the polling interval, refresh-token inactivity, item times, the Date header
+// and the request log all follow it, so tests reach expiries without
+// sleeping. TLS certificates and timeouts stay on the real clock. Reset sets
+// the clock back to Options.Now; the state file keeps the offset.
 //
 // The request log keeps method, path, query parameter names, status, headers
 // (Authorization, Proxy-Authorization and Cookie replaced by "sha256:<hex>")

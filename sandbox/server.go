@@ -39,7 +39,8 @@ type Options struct {
 	// DeviceInterval is the device code polling interval; default 5s. A
 	// sub-second value is announced as interval 0.
 	DeviceInterval time.Duration
-	// Now is the clock; default time.Now.
+	// Now is the real clock the sandbox's clock runs on; default time.Now.
+	// The control API moves the sandbox's clock ahead of it (see Server.Now).
 	Now func() time.Time
 }
 
@@ -55,6 +56,8 @@ type Server struct {
 	identity *http.ServeMux
 	graph    http.Handler
 	control  *http.ServeMux
+
+	clock clock // the sandbox's time: opts.Now plus an offset
 
 	mu      sync.Mutex
 	st      *stateData
@@ -102,20 +105,21 @@ func New(opts Options) (*Server, error) {
 
 	var key *rsa.PrivateKey
 	if opts.StateFile != "" {
-		k, st, mail, cal, err := loadStateFile(opts.StateFile)
+		ls, err := loadStateFile(opts.StateFile)
 		if err != nil {
 			return nil, err
 		}
-		key = k
-		if st != nil {
-			s.st = st
+		key = ls.key
+		if ls.st != nil {
+			s.st = ls.st
 		}
-		if mail != nil {
-			s.mail = mail
+		if ls.mail != nil {
+			s.mail = ls.mail
 		}
-		if cal != nil {
-			s.cal = cal
+		if ls.cal != nil {
+			s.cal = ls.cal
 		}
+		s.clock.reset(ls.clockOffset)
 	}
 	if key == nil {
 		k, err := newSigningKey()
@@ -179,6 +183,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, r, finish := s.beginLog(w, r)
 	defer finish()
+	rec.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the tenant's time, not the host's
 	if s.applyFault(rec, r, false) {
 		return
 	}

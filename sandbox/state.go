@@ -210,53 +210,67 @@ type stateFile struct {
 	Mail *mailStateJSON `json:"mail,omitempty"`
 	// Calendar is the calendars, events and contacts (absent in older files).
 	Calendar *calStateJSON `json:"calendar,omitempty"`
+	// ClockOffset is how far the clock was advanced (clock.go), in nanoseconds.
+	ClockOffset time.Duration `json:"clock_offset_ns,omitempty"`
 }
 
-// loadStateFile reads the state file: signing key, state, mailboxes and calendars (nil
-// when the file has none); all nil when there is no file.
-func loadStateFile(path string) (*rsa.PrivateKey, *stateData, *mailStore, *calStore, error) {
+// loadedState is what a state file held; nil parts were not in it.
+type loadedState struct {
+	key         *rsa.PrivateKey
+	st          *stateData
+	mail        *mailStore
+	cal         *calStore
+	clockOffset time.Duration
+}
+
+// loadStateFile reads the state file: signing key, state, mailboxes, calendars and the
+// clock's offset; a zero loadedState when there is no file.
+func loadStateFile(path string) (loadedState, error) {
+	var ls loadedState
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, nil, nil
+		return ls, nil
 	}
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("sandbox: read state: %w", err)
+		return ls, fmt.Errorf("sandbox: read state: %w", err)
 	}
 	var f stateFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("sandbox: parse state %s: %w", path, err)
+		return ls, fmt.Errorf("sandbox: parse state %s: %w", path, err)
 	}
 	if f.Version != 1 {
-		return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
+		return ls, fmt.Errorf("sandbox: state %s: unsupported version %d", path, f.Version)
 	}
-	var key *rsa.PrivateKey
+	if f.ClockOffset < 0 || f.ClockOffset > maxClockOffset {
+		return ls, fmt.Errorf("sandbox: state %s: clock_offset_ns %d out of range (0 to %d)", path, int64(f.ClockOffset), int64(maxClockOffset))
+	}
 	if f.SigningKey != "" {
 		der, err := base64.StdEncoding.DecodeString(f.SigningKey)
 		if err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return ls, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		k, err := x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
+			return ls, fmt.Errorf("sandbox: state %s: signing key: %w", path, err)
 		}
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
-			return nil, nil, nil, nil, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
+			return ls, fmt.Errorf("sandbox: state %s: signing key is not RSA", path)
 		}
-		key = rk
+		ls.key = rk
 	}
 	if f.State != nil {
 		f.State.fill()
+		ls.st = f.State
 	}
-	var mail *mailStore
 	if f.Mail != nil {
-		mail = f.Mail.store()
+		ls.mail = f.Mail.store()
 	}
-	var cal *calStore
 	if f.Calendar != nil {
-		cal = f.Calendar.store()
+		ls.cal = f.Calendar.store()
 	}
-	return key, f.State, mail, cal, nil
+	ls.clockOffset = f.ClockOffset
+	return ls, nil
 }
 
 // saveState writes the state file (0600: it holds the signing key).
@@ -272,6 +286,7 @@ func (s *Server) saveState() error {
 	s.mu.Lock()
 	data, err := json.MarshalIndent(stateFile{
 		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(), Calendar: cal,
+		ClockOffset: s.clock.offset(),
 	}, "", "  ")
 	s.mu.Unlock()
 	if err != nil {
