@@ -62,7 +62,11 @@
 // (messages) and $expand=attachments (see package sandbox/odata), and
 // Prefer: outlook.body-content-type and IdType="ImmutableId" (message ids
 // that survive moves; both id forms address a message). Path segments match case-insensitively
-// and name('key') segments work. Each seeded user has the well-known folders,
+// and name('key') segments work, in every workload. Request bodies of every workload are read
+// alike: gzip Content-Encoding (another coding is 415), the Content-Type's charset (UTF-8,
+// UTF-16, ISO-8859-1, US-ASCII), enum values in any case; an empty body on a create or update is
+// Graph's "Empty Payload", malformed JSON, a wrong JSON type or an unknown property its errors.
+// Each seeded user has the well-known folders,
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
 // restores them. Options.StateFile keeps the mailboxes across restarts (written when the
 // server closes).

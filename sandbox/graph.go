@@ -144,8 +144,8 @@ func (s *Server) graphAuth(h func(http.ResponseWriter, *http.Request, *AccessTok
 	}
 }
 
-func (s *Server) graphRoutes() *http.ServeMux {
-	m := http.NewServeMux()
+func (s *Server) graphRoutes() *graphMux {
+	m := newGraphMux()
 	m.HandleFunc("GET /v1.0/me", s.graphAuth(s.graphMe(s.graphUser)))
 	m.HandleFunc("GET /v1.0/me/manager", s.graphAuth(s.graphMe(s.graphManager)))
 	m.HandleFunc("GET /v1.0/users", s.graphAuth(s.graphUsers))

@@ -96,7 +96,7 @@ func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttac
 			if strings.HasPrefix(k, "@") {
 				continue
 			}
-			return nil, &graphError{400, "RequestBodyRead", "The property '" + k + "' does not exist on type 'Microsoft.OutlookServices.FileAttachment'. Make sure to only use property names that are defined by the type or mark the type as open type."}
+			return nil, unknownPropError(k, "FileAttachment")
 		}
 		if err != nil {
 			return nil, propTypeError(k, "Edm.String")

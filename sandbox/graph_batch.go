@@ -85,9 +85,9 @@ func (s *Server) graphBatch(w http.ResponseWriter, r *http.Request) {
 		s.writeGraphError(w, r, 400, "BadRequest", badItemURL)
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxMessageBody))
-	if err != nil {
-		s.writeGraphError(w, r, 413, "RequestEntityTooLarge", "The batch payload exceeds the maximum size.")
+	data, ge := readPayload(w, r, maxMessageBody)
+	if ge != nil {
+		s.fail(w, r, ge)
 		return
 	}
 	var req struct {
@@ -229,6 +229,12 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) *batchResponse 
 	}
 	for k, v := range it.Headers {
 		req.Header.Set(k, v)
+	}
+	if strings.Contains(strings.ToLower(req.Header.Get("Content-Type")), "json") {
+		// A JSON body is a value of the batch document: already decoded
+		// (charset, compression) with it.
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Del("Content-Encoding")
 	}
 	req.Header.Set("Authorization", outer.Header.Get("Authorization"))
 	req.Host, req.TLS, req.RemoteAddr = outer.Host, outer.TLS, outer.RemoteAddr

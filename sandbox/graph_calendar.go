@@ -1,10 +1,8 @@
 package sandbox
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -62,12 +60,12 @@ func (s *Server) calOther(need calNeed, h calHandler) http.HandlerFunc {
 }
 
 // calRoute registers a write route for /me and /users/{id}.
-func (s *Server) calRoute(m *http.ServeMux, method, suffix string, need calNeed, h calHandler) {
+func (s *Server) calRoute(m *graphMux, method, suffix string, need calNeed, h calHandler) {
 	m.HandleFunc(method+" /v1.0/me"+suffix, s.calMe(need, h))
 	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.calOther(need, h))
 }
 
-func (s *Server) calendarRoutes(m *http.ServeMux) {
+func (s *Server) calendarRoutes(m *graphMux) {
 	m.HandleFunc("GET /v1.0/me/calendars", s.calMe(needCalRead, s.calendarList))
 	m.HandleFunc("GET /v1.0/users/{id}/calendars", s.calOther(needCalRead, s.calendarList))
 	m.HandleFunc("GET /v1.0/me/calendar", s.calMe(needCalRead, s.calendarGet))
@@ -108,27 +106,13 @@ func (s *Server) calendarRoutes(m *http.ServeMux) {
 }
 
 // calErr is a Graph error answer of the calendar and contact handlers.
-type calErr struct {
-	status        int
-	code, message string
-}
+type calErr = graphError
 
 var errCalNotFound = &calErr{404, "ErrorItemNotFound", "The specified object was not found in the store."}
 
 func calBadRequest(code, msg string) *calErr { return &calErr{400, code, msg} }
 
-func (s *Server) calFail(w http.ResponseWriter, r *http.Request, e *calErr) {
-	s.writeGraphError(w, r, e.status, e.code, e.message)
-}
-
-// calQueryError maps an OData query error to Graph's 400.
-func calQueryError(err error) *calErr {
-	var oe *odata.Error
-	if errors.As(err, &oe) {
-		return calBadRequest(oe.Code, oe.Message)
-	}
-	return calBadRequest("BadRequest", err.Error())
-}
+func (s *Server) calFail(w http.ResponseWriter, r *http.Request, e *calErr) { s.fail(w, r, e) }
 
 // calCtx is the @odata.context fragment of the request's path below the
 // user: "#users('id')/calendars('c')/events", with "/$entity" for one item.
@@ -162,36 +146,6 @@ func calCtx(r *http.Request, u *User, entity bool) string {
 		out += "/$entity"
 	}
 	return out
-}
-
-// calReadBody reads a JSON object body.
-func calReadBody(r *http.Request) (map[string]json.RawMessage, *calErr) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, 4<<20+1))
-	if err != nil {
-		return nil, calBadRequest("BadRequest", "Unable to read the request body.")
-	}
-	if len(data) > 4<<20 {
-		return nil, &calErr{413, "RequestEntityTooLarge", "The request payload exceeds the maximum size of 4 MB."}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, calBadRequest("BadRequest", "Empty Payload. JSON content expected.")
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil || m == nil {
-		return nil, calBadRequest("BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
-	}
-	return m, nil
-}
-
-// calUnknownProp is Graph's answer to a body member the type does not have.
-func calUnknownProp(name, typ string) *calErr {
-	return calBadRequest("RequestBodyRead", "The property '"+name+"' does not exist on type 'Microsoft.OutlookServices."+typ+
-		"'. Make sure to only use property names that are defined by the type or mark the type as open type.")
-}
-
-// calPropType is Graph's answer to a body member of the wrong JSON type.
-func calPropType(name string) *calErr {
-	return calBadRequest("RequestBodyRead", "Cannot convert the literal in the property '"+name+"' to the expected type.")
 }
 
 // asJSONObject turns v into what encoding/json decodes: map[string]any.
@@ -232,7 +186,7 @@ func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, lis
 		err = &odata.Error{Code: "BadRequest", Message: "Search is not supported on '" + t.Name + "' collections."}
 	}
 	if err != nil {
-		s.calFail(w, r, calQueryError(err))
+		s.calFail(w, r, queryError(err))
 		return
 	}
 	objs := make([]map[string]any, len(list))
@@ -364,7 +318,7 @@ func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage)
 		case "name":
 			var name string
 			if json.Unmarshal(raw, &name) != nil {
-				return calPropType(k)
+				return propTypeError(k, "Edm.String")
 			}
 			if strings.TrimSpace(name) == "" {
 				return calBadRequest("ErrorInvalidRequest", "The calendar name must not be empty.")
@@ -376,17 +330,18 @@ func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage)
 		case "color":
 			var color string
 			if json.Unmarshal(raw, &color) != nil {
-				return calPropType(k)
+				return propTypeError(k, "microsoft.graph.calendarColor")
 			}
-			if _, ok := calendarColors[color]; !ok {
-				return calBadRequest("RequestBodyRead", "Requested value '"+color+"' was not found.")
+			canon, ok := enumValue(color, slices.Collect(maps.Keys(calendarColors)))
+			if !ok {
+				return enumError(color)
 			}
-			c.Color = color
+			c.Color = canon
 		case "hexColor", "id", "changeKey", "isDefaultCalendar", "canShare", "canEdit", "canViewPrivateItems", "owner", "isRemovable":
 			// read-only here; Graph ignores them as well
 		default:
 			if !strings.HasPrefix(k, "@odata.") {
-				return calUnknownProp(k, "Calendar")
+				return unknownPropError(k, "Calendar")
 			}
 		}
 	}
@@ -394,7 +349,7 @@ func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage)
 }
 
 func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -426,7 +381,7 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request, u *User)
 }
 
 func (s *Server) calendarPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return

@@ -17,27 +17,20 @@ import (
 func viewPrefs(r *http.Request) (viewOpts, func(http.Header)) {
 	vo := viewOpts{zone: utcView}
 	var applied []string
-	for _, h := range r.Header.Values("Prefer") {
-		for _, p := range strings.Split(h, ",") {
-			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-			k, v = strings.ToLower(strings.TrimSpace(k)), strings.Trim(strings.TrimSpace(v), `"`)
-			switch k {
-			case "outlook.timezone":
-				if loc, ok := calZone(v); ok {
-					vo.zone = viewZone{v, loc}
-					applied = append(applied, `outlook.timezone="`+v+`"`)
-				}
-			case "outlook.body-content-type":
-				if v == "text" || v == "html" {
-					vo.text = v == "text"
-					applied = append(applied, `outlook.body-content-type="`+v+`"`)
-				}
-			}
+	p := prefer(r)
+	if v, ok := p["outlook.timezone"]; ok {
+		if loc, ok := calZone(v); ok {
+			vo.zone = viewZone{v, loc}
+			applied = append(applied, `outlook.timezone="`+v+`"`)
 		}
+	}
+	if v, ok := enumValue(p["outlook.body-content-type"], bodyTypes); ok {
+		vo.text = v == "text"
+		applied = append(applied, `outlook.body-content-type="`+v+`"`)
 	}
 	return vo, func(h http.Header) {
 		if len(applied) > 0 {
-			h.Set("Preference-Applied", strings.Join(applied, ","))
+			h.Set("Preference-Applied", strings.Join(applied, ", "))
 		}
 	}
 }
@@ -149,7 +142,7 @@ type scheduleInformationJSON struct {
 // getSchedule answers POST /calendar/getSchedule: the free/busy view of
 // seeded users between startTime and endTime, from all their calendars.
 func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return

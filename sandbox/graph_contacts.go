@@ -15,7 +15,7 @@ import (
 // /me/... and /users/{id|upn}/...: contacts of the default Contacts folder
 // and of its sub-folders, with OData options, and the folders themselves.
 
-func (s *Server) contactRoutes(m *http.ServeMux) {
+func (s *Server) contactRoutes(m *graphMux) {
 	m.HandleFunc("GET /v1.0/me/contacts", s.calMe(needContactRead, s.contactList))
 	m.HandleFunc("GET /v1.0/users/{id}/contacts", s.calOther(needContactRead, s.contactList))
 	m.HandleFunc("GET /v1.0/me/contacts/{ctid}", s.calMe(needContactRead, s.contactGet))
@@ -106,11 +106,11 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 			continue
 		}
 		if !slices.Contains(contactType.Props, k) {
-			return calUnknownProp(k, "Contact")
+			return unknownPropError(k, "Contact")
 		}
 		var v any
 		if json.Unmarshal(raw, &v) != nil {
-			return calPropType(k)
+			return propTypeError(k, "")
 		}
 		ok := true
 		switch {
@@ -149,7 +149,7 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 			ok = isStr || v == nil
 		}
 		if !ok {
-			return calPropType(k)
+			return propTypeError(k, "")
 		}
 		props[k] = v
 	}
@@ -202,7 +202,7 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
 func (s *Server) calEntity(w http.ResponseWriter, r *http.Request, status int, it calItem, t *odata.Type, ctx string) {
 	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
 	if err != nil {
-		s.calFail(w, r, calQueryError(err))
+		s.calFail(w, r, queryError(err))
 		return
 	}
 	out := q.Project(it.raw, t)
@@ -236,7 +236,7 @@ func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -270,7 +270,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request, u *User) 
 }
 
 func (s *Server) contactPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -361,14 +361,14 @@ func folderName(body map[string]json.RawMessage) (string, bool, *calErr) {
 	raw, ok := body["displayName"]
 	for k := range body {
 		if k != "displayName" && k != "parentFolderId" && !strings.HasPrefix(k, "@odata.") {
-			return "", false, calUnknownProp(k, "ContactFolder")
+			return "", false, unknownPropError(k, "ContactFolder")
 		}
 	}
 	if !ok {
 		return "", false, nil
 	}
 	if json.Unmarshal(raw, &name) != nil {
-		return "", false, calPropType("displayName")
+		return "", false, propTypeError("displayName", "Edm.String")
 	}
 	if strings.TrimSpace(name) == "" {
 		return "", false, calBadRequest("ErrorInvalidRequest", "The display name of the folder must not be empty.")
@@ -379,7 +379,7 @@ func folderName(body map[string]json.RawMessage) (string, bool, *calErr) {
 var errContactFolderExists = &calErr{409, "ErrorFolderExists", "A folder with the specified name already exists."}
 
 func (s *Server) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -411,7 +411,7 @@ func (s *Server) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (s *Server) contactFolderPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return

@@ -263,17 +263,21 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 	str := func(k string, raw json.RawMessage, dst *string, allowed []string) *calErr {
 		var v string
 		if json.Unmarshal(raw, &v) != nil {
-			return calPropType(k)
+			return propTypeError(k, "Edm.String")
 		}
-		if allowed != nil && !slices.Contains(allowed, v) {
-			return calBadRequest("RequestBodyRead", "Requested value '"+v+"' was not found.")
+		if allowed != nil {
+			c, ok := enumValue(v, allowed)
+			if !ok {
+				return enumError(v)
+			}
+			v = c
 		}
 		*dst = v
 		return nil
 	}
 	boolean := func(k string, raw json.RawMessage, dst *bool) *calErr {
 		if json.Unmarshal(raw, dst) != nil {
-			return calPropType(k)
+			return propTypeError(k, "Edm.Boolean")
 		}
 		return nil
 	}
@@ -285,17 +289,22 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			ce = str(k, raw, &ev.Subject, nil)
 		case "body":
 			var b itemBody
-			if json.Unmarshal(raw, &b) != nil || (b.ContentType != "" && b.ContentType != "text" && b.ContentType != "html") {
-				return calPropType(k)
+			if json.Unmarshal(raw, &b) != nil {
+				return propTypeError(k, "microsoft.graph.itemBody")
 			}
 			if b.ContentType == "" {
 				b.ContentType = "text"
 			}
+			ct, ok := enumValue(b.ContentType, bodyTypes)
+			if !ok {
+				return enumError(b.ContentType)
+			}
+			b.ContentType = ct
 			ev.Body = b
 		case "start", "end":
 			var d calDateTime
 			if json.Unmarshal(raw, &d) != nil || d.DateTime == "" {
-				return calPropType(k)
+				return propTypeError(k, "microsoft.graph.dateTimeTimeZone")
 			}
 			if k == "start" {
 				start = &d
@@ -307,21 +316,23 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		case "location":
 			var l struct{ DisplayName string }
 			if json.Unmarshal(raw, &l) != nil {
-				return calPropType(k)
+				return propTypeError(k, "microsoft.graph.location")
 			}
 			ev.Location = l.DisplayName
 		case "attendees":
 			var as []calAttendee
 			if json.Unmarshal(raw, &as) != nil {
-				return calPropType(k)
+				return propTypeError(k, "Collection(microsoft.graph.attendee)")
 			}
 			for i := range as {
 				if as[i].Type == "" {
 					as[i].Type = "required"
 				}
-				if !slices.Contains(attendeeTypes, as[i].Type) {
-					return calBadRequest("RequestBodyRead", "Requested value '"+as[i].Type+"' was not found.")
+				t, ok := enumValue(as[i].Type, attendeeTypes)
+				if !ok {
+					return enumError(as[i].Type)
 				}
+				as[i].Type = t
 				if as[i].EmailAddress.Address == "" {
 					return calBadRequest("ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
 				}
@@ -339,7 +350,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		case "categories":
 			var cs []string
 			if json.Unmarshal(raw, &cs) != nil {
-				return calPropType(k)
+				return propTypeError(k, "Collection(Edm.String)")
 			}
 			ev.Categories = cs
 		case "importance":
@@ -352,7 +363,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			ce = boolean(k, raw, &ev.IsReminderOn)
 		case "reminderMinutesBeforeStart":
 			if json.Unmarshal(raw, &ev.ReminderMinutes) != nil {
-				return calPropType(k)
+				return propTypeError(k, "Edm.Int32")
 			}
 		case "responseRequested":
 			ce = boolean(k, raw, &ev.ResponseRequest)
@@ -367,7 +378,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			}
 			var rc calRecurrence
 			if json.Unmarshal(raw, &rc) != nil {
-				return calPropType(k)
+				return propTypeError(k, "microsoft.graph.patternedRecurrence")
 			}
 			if msg := rc.validate(); msg != "" {
 				return calBadRequest("ErrorInvalidRequest", msg)
@@ -380,7 +391,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			// read-only, or set by the service: Graph ignores them in a request
 		default:
 			if !strings.HasPrefix(k, "@odata.") {
-				return calUnknownProp(k, "Event")
+				return unknownPropError(k, "Event")
 			}
 		}
 		if ce != nil {
@@ -422,7 +433,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 
 func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	vo, hdr := viewPrefs(r)
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -458,7 +469,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 
 func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
 	vo, hdr := viewPrefs(r)
-	body, ce := calReadBody(r)
+	body, ce := readBody(w, r, maxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -526,12 +537,9 @@ func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 // responseBody is the body of accept, tentativelyAccept, decline and cancel.
-func responseBody(r *http.Request) (comment string, send bool, ce *calErr) {
+func responseBody(w http.ResponseWriter, r *http.Request) (comment string, send bool, ce *calErr) {
 	send = true
-	if r.ContentLength == 0 {
-		return "", true, nil
-	}
-	body, ce := calReadBody(r)
+	body, ce := readParams(w, r, maxJSONBody)
 	if ce != nil {
 		return "", false, ce
 	}
@@ -539,11 +547,11 @@ func responseBody(r *http.Request) (comment string, send bool, ce *calErr) {
 		switch k {
 		case "comment":
 			if json.Unmarshal(raw, &comment) != nil {
-				return "", false, calPropType(k)
+				return "", false, propTypeError(k, "Edm.String")
 			}
 		case "sendResponse":
 			if json.Unmarshal(raw, &send) != nil {
-				return "", false, calPropType(k)
+				return "", false, propTypeError(k, "Edm.Boolean")
 			}
 		case "proposedNewTime":
 		default:
@@ -557,7 +565,7 @@ func responseBody(r *http.Request) (comment string, send bool, ce *calErr) {
 func (s *Server) eventRespond(action string) calHandler {
 	response := map[string]string{"accept": "accepted", "tentativelyAccept": "tentativelyAccepted", "decline": "declined"}[action]
 	return func(w http.ResponseWriter, r *http.Request, u *User) {
-		_, send, ce := responseBody(r)
+		_, send, ce := responseBody(w, r)
 		if ce != nil {
 			s.calFail(w, r, ce)
 			return
@@ -589,7 +597,7 @@ func (s *Server) eventRespond(action string) calHandler {
 // are marked cancelled and the event leaves the organizer's calendar. An
 // occurrence cancels only that occurrence.
 func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u *User) {
-	_, _, ce := responseBody(r)
+	_, _, ce := responseBody(w, r)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return

@@ -61,7 +61,7 @@ type mailHandler func(w http.ResponseWriter, r *http.Request, u *User)
 // mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
 // Delegated tokens reach only their own mailbox; app-only tokens any, with
 // the application permission.
-func (s *Server) mailRoute(m *http.ServeMux, method, suffix string, need mailNeed, h mailHandler) {
+func (s *Server) mailRoute(m *graphMux, method, suffix string, need mailNeed, h mailHandler) {
 	wrap := func(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
 		if !(c.IsApp() || self) || !c.HasAny(mailNeedPerms[need]...) {
 			s.writeGraphError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
@@ -73,7 +73,7 @@ func (s *Server) mailRoute(m *http.ServeMux, method, suffix string, need mailNee
 	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.graphAuth(s.graphOther(wrap)))
 }
 
-func (s *Server) mailRoutes(m *http.ServeMux) {
+func (s *Server) mailRoutes(m *graphMux) {
 	// Folders; childFolders/{cid} nests one level below any folder.
 	for _, f := range []string{"/mailFolders/{fid}", "/mailFolders/{fid}/childFolders/{cid}"} {
 		s.mailRoute(m, "GET", f, needRead, s.folderGet)
@@ -131,20 +131,6 @@ func (s *Server) mailOp(w http.ResponseWriter, r *http.Request, u *User, fn func
 	s.writeGraphStatus(w, r, status, v)
 }
 
-// prefer parses the Prefer headers into lower-case names and unquoted values.
-func prefer(r *http.Request) map[string]string {
-	out := map[string]string{}
-	for _, h := range r.Header.Values("Prefer") {
-		for _, p := range strings.Split(h, ",") {
-			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-			if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
-				out[k] = strings.Trim(strings.TrimSpace(v), `"`)
-			}
-		}
-	}
-	return out
-}
-
 // msgView is how a request wants messages rendered, from its Prefer headers.
 type msgView struct {
 	bodyType  string // outlook.body-content-type: "", "text" or "html"
@@ -156,7 +142,7 @@ func mailPrefs(w http.ResponseWriter, r *http.Request) msgView {
 	p := prefer(r)
 	var v msgView
 	var applied []string
-	if bt := strings.ToLower(p["outlook.body-content-type"]); bt == "text" || bt == "html" {
+	if bt, ok := enumValue(p["outlook.body-content-type"], bodyTypes); ok {
 		v.bodyType = bt
 		applied = append(applied, `outlook.body-content-type="`+bt+`"`)
 	}
@@ -359,28 +345,6 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request, u *User) {
 	})
 }
 
-// readBody reads a JSON object body (an empty body is an empty object).
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, *graphError) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, &graphError{413, "RequestEntityTooLarge", "The request payload exceeds the maximum size of " + formatMB(limit) + "."}
-		}
-		return nil, badRequest("Unable to read the request body.")
-	}
-	out := map[string]json.RawMessage{}
-	if len(strings.TrimSpace(string(data))) == 0 {
-		return out, nil
-	}
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
-	}
-	return out, nil
-}
-
-func formatMB(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
-
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
@@ -509,7 +473,7 @@ func (s *Server) messageCopy(w http.ResponseWriter, r *http.Request, u *User) {
 
 func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, move bool) {
 	view := mailPrefs(w, r)
-	body, ge := readBody(w, r, 1<<20)
+	body, ge := readParams(w, r, maxJSONBody)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return

@@ -108,7 +108,7 @@ func folderProps(body map[string]json.RawMessage, create bool) (name *string, hi
 			if slices.Contains(mailFolderType.Props, k) {
 				return nil, nil, badRequest("The property '" + k + "' is read-only and cannot be set.")
 			}
-			return nil, nil, &graphError{400, "RequestBodyRead", "The property '" + k + "' does not exist on type 'Microsoft.OutlookServices.MailFolder'. Make sure to only use property names that are defined by the type or mark the type as open type."}
+			return nil, nil, unknownPropError(k, "MailFolder")
 		}
 	}
 	if create && name == nil {
@@ -129,7 +129,7 @@ func siblingNamed(mb *mailbox, parentID, name, except string) bool {
 var errFolderExists = &graphError{409, "ErrorFolderExists", "A folder with the specified name already exists."}
 
 func (s *Server) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, 1<<20)
+	body, ge := readBody(w, r, maxJSONBody)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return
@@ -161,7 +161,7 @@ func (s *Server) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) folderPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, 1<<20)
+	body, ge := readBody(w, r, maxJSONBody)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return
@@ -213,7 +213,7 @@ func (st *mailStore) deleteFolder(mb *mailbox, f *mailFolder) {
 
 // folderMove moves a folder under another; Exchange keeps the folder's id.
 func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, 1<<20)
+	body, ge := readParams(w, r, maxJSONBody)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return
@@ -245,7 +245,7 @@ func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
 
 // folderCopy copies a folder, its subfolders and their messages under another.
 func (s *Server) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, 1<<20)
+	body, ge := readParams(w, r, maxJSONBody)
 	if ge != nil {
 		s.fail(w, r, ge)
 		return

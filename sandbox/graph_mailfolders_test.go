@@ -176,7 +176,7 @@ func TestGraphPathsCaseAndKeys(t *testing.T) {
 		"/v1.0/users('AdeleV@contoso.sandbox')/messages('x')": "/v1.0/users/AdeleV@contoso.sandbox/messages/x",
 		"/v1.0/me/messages/AAMkAGmove/MOVE":                   "/v1.0/me/messages/AAMkAGmove/move",
 	} {
-		if got := canonicalGraphPath(in); got != want {
+		if got := (&Server{}).graphRoutes().canonicalPath(in); got != want {
 			t.Errorf("%s: %s, want %s", in, got, want)
 		}
 	}

@@ -13,10 +13,6 @@ var readOnlyMessageProps = map[string]bool{
 	"conversationIndex": true, "isDraft": true, "webLink": true, "uniqueBody": true,
 }
 
-func propTypeError(name, typ string) *graphError {
-	return badRequest("Cannot convert the value of property '" + name + "' to the expected type '" + typ + "'.")
-}
-
 // applyMessage sets the properties in body on m. On create (patch false)
 // read-only properties are ignored, as Exchange does, and attachments may be
 // given; on update they are an error.
@@ -44,12 +40,11 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			}
 			nb := itemBody{ContentType: "text"}
 			if b.ContentType != nil {
-				switch ct := strings.ToLower(*b.ContentType); ct {
-				case "text", "html":
-					nb.ContentType = ct
-				default:
-					return badRequest("Requested value '" + *b.ContentType + "' was not found.")
+				ct, ok := enumValue(*b.ContentType, bodyTypes)
+				if !ok {
+					return enumError(*b.ContentType)
 				}
+				nb.ContentType = ct
 			}
 			if b.Content != nil {
 				nb.Content = *b.Content
@@ -99,19 +94,15 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			if json.Unmarshal(raw, &v) != nil {
 				return propTypeError(k, "Edm.String")
 			}
-			allowed := []string{"low", "normal", "high"}
+			allowed := importanceValues
 			if k == "inferenceClassification" {
 				allowed = []string{"focused", "other"}
 			}
-			ok := false
-			for _, a := range allowed {
-				if strings.EqualFold(v, a) {
-					v, ok = a, true
-				}
-			}
+			c, ok := enumValue(v, allowed)
 			if !ok {
-				return badRequest("Requested value '" + v + "' was not found.")
+				return enumError(v)
 			}
+			v = c
 			if k == "importance" {
 				m.Importance = v
 			} else {
@@ -135,8 +126,15 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			if !null && json.Unmarshal(raw, &f) != nil {
 				return propTypeError(k, "microsoft.graph.followupFlag")
 			}
-			switch strings.ToLower(f.FlagStatus) {
-			case "", "notflagged":
+			if f.FlagStatus != "" {
+				fs, ok := enumValue(f.FlagStatus, []string{"notFlagged", "complete", "flagged"})
+				if !ok {
+					return enumError(f.FlagStatus)
+				}
+				f.FlagStatus = fs
+			}
+			switch f.FlagStatus {
+			case "", "notFlagged":
 				f = followupFlag{FlagStatus: "notFlagged"}
 			case "flagged":
 				f.FlagStatus = "flagged"
@@ -146,8 +144,6 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 				if f.CompletedDateTime == nil {
 					f.CompletedDateTime = &dateTimeTimeZone{now.Format("2006-01-02T15:04:05.0000000"), "UTC"}
 				}
-			default:
-				return badRequest("Requested value '" + f.FlagStatus + "' was not found.")
 			}
 			m.Flag = f
 		case "internetMessageId":
@@ -187,7 +183,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 				}
 				continue
 			}
-			return &graphError{400, "RequestBodyRead", "The property '" + k + "' does not exist on type 'Microsoft.OutlookServices.Message'. Make sure to only use property names that are defined by the type or mark the type as open type."}
+			return unknownPropError(k, "Message")
 		}
 	}
 	return nil

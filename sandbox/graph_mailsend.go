@@ -141,7 +141,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
 	return func(w http.ResponseWriter, r *http.Request, u *User) {
 		view := mailPrefs(w, r)
-		body, ge := readBody(w, r, maxMessageBody)
+		body, ge := readParams(w, r, maxMessageBody)
 		if ge != nil {
 			s.fail(w, r, ge)
 			return

@@ -67,8 +67,8 @@ func TestMailCreateUpdateMoveCopyDelete(t *testing.T) {
 	}
 	e.wantError(400, "BadRequest", "The property 'hasAttachments' is read-only", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"hasAttachments": true})
 	e.wantError(400, "RequestBodyRead", "The property 'bogus' does not exist on type 'Microsoft.OutlookServices.Message'", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"bogus": 1})
-	e.wantError(400, "BadRequest", "Requested value 'urgent' was not found.", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"importance": "urgent"})
-	e.wantError(400, "BadRequest", "Edm.Boolean", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"isRead": "yes"})
+	e.wantError(400, "RequestBodyRead", "Requested value 'urgent' was not found.", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"importance": "urgent"})
+	e.wantError(400, "RequestBodyRead", "Edm.Boolean", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"isRead": "yes"})
 	e.wantError(404, "ErrorItemNotFound", "not found in the store", "PATCH", "/v1.0/me/messages/AAMkAGnope", adele, map[string]any{"isRead": true})
 	// A failed PATCH changes nothing.
 	var after map[string]any

@@ -8,33 +8,47 @@ import (
 
 // Graph resolves path segments case-insensitively and accepts OData key
 // syntax (/me/mailFolders('inbox')/messages); the mux is case-sensitive and
-// knows only the slash form, so graphPaths rewrites paths into it.
+// knows only the slash form. graphMux is the one route table of every
+// workload: it learns the literal segments of each pattern registered on it
+// and rewrites a request's path into the canonical form before routing.
 
-var graphSegments = func() map[string]string {
-	m := map[string]string{}
-	for _, s := range []string{"v1.0", "me", "users", "manager", "messages", "mailFolders", "childFolders", "attachments",
-		"sendMail", "move", "copy", "send", "createReply", "createReplyAll", "createForward", "reply", "replyAll",
-		"forward", "delta", "$value", "$batch"} {
-		m[strings.ToLower(s)] = s
+// graphMux is an http.ServeMux that canonicalises request paths.
+type graphMux struct {
+	mux      *http.ServeMux
+	segments map[string]string // lower case → the case the routes use
+}
+
+func newGraphMux() *graphMux {
+	return &graphMux{mux: http.NewServeMux(), segments: map[string]string{}}
+}
+
+// HandleFunc registers h for pattern ("METHOD /path/{wildcard}/...") and
+// learns the pattern's literal segments.
+func (m *graphMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	_, p, _ := strings.Cut(pattern, " ")
+	for _, seg := range strings.Split(p, "/") {
+		if seg != "" && !strings.HasPrefix(seg, "{") {
+			m.segments[strings.ToLower(seg)] = seg
+		}
 	}
-	return m
-}()
+	m.mux.HandleFunc(pattern, h)
+}
 
 var keySegmentRE = regexp.MustCompile(`^([A-Za-z]+)\('([^'/]*)'\)$`)
 
-// canonicalGraphPath rewrites the known segments of p to their canonical case
+// canonicalPath rewrites the known segments of p to their canonical case
 // and name('key') segments to name/key.
-func canonicalGraphPath(p string) string {
+func (m *graphMux) canonicalPath(p string) string {
 	segs := strings.Split(p, "/")
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
-		if m := keySegmentRE.FindStringSubmatch(s); m != nil {
-			if c, ok := graphSegments[strings.ToLower(m[1])]; ok {
-				out = append(out, c, m[2])
+		if k := keySegmentRE.FindStringSubmatch(s); k != nil {
+			if c, ok := m.segments[strings.ToLower(k[1])]; ok {
+				out = append(out, c, k[2])
 				continue
 			}
 		}
-		if c, ok := graphSegments[strings.ToLower(s)]; ok {
+		if c, ok := m.segments[strings.ToLower(s)]; ok {
 			s = c
 		}
 		out = append(out, s)
@@ -42,13 +56,14 @@ func canonicalGraphPath(p string) string {
 	return strings.Join(out, "/")
 }
 
-func graphPaths(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := canonicalGraphPath(r.URL.Path); p != r.URL.Path {
-			r2 := r.Clone(r.Context())
-			r2.URL.Path, r2.URL.RawPath = p, ""
-			r = r2
-		}
-		h.ServeHTTP(w, r)
-	})
+func (m *graphMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := m.canonicalPath(r.URL.Path); p != r.URL.Path {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath = p, ""
+		r = r2
+	}
+	m.mux.ServeHTTP(w, r)
 }
+
+// graphPaths is the Graph handler of the routes registered on m.
+func graphPaths(m *graphMux) http.Handler { return m }

@@ -19,6 +19,15 @@ var patternTypes = []string{"daily", "weekly", "absoluteMonthly", "relativeMonth
 
 var rangeTypes = []string{"endDate", "noEnd", "numbered"}
 
+// enumCanon is v in its canonical case when it is one of members, or v
+// unchanged (for the error message).
+func enumCanon(v string, members []string) (string, bool) {
+	if c, ok := enumValue(v, members); ok {
+		return c, true
+	}
+	return v, false
+}
+
 func weekdayOf(name string) (time.Weekday, bool) {
 	i := slices.Index(weekdayNames, strings.ToLower(name))
 	return time.Weekday(i), i >= 0
@@ -38,7 +47,8 @@ func daysIn(y int, m time.Month) int { return civil(y, m+1, 0).Day() }
 // its defaults, and returns an error message or "".
 func (rc *calRecurrence) validate() string {
 	p, rg := &rc.Pattern, &rc.Range
-	if !slices.Contains(patternTypes, p.Type) {
+	var ok bool
+	if p.Type, ok = enumCanon(p.Type, patternTypes); !ok {
 		return "Recurrence pattern type '" + p.Type + "' is not valid."
 	}
 	if p.Interval < 1 {
@@ -50,6 +60,7 @@ func (rc *calRecurrence) validate() string {
 	if _, ok := weekdayOf(p.FirstDayOfWeek); !ok {
 		return "The value '" + p.FirstDayOfWeek + "' is not a valid day of the week."
 	}
+	p.FirstDayOfWeek = strings.ToLower(p.FirstDayOfWeek)
 	for i, d := range p.DaysOfWeek {
 		if _, ok := weekdayOf(d); !ok {
 			return "The value '" + d + "' is not a valid day of the week."
@@ -59,7 +70,7 @@ func (rc *calRecurrence) validate() string {
 	if p.Index == "" {
 		p.Index = "first"
 	}
-	if !slices.Contains(weekIndexes, p.Index) {
+	if p.Index, ok = enumCanon(p.Index, weekIndexes); !ok {
 		return "The value '" + p.Index + "' is not a valid week index."
 	}
 	switch p.Type {
@@ -80,7 +91,7 @@ func (rc *calRecurrence) validate() string {
 			return "Month must be between 1 and 12 for a " + p.Type + " recurrence pattern."
 		}
 	}
-	if !slices.Contains(rangeTypes, rg.Type) {
+	if rg.Type, ok = enumCanon(rg.Type, rangeTypes); !ok {
 		return "Recurrence range type '" + rg.Type + "' is not valid."
 	}
 	start, ok := parseCalDate(rg.StartDate)

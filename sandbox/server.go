@@ -187,7 +187,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.applyFault(rec, r, false) {
 		return
 	}
-	if r.URL.Path == "/v1.0" || strings.HasPrefix(r.URL.Path, "/v1.0/") || r.URL.Path == "/oidc/userinfo" {
+	if p := strings.ToLower(r.URL.Path); p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/oidc/userinfo" {
 		s.graph.ServeHTTP(rec, r)
 		return
 	}
