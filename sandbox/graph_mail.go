@@ -242,7 +242,29 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		folderID = f.ID
 		ctx += "/mailFolders('" + f.ID + "')"
 	}
-	for _, m := range mb.messages(folderID) {
+	msgs := s.mail.inOrder(mb, folderID)
+	if inDefaultOrder(q) {
+		// The listing is the cached order: render the page only, count without a scan.
+		total := len(msgs)
+		lo := min(q.Skip, total)
+		hi := total
+		if q.Top > 0 {
+			hi = min(lo+q.Top, total)
+		}
+		if !strings.HasSuffix(r.URL.Path, "/$count") {
+			for _, m := range msgs[lo:hi] {
+				views = append(views, m.toJSON(view, expand))
+			}
+		}
+		s.mu.Unlock()
+		page := make([]int, len(views))
+		for i := range page {
+			page[i] = i
+		}
+		s.writeMessagePage(w, r, q, ctx, views, page, total)
+		return
+	}
+	for _, m := range msgs {
 		views = append(views, m.toJSON(view, expand))
 		if q.Search != nil {
 			search = append(search, messageSearchFields(m))
@@ -257,6 +279,28 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		}
 	}
 	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
+	s.writeMessagePage(w, r, q, ctx, views, page, total)
+}
+
+// inDefaultOrder says whether q lists messages as they are stored, newest first: no
+// $filter, no $search, and no $orderby but receivedDateTime desc.
+func inDefaultOrder(q *odata.Query) bool {
+	if q.Filter != nil || q.Search != nil {
+		return false
+	}
+	switch len(q.OrderBy) {
+	case 0:
+		return true
+	case 1:
+		k := q.OrderBy[0]
+		return k.Desc && len(k.Path) == 1 && strings.EqualFold(k.Path[0], "receivedDateTime")
+	}
+	return false
+}
+
+// writeMessagePage answers a message listing: the page (indexes into views) of a total, or
+// the total alone for .../$count.
+func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, q *odata.Query, ctx string, views []messageJSON, page []int, total int) {
 	if strings.HasSuffix(r.URL.Path, "/$count") {
 		s.graphIDs(w, r)
 		w.Header().Set("Content-Type", "text/plain;charset=utf-8")

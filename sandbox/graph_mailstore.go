@@ -31,6 +31,17 @@ type mailbox struct {
 	msgs    map[string]*mailMessage
 	// tombs records messages that left a folder (deleted or moved), for delta.
 	tombs []tombstone
+	// order caches the messages newest first, for listings (mailStore.inOrder).
+	order orderCache
+}
+
+// orderCache holds a mailbox's messages newest first per folder ("" = all). It is valid
+// while the store's change sequence and the mailbox's size are what they were when it was
+// built: every change to a message takes a new sequence number (delta relies on it too).
+type orderCache struct {
+	seq   int64
+	n     int
+	lists map[string][]*mailMessage
 }
 
 type tombstone struct {
@@ -359,6 +370,22 @@ func (mb *mailbox) messages(folderID string) []*mailMessage {
 		return out[i].ID < out[j].ID
 	})
 	return out
+}
+
+// inOrder returns the messages of a folder ("" = all) newest first, as messages does, but
+// sorts only when something changed since the last call: paging through a mailbox costs a
+// page, not a sort of the mailbox. The slice is shared; do not modify it.
+func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
+	c := &mb.order
+	if c.lists == nil || c.seq != st.seq || c.n != len(mb.msgs) {
+		*c = orderCache{seq: st.seq, n: len(mb.msgs), lists: map[string][]*mailMessage{}}
+	}
+	l, ok := c.lists[folderID]
+	if !ok {
+		l = mb.messages(folderID)
+		c.lists[folderID] = l
+	}
+	return l
 }
 
 // remove deletes a message, leaving a tombstone for delta.
