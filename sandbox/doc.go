@@ -64,7 +64,8 @@
 // that survive moves; both id forms address a message). Path segments match case-insensitively
 // and name('key') segments work. Each seeded user has the well-known folders,
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
-// restores them. Options.StateFile keeps the mailboxes across restarts.
+// restores them. Server.SeedMessages (and the control API) adds generated
+// messages in bulk, for big mailboxes. Options.StateFile keeps the mailboxes across restarts.
 //
 // Calendars and contacts, under the same roots (Calendars.Read/ReadWrite,
 // Contacts.Read/ReadWrite):
@@ -98,6 +99,7 @@
 //	GET    /_sandbox/requests, DELETE /_sandbox/requests
 //	POST   /_sandbox/reset
 //	POST   /_sandbox/revoke              {"user"} → {"revoked": n}
+//	POST   /_sandbox/seed/messages       {"user" (default first user), "folder" (id or well-known name; default inbox), "count"} → {"seeded": n}
 //	GET    /_sandbox/state, PUT /_sandbox/state
 //	GET    /_sandbox/info                the sandbox.json content
 //
