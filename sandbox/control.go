@@ -370,6 +370,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		s.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	m.HandleFunc("POST /_sandbox/seed/messages", s.ctlSeedMessages)
 	m.HandleFunc("POST /_sandbox/revoke", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			User string `json:"user"`

@@ -68,8 +68,9 @@
 // Graph's "Empty Payload", malformed JSON, a wrong JSON type or an unknown property its errors.
 // Each seeded user has the well-known folders,
 // child folders under the inbox and about 75 messages; POST /_sandbox/reset
-// restores them. Options.StateFile keeps the mailboxes across restarts (written when the
-// server closes).
+// restores them. Server.SeedMessages (and the control API) adds generated
+// messages in bulk, for big mailboxes. Options.StateFile keeps the mailboxes across
+// restarts (written when the server closes).
 //
 // Calendars and contacts, under the same roots (Calendars.Read/ReadWrite,
 // Contacts.Read/ReadWrite):
@@ -105,6 +106,7 @@
 //	POST   /_sandbox/clock               {"advance_seconds": N} or {"set": RFC 3339 time} → the same as GET
 //	POST   /_sandbox/reset
 //	POST   /_sandbox/revoke              {"user"} → {"revoked": n}
+//	POST   /_sandbox/seed/messages       {"user" (default first user), "folder" (id or well-known name; default inbox), "count"} → {"seeded": n}
 //	GET    /_sandbox/state, PUT /_sandbox/state
 //	GET    /_sandbox/info                the sandbox.json content
 //

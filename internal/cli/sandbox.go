@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ import (
 func newSandboxCmd(f *Factory) *cobra.Command {
 	var listen, state string
 	var plain, autoApprove, allowRemote bool
+	var seedMessages int
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run the offline Microsoft 365 tenant (identity platform + Graph) in the foreground",
@@ -27,7 +29,11 @@ clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` find
 
 It listens on loopback only, unless --listen names another address and --allow-remote is
 given; then its control API (/_sandbox/) requires "Authorization: Bearer <token>", with the
-token in sandbox.json (control_token).`,
+token in sandbox.json (control_token).
+
+--seed-messages N adds N generated messages to the first seeded user's inbox before the
+sandbox starts serving, for big mailboxes (POST /_sandbox/seed/messages does the same while
+it runs).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, _, err := net.SplitHostPort(listen); err != nil {
@@ -35,6 +41,9 @@ token in sandbox.json (control_token).`,
 			}
 			if !loopbackAddr(listen) && !allowRemote {
 				return usagef("--listen %q is not a loopback address; the sandbox's control API hands out its client secret and user passwords, so listen there only with --allow-remote (the control API then requires a token)", listen)
+			}
+			if seedMessages < 0 || seedMessages > sandbox.MaxSeedMessages {
+				return usagef("--seed-messages %d: give a count from 0 to %d", seedMessages, sandbox.MaxSeedMessages)
 			}
 			home := f.Home()
 			if err := os.MkdirAll(home, 0o700); err != nil {
@@ -47,6 +56,11 @@ token in sandbox.json (control_token).`,
 			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateFile: state, RequireControlToken: allowRemote})
 			if err != nil {
 				return err
+			}
+			if seedMessages > 0 {
+				if err := seedSandbox(f, sb, seedMessages); err != nil {
+					return err
+				}
 			}
 			if err := sb.Start(listen); err != nil {
 				return fmt.Errorf("%w: cannot listen on %s: %v", broker.ErrUnreachable, listen, err)
@@ -90,7 +104,28 @@ token in sandbox.json (control_token).`,
 	cmd.Flags().StringVar(&state, "state", "", "load the tenant from this file and save it there on exit")
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP instead of TLS (for tests)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve every device code and consent as the first seeded user")
+	cmd.Flags().IntVar(&seedMessages, "seed-messages", 0, "add this many generated messages to the first seeded user's inbox")
 	return cmd
+}
+
+// seedSandbox adds n generated messages to the first seeded user's inbox,
+// reporting progress on stderr for big counts, and the rate at the end.
+func seedSandbox(f *Factory, sb *sandbox.Server, n int) error {
+	const step = 50_000
+	upn := sandbox.Users()[0].UserPrincipalName
+	start := time.Now()
+	for done := 0; done < n; {
+		k := min(step, n-done)
+		if err := sb.SeedMessages(upn, "inbox", k); err != nil {
+			return err
+		}
+		if done += k; n > step {
+			fmt.Fprintf(f.IO.ErrOut, "Seeded %d of %d messages\n", done, n)
+		}
+	}
+	d := time.Since(start)
+	fmt.Fprintf(f.IO.ErrOut, "Seeded %d messages into the inbox of %s in %.1f s (%.0f messages/s)\n", n, upn, d.Seconds(), float64(n)/d.Seconds())
+	return nil
 }
 
 var errSandboxGone = errors.New("sandbox stopped")

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,21 +51,7 @@ func TestSandboxAllowRemoteControlToken(t *testing.T) {
 		done <- Run(ctx, ios, []string{"--home", home, "sandbox", "--listen", "127.0.0.1:0", "--allow-remote", "--plain-http"})
 	}()
 	infoPath := filepath.Join(home, broker.SandboxInfoFile)
-	var info sandbox.Info
-	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
-		var err error
-		if info, err = sandbox.ReadInfo(infoPath); err == nil && info.URL != "" {
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("sandbox exited %d: %s", code, errOut.String())
-		default:
-		}
-		if time.Since(start) > time.Minute {
-			t.Fatal("the sandbox did not write sandbox.json")
-		}
-	}
+	info := waitSandboxInfo(t, infoPath, done, errOut)
 	if len(info.ControlToken) < 32 {
 		t.Fatalf("control_token = %q, want a random token", info.ControlToken)
 	}
@@ -95,5 +85,73 @@ func TestSandboxAllowRemoteControlToken(t *testing.T) {
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("sandbox exit %d: %s", code, errOut.String())
+	}
+}
+
+// TestSandboxSeedMessages: `sandbox --seed-messages N` serves the first seeded user's inbox
+// with N more messages, and says so on stderr; a negative count is a usage error.
+func TestSandboxSeedMessages(t *testing.T) {
+	home := testEnv(t)
+	ios, _, _, errOut := Test()
+	r := result{Run(t.Context(), ios, []string{"--home", home, "sandbox", "--plain-http", "--seed-messages", "-1"}), "", errOut.String()}
+	wantCode(t, r, exitUsage)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ios, _, _, errOut = Test()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, ios, []string{"--home", home, "sandbox", "--plain-http", "--seed-messages", "1234"})
+	}()
+	info := waitSandboxInfo(t, filepath.Join(home, broker.SandboxInfoFile), done, errOut)
+	resp, err := http.PostForm(info.URL+"/"+sandbox.TenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {sandbox.ConfidentialClientID}, "client_secret": {sandbox.ConfidentialClientSecret}, "scope": {sandbox.GraphResource + "/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("app token: %d %v", resp.StatusCode, err)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", info.URL+"/v1.0/users/"+sandbox.Users()[0].UserPrincipalName+"/mailFolders/inbox/messages/$count", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("sandbox exit %d: %s", code, errOut.String())
+	}
+	// The seeded inbox has 35 messages.
+	if resp.StatusCode != 200 || string(b) != "1269" {
+		t.Errorf("inbox $count: %d %q, want 1269", resp.StatusCode, b)
+	}
+	if !strings.Contains(errOut.String(), "Seeded 1234 messages into the inbox of "+sandbox.Users()[0].UserPrincipalName) {
+		t.Errorf("stderr does not report the seeding: %q", errOut.String())
+	}
+}
+
+// waitSandboxInfo waits for a sandbox started by Run (exiting into done) to write its info file.
+func waitSandboxInfo(t *testing.T, infoPath string, done <-chan int, errOut *bytes.Buffer) sandbox.Info {
+	t.Helper()
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if info, err := sandbox.ReadInfo(infoPath); err == nil && info.URL != "" {
+			return info
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("sandbox exited %d: %s", code, errOut.String())
+		default:
+		}
+		if time.Since(start) > time.Minute {
+			t.Fatal("the sandbox did not write sandbox.json")
+		}
 	}
 }
