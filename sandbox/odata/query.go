@@ -351,6 +351,10 @@ func (o Object) MarshalJSON() ([]byte, error) {
 		kb, _ := json.Marshal(k)
 		b.Write(kb)
 		b.WriteByte(':')
+		if raw, ok := o.Vals[k].(json.RawMessage); ok && len(raw) > 0 {
+			b.Write(raw) // a member of a document the sandbox encoded: valid and compact already
+			continue
+		}
 		vb, err := marshalNoEscape(o.Vals[k])
 		if err != nil {
 			return nil, err
