@@ -64,6 +64,3 @@ func (m *graphMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m.mux.ServeHTTP(w, r)
 }
-
-// graphPaths is the Graph handler of the routes registered on m.
-func graphPaths(m *graphMux) http.Handler { return m }

@@ -167,7 +167,7 @@ func (s *Server) routes() {
 	id.HandleFunc("GET /error", s.handleErrorPage)
 	id.HandleFunc("/", s.handleNotFound)
 	s.identity = id
-	s.graph = graphPaths(s.graphRoutes())
+	s.graph = s.graphRoutes()
 	s.control = s.controlRoutes()
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -149,6 +150,9 @@ func newListCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
+// secretFields are the --field values of get that print a credential.
+var secretFields = []string{"access_token", "refresh_token", "api_key"}
+
 func newGetCmd(f *Factory) *cobra.Command {
 	var conn, field string
 	var showSecret bool
@@ -172,8 +176,7 @@ func newGetCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			switch field {
-			case "access_token", "refresh_token", "api_key":
+			if slices.Contains(secretFields, field) {
 				c, err := b.Token(ctx, args[0], conn)
 				if err != nil {
 					return err

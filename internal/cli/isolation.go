@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -75,11 +76,7 @@ func revealing(cmd *cobra.Command) bool {
 	case "authsome export", "authsome rekey", "authsome login":
 		return true
 	case "authsome get":
-		switch flag("field") {
-		case "access_token", "refresh_token", "api_key", "client_secret":
-			return true
-		}
-		return flag("show-secret") == "true"
+		return slices.Contains(secretFields, flag("field")) || flag("show-secret") == "true"
 	}
 	return false
 }

@@ -120,7 +120,7 @@ func runChild(ctx context.Context, argv, env []string, ios *IOStreams, iso isola
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
-	rep, err := isolate.Start(cmd, iso)
+	cmd, rep, err := isolate.Start(cmd, iso)
 	if err != nil {
 		return 0, err
 	}

@@ -72,18 +72,13 @@ func namespaceHelper(p plan, report func(status)) int {
 			return 125
 		}
 	}
-	layers := []string{LayerNamespaces}
-	if ok, err := restrictScope(); err != nil {
-		report(status{Error: err.Error()})
-		return 125
-	} else if ok {
-		layers = append(layers, LayerScope)
+	layers, err := addLayer([]string{LayerNamespaces}, LayerScope, restrictScope)
+	if err == nil {
+		layers, err = addLayer(layers, LayerNoTIOCSTI, denyTerminalInjection)
 	}
-	if ok, err := denyTerminalInjection(); err != nil {
+	if err != nil {
 		report(status{Error: err.Error()})
 		return 125
-	} else if ok {
-		layers = append(layers, LayerNoTIOCSTI)
 	}
 	if p.Probe {
 		report(status{Layers: layers})
@@ -106,6 +101,15 @@ func namespaceHelper(p plan, report func(status)) int {
 	}
 	report(status{Layers: layers})
 	return reap(pid)
+}
+
+// addLayer applies a layer the kernel may not offer and, when it took effect, adds its name.
+func addLayer(layers []string, name string, apply func() (bool, error)) ([]string, error) {
+	ok, err := apply()
+	if ok {
+		layers = append(layers, name)
+	}
+	return layers, err
 }
 
 // hide covers path with an empty, read-only, mode-000 file system (a folder) or /dev/null
@@ -174,15 +178,12 @@ func reap(pid int) int {
 // sockets where the kernel can), then becomes the command.
 func landlockHelper(p plan, report func(status)) int {
 	layers, err := restrictLandlock(p.Hide)
+	if err == nil {
+		layers, err = addLayer(layers, LayerNoTIOCSTI, denyTerminalInjection)
+	}
 	if err != nil {
 		report(status{Error: err.Error()})
 		return 125
-	}
-	if ok, err := denyTerminalInjection(); err != nil {
-		report(status{Error: err.Error()})
-		return 125
-	} else if ok {
-		layers = append(layers, LayerNoTIOCSTI)
 	}
 	if p.Probe {
 		report(status{Layers: layers})

@@ -99,15 +99,15 @@ const HelperCommand = "__isolate"
 var ErrUnavailable = errors.New("isolation unavailable")
 
 // Start starts cmd (built with exec.Command: Path, Args, Env, Dir and stdio) under the layers
-// mode asks for, and returns what protects it. With Off, or with Auto where no layer works,
-// cmd is started as it is. On success cmd.Process is the child to wait for (the helper, which
-// exits with the command's status).
-func Start(cmd *exec.Cmd, o Options) (Report, error) {
+// mode asks for, and returns the started command to wait for and what protects it. With Off,
+// or with Auto where no layer works, that is cmd itself; otherwise a command that runs the
+// helper, which exits with cmd's status.
+func Start(cmd *exec.Cmd, o Options) (*exec.Cmd, Report, error) {
 	if o.Mode == "" {
 		o.Mode = Auto
 	}
 	if o.Mode == Off {
-		return Report{}, cmd.Start()
+		return cmd, Report{}, cmd.Start()
 	}
 	return start(cmd, o)
 }

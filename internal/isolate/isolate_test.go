@@ -81,7 +81,7 @@ func TestResolveAllDropsMissingAndRoot(t *testing.T) {
 // TestOffStartsDirectly: Off starts the command itself, without a helper.
 func TestOffStartsDirectly(t *testing.T) {
 	c := exec.Command("sh", "-c", "exit 3")
-	rep, err := Start(c, Options{Mode: Off})
+	c, rep, err := Start(c, Options{Mode: Off})
 	if err != nil {
 		t.Fatal(err)
 	}

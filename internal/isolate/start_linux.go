@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -29,7 +30,7 @@ type status struct {
 	Error  string   `json:"error,omitempty"`
 }
 
-func start(cmd *exec.Cmd, o Options) (Report, error) {
+func start(cmd *exec.Cmd, o Options) (*exec.Cmd, Report, error) {
 	var order []Mode
 	switch o.Mode {
 	case Auto, Strict:
@@ -37,49 +38,25 @@ func start(cmd *exec.Cmd, o Options) (Report, error) {
 	case Namespaces, Landlock:
 		order = []Mode{o.Mode}
 	default:
-		return Report{}, fmt.Errorf("unknown isolation mode %q", o.Mode)
+		return nil, Report{}, fmt.Errorf("unknown isolation mode %q", o.Mode)
 	}
 	var why []string
 	for _, m := range order {
-		c := clone(cmd)
+		c := clone(cmd) // a Cmd starts once: each attempt gets its own
 		layers, err := startHelper(c, m, o)
 		if err == nil {
-			*cmd = *c //nolint:govet // c is fresh and started; cmd becomes it
-			r := Report{Layers: layers}
-			if len(why) > 0 {
-				r.Fallback = why[0]
-			}
-			return r, nil
+			return c, Report{Layers: layers, Fallback: strings.Join(why, "; ")}, nil
 		}
 		if !errors.Is(err, ErrUnavailable) {
-			return Report{}, err
+			return nil, Report{}, err
 		}
 		why = append(why, err.Error())
 	}
+	reasons := strings.Join(why, "; ")
 	if o.Mode != Auto {
-		return Report{}, fmt.Errorf("%w; run with --isolation auto or off to start the command without it (see `authsome doctor`)", errors.Join(wrapAll(why)...))
+		return nil, Report{}, errors.New(reasons + "; run with --isolation auto or off to start the command without it (see `authsome doctor`)")
 	}
-	r := Report{Fallback: joinReasons(why)}
-	return r, cmd.Start()
-}
-
-func wrapAll(why []string) []error {
-	out := make([]error, len(why))
-	for i, w := range why {
-		out[i] = errors.New(w)
-	}
-	return out
-}
-
-func joinReasons(why []string) string {
-	s := ""
-	for i, w := range why {
-		if i > 0 {
-			s += "; "
-		}
-		s += w
-	}
-	return s
+	return cmd, Report{Fallback: reasons}, cmd.Start()
 }
 
 // clone copies what Start honours of an unstarted command.
@@ -92,17 +69,12 @@ func clone(c *exec.Cmd) *exec.Cmd {
 // startHelper rewrites c to start the helper in mode m, starts it and waits for its report.
 // Setting up a layer that the system refuses is ErrUnavailable.
 func startHelper(c *exec.Cmd, m Mode, o Options) ([]string, error) {
-	helper := o.Helper
-	if helper == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("%w: cannot find the authsome binary for the helper: %v", ErrUnavailable, err)
-		}
-		helper = exe
+	helper, err := helperPath(o.Helper)
+	if err != nil {
+		return nil, err
 	}
 	dir := c.Dir
 	if dir == "" {
-		var err error
 		if dir, err = os.Getwd(); err != nil {
 			return nil, err
 		}
@@ -195,9 +167,13 @@ func resolveAll(paths []string) []string {
 // Probe sets each layer up in a throw-away helper (no command is started) and reports the
 // layers that work here, and why the others do not.
 func Probe(helper string, hide []string) (works []string, why []string) {
+	path, err := helperPath(helper)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
 	for _, m := range []Mode{Namespaces, Landlock} {
 		c := &exec.Cmd{}
-		layers, err := runHelper(c, helperOr(helper), plan{Mode: m, Hide: resolveAll(hide), Probe: true})
+		layers, err := runHelper(c, path, plan{Mode: m, Hide: resolveAll(hide), Probe: true})
 		if err != nil {
 			why = append(why, err.Error())
 			continue
@@ -212,12 +188,16 @@ func Probe(helper string, hide []string) (works []string, why []string) {
 	return works, why
 }
 
-func helperOr(h string) string {
+// helperPath is the binary that serves HelperCommand: h, or this executable.
+func helperPath(h string) (string, error) {
 	if h != "" {
-		return h
+		return h, nil
 	}
-	exe, _ := os.Executable()
-	return exe
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("%w: cannot find the authsome binary for the helper: %v", ErrUnavailable, err)
+	}
+	return exe, nil
 }
 
 const capSysAdmin = 21 // CAP_SYS_ADMIN

@@ -11,11 +11,11 @@ import (
 
 const noLayers = "this system (" + runtime.GOOS + ") has no isolation layer: namespaces and Landlock are Linux only"
 
-func start(cmd *exec.Cmd, o Options) (Report, error) {
+func start(cmd *exec.Cmd, o Options) (*exec.Cmd, Report, error) {
 	if o.Mode != Auto {
-		return Report{}, fmt.Errorf("%w: %s; run with --isolation auto or off", ErrUnavailable, noLayers)
+		return nil, Report{}, fmt.Errorf("%w: %s; run with --isolation auto or off", ErrUnavailable, noLayers)
 	}
-	return Report{Fallback: noLayers}, cmd.Start()
+	return cmd, Report{Fallback: noLayers}, cmd.Start()
 }
 
 // Protect does nothing outside Linux.

@@ -83,7 +83,9 @@ func Open(dir string) (*Journal, error) {
 	m, err := readMeta(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if err := writeAtomic(filepath.Join(dir, metaFile), mustJSON(meta{Format: Format})); err != nil {
+		if err := writeAtomic(filepath.Join(dir, metaFile), func(w io.Writer) error {
+			return json.NewEncoder(w).Encode(meta{Format: Format})
+		}); err != nil {
 			return nil, err
 		}
 	case err != nil:
@@ -188,34 +190,15 @@ func (j *Journal) Append(workload, op string, data any) (uint64, error) {
 func (j *Journal) Snapshot(write func(io.Writer) error) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	tmp, err := os.CreateTemp(j.dir, ".snapshot-*")
+	// The rename inside writeAtomic is the commit point; then the log is emptied. A crash
+	// between the two leaves records the snapshot already holds, which Replay skips by seq.
+	err := writeAtomic(filepath.Join(j.dir, snapshotFile), func(w io.Writer) error {
+		if err := json.NewEncoder(w).Encode(snapHeader{Seq: j.seq}); err != nil {
+			return err
+		}
+		return write(w)
+	})
 	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	if err := json.NewEncoder(w).Encode(snapHeader{Seq: j.seq}); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := write(w); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// The rename is the commit point; then the log is emptied. A crash between the two
-	// leaves records the snapshot already holds, which Replay skips by their seq.
-	if err := os.Rename(tmp.Name(), filepath.Join(j.dir, snapshotFile)); err != nil {
 		return err
 	}
 	j.snap = j.seq
@@ -323,30 +306,25 @@ func readMeta(dir string) (meta, error) {
 	return m, nil
 }
 
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-// writeAtomic writes b to path through a synced temporary file and a rename.
-func writeAtomic(path string, b []byte) error {
+// writeAtomic writes path with write, through a synced temporary file and a rename.
+func writeAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
+	w := bufio.NewWriter(tmp)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Close(); err != nil {
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
