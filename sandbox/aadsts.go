@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"strconv"
 	"time"
@@ -74,10 +75,10 @@ type errorBody struct {
 // ids returns the trace id and correlation id for a response: the correlation
 // id echoes the client's client-request-id header when it sent one.
 func (s *Server) ids(r *http.Request) (trace, corr string) {
-	trace = newGUID()
+	trace = ids.GUID()
 	corr = r.Header.Get("client-request-id")
 	if corr == "" || len(corr) > 100 {
-		corr = newGUID()
+		corr = ids.GUID()
 	}
 	return trace, corr
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/subtle"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,7 +128,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			"A silent sign-in request was sent but no user is signed in."))
 		return
 	}
-	p.ID = randomToken("", 24)
+	p.ID = ids.Random("", 24)
 	p.ExpiresAt = s.now().Add(pendingLifetime)
 	s.mu.Lock()
 	s.prunePending()
@@ -255,7 +256,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 
 // approveAuthorize records consent, issues a code and sends it to the redirect URI.
 func (s *Server) approveAuthorize(w http.ResponseWriter, r *http.Request, p *pendingAuth, u *User) {
-	code := randomToken("1.AQ", 64)
+	code := ids.Random("1.AQ", 64)
 	now := s.now()
 	s.mu.Lock()
 	s.st.prune(now)
@@ -270,7 +271,7 @@ func (s *Server) approveAuthorize(w http.ResponseWriter, r *http.Request, p *pen
 	if p.State != "" {
 		v.Set("state", p.State)
 	}
-	v.Set("session_state", newGUID())
+	v.Set("session_state", ids.GUID())
 	s.redirectResponse(w, p, v)
 }
 

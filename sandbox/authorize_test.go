@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -51,8 +52,8 @@ func TestAuthCodePKCE(t *testing.T) {
 		t.Fatalf("reuse: %d %+v", st, eb)
 	}
 	// The id token carries the nonce.
-	var id idTokenClaims
-	if err := e.s.signer.verify(tr.IDToken, &id); err != nil {
+	var id token.IDClaims
+	if err := e.s.signer.Verify(tr.IDToken, &id); err != nil {
 		t.Fatal(err)
 	}
 	if id.Nonce != "n0nce" || id.Aud != PublicClientID || id.Tid != TenantID || id.Oid != adele().ID {

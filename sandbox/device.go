@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"net/url"
 	"strings"
@@ -85,7 +86,7 @@ func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	st := s.Settings()
-	device := randomToken("DAQABIQEAAAD", 96)
+	device := ids.Random("DAQABIQEAAAD", 96)
 	s.mu.Lock()
 	s.st.prune(now)
 	code := newUserCode()
@@ -218,7 +219,7 @@ func (s *Server) handleDeviceLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &pendingAuth{
-		ID: randomToken("", 24), Device: true, DeviceKey: key, App: a, TenantSeg: url.PathEscape(d.Tenant),
+		ID: ids.Random("", 24), Device: true, DeviceKey: key, App: a, TenantSeg: url.PathEscape(d.Tenant),
 		Scopes: scopeSetFrom(d.Scopes), ExpiresAt: d.ExpiresAt,
 	}
 	s.mu.Lock()

@@ -99,7 +99,7 @@ func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
 	if kind == tenantSpecific {
 		issuerTenant = TenantID
 	}
-	writeJSONStatus(w, http.StatusOK, s.signer.jwks(baseURL(r)+"/"+issuerTenant+"/v2.0"))
+	writeJSONStatus(w, http.StatusOK, s.signer.JWKS(baseURL(r)+"/"+issuerTenant+"/v2.0"))
 }
 
 type instanceMetadata struct {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"math/big"
 	"net/url"
 	"os"
@@ -82,7 +83,7 @@ func TestInstanceDiscoveryAndUserRealm(t *testing.T) {
 func TestJWTAgainstJWKS(t *testing.T) {
 	e := start(t, Options{})
 	var jwks struct {
-		Keys []jwk `json:"keys"`
+		Keys []token.JWK `json:"keys"`
 	}
 	e.do("GET", "/"+TenantID+"/discovery/v2.0/keys", nil, nil, &jwks)
 	if len(jwks.Keys) != 1 || jwks.Keys[0].Kty != "RSA" || jwks.Keys[0].Kid == "" || jwks.Keys[0].Use != "sig" {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -60,7 +61,7 @@ func (s *Server) graphIDs(w http.ResponseWriter, r *http.Request) (reqID, client
 	if v := w.Header().Get("request-id"); v != "" {
 		return v, w.Header().Get("client-request-id")
 	}
-	reqID = newGUID()
+	reqID = ids.GUID()
 	clientReqID = r.Header.Get("client-request-id")
 	if clientReqID == "" || len(clientReqID) > 100 {
 		clientReqID = reqID

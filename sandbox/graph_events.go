@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -452,7 +453,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	id := ""
 	if cal != nil {
 		if ev.IsOnlineMeeting {
-			ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + newGUID() + "%40thread.v2/0"
+			ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.GUID() + "%40thread.v2/0"
 		}
 		s.cal.addEvent(cu, cal, ev, now)
 		obj = eventObject(ev, nil, vo)
@@ -493,7 +494,7 @@ func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
 		before := ev.Attendees
 		if ce = applyEventProps(&cp, body); ce == nil {
 			if cp.IsOnlineMeeting && cp.JoinURL == "" {
-				cp.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + newGUID() + "%40thread.v2/0"
+				cp.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.GUID() + "%40thread.v2/0"
 			}
 			cp.Changed, cp.ChangeKey = now, s.cal.changeKey()
 			*ev = cp

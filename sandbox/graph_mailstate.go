@@ -1,5 +1,7 @@
 package sandbox
 
+import "github.com/authsome-go/authsome/sandbox/internal/ids"
+
 // The mailboxes in the state file: what Options.StateFile keeps across
 // restarts, so delta tokens and sent mail survive them too.
 
@@ -34,7 +36,7 @@ func (j *mailStateJSON) store() *mailStore {
 	st := seedMailStore()
 	st.seq, st.epoch = j.Seq, j.Epoch
 	if st.epoch == "" {
-		st.epoch = randomToken("", 6)
+		st.epoch = ids.Random("", 6)
 	}
 	for id, bj := range j.Boxes {
 		mb := st.boxes[id]

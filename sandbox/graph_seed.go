@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"strings"
 	"time"
 )
@@ -79,7 +80,7 @@ func seedFolderID(userID, wellKnown string) string {
 }
 
 func seedMailStore() *mailStore {
-	st := &mailStore{boxes: map[string]*mailbox{}, epoch: randomToken("", 6)}
+	st := &mailStore{boxes: map[string]*mailbox{}, epoch: ids.Random("", 6)}
 	for ui := range seedUsers {
 		st.boxes[seedUsers[ui].ID] = seedMailbox(ui)
 	}

@@ -1,17 +1,22 @@
 package sandbox
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
+)
 
 // Fixed identifiers of the seeded tenant and its app registrations. They never
 // change between runs, so tests and documentation can refer to them directly.
 const (
 	// TenantID is the directory (tenant) id of the seeded tenant.
-	TenantID = "3c6f1a2e-8b47-4d19-a5e2-7f90c4b1d658"
+	TenantID = directory.TenantID
 	// TenantDomain is the verified domain of the seeded tenant. It is accepted
 	// in place of TenantID in the tenant path segment.
-	TenantDomain = "contoso.sandbox"
+	TenantDomain = directory.TenantDomain
 	// TenantName is the display name of the seeded tenant.
-	TenantName = "Contoso (sandbox)"
+	TenantName = directory.TenantName
 
 	// PublicClientID is a public client (no secret) with "Allow public client
 	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1.
@@ -31,72 +36,25 @@ const (
 
 	// GraphAppID is the well-known application id of Microsoft Graph; it is
 	// accepted as a resource identifier in scopes and as a token audience.
-	GraphAppID = "00000003-0000-0000-c000-000000000000"
+	GraphAppID = token.GraphAppID
 	// GraphResource is the audience of access tokens issued for Graph.
-	GraphResource = "https://graph.microsoft.com"
+	GraphResource = token.GraphResource
 )
 
-// User is a seeded directory user.
-type User struct {
-	ID                string   `json:"id"`
-	UserPrincipalName string   `json:"userPrincipalName"`
-	Password          string   `json:"password"`
-	DisplayName       string   `json:"displayName"`
-	GivenName         string   `json:"givenName"`
-	Surname           string   `json:"surname"`
-	Mail              string   `json:"mail"`
-	JobTitle          string   `json:"jobTitle"`
-	Department        string   `json:"department"`
-	OfficeLocation    string   `json:"officeLocation"`
-	BusinessPhones    []string `json:"businessPhones"`
-	MobilePhone       string   `json:"mobilePhone,omitempty"`
-	PreferredLanguage string   `json:"preferredLanguage"`
-	ManagerID         string   `json:"managerId,omitempty"`
-}
+// User is a directory user.
+type User = directory.User
 
 // Seeded user ids.
 const (
-	AdeleVanceID     = "1f8b3c2d-6a4e-4b59-9d71-0e2c5a8f3b46"
-	AlexWilberID     = "2a7c4d3e-5b6f-4c80-8e92-1f3d6b9a4c57"
-	MeganBowenID     = "3b6d5e4f-4c7a-4d91-9fa3-2a4e7c0b5d68"
-	NestorWilkeID    = "4c5e6f5a-3d8b-4ea2-a0b4-3b5f8d1c6e79"
-	PattiFernandezID = "5d4f7a6b-2e9c-4fb3-b1c5-4c6a9e2d7f8a"
+	AdeleVanceID     = directory.AdeleVanceID
+	AlexWilberID     = directory.AlexWilberID
+	MeganBowenID     = directory.MeganBowenID
+	NestorWilkeID    = directory.NestorWilkeID
+	PattiFernandezID = directory.PattiFernandezID
 )
 
-// seedUsers is the directory. The first user is the one AutoApprove signs in as.
-var seedUsers = []User{
-	{
-		ID: AdeleVanceID, UserPrincipalName: "AdeleV@" + TenantDomain, Password: "Sandbox-Adele-1!",
-		DisplayName: "Adele Vance", GivenName: "Adele", Surname: "Vance", Mail: "AdeleV@" + TenantDomain,
-		JobTitle: "Retail Manager", Department: "Retail", OfficeLocation: "18/2111",
-		BusinessPhones: []string{"+1 425 555 0109"}, PreferredLanguage: "en-US", ManagerID: NestorWilkeID,
-	},
-	{
-		ID: AlexWilberID, UserPrincipalName: "AlexW@" + TenantDomain, Password: "Sandbox-Alex-2!",
-		DisplayName: "Alex Wilber", GivenName: "Alex", Surname: "Wilber", Mail: "AlexW@" + TenantDomain,
-		JobTitle: "Marketing Assistant", Department: "Marketing", OfficeLocation: "131/1104",
-		BusinessPhones: []string{"+1 858 555 0110"}, PreferredLanguage: "en-US", ManagerID: MeganBowenID,
-	},
-	{
-		ID: MeganBowenID, UserPrincipalName: "MeganB@" + TenantDomain, Password: "Sandbox-Megan-3!",
-		DisplayName: "Megan Bowen", GivenName: "Megan", Surname: "Bowen", Mail: "MeganB@" + TenantDomain,
-		JobTitle: "Marketing Manager", Department: "Marketing", OfficeLocation: "12/1110",
-		BusinessPhones: []string{"+1 412 555 0109"}, MobilePhone: "+1 412 555 0190",
-		PreferredLanguage: "en-US", ManagerID: PattiFernandezID,
-	},
-	{
-		ID: NestorWilkeID, UserPrincipalName: "NestorW@" + TenantDomain, Password: "Sandbox-Nestor-4!",
-		DisplayName: "Nestor Wilke", GivenName: "Nestor", Surname: "Wilke", Mail: "NestorW@" + TenantDomain,
-		JobTitle: "Director", Department: "Operations", OfficeLocation: "36/2121",
-		BusinessPhones: []string{"+1 206 555 0105"}, PreferredLanguage: "en-US", ManagerID: PattiFernandezID,
-	},
-	{
-		ID: PattiFernandezID, UserPrincipalName: "PattiF@" + TenantDomain, Password: "Sandbox-Patti-5!",
-		DisplayName: "Patti Fernandez", GivenName: "Patti", Surname: "Fernandez", Mail: "PattiF@" + TenantDomain,
-		JobTitle: "President", Department: "Executive Management", OfficeLocation: "15/1102",
-		BusinessPhones: []string{"+1 980 555 0101"}, PreferredLanguage: "en-US",
-	},
-}
+// seedUsers is the seeded directory. The first user is the one AutoApprove signs in as.
+var seedUsers = directory.Seed()
 
 // Users returns a copy of the seeded users; the first one is the user that
 // AutoApprove signs in as.

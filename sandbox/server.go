@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"io"
 	"log"
 	"net"
@@ -48,7 +50,7 @@ type Options struct {
 type Server struct {
 	opts    Options
 	initial Settings
-	signer  *signer
+	signer  *token.Signer
 	tls     *tlsMaterial // nil when PlainHTTP
 	caFile  string
 	ctlTok  string // the control API's bearer token; "" = open (loopback use)
@@ -99,7 +101,7 @@ func New(opts Options) (*Server, error) {
 		cal:     seedCalStore(),
 	}
 	if opts.RequireControlToken {
-		s.ctlTok = randomToken("", 32)
+		s.ctlTok = ids.Random("", 32)
 	}
 	s.st = newState(s.initial)
 
@@ -122,13 +124,13 @@ func New(opts Options) (*Server, error) {
 		s.clock.reset(ls.clockOffset)
 	}
 	if key == nil {
-		k, err := newSigningKey()
+		k, err := token.NewSigningKey()
 		if err != nil {
 			return nil, err
 		}
 		key = k
 	}
-	sg, err := newSigner(key)
+	sg, err := token.NewSigner(key)
 	if err != nil {
 		return nil, err
 	}

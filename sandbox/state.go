@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -278,7 +277,7 @@ func (s *Server) saveState() error {
 	if s.opts.StateFile == "" {
 		return nil
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(s.signer.key)
+	der, err := x509.MarshalPKCS8PrivateKey(s.signer.Key())
 	if err != nil {
 		return err
 	}
@@ -299,21 +298,4 @@ func (s *Server) saveState() error {
 func hashSecret(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:])
-}
-
-// randomToken returns prefix followed by n random bytes in base64url.
-func randomToken(prefix string, n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return prefix + b64.EncodeToString(b)
-}
-
-// newGUID returns a random (version 4) GUID.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

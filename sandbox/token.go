@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"io"
 	"mime"
 	"net/http"
@@ -242,9 +244,9 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, 
 		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(life).Unix(),
 		AppDisplayName: a.Name, AppID: a.ID, AppIDACR: "1", Azp: a.ID, IDType: "app",
 		Oid: ConfidentialServicePrincipalID, Roles: append([]string(nil), a.Roles...),
-		Sub: ConfidentialServicePrincipalID, Tid: TenantID, Uti: randomToken("", 16), Ver: "1.0",
+		Sub: ConfidentialServicePrincipalID, Tid: TenantID, Uti: ids.Random("", 16), Ver: "1.0",
 	}
-	at, err := s.signer.sign(claims)
+	at, err := s.signer.Sign(claims)
 	if err != nil {
 		return newAAD(500, "server_error", 90033, "A transient error has occurred. Please try again.")
 	}
@@ -355,13 +357,13 @@ func (s *Server) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *Us
 		acr = "1"
 	}
 	sub := pairwiseSub(a.ID, u.ID)
-	at, err := s.signer.sign(AccessTokenClaims{
+	at, err := s.signer.Sign(AccessTokenClaims{
 		Aud: GraphResource, Iss: base + "/" + TenantID + "/",
 		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(life).Unix(),
 		AppDisplayName: a.Name, AppID: a.ID, AppIDACR: acr, Azp: a.ID,
 		FamilyName: u.Surname, GivenName: u.GivenName, IDType: "user", Name: u.DisplayName, Oid: u.ID,
 		PreferredUsername: u.UserPrincipalName, Scp: ss.scp(), Sub: sub, Tid: TenantID,
-		UniqueName: u.UserPrincipalName, UPN: u.UserPrincipalName, Uti: randomToken("", 16), Ver: "1.0",
+		UniqueName: u.UserPrincipalName, UPN: u.UserPrincipalName, Uti: ids.Random("", 16), Ver: "1.0",
 	})
 	if err != nil {
 		return newAAD(500, "server_error", 90033, "A transient error has occurred. Please try again.")
@@ -371,21 +373,21 @@ func (s *Server) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *Us
 		TokenType: "Bearer", Scope: ss.responseScope(), ExpiresIn: secs, ExtExpiresIn: secs, AccessToken: at,
 	}
 	if ss.has("openid") {
-		id := idTokenClaims{
+		id := token.IDClaims{
 			Aud: a.ID, Iss: base + "/" + TenantID + "/v2.0",
 			Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(time.Hour).Unix(),
 			Name: u.DisplayName, Nonce: nonce, Oid: u.ID, PreferredUsername: u.UserPrincipalName,
-			Sub: sub, Tid: TenantID, Uti: randomToken("", 16), Ver: "2.0",
+			Sub: sub, Tid: TenantID, Uti: ids.Random("", 16), Ver: "2.0",
 		}
 		if ss.has("email") {
 			id.Email = u.Mail
 		}
-		if resp.IDToken, err = s.signer.sign(id); err != nil {
+		if resp.IDToken, err = s.signer.Sign(id); err != nil {
 			return newAAD(500, "server_error", 90033, "A transient error has occurred. Please try again.")
 		}
 	}
 	if ss.has("offline_access") {
-		rt := randomToken("1.AS", 96)
+		rt := ids.Random("1.AS", 96)
 		s.mu.Lock()
 		s.st.RefreshTokens[hashSecret(rt)] = &refreshToken{
 			ClientID: a.ID, UserID: u.ID, Scopes: ss.list(), IssuedAt: now,

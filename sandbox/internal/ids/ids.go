@@ -1,0 +1,29 @@
+// Package ids makes the sandbox's random identifiers: GUIDs for directory
+// objects and items, and opaque base64url strings for codes and tokens.
+package ids
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+)
+
+// B64 is the unpadded base64url encoding the sandbox uses in ids and tokens.
+var B64 = base64.RawURLEncoding
+
+// Random returns prefix followed by n random bytes in base64url.
+func Random(prefix string, n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return prefix + B64.EncodeToString(b)
+}
+
+// GUID returns a random (version 4) GUID.
+func GUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
