@@ -1,8 +1,8 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"strconv"
@@ -94,7 +94,7 @@ func (s *Server) errorBody(r *http.Request, e *aadError) errorBody {
 		Timestamp:     ts,
 		TraceID:       trace,
 		CorrelationID: corr,
-		ErrorURI:      baseURL(r) + "/error?code=" + strconv.Itoa(e.AADSTS),
+		ErrorURI:      graphkit.BaseURL(r) + "/error?code=" + strconv.Itoa(e.AADSTS),
 		SubError:      e.SubError,
 	}
 }
@@ -106,23 +106,9 @@ func (s *Server) writeAAD(w http.ResponseWriter, r *http.Request, e *aadError) {
 	h.Set("x-ms-request-id", body.TraceID)
 	h.Set("client-request-id", body.CorrelationID)
 	if e.Status == http.StatusUnauthorized {
-		h.Set("WWW-Authenticate", `Basic realm="`+baseURL(r)+`"`)
+		h.Set("WWW-Authenticate", `Basic realm="`+graphkit.BaseURL(r)+`"`)
 	}
-	writeJSONStatus(w, e.Status, body)
-}
-
-func writeJSONStatus(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store, no-cache")
-	h.Set("Pragma", "no-cache")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	graphkit.WriteJSONStatus(w, e.Status, body)
 }
 
 // handleErrorPage serves /error?code=N, the target of error_uri.

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/subtle"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"net/url"
@@ -115,7 +116,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.redirectError(w, r, p, errMalformed("The response_mode '"+mode+"' is not supported."))
 		return
 	}
-	if e := s.checkAuthorize(q, p, baseURL(r)); e != nil {
+	if e := s.checkAuthorize(q, p, graphkit.BaseURL(r)); e != nil {
 		s.redirectError(w, r, p, e)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"io"
 	"net/http"
 	"sync"
@@ -160,5 +161,5 @@ func (s *Server) ctlClock(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	now, off := s.clock.read(s.opts.Now)
-	writeJSONStatus(w, http.StatusOK, clockJSON{Now: now.UTC().Format(time.RFC3339Nano), OffsetSeconds: off.Seconds()})
+	graphkit.WriteJSONStatus(w, http.StatusOK, clockJSON{Now: now.UTC().Format(time.RFC3339Nano), OffsetSeconds: off.Seconds()})
 }

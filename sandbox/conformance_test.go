@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
 
 // This file judges what the sandbox's Graph surface emits by Microsoft's
@@ -175,7 +176,7 @@ func TestGraphConformanceStructs(t *testing.T) {
 	}{
 		{"user", reflect.TypeFor[graphUserJSON]()},
 		{"message", reflect.TypeFor[messageJSON]()},
-		{"publicError", reflect.TypeFor[graphErrorBody]().Field(0).Type},
+		{"publicError", reflect.TypeFor[graphkit.ErrorBody]().Field(0).Type},
 	} {
 		for _, p := range schema.CheckStruct(c.typ, c.t) {
 			t.Errorf("%s: %s", c.typ, p)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"io"
 	"net/http"
 	"net/url"
@@ -182,7 +183,7 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool
 		}
 	}
 	if f.Reset && inBatch {
-		s.writeGraphError(w, r, http.StatusGatewayTimeout, graphCodeFor(http.StatusGatewayTimeout), "Injected fault "+strconv.Itoa(f.ID)+".")
+		s.kit.WriteError(w, r, http.StatusGatewayTimeout, graphkit.CodeFor(http.StatusGatewayTimeout), "Injected fault "+strconv.Itoa(f.ID)+".")
 		return true
 	}
 	if f.Reset {
@@ -195,7 +196,7 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 	}
 	if strings.HasPrefix(r.URL.Path, "/v1.0/") {
-		s.writeGraphError(w, r, f.Status, graphCodeFor(f.Status), "Injected fault "+strconv.Itoa(f.ID)+".")
+		s.kit.WriteError(w, r, f.Status, graphkit.CodeFor(f.Status), "Injected fault "+strconv.Itoa(f.ID)+".")
 		return true
 	}
 	code, n := "temporarily_unavailable", 90033
@@ -328,7 +329,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		s.mu.Lock()
 		faults := append([]Fault{}, s.st.Faults...)
 		s.mu.Unlock()
-		writeJSONStatus(w, http.StatusOK, faults)
+		graphkit.WriteJSONStatus(w, http.StatusOK, faults)
 	})
 	m.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Fault
@@ -340,14 +341,14 @@ func (s *Server) controlRoutes() *http.ServeMux {
 			ctlError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		writeJSONStatus(w, http.StatusCreated, map[string]int{"id": id})
+		graphkit.WriteJSONStatus(w, http.StatusCreated, map[string]int{"id": id})
 	})
 	m.HandleFunc("DELETE /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	m.HandleFunc("GET /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
-		writeJSONStatus(w, http.StatusOK, s.Settings())
+		graphkit.WriteJSONStatus(w, http.StatusOK, s.Settings())
 	})
 	m.HandleFunc("PATCH /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
 		st := s.Settings()
@@ -355,10 +356,10 @@ func (s *Server) controlRoutes() *http.ServeMux {
 			return
 		}
 		s.SetSettings(st)
-		writeJSONStatus(w, http.StatusOK, s.Settings())
+		graphkit.WriteJSONStatus(w, http.StatusOK, s.Settings())
 	})
 	m.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSONStatus(w, http.StatusOK, s.Requests())
+		graphkit.WriteJSONStatus(w, http.StatusOK, s.Requests())
 	})
 	m.HandleFunc("DELETE /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearRequests()
@@ -383,7 +384,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 			ctlError(w, http.StatusNotFound, err.Error())
 			return
 		}
-		writeJSONStatus(w, http.StatusOK, map[string]int{"revoked": n})
+		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]int{"revoked": n})
 	})
 	m.HandleFunc("GET /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -393,7 +394,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 			ctlError(w, http.StatusInternalServerError, err.Error())
 			return
 		}
-		writeJSONStatus(w, http.StatusOK, json.RawMessage(b))
+		graphkit.WriteJSONStatus(w, http.StatusOK, json.RawMessage(b))
 	})
 	m.HandleFunc("PUT /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
 		st := newState(s.initial)
@@ -415,9 +416,9 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	m.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
 		info := s.Info()
 		if info.URL == "" {
-			info.URL = baseURL(r)
+			info.URL = graphkit.BaseURL(r)
 		}
-		writeJSONStatus(w, http.StatusOK, info)
+		graphkit.WriteJSONStatus(w, http.StatusOK, info)
 	})
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		ctlError(w, http.StatusNotFound, "no control endpoint "+r.Method+" "+r.URL.Path)
@@ -464,9 +465,9 @@ func (s *Server) ctlApprove(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		ctlError(w, http.StatusConflict, err.Error())
 	case req.Decline:
-		writeJSONStatus(w, http.StatusOK, map[string]string{"status": "declined"})
+		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]string{"status": "declined"})
 	default:
-		writeJSONStatus(w, http.StatusOK, map[string]string{"status": "approved"})
+		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]string{"status": "approved"})
 	}
 }
 
@@ -484,5 +485,5 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 func ctlError(w http.ResponseWriter, status int, msg string) {
-	writeJSONStatus(w, status, map[string]string{"error": msg})
+	graphkit.WriteJSONStatus(w, status, map[string]string{"error": msg})
 }

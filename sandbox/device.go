@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"net/url"
@@ -79,7 +80,7 @@ func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		s.writeAAD(w, r, errUnknownApp(truncate(clientID, 100), seg))
 		return
 	}
-	ss, e := parseScopes(form.Get("scope"), baseURL(r), a)
+	ss, e := parseScopes(form.Get("scope"), graphkit.BaseURL(r), a)
 	if e != nil {
 		s.writeAAD(w, r, e)
 		return
@@ -104,11 +105,11 @@ func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	s.st.DeviceCodes[hashSecret(device)] = d
 	s.mu.Unlock()
 
-	verify := baseURL(r) + "/devicelogin"
+	verify := graphkit.BaseURL(r) + "/devicelogin"
 	trace, corr := s.ids(r)
 	w.Header().Set("x-ms-request-id", trace)
 	w.Header().Set("client-request-id", corr)
-	writeJSONStatus(w, http.StatusOK, deviceCodeResponse{
+	graphkit.WriteJSONStatus(w, http.StatusOK, deviceCodeResponse{
 		UserCode: code, DeviceCode: device, VerificationURI: verify,
 		ExpiresIn: int64(deviceLifetime / time.Second), Interval: int64(st.DeviceInterval / time.Second),
 		Message: fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", verify, code),

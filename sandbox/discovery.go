@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,7 +47,7 @@ func (s *Server) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 		s.writeAAD(w, r, e)
 		return
 	}
-	base := baseURL(r)
+	base := graphkit.BaseURL(r)
 	pathSeg, issuerTenant := strings.ToLower(seg), "{tenantid}"
 	var region *string
 	if kind == tenantSpecific {
@@ -56,7 +57,7 @@ func (s *Server) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	ep := base + "/" + pathSeg
-	writeJSONStatus(w, http.StatusOK, openIDConfig{
+	graphkit.WriteJSONStatus(w, http.StatusOK, openIDConfig{
 		TokenEndpoint:                     ep + "/oauth2/v2.0/token",
 		TokenEndpointAuthMethodsSupported: []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
 		JWKSURI:                           ep + "/discovery/v2.0/keys",
@@ -99,7 +100,7 @@ func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
 	if kind == tenantSpecific {
 		issuerTenant = TenantID
 	}
-	writeJSONStatus(w, http.StatusOK, s.signer.JWKS(baseURL(r)+"/"+issuerTenant+"/v2.0"))
+	graphkit.WriteJSONStatus(w, http.StatusOK, s.signer.JWKS(graphkit.BaseURL(r)+"/"+issuerTenant+"/v2.0"))
 }
 
 type instanceMetadata struct {
@@ -112,7 +113,7 @@ type instanceMetadata struct {
 // to validate an authority: api-version=1.1&authorization_endpoint=...
 func (s *Server) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	base := baseURL(r)
+	base := graphkit.BaseURL(r)
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	tenant := "common"
 	if ae := q.Get("authorization_endpoint"); ae != "" {
@@ -131,7 +132,7 @@ func (s *Server) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request)
 	if resolveTenant(tenant) == tenantUnknown {
 		tenant = "common"
 	}
-	writeJSONStatus(w, http.StatusOK, map[string]any{
+	graphkit.WriteJSONStatus(w, http.StatusOK, map[string]any{
 		"tenant_discovery_endpoint": base + "/" + tenant + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",
 		"metadata": []instanceMetadata{{
@@ -152,7 +153,7 @@ func (s *Server) handleUserRealm(w http.ResponseWriter, r *http.Request) {
 	if strings.EqualFold(domain, TenantDomain) {
 		typ = "Managed"
 	}
-	writeJSONStatus(w, http.StatusOK, map[string]string{
+	graphkit.WriteJSONStatus(w, http.StatusOK, map[string]string{
 		"ver":                 "1.0",
 		"account_type":        typ,
 		"domain_name":         strings.ToLower(domain),

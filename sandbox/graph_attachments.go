@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -59,7 +60,7 @@ func (a *mailAttachment) toJSON(withBytes bool) attachmentJSON {
 }
 
 // parseAttachment reads a fileAttachment from a request body.
-func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttachment, *graphError) {
+func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttachment, *graphkit.Error) {
 	var typ string
 	if v, ok := body["@odata.type"]; ok {
 		_ = json.Unmarshal(v, &typ)
@@ -67,11 +68,11 @@ func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttac
 	switch strings.TrimPrefix(typ, "#") {
 	case "microsoft.graph.fileAttachment":
 	case "":
-		return nil, badRequest("The attachment must state its type in '@odata.type', e.g. '#microsoft.graph.fileAttachment'.")
+		return nil, graphkit.BadRequest("The attachment must state its type in '@odata.type', e.g. '#microsoft.graph.fileAttachment'.")
 	case "microsoft.graph.itemAttachment", "microsoft.graph.referenceAttachment":
-		return nil, &graphError{501, "NotImplemented", "The sandbox supports only file attachments."}
+		return nil, graphkit.Err(501, "NotImplemented", "The sandbox supports only file attachments.")
 	default:
-		return nil, badRequest("A type named '" + strings.TrimPrefix(typ, "#") + "' could not be resolved by the model.")
+		return nil, graphkit.BadRequest("A type named '" + strings.TrimPrefix(typ, "#") + "' could not be resolved by the model.")
 	}
 	a := &mailAttachment{Modified: now}
 	var b64 string
@@ -96,22 +97,22 @@ func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttac
 			if strings.HasPrefix(k, "@") {
 				continue
 			}
-			return nil, unknownPropError(k, "FileAttachment")
+			return nil, graphkit.UnknownPropError(k, "FileAttachment")
 		}
 		if err != nil {
-			return nil, propTypeError(k, "Edm.String")
+			return nil, graphkit.PropTypeError(k, "Edm.String")
 		}
 	}
 	data, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
-		return nil, badRequest("The value of 'contentBytes' is not valid base64.")
+		return nil, graphkit.BadRequest("The value of 'contentBytes' is not valid base64.")
 	}
 	if a.Name == "" {
-		return nil, &graphError{400, "ErrorInvalidAttachment", "The attachment name must be set."}
+		return nil, graphkit.Err(400, "ErrorInvalidAttachment", "The attachment name must be set.")
 	}
 	if len(data) > maxAttachment {
-		return nil, &graphError{413, "ErrorAttachmentSizeLimitExceeded", "The attachment is " + strconv.Itoa(len(data)) +
-			" bytes; attachments over 3 MB must be uploaded with createUploadSession."}
+		return nil, graphkit.Err(413, "ErrorAttachmentSizeLimitExceeded", "The attachment is "+strconv.Itoa(len(data))+
+			" bytes; attachments over 3 MB must be uploaded with createUploadSession.")
 	}
 	if a.ContentType == "" {
 		a.ContentType = "application/octet-stream"
@@ -132,7 +133,7 @@ func findAttachment(m *mailMessage, id string) *mailAttachment {
 func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User) {
 	q, err := odata.Parse(r.URL.Query(), attachmentType, odata.Limits{DefaultTop: 1000, MaxTop: 1000})
 	if err != nil {
-		s.fail(w, r, queryError(err))
+		s.kit.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	var objs, raws []map[string]any
@@ -146,7 +147,7 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 	}
 	s.mu.Unlock()
 	if m == nil {
-		s.fail(w, r, errItemNotFound)
+		s.kit.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
 	page, total := q.Apply(objs, nil)
@@ -158,13 +159,13 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 	if q.Count {
 		count = total
 	}
-	s.writePage(w, r, userCtx(u)+"/messages('"+r.PathValue("mid")+"')/attachments"+selectSuffix(q), items, q.Top, q.Skip, total, count)
+	s.kit.WritePage(w, r, userCtx(u)+"/messages('"+r.PathValue("mid")+"')/attachments"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
 func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Query) odata.Object {
 	obj := rawObject(a.toJSON(true))
 	out := q.Project(obj, attachmentType)
-	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
+	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	return out
 }
@@ -172,32 +173,32 @@ func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Quer
 func (s *Server) attachmentGet(w http.ResponseWriter, r *http.Request, u *User) {
 	q, ge := entityQuery(r, attachmentType)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		a := findAttachment(m, r.PathValue("aid"))
 		if a == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		return 200, attachmentEntity(r, u, a, q), nil
 	})
 }
 
 func (s *Server) attachmentCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, maxMessageBody)
+	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		a, ge := parseAttachment(body, now)
 		if ge != nil {
@@ -211,10 +212,10 @@ func (s *Server) attachmentCreate(w http.ResponseWriter, r *http.Request, u *Use
 }
 
 func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *User) {
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		for i, a := range m.Attachments {
 			if a.ID == r.PathValue("aid") {
@@ -223,7 +224,7 @@ func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *Use
 				return 204, nil, nil
 			}
 		}
-		return 0, nil, errItemNotFound
+		return 0, nil, graphkit.ErrItemNotFound
 	})
 }
 
@@ -238,10 +239,10 @@ func (s *Server) attachmentValue(w http.ResponseWriter, r *http.Request, u *User
 	}
 	s.mu.Unlock()
 	if a == nil {
-		s.fail(w, r, errItemNotFound)
+		s.kit.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.graphIDs(w, r)
+	s.kit.IDs(w, r)
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(a.Bytes)))
 	w.WriteHeader(http.StatusOK)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"io"
 	"net/http"
 	"net/url"
@@ -82,52 +83,52 @@ func (s *Server) graphBatch(w http.ResponseWriter, r *http.Request) {
 	if in, _ := r.Context().Value(inBatchKey{}).(bool); in {
 		// Whatever spelling reached the handler, a batch never nests (each level would
 		// multiply the work of one request).
-		s.writeGraphError(w, r, 400, "BadRequest", badItemURL)
+		s.kit.WriteError(w, r, 400, "BadRequest", badItemURL)
 		return
 	}
-	data, ge := readPayload(w, r, maxMessageBody)
+	data, ge := graphkit.ReadPayload(w, r, maxMessageBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
 	var req struct {
 		Requests []batchItem `json:"requests"`
 	}
 	if err := json.Unmarshal(data, &req); err != nil || req.Requests == nil {
-		s.writeGraphError(w, r, 400, "BadRequest", "Invalid batch payload format.")
+		s.kit.WriteError(w, r, 400, "BadRequest", "Invalid batch payload format.")
 		return
 	}
 	if len(req.Requests) > maxBatchRequests {
-		s.writeGraphError(w, r, 400, "BadRequest", "The number of batch requests exceeds the limit of 20.")
+		s.kit.WriteError(w, r, 400, "BadRequest", "The number of batch requests exceeds the limit of 20.")
 		return
 	}
 	byID := map[string]int{}
 	for i, it := range req.Requests {
 		if it.ID == "" || it.Method == "" || it.URL == "" {
-			s.writeGraphError(w, r, 400, "BadRequest", "Invalid batch payload format: every request needs an id, a method and a url.")
+			s.kit.WriteError(w, r, 400, "BadRequest", "Invalid batch payload format: every request needs an id, a method and a url.")
 			return
 		}
 		key := strings.ToLower(it.ID)
 		if _, dup := byID[key]; dup {
-			s.writeGraphError(w, r, 400, "BadRequest", "Request id '"+it.ID+"' is not unique in the batch.")
+			s.kit.WriteError(w, r, 400, "BadRequest", "Request id '"+it.ID+"' is not unique in the batch.")
 			return
 		}
 		byID[key] = i
 		if len(it.Body) > 0 && string(it.Body) != "null" && headerValue(it.Headers, "Content-Type") == "" {
-			s.writeGraphError(w, r, 400, "BadRequest", "Write request id : "+it.ID+" does not contain Content-Type header or body.")
+			s.kit.WriteError(w, r, 400, "BadRequest", "Write request id : "+it.ID+" does not contain Content-Type header or body.")
 			return
 		}
 	}
 	for _, it := range req.Requests {
 		for _, d := range it.DependsOn {
 			if _, ok := byID[strings.ToLower(d)]; !ok || strings.EqualFold(d, it.ID) {
-				s.writeGraphError(w, r, 400, "BadRequest", "Request '"+it.ID+"' depends on '"+d+"', which is not a request of this batch.")
+				s.kit.WriteError(w, r, 400, "BadRequest", "Request '"+it.ID+"' depends on '"+d+"', which is not a request of this batch.")
 				return
 			}
 		}
 	}
 	if batchCycle(req.Requests, byID) {
-		s.writeGraphError(w, r, 400, "BadRequest", "The dependsOn relations of the batch form a cycle.")
+		s.kit.WriteError(w, r, 400, "BadRequest", "The dependsOn relations of the batch form a cycle.")
 		return
 	}
 
@@ -154,7 +155,7 @@ func (s *Server) graphBatch(w http.ResponseWriter, r *http.Request) {
 	for i := range req.Requests {
 		run(i)
 	}
-	s.writeGraphJSON(w, r, map[string]any{"responses": results})
+	s.kit.WriteJSON(w, r, map[string]any{"responses": results})
 }
 
 func headerValue(h map[string]string, name string) string {

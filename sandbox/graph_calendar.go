@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -41,10 +42,10 @@ type calHandler func(w http.ResponseWriter, r *http.Request, u *User)
 
 // calAuth lets delegated tokens reach only their own calendars and contacts
 // and app-only tokens anyone's, both with the permission need asks for.
-func (s *Server) calAuth(need calNeed, h calHandler) userHandler {
+func (s *Server) calAuth(need calNeed, h calHandler) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
 		if !(c.IsApp() || self) || !c.HasAny(calNeedPerms[need]...) {
-			s.writeGraphError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+			s.kit.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
 		h(w, r, u)
@@ -52,20 +53,20 @@ func (s *Server) calAuth(need calNeed, h calHandler) userHandler {
 }
 
 func (s *Server) calMe(need calNeed, h calHandler) http.HandlerFunc {
-	return s.graphAuth(s.graphMe(s.calAuth(need, h)))
+	return s.kit.Auth(s.kit.Me(s.calAuth(need, h)))
 }
 
 func (s *Server) calOther(need calNeed, h calHandler) http.HandlerFunc {
-	return s.graphAuth(s.graphOther(s.calAuth(need, h)))
+	return s.kit.Auth(s.kit.Other(s.calAuth(need, h)))
 }
 
 // calRoute registers a write route for /me and /users/{id}.
-func (s *Server) calRoute(m *graphMux, method, suffix string, need calNeed, h calHandler) {
+func (s *Server) calRoute(m *graphkit.Mux, method, suffix string, need calNeed, h calHandler) {
 	m.HandleFunc(method+" /v1.0/me"+suffix, s.calMe(need, h))
 	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.calOther(need, h))
 }
 
-func (s *Server) calendarRoutes(m *graphMux) {
+func (s *Server) calendarRoutes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/me/calendars", s.calMe(needCalRead, s.calendarList))
 	m.HandleFunc("GET /v1.0/users/{id}/calendars", s.calOther(needCalRead, s.calendarList))
 	m.HandleFunc("GET /v1.0/me/calendar", s.calMe(needCalRead, s.calendarGet))
@@ -106,13 +107,13 @@ func (s *Server) calendarRoutes(m *graphMux) {
 }
 
 // calErr is a Graph error answer of the calendar and contact handlers.
-type calErr = graphError
+type calErr = graphkit.Error
 
-var errCalNotFound = &calErr{404, "ErrorItemNotFound", "The specified object was not found in the store."}
+var errCalNotFound = graphkit.Err(404, "ErrorItemNotFound", "The specified object was not found in the store.")
 
-func calBadRequest(code, msg string) *calErr { return &calErr{400, code, msg} }
+func calBadRequest(code, msg string) *calErr { return graphkit.Err(400, code, msg) }
 
-func (s *Server) calFail(w http.ResponseWriter, r *http.Request, e *calErr) { s.fail(w, r, e) }
+func (s *Server) calFail(w http.ResponseWriter, r *http.Request, e *calErr) { s.kit.Fail(w, r, e) }
 
 // calCtx is the @odata.context fragment of the request's path below the
 // user: "#users('id')/calendars('c')/events", with "/$entity" for one item.
@@ -186,7 +187,7 @@ func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, lis
 		err = &odata.Error{Code: "BadRequest", Message: "Search is not supported on '" + t.Name + "' collections."}
 	}
 	if err != nil {
-		s.calFail(w, r, queryError(err))
+		s.calFail(w, r, graphkit.QueryError(err))
 		return
 	}
 	objs := make([]map[string]any, len(list))
@@ -199,7 +200,7 @@ func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, lis
 		items = append(items, q.Project(list[i].raw, t))
 	}
 	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
-		"@odata.context": baseURL(r) + "/v1.0/$metadata" + calSelectCtx(ctx, q), "value": items}}
+		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata" + calSelectCtx(ctx, q), "value": items}}
 	if q.Count {
 		out.Keys = append(out.Keys, "@odata.count")
 		out.Vals["@odata.count"] = total
@@ -210,12 +211,12 @@ func (s *Server) calList(w http.ResponseWriter, r *http.Request, ctx string, lis
 		v.Set("$top", strconv.Itoa(q.Top))
 		v.Set("$skip", strconv.Itoa(q.Skip+q.Top))
 		out.Keys = append(out.Keys, "@odata.nextLink")
-		out.Vals["@odata.nextLink"] = baseURL(r) + r.URL.Path + "?" + calEncodeQuery(v)
+		out.Vals["@odata.nextLink"] = graphkit.BaseURL(r) + r.URL.Path + "?" + calEncodeQuery(v)
 	}
 	if hdr != nil {
 		hdr(w.Header())
 	}
-	s.writeGraphStatus(w, r, http.StatusOK, out)
+	s.kit.WriteStatus(w, r, http.StatusOK, out)
 }
 
 // calSelectCtx adds the $select list to a context: "…/events(subject,start)".
@@ -318,30 +319,30 @@ func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage)
 		case "name":
 			var name string
 			if json.Unmarshal(raw, &name) != nil {
-				return propTypeError(k, "Edm.String")
+				return graphkit.PropTypeError(k, "Edm.String")
 			}
 			if strings.TrimSpace(name) == "" {
 				return calBadRequest("ErrorInvalidRequest", "The calendar name must not be empty.")
 			}
 			if slices.ContainsFunc(cu.calendars, func(o *calCalendar) bool { return o.ID != c.ID && strings.EqualFold(o.Name, name) }) {
-				return &calErr{409, "ErrorFolderExists", "A folder with the specified name already exists."}
+				return graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 			}
 			c.Name = name
 		case "color":
 			var color string
 			if json.Unmarshal(raw, &color) != nil {
-				return propTypeError(k, "microsoft.graph.calendarColor")
+				return graphkit.PropTypeError(k, "microsoft.graph.calendarColor")
 			}
-			canon, ok := enumValue(color, slices.Collect(maps.Keys(calendarColors)))
+			canon, ok := graphkit.EnumValue(color, slices.Collect(maps.Keys(calendarColors)))
 			if !ok {
-				return enumError(color)
+				return graphkit.EnumError(color)
 			}
 			c.Color = canon
 		case "hexColor", "id", "changeKey", "isDefaultCalendar", "canShare", "canEdit", "canViewPrivateItems", "owner", "isRemovable":
 			// read-only here; Graph ignores them as well
 		default:
 			if !strings.HasPrefix(k, "@odata.") {
-				return unknownPropError(k, "Calendar")
+				return graphkit.UnknownPropError(k, "Calendar")
 			}
 		}
 	}
@@ -349,7 +350,7 @@ func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage)
 }
 
 func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -376,12 +377,12 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request, u *User)
 		s.calFail(w, r, ce)
 		return
 	}
-	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/calendars('"+id+"')")
+	w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/calendars('"+id+"')")
 	s.calendarEntity(w, r, http.StatusCreated, j, calCtx(r, u, true))
 }
 
 func (s *Server) calendarPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -431,5 +432,5 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request, u *User)
 		s.calFail(w, r, ce)
 		return
 	}
-	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
+	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
 }

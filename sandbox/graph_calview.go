@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,14 +18,14 @@ import (
 func viewPrefs(r *http.Request) (viewOpts, func(http.Header)) {
 	vo := viewOpts{zone: utcView}
 	var applied []string
-	p := prefer(r)
+	p := graphkit.Prefer(r)
 	if v, ok := p["outlook.timezone"]; ok {
 		if loc, ok := calZone(v); ok {
 			vo.zone = viewZone{v, loc}
 			applied = append(applied, `outlook.timezone="`+v+`"`)
 		}
 	}
-	if v, ok := enumValue(p["outlook.body-content-type"], bodyTypes); ok {
+	if v, ok := graphkit.EnumValue(p["outlook.body-content-type"], graphkit.BodyTypes); ok {
 		vo.text = v == "text"
 		applied = append(applied, `outlook.body-content-type="`+v+`"`)
 	}
@@ -142,7 +143,7 @@ type scheduleInformationJSON struct {
 // getSchedule answers POST /calendar/getSchedule: the free/busy view of
 // seeded users between startTime and endTime, from all their calendars.
 func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -245,8 +246,8 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	s.cal.mu.Unlock()
 	hdr(w.Header())
-	s.writeGraphStatus(w, r, http.StatusOK, map[string]any{
-		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
+	s.kit.WriteStatus(w, r, http.StatusOK, map[string]any{
+		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
 		"value":          out,
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -15,7 +16,7 @@ import (
 // /me/... and /users/{id|upn}/...: contacts of the default Contacts folder
 // and of its sub-folders, with OData options, and the folders themselves.
 
-func (s *Server) contactRoutes(m *graphMux) {
+func (s *Server) contactRoutes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/me/contacts", s.calMe(needContactRead, s.contactList))
 	m.HandleFunc("GET /v1.0/users/{id}/contacts", s.calOther(needContactRead, s.contactList))
 	m.HandleFunc("GET /v1.0/me/contacts/{ctid}", s.calMe(needContactRead, s.contactGet))
@@ -106,11 +107,11 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 			continue
 		}
 		if !slices.Contains(contactType.Props, k) {
-			return unknownPropError(k, "Contact")
+			return graphkit.UnknownPropError(k, "Contact")
 		}
 		var v any
 		if json.Unmarshal(raw, &v) != nil {
-			return propTypeError(k, "")
+			return graphkit.PropTypeError(k, "")
 		}
 		ok := true
 		switch {
@@ -149,7 +150,7 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 			ok = isStr || v == nil
 		}
 		if !ok {
-			return propTypeError(k, "")
+			return graphkit.PropTypeError(k, "")
 		}
 		props[k] = v
 	}
@@ -202,13 +203,13 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
 func (s *Server) calEntity(w http.ResponseWriter, r *http.Request, status int, it calItem, t *odata.Type, ctx string) {
 	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
 	if err != nil {
-		s.calFail(w, r, queryError(err))
+		s.calFail(w, r, graphkit.QueryError(err))
 		return
 	}
 	out := q.Project(it.raw, t)
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
-	out.Vals["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + ctx
-	s.writeGraphStatus(w, r, status, out)
+	out.Vals["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + ctx
+	s.kit.WriteStatus(w, r, status, out)
 }
 
 func findContact(cu *calUser, id string) *calContact {
@@ -236,7 +237,7 @@ func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -265,12 +266,12 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request, u *User) 
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/contacts('"+id+"')")
+	w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/contacts('"+id+"')")
 	s.calEntity(w, r, http.StatusCreated, obj, contactType, calCtx(r, u, true))
 }
 
 func (s *Server) contactPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -311,7 +312,7 @@ func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request, u *User) 
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
+	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
 }
 
 func folderObject(cu *calUser, id, name string) calItem {
@@ -361,14 +362,14 @@ func folderName(body map[string]json.RawMessage) (string, bool, *calErr) {
 	raw, ok := body["displayName"]
 	for k := range body {
 		if k != "displayName" && k != "parentFolderId" && !strings.HasPrefix(k, "@odata.") {
-			return "", false, unknownPropError(k, "ContactFolder")
+			return "", false, graphkit.UnknownPropError(k, "ContactFolder")
 		}
 	}
 	if !ok {
 		return "", false, nil
 	}
 	if json.Unmarshal(raw, &name) != nil {
-		return "", false, propTypeError("displayName", "Edm.String")
+		return "", false, graphkit.PropTypeError("displayName", "Edm.String")
 	}
 	if strings.TrimSpace(name) == "" {
 		return "", false, calBadRequest("ErrorInvalidRequest", "The display name of the folder must not be empty.")
@@ -376,10 +377,10 @@ func folderName(body map[string]json.RawMessage) (string, bool, *calErr) {
 	return name, true, nil
 }
 
-var errContactFolderExists = &calErr{409, "ErrorFolderExists", "A folder with the specified name already exists."}
+var errContactFolderExists = graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 
 func (s *Server) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -411,7 +412,7 @@ func (s *Server) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (s *Server) contactFolderPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -466,5 +467,5 @@ func (s *Server) contactFolderDelete(w http.ResponseWriter, r *http.Request, u *
 		s.calFail(w, r, ce)
 		return
 	}
-	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
+	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
 }

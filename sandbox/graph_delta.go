@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -37,7 +38,7 @@ func encodeToken(parts ...string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, ".")))
 }
 
-var errSyncState = &graphError{400, "SyncStateNotFound", "The sync state could not be found or is invalid; restart synchronization without a token."}
+var errSyncState = graphkit.Err(400, "SyncStateNotFound", "The sync state could not be found or is invalid; restart synchronization without a token.")
 
 // parseDeltaToken reads $skiptoken or $deltatoken; ok is false for a token
 // that is not ours or is from another store.
@@ -96,11 +97,11 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	oq, err := odata.Parse(sel, messageType, odata.Limits{})
 	if err != nil {
-		s.fail(w, r, queryError(err))
+		s.kit.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	pageSize := 10
-	pref := prefer(r)
+	pref := graphkit.Prefer(r)
 	if v, ok := pref["odata.maxpagesize"]; ok {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			pageSize = min(n, 1000)
@@ -123,13 +124,13 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	f, ge := resolveFolder(mb, r)
 	if ge != nil {
 		s.mu.Unlock()
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
 	tok, initial, ok := parseDeltaToken(q, st.epoch)
 	if !ok || tok.from > st.seq || tok.start > st.seq {
 		s.mu.Unlock()
-		s.fail(w, r, errSyncState)
+		s.kit.Fail(w, r, errSyncState)
 		return
 	}
 	if q.Get("$skiptoken") == "" {
@@ -190,14 +191,14 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	epoch, now := st.epoch, st.seq
 	s.mu.Unlock()
 
-	link := baseURL(r) + r.URL.Path + "?"
+	link := graphkit.BaseURL(r) + r.URL.Path + "?"
 	for _, k := range []string{"$select", "$filter"} {
 		if v := sel.Get(k); v != "" {
 			link += k + "=" + url.QueryEscape(v) + "&"
 		}
 	}
 	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
-		"@odata.context": baseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}
+		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}
 	if more {
 		last := entries[len(entries)-1]
 		out.Keys = append(out.Keys, "@odata.nextLink")
@@ -207,5 +208,5 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(now))
 	}
 	out.Keys = append(out.Keys, "value")
-	s.writeGraphJSON(w, r, out)
+	s.kit.WriteJSON(w, r, out)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
@@ -264,12 +265,12 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 	str := func(k string, raw json.RawMessage, dst *string, allowed []string) *calErr {
 		var v string
 		if json.Unmarshal(raw, &v) != nil {
-			return propTypeError(k, "Edm.String")
+			return graphkit.PropTypeError(k, "Edm.String")
 		}
 		if allowed != nil {
-			c, ok := enumValue(v, allowed)
+			c, ok := graphkit.EnumValue(v, allowed)
 			if !ok {
-				return enumError(v)
+				return graphkit.EnumError(v)
 			}
 			v = c
 		}
@@ -278,7 +279,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 	}
 	boolean := func(k string, raw json.RawMessage, dst *bool) *calErr {
 		if json.Unmarshal(raw, dst) != nil {
-			return propTypeError(k, "Edm.Boolean")
+			return graphkit.PropTypeError(k, "Edm.Boolean")
 		}
 		return nil
 	}
@@ -291,21 +292,21 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		case "body":
 			var b itemBody
 			if json.Unmarshal(raw, &b) != nil {
-				return propTypeError(k, "microsoft.graph.itemBody")
+				return graphkit.PropTypeError(k, "microsoft.graph.itemBody")
 			}
 			if b.ContentType == "" {
 				b.ContentType = "text"
 			}
-			ct, ok := enumValue(b.ContentType, bodyTypes)
+			ct, ok := graphkit.EnumValue(b.ContentType, graphkit.BodyTypes)
 			if !ok {
-				return enumError(b.ContentType)
+				return graphkit.EnumError(b.ContentType)
 			}
 			b.ContentType = ct
 			ev.Body = b
 		case "start", "end":
 			var d calDateTime
 			if json.Unmarshal(raw, &d) != nil || d.DateTime == "" {
-				return propTypeError(k, "microsoft.graph.dateTimeTimeZone")
+				return graphkit.PropTypeError(k, "microsoft.graph.dateTimeTimeZone")
 			}
 			if k == "start" {
 				start = &d
@@ -317,21 +318,21 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		case "location":
 			var l struct{ DisplayName string }
 			if json.Unmarshal(raw, &l) != nil {
-				return propTypeError(k, "microsoft.graph.location")
+				return graphkit.PropTypeError(k, "microsoft.graph.location")
 			}
 			ev.Location = l.DisplayName
 		case "attendees":
 			var as []calAttendee
 			if json.Unmarshal(raw, &as) != nil {
-				return propTypeError(k, "Collection(microsoft.graph.attendee)")
+				return graphkit.PropTypeError(k, "Collection(microsoft.graph.attendee)")
 			}
 			for i := range as {
 				if as[i].Type == "" {
 					as[i].Type = "required"
 				}
-				t, ok := enumValue(as[i].Type, attendeeTypes)
+				t, ok := graphkit.EnumValue(as[i].Type, attendeeTypes)
 				if !ok {
-					return enumError(as[i].Type)
+					return graphkit.EnumError(as[i].Type)
 				}
 				as[i].Type = t
 				if as[i].EmailAddress.Address == "" {
@@ -351,7 +352,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		case "categories":
 			var cs []string
 			if json.Unmarshal(raw, &cs) != nil {
-				return propTypeError(k, "Collection(Edm.String)")
+				return graphkit.PropTypeError(k, "Collection(Edm.String)")
 			}
 			ev.Categories = cs
 		case "importance":
@@ -364,7 +365,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			ce = boolean(k, raw, &ev.IsReminderOn)
 		case "reminderMinutesBeforeStart":
 			if json.Unmarshal(raw, &ev.ReminderMinutes) != nil {
-				return propTypeError(k, "Edm.Int32")
+				return graphkit.PropTypeError(k, "Edm.Int32")
 			}
 		case "responseRequested":
 			ce = boolean(k, raw, &ev.ResponseRequest)
@@ -379,7 +380,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			}
 			var rc calRecurrence
 			if json.Unmarshal(raw, &rc) != nil {
-				return propTypeError(k, "microsoft.graph.patternedRecurrence")
+				return graphkit.PropTypeError(k, "microsoft.graph.patternedRecurrence")
 			}
 			if msg := rc.validate(); msg != "" {
 				return calBadRequest("ErrorInvalidRequest", msg)
@@ -392,7 +393,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			// read-only, or set by the service: Graph ignores them in a request
 		default:
 			if !strings.HasPrefix(k, "@odata.") {
-				return unknownPropError(k, "Event")
+				return graphkit.UnknownPropError(k, "Event")
 			}
 		}
 		if ce != nil {
@@ -434,7 +435,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 
 func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	vo, hdr := viewPrefs(r)
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -464,13 +465,13 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/events('"+id+"')")
+	w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/events('"+id+"')")
 	s.eventEntity(w, r, http.StatusCreated, obj, calCtx(r, u, true), hdr)
 }
 
 func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
 	vo, hdr := viewPrefs(r)
-	body, ce := readBody(w, r, maxJSONBody)
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.calFail(w, r, ce)
 		return
@@ -534,13 +535,13 @@ func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, errCalNotFound)
 		return
 	}
-	s.writeGraphStatus(w, r, http.StatusNoContent, nil)
+	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
 }
 
 // responseBody is the body of accept, tentativelyAccept, decline and cancel.
 func responseBody(w http.ResponseWriter, r *http.Request) (comment string, send bool, ce *calErr) {
 	send = true
-	body, ce := readParams(w, r, maxJSONBody)
+	body, ce := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		return "", false, ce
 	}
@@ -548,11 +549,11 @@ func responseBody(w http.ResponseWriter, r *http.Request) (comment string, send 
 		switch k {
 		case "comment":
 			if json.Unmarshal(raw, &comment) != nil {
-				return "", false, propTypeError(k, "Edm.String")
+				return "", false, graphkit.PropTypeError(k, "Edm.String")
 			}
 		case "sendResponse":
 			if json.Unmarshal(raw, &send) != nil {
-				return "", false, propTypeError(k, "Edm.Boolean")
+				return "", false, graphkit.PropTypeError(k, "Edm.Boolean")
 			}
 		case "proposedNewTime":
 		default:
@@ -590,7 +591,7 @@ func (s *Server) eventRespond(action string) calHandler {
 			s.calFail(w, r, ce)
 			return
 		}
-		s.writeGraphStatus(w, r, http.StatusAccepted, nil)
+		s.kit.WriteStatus(w, r, http.StatusAccepted, nil)
 	}
 }
 
@@ -625,7 +626,7 @@ func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u *User) {
 		s.calFail(w, r, ce)
 		return
 	}
-	s.writeGraphStatus(w, r, http.StatusAccepted, nil)
+	s.kit.WriteStatus(w, r, http.StatusAccepted, nil)
 }
 
 // conferenceID is a nine-digit Teams conference id derived from the meeting.

@@ -3,42 +3,19 @@ package sandbox
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // This file is Graph mail: the routes for /me/... and /users/{id|upn}/...,
 // permission checks, and messages (list, get, create, update, delete, move,
 // copy). Folders, sending, attachments, delta and $batch have their own files.
-
-// graphError is a Graph error answer.
-type graphError struct {
-	Status        int
-	Code, Message string
-}
-
-var errItemNotFound = &graphError{404, "ErrorItemNotFound", "The specified object was not found in the store."}
-
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, ge *graphError) {
-	s.writeGraphError(w, r, ge.Status, ge.Code, ge.Message)
-}
-
-// queryError maps an OData query error to Graph's 400.
-func queryError(err error) *graphError {
-	var oe *odata.Error
-	if errors.As(err, &oe) {
-		return &graphError{400, oe.Code, oe.Message}
-	}
-	return &graphError{400, "BadRequest", err.Error()}
-}
-
-func badRequest(msg string) *graphError { return &graphError{400, "BadRequest", msg} }
 
 // mailNeed is the permission a mail route requires.
 type mailNeed int
@@ -61,19 +38,19 @@ type mailHandler func(w http.ResponseWriter, r *http.Request, u *User)
 // mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
 // Delegated tokens reach only their own mailbox; app-only tokens any, with
 // the application permission.
-func (s *Server) mailRoute(m *graphMux, method, suffix string, need mailNeed, h mailHandler) {
+func (s *Server) mailRoute(m *graphkit.Mux, method, suffix string, need mailNeed, h mailHandler) {
 	wrap := func(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
 		if !(c.IsApp() || self) || !c.HasAny(mailNeedPerms[need]...) {
-			s.writeGraphError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+			s.kit.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
 		h(w, r, u)
 	}
-	m.HandleFunc(method+" /v1.0/me"+suffix, s.graphAuth(s.graphMe(wrap)))
-	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.graphAuth(s.graphOther(wrap)))
+	m.HandleFunc(method+" /v1.0/me"+suffix, s.kit.Auth(s.kit.Me(wrap)))
+	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.kit.Auth(s.kit.Other(wrap)))
 }
 
-func (s *Server) mailRoutes(m *graphMux) {
+func (s *Server) mailRoutes(m *graphkit.Mux) {
 	// Folders; childFolders/{cid} nests one level below any folder.
 	for _, f := range []string{"/mailFolders/{fid}", "/mailFolders/{fid}/childFolders/{cid}"} {
 		s.mailRoute(m, "GET", f, needRead, s.folderGet)
@@ -119,16 +96,16 @@ func (s *Server) mailRoutes(m *graphMux) {
 
 // mailOp runs fn on u's mailbox under the lock and writes its answer: v with
 // status (no body when v is nil), or the error.
-func (s *Server) mailOp(w http.ResponseWriter, r *http.Request, u *User, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError)) {
+func (s *Server) mailOp(w http.ResponseWriter, r *http.Request, u *User, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error)) {
 	now := s.now().UTC()
 	s.mu.Lock()
 	status, v, ge := fn(s.mail, s.mail.boxes[u.ID], now)
 	s.mu.Unlock()
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.writeGraphStatus(w, r, status, v)
+	s.kit.WriteStatus(w, r, status, v)
 }
 
 // msgView is how a request wants messages rendered, from its Prefer headers.
@@ -139,10 +116,10 @@ type msgView struct {
 
 // mailPrefs reads the mail preferences and sets Preference-Applied.
 func mailPrefs(w http.ResponseWriter, r *http.Request) msgView {
-	p := prefer(r)
+	p := graphkit.Prefer(r)
 	var v msgView
 	var applied []string
-	if bt, ok := enumValue(p["outlook.body-content-type"], bodyTypes); ok {
+	if bt, ok := graphkit.EnumValue(p["outlook.body-content-type"], graphkit.BodyTypes); ok {
 		v.bodyType = bt
 		applied = append(applied, `outlook.body-content-type="`+bt+`"`)
 	}
@@ -203,15 +180,15 @@ func selectSuffix(q *odata.Query) string {
 func userCtx(u *User) string { return "#users('" + u.ID + "')" }
 
 // resolveFolder finds the folder of the path ({fid}, or {cid} under {fid}).
-func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphError) {
+func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphkit.Error) {
 	f := mb.folder(r.PathValue("fid"))
 	if f == nil {
-		return nil, errItemNotFound
+		return nil, graphkit.ErrItemNotFound
 	}
 	if cid := r.PathValue("cid"); cid != "" {
 		c := mb.folder(cid)
 		if c == nil || c.ParentID != f.ID {
-			return nil, errItemNotFound
+			return nil, graphkit.ErrItemNotFound
 		}
 		f = c
 	}
@@ -221,7 +198,7 @@ func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphError) {
 func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 	q, err := odata.Parse(r.URL.Query(), messageType, messageLimits)
 	if err != nil {
-		s.fail(w, r, queryError(err))
+		s.kit.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	view := mailPrefs(w, r)
@@ -236,7 +213,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			s.mu.Unlock()
-			s.fail(w, r, ge)
+			s.kit.Fail(w, r, ge)
 			return
 		}
 		folderID = f.ID
@@ -302,7 +279,7 @@ func inDefaultOrder(q *odata.Query) bool {
 // the total alone for .../$count.
 func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, q *odata.Query, ctx string, views []messageJSON, page []int, total int) {
 	if strings.HasSuffix(r.URL.Path, "/$count") {
-		s.graphIDs(w, r)
+		s.kit.IDs(w, r)
 		w.Header().Set("Content-Type", "text/plain;charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, strconv.Itoa(total))
@@ -316,7 +293,7 @@ func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, q *oda
 	if q.Count {
 		count = total
 	}
-	s.writePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
+	s.kit.WritePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
 func messageSearchFields(m *mailMessage) odata.SearchFields {
@@ -341,7 +318,7 @@ func messageSearchFields(m *mailMessage) odata.SearchFields {
 }
 
 // entityQuery parses the options allowed on a single entity ($select, $expand).
-func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphError) {
+func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphkit.Error) {
 	q := r.URL.Query()
 	for k := range q {
 		if k != "$select" && k != "$expand" && strings.HasPrefix(k, "$") {
@@ -350,7 +327,7 @@ func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphError) {
 	}
 	oq, err := odata.Parse(q, t, odata.Limits{})
 	if err != nil {
-		return nil, queryError(err)
+		return nil, graphkit.QueryError(err)
 	}
 	return oq, nil
 }
@@ -368,7 +345,7 @@ func entityObject(r *http.Request, u *User, collection string, obj map[string]an
 	if q != nil {
 		sel = selectSuffix(q)
 	}
-	obj["@odata.context"] = baseURL(r) + "/v1.0/$metadata" + userCtx(u) + collection + sel + "/$entity"
+	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + userCtx(u) + collection + sel + "/$entity"
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	return out
 }
@@ -376,14 +353,14 @@ func entityObject(r *http.Request, u *User, collection string, obj map[string]an
 func (s *Server) messageGet(w http.ResponseWriter, r *http.Request, u *User) {
 	q, ge := entityQuery(r, messageType)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
 	view := mailPrefs(w, r)
-	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		return 200, messageEntity(r, u, m, q, view), nil
 	})
@@ -398,12 +375,12 @@ const maxMessageBody = 8 << 20
 
 func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	view := mailPrefs(w, r)
-	body, ge := readBody(w, r, maxMessageBody)
+	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		folder := mb.wellKnown("drafts")
 		if r.PathValue("fid") != "" {
 			f, ge := resolveFolder(mb, r)
@@ -418,7 +395,7 @@ func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) 
 		}
 		st.insert(mb, m, folder.ID, "message", now)
 		m.finishNew(now)
-		w.Header().Set("Location", baseURL(r)+"/v1.0/users('"+u.ID+"')/messages('"+m.ID+"')")
+		w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/messages('"+m.ID+"')")
 		return 201, messageEntity(r, u, m, nil, view), nil
 	})
 }
@@ -452,15 +429,15 @@ func (m *mailMessage) finishNew(now time.Time) {
 
 func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
 	view := mailPrefs(w, r)
-	body, ge := readBody(w, r, maxMessageBody)
+	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		c := m.clone()
 		if ge := applyMessage(c, body, true, now); ge != nil {
@@ -474,10 +451,10 @@ func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) messageDelete(w http.ResponseWriter, r *http.Request, u *User) {
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		st.remove(mb, m)
 		return 204, nil, nil
@@ -486,23 +463,23 @@ func (s *Server) messageDelete(w http.ResponseWriter, r *http.Request, u *User) 
 
 // destination reads {"destinationId"} (any case, as Graph's action
 // parameters) and resolves it to a folder.
-func destination(mb *mailbox, body map[string]json.RawMessage) (*mailFolder, *graphError) {
+func destination(mb *mailbox, body map[string]json.RawMessage) (*mailFolder, *graphkit.Error) {
 	var id string
 	found := false
 	for k, v := range body {
 		if strings.EqualFold(k, "destinationId") {
 			found = true
 			if json.Unmarshal(v, &id) != nil {
-				return nil, badRequest("Invalid value for parameter 'DestinationId'.")
+				return nil, graphkit.BadRequest("Invalid value for parameter 'DestinationId'.")
 			}
 		}
 	}
 	if !found || id == "" {
-		return nil, badRequest("Missing required parameter 'DestinationId'.")
+		return nil, graphkit.BadRequest("Missing required parameter 'DestinationId'.")
 	}
 	f := mb.folder(id)
 	if f == nil {
-		return nil, errItemNotFound
+		return nil, graphkit.ErrItemNotFound
 	}
 	return f, nil
 }
@@ -517,15 +494,15 @@ func (s *Server) messageCopy(w http.ResponseWriter, r *http.Request, u *User) {
 
 func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, move bool) {
 	view := mailPrefs(w, r)
-	body, ge := readParams(w, r, maxJSONBody)
+	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		dest, ge := destination(mb, body)
 		if ge != nil {

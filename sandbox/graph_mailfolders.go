@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -24,7 +25,7 @@ var mailFolderType = &odata.Type{
 func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 	q, err := odata.Parse(r.URL.Query(), mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
 	if err != nil {
-		s.fail(w, r, queryError(err))
+		s.kit.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	hidden := strings.EqualFold(r.URL.Query().Get("includeHiddenFolders"), "true")
@@ -37,7 +38,7 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			s.mu.Unlock()
-			s.fail(w, r, ge)
+			s.kit.Fail(w, r, ge)
 			return
 		}
 		parent = f
@@ -57,7 +58,7 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 	if q.Count {
 		count = total
 	}
-	s.writePage(w, r, ctx+selectSuffix(q), items, q.Top, q.Skip, total, count)
+	s.kit.WritePage(w, r, ctx+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
 func folderEntity(r *http.Request, u *User, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
@@ -67,10 +68,10 @@ func folderEntity(r *http.Request, u *User, mb *mailbox, f *mailFolder, q *odata
 func (s *Server) folderGet(w http.ResponseWriter, r *http.Request, u *User) {
 	q, ge := entityQuery(r, mailFolderType)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			return 0, nil, ge
@@ -80,25 +81,25 @@ func (s *Server) folderGet(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 // folderProps reads displayName (required on create) and isHidden.
-func folderProps(body map[string]json.RawMessage, create bool) (name *string, hidden *bool, ge *graphError) {
+func folderProps(body map[string]json.RawMessage, create bool) (name *string, hidden *bool, ge *graphkit.Error) {
 	for k, raw := range body {
 		switch k {
 		case "displayName":
 			var v string
 			if json.Unmarshal(raw, &v) != nil {
-				return nil, nil, propTypeError(k, "Edm.String")
+				return nil, nil, graphkit.PropTypeError(k, "Edm.String")
 			}
 			if strings.TrimSpace(v) == "" {
-				return nil, nil, &graphError{400, "ErrorInvalidRequest", "The display name of the folder must not be empty."}
+				return nil, nil, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must not be empty.")
 			}
 			name = &v
 		case "isHidden":
 			var v bool
 			if json.Unmarshal(raw, &v) != nil {
-				return nil, nil, propTypeError(k, "Edm.Boolean")
+				return nil, nil, graphkit.PropTypeError(k, "Edm.Boolean")
 			}
 			if !create {
-				return nil, nil, badRequest("The property 'isHidden' can only be set when the folder is created.")
+				return nil, nil, graphkit.BadRequest("The property 'isHidden' can only be set when the folder is created.")
 			}
 			hidden = &v
 		default:
@@ -106,13 +107,13 @@ func folderProps(body map[string]json.RawMessage, create bool) (name *string, hi
 				continue
 			}
 			if slices.Contains(mailFolderType.Props, k) {
-				return nil, nil, badRequest("The property '" + k + "' is read-only and cannot be set.")
+				return nil, nil, graphkit.BadRequest("The property '" + k + "' is read-only and cannot be set.")
 			}
-			return nil, nil, unknownPropError(k, "MailFolder")
+			return nil, nil, graphkit.UnknownPropError(k, "MailFolder")
 		}
 	}
 	if create && name == nil {
-		return nil, nil, &graphError{400, "ErrorInvalidRequest", "The display name of the folder must be set."}
+		return nil, nil, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must be set.")
 	}
 	return name, hidden, nil
 }
@@ -126,20 +127,20 @@ func siblingNamed(mb *mailbox, parentID, name, except string) bool {
 	return false
 }
 
-var errFolderExists = &graphError{409, "ErrorFolderExists", "A folder with the specified name already exists."}
+var errFolderExists = graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 
 func (s *Server) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, maxJSONBody)
+	body, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
 	name, hidden, ge := folderProps(body, true)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		parent := mb.wellKnown("msgfolderroot")
 		if r.PathValue("fid") != "" {
 			f, ge := resolveFolder(mb, r)
@@ -161,17 +162,17 @@ func (s *Server) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) folderPatch(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, maxJSONBody)
+	body, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
 	name, _, ge := folderProps(body, false)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			return 0, nil, ge
@@ -187,13 +188,13 @@ func (s *Server) folderPatch(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (s *Server) folderDelete(w http.ResponseWriter, r *http.Request, u *User) {
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			return 0, nil, ge
 		}
 		if f.WellKnown != "" {
-			return 0, nil, &graphError{400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted."}
+			return 0, nil, graphkit.Err(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 		}
 		st.deleteFolder(mb, f)
 		return 204, nil, nil
@@ -213,12 +214,12 @@ func (st *mailStore) deleteFolder(mb *mailbox, f *mailFolder) {
 
 // folderMove moves a folder under another; Exchange keeps the folder's id.
 func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readParams(w, r, maxJSONBody)
+	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			return 0, nil, ge
@@ -228,11 +229,11 @@ func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
 			return 0, nil, ge
 		}
 		if f.WellKnown != "" {
-			return 0, nil, &graphError{400, "ErrorMoveDistinguishedFolder", "Distinguished folders cannot be moved."}
+			return 0, nil, graphkit.Err(400, "ErrorMoveDistinguishedFolder", "Distinguished folders cannot be moved.")
 		}
 		for p := dest; p != nil; p = mb.folders[p.ParentID] {
 			if p.ID == f.ID {
-				return 0, nil, &graphError{400, "ErrorMoveCopyFailed", "The folder cannot be moved into itself or one of its subfolders."}
+				return 0, nil, graphkit.Err(400, "ErrorMoveCopyFailed", "The folder cannot be moved into itself or one of its subfolders.")
 			}
 		}
 		if siblingNamed(mb, dest.ID, f.DisplayName, f.ID) {
@@ -245,12 +246,12 @@ func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
 
 // folderCopy copies a folder, its subfolders and their messages under another.
 func (s *Server) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readParams(w, r, maxJSONBody)
+	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			return 0, nil, ge
@@ -261,7 +262,7 @@ func (s *Server) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
 		}
 		for p := dest; p != nil; p = mb.folders[p.ParentID] {
 			if p.ID == f.ID {
-				return 0, nil, &graphError{400, "ErrorMoveCopyFailed", "The folder cannot be copied into itself or one of its subfolders."}
+				return 0, nil, graphkit.Err(400, "ErrorMoveCopyFailed", "The folder cannot be copied into itself or one of its subfolders.")
 			}
 		}
 		if siblingNamed(mb, dest.ID, f.DisplayName, "") {

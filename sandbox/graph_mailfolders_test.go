@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"slices"
 	"strings"
 	"testing"
@@ -176,7 +177,7 @@ func TestGraphPathsCaseAndKeys(t *testing.T) {
 		"/v1.0/users('AdeleV@contoso.sandbox')/messages('x')": "/v1.0/users/AdeleV@contoso.sandbox/messages/x",
 		"/v1.0/me/messages/AAMkAGmove/MOVE":                   "/v1.0/me/messages/AAMkAGmove/move",
 	} {
-		if got := (&Server{}).graphRoutes().canonicalPath(in); got != want {
+		if got := (&Server{kit: &graphkit.Kit{}}).graphRoutes().CanonicalPath(in); got != want {
 			t.Errorf("%s: %s, want %s", in, got, want)
 		}
 	}

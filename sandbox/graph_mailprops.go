@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"strings"
 	"time"
 )
@@ -16,7 +17,7 @@ var readOnlyMessageProps = map[string]bool{
 // applyMessage sets the properties in body on m. On create (patch false)
 // read-only properties are ignored, as Exchange does, and attachments may be
 // given; on update they are an error.
-func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, now time.Time) *graphError {
+func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, now time.Time) *graphkit.Error {
 	for k, raw := range body {
 		if strings.HasPrefix(k, "@") || strings.Contains(k, "@odata.") {
 			continue // annotations such as @odata.type or @odata.etag
@@ -25,7 +26,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		switch k {
 		case "subject":
 			if !null && json.Unmarshal(raw, &m.Subject) != nil {
-				return propTypeError(k, "Edm.String")
+				return graphkit.PropTypeError(k, "Edm.String")
 			}
 			if null {
 				m.Subject = ""
@@ -36,13 +37,13 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 				Content     *string `json:"content"`
 			}
 			if !null && json.Unmarshal(raw, &b) != nil {
-				return propTypeError(k, "microsoft.graph.itemBody")
+				return graphkit.PropTypeError(k, "microsoft.graph.itemBody")
 			}
 			nb := itemBody{ContentType: "text"}
 			if b.ContentType != nil {
-				ct, ok := enumValue(*b.ContentType, bodyTypes)
+				ct, ok := graphkit.EnumValue(*b.ContentType, graphkit.BodyTypes)
 				if !ok {
-					return enumError(*b.ContentType)
+					return graphkit.EnumError(*b.ContentType)
 				}
 				nb.ContentType = ct
 			}
@@ -53,11 +54,11 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		case "toRecipients", "ccRecipients", "bccRecipients", "replyTo":
 			var rs []recipient
 			if !null && json.Unmarshal(raw, &rs) != nil {
-				return propTypeError(k, "Collection(microsoft.graph.recipient)")
+				return graphkit.PropTypeError(k, "Collection(microsoft.graph.recipient)")
 			}
 			for _, rc := range rs {
 				if strings.TrimSpace(rc.EmailAddress.Address) == "" {
-					return &graphError{400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address."}
+					return graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
 				}
 			}
 			switch k {
@@ -73,7 +74,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		case "from", "sender":
 			var rc *recipient
 			if !null && json.Unmarshal(raw, &rc) != nil {
-				return propTypeError(k, "microsoft.graph.recipient")
+				return graphkit.PropTypeError(k, "microsoft.graph.recipient")
 			}
 			if k == "from" {
 				m.From = rc
@@ -83,7 +84,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		case "categories":
 			var cs []string
 			if !null && json.Unmarshal(raw, &cs) != nil {
-				return propTypeError(k, "Collection(Edm.String)")
+				return graphkit.PropTypeError(k, "Collection(Edm.String)")
 			}
 			if cs == nil {
 				cs = []string{}
@@ -92,15 +93,15 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		case "importance", "inferenceClassification":
 			var v string
 			if json.Unmarshal(raw, &v) != nil {
-				return propTypeError(k, "Edm.String")
+				return graphkit.PropTypeError(k, "Edm.String")
 			}
 			allowed := importanceValues
 			if k == "inferenceClassification" {
 				allowed = []string{"focused", "other"}
 			}
-			c, ok := enumValue(v, allowed)
+			c, ok := graphkit.EnumValue(v, allowed)
 			if !ok {
-				return enumError(v)
+				return graphkit.EnumError(v)
 			}
 			v = c
 			if k == "importance" {
@@ -111,7 +112,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		case "isRead", "isDeliveryReceiptRequested", "isReadReceiptRequested":
 			var v bool
 			if json.Unmarshal(raw, &v) != nil || null {
-				return propTypeError(k, "Edm.Boolean")
+				return graphkit.PropTypeError(k, "Edm.Boolean")
 			}
 			switch k {
 			case "isRead":
@@ -124,12 +125,12 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		case "flag":
 			var f followupFlag
 			if !null && json.Unmarshal(raw, &f) != nil {
-				return propTypeError(k, "microsoft.graph.followupFlag")
+				return graphkit.PropTypeError(k, "microsoft.graph.followupFlag")
 			}
 			if f.FlagStatus != "" {
-				fs, ok := enumValue(f.FlagStatus, []string{"notFlagged", "complete", "flagged"})
+				fs, ok := graphkit.EnumValue(f.FlagStatus, []string{"notFlagged", "complete", "flagged"})
 				if !ok {
-					return enumError(f.FlagStatus)
+					return graphkit.EnumError(f.FlagStatus)
 				}
 				f.FlagStatus = fs
 			}
@@ -148,26 +149,26 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			m.Flag = f
 		case "internetMessageId":
 			if !null && json.Unmarshal(raw, &m.InternetMessageID) != nil {
-				return propTypeError(k, "Edm.String")
+				return graphkit.PropTypeError(k, "Edm.String")
 			}
 		case "internetMessageHeaders":
 			var hs []internetHeader
 			if !null && json.Unmarshal(raw, &hs) != nil {
-				return propTypeError(k, "Collection(microsoft.graph.internetMessageHeader)")
+				return graphkit.PropTypeError(k, "Collection(microsoft.graph.internetMessageHeader)")
 			}
 			for _, h := range hs {
 				if !strings.HasPrefix(strings.ToLower(h.Name), "x-") {
-					return &graphError{400, "InvalidInternetMessageHeader", "The internet message header name '" + h.Name + "' should start with 'x-' or 'X-'."}
+					return graphkit.Err(400, "InvalidInternetMessageHeader", "The internet message header name '"+h.Name+"' should start with 'x-' or 'X-'.")
 				}
 			}
 			m.InternetHeaders = hs
 		case "attachments":
 			if patch {
-				return badRequest("The property 'attachments' cannot be updated with PATCH; use the attachments collection.")
+				return graphkit.BadRequest("The property 'attachments' cannot be updated with PATCH; use the attachments collection.")
 			}
 			var as []map[string]json.RawMessage
 			if json.Unmarshal(raw, &as) != nil {
-				return propTypeError(k, "Collection(microsoft.graph.attachment)")
+				return graphkit.PropTypeError(k, "Collection(microsoft.graph.attachment)")
 			}
 			for _, a := range as {
 				att, ge := parseAttachment(a, now)
@@ -179,11 +180,11 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 		default:
 			if readOnlyMessageProps[k] {
 				if patch {
-					return badRequest("The property '" + k + "' is read-only and cannot be set.")
+					return graphkit.BadRequest("The property '" + k + "' is read-only and cannot be set.")
 				}
 				continue
 			}
-			return unknownPropError(k, "Message")
+			return graphkit.UnknownPropError(k, "Message")
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"html"
 	"net/http"
 	"strings"
@@ -24,28 +25,28 @@ func param(body map[string]json.RawMessage, name string) (json.RawMessage, bool)
 	return nil, false
 }
 
-var errNoRecipients = &graphError{400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients."}
+var errNoRecipients = graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients.")
 
 func (s *Server) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := readBody(w, r, maxMessageBody)
+	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
 	if ge != nil {
-		s.fail(w, r, ge)
+		s.kit.Fail(w, r, ge)
 		return
 	}
 	raw, ok := param(body, "message")
 	var props map[string]json.RawMessage
 	if !ok || json.Unmarshal(raw, &props) != nil || props == nil {
-		s.fail(w, r, badRequest("Empty Payload. JSON content expected."))
+		s.kit.Fail(w, r, graphkit.BadRequest("Empty Payload. JSON content expected."))
 		return
 	}
 	save := true
 	if v, ok := param(body, "saveToSentItems"); ok && string(v) != "null" {
 		if json.Unmarshal(v, &save) != nil {
-			s.fail(w, r, propTypeError("SaveToSentItems", "Edm.Boolean"))
+			s.kit.Fail(w, r, graphkit.PropTypeError("SaveToSentItems", "Edm.Boolean"))
 			return
 		}
 	}
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := newDraft(now)
 		if ge := applyMessage(m, props, false, now); ge != nil {
 			return 0, nil, ge
@@ -59,7 +60,7 @@ func (s *Server) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
 
 // deliver sends m from mb's owner: a copy in Sent Items (when save) and one
 // in the inbox of each seeded recipient.
-func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Time) *graphError {
+func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Time) *graphkit.Error {
 	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
 		return errNoRecipients
 	}
@@ -115,13 +116,13 @@ func findUserByMail(addr string) *User {
 }
 
 func (s *Server) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
-	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
-			return 0, nil, errItemNotFound
+			return 0, nil, graphkit.ErrItemNotFound
 		}
 		if !m.IsDraft {
-			return 0, nil, &graphError{400, "ErrorInvalidOperation", "Only draft messages can be sent."}
+			return 0, nil, graphkit.Err(400, "ErrorInvalidOperation", "Only draft messages can be sent.")
 		}
 		if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
 			return 0, nil, errNoRecipients
@@ -141,30 +142,30 @@ func (s *Server) messageRespond(action string) mailHandler {
 	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
 	return func(w http.ResponseWriter, r *http.Request, u *User) {
 		view := mailPrefs(w, r)
-		body, ge := readParams(w, r, maxMessageBody)
+		body, ge := graphkit.ReadParams(w, r, maxMessageBody)
 		if ge != nil {
-			s.fail(w, r, ge)
+			s.kit.Fail(w, r, ge)
 			return
 		}
 		var comment string
 		if v, ok := param(body, "comment"); ok && string(v) != "null" && json.Unmarshal(v, &comment) != nil {
-			s.fail(w, r, propTypeError("Comment", "Edm.String"))
+			s.kit.Fail(w, r, graphkit.PropTypeError("Comment", "Edm.String"))
 			return
 		}
 		var props map[string]json.RawMessage
 		if v, ok := param(body, "message"); ok && string(v) != "null" && json.Unmarshal(v, &props) != nil {
-			s.fail(w, r, propTypeError("Message", "microsoft.graph.message"))
+			s.kit.Fail(w, r, graphkit.PropTypeError("Message", "microsoft.graph.message"))
 			return
 		}
 		var to []recipient
 		if v, ok := param(body, "toRecipients"); ok && string(v) != "null" && json.Unmarshal(v, &to) != nil {
-			s.fail(w, r, propTypeError("ToRecipients", "Collection(microsoft.graph.recipient)"))
+			s.kit.Fail(w, r, graphkit.PropTypeError("ToRecipients", "Collection(microsoft.graph.recipient)"))
 			return
 		}
-		s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphError) {
+		s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 			orig := mb.message(r.PathValue("mid"))
 			if orig == nil {
-				return 0, nil, errItemNotFound
+				return 0, nil, graphkit.ErrItemNotFound
 			}
 			d := respondDraft(mb.owner, orig, kind, comment, to, now)
 			if ge := applyMessage(d, props, false, now); ge != nil {

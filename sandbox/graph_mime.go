@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"encoding/base64"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -22,10 +23,10 @@ func (s *Server) messageMIME(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	s.mu.Unlock()
 	if data == nil {
-		s.fail(w, r, errItemNotFound)
+		s.kit.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.graphIDs(w, r)
+	s.kit.IDs(w, r)
 	w.Header().Set("Content-Type", "text/plain")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ var rangeTypes = []string{"endDate", "noEnd", "numbered"}
 // enumCanon is v in its canonical case when it is one of members, or v
 // unchanged (for the error message).
 func enumCanon(v string, members []string) (string, bool) {
-	if c, ok := enumValue(v, members); ok {
+	if c, ok := graphkit.EnumValue(v, members); ok {
 		return c, true
 	}
 	return v, false

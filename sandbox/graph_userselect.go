@@ -35,7 +35,7 @@ func (s *Server) selectUser(w http.ResponseWriter, r *http.Request, j graphUserJ
 	for _, f := range strings.Split(sel, ",") {
 		f = strings.TrimSpace(f)
 		if !userProperties[f] {
-			s.writeGraphError(w, r, http.StatusBadRequest, "BadRequest",
+			s.kit.WriteError(w, r, http.StatusBadRequest, "BadRequest",
 				"Parsing OData Select and Expand failed: Could not find a property named '"+f+"' on type 'microsoft.graph.user'.")
 			return nil, false
 		}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -292,7 +293,7 @@ func asMap(v any) map[string]any {
 // TestReadPayloadLimits: the body reader bounds a body before and after
 // decompression, and answers every workload's oversized body alike.
 func TestReadPayloadLimits(t *testing.T) {
-	big := []byte(`{"subject":"` + strings.Repeat("a", maxJSONBody) + `"}`)
+	big := []byte(`{"subject":"` + strings.Repeat("a", graphkit.MaxJSONBody) + `"}`)
 	for _, c := range []struct {
 		name string
 		body []byte
@@ -302,7 +303,7 @@ func TestReadPayloadLimits(t *testing.T) {
 		if c.enc != "" {
 			r.Header.Set("Content-Encoding", c.enc)
 		}
-		_, ge := readBody(httptest.NewRecorder(), r, maxJSONBody)
+		_, ge := graphkit.ReadBody(httptest.NewRecorder(), r, graphkit.MaxJSONBody)
 		if ge == nil || ge.Status != 413 || ge.Code != "RequestEntityTooLarge" {
 			t.Errorf("%s: %+v, want 413 RequestEntityTooLarge", c.name, ge)
 		}

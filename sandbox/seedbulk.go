@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"net/http"
 	"strings"
 	"sync"
@@ -213,6 +214,6 @@ func (s *Server) ctlSeedMessages(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		ctlError(w, http.StatusBadRequest, err.Error())
 	default:
-		writeJSONStatus(w, http.StatusOK, map[string]int{"seeded": req.Count})
+		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]int{"seeded": req.Count})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"io"
@@ -60,6 +62,8 @@ type Server struct {
 	control  *http.ServeMux
 
 	clock clock // the sandbox's time: opts.Now plus an offset
+	dir   *directory.Directory
+	kit   *graphkit.Kit
 
 	mu      sync.Mutex
 	st      *stateData
@@ -149,6 +153,8 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.dir = directory.New()
+	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.routes()
 	return s, nil
 }
@@ -197,7 +203,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	writeJSONStatus(w, http.StatusNotFound, map[string]string{
+	graphkit.WriteJSONStatus(w, http.StatusNotFound, map[string]string{
 		"error": "not_found", "error_description": "The sandbox has no endpoint at " + r.URL.Path + ".",
 	})
 }
@@ -354,19 +360,6 @@ func ReadInfo(path string) (Info, error) {
 		return info, fmt.Errorf("sandbox: parse info %s: %w", path, err)
 	}
 	return info, nil
-}
-
-// baseURL is the scheme and host the client used to reach the server.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	host := r.Host
-	if host == "" {
-		host = "localhost"
-	}
-	return scheme + "://" + host
 }
 
 // tenantKind classifies the tenant path segment.

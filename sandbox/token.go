@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"io"
@@ -216,7 +217,7 @@ func (s *Server) grantAuthCode(w http.ResponseWriter, r *http.Request, a *app, f
 	ss := scopeSetFrom(c.Scopes)
 	s.mu.Unlock()
 	// OpenID scopes sent at redemption are honoured too (MSAL adds them there).
-	if req, e := parseScopes(form.Get("scope"), baseURL(r), a); e == nil {
+	if req, e := parseScopes(form.Get("scope"), graphkit.BaseURL(r), a); e == nil {
 		for o := range req.OIDC {
 			ss.OIDC[o] = true
 		}
@@ -234,13 +235,13 @@ func pkceMatches(verifier, challenge string) bool {
 }
 
 func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
-	if e := checkAppScope(form.Get("scope"), baseURL(r)); e != nil {
+	if e := checkAppScope(form.Get("scope"), graphkit.BaseURL(r)); e != nil {
 		return e
 	}
 	now := s.now()
 	life := s.Settings().AccessTokenLifetime
 	claims := AccessTokenClaims{
-		Aud: GraphResource, Iss: baseURL(r) + "/" + TenantID + "/",
+		Aud: GraphResource, Iss: graphkit.BaseURL(r) + "/" + TenantID + "/",
 		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(life).Unix(),
 		AppDisplayName: a.Name, AppID: a.ID, AppIDACR: "1", Azp: a.ID, IDType: "app",
 		Oid: ConfidentialServicePrincipalID, Roles: append([]string(nil), a.Roles...),
@@ -266,7 +267,7 @@ func (s *Server) grantPassword(w http.ResponseWriter, r *http.Request, a *app, f
 	if pw == "" {
 		return errMissingParam("password")
 	}
-	ss, e := parseScopes(form.Get("scope"), baseURL(r), a)
+	ss, e := parseScopes(form.Get("scope"), graphkit.BaseURL(r), a)
 	if e != nil {
 		return e
 	}
@@ -291,7 +292,7 @@ func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, fo
 	}
 	var req *scopeSet
 	if raw := form.Get("scope"); strings.TrimSpace(raw) != "" {
-		ss, e := parseScopes(raw, baseURL(r), a)
+		ss, e := parseScopes(raw, graphkit.BaseURL(r), a)
 		if e != nil {
 			return e
 		}
@@ -351,7 +352,7 @@ func (s *Server) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *Us
 	}
 	now := s.now()
 	life := s.Settings().AccessTokenLifetime
-	base := baseURL(r)
+	base := graphkit.BaseURL(r)
 	acr := "0"
 	if !a.Public {
 		acr = "1"
@@ -407,5 +408,5 @@ func (s *Server) writeToken(w http.ResponseWriter, r *http.Request, resp tokenRe
 	trace, corr := s.ids(r)
 	w.Header().Set("x-ms-request-id", trace)
 	w.Header().Set("client-request-id", corr)
-	writeJSONStatus(w, http.StatusOK, resp)
+	graphkit.WriteJSONStatus(w, http.StatusOK, resp)
 }

@@ -1,4 +1,4 @@
-package sandbox
+package graphkit
 
 import (
 	"bytes"
@@ -20,23 +20,23 @@ import (
 // unknown member or an enum value it does not know, case-insensitive enum
 // parsing, and the Prefer header.
 
-// maxJSONBody bounds the JSON bodies of entities other than messages
+// MaxJSONBody bounds the JSON bodies of entities other than messages
 // (folders, calendars, events, contacts) and of actions.
-const maxJSONBody = 4 << 20
+const MaxJSONBody = 4 << 20
 
-// errUnreadablePayload is Graph's answer to a body that is not a JSON
+// ErrUnreadablePayload is Graph's answer to a body that is not a JSON
 // object. Microsoft's SDKs also read it as "the gateway did not take the
 // compressed body" and send it again uncompressed.
-var errUnreadablePayload = &graphError{400, "BadRequest",
+var ErrUnreadablePayload = &Error{400, "BadRequest",
 	"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."}
 
-var errEmptyPayload = &graphError{400, "BadRequest", "Empty Payload. JSON content expected."}
+var ErrEmptyPayload = &Error{400, "BadRequest", "Empty Payload. JSON content expected."}
 
-// readPayload reads r's body as UTF-8 JSON text: a gzip Content-Encoding is
+// ReadPayload reads r's body as UTF-8 JSON text: a gzip Content-Encoding is
 // undone and a charset other than UTF-8 converted, and the body (compressed
 // or not) may not exceed limit bytes.
-func readPayload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *graphError) {
-	tooLarge := &graphError{413, "RequestEntityTooLarge", "The request payload exceeds the maximum size of " + formatMB(limit) + "."}
+func ReadPayload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *Error) {
+	tooLarge := &Error{413, "RequestEntityTooLarge", "The request payload exceeds the maximum size of " + formatMB(limit) + "."}
 	var src io.Reader = http.MaxBytesReader(w, r.Body, limit)
 	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
 	switch enc {
@@ -48,22 +48,22 @@ func readPayload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *
 			if isTooLarge(err) {
 				return nil, tooLarge
 			}
-			return nil, errUnreadablePayload
+			return nil, ErrUnreadablePayload
 		}
 		defer zr.Close()
 		src = io.LimitReader(zr, limit+1)
 	default:
 		// RFC 9110 §15.5.16; Microsoft's SDKs resend the body uncompressed on a 415.
-		return nil, &graphError{415, "RequestBodyRead", "The Content-Encoding '" + enc + "' is not supported. Send the body uncompressed or gzip-compressed."}
+		return nil, &Error{415, "RequestBodyRead", "The Content-Encoding '" + enc + "' is not supported. Send the body uncompressed or gzip-compressed."}
 	}
 	data, err := io.ReadAll(src)
 	switch {
 	case isTooLarge(err) || int64(len(data)) > limit:
 		return nil, tooLarge
 	case err != nil && enc != "":
-		return nil, errUnreadablePayload // a corrupt or truncated gzip stream
+		return nil, ErrUnreadablePayload // a corrupt or truncated gzip stream
 	case err != nil:
-		return nil, badRequest("Unable to read the request body.")
+		return nil, BadRequest("Unable to read the request body.")
 	}
 	return decodeCharset(r.Header.Get("Content-Type"), data)
 }
@@ -76,7 +76,7 @@ func isTooLarge(err error) bool {
 // decodeCharset converts data from the charset of contentType to UTF-8, as
 // OData reads a payload in the charset its Content-Type names; a byte order
 // mark is dropped.
-func decodeCharset(contentType string, data []byte) ([]byte, *graphError) {
+func decodeCharset(contentType string, data []byte) ([]byte, *Error) {
 	cs := ""
 	if contentType != "" {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
@@ -101,7 +101,7 @@ func decodeCharset(contentType string, data []byte) ([]byte, *graphError) {
 			big, data = false, data[2:]
 		}
 		if len(data)%2 != 0 {
-			return nil, errUnreadablePayload
+			return nil, ErrUnreadablePayload
 		}
 		units := make([]uint16, len(data)/2)
 		for i := range units {
@@ -113,23 +113,23 @@ func decodeCharset(contentType string, data []byte) ([]byte, *graphError) {
 		}
 		return []byte(string(utf16.Decode(units))), nil
 	}
-	return nil, &graphError{400, "RequestBodyRead", "The character set '" + cs + "' is not supported."}
+	return nil, &Error{400, "RequestBodyRead", "The character set '" + cs + "' is not supported."}
 }
 
-// readBody reads the JSON object of a create, an update, or an action whose
+// ReadBody reads the JSON object of a create, an update, or an action whose
 // parameters are required: an empty body is Graph's "Empty Payload".
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, *graphError) {
+func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, *Error) {
 	return readObject(w, r, limit, false)
 }
 
-// readParams reads the parameters of an action that may have none: an
+// ReadParams reads the parameters of an action that may have none: an
 // empty body is an empty object.
-func readParams(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, *graphError) {
+func ReadParams(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, *Error) {
 	return readObject(w, r, limit, true)
 }
 
-func readObject(w http.ResponseWriter, r *http.Request, limit int64, emptyOK bool) (map[string]json.RawMessage, *graphError) {
-	data, ge := readPayload(w, r, limit)
+func readObject(w http.ResponseWriter, r *http.Request, limit int64, emptyOK bool) (map[string]json.RawMessage, *Error) {
+	data, ge := ReadPayload(w, r, limit)
 	if ge != nil {
 		return nil, ge
 	}
@@ -137,45 +137,45 @@ func readObject(w http.ResponseWriter, r *http.Request, limit int64, emptyOK boo
 		if emptyOK {
 			return map[string]json.RawMessage{}, nil
 		}
-		return nil, errEmptyPayload
+		return nil, ErrEmptyPayload
 	}
 	var out map[string]json.RawMessage
 	if err := json.Unmarshal(data, &out); err != nil || out == nil {
-		return nil, errUnreadablePayload
+		return nil, ErrUnreadablePayload
 	}
 	return out, nil
 }
 
 func formatMB(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
 
-// propTypeError is Graph's answer to a body member whose JSON value is not
+// PropTypeError is Graph's answer to a body member whose JSON value is not
 // of the property's type (typ, when known: "Edm.String", ...).
-func propTypeError(name, typ string) *graphError {
+func PropTypeError(name, typ string) *Error {
 	msg := "Cannot convert the literal in the property '" + name + "' to the expected type"
 	if typ != "" {
 		msg += " '" + typ + "'"
 	}
-	return &graphError{400, "RequestBodyRead", msg + "."}
+	return &Error{400, "RequestBodyRead", msg + "."}
 }
 
-// unknownPropError is Graph's answer to a body member the entity type
+// UnknownPropError is Graph's answer to a body member the entity type
 // (typ, as Exchange names it: "Message", "Event", ...) does not have.
-func unknownPropError(name, typ string) *graphError {
-	return &graphError{400, "RequestBodyRead", "The property '" + name + "' does not exist on type 'Microsoft.OutlookServices." + typ +
+func UnknownPropError(name, typ string) *Error {
+	return &Error{400, "RequestBodyRead", "The property '" + name + "' does not exist on type 'Microsoft.OutlookServices." + typ +
 		"'. Make sure to only use property names that are defined by the type or mark the type as open type."}
 }
 
-// enumError is Graph's answer to a value an enum type does not have.
-func enumError(v string) *graphError {
-	return &graphError{400, "RequestBodyRead", "Requested value '" + v + "' was not found."}
+// EnumError is Graph's answer to a value an enum type does not have.
+func EnumError(v string) *Error {
+	return &Error{400, "RequestBodyRead", "Requested value '" + v + "' was not found."}
 }
 
-// bodyTypes are the members of microsoft.graph.bodyType.
-var bodyTypes = []string{"text", "html"}
+// BodyTypes are the members of microsoft.graph.bodyType.
+var BodyTypes = []string{"text", "html"}
 
-// enumValue finds v among an enum's members as Graph does, ignoring case,
+// EnumValue finds v among an enum's members as Graph does, ignoring case,
 // and returns the member in its canonical case.
-func enumValue(v string, members []string) (string, bool) {
+func EnumValue(v string, members []string) (string, bool) {
 	for _, m := range members {
 		if strings.EqualFold(v, m) {
 			return m, true
@@ -184,8 +184,8 @@ func enumValue(v string, members []string) (string, bool) {
 	return "", false
 }
 
-// prefer parses the Prefer headers into lower-case names and unquoted values.
-func prefer(r *http.Request) map[string]string {
+// Prefer parses the Prefer headers into lower-case names and unquoted values.
+func Prefer(r *http.Request) map[string]string {
 	out := map[string]string{}
 	for _, h := range r.Header.Values("Prefer") {
 		for _, p := range strings.Split(h, ",") {

@@ -1,4 +1,4 @@
-package sandbox
+package graphkit
 
 import (
 	"net/http"
@@ -8,23 +8,24 @@ import (
 
 // Graph resolves path segments case-insensitively and accepts OData key
 // syntax (/me/mailFolders('inbox')/messages); the mux is case-sensitive and
-// knows only the slash form. graphMux is the one route table of every
+// knows only the slash form. Mux is the one route table of every
 // workload: it learns the literal segments of each pattern registered on it
 // and rewrites a request's path into the canonical form before routing.
 
-// graphMux is an http.ServeMux that canonicalises request paths.
-type graphMux struct {
+// Mux is an http.ServeMux that canonicalises request paths.
+type Mux struct {
 	mux      *http.ServeMux
 	segments map[string]string // lower case → the case the routes use
 }
 
-func newGraphMux() *graphMux {
-	return &graphMux{mux: http.NewServeMux(), segments: map[string]string{}}
+// NewMux returns an empty route table.
+func NewMux() *Mux {
+	return &Mux{mux: http.NewServeMux(), segments: map[string]string{}}
 }
 
 // HandleFunc registers h for pattern ("METHOD /path/{wildcard}/...") and
 // learns the pattern's literal segments.
-func (m *graphMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+func (m *Mux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
 	_, p, _ := strings.Cut(pattern, " ")
 	for _, seg := range strings.Split(p, "/") {
 		if seg != "" && !strings.HasPrefix(seg, "{") {
@@ -36,9 +37,9 @@ func (m *graphMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.
 
 var keySegmentRE = regexp.MustCompile(`^([A-Za-z]+)\('([^'/]*)'\)$`)
 
-// canonicalPath rewrites the known segments of p to their canonical case
+// CanonicalPath rewrites the known segments of p to their canonical case
 // and name('key') segments to name/key.
-func (m *graphMux) canonicalPath(p string) string {
+func (m *Mux) CanonicalPath(p string) string {
 	segs := strings.Split(p, "/")
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
@@ -56,8 +57,8 @@ func (m *graphMux) canonicalPath(p string) string {
 	return strings.Join(out, "/")
 }
 
-func (m *graphMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := m.canonicalPath(r.URL.Path); p != r.URL.Path {
+func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := m.CanonicalPath(r.URL.Path); p != r.URL.Path {
 		r2 := r.Clone(r.Context())
 		r2.URL.Path, r2.URL.RawPath = p, ""
 		r = r2

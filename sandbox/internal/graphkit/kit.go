@@ -1,0 +1,328 @@
+// Package graphkit is the Microsoft Graph plumbing every sandbox workload
+// shares: the Kit (clock, directory, token check) with Graph's response
+// writers, errors and user resolution; the request body reader; the
+// case-insensitive route table; paging; and the Workload contract.
+package graphkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// Kit is what a workload's handlers need from the server: the tenant's
+// clock and directory and the access-token check. Workloads embed it.
+type Kit struct {
+	// Now is the sandbox's clock (the control API can move it ahead).
+	Now func() time.Time
+	// Dir is the tenant's directory.
+	Dir *directory.Directory
+	// Verify checks a Graph access token and returns its claims.
+	Verify func(raw string) (*token.AccessClaims, error)
+}
+
+// Claims are the claims of the access token a Graph request carries.
+type Claims = token.AccessClaims
+
+// User is a directory user.
+type User = directory.User
+
+type claimsKey struct{}
+
+// ClaimsFrom returns the claims Auth put in ctx, or nil.
+func ClaimsFrom(ctx context.Context) *Claims {
+	c, _ := ctx.Value(claimsKey{}).(*Claims)
+	return c
+}
+
+type innerError struct {
+	Date            string `json:"date"`
+	RequestID       string `json:"request-id"`
+	ClientRequestID string `json:"client-request-id"`
+}
+
+// ErrorBody is the JSON body of a Graph error.
+type ErrorBody struct {
+	Error struct {
+		Code       string     `json:"code"`
+		Message    string     `json:"message"`
+		InnerError innerError `json:"innerError"`
+	} `json:"error"`
+}
+
+// CodeFor is the error code Graph gives with status when nothing more specific applies.
+func CodeFor(status int) string {
+	switch status {
+	case http.StatusTooManyRequests:
+		return "TooManyRequests"
+	case http.StatusServiceUnavailable:
+		return "ServiceUnavailable"
+	case http.StatusGatewayTimeout:
+		return "GatewayTimeout"
+	case http.StatusUnauthorized:
+		return "InvalidAuthenticationToken"
+	case http.StatusForbidden:
+		return "Authorization_RequestDenied"
+	case http.StatusNotFound:
+		return "itemNotFound"
+	}
+	if status >= 500 {
+		return "generalException"
+	}
+	return "BadRequest"
+}
+
+// IDs sets Graph's request-id headers and returns the ids.
+func (s *Kit) IDs(w http.ResponseWriter, r *http.Request) (reqID, clientReqID string) {
+	if v := w.Header().Get("request-id"); v != "" {
+		return v, w.Header().Get("client-request-id")
+	}
+	reqID = ids.GUID()
+	clientReqID = r.Header.Get("client-request-id")
+	if clientReqID == "" || len(clientReqID) > 100 {
+		clientReqID = reqID
+	}
+	w.Header().Set("request-id", reqID)
+	w.Header().Set("client-request-id", clientReqID)
+	return reqID, clientReqID
+}
+
+// WriteError writes Graph's error body.
+func (s *Kit) WriteError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	reqID, clientReqID := s.IDs(w, r)
+	var body ErrorBody
+	body.Error.Code, body.Error.Message = code, msg
+	body.Error.InnerError = innerError{
+		Date: s.Now().UTC().Format("2006-01-02T15:04:05"), RequestID: reqID, ClientRequestID: clientReqID,
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="`+BaseURL(r)+
+			`/common/oauth2/authorize", client_id="`+token.GraphAppID+`"`)
+	}
+	WriteJSONStatus(w, status, body)
+}
+
+// WriteJSON writes v as Graph's JSON with status 200.
+func (s *Kit) WriteJSON(w http.ResponseWriter, r *http.Request, v any) {
+	s.WriteStatus(w, r, http.StatusOK, v)
+}
+
+// WriteStatus writes v as Graph's JSON with status; a nil v writes no body.
+func (s *Kit) WriteStatus(w http.ResponseWriter, r *http.Request, status int, v any) {
+	s.IDs(w, r)
+	h := w.Header()
+	h.Set("Cache-Control", "no-cache")
+	if v == nil {
+		w.WriteHeader(status)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		s.WriteError(w, r, 500, "generalException", "Serialization failed.")
+		return
+	}
+	h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+	h.Set("OData-Version", "4.0")
+	w.WriteHeader(status)
+	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// Auth validates the Bearer token and passes its claims to h.
+func (s *Kit) Auth(h func(http.ResponseWriter, *http.Request, *Claims)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.IDs(w, r)
+		authz := r.Header.Get("Authorization")
+		scheme, raw, _ := strings.Cut(authz, " ")
+		raw = strings.TrimSpace(raw)
+		if !strings.EqualFold(scheme, "Bearer") || raw == "" {
+			s.WriteError(w, r, 401, "InvalidAuthenticationToken", "Access token is empty.")
+			return
+		}
+		c, err := s.Verify(raw)
+		if err != nil {
+			msg := "Access token validation failure."
+			switch {
+			case errors.Is(err, token.ErrMalformed):
+				msg = "IDX14100: JWT is not well formed."
+			case errors.Is(err, token.ErrSignature):
+				msg = "Access token validation failure. Invalid signature."
+			case errors.Is(err, token.ErrExpired):
+				msg = "Lifetime validation failed, the token is expired."
+			case errors.Is(err, token.ErrNotYet):
+				msg = "Lifetime validation failed, the token is not yet valid."
+			case errors.Is(err, token.ErrAudience):
+				msg = "Access token validation failure. Invalid audience."
+			}
+			s.WriteError(w, r, 401, "InvalidAuthenticationToken", msg)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), claimsKey{}, c)), c)
+	}
+}
+
+// UserHandler serves a route for user u; self is true when u is the signed-in user.
+type UserHandler func(http.ResponseWriter, *http.Request, *Claims, *User, bool)
+
+// Me resolves /me to the signed-in user; app-only tokens are rejected.
+func (s *Kit) Me(h UserHandler) func(http.ResponseWriter, *http.Request, *Claims) {
+	return func(w http.ResponseWriter, r *http.Request, c *Claims) {
+		if c.IsApp() {
+			s.WriteError(w, r, 400, "BadRequest", "/me request is only valid with delegated authentication flow.")
+			return
+		}
+		u := s.Dir.Find(c.Oid)
+		if u == nil {
+			s.WriteError(w, r, 404, "Request_ResourceNotFound", "Resource '"+c.Oid+"' does not exist or one of its queried reference-property objects are not present.")
+			return
+		}
+		h(w, r, c, u, true)
+	}
+}
+
+// Other resolves /users/{id|upn}.
+func (s *Kit) Other(h UserHandler) func(http.ResponseWriter, *http.Request, *Claims) {
+	return func(w http.ResponseWriter, r *http.Request, c *Claims) {
+		id := r.PathValue("id")
+		u := s.Dir.Find(id)
+		if u == nil {
+			s.WriteError(w, r, 404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+			return
+		}
+		h(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
+	}
+}
+
+// Paging reads $top and $skip.
+func (s *Kit) Paging(w http.ResponseWriter, r *http.Request, def, max int) (top, skip int, ok bool) {
+	q := r.URL.Query()
+	top, skip = def, 0
+	if v := q.Get("$top"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.WriteError(w, r, 400, "BadRequest", "Invalid value '"+v+"' for query option '$top'. The value must be a positive integer.")
+			return 0, 0, false
+		}
+		if n > max {
+			s.WriteError(w, r, 400, "BadRequest", "The limit of '"+strconv.Itoa(max)+"' for Top query has been exceeded. The value from the incoming request is '"+v+"'.")
+			return 0, 0, false
+		}
+		top = n
+	}
+	if v := q.Get("$skip"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			s.WriteError(w, r, 400, "BadRequest", "Invalid value '"+v+"' for query option '$skip'.")
+			return 0, 0, false
+		}
+		skip = n
+	}
+	return top, skip, true
+}
+
+// WritePage writes an OData collection with @odata.nextLink when more items
+// remain, and @odata.count when count >= 0.
+func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, items []any, top, skip, total, count int) {
+	if items == nil {
+		items = []any{}
+	}
+	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{"@odata.context": BaseURL(r) + "/v1.0/$metadata" + ctx, "value": items}}
+	if count >= 0 {
+		out.Keys = append(out.Keys, "@odata.count")
+		out.Vals["@odata.count"] = count
+	}
+	out.Keys = append(out.Keys, "value")
+	if skip+top < total {
+		q := r.URL.Query()
+		q.Set("$top", strconv.Itoa(top))
+		q.Set("$skip", strconv.Itoa(skip+top))
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			for _, v := range q[k] {
+				parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+url.QueryEscape(v))
+			}
+		}
+		out.Keys = append(out.Keys, "@odata.nextLink")
+		out.Vals["@odata.nextLink"] = BaseURL(r) + r.URL.Path + "?" + strings.Join(parts, "&")
+	}
+	s.WriteJSON(w, r, out)
+}
+
+// Fail writes ge.
+func (s *Kit) Fail(w http.ResponseWriter, r *http.Request, ge *Error) {
+	s.WriteError(w, r, ge.Status, ge.Code, ge.Message)
+}
+
+// BaseURL is the scheme and host the request came to; issuers, links and
+// @odata.context are built on it.
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// WriteJSONStatus writes v as plain JSON (the identity platform's and the
+// control API's answers; Graph's go through WriteStatus).
+func WriteJSONStatus(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store, no-cache")
+	h.Set("Pragma", "no-cache")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// Error is a Graph error answer.
+type Error struct {
+	Status        int
+	Code, Message string
+}
+
+// ErrItemNotFound is Graph's 404 for an Outlook item (message, event, contact, folder).
+var ErrItemNotFound = &Error{404, "ErrorItemNotFound", "The specified object was not found in the store."}
+
+// QueryError maps an OData query error to Graph's 400.
+func QueryError(err error) *Error {
+	var oe *odata.Error
+	if errors.As(err, &oe) {
+		return &Error{400, oe.Code, oe.Message}
+	}
+	return &Error{400, "BadRequest", err.Error()}
+}
+
+// BadRequest is a 400 with Graph's generic code and msg.
+func BadRequest(msg string) *Error { return &Error{400, "BadRequest", msg} }
+
+// Err returns a Graph error answer.
+func Err(status int, code, msg string) *Error {
+	return &Error{Status: status, Code: code, Message: msg}
+}
