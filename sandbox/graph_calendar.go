@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -257,20 +258,20 @@ var calendarColors = map[string]string{
 }
 
 type calendarJSON struct {
-	ID                            string       `json:"id"`
-	Name                          string       `json:"name"`
-	Color                         string       `json:"color"`
-	HexColor                      string       `json:"hexColor"`
-	IsDefaultCalendar             bool         `json:"isDefaultCalendar"`
-	ChangeKey                     string       `json:"changeKey"`
-	CanShare                      bool         `json:"canShare"`
-	CanViewPrivateItems           bool         `json:"canViewPrivateItems"`
-	CanEdit                       bool         `json:"canEdit"`
-	AllowedOnlineMeetingProviders []string     `json:"allowedOnlineMeetingProviders"`
-	DefaultOnlineMeetingProvider  string       `json:"defaultOnlineMeetingProvider"`
-	IsTallyingResponses           bool         `json:"isTallyingResponses"`
-	IsRemovable                   bool         `json:"isRemovable"`
-	Owner                         emailAddress `json:"owner"`
+	ID                            string               `json:"id"`
+	Name                          string               `json:"name"`
+	Color                         string               `json:"color"`
+	HexColor                      string               `json:"hexColor"`
+	IsDefaultCalendar             bool                 `json:"isDefaultCalendar"`
+	ChangeKey                     string               `json:"changeKey"`
+	CanShare                      bool                 `json:"canShare"`
+	CanViewPrivateItems           bool                 `json:"canViewPrivateItems"`
+	CanEdit                       bool                 `json:"canEdit"`
+	AllowedOnlineMeetingProviders []string             `json:"allowedOnlineMeetingProviders"`
+	DefaultOnlineMeetingProvider  string               `json:"defaultOnlineMeetingProvider"`
+	IsTallyingResponses           bool                 `json:"isTallyingResponses"`
+	IsRemovable                   bool                 `json:"isRemovable"`
+	Owner                         outlook.EmailAddress `json:"owner"`
 }
 
 func (c *calCalendar) toJSON(owner *User) calendarJSON {
@@ -278,7 +279,7 @@ func (c *calCalendar) toJSON(owner *User) calendarJSON {
 		ID: c.ID, Name: c.Name, Color: c.Color, HexColor: calendarColors[c.Color], IsDefaultCalendar: c.Default,
 		ChangeKey: c.ChangeKey, CanShare: true, CanViewPrivateItems: true, CanEdit: true,
 		AllowedOnlineMeetingProviders: []string{"teamsForBusiness"}, DefaultOnlineMeetingProvider: "teamsForBusiness",
-		IsTallyingResponses: true, IsRemovable: !c.Default, Owner: emailAddress{owner.DisplayName, owner.Mail},
+		IsTallyingResponses: true, IsRemovable: !c.Default, Owner: outlook.EmailAddress{Name: owner.DisplayName, Address: owner.Mail},
 	}
 }
 

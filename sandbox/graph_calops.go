@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"slices"
 	"sort"
 	"strings"
@@ -22,7 +23,7 @@ func (st *calStore) addEvent(cu *calUser, cal *calCalendar, ev *calEvent, now ti
 	sum := sha256.Sum256([]byte(ev.ID))
 	ev.ICalUID = "040000008200E00074C5B7101A82E00800000000" + strings.ToUpper(hex.EncodeToString(sum[:16]))
 	ev.CalendarID = cal.ID
-	ev.Organizer = emailAddress{cu.owner.DisplayName, cu.owner.Mail}
+	ev.Organizer = outlook.EmailAddress{Name: cu.owner.DisplayName, Address: cu.owner.Mail}
 	ev.Response = calResponse{"organizer", graphTimestamp(now)}
 	ev.Created, ev.Changed = now, now
 	ev.ChangeKey = st.changeKey()

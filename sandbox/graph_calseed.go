@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"time"
 )
@@ -124,7 +125,7 @@ func (st *calStore) seedEvent(ui int, se seedEvent, now time.Time) {
 	d := calSeedWeek.AddDate(0, 0, se.day)
 	ev := &calEvent{
 		Subject: se.subject, Location: se.where, StartTZ: tz, EndTZ: tz,
-		Body:       itemBody{ContentType: "html", Content: calHTML(se.body)},
+		Body:       outlook.ItemBody{ContentType: "html", Content: calHTML(se.body)},
 		Importance: "normal", Sensitivity: "normal", ShowAs: "busy",
 		IsReminderOn: true, ReminderMinutes: 15, ResponseRequest: true, AllowProposals: true,
 		Categories: []string{},
@@ -171,7 +172,7 @@ func (st *calStore) seedEvent(ui int, se seedEvent, now time.Time) {
 	}
 	for _, ai := range se.attendees {
 		a := &seedUsers[ai]
-		ev.Attendees = append(ev.Attendees, calAttendee{Type: "required", EmailAddress: emailAddress{a.DisplayName, a.Mail}})
+		ev.Attendees = append(ev.Attendees, calAttendee{Type: "required", EmailAddress: outlook.EmailAddress{Name: a.DisplayName, Address: a.Mail}})
 	}
 	st.addEvent(cu, cu.calendars[se.cal], ev, now)
 	for i, ans := range se.answers {
@@ -227,7 +228,7 @@ func (st *calStore) seedContacts(ui int, now time.Time) {
 		add(cu.contactRoot, map[string]any{
 			"givenName": u.GivenName, "surname": u.Surname, "displayName": u.DisplayName, "jobTitle": u.JobTitle,
 			"department": u.Department, "companyName": TenantName, "officeLocation": u.OfficeLocation,
-			"emailAddresses": []emailAddress{{u.DisplayName, u.Mail}},
+			"emailAddresses": []outlook.EmailAddress{{Name: u.DisplayName, Address: u.Mail}},
 			"businessPhones": toAnySlice(u.BusinessPhones), "mobilePhone": nilIfEmpty(u.MobilePhone),
 		})
 	}
@@ -242,7 +243,7 @@ func (st *calStore) seedContacts(ui int, now time.Time) {
 		add(folder, map[string]any{
 			"givenName": p.given, "surname": p.surname, "displayName": name, "fileAs": p.surname + ", " + p.given,
 			"jobTitle": p.title, "companyName": p.company,
-			"emailAddresses": []emailAddress{{name, addr}},
+			"emailAddresses": []outlook.EmailAddress{{Name: name, Address: addr}},
 			"businessPhones": []any{fmt.Sprintf("+1 555 01%02d %02d%02d", i, ui, i)},
 			"businessAddress": contactAddress{Street: fmt.Sprintf("%d Main Street", 100+i*7), City: p.city,
 				CountryOrRegion: "United States", PostalCode: fmt.Sprintf("9%04d", 1000+i*37)},

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +42,7 @@ type calEvent struct {
 	ID, CalendarID, ICalUID, ChangeKey string
 	Seq                                int // creation order
 	Subject                            string
-	Body                               itemBody
+	Body                               outlook.ItemBody
 	// Start and End are the instants; StartTZ and EndTZ the zones the
 	// organizer gave (originalStartTimeZone). All-day events keep local
 	// midnight in StartTZ.
@@ -50,7 +51,7 @@ type calEvent struct {
 	IsAllDay        bool
 	Location        string
 	Attendees       []calAttendee
-	Organizer       emailAddress
+	Organizer       outlook.EmailAddress
 	Categories      []string
 	Importance      string
 	Sensitivity     string
@@ -80,9 +81,9 @@ type calResponse struct {
 }
 
 type calAttendee struct {
-	Type         string       `json:"type"`
-	Status       calResponse  `json:"status"`
-	EmailAddress emailAddress `json:"emailAddress"`
+	Type         string               `json:"type"`
+	Status       calResponse          `json:"status"`
+	EmailAddress outlook.EmailAddress `json:"emailAddress"`
 }
 
 type calDateTime struct {

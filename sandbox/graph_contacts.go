@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -122,7 +123,7 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 				v = []any{}
 			}
 		case k == "emailAddresses":
-			es := []emailAddress{}
+			es := []outlook.EmailAddress{}
 			ok = v == nil || json.Unmarshal(raw, &es) == nil
 			for _, e := range es {
 				ok = ok && e.Address != ""

@@ -12,6 +12,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -83,21 +84,21 @@ type eventJSON struct {
 	HideAttendees              bool              `json:"hideAttendees"`
 	CancelledOccurrences       []string          `json:"cancelledOccurrences"`
 	ResponseStatus             calResponse       `json:"responseStatus"`
-	Body                       itemBody          `json:"body"`
+	Body                       outlook.ItemBody  `json:"body"`
 	Start                      calDateTime       `json:"start"`
 	End                        calDateTime       `json:"end"`
 	Location                   calLocation       `json:"location"`
 	Locations                  []calLocation     `json:"locations"`
 	Recurrence                 *calRecurrence    `json:"recurrence"`
 	Attendees                  []calAttendee     `json:"attendees"`
-	Organizer                  recipient         `json:"organizer"`
+	Organizer                  outlook.Recipient `json:"organizer"`
 	OnlineMeeting              *calOnlineMeeting `json:"onlineMeeting"`
 }
 
 var calTagRE = regexp.MustCompile(`(?s)<head.*?</head>|<[^>]*>`)
 
 // calText is the text of an HTML body, for bodyPreview and text bodies.
-func calText(b itemBody) string {
+func calText(b outlook.ItemBody) string {
 	if b.ContentType != "html" {
 		return b.Content
 	}
@@ -107,7 +108,7 @@ func calText(b itemBody) string {
 }
 
 // calPreview is bodyPreview: the first 255 characters of the body's text.
-func calPreview(b itemBody) string {
+func calPreview(b outlook.ItemBody) string {
 	p := []rune(calText(b))
 	return string(p[:min(len(p), 255)])
 }
@@ -129,7 +130,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 		IsOrganizer: ev.OrgUser == "", ResponseRequested: ev.ResponseRequest, ShowAs: ev.ShowAs, Type: "singleInstance",
 		IsOnlineMeeting: ev.IsOnlineMeeting, OnlineMeetingProvider: "unknown", AllowNewTimeProposals: ev.AllowProposals,
 		CancelledOccurrences: []string{}, ResponseStatus: ev.Response, Body: ev.Body, Recurrence: ev.Recurrence,
-		Attendees: ev.Attendees, Organizer: recipient{ev.Organizer},
+		Attendees: ev.Attendees, Organizer: outlook.Recipient{EmailAddress: ev.Organizer},
 		Location:  calLocation{DisplayName: ev.Location, LocationType: "default", UniqueIDType: "unknown"},
 		Locations: []calLocation{},
 	}
@@ -142,7 +143,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 	}
 	j.BodyPreview = calPreview(ev.Body)
 	if vo.text {
-		j.Body = itemBody{ContentType: "text", Content: calText(ev.Body)}
+		j.Body = outlook.ItemBody{ContentType: "text", Content: calText(ev.Body)}
 	}
 	if ev.IsOnlineMeeting {
 		j.OnlineMeetingProvider = "teamsForBusiness"
@@ -172,7 +173,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 			j.LastModifiedDateTime, j.OriginalStartTimeZone, j.OriginalEndTimeZone = graphTimestamp(x.Changed), x.StartTZ, x.EndTZ
 			j.BodyPreview = calPreview(x.Body)
 			if vo.text {
-				j.Body = itemBody{ContentType: "text", Content: calText(x.Body)}
+				j.Body = outlook.ItemBody{ContentType: "text", Content: calText(x.Body)}
 			}
 		}
 	}
@@ -290,7 +291,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		case "subject":
 			ce = str(k, raw, &ev.Subject, nil)
 		case "body":
-			var b itemBody
+			var b outlook.ItemBody
 			if json.Unmarshal(raw, &b) != nil {
 				return graphkit.PropTypeError(k, "microsoft.graph.itemBody")
 			}
@@ -442,7 +443,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	now := s.now().UTC()
 	ev := &calEvent{Importance: "normal", Sensitivity: "normal", ShowAs: "busy", IsReminderOn: true, ReminderMinutes: 15,
-		ResponseRequest: true, AllowProposals: true, Body: itemBody{ContentType: "html", Content: ""}, Categories: []string{}}
+		ResponseRequest: true, AllowProposals: true, Body: outlook.ItemBody{ContentType: "html", Content: ""}, Categories: []string{}}
 	if ce = applyEventProps(ev, body); ce != nil {
 		s.calFail(w, r, ce)
 		return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -305,7 +306,7 @@ func messageSearchFields(m *mailMessage) odata.SearchFields {
 		f["from"] = m.From.EmailAddress.Name + " " + m.From.EmailAddress.Address
 	}
 	var to []string
-	for _, r := range append(append([]recipient{}, m.To...), m.Cc...) {
+	for _, r := range append(append([]outlook.Recipient{}, m.To...), m.Cc...) {
 		to = append(to, r.EmailAddress.Name+" "+r.EmailAddress.Address)
 	}
 	f["to"] = strings.Join(to, " ")
@@ -403,7 +404,7 @@ func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) 
 // newDraft is a message with Exchange's defaults for a new draft.
 func newDraft(now time.Time) *mailMessage {
 	return &mailMessage{
-		Body: itemBody{ContentType: "text"}, Importance: "normal", Inference: "focused", IsRead: true, IsDraft: true,
+		Body: outlook.ItemBody{ContentType: "text"}, Importance: "normal", Inference: "focused", IsRead: true, IsDraft: true,
 		Flag: followupFlag{FlagStatus: "notFlagged"}, Categories: []string{}, Created: now, Received: now, Sent: now,
 	}
 }

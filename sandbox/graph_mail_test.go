@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"net/http"
 	"net/url"
 	"slices"
@@ -183,7 +184,7 @@ func TestMailListQueries(t *testing.T) {
 		{"$filter=categories/any(c:c eq 'Red category')", filt(func(m *mailMessage) bool { return slices.Contains(m.Categories, "Red category") })},
 		{"$filter=subject ne null and receivedDateTime ge 2000-01-01 and flag/flagStatus eq 'flagged'&$orderby=subject desc,receivedDateTime desc", flagged},
 		{"$filter=toRecipients/any(r:r/emailAddress/address eq 'MeganB@contoso.sandbox') and isDraft eq false", filt(func(m *mailMessage) bool {
-			return !m.IsDraft && slices.ContainsFunc(m.To, func(r recipient) bool { return r.EmailAddress.Address == "MeganB@contoso.sandbox" })
+			return !m.IsDraft && slices.ContainsFunc(m.To, func(r outlook.Recipient) bool { return r.EmailAddress.Address == "MeganB@contoso.sandbox" })
 		})},
 		{"$filter=receivedDateTime ge 2025-03-01T00:00:00Z and not (importance eq 'normal')", filt(func(m *mailMessage) bool {
 			return m.Received.After(mustTime("2025-03-01T00:00:00Z")) && m.Importance != "normal"

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"time"
 )
@@ -39,7 +40,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			if !null && json.Unmarshal(raw, &b) != nil {
 				return graphkit.PropTypeError(k, "microsoft.graph.itemBody")
 			}
-			nb := itemBody{ContentType: "text"}
+			nb := outlook.ItemBody{ContentType: "text"}
 			if b.ContentType != nil {
 				ct, ok := graphkit.EnumValue(*b.ContentType, graphkit.BodyTypes)
 				if !ok {
@@ -52,7 +53,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			}
 			m.Body, m.UniqueBody = nb, nil
 		case "toRecipients", "ccRecipients", "bccRecipients", "replyTo":
-			var rs []recipient
+			var rs []outlook.Recipient
 			if !null && json.Unmarshal(raw, &rs) != nil {
 				return graphkit.PropTypeError(k, "Collection(microsoft.graph.recipient)")
 			}
@@ -72,7 +73,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 				m.ReplyTo = rs
 			}
 		case "from", "sender":
-			var rc *recipient
+			var rc *outlook.Recipient
 			if !null && json.Unmarshal(raw, &rc) != nil {
 				return graphkit.PropTypeError(k, "microsoft.graph.recipient")
 			}
@@ -143,7 +144,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			case "complete":
 				f.FlagStatus = "complete"
 				if f.CompletedDateTime == nil {
-					f.CompletedDateTime = &dateTimeTimeZone{now.Format("2006-01-02T15:04:05.0000000"), "UTC"}
+					f.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: now.Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}
 				}
 			}
 			m.Flag = f

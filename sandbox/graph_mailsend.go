@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
 	"net/http"
 	"strings"
@@ -78,7 +79,7 @@ func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Ti
 		m.InternetMessageID = "<" + strings.ToLower(stableID(mb.owner.ID, "imid", st.epoch, itoa64(st.seq+1))[6:22]) + "@" + TenantDomain + ">"
 	}
 	seen := map[string]bool{}
-	for _, rc := range append(append(append([]recipient{}, m.To...), m.Cc...), m.Bcc...) {
+	for _, rc := range append(append(append([]outlook.Recipient{}, m.To...), m.Cc...), m.Bcc...) {
 		addr := strings.ToLower(rc.EmailAddress.Address)
 		u := findUserByMail(addr)
 		if u == nil || seen[u.ID] {
@@ -157,7 +158,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 			s.kit.Fail(w, r, graphkit.PropTypeError("Message", "microsoft.graph.message"))
 			return
 		}
-		var to []recipient
+		var to []outlook.Recipient
 		if v, ok := param(body, "toRecipients"); ok && string(v) != "null" && json.Unmarshal(v, &to) != nil {
 			s.kit.Fail(w, r, graphkit.PropTypeError("ToRecipients", "Collection(microsoft.graph.recipient)"))
 			return
@@ -188,13 +189,13 @@ func (s *Server) messageRespond(action string) mailHandler {
 }
 
 // respondDraft builds the reply (kind reply, replyall) or forward draft of orig.
-func respondDraft(owner *User, orig *mailMessage, kind, comment string, to []recipient, now time.Time) *mailMessage {
+func respondDraft(owner *User, orig *mailMessage, kind, comment string, to []outlook.Recipient, now time.Time) *mailMessage {
 	d := newDraft(now)
 	d.ConversationID, d.ConversationIndex = orig.ConversationID, orig.ConversationIndex
 	prefix := "RE: "
 	self := strings.ToLower(owner.Mail)
-	notSelf := func(rs []recipient) []recipient {
-		var out []recipient
+	notSelf := func(rs []outlook.Recipient) []outlook.Recipient {
+		var out []outlook.Recipient
 		for _, rc := range rs {
 			if strings.ToLower(rc.EmailAddress.Address) != self {
 				out = append(out, rc)
@@ -238,7 +239,7 @@ func respondDraft(owner *User, orig *mailMessage, kind, comment string, to []rec
 	if orig.Body.ContentType == "html" {
 		quoted = htmlToText(quoted)
 	}
-	d.Body = itemBody{ContentType: "html", Content: "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><div>" +
+	d.Body = outlook.ItemBody{ContentType: "html", Content: "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><div>" +
 		html.EscapeString(comment) + "</div><hr><div id=\"divRplyFwdMsg\">" + hdr.String() + "</div><div>" +
 		strings.ReplaceAll(html.EscapeString(quoted), "\r\n", "<br>") + "</div></body></html>"}
 	return d

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
 	"net/url"
 	"regexp"
@@ -58,10 +59,10 @@ type mailFolder struct {
 type mailMessage struct {
 	ID, FolderID                      string
 	Subject                           string
-	Body                              itemBody
-	UniqueBody                        *itemBody // nil = the body
-	From, Sender                      *recipient
-	To, Cc, Bcc, ReplyTo              []recipient
+	Body                              outlook.ItemBody
+	UniqueBody                        *outlook.ItemBody // nil = the body
+	From, Sender                      *outlook.Recipient
+	To, Cc, Bcc, ReplyTo              []outlook.Recipient
 	Categories                        []string
 	Importance, Inference             string
 	IsRead, IsDraft                   bool
@@ -88,75 +89,56 @@ type mailAttachment struct {
 	Bytes                                             []byte
 }
 
-type emailAddress struct {
-	Name    string `json:"name"`
-	Address string `json:"address"`
-}
-
-type recipient struct {
-	EmailAddress emailAddress `json:"emailAddress"`
-}
-
-type itemBody struct {
-	ContentType string `json:"contentType"`
-	Content     string `json:"content"`
-}
-
-type dateTimeTimeZone struct {
-	DateTime string `json:"dateTime"`
-	TimeZone string `json:"timeZone"`
-}
-
 type followupFlag struct {
-	FlagStatus        string            `json:"flagStatus"`
-	StartDateTime     *dateTimeTimeZone `json:"startDateTime,omitempty"`
-	DueDateTime       *dateTimeTimeZone `json:"dueDateTime,omitempty"`
-	CompletedDateTime *dateTimeTimeZone `json:"completedDateTime,omitempty"`
+	FlagStatus        string                    `json:"flagStatus"`
+	StartDateTime     *outlook.DateTimeTimeZone `json:"startDateTime,omitempty"`
+	DueDateTime       *outlook.DateTimeTimeZone `json:"dueDateTime,omitempty"`
+	CompletedDateTime *outlook.DateTimeTimeZone `json:"completedDateTime,omitempty"`
 }
 
 // messageJSON is a message in Graph's default property set and order, plus
 // uniqueBody (selectable only) and attachments (with $expand).
 type messageJSON struct {
-	ETag                       string           `json:"@odata.etag"`
-	ID                         string           `json:"id"`
-	CreatedDateTime            string           `json:"createdDateTime"`
-	LastModifiedDateTime       string           `json:"lastModifiedDateTime"`
-	ChangeKey                  string           `json:"changeKey"`
-	Categories                 []string         `json:"categories"`
-	ReceivedDateTime           string           `json:"receivedDateTime"`
-	SentDateTime               *string          `json:"sentDateTime"`
-	HasAttachments             bool             `json:"hasAttachments"`
-	InternetMessageID          string           `json:"internetMessageId"`
-	Subject                    string           `json:"subject"`
-	BodyPreview                string           `json:"bodyPreview"`
-	Importance                 string           `json:"importance"`
-	ParentFolderID             string           `json:"parentFolderId"`
-	ConversationID             string           `json:"conversationId"`
-	ConversationIndex          string           `json:"conversationIndex"`
-	IsDeliveryReceiptRequested bool             `json:"isDeliveryReceiptRequested"`
-	IsReadReceiptRequested     bool             `json:"isReadReceiptRequested"`
-	IsRead                     bool             `json:"isRead"`
-	IsDraft                    bool             `json:"isDraft"`
-	WebLink                    string           `json:"webLink"`
-	InferenceClassification    string           `json:"inferenceClassification"`
-	Body                       itemBody         `json:"body"`
-	UniqueBody                 itemBody         `json:"uniqueBody"`
-	Sender                     *recipient       `json:"sender,omitempty"`
-	From                       *recipient       `json:"from,omitempty"`
-	ToRecipients               []recipient      `json:"toRecipients"`
-	CcRecipients               []recipient      `json:"ccRecipients"`
-	BccRecipients              []recipient      `json:"bccRecipients"`
-	ReplyTo                    []recipient      `json:"replyTo"`
-	Flag                       followupFlag     `json:"flag"`
-	InternetMessageHeaders     []internetHeader `json:"internetMessageHeaders,omitempty"`
-	Attachments                []attachmentJSON `json:"attachments,omitempty"`
+	ETag                       string              `json:"@odata.etag"`
+	ID                         string              `json:"id"`
+	CreatedDateTime            string              `json:"createdDateTime"`
+	LastModifiedDateTime       string              `json:"lastModifiedDateTime"`
+	ChangeKey                  string              `json:"changeKey"`
+	Categories                 []string            `json:"categories"`
+	ReceivedDateTime           string              `json:"receivedDateTime"`
+	SentDateTime               *string             `json:"sentDateTime"`
+	HasAttachments             bool                `json:"hasAttachments"`
+	InternetMessageID          string              `json:"internetMessageId"`
+	Subject                    string              `json:"subject"`
+	BodyPreview                string              `json:"bodyPreview"`
+	Importance                 string              `json:"importance"`
+	ParentFolderID             string              `json:"parentFolderId"`
+	ConversationID             string              `json:"conversationId"`
+	ConversationIndex          string              `json:"conversationIndex"`
+	IsDeliveryReceiptRequested bool                `json:"isDeliveryReceiptRequested"`
+	IsReadReceiptRequested     bool                `json:"isReadReceiptRequested"`
+	IsRead                     bool                `json:"isRead"`
+	IsDraft                    bool                `json:"isDraft"`
+	WebLink                    string              `json:"webLink"`
+	InferenceClassification    string              `json:"inferenceClassification"`
+	Body                       outlook.ItemBody    `json:"body"`
+	UniqueBody                 outlook.ItemBody    `json:"uniqueBody"`
+	Sender                     *outlook.Recipient  `json:"sender,omitempty"`
+	From                       *outlook.Recipient  `json:"from,omitempty"`
+	ToRecipients               []outlook.Recipient `json:"toRecipients"`
+	CcRecipients               []outlook.Recipient `json:"ccRecipients"`
+	BccRecipients              []outlook.Recipient `json:"bccRecipients"`
+	ReplyTo                    []outlook.Recipient `json:"replyTo"`
+	Flag                       followupFlag        `json:"flag"`
+	InternetMessageHeaders     []internetHeader    `json:"internetMessageHeaders,omitempty"`
+	Attachments                []attachmentJSON    `json:"attachments,omitempty"`
 }
 
 const graphTime = "2006-01-02T15:04:05Z"
 
-func nonNil(rs []recipient) []recipient {
+func nonNil(rs []outlook.Recipient) []outlook.Recipient {
 	if rs == nil {
-		return []recipient{}
+		return []outlook.Recipient{}
 	}
 	return rs
 }
@@ -285,17 +267,17 @@ func textToHTML(s string) string {
 		strings.ReplaceAll(html.EscapeString(s), "\n", "<br>") + "</div></body></html>"
 }
 
-func convertBody(b itemBody, want string) itemBody {
+func convertBody(b outlook.ItemBody, want string) outlook.ItemBody {
 	switch {
 	case want == "text" && b.ContentType == "html":
-		return itemBody{ContentType: "text", Content: htmlToText(b.Content)}
+		return outlook.ItemBody{ContentType: "text", Content: htmlToText(b.Content)}
 	case want == "html" && b.ContentType == "text":
-		return itemBody{ContentType: "html", Content: textToHTML(b.Content)}
+		return outlook.ItemBody{ContentType: "html", Content: textToHTML(b.Content)}
 	}
 	return b
 }
 
-func bodyPreview(b itemBody) string {
+func bodyPreview(b outlook.ItemBody) string {
 	t := b.Content
 	if b.ContentType == "html" {
 		t = htmlToText(t)
@@ -440,10 +422,10 @@ func (m *mailMessage) clone() *mailMessage {
 	c := *m
 	c.ID, c.ImmutableID = "", ""
 	c.Categories = append([]string(nil), m.Categories...)
-	c.To = append([]recipient(nil), m.To...)
-	c.Cc = append([]recipient(nil), m.Cc...)
-	c.Bcc = append([]recipient(nil), m.Bcc...)
-	c.ReplyTo = append([]recipient(nil), m.ReplyTo...)
+	c.To = append([]outlook.Recipient(nil), m.To...)
+	c.Cc = append([]outlook.Recipient(nil), m.Cc...)
+	c.Bcc = append([]outlook.Recipient(nil), m.Bcc...)
+	c.ReplyTo = append([]outlook.Recipient(nil), m.ReplyTo...)
 	c.Attachments = nil
 	for _, a := range m.Attachments {
 		ac := *a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -33,7 +34,7 @@ func (s *Server) messageMIME(w http.ResponseWriter, r *http.Request, u *User) {
 	_, _ = w.Write(data)
 }
 
-func mimeAddresses(rs []recipient) string {
+func mimeAddresses(rs []outlook.Recipient) string {
 	var out []string
 	for _, rc := range rs {
 		a := "<" + rc.EmailAddress.Address + ">"
@@ -64,7 +65,7 @@ func (m *mailMessage) mime() []byte {
 		}
 	}
 	if m.From != nil {
-		hdr("From", mimeAddresses([]recipient{*m.From}))
+		hdr("From", mimeAddresses([]outlook.Recipient{*m.From}))
 	}
 	hdr("To", mimeAddresses(m.To))
 	hdr("Cc", mimeAddresses(m.Cc))

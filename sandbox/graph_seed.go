@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"time"
 )
@@ -144,10 +145,10 @@ func seedMailbox(ui int) *mailbox {
 	flagAt := func(m *mailMessage, status string) {
 		start := m.Received.Truncate(24 * time.Hour)
 		m.Flag = followupFlag{FlagStatus: status,
-			StartDateTime: &dateTimeTimeZone{start.Format("2006-01-02T15:04:05.0000000"), "UTC"},
-			DueDateTime:   &dateTimeTimeZone{start.Add(7 * 24 * time.Hour).Format("2006-01-02T15:04:05.0000000"), "UTC"}}
+			StartDateTime: &outlook.DateTimeTimeZone{DateTime: start.Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"},
+			DueDateTime:   &outlook.DateTimeTimeZone{DateTime: start.Add(7 * 24 * time.Hour).Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}}
 		if status == "complete" {
-			m.Flag.CompletedDateTime = &dateTimeTimeZone{start.Add(2 * 24 * time.Hour).Format("2006-01-02T15:04:05.0000000"), "UTC"}
+			m.Flag.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: start.Add(2 * 24 * time.Hour).Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}
 		}
 	}
 
@@ -158,8 +159,8 @@ func seedMailbox(ui int) *mailbox {
 		from := other(i)
 		m := &mailMessage{
 			ID: stableID(owner.ID, "message", fmt.Sprint(i)), FolderID: inbox,
-			Subject: tmpl.Subject, Body: itemBody{Content: tmpl.Body},
-			From: userRecipient(from), To: []recipient{*userRecipient(owner)},
+			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
+			From: userRecipient(from), To: []outlook.Recipient{*userRecipient(owner)},
 			Received:       base.Add(-time.Duration(i)*(3*time.Hour+7*time.Minute) - userOff),
 			IsRead:         i%3 != 0,
 			ConversationID: stableID("conversation", tmpl.Subject),
@@ -169,7 +170,7 @@ func seedMailbox(ui int) *mailbox {
 			m.Importance = "high"
 		}
 		if i%5 == 2 {
-			m.Cc = []recipient{*userRecipient(&seedUsers[(ui+2+i%3)%len(seedUsers)])}
+			m.Cc = []outlook.Recipient{*userRecipient(&seedUsers[(ui+2+i%3)%len(seedUsers)])}
 		}
 		switch {
 		case i%5 == 1:
@@ -200,9 +201,9 @@ func seedMailbox(ui int) *mailbox {
 		}
 		m := &mailMessage{
 			ID: stableID(owner.ID, label, fmt.Sprint(i)), FolderID: folder,
-			Subject: tmpl.Subject, Body: itemBody{Content: tmpl.Body},
-			From: userRecipient(other(i + 1)), To: []recipient{*userRecipient(owner)},
-			Cc:       []recipient{*userRecipient(other(i + 2))},
+			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
+			From: userRecipient(other(i + 1)), To: []outlook.Recipient{*userRecipient(owner)},
+			Cc:       []outlook.Recipient{*userRecipient(other(i + 2))},
 			Received: base.Add(-time.Duration(i)*(5*time.Hour+13*time.Minute) - 97*time.Minute - userOff),
 			IsRead:   i%4 != 2,
 		}
@@ -223,8 +224,8 @@ func seedMailbox(ui int) *mailbox {
 		tmpl := receiptSubjects[i%len(receiptSubjects)]
 		m := &mailMessage{
 			ID: stableID(owner.ID, "receipts", fmt.Sprint(i)), FolderID: receipts.ID,
-			Subject: tmpl.Subject, Body: itemBody{Content: tmpl.Body},
-			From: &recipient{emailAddress{"Fabrikam Billing", "billing@fabrikam.example"}}, To: []recipient{*userRecipient(owner)},
+			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
+			From: &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: "Fabrikam Billing", Address: "billing@fabrikam.example"}}, To: []outlook.Recipient{*userRecipient(owner)},
 			Received: base.Add(-time.Duration(i)*(26*time.Hour+41*time.Minute) - 3*time.Hour - userOff),
 			IsRead:   true,
 		}
@@ -238,13 +239,13 @@ func seedMailbox(ui int) *mailbox {
 	// Sent items, from the owner to colleagues.
 	for i := 0; i < 12; i++ {
 		tmpl := sentSubjects[i%len(sentSubjects)]
-		to := []recipient{*userRecipient(other(i))}
+		to := []outlook.Recipient{*userRecipient(other(i))}
 		if i%3 == 0 {
 			to = append(to, *userRecipient(other(i + 1)))
 		}
 		m := &mailMessage{
 			ID: stableID(owner.ID, "sent", fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, "sentitems"),
-			Subject: tmpl.Subject, Body: itemBody{Content: tmpl.Body},
+			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
 			From: userRecipient(owner), To: to,
 			Received: base.Add(-time.Duration(i)*(6*time.Hour+29*time.Minute) - 2*time.Hour - 13*time.Minute - userOff),
 			IsRead:   true,
@@ -265,12 +266,12 @@ func seedMailbox(ui int) *mailbox {
 	} {
 		from := userRecipient(other(i))
 		if spec.folder == "junkemail" {
-			from = &recipient{emailAddress{"Prize Desk", "prizes@spam.example"}}
+			from = &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: "Prize Desk", Address: "prizes@spam.example"}}
 		}
 		m := &mailMessage{
 			ID: stableID(owner.ID, spec.folder, fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, spec.folder),
-			Subject: spec.subject, Body: itemBody{Content: spec.body},
-			From: from, To: []recipient{*userRecipient(owner)},
+			Subject: spec.subject, Body: outlook.ItemBody{Content: spec.body},
+			From: from, To: []outlook.Recipient{*userRecipient(owner)},
 			Received: base.Add(-time.Duration(i)*(31*time.Hour+3*time.Minute) - 5*time.Hour - userOff),
 			IsRead:   spec.folder != "junkemail",
 		}
@@ -279,8 +280,8 @@ func seedMailbox(ui int) *mailbox {
 	for i, subj := range []string{"Draft: Q2 plan", "Notes for the review"} {
 		m := &mailMessage{
 			ID: stableID(owner.ID, "draft", fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, "drafts"),
-			Subject: subj, Body: itemBody{Content: "Work in progress."},
-			From: userRecipient(owner), To: []recipient{*userRecipient(other(i))},
+			Subject: subj, Body: outlook.ItemBody{Content: "Work in progress."},
+			From: userRecipient(owner), To: []outlook.Recipient{*userRecipient(other(i))},
 			Received: base.Add(-time.Duration(i)*(9*time.Hour) - 30*time.Minute - userOff),
 			IsRead:   true, IsDraft: true,
 		}
@@ -289,8 +290,8 @@ func seedMailbox(ui int) *mailbox {
 	return mb
 }
 
-func userRecipient(u *User) *recipient {
-	return &recipient{emailAddress{u.DisplayName, u.Mail}}
+func userRecipient(u *User) *outlook.Recipient {
+	return &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: u.DisplayName, Address: u.Mail}}
 }
 
 func salesCSV(i int) []byte {

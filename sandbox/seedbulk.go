@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"net/http"
 	"strings"
 	"sync"
@@ -90,9 +91,9 @@ func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time
 		received := base.Add(-time.Duration(k)*83*time.Second - time.Duration(k%7)*13*time.Second)
 		m := &mailMessage{
 			Subject:    subject,
-			Body:       itemBody{ContentType: "html", Content: bodies[k%len(bodies)]},
+			Body:       outlook.ItemBody{ContentType: "html", Content: bodies[k%len(bodies)]},
 			From:       bulkSender(mb.owner, k),
-			To:         []recipient{*userRecipient(mb.owner)},
+			To:         []outlook.Recipient{*userRecipient(mb.owner)},
 			Received:   received,
 			Sent:       received.Add(-time.Duration(3+k%40) * time.Second),
 			Created:    received,
@@ -118,7 +119,7 @@ func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time
 			m.Categories = append(m.Categories, seedCategories[k%len(seedCategories)]...)
 		}
 		if k%8 == 5 {
-			m.Cc = []recipient{*bulkSender(mb.owner, k+3)}
+			m.Cc = []outlook.Recipient{*bulkSender(mb.owner, k+3)}
 		}
 		st.insert(mb, m, folderID, "bulk", now)
 		m.Modified = received // as if it arrived then, untouched since
@@ -153,7 +154,7 @@ var (
 
 // bulkSender is the sender of bulk message k: one of the owner's seeded
 // colleagues for a third of the messages, else one of 715 outside people.
-func bulkSender(owner *User, k int) *recipient {
+func bulkSender(owner *User, k int) *outlook.Recipient {
 	if k%3 == 2 {
 		u := &seedUsers[k%len(seedUsers)]
 		if u.ID == owner.ID {
@@ -164,7 +165,7 @@ func bulkSender(owner *User, k int) *recipient {
 	first := bulkFirstNames[k%len(bulkFirstNames)]
 	last := bulkLastNames[(k/len(bulkFirstNames))%len(bulkLastNames)]
 	domain := bulkDomains[(k/7)%len(bulkDomains)]
-	return &recipient{emailAddress{first + " " + last, strings.ToLower(first+"."+last) + "@" + domain}}
+	return &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: first + " " + last, Address: strings.ToLower(first+"."+last) + "@" + domain}}
 }
 
 var (
