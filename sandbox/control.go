@@ -311,10 +311,10 @@ func (s *Server) RevokeRefreshTokens(user string) (int, error) {
 // request log, restores the settings given to New, the seeded mailboxes,
 // calendars and contacts, and sets the clock back to Options.Now.
 func (s *Server) Reset() {
-	s.cal.reset()
-	mail := seedMailStore()
+	for _, w := range s.workloads {
+		w.Reset()
+	}
 	s.mu.Lock()
-	s.mail = mail
 	s.st = newState(s.initial)
 	s.pending = map[string]*pendingAuth{}
 	s.reqLog = nil

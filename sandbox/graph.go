@@ -19,9 +19,9 @@ func (s *Server) graphRoutes() *graphkit.Mux {
 	m.HandleFunc("GET /v1.0/users/{id}", s.kit.Auth(s.kit.Other(s.graphUser)))
 	m.HandleFunc("GET /v1.0/users/{id}/manager", s.kit.Auth(s.kit.Other(s.graphManager)))
 	m.HandleFunc("GET /oidc/userinfo", s.kit.Auth(s.graphUserinfo))
-	s.mailRoutes(m)
-	s.calendarRoutes(m)
-	s.contactRoutes(m)
+	for _, wl := range s.workloads {
+		wl.Routes(m)
+	}
 	m.HandleFunc("POST /v1.0/$batch", s.graphBatch)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")

@@ -64,6 +64,8 @@ type Server struct {
 	clock clock // the sandbox's time: opts.Now plus an offset
 	dir   *directory.Directory
 	kit   *graphkit.Kit
+	// workloads is the registry (workloads.go).
+	workloads []graphkit.Workload
 
 	mu      sync.Mutex
 	st      *stateData
@@ -109,7 +111,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.st = newState(s.initial)
 
+	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
+	var loaded map[string]json.RawMessage
 	if opts.StateFile != "" {
 		ls, err := loadStateFile(opts.StateFile)
 		if err != nil {
@@ -119,12 +123,7 @@ func New(opts Options) (*Server, error) {
 		if ls.st != nil {
 			s.st = ls.st
 		}
-		if ls.mail != nil {
-			s.mail = ls.mail
-		}
-		if ls.cal != nil {
-			s.cal = ls.cal
-		}
+		loaded = ls.workloads
 		s.clock.reset(ls.clockOffset)
 	}
 	if key == nil {
@@ -151,6 +150,13 @@ func New(opts Options) (*Server, error) {
 		s.tls = m
 		if s.caFile, err = writeCA(opts.Dir, m.caPEM); err != nil {
 			return nil, err
+		}
+	}
+	for _, w := range s.workloads {
+		if data, ok := loaded[w.Name()]; ok {
+			if err := w.Restore(data); err != nil {
+				return nil, fmt.Errorf("sandbox: state %s: %s: %w", opts.StateFile, w.Name(), err)
+			}
 		}
 	}
 	s.dir = directory.New()

@@ -205,10 +205,12 @@ type stateFile struct {
 	Version    int        `json:"version"`
 	SigningKey string     `json:"signing_key"` // PKCS#8, base64
 	State      *stateData `json:"state"`
-	// Mail is the mailboxes (absent in files written before mail existed).
-	Mail *mailStateJSON `json:"mail,omitempty"`
-	// Calendar is the calendars, events and contacts (absent in older files).
-	Calendar *calStateJSON `json:"calendar,omitempty"`
+	// Workloads is each workload's snapshot by its name.
+	Workloads map[string]json.RawMessage `json:"workloads,omitempty"`
+	// Mail and Calendar are where files written before the workload
+	// registry kept the mailboxes and the calendars and contacts.
+	Mail     json.RawMessage `json:"mail,omitempty"`
+	Calendar json.RawMessage `json:"calendar,omitempty"`
 	// ClockOffset is how far the clock was advanced (clock.go), in nanoseconds.
 	ClockOffset time.Duration `json:"clock_offset_ns,omitempty"`
 }
@@ -217,8 +219,7 @@ type stateFile struct {
 type loadedState struct {
 	key         *rsa.PrivateKey
 	st          *stateData
-	mail        *mailStore
-	cal         *calStore
+	workloads   map[string]json.RawMessage
 	clockOffset time.Duration
 }
 
@@ -262,11 +263,14 @@ func loadStateFile(path string) (loadedState, error) {
 		f.State.fill()
 		ls.st = f.State
 	}
-	if f.Mail != nil {
-		ls.mail = f.Mail.store()
+	ls.workloads = f.Workloads
+	if ls.workloads == nil {
+		ls.workloads = map[string]json.RawMessage{}
 	}
-	if f.Calendar != nil {
-		ls.cal = f.Calendar.store()
+	for name, old := range map[string]json.RawMessage{"mail": f.Mail, "calendar": f.Calendar} {
+		if _, ok := ls.workloads[name]; !ok && old != nil {
+			ls.workloads[name] = old
+		}
 	}
 	ls.clockOffset = f.ClockOffset
 	return ls, nil
@@ -281,10 +285,15 @@ func (s *Server) saveState() error {
 	if err != nil {
 		return err
 	}
-	cal := s.cal.toJSON() // under the calendar store's own lock
+	wls := map[string]json.RawMessage{}
+	for _, w := range s.workloads {
+		if wls[w.Name()], err = w.Snapshot(); err != nil { // under the workload's own lock
+			return fmt.Errorf("sandbox: save %s: %w", w.Name(), err)
+		}
+	}
 	s.mu.Lock()
 	data, err := json.MarshalIndent(stateFile{
-		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Mail: s.mail.toJSON(), Calendar: cal,
+		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Workloads: wls,
 		ClockOffset: s.clock.offset(),
 	}, "", "  ")
 	s.mu.Unlock()
