@@ -106,12 +106,21 @@ func (s *Server) Now() time.Time { return s.now() }
 // sign-ins expire as if d had passed) and returns the new time. A negative d
 // is refused with ErrClockBackwards.
 func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
-	return s.clock.advance(s.opts.Now, d)
+	t, err := s.clock.advance(s.opts.Now, d)
+	if err != nil {
+		return t, err
+	}
+	return t, s.journalClock()
 }
 
 // SetClock moves the sandbox's clock to t; a t before Now is refused with
 // ErrClockBackwards. The clock keeps running from t.
-func (s *Server) SetClock(t time.Time) error { return s.clock.set(s.opts.Now, t) }
+func (s *Server) SetClock(t time.Time) error {
+	if err := s.clock.set(s.opts.Now, t); err != nil {
+		return err
+	}
+	return s.journalClock()
+}
 
 // clockJSON is the answer of GET and POST /_sandbox/clock.
 type clockJSON struct {

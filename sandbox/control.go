@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -320,6 +321,9 @@ func (s *Server) Reset() {
 	s.reqLog = nil
 	s.clock.reset(0)
 	s.mu.Unlock()
+	if err := s.snapshot(); err != nil { // the reset state replaces the journal's
+		log.Printf("sandbox: snapshot after reset: %v", err)
+	}
 }
 
 func (s *Server) controlRoutes() *http.ServeMux {

@@ -65,7 +65,7 @@ func (s *Server) SeedMessages(user, folder string, n int) error {
 		s.mu.Unlock()
 		done += k
 	}
-	return nil
+	return s.snapshot() // one snapshot rather than a record per seeded message
 }
 
 // seedBulk appends n generated messages to folderID (call with Server.mu

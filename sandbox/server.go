@@ -11,6 +11,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/journal"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"io"
 	"log"
@@ -19,6 +20,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,7 +38,15 @@ type Options struct {
 	// other machines: the control API hands out the client secret and the
 	// users' passwords and approves sign-ins.
 	RequireControlToken bool
-	// StateFile, when set, is loaded by New (if it exists) and saved by Close.
+	// StateDir, when set, is where the sandbox keeps its state across
+	// restarts: a folder (created 0700) holding a snapshot and a journal of
+	// the changes since. Every write is in the journal before it is answered,
+	// so a sandbox killed at any moment (kill -9) restarts with every answered
+	// write. A folder written by a newer sandbox is refused, never touched.
+	StateDir string
+	// StateFile is the former name of StateDir. A state file an older sandbox
+	// wrote at that path is converted to a state folder on New (the file is
+	// kept beside it as StateFile.v1).
 	StateFile string
 	// TokenLifetime is the access token lifetime; default 1h.
 	TokenLifetime time.Duration
@@ -66,6 +76,11 @@ type Server struct {
 	kit   *graphkit.Kit
 	// workloads is the registry (workloads.go).
 	workloads []graphkit.Workload
+
+	// journal is the durable state (durable.go); nil without StateDir.
+	journal    *journal.Journal
+	jmu        sync.RWMutex
+	compacting atomic.Bool
 
 	mu      sync.Mutex
 	st      *stateData
@@ -113,17 +128,20 @@ func New(opts Options) (*Server, error) {
 
 	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
-	var loaded map[string]json.RawMessage
-	if opts.StateFile != "" {
-		ls, err := loadStateFile(opts.StateFile)
+	var ls loadedState
+	if opts.StateDir == "" {
+		opts.StateDir = opts.StateFile
+		s.opts.StateDir = opts.StateDir
+	}
+	if opts.StateDir != "" {
+		j, loaded, err := openState(opts.StateDir)
 		if err != nil {
 			return nil, err
 		}
-		key = ls.key
+		s.journal, ls, key = j, loaded, loaded.key
 		if ls.st != nil {
 			s.st = ls.st
 		}
-		loaded = ls.workloads
 		s.clock.reset(ls.clockOffset)
 	}
 	if key == nil {
@@ -152,16 +170,15 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	for _, w := range s.workloads {
-		if data, ok := loaded[w.Name()]; ok {
-			if err := w.Restore(data); err != nil {
-				return nil, fmt.Errorf("sandbox: state %s: %s: %w", opts.StateFile, w.Name(), err)
-			}
-		}
-	}
 	s.dir = directory.New()
 	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.routes()
+	if s.journal != nil {
+		if err := s.restore(ls); err != nil {
+			s.journal.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -192,7 +209,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
-		s.control.ServeHTTP(w, r)
+		s.durableControl(w, r)
 		return
 	}
 	rec, r, finish := s.beginLog(w, r)
@@ -202,10 +219,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p := strings.ToLower(r.URL.Path); p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/oidc/userinfo" {
-		s.graph.ServeHTTP(rec, r)
+		s.durable(rec, r, s.graph.ServeHTTP)
 		return
 	}
-	s.identity.ServeHTTP(rec, r)
+	s.durable(rec, r, s.identity.ServeHTTP)
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
@@ -277,8 +294,8 @@ func (s *Server) Close() error {
 		}
 		cancel()
 	}
-	if err := s.saveState(); err != nil {
-		errs = append(errs, err)
+	if s.journal != nil {
+		errs = append(errs, s.snapshot(), s.journal.Close())
 	}
 	return errors.Join(errs...)
 }

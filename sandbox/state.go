@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/authsome-go/authsome/sandbox/internal/journal"
 	"os"
 	"time"
 )
@@ -200,7 +200,8 @@ func (d *stateData) prune(now time.Time) {
 	}
 }
 
-// stateFile is the on-disk format of Options.StateFile.
+// stateFile is the format of a snapshot (and of the single state file older
+// sandboxes wrote).
 type stateFile struct {
 	Version    int        `json:"version"`
 	SigningKey string     `json:"signing_key"` // PKCS#8, base64
@@ -220,20 +221,24 @@ type loadedState struct {
 	key         *rsa.PrivateKey
 	st          *stateData
 	workloads   map[string]json.RawMessage
+	records     []journal.Record // the log after the snapshot
 	clockOffset time.Duration
 }
 
-// loadStateFile reads the state file: signing key, state, mailboxes, calendars and the
-// clock's offset; a zero loadedState when there is no file.
+// loadStateFile reads a state file written by an older sandbox (one JSON
+// file; now the first snapshot of a state folder).
 func loadStateFile(path string) (loadedState, error) {
-	var ls loadedState
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return ls, nil
-	}
 	if err != nil {
-		return ls, fmt.Errorf("sandbox: read state: %w", err)
+		return loadedState{}, fmt.Errorf("sandbox: read state: %w", err)
 	}
+	return parseState(path, data)
+}
+
+// parseState reads a snapshot: signing key, identity state, each workload's
+// snapshot and the clock's offset.
+func parseState(path string, data []byte) (loadedState, error) {
+	var ls loadedState
 	var f stateFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return ls, fmt.Errorf("sandbox: parse state %s: %w", path, err)
@@ -276,31 +281,25 @@ func loadStateFile(path string) (loadedState, error) {
 	return ls, nil
 }
 
-// saveState writes the state file (0600: it holds the signing key).
-func (s *Server) saveState() error {
-	if s.opts.StateFile == "" {
-		return nil
-	}
+// stateJSON is the whole state as a snapshot (it holds the signing key: the
+// state folder is 0700 and its files 0600).
+func (s *Server) stateJSON() ([]byte, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(s.signer.Key())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	wls := map[string]json.RawMessage{}
 	for _, w := range s.workloads {
 		if wls[w.Name()], err = w.Snapshot(); err != nil { // under the workload's own lock
-			return fmt.Errorf("sandbox: save %s: %w", w.Name(), err)
+			return nil, fmt.Errorf("sandbox: save %s: %w", w.Name(), err)
 		}
 	}
 	s.mu.Lock()
-	data, err := json.MarshalIndent(stateFile{
+	defer s.mu.Unlock()
+	return json.Marshal(stateFile{
 		Version: 1, SigningKey: base64.StdEncoding.EncodeToString(der), State: s.st, Workloads: wls,
 		ClockOffset: s.clock.offset(),
-	}, "", "  ")
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(s.opts.StateFile, data, 0o600)
+	})
 }
 
 // hashSecret is the key under which codes and tokens are stored.

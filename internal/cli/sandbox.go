@@ -53,7 +53,7 @@ it runs).`,
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return err
 			}
-			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateFile: state, RequireControlToken: allowRemote})
+			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateDir: state, RequireControlToken: allowRemote})
 			if err != nil {
 				return err
 			}
@@ -101,7 +101,7 @@ it runs).`,
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (loopback unless --allow-remote)")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address other machines can reach; the control API then requires a token")
-	cmd.Flags().StringVar(&state, "state", "", "load the tenant from this file and save it there on exit")
+	cmd.Flags().StringVar(&state, "state", "", "keep the tenant in this folder: every answered write survives a restart, even after a crash (a state file of an older version there is converted)")
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP instead of TLS (for tests)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve every device code and consent as the first seeded user")
 	cmd.Flags().IntVar(&seedMessages, "seed-messages", 0, "add this many generated messages to the first seeded user's inbox")

@@ -70,6 +70,7 @@ type Journal struct {
 	log  *os.File
 	seq  uint64 // last record written or replayed
 	snap uint64 // seq the snapshot holds
+	size int64  // bytes in the log
 	buf  bytes.Buffer
 }
 
@@ -114,7 +115,7 @@ func Open(dir string) (*Journal, error) {
 		f.Close()
 		return nil, err
 	}
-	j.log = f
+	j.log, j.size = f, good
 	if last > j.seq {
 		j.seq = last
 	}
@@ -181,6 +182,7 @@ func (j *Journal) Append(workload, op string, data any) (uint64, error) {
 		return 0, fmt.Errorf("journal: %w", err)
 	}
 	j.seq = r.Seq
+	j.size += int64(j.buf.Len())
 	return r.Seq, nil
 }
 
@@ -201,7 +203,7 @@ func (j *Journal) Snapshot(write func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	j.snap = j.seq
+	j.snap, j.size = j.seq, 0
 	if err := j.log.Truncate(0); err != nil {
 		return err
 	}
@@ -214,6 +216,13 @@ func (j *Journal) Seq() uint64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.seq
+}
+
+// Size is the length of the log in bytes (records since the last snapshot).
+func (j *Journal) Size() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.size
 }
 
 // Sync flushes the log to the disk (for power loss; a killed process needs no Sync).
