@@ -16,6 +16,7 @@ import (
 type Mux struct {
 	mux      *http.ServeMux
 	segments map[string]string // lower case → the case the routes use
+	patterns []string          // in registration order
 }
 
 // NewMux returns an empty route table.
@@ -33,7 +34,12 @@ func (m *Mux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Reque
 		}
 	}
 	m.mux.HandleFunc(pattern, h)
+	m.patterns = append(m.patterns, pattern)
 }
+
+// Patterns returns the registered patterns, in registration order: the
+// route table the conformance test covers.
+func (m *Mux) Patterns() []string { return append([]string(nil), m.patterns...) }
 
 var keySegmentRE = regexp.MustCompile(`^([A-Za-z]+)\('([^'/]*)'\)$`)
 
