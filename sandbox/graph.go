@@ -114,7 +114,7 @@ func (s *Server) graphUsers(w http.ResponseWriter, r *http.Request, c *AccessTok
 	for i := skip; i < len(seedUsers) && i < skip+top; i++ {
 		items = append(items, userJSON(&seedUsers[i]))
 	}
-	s.kit.WritePage(w, r, "#users", items, top, skip, len(seedUsers), -1)
+	s.kit.WritePageStyle(w, r, graphkit.TokenPages, "#users", items, top, skip, len(seedUsers), -1)
 }
 
 func (s *Server) graphUserinfo(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims) {

@@ -10,9 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -204,66 +201,6 @@ func (s *Kit) Other(h UserHandler) func(http.ResponseWriter, *http.Request, *Cla
 		}
 		h(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
 	}
-}
-
-// Paging reads $top and $skip.
-func (s *Kit) Paging(w http.ResponseWriter, r *http.Request, def, max int) (top, skip int, ok bool) {
-	q := r.URL.Query()
-	top, skip = def, 0
-	if v := q.Get("$top"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			s.WriteError(w, r, 400, "BadRequest", "Invalid value '"+v+"' for query option '$top'. The value must be a positive integer.")
-			return 0, 0, false
-		}
-		if n > max {
-			s.WriteError(w, r, 400, "BadRequest", "The limit of '"+strconv.Itoa(max)+"' for Top query has been exceeded. The value from the incoming request is '"+v+"'.")
-			return 0, 0, false
-		}
-		top = n
-	}
-	if v := q.Get("$skip"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			s.WriteError(w, r, 400, "BadRequest", "Invalid value '"+v+"' for query option '$skip'.")
-			return 0, 0, false
-		}
-		skip = n
-	}
-	return top, skip, true
-}
-
-// WritePage writes an OData collection with @odata.nextLink when more items
-// remain, and @odata.count when count >= 0.
-func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, items []any, top, skip, total, count int) {
-	if items == nil {
-		items = []any{}
-	}
-	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{"@odata.context": BaseURL(r) + "/v1.0/$metadata" + ctx, "value": items}}
-	if count >= 0 {
-		out.Keys = append(out.Keys, "@odata.count")
-		out.Vals["@odata.count"] = count
-	}
-	out.Keys = append(out.Keys, "value")
-	if skip+top < total {
-		q := r.URL.Query()
-		q.Set("$top", strconv.Itoa(top))
-		q.Set("$skip", strconv.Itoa(skip+top))
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var parts []string
-		for _, k := range keys {
-			for _, v := range q[k] {
-				parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+url.QueryEscape(v))
-			}
-		}
-		out.Keys = append(out.Keys, "@odata.nextLink")
-		out.Vals["@odata.nextLink"] = BaseURL(r) + r.URL.Path + "?" + strings.Join(parts, "&")
-	}
-	s.WriteJSON(w, r, out)
 }
 
 // Fail writes ge.
