@@ -5,7 +5,6 @@
 package graphkit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -125,17 +124,18 @@ func (s *Kit) WriteStatus(w http.ResponseWriter, r *http.Request, status int, v 
 		w.WriteHeader(status)
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		s.WriteError(w, r, 500, "generalException", "Serialization failed.")
-		return
+	data, ok := v.(json.RawMessage) // built by the kit: valid and compact already
+	if !ok {
+		var err error
+		if data, err = marshalNoEscape(v); err != nil {
+			s.WriteError(w, r, 500, "generalException", "Serialization failed.")
+			return
+		}
 	}
 	h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
 	h.Set("OData-Version", "4.0")
 	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	_, _ = w.Write(data)
 }
 
 // Auth validates the Bearer token and passes its claims to h.

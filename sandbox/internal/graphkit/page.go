@@ -1,14 +1,14 @@
 package graphkit
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // Graph pages a collection in one of two ways, depending on the API: Outlook
@@ -89,22 +89,59 @@ func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, item
 	s.WritePageStyle(w, r, SkipPages, ctx, items, top, skip, total, count)
 }
 
-// WritePageStyle is WritePage with the collection's paging style.
+// WritePageStyle is WritePage with the collection's paging style. The page
+// is written as it is built: each item that marshals itself (the sandbox's
+// own encoders, odata.Object) is asked once, not compacted again by
+// encoding/json at every level of nesting.
 func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) {
-	if items == nil {
-		items = []any{}
-	}
-	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{"@odata.context": BaseURL(r) + "/v1.0/$metadata" + ctx, "value": items}}
+	var b bytes.Buffer
+	b.WriteString(`{"@odata.context":`)
+	writeString(&b, BaseURL(r)+"/v1.0/$metadata"+ctx)
 	if count >= 0 {
-		out.Keys = append(out.Keys, "@odata.count")
-		out.Vals["@odata.count"] = count
+		b.WriteString(`,"@odata.count":`)
+		b.WriteString(strconv.Itoa(count))
 	}
-	out.Keys = append(out.Keys, "value")
+	b.WriteString(`,"value":[`)
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		var data []byte
+		var err error
+		if m, ok := it.(json.Marshaler); ok {
+			data, err = m.MarshalJSON()
+		} else {
+			data, err = marshalNoEscape(it)
+		}
+		if err != nil {
+			s.WriteError(w, r, 500, "generalException", "Serialization failed.")
+			return
+		}
+		b.Write(data)
+	}
+	b.WriteByte(']')
 	if skip+top < total {
-		out.Keys = append(out.Keys, "@odata.nextLink")
-		out.Vals["@odata.nextLink"] = nextLink(r, style, top, skip+top)
+		b.WriteString(`,"@odata.nextLink":`)
+		writeString(&b, nextLink(r, style, top, skip+top))
 	}
-	s.WriteJSON(w, r, out)
+	b.WriteByte('}')
+	s.WriteStatus(w, r, http.StatusOK, json.RawMessage(b.Bytes()))
+}
+
+// writeString writes v as a JSON string without HTML escaping (Graph's).
+func writeString(b *bytes.Buffer, v string) {
+	data, _ := marshalNoEscape(v)
+	b.Write(data)
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // nextLink is the request's URL with its query continued at next.
