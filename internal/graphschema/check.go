@@ -345,6 +345,12 @@ var (
 	durationRE = regexp.MustCompile(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
 )
 
+// CheckPrimitive returns what is wrong with v as a value of the Edm
+// primitive type edm ("Edm.Int32", "Edm.DateTimeOffset", …), or "" when
+// nothing is. v is a value decoded by encoding/json with UseNumber: nil,
+// bool, json.Number, string, []any or map[string]any.
+func CheckPrimitive(edm string, v any) string { return checkPrimitive(edm, v) }
+
 // checkPrimitive returns what is wrong with v as a value of the Edm type, or "".
 func checkPrimitive(edm string, v any) string {
 	str, isStr := v.(string)
