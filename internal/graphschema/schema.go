@@ -114,6 +114,9 @@ func (t *Type) IsA(base *Type) bool {
 	return false
 }
 
+// Derived returns the types that name t as their base type, sorted by name.
+func (t *Type) Derived() []*Type { return append([]*Type(nil), t.derived...) }
+
 // HasMember reports whether v is a member of the enum t.
 func (t *Type) HasMember(v string) bool { return t.members[v] }
 
