@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/authsome-go/authsome/internal/graphschema"
+	"github.com/authsome-go/authsome/internal/graphschema/edm"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
 
@@ -210,7 +210,7 @@ func (c *checker) value(p *Prop, v any) (any, *graphkit.Error) {
 // single checks one non-null value (an element, for a collection).
 func (c *checker) single(p *Prop, v any) (any, *graphkit.Error) {
 	if strings.HasPrefix(p.Type, "Edm.") {
-		if graphschema.CheckPrimitive(p.Type, v) != "" {
+		if edm.Check(p.Type, v) != "" {
 			return nil, graphkit.PropTypeError(p.Name, p.Type)
 		}
 		return v, nil
