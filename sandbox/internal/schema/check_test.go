@@ -88,7 +88,11 @@ func TestCheck(t *testing.T) {
 		{"enum not a string", "message", Update, `{"importance":2}`, "", graphkit.PropTypeError("importance", "microsoft.graph.importance")},
 		{"nested enum", "event", Update, `{"attendees":[{"type":"Optional","emailAddress":{"address":"a@b.c"}}],"showAs":"OOF"}`,
 			`{"attendees":[{"emailAddress":{"address":"a@b.c"},"type":"optional"}],"showAs":"oof"}`, nil},
-		{"flags enum", "mailboxSettings", Update, `{"workingHours":{"daysOfWeek":["MONDAY","friday"]}}`,
+		{"flags enum", "chatMessage", Update, `{"policyViolation":{"dlpAction":"NotifySender, BLOCKACCESS"}}`,
+			`{"policyViolation":{"dlpAction":"notifySender,blockAccess"}}`, nil},
+		{"flags enum with an unknown member", "chatMessage", Update, `{"policyViolation":{"dlpAction":"notifySender,shred"}}`, "",
+			graphkit.EnumError("shred")},
+		{"collection of enums", "mailboxSettings", Update, `{"workingHours":{"daysOfWeek":["MONDAY","friday"]}}`,
 			`{"workingHours":{"daysOfWeek":["monday","friday"]}}`, nil},
 		{"collection of enums with an unknown member", "mailboxSettings", Update, `{"workingHours":{"daysOfWeek":["monday","someday"]}}`, "",
 			graphkit.EnumError("someday")},
@@ -241,4 +245,32 @@ func unmarshal(raw json.RawMessage, v any) *graphkit.Error {
 		return graphkit.BadRequest(err.Error())
 	}
 	return nil
+}
+
+// TestCheckCSDLFlags covers the CSDL's Computed and Immutable annotations,
+// which none of Outlook's types carry today, on a type added for the test.
+func TestCheckCSDLFlags(t *testing.T) {
+	const name = "microsoft.graph.schemaTestThing"
+	types[name] = &Type{Name: name, Kind: Entity, Base: "microsoft.graph.entity", Props: []Prop{
+		{Name: "computed", Type: "Edm.String", Nullable: true, Computed: true},
+		{Name: "immutable", Type: "Edm.String", Nullable: true, Immutable: true},
+		{Name: "plain", Type: "Edm.String", Nullable: true},
+	}}
+	defer delete(types, name)
+	for _, c := range []struct {
+		op   Op
+		body string
+		want string
+	}{
+		{Create, `{"computed":"a","immutable":"b","plain":"c"}`, `{"immutable":"b","plain":"c"}`},
+		{Update, `{"computed":"a","immutable":"b","plain":"c"}`, `{"plain":"c"}`},
+	} {
+		clean, ge := Check("schemaTestThing", body(t, c.body), c.op)
+		if ge != nil {
+			t.Fatal(ge)
+		}
+		if got := mustJSON(clean); got != c.want {
+			t.Errorf("op %d: clean %s, want %s", c.op, got, c.want)
+		}
+	}
 }

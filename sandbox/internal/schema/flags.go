@@ -63,9 +63,12 @@ const (
 
 // ErrReadOnly is Exchange's answer to an update that sets a read-only
 // property of a message or mail folder: clients that send back a message
-// they fetched get it (microsoftgraph/msgraph-sdk-dotnet#2408,
-// microsoftgraph/microsoft-graph-docs#6439: "Set action is invalid for
-// property."). A create ignores read-only properties.
+// they fetched get 400 "Set action is invalid for property."
+// (microsoftgraph/msgraph-sdk-dotnet#2408,
+// microsoftgraph/microsoft-graph-docs#6439), whose code is Exchange's
+// ErrorInvalidPropertySet (EWS's ServiceError list gives that code this
+// message, and Graph reports it as such). A create ignores read-only
+// properties, as the sandbox always did.
 var ErrReadOnly = graphkit.Err(400, "ErrorInvalidPropertySet", "Set action is invalid for property.")
 
 // policies gives, per type (inherited by derived types), what an update and
