@@ -2,15 +2,14 @@ package graphschema
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/authsome-go/authsome/internal/graphschema/edm"
 )
 
 // Problem is one way a document or struct departs from the schema.
@@ -112,7 +111,7 @@ func (s *Schema) CheckCollection(typeName string, data []byte) []Problem {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return []Problem{{"", "a collection response must be a JSON object, got " + jsonKind(v)}}
+		return []Problem{{"", "a collection response must be a JSON object, got " + edm.Describe(v)}}
 	}
 	if _, ok := obj["value"]; !ok {
 		c.add("", "a collection response has no 'value' member")
@@ -145,7 +144,7 @@ func (s *Schema) CheckError(data []byte) []Problem {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return []Problem{{"", "an error response must be a JSON object, got " + jsonKind(v)}}
+		return []Problem{{"", "an error response must be a JSON object, got " + edm.Describe(v)}}
 	}
 	if len(obj) != 1 || obj["error"] == nil {
 		c.add("", fmt.Sprintf("an error response has exactly one member, 'error'; got %s", strings.Join(sortedKeys(obj), ", ")))
@@ -208,7 +207,7 @@ func (c *checker) value(path string, p *Property, v any, inCollection bool) {
 				c.value(path+"/"+strconv.Itoa(i), p, e, true)
 			}
 		default:
-			c.add(path, fmt.Sprintf("want a JSON array (Collection(%s)), got %s", p.Type, jsonKind(v)))
+			c.add(path, fmt.Sprintf("want a JSON array (Collection(%s)), got %s", p.Type, edm.Describe(v)))
 		}
 		return
 	}
@@ -216,7 +215,7 @@ func (c *checker) value(path string, p *Property, v any, inCollection bool) {
 		return // nullability is not judged: Graph often omits or nulls non-nullable values in responses
 	}
 	if strings.HasPrefix(p.Type, "Edm.") {
-		if msg := checkPrimitive(p.Type, v); msg != "" {
+		if msg := edm.Check(p.Type, v); msg != "" {
 			c.add(path, msg)
 		}
 		return
@@ -232,7 +231,7 @@ func (c *checker) value(path string, p *Property, v any, inCollection bool) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		c.add(path, fmt.Sprintf("want a JSON object (%s), got %s", t.Name, jsonKind(v)))
+		c.add(path, fmt.Sprintf("want a JSON object (%s), got %s", t.Name, edm.Describe(v)))
 		return
 	}
 	c.object(path, t, obj)
@@ -304,12 +303,12 @@ func (c *checker) annotation(path, name string, v any) {
 	switch name {
 	case "@odata.count":
 		if _, ok := v.(json.Number); !ok {
-			c.add(path, "want a number, got "+jsonKind(v))
+			c.add(path, "want a number, got "+edm.Describe(v))
 		}
 	case "@odata.context", "@odata.nextLink", "@odata.deltaLink", "@odata.id", "@odata.etag",
 		"@odata.editLink", "@odata.readLink", "@odata.type":
 		if _, ok := v.(string); !ok {
-			c.add(path, "want a string, got "+jsonKind(v))
+			c.add(path, "want a string, got "+edm.Describe(v))
 		}
 	}
 }
@@ -317,7 +316,7 @@ func (c *checker) annotation(path, name string, v any) {
 func (c *checker) enum(path string, t *Type, v any) {
 	str, ok := v.(string)
 	if !ok {
-		c.add(path, fmt.Sprintf("want a string member of %s, got %s", t.Name, jsonKind(v)))
+		c.add(path, fmt.Sprintf("want a string member of %s, got %s", t.Name, edm.Describe(v)))
 		return
 	}
 	vals := []string{str}
@@ -336,145 +335,6 @@ func (c *checker) enum(path string, t *Type, v any) {
 			c.add(path, msg+"; members: "+strings.Join(t.Members, ", "))
 		}
 	}
-}
-
-var (
-	dateRE     = regexp.MustCompile(`^-?\d{4,}-\d{2}-\d{2}$`)
-	timeRE     = regexp.MustCompile(`^\d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?$`)
-	guidRE     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	durationRE = regexp.MustCompile(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
-)
-
-// checkPrimitive returns what is wrong with v as a value of the Edm type, or "".
-func checkPrimitive(edm string, v any) string {
-	str, isStr := v.(string)
-	num, isNum := v.(json.Number)
-	want := func(what string) string {
-		return fmt.Sprintf("want %s (%s), got %s", what, edm, jsonKind(v))
-	}
-	switch edm {
-	case "Edm.Untyped", "Edm.Stream":
-		return ""
-	case "Edm.String":
-		if !isStr {
-			return want("a string")
-		}
-	case "Edm.Boolean":
-		if _, ok := v.(bool); !ok {
-			return want("true or false")
-		}
-	case "Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Edm.Int64":
-		if !isNum {
-			return want("an integer") // Graph answers IEEE754Compatible=false: Int64 is a number too
-		}
-		n, err := strconv.ParseInt(num.String(), 10, 64)
-		if err != nil {
-			f, ferr := num.Float64()
-			if ferr != nil || f != math.Trunc(f) {
-				return fmt.Sprintf("%s is not an integer (%s)", num, edm)
-			}
-			n = int64(f)
-		}
-		lo, hi := intRange(edm)
-		if n < lo || n > hi {
-			return fmt.Sprintf("%s is out of range for %s", num, edm)
-		}
-	case "Edm.Double", "Edm.Single", "Edm.Decimal":
-		if isStr && (str == "INF" || str == "-INF" || str == "NaN") {
-			return ""
-		}
-		if !isNum {
-			return want("a number")
-		}
-	case "Edm.DateTimeOffset":
-		if !isStr {
-			return want("an RFC 3339 date-time string")
-		}
-		if _, err := time.Parse(time.RFC3339Nano, str); err != nil {
-			return fmt.Sprintf("%q is not an RFC 3339 date-time with offset (%s)", str, edm)
-		}
-	case "Edm.Date":
-		if !isStr || !dateRE.MatchString(str) {
-			return wantFormat(v, "YYYY-MM-DD", edm)
-		}
-	case "Edm.TimeOfDay":
-		if !isStr || !timeRE.MatchString(str) {
-			return wantFormat(v, "hh:mm:ss[.fffffff]", edm)
-		}
-	case "Edm.Guid":
-		if !isStr || !guidRE.MatchString(str) {
-			return wantFormat(v, "a GUID such as 00000000-0000-0000-0000-000000000000", edm)
-		}
-	case "Edm.Duration":
-		if !isStr || !durationRE.MatchString(str) || str == "P" || strings.HasSuffix(str, "T") {
-			return wantFormat(v, "an ISO 8601 duration such as PT1H", edm)
-		}
-	case "Edm.Binary":
-		if !isStr {
-			return want("a base64 string")
-		}
-		if !isBase64(str) {
-			return fmt.Sprintf("%q is not base64 (%s)", abbreviate(str), edm)
-		}
-	default:
-		return "" // Geography and other kinds Graph v1.0 does not use in payloads we judge
-	}
-	return ""
-}
-
-func wantFormat(v any, format, edm string) string {
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q is not %s (%s)", abbreviate(s), format, edm)
-	}
-	return fmt.Sprintf("want %s (%s), got %s", format, edm, jsonKind(v))
-}
-
-func intRange(edm string) (lo, hi int64) {
-	switch edm {
-	case "Edm.Byte":
-		return 0, math.MaxUint8
-	case "Edm.SByte":
-		return math.MinInt8, math.MaxInt8
-	case "Edm.Int16":
-		return math.MinInt16, math.MaxInt16
-	case "Edm.Int32":
-		return math.MinInt32, math.MaxInt32
-	}
-	return math.MinInt64, math.MaxInt64
-}
-
-func isBase64(s string) bool {
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-		if _, err := enc.DecodeString(s); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-func abbreviate(s string) string {
-	if len(s) > 60 {
-		return s[:57] + "..."
-	}
-	return s
-}
-
-func jsonKind(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "the number " + v.String()
-	case string:
-		return fmt.Sprintf("the string %q", abbreviate(v))
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -33,12 +33,12 @@ var shared struct {
 func ForTest(t testing.TB) *Schema {
 	t.Helper()
 	shared.once.Do(func() {
-		root, err := moduleRoot()
+		path, err := SharedPath()
 		if err != nil {
 			shared.err, shared.missing = err, true
 			return
 		}
-		shared.path = filepath.Join(root, schemaFile)
+		shared.path = path
 		if _, err := os.Stat(shared.path); err != nil {
 			shared.err, shared.missing = err, errors.Is(err, fs.ErrNotExist)
 			return
@@ -46,6 +46,18 @@ func ForTest(t testing.TB) *Schema {
 		shared.schema, shared.err = Load(shared.path)
 	})
 	return result(t, shared.schema, shared.err, shared.missing, os.Getenv("CI") == "true")
+}
+
+// SharedPath returns where the Graph v1.0 schema is expected:
+// ../shared/graph-schema/v1.0-cleanMetadata.xml beside the root of this
+// module, found by walking up from the working directory to its go.mod. It
+// does not check that the file exists. Generators use it; tests use [ForTest].
+func SharedPath() (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, schemaFile), nil
 }
 
 // result hands out the schema, or skips or fails t.

@@ -94,3 +94,43 @@ func TestForTestAbsent(t *testing.T) {
 		t.Errorf("module root from %s: %s, %v", wd, root, err)
 	}
 }
+
+func TestParseComputedAndImmutable(t *testing.T) {
+	const doc = `<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx" Version="4.0"><edmx:DataServices>
+<Schema Namespace="microsoft.graph" Alias="graph">
+  <EntityType Name="thing">
+    <Property Name="a" Type="Edm.String" />
+    <Property Name="b" Type="Edm.String"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true" /></Property>
+    <Property Name="c" Type="Edm.String" />
+    <Property Name="d" Type="Edm.String" />
+    <Property Name="e" Type="Edm.String" />
+  </EntityType>
+  <Annotations Target="graph.thing/c"><Annotation Term="Org.OData.Core.V1.Immutable" Bool="true" /></Annotations>
+  <Annotations Target="microsoft.graph.thing/d"><Annotation Term="Org.OData.Core.V1.Computed" /></Annotations>
+  <Annotations Target="graph.thing/e"><Annotation Term="Org.OData.Core.V1.Computed" Bool="false" /></Annotations>
+  <Annotations Target="graph.nothing/x"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true" /></Annotations>
+</Schema></edmx:DataServices></edmx:Edmx>`
+	s, err := Parse(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := s.Lookup("thing")
+	for _, c := range []struct {
+		name                string
+		computed, immutable bool
+	}{{"a", false, false}, {"b", true, false}, {"c", false, true}, {"d", true, false}, {"e", false, false}} {
+		if p := th.Property(c.name); p.Computed != c.computed || p.Immutable != c.immutable {
+			t.Errorf("%s: Computed %v Immutable %v, want %v %v", c.name, p.Computed, p.Immutable, c.computed, c.immutable)
+		}
+	}
+}
+
+func TestRealSchemaComputed(t *testing.T) {
+	s := ForTest(t)
+	if p := s.Lookup("changeTrackedEntity").Property("createdDateTime"); !p.Computed {
+		t.Errorf("changeTrackedEntity/createdDateTime is annotated Computed in v1.0: %+v", p)
+	}
+	if p := s.Lookup("bookingAppointment").Property("serviceId"); !p.Immutable {
+		t.Errorf("bookingAppointment/serviceId is annotated Immutable in v1.0: %+v", p)
+	}
+}

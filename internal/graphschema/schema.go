@@ -75,6 +75,11 @@ type Property struct {
 	Collection bool   // declared as Collection(Type)
 	Navigation bool
 	Nullable   bool // Nullable is absent or "true"
+	// Computed and Immutable are the Org.OData.Core.V1 annotations: a
+	// computed property is set by the service only, an immutable one can be
+	// given on create but not changed afterwards.
+	Computed  bool
+	Immutable bool
 }
 
 // Property returns the property name of t or of one of its base types, or nil.
@@ -109,6 +114,9 @@ func (t *Type) IsA(base *Type) bool {
 	return false
 }
 
+// Derived returns the types that name t as their base type, sorted by name.
+func (t *Type) Derived() []*Type { return append([]*Type(nil), t.derived...) }
+
 // HasMember reports whether v is a member of the enum t.
 func (t *Type) HasMember(v string) bool { return t.members[v] }
 
@@ -116,6 +124,10 @@ func (t *Type) HasMember(v string) bool { return t.members[v] }
 type Schema struct {
 	types   map[string]*Type
 	aliases map[string]string // alias → namespace
+	// flags holds the Computed and Immutable annotations of Annotations
+	// elements, by target ("graph.changeTrackedEntity/createdDateTime"),
+	// until link resolves the targets.
+	flags map[string]Property
 }
 
 // Load parses the CSDL file at path.
@@ -134,11 +146,13 @@ func Load(path string) (*Schema, error) {
 
 // Parse reads a CSDL document (an edmx:Edmx element with Schema elements) from r.
 func Parse(r io.Reader) (*Schema, error) {
-	s := &Schema{types: map[string]*Type{}, aliases: map[string]string{}}
+	s := &Schema{types: map[string]*Type{}, aliases: map[string]string{}, flags: map[string]Property{}}
 	d := xml.NewDecoder(r)
-	var ns string // namespace of the current Schema element
-	var cur *Type // type being read
-	depth := 0    // element depth inside cur
+	var ns string      // namespace of the current Schema element
+	var cur *Type      // type being read
+	var prop *Property // property being read, for its inline annotations
+	depth := 0         // element depth inside cur
+	var target string  // Target of the Annotations element being read
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -196,13 +210,38 @@ func Parse(r io.Reader) (*Schema, error) {
 					p.Type, p.Collection = strings.TrimSuffix(inner, ")"), true
 				}
 				cur.props[p.Name] = p
+				prop = p
 			case "Member":
 				if cur != nil && cur.Kind == EnumType && depth == 1 {
 					m := attr(e, "Name")
 					cur.Members = append(cur.Members, m)
 					cur.members[m] = true
 				}
-			case "Annotations", "Annotation", "Action", "Function", "EntityContainer", "Term":
+			case "Annotations":
+				if cur == nil {
+					target = attr(e, "Target")
+					continue
+				}
+				if err := d.Skip(); err != nil {
+					return nil, err
+				}
+				depth--
+			case "Annotation":
+				switch {
+				case cur != nil && depth == 2 && prop != nil:
+					setFlag(prop, e)
+				case cur == nil && target != "":
+					f := s.flags[target]
+					setFlag(&f, e)
+					s.flags[target] = f
+				}
+				if err := d.Skip(); err != nil {
+					return nil, err
+				}
+				if cur != nil {
+					depth--
+				}
+			case "Action", "Function", "EntityContainer", "Term":
 				// Not needed for judging payloads; skipping keeps Load fast.
 				if err := d.Skip(); err != nil {
 					return nil, err
@@ -219,8 +258,13 @@ func Parse(r io.Reader) (*Schema, error) {
 					depth--
 				}
 			}
-			if e.Name.Local == "Schema" {
+			switch e.Name.Local {
+			case "Schema":
 				ns = ""
+			case "Annotations":
+				target = ""
+			case "Property", "NavigationProperty":
+				prop = nil
 			}
 		}
 	}
@@ -230,8 +274,29 @@ func Parse(r io.Reader) (*Schema, error) {
 	return s, s.link()
 }
 
-// link resolves aliases in type references and wires base types.
+// setFlag records the Computed or Immutable annotation e (a Bool attribute
+// absent means true, as OData's Tag terms have it) on p.
+func setFlag(p *Property, e xml.StartElement) {
+	on := attr(e, "Bool") != "false"
+	switch attr(e, "Term") {
+	case "Org.OData.Core.V1.Computed":
+		p.Computed = on
+	case "Org.OData.Core.V1.Immutable":
+		p.Immutable = on
+	}
+}
+
+// link resolves aliases in type references, wires base types and applies
+// the annotations of Annotations elements to their target properties.
 func (s *Schema) link() error {
+	for target, f := range s.flags {
+		typ, name, ok := strings.Cut(target, "/")
+		if t := s.types[s.qualify(typ)]; ok && t != nil && t.props[name] != nil {
+			p := t.props[name]
+			p.Computed, p.Immutable = p.Computed || f.Computed, p.Immutable || f.Immutable
+		}
+	}
+	s.flags = nil
 	for _, t := range s.types {
 		if t.baseName != "" {
 			t.Base = s.types[s.qualify(t.baseName)]

@@ -161,7 +161,14 @@ func PropTypeError(name, typ string) *Error {
 // UnknownPropError is Graph's answer to a body member the entity type
 // (typ, as Exchange names it: "Message", "Event", ...) does not have.
 func UnknownPropError(name, typ string) *Error {
-	return &Error{400, "RequestBodyRead", "The property '" + name + "' does not exist on type 'Microsoft.OutlookServices." + typ +
+	return UnknownPropErrorOn(name, "Microsoft.OutlookServices."+typ)
+}
+
+// UnknownPropErrorOn is [UnknownPropError] for a type named in full
+// ("microsoft.graph.user" for the directory, "Microsoft.OutlookServices.Event"
+// for Exchange's types).
+func UnknownPropErrorOn(name, qualifiedType string) *Error {
+	return &Error{400, "RequestBodyRead", "The property '" + name + "' does not exist on type '" + qualifiedType +
 		"'. Make sure to only use property names that are defined by the type or mark the type as open type."}
 }
 

@@ -1,0 +1,35 @@
+// Command gen writes tables_gen.go, the sandbox's property tables, from
+// Graph's v1.0 CSDL beside the module (../shared/graph-schema). Run it with
+// go generate ./sandbox/internal/schema.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/authsome-go/authsome/internal/graphschema"
+	"github.com/authsome-go/authsome/sandbox/internal/schema/schemagen"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	path, err := graphschema.SharedPath()
+	if err != nil {
+		return fmt.Errorf("finding the module root: %w", err)
+	}
+	s, err := graphschema.Load(path)
+	if err != nil {
+		return fmt.Errorf("%w (the Graph v1.0 schema belongs at ../shared/graph-schema beside the module)", err)
+	}
+	src, err := schemagen.Render(s)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile("tables_gen.go", src, 0o644)
+}
