@@ -178,6 +178,12 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"unsupported Content-Encoding", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "application/json", "Content-Encoding": "br"}, nil}
 		}, func(kitTarget) kitAnswer { return kitAnswer{415, "RequestBodyRead"} }},
+		{"Content-Type text/plain", func(tg kitTarget) kitRequest {
+			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "text/plain"}, nil}
+		}, func(kitTarget) kitAnswer { return kitAnswer{415, "RequestBodyRead"} }},
+		{"no Content-Type", func(tg kitTarget) kitRequest {
+			return kitRequest{validJSON(tg, nil), map[string]string{}, nil}
+		}, func(kitTarget) kitAnswer { return kitAnswer{400, "BadRequest"} }},
 		{"charset=utf-8", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "application/json; charset=utf-8"}, nil}
 		}, ok},

@@ -36,6 +36,10 @@ var ErrEmptyPayload = &Error{400, "BadRequest", "Empty Payload. JSON content exp
 // undone and a charset other than UTF-8 converted, and the body (compressed
 // or not) may not exceed limit bytes.
 func ReadPayload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *Error) {
+	ct := r.Header.Get("Content-Type")
+	if ge := checkJSONType(ct); ge != nil {
+		return nil, ge
+	}
 	tooLarge := &Error{413, "RequestEntityTooLarge", "The request payload exceeds the maximum size of " + formatMB(limit) + "."}
 	var src io.Reader = http.MaxBytesReader(w, r.Body, limit)
 	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
@@ -65,7 +69,25 @@ func ReadPayload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *
 	case err != nil:
 		return nil, BadRequest("Unable to read the request body.")
 	}
-	return decodeCharset(r.Header.Get("Content-Type"), data)
+	if ct == "" && len(bytes.TrimSpace(data)) > 0 {
+		return nil, ErrUnreadablePayload // Graph reads a body only when it is said to be JSON
+	}
+	return decodeCharset(ct, data)
+}
+
+// checkJSONType refuses a Content-Type that is not JSON with Graph's 415 (an
+// absent one is judged once the body is read: an empty body needs none).
+func checkJSONType(ct string) *Error {
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	return &Error{415, "RequestBodyRead", "A supported MIME type could not be found that matches the content type of the response. " +
+		"None of the supported type(s) 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false, " +
+		"application/json;odata.metadata=minimal, application/json' matches the content type '" + ct + "'."}
 }
 
 func isTooLarge(err error) bool {
