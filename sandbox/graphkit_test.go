@@ -178,6 +178,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"unsupported Content-Encoding", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "application/json", "Content-Encoding": "br"}, nil}
 		}, func(kitTarget) kitAnswer { return kitAnswer{415, "RequestBodyRead"} }},
+		{"Prefer: return=minimal", func(tg kitTarget) kitRequest {
+			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "application/json", "Prefer": "return=minimal"}, nil}
+		}, func(kitTarget) kitAnswer { return kitAnswer{204, ""} }},
 		{"Content-Type text/plain", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "text/plain"}, nil}
 		}, func(kitTarget) kitAnswer { return kitAnswer{415, "RequestBodyRead"} }},

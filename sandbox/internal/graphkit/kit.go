@@ -124,6 +124,11 @@ func (s *Kit) WriteStatus(w http.ResponseWriter, r *http.Request, status int, v 
 		w.WriteHeader(status)
 		return
 	}
+	if minimal(r, status) {
+		h.Set("Preference-Applied", "return=minimal")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	data, ok := v.(json.RawMessage) // built by the kit: valid and compact already
 	if !ok {
 		var err error
@@ -136,6 +141,16 @@ func (s *Kit) WriteStatus(w http.ResponseWriter, r *http.Request, status int, v 
 	h.Set("OData-Version", "4.0")
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
+}
+
+// minimal reports whether the answer to r, a create (201) or an update (200
+// to PATCH or PUT), is to be left out: the client sent "Prefer:
+// return=minimal" (OData 4.0 §8.2.8.7) and gets 204 No Content.
+func minimal(r *http.Request, status int) bool {
+	if status != http.StatusCreated && (status != http.StatusOK || (r.Method != http.MethodPatch && r.Method != http.MethodPut)) {
+		return false
+	}
+	return Prefer(r)["return"] == "minimal"
 }
 
 // Auth validates the Bearer token and passes its claims to h.
