@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/identity"
 )
 
 func TestFaults(t *testing.T) {
@@ -161,7 +163,7 @@ func TestStateRoundTripAndFile(t *testing.T) {
 
 	var state json.RawMessage
 	e.do("GET", "/_sandbox/state", nil, nil, &state)
-	if strings.Contains(string(state), tr.RefreshToken) || !strings.Contains(string(state), hashSecret(tr.RefreshToken)) {
+	if strings.Contains(string(state), tr.RefreshToken) || !strings.Contains(string(state), identity.HashSecret(tr.RefreshToken)) {
 		t.Fatal("state should hold the refresh token's hash only")
 	}
 	e.do("POST", "/_sandbox/reset", nil, nil, nil)
