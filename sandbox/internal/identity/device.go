@@ -104,8 +104,9 @@ func (s *Platform) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		d.Status, d.UserID = "approved", s.firstUser().ID
 		s.grantConsent(r.Context(), a, d.UserID, ss.Graph)
 	}
-	s.st.DeviceCodes[HashSecret(device)] = d
-	touch(r.Context(), preDevice+HashSecret(device))
+	key := HashSecret(device)
+	s.st.DeviceCodes[key] = d
+	touch(r.Context(), preDevice+key)
 	s.mu.Unlock()
 
 	verify := graphkit.BaseURL(r) + "/devicelogin"
