@@ -102,6 +102,8 @@ func (c *clock) reset(off time.Duration) {
 // clock was advanced by.
 func (s *Server) Now() time.Time { return s.now() }
 
+func (s *Server) now() time.Time { return s.clock.now(s.opts.Now) }
+
 // AdvanceClock moves the sandbox's clock forward by d (tokens, codes and
 // sign-ins expire as if d had passed) and returns the new time. A negative d
 // is refused with ErrClockBackwards.

@@ -12,7 +12,6 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -69,17 +68,11 @@ type logSlot struct {
 	fault int
 }
 
-// noteForm records the non-secret token-request fields in the log entry.
-func noteForm(r *http.Request, form url.Values) {
-	slot, _ := r.Context().Value(logKey{}).(*logSlot)
-	if slot == nil {
-		return
-	}
-	slot.form = map[string]string{}
-	for _, k := range []string{"grant_type", "client_id", "scope"} {
-		if v := form.Get(k); v != "" {
-			slot.form[k] = truncate(v, 512)
-		}
+// noteForm records the non-secret token-request fields in the log entry
+// (the identity platform picks them).
+func noteForm(r *http.Request, fields map[string]string) {
+	if slot, _ := r.Context().Value(logKey{}).(*logSlot); slot != nil {
+		slot.form = fields
 	}
 }
 
@@ -204,31 +197,18 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool
 	if f.Status < 500 && f.Status != http.StatusTooManyRequests {
 		code, n = "invalid_request", 9002313
 	}
-	s.writeAAD(w, r, newAAD(f.Status, code, n, "A transient error has occurred. Please try again. (Injected fault %d.)", f.ID))
+	s.id.WriteError(w, r, f.Status, code, n, fmt.Sprintf("A transient error has occurred. Please try again. (Injected fault %d.)", f.ID))
 	return true
 }
 
 // Settings returns the current settings.
-func (s *Server) Settings() Settings {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.st.Settings
-}
+func (s *Server) Settings() Settings { return s.id.Settings() }
 
 // SetSettings replaces the settings.
 func (s *Server) SetSettings(st Settings) {
-	if st.AccessTokenLifetime <= 0 {
-		st.AccessTokenLifetime = s.initial.AccessTokenLifetime
+	if err := s.changing(func(ctx context.Context) error { s.id.SetSettings(ctx, st); return nil }); err != nil {
+		log.Printf("sandbox: journal: %v", err)
 	}
-	if st.AccessTokenLifetime < time.Second {
-		st.AccessTokenLifetime = time.Second // expires_in is whole seconds
-	}
-	if st.DeviceInterval < 0 {
-		st.DeviceInterval = 0
-	}
-	s.mu.Lock()
-	s.st.Settings = st
-	s.mu.Unlock()
 }
 
 // appendLog appends e to log, dropping the oldest entries once log holds
@@ -292,20 +272,12 @@ func (s *Server) ClearFaults() {
 // RevokeRefreshTokens revokes every refresh token of a user (UPN or id), as
 // an administrator or a password reset would; later refreshes fail with AADSTS50173.
 func (s *Server) RevokeRefreshTokens(user string) (int, error) {
-	u := findUser(user)
-	if u == nil {
-		return 0, fmt.Errorf("%w %q", ErrUnknownUser, user)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, rt := range s.st.RefreshTokens {
-		if rt.UserID == u.ID && !rt.Revoked {
-			rt.Revoked = true
-			n++
-		}
-	}
-	return n, nil
+	var n int
+	err := s.changing(func(ctx context.Context) (err error) {
+		n, err = s.id.RevokeRefreshTokens(ctx, user)
+		return err
+	})
+	return n, err
 }
 
 // Reset drops all codes, tokens, consents, faults, pending sign-ins and the
@@ -315,9 +287,9 @@ func (s *Server) Reset() {
 	for _, w := range s.workloads {
 		w.Reset()
 	}
+	s.id.Reset()
 	s.mu.Lock()
-	s.st = newState(s.initial)
-	s.pending = map[string]*pendingAuth{}
+	s.st = newState()
 	s.reqLog = nil
 	s.clock.reset(0)
 	s.mu.Unlock()
@@ -359,7 +331,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		if !decodeControl(w, r, &st) {
 			return
 		}
-		s.SetSettings(st)
+		s.id.SetSettings(r.Context(), st)
 		graphkit.WriteJSONStatus(w, http.StatusOK, s.Settings())
 	})
 	m.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
@@ -383,7 +355,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		if !decodeControl(w, r, &req) {
 			return
 		}
-		n, err := s.RevokeRefreshTokens(req.User)
+		n, err := s.id.RevokeRefreshTokens(r.Context(), req.User)
 		if err != nil {
 			ctlError(w, http.StatusNotFound, err.Error())
 			return
@@ -391,8 +363,13 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]int{"revoked": n})
 	})
 	m.HandleFunc("GET /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
+		ist, err := s.id.State()
+		if err != nil {
+			ctlError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
 		s.mu.Lock()
-		b, err := json.Marshal(s.st)
+		b, err := json.Marshal(stateJSON{State: ist, stateData: *s.st})
 		s.mu.Unlock()
 		if err != nil {
 			ctlError(w, http.StatusInternalServerError, err.Error())
@@ -401,8 +378,9 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		graphkit.WriteJSONStatus(w, http.StatusOK, json.RawMessage(b))
 	})
 	m.HandleFunc("PUT /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
-		st := newState(s.initial)
-		if !decodeControl(w, r, st) {
+		st := stateJSON{stateData: *newState()}
+		st.Settings = s.initial
+		if !decodeControl(w, r, &st) {
 			return
 		}
 		st.fill()
@@ -412,8 +390,9 @@ func (s *Server) controlRoutes() *http.ServeMux {
 				return
 			}
 		}
+		s.id.SetState(r.Context(), st.State)
 		s.mu.Lock()
-		s.st = st
+		s.st = &st.stateData
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -459,9 +438,9 @@ func (s *Server) ctlApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if req.Decline {
-		err = s.DeclineDeviceCode(req.UserCode)
+		err = s.id.DeclineDeviceCode(r.Context(), req.UserCode)
 	} else {
-		err = s.ApproveDeviceCode(req.UserCode, req.User)
+		err = s.id.ApproveDeviceCode(r.Context(), req.UserCode, req.User)
 	}
 	switch {
 	case errors.Is(err, ErrUnknownUserCode), errors.Is(err, ErrUnknownUser):

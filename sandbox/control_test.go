@@ -4,10 +4,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"bytes"
+	"github.com/authsome-go/authsome/sandbox/internal/identity"
 )
 
 func TestFaults(t *testing.T) {
@@ -161,7 +165,7 @@ func TestStateRoundTripAndFile(t *testing.T) {
 
 	var state json.RawMessage
 	e.do("GET", "/_sandbox/state", nil, nil, &state)
-	if strings.Contains(string(state), tr.RefreshToken) || !strings.Contains(string(state), hashSecret(tr.RefreshToken)) {
+	if strings.Contains(string(state), tr.RefreshToken) || !strings.Contains(string(state), identity.HashSecret(tr.RefreshToken)) {
 		t.Fatal("state should hold the refresh token's hash only")
 	}
 	e.do("POST", "/_sandbox/reset", nil, nil, nil)
@@ -259,5 +263,67 @@ func TestControlToken(t *testing.T) {
 	}
 	if resp := open.do("GET", "/_sandbox/settings", nil, nil, nil); resp.StatusCode != 200 {
 		t.Errorf("open control API: %d", resp.StatusCode)
+	}
+}
+
+// TestStateFileBeforeIdentityStore: a state file written before the identity
+// platform kept its own snapshot (codes, tokens, consents and settings in the
+// "state" member, next to the faults) is still read, and is written back in
+// the current layout without losing anything.
+func TestStateFileBeforeIdentityStore(t *testing.T) {
+	dir := t.TempDir()
+	stateFile := filepath.Join(dir, "state.json")
+	rt := "1.AS-refresh-token-from-an-older-sandbox"
+	issued := newClock().Now().Add(-time.Hour).Format(time.RFC3339)
+	old := `{"version": 1, "state": {
+		"settings": {"strict_refresh_rotation": true, "access_token_lifetime_seconds": 600, "device_interval_ms": 5000},
+		"codes": {}, "device_codes": {},
+		"refresh_tokens": {"` + identity.HashSecret(rt) + `": {"client_id": "` + PublicClientID + `", "user_id": "` + AdeleVanceID + `",
+			"scopes": ["User.Read", "offline_access"], "issued_at": "` + issued + `"}},
+		"consents": {"` + PublicClientID + `|` + AdeleVanceID + `": ["Mail.Read"]},
+		"faults": [{"id": 3, "path": "^/nowhere$", "status": 503}], "next_fault_id": 4}}`
+	if err := os.WriteFile(stateFile, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := start(t, Options{Dir: dir, StateFile: stateFile})
+	if st := e.s.Settings(); !st.StrictRefreshRotation || st.AccessTokenLifetime != 10*time.Minute {
+		t.Fatalf("settings from the old state file: %+v", st)
+	}
+	var faults []Fault
+	e.do("GET", "/_sandbox/faults", nil, nil, &faults)
+	if len(faults) != 1 || faults[0].ID != 3 {
+		t.Fatalf("faults from the old state file: %+v", faults)
+	}
+	refresh := url.Values{"grant_type": {"refresh_token"}, "client_id": {PublicClientID}, "refresh_token": {rt},
+		"scope": {"Mail.Read offline_access"}} // consented in the old file
+	st, tr, eb := e.token(TenantID, refresh)
+	if st != 200 || tr.ExpiresIn != 600 {
+		t.Fatalf("refresh with the old file's token: %d %+v %+v", st, tr, eb)
+	}
+
+	// Saved in the current layout, read back: the rotated token works, the
+	// redeemed one does not (strict rotation), the fault is still there.
+	e.c.CloseIdleConnections()
+	if err := e.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var saved map[string]json.RawMessage // the state is now a folder; its snapshot follows a header line
+	data, err := os.ReadFile(filepath.Join(stateFile, "snapshot.json"))
+	if _, snap, ok := bytes.Cut(data, []byte("\n")); err != nil || !ok || json.Unmarshal(snap, &saved) != nil {
+		t.Fatalf("read the saved snapshot: %v", err)
+	}
+	if !strings.Contains(string(saved["workloads"]), `"identity"`) || strings.Contains(string(saved["state"]), "refresh_tokens") {
+		t.Fatalf("saved layout: state %s", saved["state"])
+	}
+	e2 := start(t, Options{Dir: dir, StateFile: stateFile})
+	if st, _, eb := e2.token(TenantID, refresh); st != 400 || eb.ErrorCodes[0] != 70008 {
+		t.Fatalf("redeemed token after restart: %d %+v", st, eb)
+	}
+	refresh.Set("refresh_token", tr.RefreshToken)
+	if st, _, eb := e2.token(TenantID, refresh); st != 200 {
+		t.Fatalf("rotated token after restart: %d %+v", st, eb)
+	}
+	if id, err := e2.s.AddFault(Fault{Path: "^/x$", Status: 500}); err != nil || id != 4 {
+		t.Fatalf("next fault id after restart: %d %v", id, err)
 	}
 }

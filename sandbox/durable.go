@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,15 +37,6 @@ const (
 	clockStore = "clock"
 	clockKey   = "offset"
 )
-
-// stores returns everything the state holds: the workloads of the registry.
-func (s *Server) stores() []graphkit.Store {
-	out := make([]graphkit.Store, 0, len(s.workloads))
-	for _, w := range s.workloads {
-		out = append(out, w)
-	}
-	return out
-}
 
 func (s *Server) store(name string) graphkit.Store {
 	for _, st := range s.stores() {
@@ -224,6 +216,17 @@ func (s *Server) durableControl(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	buf.sendTo(w)
+}
+
+// changing runs a change made through the Go API (not a request) and
+// journals what it touched, as durable does for a request.
+func (s *Server) changing(change func(ctx context.Context) error) error {
+	ctx, touched := graphkit.WithChanges(context.Background())
+	err := change(ctx)
+	if s.journal == nil {
+		return err
+	}
+	return errors.Join(err, s.record(touched()))
 }
 
 // record appends the current value of every touched entity to the journal.

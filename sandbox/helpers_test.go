@@ -11,6 +11,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/identity"
+)
+
+// The identity platform's answers, as the tests decode them.
+type (
+	tokenResponse      = identity.TokenResponse
+	errorBody          = identity.ErrorBody
+	deviceCodeResponse = identity.DeviceCodeResponse
+	instanceMetadata   = identity.InstanceMetadata
 )
 
 // testClock is a settable clock.

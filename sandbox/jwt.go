@@ -1,9 +1,6 @@
 package sandbox
 
 import (
-	"crypto/sha256"
-	"strings"
-
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 )
@@ -28,11 +25,4 @@ var b64 = ids.B64
 // server clock. It returns the token's claims.
 func (s *Server) VerifyAccessToken(raw string) (*AccessTokenClaims, error) {
 	return s.signer.VerifyAccess(raw, s.now())
-}
-
-// pairwiseSub derives the per-application subject identifier, like Microsoft's
-// pairwise "sub" claim.
-func pairwiseSub(clientID, oid string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(clientID) + "|" + oid))
-	return b64.EncodeToString(sum[:])[:43]
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/identity"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 )
 
@@ -20,19 +21,19 @@ const (
 
 	// PublicClientID is a public client (no secret) with "Allow public client
 	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1.
-	PublicClientID = "5b9e2c74-1d3f-4a86-b0c7-e42f8a913d05"
+	PublicClientID = identity.PublicClientID
 	// ConfidentialClientID is a confidential client that authenticates with
 	// ConfidentialClientSecret and holds application permissions (roles).
-	ConfidentialClientID = "8d4a6f10-73be-4c2d-9e58-1b06f3c7a2e9"
+	ConfidentialClientID = identity.ConfidentialClientID
 	// ConfidentialClientSecret is the client secret of ConfidentialClientID.
-	ConfidentialClientSecret = "sbx8Q~Zt3mVq9LrN2xKf7WcY4dHpJ1eGuB6oTaS0"
+	ConfidentialClientSecret = identity.ConfidentialClientSecret
 	// ConfidentialServicePrincipalID is the object id of the confidential
 	// client's service principal: the oid and sub of its app-only tokens.
-	ConfidentialServicePrincipalID = "e91f3b5a-2c64-4d87-b1a0-6d58c2f49e13"
+	ConfidentialServicePrincipalID = identity.ConfidentialServicePrincipalID
 	// NoPublicFlowsClientID is a public client whose "Allow public client flows"
 	// setting is off: the device code and password grants fail with
 	// AADSTS7000218 (after the code is approved, for device code).
-	NoPublicFlowsClientID = "c2e7b935-4f18-46a0-8d3b-95a1e06f7c42"
+	NoPublicFlowsClientID = identity.NoPublicFlowsClientID
 
 	// GraphAppID is the well-known application id of Microsoft Graph; it is
 	// accepted as a resource identifier in scopes and as a token audience.
@@ -76,121 +77,4 @@ func findUser(idOrUPN string) *User {
 		}
 	}
 	return nil
-}
-
-// app is an app registration.
-type app struct {
-	ID          string
-	Name        string
-	Public      bool // no credentials; must never send a secret
-	PublicFlows bool // "Allow public client flows" (device code, ROPC)
-	Secret      string
-	// RedirectURIs are matched with Microsoft's loopback rule: for
-	// http://localhost and http://127.0.0.1 the port is ignored.
-	RedirectURIs []string
-	// DelegatedDefault are the statically configured delegated permissions
-	// (what "/.default" expands to); they count as admin-consented.
-	DelegatedDefault []string
-	// Roles are the admin-consented application permissions.
-	Roles []string
-}
-
-var seedApps = []app{
-	{
-		ID: PublicClientID, Name: "authsome sandbox (public client)", Public: true, PublicFlows: true,
-		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
-		DelegatedDefault: []string{"User.Read"},
-	},
-	{
-		ID: ConfidentialClientID, Name: "authsome sandbox (confidential client)", Secret: ConfidentialClientSecret,
-		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
-		DelegatedDefault: []string{"User.Read"},
-		Roles: []string{
-			"Calendars.Read", "Contacts.Read", "Files.Read.All", "Mail.Read", "Mail.Send", "Sites.Read.All", "User.Read.All",
-		},
-	},
-	{
-		ID: NoPublicFlowsClientID, Name: "authsome sandbox (public client flows disabled)", Public: true,
-		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
-		DelegatedDefault: []string{"User.Read"},
-	},
-}
-
-func findApp(id string) *app {
-	for i := range seedApps {
-		if strings.EqualFold(seedApps[i].ID, id) {
-			return &seedApps[i]
-		}
-	}
-	return nil
-}
-
-// graphDelegated lists the Microsoft Graph delegated permissions the sandbox
-// knows, with the text shown on the consent page.
-var graphDelegated = []struct{ Name, Text string }{
-	{"Calendars.Read", "Read your calendars"},
-	{"Calendars.ReadWrite", "Have full access to your calendars"},
-	{"Channel.ReadBasic.All", "Read the names and descriptions of channels"},
-	{"ChannelMessage.Read.All", "Read user channel messages"},
-	{"ChannelMessage.Send", "Send channel messages"},
-	{"Chat.Read", "Read your chat messages"},
-	{"Chat.ReadWrite", "Read and write your chat messages"},
-	{"Contacts.Read", "Read your contacts"},
-	{"Contacts.ReadWrite", "Have full access to your contacts"},
-	{"Directory.Read.All", "Read directory data"},
-	{"Files.Read", "Read your files"},
-	{"Files.Read.All", "Read all files that you have access to"},
-	{"Files.ReadWrite", "Have full access to your files"},
-	{"Files.ReadWrite.All", "Have full access to all files you have access to"},
-	{"Group.Read.All", "Read all groups"},
-	{"Mail.Read", "Read your mail"},
-	{"Mail.ReadBasic", "Read basic properties of your mail"},
-	{"Mail.ReadWrite", "Read and write access to your mail"},
-	{"Mail.Send", "Send mail as you"},
-	{"MailboxSettings.Read", "Read your mailbox settings"},
-	{"MailboxSettings.ReadWrite", "Read and write your mailbox settings"},
-	{"Notes.Read", "Read your OneNote notebooks"},
-	{"Notes.ReadWrite", "Read and write your OneNote notebooks"},
-	{"People.Read", "Read your relevant people list"},
-	{"Presence.Read", "Read your presence information"},
-	{"Sites.Read.All", "Read items in all site collections"},
-	{"Sites.ReadWrite.All", "Edit or delete items in all site collections"},
-	{"Tasks.Read", "Read your tasks and task lists"},
-	{"Tasks.ReadWrite", "Create, read, update, and delete your tasks and task lists"},
-	{"Team.ReadBasic.All", "Read the names and descriptions of teams"},
-	{"User.Read", "Sign you in and read your profile"},
-	{"User.Read.All", "Read all users' full profiles"},
-	{"User.ReadBasic.All", "Read all users' basic profiles"},
-	{"User.ReadWrite", "Read and update your profile"},
-}
-
-// oidcScopes are the OpenID Connect scopes, in the order Microsoft echoes them.
-var oidcScopes = map[string]string{
-	"profile":        "View your basic profile",
-	"openid":         "Sign you in",
-	"email":          "View your email address",
-	"offline_access": "Maintain access to data you have given it access to",
-}
-
-// canonicalDelegated returns the canonical spelling of a Graph delegated
-// permission, or "" when the sandbox does not know it.
-func canonicalDelegated(name string) string {
-	for _, p := range graphDelegated {
-		if strings.EqualFold(p.Name, name) {
-			return p.Name
-		}
-	}
-	return ""
-}
-
-func permissionText(name string) string {
-	for _, p := range graphDelegated {
-		if p.Name == name {
-			return p.Text
-		}
-	}
-	if t, ok := oidcScopes[name]; ok {
-		return t
-	}
-	return name
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/identity"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/journal"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
@@ -67,12 +68,13 @@ type Server struct {
 	caFile  string
 	ctlTok  string // the control API's bearer token; "" = open (loopback use)
 
-	identity *http.ServeMux
+	identity *http.ServeMux // the identity platform's routes (id)
 	graph    http.Handler
 	control  *http.ServeMux
 
 	clock clock // the sandbox's time: opts.Now plus an offset
 	dir   *directory.Directory
+	id    *identity.Platform // the identity platform: codes, tokens, consents, settings
 	kit   *graphkit.Kit
 	// workloads is the registry (workloads.go).
 	workloads []graphkit.Workload
@@ -82,12 +84,11 @@ type Server struct {
 	jmu        sync.RWMutex
 	compacting atomic.Bool
 
-	mu      sync.Mutex
-	st      *stateData
-	mail    *mailStore // Graph mail
-	cal     *calStore  // Graph calendars and contacts
-	pending map[string]*pendingAuth
-	reqLog  []RequestLogEntry
+	mu     sync.Mutex
+	st     *stateData // faults
+	mail   *mailStore // Graph mail
+	cal    *calStore  // Graph calendars and contacts
+	reqLog []RequestLogEntry
 
 	srvMu  sync.Mutex
 	srv    *http.Server
@@ -117,14 +118,13 @@ func New(opts Options) (*Server, error) {
 			DeviceInterval:      opts.DeviceInterval,
 			AutoApprove:         opts.AutoApprove,
 		},
-		pending: map[string]*pendingAuth{},
-		mail:    seedMailStore(),
-		cal:     seedCalStore(),
+		mail: seedMailStore(),
+		cal:  seedCalStore(),
 	}
 	if opts.RequireControlToken {
 		s.ctlTok = ids.Random("", 32)
 	}
-	s.st = newState(s.initial)
+	s.st = newState()
 
 	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
@@ -139,7 +139,7 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 		s.journal, ls, key = j, loaded, loaded.key
-		if ls.st != nil {
+		if ls.st != nil { // the faults
 			s.st = ls.st
 		}
 		s.clock.reset(ls.clockOffset)
@@ -156,6 +156,8 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.signer = sg
+	s.dir = directory.New()
+	s.id = identity.New(identity.Config{Now: s.now, Dir: s.dir, Signer: sg, Initial: s.initial, NoteForm: noteForm})
 
 	if !opts.PlainHTTP {
 		if opts.Dir == "" {
@@ -170,7 +172,6 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.dir = directory.New()
 	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.routes()
 	if s.journal != nil {
@@ -184,18 +185,7 @@ func New(opts Options) (*Server, error) {
 
 func (s *Server) routes() {
 	id := http.NewServeMux()
-	id.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
-	id.HandleFunc("POST /{tenant}/login", s.handleLogin)
-	id.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.handleToken)
-	id.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.handleDeviceCode)
-	id.HandleFunc("GET /{tenant}/oauth2/v2.0/logout", s.handleLogout)
-	id.HandleFunc("GET /devicelogin", s.handleDeviceLogin)
-	id.HandleFunc("POST /devicelogin", s.handleDeviceLogin)
-	id.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.handleOpenIDConfig)
-	id.HandleFunc("GET /{tenant}/discovery/v2.0/keys", s.handleKeys)
-	id.HandleFunc("GET /common/discovery/instance", s.handleInstanceDiscovery)
-	id.HandleFunc("GET /common/UserRealm/{user}", s.handleUserRealm)
-	id.HandleFunc("GET /error", s.handleErrorPage)
+	s.id.Routes(id)
 	id.HandleFunc("/", s.handleNotFound)
 	s.identity = id
 	s.graph = s.graphRoutes()
@@ -383,29 +373,4 @@ func ReadInfo(path string) (Info, error) {
 		return info, fmt.Errorf("sandbox: parse info %s: %w", path, err)
 	}
 	return info, nil
-}
-
-// tenantKind classifies the tenant path segment.
-type tenantKind int
-
-const (
-	tenantUnknown tenantKind = iota
-	tenantCommon
-	tenantOrganizations
-	tenantConsumers
-	tenantSpecific
-)
-
-func resolveTenant(seg string) tenantKind {
-	switch strings.ToLower(seg) {
-	case "common":
-		return tenantCommon
-	case "organizations":
-		return tenantOrganizations
-	case "consumers":
-		return tenantConsumers
-	case strings.ToLower(TenantID), strings.ToLower(TenantDomain):
-		return tenantSpecific
-	}
-	return tenantUnknown
 }

@@ -17,6 +17,16 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 	}
 }
 
+// stores is every store the state file and the journal keep: the identity
+// platform and the workloads.
+func (s *Server) stores() []graphkit.Store {
+	out := []graphkit.Store{s.id}
+	for _, w := range s.workloads {
+		out = append(out, w)
+	}
+	return out
+}
+
 // workload returns the registered workload called name, or nil.
 func (s *Server) workload(name string) graphkit.Workload {
 	for _, w := range s.workloads {

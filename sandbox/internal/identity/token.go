@@ -1,9 +1,10 @@
-package sandbox
+package identity
 
 import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
@@ -27,8 +28,8 @@ const (
 	refreshInactivity = 90 * 24 * time.Hour
 )
 
-// tokenResponse is a successful token response, fields in Microsoft's order.
-type tokenResponse struct {
+// TokenResponse is a successful token response, fields in Microsoft's order.
+type TokenResponse struct {
 	TokenType    string `json:"token_type"`
 	Scope        string `json:"scope,omitempty"`
 	ExpiresIn    int64  `json:"expires_in"`
@@ -66,7 +67,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, *aadError) {
 }
 
 // handleToken serves POST /{tenant}/oauth2/v2.0/token.
-func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleToken(w http.ResponseWriter, r *http.Request) {
 	seg := r.PathValue("tenant")
 	kind := resolveTenant(seg)
 	if kind == tenantUnknown {
@@ -78,7 +79,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.writeAAD(w, r, e)
 		return
 	}
-	noteForm(r, form)
+	s.noteForm(r, form)
 	grant := form.Get("grant_type")
 	if grant == grantDeviceShort {
 		grant = grantDeviceCode
@@ -126,7 +127,7 @@ func truncate(v string, n int) string {
 }
 
 // authClient identifies and authenticates the client (form or HTTP Basic).
-func (s *Server) authClient(r *http.Request, form url.Values, seg, grant string) (*app, *aadError) {
+func (s *Platform) authClient(r *http.Request, form url.Values, seg, grant string) (*app, *aadError) {
 	id := form.Get("client_id")
 	bu, bp, basic := r.BasicAuth()
 	if basic {
@@ -177,7 +178,7 @@ func (s *Server) authClient(r *http.Request, form url.Values, seg, grant string)
 	return a, nil
 }
 
-func (s *Server) grantAuthCode(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
+func (s *Platform) grantAuthCode(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
 	code, redirect := form.Get("code"), form.Get("redirect_uri")
 	if code == "" {
 		return errMissingParam("code")
@@ -187,7 +188,8 @@ func (s *Server) grantAuthCode(w http.ResponseWriter, r *http.Request, a *app, f
 	}
 	now := s.now()
 	s.mu.Lock()
-	c := s.st.Codes[hashSecret(code)]
+	key := HashSecret(code)
+	c := s.st.Codes[key]
 	var e *aadError
 	switch {
 	case c == nil:
@@ -213,6 +215,7 @@ func (s *Server) grantAuthCode(w http.ResponseWriter, r *http.Request, a *app, f
 		return e
 	}
 	c.Redeemed = true
+	touch(r.Context(), preCode+key)
 	userID, nonce := c.UserID, c.Nonce
 	ss := scopeSetFrom(c.Scopes)
 	s.mu.Unlock()
@@ -222,7 +225,7 @@ func (s *Server) grantAuthCode(w http.ResponseWriter, r *http.Request, a *app, f
 			ss.OIDC[o] = true
 		}
 	}
-	return s.issueUser(w, r, a, findUser(userID), ss, nonce, form)
+	return s.issueUser(w, r, a, s.dir.Find(userID), ss, nonce, form)
 }
 
 // pkceMatches checks an S256 verifier against its challenge.
@@ -231,32 +234,32 @@ func pkceMatches(verifier, challenge string) bool {
 		return false
 	}
 	sum := sha256.Sum256([]byte(verifier))
-	return subtle.ConstantTimeCompare([]byte(b64.EncodeToString(sum[:])), []byte(challenge)) == 1
+	return subtle.ConstantTimeCompare([]byte(ids.B64.EncodeToString(sum[:])), []byte(challenge)) == 1
 }
 
-func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
+func (s *Platform) grantClientCredentials(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
 	if e := checkAppScope(form.Get("scope"), graphkit.BaseURL(r)); e != nil {
 		return e
 	}
 	now := s.now()
 	life := s.Settings().AccessTokenLifetime
-	claims := AccessTokenClaims{
-		Aud: GraphResource, Iss: graphkit.BaseURL(r) + "/" + TenantID + "/",
+	claims := token.AccessClaims{
+		Aud: token.GraphResource, Iss: graphkit.BaseURL(r) + "/" + directory.TenantID + "/",
 		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(life).Unix(),
 		AppDisplayName: a.Name, AppID: a.ID, AppIDACR: "1", Azp: a.ID, IDType: "app",
 		Oid: ConfidentialServicePrincipalID, Roles: append([]string(nil), a.Roles...),
-		Sub: ConfidentialServicePrincipalID, Tid: TenantID, Uti: ids.Random("", 16), Ver: "1.0",
+		Sub: ConfidentialServicePrincipalID, Tid: directory.TenantID, Uti: ids.Random("", 16), Ver: "1.0",
 	}
 	at, err := s.signer.Sign(claims)
 	if err != nil {
 		return newAAD(500, "server_error", 90033, "A transient error has occurred. Please try again.")
 	}
 	secs := int64(life / time.Second)
-	s.writeToken(w, r, tokenResponse{TokenType: "Bearer", ExpiresIn: secs, ExtExpiresIn: secs, AccessToken: at})
+	s.writeToken(w, r, TokenResponse{TokenType: "Bearer", ExpiresIn: secs, ExtExpiresIn: secs, AccessToken: at})
 	return nil
 }
 
-func (s *Server) grantPassword(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
+func (s *Platform) grantPassword(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
 	if a.Public && !a.PublicFlows {
 		return errSecretRequired()
 	}
@@ -271,21 +274,21 @@ func (s *Server) grantPassword(w http.ResponseWriter, r *http.Request, a *app, f
 	if e != nil {
 		return e
 	}
-	u := findUser(name)
+	u := s.dir.Find(name)
 	if u == nil {
 		return newAAD(400, "invalid_grant", 50034,
-			"The user account {EmailHidden} does not exist in the %s directory. To sign into this application, the account must be added to the directory.", TenantID)
+			"The user account {EmailHidden} does not exist in the %s directory. To sign into this application, the account must be added to the directory.", directory.TenantID)
 	}
 	if subtle.ConstantTimeCompare([]byte(u.Password), []byte(pw)) != 1 {
 		return newAAD(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.")
 	}
 	s.mu.Lock()
-	s.grantConsent(a, u.ID, ss.Graph)
+	s.grantConsent(r.Context(), a, u.ID, ss.Graph)
 	s.mu.Unlock()
 	return s.issueUser(w, r, a, u, ss, "", form)
 }
 
-func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
+func (s *Platform) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
 	rt := form.Get("refresh_token")
 	if rt == "" {
 		return errMissingParam("refresh_token")
@@ -301,7 +304,8 @@ func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, fo
 	now := s.now()
 	strict := s.Settings().StrictRefreshRotation
 	s.mu.Lock()
-	rec := s.st.RefreshTokens[hashSecret(rt)]
+	key := HashSecret(rt)
+	rec := s.st.RefreshTokens[key]
 	var e *aadError
 	switch {
 	case rec == nil:
@@ -340,15 +344,16 @@ func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, fo
 		ss.OIDC["offline_access"] = true
 	}
 	rec.Redeemed = true
+	touch(r.Context(), preRefresh+key)
 	userID := rec.UserID
 	s.mu.Unlock()
-	return s.issueUser(w, r, a, findUser(userID), ss, "", form)
+	return s.issueUser(w, r, a, s.dir.Find(userID), ss, "", form)
 }
 
 // issueUser writes a token response for a delegated grant.
-func (s *Server) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *User, ss scopeSet, nonce string, form url.Values) *aadError {
+func (s *Platform) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *directory.User, ss scopeSet, nonce string, form url.Values) *aadError {
 	if u == nil {
-		return newAAD(400, "invalid_grant", 50034, "The user account {EmailHidden} does not exist in the %s directory.", TenantID)
+		return newAAD(400, "invalid_grant", 50034, "The user account {EmailHidden} does not exist in the %s directory.", directory.TenantID)
 	}
 	now := s.now()
 	life := s.Settings().AccessTokenLifetime
@@ -358,27 +363,27 @@ func (s *Server) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *Us
 		acr = "1"
 	}
 	sub := pairwiseSub(a.ID, u.ID)
-	at, err := s.signer.Sign(AccessTokenClaims{
-		Aud: GraphResource, Iss: base + "/" + TenantID + "/",
+	at, err := s.signer.Sign(token.AccessClaims{
+		Aud: token.GraphResource, Iss: base + "/" + directory.TenantID + "/",
 		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(life).Unix(),
 		AppDisplayName: a.Name, AppID: a.ID, AppIDACR: acr, Azp: a.ID,
 		FamilyName: u.Surname, GivenName: u.GivenName, IDType: "user", Name: u.DisplayName, Oid: u.ID,
-		PreferredUsername: u.UserPrincipalName, Scp: ss.scp(), Sub: sub, Tid: TenantID,
+		PreferredUsername: u.UserPrincipalName, Scp: ss.scp(), Sub: sub, Tid: directory.TenantID,
 		UniqueName: u.UserPrincipalName, UPN: u.UserPrincipalName, Uti: ids.Random("", 16), Ver: "1.0",
 	})
 	if err != nil {
 		return newAAD(500, "server_error", 90033, "A transient error has occurred. Please try again.")
 	}
 	secs := int64(life / time.Second)
-	resp := tokenResponse{
+	resp := TokenResponse{
 		TokenType: "Bearer", Scope: ss.responseScope(), ExpiresIn: secs, ExtExpiresIn: secs, AccessToken: at,
 	}
 	if ss.has("openid") {
 		id := token.IDClaims{
-			Aud: a.ID, Iss: base + "/" + TenantID + "/v2.0",
+			Aud: a.ID, Iss: base + "/" + directory.TenantID + "/v2.0",
 			Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(time.Hour).Unix(),
 			Name: u.DisplayName, Nonce: nonce, Oid: u.ID, PreferredUsername: u.UserPrincipalName,
-			Sub: sub, Tid: TenantID, Uti: ids.Random("", 16), Ver: "2.0",
+			Sub: sub, Tid: directory.TenantID, Uti: ids.Random("", 16), Ver: "2.0",
 		}
 		if ss.has("email") {
 			id.Email = u.Mail
@@ -390,21 +395,23 @@ func (s *Server) issueUser(w http.ResponseWriter, r *http.Request, a *app, u *Us
 	if ss.has("offline_access") {
 		rt := ids.Random("1.AS", 96)
 		s.mu.Lock()
-		s.st.RefreshTokens[hashSecret(rt)] = &refreshToken{
+		key := HashSecret(rt)
+		touch(r.Context(), preRefresh+key)
+		s.st.RefreshTokens[key] = &RefreshToken{
 			ClientID: a.ID, UserID: u.ID, Scopes: ss.list(), IssuedAt: now,
 		}
 		s.mu.Unlock()
 		resp.RefreshToken = rt
 	}
 	if form.Get("client_info") == "1" {
-		ci, _ := json.Marshal(map[string]string{"uid": u.ID, "utid": TenantID})
-		resp.ClientInfo = b64.EncodeToString(ci)
+		ci, _ := json.Marshal(map[string]string{"uid": u.ID, "utid": directory.TenantID})
+		resp.ClientInfo = ids.B64.EncodeToString(ci)
 	}
 	s.writeToken(w, r, resp)
 	return nil
 }
 
-func (s *Server) writeToken(w http.ResponseWriter, r *http.Request, resp tokenResponse) {
+func (s *Platform) writeToken(w http.ResponseWriter, r *http.Request, resp TokenResponse) {
 	trace, corr := s.ids(r)
 	w.Header().Set("x-ms-request-id", trace)
 	w.Header().Set("client-request-id", corr)

@@ -1,6 +1,7 @@
-package sandbox
+package identity
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -26,7 +27,8 @@ var (
 	ErrUnknownUser     = errors.New("sandbox: unknown user")
 )
 
-type deviceCodeResponse struct {
+// DeviceCodeResponse is the answer of the device code endpoint.
+type DeviceCodeResponse struct {
 	UserCode        string `json:"user_code"`
 	DeviceCode      string `json:"device_code"`
 	VerificationURI string `json:"verification_uri"`
@@ -58,7 +60,7 @@ func normalizeUserCode(v string) string {
 }
 
 // handleDeviceCode serves POST /{tenant}/oauth2/v2.0/devicecode.
-func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	seg := r.PathValue("tenant")
 	if resolveTenant(seg) == tenantUnknown {
 		s.writeAAD(w, r, errUnknownTenant(seg))
@@ -69,7 +71,7 @@ func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		s.writeAAD(w, r, e)
 		return
 	}
-	noteForm(r, form)
+	s.noteForm(r, form)
 	clientID := form.Get("client_id")
 	if clientID == "" {
 		s.writeAAD(w, r, errMissingParam("client_id"))
@@ -89,27 +91,29 @@ func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	st := s.Settings()
 	device := ids.Random("DAQABIQEAAAD", 96)
 	s.mu.Lock()
-	s.st.prune(now)
+	s.prune(r.Context(), now)
 	code := newUserCode()
 	for s.userCodeKey(code) != "" {
 		code = newUserCode()
 	}
-	d := &deviceCode{
+	d := &DeviceCode{
 		ClientID: a.ID, UserCode: code, Tenant: seg, Scopes: ss.list(),
 		IssuedAt: now, ExpiresAt: now.Add(deviceLifetime), Status: "pending",
 	}
 	if st.AutoApprove {
-		d.Status, d.UserID = "approved", seedUsers[0].ID
-		s.grantConsent(a, d.UserID, ss.Graph)
+		d.Status, d.UserID = "approved", s.firstUser().ID
+		s.grantConsent(r.Context(), a, d.UserID, ss.Graph)
 	}
-	s.st.DeviceCodes[hashSecret(device)] = d
+	key := HashSecret(device)
+	s.st.DeviceCodes[key] = d
+	touch(r.Context(), preDevice+key)
 	s.mu.Unlock()
 
 	verify := graphkit.BaseURL(r) + "/devicelogin"
 	trace, corr := s.ids(r)
 	w.Header().Set("x-ms-request-id", trace)
 	w.Header().Set("client-request-id", corr)
-	graphkit.WriteJSONStatus(w, http.StatusOK, deviceCodeResponse{
+	graphkit.WriteJSONStatus(w, http.StatusOK, DeviceCodeResponse{
 		UserCode: code, DeviceCode: device, VerificationURI: verify,
 		ExpiresIn: int64(deviceLifetime / time.Second), Interval: int64(st.DeviceInterval / time.Second),
 		Message: fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", verify, code),
@@ -117,7 +121,7 @@ func (s *Server) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 }
 
 // userCodeKey finds the device code record for a user code; call with s.mu held.
-func (s *Server) userCodeKey(code string) string {
+func (s *Platform) userCodeKey(code string) string {
 	for k, d := range s.st.DeviceCodes {
 		if d.UserCode == code {
 			return k
@@ -127,7 +131,7 @@ func (s *Server) userCodeKey(code string) string {
 }
 
 // finishDevice approves (userID set) or declines the device code stored under key.
-func (s *Server) finishDevice(key, userID string, decline bool) error {
+func (s *Platform) finishDevice(ctx context.Context, key, userID string, decline bool) error {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,40 +146,42 @@ func (s *Server) finishDevice(key, userID string, decline bool) error {
 	}
 	if decline {
 		d.Status = "declined"
+		touch(ctx, preDevice+key)
 		return nil
 	}
 	d.Status, d.UserID = "approved", userID
+	touch(ctx, preDevice+key)
 	if a := findApp(d.ClientID); a != nil {
-		s.grantConsent(a, userID, scopeSetFrom(d.Scopes).Graph)
+		s.grantConsent(ctx, a, userID, scopeSetFrom(d.Scopes).Graph)
 	}
 	return nil
 }
 
 // ApproveDeviceCode approves a pending device code as the user with the
 // given user principal name or object id ("" means the first seeded user).
-func (s *Server) ApproveDeviceCode(userCode, upn string) error {
-	u := &seedUsers[0]
+func (s *Platform) ApproveDeviceCode(ctx context.Context, userCode, upn string) error {
+	u := s.firstUser()
 	if upn != "" {
-		if u = findUser(upn); u == nil {
+		if u = s.dir.Find(upn); u == nil {
 			return fmt.Errorf("%w %q", ErrUnknownUser, upn)
 		}
 	}
 	s.mu.Lock()
 	key := s.userCodeKey(normalizeUserCode(userCode))
 	s.mu.Unlock()
-	return s.finishDevice(key, u.ID, false)
+	return s.finishDevice(ctx, key, u.ID, false)
 }
 
 // DeclineDeviceCode declines a pending device code, as a user pressing Cancel.
-func (s *Server) DeclineDeviceCode(userCode string) error {
+func (s *Platform) DeclineDeviceCode(ctx context.Context, userCode string) error {
 	s.mu.Lock()
 	key := s.userCodeKey(normalizeUserCode(userCode))
 	s.mu.Unlock()
-	return s.finishDevice(key, "", true)
+	return s.finishDevice(ctx, key, "", true)
 }
 
 // handleDeviceLogin serves the page where a person enters the user code.
-func (s *Server) handleDeviceLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleDeviceLogin(w http.ResponseWriter, r *http.Request) {
 	type otcPage struct{ Code, Error string }
 	if r.Method == http.MethodGet {
 		render(w, http.StatusOK, "otc", otcPage{Code: r.URL.Query().Get("otc")})
@@ -191,7 +197,7 @@ func (s *Server) handleDeviceLogin(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	key := s.userCodeKey(code)
-	var d deviceCode
+	var d DeviceCode
 	if key != "" {
 		d = *s.st.DeviceCodes[key]
 	}
@@ -211,7 +217,7 @@ func (s *Server) handleDeviceLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	a := findApp(d.ClientID)
 	if s.Settings().AutoApprove {
-		if err := s.finishDevice(key, seedUsers[0].ID, false); err != nil {
+		if err := s.finishDevice(r.Context(), key, s.firstUser().ID, false); err != nil {
 			render(w, http.StatusOK, "otc", otcPage{Code: typed, Error: err.Error()})
 			return
 		}
@@ -231,7 +237,7 @@ func (s *Server) handleDeviceLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // grantDevice redeems a device code at the token endpoint.
-func (s *Server) grantDevice(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
+func (s *Platform) grantDevice(w http.ResponseWriter, r *http.Request, a *app, form url.Values) *aadError {
 	dc := form.Get("device_code")
 	if dc == "" {
 		return errMissingParam("device_code")
@@ -239,7 +245,8 @@ func (s *Server) grantDevice(w http.ResponseWriter, r *http.Request, a *app, for
 	now := s.now()
 	interval := s.Settings().DeviceInterval
 	s.mu.Lock()
-	d := s.st.DeviceCodes[hashSecret(dc)]
+	key := HashSecret(dc)
+	d := s.st.DeviceCodes[key]
 	var e *aadError
 	switch {
 	case d == nil || !strings.EqualFold(d.ClientID, a.ID):
@@ -253,6 +260,7 @@ func (s *Server) grantDevice(w http.ResponseWriter, r *http.Request, a *app, for
 	case d.Status == "pending":
 		last := d.LastPoll
 		d.LastPoll = now
+		touch(r.Context(), preDevice+key)
 		if !last.IsZero() && now.Sub(last) < interval/2 {
 			e = newAAD(400, "slow_down", 70016,
 				"OAuth 2.0 device flow error. Authorization is pending. Continue polling. Poll no more often than every %d seconds.", int64(interval/time.Second))
@@ -267,7 +275,8 @@ func (s *Server) grantDevice(w http.ResponseWriter, r *http.Request, a *app, for
 		return e
 	}
 	d.Status = "redeemed"
+	touch(r.Context(), preDevice+key)
 	userID, scopes := d.UserID, d.Scopes
 	s.mu.Unlock()
-	return s.issueUser(w, r, a, findUser(userID), scopeSetFrom(scopes), "", form)
+	return s.issueUser(w, r, a, s.dir.Find(userID), scopeSetFrom(scopes), "", form)
 }

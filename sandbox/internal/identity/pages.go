@@ -1,7 +1,8 @@
-package sandbox
+package identity
 
 import (
 	"bytes"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"html/template"
 	"net/http"
 )
@@ -19,7 +20,7 @@ var pageTemplates = template.Must(template.New("signin").Parse(`<!DOCTYPE html>
 <title>Sign in to your account</title><style>` + pageStyle + `</style></head>
 <body><main>
 <h1>Sign in</h1>
-<p><strong>{{.AppName}}</strong> wants to sign you in to <strong>` + TenantName + `</strong>.</p>
+<p><strong>{{.AppName}}</strong> wants to sign you in to <strong>` + directory.TenantName + `</strong>.</p>
 {{if .Error}}<div id="error" role="alert">{{.Error}}</div>{{end}}
 <form method="post" action="{{.Action}}" id="signin">
 <input type="hidden" name="ctx" id="ctx" value="{{.Ctx}}">
@@ -97,10 +98,10 @@ func render(w http.ResponseWriter, status int, name string, data any) {
 }
 
 // renderSignin renders the sign-in and consent page for a pending request.
-func (s *Server) renderSignin(w http.ResponseWriter, status int, p *pendingAuth, errText string) {
+func (s *Platform) renderSignin(w http.ResponseWriter, status int, p *pendingAuth, errText string) {
 	page := signinPage{AppName: p.App.Name, Action: "/" + p.TenantSeg + "/login", Ctx: p.ID, Error: errText}
 	selected := false
-	for _, u := range seedUsers {
+	for _, u := range s.dir.Users() {
 		sel := !selected && p.LoginHint != "" && (equalFold(u.UserPrincipalName, p.LoginHint) || equalFold(u.ID, p.LoginHint))
 		selected = selected || sel
 		page.Users = append(page.Users, pageUser{UPN: u.UserPrincipalName, Name: u.DisplayName, Selected: sel})
@@ -112,13 +113,13 @@ func (s *Server) renderSignin(w http.ResponseWriter, status int, p *pendingAuth,
 }
 
 // renderMessage renders a simple page with a title, an optional code and a message.
-func (s *Server) renderMessage(w http.ResponseWriter, status int, title, code, msg string) {
+func (s *Platform) renderMessage(w http.ResponseWriter, status int, title, code, msg string) {
 	render(w, status, "message", struct{ Title, Code, Message string }{title, code, msg})
 }
 
 // renderAADPage renders an identity-platform error that cannot be sent to the
 // redirect URI (unknown app, bad redirect URI, unknown tenant).
-func (s *Server) renderAADPage(w http.ResponseWriter, r *http.Request, e *aadError) {
+func (s *Platform) renderAADPage(w http.ResponseWriter, r *http.Request, e *aadError) {
 	b := s.errorBody(r, e)
 	s.renderMessage(w, http.StatusBadRequest, "Sorry, but we're having trouble signing you in.", b.Error, b.ErrorDescription)
 }

@@ -1,4 +1,4 @@
-package sandbox
+package identity
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
 	"strconv"
-	"time"
 )
 
 // aadError is an identity-platform error: an OAuth error code, an AADSTS
@@ -60,8 +59,8 @@ func errCommonNotSupported() *aadError {
 		"The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.")
 }
 
-// errorBody is the JSON shape of token-endpoint errors, fields in Microsoft's order.
-type errorBody struct {
+// ErrorBody is the JSON shape of token-endpoint errors, fields in Microsoft's order.
+type ErrorBody struct {
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
 	ErrorCodes       []int  `json:"error_codes"`
@@ -74,7 +73,7 @@ type errorBody struct {
 
 // ids returns the trace id and correlation id for a response: the correlation
 // id echoes the client's client-request-id header when it sent one.
-func (s *Server) ids(r *http.Request) (trace, corr string) {
+func (s *Platform) ids(r *http.Request) (trace, corr string) {
 	trace = ids.GUID()
 	corr = r.Header.Get("client-request-id")
 	if corr == "" || len(corr) > 100 {
@@ -83,10 +82,10 @@ func (s *Server) ids(r *http.Request) (trace, corr string) {
 	return trace, corr
 }
 
-func (s *Server) errorBody(r *http.Request, e *aadError) errorBody {
+func (s *Platform) errorBody(r *http.Request, e *aadError) ErrorBody {
 	trace, corr := s.ids(r)
 	ts := s.now().UTC().Format("2006-01-02 15:04:05Z")
-	return errorBody{
+	return ErrorBody{
 		Error: e.Code,
 		ErrorDescription: fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s",
 			e.AADSTS, e.Text, trace, corr, ts),
@@ -100,7 +99,7 @@ func (s *Server) errorBody(r *http.Request, e *aadError) errorBody {
 }
 
 // writeAAD writes e as Microsoft's JSON error body.
-func (s *Server) writeAAD(w http.ResponseWriter, r *http.Request, e *aadError) {
+func (s *Platform) writeAAD(w http.ResponseWriter, r *http.Request, e *aadError) {
 	body := s.errorBody(r, e)
 	h := w.Header()
 	h.Set("x-ms-request-id", body.TraceID)
@@ -112,7 +111,7 @@ func (s *Server) writeAAD(w http.ResponseWriter, r *http.Request, e *aadError) {
 }
 
 // handleErrorPage serves /error?code=N, the target of error_uri.
-func (s *Server) handleErrorPage(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleErrorPage(w http.ResponseWriter, r *http.Request) {
 	code := r.URL.Query().Get("code")
 	if _, err := strconv.Atoi(code); err != nil {
 		code = ""
@@ -122,4 +121,8 @@ func (s *Server) handleErrorPage(w http.ResponseWriter, r *http.Request) {
 			"Look the code up in Microsoft's AADSTS error reference.")
 }
 
-func (s *Server) now() time.Time { return s.clock.now(s.opts.Now) } // see clock.go
+// WriteError writes an identity-platform error as Microsoft's JSON error
+// body: status, OAuth error code, AADSTS number and text.
+func (s *Platform) WriteError(w http.ResponseWriter, r *http.Request, status int, code string, aadsts int, text string) {
+	s.writeAAD(w, r, &aadError{Status: status, Code: code, AADSTS: aadsts, Text: text})
+}

@@ -1,6 +1,9 @@
-package sandbox
+package identity
 
 import (
+	"context"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"slices"
 	"sort"
 	"strings"
@@ -67,7 +70,7 @@ func scopeSetFrom(list []string) scopeSet {
 // splitResource splits "https://graph.microsoft.com/Mail.Read" into resource
 // and permission; a short name has no resource.
 func splitResource(scope string) (resource, perm string) {
-	if strings.Contains(scope, "://") || strings.HasPrefix(strings.ToLower(scope), GraphAppID+"/") {
+	if strings.Contains(scope, "://") || strings.HasPrefix(strings.ToLower(scope), token.GraphAppID+"/") {
 		i := strings.LastIndex(scope, "/")
 		return strings.TrimRight(scope[:i], "/"), scope[i+1:]
 	}
@@ -78,13 +81,13 @@ func splitResource(scope string) (resource, perm string) {
 // sandbox's own base URL counts, since it serves Graph too.
 func isGraphResource(resource, base string) bool {
 	r := strings.ToLower(strings.TrimRight(resource, "/"))
-	return r == GraphResource || r == GraphAppID || (base != "" && r == strings.ToLower(base))
+	return r == token.GraphResource || r == token.GraphAppID || (base != "" && r == strings.ToLower(base))
 }
 
 func errUnknownResource(resource string) *aadError {
 	return newAAD(400, "invalid_resource", 500011,
 		"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
-		resource, TenantName)
+		resource, directory.TenantName)
 }
 
 // parseScopes parses the scope parameter of a delegated flow. "/.default"
@@ -157,14 +160,15 @@ func checkAppScope(raw, base string) *aadError {
 
 // consented returns the permissions user granted to client (plus the app's
 // admin-consented defaults); call with s.mu held.
-func (s *Server) consented(a *app, userID string) []string {
+func (s *Platform) consented(a *app, userID string) []string {
 	out := append([]string(nil), a.DelegatedDefault...)
 	return append(out, s.st.Consents[a.ID+"|"+userID]...)
 }
 
 // grantConsent records that user granted perms to client; call with s.mu held.
-func (s *Server) grantConsent(a *app, userID string, perms []string) {
+func (s *Platform) grantConsent(ctx context.Context, a *app, userID string, perms []string) {
 	key := a.ID + "|" + userID
+	touch(ctx, preConsent+key)
 	cur := s.st.Consents[key]
 	for _, p := range perms {
 		if !slices.Contains(cur, p) && !slices.Contains(a.DelegatedDefault, p) {

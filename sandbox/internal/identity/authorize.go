@@ -1,7 +1,8 @@
-package sandbox
+package identity
 
 import (
 	"crypto/subtle"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"net/http"
@@ -73,7 +74,7 @@ func normPath(p string) string {
 }
 
 // handleAuthorize serves GET /{tenant}/oauth2/v2.0/authorize.
-func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	seg := r.PathValue("tenant")
 	if resolveTenant(seg) == tenantUnknown {
@@ -121,7 +122,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.Settings().AutoApprove {
-		s.approveAuthorize(w, r, p, &seedUsers[0])
+		s.approveAuthorize(w, r, p, s.firstUser())
 		return
 	}
 	if q.Get("prompt") == "none" {
@@ -139,7 +140,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkAuthorize validates the parameters that are reported to the redirect URI.
-func (s *Server) checkAuthorize(q url.Values, p *pendingAuth, base string) *aadError {
+func (s *Platform) checkAuthorize(q url.Values, p *pendingAuth, base string) *aadError {
 	switch rt := q.Get("response_type"); rt {
 	case "code":
 	case "":
@@ -180,7 +181,7 @@ func isBase64URL(v string) bool {
 }
 
 // prunePending drops expired sign-ins; call with s.mu held.
-func (s *Server) prunePending() {
+func (s *Platform) prunePending() {
 	now := s.now()
 	for k, p := range s.pending {
 		if now.After(p.ExpiresAt) {
@@ -190,7 +191,7 @@ func (s *Server) prunePending() {
 }
 
 // handleLogin serves POST /{tenant}/login, the sign-in and consent form.
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		s.renderMessage(w, http.StatusBadRequest, "Bad request", "", "The form could not be read.")
@@ -216,7 +217,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		delete(s.pending, id)
 		s.mu.Unlock()
 		if p.Device {
-			s.finishDevice(p.DeviceKey, "", true)
+			s.finishDevice(r.Context(), p.DeviceKey, "", true)
 			s.renderMessage(w, http.StatusOK, "Sign-in canceled", "",
 				"You declined to sign in to "+p.App.Name+" on your device. You may now close this window.")
 			return
@@ -228,7 +229,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, http.StatusBadRequest, p, "Choose Accept or Cancel.")
 		return
 	}
-	u := findUser(r.PostForm.Get("login"))
+	u := s.dir.Find(r.PostForm.Get("login"))
 	if u == nil || subtle.ConstantTimeCompare([]byte(u.Password), []byte(r.PostForm.Get("password"))) != 1 {
 		p.LoginHint = r.PostForm.Get("login")
 		s.renderSignin(w, http.StatusOK, p,
@@ -244,7 +245,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Device {
-		if err := s.finishDevice(p.DeviceKey, u.ID, false); err != nil {
+		if err := s.finishDevice(r.Context(), p.DeviceKey, u.ID, false); err != nil {
 			s.renderMessage(w, http.StatusBadRequest, "Code expired", "", err.Error())
 			return
 		}
@@ -256,13 +257,15 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // approveAuthorize records consent, issues a code and sends it to the redirect URI.
-func (s *Server) approveAuthorize(w http.ResponseWriter, r *http.Request, p *pendingAuth, u *User) {
+func (s *Platform) approveAuthorize(w http.ResponseWriter, r *http.Request, p *pendingAuth, u *directory.User) {
 	code := ids.Random("1.AQ", 64)
 	now := s.now()
 	s.mu.Lock()
-	s.st.prune(now)
-	s.grantConsent(p.App, u.ID, p.Scopes.Graph)
-	s.st.Codes[hashSecret(code)] = &authCode{
+	s.prune(r.Context(), now)
+	s.grantConsent(r.Context(), p.App, u.ID, p.Scopes.Graph)
+	key := HashSecret(code)
+	touch(r.Context(), preCode+key)
+	s.st.Codes[key] = &AuthCode{
 		ClientID: p.App.ID, RedirectURI: p.RedirectURI, Challenge: p.Challenge, ChallengeMethod: p.ChallengeMethod,
 		UserID: u.ID, Nonce: p.Nonce, Tenant: p.TenantSeg, Scopes: p.Scopes.list(),
 		IssuedAt: now, ExpiresAt: now.Add(codeLifetime),
@@ -277,7 +280,7 @@ func (s *Server) approveAuthorize(w http.ResponseWriter, r *http.Request, p *pen
 }
 
 // redirectError sends an OAuth error to the redirect URI.
-func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, p *pendingAuth, e *aadError) {
+func (s *Platform) redirectError(w http.ResponseWriter, r *http.Request, p *pendingAuth, e *aadError) {
 	b := s.errorBody(r, e)
 	v := url.Values{"error": {b.Error}, "error_description": {b.ErrorDescription}, "error_uri": {b.ErrorURI}}
 	if p.State != "" {
@@ -287,7 +290,7 @@ func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, p *pendin
 }
 
 // redirectResponse delivers v to the redirect URI in the requested response mode.
-func (s *Server) redirectResponse(w http.ResponseWriter, p *pendingAuth, v url.Values) {
+func (s *Platform) redirectResponse(w http.ResponseWriter, p *pendingAuth, v url.Values) {
 	u, err := url.Parse(p.RedirectURI)
 	if err != nil {
 		http.Error(w, "bad redirect URI", http.StatusBadRequest)
@@ -320,7 +323,7 @@ func (s *Server) redirectResponse(w http.ResponseWriter, p *pendingAuth, v url.V
 }
 
 // handleLogout serves the end-session endpoint.
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if target := r.URL.Query().Get("post_logout_redirect_uri"); target != "" {
 		for i := range seedApps {
 			if redirectAllowed(&seedApps[i], target) {

@@ -1,6 +1,7 @@
-package sandbox
+package identity
 
 import (
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"net/http"
 	"net/url"
@@ -38,7 +39,7 @@ type openIDConfig struct {
 // handleOpenIDConfig serves /{tenant}/v2.0/.well-known/openid-configuration.
 // Multi-tenant segments keep their name in the endpoints and use the
 // {tenantid} placeholder in the issuer, like Microsoft.
-func (s *Server) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 	seg := r.PathValue("tenant")
 	kind := resolveTenant(seg)
 	if kind == tenantUnknown {
@@ -51,7 +52,7 @@ func (s *Server) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 	pathSeg, issuerTenant := strings.ToLower(seg), "{tenantid}"
 	var region *string
 	if kind == tenantSpecific {
-		pathSeg, issuerTenant = TenantID, TenantID
+		pathSeg, issuerTenant = directory.TenantID, directory.TenantID
 		na := "NA"
 		region = &na
 	}
@@ -87,7 +88,7 @@ func (s *Server) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleKeys serves the JWKS at /{tenant}/discovery/v2.0/keys.
-func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleKeys(w http.ResponseWriter, r *http.Request) {
 	seg := r.PathValue("tenant")
 	kind := resolveTenant(seg)
 	if kind == tenantUnknown {
@@ -98,12 +99,13 @@ func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	issuerTenant := "{tenantid}"
 	if kind == tenantSpecific {
-		issuerTenant = TenantID
+		issuerTenant = directory.TenantID
 	}
 	graphkit.WriteJSONStatus(w, http.StatusOK, s.signer.JWKS(graphkit.BaseURL(r)+"/"+issuerTenant+"/v2.0"))
 }
 
-type instanceMetadata struct {
+// InstanceMetadata is an entry of the instance discovery answer's metadata.
+type InstanceMetadata struct {
 	PreferredNetwork string   `json:"preferred_network"`
 	PreferredCache   string   `json:"preferred_cache"`
 	Aliases          []string `json:"aliases"`
@@ -111,7 +113,7 @@ type instanceMetadata struct {
 
 // handleInstanceDiscovery serves /common/discovery/instance, which MSAL calls
 // to validate an authority: api-version=1.1&authorization_endpoint=...
-func (s *Server) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	base := graphkit.BaseURL(r)
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
@@ -135,7 +137,7 @@ func (s *Server) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request)
 	graphkit.WriteJSONStatus(w, http.StatusOK, map[string]any{
 		"tenant_discovery_endpoint": base + "/" + tenant + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",
-		"metadata": []instanceMetadata{{
+		"metadata": []InstanceMetadata{{
 			PreferredNetwork: host, PreferredCache: host, Aliases: []string{host},
 		}},
 	})
@@ -143,14 +145,14 @@ func (s *Server) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request)
 
 // handleUserRealm serves /common/UserRealm/{user}, which MSAL calls before
 // the password grant. Every seeded domain is managed (not federated).
-func (s *Server) handleUserRealm(w http.ResponseWriter, r *http.Request) {
+func (s *Platform) handleUserRealm(w http.ResponseWriter, r *http.Request) {
 	user := r.PathValue("user")
-	domain := TenantDomain
+	domain := directory.TenantDomain
 	if i := strings.LastIndex(user, "@"); i >= 0 {
 		domain = user[i+1:]
 	}
 	typ := "Unknown"
-	if strings.EqualFold(domain, TenantDomain) {
+	if strings.EqualFold(domain, directory.TenantDomain) {
 		typ = "Managed"
 	}
 	graphkit.WriteJSONStatus(w, http.StatusOK, map[string]string{
