@@ -69,8 +69,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	st      *stateData
-	mail    *mailStore // Graph mail
-	cal     *calStore  // Graph calendars and contacts
+	cal     *calStore // Graph calendars and contacts
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -103,7 +102,6 @@ func New(opts Options) (*Server, error) {
 			AutoApprove:         opts.AutoApprove,
 		},
 		pending: map[string]*pendingAuth{},
-		mail:    seedMailStore(),
 		cal:     seedCalStore(),
 	}
 	if opts.RequireControlToken {
@@ -111,6 +109,8 @@ func New(opts Options) (*Server, error) {
 	}
 	s.st = newState(s.initial)
 
+	s.dir = directory.New()
+	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
 	var loaded map[string]json.RawMessage
@@ -159,8 +159,6 @@ func New(opts Options) (*Server, error) {
 			}
 		}
 	}
-	s.dir = directory.New()
-	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.routes()
 	return s, nil
 }

@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import (
 	"encoding/base64"
@@ -85,7 +85,7 @@ type deltaEntry struct {
 	removed   bool
 }
 
-func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	q := r.URL.Query()
 	// $select and $filter (Graph allows receivedDateTime ge|gt) travel in
 	// the links; other options do not apply to delta.
@@ -97,7 +97,7 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	oq, err := odata.Parse(sel, messageType, odata.Limits{})
 	if err != nil {
-		s.kit.Fail(w, r, graphkit.QueryError(err))
+		s.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	pageSize := 10
@@ -124,13 +124,13 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	f, ge := resolveFolder(mb, r)
 	if ge != nil {
 		s.mu.Unlock()
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	tok, initial, ok := parseDeltaToken(q, st.epoch)
 	if !ok || tok.from > st.seq || tok.start > st.seq {
 		s.mu.Unlock()
-		s.kit.Fail(w, r, errSyncState)
+		s.Fail(w, r, errSyncState)
 		return
 	}
 	if q.Get("$skiptoken") == "" {
@@ -208,5 +208,5 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(now))
 	}
 	out.Keys = append(out.Keys, "value")
-	s.kit.WriteJSON(w, r, out)
+	s.WriteJSON(w, r, out)
 }

@@ -1,15 +1,16 @@
-package sandbox
+package mail
 
 import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
+	"context"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 )
 
 // This file is the bulk seeding path (Server.SeedMessages, POST
@@ -23,6 +24,9 @@ import (
 // ErrUnknownFolder is returned by SeedMessages for a folder the mailbox lacks.
 var ErrUnknownFolder = errors.New("sandbox: unknown mail folder")
 
+// ErrNoMailbox is returned by SeedMessages for a user without a mailbox.
+var ErrNoMailbox = errors.New("sandbox: no mailbox for user")
+
 // MaxSeedMessages is the most messages one SeedMessages call adds.
 const MaxSeedMessages = 10_000_000
 
@@ -30,45 +34,44 @@ const MaxSeedMessages = 10_000_000
 // that requests are served between chunks while a big seed runs.
 const seedChunk = 4096
 
-// SeedMessages adds n generated messages to a folder of a user's mailbox:
-// user is a UPN or object id ("" = the first seeded user), folder an id or a
-// well-known name ("" = the inbox). The messages are about 2 KB each as Graph
+// SeedMessages adds n generated messages to a folder of the mailbox of the
+// user with object id userID; folder is an id or a well-known name ("" = the
+// inbox). The messages are about 2 KB each as Graph
 // JSON, with varied subjects, senders (colleagues and outside addresses),
 // received dates (older than the seeded mail, about 90 s apart), read state,
 // importance, flags and categories, so that $filter, $orderby and $search
 // select meaningful subsets. Their bodies are drawn from a fixed set of
-// variants and shared between messages. Reset removes them again.
-func (s *Server) SeedMessages(user, folder string, n int) error {
-	u := &seedUsers[0]
-	if user != "" {
-		if u = findUser(user); u == nil {
-			return fmt.Errorf("%w %q", ErrUnknownUser, user)
-		}
-	}
+// variants and shared between messages. Reset removes them again. The new
+// messages are touched on ctx, for the journal.
+func (s *Workload) SeedMessages(ctx context.Context, userID, folder string, n int) error {
 	if n < 1 || n > MaxSeedMessages {
 		return fmt.Errorf("sandbox: cannot seed %d messages: the count must be from 1 to %d", n, MaxSeedMessages)
 	}
 	if folder == "" {
 		folder = "inbox"
 	}
-	now := s.now().UTC()
+	now := s.Now().UTC()
 	for done := 0; done < n; {
 		k := min(seedChunk, n-done)
-		s.mu.Lock()
-		mb := s.mail.boxes[u.ID]
+		st := s.lock(ctx)
+		mb := st.boxes[userID]
+		if mb == nil {
+			s.unlock()
+			return fmt.Errorf("%w %q", ErrNoMailbox, userID)
+		}
 		f := mb.folder(folder)
 		if f == nil {
-			s.mu.Unlock()
-			return fmt.Errorf("%w %q in the mailbox of %s", ErrUnknownFolder, folder, u.UserPrincipalName)
+			s.unlock()
+			return fmt.Errorf("%w %q in the mailbox of %s", ErrUnknownFolder, folder, mb.owner.UserPrincipalName)
 		}
-		s.mail.seedBulk(mb, f.ID, k, now)
-		s.mu.Unlock()
+		st.seedBulk(mb, f.ID, k, now)
+		s.unlock()
 		done += k
 	}
 	return nil
 }
 
-// seedBulk appends n generated messages to folderID (call with Server.mu
+// seedBulk appends n generated messages to folderID (call with Workload.mu
 // held). Message k of the mailbox (its size before the message is added)
 // gets the content of position k.
 func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time) {
@@ -124,11 +127,11 @@ func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time
 		st.insert(mb, m, folderID, "bulk", now)
 		m.Modified = received // as if it arrived then, untouched since
 		if conv[tmpl] == "" {
-			conv[tmpl] = stableID("conversation", tmpl)
+			conv[tmpl] = ids.Stable("conversation", tmpl)
 		}
 		m.ConversationID = conv[tmpl]
 		m.ConversationIndex = base64.StdEncoding.EncodeToString([]byte(m.ConversationID[6:28]))
-		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + TenantDomain + ">"
+		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + directory.TenantDomain + ">"
 	}
 }
 
@@ -196,25 +199,4 @@ func bulkBodies() []string {
 		}
 	})
 	return bulkBodyList
-}
-
-// ctlSeedMessages serves POST /_sandbox/seed/messages.
-func (s *Server) ctlSeedMessages(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		User   string `json:"user"`
-		Folder string `json:"folder"`
-		Count  int    `json:"count"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	err := s.SeedMessages(req.User, req.Folder, req.Count)
-	switch {
-	case errors.Is(err, ErrUnknownUser), errors.Is(err, ErrUnknownFolder):
-		ctlError(w, http.StatusNotFound, err.Error())
-	case err != nil:
-		ctlError(w, http.StatusBadRequest, err.Error())
-	default:
-		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]int{"seeded": req.Count})
-	}
 }

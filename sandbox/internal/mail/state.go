@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import "github.com/authsome-go/authsome/sandbox/internal/ids"
 
