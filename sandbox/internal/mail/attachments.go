@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
-	"github.com/authsome-go/authsome/sandbox/odata"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // File attachments of messages: list, get, add (up to 3 MB, as Graph's

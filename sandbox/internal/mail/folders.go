@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
-	"github.com/authsome-go/authsome/sandbox/odata"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // Mail folders: /mailFolders (the children of msgfolderroot), a folder by id

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
-	"github.com/authsome-go/authsome/sandbox/internal/directory"
 )
 
 // This file is Graph mail: the routes for /me/... and /users/{id|upn}/...,

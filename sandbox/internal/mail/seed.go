@@ -3,11 +3,11 @@ package mail
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"time"
-	"github.com/authsome-go/authsome/sandbox/internal/directory"
 )
 
 // This file builds the seeded mailboxes: per user the well-known folders,

@@ -1,16 +1,16 @@
 package mail
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"sync"
 	"time"
-	"context"
-	"github.com/authsome-go/authsome/sandbox/internal/directory"
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
 )
 
 // This file is the bulk seeding path (Server.SeedMessages, POST

@@ -2,14 +2,14 @@ package mail
 
 import (
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
 	"net/http"
 	"strings"
 	"time"
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
-	"github.com/authsome-go/authsome/sandbox/internal/directory"
 )
 
 // Sending: sendMail, send a draft, and the reply/forward actions. A sent

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
 	"net/url"
@@ -12,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
 )
 
 // mailStore is the mail of every seeded user; guarded by Workload.mu.

@@ -234,4 +234,3 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 }
 
 var _ graphkit.Workload = (*Workload)(nil)
-
