@@ -54,7 +54,7 @@ func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
 		if ge := applyMessage(m, props, false, now); ge != nil {
 			return 0, nil, ge
 		}
-		if ge := st.deliver(mb, m, save, now); ge != nil {
+		if ge := st.deliver(s.Dir, mb, m, save, now); ge != nil {
 			return 0, nil, ge
 		}
 		return 202, nil, nil
@@ -62,8 +62,8 @@ func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 // deliver sends m from mb's owner: a copy in Sent Items (when save) and one
-// in the inbox of each seeded recipient.
-func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Time) *graphkit.Error {
+// in the inbox of each recipient with a mailbox (found in dir).
+func (st *mailStore) deliver(dir *directory.Directory, mb *mailbox, m *mailMessage, save bool, now time.Time) *graphkit.Error {
 	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
 		return errNoRecipients
 	}
@@ -83,8 +83,8 @@ func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Ti
 	seen := map[string]bool{}
 	for _, rc := range append(append(append([]outlook.Recipient{}, m.To...), m.Cc...), m.Bcc...) {
 		addr := strings.ToLower(rc.EmailAddress.Address)
-		u := findUserByMail(addr)
-		if u == nil || seen[u.ID] {
+		u := dir.FindByMail(addr)
+		if u == nil || seen[u.ID] || st.boxes[u.ID] == nil {
 			continue
 		}
 		seen[u.ID] = true
@@ -107,17 +107,6 @@ func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Ti
 	return nil
 }
 
-// findUserByMail finds a seeded user by mail address or UPN (case-insensitive).
-func findUserByMail(addr string) *User {
-	for i := range seedUsers {
-		u := &seedUsers[i]
-		if strings.EqualFold(u.Mail, addr) || strings.EqualFold(u.UserPrincipalName, addr) {
-			return u
-		}
-	}
-	return nil
-}
-
 func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
@@ -131,7 +120,7 @@ func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *User) 
 			return 0, nil, errNoRecipients
 		}
 		st.remove(mb, m)
-		if ge := st.deliver(mb, m, true, now); ge != nil {
+		if ge := st.deliver(s.Dir, mb, m, true, now); ge != nil {
 			return 0, nil, ge
 		}
 		return 202, nil, nil
@@ -182,7 +171,7 @@ func (s *Workload) messageRespond(action string) mailHandler {
 			if kind == "forward" && len(d.To)+len(d.Cc)+len(d.Bcc) == 0 {
 				return 0, nil, errNoRecipients
 			}
-			if ge := st.deliver(mb, d, true, now); ge != nil {
+			if ge := st.deliver(s.Dir, mb, d, true, now); ge != nil {
 				return 0, nil, ge
 			}
 			return 202, nil, nil
