@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// This file is the bulk seeding path (Server.SeedMessages, POST
+// This file is the bulk seeding path (behind sandbox.Server.SeedMessages, POST
 // /_sandbox/seed/messages, authsome sandbox --seed-messages): many messages
 // appended to one folder directly in the mail store, for big tenants and
 // benchmarks. The content derives from each message's position in its
