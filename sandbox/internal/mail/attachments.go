@@ -131,7 +131,7 @@ func findAttachment(m *mailMessage, id string) *mailAttachment {
 	return nil
 }
 
-func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *user) {
 	q, err := odata.Parse(r.URL.Query(), attachmentType, odata.Limits{DefaultTop: 1000, MaxTop: 1000})
 	if err != nil {
 		s.Fail(w, r, graphkit.QueryError(err))
@@ -163,7 +163,7 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *Use
 	s.WritePage(w, r, userCtx(u)+"/messages('"+r.PathValue("mid")+"')/attachments"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
-func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Query) odata.Object {
+func attachmentEntity(r *http.Request, u *user, a *mailAttachment, q *odata.Query) odata.Object {
 	obj := rawObject(a.toJSON(true))
 	out := q.Project(obj, attachmentType)
 	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
@@ -171,7 +171,7 @@ func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Quer
 	return out
 }
 
-func (s *Workload) attachmentGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentGet(w http.ResponseWriter, r *http.Request, u *user) {
 	q, ge := entityQuery(r, attachmentType)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -190,7 +190,7 @@ func (s *Workload) attachmentGet(w http.ResponseWriter, r *http.Request, u *User
 	})
 }
 
-func (s *Workload) attachmentCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -212,7 +212,7 @@ func (s *Workload) attachmentCreate(w http.ResponseWriter, r *http.Request, u *U
 	})
 }
 
-func (s *Workload) attachmentDelete(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -229,7 +229,7 @@ func (s *Workload) attachmentDelete(w http.ResponseWriter, r *http.Request, u *U
 	})
 }
 
-func (s *Workload) attachmentValue(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentValue(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mu.Lock()
 	var a *mailAttachment
 	if m := s.mail.boxes[u.ID].message(r.PathValue("mid")); m != nil {

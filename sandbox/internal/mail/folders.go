@@ -23,7 +23,7 @@ var mailFolderType = &odata.Type{
 		"childFolderCount": "Edm.Int32", "unreadItemCount": "Edm.Int32", "totalItemCount": "Edm.Int32", "isHidden": "Edm.Boolean"},
 }
 
-func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 	q, err := odata.Parse(r.URL.Query(), mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
 	if err != nil {
 		s.Fail(w, r, graphkit.QueryError(err))
@@ -62,11 +62,11 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 	s.WritePage(w, r, ctx+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
-func folderEntity(r *http.Request, u *User, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
+func folderEntity(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
 	return entityObject(r, u, "/mailFolders", rawObject(f.toJSON(mb)), q, mailFolderType)
 }
 
-func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
 	q, ge := entityQuery(r, mailFolderType)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -130,7 +130,7 @@ func siblingNamed(mb *mailbox, parentID, name, except string) bool {
 
 var errFolderExists = graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 
-func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -163,7 +163,7 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *User)
 	})
 }
 
-func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -190,7 +190,7 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *User) 
 	})
 }
 
-func (s *Workload) folderDelete(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
@@ -217,7 +217,7 @@ func (st *mailStore) deleteFolder(mb *mailbox, f *mailFolder) {
 }
 
 // folderMove moves a folder under another; Exchange keeps the folder's id.
-func (s *Workload) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderMove(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -250,7 +250,7 @@ func (s *Workload) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 // folderCopy copies a folder, its subfolders and their messages under another.
-func (s *Workload) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderCopy(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
 		s.Fail(w, r, ge)

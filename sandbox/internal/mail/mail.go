@@ -36,13 +36,13 @@ var mailNeedPerms = map[mailNeed][]string{
 }
 
 // mailHandler serves a mail route for user u (the signed-in user for /me).
-type mailHandler func(w http.ResponseWriter, r *http.Request, u *User)
+type mailHandler func(w http.ResponseWriter, r *http.Request, u *user)
 
 // mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
 // Delegated tokens reach only their own mailbox; app-only tokens any, with
 // the application permission.
 func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, need mailNeed, h mailHandler) {
-	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *User, self bool) {
+	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *user, self bool) {
 		if !(c.IsApp() || self) || !c.HasAny(mailNeedPerms[need]...) {
 			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
@@ -99,7 +99,7 @@ func (s *Workload) mailRoutes(m *graphkit.Mux) {
 
 // mailOp runs fn on u's mailbox under the lock (its changes touched on r)
 // and writes its answer: v with status (no body when v is nil), or the error.
-func (s *Workload) mailOp(w http.ResponseWriter, r *http.Request, u *User, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error)) {
+func (s *Workload) mailOp(w http.ResponseWriter, r *http.Request, u *user, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error)) {
 	now := s.Now().UTC()
 	st := s.lock(r.Context())
 	status, v, ge := fn(st, st.boxes[u.ID], now)
@@ -180,7 +180,7 @@ func selectSuffix(q *odata.Query) string {
 }
 
 // userCtx is the @odata.context prefix of a user's resources.
-func userCtx(u *User) string { return "#users('" + u.ID + "')" }
+func userCtx(u *user) string { return "#users('" + u.ID + "')" }
 
 // resolveFolder finds the folder of the path ({fid}, or {cid} under {fid}).
 func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphkit.Error) {
@@ -198,7 +198,7 @@ func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphkit.Error) 
 	return f, nil
 }
 
-func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) {
 	q, err := odata.Parse(r.URL.Query(), messageType, messageLimits)
 	if err != nil {
 		s.Fail(w, r, graphkit.QueryError(err))
@@ -336,13 +336,13 @@ func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphkit.Error)
 }
 
 // messageEntity renders m as a single entity with its @odata.context.
-func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, view msgView) odata.Object {
+func messageEntity(r *http.Request, u *user, m *mailMessage, q *odata.Query, view msgView) odata.Object {
 	return entityObject(r, u, "/messages", rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0)), q, messageType)
 }
 
 // entityObject projects obj, an entity of collection (under the user), as
 // q asks, and puts its @odata.context first.
-func entityObject(r *http.Request, u *User, collection string, obj map[string]any, q *odata.Query, t *odata.Type) odata.Object {
+func entityObject(r *http.Request, u *user, collection string, obj map[string]any, q *odata.Query, t *odata.Type) odata.Object {
 	out := q.Project(obj, t)
 	sel := ""
 	if q != nil {
@@ -353,7 +353,7 @@ func entityObject(r *http.Request, u *User, collection string, obj map[string]an
 	return out
 }
 
-func (s *Workload) messageGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageGet(w http.ResponseWriter, r *http.Request, u *user) {
 	q, ge := entityQuery(r, messageType)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -377,7 +377,7 @@ func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte
 // base64-encoded); a $batch payload gets the same bound.
 const MaxMessageBody = 8 << 20
 
-func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	view := mailPrefs(w, r)
 	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
@@ -431,7 +431,7 @@ func (m *mailMessage) finishNew(now time.Time) {
 	}
 }
 
-func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *user) {
 	view := mailPrefs(w, r)
 	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
@@ -454,7 +454,7 @@ func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *User)
 	})
 }
 
-func (s *Workload) messageDelete(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -488,15 +488,15 @@ func destination(mb *mailbox, body map[string]json.RawMessage) (*mailFolder, *gr
 	return f, nil
 }
 
-func (s *Workload) messageMove(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageMove(w http.ResponseWriter, r *http.Request, u *user) {
 	s.moveOrCopy(w, r, u, true)
 }
 
-func (s *Workload) messageCopy(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageCopy(w http.ResponseWriter, r *http.Request, u *user) {
 	s.moveOrCopy(w, r, u, false)
 }
 
-func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, move bool) {
+func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *user, move bool) {
 	view := mailPrefs(w, r)
 	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {

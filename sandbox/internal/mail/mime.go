@@ -16,7 +16,7 @@ import (
 // GET .../messages/{id}/$value: the message as MIME (RFC 5322), with its
 // file attachments as parts of a multipart/mixed body.
 
-func (s *Workload) messageMIME(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageMIME(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mu.Lock()
 	var data []byte
 	if m := s.mail.boxes[u.ID].message(r.PathValue("mid")); m != nil {

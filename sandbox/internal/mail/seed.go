@@ -104,7 +104,7 @@ func seedMailbox(ui int) *mailbox {
 
 	base := time.Date(2025, 3, 3, 16, 0, 0, 0, time.UTC)
 	userOff := time.Duration(ui) * 11 * time.Minute
-	other := func(k int) *User { return &seedUsers[(ui+1+k%4)%len(seedUsers)] }
+	other := func(k int) *user { return &seedUsers[(ui+1+k%4)%len(seedUsers)] }
 	add := func(m *mailMessage) {
 		m.Created, m.Modified = m.Received, m.Received
 		if m.Sent.IsZero() {
@@ -286,7 +286,7 @@ func seedMailbox(ui int) *mailbox {
 	return mb
 }
 
-func userRecipient(u *User) *outlook.Recipient {
+func userRecipient(u *user) *outlook.Recipient {
 	return &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: u.DisplayName, Address: u.Mail}}
 }
 

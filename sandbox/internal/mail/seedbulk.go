@@ -157,7 +157,7 @@ var (
 
 // bulkSender is the sender of bulk message k: one of the owner's seeded
 // colleagues for a third of the messages, else one of 715 outside people.
-func bulkSender(owner *User, k int) *outlook.Recipient {
+func bulkSender(owner *user, k int) *outlook.Recipient {
 	if k%3 == 2 {
 		u := &seedUsers[k%len(seedUsers)]
 		if u.ID == owner.ID {

@@ -30,7 +30,7 @@ func param(body map[string]json.RawMessage, name string) (json.RawMessage, bool)
 
 var errNoRecipients = graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients.")
 
-func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -107,7 +107,7 @@ func (st *mailStore) deliver(dir *directory.Directory, mb *mailbox, m *mailMessa
 	return nil
 }
 
-func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -132,7 +132,7 @@ func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *User) 
 func (s *Workload) messageRespond(action string) mailHandler {
 	create := strings.HasPrefix(action, "create")
 	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
-	return func(w http.ResponseWriter, r *http.Request, u *User) {
+	return func(w http.ResponseWriter, r *http.Request, u *user) {
 		view := mailPrefs(w, r)
 		body, ge := graphkit.ReadParams(w, r, MaxMessageBody)
 		if ge != nil {
@@ -180,7 +180,7 @@ func (s *Workload) messageRespond(action string) mailHandler {
 }
 
 // respondDraft builds the reply (kind reply, replyall) or forward draft of orig.
-func respondDraft(owner *User, orig *mailMessage, kind, comment string, to []outlook.Recipient, now time.Time) *mailMessage {
+func respondDraft(owner *user, orig *mailMessage, kind, comment string, to []outlook.Recipient, now time.Time) *mailMessage {
 	d := newDraft(now)
 	d.ConversationID, d.ConversationIndex = orig.ConversationID, orig.ConversationIndex
 	prefix := "RE: "

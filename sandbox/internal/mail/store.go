@@ -30,7 +30,7 @@ type mailStore struct {
 
 // mailbox is one user's folders and messages.
 type mailbox struct {
-	owner   *User
+	owner   *user
 	folders map[string]*mailFolder
 	msgs    map[string]*mailMessage
 	// tombs records messages that left a folder (deleted or moved), for delta.

@@ -20,8 +20,8 @@ import (
 // store of its journal records).
 const Name = "mail"
 
-// User is a directory user.
-type User = graphkit.User
+// user is a directory user.
+type user = graphkit.User
 
 // Workload is the mail workload; it implements graphkit.Workload. Its data
 // has its own lock.
@@ -87,10 +87,10 @@ func (s *Workload) unlock() {
 // delta tombstone (by its sequence number).
 const seqKey = "seq"
 
-func msgKey(user, id string) string    { return "msg/" + user + "/" + id }
-func folderKey(user, id string) string { return "folder/" + user + "/" + id }
-func tombKey(user string, seq int64) string {
-	return "tomb/" + user + "/" + strconv.FormatInt(seq, 10)
+func msgKey(owner, id string) string    { return "msg/" + owner + "/" + id }
+func folderKey(owner, id string) string { return "folder/" + owner + "/" + id }
+func tombKey(owner string, seq int64) string {
+	return "tomb/" + owner + "/" + strconv.FormatInt(seq, 10)
 }
 
 // seqState is the value of seqKey.
@@ -100,7 +100,7 @@ type seqState struct {
 }
 
 // parseKey splits a journal key into its kind, user and id.
-func parseKey(key string) (kind, user, id string, err error) {
+func parseKey(key string) (kind, owner, id string, err error) {
 	if key == seqKey {
 		return key, "", "", nil
 	}
@@ -121,12 +121,12 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 	defer s.mu.Unlock()
 	st := s.mail
 	for _, key := range keys {
-		kind, user, id, err := parseKey(key)
+		kind, owner, id, err := parseKey(key)
 		if err != nil {
 			return err
 		}
 		var v any
-		mb := st.boxes[user]
+		mb := st.boxes[owner]
 		switch {
 		case kind == seqKey:
 			v = seqState{st.seq, st.epoch}
@@ -171,7 +171,7 @@ func (mb *mailbox) tombIndex(seq string) (int, bool) {
 // Apply implements graphkit.Store. Keys of users without a mailbox are
 // ignored, as Restore ignores their mailboxes.
 func (s *Workload) Apply(key string, v json.RawMessage) error {
-	kind, user, id, err := parseKey(key)
+	kind, owner, id, err := parseKey(key)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 		st.seq, st.epoch = ss.Seq, ss.Epoch
 		return nil
 	}
-	mb := st.boxes[user]
+	mb := st.boxes[owner]
 	if mb == nil {
 		return nil
 	}
