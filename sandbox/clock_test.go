@@ -126,11 +126,11 @@ func TestClockStampsSentMail(t *testing.T) {
 	e := startMail(t)
 	e.advance(30 * 24 * time.Hour)
 	adele, megan := e.as(0, rw), e.as(2, rw)
-	want := newClock().Now().Add(30 * 24 * time.Hour).UTC().Format(graphTime)
+	want := newClock().Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	resp := e.must(202, "POST", "/v1.0/me/sendMail", adele, map[string]any{"message": map[string]any{
 		"subject": "From the future", "toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": "meganb@" + TenantDomain}}},
 	}}, nil)
-	if d, err := time.Parse(time.RFC1123, resp.Header.Get("Date")); err != nil || d.Format(graphTime) != want {
+	if d, err := time.Parse(time.RFC1123, resp.Header.Get("Date")); err != nil || d.Format(time.RFC3339) != want {
 		t.Errorf("Date header %q, want %s", resp.Header.Get("Date"), want)
 	}
 	for _, m := range append(e.inboxWith(adele, "sentitems", "From the future"), e.inboxWith(megan, "inbox", "From the future")...) {
@@ -140,7 +140,7 @@ func TestClockStampsSentMail(t *testing.T) {
 			}
 		}
 	}
-	if got := e.s.Requests(); got[len(got)-1].Time.Format(graphTime) != want {
+	if got := e.s.Requests(); got[len(got)-1].Time.Format(time.RFC3339) != want {
 		t.Errorf("request log time %v, want %s", got[len(got)-1].Time, want)
 	}
 }

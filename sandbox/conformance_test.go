@@ -172,7 +172,6 @@ func TestGraphConformanceStructs(t *testing.T) {
 		t   reflect.Type
 	}{
 		{"user", reflect.TypeFor[graphUserJSON]()},
-		{"message", reflect.TypeFor[messageJSON]()},
 		{"publicError", reflect.TypeFor[graphkit.ErrorBody]().Field(0).Type},
 	} {
 		for _, p := range schema.CheckStruct(c.typ, c.t) {

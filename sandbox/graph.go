@@ -8,7 +8,7 @@ import (
 )
 
 // This file is the Microsoft Graph v1.0 core: Bearer-token validation, error
-// bodies, paging, users and managers. Mail is in graph_mail*.go, $batch in
+// bodies, paging, users and managers. Mail is sandbox/internal/mail, $batch in
 // graph_batch.go.
 
 func (s *Server) graphRoutes() *graphkit.Mux {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/mail"
 	"io"
 	"net/http"
 	"net/url"
@@ -86,7 +87,7 @@ func (s *Server) graphBatch(w http.ResponseWriter, r *http.Request) {
 		s.kit.WriteError(w, r, 400, "BadRequest", badItemURL)
 		return
 	}
-	data, ge := graphkit.ReadPayload(w, r, maxMessageBody)
+	data, ge := graphkit.ReadPayload(w, r, mail.MaxMessageBody)
 	if ge != nil {
 		s.kit.Fail(w, r, ge)
 		return

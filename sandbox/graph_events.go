@@ -254,7 +254,7 @@ func (s *Server) eventGet(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 var (
-	importanceValues  = []string{"low", "normal", "high"}
+	importanceValues  = outlook.Importances
 	sensitivityValues = []string{"normal", "personal", "private", "confidential"}
 	showAsValues      = []string{"free", "tentative", "busy", "oof", "workingElsewhere", "unknown"}
 	attendeeTypes     = []string{"required", "optional", "resource"}

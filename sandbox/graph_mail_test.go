@@ -113,7 +113,7 @@ func (e *mailEnv) all(path string, hdr map[string]string) []map[string]any {
 }
 
 // seedMsgs returns user i's seeded messages in the default order (newest first).
-func seedMsgs(i int, folder string) []*mailMessage {
+func seedMsgs(i int, folder string) []*seedMessage {
 	mb := seedMailbox(i)
 	id := ""
 	if folder != "" {
@@ -122,7 +122,7 @@ func seedMsgs(i int, folder string) []*mailMessage {
 	return mb.messages(id)
 }
 
-func idsOf(ms []*mailMessage) []string {
+func idsOf(ms []*seedMessage) []string {
 	var out []string
 	for _, m := range ms {
 		out = append(out, m.ID)
@@ -156,8 +156,8 @@ func TestMailListQueries(t *testing.T) {
 	}
 
 	// Filters and orders, against the same computed from the seed by hand.
-	filt := func(f func(m *mailMessage) bool) []*mailMessage {
-		var out []*mailMessage
+	filt := func(f func(m *seedMessage) bool) []*seedMessage {
+		var out []*seedMessage
 		for _, m := range all {
 			if f(m) {
 				out = append(out, m)
@@ -165,35 +165,35 @@ func TestMailListQueries(t *testing.T) {
 		}
 		return out
 	}
-	byReceivedAsc := filt(func(m *mailMessage) bool { return !m.IsRead && m.Importance == "high" })
+	byReceivedAsc := filt(func(m *seedMessage) bool { return !m.IsRead && m.Importance == "high" })
 	slices.Reverse(byReceivedAsc)
-	flagged := filt(func(m *mailMessage) bool { return m.Flag.FlagStatus == "flagged" })
+	flagged := filt(func(m *seedMessage) bool { return m.Flag.FlagStatus == "flagged" })
 	sort.SliceStable(flagged, func(i, j int) bool {
 		if a, b := strings.ToLower(flagged[i].Subject), strings.ToLower(flagged[j].Subject); a != b {
 			return a > b
 		}
 		return flagged[i].Received.After(flagged[j].Received)
 	})
-	inboxAtt := filt(func(m *mailMessage) bool { return m.hasAttachments() && m.FolderID == stableID(AdeleVanceID, "inbox") })
+	inboxAtt := filt(func(m *seedMessage) bool { return m.hasAttachments() && m.FolderID == stableID(AdeleVanceID, "inbox") })
 	for _, tc := range []struct {
 		query string
-		want  []*mailMessage
+		want  []*seedMessage
 	}{
 		{"$filter=receivedDateTime ge 2000-01-01T00:00:00Z and isRead eq false and importance eq 'high'&$orderby=receivedDateTime asc", byReceivedAsc},
-		{"$filter=from/emailAddress/address eq 'alexw@contoso.sandbox'", filt(func(m *mailMessage) bool { return m.From.EmailAddress.Address == "AlexW@contoso.sandbox" })},
-		{"$filter=categories/any(c:c eq 'Red category')", filt(func(m *mailMessage) bool { return slices.Contains(m.Categories, "Red category") })},
+		{"$filter=from/emailAddress/address eq 'alexw@contoso.sandbox'", filt(func(m *seedMessage) bool { return m.From.EmailAddress.Address == "AlexW@contoso.sandbox" })},
+		{"$filter=categories/any(c:c eq 'Red category')", filt(func(m *seedMessage) bool { return slices.Contains(m.Categories, "Red category") })},
 		{"$filter=subject ne null and receivedDateTime ge 2000-01-01 and flag/flagStatus eq 'flagged'&$orderby=subject desc,receivedDateTime desc", flagged},
-		{"$filter=toRecipients/any(r:r/emailAddress/address eq 'MeganB@contoso.sandbox') and isDraft eq false", filt(func(m *mailMessage) bool {
+		{"$filter=toRecipients/any(r:r/emailAddress/address eq 'MeganB@contoso.sandbox') and isDraft eq false", filt(func(m *seedMessage) bool {
 			return !m.IsDraft && slices.ContainsFunc(m.To, func(r outlook.Recipient) bool { return r.EmailAddress.Address == "MeganB@contoso.sandbox" })
 		})},
-		{"$filter=receivedDateTime ge 2025-03-01T00:00:00Z and not (importance eq 'normal')", filt(func(m *mailMessage) bool {
+		{"$filter=receivedDateTime ge 2025-03-01T00:00:00Z and not (importance eq 'normal')", filt(func(m *seedMessage) bool {
 			return m.Received.After(mustTime("2025-03-01T00:00:00Z")) && m.Importance != "normal"
 		})},
-		{"$filter=startswith(subject,'re:') or contains(subject, 'INVOICE')", filt(func(m *mailMessage) bool {
+		{"$filter=startswith(subject,'re:') or contains(subject, 'INVOICE')", filt(func(m *seedMessage) bool {
 			s := strings.ToLower(m.Subject)
 			return strings.HasPrefix(s, "re:") || strings.Contains(s, "invoice")
 		})},
-		{`$search="budget"`, filt(func(m *mailMessage) bool {
+		{`$search="budget"`, filt(func(m *seedMessage) bool {
 			return strings.Contains(strings.ToLower(m.Subject+" "+m.Body.Content), "budget")
 		})},
 		{"$filter=hasAttachments eq true and parentFolderId eq '" + stableID(AdeleVanceID, "inbox") + "'", inboxAtt},
@@ -301,8 +301,8 @@ func TestMailReset(t *testing.T) {
 	e.must(200, "GET", "/v1.0/me/messages/"+id, adele, nil, nil)
 }
 
-func filtUnread(ms []*mailMessage) []*mailMessage {
-	var out []*mailMessage
+func filtUnread(ms []*seedMessage) []*seedMessage {
+	var out []*seedMessage
 	for _, m := range ms {
 		if !m.IsRead {
 			out = append(out, m)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/identity"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 )
 
@@ -53,6 +54,9 @@ const (
 	NestorWilkeID    = directory.NestorWilkeID
 	PattiFernandezID = directory.PattiFernandezID
 )
+
+// stableID returns a deterministic Exchange-style id for the given parts.
+var stableID = ids.Stable
 
 // seedUsers is the seeded directory. The first user is the one AutoApprove signs in as.
 var seedUsers = directory.Seed()

@@ -86,7 +86,6 @@ type Server struct {
 
 	mu     sync.Mutex
 	st     *stateData // faults
-	mail   *mailStore // Graph mail
 	cal    *calStore  // Graph calendars and contacts
 	reqLog []RequestLogEntry
 
@@ -99,7 +98,7 @@ type Server struct {
 // New creates a server: it generates the token-signing key (or loads it from
 // StateFile) and, unless PlainHTTP, a CA and server certificate, writing the
 // CA to Dir/ca.pem.
-func New(opts Options) (*Server, error) {
+func New(opts Options) (_ *Server, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -118,14 +117,15 @@ func New(opts Options) (*Server, error) {
 			DeviceInterval:      opts.DeviceInterval,
 			AutoApprove:         opts.AutoApprove,
 		},
-		mail: seedMailStore(),
-		cal:  seedCalStore(),
+		cal: seedCalStore(),
 	}
 	if opts.RequireControlToken {
 		s.ctlTok = ids.Random("", 32)
 	}
 	s.st = newState()
 
+	s.dir = directory.New()
+	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
 	var ls loadedState
@@ -139,6 +139,11 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 		s.journal, ls, key = j, loaded, loaded.key
+		defer func() {
+			if err != nil { // let go of the state folder
+				j.Close()
+			}
+		}()
 		if ls.st != nil { // the faults
 			s.st = ls.st
 		}
@@ -156,7 +161,6 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.signer = sg
-	s.dir = directory.New()
 	s.id = identity.New(identity.Config{Now: s.now, Dir: s.dir, Signer: sg, Initial: s.initial, NoteForm: noteForm})
 
 	if !opts.PlainHTTP {
@@ -172,11 +176,9 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.routes()
 	if s.journal != nil {
 		if err := s.restore(ls); err != nil {
-			s.journal.Close()
 			return nil, err
 		}
 	}

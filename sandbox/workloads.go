@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/mail"
 )
 
 // newWorkloads is the registry of the sandbox's Graph workloads: the route
@@ -12,7 +13,7 @@ import (
 // line here.
 func (s *Server) newWorkloads() []graphkit.Workload {
 	return []graphkit.Workload{
-		mailWorkload{s},
+		mail.New(s.kit),
 		calWorkload{s},
 	}
 }
@@ -38,41 +39,6 @@ func (s *Server) workload(name string) graphkit.Workload {
 }
 
 var errNotJournaled = errors.New("sandbox: this workload does not journal its changes yet")
-
-// mailWorkload is the mail workload (mailboxes, folders, messages).
-type mailWorkload struct{ s *Server }
-
-func (w mailWorkload) Name() string                        { return "mail" }
-func (w mailWorkload) Routes(m *graphkit.Mux)              { w.s.mailRoutes(m) }
-func (w mailWorkload) Apply(string, json.RawMessage) error { return errNotJournaled }
-func (w mailWorkload) Record([]string, func(string, json.RawMessage) error) error {
-	return nil
-}
-
-func (w mailWorkload) Reset() {
-	mail := seedMailStore()
-	w.s.mu.Lock()
-	w.s.mail = mail
-	w.s.mu.Unlock()
-}
-
-func (w mailWorkload) Snapshot() (json.RawMessage, error) {
-	w.s.mu.Lock()
-	defer w.s.mu.Unlock()
-	return json.Marshal(w.s.mail.toJSON())
-}
-
-func (w mailWorkload) Restore(data json.RawMessage) error {
-	var j mailStateJSON
-	if err := json.Unmarshal(data, &j); err != nil {
-		return err
-	}
-	st := j.store()
-	w.s.mu.Lock()
-	w.s.mail = st
-	w.s.mu.Unlock()
-	return nil
-}
 
 // calWorkload is the calendar and contacts workload.
 type calWorkload struct{ s *Server }

@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import (
 	"encoding/base64"
@@ -85,52 +85,26 @@ type deltaEntry struct {
 	removed   bool
 }
 
-func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageDelta(w http.ResponseWriter, r *http.Request, u *user) {
 	q := r.URL.Query()
-	// $select and $filter (Graph allows receivedDateTime ge|gt) travel in
-	// the links; other options do not apply to delta.
-	sel := url.Values{}
-	for _, k := range []string{"$select", "$filter"} {
-		if v := q.Get(k); v != "" {
-			sel.Set(k, v)
-		}
-	}
-	oq, err := odata.Parse(sel, messageType, odata.Limits{})
-	if err != nil {
-		s.kit.Fail(w, r, graphkit.QueryError(err))
+	opts, ge := deltaPrefs(w, r)
+	if ge != nil {
+		s.Fail(w, r, ge)
 		return
 	}
-	pageSize := 10
-	pref := graphkit.Prefer(r)
-	if v, ok := pref["odata.maxpagesize"]; ok {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			pageSize = min(n, 1000)
-		}
-	}
-	view := mailPrefs(w, r)
-	if v, ok := pref["odata.maxpagesize"]; ok {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			applied := "odata.maxpagesize=" + strconv.Itoa(pageSize)
-			if pa := w.Header().Get("Preference-Applied"); pa != "" {
-				applied += ", " + pa
-			}
-			w.Header().Set("Preference-Applied", applied)
-		}
-	}
-
 	s.mu.Lock()
 	st := s.mail
 	mb := st.boxes[u.ID]
 	f, ge := resolveFolder(mb, r)
 	if ge != nil {
 		s.mu.Unlock()
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	tok, initial, ok := parseDeltaToken(q, st.epoch)
 	if !ok || tok.from > st.seq || tok.start > st.seq {
 		s.mu.Unlock()
-		s.kit.Fail(w, r, errSyncState)
+		s.Fail(w, r, errSyncState)
 		return
 	}
 	if q.Get("$skiptoken") == "" {
@@ -140,11 +114,99 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 	if initial {
 		removedAfter = tok.start
 	}
+	entries := deltaEntries(mb, f.ID, tok, removedAfter, opts)
+	more := len(entries) > opts.pageSize
+	if more {
+		entries = entries[:opts.pageSize]
+	}
+	items := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if e.removed {
+			items = append(items, odata.Object{Keys: []string{"@odata.type", "id", "@removed"}, Vals: map[string]any{
+				"@odata.type": "#microsoft.graph.message", "id": e.removedID, "@removed": map[string]string{"reason": "deleted"}}})
+			continue
+		}
+		obj := rawObject(e.msg.toJSON(opts.view, false))
+		obj["@odata.type"] = "#microsoft.graph.message"
+		p := opts.query.Project(obj, messageType)
+		p.Keys = append([]string{"@odata.type"}, p.Keys...)
+		items = append(items, p)
+	}
+	epoch, now := st.epoch, st.seq
+	s.mu.Unlock()
+
+	link := graphkit.BaseURL(r) + r.URL.Path + "?"
+	for _, k := range []string{"$select", "$filter"} {
+		if v := opts.sel.Get(k); v != "" {
+			link += k + "=" + url.QueryEscape(v) + "&"
+		}
+	}
+	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
+		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}
+	if more {
+		last := entries[len(entries)-1]
+		out.Keys = append(out.Keys, "@odata.nextLink")
+		out.Vals["@odata.nextLink"] = link + "$skiptoken=" + encodeToken("s", epoch, fmt.Sprint(tok.from), fmt.Sprint(tok.start), fmt.Sprint(last.seq), last.id)
+	} else {
+		out.Keys = append(out.Keys, "@odata.deltaLink")
+		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(now))
+	}
+	out.Keys = append(out.Keys, "value")
+	s.WriteJSON(w, r, out)
+}
+
+// deltaOptions is how a delta request wants its pages.
+type deltaOptions struct {
+	sel      url.Values // $select and $filter, which travel in the links
+	query    *odata.Query
+	pageSize int
+	view     msgView
+}
+
+// deltaPrefs reads a delta request's options and preferences and sets
+// Preference-Applied. $select and $filter (Graph allows receivedDateTime
+// ge|gt) travel in the links; other options do not apply to delta.
+func deltaPrefs(w http.ResponseWriter, r *http.Request) (deltaOptions, *graphkit.Error) {
+	q := r.URL.Query()
+	o := deltaOptions{sel: url.Values{}, pageSize: 10}
+	for _, k := range []string{"$select", "$filter"} {
+		if v := q.Get(k); v != "" {
+			o.sel.Set(k, v)
+		}
+	}
+	oq, err := odata.Parse(o.sel, messageType, odata.Limits{})
+	if err != nil {
+		return o, graphkit.QueryError(err)
+	}
+	o.query = oq
+	pref := graphkit.Prefer(r)
+	v, sized := pref["odata.maxpagesize"]
+	if sized {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			o.pageSize = min(n, 1000)
+		} else {
+			sized = false
+		}
+	}
+	o.view = mailPrefs(w, r)
+	if sized {
+		applied := "odata.maxpagesize=" + strconv.Itoa(o.pageSize)
+		if pa := w.Header().Get("Preference-Applied"); pa != "" {
+			applied += ", " + pa
+		}
+		w.Header().Set("Preference-Applied", applied)
+	}
+	return o, nil
+}
+
+// deltaEntries returns the changes of folder after tok's position (removals
+// after removedAfter), in sequence order, from tok's cursor on.
+func deltaEntries(mb *mailbox, folderID string, tok deltaToken, removedAfter int64, o deltaOptions) []deltaEntry {
 	var entries []deltaEntry
 	for _, m := range mb.msgs {
-		if m.FolderID == f.ID && m.Seq > tok.from {
-			if oq.Filter != nil {
-				if obj, _ := jsonObject(m.toJSON(msgView{}, false)); !odata.Match(oq.Filter, obj) {
+		if m.FolderID == folderID && m.Seq > tok.from {
+			if o.query.Filter != nil {
+				if obj, _ := jsonObject(m.toJSON(msgView{}, false)); !odata.Match(o.query.Filter, obj) {
 					continue
 				}
 			}
@@ -152,9 +214,9 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 		}
 	}
 	for _, t := range mb.tombs {
-		if t.FolderID == f.ID && t.Seq > removedAfter {
+		if t.FolderID == folderID && t.Seq > removedAfter {
 			out := t.ID
-			if view.immutable && t.ImmutableID != "" {
+			if o.view.immutable && t.ImmutableID != "" {
 				out = t.ImmutableID
 			}
 			entries = append(entries, deltaEntry{seq: t.Seq, id: t.ID, removedID: out, removed: true})
@@ -170,43 +232,5 @@ func (s *Server) messageDelta(w http.ResponseWriter, r *http.Request, u *User) {
 		e := entries[i]
 		return e.seq > tok.cursorSeq || (e.seq == tok.cursorSeq && e.id > tok.cursorID)
 	})
-	entries = entries[start:]
-	more := len(entries) > pageSize
-	if more {
-		entries = entries[:pageSize]
-	}
-	items := make([]any, 0, len(entries))
-	for _, e := range entries {
-		if e.removed {
-			items = append(items, odata.Object{Keys: []string{"@odata.type", "id", "@removed"}, Vals: map[string]any{
-				"@odata.type": "#microsoft.graph.message", "id": e.removedID, "@removed": map[string]string{"reason": "deleted"}}})
-			continue
-		}
-		obj := rawObject(e.msg.toJSON(view, false))
-		obj["@odata.type"] = "#microsoft.graph.message"
-		p := oq.Project(obj, messageType)
-		p.Keys = append([]string{"@odata.type"}, p.Keys...)
-		items = append(items, p)
-	}
-	epoch, now := st.epoch, st.seq
-	s.mu.Unlock()
-
-	link := graphkit.BaseURL(r) + r.URL.Path + "?"
-	for _, k := range []string{"$select", "$filter"} {
-		if v := sel.Get(k); v != "" {
-			link += k + "=" + url.QueryEscape(v) + "&"
-		}
-	}
-	out := odata.Object{Keys: []string{"@odata.context"}, Vals: map[string]any{
-		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata#Collection(message)", "value": items}}
-	if more {
-		last := entries[len(entries)-1]
-		out.Keys = append(out.Keys, "@odata.nextLink")
-		out.Vals["@odata.nextLink"] = link + "$skiptoken=" + encodeToken("s", epoch, fmt.Sprint(tok.from), fmt.Sprint(tok.start), fmt.Sprint(last.seq), last.id)
-	} else {
-		out.Keys = append(out.Keys, "@odata.deltaLink")
-		out.Vals["@odata.deltaLink"] = link + "$deltatoken=" + encodeToken("d", epoch, fmt.Sprint(now))
-	}
-	out.Keys = append(out.Keys, "value")
-	s.kit.WriteJSON(w, r, out)
+	return entries[start:]
 }

@@ -1,10 +1,11 @@
-package sandbox
+package mail
 
 import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
 	"net/url"
@@ -14,7 +15,7 @@ import (
 	"time"
 )
 
-// mailStore is the mail of every seeded user; guarded by Server.mu.
+// mailStore is the mail of every seeded user; guarded by Workload.mu.
 type mailStore struct {
 	// seq counts changes; every created or changed message and every
 	// removal gets the next value (delta tokens are positions in it).
@@ -23,11 +24,13 @@ type mailStore struct {
 	// (before a Reset or restart).
 	epoch string
 	boxes map[string]*mailbox
+	// onChange is told the journal key of each change (Workload.lock).
+	onChange func(key string)
 }
 
 // mailbox is one user's folders and messages.
 type mailbox struct {
-	owner   *User
+	owner   *user
 	folders map[string]*mailFolder
 	msgs    map[string]*mailMessage
 	// tombs records messages that left a folder (deleted or moved), for delta.
@@ -289,16 +292,30 @@ func bodyPreview(b outlook.ItemBody) string {
 	return t
 }
 
-// ---- store operations (call with Server.mu held)
+// ---- store operations (call with Workload.mu held)
+
+// changed notes that the entity key changed (or is gone), for the journal.
+func (st *mailStore) changed(key string) {
+	if st.onChange != nil {
+		st.onChange(key)
+	}
+}
+
+// folderChanged notes a change to (or the removal of) folder id of mb.
+func (st *mailStore) folderChanged(mb *mailbox, id string) { st.changed(folderKey(mb.owner.ID, id)) }
 
 // next returns the next change sequence number.
 func (st *mailStore) next() int64 {
 	st.seq++
+	st.changed(seqKey)
 	return st.seq
 }
 
-// touch records a change to m: new change key, etag and modification time.
-func (st *mailStore) touch(m *mailMessage, now time.Time) {
+// touch records a change to m of mb: new change key, etag and modification time.
+func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
+	if m.ID != "" {
+		st.changed(msgKey(mb.owner.ID, m.ID))
+	}
 	m.Seq = st.next()
 	m.Modified = now
 	m.ChangeKey = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", m.Seq)))
@@ -373,19 +390,23 @@ func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 // remove deletes a message, leaving a tombstone for delta.
 func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 	delete(mb.msgs, m.ID)
-	mb.tombs = append(mb.tombs, tombstone{ID: m.ID, ImmutableID: m.ImmutableID, FolderID: m.FolderID, Seq: st.next()})
+	st.changed(msgKey(mb.owner.ID, m.ID))
+	t := tombstone{ID: m.ID, ImmutableID: m.ImmutableID, FolderID: m.FolderID, Seq: st.next()}
+	mb.tombs = append(mb.tombs, t)
+	st.changed(tombKey(mb.owner.ID, t.Seq))
 }
 
 // insert stores a new message with a fresh id (label distinguishes the
 // operation that made it) in folder.
 func (st *mailStore) insert(mb *mailbox, m *mailMessage, folderID, label string, now time.Time) {
-	st.touch(m, now)
-	m.ID = stableID(mb.owner.ID, label, st.epoch, fmt.Sprint(m.Seq))
+	st.touch(mb, m, now)
+	m.ID = ids.Stable(mb.owner.ID, label, st.epoch, fmt.Sprint(m.Seq))
 	if m.ImmutableID == "" {
 		m.ImmutableID = immutableID(m.ID)
 	}
 	m.FolderID = folderID
 	mb.msgs[m.ID] = m
+	st.changed(msgKey(mb.owner.ID, m.ID))
 }
 
 // immutableIDPrefix starts immutable ids, as Exchange's "AAkALg..." do.
@@ -393,7 +414,7 @@ const immutableIDPrefix = "AAkALg"
 
 // immutableID derives the immutable id a message gets when it is created.
 func immutableID(id string) string {
-	return immutableIDPrefix + strings.TrimPrefix(stableID("immutable", id), "AAMkAG")
+	return immutableIDPrefix + strings.TrimPrefix(ids.Stable("immutable", id), "AAMkAG")
 }
 
 // message finds a message by its id or its immutable id.

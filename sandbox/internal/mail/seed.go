@@ -1,9 +1,9 @@
-package sandbox
+package mail
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
@@ -57,13 +57,9 @@ var sentSubjects = []struct{ Subject, Body string }{
 // Outlook's default category names.
 var seedCategories = [][]string{{"Blue category"}, {"Red category", "Green category"}, {"Yellow category"}, {"Orange category"}}
 
-// stableID returns a deterministic Exchange-style id for the given parts.
-func stableID(parts ...string) string {
-	h := sha256.Sum256([]byte(strings.Join(parts, "|")))
-	h2 := sha256.Sum256(h[:])
-	raw := append(h[:], h2[:20]...)
-	return "AAMkAG" + base64.URLEncoding.EncodeToString(raw)
-}
+// seedUsers are the seeded directory users, who have mailboxes (by index:
+// directory.Seed's order).
+var seedUsers = directory.Seed()
 
 // wellKnownFolders are the distinguished folders every seeded mailbox has.
 var wellKnownFolders = []struct{ Name, DisplayName string }{
@@ -75,9 +71,9 @@ var wellKnownFolders = []struct{ Name, DisplayName string }{
 // the original seed.
 func seedFolderID(userID, wellKnown string) string {
 	if wellKnown == "inbox" {
-		return stableID(userID, "inbox")
+		return ids.Stable(userID, "inbox")
 	}
-	return stableID(userID, "folder", wellKnown)
+	return ids.Stable(userID, "folder", wellKnown)
 }
 
 func seedMailStore() *mailStore {
@@ -91,24 +87,24 @@ func seedMailStore() *mailStore {
 func seedMailbox(ui int) *mailbox {
 	owner := &seedUsers[ui]
 	mb := &mailbox{owner: owner, folders: map[string]*mailFolder{}, msgs: map[string]*mailMessage{}}
-	root := &mailFolder{ID: stableID(owner.ID, "msgfolderroot"), DisplayName: "Top of Information Store",
-		ParentID: stableID(owner.ID, "root"), WellKnown: "msgfolderroot"}
+	root := &mailFolder{ID: ids.Stable(owner.ID, "msgfolderroot"), DisplayName: "Top of Information Store",
+		ParentID: ids.Stable(owner.ID, "root"), WellKnown: "msgfolderroot"}
 	mb.folders[root.ID] = root
 	for _, wk := range wellKnownFolders {
 		f := &mailFolder{ID: seedFolderID(owner.ID, wk.Name), DisplayName: wk.DisplayName, ParentID: root.ID, WellKnown: wk.Name}
 		mb.folders[f.ID] = f
 	}
 	inbox := seedFolderID(owner.ID, "inbox")
-	projects := &mailFolder{ID: stableID(owner.ID, "folder", "Projects"), DisplayName: "Projects", ParentID: inbox}
-	launch := &mailFolder{ID: stableID(owner.ID, "folder", "Projects/Launch"), DisplayName: "Launch", ParentID: projects.ID}
-	receipts := &mailFolder{ID: stableID(owner.ID, "folder", "Receipts"), DisplayName: "Receipts", ParentID: inbox}
+	projects := &mailFolder{ID: ids.Stable(owner.ID, "folder", "Projects"), DisplayName: "Projects", ParentID: inbox}
+	launch := &mailFolder{ID: ids.Stable(owner.ID, "folder", "Projects/Launch"), DisplayName: "Launch", ParentID: projects.ID}
+	receipts := &mailFolder{ID: ids.Stable(owner.ID, "folder", "Receipts"), DisplayName: "Receipts", ParentID: inbox}
 	for _, f := range []*mailFolder{projects, launch, receipts} {
 		mb.folders[f.ID] = f
 	}
 
 	base := time.Date(2025, 3, 3, 16, 0, 0, 0, time.UTC)
 	userOff := time.Duration(ui) * 11 * time.Minute
-	other := func(k int) *User { return &seedUsers[(ui+1+k%4)%len(seedUsers)] }
+	other := func(k int) *user { return &seedUsers[(ui+1+k%4)%len(seedUsers)] }
 	add := func(m *mailMessage) {
 		m.Created, m.Modified = m.Received, m.Received
 		if m.Sent.IsZero() {
@@ -125,10 +121,10 @@ func seedMailbox(ui int) *mailbox {
 		m.Body.Content = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><p>" +
 			m.Body.Content + "</p></body></html>"
 		if m.ConversationID == "" {
-			m.ConversationID = stableID("conversation", strings.TrimPrefix(m.Subject, "Re: "))
+			m.ConversationID = ids.Stable("conversation", strings.TrimPrefix(m.Subject, "Re: "))
 		}
 		m.ConversationIndex = base64.StdEncoding.EncodeToString([]byte(m.ConversationID[6:28]))
-		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + TenantDomain + ">"
+		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + directory.TenantDomain + ">"
 		if m.Flag.FlagStatus == "" {
 			m.Flag.FlagStatus = "notFlagged"
 		}
@@ -136,7 +132,7 @@ func seedMailbox(ui int) *mailbox {
 			m.Categories = []string{}
 		}
 		for i, a := range m.Attachments {
-			a.ID = stableID(m.ID, "attachment", fmt.Sprint(i))
+			a.ID = ids.Stable(m.ID, "attachment", fmt.Sprint(i))
 			a.Modified = m.Received
 		}
 		m.ImmutableID = immutableID(m.ID)
@@ -158,12 +154,12 @@ func seedMailbox(ui int) *mailbox {
 		tmpl := mailSubjects[tmplIdx]
 		from := other(i)
 		m := &mailMessage{
-			ID: stableID(owner.ID, "message", fmt.Sprint(i)), FolderID: inbox,
+			ID: ids.Stable(owner.ID, "message", fmt.Sprint(i)), FolderID: inbox,
 			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
 			From: userRecipient(from), To: []outlook.Recipient{*userRecipient(owner)},
 			Received:       base.Add(-time.Duration(i)*(3*time.Hour+7*time.Minute) - userOff),
 			IsRead:         i%3 != 0,
-			ConversationID: stableID("conversation", tmpl.Subject),
+			ConversationID: ids.Stable("conversation", tmpl.Subject),
 			ChangeKey:      base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAB%04d", i))),
 		}
 		if i%7 == 0 {
@@ -200,7 +196,7 @@ func seedMailbox(ui int) *mailbox {
 			folder, label = launch.ID, "launch"
 		}
 		m := &mailMessage{
-			ID: stableID(owner.ID, label, fmt.Sprint(i)), FolderID: folder,
+			ID: ids.Stable(owner.ID, label, fmt.Sprint(i)), FolderID: folder,
 			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
 			From: userRecipient(other(i + 1)), To: []outlook.Recipient{*userRecipient(owner)},
 			Cc:       []outlook.Recipient{*userRecipient(other(i + 2))},
@@ -223,7 +219,7 @@ func seedMailbox(ui int) *mailbox {
 	for i := 0; i < 6; i++ {
 		tmpl := receiptSubjects[i%len(receiptSubjects)]
 		m := &mailMessage{
-			ID: stableID(owner.ID, "receipts", fmt.Sprint(i)), FolderID: receipts.ID,
+			ID: ids.Stable(owner.ID, "receipts", fmt.Sprint(i)), FolderID: receipts.ID,
 			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
 			From: &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: "Fabrikam Billing", Address: "billing@fabrikam.example"}}, To: []outlook.Recipient{*userRecipient(owner)},
 			Received: base.Add(-time.Duration(i)*(26*time.Hour+41*time.Minute) - 3*time.Hour - userOff),
@@ -244,7 +240,7 @@ func seedMailbox(ui int) *mailbox {
 			to = append(to, *userRecipient(other(i + 1)))
 		}
 		m := &mailMessage{
-			ID: stableID(owner.ID, "sent", fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, "sentitems"),
+			ID: ids.Stable(owner.ID, "sent", fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, "sentitems"),
 			Subject: tmpl.Subject, Body: outlook.ItemBody{Content: tmpl.Body},
 			From: userRecipient(owner), To: to,
 			Received: base.Add(-time.Duration(i)*(6*time.Hour+29*time.Minute) - 2*time.Hour - 13*time.Minute - userOff),
@@ -269,7 +265,7 @@ func seedMailbox(ui int) *mailbox {
 			from = &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: "Prize Desk", Address: "prizes@spam.example"}}
 		}
 		m := &mailMessage{
-			ID: stableID(owner.ID, spec.folder, fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, spec.folder),
+			ID: ids.Stable(owner.ID, spec.folder, fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, spec.folder),
 			Subject: spec.subject, Body: outlook.ItemBody{Content: spec.body},
 			From: from, To: []outlook.Recipient{*userRecipient(owner)},
 			Received: base.Add(-time.Duration(i)*(31*time.Hour+3*time.Minute) - 5*time.Hour - userOff),
@@ -279,7 +275,7 @@ func seedMailbox(ui int) *mailbox {
 	}
 	for i, subj := range []string{"Draft: Q2 plan", "Notes for the review"} {
 		m := &mailMessage{
-			ID: stableID(owner.ID, "draft", fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, "drafts"),
+			ID: ids.Stable(owner.ID, "draft", fmt.Sprint(i)), FolderID: seedFolderID(owner.ID, "drafts"),
 			Subject: subj, Body: outlook.ItemBody{Content: "Work in progress."},
 			From: userRecipient(owner), To: []outlook.Recipient{*userRecipient(other(i))},
 			Received: base.Add(-time.Duration(i)*(9*time.Hour) - 30*time.Minute - userOff),
@@ -290,7 +286,7 @@ func seedMailbox(ui int) *mailbox {
 	return mb
 }
 
-func userRecipient(u *User) *outlook.Recipient {
+func userRecipient(u *user) *outlook.Recipient {
 	return &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: u.DisplayName, Address: u.Mail}}
 }
 

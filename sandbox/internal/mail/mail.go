@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import (
 	"encoding/base64"
@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
@@ -34,24 +36,24 @@ var mailNeedPerms = map[mailNeed][]string{
 }
 
 // mailHandler serves a mail route for user u (the signed-in user for /me).
-type mailHandler func(w http.ResponseWriter, r *http.Request, u *User)
+type mailHandler func(w http.ResponseWriter, r *http.Request, u *user)
 
 // mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
 // Delegated tokens reach only their own mailbox; app-only tokens any, with
 // the application permission.
-func (s *Server) mailRoute(m *graphkit.Mux, method, suffix string, need mailNeed, h mailHandler) {
-	wrap := func(w http.ResponseWriter, r *http.Request, c *AccessTokenClaims, u *User, self bool) {
+func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, need mailNeed, h mailHandler) {
+	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *user, self bool) {
 		if !(c.IsApp() || self) || !c.HasAny(mailNeedPerms[need]...) {
-			s.kit.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
 		h(w, r, u)
 	}
-	m.HandleFunc(method+" /v1.0/me"+suffix, s.kit.Auth(s.kit.Me(wrap)))
-	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.kit.Auth(s.kit.Other(wrap)))
+	m.HandleFunc(method+" /v1.0/me"+suffix, s.Auth(s.Me(wrap)))
+	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.Auth(s.Other(wrap)))
 }
 
-func (s *Server) mailRoutes(m *graphkit.Mux) {
+func (s *Workload) mailRoutes(m *graphkit.Mux) {
 	// Folders; childFolders/{cid} nests one level below any folder.
 	for _, f := range []string{"/mailFolders/{fid}", "/mailFolders/{fid}/childFolders/{cid}"} {
 		s.mailRoute(m, "GET", f, needRead, s.folderGet)
@@ -95,18 +97,18 @@ func (s *Server) mailRoutes(m *graphkit.Mux) {
 	}
 }
 
-// mailOp runs fn on u's mailbox under the lock and writes its answer: v with
-// status (no body when v is nil), or the error.
-func (s *Server) mailOp(w http.ResponseWriter, r *http.Request, u *User, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error)) {
-	now := s.now().UTC()
-	s.mu.Lock()
-	status, v, ge := fn(s.mail, s.mail.boxes[u.ID], now)
-	s.mu.Unlock()
+// mailOp runs fn on u's mailbox under the lock (its changes touched on r)
+// and writes its answer: v with status (no body when v is nil), or the error.
+func (s *Workload) mailOp(w http.ResponseWriter, r *http.Request, u *user, fn func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error)) {
+	now := s.Now().UTC()
+	st := s.lock(r.Context())
+	status, v, ge := fn(st, st.boxes[u.ID], now)
+	s.unlock()
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
-	s.kit.WriteStatus(w, r, status, v)
+	s.WriteStatus(w, r, status, v)
 }
 
 // msgView is how a request wants messages rendered, from its Prefer headers.
@@ -178,7 +180,7 @@ func selectSuffix(q *odata.Query) string {
 }
 
 // userCtx is the @odata.context prefix of a user's resources.
-func userCtx(u *User) string { return "#users('" + u.ID + "')" }
+func userCtx(u *user) string { return "#users('" + u.ID + "')" }
 
 // resolveFolder finds the folder of the path ({fid}, or {cid} under {fid}).
 func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphkit.Error) {
@@ -196,10 +198,10 @@ func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphkit.Error) 
 	return f, nil
 }
 
-func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) {
 	q, err := odata.Parse(r.URL.Query(), messageType, messageLimits)
 	if err != nil {
-		s.kit.Fail(w, r, graphkit.QueryError(err))
+		s.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	view := mailPrefs(w, r)
@@ -214,7 +216,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request, u *User) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			s.mu.Unlock()
-			s.kit.Fail(w, r, ge)
+			s.Fail(w, r, ge)
 			return
 		}
 		folderID = f.ID
@@ -278,9 +280,9 @@ func inDefaultOrder(q *odata.Query) bool {
 
 // writeMessagePage answers a message listing: the page (indexes into views) of a total, or
 // the total alone for .../$count.
-func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, q *odata.Query, ctx string, views []messageJSON, page []int, total int) {
+func (s *Workload) writeMessagePage(w http.ResponseWriter, r *http.Request, q *odata.Query, ctx string, views []messageJSON, page []int, total int) {
 	if strings.HasSuffix(r.URL.Path, "/$count") {
-		s.kit.IDs(w, r)
+		s.IDs(w, r)
 		w.Header().Set("Content-Type", "text/plain;charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, strconv.Itoa(total))
@@ -294,7 +296,7 @@ func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, q *oda
 	if q.Count {
 		count = total
 	}
-	s.kit.WritePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
+	s.WritePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
 func messageSearchFields(m *mailMessage) odata.SearchFields {
@@ -334,13 +336,13 @@ func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphkit.Error)
 }
 
 // messageEntity renders m as a single entity with its @odata.context.
-func messageEntity(r *http.Request, u *User, m *mailMessage, q *odata.Query, view msgView) odata.Object {
+func messageEntity(r *http.Request, u *user, m *mailMessage, q *odata.Query, view msgView) odata.Object {
 	return entityObject(r, u, "/messages", rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0)), q, messageType)
 }
 
 // entityObject projects obj, an entity of collection (under the user), as
 // q asks, and puts its @odata.context first.
-func entityObject(r *http.Request, u *User, collection string, obj map[string]any, q *odata.Query, t *odata.Type) odata.Object {
+func entityObject(r *http.Request, u *user, collection string, obj map[string]any, q *odata.Query, t *odata.Type) odata.Object {
 	out := q.Project(obj, t)
 	sel := ""
 	if q != nil {
@@ -351,10 +353,10 @@ func entityObject(r *http.Request, u *User, collection string, obj map[string]an
 	return out
 }
 
-func (s *Server) messageGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageGet(w http.ResponseWriter, r *http.Request, u *user) {
 	q, ge := entityQuery(r, messageType)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	view := mailPrefs(w, r)
@@ -371,14 +373,15 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// maxMessageBody bounds message bodies (attachments of up to 3 MB travel base64-encoded).
-const maxMessageBody = 8 << 20
+// MaxMessageBody bounds message bodies (attachments of up to 3 MB travel
+// base64-encoded); a $batch payload gets the same bound.
+const MaxMessageBody = 8 << 20
 
-func (s *Server) messageCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	view := mailPrefs(w, r)
-	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
+	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
@@ -412,27 +415,27 @@ func newDraft(now time.Time) *mailMessage {
 // finishNew fills the ids a new message derives from its own id.
 func (m *mailMessage) finishNew(now time.Time) {
 	if m.ConversationID == "" {
-		m.ConversationID = stableID("conversation", m.ID)
+		m.ConversationID = ids.Stable("conversation", m.ID)
 	}
 	if m.ConversationIndex == "" {
 		m.ConversationIndex = base64Of(m.ConversationID[6:28])
 	}
 	if m.InternetMessageID == "" {
-		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + TenantDomain + ">"
+		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + directory.TenantDomain + ">"
 	}
 	for i, a := range m.Attachments {
 		if a.ID == "" {
-			a.ID = stableID(m.ID, "attachment", itoa64(int64(i)))
+			a.ID = ids.Stable(m.ID, "attachment", itoa64(int64(i)))
 			a.Modified = now
 		}
 	}
 }
 
-func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *user) {
 	view := mailPrefs(w, r)
-	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
+	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
@@ -446,12 +449,12 @@ func (s *Server) messagePatch(w http.ResponseWriter, r *http.Request, u *User) {
 		}
 		c.ID, c.ImmutableID = m.ID, m.ImmutableID
 		*m = *c
-		st.touch(m, now)
+		st.touch(mb, m, now)
 		return 200, messageEntity(r, u, m, nil, view), nil
 	})
 }
 
-func (s *Server) messageDelete(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -485,19 +488,19 @@ func destination(mb *mailbox, body map[string]json.RawMessage) (*mailFolder, *gr
 	return f, nil
 }
 
-func (s *Server) messageMove(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageMove(w http.ResponseWriter, r *http.Request, u *user) {
 	s.moveOrCopy(w, r, u, true)
 }
 
-func (s *Server) messageCopy(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageCopy(w http.ResponseWriter, r *http.Request, u *user) {
 	s.moveOrCopy(w, r, u, false)
 }
 
-func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, move bool) {
+func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *user, move bool) {
 	view := mailPrefs(w, r)
 	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
@@ -518,7 +521,7 @@ func (s *Server) moveOrCopy(w http.ResponseWriter, r *http.Request, u *User, mov
 		st.insert(mb, c, dest.ID, "copy", now)
 		c.finishNew(now)
 		for i, a := range c.Attachments {
-			a.ID = stableID(c.ID, "attachment", itoa64(int64(i)))
+			a.ID = ids.Stable(c.ID, "attachment", itoa64(int64(i)))
 		}
 		return 201, messageEntity(r, u, c, nil, view), nil
 	})

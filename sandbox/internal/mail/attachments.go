@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import (
 	"encoding/base64"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -130,10 +131,10 @@ func findAttachment(m *mailMessage, id string) *mailAttachment {
 	return nil
 }
 
-func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *user) {
 	q, err := odata.Parse(r.URL.Query(), attachmentType, odata.Limits{DefaultTop: 1000, MaxTop: 1000})
 	if err != nil {
-		s.kit.Fail(w, r, graphkit.QueryError(err))
+		s.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	var objs, raws []map[string]any
@@ -147,7 +148,7 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 	}
 	s.mu.Unlock()
 	if m == nil {
-		s.kit.Fail(w, r, graphkit.ErrItemNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
 	page, total := q.Apply(objs, nil)
@@ -159,10 +160,10 @@ func (s *Server) attachmentList(w http.ResponseWriter, r *http.Request, u *User)
 	if q.Count {
 		count = total
 	}
-	s.kit.WritePage(w, r, userCtx(u)+"/messages('"+r.PathValue("mid")+"')/attachments"+selectSuffix(q), items, q.Top, q.Skip, total, count)
+	s.WritePage(w, r, userCtx(u)+"/messages('"+r.PathValue("mid")+"')/attachments"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
-func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Query) odata.Object {
+func attachmentEntity(r *http.Request, u *user, a *mailAttachment, q *odata.Query) odata.Object {
 	obj := rawObject(a.toJSON(true))
 	out := q.Project(obj, attachmentType)
 	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
@@ -170,10 +171,10 @@ func attachmentEntity(r *http.Request, u *User, a *mailAttachment, q *odata.Quer
 	return out
 }
 
-func (s *Server) attachmentGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentGet(w http.ResponseWriter, r *http.Request, u *user) {
 	q, ge := entityQuery(r, attachmentType)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
@@ -189,10 +190,10 @@ func (s *Server) attachmentGet(w http.ResponseWriter, r *http.Request, u *User) 
 	})
 }
 
-func (s *Server) attachmentCreate(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
+func (s *Workload) attachmentCreate(w http.ResponseWriter, r *http.Request, u *user) {
+	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
@@ -204,14 +205,14 @@ func (s *Server) attachmentCreate(w http.ResponseWriter, r *http.Request, u *Use
 		if ge != nil {
 			return 0, nil, ge
 		}
-		st.touch(m, now)
-		a.ID = stableID(m.ID, "attachment", st.epoch, itoa64(m.Seq))
+		st.touch(mb, m, now)
+		a.ID = ids.Stable(m.ID, "attachment", st.epoch, itoa64(m.Seq))
 		m.Attachments = append(m.Attachments, a)
 		return 201, attachmentEntity(r, u, a, nil), nil
 	})
 }
 
-func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -220,7 +221,7 @@ func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *Use
 		for i, a := range m.Attachments {
 			if a.ID == r.PathValue("aid") {
 				m.Attachments = append(m.Attachments[:i:i], m.Attachments[i+1:]...)
-				st.touch(m, now)
+				st.touch(mb, m, now)
 				return 204, nil, nil
 			}
 		}
@@ -228,7 +229,7 @@ func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request, u *Use
 	})
 }
 
-func (s *Server) attachmentValue(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) attachmentValue(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mu.Lock()
 	var a *mailAttachment
 	if m := s.mail.boxes[u.ID].message(r.PathValue("mid")); m != nil {
@@ -239,10 +240,10 @@ func (s *Server) attachmentValue(w http.ResponseWriter, r *http.Request, u *User
 	}
 	s.mu.Unlock()
 	if a == nil {
-		s.kit.Fail(w, r, graphkit.ErrItemNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.kit.IDs(w, r)
+	s.IDs(w, r)
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(a.Bytes)))
 	w.WriteHeader(http.StatusOK)

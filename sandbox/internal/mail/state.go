@@ -1,6 +1,9 @@
-package sandbox
+package mail
 
-import "github.com/authsome-go/authsome/sandbox/internal/ids"
+import (
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"sort"
+)
 
 // The mailboxes in the state file: what Options.StateFile keeps across
 // restarts, so delta tokens and sent mail survive them too.
@@ -17,7 +20,7 @@ type mailboxJSON struct {
 	Tombs    []tombstone    `json:"tombstones"`
 }
 
-// toJSON snapshots the store; call with Server.mu held.
+// toJSON snapshots the store (in a stable order); call with Workload.mu held.
 func (st *mailStore) toJSON() *mailStateJSON {
 	out := &mailStateJSON{Seq: st.seq, Epoch: st.epoch, Boxes: map[string]*mailboxJSON{}}
 	for id, mb := range st.boxes {
@@ -25,6 +28,7 @@ func (st *mailStore) toJSON() *mailStateJSON {
 		for _, f := range mb.folders {
 			bj.Folders = append(bj.Folders, f)
 		}
+		sort.Slice(bj.Folders, func(i, j int) bool { return bj.Folders[i].ID < bj.Folders[j].ID })
 		bj.Messages = mb.messages("")
 		out.Boxes[id] = bj
 	}

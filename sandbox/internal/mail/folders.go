@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -22,10 +23,10 @@ var mailFolderType = &odata.Type{
 		"childFolderCount": "Edm.Int32", "unreadItemCount": "Edm.Int32", "totalItemCount": "Edm.Int32", "isHidden": "Edm.Boolean"},
 }
 
-func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 	q, err := odata.Parse(r.URL.Query(), mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
 	if err != nil {
-		s.kit.Fail(w, r, graphkit.QueryError(err))
+		s.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	hidden := strings.EqualFold(r.URL.Query().Get("includeHiddenFolders"), "true")
@@ -38,7 +39,7 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
 			s.mu.Unlock()
-			s.kit.Fail(w, r, ge)
+			s.Fail(w, r, ge)
 			return
 		}
 		parent = f
@@ -58,17 +59,17 @@ func (s *Server) folderList(w http.ResponseWriter, r *http.Request, u *User) {
 	if q.Count {
 		count = total
 	}
-	s.kit.WritePage(w, r, ctx+selectSuffix(q), items, q.Top, q.Skip, total, count)
+	s.WritePage(w, r, ctx+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
 
-func folderEntity(r *http.Request, u *User, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
+func folderEntity(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
 	return entityObject(r, u, "/mailFolders", rawObject(f.toJSON(mb)), q, mailFolderType)
 }
 
-func (s *Server) folderGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
 	q, ge := entityQuery(r, mailFolderType)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
@@ -129,15 +130,15 @@ func siblingNamed(mb *mailbox, parentID, name, except string) bool {
 
 var errFolderExists = graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 
-func (s *Server) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	name, hidden, ge := folderProps(body, true)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
@@ -152,24 +153,25 @@ func (s *Server) folderCreate(w http.ResponseWriter, r *http.Request, u *User) {
 		if siblingNamed(mb, parent.ID, *name, "") {
 			return 0, nil, errFolderExists
 		}
-		f := &mailFolder{ID: stableID(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *name, ParentID: parent.ID}
+		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *name, ParentID: parent.ID}
 		if hidden != nil {
 			f.Hidden = *hidden
 		}
 		mb.folders[f.ID] = f
+		st.folderChanged(mb, f.ID)
 		return 201, folderEntity(r, u, mb, f, nil), nil
 	})
 }
 
-func (s *Server) folderPatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	name, _, ge := folderProps(body, false)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
@@ -182,12 +184,13 @@ func (s *Server) folderPatch(w http.ResponseWriter, r *http.Request, u *User) {
 				return 0, nil, errFolderExists
 			}
 			f.DisplayName = *name
+			st.folderChanged(mb, f.ID)
 		}
 		return 200, folderEntity(r, u, mb, f, nil), nil
 	})
 }
 
-func (s *Server) folderDelete(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
@@ -210,13 +213,14 @@ func (st *mailStore) deleteFolder(mb *mailbox, f *mailFolder) {
 		st.remove(mb, m)
 	}
 	delete(mb.folders, f.ID)
+	st.folderChanged(mb, f.ID)
 }
 
 // folderMove moves a folder under another; Exchange keeps the folder's id.
-func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderMove(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
@@ -240,15 +244,16 @@ func (s *Server) folderMove(w http.ResponseWriter, r *http.Request, u *User) {
 			return 0, nil, errFolderExists
 		}
 		f.ParentID = dest.ID
+		st.folderChanged(mb, f.ID)
 		return 201, folderEntity(r, u, mb, f, nil), nil
 	})
 }
 
 // folderCopy copies a folder, its subfolders and their messages under another.
-func (s *Server) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) folderCopy(w http.ResponseWriter, r *http.Request, u *user) {
 	body, ge := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
@@ -273,9 +278,10 @@ func (s *Server) folderCopy(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now time.Time) *mailFolder {
-	c := &mailFolder{ID: stableID(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden}
+	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden}
 	kids, msgs := mb.children(f.ID, true), mb.messages(f.ID)
 	mb.folders[c.ID] = c
+	st.folderChanged(mb, c.ID)
 	for _, k := range kids {
 		st.copyFolder(mb, k, c.ID, now)
 	}
@@ -284,7 +290,7 @@ func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now
 		st.insert(mb, mc, c.ID, "copy", now)
 		mc.finishNew(now)
 		for i, a := range mc.Attachments {
-			a.ID = stableID(mc.ID, "attachment", itoa64(int64(i)))
+			a.ID = ids.Stable(mc.ID, "attachment", itoa64(int64(i)))
 		}
 	}
 	return c

@@ -1,8 +1,10 @@
-package sandbox
+package mail
 
 import (
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
 	"net/http"
@@ -28,22 +30,22 @@ func param(body map[string]json.RawMessage, name string) (json.RawMessage, bool)
 
 var errNoRecipients = graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients.")
 
-func (s *Server) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
-	body, ge := graphkit.ReadBody(w, r, maxMessageBody)
+func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *user) {
+	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
-		s.kit.Fail(w, r, ge)
+		s.Fail(w, r, ge)
 		return
 	}
 	raw, ok := param(body, "message")
 	var props map[string]json.RawMessage
 	if !ok || json.Unmarshal(raw, &props) != nil || props == nil {
-		s.kit.Fail(w, r, graphkit.BadRequest("Empty Payload. JSON content expected."))
+		s.Fail(w, r, graphkit.BadRequest("Empty Payload. JSON content expected."))
 		return
 	}
 	save := true
 	if v, ok := param(body, "saveToSentItems"); ok && string(v) != "null" {
 		if json.Unmarshal(v, &save) != nil {
-			s.kit.Fail(w, r, graphkit.PropTypeError("SaveToSentItems", "Edm.Boolean"))
+			s.Fail(w, r, graphkit.PropTypeError("SaveToSentItems", "Edm.Boolean"))
 			return
 		}
 	}
@@ -52,7 +54,7 @@ func (s *Server) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
 		if ge := applyMessage(m, props, false, now); ge != nil {
 			return 0, nil, ge
 		}
-		if ge := st.deliver(mb, m, save, now); ge != nil {
+		if ge := st.deliver(s.Dir, mb, m, save, now); ge != nil {
 			return 0, nil, ge
 		}
 		return 202, nil, nil
@@ -60,8 +62,8 @@ func (s *Server) sendMail(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 // deliver sends m from mb's owner: a copy in Sent Items (when save) and one
-// in the inbox of each seeded recipient.
-func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Time) *graphkit.Error {
+// in the inbox of each recipient with a mailbox (found in dir).
+func (st *mailStore) deliver(dir *directory.Directory, mb *mailbox, m *mailMessage, save bool, now time.Time) *graphkit.Error {
 	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
 		return errNoRecipients
 	}
@@ -73,16 +75,16 @@ func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Ti
 	m.IsDraft, m.IsRead = false, true
 	m.Sent, m.Received = now, now
 	if m.ConversationID == "" {
-		m.ConversationID = stableID("conversation", mb.owner.ID, st.epoch, itoa64(st.seq+1))
+		m.ConversationID = ids.Stable("conversation", mb.owner.ID, st.epoch, itoa64(st.seq+1))
 	}
 	if m.InternetMessageID == "" {
-		m.InternetMessageID = "<" + strings.ToLower(stableID(mb.owner.ID, "imid", st.epoch, itoa64(st.seq+1))[6:22]) + "@" + TenantDomain + ">"
+		m.InternetMessageID = "<" + strings.ToLower(ids.Stable(mb.owner.ID, "imid", st.epoch, itoa64(st.seq+1))[6:22]) + "@" + directory.TenantDomain + ">"
 	}
 	seen := map[string]bool{}
 	for _, rc := range append(append(append([]outlook.Recipient{}, m.To...), m.Cc...), m.Bcc...) {
 		addr := strings.ToLower(rc.EmailAddress.Address)
-		u := findUserByMail(addr)
-		if u == nil || seen[u.ID] {
+		u := dir.FindByMail(addr)
+		if u == nil || seen[u.ID] || st.boxes[u.ID] == nil {
 			continue
 		}
 		seen[u.ID] = true
@@ -95,7 +97,7 @@ func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Ti
 		st.insert(rb, c, rb.wellKnown("inbox").ID, "delivered", now)
 		c.finishNew(now)
 		for i, a := range c.Attachments {
-			a.ID = stableID(c.ID, "attachment", itoa64(int64(i)))
+			a.ID = ids.Stable(c.ID, "attachment", itoa64(int64(i)))
 		}
 	}
 	if save {
@@ -105,18 +107,7 @@ func (st *mailStore) deliver(mb *mailbox, m *mailMessage, save bool, now time.Ti
 	return nil
 }
 
-// findUserByMail finds a seeded user by mail address or UPN (case-insensitive).
-func findUserByMail(addr string) *User {
-	for i := range seedUsers {
-		u := &seedUsers[i]
-		if strings.EqualFold(u.Mail, addr) || strings.EqualFold(u.UserPrincipalName, addr) {
-			return u
-		}
-	}
-	return nil
-}
-
-func (s *Server) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -129,7 +120,7 @@ func (s *Server) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
 			return 0, nil, errNoRecipients
 		}
 		st.remove(mb, m)
-		if ge := st.deliver(mb, m, true, now); ge != nil {
+		if ge := st.deliver(s.Dir, mb, m, true, now); ge != nil {
 			return 0, nil, ge
 		}
 		return 202, nil, nil
@@ -138,29 +129,29 @@ func (s *Server) messageSend(w http.ResponseWriter, r *http.Request, u *User) {
 
 // messageRespond serves createReply, createReplyAll, createForward (a new
 // draft, 201) and reply, replyAll, forward (sent at once, 202).
-func (s *Server) messageRespond(action string) mailHandler {
+func (s *Workload) messageRespond(action string) mailHandler {
 	create := strings.HasPrefix(action, "create")
 	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
-	return func(w http.ResponseWriter, r *http.Request, u *User) {
+	return func(w http.ResponseWriter, r *http.Request, u *user) {
 		view := mailPrefs(w, r)
-		body, ge := graphkit.ReadParams(w, r, maxMessageBody)
+		body, ge := graphkit.ReadParams(w, r, MaxMessageBody)
 		if ge != nil {
-			s.kit.Fail(w, r, ge)
+			s.Fail(w, r, ge)
 			return
 		}
 		var comment string
 		if v, ok := param(body, "comment"); ok && string(v) != "null" && json.Unmarshal(v, &comment) != nil {
-			s.kit.Fail(w, r, graphkit.PropTypeError("Comment", "Edm.String"))
+			s.Fail(w, r, graphkit.PropTypeError("Comment", "Edm.String"))
 			return
 		}
 		var props map[string]json.RawMessage
 		if v, ok := param(body, "message"); ok && string(v) != "null" && json.Unmarshal(v, &props) != nil {
-			s.kit.Fail(w, r, graphkit.PropTypeError("Message", "microsoft.graph.message"))
+			s.Fail(w, r, graphkit.PropTypeError("Message", "microsoft.graph.message"))
 			return
 		}
 		var to []outlook.Recipient
 		if v, ok := param(body, "toRecipients"); ok && string(v) != "null" && json.Unmarshal(v, &to) != nil {
-			s.kit.Fail(w, r, graphkit.PropTypeError("ToRecipients", "Collection(microsoft.graph.recipient)"))
+			s.Fail(w, r, graphkit.PropTypeError("ToRecipients", "Collection(microsoft.graph.recipient)"))
 			return
 		}
 		s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
@@ -180,7 +171,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 			if kind == "forward" && len(d.To)+len(d.Cc)+len(d.Bcc) == 0 {
 				return 0, nil, errNoRecipients
 			}
-			if ge := st.deliver(mb, d, true, now); ge != nil {
+			if ge := st.deliver(s.Dir, mb, d, true, now); ge != nil {
 				return 0, nil, ge
 			}
 			return 202, nil, nil
@@ -189,7 +180,7 @@ func (s *Server) messageRespond(action string) mailHandler {
 }
 
 // respondDraft builds the reply (kind reply, replyall) or forward draft of orig.
-func respondDraft(owner *User, orig *mailMessage, kind, comment string, to []outlook.Recipient, now time.Time) *mailMessage {
+func respondDraft(owner *user, orig *mailMessage, kind, comment string, to []outlook.Recipient, now time.Time) *mailMessage {
 	d := newDraft(now)
 	d.ConversationID, d.ConversationIndex = orig.ConversationID, orig.ConversationIndex
 	prefix := "RE: "

@@ -1,4 +1,4 @@
-package sandbox
+package mail
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // GET .../messages/{id}/$value: the message as MIME (RFC 5322), with its
 // file attachments as parts of a multipart/mixed body.
 
-func (s *Server) messageMIME(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) messageMIME(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mu.Lock()
 	var data []byte
 	if m := s.mail.boxes[u.ID].message(r.PathValue("mid")); m != nil {
@@ -24,10 +24,10 @@ func (s *Server) messageMIME(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	s.mu.Unlock()
 	if data == nil {
-		s.kit.Fail(w, r, graphkit.ErrItemNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.kit.IDs(w, r)
+	s.IDs(w, r)
 	w.Header().Set("Content-Type", "text/plain")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)

@@ -1,0 +1,236 @@
+// Package mail is the sandbox's Graph mail workload: every seeded user's
+// mailbox (folders, messages, attachments), sending between seeded users,
+// message delta, and bulk seeding for big mailboxes.
+package mail
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+)
+
+// Name is the workload's store name (its member of the state file, the
+// store of its journal records).
+const Name = "mail"
+
+// user is a directory user.
+type user = graphkit.User
+
+// Workload is the mail workload; it implements graphkit.Workload. Its data
+// has its own lock.
+type Workload struct {
+	*graphkit.Kit
+	mu   sync.Mutex
+	mail *mailStore
+}
+
+// New returns the mail workload with the seeded mailboxes, served with kit.
+func New(kit *graphkit.Kit) *Workload {
+	return &Workload{Kit: kit, mail: seedMailStore()}
+}
+
+// Name implements graphkit.Store.
+func (s *Workload) Name() string { return Name }
+
+// Routes implements graphkit.Workload.
+func (s *Workload) Routes(m *graphkit.Mux) { s.mailRoutes(m) }
+
+// Reset implements graphkit.Store: the seeded mailboxes come back.
+func (s *Workload) Reset() {
+	st := seedMailStore()
+	s.mu.Lock()
+	s.mail = st
+	s.mu.Unlock()
+}
+
+// Snapshot implements graphkit.Store.
+func (s *Workload) Snapshot() (json.RawMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return json.Marshal(s.mail.toJSON())
+}
+
+// Restore implements graphkit.Store; seeded users missing from data get the seed.
+func (s *Workload) Restore(data json.RawMessage) error {
+	var j mailStateJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	st := j.store()
+	s.mu.Lock()
+	s.mail = st
+	s.mu.Unlock()
+	return nil
+}
+
+// lock takes the store's lock for ctx's request: the store's changes until
+// unlock are touched on ctx, for the journal.
+func (s *Workload) lock(ctx context.Context) *mailStore {
+	s.mu.Lock()
+	s.mail.onChange = func(key string) { graphkit.TouchCtx(ctx, Name, key) }
+	return s.mail
+}
+
+func (s *Workload) unlock() {
+	s.mail.onChange = nil
+	s.mu.Unlock()
+}
+
+// Journal keys: the change sequence and epoch, a message, a folder, and a
+// delta tombstone (by its sequence number).
+const seqKey = "seq"
+
+func msgKey(owner, id string) string    { return "msg/" + owner + "/" + id }
+func folderKey(owner, id string) string { return "folder/" + owner + "/" + id }
+func tombKey(owner string, seq int64) string {
+	return "tomb/" + owner + "/" + strconv.FormatInt(seq, 10)
+}
+
+// seqState is the value of seqKey.
+type seqState struct {
+	Seq   int64  `json:"seq"`
+	Epoch string `json:"epoch"`
+}
+
+// parseKey splits a journal key into its kind, user and id.
+func parseKey(key string) (kind, owner, id string, err error) {
+	if key == seqKey {
+		return key, "", "", nil
+	}
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+		return "", "", "", fmt.Errorf("mail: unknown journal key %q", key)
+	}
+	switch parts[0] {
+	case "msg", "folder", "tomb":
+		return parts[0], parts[1], parts[2], nil
+	}
+	return "", "", "", fmt.Errorf("mail: unknown journal key %q", key)
+}
+
+// Record implements graphkit.Store.
+func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.mail
+	for _, key := range keys {
+		kind, owner, id, err := parseKey(key)
+		if err != nil {
+			return err
+		}
+		var v any
+		mb := st.boxes[owner]
+		switch {
+		case kind == seqKey:
+			v = seqState{st.seq, st.epoch}
+		case mb == nil:
+		case kind == "msg":
+			if m := mb.msgs[id]; m != nil {
+				v = m
+			}
+		case kind == "folder":
+			if f := mb.folders[id]; f != nil {
+				v = f
+			}
+		case kind == "tomb":
+			if i, ok := mb.tombIndex(id); ok {
+				v = mb.tombs[i]
+			}
+		}
+		var raw json.RawMessage
+		if v != nil {
+			if raw, err = json.Marshal(v); err != nil {
+				return err
+			}
+		}
+		if err := emit(key, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tombIndex finds the tombstone with sequence number seq (tombstones are
+// kept in sequence order).
+func (mb *mailbox) tombIndex(seq string) (int, bool) {
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	i := sort.Search(len(mb.tombs), func(i int) bool { return mb.tombs[i].Seq >= n })
+	return i, i < len(mb.tombs) && mb.tombs[i].Seq == n
+}
+
+// Apply implements graphkit.Store. Keys of users without a mailbox are
+// ignored, as Restore ignores their mailboxes.
+func (s *Workload) Apply(key string, v json.RawMessage) error {
+	kind, owner, id, err := parseKey(key)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.mail
+	if kind == seqKey {
+		var ss seqState
+		if err := json.Unmarshal(v, &ss); err != nil {
+			return fmt.Errorf("mail: journal %s: %w", key, err)
+		}
+		st.seq, st.epoch = ss.Seq, ss.Epoch
+		return nil
+	}
+	mb := st.boxes[owner]
+	if mb == nil {
+		return nil
+	}
+	mb.order = orderCache{}
+	switch kind {
+	case "msg":
+		if v == nil {
+			delete(mb.msgs, id)
+			return nil
+		}
+		var m mailMessage
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("mail: journal %s: %w", key, err)
+		}
+		mb.msgs[id] = &m
+	case "folder":
+		if v == nil {
+			delete(mb.folders, id)
+			return nil
+		}
+		var f mailFolder
+		if err := json.Unmarshal(v, &f); err != nil {
+			return fmt.Errorf("mail: journal %s: %w", key, err)
+		}
+		mb.folders[id] = &f
+	case "tomb":
+		i, found := mb.tombIndex(id)
+		if v == nil {
+			if found {
+				mb.tombs = append(mb.tombs[:i], mb.tombs[i+1:]...)
+			}
+			return nil
+		}
+		var t tombstone
+		if err := json.Unmarshal(v, &t); err != nil {
+			return fmt.Errorf("mail: journal %s: %w", key, err)
+		}
+		if found {
+			mb.tombs[i] = t
+		} else {
+			mb.tombs = append(mb.tombs[:i], append([]tombstone{t}, mb.tombs[i:]...)...)
+		}
+	}
+	return nil
+}
+
+var _ graphkit.Workload = (*Workload)(nil)
