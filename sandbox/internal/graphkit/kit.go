@@ -10,8 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -249,19 +247,8 @@ func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, item
 		q := r.URL.Query()
 		q.Set("$top", strconv.Itoa(top))
 		q.Set("$skip", strconv.Itoa(skip+top))
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var parts []string
-		for _, k := range keys {
-			for _, v := range q[k] {
-				parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+url.QueryEscape(v))
-			}
-		}
 		out.Keys = append(out.Keys, "@odata.nextLink")
-		out.Vals["@odata.nextLink"] = BaseURL(r) + r.URL.Path + "?" + strings.Join(parts, "&")
+		out.Vals["@odata.nextLink"] = BaseURL(r) + r.URL.Path + "?" + EncodeQuery(q)
 	}
 	s.WriteJSON(w, r, out)
 }
