@@ -70,7 +70,6 @@ type Server struct {
 	mu      sync.Mutex
 	st      *stateData
 	mail    *mailStore // Graph mail
-	cal     *calStore  // Graph calendars and contacts
 	pending map[string]*pendingAuth
 	reqLog  []RequestLogEntry
 
@@ -104,13 +103,14 @@ func New(opts Options) (*Server, error) {
 		},
 		pending: map[string]*pendingAuth{},
 		mail:    seedMailStore(),
-		cal:     seedCalStore(),
 	}
 	if opts.RequireControlToken {
 		s.ctlTok = ids.Random("", 32)
 	}
 	s.st = newState(s.initial)
 
+	s.dir = directory.New()
+	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
 	var loaded map[string]json.RawMessage
@@ -159,8 +159,6 @@ func New(opts Options) (*Server, error) {
 			}
 		}
 	}
-	s.dir = directory.New()
-	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
 	s.routes()
 	return s, nil
 }
