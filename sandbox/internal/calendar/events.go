@@ -259,30 +259,35 @@ var (
 	attendeeTypes     = []string{"required", "optional", "resource"}
 )
 
+// str reads a string property into dst; with allowed, it must be one of them
+// (in any case) and is stored in their case.
+func str(k string, raw json.RawMessage, dst *string, allowed []string) *graphkit.Error {
+	var v string
+	if json.Unmarshal(raw, &v) != nil {
+		return graphkit.PropTypeError(k, "Edm.String")
+	}
+	if allowed != nil {
+		c, ok := graphkit.EnumValue(v, allowed)
+		if !ok {
+			return graphkit.EnumError(v)
+		}
+		v = c
+	}
+	*dst = v
+	return nil
+}
+
+// boolean reads a boolean property into dst.
+func boolean(k string, raw json.RawMessage, dst *bool) *graphkit.Error {
+	if json.Unmarshal(raw, dst) != nil {
+		return graphkit.PropTypeError(k, "Edm.Boolean")
+	}
+	return nil
+}
+
 // applyEventProps sets the writable properties in body on ev; start and end
 // are checked together at the end.
 func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *graphkit.Error {
-	str := func(k string, raw json.RawMessage, dst *string, allowed []string) *graphkit.Error {
-		var v string
-		if json.Unmarshal(raw, &v) != nil {
-			return graphkit.PropTypeError(k, "Edm.String")
-		}
-		if allowed != nil {
-			c, ok := graphkit.EnumValue(v, allowed)
-			if !ok {
-				return graphkit.EnumError(v)
-			}
-			v = c
-		}
-		*dst = v
-		return nil
-	}
-	boolean := func(k string, raw json.RawMessage, dst *bool) *graphkit.Error {
-		if json.Unmarshal(raw, dst) != nil {
-			return graphkit.PropTypeError(k, "Edm.Boolean")
-		}
-		return nil
-	}
 	var start, end *calDateTime
 	for k, raw := range body {
 		var ce *graphkit.Error
@@ -322,33 +327,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *graphkit.Er
 			}
 			ev.Location = l.DisplayName
 		case "attendees":
-			var as []calAttendee
-			if json.Unmarshal(raw, &as) != nil {
-				return graphkit.PropTypeError(k, "Collection(microsoft.graph.attendee)")
-			}
-			for i := range as {
-				if as[i].Type == "" {
-					as[i].Type = "required"
-				}
-				t, ok := graphkit.EnumValue(as[i].Type, attendeeTypes)
-				if !ok {
-					return graphkit.EnumError(as[i].Type)
-				}
-				as[i].Type = t
-				if as[i].EmailAddress.Address == "" {
-					return graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
-				}
-				if u := userByMail(as[i].EmailAddress.Address); u != nil && as[i].EmailAddress.Name == "" {
-					as[i].EmailAddress.Name = u.DisplayName
-				}
-				as[i].Status = calResponse{"none", calNoTime}
-				for _, old := range ev.Attendees {
-					if strings.EqualFold(old.EmailAddress.Address, as[i].EmailAddress.Address) {
-						as[i].Status = old.Status
-					}
-				}
-			}
-			ev.Attendees = as
+			ce = applyAttendees(ev, raw)
 		case "categories":
 			var cs []string
 			if json.Unmarshal(raw, &cs) != nil {
@@ -400,6 +379,51 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *graphkit.Er
 			return ce
 		}
 	}
+	if ce := applyTimes(ev, start, end); ce != nil {
+		return ce
+	}
+	if ev.Recurrence != nil && ev.Recurrence.Range.RecurrenceTimeZone == "" {
+		ev.Recurrence.Range.RecurrenceTimeZone = ev.StartTZ
+	}
+	return nil
+}
+
+// applyAttendees sets the attendees in raw on ev; those already invited
+// keep their answers.
+func applyAttendees(ev *calEvent, raw json.RawMessage) *graphkit.Error {
+	var as []calAttendee
+	if json.Unmarshal(raw, &as) != nil {
+		return graphkit.PropTypeError("attendees", "Collection(microsoft.graph.attendee)")
+	}
+	for i := range as {
+		if as[i].Type == "" {
+			as[i].Type = "required"
+		}
+		t, ok := graphkit.EnumValue(as[i].Type, attendeeTypes)
+		if !ok {
+			return graphkit.EnumError(as[i].Type)
+		}
+		as[i].Type = t
+		if as[i].EmailAddress.Address == "" {
+			return graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
+		}
+		if u := userByMail(as[i].EmailAddress.Address); u != nil && as[i].EmailAddress.Name == "" {
+			as[i].EmailAddress.Name = u.DisplayName
+		}
+		as[i].Status = calResponse{"none", calNoTime}
+		for _, old := range ev.Attendees {
+			if strings.EqualFold(old.EmailAddress.Address, as[i].EmailAddress.Address) {
+				as[i].Status = old.Status
+			}
+		}
+	}
+	ev.Attendees = as
+	return nil
+}
+
+// applyTimes sets the start and end a body gave (nil: unchanged) and checks
+// the event's times.
+func applyTimes(ev *calEvent, start, end *calDateTime) *graphkit.Error {
 	for _, p := range []struct {
 		d   *calDateTime
 		at  *time.Time
@@ -426,9 +450,6 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *graphkit.Er
 		if s.Hour()+s.Minute()+s.Second() != 0 || e.Hour()+e.Minute()+e.Second() != 0 || !e.After(s) {
 			return graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. An all-day event must start and end at midnight, at least a day apart.")
 		}
-	}
-	if ev.Recurrence != nil && ev.Recurrence.Range.RecurrenceTimeZone == "" {
-		ev.Recurrence.Range.RecurrenceTimeZone = ev.StartTZ
 	}
 	return nil
 }

@@ -202,47 +202,7 @@ func (s *Workload) getSchedule(w http.ResponseWriter, r *http.Request, u *graphk
 				Error: &freeBusyErrorJSON{Message: "The specified SMTP address is not a mailbox in this organization.", ResponseCode: "ErrorMailRecipientNotFound"}})
 			continue
 		}
-		info := scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{}}
-		type busy struct {
-			s, e   time.Time
-			status string
-		}
-		var blocks []busy
-		for _, it := range view(s.users[su.ID].eventsIn(""), from, to, vo.zone.Loc) {
-			ev := it.Ev
-			if ev.IsCancelled || ev.ShowAs == "free" || ev.ShowAs == "unknown" {
-				continue
-			}
-			st, en := ev.span(vo.zone.Loc)
-			if it.Occ != nil {
-				st, en = it.Occ.Start, it.Occ.End
-			}
-			item := scheduleItemJSON{IsPrivate: ev.Sensitivity == "private", Status: ev.ShowAs,
-				Start: vo.zone.format(st), End: vo.zone.format(en)}
-			if !item.IsPrivate {
-				item.Subject, item.Location = ev.Subject, ev.Location
-			}
-			info.ScheduleItems = append(info.ScheduleItems, item)
-			blocks = append(blocks, busy{st, en, ev.ShowAs})
-		}
-		var view []byte
-		for t := from; t.Before(to); t = t.Add(step) {
-			best := -1
-			for _, b := range blocks {
-				if b.s.Before(t.Add(step)) && b.e.After(t) {
-					if i := slices.Index(busyOrder, b.status); i >= 0 && (best < 0 || i < best) {
-						best = i
-					}
-				}
-			}
-			d := byte('0')
-			if best >= 0 {
-				d = availabilityDigit[busyOrder[best]]
-			}
-			view = append(view, d)
-		}
-		info.AvailabilityView = string(view)
-		out = append(out, info)
+		out = append(out, scheduleOf(s.users[su.ID], id, from, to, step, vo))
 	}
 	s.mu.Unlock()
 	hdr(w.Header())
@@ -250,4 +210,50 @@ func (s *Workload) getSchedule(w http.ResponseWriter, r *http.Request, u *graphk
 		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
 		"value":          out,
 	})
+}
+
+// scheduleOf is cu's free/busy view between from and to in steps of step,
+// answering for the schedule id; the caller holds Workload.mu.
+func scheduleOf(cu *calUser, id string, from, to time.Time, step time.Duration, vo viewOpts) scheduleInformationJSON {
+	info := scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{}}
+	type busy struct {
+		s, e   time.Time
+		status string
+	}
+	var blocks []busy
+	for _, it := range view(cu.eventsIn(""), from, to, vo.zone.Loc) {
+		ev := it.Ev
+		if ev.IsCancelled || ev.ShowAs == "free" || ev.ShowAs == "unknown" {
+			continue
+		}
+		st, en := ev.span(vo.zone.Loc)
+		if it.Occ != nil {
+			st, en = it.Occ.Start, it.Occ.End
+		}
+		item := scheduleItemJSON{IsPrivate: ev.Sensitivity == "private", Status: ev.ShowAs,
+			Start: vo.zone.format(st), End: vo.zone.format(en)}
+		if !item.IsPrivate {
+			item.Subject, item.Location = ev.Subject, ev.Location
+		}
+		info.ScheduleItems = append(info.ScheduleItems, item)
+		blocks = append(blocks, busy{st, en, ev.ShowAs})
+	}
+	var view []byte
+	for t := from; t.Before(to); t = t.Add(step) {
+		best := -1
+		for _, b := range blocks {
+			if b.s.Before(t.Add(step)) && b.e.After(t) {
+				if i := slices.Index(busyOrder, b.status); i >= 0 && (best < 0 || i < best) {
+					best = i
+				}
+			}
+		}
+		d := byte('0')
+		if best >= 0 {
+			d = availabilityDigit[busyOrder[best]]
+		}
+		view = append(view, d)
+	}
+	info.AvailabilityView = string(view)
+	return info
 }
