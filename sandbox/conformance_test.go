@@ -120,7 +120,7 @@ func TestGraphConformance(t *testing.T) {
 		"malformed": "Bearer not-a-jwt",
 	}
 	fill := strings.NewReplacer(append([]string{"{adele}", adele().ID, "{megan}", MeganBowenID, "{patti}", PattiFernandezID,
-		"{message}", stableID(adele().ID, "message", "0")}, calendarFill(e.s)...)...)
+		"{message}", stableID(adele().ID, "message", "0")}, calendarFill(e)...)...)
 	for _, row := range graphConformance {
 		path := fill.Replace(row.path)
 		t.Run(row.auth+" "+path, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -16,28 +15,32 @@ import (
 // calendarFill names seeded calendar items for request paths: {calendar}
 // (Adele's "Team" calendar), {event} (her "Budget review"), {series} (the
 // weekly standup she organizes), {occurrence} (its occurrence on Monday
-// 2025-03-03), {contact} (Anna Kowalski) and {folder} ("Suppliers").
-func calendarFill(s *Server) []string {
-	s.cal.mu.Lock()
-	defer s.cal.mu.Unlock()
-	cu := s.cal.users[AdeleVanceID]
-	return []string{
-		"{calendar}", cu.calendars[1].ID,
-		"{event}", eventBySubject(cu, "Budget review").ID,
-		"{series}", eventBySubject(cu, "Weekly standup").ID,
-		"{occurrence}", occurrenceID(eventBySubject(cu, "Weekly standup").ID, "2025-03-03"),
-		"{contact}", stableID(AdeleVanceID, "contact", "Anna Kowalski"),
-		"{folder}", cu.folders[0].ID,
-	}
-}
-
-func eventBySubject(cu *calUser, subject string) *calEvent {
-	for _, ev := range cu.eventsIn("") {
-		if ev.Subject == subject {
-			return ev
+// 2025-03-03), {contact} (Anna Kowalski) and {folder} ("Suppliers"). It
+// reads them over Graph as Adele.
+func calendarFill(e *env) []string {
+	e.t.Helper()
+	tok := e.calToken(adele(), "Calendars.Read Contacts.Read")
+	first := func(path string) string {
+		e.t.Helper()
+		st, body, _ := e.call("GET", path, tok, nil, nil)
+		if st != 200 {
+			e.t.Fatalf("GET %s: %d %v", path, st, body)
 		}
+		v := values(e.t, body)
+		if len(v) == 0 {
+			e.t.Fatalf("GET %s: nothing found", path)
+		}
+		return v[0]["id"].(string)
 	}
-	return nil
+	series := first("/v1.0/me/events?$filter=subject%20eq%20%27Weekly%20standup%27")
+	return []string{
+		"{calendar}", first("/v1.0/me/calendars?$filter=name%20eq%20%27Team%27"),
+		"{event}", first("/v1.0/me/events?$filter=subject%20eq%20%27Budget%20review%27"),
+		"{series}", series,
+		"{occurrence}", first("/v1.0/me/events/" + series + "/instances?startDateTime=2025-03-03T00:00:00Z&endDateTime=2025-03-04T00:00:00Z"),
+		"{contact}", first("/v1.0/me/contacts?$filter=displayName%20eq%20%27Anna%20Kowalski%27"),
+		"{folder}", first("/v1.0/me/contactFolders?$filter=displayName%20eq%20%27Suppliers%27"),
+	}
 }
 
 // call sends a Graph request with a JSON body (when non-nil) and decodes
@@ -201,7 +204,7 @@ func TestCalendarView(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fill := strings.NewReplacer(calendarFill(e.s)...)
+			fill := strings.NewReplacer(calendarFill(e)...)
 			path := strings.NewReplacer("{team}", "{calendar}", "{standup}", "{series}").Replace(tc.path)
 			hdr := map[string]string{}
 			if tc.zone != "" {
@@ -316,6 +319,9 @@ func TestCalendarWritesConformance(t *testing.T) {
 	var created map[string]any
 	data := send("POST", "/v1.0/me/events", ev)
 	_ = json.Unmarshal(data, &created)
+	var april map[string]any
+	_ = json.Unmarshal(send("GET", "/v1.0/me/events/"+created["id"].(string)+"/instances?startDateTime=2025-04-09T00:00:00Z&endDateTime=2025-04-10T00:00:00Z", nil), &april)
+	aprilID := values(t, april)[0]["id"].(string)
 	// Nested objects keep Graph's member order, as clients that print the
 	// JSON show it.
 	for _, want := range []string{`"body":{"contentType":"html","content":`, `"emailAddress":{"name":"Alex Wilber","address":"AlexW@contoso.sandbox"}`,
@@ -332,7 +338,7 @@ func TestCalendarWritesConformance(t *testing.T) {
 	}{
 		{"event", data, false},
 		{"event", send("PATCH", "/v1.0/me/events/"+created["id"].(string), map[string]any{"showAs": "oof"}), false},
-		{"event", send("PATCH", "/v1.0/me/events/"+occurrenceID(created["id"].(string), "2025-04-09"), map[string]any{"subject": "Review (April)",
+		{"event", send("PATCH", "/v1.0/me/events/"+aprilID, map[string]any{"subject": "Review (April)",
 			"location": map[string]any{"displayName": "Room 2"}}), false},
 		{"calendar", send("POST", "/v1.0/me/calendars", map[string]any{"name": "Side"}), false},
 		{"calendar", send("PATCH", "/v1.0/me/calendar", map[string]any{"color": "lightTeal"}), false},
@@ -349,23 +355,6 @@ func TestCalendarWritesConformance(t *testing.T) {
 			problems = schema.CheckJSON(c.typ, c.data)
 		}
 		for _, p := range problems {
-			t.Errorf("%s: %s", c.typ, p)
-		}
-	}
-	for _, c := range []struct {
-		typ string
-		t   reflect.Type
-	}{
-		{"event", reflect.TypeFor[eventJSON]()},
-		{"calendar", reflect.TypeFor[calendarJSON]()},
-		{"scheduleInformation", reflect.TypeFor[scheduleInformationJSON]()},
-		{"scheduleItem", reflect.TypeFor[scheduleItemJSON]()},
-		{"patternedRecurrence", reflect.TypeFor[calRecurrence]()},
-		{"attendee", reflect.TypeFor[calAttendee]()},
-		{"location", reflect.TypeFor[calLocation]()},
-		{"onlineMeetingInfo", reflect.TypeFor[calOnlineMeeting]()},
-	} {
-		for _, p := range schema.CheckStruct(c.typ, c.t) {
 			t.Errorf("%s: %s", c.typ, p)
 		}
 	}

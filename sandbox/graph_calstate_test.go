@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
+	"bytes"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -64,5 +67,74 @@ func TestCalendarPersists(t *testing.T) {
 	after := snapshot(e2, e2.calToken(adele(), scopes), e2.calToken(alex(), scopes))
 	if d := cmp.Diff(before, after); d != "" {
 		t.Errorf("calendars and contacts changed across the restart (-before +after):\n%s", d)
+	}
+}
+
+// TestContactsFromOlderStateFile: files written before contacts had their own
+// workload kept calendars, events and contacts in one "calendar" member; the
+// contacts come back from it as well as the calendars.
+func TestContactsFromOlderStateFile(t *testing.T) {
+	file := t.TempDir() + "/state.json"
+	e := start(t, Options{StateFile: file})
+	tok := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")
+	if st, body, _ := e.call("POST", "/v1.0/me/contacts", tok, map[string]any{"givenName": "Kept", "surname": "Contact"}, nil); st != 201 {
+		t.Fatalf("contact: %d %v", st, body)
+	}
+	if st, body, _ := e.call("POST", "/v1.0/me/events", tok, map[string]any{"subject": "Kept event",
+		"start": map[string]any{"dateTime": "2025-05-05T09:00:00", "timeZone": "UTC"},
+		"end":   map[string]any{"dateTime": "2025-05-05T10:00:00", "timeZone": "UTC"}}, nil); st != 201 {
+		t.Fatalf("event: %d %v", st, body)
+	}
+	if err := e.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Write a state file the older way (one file, one top-level "calendar"
+	// member with each user's calendars, events, contact folders and
+	// contacts) from the state folder's snapshot.
+	data, err := os.ReadFile(file + "/snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, data, _ = bytes.Cut(data, []byte("\n")) // after the snapshot's header line
+	var f map[string]json.RawMessage
+	var wl map[string]json.RawMessage
+	if json.Unmarshal(data, &f) != nil || json.Unmarshal(f["workloads"], &wl) != nil {
+		t.Fatalf("state file: %s", data)
+	}
+	type part struct {
+		Seq   int                       `json:"seq"`
+		Users map[string]map[string]any `json:"users"`
+	}
+	var cal, con part
+	if json.Unmarshal(wl["calendar"], &cal) != nil || json.Unmarshal(wl["contacts"], &con) != nil {
+		t.Fatalf("workloads: %s", f["workloads"])
+	}
+	for id, members := range con.Users {
+		for k, v := range members {
+			cal.Users[id][k] = v
+		}
+	}
+	cal.Seq = max(cal.Seq, con.Seq)
+	delete(wl, "calendar")
+	delete(wl, "contacts")
+	f["calendar"], _ = json.Marshal(cal)
+	f["workloads"], _ = json.Marshal(wl)
+	data, _ = json.Marshal(f)
+	older := t.TempDir() + "/older.json"
+	if err := os.WriteFile(older, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	e2 := start(t, Options{StateFile: older})
+	tok = e2.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")
+	for _, c := range []struct{ path, what string }{
+		{"/v1.0/me/contacts?$filter=givenName%20eq%20%27Kept%27", "the contact"},
+		{"/v1.0/me/events?$filter=subject%20eq%20%27Kept%20event%27", "the event"},
+	} {
+		st, body, _ := e2.call("GET", c.path, tok, nil, nil)
+		if st != 200 || len(values(t, body)) != 1 {
+			t.Errorf("%s did not come back from the older state file: %d %v", c.what, st, body)
+		}
 	}
 }

@@ -28,7 +28,7 @@ func TestContactsQueries(t *testing.T) {
 		{"another user's, app-only", app, "/v1.0/users/" + MeganBowenID + "/contacts?$filter=startswith(givenName,%27Ad%27)", "Adele Vance"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := strings.NewReplacer(calendarFill(e.s)...).Replace(tc.path)
+			path := strings.NewReplacer(calendarFill(e)...).Replace(tc.path)
 			st, out, _ := e.call("GET", path, tc.token, nil, nil)
 			if st != 200 || contactNames(t, out) != tc.want {
 				t.Errorf("%d %s, want %s (%v)", st, contactNames(t, out), tc.want, out)

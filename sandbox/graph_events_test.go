@@ -142,7 +142,7 @@ func TestEventInvitations(t *testing.T) {
 func TestEventSeriesWrites(t *testing.T) {
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite")
-	st, ev, _ := e.call("POST", "/v1.0/me/calendars/"+strings.NewReplacer(calendarFill(e.s)...).Replace("{calendar}")+"/events", tok, map[string]any{
+	st, ev, _ := e.call("POST", "/v1.0/me/calendars/"+strings.NewReplacer(calendarFill(e)...).Replace("{calendar}")+"/events", tok, map[string]any{
 		"subject": "Sprint planning",
 		"start":   map[string]any{"dateTime": "2025-03-04T08:00:00", "timeZone": "Europe/Berlin"},
 		"end":     map[string]any{"dateTime": "2025-03-04T09:00:00", "timeZone": "Europe/Berlin"},
@@ -286,7 +286,7 @@ func TestEventException(t *testing.T) {
 		}
 		return got
 	}
-	fill := strings.NewReplacer(calendarFill(e.s)...)
+	fill := strings.NewReplacer(calendarFill(e)...)
 	_, occ, _ := e.call("GET", "/v1.0/me/calendarView?startDateTime=2025-03-05T00:00:00Z&endDateTime=2025-03-06T00:00:00Z&$filter=subject%20eq%20%27Weekly%20standup%27", org, nil, nil)
 	wed := values(t, occ)[0]["id"].(string)
 	st, ex, _ := e.call("PATCH", "/v1.0/me/events/"+wed, org, map[string]any{"subject": "Weekly standup (moved)",

@@ -86,7 +86,6 @@ type Server struct {
 
 	mu     sync.Mutex
 	st     *stateData // faults
-	cal    *calStore  // Graph calendars and contacts
 	reqLog []RequestLogEntry
 
 	srvMu  sync.Mutex
@@ -117,7 +116,6 @@ func New(opts Options) (_ *Server, err error) {
 			DeviceInterval:      opts.DeviceInterval,
 			AutoApprove:         opts.AutoApprove,
 		},
-		cal: seedCalStore(),
 	}
 	if opts.RequireControlToken {
 		s.ctlTok = ids.Random("", 32)

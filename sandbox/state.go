@@ -134,6 +134,10 @@ func parseState(path string, data []byte) (loadedState, error) {
 			ls.workloads[name] = old
 		}
 	}
+	// Contacts were part of the calendar workload's snapshot until they had their own.
+	if _, ok := ls.workloads["contacts"]; !ok && ls.workloads["calendar"] != nil {
+		ls.workloads["contacts"] = ls.workloads["calendar"]
+	}
 	ls.clockOffset = f.ClockOffset
 	return ls, nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -155,16 +153,5 @@ func nextLink(r *http.Request, style PageStyle, top, next int) string {
 	} else {
 		q.Set("$skip", strconv.Itoa(next))
 	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		for _, v := range q[k] {
-			parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+url.QueryEscape(v))
-		}
-	}
-	return BaseURL(r) + r.URL.Path + "?" + strings.Join(parts, "&")
+	return BaseURL(r) + r.URL.Path + "?" + EncodeQuery(q)
 }

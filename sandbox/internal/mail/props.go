@@ -96,7 +96,7 @@ func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, n
 			if json.Unmarshal(raw, &v) != nil {
 				return graphkit.PropTypeError(k, "Edm.String")
 			}
-			allowed := outlook.Importances
+			allowed := outlook.Importance
 			if k == "inferenceClassification" {
 				allowed = []string{"focused", "other"}
 			}

@@ -25,7 +25,3 @@ type DateTimeTimeZone struct {
 	DateTime string `json:"dateTime"`
 	TimeZone string `json:"timeZone"`
 }
-
-// Importances are the values of microsoft.graph.importance (a message's or
-// an event's importance).
-var Importances = []string{"low", "normal", "high"}

@@ -1,4 +1,4 @@
-package sandbox
+package calendar
 
 import (
 	"encoding/json"
@@ -36,12 +36,12 @@ func viewPrefs(r *http.Request) (viewOpts, func(http.Header)) {
 	}
 }
 
-var errNoWindow = calBadRequest("ErrorInvalidParameter",
+var errNoWindow = graphkit.Err(400, "ErrorInvalidParameter",
 	"This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
 
 // calWindow reads startDateTime and endDateTime; a value without an offset
 // is UTC, as in Graph (the Prefer time zone does not apply to them).
-func calWindow(r *http.Request) (from, to time.Time, ce *calErr) {
+func calWindow(r *http.Request) (from, to time.Time, ce *graphkit.Error) {
 	q := r.URL.Query()
 	var out [2]time.Time
 	for i, name := range []string{"startDateTime", "endDateTime"} {
@@ -58,58 +58,58 @@ func calWindow(r *http.Request) (from, to time.Time, ce *calErr) {
 			}
 		}
 		if !ok {
-			return from, to, calBadRequest("ErrorInvalidParameter", "The value '"+v+"' of parameter '"+
+			return from, to, graphkit.Err(400, "ErrorInvalidParameter", "The value '"+v+"' of parameter '"+
 				strings.ToUpper(name[:1])+name[1:]+"' is invalid.")
 		}
 	}
 	return out[0], out[1], nil
 }
 
-func (s *Server) calendarView(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) calendarView(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	from, to, ce := calWindow(r)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
 	vo, hdr := viewPrefs(r)
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+	s.mu.Lock()
+	cu := s.user(u)
 	cal := cu.calendar(r.PathValue("cid"))
-	var objs []calItem
+	var objs []graphkit.Item
 	if cal != nil {
 		for _, it := range view(cu.eventsIn(cal.ID), from, to, vo.zone.Loc) {
 			objs = append(objs, eventObject(it.Ev, it.Occ, vo))
 		}
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if cal == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
+	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, eventType, eventLimits, hdr)
 }
 
-func (s *Server) eventInstances(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) eventInstances(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	from, to, ce := calWindow(r)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
 	vo, hdr := viewPrefs(r)
-	s.cal.mu.Lock()
-	ev := s.cal.user(u).events[r.PathValue("eid")]
-	var objs []calItem
+	s.mu.Lock()
+	ev := s.user(u).events[r.PathValue("eid")]
+	var objs []graphkit.Item
 	if ev != nil {
 		for _, it := range view([]*calEvent{ev}, from, to, vo.zone.Loc) {
 			objs = append(objs, eventObject(it.Ev, it.Occ, vo))
 		}
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ev == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
+	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, eventType, eventLimits, hdr)
 }
 
 // availability digits of getSchedule's availabilityView, and which status
@@ -142,10 +142,10 @@ type scheduleInformationJSON struct {
 
 // getSchedule answers POST /calendar/getSchedule: the free/busy view of
 // seeded users between startTime and endTime, from all their calendars.
-func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) getSchedule(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
 	var req struct {
@@ -157,22 +157,22 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
 	raw, _ := json.Marshal(body)
 	for k := range body {
 		if !slices.Contains([]string{"schedules", "startTime", "endTime", "availabilityViewInterval"}, k) {
-			s.calFail(w, r, calBadRequest("RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation 'getSchedule'."))
+			s.Fail(w, r, graphkit.Err(400, "RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation 'getSchedule'."))
 			return
 		}
 	}
 	if json.Unmarshal(raw, &req) != nil {
-		s.calFail(w, r, calBadRequest("RequestBodyRead", "Cannot read the parameters of the operation 'getSchedule'."))
+		s.Fail(w, r, graphkit.Err(400, "RequestBodyRead", "Cannot read the parameters of the operation 'getSchedule'."))
 		return
 	}
 	if len(req.Schedules) == 0 || req.Start == nil || req.End == nil {
-		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The parameters 'schedules', 'startTime' and 'endTime' are required."))
+		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidParameter", "The parameters 'schedules', 'startTime' and 'endTime' are required."))
 		return
 	}
 	from, msg := parseCalDateTime(*req.Start)
 	to, msg2 := parseCalDateTime(*req.End)
 	if msg != "" || msg2 != "" {
-		s.calFail(w, r, calBadRequest("TimeZoneNotSupportedException", msg+msg2))
+		s.Fail(w, r, graphkit.Err(400, "TimeZoneNotSupportedException", msg+msg2))
 		return
 	}
 	interval := 30
@@ -180,74 +180,80 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, u *User) {
 		interval = *req.Interval
 	}
 	if interval < 5 || interval > 1440 {
-		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The value of 'availabilityViewInterval' must be between 5 and 1440 minutes."))
+		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidParameter", "The value of 'availabilityViewInterval' must be between 5 and 1440 minutes."))
 		return
 	}
 	if !to.After(from) {
-		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The 'endTime' must be later than the 'startTime'."))
+		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidParameter", "The 'endTime' must be later than the 'startTime'."))
 		return
 	}
 	if to.Sub(from) > 62*24*time.Hour {
-		s.calFail(w, r, calBadRequest("ErrorInvalidParameter", "The requested time window is longer than 62 days."))
+		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidParameter", "The requested time window is longer than 62 days."))
 		return
 	}
 	vo, hdr := viewPrefs(r)
 	step := time.Duration(interval) * time.Minute
 	var out []scheduleInformationJSON
-	s.cal.mu.Lock()
+	s.mu.Lock()
 	for _, id := range req.Schedules {
-		su := calUserByMail(id)
+		su := userByMail(id)
 		if su == nil {
 			out = append(out, scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{},
 				Error: &freeBusyErrorJSON{Message: "The specified SMTP address is not a mailbox in this organization.", ResponseCode: "ErrorMailRecipientNotFound"}})
 			continue
 		}
-		info := scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{}}
-		type busy struct {
-			s, e   time.Time
-			status string
-		}
-		var blocks []busy
-		for _, it := range view(s.cal.users[su.ID].eventsIn(""), from, to, vo.zone.Loc) {
-			ev := it.Ev
-			if ev.IsCancelled || ev.ShowAs == "free" || ev.ShowAs == "unknown" {
-				continue
-			}
-			st, en := ev.span(vo.zone.Loc)
-			if it.Occ != nil {
-				st, en = it.Occ.Start, it.Occ.End
-			}
-			item := scheduleItemJSON{IsPrivate: ev.Sensitivity == "private", Status: ev.ShowAs,
-				Start: vo.zone.format(st), End: vo.zone.format(en)}
-			if !item.IsPrivate {
-				item.Subject, item.Location = ev.Subject, ev.Location
-			}
-			info.ScheduleItems = append(info.ScheduleItems, item)
-			blocks = append(blocks, busy{st, en, ev.ShowAs})
-		}
-		var view []byte
-		for t := from; t.Before(to); t = t.Add(step) {
-			best := -1
-			for _, b := range blocks {
-				if b.s.Before(t.Add(step)) && b.e.After(t) {
-					if i := slices.Index(busyOrder, b.status); i >= 0 && (best < 0 || i < best) {
-						best = i
-					}
-				}
-			}
-			d := byte('0')
-			if best >= 0 {
-				d = availabilityDigit[busyOrder[best]]
-			}
-			view = append(view, d)
-		}
-		info.AvailabilityView = string(view)
-		out = append(out, info)
+		out = append(out, scheduleOf(s.users[su.ID], id, from, to, step, vo))
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	hdr(w.Header())
-	s.kit.WriteStatus(w, r, http.StatusOK, map[string]any{
+	s.WriteStatus(w, r, http.StatusOK, map[string]any{
 		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
 		"value":          out,
 	})
+}
+
+// scheduleOf is cu's free/busy view between from and to in steps of step,
+// answering for the schedule id; the caller holds Workload.mu.
+func scheduleOf(cu *calUser, id string, from, to time.Time, step time.Duration, vo viewOpts) scheduleInformationJSON {
+	info := scheduleInformationJSON{ScheduleID: id, ScheduleItems: []scheduleItemJSON{}}
+	type busy struct {
+		s, e   time.Time
+		status string
+	}
+	var blocks []busy
+	for _, it := range view(cu.eventsIn(""), from, to, vo.zone.Loc) {
+		ev := it.Ev
+		if ev.IsCancelled || ev.ShowAs == "free" || ev.ShowAs == "unknown" {
+			continue
+		}
+		st, en := ev.span(vo.zone.Loc)
+		if it.Occ != nil {
+			st, en = it.Occ.Start, it.Occ.End
+		}
+		item := scheduleItemJSON{IsPrivate: ev.Sensitivity == "private", Status: ev.ShowAs,
+			Start: vo.zone.format(st), End: vo.zone.format(en)}
+		if !item.IsPrivate {
+			item.Subject, item.Location = ev.Subject, ev.Location
+		}
+		info.ScheduleItems = append(info.ScheduleItems, item)
+		blocks = append(blocks, busy{st, en, ev.ShowAs})
+	}
+	var view []byte
+	for t := from; t.Before(to); t = t.Add(step) {
+		best := -1
+		for _, b := range blocks {
+			if b.s.Before(t.Add(step)) && b.e.After(t) {
+				if i := slices.Index(busyOrder, b.status); i >= 0 && (best < 0 || i < best) {
+					best = i
+				}
+			}
+		}
+		d := byte('0')
+		if best >= 0 {
+			d = availabilityDigit[busyOrder[best]]
+		}
+		view = append(view, d)
+	}
+	info.AvailabilityView = string(view)
+	return info
 }

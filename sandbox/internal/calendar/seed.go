@@ -1,19 +1,23 @@
-package sandbox
+package calendar
 
 import (
-	"fmt"
-	"github.com/authsome-go/authsome/sandbox/internal/outlook"
-	"strings"
+	"context"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
 
-// This file builds the seeded calendars and contacts: per user a default
-// calendar "Calendar" and a "Team" calendar with about two dozen events
-// around the week of Monday 2025-03-03 (recurring series, all-day events,
-// online meetings, invitations between the seeded users with their answers),
-// and 18 contacts in the default Contacts folder and a "Suppliers" folder.
+// This file builds the seeded calendars: per user a default calendar
+// "Calendar" and a "Team" calendar with about two dozen events around the
+// week of Monday 2025-03-03 (recurring series, all-day events, online
+// meetings, invitations between the seeded users with their answers).
 // Everything derives from fixed inputs, so every run and every Reset gives
 // the same ids.
+
+// bg is the context of seeding: nothing is journaled.
+var bg = context.Background()
 
 // calSeedWeek is the Monday the seeded events cluster around.
 var calSeedWeek = time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
@@ -89,14 +93,18 @@ func customerCall(ui int) seedEvent {
 		attendees: []int{(ui + 1) % len(seedUsers)}, answers: []string{"accepted"}}
 }
 
-func seedCalStore() *calStore {
-	st := &calStore{users: map[string]*calUser{}}
+// seedUsers are the seeded users the calendars belong to.
+var seedUsers = directory.Seed()
+
+// seedStore returns the seeded calendars and events.
+func seedStore() *store {
+	st := &store{users: map[string]*calUser{}}
 	for i := range seedUsers {
 		u := &seedUsers[i]
-		cu := &calUser{owner: u, events: map[string]*calEvent{}, contactRoot: stableID(u.ID, "contactFolder", "Contacts")}
+		cu := &calUser{owner: u, events: map[string]*calEvent{}}
 		cu.calendars = []*calCalendar{
-			{ID: stableID(u.ID, "calendar", "Calendar"), Name: "Calendar", Color: "auto", Default: true, ChangeKey: st.changeKey()},
-			{ID: stableID(u.ID, "calendar", "Team"), Name: "Team", Color: "lightGreen", ChangeKey: st.changeKey()},
+			{ID: ids.Stable(u.ID, "calendar", "Calendar"), Name: "Calendar", Color: "auto", Default: true, ChangeKey: st.changeKey(bg)},
+			{ID: ids.Stable(u.ID, "calendar", "Team"), Name: "Team", Color: "lightGreen", ChangeKey: st.changeKey(bg)},
 		}
 		st.users[u.ID] = cu
 	}
@@ -109,7 +117,6 @@ func seedCalStore() *calStore {
 			st.seedEvent(ui, se, created.Add(time.Duration(i)*time.Minute))
 		}
 		st.seedEvent(ui, customerCall(ui), created.Add(time.Hour))
-		st.seedContacts(ui, created)
 	}
 	for i, s := range sharedEvents {
 		st.seedEvent(s.organizer, s.ev, created.Add(2*time.Hour+time.Duration(i)*time.Minute))
@@ -118,7 +125,7 @@ func seedCalStore() *calStore {
 }
 
 // seedEvent adds se to user ui's calendars and records the attendees' answers.
-func (st *calStore) seedEvent(ui int, se seedEvent, now time.Time) {
+func (st *store) seedEvent(ui int, se seedEvent, now time.Time) {
 	cu := st.users[seedUsers[ui].ID]
 	tz := zoneName(se.tz)
 	loc, _ := calZone(tz)
@@ -143,7 +150,7 @@ func (st *calStore) seedEvent(ui int, se seedEvent, now time.Time) {
 		rc.Pattern.DaysOfWeek = append([]string(nil), rc.Pattern.DaysOfWeek...)
 		rc.Range.RecurrenceTimeZone = tz
 		if msg := rc.validate(); msg != "" {
-			panic("sandbox: seeded recurrence: " + msg)
+			panic("calendar: seeded recurrence: " + msg)
 		}
 		ev.Recurrence = &rc
 		if start, ok := parseCalDate(rc.Range.StartDate); ok {
@@ -168,20 +175,20 @@ func (st *calStore) seedEvent(ui int, se seedEvent, now time.Time) {
 	}
 	if se.online {
 		ev.IsOnlineMeeting = true
-		ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + stableID(cu.owner.ID, se.subject)[6:30] + "%40thread.v2/0"
+		ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.Stable(cu.owner.ID, se.subject)[6:30] + "%40thread.v2/0"
 	}
 	for _, ai := range se.attendees {
 		a := &seedUsers[ai]
 		ev.Attendees = append(ev.Attendees, calAttendee{Type: "required", EmailAddress: outlook.EmailAddress{Name: a.DisplayName, Address: a.Mail}})
 	}
-	st.addEvent(cu, cu.calendars[se.cal], ev, now)
+	st.addEvent(bg, cu, cu.calendars[se.cal], ev, now)
 	for i, ans := range se.answers {
 		if ans == "" {
 			continue
 		}
 		a := &seedUsers[se.attendees[i]]
 		if cp := st.copyOf(ev, a); cp != nil {
-			st.respond(st.users[a.ID], cp, ans, true, now.Add(time.Duration(i+1)*time.Hour))
+			st.respond(bg, st.users[a.ID], cp, ans, true, now.Add(time.Duration(i+1)*time.Hour))
 		}
 	}
 }
@@ -189,80 +196,4 @@ func (st *calStore) seedEvent(ui int, se seedEvent, now time.Time) {
 func calHTML(text string) string {
 	return "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body>" +
 		"<p>" + text + "</p></body></html>"
-}
-
-// seedContacts are the external contacts; the last five go into "Suppliers".
-var seedContacts = []struct{ given, surname, company, title, city string }{
-	{"Anna", "Kowalski", "Fabrikam", "Purchasing Manager", "Redmond"},
-	{"Ben", "Carter", "Northwind Traders", "Account Executive", "Seattle"},
-	{"Carla", "Mendes", "Tailspin Toys", "Buyer", "Portland"},
-	{"David", "Osei", "Litware", "CTO", "Boston"},
-	{"Elena", "Rossi", "Adventure Works", "Marketing Director", "Denver"},
-	{"Farid", "Haddad", "Wingtip Toys", "Store Manager", "Chicago"},
-	{"Grace", "Liu", "Woodgrove Bank", "Relationship Manager", "New York"},
-	{"Hiro", "Tanaka", "Proseware", "Product Manager", "San Francisco"},
-	{"Isabel", "Novak", "Relecloud", "Consultant", "Austin"},
-	{"Kira", "Patel", "Fourth Coffee", "Owner", "Seattle"},
-	{"Liam", "O'Brien", "Blue Yonder Airlines", "Travel Coordinator", "Dallas"},
-	{"Maya", "Cohen", "Graphic Design Institute", "Designer", "Los Angeles"},
-	{"Noah", "Fischer", "Lamna Healthcare", "Office Manager", "Phoenix"},
-	{"Olivia", "Dubois", "Alpine Ski House", "Events Manager", "Salt Lake City"},
-}
-
-const supplierContacts = 5
-
-func (st *calStore) seedContacts(ui int, now time.Time) {
-	cu := st.users[seedUsers[ui].ID]
-	suppliers := &contactFolder{ID: stableID(cu.owner.ID, "contactFolder", "Suppliers"), DisplayName: "Suppliers"}
-	cu.folders = []*contactFolder{suppliers}
-	add := func(folder string, props map[string]any) {
-		c := &calContact{ID: stableID(cu.owner.ID, "contact", props["displayName"].(string)), FolderID: folder,
-			Props: props, ChangeKey: st.changeKey(), Created: now, Changed: now}
-		cu.contacts = append(cu.contacts, c)
-	}
-	for i := range seedUsers {
-		if i == ui {
-			continue
-		}
-		u := &seedUsers[i]
-		add(cu.contactRoot, map[string]any{
-			"givenName": u.GivenName, "surname": u.Surname, "displayName": u.DisplayName, "jobTitle": u.JobTitle,
-			"department": u.Department, "companyName": TenantName, "officeLocation": u.OfficeLocation,
-			"emailAddresses": []outlook.EmailAddress{{Name: u.DisplayName, Address: u.Mail}},
-			"businessPhones": toAnySlice(u.BusinessPhones), "mobilePhone": nilIfEmpty(u.MobilePhone),
-		})
-	}
-	for i, p := range seedContacts {
-		folder := cu.contactRoot
-		if i >= len(seedContacts)-supplierContacts {
-			folder = suppliers.ID
-		}
-		name := p.given + " " + p.surname
-		domain := strings.ToLower(strings.ReplaceAll(strings.Fields(p.company)[0], "'", "")) + ".com"
-		addr := strings.ToLower(strings.ReplaceAll(p.given+"."+p.surname, "'", "")) + "@" + domain
-		add(folder, map[string]any{
-			"givenName": p.given, "surname": p.surname, "displayName": name, "fileAs": p.surname + ", " + p.given,
-			"jobTitle": p.title, "companyName": p.company,
-			"emailAddresses": []outlook.EmailAddress{{Name: name, Address: addr}},
-			"businessPhones": []any{fmt.Sprintf("+1 555 01%02d %02d%02d", i, ui, i)},
-			"businessAddress": contactAddress{Street: fmt.Sprintf("%d Main Street", 100+i*7), City: p.city,
-				CountryOrRegion: "United States", PostalCode: fmt.Sprintf("9%04d", 1000+i*37)},
-			"categories": []any{},
-		})
-	}
-}
-
-func toAnySlice(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
-}
-
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -1,4 +1,4 @@
-package sandbox
+package calendar
 
 import (
 	"encoding/json"
@@ -120,10 +120,10 @@ type viewOpts struct {
 }
 
 // eventObject is ev (or its occurrence occ) as Graph's JSON object.
-func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
+func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 	j := eventJSON{
-		ETag: `W/"` + ev.ChangeKey + `"`, ID: ev.ID, CreatedDateTime: graphTimestamp(ev.Created),
-		LastModifiedDateTime: graphTimestamp(ev.Changed), ChangeKey: ev.ChangeKey, Categories: ev.Categories,
+		ETag: `W/"` + ev.ChangeKey + `"`, ID: ev.ID, CreatedDateTime: outlook.Timestamp(ev.Created),
+		LastModifiedDateTime: outlook.Timestamp(ev.Changed), ChangeKey: ev.ChangeKey, Categories: ev.Categories,
 		OriginalStartTimeZone: ev.StartTZ, OriginalEndTimeZone: ev.EndTZ, ICalUID: ev.ICalUID,
 		ReminderMinutesBeforeStart: ev.ReminderMinutes, IsReminderOn: ev.IsReminderOn, Subject: ev.Subject,
 		Importance: ev.Importance, Sensitivity: ev.Sensitivity, IsAllDay: ev.IsAllDay, IsCancelled: ev.IsCancelled,
@@ -170,7 +170,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 				j.Location.UniqueID, j.Location.UniqueIDType = x.Location, "private"
 				j.Locations = []calLocation{j.Location}
 			}
-			j.LastModifiedDateTime, j.OriginalStartTimeZone, j.OriginalEndTimeZone = graphTimestamp(x.Changed), x.StartTZ, x.EndTZ
+			j.LastModifiedDateTime, j.OriginalStartTimeZone, j.OriginalEndTimeZone = outlook.Timestamp(x.Changed), x.StartTZ, x.EndTZ
 			j.BodyPreview = calPreview(x.Body)
 			if vo.text {
 				j.Body = outlook.ItemBody{ContentType: "text", Content: calText(x.Body)}
@@ -182,7 +182,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) calItem {
 	}
 	j.Start, j.End = vo.zone.format(s), vo.zone.format(e)
 	j.WebLink = "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(j.ID) + "&exvsurl=1&path=/calendar/item"
-	return newCalItem(j)
+	return graphkit.NewItem(j)
 }
 
 // findEvent finds an event by id; an occurrence id gives its master and
@@ -212,81 +212,85 @@ func findEvent(cu *calUser, id string, zone *time.Location) (*calEvent, *occurre
 	return nil, nil
 }
 
-func (s *Server) eventList(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) eventList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	vo, hdr := viewPrefs(r)
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+	s.mu.Lock()
+	cu := s.user(u)
 	cal := cu.calendar(r.PathValue("cid"))
-	var objs []calItem
+	var objs []graphkit.Item
 	if cal != nil {
 		for _, ev := range cu.eventsIn(cal.ID) {
 			objs = append(objs, eventObject(ev, nil, vo))
 		}
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if cal == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, eventType, eventLimits, hdr)
+	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, eventType, eventLimits, hdr)
 }
 
 // eventEntity answers one event with its context.
-func (s *Server) eventEntity(w http.ResponseWriter, r *http.Request, status int, obj calItem, ctx string, hdr func(http.Header)) {
+func (s *Workload) eventEntity(w http.ResponseWriter, r *http.Request, status int, obj graphkit.Item, ctx string, hdr func(http.Header)) {
 	hdr(w.Header())
-	s.calEntity(w, r, status, obj, eventType, ctx)
+	s.WriteEntity(w, r, status, obj, eventType, ctx)
 }
 
-func (s *Server) eventGet(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) eventGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	vo, hdr := viewPrefs(r)
-	s.cal.mu.Lock()
-	ev, occ := findEvent(s.cal.user(u), r.PathValue("eid"), vo.zone.Loc)
-	var obj calItem
+	s.mu.Lock()
+	ev, occ := findEvent(s.user(u), r.PathValue("eid"), vo.zone.Loc)
+	var obj graphkit.Item
 	if ev != nil {
 		obj = eventObject(ev, occ, vo)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ev == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.eventEntity(w, r, http.StatusOK, obj, calCtx(r, u, true), hdr)
+	s.eventEntity(w, r, http.StatusOK, obj, graphkit.ItemContext(r, u, true), hdr)
 }
 
 var (
-	importanceValues  = outlook.Importances
 	sensitivityValues = []string{"normal", "personal", "private", "confidential"}
 	showAsValues      = []string{"free", "tentative", "busy", "oof", "workingElsewhere", "unknown"}
 	attendeeTypes     = []string{"required", "optional", "resource"}
 )
 
+// str reads a string property into dst; with allowed, it must be one of them
+// (in any case) and is stored in their case.
+func str(k string, raw json.RawMessage, dst *string, allowed []string) *graphkit.Error {
+	var v string
+	if json.Unmarshal(raw, &v) != nil {
+		return graphkit.PropTypeError(k, "Edm.String")
+	}
+	if allowed != nil {
+		c, ok := graphkit.EnumValue(v, allowed)
+		if !ok {
+			return graphkit.EnumError(v)
+		}
+		v = c
+	}
+	*dst = v
+	return nil
+}
+
+// boolean reads a boolean property into dst.
+func boolean(k string, raw json.RawMessage, dst *bool) *graphkit.Error {
+	if json.Unmarshal(raw, dst) != nil {
+		return graphkit.PropTypeError(k, "Edm.Boolean")
+	}
+	return nil
+}
+
 // applyEventProps sets the writable properties in body on ev; start and end
 // are checked together at the end.
-func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
-	str := func(k string, raw json.RawMessage, dst *string, allowed []string) *calErr {
-		var v string
-		if json.Unmarshal(raw, &v) != nil {
-			return graphkit.PropTypeError(k, "Edm.String")
-		}
-		if allowed != nil {
-			c, ok := graphkit.EnumValue(v, allowed)
-			if !ok {
-				return graphkit.EnumError(v)
-			}
-			v = c
-		}
-		*dst = v
-		return nil
-	}
-	boolean := func(k string, raw json.RawMessage, dst *bool) *calErr {
-		if json.Unmarshal(raw, dst) != nil {
-			return graphkit.PropTypeError(k, "Edm.Boolean")
-		}
-		return nil
-	}
+func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *graphkit.Error {
 	var start, end *calDateTime
 	for k, raw := range body {
-		var ce *calErr
+		var ce *graphkit.Error
 		switch k {
 		case "subject":
 			ce = str(k, raw, &ev.Subject, nil)
@@ -323,33 +327,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			}
 			ev.Location = l.DisplayName
 		case "attendees":
-			var as []calAttendee
-			if json.Unmarshal(raw, &as) != nil {
-				return graphkit.PropTypeError(k, "Collection(microsoft.graph.attendee)")
-			}
-			for i := range as {
-				if as[i].Type == "" {
-					as[i].Type = "required"
-				}
-				t, ok := graphkit.EnumValue(as[i].Type, attendeeTypes)
-				if !ok {
-					return graphkit.EnumError(as[i].Type)
-				}
-				as[i].Type = t
-				if as[i].EmailAddress.Address == "" {
-					return calBadRequest("ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
-				}
-				if u := calUserByMail(as[i].EmailAddress.Address); u != nil && as[i].EmailAddress.Name == "" {
-					as[i].EmailAddress.Name = u.DisplayName
-				}
-				as[i].Status = calResponse{"none", calNoTime}
-				for _, old := range ev.Attendees {
-					if strings.EqualFold(old.EmailAddress.Address, as[i].EmailAddress.Address) {
-						as[i].Status = old.Status
-					}
-				}
-			}
-			ev.Attendees = as
+			ce = applyAttendees(ev, raw)
 		case "categories":
 			var cs []string
 			if json.Unmarshal(raw, &cs) != nil {
@@ -357,7 +335,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			}
 			ev.Categories = cs
 		case "importance":
-			ce = str(k, raw, &ev.Importance, importanceValues)
+			ce = str(k, raw, &ev.Importance, outlook.Importance)
 		case "sensitivity":
 			ce = str(k, raw, &ev.Sensitivity, sensitivityValues)
 		case "showAs":
@@ -384,7 +362,7 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 				return graphkit.PropTypeError(k, "microsoft.graph.patternedRecurrence")
 			}
 			if msg := rc.validate(); msg != "" {
-				return calBadRequest("ErrorInvalidRequest", msg)
+				return graphkit.Err(400, "ErrorInvalidRequest", msg)
 			}
 			ev.Recurrence = &rc
 		case "onlineMeetingProvider", "hideAttendees", "transactionId", "locations", "isDraft", "id", "@odata.etag",
@@ -401,6 +379,51 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 			return ce
 		}
 	}
+	if ce := applyTimes(ev, start, end); ce != nil {
+		return ce
+	}
+	if ev.Recurrence != nil && ev.Recurrence.Range.RecurrenceTimeZone == "" {
+		ev.Recurrence.Range.RecurrenceTimeZone = ev.StartTZ
+	}
+	return nil
+}
+
+// applyAttendees sets the attendees in raw on ev; those already invited
+// keep their answers.
+func applyAttendees(ev *calEvent, raw json.RawMessage) *graphkit.Error {
+	var as []calAttendee
+	if json.Unmarshal(raw, &as) != nil {
+		return graphkit.PropTypeError("attendees", "Collection(microsoft.graph.attendee)")
+	}
+	for i := range as {
+		if as[i].Type == "" {
+			as[i].Type = "required"
+		}
+		t, ok := graphkit.EnumValue(as[i].Type, attendeeTypes)
+		if !ok {
+			return graphkit.EnumError(as[i].Type)
+		}
+		as[i].Type = t
+		if as[i].EmailAddress.Address == "" {
+			return graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
+		}
+		if u := userByMail(as[i].EmailAddress.Address); u != nil && as[i].EmailAddress.Name == "" {
+			as[i].EmailAddress.Name = u.DisplayName
+		}
+		as[i].Status = calResponse{"none", calNoTime}
+		for _, old := range ev.Attendees {
+			if strings.EqualFold(old.EmailAddress.Address, as[i].EmailAddress.Address) {
+				as[i].Status = old.Status
+			}
+		}
+	}
+	ev.Attendees = as
+	return nil
+}
+
+// applyTimes sets the start and end a body gave (nil: unchanged) and checks
+// the event's times.
+func applyTimes(ev *calEvent, start, end *calDateTime) *graphkit.Error {
 	for _, p := range []struct {
 		d   *calDateTime
 		at  *time.Time
@@ -412,82 +435,79 @@ func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *calErr {
 		}
 		t, msg := parseCalDateTime(*p.d)
 		if msg != "" {
-			return calBadRequest("TimeZoneNotSupportedException", msg)
+			return graphkit.Err(400, "TimeZoneNotSupportedException", msg)
 		}
 		*p.at, *p.tz = t, zoneName(p.d.TimeZone)
 	}
 	if ev.Start.IsZero() || ev.End.IsZero() {
-		return calBadRequest("ErrorInvalidRequest", "Your request can't be completed. An event needs both a start and an end.")
+		return graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. An event needs both a start and an end.")
 	}
 	if ev.End.Before(ev.Start) {
-		return calBadRequest("ErrorCalendarEndDateIsEarlierThanStartDate", "The end date you entered occurs before the start date.")
+		return graphkit.Err(400, "ErrorCalendarEndDateIsEarlierThanStartDate", "The end date you entered occurs before the start date.")
 	}
 	if ev.IsAllDay {
 		s, e := ev.Start, ev.End
 		if s.Hour()+s.Minute()+s.Second() != 0 || e.Hour()+e.Minute()+e.Second() != 0 || !e.After(s) {
-			return calBadRequest("ErrorInvalidRequest", "Your request can't be completed. An all-day event must start and end at midnight, at least a day apart.")
+			return graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. An all-day event must start and end at midnight, at least a day apart.")
 		}
-	}
-	if ev.Recurrence != nil && ev.Recurrence.Range.RecurrenceTimeZone == "" {
-		ev.Recurrence.Range.RecurrenceTimeZone = ev.StartTZ
 	}
 	return nil
 }
 
-func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) eventCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	vo, hdr := viewPrefs(r)
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	now := s.now().UTC()
+	now := s.Now().UTC()
 	ev := &calEvent{Importance: "normal", Sensitivity: "normal", ShowAs: "busy", IsReminderOn: true, ReminderMinutes: 15,
 		ResponseRequest: true, AllowProposals: true, Body: outlook.ItemBody{ContentType: "html", Content: ""}, Categories: []string{}}
 	if ce = applyEventProps(ev, body); ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+	s.mu.Lock()
+	cu := s.user(u)
 	cal := cu.calendar(r.PathValue("cid"))
-	var obj calItem
+	var obj graphkit.Item
 	id := ""
 	if cal != nil {
 		if ev.IsOnlineMeeting {
 			ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.GUID() + "%40thread.v2/0"
 		}
-		s.cal.addEvent(cu, cal, ev, now)
+		s.addEvent(r.Context(), cu, cal, ev, now)
 		obj = eventObject(ev, nil, vo)
 		id = ev.ID
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if cal == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
 	w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/events('"+id+"')")
-	s.eventEntity(w, r, http.StatusCreated, obj, calCtx(r, u, true), hdr)
+	s.eventEntity(w, r, http.StatusCreated, obj, graphkit.ItemContext(r, u, true), hdr)
 }
 
-func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) eventPatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	vo, hdr := viewPrefs(r)
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	now := s.now().UTC()
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+	now := s.Now().UTC()
+	s.mu.Lock()
+	cu := s.user(u)
 	ev, occ := findEvent(cu, r.PathValue("eid"), vo.zone.Loc)
-	var obj calItem
+	var obj graphkit.Item
 	switch {
 	case ev == nil:
-		ce = errCalNotFound
+		ce = graphkit.ErrItemNotFound
 	case occ != nil:
 		var x *calEvent
-		x, ce = s.cal.patchOccurrence(ev, occ, body, now)
+		x, ce = s.patchOccurrence(r.Context(), cu, ev, occ, body, now)
 		if ce == nil {
 			obj = eventObject(ev, &occurrence{Date: occ.Date, Start: x.Start, End: x.End, Ex: x}, vo)
 		}
@@ -498,49 +518,51 @@ func (s *Server) eventPatch(w http.ResponseWriter, r *http.Request, u *User) {
 			if cp.IsOnlineMeeting && cp.JoinURL == "" {
 				cp.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.GUID() + "%40thread.v2/0"
 			}
-			cp.Changed, cp.ChangeKey = now, s.cal.changeKey()
+			cp.Changed, cp.ChangeKey = now, s.changeKey(r.Context())
 			*ev = cp
+			graphkit.Touch(r, Name, eventKey(u.ID, ev.ID))
 			if ev.OrgUser == "" {
-				s.cal.syncCopies(ev, before, now)
+				s.syncCopies(r.Context(), ev, before, now)
 			}
 			obj = eventObject(ev, nil, vo)
 		}
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.eventEntity(w, r, http.StatusOK, obj, calCtx(r, u, true), hdr)
+	s.eventEntity(w, r, http.StatusOK, obj, graphkit.ItemContext(r, u, true), hdr)
 }
 
-func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request, u *User) {
-	now := s.now().UTC()
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+func (s *Workload) eventDelete(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	now := s.Now().UTC()
+	s.mu.Lock()
+	cu := s.user(u)
 	ev, occ := findEvent(cu, r.PathValue("eid"), time.UTC)
 	switch {
 	case ev == nil:
 	case occ != nil:
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
 		delete(ev.Exceptions, occ.Date)
-		ev.Changed, ev.ChangeKey = now, s.cal.changeKey()
+		ev.Changed, ev.ChangeKey = now, s.changeKey(r.Context())
+		graphkit.Touch(r, Name, eventKey(u.ID, ev.ID))
 		if ev.OrgUser == "" {
-			s.cal.syncCopies(ev, ev.Attendees, now)
+			s.syncCopies(r.Context(), ev, ev.Attendees, now)
 		}
 	default:
-		s.cal.deleteEvent(cu, ev, now)
+		s.deleteEvent(r.Context(), cu, ev, now)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ev == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
+	s.WriteStatus(w, r, http.StatusNoContent, nil)
 }
 
 // responseBody is the body of accept, tentativelyAccept, decline and cancel.
-func responseBody(w http.ResponseWriter, r *http.Request) (comment string, send bool, ce *calErr) {
+func responseBody(w http.ResponseWriter, r *http.Request) (comment string, send bool, ce *graphkit.Error) {
 	send = true
 	body, ce := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
@@ -558,76 +580,77 @@ func responseBody(w http.ResponseWriter, r *http.Request) (comment string, send 
 			}
 		case "proposedNewTime":
 		default:
-			return "", false, calBadRequest("RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation.")
+			return "", false, graphkit.Err(400, "RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation.")
 		}
 	}
 	return comment, send, nil
 }
 
 // eventRespond answers an invitation; an occurrence's answer goes to its series.
-func (s *Server) eventRespond(action string) calHandler {
+func (s *Workload) eventRespond(action string) graphkit.OwnerHandler {
 	response := map[string]string{"accept": "accepted", "tentativelyAccept": "tentativelyAccepted", "decline": "declined"}[action]
-	return func(w http.ResponseWriter, r *http.Request, u *User) {
+	return func(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 		_, send, ce := responseBody(w, r)
 		if ce != nil {
-			s.calFail(w, r, ce)
+			s.Fail(w, r, ce)
 			return
 		}
-		now := s.now().UTC()
-		s.cal.mu.Lock()
-		cu := s.cal.user(u)
+		now := s.Now().UTC()
+		s.mu.Lock()
+		cu := s.user(u)
 		ev, _ := findEvent(cu, r.PathValue("eid"), time.UTC)
 		switch {
 		case ev == nil:
-			ce = errCalNotFound
+			ce = graphkit.ErrItemNotFound
 		case ev.OrgUser == "":
-			ce = calBadRequest("ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
+			ce = graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
 		case ev.IsCancelled:
-			ce = calBadRequest("ErrorInvalidRequest", "Your request can't be completed. The meeting has been cancelled.")
+			ce = graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. The meeting has been cancelled.")
 		default:
-			s.cal.respond(cu, ev, response, send, now)
+			s.respond(r.Context(), cu, ev, response, send, now)
 		}
-		s.cal.mu.Unlock()
+		s.mu.Unlock()
 		if ce != nil {
-			s.calFail(w, r, ce)
+			s.Fail(w, r, ce)
 			return
 		}
-		s.kit.WriteStatus(w, r, http.StatusAccepted, nil)
+		s.WriteStatus(w, r, http.StatusAccepted, nil)
 	}
 }
 
 // eventCancel cancels a meeting the user organizes: the attendees' copies
 // are marked cancelled and the event leaves the organizer's calendar. An
 // occurrence cancels only that occurrence.
-func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) eventCancel(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	_, _, ce := responseBody(w, r)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	now := s.now().UTC()
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+	now := s.Now().UTC()
+	s.mu.Lock()
+	cu := s.user(u)
 	ev, occ := findEvent(cu, r.PathValue("eid"), time.UTC)
 	switch {
 	case ev == nil:
-		ce = errCalNotFound
+		ce = graphkit.ErrItemNotFound
 	case ev.OrgUser != "":
-		ce = calBadRequest("ErrorInvalidRequest", "Your request can't be completed. You need to be an organizer to cancel a meeting.")
+		ce = graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. You need to be an organizer to cancel a meeting.")
 	case occ != nil:
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
 		delete(ev.Exceptions, occ.Date)
-		ev.Changed, ev.ChangeKey = now, s.cal.changeKey()
-		s.cal.syncCopies(ev, ev.Attendees, now)
+		ev.Changed, ev.ChangeKey = now, s.changeKey(r.Context())
+		graphkit.Touch(r, Name, eventKey(u.ID, ev.ID))
+		s.syncCopies(r.Context(), ev, ev.Attendees, now)
 	default:
-		s.cal.deleteEvent(cu, ev, now)
+		s.deleteEvent(r.Context(), cu, ev, now)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.kit.WriteStatus(w, r, http.StatusAccepted, nil)
+	s.WriteStatus(w, r, http.StatusAccepted, nil)
 }
 
 // conferenceID is a nine-digit Teams conference id derived from the meeting.

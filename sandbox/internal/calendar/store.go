@@ -1,35 +1,32 @@
-package sandbox
+package calendar
 
 import (
-	"encoding/base64"
+	"context"
 	"fmt"
-	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
 
-// This file holds the calendars, events and contacts of the seeded users
-// (graph_calseed.go fills it) and the time zone and date-time helpers they
-// share. The store has its own lock: calendar requests never wait for the
-// identity platform's state, and Reset swaps the contents under it.
+// This file holds the calendars and events of the seeded users (seed.go
+// fills it) and the time zone and date-time helpers they share. The store
+// is guarded by Workload.mu: calendar requests never wait for another
+// workload, and Reset swaps the contents under it.
 
-// calStore is the calendar and contact data of every seeded user.
-type calStore struct {
-	mu    sync.Mutex
+// store is the calendar data of every seeded user.
+type store struct {
 	users map[string]*calUser // by user id
 	seq   int                 // numbers the ids and change keys of new items
 }
 
-// calUser is one user's calendars, events, contact folders and contacts.
+// calUser is one user's calendars and events.
 type calUser struct {
-	owner     *User
+	owner     *graphkit.User // the seeded user (not the directory's)
 	calendars []*calCalendar // the default calendar first
 	events    map[string]*calEvent
-	// contactRoot is the id of the default Contacts folder.
-	contactRoot string
-	folders     []*contactFolder // sub-folders of the default folder
-	contacts    []*calContact    // in creation order
 }
 
 type calCalendar struct {
@@ -114,43 +111,24 @@ type calRange struct {
 	NumberOfOccurrences int    `json:"numberOfOccurrences"`
 }
 
-// calContact is a contact: its properties as Graph's JSON members, plus the
-// folder it is in.
-type calContact struct {
-	ID, FolderID     string
-	Props            map[string]any
-	ChangeKey        string
-	Created, Changed time.Time
-}
-
-type contactFolder struct {
-	ID, DisplayName string
-}
-
-// reset replaces the store's contents with the seed.
-func (st *calStore) reset() {
-	fresh := seedCalStore()
-	st.mu.Lock()
-	st.users, st.seq = fresh.users, fresh.seq
-	st.mu.Unlock()
-}
-
-// user returns u's data; the caller holds st.mu.
-func (st *calStore) user(u *User) *calUser { return st.users[u.ID] }
+// user returns u's data; the caller holds Workload.mu.
+func (st *store) user(u *graphkit.User) *calUser { return st.users[u.ID] }
 
 // next returns the next sequence number, for new ids and change keys.
-func (st *calStore) next() int {
-	st.seq++
-	return st.seq
-}
+func (st *store) next(ctx context.Context) int { return graphkit.NextSeq(ctx, Name, &st.seq) }
 
 // newID returns an id for a new item of owner's.
-func (st *calStore) newID(owner, kind string) string {
-	return stableID(owner, kind, "created", fmt.Sprint(st.next()))
+func (st *store) newID(ctx context.Context, owner, kind string) string {
+	return ids.Stable(owner, kind, "created", fmt.Sprint(st.next(ctx)))
 }
 
-func (st *calStore) changeKey() string {
-	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("DwAAABYAAAC%06d", st.next())))
+func (st *store) changeKey(ctx context.Context) string {
+	return outlook.ChangeKey(st.next(ctx))
+}
+
+// touchEvent notes that the request changed (or removed) event id of user.
+func touchEvent(ctx context.Context, user, id string) {
+	graphkit.TouchCtx(ctx, Name, eventKey(user, id))
 }
 
 func (cu *calUser) defaultCalendar() *calCalendar { return cu.calendars[0] }
@@ -168,8 +146,8 @@ func (cu *calUser) calendar(id string) *calCalendar {
 	return nil
 }
 
-// calUserByMail finds a seeded user by SMTP address (case-insensitive).
-func calUserByMail(addr string) *User {
+// userByMail finds a seeded user by SMTP address or UPN (case-insensitive).
+func userByMail(addr string) *graphkit.User {
 	for i := range seedUsers {
 		if strings.EqualFold(seedUsers[i].Mail, addr) || strings.EqualFold(seedUsers[i].UserPrincipalName, addr) {
 			return &seedUsers[i]
@@ -257,9 +235,4 @@ func zoneName(tz string) string {
 		return "UTC"
 	}
 	return tz
-}
-
-// graphTimestamp writes an instant as Graph's Edm.DateTimeOffset.
-func graphTimestamp(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.0000000Z")
 }

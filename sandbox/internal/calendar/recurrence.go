@@ -1,10 +1,12 @@
-package sandbox
+package calendar
 
 import (
-	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 )
 
 // This file expands recurring series into occurrences the way Outlook does:
@@ -288,12 +290,12 @@ func (ev *calEvent) occurrences(from, to time.Time, zone *time.Location) []occur
 // occurrenceID is the id of the occurrence of master on date: it names both,
 // so the occurrence can be read by id without being stored.
 func occurrenceID(masterID, date string) string {
-	return "AAMkAG" + b64.EncodeToString([]byte("occ|"+masterID+"|"+date))
+	return "AAMkAG" + ids.B64.EncodeToString([]byte("occ|"+masterID+"|"+date))
 }
 
 // parseOccurrenceID is the inverse of occurrenceID.
 func parseOccurrenceID(id string) (masterID, date string, ok bool) {
-	raw, err := b64.DecodeString(strings.TrimPrefix(id, "AAMkAG"))
+	raw, err := ids.B64.DecodeString(strings.TrimPrefix(id, "AAMkAG"))
 	if err != nil || !strings.HasPrefix(id, "AAMkAG") {
 		return "", "", false
 	}

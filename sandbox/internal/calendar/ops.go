@@ -1,52 +1,58 @@
-package sandbox
+package calendar
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
 
 // This file is what happens to events in the store: creating one sends the
 // invitation (a copy in each seeded attendee's default calendar), answers
 // travel back to the organizer's event, and cancelling or deleting a meeting
-// cancels the attendees' copies. The caller holds calStore.mu.
+// cancels the attendees' copies. The caller holds Workload.mu; every change
+// touches the event's key in ctx's change set, the attendees' and the
+// organizer's events included (they are other users' data).
 
 // addEvent stores ev, organised by cu's owner, in cal and invites its
 // attendees.
-func (st *calStore) addEvent(cu *calUser, cal *calCalendar, ev *calEvent, now time.Time) {
-	ev.ID = st.newID(cu.owner.ID, "event")
+func (st *store) addEvent(ctx context.Context, cu *calUser, cal *calCalendar, ev *calEvent, now time.Time) {
+	ev.ID = st.newID(ctx, cu.owner.ID, "event")
 	sum := sha256.Sum256([]byte(ev.ID))
 	ev.ICalUID = "040000008200E00074C5B7101A82E00800000000" + strings.ToUpper(hex.EncodeToString(sum[:16]))
 	ev.CalendarID = cal.ID
 	ev.Organizer = outlook.EmailAddress{Name: cu.owner.DisplayName, Address: cu.owner.Mail}
-	ev.Response = calResponse{"organizer", graphTimestamp(now)}
+	ev.Response = calResponse{"organizer", outlook.Timestamp(now)}
 	ev.Created, ev.Changed = now, now
-	ev.ChangeKey = st.changeKey()
+	ev.ChangeKey = st.changeKey(ctx)
 	ev.Seq = st.seq
 	for i := range ev.Attendees {
 		ev.Attendees[i].Status = calResponse{"none", calNoTime}
 	}
 	cu.events[ev.ID] = ev
-	st.invite(ev, now)
+	touchEvent(ctx, cu.owner.ID, ev.ID)
+	st.invite(ctx, ev, now)
 }
 
 // invite puts a copy of the organizer's event ev into the default calendar
 // of each seeded attendee that has none yet.
-func (st *calStore) invite(ev *calEvent, now time.Time) {
-	org := calUserByMail(ev.Organizer.Address)
+func (st *store) invite(ctx context.Context, ev *calEvent, now time.Time) {
+	org := userByMail(ev.Organizer.Address)
 	for _, a := range ev.Attendees {
-		u := calUserByMail(a.EmailAddress.Address)
+		u := userByMail(a.EmailAddress.Address)
 		if u == nil || org == nil || u.ID == org.ID || st.copyOf(ev, u) != nil {
 			continue
 		}
 		cu := st.users[u.ID]
 		cp := *ev
-		cp.ID = st.newID(u.ID, "event")
+		cp.ID = st.newID(ctx, u.ID, "event")
 		cp.CalendarID = cu.defaultCalendar().ID
 		cp.Attendees = slices.Clone(ev.Attendees)
 		cp.Cancelled, cp.Exceptions = slices.Clone(ev.Cancelled), cloneExceptions(ev.Exceptions)
@@ -57,14 +63,15 @@ func (st *calStore) invite(ev *calEvent, now time.Time) {
 		}
 		cp.OrgUser, cp.OrgEvent = org.ID, ev.ID
 		cp.Created, cp.Changed = now, now
-		cp.ChangeKey = st.changeKey()
+		cp.ChangeKey = st.changeKey(ctx)
 		cp.Seq = st.seq
 		cu.events[cp.ID] = &cp
+		touchEvent(ctx, u.ID, cp.ID)
 	}
 }
 
 // copyOf returns u's copy of the organizer's event ev, or nil.
-func (st *calStore) copyOf(ev *calEvent, u *User) *calEvent {
+func (st *store) copyOf(ev *calEvent, u *graphkit.User) *calEvent {
 	cu := st.users[u.ID]
 	if cu == nil {
 		return nil
@@ -78,7 +85,7 @@ func (st *calStore) copyOf(ev *calEvent, u *User) *calEvent {
 }
 
 // organizerEvent returns the organizer's event of an attendee's copy, or nil.
-func (st *calStore) organizerEvent(cp *calEvent) *calEvent {
+func (st *store) organizerEvent(cp *calEvent) *calEvent {
 	if cu := st.users[cp.OrgUser]; cu != nil {
 		return cu.events[cp.OrgEvent]
 	}
@@ -87,10 +94,11 @@ func (st *calStore) organizerEvent(cp *calEvent) *calEvent {
 
 // respond records cu's answer to the invitation ev; with send, the
 // organizer's event shows it too.
-func (st *calStore) respond(cu *calUser, ev *calEvent, response string, send bool, now time.Time) {
+func (st *store) respond(ctx context.Context, cu *calUser, ev *calEvent, response string, send bool, now time.Time) {
 	org := st.organizerEvent(ev)
-	ev.Response = calResponse{response, graphTimestamp(now)}
-	ev.Changed, ev.ChangeKey = now, st.changeKey()
+	ev.Response = calResponse{response, outlook.Timestamp(now)}
+	ev.Changed, ev.ChangeKey = now, st.changeKey(ctx)
+	touchEvent(ctx, cu.owner.ID, ev.ID)
 	switch response {
 	case "accepted":
 		ev.ShowAs = "busy"
@@ -115,18 +123,20 @@ func (st *calStore) respond(cu *calUser, ev *calEvent, response string, send boo
 			org.Attendees[i].Status = ev.Response
 		}
 	}
-	org.Changed, org.ChangeKey = now, st.changeKey()
+	org.Changed, org.ChangeKey = now, st.changeKey(ctx)
+	touchEvent(ctx, ev.OrgUser, org.ID)
 }
 
 // cancelCopies marks the attendees' copies of the organizer's event ev as
 // cancelled ("Canceled: " as Outlook titles them).
-func (st *calStore) cancelCopies(ev *calEvent, now time.Time) {
+func (st *store) cancelCopies(ctx context.Context, ev *calEvent, now time.Time) {
 	for _, a := range ev.Attendees {
-		if u := calUserByMail(a.EmailAddress.Address); u != nil {
+		if u := userByMail(a.EmailAddress.Address); u != nil {
 			if cp := st.copyOf(ev, u); cp != nil && !cp.IsCancelled {
 				cp.IsCancelled = true
 				cp.Subject = "Canceled: " + cp.Subject
-				cp.Changed, cp.ChangeKey = now, st.changeKey()
+				cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
+				touchEvent(ctx, u.ID, cp.ID)
 			}
 		}
 	}
@@ -135,24 +145,25 @@ func (st *calStore) cancelCopies(ev *calEvent, now time.Time) {
 // syncCopies brings the attendees' copies in line with the organizer's
 // changed event ev: shared properties are copied, new attendees are
 // invited and removed ones get a cancellation.
-func (st *calStore) syncCopies(ev *calEvent, before []calAttendee, now time.Time) {
+func (st *store) syncCopies(ctx context.Context, ev *calEvent, before []calAttendee, now time.Time) {
 	for _, a := range before {
 		if slices.ContainsFunc(ev.Attendees, func(b calAttendee) bool {
 			return strings.EqualFold(a.EmailAddress.Address, b.EmailAddress.Address)
 		}) {
 			continue
 		}
-		if u := calUserByMail(a.EmailAddress.Address); u != nil {
+		if u := userByMail(a.EmailAddress.Address); u != nil {
 			if cp := st.copyOf(ev, u); cp != nil && !cp.IsCancelled {
 				cp.IsCancelled = true
 				cp.Subject = "Canceled: " + cp.Subject
 				cp.OrgEvent = "" // no longer this meeting's attendee
-				cp.Changed, cp.ChangeKey = now, st.changeKey()
+				cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
+				touchEvent(ctx, u.ID, cp.ID)
 			}
 		}
 	}
 	for _, a := range ev.Attendees {
-		u := calUserByMail(a.EmailAddress.Address)
+		u := userByMail(a.EmailAddress.Address)
 		if u == nil {
 			continue
 		}
@@ -163,10 +174,11 @@ func (st *calStore) syncCopies(ev *calEvent, before []calAttendee, now time.Time
 			cp.IsOnlineMeeting, cp.JoinURL = ev.IsOnlineMeeting, ev.JoinURL
 			cp.Importance, cp.Sensitivity, cp.ResponseRequest = ev.Importance, ev.Sensitivity, ev.ResponseRequest
 			cp.Attendees = slices.Clone(ev.Attendees)
-			cp.Changed, cp.ChangeKey = now, st.changeKey()
+			cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
+			touchEvent(ctx, u.ID, cp.ID)
 		}
 	}
-	st.invite(ev, now)
+	st.invite(ctx, ev, now)
 }
 
 func cloneExceptions(m map[string]*calEvent) map[string]*calEvent {
@@ -182,12 +194,12 @@ func cloneExceptions(m map[string]*calEvent) map[string]*calEvent {
 	return out
 }
 
-// patchOccurrence changes one occurrence of the series ev: it becomes an
+// patchOccurrence changes one occurrence of cu's series ev: it becomes an
 // exception (or a changed one changes again); an organizer's change reaches
 // the attendees' copies.
-func (st *calStore) patchOccurrence(ev *calEvent, occ *occurrence, body map[string]json.RawMessage, now time.Time) (*calEvent, *calErr) {
+func (st *store) patchOccurrence(ctx context.Context, cu *calUser, ev *calEvent, occ *occurrence, body map[string]json.RawMessage, now time.Time) (*calEvent, *graphkit.Error) {
 	if _, ok := body["recurrence"]; ok {
-		return nil, calBadRequest("ErrorInvalidRequest", "Your request can't be completed. An occurrence of a series can't have a recurrence of its own.")
+		return nil, graphkit.Err(400, "ErrorInvalidRequest", "Your request can't be completed. An occurrence of a series can't have a recurrence of its own.")
 	}
 	x := occ.Ex
 	if x == nil {
@@ -201,25 +213,27 @@ func (st *calStore) patchOccurrence(ev *calEvent, occ *occurrence, body map[stri
 	if ce := applyEventProps(&cp, body); ce != nil {
 		return nil, ce
 	}
-	cp.Changed, cp.ChangeKey = now, st.changeKey()
+	cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
 	if ev.Exceptions == nil {
 		ev.Exceptions = map[string]*calEvent{}
 	}
 	ev.Exceptions[occ.Date] = &cp
-	ev.Changed, ev.ChangeKey = now, st.changeKey()
+	ev.Changed, ev.ChangeKey = now, st.changeKey(ctx)
+	touchEvent(ctx, cu.owner.ID, ev.ID)
 	if ev.OrgUser == "" {
-		st.syncCopies(ev, ev.Attendees, now)
+		st.syncCopies(ctx, ev, ev.Attendees, now)
 	}
 	return &cp, nil
 }
 
 // deleteEvent removes ev from cu's calendar; an organizer's meeting is
 // cancelled for its attendees first.
-func (st *calStore) deleteEvent(cu *calUser, ev *calEvent, now time.Time) {
+func (st *store) deleteEvent(ctx context.Context, cu *calUser, ev *calEvent, now time.Time) {
 	if ev.OrgEvent == "" {
-		st.cancelCopies(ev, now)
+		st.cancelCopies(ctx, ev, now)
 	}
 	delete(cu.events, ev.ID)
+	touchEvent(ctx, cu.owner.ID, ev.ID)
 }
 
 // eventsIn returns the events of calendar cal ("" for all of cu's
@@ -231,7 +245,7 @@ func (cu *calUser) eventsIn(cal string) []*calEvent {
 			out = append(out, e)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	sortEvents(out)
 	return out
 }
 

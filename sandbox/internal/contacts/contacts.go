@@ -1,41 +1,52 @@
-package sandbox
+// Package contacts is the sandbox's Outlook contacts workload (O365's
+// AddressBook and ContactFolder) for /me/... and /users/{id|upn}/...:
+// contacts of the default Contacts folder and of its sub-folders, with
+// OData options, and the folders themselves. Its data has its own lock and
+// journals by entity (see store.go).
+package contacts
 
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// This file is Outlook contacts (O365's AddressBook and ContactFolder) for
-// /me/... and /users/{id|upn}/...: contacts of the default Contacts folder
-// and of its sub-folders, with OData options, and the folders themselves.
+// Permissions of the contact routes.
+var (
+	readPerms  = []string{"Contacts.Read", "Contacts.ReadWrite"}
+	writePerms = []string{"Contacts.ReadWrite"}
+)
 
-func (s *Server) contactRoutes(m *graphkit.Mux) {
-	m.HandleFunc("GET /v1.0/me/contacts", s.calMe(needContactRead, s.contactList))
-	m.HandleFunc("GET /v1.0/users/{id}/contacts", s.calOther(needContactRead, s.contactList))
-	m.HandleFunc("GET /v1.0/me/contacts/{ctid}", s.calMe(needContactRead, s.contactGet))
-	m.HandleFunc("GET /v1.0/users/{id}/contacts/{ctid}", s.calOther(needContactRead, s.contactGet))
-	m.HandleFunc("GET /v1.0/me/contactFolders", s.calMe(needContactRead, s.contactFolderList))
-	m.HandleFunc("GET /v1.0/users/{id}/contactFolders", s.calOther(needContactRead, s.contactFolderList))
-	m.HandleFunc("GET /v1.0/me/contactFolders/{fid}", s.calMe(needContactRead, s.contactFolderGet))
-	m.HandleFunc("GET /v1.0/users/{id}/contactFolders/{fid}", s.calOther(needContactRead, s.contactFolderGet))
-	m.HandleFunc("GET /v1.0/me/contactFolders/{fid}/contacts", s.calMe(needContactRead, s.contactList))
-	m.HandleFunc("GET /v1.0/users/{id}/contactFolders/{fid}/contacts", s.calOther(needContactRead, s.contactList))
-
-	s.calRoute(m, "POST", "/contacts", needContactWrite, s.contactCreate)
-	s.calRoute(m, "POST", "/contactFolders/{fid}/contacts", needContactWrite, s.contactCreate)
-	s.calRoute(m, "PATCH", "/contacts/{ctid}", needContactWrite, s.contactPatch)
-	s.calRoute(m, "DELETE", "/contacts/{ctid}", needContactWrite, s.contactDelete)
-	s.calRoute(m, "POST", "/contactFolders", needContactWrite, s.contactFolderCreate)
-	s.calRoute(m, "PATCH", "/contactFolders/{fid}", needContactWrite, s.contactFolderPatch)
-	s.calRoute(m, "DELETE", "/contactFolders/{fid}", needContactWrite, s.contactFolderDelete)
+// Routes registers the contact routes.
+func (s *Workload) Routes(m *graphkit.Mux) {
+	for _, r := range []struct {
+		suffix string
+		h      graphkit.OwnerHandler
+	}{
+		{"/contacts", s.contactList}, {"/contacts/{ctid}", s.contactGet},
+		{"/contactFolders", s.contactFolderList}, {"/contactFolders/{fid}", s.contactFolderGet},
+		{"/contactFolders/{fid}/contacts", s.contactList},
+	} {
+		s.HandleOwned(m, "GET", r.suffix, readPerms, r.h)
+	}
+	for _, r := range []struct {
+		method, suffix string
+		h              graphkit.OwnerHandler
+	}{
+		{"POST", "/contacts", s.contactCreate}, {"POST", "/contactFolders/{fid}/contacts", s.contactCreate},
+		{"PATCH", "/contacts/{ctid}", s.contactPatch}, {"DELETE", "/contacts/{ctid}", s.contactDelete},
+		{"POST", "/contactFolders", s.contactFolderCreate}, {"PATCH", "/contactFolders/{fid}", s.contactFolderPatch},
+		{"DELETE", "/contactFolders/{fid}", s.contactFolderDelete},
+	} {
+		s.HandleOwned(m, r.method, r.suffix, writePerms, r.h)
+	}
 }
 
 // contactType is the OData type of contacts, in Graph's property order.
@@ -77,7 +88,7 @@ type contactAddress struct {
 
 // contactObject is c as Graph's JSON object: every default property, null
 // or empty when unset.
-func contactObject(c *calContact) calItem {
+func contactObject(c *contact) graphkit.Item {
 	o := map[string]any{}
 	for _, k := range contactType.Props {
 		switch {
@@ -94,15 +105,15 @@ func contactObject(c *calContact) calItem {
 	}
 	o["@odata.etag"] = `W/"` + c.ChangeKey + `"`
 	o["id"] = c.ID
-	o["createdDateTime"] = graphTimestamp(c.Created)
-	o["lastModifiedDateTime"] = graphTimestamp(c.Changed)
+	o["createdDateTime"] = outlook.Timestamp(c.Created)
+	o["lastModifiedDateTime"] = outlook.Timestamp(c.Changed)
 	o["changeKey"] = c.ChangeKey
 	o["parentFolderId"] = c.FolderID
-	return newCalItem(o)
+	return graphkit.NewItem(o)
 }
 
 // applyContactProps checks the members of body and sets them on props.
-func applyContactProps(props map[string]any, body map[string]json.RawMessage) *calErr {
+func applyContactProps(props map[string]any, body map[string]json.RawMessage) *graphkit.Error {
 	for k, raw := range body {
 		if slices.Contains(contactReadOnly, k) || strings.HasPrefix(k, "@odata.") {
 			continue
@@ -170,7 +181,7 @@ func applyContactProps(props map[string]any, body map[string]json.RawMessage) *c
 }
 
 // contactFolderOf resolves the request's {fid} ("" = the default folder).
-func contactFolderOf(cu *calUser, fid string) (string, bool) {
+func contactFolderOf(cu *user, fid string) (string, bool) {
 	if fid == "" || fid == cu.contactRoot || strings.EqualFold(fid, "contacts") {
 		return cu.contactRoot, true
 	}
@@ -182,38 +193,25 @@ func contactFolderOf(cu *calUser, fid string) (string, bool) {
 	return "", false
 }
 
-func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u *User) {
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+func (s *Workload) contactList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	cu := s.user(u)
 	folder, ok := contactFolderOf(cu, r.PathValue("fid"))
-	var objs []calItem
+	var objs []graphkit.Item
 	for _, c := range cu.contacts {
 		if ok && c.FolderID == folder {
 			objs = append(objs, contactObject(c))
 		}
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if !ok {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calList(w, r, calCtx(r, u, false), objs, contactType, contactLimits, nil)
+	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, contactType, contactLimits, nil)
 }
 
-// calEntity answers one object of type t with its context.
-func (s *Server) calEntity(w http.ResponseWriter, r *http.Request, status int, it calItem, t *odata.Type, ctx string) {
-	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
-	if err != nil {
-		s.calFail(w, r, graphkit.QueryError(err))
-		return
-	}
-	out := q.Project(it.raw, t)
-	out.Keys = append([]string{"@odata.context"}, out.Keys...)
-	out.Vals["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + ctx
-	s.kit.WriteStatus(w, r, status, out)
-}
-
-func findContact(cu *calUser, id string) *calContact {
+func findContact(cu *user, id string) *contact {
 	for _, c := range cu.contacts {
 		if c.ID == id {
 			return c
@@ -222,124 +220,127 @@ func findContact(cu *calUser, id string) *calContact {
 	return nil
 }
 
-func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u *User) {
-	s.cal.mu.Lock()
-	c := findContact(s.cal.user(u), r.PathValue("ctid"))
-	var obj calItem
+func (s *Workload) contactGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	c := findContact(s.user(u), r.PathValue("ctid"))
+	var obj graphkit.Item
 	if c != nil {
 		obj = contactObject(c)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if c == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calEntity(w, r, http.StatusOK, obj, contactType, calCtx(r, u, true))
+	s.WriteEntity(w, r, http.StatusOK, obj, contactType, graphkit.ItemContext(r, u, true))
 }
 
-func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) contactCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
 	props := map[string]any{}
 	if ce = applyContactProps(props, body); ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	now := s.now().UTC()
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+	now := s.Now().UTC()
+	s.mu.Lock()
+	cu := s.user(u)
 	folder, ok := contactFolderOf(cu, r.PathValue("fid"))
-	var c *calContact
+	var c *contact
 	if ok {
-		c = &calContact{ID: s.cal.newID(u.ID, "contact"), FolderID: folder, Props: props, ChangeKey: s.cal.changeKey(), Created: now, Changed: now}
+		c = &contact{ID: s.newID(r.Context(), u.ID, "contact"), FolderID: folder, Props: props, ChangeKey: s.changeKey(r.Context()), Created: now, Changed: now}
 		cu.contacts = append(cu.contacts, c)
+		graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
 	}
-	var obj calItem
+	var obj graphkit.Item
 	id := ""
 	if c != nil {
 		obj, id = contactObject(c), c.ID
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if !ok {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
 	w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/contacts('"+id+"')")
-	s.calEntity(w, r, http.StatusCreated, obj, contactType, calCtx(r, u, true))
+	s.WriteEntity(w, r, http.StatusCreated, obj, contactType, graphkit.ItemContext(r, u, true))
 }
 
-func (s *Server) contactPatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) contactPatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	now := s.now().UTC()
-	s.cal.mu.Lock()
-	c := findContact(s.cal.user(u), r.PathValue("ctid"))
-	var obj calItem
+	now := s.Now().UTC()
+	s.mu.Lock()
+	c := findContact(s.user(u), r.PathValue("ctid"))
+	var obj graphkit.Item
 	if c == nil {
-		ce = errCalNotFound
+		ce = graphkit.ErrItemNotFound
 	} else {
 		props := map[string]any{}
 		for k, v := range c.Props {
 			props[k] = v
 		}
 		if ce = applyContactProps(props, body); ce == nil {
-			c.Props, c.Changed, c.ChangeKey = props, now, s.cal.changeKey()
+			c.Props, c.Changed, c.ChangeKey = props, now, s.changeKey(r.Context())
+			graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
 			obj = contactObject(c)
 		}
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.calEntity(w, r, http.StatusOK, obj, contactType, calCtx(r, u, true))
+	s.WriteEntity(w, r, http.StatusOK, obj, contactType, graphkit.ItemContext(r, u, true))
 }
 
-func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request, u *User) {
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+func (s *Workload) contactDelete(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	cu := s.user(u)
 	c := findContact(cu, r.PathValue("ctid"))
 	if c != nil {
-		cu.contacts = slices.DeleteFunc(cu.contacts, func(o *calContact) bool { return o == c })
+		cu.contacts = slices.DeleteFunc(cu.contacts, func(o *contact) bool { return o == c })
+		graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if c == nil {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
+	s.WriteStatus(w, r, http.StatusNoContent, nil)
 }
 
-func folderObject(cu *calUser, id, name string) calItem {
+func folderObject(cu *user, id, name string) graphkit.Item {
 	parent := cu.contactRoot
 	if id == cu.contactRoot {
-		parent = stableID(cu.owner.ID, "msgfolderroot")
+		parent = ids.Stable(cu.owner.ID, "msgfolderroot")
 	}
-	return newCalItem(map[string]any{"id": id, "parentFolderId": parent, "displayName": name})
+	return graphkit.NewItem(map[string]any{"id": id, "parentFolderId": parent, "displayName": name})
 }
 
-func (s *Server) contactFolderList(w http.ResponseWriter, r *http.Request, u *User) {
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
-	var objs []calItem
+func (s *Workload) contactFolderList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	cu := s.user(u)
+	var objs []graphkit.Item
 	for _, f := range cu.folders {
 		objs = append(objs, folderObject(cu, f.ID, f.DisplayName))
 	}
-	s.cal.mu.Unlock()
-	s.calList(w, r, calCtx(r, u, false), objs, contactFolderType, contactLimits, nil)
+	s.mu.Unlock()
+	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, contactFolderType, contactLimits, nil)
 }
 
-func (s *Server) contactFolderGet(w http.ResponseWriter, r *http.Request, u *User) {
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+func (s *Workload) contactFolderGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	cu := s.user(u)
 	id, ok := contactFolderOf(cu, r.PathValue("fid"))
-	var obj calItem
+	var obj graphkit.Item
 	if ok {
 		name := "Contacts"
 		for _, f := range cu.folders {
@@ -349,16 +350,16 @@ func (s *Server) contactFolderGet(w http.ResponseWriter, r *http.Request, u *Use
 		}
 		obj = folderObject(cu, id, name)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if !ok {
-		s.calFail(w, r, errCalNotFound)
+		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calEntity(w, r, http.StatusOK, obj, contactFolderType, calCtx(r, u, true))
+	s.WriteEntity(w, r, http.StatusOK, obj, contactFolderType, graphkit.ItemContext(r, u, true))
 }
 
 // folderName reads displayName from a folder body.
-func folderName(body map[string]json.RawMessage) (string, bool, *calErr) {
+func folderName(body map[string]json.RawMessage) (string, bool, *graphkit.Error) {
 	var name string
 	raw, ok := body["displayName"]
 	for k := range body {
@@ -373,100 +374,109 @@ func folderName(body map[string]json.RawMessage) (string, bool, *calErr) {
 		return "", false, graphkit.PropTypeError("displayName", "Edm.String")
 	}
 	if strings.TrimSpace(name) == "" {
-		return "", false, calBadRequest("ErrorInvalidRequest", "The display name of the folder must not be empty.")
+		return "", false, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must not be empty.")
 	}
 	return name, true, nil
 }
 
 var errContactFolderExists = graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 
-func (s *Server) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) contactFolderCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
 	name, ok, ce := folderName(body)
 	if ce == nil && !ok {
-		ce = calBadRequest("ErrorInvalidRequest", "The display name of the folder must be set.")
+		ce = graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must be set.")
 	}
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
-	var obj calItem
+	s.mu.Lock()
+	cu := s.user(u)
+	var obj graphkit.Item
 	if slices.ContainsFunc(cu.folders, func(f *contactFolder) bool { return strings.EqualFold(f.DisplayName, name) }) || strings.EqualFold(name, "Contacts") {
 		ce = errContactFolderExists
 	} else {
-		f := &contactFolder{ID: s.cal.newID(u.ID, "contactFolder"), DisplayName: name}
+		f := &contactFolder{ID: s.newID(r.Context(), u.ID, "contactFolder"), DisplayName: name}
 		cu.folders = append(cu.folders, f)
+		graphkit.Touch(r, Name, folderKey(u.ID, f.ID))
 		obj = folderObject(cu, f.ID, f.DisplayName)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.calEntity(w, r, http.StatusCreated, obj, contactFolderType, calCtx(r, u, true))
+	s.WriteEntity(w, r, http.StatusCreated, obj, contactFolderType, graphkit.ItemContext(r, u, true))
 }
 
-func (s *Server) contactFolderPatch(w http.ResponseWriter, r *http.Request, u *User) {
+func (s *Workload) contactFolderPatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
 	name, ok, ce := folderName(body)
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
-	var obj calItem
+	s.mu.Lock()
+	cu := s.user(u)
+	var obj graphkit.Item
 	i := slices.IndexFunc(cu.folders, func(f *contactFolder) bool { return f.ID == r.PathValue("fid") })
 	switch {
 	case i < 0 && r.PathValue("fid") == cu.contactRoot:
-		ce = calBadRequest("ErrorCannotRenameDistinguishedFolder", "Distinguished folders cannot be renamed.")
+		ce = graphkit.Err(400, "ErrorCannotRenameDistinguishedFolder", "Distinguished folders cannot be renamed.")
 	case i < 0:
-		ce = errCalNotFound
+		ce = graphkit.ErrItemNotFound
 	case ok && slices.ContainsFunc(cu.folders, func(f *contactFolder) bool { return f != cu.folders[i] && strings.EqualFold(f.DisplayName, name) }):
 		ce = errContactFolderExists
 	default:
 		if ok {
 			cu.folders[i].DisplayName = name
+			graphkit.Touch(r, Name, folderKey(u.ID, cu.folders[i].ID))
 		}
 		obj = folderObject(cu, cu.folders[i].ID, cu.folders[i].DisplayName)
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.calEntity(w, r, http.StatusOK, obj, contactFolderType, calCtx(r, u, true))
+	s.WriteEntity(w, r, http.StatusOK, obj, contactFolderType, graphkit.ItemContext(r, u, true))
 }
 
-func (s *Server) contactFolderDelete(w http.ResponseWriter, r *http.Request, u *User) {
-	s.cal.mu.Lock()
-	cu := s.cal.user(u)
+func (s *Workload) contactFolderDelete(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	cu := s.user(u)
 	fid := r.PathValue("fid")
 	i := slices.IndexFunc(cu.folders, func(f *contactFolder) bool { return f.ID == fid })
-	var ce *calErr
+	var ce *graphkit.Error
 	switch {
 	case i < 0 && (fid == cu.contactRoot || strings.EqualFold(fid, "contacts")):
-		ce = calBadRequest("ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
+		ce = graphkit.Err(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 	case i < 0:
-		ce = errCalNotFound
+		ce = graphkit.ErrItemNotFound
 	default:
 		cu.folders = slices.Delete(cu.folders, i, i+1)
-		cu.contacts = slices.DeleteFunc(cu.contacts, func(c *calContact) bool { return c.FolderID == fid })
+		graphkit.Touch(r, Name, folderKey(u.ID, fid))
+		cu.contacts = slices.DeleteFunc(cu.contacts, func(c *contact) bool {
+			if c.FolderID != fid {
+				return false
+			}
+			graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
+			return true
+		})
 	}
-	s.cal.mu.Unlock()
+	s.mu.Unlock()
 	if ce != nil {
-		s.calFail(w, r, ce)
+		s.Fail(w, r, ce)
 		return
 	}
-	s.kit.WriteStatus(w, r, http.StatusNoContent, nil)
+	s.WriteStatus(w, r, http.StatusNoContent, nil)
 }

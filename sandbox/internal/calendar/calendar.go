@@ -1,0 +1,275 @@
+// Package calendar is the sandbox's Outlook calendar workload: calendars,
+// events (single, series with their exceptions and cancelled occurrences,
+// meeting invitations copied into the seeded attendees' calendars and their
+// answers), calendar views and getSchedule, for /me/... and
+// /users/{id|upn}/.... Its data has its own lock and journals by entity
+// (see state.go).
+package calendar
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// This file is the workload, its routes and the calendars themselves (the
+// handlers of events and views have their own files).
+
+// Workload is the calendar workload: the Graph kit and every seeded user's
+// calendars and events under one lock.
+type Workload struct {
+	*graphkit.Kit
+	mu sync.Mutex
+	*store
+}
+
+// New returns the calendar workload with the seeded calendars.
+func New(k *graphkit.Kit) *Workload { return &Workload{Kit: k, store: seedStore()} }
+
+// Permissions of the calendar routes.
+var (
+	readPerms  = []string{"Calendars.Read", "Calendars.ReadWrite"}
+	writePerms = []string{"Calendars.ReadWrite"}
+)
+
+// read registers a read route for /me and /users/{id}.
+func (s *Workload) read(m *graphkit.Mux, suffix string, h graphkit.OwnerHandler) {
+	s.HandleOwned(m, "GET", suffix, readPerms, h)
+}
+
+// write registers a write route for /me and /users/{id}.
+func (s *Workload) write(m *graphkit.Mux, method, suffix string, h graphkit.OwnerHandler) {
+	s.HandleOwned(m, method, suffix, writePerms, h)
+}
+
+// Routes registers the calendar routes.
+func (s *Workload) Routes(m *graphkit.Mux) {
+	s.read(m, "/calendars", s.calendarList)
+	s.read(m, "/calendar", s.calendarGet)
+	s.read(m, "/calendars/{cid}", s.calendarGet)
+	for _, p := range []string{"/events", "/calendar/events", "/calendars/{cid}/events"} {
+		s.read(m, p, s.eventList)
+	}
+	s.read(m, "/events/{eid}", s.eventGet)
+	s.read(m, "/events/{eid}/instances", s.eventInstances)
+	for _, p := range []string{"/calendarView", "/calendar/calendarView", "/calendars/{cid}/calendarView"} {
+		s.read(m, p, s.calendarView)
+	}
+
+	s.write(m, "POST", "/calendars", s.calendarCreate)
+	for _, p := range []string{"/calendar", "/calendars/{cid}"} {
+		s.write(m, "PATCH", p, s.calendarPatch)
+		s.write(m, "POST", p+"/events", s.eventCreate)
+	}
+	s.write(m, "DELETE", "/calendars/{cid}", s.calendarDelete)
+	s.write(m, "POST", "/events", s.eventCreate)
+	s.write(m, "PATCH", "/events/{eid}", s.eventPatch)
+	s.write(m, "DELETE", "/events/{eid}", s.eventDelete)
+	for _, a := range []string{"accept", "tentativelyAccept", "decline"} {
+		s.write(m, "POST", "/events/{eid}/"+a, s.eventRespond(a))
+	}
+	s.write(m, "POST", "/events/{eid}/cancel", s.eventCancel)
+	s.HandleOwned(m, "POST", "/calendar/getSchedule", readPerms, s.getSchedule)
+}
+
+// calendarType is the OData type of calendars, in Graph's property order.
+var calendarType = &odata.Type{
+	Name: "microsoft.graph.calendar",
+	Keep: []string{"id"},
+	Props: []string{"id", "name", "color", "hexColor", "isDefaultCalendar", "changeKey", "canShare", "canViewPrivateItems",
+		"canEdit", "allowedOnlineMeetingProviders", "defaultOnlineMeetingProvider", "isTallyingResponses", "isRemovable", "owner"},
+}
+
+var calendarColors = map[string]string{
+	"auto": "", "lightBlue": "#a6d1f5", "lightGreen": "#87d28e", "lightOrange": "#fcab73", "lightGray": "#c0c0c0",
+	"lightYellow": "#f4d07a", "lightTeal": "#62d5d3", "lightPink": "#f0a9e1", "lightBrown": "#d7b38d", "lightRed": "#f28b8b",
+}
+
+type calendarJSON struct {
+	ID                            string               `json:"id"`
+	Name                          string               `json:"name"`
+	Color                         string               `json:"color"`
+	HexColor                      string               `json:"hexColor"`
+	IsDefaultCalendar             bool                 `json:"isDefaultCalendar"`
+	ChangeKey                     string               `json:"changeKey"`
+	CanShare                      bool                 `json:"canShare"`
+	CanViewPrivateItems           bool                 `json:"canViewPrivateItems"`
+	CanEdit                       bool                 `json:"canEdit"`
+	AllowedOnlineMeetingProviders []string             `json:"allowedOnlineMeetingProviders"`
+	DefaultOnlineMeetingProvider  string               `json:"defaultOnlineMeetingProvider"`
+	IsTallyingResponses           bool                 `json:"isTallyingResponses"`
+	IsRemovable                   bool                 `json:"isRemovable"`
+	Owner                         outlook.EmailAddress `json:"owner"`
+}
+
+func (c *calCalendar) toJSON(owner *graphkit.User) calendarJSON {
+	return calendarJSON{
+		ID: c.ID, Name: c.Name, Color: c.Color, HexColor: calendarColors[c.Color], IsDefaultCalendar: c.Default,
+		ChangeKey: c.ChangeKey, CanShare: true, CanViewPrivateItems: true, CanEdit: true,
+		AllowedOnlineMeetingProviders: []string{"teamsForBusiness"}, DefaultOnlineMeetingProvider: "teamsForBusiness",
+		IsTallyingResponses: true, IsRemovable: !c.Default, Owner: outlook.EmailAddress{Name: owner.DisplayName, Address: owner.Mail},
+	}
+}
+
+func (s *Workload) calendarList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	var objs []graphkit.Item
+	for _, c := range s.user(u).calendars {
+		objs = append(objs, graphkit.NewItem(c.toJSON(u)))
+	}
+	s.mu.Unlock()
+	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, calendarType, odata.Limits{DefaultTop: 10, MaxTop: 1000}, nil)
+}
+
+// calendarEntity answers one calendar with its context.
+func (s *Workload) calendarEntity(w http.ResponseWriter, r *http.Request, status int, c calendarJSON, ctx string) {
+	s.WriteEntity(w, r, status, graphkit.NewItem(c), calendarType, ctx)
+}
+
+func (s *Workload) calendarGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	s.mu.Lock()
+	c := s.user(u).calendar(r.PathValue("cid"))
+	var j calendarJSON
+	if c != nil {
+		j = c.toJSON(u)
+	}
+	s.mu.Unlock()
+	if c == nil {
+		s.Fail(w, r, graphkit.ErrItemNotFound)
+		return
+	}
+	s.calendarEntity(w, r, http.StatusOK, j, graphkit.ItemContext(r, u, true))
+}
+
+// calendarProps applies name and color from a body to c.
+func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage) *graphkit.Error {
+	for k, raw := range body {
+		switch k {
+		case "name":
+			var name string
+			if json.Unmarshal(raw, &name) != nil {
+				return graphkit.PropTypeError(k, "Edm.String")
+			}
+			if strings.TrimSpace(name) == "" {
+				return graphkit.Err(400, "ErrorInvalidRequest", "The calendar name must not be empty.")
+			}
+			if slices.ContainsFunc(cu.calendars, func(o *calCalendar) bool { return o.ID != c.ID && strings.EqualFold(o.Name, name) }) {
+				return graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
+			}
+			c.Name = name
+		case "color":
+			var color string
+			if json.Unmarshal(raw, &color) != nil {
+				return graphkit.PropTypeError(k, "microsoft.graph.calendarColor")
+			}
+			canon, ok := graphkit.EnumValue(color, slices.Collect(maps.Keys(calendarColors)))
+			if !ok {
+				return graphkit.EnumError(color)
+			}
+			c.Color = canon
+		case "hexColor", "id", "changeKey", "isDefaultCalendar", "canShare", "canEdit", "canViewPrivateItems", "owner", "isRemovable":
+			// read-only here; Graph ignores them as well
+		default:
+			if !strings.HasPrefix(k, "@odata.") {
+				return graphkit.UnknownPropError(k, "Calendar")
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	if _, ok := body["name"]; !ok {
+		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidRequest", "The calendar name must be set."))
+		return
+	}
+	s.mu.Lock()
+	cu := s.user(u)
+	c := &calCalendar{Color: "auto"}
+	ce = calendarProps(cu, c, body)
+	var j calendarJSON
+	id := ""
+	if ce == nil {
+		c.ID = s.newID(r.Context(), u.ID, "calendar")
+		id = c.ID
+		c.ChangeKey = s.changeKey(r.Context())
+		cu.calendars = append(cu.calendars, c)
+		graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
+		j = c.toJSON(u)
+	}
+	s.mu.Unlock()
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	w.Header().Set("Location", graphkit.BaseURL(r)+"/v1.0/users('"+u.ID+"')/calendars('"+id+"')")
+	s.calendarEntity(w, r, http.StatusCreated, j, graphkit.ItemContext(r, u, true))
+}
+
+func (s *Workload) calendarPatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	s.mu.Lock()
+	cu := s.user(u)
+	c := cu.calendar(r.PathValue("cid"))
+	var j calendarJSON
+	switch {
+	case c == nil:
+		ce = graphkit.ErrItemNotFound
+	default:
+		cp := *c
+		if ce = calendarProps(cu, &cp, body); ce == nil {
+			cp.ChangeKey = s.changeKey(r.Context())
+			*c = cp
+			graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
+			j = c.toJSON(u)
+		}
+	}
+	s.mu.Unlock()
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	s.calendarEntity(w, r, http.StatusOK, j, graphkit.ItemContext(r, u, true))
+}
+
+func (s *Workload) calendarDelete(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	now := s.Now().UTC()
+	s.mu.Lock()
+	cu := s.user(u)
+	c := cu.calendar(r.PathValue("cid"))
+	var ce *graphkit.Error
+	switch {
+	case c == nil:
+		ce = graphkit.ErrItemNotFound
+	case c.Default:
+		ce = graphkit.Err(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
+	default:
+		for _, ev := range cu.eventsIn(c.ID) {
+			s.deleteEvent(r.Context(), cu, ev, now)
+		}
+		cu.calendars = slices.DeleteFunc(cu.calendars, func(o *calCalendar) bool { return o == c })
+		graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
+	}
+	s.mu.Unlock()
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	s.WriteStatus(w, r, http.StatusNoContent, nil)
+}

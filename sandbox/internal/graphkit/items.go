@@ -1,0 +1,160 @@
+package graphkit
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// Item is an Outlook item (event, calendar, contact, folder) as Graph's
+// JSON: Obj is what $filter and $orderby look at; Raw holds the same members
+// as json.RawMessage, written out as they are, so nested objects keep
+// Graph's member order.
+type Item struct {
+	Obj, Raw map[string]any
+}
+
+// NewItem encodes v as an Item.
+func NewItem(v any) Item {
+	b, _ := json.Marshal(v)
+	var obj map[string]any
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(b, &obj)
+	_ = json.Unmarshal(b, &raw)
+	it := Item{Obj: obj, Raw: make(map[string]any, len(raw))}
+	for k, v := range raw {
+		it.Raw[k] = v
+	}
+	return it
+}
+
+// WriteList answers a collection: list filtered, sorted and paged by the
+// request's OData options for type t, with the members $select asks for;
+// hdr (when not nil) sets headers first. Like Graph's Outlook items, the
+// collection has no $search.
+func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list []Item, t *odata.Type,
+	lim odata.Limits, hdr func(http.Header)) {
+	q, err := odata.Parse(r.URL.Query(), t, lim)
+	if err == nil && q.Search != nil {
+		err = &odata.Error{Code: "BadRequest", Message: "Search is not supported on '" + t.Name + "' collections."}
+	}
+	if err != nil {
+		s.Fail(w, r, QueryError(err))
+		return
+	}
+	objs := make([]map[string]any, len(list))
+	for i, it := range list {
+		objs[i] = it.Obj
+	}
+	idx, total := q.Apply(objs, nil)
+	items := make([]any, 0, len(idx))
+	for _, i := range idx {
+		items = append(items, q.Project(list[i].Raw, t))
+	}
+	if len(q.Select) > 0 {
+		ctx += "(" + strings.Join(q.Select, ",") + ")"
+	}
+	count, top := -1, q.Top
+	if q.Count {
+		count = total
+	}
+	if top <= 0 {
+		top = total // no $top: the whole collection in one page
+	}
+	if hdr != nil {
+		hdr(w.Header())
+	}
+	s.WritePageStyle(w, r, SkipPages, ctx, items, top, q.Skip, total, count)
+}
+
+// WriteEntity answers one item of type t with its context and the members
+// $select asks for.
+func (s *Kit) WriteEntity(w http.ResponseWriter, r *http.Request, status int, it Item, t *odata.Type, ctx string) {
+	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
+	if err != nil {
+		s.Fail(w, r, QueryError(err))
+		return
+	}
+	out := q.Project(it.Raw, t)
+	out.Keys = append([]string{"@odata.context"}, out.Keys...)
+	out.Vals["@odata.context"] = BaseURL(r) + "/v1.0/$metadata" + ctx
+	s.WriteStatus(w, r, status, out)
+}
+
+// EncodeQuery encodes a query in sorted order with "$" left as it is, as
+// Graph writes @odata.nextLink.
+func EncodeQuery(v url.Values) string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		for _, val := range v[k] {
+			parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+url.QueryEscape(val))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// ItemContext is the @odata.context fragment of an Outlook item path below
+// the user: "#users('id')/calendars('c')/events", with "/$entity" for one
+// item (entity, or a path that ends in a key).
+func ItemContext(r *http.Request, u *User, entity bool) string {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/v1.0/me"); ok {
+		p = rest
+	} else {
+		p = strings.TrimPrefix(p, "/v1.0/users/")
+		_, p, _ = strings.Cut(p, "/")
+		p = "/" + p
+	}
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	out := "#users('" + u.ID + "')"
+	for i := 0; i < len(segs); i++ {
+		seg := segs[i]
+		switch seg {
+		case "calendars", "events", "contacts", "contactFolders", "childFolders":
+			if i+1 == len(segs)-1 {
+				return out + "/" + seg + "/$entity"
+			}
+			if i+1 < len(segs) {
+				out += "/" + seg + "('" + segs[i+1] + "')"
+				i++
+				continue
+			}
+		}
+		out += "/" + seg
+	}
+	if entity {
+		out += "/$entity"
+	}
+	return out
+}
+
+// OwnerHandler serves a route for the data of user u.
+type OwnerHandler func(w http.ResponseWriter, r *http.Request, u *User)
+
+// Owner lets delegated tokens reach only their own user's data and app-only
+// tokens anyone's, both with one of perms (scopes or roles).
+func (s *Kit) Owner(perms []string, h OwnerHandler) UserHandler {
+	return func(w http.ResponseWriter, r *http.Request, c *Claims, u *User, self bool) {
+		if !(c.IsApp() || self) || !c.HasAny(perms...) {
+			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// HandleOwned registers h for method on /v1.0/me+suffix and
+// /v1.0/users/{id}+suffix, behind Auth and Owner(perms).
+func (s *Kit) HandleOwned(m *Mux, method, suffix string, perms []string, h OwnerHandler) {
+	m.HandleFunc(method+" /v1.0/me"+suffix, s.Auth(s.Me(s.Owner(perms, h))))
+	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.Auth(s.Other(s.Owner(perms, h))))
+}
