@@ -60,6 +60,8 @@ var graphConformance = []conformanceRow{
 	{route: "GET /v1.0/users/{id}/messages", path: "/v1.0/users/{megan}/messages", auth: "user", status: 403},
 	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/{message}", auth: "app", status: 200, typ: "message"},
 	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/AAMkAGnope", auth: "app", status: 404},
+	{route: "GET /oidc/userinfo", path: "/oidc/userinfo", auth: "user", status: 200, judge: "claims"},
+	{route: "GET /oidc/userinfo", path: "/oidc/userinfo", auth: "app", status: 401},
 	{route: "/", path: "/v1.0/groups", auth: "app", status: 400},
 	{route: "/", path: "/v1.0/me/todo/lists", auth: "user", status: 400},
 	{route: "GET /v1.0/me/calendars", path: "/v1.0/me/calendars", auth: "cal", status: 200, typ: "calendar", list: true},
