@@ -1,7 +1,7 @@
 package sandbox
 
 import (
-	"io"
+	"net/http"
 	"net/url"
 	"reflect"
 	"sort"
@@ -13,19 +13,24 @@ import (
 )
 
 // This file judges what the sandbox's Graph surface emits by Microsoft's
-// Graph v1.0 schema (DESIGN §5): every response body of every endpoint, and
-// the structs the sandbox marshals. To cover a new endpoint, add rows to
-// graphConformance; TestGraphConformanceCoversRoutes fails until every
-// "/v1.0/" route registered in the package has one.
+// Graph v1.0 schema (DESIGN §5): every answer of every route, and the
+// structs the sandbox marshals. To cover a new route, add rows to
+// graphConformance (reads; mail reads in graphConformanceMail) or to
+// graphWrites (every other method, run in order on one server);
+// TestGraphConformanceCoversRoutes fails until every pattern of the route
+// table has a successful row.
 
 // conformanceRow is one request and how to judge its answer.
 type conformanceRow struct {
-	route  string // the ServeMux pattern the request reaches
-	path   string // request path; {adele}, {megan}, {patti}, {message} and calendarFill's names are filled in
-	auth   string // the Authorization: "user" (Adele, User.Read Mail.Read), "mail" (Adele, Mail.Read only), "cal" (Adele, Calendars.ReadWrite Contacts.ReadWrite), "app" (client credentials), "none", "malformed"
+	route  string // the pattern the request reaches ("GET /v1.0/me"); its method is the request's
+	path   string // request path; {name} placeholders are filled in (see conformance.fill)
+	auth   string // the Authorization: a token name of the table's conformance (e.g. "user", "app"), "none" or "malformed"
 	status int
 	typ    string // schema type of the body, of each element of "value" when list is set; "" for a Graph error body
 	list   bool
+	judge  string // how a 2xx answer is judged when it is not typ's JSON: see conformance.judge
+	body   string // JSON request body (placeholders filled in), writes only
+	save   string // keep the answer's id (of value[0] for a list) as {save} for later rows
 }
 
 var graphConformance = []conformanceRow{
@@ -55,6 +60,8 @@ var graphConformance = []conformanceRow{
 	{route: "GET /v1.0/users/{id}/messages", path: "/v1.0/users/{megan}/messages", auth: "user", status: 403},
 	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/{message}", auth: "app", status: 200, typ: "message"},
 	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/AAMkAGnope", auth: "app", status: 404},
+	{route: "GET /oidc/userinfo", path: "/oidc/userinfo", auth: "user", status: 200, judge: "claims"},
+	{route: "GET /oidc/userinfo", path: "/oidc/userinfo", auth: "app", status: 401},
 	{route: "/", path: "/v1.0/groups", auth: "app", status: 400},
 	{route: "/", path: "/v1.0/me/todo/lists", auth: "user", status: 400},
 	{route: "GET /v1.0/me/calendars", path: "/v1.0/me/calendars", auth: "cal", status: 200, typ: "calendar", list: true},
@@ -109,57 +116,19 @@ var graphConformance = []conformanceRow{
 }
 
 func TestGraphConformance(t *testing.T) {
-	schema := graphschema.ForTest(t)
+	t.Parallel()
 	e := start(t, Options{})
-	tokens := map[string]string{
-		"user":      "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "User.Read Mail.Read"),
-		"mail":      "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "Mail.Read"),
-		"cal":       "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "Calendars.ReadWrite Contacts.ReadWrite"),
-		"app":       "Bearer " + e.appToken(),
-		"none":      "",
-		"malformed": "Bearer not-a-jwt",
-	}
-	fill := strings.NewReplacer(append([]string{"{adele}", adele().ID, "{megan}", MeganBowenID, "{patti}", PattiFernandezID,
-		"{message}", stableID(adele().ID, "message", "0")}, calendarFill(e)...)...)
-	for _, row := range graphConformance {
-		path := fill.Replace(row.path)
-		t.Run(row.auth+" "+path, func(t *testing.T) {
-			authz, ok := tokens[row.auth]
-			if !ok {
-				t.Fatalf("unknown auth %q", row.auth)
-			}
-			hdr := map[string]string{}
-			if authz != "" {
-				hdr["Authorization"] = authz
-			}
-			resp := e.do("GET", path, nil, hdr, nil)
-			data, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != row.status {
-				t.Fatalf("status %d, want %d: %s", resp.StatusCode, row.status, data)
-			}
-			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-				t.Errorf("Content-Type %q", ct)
-			}
-			var problems []graphschema.Problem
-			switch {
-			case row.typ == "":
-				problems = schema.CheckError(data)
-			case row.list:
-				problems = schema.CheckCollection(row.typ, data)
-			default:
-				problems = schema.CheckJSON(row.typ, data)
-			}
-			for i, p := range problems {
-				if i == 20 {
-					t.Errorf("… and %d more", len(problems)-i)
-					break
-				}
-				t.Errorf("%s", p)
-			}
-			if len(problems) > 0 {
-				t.Logf("body: %s", data)
-			}
-		})
+	c := newConformance(t, e, map[string]string{
+		"user": "User.Read Mail.Read",
+		"mail": "Mail.Read",
+		"cal":  "Calendars.ReadWrite Contacts.ReadWrite",
+	})
+	c.fill(calendarFill(e)...)
+	c.fill("{adele}", adele().ID, "{megan}", MeganBowenID, "{patti}", PattiFernandezID,
+		"{message}", stableID(adele().ID, "message", "0"))
+	c.fill(mailFill(e, c.tokens["user"])...)
+	for _, row := range append(append([]conformanceRow(nil), graphConformance...), graphConformanceMail...) {
+		c.run(row)
 	}
 }
 
@@ -180,34 +149,53 @@ func TestGraphConformanceStructs(t *testing.T) {
 	}
 }
 
-// TestGraphConformanceCoversRoutes fails when a GET route of the route table
-// (every workload's, read from the registry) has no successful row in
-// graphConformance; writes and $batch are judged by their own tests.
+// TestGraphConformanceCoversRoutes fails when a pattern of the route table
+// (every workload's, read from the registry) has no successful row: reads in
+// graphConformance or graphConformanceMail, other methods in graphWrites.
+// The catch-all "/" needs none. It also fails when a row's route is not the
+// pattern its path reaches, so the rows say truly what they cover.
 func TestGraphConformanceCoversRoutes(t *testing.T) {
-	covered := map[string]bool{}
-	for _, row := range graphConformance {
-		if row.status == 200 {
-			covered[row.route] = true
-		}
-	}
+	t.Parallel()
 	s := &Server{kit: &graphkit.Kit{}}
 	s.workloads = s.newWorkloads()
-	var missing []string
-	found := 0
-	for _, p := range s.graphRoutes().Patterns() {
-		if !strings.HasPrefix(p, "GET /v1.0/") {
-			continue
+	routes := s.graphRoutes()
+	patterns := routes.Patterns()
+	reach := http.NewServeMux()
+	for _, p := range patterns {
+		reach.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+	}
+	placeholder := strings.NewReplacer("{", "x", "}", "x")
+	covered := map[string]bool{}
+	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites} {
+		for _, row := range rows {
+			method, _, ok := strings.Cut(row.route, " ")
+			if !ok {
+				method = "GET"
+			}
+			path, _, _ := strings.Cut(placeholder.Replace(row.path), "?")
+			req, err := http.NewRequest(method, "https://graph.test"+routes.CanonicalPath(path), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, p := reach.Handler(req); p != row.route {
+				t.Errorf("row %s %s is labelled %q but reaches %q", method, row.path, row.route, p)
+			}
+			if row.status >= 200 && row.status < 300 {
+				covered[row.route] = true
+			}
 		}
-		found++
-		if !covered[p] {
+	}
+	if len(patterns) < 100 {
+		t.Fatalf("the route table has %d patterns", len(patterns))
+	}
+	var missing []string
+	for _, p := range patterns {
+		if p != "/" && !covered[p] {
 			missing = append(missing, p)
 		}
 	}
-	if found == 0 {
-		t.Fatal("the route table has no Graph GET routes")
-	}
 	sort.Strings(missing)
 	for _, m := range missing {
-		t.Errorf("no successful conformance row for %s: add one to graphConformance", m)
+		t.Errorf("no successful conformance row for %s: add one to graphConformance, graphConformanceMail or graphWrites", m)
 	}
 }

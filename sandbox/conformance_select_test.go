@@ -1,0 +1,80 @@
+package sandbox
+
+import (
+	"strings"
+	"testing"
+)
+
+// knownSelect are the structural properties of the v1.0 schema that the
+// sandbox refuses in $select ("Could not find a property named ..."), which
+// Graph accepts: findings to fix in the handlers, by "type property". A
+// property listed here that the sandbox now accepts fails the test, so the
+// list only shrinks.
+var knownSelect = func() map[string]bool {
+	m := map[string]bool{"event originalStart": true,
+		"contact primaryEmailAddress": true, "contact secondaryEmailAddress": true, "contact tertiaryEmailAddress": true}
+	// The sandbox's user answers only the properties it seeds.
+	for _, p := range strings.Fields(`ageGroup assignedLicenses assignedPlans authorizationInfo consentProvidedForMinor
+		creationType customSecurityAttributes deletedDateTime deviceEnrollmentLimit employeeHireDate employeeLeaveDateTime
+		employeeOrgData employeeType externalUserState externalUserStateChangeDateTime faxNumber identities identityParentId
+		imAddresses interests isManagementRestricted isResourceAccount lastPasswordChangeDateTime
+		legalAgeGroupClassification licenseAssignmentStates mailboxSettings mySite onPremisesDistinguishedName
+		onPremisesDomainName onPremisesExtensionAttributes onPremisesImmutableId onPremisesLastSyncDateTime
+		onPremisesProvisioningErrors onPremisesSamAccountName onPremisesSecurityIdentifier onPremisesSyncEnabled
+		onPremisesUserPrincipalName passwordPolicies passwordProfile pastProjects postalCode preferredDataLocation
+		preferredName print provisionedPlans responsibilities schools securityIdentifier serviceProvisioningErrors
+		showInAddressList signInActivity signInSessionsValidFromDateTime skills state streetAddress`) {
+		m["user "+p] = true
+	}
+	return m
+}()
+
+// TestGraphConformanceSelectEveryProperty selects, one at a time, every
+// structural property the schema declares for each entity the sandbox
+// serves: Graph accepts each (answering it, or null, or leaving it out), and
+// the answer is judged by the schema.
+func TestGraphConformanceSelectEveryProperty(t *testing.T) {
+	t.Parallel()
+	e := start(t, Options{})
+	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read"})
+	c.fill(calendarFill(e)...)
+	c.fill(mailFill(e, c.tokens["read"])...)
+	for _, x := range []struct{ typ, route, path string }{
+		{"user", "GET /v1.0/me", "/v1.0/me"},
+		{"message", "GET /v1.0/me/messages/{mid}", "/v1.0/me/messages/{inboxMsg}"},
+		{"mailFolder", "GET /v1.0/me/mailFolders/{fid}", "/v1.0/me/mailFolders/{inbox}"},
+		{"fileAttachment", "GET /v1.0/me/messages/{mid}/attachments/{aid}", "/v1.0/me/messages/{inboxMsg}/attachments/{inboxAtt}"},
+		{"calendar", "GET /v1.0/me/calendars/{cid}", "/v1.0/me/calendars/{calendar}"},
+		{"event", "GET /v1.0/me/events/{eid}", "/v1.0/me/events/{event}"},
+		{"contact", "GET /v1.0/me/contacts/{ctid}", "/v1.0/me/contacts/{contact}"},
+		{"contactFolder", "GET /v1.0/me/contactFolders/{fid}", "/v1.0/me/contactFolders/{folder}"},
+	} {
+		typ := c.schema.Lookup(x.typ)
+		if typ == nil {
+			t.Fatalf("no type %s in the schema", x.typ)
+		}
+		var known []string
+		for _, p := range typ.Properties() {
+			if typ.Property(p).Navigation {
+				continue
+			}
+			if knownSelect[x.typ+" "+p] {
+				known = append(known, p)
+				continue
+			}
+			c.run(conformanceRow{route: x.route, path: x.path + "?$select=" + p, auth: "read", status: 200, typ: x.typ})
+		}
+		if len(known) == 0 {
+			continue
+		}
+		t.Run("known "+x.typ, func(t *testing.T) {
+			for _, p := range known {
+				resp := e.do("GET", c.expand(t, x.path+"?$select="+p), nil, map[string]string{"Authorization": c.tokens["read"]}, nil)
+				if resp.StatusCode == 200 {
+					t.Errorf("$select=%s is answered now: remove %q from knownSelect", p, x.typ+" "+p)
+				}
+			}
+			t.Skipf("known: the sandbox refuses $select of %d %s properties of the v1.0 schema: %s", len(known), x.typ, strings.Join(known, ", "))
+		})
+	}
+}
