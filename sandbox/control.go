@@ -307,18 +307,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		s.mu.Unlock()
 		graphkit.WriteJSONStatus(w, http.StatusOK, faults)
 	})
-	m.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f Fault
-		if !decodeControl(w, r, &f) {
-			return
-		}
-		id, err := s.AddFault(f)
-		if err != nil {
-			ctlError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		graphkit.WriteJSONStatus(w, http.StatusCreated, map[string]int{"id": id})
-	})
+	m.HandleFunc("POST /_sandbox/faults", s.ctlAddFault)
 	m.HandleFunc("DELETE /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
@@ -326,14 +315,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	m.HandleFunc("GET /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
 		graphkit.WriteJSONStatus(w, http.StatusOK, s.Settings())
 	})
-	m.HandleFunc("PATCH /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
-		st := s.Settings()
-		if !decodeControl(w, r, &st) {
-			return
-		}
-		s.id.SetSettings(r.Context(), st)
-		graphkit.WriteJSONStatus(w, http.StatusOK, s.Settings())
-	})
+	m.HandleFunc("PATCH /_sandbox/settings", s.ctlPatchSettings)
 	m.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
 		graphkit.WriteJSONStatus(w, http.StatusOK, s.Requests())
 	})
@@ -348,54 +330,9 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	m.HandleFunc("POST /_sandbox/seed/messages", s.ctlSeedMessages)
-	m.HandleFunc("POST /_sandbox/revoke", func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			User string `json:"user"`
-		}
-		if !decodeControl(w, r, &req) {
-			return
-		}
-		n, err := s.id.RevokeRefreshTokens(r.Context(), req.User)
-		if err != nil {
-			ctlError(w, http.StatusNotFound, err.Error())
-			return
-		}
-		graphkit.WriteJSONStatus(w, http.StatusOK, map[string]int{"revoked": n})
-	})
-	m.HandleFunc("GET /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
-		ist, err := s.id.State()
-		if err != nil {
-			ctlError(w, http.StatusInternalServerError, err.Error())
-			return
-		}
-		s.mu.Lock()
-		b, err := json.Marshal(stateJSON{State: ist, stateData: *s.st})
-		s.mu.Unlock()
-		if err != nil {
-			ctlError(w, http.StatusInternalServerError, err.Error())
-			return
-		}
-		graphkit.WriteJSONStatus(w, http.StatusOK, json.RawMessage(b))
-	})
-	m.HandleFunc("PUT /_sandbox/state", func(w http.ResponseWriter, r *http.Request) {
-		st := stateJSON{stateData: *newState()}
-		st.Settings = s.initial
-		if !decodeControl(w, r, &st) {
-			return
-		}
-		st.fill()
-		for i := range st.Faults {
-			if _, err := regexp.Compile(st.Faults[i].Path); err != nil {
-				ctlError(w, http.StatusBadRequest, "fault path: "+err.Error())
-				return
-			}
-		}
-		s.id.SetState(r.Context(), st.State)
-		s.mu.Lock()
-		s.st = &st.stateData
-		s.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	})
+	m.HandleFunc("POST /_sandbox/revoke", s.ctlRevoke)
+	m.HandleFunc("GET /_sandbox/state", s.ctlGetState)
+	m.HandleFunc("PUT /_sandbox/state", s.ctlPutState)
 	m.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
 		info := s.Info()
 		if info.URL == "" {
@@ -419,6 +356,81 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		m.ServeHTTP(w, r)
 	})
 	return guarded
+}
+
+func (s *Server) ctlAddFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	if !decodeControl(w, r, &f) {
+		return
+	}
+	id, err := s.AddFault(f)
+	if err != nil {
+		ctlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	graphkit.WriteJSONStatus(w, http.StatusCreated, map[string]int{"id": id})
+}
+
+func (s *Server) ctlPatchSettings(w http.ResponseWriter, r *http.Request) {
+	st := s.Settings()
+	if !decodeControl(w, r, &st) {
+		return
+	}
+	s.id.SetSettings(r.Context(), st)
+	graphkit.WriteJSONStatus(w, http.StatusOK, s.Settings())
+}
+
+func (s *Server) ctlRevoke(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		User string `json:"user"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	n, err := s.id.RevokeRefreshTokens(r.Context(), req.User)
+	if err != nil {
+		ctlError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	graphkit.WriteJSONStatus(w, http.StatusOK, map[string]int{"revoked": n})
+}
+
+// ctlGetState serves GET /_sandbox/state: the identity state and the faults.
+func (s *Server) ctlGetState(w http.ResponseWriter, r *http.Request) {
+	ist, err := s.id.State()
+	if err != nil {
+		ctlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.mu.Lock()
+	b, err := json.Marshal(stateJSON{State: ist, stateData: *s.st})
+	s.mu.Unlock()
+	if err != nil {
+		ctlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	graphkit.WriteJSONStatus(w, http.StatusOK, json.RawMessage(b))
+}
+
+// ctlPutState serves PUT /_sandbox/state: replaces what GET gives.
+func (s *Server) ctlPutState(w http.ResponseWriter, r *http.Request) {
+	st := stateJSON{stateData: *newState()}
+	st.Settings = s.initial
+	if !decodeControl(w, r, &st) {
+		return
+	}
+	st.fill()
+	for i := range st.Faults {
+		if _, err := regexp.Compile(st.Faults[i].Path); err != nil {
+			ctlError(w, http.StatusBadRequest, "fault path: "+err.Error())
+			return
+		}
+	}
+	s.id.SetState(r.Context(), st.State)
+	s.mu.Lock()
+	s.st = &st.stateData
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // controlAuthorized reports whether r carries the control token (compared in constant time).
