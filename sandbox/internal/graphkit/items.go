@@ -11,31 +11,53 @@ import (
 )
 
 // Item is an Outlook item (event, calendar, contact, folder) as Graph's
-// JSON: Obj is what $filter and $orderby look at; Raw holds the same members
-// as json.RawMessage, written out as they are, so nested objects keep
-// Graph's member order.
-type Item struct {
-	Obj, Raw map[string]any
+// JSON, built when it is first needed: a listing renders only the items of
+// its page unless $filter or $orderby has to look at every one. Obj is what
+// $filter and $orderby see; Raw holds the members as json.RawMessage, written
+// out as they are, so nested objects keep Graph's member order.
+type Item struct{ st *itemState }
+
+type itemState struct {
+	v    func() any
+	data []byte
+	obj  map[string]any
+	raw  map[string]any
 }
 
-// NewItem encodes v as an Item.
-func NewItem(v any) Item {
-	b, _ := json.Marshal(v)
-	var obj map[string]any
-	var raw map[string]json.RawMessage
-	_ = json.Unmarshal(b, &obj)
-	_ = json.Unmarshal(b, &raw)
-	it := Item{Obj: obj, Raw: make(map[string]any, len(raw))}
-	for k, v := range raw {
-		it.Raw[k] = v
+// NewItem is the item v encodes to.
+func NewItem(v any) Item { return Item{&itemState{v: func() any { return v }}} }
+
+// ItemFunc is the item v() encodes to; v runs only if the item is used.
+func ItemFunc(v func() any) Item { return Item{&itemState{v: v}} }
+
+func (it Item) json() []byte {
+	if it.st.data == nil {
+		it.st.data, _ = marshalNoEscape(it.st.v())
 	}
-	return it
+	return it.st.data
+}
+
+// Obj is the item decoded, for $filter and $orderby.
+func (it Item) Obj() map[string]any {
+	if it.st.obj == nil {
+		_ = json.Unmarshal(it.json(), &it.st.obj)
+	}
+	return it.st.obj
+}
+
+// Raw is the item's members, each as its JSON text.
+func (it Item) Raw() map[string]any {
+	if it.st.raw == nil {
+		it.st.raw, _ = odata.Members(it.json())
+	}
+	return it.st.raw
 }
 
 // WriteList answers a collection: list filtered, sorted and paged by the
 // request's OData options for type t, with the members $select asks for;
 // hdr (when not nil) sets headers first. Like Graph's Outlook items, the
-// collection has no $search.
+// collection has no $search. Without $filter and $orderby the list is paged
+// in its own order and only the page's items are rendered.
 func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list []Item, t *odata.Type,
 	lim odata.Limits, hdr func(http.Header)) {
 	q, err := odata.Parse(r.URL.Query(), t, lim)
@@ -46,14 +68,26 @@ func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list
 		s.Fail(w, r, QueryError(err))
 		return
 	}
-	objs := make([]map[string]any, len(list))
-	for i, it := range list {
-		objs[i] = it.Obj
+	var idx []int
+	total := len(list)
+	if q.Filter == nil && len(q.OrderBy) == 0 {
+		lo, hi := min(q.Skip, total), total
+		if q.Top > 0 {
+			hi = min(lo+q.Top, total)
+		}
+		for i := lo; i < hi; i++ {
+			idx = append(idx, i)
+		}
+	} else {
+		objs := make([]map[string]any, len(list))
+		for i, it := range list {
+			objs[i] = it.Obj()
+		}
+		idx, total = q.Apply(objs, nil)
 	}
-	idx, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(idx))
 	for _, i := range idx {
-		items = append(items, q.Project(list[i].Raw, t))
+		items = append(items, q.Project(list[i].Raw(), t))
 	}
 	if len(q.Select) > 0 {
 		ctx += "(" + strings.Join(q.Select, ",") + ")"
@@ -79,7 +113,7 @@ func (s *Kit) WriteEntity(w http.ResponseWriter, r *http.Request, status int, it
 		s.Fail(w, r, QueryError(err))
 		return
 	}
-	out := q.Project(it.Raw, t)
+	out := q.Project(it.Raw(), t)
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	out.Vals["@odata.context"] = BaseURL(r) + "/v1.0/$metadata" + ctx
 	s.WriteStatus(w, r, status, out)
