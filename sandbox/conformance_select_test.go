@@ -13,19 +13,6 @@ import (
 var knownSelect = func() map[string]bool {
 	m := map[string]bool{"event originalStart": true,
 		"contact primaryEmailAddress": true, "contact secondaryEmailAddress": true, "contact tertiaryEmailAddress": true}
-	// The sandbox's user answers only the properties it seeds.
-	for _, p := range strings.Fields(`ageGroup assignedLicenses assignedPlans authorizationInfo consentProvidedForMinor
-		creationType customSecurityAttributes deletedDateTime deviceEnrollmentLimit employeeHireDate employeeLeaveDateTime
-		employeeOrgData employeeType externalUserState externalUserStateChangeDateTime faxNumber identities identityParentId
-		imAddresses interests isManagementRestricted isResourceAccount lastPasswordChangeDateTime
-		legalAgeGroupClassification licenseAssignmentStates mailboxSettings mySite onPremisesDistinguishedName
-		onPremisesDomainName onPremisesExtensionAttributes onPremisesImmutableId onPremisesLastSyncDateTime
-		onPremisesProvisioningErrors onPremisesSamAccountName onPremisesSecurityIdentifier onPremisesSyncEnabled
-		onPremisesUserPrincipalName passwordPolicies passwordProfile pastProjects postalCode preferredDataLocation
-		preferredName print provisionedPlans responsibilities schools securityIdentifier serviceProvisioningErrors
-		showInAddressList signInActivity signInSessionsValidFromDateTime skills state streetAddress`) {
-		m["user "+p] = true
-	}
 	return m
 }()
 

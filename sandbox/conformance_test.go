@@ -10,6 +10,7 @@ import (
 
 	"github.com/authsome-go/authsome/internal/graphschema"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
 
 // This file judges what the sandbox's Graph surface emits by Microsoft's
@@ -140,7 +141,7 @@ func TestGraphConformanceStructs(t *testing.T) {
 		typ string
 		t   reflect.Type
 	}{
-		{"user", reflect.TypeFor[graphUserJSON]()},
+		{"user", reflect.TypeFor[users.UserJSON]()},
 		{"publicError", reflect.TypeFor[graphkit.ErrorBody]().Field(0).Type},
 	} {
 		for _, p := range schema.CheckStruct(c.typ, c.t) {

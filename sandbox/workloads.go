@@ -5,6 +5,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/contacts"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
+	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
 
 // newWorkloads is the registry of the sandbox's Graph workloads: the route
@@ -12,6 +13,7 @@ import (
 // line here.
 func (s *Server) newWorkloads() []graphkit.Workload {
 	return []graphkit.Workload{
+		users.New(s.kit),
 		mail.New(s.kit),
 		calendar.New(s.kit),
 		contacts.New(s.kit),

@@ -162,3 +162,44 @@ func (d *Directory) FindByMail(addr string) *User {
 	}
 	return nil
 }
+
+// Put stores u, replacing the user with its id or adding it last. The stored
+// value is a copy: a *User handed out earlier keeps what it held.
+func (d *Directory) Put(u User) {
+	u.BusinessPhones = append([]string(nil), u.BusinessPhones...)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, old := range d.users {
+		if old.ID == u.ID {
+			d.users[i] = &u
+			return
+		}
+	}
+	d.users = append(d.users, &u)
+}
+
+// Delete removes the user with id; it reports whether there was one.
+func (d *Directory) Delete(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, u := range d.users {
+		if u.ID == id {
+			d.users = append(d.users[:i:i], d.users[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// Replace sets the users (in creation order), as a snapshot gives them back.
+func (d *Directory) Replace(users []User) {
+	out := make([]*User, len(users))
+	for i := range users {
+		u := users[i]
+		u.BusinessPhones = append([]string(nil), u.BusinessPhones...)
+		out[i] = &u
+	}
+	d.mu.Lock()
+	d.users = out
+	d.mu.Unlock()
+}

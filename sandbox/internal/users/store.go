@@ -1,0 +1,84 @@
+package users
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
+)
+
+// The directory as a store: its users in creation order; an entity key is
+// "user/<id>". Writes to users (create, update, delete) Touch their key.
+
+const userKey = "user/"
+
+// Reset puts the seeded users back.
+func (s *Workload) Reset() { s.Dir.Reset() }
+
+type snapshot struct {
+	Users []directory.User `json:"users"`
+}
+
+// Snapshot implements graphkit.Store.
+func (s *Workload) Snapshot() (json.RawMessage, error) {
+	var snap snapshot
+	for _, u := range s.Dir.Users() {
+		snap.Users = append(snap.Users, *u)
+	}
+	return json.Marshal(snap)
+}
+
+// Restore implements graphkit.Store; a snapshot without users keeps the seed.
+func (s *Workload) Restore(data json.RawMessage) error {
+	var snap snapshot
+	if err := json.Unmarshal(data, &snap); err != nil {
+		return err
+	}
+	if len(snap.Users) > 0 {
+		s.Dir.Replace(snap.Users)
+	}
+	return nil
+}
+
+// Record implements graphkit.Store.
+func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		id, ok := strings.CutPrefix(k, userKey)
+		if !ok {
+			return fmt.Errorf("directory: unknown key %q", k)
+		}
+		var v json.RawMessage
+		if u := s.Dir.Find(id); u != nil {
+			b, err := json.Marshal(u)
+			if err != nil {
+				return err
+			}
+			v = b
+		}
+		if err := emit(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Apply implements graphkit.Store.
+func (s *Workload) Apply(key string, v json.RawMessage) error {
+	id, ok := strings.CutPrefix(key, userKey)
+	if !ok {
+		return fmt.Errorf("directory: unknown key %q", key)
+	}
+	if v == nil {
+		s.Dir.Delete(id)
+		return nil
+	}
+	var u directory.User
+	if err := json.Unmarshal(v, &u); err != nil {
+		return err
+	}
+	s.Dir.Put(u)
+	return nil
+}
