@@ -251,7 +251,8 @@ func (s *Server) record(touched map[string][]string) error {
 	return errors.Join(errs...)
 }
 
-// heldResponse holds an answer until its changes are journaled.
+// heldResponse holds an answer: until its changes are journaled, or as one
+// item of a $batch.
 type heldResponse struct {
 	header http.Header
 	status int

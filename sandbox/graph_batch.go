@@ -40,28 +40,6 @@ type batchResponse struct {
 	Body    any               `json:"body,omitempty"`
 }
 
-// itemRecorder collects one item's response.
-type itemRecorder struct {
-	h      http.Header
-	status int
-	buf    bytes.Buffer
-}
-
-func (rec *itemRecorder) Header() http.Header { return rec.h }
-
-func (rec *itemRecorder) WriteHeader(code int) {
-	if rec.status == 0 {
-		rec.status = code
-	}
-}
-
-func (rec *itemRecorder) Write(b []byte) (int, error) {
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
-	return rec.buf.Write(b)
-}
-
 // inBatchKey marks the context of a request that runs as an item of a batch.
 type inBatchKey struct{}
 
@@ -240,7 +218,7 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) *batchResponse 
 	}
 	req.Header.Set("Authorization", outer.Header.Get("Authorization"))
 	req.Host, req.TLS, req.RemoteAddr = outer.Host, outer.TLS, outer.RemoteAddr
-	rec := &itemRecorder{h: http.Header{}}
+	rec := &heldResponse{header: http.Header{}}
 	sw := &statusWriter{ResponseWriter: rec}
 	if !s.applyFault(sw, req, true) {
 		s.graph.ServeHTTP(sw, req)
@@ -250,8 +228,8 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) *batchResponse 
 		res.Status = 200
 	}
 	res.Headers = map[string]string{}
-	keys := make([]string, 0, len(rec.h))
-	for k := range rec.h {
+	keys := make([]string, 0, len(rec.header))
+	for k := range rec.header {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -260,13 +238,13 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) *batchResponse 
 		case "Request-Id", "Client-Request-Id", "Content-Length":
 			continue
 		}
-		res.Headers[k] = strings.Join(rec.h.Values(k), ", ")
+		res.Headers[k] = strings.Join(rec.header.Values(k), ", ")
 	}
-	if rec.buf.Len() > 0 {
-		if strings.Contains(rec.h.Get("Content-Type"), "json") && json.Valid(rec.buf.Bytes()) {
-			res.Body = json.RawMessage(rec.buf.Bytes())
+	if rec.body.Len() > 0 {
+		if strings.Contains(rec.header.Get("Content-Type"), "json") && json.Valid(rec.body.Bytes()) {
+			res.Body = json.RawMessage(rec.body.Bytes())
 		} else {
-			res.Body = base64.StdEncoding.EncodeToString(rec.buf.Bytes())
+			res.Body = base64.StdEncoding.EncodeToString(rec.body.Bytes())
 		}
 	}
 	return res
