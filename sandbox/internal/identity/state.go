@@ -170,22 +170,7 @@ func (s *Platform) Restore(data json.RawMessage) error {
 func (s *Platform) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, k := range keys {
-		v, err := s.current(k)
-		if err != nil {
-			return err
-		}
-		var raw json.RawMessage
-		if v != nil {
-			if raw, err = json.Marshal(v); err != nil {
-				return err
-			}
-		}
-		if err := emit(k, raw); err != nil {
-			return err
-		}
-	}
-	return nil
+	return graphkit.RecordValues(keys, emit, s.current)
 }
 
 // current is the entity under key, nil when it is gone; call with s.mu held.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
 
 // The directory as a store: its users in creation order; an entity key is
@@ -45,24 +46,16 @@ func (s *Workload) Restore(data json.RawMessage) error {
 func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, k := range keys {
+	return graphkit.RecordValues(keys, emit, func(k string) (any, error) {
 		id, ok := strings.CutPrefix(k, userKey)
 		if !ok {
-			return fmt.Errorf("directory: unknown key %q", k)
+			return nil, fmt.Errorf("directory: unknown key %q", k)
 		}
-		var v json.RawMessage
 		if u := s.Dir.Find(id); u != nil {
-			b, err := json.Marshal(u)
-			if err != nil {
-				return err
-			}
-			v = b
+			return u, nil
 		}
-		if err := emit(k, v); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil, nil // gone
+	})
 }
 
 // Apply implements graphkit.Store.
