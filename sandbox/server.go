@@ -97,7 +97,9 @@ type Server struct {
 // New creates a server: it generates the token-signing key (or loads it from
 // StateFile) and, unless PlainHTTP, a CA and server certificate, writing the
 // CA to Dir/ca.pem.
-func New(opts Options) (_ *Server, err error) {
+func New(opts Options) (*Server, error) { return newServer(opts) }
+
+func newServer(opts Options) (_ *Server, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
