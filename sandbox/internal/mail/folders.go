@@ -3,12 +3,12 @@ package mail
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -67,7 +67,7 @@ func folderEntity(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata
 }
 
 func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
-	q, ge := entityQuery(r, mailFolderType)
+	q, ge := entityQuery(r.URL.Query(), mailFolderType)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -81,42 +81,38 @@ func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
 	})
 }
 
-// folderProps reads displayName (required on create) and isHidden.
-func folderProps(body map[string]json.RawMessage, create bool) (name *string, hidden *bool, ge *graphkit.Error) {
-	for k, raw := range body {
-		switch k {
-		case "displayName":
-			var v string
-			if json.Unmarshal(raw, &v) != nil {
-				return nil, nil, graphkit.PropTypeError(k, "Edm.String")
-			}
-			if strings.TrimSpace(v) == "" {
-				return nil, nil, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must not be empty.")
-			}
-			name = &v
-		case "isHidden":
-			var v bool
-			if json.Unmarshal(raw, &v) != nil {
-				return nil, nil, graphkit.PropTypeError(k, "Edm.Boolean")
-			}
-			if !create {
-				return nil, nil, graphkit.BadRequest("The property 'isHidden' can only be set when the folder is created.")
-			}
-			hidden = &v
-		default:
-			if strings.HasPrefix(k, "@") {
-				continue
-			}
-			if slices.Contains(mailFolderType.Props, k) {
-				return nil, nil, graphkit.BadRequest("The property '" + k + "' is read-only and cannot be set.")
-			}
-			return nil, nil, graphkit.UnknownPropError(k, "MailFolder")
+// folderEdit is what a mail folder's create or update body sets.
+type folderEdit struct {
+	name   *string
+	hidden *bool
+}
+
+// folderSetters are the setters of the mail folder properties a client
+// sets; schema.Apply requires displayName on create and refuses isHidden
+// (create only) and the read-only counts on update.
+var folderSetters = schema.Setters[*folderEdit]{
+	"displayName": func(e *folderEdit, raw json.RawMessage) *graphkit.Error {
+		var v string
+		_ = json.Unmarshal(raw, &v)
+		if strings.TrimSpace(v) == "" {
+			return graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must not be empty.")
 		}
+		e.name = &v
+		return nil
+	},
+	"isHidden": func(e *folderEdit, raw json.RawMessage) *graphkit.Error {
+		_ = json.Unmarshal(raw, &e.hidden)
+		return nil
+	},
+}
+
+// folderProps reads a mail folder's create or update body.
+func folderProps(body map[string]json.RawMessage, op schema.Op) (*folderEdit, *graphkit.Error) {
+	e := &folderEdit{}
+	if _, ge := schema.Apply("mailFolder", e, body, op, folderSetters); ge != nil {
+		return nil, ge
 	}
-	if create && name == nil {
-		return nil, nil, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must be set.")
-	}
-	return name, hidden, nil
+	return e, nil
 }
 
 func siblingNamed(mb *mailbox, parentID, name, except string) bool {
@@ -136,7 +132,7 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user)
 		s.Fail(w, r, ge)
 		return
 	}
-	name, hidden, ge := folderProps(body, true)
+	fe, ge := folderProps(body, schema.Create)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -150,12 +146,12 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user)
 			}
 			parent = f
 		}
-		if siblingNamed(mb, parent.ID, *name, "") {
+		if siblingNamed(mb, parent.ID, *fe.name, "") {
 			return 0, nil, errFolderExists
 		}
-		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *name, ParentID: parent.ID}
-		if hidden != nil {
-			f.Hidden = *hidden
+		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *fe.name, ParentID: parent.ID}
+		if fe.hidden != nil {
+			f.Hidden = *fe.hidden
 		}
 		mb.folders[f.ID] = f
 		st.folderChanged(mb, f.ID)
@@ -169,7 +165,7 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 		s.Fail(w, r, ge)
 		return
 	}
-	name, _, ge := folderProps(body, false)
+	fe, ge := folderProps(body, schema.Update)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -179,11 +175,11 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 		if ge != nil {
 			return 0, nil, ge
 		}
-		if name != nil {
-			if siblingNamed(mb, f.ParentID, *name, f.ID) {
+		if fe.name != nil {
+			if siblingNamed(mb, f.ParentID, *fe.name, f.ID) {
 				return 0, nil, errFolderExists
 			}
-			f.DisplayName = *name
+			f.DisplayName = *fe.name
 			st.folderChanged(mb, f.ID)
 		}
 		return 200, folderEntity(r, u, mb, f, nil), nil

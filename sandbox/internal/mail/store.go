@@ -57,6 +57,7 @@ type mailFolder struct {
 	ID, DisplayName, ParentID string
 	WellKnown                 string // inbox, drafts, ... or "" for a user folder
 	Hidden                    bool
+	ChangeKey                 string `json:",omitempty"` // changes with each write to the folder
 }
 
 type mailMessage struct {
@@ -78,6 +79,8 @@ type mailMessage struct {
 	InternetHeaders                   []internetHeader
 	Seq                               int64
 	Attachments                       []*mailAttachment
+	SingleExt                         []singleExt `json:",omitempty"` // extended properties (extprops.go)
+	MultiExt                          []multiExt  `json:",omitempty"`
 }
 
 type internetHeader struct {
@@ -135,6 +138,8 @@ type messageJSON struct {
 	Flag                       followupFlag        `json:"flag"`
 	InternetMessageHeaders     []internetHeader    `json:"internetMessageHeaders,omitempty"`
 	Attachments                []attachmentJSON    `json:"attachments,omitempty"`
+	SingleExt                  []singleExt         `json:"singleValueExtendedProperties,omitempty"`
+	MultiExt                   []multiExt          `json:"multiValueExtendedProperties,omitempty"`
 }
 
 const graphTime = "2006-01-02T15:04:05Z"
@@ -182,6 +187,9 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 		ub = *m.UniqueBody
 	}
 	j.UniqueBody = convertBody(ub, bodyType)
+	if view.ext != nil {
+		m.renderExt(&j, view.ext)
+	}
 	if withAttachments {
 		j.Attachments = []attachmentJSON{}
 		for _, a := range m.Attachments {
@@ -447,6 +455,8 @@ func (m *mailMessage) clone() *mailMessage {
 	c.Cc = append([]outlook.Recipient(nil), m.Cc...)
 	c.Bcc = append([]outlook.Recipient(nil), m.Bcc...)
 	c.ReplyTo = append([]outlook.Recipient(nil), m.ReplyTo...)
+	c.SingleExt = append([]singleExt(nil), m.SingleExt...)
+	c.MultiExt = append([]multiExt(nil), m.MultiExt...)
 	c.Attachments = nil
 	for _, a := range m.Attachments {
 		ac := *a
