@@ -17,8 +17,8 @@ import (
 
 var mailFolderType = &odata.Type{
 	Name:  "microsoft.graph.mailFolder",
-	Keep:  []string{"id"},
-	Props: []string{"id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
+	Keep:  []string{"@odata.etag", "id"},
+	Props: []string{"@odata.etag", "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
 	PropTypes: map[string]string{"id": "Edm.String", "displayName": "Edm.String", "parentFolderId": "Edm.String",
 		"childFolderCount": "Edm.Int32", "unreadItemCount": "Edm.Int32", "totalItemCount": "Edm.Int32", "isHidden": "Edm.Boolean"},
 }
@@ -171,7 +171,7 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
-		f, ge := resolveFolder(mb, r)
+		f, ge := folderAt(r, mb)
 		if ge != nil {
 			return 0, nil, ge
 		}
@@ -188,7 +188,7 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 
 func (s *Workload) folderDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
-		f, ge := resolveFolder(mb, r)
+		f, ge := folderAt(r, mb)
 		if ge != nil {
 			return 0, nil, ge
 		}
@@ -290,4 +290,17 @@ func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now
 		}
 	}
 	return c
+}
+
+// folderAt resolves the folder of the path for a write: a stale If-Match
+// gets 412 and changes nothing.
+func folderAt(r *http.Request, mb *mailbox) (*mailFolder, *graphkit.Error) {
+	f, ge := resolveFolder(mb, r)
+	if ge != nil {
+		return nil, ge
+	}
+	if !graphkit.IfMatch(r, graphkit.OutlookETag(f.changeKey())) {
+		return nil, graphkit.ErrChangeKeyMismatch
+	}
+	return f, nil
 }

@@ -112,6 +112,19 @@ func (s *Workload) mailOp(w http.ResponseWriter, r *http.Request, u *user, fn fu
 	s.WriteStatus(w, r, status, v)
 }
 
+// messageAt finds the message of the path for a write: a stale If-Match
+// gets 412 and changes nothing.
+func messageAt(r *http.Request, mb *mailbox) (*mailMessage, *graphkit.Error) {
+	m := mb.message(r.PathValue("mid"))
+	if m == nil {
+		return nil, graphkit.ErrItemNotFound
+	}
+	if !graphkit.IfMatch(r, graphkit.OutlookETag(m.ChangeKey)) {
+		return nil, graphkit.ErrChangeKeyMismatch
+	}
+	return m, nil
+}
+
 // msgView is how a request wants messages rendered, from its Prefer headers.
 type msgView struct {
 	bodyType  string     // outlook.body-content-type: "", "text" or "html"
@@ -452,9 +465,9 @@ func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *user)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		c := m.clone()
 		if ge := applyMessage(c, body, true, now); ge != nil {
@@ -469,9 +482,9 @@ func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *user)
 
 func (s *Workload) messageDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		st.remove(mb, m)
 		return 204, nil, nil
@@ -517,9 +530,9 @@ func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *user, m
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		dest, ge := destination(mb, body)
 		if ge != nil {

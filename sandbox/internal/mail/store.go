@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
@@ -156,7 +157,7 @@ func nonNil(rs []outlook.Recipient) []outlook.Recipient {
 func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	bodyType := view.bodyType
 	j := messageJSON{
-		ETag: `W/"` + m.ChangeKey + `"`, ID: m.ID,
+		ETag: graphkit.OutlookETag(m.ChangeKey), ID: m.ID,
 		CreatedDateTime: m.Created.UTC().Format(graphTime), LastModifiedDateTime: m.Modified.UTC().Format(graphTime),
 		ChangeKey: m.ChangeKey, Categories: append([]string{}, m.Categories...),
 		ReceivedDateTime: m.Received.UTC().Format(graphTime),
@@ -309,8 +310,19 @@ func (st *mailStore) changed(key string) {
 	}
 }
 
-// folderChanged notes a change to (or the removal of) folder id of mb.
-func (st *mailStore) folderChanged(mb *mailbox, id string) { st.changed(folderKey(mb.owner.ID, id)) }
+// folderChanged notes a change to (or the removal of) folder id of mb; the
+// folder gets a new change key.
+func (st *mailStore) folderChanged(mb *mailbox, id string) {
+	if f := mb.folders[id]; f != nil {
+		f.ChangeKey = changeKeyOf(st.next())
+	}
+	st.changed(folderKey(mb.owner.ID, id))
+}
+
+// changeKeyOf is the change key of the change with sequence number seq.
+func changeKeyOf(seq int64) string {
+	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", seq)))
+}
 
 // next returns the next change sequence number.
 func (st *mailStore) next() int64 {
@@ -326,7 +338,7 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	}
 	m.Seq = st.next()
 	m.Modified = now
-	m.ChangeKey = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", m.Seq)))
+	m.ChangeKey = changeKeyOf(m.Seq)
 }
 
 // folder resolves a folder id or well-known name.
@@ -466,7 +478,7 @@ func (m *mailMessage) clone() *mailMessage {
 }
 
 func (f *mailFolder) toJSON(mb *mailbox) mailFolderJSON {
-	j := mailFolderJSON{ID: f.ID, DisplayName: f.DisplayName, ParentFolderID: f.ParentID, IsHidden: f.Hidden}
+	j := mailFolderJSON{ETag: graphkit.OutlookETag(f.changeKey()), ID: f.ID, DisplayName: f.DisplayName, ParentFolderID: f.ParentID, IsHidden: f.Hidden}
 	for _, c := range mb.folders {
 		if c.ParentID == f.ID {
 			j.ChildFolderCount++
@@ -483,7 +495,16 @@ func (f *mailFolder) toJSON(mb *mailbox) mailFolderJSON {
 	return j
 }
 
+// changeKey is f's change key; a seeded folder has that of change 0.
+func (f *mailFolder) changeKey() string {
+	if f.ChangeKey == "" {
+		return changeKeyOf(0)
+	}
+	return f.ChangeKey
+}
+
 type mailFolderJSON struct {
+	ETag             string `json:"@odata.etag"`
 	ID               string `json:"id"`
 	DisplayName      string `json:"displayName"`
 	ParentFolderID   string `json:"parentFolderId"`
