@@ -3,6 +3,8 @@ package mail
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,15 +18,63 @@ import (
 // or well-known name, childFolders, create, rename, delete.
 
 var mailFolderType = &odata.Type{
-	Name:  "microsoft.graph.mailFolder",
-	Keep:  []string{"@odata.etag", "id"},
-	Props: []string{"@odata.etag", "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
+	Name:       "microsoft.graph.mailFolder",
+	Keep:       []string{"@odata.etag", "id"},
+	Props:      []string{"@odata.etag", "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
+	Expandable: append([]string{"childFolders"}, extNames...),
 	PropTypes: map[string]string{"id": "Edm.String", "displayName": "Edm.String", "parentFolderId": "Edm.String",
 		"childFolderCount": "Edm.Int32", "unreadItemCount": "Edm.Int32", "totalItemCount": "Edm.Int32", "isHidden": "Edm.Boolean"},
 }
 
+// folderQuery takes the extended properties and message rules out of a
+// folder request's $expand: Graph serves them, the sandbox keeps no rules.
+func folderQuery(q url.Values) (url.Values, extFilters, *graphkit.Error) {
+	for _, item := range splitTop(q.Get("$expand")) {
+		if name, _, _ := strings.Cut(strings.TrimSpace(item), "("); strings.EqualFold(strings.TrimSpace(name), "messageRules") {
+			return nil, nil, graphkit.Err(501, "NotImplemented", "The sandbox keeps no message rules; $expand=messageRules is not served.")
+		}
+	}
+	return expandExt(q)
+}
+
+// expandFolder adds to raw, f rendered, what q expands: f's child folders
+// (hidden ones too with hidden) and its extended properties.
+func expandFolder(raw map[string]any, mb *mailbox, f *mailFolder, q *odata.Query, ext extFilters, hidden bool) {
+	if q != nil && slices.Contains(q.Expand, "childFolders") {
+		kids := []mailFolderJSON{}
+		for _, c := range mb.children(f.ID, hidden) {
+			kids = append(kids, c.toJSON(mb))
+		}
+		raw["childFolders"] = rawJSON(kids)
+	}
+	if e := ext["singleValueExtendedProperties"]; e != nil {
+		if l := expanded(f.SingleExt, e); len(l) > 0 {
+			raw["singleValueExtendedProperties"] = rawJSON(l)
+		}
+	}
+	if e := ext["multiValueExtendedProperties"]; e != nil {
+		if l := expanded(f.MultiExt, e); len(l) > 0 {
+			raw["multiValueExtendedProperties"] = rawJSON(l)
+		}
+	}
+}
+
+// rawJSON is v (the sandbox's own types) as JSON.
+func rawJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("mail: marshal: " + err.Error())
+	}
+	return b
+}
+
 func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
-	q, err := odata.Parse(r.URL.Query(), mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
+	vals, ext, ge := folderQuery(r.URL.Query())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	q, err := odata.Parse(vals, mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
 	if err != nil {
 		s.Fail(w, r, graphkit.QueryError(err))
 		return
@@ -47,6 +97,7 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	for _, f := range mb.children(parent.ID, hidden) {
 		obj, raw := jsonObject(f.toJSON(mb))
+		expandFolder(raw, mb, f, q, ext, hidden)
 		objs, raws = append(objs, obj), append(raws, raw)
 	}
 	s.mu.Unlock()
@@ -63,11 +114,23 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 }
 
 func folderEntity(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
-	return entityObject(r, u, "/mailFolders", rawObject(f.toJSON(mb)), q, mailFolderType)
+	return folderEntityExt(r, u, mb, f, q, nil)
+}
+
+// folderEntityExt is folderEntity with the extended properties ext expands.
+func folderEntityExt(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata.Query, ext extFilters) odata.Object {
+	raw := rawObject(f.toJSON(mb))
+	expandFolder(raw, mb, f, q, ext, strings.EqualFold(r.URL.Query().Get("includeHiddenFolders"), "true"))
+	return entityObject(r, u, "/mailFolders", raw, q, mailFolderType)
 }
 
 func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
-	q, ge := entityQuery(r.URL.Query(), mailFolderType)
+	vals, ext, ge := folderQuery(r.URL.Query())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	q, ge := entityQuery(vals, mailFolderType)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -77,14 +140,29 @@ func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
 		if ge != nil {
 			return 0, nil, ge
 		}
-		return 200, folderEntity(r, u, mb, f, q), nil
+		return 200, folderEntityExt(r, u, mb, f, q, ext), nil
 	})
 }
 
 // folderEdit is what a mail folder's create or update body sets.
 type folderEdit struct {
-	name   *string
-	hidden *bool
+	name          *string
+	hidden        *bool
+	single, multi json.RawMessage // extended properties, merged into the folder's
+}
+
+// apply sets the edit's extended properties on f.
+func (e *folderEdit) apply(f *mailFolder) *graphkit.Error {
+	var ge *graphkit.Error
+	if e.single != nil {
+		if f.SingleExt, ge = mergeExt(f.SingleExt, e.single); ge != nil {
+			return ge
+		}
+	}
+	if e.multi != nil {
+		f.MultiExt, ge = mergeExt(f.MultiExt, e.multi)
+	}
+	return ge
 }
 
 // folderSetters are the setters of the mail folder properties a client
@@ -104,6 +182,8 @@ var folderSetters = schema.Setters[*folderEdit]{
 		_ = json.Unmarshal(raw, &e.hidden)
 		return nil
 	},
+	"singleValueExtendedProperties": func(e *folderEdit, raw json.RawMessage) *graphkit.Error { e.single = raw; return nil },
+	"multiValueExtendedProperties":  func(e *folderEdit, raw json.RawMessage) *graphkit.Error { e.multi = raw; return nil },
 }
 
 // folderProps reads a mail folder's create or update body.
@@ -153,6 +233,9 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user)
 		if fe.hidden != nil {
 			f.Hidden = *fe.hidden
 		}
+		if ge := fe.apply(f); ge != nil {
+			return 0, nil, ge
+		}
 		mb.folders[f.ID] = f
 		st.folderChanged(mb, f.ID)
 		return 201, folderEntity(r, u, mb, f, nil), nil
@@ -175,11 +258,18 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 		if ge != nil {
 			return 0, nil, ge
 		}
+		if fe.name != nil && siblingNamed(mb, f.ParentID, *fe.name, f.ID) {
+			return 0, nil, errFolderExists
+		}
+		c := *f
+		if ge := fe.apply(&c); ge != nil {
+			return 0, nil, ge
+		}
 		if fe.name != nil {
-			if siblingNamed(mb, f.ParentID, *fe.name, f.ID) {
-				return 0, nil, errFolderExists
-			}
-			f.DisplayName = *fe.name
+			c.DisplayName = *fe.name
+		}
+		if fe.name != nil || fe.single != nil || fe.multi != nil {
+			*f = c
 			st.folderChanged(mb, f.ID)
 		}
 		return 200, folderEntity(r, u, mb, f, nil), nil
@@ -274,7 +364,8 @@ func (s *Workload) folderCopy(w http.ResponseWriter, r *http.Request, u *user) {
 }
 
 func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now time.Time) *mailFolder {
-	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden}
+	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden,
+		SingleExt: append([]singleExt(nil), f.SingleExt...), MultiExt: append([]multiExt(nil), f.MultiExt...)}
 	kids, msgs := mb.children(f.ID, true), mb.messages(f.ID)
 	mb.folders[c.ID] = c
 	st.folderChanged(mb, c.ID)

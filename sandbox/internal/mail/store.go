@@ -58,7 +58,9 @@ type mailFolder struct {
 	ID, DisplayName, ParentID string
 	WellKnown                 string // inbox, drafts, ... or "" for a user folder
 	Hidden                    bool
-	ChangeKey                 string `json:",omitempty"` // changes with each write to the folder
+	ChangeKey                 string      `json:",omitempty"` // changes with each write to the folder
+	SingleExt                 []singleExt `json:",omitempty"` // extended properties (extprops.go)
+	MultiExt                  []multiExt  `json:",omitempty"`
 }
 
 type mailMessage struct {

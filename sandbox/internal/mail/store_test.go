@@ -83,6 +83,8 @@ func TestStoreContract(t *testing.T) {
 	do(t, e, 200, "PATCH", "/v1.0/me/messages/"+ext["id"].(string), adele, map[string]any{
 		"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "blue"}},
 		"multiValueExtendedProperties":  []any{map[string]any{"id": tags, "value": []any{"a", "b"}}}})
+	do(t, e, 200, "PATCH", "/v1.0/me/mailFolders/"+keep, adele, map[string]any{
+		"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "red"}}})
 	do(t, e, 201, "POST", "/v1.0/me/messages/"+kept+"/attachments", adele, map[string]any{
 		"@odata.type": "#microsoft.graph.fileAttachment", "name": "two.png", "contentType": "image/png", "contentBytes": png})
 	do(t, e, 204, "DELETE", "/v1.0/me/messages/"+kept+"/attachments/"+a["id"].(string), adele, nil)

@@ -173,3 +173,49 @@ func TestMailExtendedProperties(t *testing.T) {
 		t.Errorf("%d listed messages with Size, want 1", n)
 	}
 }
+
+// TestMailFolderExpand: mail folders expand their child folders and their
+// extended properties as Graph does; message rules are not served.
+func TestMailFolderExpand(t *testing.T) {
+	e := startMail(t)
+	adele := e.as(0, rw)
+	var top msgPage
+	e.must(200, "GET", "/v1.0/me/mailFolders?$expand=childFolders", adele, nil, &top)
+	withKids := 0
+	for _, f := range top.Value {
+		kids, ok := f["childFolders"].([]any)
+		if !ok || len(kids) != int(f["childFolderCount"].(float64)) {
+			t.Errorf("folder %v: childFolders %v", f["displayName"], f["childFolders"])
+		}
+		for _, k := range kids {
+			if k.(map[string]any)["parentFolderId"] != f["id"] {
+				t.Errorf("child %v of %v", k, f["id"])
+			}
+		}
+		if len(kids) > 0 {
+			withKids++
+		}
+	}
+	if withKids == 0 {
+		t.Error("no top folder with children expanded")
+	}
+	var inbox map[string]any
+	e.must(200, "GET", "/v1.0/me/mailFolders/inbox?$expand=childFolders", adele, nil, &inbox)
+	if kids, _ := inbox["childFolders"].([]any); len(kids) == 0 || len(kids) != int(inbox["childFolderCount"].(float64)) {
+		t.Errorf("inbox childFolders %v", inbox["childFolders"])
+	}
+	e.wantError(501, "NotImplemented", "message rules", "GET", "/v1.0/me/mailFolders/inbox?$expand=messageRules", adele, nil)
+
+	const color = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color"
+	var f map[string]any
+	e.must(201, "POST", "/v1.0/me/mailFolders", adele, map[string]any{"displayName": "Ext",
+		"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "green"}}}, &f)
+	folder := "/v1.0/me/mailFolders/" + f["id"].(string)
+	e.must(200, "PATCH", folder, adele, map[string]any{"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "red"}}}, nil)
+	var got map[string]any
+	e.must(200, "GET", folder+"?$expand="+url.QueryEscape("singleValueExtendedProperties($filter=id eq '"+color+"')"), adele, nil, &got)
+	if v, _ := got["singleValueExtendedProperties"].([]any); len(v) != 1 || v[0].(map[string]any)["value"] != "red" {
+		t.Errorf("folder extended properties %v", got)
+	}
+	e.wantError(400, "BadRequest", "needs a $filter", "GET", folder+"?$expand=singleValueExtendedProperties", adele, nil)
+}
