@@ -21,6 +21,12 @@ var graphConformanceMail = []conformanceRow{
 	{route: "GET /v1.0/me/mailFolders/{fid}/messages/delta", path: "/v1.0/me/mailFolders/inbox/messages/delta?$select=subject,from,isRead&$top=5", auth: "user", status: 200, typ: "message", judge: "delta"},
 	{route: "GET /v1.0/users/{id}/messages/{mid}", path: "/v1.0/users/{adele}/messages/{childMsg}?$select=subject,toRecipients,body", auth: "app", status: 200, typ: "message"},
 	{route: "GET /v1.0/me/messages/{mid}/attachments", path: "/v1.0/me/messages/{childMsg}/attachments?$select=name,size", auth: "user", status: 200, typ: "attachment", list: true},
+	{route: "GET /v1.0/me/mailFolders", path: "/v1.0/me/mailFolders?$expand=childFolders", auth: "user", status: 200, typ: "mailFolder", list: true},
+	{route: "GET /v1.0/me/mailFolders/{fid}", path: "/v1.0/me/mailFolders/{inbox}?$expand=childFolders", auth: "user", status: 200, typ: "mailFolder"},
+	{route: "GET /v1.0/me/mailFolders/{fid}", path: "/v1.0/me/mailFolders/{inbox}?$expand=messageRules", auth: "user", status: 501},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$top=3&$expand=singleValueExtendedProperties($filter=id%20eq%20'String%20{66f5a359-4659-4830-9070-00047ec6ac6e}%20Name%20Color')", auth: "user", status: 200, typ: "message", list: true},
+	{route: "GET /v1.0/me/messages/{mid}", path: "/v1.0/me/messages/{inboxMsg}?$expand=singleValueExtendedProperties($filter=id%20eq%20'String%20{66f5a359-4659-4830-9070-00047ec6ac6e}%20Name%20Color')", auth: "user", status: 200, typ: "message"},
+	{route: "GET /v1.0/me/messages/{mid}", path: "/v1.0/me/messages/{inboxMsg}?$expand=singleValueExtendedProperties", auth: "user", status: 400},
 	// /v1.0/me
 	{route: "GET /v1.0/me/mailFolders", path: "/v1.0/me/mailFolders", auth: "user", status: 200, typ: "mailFolder", list: true},
 	{route: "GET /v1.0/me/mailFolders/{fid}", path: "/v1.0/me/mailFolders/{inbox}", auth: "user", status: 200, typ: "mailFolder"},

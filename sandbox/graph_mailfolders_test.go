@@ -109,7 +109,7 @@ func TestMailFolders(t *testing.T) {
 	if renamed.DisplayName != "Trips" || renamed.ID != travel.ID {
 		t.Errorf("renamed %+v", renamed)
 	}
-	e.wantError(400, "BadRequest", "read-only", "PATCH", "/v1.0/me/mailFolders/"+travel.ID, adele, map[string]any{"totalItemCount": 3})
+	e.wantError(400, "ErrorInvalidPropertySet", "Set action is invalid for property.", "PATCH", "/v1.0/me/mailFolders/"+travel.ID, adele, map[string]any{"totalItemCount": 3})
 	msg := stableID(AdeleVanceID, "message", "0") // unread
 	e.must(201, "POST", "/v1.0/me/messages/"+msg+"/move", adele, map[string]any{"destinationId": travel.ID}, nil)
 	var trips folderJSON

@@ -65,7 +65,7 @@ func TestMailCreateUpdateMoveCopyDelete(t *testing.T) {
 	if pr["isRead"] != false || pr["id"] != rec {
 		t.Errorf("isRead %v", pr["isRead"])
 	}
-	e.wantError(400, "BadRequest", "The property 'hasAttachments' is read-only", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"hasAttachments": true})
+	e.wantError(400, "ErrorInvalidPropertySet", "Set action is invalid for property.", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"hasAttachments": true})
 	e.wantError(400, "RequestBodyRead", "The property 'bogus' does not exist on type 'Microsoft.OutlookServices.Message'", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"bogus": 1})
 	e.wantError(400, "RequestBodyRead", "Requested value 'urgent' was not found.", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"importance": "urgent"})
 	e.wantError(400, "RequestBodyRead", "Edm.Boolean", "PATCH", "/v1.0/me/messages/"+id, adele, map[string]any{"isRead": "yes"})

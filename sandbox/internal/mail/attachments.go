@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -60,50 +60,28 @@ func (a *mailAttachment) toJSON(withBytes bool) attachmentJSON {
 	return j
 }
 
-// parseAttachment reads a fileAttachment from a request body.
+// parseAttachment reads a fileAttachment from a request body, checked
+// against Graph's schema (an unknown type or property is OData's error).
 func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttachment, *graphkit.Error) {
-	var typ string
-	if v, ok := body["@odata.type"]; ok {
-		_ = json.Unmarshal(v, &typ)
-	}
-	switch strings.TrimPrefix(typ, "#") {
-	case "microsoft.graph.fileAttachment":
-	case "":
+	if _, ok := body["@odata.type"]; !ok {
 		return nil, graphkit.BadRequest("The attachment must state its type in '@odata.type', e.g. '#microsoft.graph.fileAttachment'.")
-	case "microsoft.graph.itemAttachment", "microsoft.graph.referenceAttachment":
+	}
+	clean, ge := schema.Check("attachment", body, schema.Create)
+	if ge != nil {
+		return nil, ge
+	}
+	var typ string
+	_ = json.Unmarshal(clean["@odata.type"], &typ)
+	if typ != "#microsoft.graph.fileAttachment" {
 		return nil, graphkit.Err(501, "NotImplemented", "The sandbox supports only file attachments.")
-	default:
-		return nil, graphkit.BadRequest("A type named '" + strings.TrimPrefix(typ, "#") + "' could not be resolved by the model.")
 	}
 	a := &mailAttachment{Modified: now}
 	var b64 string
-	for k, raw := range body {
-		var err error
-		switch k {
-		case "@odata.type":
-		case "name":
-			err = json.Unmarshal(raw, &a.Name)
-		case "contentType":
-			err = json.Unmarshal(raw, &a.ContentType)
-		case "contentId":
-			err = json.Unmarshal(raw, &a.ContentID)
-		case "contentLocation":
-			err = json.Unmarshal(raw, &a.ContentLocation)
-		case "isInline":
-			err = json.Unmarshal(raw, &a.IsInline)
-		case "contentBytes":
-			err = json.Unmarshal(raw, &b64)
-		case "id", "size", "lastModifiedDateTime":
-		default:
-			if strings.HasPrefix(k, "@") {
-				continue
-			}
-			return nil, graphkit.UnknownPropError(k, "FileAttachment")
-		}
-		if err != nil {
-			return nil, graphkit.PropTypeError(k, "Edm.String")
-		}
+	for k, p := range map[string]*string{"name": &a.Name, "contentType": &a.ContentType, "contentId": &a.ContentID,
+		"contentLocation": &a.ContentLocation, "contentBytes": &b64} {
+		_ = json.Unmarshal(clean[k], p)
 	}
+	_ = json.Unmarshal(clean["isInline"], &a.IsInline)
 	data, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
 		return nil, graphkit.BadRequest("The value of 'contentBytes' is not valid base64.")
@@ -172,7 +150,7 @@ func attachmentEntity(r *http.Request, u *user, a *mailAttachment, q *odata.Quer
 }
 
 func (s *Workload) attachmentGet(w http.ResponseWriter, r *http.Request, u *user) {
-	q, ge := entityQuery(r, attachmentType)
+	q, ge := entityQuery(r.URL.Query(), attachmentType)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return

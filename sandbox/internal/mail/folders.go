@@ -3,12 +3,14 @@ package mail
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -16,15 +18,63 @@ import (
 // or well-known name, childFolders, create, rename, delete.
 
 var mailFolderType = &odata.Type{
-	Name:  "microsoft.graph.mailFolder",
-	Keep:  []string{"id"},
-	Props: []string{"id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
+	Name:       "microsoft.graph.mailFolder",
+	Keep:       []string{"@odata.etag", "id"},
+	Props:      []string{"@odata.etag", "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden"},
+	Expandable: append([]string{"childFolders"}, extNames...),
 	PropTypes: map[string]string{"id": "Edm.String", "displayName": "Edm.String", "parentFolderId": "Edm.String",
 		"childFolderCount": "Edm.Int32", "unreadItemCount": "Edm.Int32", "totalItemCount": "Edm.Int32", "isHidden": "Edm.Boolean"},
 }
 
+// folderQuery takes the extended properties and message rules out of a
+// folder request's $expand: Graph serves them, the sandbox keeps no rules.
+func folderQuery(q url.Values) (url.Values, extFilters, *graphkit.Error) {
+	for _, item := range splitTop(q.Get("$expand")) {
+		if name, _, _ := strings.Cut(strings.TrimSpace(item), "("); strings.EqualFold(strings.TrimSpace(name), "messageRules") {
+			return nil, nil, graphkit.Err(501, "NotImplemented", "The sandbox keeps no message rules; $expand=messageRules is not served.")
+		}
+	}
+	return expandExt(q)
+}
+
+// expandFolder adds to raw, f rendered, what q expands: f's child folders
+// (hidden ones too with hidden) and its extended properties.
+func expandFolder(raw map[string]any, mb *mailbox, f *mailFolder, q *odata.Query, ext extFilters, hidden bool) {
+	if q != nil && slices.Contains(q.Expand, "childFolders") {
+		kids := []mailFolderJSON{}
+		for _, c := range mb.children(f.ID, hidden) {
+			kids = append(kids, c.toJSON(mb))
+		}
+		raw["childFolders"] = rawJSON(kids)
+	}
+	if e := ext["singleValueExtendedProperties"]; e != nil {
+		if l := expanded(f.SingleExt, e); len(l) > 0 {
+			raw["singleValueExtendedProperties"] = rawJSON(l)
+		}
+	}
+	if e := ext["multiValueExtendedProperties"]; e != nil {
+		if l := expanded(f.MultiExt, e); len(l) > 0 {
+			raw["multiValueExtendedProperties"] = rawJSON(l)
+		}
+	}
+}
+
+// rawJSON is v (the sandbox's own types) as JSON.
+func rawJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("mail: marshal: " + err.Error())
+	}
+	return b
+}
+
 func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
-	q, err := odata.Parse(r.URL.Query(), mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
+	vals, ext, ge := folderQuery(r.URL.Query())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	q, err := odata.Parse(vals, mailFolderType, odata.Limits{DefaultTop: 10, MaxTop: 1000})
 	if err != nil {
 		s.Fail(w, r, graphkit.QueryError(err))
 		return
@@ -47,6 +97,7 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	for _, f := range mb.children(parent.ID, hidden) {
 		obj, raw := jsonObject(f.toJSON(mb))
+		expandFolder(raw, mb, f, q, ext, hidden)
 		objs, raws = append(objs, obj), append(raws, raw)
 	}
 	s.mu.Unlock()
@@ -63,11 +114,23 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 }
 
 func folderEntity(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata.Query) odata.Object {
-	return entityObject(r, u, "/mailFolders", rawObject(f.toJSON(mb)), q, mailFolderType)
+	return folderEntityExt(r, u, mb, f, q, nil)
+}
+
+// folderEntityExt is folderEntity with the extended properties ext expands.
+func folderEntityExt(r *http.Request, u *user, mb *mailbox, f *mailFolder, q *odata.Query, ext extFilters) odata.Object {
+	raw := rawObject(f.toJSON(mb))
+	expandFolder(raw, mb, f, q, ext, strings.EqualFold(r.URL.Query().Get("includeHiddenFolders"), "true"))
+	return entityObject(r, u, "/mailFolders", raw, q, mailFolderType)
 }
 
 func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
-	q, ge := entityQuery(r, mailFolderType)
+	vals, ext, ge := folderQuery(r.URL.Query())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	q, ge := entityQuery(vals, mailFolderType)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -77,46 +140,59 @@ func (s *Workload) folderGet(w http.ResponseWriter, r *http.Request, u *user) {
 		if ge != nil {
 			return 0, nil, ge
 		}
-		return 200, folderEntity(r, u, mb, f, q), nil
+		return 200, folderEntityExt(r, u, mb, f, q, ext), nil
 	})
 }
 
-// folderProps reads displayName (required on create) and isHidden.
-func folderProps(body map[string]json.RawMessage, create bool) (name *string, hidden *bool, ge *graphkit.Error) {
-	for k, raw := range body {
-		switch k {
-		case "displayName":
-			var v string
-			if json.Unmarshal(raw, &v) != nil {
-				return nil, nil, graphkit.PropTypeError(k, "Edm.String")
-			}
-			if strings.TrimSpace(v) == "" {
-				return nil, nil, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must not be empty.")
-			}
-			name = &v
-		case "isHidden":
-			var v bool
-			if json.Unmarshal(raw, &v) != nil {
-				return nil, nil, graphkit.PropTypeError(k, "Edm.Boolean")
-			}
-			if !create {
-				return nil, nil, graphkit.BadRequest("The property 'isHidden' can only be set when the folder is created.")
-			}
-			hidden = &v
-		default:
-			if strings.HasPrefix(k, "@") {
-				continue
-			}
-			if slices.Contains(mailFolderType.Props, k) {
-				return nil, nil, graphkit.BadRequest("The property '" + k + "' is read-only and cannot be set.")
-			}
-			return nil, nil, graphkit.UnknownPropError(k, "MailFolder")
+// folderEdit is what a mail folder's create or update body sets.
+type folderEdit struct {
+	name          *string
+	hidden        *bool
+	single, multi json.RawMessage // extended properties, merged into the folder's
+}
+
+// apply sets the edit's extended properties on f.
+func (e *folderEdit) apply(f *mailFolder) *graphkit.Error {
+	var ge *graphkit.Error
+	if e.single != nil {
+		if f.SingleExt, ge = mergeExt(f.SingleExt, e.single); ge != nil {
+			return ge
 		}
 	}
-	if create && name == nil {
-		return nil, nil, graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must be set.")
+	if e.multi != nil {
+		f.MultiExt, ge = mergeExt(f.MultiExt, e.multi)
 	}
-	return name, hidden, nil
+	return ge
+}
+
+// folderSetters are the setters of the mail folder properties a client
+// sets; schema.Apply requires displayName on create and refuses isHidden
+// (create only) and the read-only counts on update.
+var folderSetters = schema.Setters[*folderEdit]{
+	"displayName": func(e *folderEdit, raw json.RawMessage) *graphkit.Error {
+		var v string
+		_ = json.Unmarshal(raw, &v)
+		if strings.TrimSpace(v) == "" {
+			return graphkit.Err(400, "ErrorInvalidRequest", "The display name of the folder must not be empty.")
+		}
+		e.name = &v
+		return nil
+	},
+	"isHidden": func(e *folderEdit, raw json.RawMessage) *graphkit.Error {
+		_ = json.Unmarshal(raw, &e.hidden)
+		return nil
+	},
+	"singleValueExtendedProperties": func(e *folderEdit, raw json.RawMessage) *graphkit.Error { e.single = raw; return nil },
+	"multiValueExtendedProperties":  func(e *folderEdit, raw json.RawMessage) *graphkit.Error { e.multi = raw; return nil },
+}
+
+// folderProps reads a mail folder's create or update body.
+func folderProps(body map[string]json.RawMessage, op schema.Op) (*folderEdit, *graphkit.Error) {
+	e := &folderEdit{}
+	if _, ge := schema.Apply("mailFolder", e, body, op, folderSetters); ge != nil {
+		return nil, ge
+	}
+	return e, nil
 }
 
 func siblingNamed(mb *mailbox, parentID, name, except string) bool {
@@ -136,7 +212,7 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user)
 		s.Fail(w, r, ge)
 		return
 	}
-	name, hidden, ge := folderProps(body, true)
+	fe, ge := folderProps(body, schema.Create)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -150,12 +226,15 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user)
 			}
 			parent = f
 		}
-		if siblingNamed(mb, parent.ID, *name, "") {
+		if siblingNamed(mb, parent.ID, *fe.name, "") {
 			return 0, nil, errFolderExists
 		}
-		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *name, ParentID: parent.ID}
-		if hidden != nil {
-			f.Hidden = *hidden
+		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *fe.name, ParentID: parent.ID}
+		if fe.hidden != nil {
+			f.Hidden = *fe.hidden
+		}
+		if ge := fe.apply(f); ge != nil {
+			return 0, nil, ge
 		}
 		mb.folders[f.ID] = f
 		st.folderChanged(mb, f.ID)
@@ -169,21 +248,28 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 		s.Fail(w, r, ge)
 		return
 	}
-	name, _, ge := folderProps(body, false)
+	fe, ge := folderProps(body, schema.Update)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
-		f, ge := resolveFolder(mb, r)
+		f, ge := folderAt(r, mb)
 		if ge != nil {
 			return 0, nil, ge
 		}
-		if name != nil {
-			if siblingNamed(mb, f.ParentID, *name, f.ID) {
-				return 0, nil, errFolderExists
-			}
-			f.DisplayName = *name
+		if fe.name != nil && siblingNamed(mb, f.ParentID, *fe.name, f.ID) {
+			return 0, nil, errFolderExists
+		}
+		c := *f
+		if ge := fe.apply(&c); ge != nil {
+			return 0, nil, ge
+		}
+		if fe.name != nil {
+			c.DisplayName = *fe.name
+		}
+		if fe.name != nil || fe.single != nil || fe.multi != nil {
+			*f = c
 			st.folderChanged(mb, f.ID)
 		}
 		return 200, folderEntity(r, u, mb, f, nil), nil
@@ -192,7 +278,7 @@ func (s *Workload) folderPatch(w http.ResponseWriter, r *http.Request, u *user) 
 
 func (s *Workload) folderDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
-		f, ge := resolveFolder(mb, r)
+		f, ge := folderAt(r, mb)
 		if ge != nil {
 			return 0, nil, ge
 		}
@@ -278,7 +364,8 @@ func (s *Workload) folderCopy(w http.ResponseWriter, r *http.Request, u *user) {
 }
 
 func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now time.Time) *mailFolder {
-	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden}
+	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden,
+		SingleExt: append([]singleExt(nil), f.SingleExt...), MultiExt: append([]multiExt(nil), f.MultiExt...)}
 	kids, msgs := mb.children(f.ID, true), mb.messages(f.ID)
 	mb.folders[c.ID] = c
 	st.folderChanged(mb, c.ID)
@@ -294,4 +381,17 @@ func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now
 		}
 	}
 	return c
+}
+
+// folderAt resolves the folder of the path for a write: a stale If-Match
+// gets 412 and changes nothing.
+func folderAt(r *http.Request, mb *mailbox) (*mailFolder, *graphkit.Error) {
+	f, ge := resolveFolder(mb, r)
+	if ge != nil {
+		return nil, ge
+	}
+	if !graphkit.IfMatch(r, graphkit.OutlookETag(f.changeKey())) {
+		return nil, graphkit.ErrChangeKeyMismatch
+	}
+	return f, nil
 }

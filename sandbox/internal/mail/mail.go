@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -111,10 +112,24 @@ func (s *Workload) mailOp(w http.ResponseWriter, r *http.Request, u *user, fn fu
 	s.WriteStatus(w, r, status, v)
 }
 
+// messageAt finds the message of the path for a write: a stale If-Match
+// gets 412 and changes nothing.
+func messageAt(r *http.Request, mb *mailbox) (*mailMessage, *graphkit.Error) {
+	m := mb.message(r.PathValue("mid"))
+	if m == nil {
+		return nil, graphkit.ErrItemNotFound
+	}
+	if !graphkit.IfMatch(r, graphkit.OutlookETag(m.ChangeKey)) {
+		return nil, graphkit.ErrChangeKeyMismatch
+	}
+	return m, nil
+}
+
 // msgView is how a request wants messages rendered, from its Prefer headers.
 type msgView struct {
-	bodyType  string // outlook.body-content-type: "", "text" or "html"
-	immutable bool   // IdType="ImmutableId": ids that survive moves
+	bodyType  string     // outlook.body-content-type: "", "text" or "html"
+	immutable bool       // IdType="ImmutableId": ids that survive moves
+	ext       extFilters // the extended properties $expand asks for
 }
 
 // mailPrefs reads the mail preferences and sets Preference-Applied.
@@ -146,7 +161,7 @@ var messageType = &odata.Type{
 		"isReadReceiptRequested", "isRead", "isDraft", "webLink", "inferenceClassification", "body", "sender",
 		"from", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag"},
 	Extra:      []string{"uniqueBody", "internetMessageHeaders"},
-	Expandable: []string{"attachments"},
+	Expandable: append([]string{"attachments"}, extNames...),
 	PropTypes:  messagePropTypes(),
 }
 
@@ -199,12 +214,18 @@ func resolveFolder(mb *mailbox, r *http.Request) (*mailFolder, *graphkit.Error) 
 }
 
 func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) {
-	q, err := odata.Parse(r.URL.Query(), messageType, messageLimits)
+	vals, ext, ge := expandExt(r.URL.Query())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	q, err := odata.Parse(vals, messageType, messageLimits)
 	if err != nil {
 		s.Fail(w, r, graphkit.QueryError(err))
 		return
 	}
 	view := mailPrefs(w, r)
+	view.ext = ext
 	expand := len(q.Expand) > 0
 	var views []messageJSON
 	var search []odata.SearchFields
@@ -320,9 +341,8 @@ func messageSearchFields(m *mailMessage) odata.SearchFields {
 	return f
 }
 
-// entityQuery parses the options allowed on a single entity ($select, $expand).
-func entityQuery(r *http.Request, t *odata.Type) (*odata.Query, *graphkit.Error) {
-	q := r.URL.Query()
+// entityQuery parses the options allowed on a single entity ($select, $expand) of q.
+func entityQuery(q url.Values, t *odata.Type) (*odata.Query, *graphkit.Error) {
 	for k := range q {
 		if k != "$select" && k != "$expand" && strings.HasPrefix(k, "$") {
 			delete(q, k)
@@ -354,12 +374,18 @@ func entityObject(r *http.Request, u *user, collection string, obj map[string]an
 }
 
 func (s *Workload) messageGet(w http.ResponseWriter, r *http.Request, u *user) {
-	q, ge := entityQuery(r, messageType)
+	vals, ext, ge := expandExt(r.URL.Query())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	q, ge := entityQuery(vals, messageType)
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
 	}
 	view := mailPrefs(w, r)
+	view.ext = ext
 	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
@@ -439,9 +465,9 @@ func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *user)
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		c := m.clone()
 		if ge := applyMessage(c, body, true, now); ge != nil {
@@ -456,9 +482,9 @@ func (s *Workload) messagePatch(w http.ResponseWriter, r *http.Request, u *user)
 
 func (s *Workload) messageDelete(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		st.remove(mb, m)
 		return 204, nil, nil
@@ -504,9 +530,9 @@ func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *user, m
 		return
 	}
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		dest, ge := destination(mb, body)
 		if ge != nil {

@@ -2,191 +2,191 @@ package mail
 
 import (
 	"encoding/json"
-	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
-	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
 
-// readOnlyMessageProps are message properties a client cannot set.
-var readOnlyMessageProps = map[string]bool{
-	"id": true, "createdDateTime": true, "lastModifiedDateTime": true, "changeKey": true, "receivedDateTime": true,
-	"sentDateTime": true, "hasAttachments": true, "bodyPreview": true, "parentFolderId": true, "conversationId": true,
-	"conversationIndex": true, "isDraft": true, "webLink": true, "uniqueBody": true,
+// A message body is read with schema.Apply: the schema accepts every
+// property of Graph's message, checks types and canonicalises enums, and
+// rejects read-only ones on update (400 ErrorInvalidPropertySet); the
+// setters below store the values and keep Exchange's own rules.
+
+// msgEdit is what a message setter works on: the message, the operation and
+// the request's time.
+type msgEdit struct {
+	m   *mailMessage
+	op  schema.Op
+	now time.Time
 }
 
-// applyMessage sets the properties in body on m. On create (patch false)
-// read-only properties are ignored, as Exchange does, and attachments may be
-// given; on update they are an error.
+// applyMessage sets the properties in body on m, for a create (patch false)
+// or an update.
 func applyMessage(m *mailMessage, body map[string]json.RawMessage, patch bool, now time.Time) *graphkit.Error {
-	for k, raw := range body {
-		if strings.HasPrefix(k, "@") || strings.Contains(k, "@odata.") {
-			continue // annotations such as @odata.type or @odata.etag
+	op := schema.Create
+	if patch {
+		op = schema.Update
+	}
+	_, ge := schema.Apply("message", &msgEdit{m, op, now}, body, op, messageSetters)
+	return ge
+}
+
+// messageSetters are the setters of the message properties a client sets.
+// A null boolean or enum leaves the value as it is (Exchange has no null for
+// them); a null string or recipient clears it; a null collection arrives as [].
+var messageSetters = schema.Setters[*msgEdit]{
+	"subject":                    text(func(m *mailMessage) *string { return &m.Subject }),
+	"internetMessageId":          text(func(m *mailMessage) *string { return &m.InternetMessageID }),
+	"isRead":                     boolean(func(m *mailMessage) *bool { return &m.IsRead }),
+	"isDeliveryReceiptRequested": boolean(func(m *mailMessage) *bool { return &m.DeliveryReceipt }),
+	"isReadReceiptRequested":     boolean(func(m *mailMessage) *bool { return &m.ReadReceipt }),
+	"importance":                 enum(func(m *mailMessage) *string { return &m.Importance }),
+	"inferenceClassification":    enum(func(m *mailMessage) *string { return &m.Inference }),
+	"toRecipients":               recipients(func(m *mailMessage) *[]outlook.Recipient { return &m.To }),
+	"ccRecipients":               recipients(func(m *mailMessage) *[]outlook.Recipient { return &m.Cc }),
+	"bccRecipients":              recipients(func(m *mailMessage) *[]outlook.Recipient { return &m.Bcc }),
+	"replyTo":                    recipients(func(m *mailMessage) *[]outlook.Recipient { return &m.ReplyTo }),
+	"from":                       recipient(func(m *mailMessage) **outlook.Recipient { return &m.From }),
+	"sender":                     recipient(func(m *mailMessage) **outlook.Recipient { return &m.Sender }),
+	"categories": func(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+		e.m.Categories = []string{}
+		_ = json.Unmarshal(raw, &e.m.Categories)
+		return nil
+	},
+	"body":                          setBody,
+	"flag":                          setFlag,
+	"internetMessageHeaders":        setHeaders,
+	"attachments":                   setAttachments,
+	"singleValueExtendedProperties": setSingleExt,
+	"multiValueExtendedProperties":  setMultiExt,
+	"extensions":                    func(*msgEdit, json.RawMessage) *graphkit.Error { return nil }, // open extensions are not kept
+}
+
+// text sets a string property; null clears it.
+func text(field func(*mailMessage) *string) schema.Setter[*msgEdit] {
+	return func(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+		*field(e.m) = ""
+		_ = json.Unmarshal(raw, field(e.m))
+		return nil
+	}
+}
+
+// enum sets an enum property to the member schema.Apply canonicalised; null
+// leaves it.
+func enum(field func(*mailMessage) *string) schema.Setter[*msgEdit] {
+	return func(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+		_ = json.Unmarshal(raw, field(e.m))
+		return nil
+	}
+}
+
+// boolean sets a boolean property; null leaves it.
+func boolean(field func(*mailMessage) *bool) schema.Setter[*msgEdit] {
+	return func(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+		var v *bool
+		_ = json.Unmarshal(raw, &v)
+		if v != nil {
+			*field(e.m) = *v
 		}
-		null := string(raw) == "null"
-		switch k {
-		case "subject":
-			if !null && json.Unmarshal(raw, &m.Subject) != nil {
-				return graphkit.PropTypeError(k, "Edm.String")
+		return nil
+	}
+}
+
+// errNoAddress is Exchange's answer to a recipient without an address.
+var errNoAddress = graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
+
+func recipients(field func(*mailMessage) *[]outlook.Recipient) schema.Setter[*msgEdit] {
+	return func(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+		var rs []outlook.Recipient
+		_ = json.Unmarshal(raw, &rs)
+		for _, rc := range rs {
+			if strings.TrimSpace(rc.EmailAddress.Address) == "" {
+				return errNoAddress
 			}
-			if null {
-				m.Subject = ""
-			}
-		case "body":
-			var b struct {
-				ContentType *string `json:"contentType"`
-				Content     *string `json:"content"`
-			}
-			if !null && json.Unmarshal(raw, &b) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.itemBody")
-			}
-			nb := outlook.ItemBody{ContentType: "text"}
-			if b.ContentType != nil {
-				ct, ok := graphkit.EnumValue(*b.ContentType, graphkit.BodyTypes)
-				if !ok {
-					return graphkit.EnumError(*b.ContentType)
-				}
-				nb.ContentType = ct
-			}
-			if b.Content != nil {
-				nb.Content = *b.Content
-			}
-			m.Body, m.UniqueBody = nb, nil
-		case "toRecipients", "ccRecipients", "bccRecipients", "replyTo":
-			var rs []outlook.Recipient
-			if !null && json.Unmarshal(raw, &rs) != nil {
-				return graphkit.PropTypeError(k, "Collection(microsoft.graph.recipient)")
-			}
-			for _, rc := range rs {
-				if strings.TrimSpace(rc.EmailAddress.Address) == "" {
-					return graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
-				}
-			}
-			switch k {
-			case "toRecipients":
-				m.To = rs
-			case "ccRecipients":
-				m.Cc = rs
-			case "bccRecipients":
-				m.Bcc = rs
-			default:
-				m.ReplyTo = rs
-			}
-		case "from", "sender":
-			var rc *outlook.Recipient
-			if !null && json.Unmarshal(raw, &rc) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.recipient")
-			}
-			if k == "from" {
-				m.From = rc
-			} else {
-				m.Sender = rc
-			}
-		case "categories":
-			var cs []string
-			if !null && json.Unmarshal(raw, &cs) != nil {
-				return graphkit.PropTypeError(k, "Collection(Edm.String)")
-			}
-			if cs == nil {
-				cs = []string{}
-			}
-			m.Categories = cs
-		case "importance", "inferenceClassification":
-			var v string
-			if json.Unmarshal(raw, &v) != nil {
-				return graphkit.PropTypeError(k, "Edm.String")
-			}
-			allowed := outlook.Importance
-			if k == "inferenceClassification" {
-				allowed = []string{"focused", "other"}
-			}
-			c, ok := graphkit.EnumValue(v, allowed)
-			if !ok {
-				return graphkit.EnumError(v)
-			}
-			v = c
-			if k == "importance" {
-				m.Importance = v
-			} else {
-				m.Inference = v
-			}
-		case "isRead", "isDeliveryReceiptRequested", "isReadReceiptRequested":
-			var v bool
-			if json.Unmarshal(raw, &v) != nil || null {
-				return graphkit.PropTypeError(k, "Edm.Boolean")
-			}
-			switch k {
-			case "isRead":
-				m.IsRead = v
-			case "isDeliveryReceiptRequested":
-				m.DeliveryReceipt = v
-			default:
-				m.ReadReceipt = v
-			}
-		case "flag":
-			var f followupFlag
-			if !null && json.Unmarshal(raw, &f) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.followupFlag")
-			}
-			if f.FlagStatus != "" {
-				fs, ok := graphkit.EnumValue(f.FlagStatus, []string{"notFlagged", "complete", "flagged"})
-				if !ok {
-					return graphkit.EnumError(f.FlagStatus)
-				}
-				f.FlagStatus = fs
-			}
-			switch f.FlagStatus {
-			case "", "notFlagged":
-				f = followupFlag{FlagStatus: "notFlagged"}
-			case "flagged":
-				f.FlagStatus = "flagged"
-				f.CompletedDateTime = nil
-			case "complete":
-				f.FlagStatus = "complete"
-				if f.CompletedDateTime == nil {
-					f.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: now.Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}
-				}
-			}
-			m.Flag = f
-		case "internetMessageId":
-			if !null && json.Unmarshal(raw, &m.InternetMessageID) != nil {
-				return graphkit.PropTypeError(k, "Edm.String")
-			}
-		case "internetMessageHeaders":
-			var hs []internetHeader
-			if !null && json.Unmarshal(raw, &hs) != nil {
-				return graphkit.PropTypeError(k, "Collection(microsoft.graph.internetMessageHeader)")
-			}
-			for _, h := range hs {
-				if !strings.HasPrefix(strings.ToLower(h.Name), "x-") {
-					return graphkit.Err(400, "InvalidInternetMessageHeader", "The internet message header name '"+h.Name+"' should start with 'x-' or 'X-'.")
-				}
-			}
-			m.InternetHeaders = hs
-		case "attachments":
-			if patch {
-				return graphkit.BadRequest("The property 'attachments' cannot be updated with PATCH; use the attachments collection.")
-			}
-			var as []map[string]json.RawMessage
-			if json.Unmarshal(raw, &as) != nil {
-				return graphkit.PropTypeError(k, "Collection(microsoft.graph.attachment)")
-			}
-			for _, a := range as {
-				att, ge := parseAttachment(a, now)
-				if ge != nil {
-					return ge
-				}
-				m.Attachments = append(m.Attachments, att)
-			}
-		default:
-			if readOnlyMessageProps[k] {
-				if patch {
-					return graphkit.BadRequest("The property '" + k + "' is read-only and cannot be set.")
-				}
-				continue
-			}
-			return graphkit.UnknownPropError(k, "Message")
 		}
+		*field(e.m) = rs
+		return nil
+	}
+}
+
+func recipient(field func(*mailMessage) **outlook.Recipient) schema.Setter[*msgEdit] {
+	return func(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+		var rc *outlook.Recipient
+		_ = json.Unmarshal(raw, &rc)
+		*field(e.m) = rc
+		return nil
+	}
+}
+
+// setBody sets the body (contentType "text" unless given); the unique body
+// is the body again.
+func setBody(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+	var b struct {
+		ContentType *string `json:"contentType"`
+		Content     *string `json:"content"`
+	}
+	_ = json.Unmarshal(raw, &b)
+	nb := outlook.ItemBody{ContentType: "text"}
+	if b.ContentType != nil {
+		nb.ContentType = *b.ContentType
+	}
+	if b.Content != nil {
+		nb.Content = *b.Content
+	}
+	e.m.Body, e.m.UniqueBody = nb, nil
+	return nil
+}
+
+// setFlag sets the follow-up flag: notFlagged (or none) resets it, complete
+// is completed now unless a completion time is given, flagged clears it.
+func setFlag(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+	var f followupFlag
+	_ = json.Unmarshal(raw, &f)
+	switch f.FlagStatus {
+	case "", "notFlagged":
+		f = followupFlag{FlagStatus: "notFlagged"}
+	case "flagged":
+		f.CompletedDateTime = nil
+	case "complete":
+		if f.CompletedDateTime == nil {
+			f.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: e.now.Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}
+		}
+	}
+	e.m.Flag = f
+	return nil
+}
+
+// setHeaders sets the custom internet headers (create only: the schema
+// refuses them on update); their names must start with x-.
+func setHeaders(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+	var hs []internetHeader
+	_ = json.Unmarshal(raw, &hs)
+	for _, h := range hs {
+		if !strings.HasPrefix(strings.ToLower(h.Name), "x-") {
+			return graphkit.Err(400, "InvalidInternetMessageHeader", "The internet message header name '"+h.Name+"' should start with 'x-' or 'X-'.")
+		}
+	}
+	e.m.InternetHeaders = hs
+	return nil
+}
+
+// setAttachments adds the attachments of a create; an update changes them
+// through the attachments collection.
+func setAttachments(e *msgEdit, raw json.RawMessage) *graphkit.Error {
+	if e.op == schema.Update {
+		return graphkit.BadRequest("The property 'attachments' cannot be updated with PATCH; use the attachments collection.")
+	}
+	var as []map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &as)
+	for _, a := range as {
+		att, ge := parseAttachment(a, e.now)
+		if ge != nil {
+			return ge
+		}
+		e.m.Attachments = append(e.m.Attachments, att)
 	}
 	return nil
 }

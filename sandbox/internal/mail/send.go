@@ -109,9 +109,9 @@ func (st *mailStore) deliver(dir *directory.Directory, mb *mailbox, m *mailMessa
 
 func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *user) {
 	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
-		m := mb.message(r.PathValue("mid"))
-		if m == nil {
-			return 0, nil, graphkit.ErrItemNotFound
+		m, ge := messageAt(r, mb)
+		if ge != nil {
+			return 0, nil, ge
 		}
 		if !m.IsDraft {
 			return 0, nil, graphkit.Err(400, "ErrorInvalidOperation", "Only draft messages can be sent.")

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"html"
@@ -57,6 +58,9 @@ type mailFolder struct {
 	ID, DisplayName, ParentID string
 	WellKnown                 string // inbox, drafts, ... or "" for a user folder
 	Hidden                    bool
+	ChangeKey                 string      `json:",omitempty"` // changes with each write to the folder
+	SingleExt                 []singleExt `json:",omitempty"` // extended properties (extprops.go)
+	MultiExt                  []multiExt  `json:",omitempty"`
 }
 
 type mailMessage struct {
@@ -78,6 +82,8 @@ type mailMessage struct {
 	InternetHeaders                   []internetHeader
 	Seq                               int64
 	Attachments                       []*mailAttachment
+	SingleExt                         []singleExt `json:",omitempty"` // extended properties (extprops.go)
+	MultiExt                          []multiExt  `json:",omitempty"`
 }
 
 type internetHeader struct {
@@ -135,6 +141,8 @@ type messageJSON struct {
 	Flag                       followupFlag        `json:"flag"`
 	InternetMessageHeaders     []internetHeader    `json:"internetMessageHeaders,omitempty"`
 	Attachments                []attachmentJSON    `json:"attachments,omitempty"`
+	SingleExt                  []singleExt         `json:"singleValueExtendedProperties,omitempty"`
+	MultiExt                   []multiExt          `json:"multiValueExtendedProperties,omitempty"`
 }
 
 const graphTime = "2006-01-02T15:04:05Z"
@@ -151,7 +159,7 @@ func nonNil(rs []outlook.Recipient) []outlook.Recipient {
 func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	bodyType := view.bodyType
 	j := messageJSON{
-		ETag: `W/"` + m.ChangeKey + `"`, ID: m.ID,
+		ETag: graphkit.OutlookETag(m.ChangeKey), ID: m.ID,
 		CreatedDateTime: m.Created.UTC().Format(graphTime), LastModifiedDateTime: m.Modified.UTC().Format(graphTime),
 		ChangeKey: m.ChangeKey, Categories: append([]string{}, m.Categories...),
 		ReceivedDateTime: m.Received.UTC().Format(graphTime),
@@ -182,6 +190,9 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 		ub = *m.UniqueBody
 	}
 	j.UniqueBody = convertBody(ub, bodyType)
+	if view.ext != nil {
+		m.renderExt(&j, view.ext)
+	}
 	if withAttachments {
 		j.Attachments = []attachmentJSON{}
 		for _, a := range m.Attachments {
@@ -301,8 +312,19 @@ func (st *mailStore) changed(key string) {
 	}
 }
 
-// folderChanged notes a change to (or the removal of) folder id of mb.
-func (st *mailStore) folderChanged(mb *mailbox, id string) { st.changed(folderKey(mb.owner.ID, id)) }
+// folderChanged notes a change to (or the removal of) folder id of mb; the
+// folder gets a new change key.
+func (st *mailStore) folderChanged(mb *mailbox, id string) {
+	if f := mb.folders[id]; f != nil {
+		f.ChangeKey = changeKeyOf(st.next())
+	}
+	st.changed(folderKey(mb.owner.ID, id))
+}
+
+// changeKeyOf is the change key of the change with sequence number seq.
+func changeKeyOf(seq int64) string {
+	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", seq)))
+}
 
 // next returns the next change sequence number.
 func (st *mailStore) next() int64 {
@@ -318,7 +340,7 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	}
 	m.Seq = st.next()
 	m.Modified = now
-	m.ChangeKey = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", m.Seq)))
+	m.ChangeKey = changeKeyOf(m.Seq)
 }
 
 // folder resolves a folder id or well-known name.
@@ -447,6 +469,8 @@ func (m *mailMessage) clone() *mailMessage {
 	c.Cc = append([]outlook.Recipient(nil), m.Cc...)
 	c.Bcc = append([]outlook.Recipient(nil), m.Bcc...)
 	c.ReplyTo = append([]outlook.Recipient(nil), m.ReplyTo...)
+	c.SingleExt = append([]singleExt(nil), m.SingleExt...)
+	c.MultiExt = append([]multiExt(nil), m.MultiExt...)
 	c.Attachments = nil
 	for _, a := range m.Attachments {
 		ac := *a
@@ -456,7 +480,7 @@ func (m *mailMessage) clone() *mailMessage {
 }
 
 func (f *mailFolder) toJSON(mb *mailbox) mailFolderJSON {
-	j := mailFolderJSON{ID: f.ID, DisplayName: f.DisplayName, ParentFolderID: f.ParentID, IsHidden: f.Hidden}
+	j := mailFolderJSON{ETag: graphkit.OutlookETag(f.changeKey()), ID: f.ID, DisplayName: f.DisplayName, ParentFolderID: f.ParentID, IsHidden: f.Hidden}
 	for _, c := range mb.folders {
 		if c.ParentID == f.ID {
 			j.ChildFolderCount++
@@ -473,7 +497,16 @@ func (f *mailFolder) toJSON(mb *mailbox) mailFolderJSON {
 	return j
 }
 
+// changeKey is f's change key; a seeded folder has that of change 0.
+func (f *mailFolder) changeKey() string {
+	if f.ChangeKey == "" {
+		return changeKeyOf(0)
+	}
+	return f.ChangeKey
+}
+
 type mailFolderJSON struct {
+	ETag             string `json:"@odata.etag"`
 	ID               string `json:"id"`
 	DisplayName      string `json:"displayName"`
 	ParentFolderID   string `json:"parentFolderId"`

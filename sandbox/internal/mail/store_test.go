@@ -67,6 +67,9 @@ func TestStoreContract(t *testing.T) {
 	sub := do(t, e, 201, "POST", "/v1.0/me/mailFolders/"+work+"/childFolders", adele, map[string]any{"displayName": "Sub"})["id"].(string)
 	do(t, e, 201, "POST", "/v1.0/me/mailFolders/"+sub+"/messages", adele, map[string]any{"subject": "Filed"})
 	keep := do(t, e, 201, "POST", "/v1.0/me/mailFolders", adele, map[string]any{"displayName": "Keep"})["id"].(string)
+	const color, tags = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color", "StringArray {66f5a359-4659-4830-9070-00047ec6ac6e} Name Tags"
+	ext := do(t, e, 201, "POST", "/v1.0/me/messages", adele, map[string]any{"subject": "Extended",
+		"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "green"}}})
 
 	e.Mark()
 
@@ -76,6 +79,12 @@ func TestStoreContract(t *testing.T) {
 	do(t, e, 201, "POST", "/v1.0/me/messages", adele, map[string]any{"subject": "New draft"})
 	do(t, e, 201, "POST", "/v1.0/me/mailFolders/inbox/childFolders", adele, map[string]any{"displayName": "New"})
 	do(t, e, 200, "PATCH", "/v1.0/me/mailFolders/"+old, adele, map[string]any{"displayName": "New name"})
+	// Extended properties merge by id.
+	do(t, e, 200, "PATCH", "/v1.0/me/messages/"+ext["id"].(string), adele, map[string]any{
+		"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "blue"}},
+		"multiValueExtendedProperties":  []any{map[string]any{"id": tags, "value": []any{"a", "b"}}}})
+	do(t, e, 200, "PATCH", "/v1.0/me/mailFolders/"+keep, adele, map[string]any{
+		"singleValueExtendedProperties": []any{map[string]any{"id": color, "value": "red"}}})
 	do(t, e, 201, "POST", "/v1.0/me/messages/"+kept+"/attachments", adele, map[string]any{
 		"@odata.type": "#microsoft.graph.fileAttachment", "name": "two.png", "contentType": "image/png", "contentBytes": png})
 	do(t, e, 204, "DELETE", "/v1.0/me/messages/"+kept+"/attachments/"+a["id"].(string), adele, nil)
