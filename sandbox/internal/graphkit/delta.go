@@ -162,3 +162,15 @@ func (s *Kit) WriteDelta(w http.ResponseWriter, r *http.Request, ctxType string,
 		"value":          items}}
 	s.WriteJSON(w, r, out)
 }
+
+// DeltaPageSize reads Prefer: odata.maxpagesize for a delta round (def when
+// absent or invalid, at most 1000); applied is the Preference-Applied value
+// it honoured ("" when none).
+func DeltaPageSize(r *http.Request, def int) (size int, applied string) {
+	v, ok := Prefer(r)["odata.maxpagesize"]
+	if n, err := strconv.Atoi(v); ok && err == nil && n > 0 {
+		size = min(n, 1000)
+		return size, "odata.maxpagesize=" + strconv.Itoa(size)
+	}
+	return def, ""
+}
