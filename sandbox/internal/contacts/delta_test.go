@@ -3,6 +3,7 @@ package contacts
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
@@ -42,5 +43,49 @@ func TestFeedHearsContactChanges(t *testing.T) {
 		{Store: Name, Scope: scope, Key: id, Kind: graphkit.Deleted}, {Store: Name, Scope: scope, Key: id2, Kind: graphkit.Created}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("heard %+v\nwant  %+v", got, want)
+	}
+}
+
+// TestDeltaTokenPastHorizon: when the feed has dropped the tombstones a
+// deltaLink still needs, the link is Graph's 410 SyncStateNotFound; a new
+// round works.
+func TestDeltaTokenPastHorizon(t *testing.T) {
+	env := kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
+	w := env.W.(*Workload)
+	w.mu.Lock()
+	w.feed.MaxTombstones = 2
+	w.mu.Unlock()
+	adele := kittest.UserToken(directory.Seed()[0].ID, "Contacts.ReadWrite")
+	round := func(link string) (ids []string, deltaLink string) {
+		t.Helper()
+		for {
+			rec := env.Do("GET", link, adele, nil)
+			var page struct {
+				Value []struct{ ID string }
+				Next  string `json:"@odata.nextLink"`
+				Delta string `json:"@odata.deltaLink"`
+			}
+			if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &page) != nil {
+				t.Fatalf("GET %s: %d %s", link, rec.Code, rec.Body)
+			}
+			for _, v := range page.Value {
+				ids = append(ids, v.ID)
+			}
+			if page.Delta != "" {
+				return ids, strings.TrimPrefix(page.Delta, "http://example.com")
+			}
+			link = strings.TrimPrefix(page.Next, "http://example.com")
+		}
+	}
+	all, link := round("/v1.0/me/contacts/delta")
+	for _, id := range all[:3] {
+		write(t, env, "DELETE", "/v1.0/me/contacts/"+id, adele, nil, 204)
+	}
+	rec := env.Do("GET", link, adele, nil)
+	if rec.Code != 410 || !strings.Contains(rec.Body.String(), `"code":"SyncStateNotFound"`) {
+		t.Fatalf("a deltaLink past the horizon: %d %s", rec.Code, rec.Body)
+	}
+	if again, _ := round("/v1.0/me/contacts/delta"); len(again) != len(all)-3 {
+		t.Errorf("a new round: %d contacts, want %d", len(again), len(all)-3)
 	}
 }
