@@ -114,6 +114,11 @@ var graphConformance = []conformanceRow{
 	{route: "GET /v1.0/users/{id}/contactFolders/{fid}", path: "/v1.0/users/{adele}/contactFolders/{folder}", auth: "app", status: 200, typ: "contactFolder"},
 	{route: "GET /v1.0/me/contactFolders/{fid}/contacts", path: "/v1.0/me/contactFolders/{folder}/contacts", auth: "cal", status: 200, typ: "contact", list: true},
 	{route: "GET /v1.0/users/{id}/contactFolders/{fid}/contacts", path: "/v1.0/users/{adele}/contactFolders/{folder}/contacts", auth: "app", status: 200, typ: "contact", list: true},
+	{route: "GET /v1.0/me/contacts/delta", path: "/v1.0/me/contacts/delta?$select=displayName,emailAddresses", auth: "cal", status: 200, typ: "contact", judge: "delta"},
+	{route: "GET /v1.0/me/contacts/delta", path: "/v1.0/me/contacts/delta?$deltatoken=bm90LW91cnM", auth: "cal", status: 400},
+	{route: "GET /v1.0/users/{id}/contacts/delta", path: "/v1.0/users/{adele}/contacts/delta", auth: "app", status: 200, typ: "contact", judge: "delta"},
+	{route: "GET /v1.0/me/contactFolders/{fid}/contacts/delta", path: "/v1.0/me/contactFolders/{folder}/contacts/delta", auth: "cal", status: 200, typ: "contact", judge: "delta"},
+	{route: "GET /v1.0/users/{id}/contactFolders/{fid}/contacts/delta", path: "/v1.0/users/{adele}/contactFolders/{folder}/contacts/delta", auth: "app", status: 200, typ: "contact", judge: "delta"},
 }
 
 func TestGraphConformance(t *testing.T) {

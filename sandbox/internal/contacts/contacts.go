@@ -33,6 +33,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		{"/contacts", s.contactList}, {"/contacts/{ctid}", s.contactGet},
 		{"/contactFolders", s.contactFolderList}, {"/contactFolders/{fid}", s.contactFolderGet},
 		{"/contactFolders/{fid}/contacts", s.contactList},
+		{"/contacts/delta", s.contactDelta}, {"/contactFolders/{fid}/contacts/delta", s.contactDelta},
 	} {
 		s.HandleOwned(m, "GET", r.suffix, readPerms, r.h)
 	}
@@ -254,6 +255,7 @@ func (s *Workload) contactCreate(w http.ResponseWriter, r *http.Request, u *grap
 	if ok {
 		c = &contact{ID: s.newID(r.Context(), u.ID, "contact"), FolderID: folder, Props: props, ChangeKey: s.changeKey(r.Context()), Created: now, Changed: now}
 		cu.contacts = append(cu.contacts, c)
+		s.noteChange(u, c, graphkit.Created)
 		graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
 	}
 	var obj graphkit.Item
@@ -289,6 +291,7 @@ func (s *Workload) contactPatch(w http.ResponseWriter, r *http.Request, u *graph
 		}
 		if ce = applyContactProps(props, body); ce == nil {
 			c.Props, c.Changed, c.ChangeKey = props, now, s.changeKey(r.Context())
+			s.noteChange(u, c, graphkit.Updated)
 			graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
 			obj = contactObject(c)
 		}
@@ -307,6 +310,7 @@ func (s *Workload) contactDelete(w http.ResponseWriter, r *http.Request, u *grap
 	c := findContact(cu, r.PathValue("ctid"))
 	if c != nil {
 		cu.contacts = slices.DeleteFunc(cu.contacts, func(o *contact) bool { return o == c })
+		s.noteRemoval(r.Context(), u, c)
 		graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
 	}
 	s.mu.Unlock()
@@ -470,6 +474,7 @@ func (s *Workload) contactFolderDelete(w http.ResponseWriter, r *http.Request, u
 				return false
 			}
 			graphkit.Touch(r, Name, contactKey(u.ID, c.ID))
+			s.noteRemoval(r.Context(), u, c)
 			return true
 		})
 	}

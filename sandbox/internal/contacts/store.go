@@ -38,7 +38,9 @@ func New(k *graphkit.Kit) *Workload { return &Workload{Kit: k, store: seedStore(
 // store is the contact data of every seeded user.
 type store struct {
 	users map[string]*user // by user id
-	seq   int              // numbers the ids and change keys of new items
+	// feed numbers every change (the ids and change keys of new items take
+	// their positions in it) and keeps the removed contacts, for delta.
+	feed *graphkit.Feed
 }
 
 // user is one user's contact folders and contacts.
@@ -57,6 +59,7 @@ type contact struct {
 	Props            map[string]any
 	ChangeKey        string
 	Created, Changed time.Time
+	Seq              int64 `json:",omitempty"` // the feed position of its last change (0: seeded)
 }
 
 type contactFolder struct {
@@ -67,7 +70,7 @@ type contactFolder struct {
 func (st *store) user(u *graphkit.User) *user { return st.users[u.ID] }
 
 // next returns the next sequence number, for new ids and change keys.
-func (st *store) next(ctx context.Context) int { return graphkit.NextSeq(ctx, Name, &st.seq) }
+func (st *store) next(ctx context.Context) int { return int(st.feed.Next(ctx)) }
 
 // newID returns an id for a new item of owner's.
 func (st *store) newID(ctx context.Context, owner, kind string) string {
@@ -84,7 +87,7 @@ var seedUsers = directory.Seed()
 
 // seedStore returns the seeded contact folders and contacts.
 func seedStore() *store {
-	st := &store{users: map[string]*user{}}
+	st := &store{users: map[string]*user{}, feed: graphkit.NewFeed(Name)}
 	created := time.Date(2025, 2, 10, 9, 0, 0, 0, time.UTC)
 	for i := range seedUsers {
 		u := &seedUsers[i]

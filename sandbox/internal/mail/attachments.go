@@ -184,7 +184,7 @@ func (s *Workload) attachmentCreate(w http.ResponseWriter, r *http.Request, u *u
 			return 0, nil, ge
 		}
 		st.touch(mb, m, now)
-		a.ID = ids.Stable(m.ID, "attachment", st.epoch, itoa64(m.Seq))
+		a.ID = ids.Stable(m.ID, "attachment", st.feed.Epoch(), itoa64(m.Seq))
 		m.Attachments = append(m.Attachments, a)
 		return 201, attachmentEntity(r, u, a, nil), nil
 	})

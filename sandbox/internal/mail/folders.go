@@ -229,7 +229,7 @@ func (s *Workload) folderCreate(w http.ResponseWriter, r *http.Request, u *user)
 		if siblingNamed(mb, parent.ID, *fe.name, "") {
 			return 0, nil, errFolderExists
 		}
-		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: *fe.name, ParentID: parent.ID}
+		f := &mailFolder{ID: ids.Stable(u.ID, "folder", st.feed.Epoch(), itoa64(st.next())), DisplayName: *fe.name, ParentID: parent.ID}
 		if fe.hidden != nil {
 			f.Hidden = *fe.hidden
 		}
@@ -364,7 +364,7 @@ func (s *Workload) folderCopy(w http.ResponseWriter, r *http.Request, u *user) {
 }
 
 func (st *mailStore) copyFolder(mb *mailbox, f *mailFolder, parentID string, now time.Time) *mailFolder {
-	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.epoch, itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden,
+	c := &mailFolder{ID: ids.Stable(mb.owner.ID, "folder", st.feed.Epoch(), itoa64(st.next())), DisplayName: f.DisplayName, ParentID: parentID, Hidden: f.Hidden,
 		SingleExt: append([]singleExt(nil), f.SingleExt...), MultiExt: append([]multiExt(nil), f.MultiExt...)}
 	kids, msgs := mb.children(f.ID, true), mb.messages(f.ID)
 	mb.folders[c.ID] = c

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"strings"
@@ -77,7 +78,7 @@ func seedFolderID(userID, wellKnown string) string {
 }
 
 func seedMailStore() *mailStore {
-	st := &mailStore{boxes: map[string]*mailbox{}, epoch: ids.Random("", 6)}
+	st := &mailStore{boxes: map[string]*mailbox{}, feed: graphkit.NewFeed(Name)}
 	for ui := range seedUsers {
 		st.boxes[seedUsers[ui].ID] = seedMailbox(ui)
 	}

@@ -75,10 +75,10 @@ func (st *mailStore) deliver(dir *directory.Directory, mb *mailbox, m *mailMessa
 	m.IsDraft, m.IsRead = false, true
 	m.Sent, m.Received = now, now
 	if m.ConversationID == "" {
-		m.ConversationID = ids.Stable("conversation", mb.owner.ID, st.epoch, itoa64(st.seq+1))
+		m.ConversationID = ids.Stable("conversation", mb.owner.ID, st.feed.Epoch(), itoa64(st.feed.Seq()+1))
 	}
 	if m.InternetMessageID == "" {
-		m.InternetMessageID = "<" + strings.ToLower(ids.Stable(mb.owner.ID, "imid", st.epoch, itoa64(st.seq+1))[6:22]) + "@" + directory.TenantDomain + ">"
+		m.InternetMessageID = "<" + strings.ToLower(ids.Stable(mb.owner.ID, "imid", st.feed.Epoch(), itoa64(st.feed.Seq()+1))[6:22]) + "@" + directory.TenantDomain + ">"
 	}
 	seen := map[string]bool{}
 	for _, rc := range append(append(append([]outlook.Recipient{}, m.To...), m.Cc...), m.Bcc...) {

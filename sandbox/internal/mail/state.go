@@ -1,30 +1,47 @@
 package mail
 
 import (
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"sort"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
 
 // The mailboxes in the state file: what Options.StateFile keeps across
 // restarts, so delta tokens and sent mail survive them too.
 
 type mailStateJSON struct {
-	Seq   int64                   `json:"seq"`
-	Epoch string                  `json:"epoch"`
+	Feed  *graphkit.FeedState     `json:"feed,omitempty"`
 	Boxes map[string]*mailboxJSON `json:"boxes"` // by user id
+	// Seq and Epoch are the feed's head in files written before the feed.
+	Seq   int64  `json:"seq,omitempty"`
+	Epoch string `json:"epoch,omitempty"`
 }
 
 type mailboxJSON struct {
 	Folders  []*mailFolder  `json:"folders"`
 	Messages []*mailMessage `json:"messages"`
-	Tombs    []tombstone    `json:"tombstones"`
+	Tombs    []tombstone    `json:"tombstones,omitempty"` // files written before the feed
+}
+
+// tombstone is a removed message in files and journals written before the
+// feed kept them.
+type tombstone struct {
+	ID, ImmutableID, FolderID string
+	Seq                       int64
+}
+
+// feed returns t as the feed's tombstone of mailbox mb.
+func (t tombstone) feed(mb *mailbox) graphkit.Tombstone {
+	return graphkit.Tombstone{Scope: feedScope(mb, t.FolderID), ID: t.ID, Seq: t.Seq,
+		Extra: map[string]string{immutableIDField: t.ImmutableID}}
 }
 
 // toJSON snapshots the store (in a stable order); call with Workload.mu held.
 func (st *mailStore) toJSON() *mailStateJSON {
-	out := &mailStateJSON{Seq: st.seq, Epoch: st.epoch, Boxes: map[string]*mailboxJSON{}}
+	feed := st.feed.State()
+	out := &mailStateJSON{Feed: &feed, Boxes: map[string]*mailboxJSON{}}
 	for id, mb := range st.boxes {
-		bj := &mailboxJSON{Tombs: mb.tombs}
+		bj := &mailboxJSON{}
 		for _, f := range mb.folders {
 			bj.Folders = append(bj.Folders, f)
 		}
@@ -38,16 +55,20 @@ func (st *mailStore) toJSON() *mailStateJSON {
 // store rebuilds a store; seeded users missing from the file get the seed.
 func (j *mailStateJSON) store() *mailStore {
 	st := seedMailStore()
-	st.seq, st.epoch = j.Seq, j.Epoch
-	if st.epoch == "" {
-		st.epoch = ids.Random("", 6)
+	if j.Feed != nil {
+		st.feed.Restore(*j.Feed)
+	} else {
+		st.feed.Restore(graphkit.FeedState{Seq: j.Seq, Epoch: j.Epoch})
 	}
 	for id, bj := range j.Boxes {
 		mb := st.boxes[id]
 		if mb == nil || bj == nil {
 			continue // not a seeded user
 		}
-		mb.folders, mb.msgs, mb.tombs = map[string]*mailFolder{}, map[string]*mailMessage{}, bj.Tombs
+		mb.folders, mb.msgs = map[string]*mailFolder{}, map[string]*mailMessage{}
+		for _, t := range bj.Tombs {
+			st.feed.AddTombstone(t.feed(mb))
+		}
 		for _, f := range bj.Folders {
 			mb.folders[f.ID] = f
 		}

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -18,15 +19,15 @@ import (
 
 // mailStore is the mail of every seeded user; guarded by Workload.mu.
 type mailStore struct {
-	// seq counts changes; every created or changed message and every
-	// removal gets the next value (delta tokens are positions in it).
-	seq int64
-	// epoch tells delta tokens of this store from those of an earlier one
-	// (before a Reset or restart).
-	epoch string
+	// feed numbers changes: every created or changed message and every
+	// removal (a tombstone) takes the next position (delta tokens are
+	// positions in it); its epoch tells this store's ids and tokens from an
+	// earlier one's (before a Reset).
+	feed  *graphkit.Feed
 	boxes map[string]*mailbox
-	// onChange is told the journal key of each change (Workload.lock).
-	onChange func(key string)
+	// ctx is the context of the request that holds the lock (Workload.lock):
+	// the journal keys of its changes are touched on it.
+	ctx context.Context
 }
 
 // mailbox is one user's folders and messages.
@@ -34,8 +35,6 @@ type mailbox struct {
 	owner   *user
 	folders map[string]*mailFolder
 	msgs    map[string]*mailMessage
-	// tombs records messages that left a folder (deleted or moved), for delta.
-	tombs []tombstone
 	// order caches the messages newest first, for listings (mailStore.inOrder).
 	order orderCache
 }
@@ -47,11 +46,6 @@ type orderCache struct {
 	seq   int64
 	n     int
 	lists map[string][]*mailMessage
-}
-
-type tombstone struct {
-	ID, ImmutableID, FolderID string
-	Seq                       int64
 }
 
 type mailFolder struct {
@@ -307,8 +301,8 @@ func bodyPreview(b outlook.ItemBody) string {
 
 // changed notes that the entity key changed (or is gone), for the journal.
 func (st *mailStore) changed(key string) {
-	if st.onChange != nil {
-		st.onChange(key)
+	if st.ctx != nil {
+		graphkit.TouchCtx(st.ctx, Name, key)
 	}
 }
 
@@ -328,9 +322,7 @@ func changeKeyOf(seq int64) string {
 
 // next returns the next change sequence number.
 func (st *mailStore) next() int64 {
-	st.seq++
-	st.changed(seqKey)
-	return st.seq
+	return st.feed.Next(st.ctx)
 }
 
 // touch records a change to m of mb: new change key, etag and modification time.
@@ -341,6 +333,9 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	m.Seq = st.next()
 	m.Modified = now
 	m.ChangeKey = changeKeyOf(m.Seq)
+	if m.ID != "" {
+		st.feed.Notify(feedScope(mb, m.FolderID), m.ID, graphkit.Updated, m.Seq)
+	}
 }
 
 // folder resolves a folder id or well-known name.
@@ -398,8 +393,8 @@ func (mb *mailbox) messages(folderID string) []*mailMessage {
 // page, not a sort of the mailbox. The slice is shared; do not modify it.
 func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 	c := &mb.order
-	if c.lists == nil || c.seq != st.seq || c.n != len(mb.msgs) {
-		*c = orderCache{seq: st.seq, n: len(mb.msgs), lists: map[string][]*mailMessage{}}
+	if c.lists == nil || c.seq != st.feed.Seq() || c.n != len(mb.msgs) {
+		*c = orderCache{seq: st.feed.Seq(), n: len(mb.msgs), lists: map[string][]*mailMessage{}}
 	}
 	l, ok := c.lists[folderID]
 	if !ok {
@@ -413,22 +408,21 @@ func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 	delete(mb.msgs, m.ID)
 	st.changed(msgKey(mb.owner.ID, m.ID))
-	t := tombstone{ID: m.ID, ImmutableID: m.ImmutableID, FolderID: m.FolderID, Seq: st.next()}
-	mb.tombs = append(mb.tombs, t)
-	st.changed(tombKey(mb.owner.ID, t.Seq))
+	st.feed.Removed(st.ctx, feedScope(mb, m.FolderID), m.ID, map[string]string{immutableIDField: m.ImmutableID})
 }
 
 // insert stores a new message with a fresh id (label distinguishes the
 // operation that made it) in folder.
 func (st *mailStore) insert(mb *mailbox, m *mailMessage, folderID, label string, now time.Time) {
 	st.touch(mb, m, now)
-	m.ID = ids.Stable(mb.owner.ID, label, st.epoch, fmt.Sprint(m.Seq))
+	m.ID = ids.Stable(mb.owner.ID, label, st.feed.Epoch(), fmt.Sprint(m.Seq))
 	if m.ImmutableID == "" {
 		m.ImmutableID = immutableID(m.ID)
 	}
 	m.FolderID = folderID
 	mb.msgs[m.ID] = m
 	st.changed(msgKey(mb.owner.ID, m.ID))
+	st.feed.Notify(feedScope(mb, folderID), m.ID, graphkit.Created, m.Seq)
 }
 
 // immutableIDPrefix starts immutable ids, as Exchange's "AAkALg..." do.

@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -46,6 +44,7 @@ func (s *Workload) Routes(m *graphkit.Mux) { s.mailRoutes(m) }
 func (s *Workload) Reset() {
 	st := seedMailStore()
 	s.mu.Lock()
+	st.feed.Inherit(s.mail.feed)
 	s.mail = st
 	s.mu.Unlock()
 }
@@ -65,6 +64,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 	}
 	st := j.store()
 	s.mu.Lock()
+	st.feed.Inherit(s.mail.feed)
 	s.mail = st
 	s.mu.Unlock()
 	return nil
@@ -74,26 +74,25 @@ func (s *Workload) Restore(data json.RawMessage) error {
 // unlock are touched on ctx, for the journal.
 func (s *Workload) lock(ctx context.Context) *mailStore {
 	s.mu.Lock()
-	s.mail.onChange = func(key string) { graphkit.TouchCtx(ctx, Name, key) }
+	s.mail.ctx = ctx
 	return s.mail
 }
 
 func (s *Workload) unlock() {
-	s.mail.onChange = nil
+	s.mail.ctx = nil
 	s.mu.Unlock()
 }
 
-// Journal keys: the change sequence and epoch, a message, a folder, and a
-// delta tombstone (by its sequence number).
+// Journal keys: the feed's (graphkit.FeedKey: the change sequence and
+// epoch; "feed/<seq>": a tombstone), a message and a folder. Journals written
+// before the feed have "seq" for the sequence and epoch and
+// "tomb/<user>/<seq>" for a tombstone; Apply reads them into the feed.
 const seqKey = "seq"
 
 func msgKey(owner, id string) string    { return "msg/" + owner + "/" + id }
 func folderKey(owner, id string) string { return "folder/" + owner + "/" + id }
-func tombKey(owner string, seq int64) string {
-	return "tomb/" + owner + "/" + strconv.FormatInt(seq, 10)
-}
 
-// seqState is the value of seqKey.
+// seqState is the value of seqKey (journals written before the feed).
 type seqState struct {
 	Seq   int64  `json:"seq"`
 	Epoch string `json:"epoch"`
@@ -121,15 +120,25 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 	defer s.mu.Unlock()
 	st := s.mail
 	for _, key := range keys {
+		var v any
+		if st.feed.Owns(key) {
+			fv, err := st.feed.Value(key)
+			if err != nil {
+				return err
+			}
+			if err := emitValue(emit, key, fv); err != nil {
+				return err
+			}
+			continue
+		}
 		kind, owner, id, err := parseKey(key)
 		if err != nil {
 			return err
 		}
-		var v any
 		mb := st.boxes[owner]
 		switch {
-		case kind == seqKey:
-			v = seqState{st.seq, st.epoch}
+		case kind == seqKey, kind == "tomb":
+			return fmt.Errorf("mail: %s is read from older journals only", key)
 		case mb == nil:
 		case kind == "msg":
 			if m := mb.msgs[id]; m != nil {
@@ -139,51 +148,45 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 			if f := mb.folders[id]; f != nil {
 				v = f
 			}
-		case kind == "tomb":
-			if i, ok := mb.tombIndex(id); ok {
-				v = mb.tombs[i]
-			}
 		}
-		var raw json.RawMessage
-		if v != nil {
-			if raw, err = json.Marshal(v); err != nil {
-				return err
-			}
-		}
-		if err := emit(key, raw); err != nil {
+		if err := emitValue(emit, key, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// tombIndex finds the tombstone with sequence number seq (tombstones are
-// kept in sequence order).
-func (mb *mailbox) tombIndex(seq string) (int, bool) {
-	n, err := strconv.ParseInt(seq, 10, 64)
-	if err != nil {
-		return 0, false
+// emitValue emits v as key's JSON (nil: gone).
+func emitValue(emit func(string, json.RawMessage) error, key string, v any) error {
+	var raw json.RawMessage
+	if v != nil {
+		var err error
+		if raw, err = json.Marshal(v); err != nil {
+			return err
+		}
 	}
-	i := sort.Search(len(mb.tombs), func(i int) bool { return mb.tombs[i].Seq >= n })
-	return i, i < len(mb.tombs) && mb.tombs[i].Seq == n
+	return emit(key, raw)
 }
 
 // Apply implements graphkit.Store. Keys of users without a mailbox are
 // ignored, as Restore ignores their mailboxes.
 func (s *Workload) Apply(key string, v json.RawMessage) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.mail
+	if st.feed.Owns(key) {
+		return st.feed.Apply(key, v)
+	}
 	kind, owner, id, err := parseKey(key)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.mail
 	if kind == seqKey {
 		var ss seqState
 		if err := json.Unmarshal(v, &ss); err != nil {
 			return fmt.Errorf("mail: journal %s: %w", key, err)
 		}
-		st.seq, st.epoch = ss.Seq, ss.Epoch
+		st.feed.SetHead(ss.Seq, ss.Epoch)
 		return nil
 	}
 	mb := st.boxes[owner]
@@ -213,22 +216,14 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 		}
 		mb.folders[id] = &f
 	case "tomb":
-		i, found := mb.tombIndex(id)
 		if v == nil {
-			if found {
-				mb.tombs = append(mb.tombs[:i], mb.tombs[i+1:]...)
-			}
-			return nil
+			return nil // older journals never removed a tombstone
 		}
 		var t tombstone
 		if err := json.Unmarshal(v, &t); err != nil {
 			return fmt.Errorf("mail: journal %s: %w", key, err)
 		}
-		if found {
-			mb.tombs[i] = t
-		} else {
-			mb.tombs = append(mb.tombs[:i], append([]tombstone{t}, mb.tombs[i:]...)...)
-		}
+		st.feed.AddTombstone(t.feed(mb))
 	}
 	return nil
 }
