@@ -32,6 +32,14 @@ func NewItem(v any) Item {
 	return it
 }
 
+// Set sets member k of the item to v (an $expand's answer, say).
+func (it Item) Set(k string, v any) {
+	b, _ := json.Marshal(v)
+	var d any
+	_ = json.Unmarshal(b, &d)
+	it.Raw[k], it.Obj[k] = json.RawMessage(b), d
+}
+
 // WriteList answers a collection: list filtered, sorted and paged by the
 // request's OData options for type t, with the members $select asks for;
 // hdr (when not nil) sets headers first. Like Graph's Outlook items, the
@@ -72,9 +80,9 @@ func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list
 }
 
 // WriteEntity answers one item of type t with its context and the members
-// $select asks for.
+// $select asks for, and those $expand asks for (the handler has set them).
 func (s *Kit) WriteEntity(w http.ResponseWriter, r *http.Request, status int, it Item, t *odata.Type, ctx string) {
-	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
+	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"], "$expand": r.URL.Query()["$expand"]}, t, odata.Limits{})
 	if err != nil {
 		s.Fail(w, r, QueryError(err))
 		return
