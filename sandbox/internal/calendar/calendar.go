@@ -7,15 +7,13 @@
 package calendar
 
 import (
-	"encoding/json"
-	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -82,8 +80,8 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 // calendarType is the OData type of calendars, in Graph's property order.
 var calendarType = &odata.Type{
 	Name: "microsoft.graph.calendar",
-	Keep: []string{"id"},
-	Props: []string{"id", "name", "color", "hexColor", "isDefaultCalendar", "changeKey", "canShare", "canViewPrivateItems",
+	Keep: []string{"@odata.etag", "id"},
+	Props: []string{"@odata.etag", "id", "name", "color", "hexColor", "isDefaultCalendar", "changeKey", "canShare", "canViewPrivateItems",
 		"canEdit", "allowedOnlineMeetingProviders", "defaultOnlineMeetingProvider", "isTallyingResponses", "isRemovable", "owner"},
 }
 
@@ -93,6 +91,7 @@ var calendarColors = map[string]string{
 }
 
 type calendarJSON struct {
+	ETag                          string               `json:"@odata.etag"`
 	ID                            string               `json:"id"`
 	Name                          string               `json:"name"`
 	Color                         string               `json:"color"`
@@ -111,7 +110,7 @@ type calendarJSON struct {
 
 func (c *calCalendar) toJSON(owner *graphkit.User) calendarJSON {
 	return calendarJSON{
-		ID: c.ID, Name: c.Name, Color: c.Color, HexColor: calendarColors[c.Color], IsDefaultCalendar: c.Default,
+		ETag: graphkit.OutlookETag(c.ChangeKey), ID: c.ID, Name: c.Name, Color: c.Color, HexColor: calendarColors[c.Color], IsDefaultCalendar: c.Default,
 		ChangeKey: c.ChangeKey, CanShare: true, CanViewPrivateItems: true, CanEdit: true,
 		AllowedOnlineMeetingProviders: []string{"teamsForBusiness"}, DefaultOnlineMeetingProvider: "teamsForBusiness",
 		IsTallyingResponses: true, IsRemovable: !c.Default, Owner: outlook.EmailAddress{Name: owner.DisplayName, Address: owner.Mail},
@@ -148,43 +147,6 @@ func (s *Workload) calendarGet(w http.ResponseWriter, r *http.Request, u *graphk
 	s.calendarEntity(w, r, http.StatusOK, j, graphkit.ItemContext(r, u, true))
 }
 
-// calendarProps applies name and color from a body to c.
-func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage) *graphkit.Error {
-	for k, raw := range body {
-		switch k {
-		case "name":
-			var name string
-			if json.Unmarshal(raw, &name) != nil {
-				return graphkit.PropTypeError(k, "Edm.String")
-			}
-			if strings.TrimSpace(name) == "" {
-				return graphkit.Err(400, "ErrorInvalidRequest", "The calendar name must not be empty.")
-			}
-			if slices.ContainsFunc(cu.calendars, func(o *calCalendar) bool { return o.ID != c.ID && strings.EqualFold(o.Name, name) }) {
-				return graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
-			}
-			c.Name = name
-		case "color":
-			var color string
-			if json.Unmarshal(raw, &color) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.calendarColor")
-			}
-			canon, ok := graphkit.EnumValue(color, slices.Collect(maps.Keys(calendarColors)))
-			if !ok {
-				return graphkit.EnumError(color)
-			}
-			c.Color = canon
-		case "hexColor", "id", "changeKey", "isDefaultCalendar", "canShare", "canEdit", "canViewPrivateItems", "owner", "isRemovable":
-			// read-only here; Graph ignores them as well
-		default:
-			if !strings.HasPrefix(k, "@odata.") {
-				return graphkit.UnknownPropError(k, "Calendar")
-			}
-		}
-	}
-	return nil
-}
-
 func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
@@ -198,7 +160,7 @@ func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *gra
 	s.mu.Lock()
 	cu := s.user(u)
 	c := &calCalendar{Color: "auto"}
-	ce = calendarProps(cu, c, body)
+	ce = calendarProps(cu, c, body, schema.Create)
 	var j calendarJSON
 	id := ""
 	if ce == nil {
@@ -231,9 +193,11 @@ func (s *Workload) calendarPatch(w http.ResponseWriter, r *http.Request, u *grap
 	switch {
 	case c == nil:
 		ce = graphkit.ErrItemNotFound
+	case !graphkit.IfMatch(r, graphkit.OutlookETag(c.ChangeKey)):
+		ce = graphkit.ErrChangeKeyMismatch
 	default:
 		cp := *c
-		if ce = calendarProps(cu, &cp, body); ce == nil {
+		if ce = calendarProps(cu, &cp, body, schema.Update); ce == nil {
 			cp.ChangeKey = s.changeKey(r.Context())
 			*c = cp
 			graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
@@ -257,6 +221,8 @@ func (s *Workload) calendarDelete(w http.ResponseWriter, r *http.Request, u *gra
 	switch {
 	case c == nil:
 		ce = graphkit.ErrItemNotFound
+	case !graphkit.IfMatch(r, graphkit.OutlookETag(c.ChangeKey)):
+		ce = graphkit.ErrChangeKeyMismatch
 	case c.Default:
 		ce = graphkit.Err(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 	default:

@@ -1,0 +1,103 @@
+package sandbox
+
+import (
+	"net/url"
+	"testing"
+)
+
+// pyO365Prop is the extended property python-o365 sends with every event
+// it creates.
+const pyO365Prop = "String {00020329-0000-0000-C000-000000000046} Name o365_id"
+
+// TestEventExtendedProperties: an event created with extended properties
+// (as python-o365 does on every create) keeps them, returns them through
+// $expand with a $filter on id, merges an update by id, and refuses an
+// $expand without the $filter.
+func TestEventExtendedProperties(t *testing.T) {
+	e := start(t, Options{})
+	tok := e.calToken(adele(), "Calendars.ReadWrite")
+	st, ev, _ := e.call("POST", "/v1.0/me/events", tok, map[string]any{
+		"subject": "Tagged",
+		"start":   map[string]any{"dateTime": "2025-06-10T09:00:00", "timeZone": "UTC"},
+		"end":     map[string]any{"dateTime": "2025-06-10T10:00:00", "timeZone": "UTC"},
+		"singleValueExtendedProperties": []any{map[string]any{"id": pyO365Prop, "value": "abc"},
+			map[string]any{"id": "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color", "value": "blue"}},
+		"multiValueExtendedProperties": []any{map[string]any{"id": "StringArray {66f5a359-4659-4830-9070-00047ec6ac6e} Name Tags", "value": []string{"a", "b"}}},
+	}, nil)
+	if st != 201 {
+		t.Fatalf("create with extended properties: %d %v", st, ev)
+	}
+	id := ev["id"].(string)
+	if _, ok := ev["singleValueExtendedProperties"]; ok {
+		t.Errorf("extended properties answered without $expand: %v", ev)
+	}
+	expand := func(q string) (int, map[string]any) {
+		st, out, _ := e.call("GET", "/v1.0/me/events/"+id+"?$expand="+url.QueryEscape(q), tok, nil, nil)
+		return st, out
+	}
+	st, got := expand("singleValueExtendedProperties($filter=id eq '" + pyO365Prop + "')")
+	svep, _ := got["singleValueExtendedProperties"].([]any)
+	if st != 200 || len(svep) != 1 || field(svep[0].(map[string]any), "value") != "abc" {
+		t.Fatalf("$expand of one extended property: %d %v", st, got)
+	}
+	if st, out := expand("singleValueExtendedProperties"); st != 400 || errCode(out) != "ErrorInvalidRequest" {
+		t.Errorf("$expand without $filter: %d %v", st, out)
+	}
+	// An update merges by id: the changed one takes its value, the other stays.
+	if st, out, _ := e.call("PATCH", "/v1.0/me/events/"+id, tok, map[string]any{
+		"singleValueExtendedProperties": []any{map[string]any{"id": pyO365Prop, "value": "def"}}}, nil); st != 200 {
+		t.Fatalf("patch extended property: %d %v", st, out)
+	}
+	st, got = expand("singleValueExtendedProperties($filter=id eq '" + pyO365Prop + "' or id eq 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color'),multiValueExtendedProperties($filter=id eq 'StringArray {66f5a359-4659-4830-9070-00047ec6ac6e} Name Tags')")
+	svep, _ = got["singleValueExtendedProperties"].([]any)
+	mvep, _ := got["multiValueExtendedProperties"].([]any)
+	if st != 200 || len(svep) != 2 || field(svep[0].(map[string]any), "value") != "def" || field(svep[1].(map[string]any), "value") != "blue" || len(mvep) != 1 {
+		t.Fatalf("after merge: %d %v", st, got)
+	}
+	// The list expands per event.
+	_, list, _ := e.call("GET", "/v1.0/me/events?$filter="+url.QueryEscape("subject eq 'Tagged'")+"&$expand="+
+		url.QueryEscape("singleValueExtendedProperties($filter=id eq '"+pyO365Prop+"')"), tok, nil, nil)
+	if vs := values(t, list); len(vs) != 1 || len(vs[0]["singleValueExtendedProperties"].([]any)) != 1 {
+		t.Errorf("list with $expand: %v", list)
+	}
+}
+
+// TestEventSchemaBodies: event bodies are checked against Graph's schema:
+// properties the old switch dropped reach the event, nested unknown
+// properties are errors, read-only ones are ignored, and a retried create
+// with the same transactionId gives the first event back.
+func TestEventSchemaBodies(t *testing.T) {
+	e := start(t, Options{})
+	tok := e.calToken(adele(), "Calendars.ReadWrite")
+	base := func(extra map[string]any) map[string]any {
+		b := map[string]any{"subject": "S", "start": map[string]any{"dateTime": "2025-06-11T09:00:00", "timeZone": "UTC"},
+			"end": map[string]any{"dateTime": "2025-06-11T09:30:00", "timeZone": "UTC"}}
+		for k, v := range extra {
+			b[k] = v
+		}
+		return b
+	}
+	st, ev, _ := e.call("POST", "/v1.0/me/events", tok, base(map[string]any{"hideAttendees": true, "transactionId": "tx-1",
+		"organizer": map[string]any{"emailAddress": map[string]any{"address": "someone@else.test"}}, "isDraft": true,
+		"iCalUId": "ignored", "originalStartTimeZone": "Tokyo Standard Time"}), nil)
+	if st != 201 || ev["hideAttendees"] != true || ev["transactionId"] != "tx-1" || ev["originalStartTimeZone"] != "UTC" ||
+		field(ev, "organizer", "emailAddress", "address") != adele().Mail || ev["isDraft"] != false {
+		t.Fatalf("create: %d %v", st, ev)
+	}
+	st, again, _ := e.call("POST", "/v1.0/me/events", tok, base(map[string]any{"transactionId": "tx-1", "subject": "retry"}), nil)
+	if st != 201 || again["id"] != ev["id"] || again["subject"] != "S" {
+		t.Errorf("retried create: %d %v, want the first event %v", st, again, ev["id"])
+	}
+	st, out, _ := e.call("POST", "/v1.0/me/events", tok, base(map[string]any{"location": map[string]any{"displayName": "R", "floor": 3}}), nil)
+	if st != 400 || errCode(out) != "RequestBodyRead" {
+		t.Errorf("unknown property inside location: %d %v", st, out)
+	}
+	st, out, _ = e.call("POST", "/v1.0/me/events", tok, base(map[string]any{"showAs": "Nope"}), nil)
+	if st != 400 {
+		t.Errorf("bad showAs: %d %v", st, out)
+	}
+	st, out, _ = e.call("POST", "/v1.0/me/events", tok, base(map[string]any{"attendees": []any{map[string]any{"emailAddress": map[string]any{"name": "x"}}}}), nil)
+	if st != 400 || errCode(out) != "ErrorInvalidRecipients" {
+		t.Errorf("attendee without address: %d %v", st, out)
+	}
+}
