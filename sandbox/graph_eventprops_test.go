@@ -101,3 +101,45 @@ func TestEventSchemaBodies(t *testing.T) {
 		t.Errorf("attendee without address: %d %v", st, out)
 	}
 }
+
+// TestOutlookETags: events, calendars, contacts and contact folders carry
+// @odata.etag; an update or delete with a stale If-Match answers 412 and
+// changes nothing, "*" or the current tag goes through.
+func TestOutlookETags(t *testing.T) {
+	e := start(t, Options{})
+	tok := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")
+	for _, c := range []struct {
+		coll   string
+		create map[string]any
+		change map[string]any
+	}{
+		{"/v1.0/me/events", map[string]any{"subject": "E", "start": map[string]any{"dateTime": "2025-06-12T09:00:00", "timeZone": "UTC"},
+			"end": map[string]any{"dateTime": "2025-06-12T09:30:00", "timeZone": "UTC"}}, map[string]any{"subject": "E2"}},
+		{"/v1.0/me/calendars", map[string]any{"name": "Tagged cal"}, map[string]any{"name": "Tagged cal 2"}},
+		{"/v1.0/me/contacts", map[string]any{"givenName": "Tag"}, map[string]any{"givenName": "Tag2"}},
+		{"/v1.0/me/contactFolders", map[string]any{"displayName": "Tagged"}, map[string]any{"displayName": "Tagged 2"}},
+	} {
+		st, obj, _ := e.call("POST", c.coll, tok, c.create, nil)
+		tag, _ := obj["@odata.etag"].(string)
+		if st != 201 || tag == "" {
+			t.Fatalf("%s: create %d, etag %q: %v", c.coll, st, tag, obj)
+		}
+		path := c.coll + "/" + obj["id"].(string)
+		if st, out, _ := e.call("PATCH", path, tok, c.change, map[string]string{"If-Match": tag}); st != 200 || out["@odata.etag"] == tag {
+			t.Fatalf("%s: patch with the current tag: %d %v", c.coll, st, out)
+		}
+		st, out, _ := e.call("PATCH", path, tok, c.create, map[string]string{"If-Match": tag})
+		if st != 412 || errCode(out) != "ErrorIrresolvableConflict" {
+			t.Errorf("%s: patch with a stale tag: %d %v", c.coll, st, out)
+		}
+		if st, _, _ := e.call("DELETE", path, tok, nil, map[string]string{"If-Match": tag}); st != 412 {
+			t.Errorf("%s: delete with a stale tag: %d", c.coll, st)
+		}
+		if _, got, _ := e.call("GET", path, tok, nil, nil); got["id"] != obj["id"] || (got["subject"] != nil && got["subject"] != "E2") {
+			t.Errorf("%s: after stale writes: %v", c.coll, got)
+		}
+		if st, _, _ := e.call("DELETE", path, tok, nil, map[string]string{"If-Match": "*"}); st != 204 {
+			t.Errorf("%s: delete with *: %d", c.coll, st)
+		}
+	}
+}

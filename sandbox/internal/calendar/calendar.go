@@ -83,6 +83,7 @@ var calendarType = &odata.Type{
 	Keep: []string{"@odata.etag", "id"},
 	Props: []string{"@odata.etag", "id", "name", "color", "hexColor", "isDefaultCalendar", "changeKey", "canShare", "canViewPrivateItems",
 		"canEdit", "allowedOnlineMeetingProviders", "defaultOnlineMeetingProvider", "isTallyingResponses", "isRemovable", "owner"},
+	Expandable: []string{"events", outlook.SingleValueProps, outlook.MultiValueProps},
 }
 
 var calendarColors = map[string]string{
@@ -118,33 +119,59 @@ func (c *calCalendar) toJSON(owner *graphkit.User) calendarJSON {
 }
 
 func (s *Workload) calendarList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	x, ce := outlook.ReadExpand(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
 	var objs []graphkit.Item
-	for _, c := range s.user(u).calendars {
-		objs = append(objs, graphkit.NewItem(c.toJSON(u)))
+	cu := s.user(u)
+	for _, c := range cu.calendars {
+		objs = append(objs, calendarObject(cu, c, x))
 	}
 	s.mu.Unlock()
 	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, calendarType, odata.Limits{DefaultTop: 10, MaxTop: 1000}, nil)
 }
 
+// calendarObject is c as Graph's JSON, with what $expand asks for.
+func calendarObject(cu *calUser, c *calCalendar, x outlook.Expansion) graphkit.Item {
+	it := graphkit.NewItem(c.toJSON(cu.owner))
+	x.SetExtended(it, &c.Extended)
+	if slices.Contains(x.Names, "events") {
+		events := []any{}
+		for _, ev := range cu.eventsIn(c.ID) {
+			events = append(events, eventObject(ev, nil, viewOpts{zone: utcView, cu: cu}).Raw)
+		}
+		it.Set("events", events)
+	}
+	return it
+}
+
 // calendarEntity answers one calendar with its context.
-func (s *Workload) calendarEntity(w http.ResponseWriter, r *http.Request, status int, c calendarJSON, ctx string) {
-	s.WriteEntity(w, r, status, graphkit.NewItem(c), calendarType, ctx)
+func (s *Workload) calendarEntity(w http.ResponseWriter, r *http.Request, status int, it graphkit.Item, ctx string) {
+	s.WriteEntity(w, r, status, it, calendarType, ctx)
 }
 
 func (s *Workload) calendarGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	x, ce := outlook.ReadExpand(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
-	c := s.user(u).calendar(r.PathValue("cid"))
-	var j calendarJSON
+	cu := s.user(u)
+	c := cu.calendar(r.PathValue("cid"))
+	var it graphkit.Item
 	if c != nil {
-		j = c.toJSON(u)
+		it = calendarObject(cu, c, x)
 	}
 	s.mu.Unlock()
 	if c == nil {
 		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calendarEntity(w, r, http.StatusOK, j, graphkit.ItemContext(r, u, true))
+	s.calendarEntity(w, r, http.StatusOK, it, graphkit.ItemContext(r, u, true))
 }
 
 func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
@@ -161,7 +188,7 @@ func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *gra
 	cu := s.user(u)
 	c := &calCalendar{Color: "auto"}
 	ce = calendarProps(cu, c, body, schema.Create)
-	var j calendarJSON
+	var j graphkit.Item
 	id := ""
 	if ce == nil {
 		c.ID = s.newID(r.Context(), u.ID, "calendar")
@@ -169,7 +196,7 @@ func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *gra
 		c.ChangeKey = s.changeKey(r.Context())
 		cu.calendars = append(cu.calendars, c)
 		graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
-		j = c.toJSON(u)
+		j = calendarObject(cu, c, outlook.Expansion{})
 	}
 	s.mu.Unlock()
 	if ce != nil {
@@ -189,7 +216,7 @@ func (s *Workload) calendarPatch(w http.ResponseWriter, r *http.Request, u *grap
 	s.mu.Lock()
 	cu := s.user(u)
 	c := cu.calendar(r.PathValue("cid"))
-	var j calendarJSON
+	var j graphkit.Item
 	switch {
 	case c == nil:
 		ce = graphkit.ErrItemNotFound
@@ -201,7 +228,7 @@ func (s *Workload) calendarPatch(w http.ResponseWriter, r *http.Request, u *grap
 			cp.ChangeKey = s.changeKey(r.Context())
 			*c = cp
 			graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
-			j = c.toJSON(u)
+			j = calendarObject(cu, c, outlook.Expansion{})
 		}
 	}
 	s.mu.Unlock()

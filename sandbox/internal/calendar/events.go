@@ -120,11 +120,9 @@ func calPreview(b outlook.ItemBody) string {
 type viewOpts struct {
 	zone viewZone
 	text bool // outlook.body-content-type="text"
-	// expand are the navigation properties $expand asks for, extIDs the
-	// extended properties' ids by navigation property; cu, when set, is
-	// the calendar owner's data (for $expand=calendar).
-	expand []string
-	extIDs map[string][]string
+	// expand is what $expand asks for; cu, when set, is the calendar
+	// owner's data (for $expand=calendar).
+	expand outlook.Expansion
 	cu     *calUser
 }
 

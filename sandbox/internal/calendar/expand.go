@@ -7,7 +7,6 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
-	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // This file is $expand on events and calendars: the navigation properties
@@ -23,36 +22,21 @@ var eventExpandable = []string{"attachments", "calendar", "exceptionOccurrences"
 var errExpandInstances = graphkit.Err(400, "ErrorInvalidRequest",
 	"Your request can't be completed. Expanding instances needs a time window: use /events/{id}/instances?startDateTime=...&endDateTime=... instead.")
 
-// readExpand reads the request's $expand into vo: unknown names are left
-// for the OData parser, which answers Graph's error for them.
+// readExpand reads the request's $expand into vo.
 func (vo *viewOpts) readExpand(r *http.Request) *graphkit.Error {
-	v := r.URL.Query().Get("$expand")
-	if v == "" {
-		return nil
+	x, ge := outlook.ReadExpand(r)
+	if ge == nil && slices.Contains(x.Names, "instances") {
+		ge = errExpandInstances
 	}
-	for _, x := range odata.SplitExpand(v) {
-		switch x.Name {
-		case "instances":
-			return errExpandInstances
-		case outlook.SingleValueProps, outlook.MultiValueProps:
-			ids, ge := outlook.ExpandIDs(x.Name, x.Options)
-			if ge != nil {
-				return ge
-			}
-			if vo.extIDs == nil {
-				vo.extIDs = map[string][]string{}
-			}
-			vo.extIDs[x.Name] = ids
-		}
-		vo.expand = append(vo.expand, x.Name)
-	}
-	return nil
+	vo.expand = x
+	return ge
 }
 
 // expandEvent sets the members $expand asks for on it, the JSON of ev (or
 // of its occurrence occ).
 func expandEvent(it graphkit.Item, ev *calEvent, occ *occurrence, vo viewOpts) {
-	for _, name := range vo.expand {
+	vo.expand.SetExtended(it, &ev.Extended)
+	for _, name := range vo.expand.Names {
 		switch name {
 		case "attachments":
 			it.Set(name, []any{})
@@ -64,8 +48,6 @@ func expandEvent(it graphkit.Item, ev *calEvent, occ *occurrence, vo viewOpts) {
 			}
 		case "exceptionOccurrences":
 			it.Set(name, exceptionObjects(ev, occ, vo))
-		case outlook.SingleValueProps, outlook.MultiValueProps:
-			it.Set(name, ev.Extended.Expanded(name, vo.extIDs[name]))
 		}
 	}
 }
@@ -77,7 +59,7 @@ func exceptionObjects(ev *calEvent, occ *occurrence, vo viewOpts) []any {
 		return out
 	}
 	inner := vo
-	inner.expand = nil
+	inner.expand = outlook.Expansion{}
 	for _, d := range slices.Sorted(maps.Keys(ev.Exceptions)) {
 		x := ev.Exceptions[d]
 		s, e := x.span(vo.zone.Loc)

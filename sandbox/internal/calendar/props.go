@@ -45,7 +45,7 @@ func field[T any](at func(ev *calEvent) *T) schema.Setter[*eventEdit] {
 func keep(*eventEdit, json.RawMessage) *graphkit.Error { return nil }
 
 // eventSetters are the writable properties of an event.
-var eventSetters = schema.Setters[*eventEdit]{
+var eventSetters = outlook.WithExtended(schema.Setters[*eventEdit]{
 	"subject":                    field(func(ev *calEvent) *string { return &ev.Subject }),
 	"isAllDay":                   field(func(ev *calEvent) *bool { return &ev.IsAllDay }),
 	"isReminderOn":               field(func(ev *calEvent) *bool { return &ev.IsReminderOn }),
@@ -83,18 +83,12 @@ var eventSetters = schema.Setters[*eventEdit]{
 		e.ev.Recurrence = &rc
 		return nil
 	},
-	outlook.SingleValueProps: func(e *eventEdit, raw json.RawMessage) *graphkit.Error {
-		return e.ev.Extended.Merge(outlook.SingleValueProps, raw)
-	},
-	outlook.MultiValueProps: func(e *eventEdit, raw json.RawMessage) *graphkit.Error {
-		return e.ev.Extended.Merge(outlook.MultiValueProps, raw)
-	},
 	// Set by the service from the organizer's mailbox, the start and end
 	// time zones, the first location and the draft state of a meeting the
 	// sandbox never holds back: Graph answers its own values.
 	"organizer": keep, "originalStartTimeZone": keep, "originalEndTimeZone": keep, "originalStart": keep,
 	"locations": keep, "isDraft": keep,
-}
+}, func(e *eventEdit) *outlook.Extended { return &e.ev.Extended })
 
 // enumField stores an enum member (canonical after schema.Check); null
 // gives the default.
@@ -196,7 +190,7 @@ type calEdit struct {
 }
 
 // calendarSetters are the writable properties of a calendar.
-var calendarSetters = schema.Setters[*calEdit]{
+var calendarSetters = outlook.WithExtended(schema.Setters[*calEdit]{
 	"name": func(e *calEdit, raw json.RawMessage) *graphkit.Error {
 		var name string
 		if ge := into(&name, raw); ge != nil {
@@ -218,16 +212,10 @@ var calendarSetters = schema.Setters[*calEdit]{
 		e.c.Color = "auto"
 		return nil
 	},
-	outlook.SingleValueProps: func(e *calEdit, raw json.RawMessage) *graphkit.Error {
-		return e.c.Extended.Merge(outlook.SingleValueProps, raw)
-	},
-	outlook.MultiValueProps: func(e *calEdit, raw json.RawMessage) *graphkit.Error {
-		return e.c.Extended.Merge(outlook.MultiValueProps, raw)
-	},
 	// Every calendar of the sandbox offers Teams meetings only.
 	"allowedOnlineMeetingProviders": func(*calEdit, json.RawMessage) *graphkit.Error { return nil },
 	"defaultOnlineMeetingProvider":  func(*calEdit, json.RawMessage) *graphkit.Error { return nil },
-}
+}, func(e *calEdit) *outlook.Extended { return &e.c.Extended })
 
 // calendarProps checks body as Graph does for a calendar and sets it on c.
 func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage, op schema.Op) *graphkit.Error {

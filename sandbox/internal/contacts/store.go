@@ -57,10 +57,13 @@ type contact struct {
 	Props            map[string]any
 	ChangeKey        string
 	Created, Changed time.Time
+	Extended         outlook.Extended
 }
 
 type contactFolder struct {
 	ID, DisplayName string
+	ChangeKey       string
+	Extended        outlook.Extended
 }
 
 // user returns u's data; the caller holds Workload.mu.
@@ -116,7 +119,7 @@ const supplierContacts = 5
 
 func (st *store) seedContacts(ui int, now time.Time) {
 	cu := st.users[seedUsers[ui].ID]
-	suppliers := &contactFolder{ID: ids.Stable(cu.owner.ID, "contactFolder", "Suppliers"), DisplayName: "Suppliers"}
+	suppliers := &contactFolder{ID: ids.Stable(cu.owner.ID, "contactFolder", "Suppliers"), DisplayName: "Suppliers", ChangeKey: rootChangeKey}
 	cu.folders = []*contactFolder{suppliers}
 	add := func(folder string, props map[string]any) {
 		c := &contact{ID: ids.Stable(cu.owner.ID, "contact", props["displayName"].(string)), FolderID: folder,

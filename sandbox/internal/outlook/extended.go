@@ -2,11 +2,14 @@ package outlook
 
 import (
 	"encoding/json"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // The navigation properties of an Outlook item's legacy (MAPI) extended
@@ -66,6 +69,15 @@ func (x *Extended) Merge(name string, raw json.RawMessage) *graphkit.Error {
 	return nil
 }
 
+// WithExtended adds to set the setters of the two extended-property
+// navigation properties of an item whose Extended at returns, and returns set.
+func WithExtended[T any](set schema.Setters[T], at func(T) *Extended) schema.Setters[T] {
+	for _, name := range []string{SingleValueProps, MultiValueProps} {
+		set[name] = func(v T, raw json.RawMessage) *graphkit.Error { return at(v).Merge(name, raw) }
+	}
+	return set
+}
+
 // Expanded returns the properties of name whose ids are among ids.
 func (x *Extended) Expanded(name string, ids []string) []ExtendedProperty {
 	out := []ExtendedProperty{}
@@ -100,4 +112,42 @@ func ExpandIDs(name, options string) ([]string, *graphkit.Error) {
 		ids = append(ids, strings.ReplaceAll(m[1], "''", "'"))
 	}
 	return ids, nil
+}
+
+// Expansion is what a request's $expand asks of Outlook items.
+type Expansion struct {
+	Names []string            // the navigation properties, in the request's order
+	IDs   map[string][]string // the extended properties asked for, by navigation property
+}
+
+// ReadExpand reads r's $expand. Unknown names are kept for the OData
+// parser, which answers Graph's error for them; an extended-property
+// navigation property needs its $filter on id.
+func ReadExpand(r *http.Request) (Expansion, *graphkit.Error) {
+	var x Expansion
+	v := r.URL.Query().Get("$expand")
+	if v == "" {
+		return x, nil
+	}
+	for _, it := range odata.SplitExpand(v) {
+		if it.Name == SingleValueProps || it.Name == MultiValueProps {
+			ids, ge := ExpandIDs(it.Name, it.Options)
+			if ge != nil {
+				return x, ge
+			}
+			if x.IDs == nil {
+				x.IDs = map[string][]string{}
+			}
+			x.IDs[it.Name] = ids
+		}
+		x.Names = append(x.Names, it.Name)
+	}
+	return x, nil
+}
+
+// SetExtended sets on it the extended properties of ext that x asks for.
+func (x Expansion) SetExtended(it graphkit.Item, ext *Extended) {
+	for name, ids := range x.IDs {
+		it.Set(name, ext.Expanded(name, ids))
+	}
 }
