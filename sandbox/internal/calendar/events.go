@@ -158,6 +158,9 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 	}
 	if ev.IsOnlineMeeting {
 		j.OnlineMeetingProvider = "teamsForBusiness"
+		if ev.OnlineProvider != "" && ev.OnlineProvider != "unknown" {
+			j.OnlineMeetingProvider = ev.OnlineProvider
+		}
 		j.OnlineMeeting = &calOnlineMeeting{JoinURL: ev.JoinURL, ConferenceID: conferenceID(ev.ICalUID), TollNumber: "+1 425-555-0199"}
 	}
 	if ev.Recurrence != nil {
