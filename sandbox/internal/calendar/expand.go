@@ -17,16 +17,13 @@ import (
 var eventExpandable = []string{"attachments", "calendar", "exceptionOccurrences", "instances",
 	outlook.SingleValueProps, outlook.MultiValueProps}
 
-// errExpandInstances answers $expand=instances: an event's instances exist
-// only in a time window, which /events/{id}/instances takes.
-var errExpandInstances = graphkit.Err(400, "ErrorInvalidRequest",
-	"Your request can't be completed. Expanding instances needs a time window: use /events/{id}/instances?startDateTime=...&endDateTime=... instead.")
-
 // readExpand reads the request's $expand into vo.
 func (vo *viewOpts) readExpand(r *http.Request) *graphkit.Error {
 	x, ge := outlook.ReadExpand(r)
 	if ge == nil && slices.Contains(x.Names, "instances") {
-		ge = errExpandInstances
+		// An event's instances exist only in a time window, which $expand
+		// cannot give: Graph's answer to /instances without one.
+		ge = errNoWindow
 	}
 	vo.expand = x
 	return ge
@@ -35,7 +32,11 @@ func (vo *viewOpts) readExpand(r *http.Request) *graphkit.Error {
 // expandEvent sets the members $expand asks for on it, the JSON of ev (or
 // of its occurrence occ).
 func expandEvent(it graphkit.Item, ev *calEvent, occ *occurrence, vo viewOpts) {
-	vo.expand.SetExtended(it, &ev.Extended)
+	ext := &ev.Extended
+	if occ != nil && occ.Ex != nil {
+		ext = &occ.Ex.Extended // an exception keeps its own
+	}
+	vo.expand.SetExtended(it, ext)
 	for _, name := range vo.expand.Names {
 		switch name {
 		case "attachments":
