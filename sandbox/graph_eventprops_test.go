@@ -143,3 +143,29 @@ func TestOutlookETags(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarSchemaBodies: a calendar body is checked against Graph's
+// schema: every calendarColor member (maxColor included) in any case, a
+// name that is non-empty and unique among the user's calendars.
+func TestCalendarSchemaBodies(t *testing.T) {
+	e := start(t, Options{})
+	tok := e.calToken(adele(), "Calendars.ReadWrite")
+	st, c, _ := e.call("POST", "/v1.0/me/calendars", tok, map[string]any{"name": "Colours", "color": "MAXCOLOR"}, nil)
+	if st != 201 || c["color"] != "maxColor" {
+		t.Fatalf("create with maxColor: %d %v", st, c)
+	}
+	path := "/v1.0/me/calendars/" + c["id"].(string)
+	for _, x := range []struct {
+		body map[string]any
+		want int
+	}{
+		{map[string]any{"name": " "}, 400},
+		{map[string]any{"name": "calendar"}, 409},
+		{map[string]any{"color": "purple"}, 400},
+		{map[string]any{"hexColor": "#ffffff", "isDefaultCalendar": true, "name": "Colours 2"}, 200},
+	} {
+		if st, out, _ := e.call("PATCH", path, tok, x.body, nil); st != x.want {
+			t.Errorf("PATCH %v: %d %v, want %d", x.body, st, out, x.want)
+		}
+	}
+}
