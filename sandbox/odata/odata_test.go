@@ -244,3 +244,15 @@ func TestProject(t *testing.T) {
 		t.Errorf("default projection keys %v", keys)
 	}
 }
+
+func TestSplitExpand(t *testing.T) {
+	got := SplitExpand("attachments, singleValueExtendedProperties($filter=id eq 'String {x} Name a,b' or id eq 'y'),calendar")
+	want := []ExpandItem{{"attachments", ""}, {"singleValueExtendedProperties", "$filter=id eq 'String {x} Name a,b' or id eq 'y'"}, {"calendar", ""}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SplitExpand = %#v, want %#v", got, want)
+	}
+	typ := &Type{Name: "microsoft.graph.event", Expandable: []string{"singleValueExtendedProperties"}}
+	if _, err := Parse(url.Values{"$expand": {"singleValueExtendedProperties($filter=id eq 'a')"}}, typ, Limits{}); err != nil {
+		t.Errorf("$expand with options: %v", err)
+	}
+}

@@ -57,6 +57,45 @@ func (t *Type) has(name string) bool {
 	return slices.Contains(t.Props, name) || slices.Contains(t.Extra, name) || slices.Contains(t.Keep, name)
 }
 
+// ExpandItem is one navigation property of $expand and its options, the
+// text between its parentheses ("$filter=id eq 'x'"), which the workload
+// that expands it reads.
+type ExpandItem struct {
+	Name, Options string
+}
+
+// SplitExpand splits the value of $expand at the commas outside
+// parentheses and quotes: "a,b($filter=id eq 'x,y')" is a and b with its
+// options.
+func SplitExpand(v string) []ExpandItem {
+	var out []ExpandItem
+	depth, quoted, start := 0, false, 0
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		name, opts, _ := strings.Cut(s, "(")
+		if opts != "" {
+			opts = strings.TrimSuffix(opts, ")")
+		}
+		out = append(out, ExpandItem{Name: strings.TrimSpace(name), Options: opts})
+	}
+	for i, c := range v {
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case quoted:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			add(v[start:i])
+			start = i + 1
+		}
+	}
+	add(v[start:])
+	return out
+}
+
 // OrderKey is one $orderby key.
 type OrderKey struct {
 	Path []string
@@ -114,12 +153,11 @@ func Parse(q url.Values, t *Type, lim Limits) (*Query, error) {
 		out.Select = sel
 	}
 	if v := q.Get("$expand"); v != "" {
-		for _, f := range strings.Split(v, ",") {
-			f = strings.TrimSpace(f)
-			if !slices.Contains(t.Expandable, f) {
-				return nil, badRequest("Parsing OData Select and Expand failed: Could not find a property named '%s' on type '%s'.", f, t.Name)
+		for _, x := range SplitExpand(v) {
+			if !slices.Contains(t.Expandable, x.Name) {
+				return nil, badRequest("Parsing OData Select and Expand failed: Could not find a property named '%s' on type '%s'.", x.Name, t.Name)
 			}
-			out.Expand = append(out.Expand, f)
+			out.Expand = append(out.Expand, x.Name)
 		}
 	}
 	if v, ok := q["$filter"]; ok {

@@ -7,15 +7,13 @@
 package calendar
 
 import (
-	"encoding/json"
-	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -82,9 +80,10 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 // calendarType is the OData type of calendars, in Graph's property order.
 var calendarType = &odata.Type{
 	Name: "microsoft.graph.calendar",
-	Keep: []string{"id"},
-	Props: []string{"id", "name", "color", "hexColor", "isDefaultCalendar", "changeKey", "canShare", "canViewPrivateItems",
+	Keep: []string{"@odata.etag", "id"},
+	Props: []string{"@odata.etag", "id", "name", "color", "hexColor", "isDefaultCalendar", "changeKey", "canShare", "canViewPrivateItems",
 		"canEdit", "allowedOnlineMeetingProviders", "defaultOnlineMeetingProvider", "isTallyingResponses", "isRemovable", "owner"},
+	Expandable: []string{"events", outlook.SingleValueProps, outlook.MultiValueProps},
 }
 
 var calendarColors = map[string]string{
@@ -93,6 +92,7 @@ var calendarColors = map[string]string{
 }
 
 type calendarJSON struct {
+	ETag                          string               `json:"@odata.etag"`
 	ID                            string               `json:"id"`
 	Name                          string               `json:"name"`
 	Color                         string               `json:"color"`
@@ -111,7 +111,7 @@ type calendarJSON struct {
 
 func (c *calCalendar) toJSON(owner *graphkit.User) calendarJSON {
 	return calendarJSON{
-		ID: c.ID, Name: c.Name, Color: c.Color, HexColor: calendarColors[c.Color], IsDefaultCalendar: c.Default,
+		ETag: graphkit.OutlookETag(c.ChangeKey), ID: c.ID, Name: c.Name, Color: c.Color, HexColor: calendarColors[c.Color], IsDefaultCalendar: c.Default,
 		ChangeKey: c.ChangeKey, CanShare: true, CanViewPrivateItems: true, CanEdit: true,
 		AllowedOnlineMeetingProviders: []string{"teamsForBusiness"}, DefaultOnlineMeetingProvider: "teamsForBusiness",
 		IsTallyingResponses: true, IsRemovable: !c.Default, Owner: outlook.EmailAddress{Name: owner.DisplayName, Address: owner.Mail},
@@ -119,70 +119,59 @@ func (c *calCalendar) toJSON(owner *graphkit.User) calendarJSON {
 }
 
 func (s *Workload) calendarList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	x, ce := outlook.ReadExpand(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
 	var objs []graphkit.Item
-	for _, c := range s.user(u).calendars {
-		objs = append(objs, graphkit.NewItem(c.toJSON(u)))
+	cu := s.user(u)
+	for _, c := range cu.calendars {
+		objs = append(objs, calendarObject(cu, c, x))
 	}
 	s.mu.Unlock()
 	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, calendarType, odata.Limits{DefaultTop: 10, MaxTop: 1000}, nil)
 }
 
+// calendarObject is c as Graph's JSON, with what $expand asks for.
+func calendarObject(cu *calUser, c *calCalendar, x outlook.Expansion) graphkit.Item {
+	it := graphkit.NewItem(c.toJSON(cu.owner))
+	x.SetExtended(it, &c.Extended)
+	if slices.Contains(x.Names, "events") {
+		events := []any{}
+		for _, ev := range cu.eventsIn(c.ID) {
+			events = append(events, eventObject(ev, nil, viewOpts{zone: utcView, cu: cu}).Raw())
+		}
+		it.Set("events", events)
+	}
+	return it
+}
+
 // calendarEntity answers one calendar with its context.
-func (s *Workload) calendarEntity(w http.ResponseWriter, r *http.Request, status int, c calendarJSON, ctx string) {
-	s.WriteEntity(w, r, status, graphkit.NewItem(c), calendarType, ctx)
+func (s *Workload) calendarEntity(w http.ResponseWriter, r *http.Request, status int, it graphkit.Item, ctx string) {
+	s.WriteEntity(w, r, status, it, calendarType, ctx)
 }
 
 func (s *Workload) calendarGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	x, ce := outlook.ReadExpand(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
-	c := s.user(u).calendar(r.PathValue("cid"))
-	var j calendarJSON
+	cu := s.user(u)
+	c := cu.calendar(r.PathValue("cid"))
+	var it graphkit.Item
 	if c != nil {
-		j = c.toJSON(u)
+		it = calendarObject(cu, c, x)
 	}
 	s.mu.Unlock()
 	if c == nil {
 		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.calendarEntity(w, r, http.StatusOK, j, graphkit.ItemContext(r, u, true))
-}
-
-// calendarProps applies name and color from a body to c.
-func calendarProps(cu *calUser, c *calCalendar, body map[string]json.RawMessage) *graphkit.Error {
-	for k, raw := range body {
-		switch k {
-		case "name":
-			var name string
-			if json.Unmarshal(raw, &name) != nil {
-				return graphkit.PropTypeError(k, "Edm.String")
-			}
-			if strings.TrimSpace(name) == "" {
-				return graphkit.Err(400, "ErrorInvalidRequest", "The calendar name must not be empty.")
-			}
-			if slices.ContainsFunc(cu.calendars, func(o *calCalendar) bool { return o.ID != c.ID && strings.EqualFold(o.Name, name) }) {
-				return graphkit.Err(409, "ErrorFolderExists", "A folder with the specified name already exists.")
-			}
-			c.Name = name
-		case "color":
-			var color string
-			if json.Unmarshal(raw, &color) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.calendarColor")
-			}
-			canon, ok := graphkit.EnumValue(color, slices.Collect(maps.Keys(calendarColors)))
-			if !ok {
-				return graphkit.EnumError(color)
-			}
-			c.Color = canon
-		case "hexColor", "id", "changeKey", "isDefaultCalendar", "canShare", "canEdit", "canViewPrivateItems", "owner", "isRemovable":
-			// read-only here; Graph ignores them as well
-		default:
-			if !strings.HasPrefix(k, "@odata.") {
-				return graphkit.UnknownPropError(k, "Calendar")
-			}
-		}
-	}
-	return nil
+	s.calendarEntity(w, r, http.StatusOK, it, graphkit.ItemContext(r, u, true))
 }
 
 func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
@@ -198,8 +187,8 @@ func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *gra
 	s.mu.Lock()
 	cu := s.user(u)
 	c := &calCalendar{Color: "auto"}
-	ce = calendarProps(cu, c, body)
-	var j calendarJSON
+	ce = calendarProps(cu, c, body, schema.Create)
+	var j graphkit.Item
 	id := ""
 	if ce == nil {
 		c.ID = s.newID(r.Context(), u.ID, "calendar")
@@ -207,7 +196,7 @@ func (s *Workload) calendarCreate(w http.ResponseWriter, r *http.Request, u *gra
 		c.ChangeKey = s.changeKey(r.Context())
 		cu.calendars = append(cu.calendars, c)
 		graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
-		j = c.toJSON(u)
+		j = calendarObject(cu, c, outlook.Expansion{})
 	}
 	s.mu.Unlock()
 	if ce != nil {
@@ -227,17 +216,19 @@ func (s *Workload) calendarPatch(w http.ResponseWriter, r *http.Request, u *grap
 	s.mu.Lock()
 	cu := s.user(u)
 	c := cu.calendar(r.PathValue("cid"))
-	var j calendarJSON
+	var j graphkit.Item
 	switch {
 	case c == nil:
 		ce = graphkit.ErrItemNotFound
+	case !graphkit.IfMatch(r, graphkit.OutlookETag(c.ChangeKey)):
+		ce = graphkit.ErrChangeKeyMismatch
 	default:
 		cp := *c
-		if ce = calendarProps(cu, &cp, body); ce == nil {
+		if ce = calendarProps(cu, &cp, body, schema.Update); ce == nil {
 			cp.ChangeKey = s.changeKey(r.Context())
 			*c = cp
 			graphkit.Touch(r, Name, calendarKey(u.ID, c.ID))
-			j = c.toJSON(u)
+			j = calendarObject(cu, c, outlook.Expansion{})
 		}
 	}
 	s.mu.Unlock()
@@ -257,6 +248,8 @@ func (s *Workload) calendarDelete(w http.ResponseWriter, r *http.Request, u *gra
 	switch {
 	case c == nil:
 		ce = graphkit.ErrItemNotFound
+	case !graphkit.IfMatch(r, graphkit.OutlookETag(c.ChangeKey)):
+		ce = graphkit.ErrChangeKeyMismatch
 	case c.Default:
 		ce = graphkit.Err(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 	default:

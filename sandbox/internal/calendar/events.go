@@ -13,6 +13,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -29,7 +30,8 @@ var eventType = &odata.Type{
 		"responseRequested", "seriesMasterId", "showAs", "type", "webLink", "onlineMeetingUrl", "isOnlineMeeting",
 		"onlineMeetingProvider", "allowNewTimeProposals", "isDraft", "hideAttendees", "responseStatus", "body", "start",
 		"end", "location", "locations", "recurrence", "attendees", "organizer", "onlineMeeting"},
-	Extra: []string{"cancelledOccurrences"},
+	Extra:      []string{"cancelledOccurrences", "originalStart"},
+	Expandable: eventExpandable,
 }
 
 var eventLimits = odata.Limits{DefaultTop: 10, MaxTop: 1000}
@@ -83,6 +85,7 @@ type eventJSON struct {
 	IsDraft                    bool              `json:"isDraft"`
 	HideAttendees              bool              `json:"hideAttendees"`
 	CancelledOccurrences       []string          `json:"cancelledOccurrences"`
+	OriginalStart              string            `json:"originalStart,omitempty"` // occurrences only
 	ResponseStatus             calResponse       `json:"responseStatus"`
 	Body                       outlook.ItemBody  `json:"body"`
 	Start                      calDateTime       `json:"start"`
@@ -117,18 +120,23 @@ func calPreview(b outlook.ItemBody) string {
 type viewOpts struct {
 	zone viewZone
 	text bool // outlook.body-content-type="text"
+	// expand is what $expand asks for; cu, when set, is the calendar
+	// owner's data (for $expand=calendar).
+	expand outlook.Expansion
+	cu     *calUser
 }
 
 // eventObject is ev (or its occurrence occ) as Graph's JSON object.
 func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 	j := eventJSON{
-		ETag: `W/"` + ev.ChangeKey + `"`, ID: ev.ID, CreatedDateTime: outlook.Timestamp(ev.Created),
+		ETag: graphkit.OutlookETag(ev.ChangeKey), ID: ev.ID, CreatedDateTime: outlook.Timestamp(ev.Created),
 		LastModifiedDateTime: outlook.Timestamp(ev.Changed), ChangeKey: ev.ChangeKey, Categories: ev.Categories,
 		OriginalStartTimeZone: ev.StartTZ, OriginalEndTimeZone: ev.EndTZ, ICalUID: ev.ICalUID,
 		ReminderMinutesBeforeStart: ev.ReminderMinutes, IsReminderOn: ev.IsReminderOn, Subject: ev.Subject,
 		Importance: ev.Importance, Sensitivity: ev.Sensitivity, IsAllDay: ev.IsAllDay, IsCancelled: ev.IsCancelled,
 		IsOrganizer: ev.OrgUser == "", ResponseRequested: ev.ResponseRequest, ShowAs: ev.ShowAs, Type: "singleInstance",
 		IsOnlineMeeting: ev.IsOnlineMeeting, OnlineMeetingProvider: "unknown", AllowNewTimeProposals: ev.AllowProposals,
+		HideAttendees:        ev.HideAttendees,
 		CancelledOccurrences: []string{}, ResponseStatus: ev.Response, Body: ev.Body, Recurrence: ev.Recurrence,
 		Attendees: ev.Attendees, Organizer: outlook.Recipient{EmailAddress: ev.Organizer},
 		Location:  calLocation{DisplayName: ev.Location, LocationType: "default", UniqueIDType: "unknown"},
@@ -145,8 +153,14 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 	if vo.text {
 		j.Body = outlook.ItemBody{ContentType: "text", Content: calText(ev.Body)}
 	}
+	if ev.TransactionID != "" {
+		j.TransactionID = &ev.TransactionID
+	}
 	if ev.IsOnlineMeeting {
 		j.OnlineMeetingProvider = "teamsForBusiness"
+		if ev.OnlineProvider != "" && ev.OnlineProvider != "unknown" {
+			j.OnlineMeetingProvider = ev.OnlineProvider
+		}
 		j.OnlineMeeting = &calOnlineMeeting{JoinURL: ev.JoinURL, ConferenceID: conferenceID(ev.ICalUID), TollNumber: "+1 425-555-0199"}
 	}
 	if ev.Recurrence != nil {
@@ -161,6 +175,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 		j.ID, j.Type, j.SeriesMasterID, j.Recurrence = occurrenceID(ev.ID, occ.Date), "occurrence", &master, nil
 		j.CancelledOccurrences = []string{}
 		s, e = occ.Start, occ.End
+		j.OriginalStart = originalStart(ev, occ.Date)
 		if x := occ.Ex; x != nil {
 			j.Type, j.Subject, j.Body, j.Importance, j.Sensitivity, j.ShowAs = "exception", x.Subject, x.Body, x.Importance, x.Sensitivity, x.ShowAs
 			j.IsAllDay, j.IsReminderOn, j.ReminderMinutesBeforeStart, j.Attendees = x.IsAllDay, x.IsReminderOn, x.ReminderMinutes, x.Attendees
@@ -182,7 +197,34 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 	}
 	j.Start, j.End = vo.zone.format(s), vo.zone.format(e)
 	j.WebLink = "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(j.ID) + "&exvsurl=1&path=/calendar/item"
-	return graphkit.NewItem(j)
+	it := graphkit.NewItem(j)
+	expandEvent(it, ev, occ, vo)
+	return it
+}
+
+// originalStart is the start the series ev gives its occurrence on date
+// (an exception's start before it was moved).
+func originalStart(ev *calEvent, date string) string {
+	loc, ok := calZone(ev.StartTZ)
+	d, okd := parseCalDate(date)
+	if !ok || !okd {
+		return ""
+	}
+	ms := ev.Start.In(loc)
+	return outlook.Timestamp(time.Date(d.Year(), d.Month(), d.Day(), ms.Hour(), ms.Minute(), ms.Second(), 0, loc))
+}
+
+// byTransaction returns cu's own event created with transactionId tid, or nil.
+func (cu *calUser) byTransaction(tid string) *calEvent {
+	if tid == "" {
+		return nil
+	}
+	for _, ev := range cu.events {
+		if ev.TransactionID == tid && ev.OrgUser == "" {
+			return ev
+		}
+	}
+	return nil
 }
 
 // findEvent finds an event by id; an occurrence id gives its master and
@@ -213,9 +255,14 @@ func findEvent(cu *calUser, id string, zone *time.Location) (*calEvent, *occurre
 }
 
 func (s *Workload) eventList(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
 	cu := s.user(u)
+	vo.cu = cu
 	cal := cu.calendar(r.PathValue("cid"))
 	var objs []graphkit.Item
 	if cal != nil {
@@ -238,9 +285,14 @@ func (s *Workload) eventEntity(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Workload) eventGet(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
-	ev, occ := findEvent(s.user(u), r.PathValue("eid"), vo.zone.Loc)
+	vo.cu = s.user(u)
+	ev, occ := findEvent(vo.cu, r.PathValue("eid"), vo.zone.Loc)
 	var obj graphkit.Item
 	if ev != nil {
 		obj = eventObject(ev, occ, vo)
@@ -251,174 +303,6 @@ func (s *Workload) eventGet(w http.ResponseWriter, r *http.Request, u *graphkit.
 		return
 	}
 	s.eventEntity(w, r, http.StatusOK, obj, graphkit.ItemContext(r, u, true), hdr)
-}
-
-var (
-	sensitivityValues = []string{"normal", "personal", "private", "confidential"}
-	showAsValues      = []string{"free", "tentative", "busy", "oof", "workingElsewhere", "unknown"}
-	attendeeTypes     = []string{"required", "optional", "resource"}
-)
-
-// str reads a string property into dst; with allowed, it must be one of them
-// (in any case) and is stored in their case.
-func str(k string, raw json.RawMessage, dst *string, allowed []string) *graphkit.Error {
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		return graphkit.PropTypeError(k, "Edm.String")
-	}
-	if allowed != nil {
-		c, ok := graphkit.EnumValue(v, allowed)
-		if !ok {
-			return graphkit.EnumError(v)
-		}
-		v = c
-	}
-	*dst = v
-	return nil
-}
-
-// boolean reads a boolean property into dst.
-func boolean(k string, raw json.RawMessage, dst *bool) *graphkit.Error {
-	if json.Unmarshal(raw, dst) != nil {
-		return graphkit.PropTypeError(k, "Edm.Boolean")
-	}
-	return nil
-}
-
-// applyEventProps sets the writable properties in body on ev; start and end
-// are checked together at the end.
-func applyEventProps(ev *calEvent, body map[string]json.RawMessage) *graphkit.Error {
-	var start, end *calDateTime
-	for k, raw := range body {
-		var ce *graphkit.Error
-		switch k {
-		case "subject":
-			ce = str(k, raw, &ev.Subject, nil)
-		case "body":
-			var b outlook.ItemBody
-			if json.Unmarshal(raw, &b) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.itemBody")
-			}
-			if b.ContentType == "" {
-				b.ContentType = "text"
-			}
-			ct, ok := graphkit.EnumValue(b.ContentType, graphkit.BodyTypes)
-			if !ok {
-				return graphkit.EnumError(b.ContentType)
-			}
-			b.ContentType = ct
-			ev.Body = b
-		case "start", "end":
-			var d calDateTime
-			if json.Unmarshal(raw, &d) != nil || d.DateTime == "" {
-				return graphkit.PropTypeError(k, "microsoft.graph.dateTimeTimeZone")
-			}
-			if k == "start" {
-				start = &d
-			} else {
-				end = &d
-			}
-		case "isAllDay":
-			ce = boolean(k, raw, &ev.IsAllDay)
-		case "location":
-			var l struct{ DisplayName string }
-			if json.Unmarshal(raw, &l) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.location")
-			}
-			ev.Location = l.DisplayName
-		case "attendees":
-			ce = applyAttendees(ev, raw)
-		case "categories":
-			var cs []string
-			if json.Unmarshal(raw, &cs) != nil {
-				return graphkit.PropTypeError(k, "Collection(Edm.String)")
-			}
-			ev.Categories = cs
-		case "importance":
-			ce = str(k, raw, &ev.Importance, outlook.Importance)
-		case "sensitivity":
-			ce = str(k, raw, &ev.Sensitivity, sensitivityValues)
-		case "showAs":
-			ce = str(k, raw, &ev.ShowAs, showAsValues)
-		case "isReminderOn":
-			ce = boolean(k, raw, &ev.IsReminderOn)
-		case "reminderMinutesBeforeStart":
-			if json.Unmarshal(raw, &ev.ReminderMinutes) != nil {
-				return graphkit.PropTypeError(k, "Edm.Int32")
-			}
-		case "responseRequested":
-			ce = boolean(k, raw, &ev.ResponseRequest)
-		case "allowNewTimeProposals":
-			ce = boolean(k, raw, &ev.AllowProposals)
-		case "isOnlineMeeting":
-			ce = boolean(k, raw, &ev.IsOnlineMeeting)
-		case "recurrence":
-			if string(raw) == "null" {
-				ev.Recurrence, ev.Cancelled = nil, nil
-				continue
-			}
-			var rc calRecurrence
-			if json.Unmarshal(raw, &rc) != nil {
-				return graphkit.PropTypeError(k, "microsoft.graph.patternedRecurrence")
-			}
-			if msg := rc.validate(); msg != "" {
-				return graphkit.Err(400, "ErrorInvalidRequest", msg)
-			}
-			ev.Recurrence = &rc
-		case "onlineMeetingProvider", "hideAttendees", "transactionId", "locations", "isDraft", "id", "@odata.etag",
-			"createdDateTime", "lastModifiedDateTime", "changeKey", "iCalUId", "organizer", "isOrganizer", "type",
-			"webLink", "responseStatus", "seriesMasterId", "bodyPreview", "hasAttachments", "isCancelled",
-			"originalStartTimeZone", "originalEndTimeZone", "onlineMeeting", "onlineMeetingUrl", "cancelledOccurrences":
-			// read-only, or set by the service: Graph ignores them in a request
-		default:
-			if !strings.HasPrefix(k, "@odata.") {
-				return graphkit.UnknownPropError(k, "Event")
-			}
-		}
-		if ce != nil {
-			return ce
-		}
-	}
-	if ce := applyTimes(ev, start, end); ce != nil {
-		return ce
-	}
-	if ev.Recurrence != nil && ev.Recurrence.Range.RecurrenceTimeZone == "" {
-		ev.Recurrence.Range.RecurrenceTimeZone = ev.StartTZ
-	}
-	return nil
-}
-
-// applyAttendees sets the attendees in raw on ev; those already invited
-// keep their answers.
-func applyAttendees(ev *calEvent, raw json.RawMessage) *graphkit.Error {
-	var as []calAttendee
-	if json.Unmarshal(raw, &as) != nil {
-		return graphkit.PropTypeError("attendees", "Collection(microsoft.graph.attendee)")
-	}
-	for i := range as {
-		if as[i].Type == "" {
-			as[i].Type = "required"
-		}
-		t, ok := graphkit.EnumValue(as[i].Type, attendeeTypes)
-		if !ok {
-			return graphkit.EnumError(as[i].Type)
-		}
-		as[i].Type = t
-		if as[i].EmailAddress.Address == "" {
-			return graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient is missing an email address.")
-		}
-		if u := userByMail(as[i].EmailAddress.Address); u != nil && as[i].EmailAddress.Name == "" {
-			as[i].EmailAddress.Name = u.DisplayName
-		}
-		as[i].Status = calResponse{"none", calNoTime}
-		for _, old := range ev.Attendees {
-			if strings.EqualFold(old.EmailAddress.Address, as[i].EmailAddress.Address) {
-				as[i].Status = old.Status
-			}
-		}
-	}
-	ev.Attendees = as
-	return nil
 }
 
 // applyTimes sets the start and end a body gave (nil: unchanged) and checks
@@ -455,7 +339,11 @@ func applyTimes(ev *calEvent, start, end *calDateTime) *graphkit.Error {
 }
 
 func (s *Workload) eventCreate(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.Fail(w, r, ce)
@@ -464,22 +352,26 @@ func (s *Workload) eventCreate(w http.ResponseWriter, r *http.Request, u *graphk
 	now := s.Now().UTC()
 	ev := &calEvent{Importance: "normal", Sensitivity: "normal", ShowAs: "busy", IsReminderOn: true, ReminderMinutes: 15,
 		ResponseRequest: true, AllowProposals: true, Body: outlook.ItemBody{ContentType: "html", Content: ""}, Categories: []string{}}
-	if ce = applyEventProps(ev, body); ce != nil {
+	if ce = applyEventProps(ev, body, schema.Create); ce != nil {
 		s.Fail(w, r, ce)
 		return
 	}
 	s.mu.Lock()
 	cu := s.user(u)
+	vo.cu = cu
 	cal := cu.calendar(r.PathValue("cid"))
 	var obj graphkit.Item
 	id := ""
-	if cal != nil {
+	if prev := cu.byTransaction(ev.TransactionID); prev != nil {
+		ev = prev // a retried create: Graph answers the event the first one made
+	} else if cal != nil {
 		if ev.IsOnlineMeeting {
 			ev.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.GUID() + "%40thread.v2/0"
 		}
 		s.addEvent(r.Context(), cu, cal, ev, now)
-		obj = eventObject(ev, nil, vo)
-		id = ev.ID
+	}
+	if cal != nil {
+		obj, id = eventObject(ev, nil, vo), ev.ID
 	}
 	s.mu.Unlock()
 	if cal == nil {
@@ -491,7 +383,11 @@ func (s *Workload) eventCreate(w http.ResponseWriter, r *http.Request, u *graphk
 }
 
 func (s *Workload) eventPatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
 	if ce != nil {
 		s.Fail(w, r, ce)
@@ -500,11 +396,14 @@ func (s *Workload) eventPatch(w http.ResponseWriter, r *http.Request, u *graphki
 	now := s.Now().UTC()
 	s.mu.Lock()
 	cu := s.user(u)
+	vo.cu = cu
 	ev, occ := findEvent(cu, r.PathValue("eid"), vo.zone.Loc)
 	var obj graphkit.Item
 	switch {
 	case ev == nil:
 		ce = graphkit.ErrItemNotFound
+	case !graphkit.IfMatch(r, graphkit.OutlookETag(ev.ChangeKey)):
+		ce = graphkit.ErrChangeKeyMismatch
 	case occ != nil:
 		var x *calEvent
 		x, ce = s.patchOccurrence(r.Context(), cu, ev, occ, body, now)
@@ -514,7 +413,7 @@ func (s *Workload) eventPatch(w http.ResponseWriter, r *http.Request, u *graphki
 	default:
 		cp := *ev
 		before := ev.Attendees
-		if ce = applyEventProps(&cp, body); ce == nil {
+		if ce = applyEventProps(&cp, body, schema.Update); ce == nil {
 			if cp.IsOnlineMeeting && cp.JoinURL == "" {
 				cp.JoinURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + ids.GUID() + "%40thread.v2/0"
 			}
@@ -540,8 +439,12 @@ func (s *Workload) eventDelete(w http.ResponseWriter, r *http.Request, u *graphk
 	s.mu.Lock()
 	cu := s.user(u)
 	ev, occ := findEvent(cu, r.PathValue("eid"), time.UTC)
+	var ce *graphkit.Error
 	switch {
 	case ev == nil:
+		ce = graphkit.ErrItemNotFound
+	case !graphkit.IfMatch(r, graphkit.OutlookETag(ev.ChangeKey)):
+		ce = graphkit.ErrChangeKeyMismatch
 	case occ != nil:
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
 		delete(ev.Exceptions, occ.Date)
@@ -554,8 +457,8 @@ func (s *Workload) eventDelete(w http.ResponseWriter, r *http.Request, u *graphk
 		s.deleteEvent(r.Context(), cu, ev, now)
 	}
 	s.mu.Unlock()
-	if ev == nil {
-		s.Fail(w, r, graphkit.ErrItemNotFound)
+	if ce != nil {
+		s.Fail(w, r, ce)
 		return
 	}
 	s.WriteStatus(w, r, http.StatusNoContent, nil)

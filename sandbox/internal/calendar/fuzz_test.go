@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
 
 // FuzzEventBody feeds event bodies (as a create or update sends them) and a
@@ -27,7 +29,7 @@ func FuzzEventBody(f *testing.F) {
 			return
 		}
 		ev := &calEvent{ID: "AAMkAGfuzz", ChangeKey: "ck", ICalUID: "0400000082", Importance: "normal", Sensitivity: "normal", ShowAs: "busy"}
-		if applyEventProps(ev, m) != nil {
+		if applyEventProps(ev, m, schema.Create) != nil {
 			return
 		}
 		if ev.End.Before(ev.Start) {

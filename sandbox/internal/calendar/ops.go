@@ -12,6 +12,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
 
 // This file is what happens to events in the store: creating one sends the
@@ -210,7 +211,7 @@ func (st *store) patchOccurrence(ctx context.Context, cu *calUser, ev *calEvent,
 	}
 	cp := *x
 	cp.Attendees = slices.Clone(x.Attendees)
-	if ce := applyEventProps(&cp, body); ce != nil {
+	if ce := applyEventProps(&cp, body, schema.Update); ce != nil {
 		return nil, ce
 	}
 	cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)

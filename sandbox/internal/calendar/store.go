@@ -32,6 +32,7 @@ type calUser struct {
 type calCalendar struct {
 	ID, Name, Color, ChangeKey string
 	Default                    bool
+	Extended                   outlook.Extended
 }
 
 // calEvent is a single event or a series master in one user's calendar.
@@ -60,7 +61,11 @@ type calEvent struct {
 	AllowProposals  bool
 	Response        calResponse // the owner's own answer
 	IsOnlineMeeting bool
+	OnlineProvider  string // as given; answered only for an online meeting
 	JoinURL         string
+	HideAttendees   bool
+	TransactionID   string // the client's, for retried creates
+	Extended        outlook.Extended
 	Recurrence      *calRecurrence
 	Cancelled       []string // dates (2006-01-02) of deleted occurrences
 	// Exceptions are the changed occurrences of a series by their date:

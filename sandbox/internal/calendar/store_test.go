@@ -88,8 +88,16 @@ func TestStoreContract(t *testing.T) {
 		"start":     map[string]any{"dateTime": "2026-02-10T15:00:00", "timeZone": "UTC"},
 		"end":       map[string]any{"dateTime": "2026-02-10T16:00:00", "timeZone": "UTC"},
 		"attendees": attendees(alexU.Mail), "isOnlineMeeting": true,
+		"singleValueExtendedProperties": []any{map[string]any{"id": "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name a", "value": "1"}},
 	}, 201)["id"].(string)
 	env.Mark()
+	// Extended properties merge by id on an update, on events and calendars.
+	write(t, env, "PATCH", "/v1.0/me/events/"+single, adele, map[string]any{
+		"singleValueExtendedProperties": []any{map[string]any{"id": "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name b", "value": "2"}},
+		"multiValueExtendedProperties":  []any{map[string]any{"id": "StringArray {66f5a359-4659-4830-9070-00047ec6ac6e} Name c", "value": []string{"x"}}},
+	}, 200)
+	write(t, env, "PATCH", "/v1.0/me/calendars/"+cal, adele, map[string]any{
+		"singleValueExtendedProperties": []any{map[string]any{"id": "Integer 0x3603", "value": "7"}}}, 200)
 
 	copyOf := func(tok, subject string) string {
 		t.Helper()

@@ -13,10 +13,13 @@ import (
 // (series expanded into occurrences between startDateTime and endDateTime),
 // the outlook.timezone preference, and getSchedule's free/busy view.
 
-// viewPrefs reads the Prefer headers that shape event JSON and returns a
+// viewPrefs reads the Prefer headers and the $expand that shape event JSON and returns a
 // function that sets Preference-Applied for the ones honoured.
-func viewPrefs(r *http.Request) (viewOpts, func(http.Header)) {
+func viewPrefs(r *http.Request) (viewOpts, func(http.Header), *graphkit.Error) {
 	vo := viewOpts{zone: utcView}
+	if ge := vo.readExpand(r); ge != nil {
+		return vo, nil, ge
+	}
 	var applied []string
 	p := graphkit.Prefer(r)
 	if v, ok := p["outlook.timezone"]; ok {
@@ -33,7 +36,7 @@ func viewPrefs(r *http.Request) (viewOpts, func(http.Header)) {
 		if len(applied) > 0 {
 			h.Set("Preference-Applied", strings.Join(applied, ", "))
 		}
-	}
+	}, nil
 }
 
 var errNoWindow = graphkit.Err(400, "ErrorInvalidParameter",
@@ -71,9 +74,14 @@ func (s *Workload) calendarView(w http.ResponseWriter, r *http.Request, u *graph
 		s.Fail(w, r, ce)
 		return
 	}
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
 	cu := s.user(u)
+	vo.cu = cu
 	cal := cu.calendar(r.PathValue("cid"))
 	var objs []graphkit.Item
 	if cal != nil {
@@ -95,9 +103,14 @@ func (s *Workload) eventInstances(w http.ResponseWriter, r *http.Request, u *gra
 		s.Fail(w, r, ce)
 		return
 	}
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	s.mu.Lock()
-	ev := s.user(u).events[r.PathValue("eid")]
+	vo.cu = s.user(u)
+	ev := vo.cu.events[r.PathValue("eid")]
 	var objs []graphkit.Item
 	if ev != nil {
 		for _, it := range view([]*calEvent{ev}, from, to, vo.zone.Loc) {
@@ -191,7 +204,11 @@ func (s *Workload) getSchedule(w http.ResponseWriter, r *http.Request, u *graphk
 		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidParameter", "The requested time window is longer than 62 days."))
 		return
 	}
-	vo, hdr := viewPrefs(r)
+	vo, hdr, ce := viewPrefs(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
 	step := time.Duration(interval) * time.Minute
 	var out []scheduleInformationJSON
 	s.mu.Lock()

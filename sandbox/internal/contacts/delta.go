@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -71,7 +72,7 @@ func (s *Workload) contactDelta(w http.ResponseWriter, r *http.Request, u *graph
 			items = append(items, graphkit.Removed("#microsoft.graph.contact", e.ID))
 			continue
 		}
-		p := q.Project(contactObject(e.Item.(*contact)).Raw(), contactType)
+		p := q.Project(contactObject(e.Item.(*contact), outlook.Expansion{}).Raw(), contactType)
 		p.Keys = append([]string{"@odata.type"}, p.Keys...)
 		p.Vals["@odata.type"] = "#microsoft.graph.contact"
 		items = append(items, p)

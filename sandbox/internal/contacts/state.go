@@ -70,6 +70,11 @@ func (s *Workload) Restore(data json.RawMessage) error {
 			continue // not a seeded user
 		}
 		cu.folders, cu.contacts = uj.ContactFolders, uj.Contacts
+		for _, f := range cu.folders {
+			if f.ChangeKey == "" {
+				f.ChangeKey = rootChangeKey // written before folders had change keys
+			}
+		}
 		if uj.ContactRoot != "" {
 			cu.contactRoot = uj.ContactRoot
 		}

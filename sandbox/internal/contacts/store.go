@@ -60,10 +60,13 @@ type contact struct {
 	ChangeKey        string
 	Created, Changed time.Time
 	Seq              int64 `json:",omitempty"` // the feed position of its last change (0: seeded)
+	Extended         outlook.Extended
 }
 
 type contactFolder struct {
 	ID, DisplayName string
+	ChangeKey       string
+	Extended        outlook.Extended
 }
 
 // user returns u's data; the caller holds Workload.mu.
@@ -119,7 +122,7 @@ const supplierContacts = 5
 
 func (st *store) seedContacts(ui int, now time.Time) {
 	cu := st.users[seedUsers[ui].ID]
-	suppliers := &contactFolder{ID: ids.Stable(cu.owner.ID, "contactFolder", "Suppliers"), DisplayName: "Suppliers"}
+	suppliers := &contactFolder{ID: ids.Stable(cu.owner.ID, "contactFolder", "Suppliers"), DisplayName: "Suppliers", ChangeKey: rootChangeKey}
 	cu.folders = []*contactFolder{suppliers}
 	add := func(folder string, props map[string]any) {
 		c := &contact{ID: ids.Stable(cu.owner.ID, "contact", props["displayName"].(string)), FolderID: folder,

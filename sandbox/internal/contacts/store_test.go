@@ -49,6 +49,15 @@ func TestStoreContract(t *testing.T) {
 
 	write(t, env, "PATCH", "/v1.0/me/contacts/"+inFolder, adele, map[string]any{"surname": "Novak", "categories": []string{"Red category"}}, 200)
 	write(t, env, "PATCH", "/v1.0/me/contactFolders/"+folder, adele, map[string]any{"displayName": "Chess club"}, 200)
+	// Extended properties, merged by id, on a contact and a folder.
+	ext := func(id, v string) []any {
+		return []any{map[string]any{"id": "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name " + id, "value": v}}
+	}
+	write(t, env, "PATCH", "/v1.0/me/contacts/"+inFolder, adele, map[string]any{"singleValueExtendedProperties": ext("a", "1")}, 200)
+	write(t, env, "PATCH", "/v1.0/me/contacts/"+inFolder, adele, map[string]any{"singleValueExtendedProperties": ext("a", "2"),
+		"multiValueExtendedProperties": []any{map[string]any{"id": "StringArray {66f5a359-4659-4830-9070-00047ec6ac6e} Name m", "value": []string{"x"}}}}, 200)
+	write(t, env, "PATCH", "/v1.0/me/contactFolders/"+folder, adele, map[string]any{"singleValueExtendedProperties": ext("f", "1")}, 200)
+	write(t, env, "POST", "/v1.0/me/contacts", adele, map[string]any{"givenName": "Tagged", "singleValueExtendedProperties": ext("b", "3")}, 201)
 	write(t, env, "DELETE", "/v1.0/me/contacts/"+root, adele, nil, 204)
 	write(t, env, "DELETE", "/v1.0/me/contactFolders/"+folder, adele, nil, 204)
 	// A seeded contact, and an app writing into another user's contacts.

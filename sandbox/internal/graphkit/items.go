@@ -22,6 +22,12 @@ type itemState struct {
 	data []byte
 	obj  map[string]any
 	raw  map[string]any
+	sets []member // Set's members, laid over the encoding
+}
+
+type member struct {
+	name string
+	raw  json.RawMessage
 }
 
 // NewItem is the item v encodes to.
@@ -41,6 +47,9 @@ func (it Item) json() []byte {
 func (it Item) Obj() map[string]any {
 	if it.st.obj == nil {
 		_ = json.Unmarshal(it.json(), &it.st.obj)
+		for _, m := range it.st.sets {
+			it.st.obj[m.name] = decoded(m.raw)
+		}
 	}
 	return it.st.obj
 }
@@ -49,8 +58,30 @@ func (it Item) Obj() map[string]any {
 func (it Item) Raw() map[string]any {
 	if it.st.raw == nil {
 		it.st.raw, _ = odata.Members(it.json())
+		for _, m := range it.st.sets {
+			it.st.raw[m.name] = m.raw
+		}
 	}
 	return it.st.raw
+}
+
+// Set sets member k of the item to v (an $expand's answer, say); an item not
+// rendered yet takes it when it is.
+func (it Item) Set(k string, v any) {
+	b, _ := marshalNoEscape(v)
+	it.st.sets = append(it.st.sets, member{k, b})
+	if it.st.raw != nil {
+		it.st.raw[k] = json.RawMessage(b)
+	}
+	if it.st.obj != nil {
+		it.st.obj[k] = decoded(b)
+	}
+}
+
+func decoded(b []byte) any {
+	var d any
+	_ = json.Unmarshal(b, &d)
+	return d
 }
 
 // WriteList answers a collection: list filtered, sorted and paged by the
@@ -106,9 +137,9 @@ func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list
 }
 
 // WriteEntity answers one item of type t with its context and the members
-// $select asks for.
+// $select asks for, and those $expand asks for (the handler has set them).
 func (s *Kit) WriteEntity(w http.ResponseWriter, r *http.Request, status int, it Item, t *odata.Type, ctx string) {
-	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"]}, t, odata.Limits{})
+	q, err := odata.Parse(url.Values{"$select": r.URL.Query()["$select"], "$expand": r.URL.Query()["$expand"]}, t, odata.Limits{})
 	if err != nil {
 		s.Fail(w, r, QueryError(err))
 		return
