@@ -204,6 +204,21 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"upper-case path segments", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string { return upperSegments(p, ids...) }}
 		}, ok},
+		{"singleValueExtendedProperties (python-o365 sends it with every event)", func(tg kitTarget) kitRequest {
+			if tg.name == "attachments" { // an attachment has no extended properties in v1.0
+				return kitRequest{validJSON(tg, nil), jsonCT, nil}
+			}
+			return kitRequest{validJSON(tg, map[string]any{"singleValueExtendedProperties": []any{
+				map[string]any{"id": "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color", "value": "Green"}}}), jsonCT, nil}
+		}, ok},
+		{"stale If-Match", func(tg kitTarget) kitRequest {
+			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "application/json", "If-Match": `W/"CQAAABYAAAAstale"`}, nil}
+		}, func(tg kitTarget) kitAnswer {
+			if tg.method == "PATCH" {
+				return kitAnswer{412, "ErrorIrresolvableConflict"}
+			}
+			return ok(tg) // a create has no version to match: If-Match does not apply
+		}},
 		{"OData key syntax", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string {
 				return strings.Replace(p, "/v1.0/me/", "/v1.0/Users('"+u.UserPrincipalName+"')/", 1)
