@@ -264,18 +264,18 @@ func (s *Workload) eventList(w http.ResponseWriter, r *http.Request, u *graphkit
 	cu := s.user(u)
 	vo.cu = cu
 	cal := cu.calendar(r.PathValue("cid"))
-	var objs []graphkit.Item
-	if cal != nil {
-		for _, ev := range cu.eventsIn(cal.ID) {
-			objs = append(objs, eventObject(ev, nil, vo))
-		}
-	}
-	s.mu.Unlock()
 	if cal == nil {
+		s.mu.Unlock()
 		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, eventType, eventLimits, hdr)
+	var objs []graphkit.Item
+	for _, ev := range cu.eventsIn(cal.ID) {
+		objs = append(objs, graphkit.LazyItem(func() graphkit.Item { return eventObject(ev, nil, vo) }))
+	}
+	page := graphkit.ListPage(r, graphkit.ItemContext(r, u, false), objs, eventType, eventLimits) // renders the page only
+	s.mu.Unlock()
+	s.WriteListPage(w, r, page, hdr)
 }
 
 // eventEntity answers one event with its context.

@@ -150,18 +150,20 @@ func (s *Workload) contactList(w http.ResponseWriter, r *http.Request, u *graphk
 	s.mu.Lock()
 	cu := s.user(u)
 	folder, ok := contactFolderOf(cu, r.PathValue("fid"))
-	var objs []graphkit.Item
-	for _, c := range cu.contacts {
-		if ok && c.FolderID == folder {
-			objs = append(objs, contactObject(c, x))
-		}
-	}
-	s.mu.Unlock()
 	if !ok {
+		s.mu.Unlock()
 		s.Fail(w, r, graphkit.ErrItemNotFound)
 		return
 	}
-	s.WriteList(w, r, graphkit.ItemContext(r, u, false), objs, contactType, contactLimits, nil)
+	var objs []graphkit.Item
+	for _, c := range cu.contacts {
+		if c.FolderID == folder {
+			objs = append(objs, graphkit.LazyItem(func() graphkit.Item { return contactObject(c, x) }))
+		}
+	}
+	page := graphkit.ListPage(r, graphkit.ItemContext(r, u, false), objs, contactType, contactLimits) // renders the page only
+	s.mu.Unlock()
+	s.WriteListPage(w, r, page, nil)
 }
 
 func findContact(cu *user, id string) *contact {

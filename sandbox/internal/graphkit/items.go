@@ -18,6 +18,7 @@ import (
 type Item struct{ st *itemState }
 
 type itemState struct {
+	mk   func() Item // LazyItem's maker
 	v    func() any
 	data []byte
 	obj  map[string]any
@@ -30,15 +31,31 @@ type member struct {
 	raw  json.RawMessage
 }
 
-// NewItem is the item v encodes to.
-func NewItem(v any) Item { return Item{&itemState{v: func() any { return v }}} }
+// NewItem is the item v encodes to. v is encoded now, so the item can be
+// rendered after the caller let go of the lock guarding what v refers to.
+func NewItem(v any) Item {
+	data, _ := marshalNoEscape(v)
+	return Item{&itemState{data: data}}
+}
 
-// ItemFunc is the item v() encodes to; v runs only if the item is used.
+// ItemFunc is the item v() encodes to; v runs only if the item is rendered,
+// so a listing renders only its page: render with ListPage under the lock
+// guarding what v reads.
 func ItemFunc(v func() any) Item { return Item{&itemState{v: v}} }
+
+// LazyItem is the item mk makes, made only if the item is rendered (see
+// ItemFunc).
+func LazyItem(mk func() Item) Item { return Item{&itemState{mk: mk}} }
 
 func (it Item) json() []byte {
 	if it.st.data == nil {
-		it.st.data, _ = marshalNoEscape(it.st.v())
+		if it.st.mk != nil {
+			inner := it.st.mk()
+			it.st.data = inner.json()
+			it.st.sets = append(inner.st.sets, it.st.sets...)
+		} else {
+			it.st.data, _ = marshalNoEscape(it.st.v())
+		}
 	}
 	return it.st.data
 }
@@ -87,17 +104,31 @@ func decoded(b []byte) any {
 // WriteList answers a collection: list filtered, sorted and paged by the
 // request's OData options for type t, with the members $select asks for;
 // hdr (when not nil) sets headers first. Like Graph's Outlook items, the
-// collection has no $search. Without $filter and $orderby the list is paged
-// in its own order and only the page's items are rendered.
+// collection has no $search. WriteList renders the items after the caller
+// let go of its lock: items from NewItem hold their encoding already;
+// ItemFunc items need ListPage under the lock.
 func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list []Item, t *odata.Type,
 	lim odata.Limits, hdr func(http.Header)) {
+	s.WriteListPage(w, r, ListPage(r, ctx, list, t, lim), hdr)
+}
+
+// Page is a rendered collection page (or the error the request gets).
+type Page struct {
+	body json.RawMessage
+	err  *Error
+}
+
+// ListPage renders the page of list the request asks for (see WriteList).
+// Without $filter and $orderby the list is paged in its own order and only
+// the page's items are rendered, so the page costs the same however long the
+// list; a workload calls it under its lock when its items are ItemFuncs.
+func ListPage(r *http.Request, ctx string, list []Item, t *odata.Type, lim odata.Limits) Page {
 	q, err := odata.Parse(r.URL.Query(), t, lim)
 	if err == nil && q.Search != nil {
 		err = &odata.Error{Code: "BadRequest", Message: "Search is not supported on '" + t.Name + "' collections."}
 	}
 	if err != nil {
-		s.Fail(w, r, QueryError(err))
-		return
+		return Page{err: QueryError(err)}
 	}
 	var idx []int
 	total := len(list)
@@ -130,10 +161,24 @@ func (s *Kit) WriteList(w http.ResponseWriter, r *http.Request, ctx string, list
 	if top <= 0 {
 		top = total // no $top: the whole collection in one page
 	}
+	body, merr := pageBody(r, SkipPages, ctx, items, top, q.Skip, total, count)
+	if merr != nil {
+		return Page{err: Err(500, "generalException", "Serialization failed.")}
+	}
+	return Page{body: body}
+}
+
+// WriteListPage writes a page ListPage rendered; hdr (when not nil) sets
+// headers first.
+func (s *Kit) WriteListPage(w http.ResponseWriter, r *http.Request, p Page, hdr func(http.Header)) {
+	if p.err != nil {
+		s.Fail(w, r, p.err)
+		return
+	}
 	if hdr != nil {
 		hdr(w.Header())
 	}
-	s.WritePageStyle(w, r, SkipPages, ctx, items, top, q.Skip, total, count)
+	s.WriteStatus(w, r, http.StatusOK, p.body)
 }
 
 // WriteEntity answers one item of type t with its context and the members

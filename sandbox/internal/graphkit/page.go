@@ -92,6 +92,16 @@ func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, item
 // own encoders, odata.Object) is asked once, not compacted again by
 // encoding/json at every level of nesting.
 func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) {
+	body, err := pageBody(r, style, ctx, items, top, skip, total, count)
+	if err != nil {
+		s.WriteError(w, r, 500, "generalException", "Serialization failed.")
+		return
+	}
+	s.WriteStatus(w, r, http.StatusOK, body)
+}
+
+// pageBody is the JSON of a collection page.
+func pageBody(r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) (json.RawMessage, error) {
 	var b bytes.Buffer
 	b.WriteString(`{"@odata.context":`)
 	writeString(&b, BaseURL(r)+"/v1.0/$metadata"+ctx)
@@ -112,8 +122,7 @@ func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageS
 			data, err = marshalNoEscape(it)
 		}
 		if err != nil {
-			s.WriteError(w, r, 500, "generalException", "Serialization failed.")
-			return
+			return nil, err
 		}
 		b.Write(data)
 	}
@@ -123,7 +132,7 @@ func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageS
 		writeString(&b, nextLink(r, style, top, skip+top))
 	}
 	b.WriteByte('}')
-	s.WriteStatus(w, r, http.StatusOK, json.RawMessage(b.Bytes()))
+	return b.Bytes(), nil
 }
 
 // writeString writes v as a JSON string without HTML escaping (Graph's).
