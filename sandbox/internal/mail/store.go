@@ -35,17 +35,21 @@ type mailbox struct {
 	msgs    map[string]*mailMessage
 	// tombs records messages that left a folder (deleted or moved), for delta.
 	tombs []tombstone
+	// changes counts the changes to this mailbox's messages (mailStore.touch and remove),
+	// so that its cached order outlives changes to other mailboxes.
+	changes int64
 	// order caches the messages newest first, for listings (mailStore.inOrder).
 	order orderCache
 }
 
 // orderCache holds a mailbox's messages newest first per folder ("" = all). It is valid
-// while the store's change sequence and the mailbox's size are what they were when it was
-// built: every change to a message takes a new sequence number (delta relies on it too).
+// while the mailbox's change count and size are what they were when it was built: every
+// change to a message is a touch or a removal, which counts it. Mail delivered to another
+// mailbox leaves this one's order alone.
 type orderCache struct {
-	seq   int64
-	n     int
-	lists map[string][]*mailMessage
+	changes int64
+	n       int
+	lists   map[string][]*mailMessage
 }
 
 type tombstone struct {
@@ -316,6 +320,7 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	if m.ID != "" {
 		st.changed(msgKey(mb.owner.ID, m.ID))
 	}
+	mb.changes++
 	m.Seq = st.next()
 	m.Modified = now
 	m.ChangeKey = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", m.Seq)))
@@ -376,8 +381,8 @@ func (mb *mailbox) messages(folderID string) []*mailMessage {
 // page, not a sort of the mailbox. The slice is shared; do not modify it.
 func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 	c := &mb.order
-	if c.lists == nil || c.seq != st.seq || c.n != len(mb.msgs) {
-		*c = orderCache{seq: st.seq, n: len(mb.msgs), lists: map[string][]*mailMessage{}}
+	if c.lists == nil || c.changes != mb.changes || c.n != len(mb.msgs) {
+		*c = orderCache{changes: mb.changes, n: len(mb.msgs), lists: map[string][]*mailMessage{}}
 	}
 	l, ok := c.lists[folderID]
 	if !ok {
@@ -390,6 +395,7 @@ func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 // remove deletes a message, leaving a tombstone for delta.
 func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 	delete(mb.msgs, m.ID)
+	mb.changes++
 	st.changed(msgKey(mb.owner.ID, m.ID))
 	t := tombstone{ID: m.ID, ImmutableID: m.ImmutableID, FolderID: m.FolderID, Seq: st.next()}
 	mb.tombs = append(mb.tombs, t)
