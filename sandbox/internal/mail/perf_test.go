@@ -3,12 +3,16 @@ package mail
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit/kittest"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // seededEnv is a workload whose first user's inbox holds n bulk-seeded messages.
@@ -108,5 +112,81 @@ func TestOrderCacheOutlivesOtherMailboxes(t *testing.T) {
 	next := do(t, e, 200, "GET", "/v1.0/me/mailFolders/inbox/messages?$top=1&$select=id", tok, nil)["value"].([]any)[0].(map[string]any)["id"].(string)
 	if next == top || next != before[1].ID {
 		t.Fatalf("after deleting the newest message %s the listing starts with %s, want %s", top, next, before[1].ID)
+	}
+}
+
+// TestListingEncodesDefaultPropertiesOnce: a listing without $select or $expand, which
+// encodes each message straight to Graph's default properties, answers member for member
+// and byte for byte what projecting the full rendering gives, for every message of every
+// seeded mailbox (attachments, internet headers, unique bodies, drafts) in each body type.
+func TestListingEncodesDefaultPropertiesOnce(t *testing.T) {
+	e, _ := seededEnv(t, 40)
+	w := e.W.(*Workload)
+	q, err := odata.Parse(url.Values{}, messageType, messageLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bodyType := range []string{"", "text", "html"} {
+		for _, immutable := range []bool{false, true} {
+			view := msgView{bodyType: bodyType, immutable: immutable}
+			var views []messageJSON
+			for _, mb := range w.mail.boxes {
+				for _, m := range mb.messages("") {
+					views = append(views, m.toJSON(view, false))
+				}
+			}
+			page := make([]int, len(views))
+			for i := range page {
+				page[i] = i
+			}
+			rec := httptest.NewRecorder()
+			r := httptest.NewRequest("GET", "/v1.0/me/messages", nil)
+			w.writeMessagePage(rec, r, q, "#users('x')", views, page, len(views))
+			var got struct{ Value []json.RawMessage }
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Value) != len(views) {
+				t.Fatalf("%v: %d of %d messages: %s", err, len(got.Value), len(views), rec.Body)
+			}
+			for i, v := range views {
+				want, _ := q.Project(rawObject(v), messageType).MarshalJSON()
+				if string(got.Value[i]) != string(want) {
+					t.Fatalf("view %+v, message %s:\n got %s\nwant %s", view, v.ID, got.Value[i], want)
+				}
+			}
+		}
+	}
+}
+
+// TestBodyPreviewFollowsBody: previews are kept by body, so a message whose body changes
+// shows the new body's preview, and one whose body goes back shows the old one again.
+func TestBodyPreviewFollowsBody(t *testing.T) {
+	e := kittest.New(t, newWorkload)
+	tok := kittest.UserToken(directory.AdeleVanceID, "Mail.ReadWrite")
+	id := do(t, e, 201, "POST", "/v1.0/me/messages", tok, map[string]any{"subject": "P",
+		"body": map[string]any{"contentType": "html", "content": "<p>first   <b>version</b></p>"}})["id"].(string)
+	for _, c := range []struct{ content, want string }{
+		{"<p>second</p><p>version &amp; more</p>", "second version & more"},
+		{"<p>first   <b>version</b></p>", "first version"},
+	} {
+		do(t, e, 200, "PATCH", "/v1.0/me/messages/"+id, tok, map[string]any{"body": map[string]any{"contentType": "html", "content": c.content}})
+		got := do(t, e, 200, "GET", "/v1.0/me/messages/"+id+"?$select=bodyPreview", tok, nil)["bodyPreview"]
+		if got != c.want {
+			t.Fatalf("bodyPreview %q after the body became %q, want %q", got, c.content, c.want)
+		}
+	}
+}
+
+// TestPreviewMemoBounded: the preview memo holds at most previewMemoBytes of bodies.
+func TestPreviewMemoBounded(t *testing.T) {
+	var pm previewMemo
+	body := strings.Repeat("x", 64<<10)
+	for i := range 1000 {
+		b := outlook.ItemBody{ContentType: "text", Content: body + itoa64(int64(i))}
+		pm.put(b, "p")
+		if p, ok := pm.get(b); !ok || p != "p" {
+			t.Fatal("a preview just kept is not found")
+		}
+		if pm.bytes > previewMemoBytes {
+			t.Fatalf("the memo holds %d bytes of bodies, more than %d", pm.bytes, previewMemoBytes)
+		}
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/odata"
 	"html"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -129,7 +131,7 @@ type messageJSON struct {
 	WebLink                    string              `json:"webLink"`
 	InferenceClassification    string              `json:"inferenceClassification"`
 	Body                       outlook.ItemBody    `json:"body"`
-	UniqueBody                 outlook.ItemBody    `json:"uniqueBody"`
+	UniqueBody                 *outlook.ItemBody   `json:"uniqueBody,omitempty"` // always set; nil only to leave it out
 	Sender                     *outlook.Recipient  `json:"sender,omitempty"`
 	From                       *outlook.Recipient  `json:"from,omitempty"`
 	ToRecipients               []outlook.Recipient `json:"toRecipients"`
@@ -185,7 +187,8 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	if m.UniqueBody != nil {
 		ub = *m.UniqueBody
 	}
-	j.UniqueBody = convertBody(ub, bodyType)
+	ub = convertBody(ub, bodyType)
+	j.UniqueBody = &ub
 	if withAttachments {
 		j.Attachments = []attachmentJSON{}
 		for _, a := range m.Attachments {
@@ -207,19 +210,22 @@ func (m *mailMessage) hasAttachments() bool {
 // rawObject marshals v and returns its members as raw JSON, so that they
 // are written back with their own member order.
 func rawObject(v any) map[string]any {
+	out, err := odata.Members(encodeRaw(v))
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: split %T: %v", v, err)) // the sandbox's own types encode to objects
+	}
+	return out
+}
+
+// encodeRaw encodes v as Graph does (no HTML escaping), without the trailing newline.
+func encodeRaw(v any) json.RawMessage {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // the sandbox's own types always marshal
 	}
-	var members map[string]json.RawMessage
-	_ = json.Unmarshal(buf.Bytes(), &members)
-	out := make(map[string]any, len(members))
-	for k, v := range members {
-		out[k] = v
-	}
-	return out
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // decodedObject returns v decoded as a JSON object (for the OData engine).
@@ -284,7 +290,20 @@ func convertBody(b outlook.ItemBody, want string) outlook.ItemBody {
 	return b
 }
 
+// bodyPreview is Graph's bodyPreview of a body: its text, spaces collapsed, at most 255
+// characters. Making it from HTML is most of the cost of rendering a message, and many
+// messages share a body (bulk-seeded ones, copies, replies quoting nothing), so previews
+// are kept by body (previews) and made once per distinct body.
 func bodyPreview(b outlook.ItemBody) string {
+	if p, ok := previews.get(b); ok {
+		return p
+	}
+	p := makePreview(b)
+	previews.put(b, p)
+	return p
+}
+
+func makePreview(b outlook.ItemBody) string {
 	t := b.Content
 	if b.ContentType == "html" {
 		t = htmlToText(t)
@@ -294,6 +313,44 @@ func bodyPreview(b outlook.ItemBody) string {
 		t = string(r[:255])
 	}
 	return t
+}
+
+// previewMemo holds the previews of recent bodies. It is bounded by the bytes of the bodies
+// it holds (it starts empty again when full), so it never keeps much of deleted mail alive.
+// A preview is a function of its body alone: an entry is never stale, whoever changes a
+// message's body.
+type previewMemo struct {
+	mu    sync.Mutex
+	m     map[outlook.ItemBody]string
+	bytes int
+}
+
+// previewMemoBytes bounds the bodies a previewMemo holds.
+const previewMemoBytes = 16 << 20
+
+var previews previewMemo
+
+func (pm *previewMemo) get(b outlook.ItemBody) (string, bool) {
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	p, ok := pm.m[b]
+	return p, ok
+}
+
+func (pm *previewMemo) put(b outlook.ItemBody, p string) {
+	n := len(b.Content) + len(b.ContentType) + len(p)
+	if n > previewMemoBytes/16 {
+		return // a big body is rare; its preview is made again when asked
+	}
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	if pm.m == nil || pm.bytes+n > previewMemoBytes {
+		pm.m, pm.bytes = map[outlook.ItemBody]string{}, 0
+	}
+	if _, ok := pm.m[b]; !ok {
+		pm.m[b] = p
+		pm.bytes += n
+	}
 }
 
 // ---- store operations (call with Workload.mu held)
