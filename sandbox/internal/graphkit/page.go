@@ -93,6 +93,13 @@ func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, item
 // encoding/json at every level of nesting.
 func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) {
 	var b bytes.Buffer
+	size := 512 // the context, count and next link
+	for _, it := range items {
+		if raw, ok := it.(json.RawMessage); ok {
+			size += len(raw) + 1
+		}
+	}
+	b.Grow(size) // a page of encoded items is written without growing the buffer again
 	b.WriteString(`{"@odata.context":`)
 	writeString(&b, BaseURL(r)+"/v1.0/$metadata"+ctx)
 	if count >= 0 {
