@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -380,7 +381,24 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	mb.changes++
 	m.Seq = st.next()
 	m.Modified = now
-	m.ChangeKey = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", m.Seq)))
+	m.ChangeKey = changeKey(m.Seq)
+}
+
+// changeKey is the change key of a message at change sequence number seq: base64 of
+// "CQAAABYAAAC" and seq in ten digits, made with a single allocation (stores of many
+// messages keep no garbage per message).
+func changeKey(seq int64) string {
+	if seq < 0 || seq > 9_999_999_999 {
+		return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", seq)))
+	}
+	var raw [21]byte
+	copy(raw[:], "CQAAABYAAAC0000000000")
+	var digits [10]byte
+	d := strconv.AppendInt(digits[:0], seq, 10)
+	copy(raw[len(raw)-len(d):], d)
+	var out [28]byte
+	base64.StdEncoding.Encode(out[:], raw[:])
+	return string(out[:])
 }
 
 // folder resolves a folder id or well-known name.
@@ -463,7 +481,7 @@ func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 // operation that made it) in folder.
 func (st *mailStore) insert(mb *mailbox, m *mailMessage, folderID, label string, now time.Time) {
 	st.touch(mb, m, now)
-	m.ID = ids.Stable(mb.owner.ID, label, st.epoch, fmt.Sprint(m.Seq))
+	m.ID = ids.Stable(mb.owner.ID, label, st.epoch, strconv.FormatInt(m.Seq, 10))
 	if m.ImmutableID == "" {
 		m.ImmutableID = immutableID(m.ID)
 	}
@@ -477,7 +495,7 @@ const immutableIDPrefix = "AAkALg"
 
 // immutableID derives the immutable id a message gets when it is created.
 func immutableID(id string) string {
-	return immutableIDPrefix + strings.TrimPrefix(ids.Stable("immutable", id), "AAMkAG")
+	return ids.StableAs(immutableIDPrefix, "immutable", id)
 }
 
 // message finds a message by its id or its immutable id.
