@@ -432,7 +432,7 @@ func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user
 func newDraft(now time.Time) *mailMessage {
 	return &mailMessage{
 		Body: outlook.ItemBody{ContentType: "text"}, Importance: "normal", Inference: "focused", IsRead: true, IsDraft: true,
-		Flag: followupFlag{FlagStatus: "notFlagged"}, Categories: []string{}, Created: now, Received: now, Sent: now,
+		Flag: followupFlag{FlagStatus: "notFlagged"}, Categories: []string{}, Created: stampOf(now), Received: now, Sent: now,
 	}
 }
 
@@ -541,7 +541,7 @@ func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *user, m
 			return 201, messageEntity(r, u, m, nil, view), nil
 		}
 		c := m.clone()
-		c.Created = now
+		c.Created = stampOf(now)
 		st.insert(mb, c, dest.ID, "copy", now)
 		c.finishNew(now)
 		for i, a := range c.Attachments {

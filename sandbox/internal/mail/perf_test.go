@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit/kittest"
@@ -205,5 +206,25 @@ func TestChangeKey(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = changeKey(42) }); n > 1 {
 		t.Errorf("changeKey allocates %v times, want 1", n)
+	}
+}
+
+// TestStampEncodesAsTime: a stamp is encoded and decoded as a time.Time in UTC is (saved
+// state reads and writes as before), to the nanosecond, and the zero stamp is the zero time.
+func TestStampEncodesAsTime(t *testing.T) {
+	for _, tm := range []time.Time{{}, time.Date(2026, 1, 15, 9, 0, 0, 123456789, time.UTC), time.Unix(0, 0).UTC(),
+		time.Date(1999, 12, 31, 23, 59, 59, 1, time.FixedZone("x", 3600)).UTC()} {
+		want, _ := json.Marshal(tm)
+		got, err := json.Marshal(stampOf(tm))
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("stamp of %v encodes as %s (%v), want %s", tm, got, err, want)
+		}
+		var s stamp
+		if err := json.Unmarshal(want, &s); err != nil || !s.Time().Equal(tm) || s != stampOf(tm) {
+			t.Fatalf("%s decodes as %v (%v), want %v", want, s.Time(), err, tm)
+		}
+	}
+	if !stamp(0).Time().IsZero() {
+		t.Fatal("the zero stamp is not the zero time")
 	}
 }

@@ -103,7 +103,7 @@ func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time
 			To:         owner,
 			Received:   received,
 			Sent:       received.Add(-time.Duration(3+k%40) * time.Second),
-			Created:    received,
+			Created:    stampOf(received),
 			IsRead:     k%3 != 0,
 			Importance: "normal",
 			Inference:  "focused",
@@ -129,7 +129,7 @@ func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time
 			m.Cc = people.sender(mb.owner, k+3)
 		}
 		st.insert(mb, m, folderID, "bulk", now)
-		m.Modified = received // as if it arrived then, untouched since
+		m.Modified = stampOf(received) // as if it arrived then, untouched since
 		m.ConversationID, m.ConversationIndex = t.conversationID, t.conversationIndex
 		var imid [16]byte
 		for i := range imid {

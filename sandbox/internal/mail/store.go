@@ -78,7 +78,8 @@ type mailMessage struct {
 	IsRead, IsDraft                   bool
 	DeliveryReceipt, ReadReceipt      bool
 	Flag                              followupFlag
-	Created, Modified, Received, Sent time.Time
+	Created, Modified                 stamp
+	Received, Sent                    time.Time
 	ConversationID, ConversationIndex string
 	InternetMessageID, ChangeKey      string
 	ImmutableID                       string // kept across moves (Prefer: IdType="ImmutableId")
@@ -159,7 +160,7 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	bodyType := view.bodyType
 	j := messageJSON{
 		ETag: `W/"` + m.ChangeKey + `"`, ID: m.ID,
-		CreatedDateTime: m.Created.UTC().Format(graphTime), LastModifiedDateTime: m.Modified.UTC().Format(graphTime),
+		CreatedDateTime: m.Created.Time().Format(graphTime), LastModifiedDateTime: m.Modified.Time().Format(graphTime),
 		ChangeKey: m.ChangeKey, Categories: append([]string{}, m.Categories...),
 		ReceivedDateTime: m.Received.UTC().Format(graphTime),
 		HasAttachments:   m.hasAttachments(), InternetMessageID: m.InternetMessageID, Subject: m.Subject,
@@ -380,7 +381,7 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	}
 	mb.changes++
 	m.Seq = st.next()
-	m.Modified = now
+	m.Modified = stampOf(now)
 	m.ChangeKey = changeKey(m.Seq)
 }
 
