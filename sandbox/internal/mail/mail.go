@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
@@ -292,10 +293,17 @@ func (s *Workload) writeMessagePage(w http.ResponseWriter, r *http.Request, q *o
 	items := make([]any, 0, len(page))
 	if len(q.Select) == 0 && len(q.Expand) == 0 {
 		// Graph's default properties are messageJSON's members in its order, less the
-		// selectable-only ones: each message is encoded once, into one buffer for the page.
-		var buf bytes.Buffer
+		// selectable-only ones: each message is encoded once, into one buffer for the page,
+		// which the next page reuses once the kit has written this one.
+		buf := pageBuffers.Get().(*bytes.Buffer)
+		defer func() {
+			if buf.Cap() <= maxPooledPage {
+				buf.Reset()
+				pageBuffers.Put(buf)
+			}
+		}()
 		buf.Grow(len(page) * 2560)
-		enc := json.NewEncoder(&buf)
+		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
 		ends := make([]int, 0, len(page))
 		for _, i := range page {
@@ -322,6 +330,12 @@ func (s *Workload) writeMessagePage(w http.ResponseWriter, r *http.Request, q *o
 	}
 	s.WritePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
+
+// pageBuffers are the buffers listings encode their pages into; a buffer that grew past
+// maxPooledPage (a page of big messages) is left to the collector.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 4 << 20
 
 func messageSearchFields(m *mailMessage) odata.SearchFields {
 	f := odata.SearchFields{"subject": m.Subject, "body": m.Body.Content}
