@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Graph pages a collection in one of two ways, depending on the API: Outlook
@@ -92,7 +93,13 @@ func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, item
 // own encoders, odata.Object) is asked once, not compacted again by
 // encoding/json at every level of nesting.
 func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) {
-	var b bytes.Buffer
+	b := pageBuffers.Get().(*bytes.Buffer)
+	defer func() { // the answer is written: w keeps no part of it (io.Writer's contract)
+		if b.Cap() <= maxPooledPage {
+			b.Reset()
+			pageBuffers.Put(b)
+		}
+	}()
 	size := 512 // the context, count and next link
 	for _, it := range items {
 		if raw, ok := it.(json.RawMessage); ok {
@@ -101,7 +108,7 @@ func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageS
 	}
 	b.Grow(size) // a page of encoded items is written without growing the buffer again
 	b.WriteString(`{"@odata.context":`)
-	writeString(&b, BaseURL(r)+"/v1.0/$metadata"+ctx)
+	writeString(b, BaseURL(r)+"/v1.0/$metadata"+ctx)
 	if count >= 0 {
 		b.WriteString(`,"@odata.count":`)
 		b.WriteString(strconv.Itoa(count))
@@ -127,11 +134,17 @@ func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageS
 	b.WriteByte(']')
 	if skip+top < total {
 		b.WriteString(`,"@odata.nextLink":`)
-		writeString(&b, nextLink(r, style, top, skip+top))
+		writeString(b, nextLink(r, style, top, skip+top))
 	}
 	b.WriteByte('}')
 	s.WriteStatus(w, r, http.StatusOK, json.RawMessage(b.Bytes()))
 }
+
+// pageBuffers are the buffers pages are written into, reused from one page to the next
+// (a page of 100 messages is about 250 KB); one that grew past maxPooledPage is dropped.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 4 << 20
 
 // writeString writes v as a JSON string without HTML escaping (Graph's).
 func writeString(b *bytes.Buffer, v string) {

@@ -27,10 +27,15 @@ func seededEnv(tb testing.TB, n int) (*kittest.Env, string) {
 	return e, kittest.UserToken(directory.AdeleVanceID, "Mail.Read")
 }
 
-// BenchmarkMessagePage pages the inbox of 10,000 messages with $top=100, one page an op
-// (the path of bench/sandbox's paging pass, without the network).
+// BenchmarkMessagePage pages an inbox of 10,000 and one of 100,000 messages with $top=100,
+// one page an op (the path of bench/sandbox's paging pass, without the network).
 func BenchmarkMessagePage(b *testing.B) {
-	const n = 10_000
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(itoa64(int64(n)), func(b *testing.B) { benchmarkMessagePage(b, n) })
+	}
+}
+
+func benchmarkMessagePage(b *testing.B, n int) {
 	e, tok := seededEnv(b, n)
 	b.ReportAllocs()
 	b.ResetTimer()
