@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"bytes"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -161,11 +162,11 @@ func ListPage(r *http.Request, ctx string, list []Item, t *odata.Type, lim odata
 	if top <= 0 {
 		top = total // no $top: the whole collection in one page
 	}
-	body, merr := pageBody(r, SkipPages, ctx, items, top, q.Skip, total, count)
-	if merr != nil {
+	var b bytes.Buffer // kept until the page is written, so not one of pageBuffers
+	if err := writePage(&b, r, SkipPages, ctx, items, top, q.Skip, total, count); err != nil {
 		return Page{err: Err(500, "generalException", "Serialization failed.")}
 	}
-	return Page{body: body}
+	return Page{body: b.Bytes()}
 }
 
 // WriteListPage writes a page ListPage rendered; hdr (when not nil) sets

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Graph pages a collection in one of two ways, depending on the API: Outlook
@@ -92,19 +93,31 @@ func (s *Kit) WritePage(w http.ResponseWriter, r *http.Request, ctx string, item
 // own encoders, odata.Object) is asked once, not compacted again by
 // encoding/json at every level of nesting.
 func (s *Kit) WritePageStyle(w http.ResponseWriter, r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) {
-	body, err := pageBody(r, style, ctx, items, top, skip, total, count)
-	if err != nil {
+	b := pageBuffers.Get().(*bytes.Buffer)
+	defer func() { // the answer is written: w keeps no part of it (io.Writer's contract)
+		if b.Cap() <= maxPooledPage {
+			b.Reset()
+			pageBuffers.Put(b)
+		}
+	}()
+	if err := writePage(b, r, style, ctx, items, top, skip, total, count); err != nil {
 		s.WriteError(w, r, 500, "generalException", "Serialization failed.")
 		return
 	}
-	s.WriteStatus(w, r, http.StatusOK, body)
+	s.WriteStatus(w, r, http.StatusOK, json.RawMessage(b.Bytes()))
 }
 
-// pageBody is the JSON of a collection page.
-func pageBody(r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) (json.RawMessage, error) {
-	var b bytes.Buffer
+// writePage writes the JSON of a collection page into b.
+func writePage(b *bytes.Buffer, r *http.Request, style PageStyle, ctx string, items []any, top, skip, total, count int) error {
+	size := 512 // the context, count and next link
+	for _, it := range items {
+		if raw, ok := it.(json.RawMessage); ok {
+			size += len(raw) + 1
+		}
+	}
+	b.Grow(size) // a page of encoded items is written without growing the buffer again
 	b.WriteString(`{"@odata.context":`)
-	writeString(&b, BaseURL(r)+"/v1.0/$metadata"+ctx)
+	writeString(b, BaseURL(r)+"/v1.0/$metadata"+ctx)
 	if count >= 0 {
 		b.WriteString(`,"@odata.count":`)
 		b.WriteString(strconv.Itoa(count))
@@ -122,18 +135,24 @@ func pageBody(r *http.Request, style PageStyle, ctx string, items []any, top, sk
 			data, err = marshalNoEscape(it)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		b.Write(data)
 	}
 	b.WriteByte(']')
 	if skip+top < total {
 		b.WriteString(`,"@odata.nextLink":`)
-		writeString(&b, nextLink(r, style, top, skip+top))
+		writeString(b, nextLink(r, style, top, skip+top))
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return nil
 }
+
+// pageBuffers are the buffers pages are written into, reused from one page to the next
+// (a page of 100 messages is about 250 KB); one that grew past maxPooledPage is dropped.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 4 << 20
 
 // writeString writes v as a JSON string without HTML escaping (Graph's).
 func writeString(b *bytes.Buffer, v string) {

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
@@ -310,8 +312,38 @@ func (s *Workload) writeMessagePage(w http.ResponseWriter, r *http.Request, q *o
 		return
 	}
 	items := make([]any, 0, len(page))
-	for _, i := range page {
-		items = append(items, q.Project(rawObject(views[i]), messageType))
+	if len(q.Select) == 0 && len(q.Expand) == 0 {
+		// Graph's default properties are messageJSON's members in its order, less the
+		// selectable-only ones: each message is encoded once, into one buffer for the page,
+		// which the next page reuses once the kit has written this one.
+		buf := pageBuffers.Get().(*bytes.Buffer)
+		defer func() {
+			if buf.Cap() <= maxPooledPage {
+				buf.Reset()
+				pageBuffers.Put(buf)
+			}
+		}()
+		buf.Grow(len(page) * 2560)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		ends := make([]int, 0, len(page))
+		for _, i := range page {
+			v := views[i]
+			v.UniqueBody, v.InternetMessageHeaders = nil, nil
+			if err := enc.Encode(&v); err != nil {
+				panic("sandbox: marshal message: " + err.Error()) // the sandbox's own types always marshal
+			}
+			ends = append(ends, buf.Len()-1) // without Encode's newline
+		}
+		data, start := buf.Bytes(), 0
+		for _, end := range ends {
+			items = append(items, json.RawMessage(data[start:end]))
+			start = end + 1
+		}
+	} else {
+		for _, i := range page {
+			items = append(items, q.Project(rawObject(views[i]), messageType))
+		}
 	}
 	count := -1
 	if q.Count {
@@ -319,6 +351,12 @@ func (s *Workload) writeMessagePage(w http.ResponseWriter, r *http.Request, q *o
 	}
 	s.WritePage(w, r, ctx+"/messages"+selectSuffix(q), items, q.Top, q.Skip, total, count)
 }
+
+// pageBuffers are the buffers listings encode their pages into; a buffer that grew past
+// maxPooledPage (a page of big messages) is left to the collector.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 4 << 20
 
 func messageSearchFields(m *mailMessage) odata.SearchFields {
 	f := odata.SearchFields{"subject": m.Subject, "body": m.Body.Content}
@@ -434,7 +472,7 @@ func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user
 func newDraft(now time.Time) *mailMessage {
 	return &mailMessage{
 		Body: outlook.ItemBody{ContentType: "text"}, Importance: "normal", Inference: "focused", IsRead: true, IsDraft: true,
-		Flag: followupFlag{FlagStatus: "notFlagged"}, Categories: []string{}, Created: now, Received: now, Sent: now,
+		Flag: followupFlag{FlagStatus: "notFlagged"}, Categories: []string{}, Created: stampOf(now), Received: now, Sent: now,
 	}
 }
 
@@ -543,7 +581,7 @@ func (s *Workload) moveOrCopy(w http.ResponseWriter, r *http.Request, u *user, m
 			return 201, messageEntity(r, u, m, nil, view), nil
 		}
 		c := m.clone()
-		c.Created = now
+		c.Created = stampOf(now)
 		st.insert(mb, c, dest.ID, "copy", now)
 		c.finishNew(now)
 		for i, a := range c.Attachments {

@@ -107,7 +107,7 @@ func seedMailbox(ui int) *mailbox {
 	userOff := time.Duration(ui) * 11 * time.Minute
 	other := func(k int) *user { return &seedUsers[(ui+1+k%4)%len(seedUsers)] }
 	add := func(m *mailMessage) {
-		m.Created, m.Modified = m.Received, m.Received
+		m.Created, m.Modified = stampOf(m.Received), stampOf(m.Received)
 		if m.Sent.IsZero() {
 			m.Sent = m.Received.Add(-4 * time.Second)
 		}

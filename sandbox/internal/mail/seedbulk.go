@@ -8,6 +8,8 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -76,30 +78,32 @@ func (s *Workload) SeedMessages(ctx context.Context, userID, folder string, n in
 // gets the content of position k.
 func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time) {
 	bodies := bulkBodies()
+	people := bulkPeople()
+	owner := people.user(mb.owner)
 	base := time.Date(2025, 2, 24, 15, 47, 0, 0, time.UTC) // before the seeded mail
-	conv := map[string]string{}
 	for range n {
 		k := len(mb.msgs)
-		tmpl := bulkSubjects[k%len(bulkSubjects)]
-		subject := tmpl
+		t := &bulkSubjects[k%len(bulkSubjects)]
+		subject := t.subject
 		switch {
 		case k%9 == 4:
-			subject = "Fwd: " + tmpl
+			subject = t.fwd
 		case k%4 == 1:
-			subject = "Re: " + tmpl
+			subject = t.re
 		}
 		if k%5 == 3 {
-			subject += fmt.Sprintf(" (ref %d)", 1000+k%9000)
+			var ref [4]byte
+			subject += " (ref " + string(strconv.AppendInt(ref[:0], int64(1000+k%9000), 10)) + ")"
 		}
 		received := base.Add(-time.Duration(k)*83*time.Second - time.Duration(k%7)*13*time.Second)
 		m := &mailMessage{
 			Subject:    subject,
 			Body:       outlook.ItemBody{ContentType: "html", Content: bodies[k%len(bodies)]},
-			From:       bulkSender(mb.owner, k),
-			To:         []outlook.Recipient{*userRecipient(mb.owner)},
+			From:       &people.sender(mb.owner, k)[0],
+			To:         owner,
 			Received:   received,
 			Sent:       received.Add(-time.Duration(3+k%40) * time.Second),
-			Created:    received,
+			Created:    stampOf(received),
 			IsRead:     k%3 != 0,
 			Importance: "normal",
 			Inference:  "focused",
@@ -119,34 +123,56 @@ func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time
 			m.Flag.FlagStatus = "flagged"
 		}
 		if k%6 == 2 {
-			m.Categories = append(m.Categories, seedCategories[k%len(seedCategories)]...)
+			m.Categories = slices.Clip(seedCategories[k%len(seedCategories)])
 		}
 		if k%8 == 5 {
-			m.Cc = []outlook.Recipient{*bulkSender(mb.owner, k+3)}
+			m.Cc = people.sender(mb.owner, k+3)
 		}
 		st.insert(mb, m, folderID, "bulk", now)
-		m.Modified = received // as if it arrived then, untouched since
-		if conv[tmpl] == "" {
-			conv[tmpl] = ids.Stable("conversation", tmpl)
+		m.Modified = stampOf(received) // as if it arrived then, untouched since
+		m.ConversationID, m.ConversationIndex = t.conversationID, t.conversationIndex
+		var imid [16]byte
+		for i := range imid {
+			imid[i] = lower(m.ID[6+i])
 		}
-		m.ConversationID = conv[tmpl]
-		m.ConversationIndex = base64.StdEncoding.EncodeToString([]byte(m.ConversationID[6:28]))
-		m.InternetMessageID = "<" + strings.ToLower(m.ID[6:22]) + "@" + directory.TenantDomain + ">"
+		m.InternetMessageID = "<" + string(imid[:]) + "@" + directory.TenantDomain + ">" // one allocation
 	}
+}
+
+// lower is strings.ToLower for one ASCII byte.
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// bulkSubject is a subject of bulk-seeded messages with the strings its messages share
+// (a store keeps the same string once, not once per message).
+type bulkSubject struct {
+	subject, re, fwd                  string
+	conversationID, conversationIndex string
 }
 
 // bulkSubjects are the subjects of bulk-seeded messages: those of the seeded
 // mail and some more, so that a subject filter picks a few percent.
-var bulkSubjects = func() []string {
-	var out []string
+var bulkSubjects = func() []bulkSubject {
+	var subjects []string
 	for _, set := range [][]struct{ Subject, Body string }{mailSubjects, projectSubjects, receiptSubjects, sentSubjects} {
 		for _, x := range set {
-			out = append(out, strings.TrimPrefix(x.Subject, "Re: "))
+			subjects = append(subjects, strings.TrimPrefix(x.Subject, "Re: "))
 		}
 	}
-	return append(out, "Weekly metrics", "Build failed on main", "Your password expires in 7 days", "Invitation: design review",
+	subjects = append(subjects, "Weekly metrics", "Build failed on main", "Your password expires in 7 days", "Invitation: design review",
 		"Shared document: roadmap.xlsx", "Reminder: timesheets due", "New comment on your post", "Meeting notes",
 		"Delivery update for order 88412", "Conference call details", "Feedback requested", "Holiday rota")
+	out := make([]bulkSubject, len(subjects))
+	for i, s := range subjects {
+		conv := ids.Stable("conversation", s)
+		out[i] = bulkSubject{subject: s, re: "Re: " + s, fwd: "Fwd: " + s,
+			conversationID: conv, conversationIndex: base64.StdEncoding.EncodeToString([]byte(conv[6:28]))}
+	}
+	return out
 }()
 
 var (
@@ -155,20 +181,51 @@ var (
 	bulkDomains    = []string{"fabrikam.example", "contoso-partners.example", "northwind.example", "adatum.example", "tailspin.example"}
 )
 
-// bulkSender is the sender of bulk message k: one of the owner's seeded
-// colleagues for a third of the messages, else one of 715 outside people.
-func bulkSender(owner *user, k int) *outlook.Recipient {
-	if k%3 == 2 {
-		u := &seedUsers[k%len(seedUsers)]
-		if u.ID == owner.ID {
-			u = &seedUsers[(k+1)%len(seedUsers)]
-		}
-		return userRecipient(u)
+// bulkRecipients are the people of bulk-seeded mail, each once: messages point into
+// these arrays (a sender) or hold one-element slices of them (the owner as the recipient,
+// a Cc), clipped so that an append copies. Nothing changes a recipient in place: a
+// message's recipients are replaced as a whole.
+type bulkRecipients struct {
+	users   []outlook.Recipient // by seedUsers index
+	outside []outlook.Recipient // 715 outside people
+}
+
+var bulkPeople = sync.OnceValue(func() *bulkRecipients {
+	p := &bulkRecipients{}
+	for i := range seedUsers {
+		p.users = append(p.users, *userRecipient(&seedUsers[i]))
 	}
-	first := bulkFirstNames[k%len(bulkFirstNames)]
-	last := bulkLastNames[(k/len(bulkFirstNames))%len(bulkLastNames)]
-	domain := bulkDomains[(k/7)%len(bulkDomains)]
-	return &outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: first + " " + last, Address: strings.ToLower(first+"."+last) + "@" + domain}}
+	for i := range len(bulkFirstNames) * len(bulkLastNames) * len(bulkDomains) {
+		first := bulkFirstNames[i%len(bulkFirstNames)]
+		last := bulkLastNames[(i/len(bulkFirstNames))%len(bulkLastNames)]
+		domain := bulkDomains[i/(len(bulkFirstNames)*len(bulkLastNames))]
+		p.outside = append(p.outside, outlook.Recipient{EmailAddress: outlook.EmailAddress{Name: first + " " + last, Address: strings.ToLower(first+"."+last) + "@" + domain}})
+	}
+	return p
+})
+
+// one returns rs[i] as a one-element slice that appends copy.
+func one(rs []outlook.Recipient, i int) []outlook.Recipient { return rs[i : i+1 : i+1] }
+
+// user returns the seeded user u as a recipient.
+func (p *bulkRecipients) user(u *user) []outlook.Recipient {
+	return one(p.users, userIndex(u.ID))
+}
+
+// sender returns the sender of bulk message k: one of the owner's seeded
+// colleagues for a third of the messages, else one of 715 outside people.
+func (p *bulkRecipients) sender(owner *user, k int) []outlook.Recipient {
+	if k%3 == 2 {
+		i := k % len(seedUsers)
+		if seedUsers[i].ID == owner.ID {
+			i = (k + 1) % len(seedUsers)
+		}
+		return one(p.users, i)
+	}
+	first := k % len(bulkFirstNames)
+	last := (k / len(bulkFirstNames)) % len(bulkLastNames)
+	domain := (k / 7) % len(bulkDomains)
+	return one(p.outside, first+len(bulkFirstNames)*(last+len(bulkLastNames)*domain))
 }
 
 var (

@@ -93,7 +93,7 @@ func (st *mailStore) deliver(dir *directory.Directory, mb *mailbox, m *mailMessa
 		c.IsRead, c.Bcc = false, nil
 		c.Categories = []string{}
 		c.Flag = followupFlag{FlagStatus: "notFlagged"}
-		c.Created = now
+		c.Created = stampOf(now)
 		st.insert(rb, c, rb.wellKnown("inbox").ID, "delivered", now)
 		c.finishNew(now)
 		for i, a := range c.Attachments {

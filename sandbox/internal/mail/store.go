@@ -9,11 +9,14 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
+	"github.com/authsome-go/authsome/sandbox/odata"
 	"html"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,17 +38,21 @@ type mailbox struct {
 	owner   *user
 	folders map[string]*mailFolder
 	msgs    map[string]*mailMessage
+	// changes counts the changes to this mailbox's messages (mailStore.touch and remove),
+	// so that its cached order outlives changes to other mailboxes.
+	changes int64
 	// order caches the messages newest first, for listings (mailStore.inOrder).
 	order orderCache
 }
 
 // orderCache holds a mailbox's messages newest first per folder ("" = all). It is valid
-// while the store's change sequence and the mailbox's size are what they were when it was
-// built: every change to a message takes a new sequence number (delta relies on it too).
+// while the mailbox's change count and size are what they were when it was built: every
+// change to a message is a touch or a removal, which counts it. Mail delivered to another
+// mailbox leaves this one's order alone.
 type orderCache struct {
-	seq   int64
-	n     int
-	lists map[string][]*mailMessage
+	changes int64
+	n       int
+	lists   map[string][]*mailMessage
 }
 
 type mailFolder struct {
@@ -69,7 +76,8 @@ type mailMessage struct {
 	IsRead, IsDraft                   bool
 	DeliveryReceipt, ReadReceipt      bool
 	Flag                              followupFlag
-	Created, Modified, Received, Sent time.Time
+	Created, Modified                 stamp
+	Received, Sent                    time.Time
 	ConversationID, ConversationIndex string
 	InternetMessageID, ChangeKey      string
 	ImmutableID                       string // kept across moves (Prefer: IdType="ImmutableId")
@@ -125,7 +133,7 @@ type messageJSON struct {
 	WebLink                    string              `json:"webLink"`
 	InferenceClassification    string              `json:"inferenceClassification"`
 	Body                       outlook.ItemBody    `json:"body"`
-	UniqueBody                 outlook.ItemBody    `json:"uniqueBody"`
+	UniqueBody                 *outlook.ItemBody   `json:"uniqueBody,omitempty"` // always set; nil only to leave it out
 	Sender                     *outlook.Recipient  `json:"sender,omitempty"`
 	From                       *outlook.Recipient  `json:"from,omitempty"`
 	ToRecipients               []outlook.Recipient `json:"toRecipients"`
@@ -154,7 +162,7 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	bodyType := view.bodyType
 	j := messageJSON{
 		ETag: graphkit.OutlookETag(m.ChangeKey), ID: m.ID,
-		CreatedDateTime: m.Created.UTC().Format(graphTime), LastModifiedDateTime: m.Modified.UTC().Format(graphTime),
+		CreatedDateTime: m.Created.Time().Format(graphTime), LastModifiedDateTime: m.Modified.Time().Format(graphTime),
 		ChangeKey: m.ChangeKey, Categories: append([]string{}, m.Categories...),
 		ReceivedDateTime: m.Received.UTC().Format(graphTime),
 		HasAttachments:   m.hasAttachments(), InternetMessageID: m.InternetMessageID, Subject: m.Subject,
@@ -183,7 +191,8 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	if m.UniqueBody != nil {
 		ub = *m.UniqueBody
 	}
-	j.UniqueBody = convertBody(ub, bodyType)
+	ub = convertBody(ub, bodyType)
+	j.UniqueBody = &ub
 	if view.ext != nil {
 		m.renderExt(&j, view.ext)
 	}
@@ -208,19 +217,22 @@ func (m *mailMessage) hasAttachments() bool {
 // rawObject marshals v and returns its members as raw JSON, so that they
 // are written back with their own member order.
 func rawObject(v any) map[string]any {
+	out, err := odata.Members(encodeRaw(v))
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: split %T: %v", v, err)) // the sandbox's own types encode to objects
+	}
+	return out
+}
+
+// encodeRaw encodes v as Graph does (no HTML escaping), without the trailing newline.
+func encodeRaw(v any) json.RawMessage {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // the sandbox's own types always marshal
 	}
-	var members map[string]json.RawMessage
-	_ = json.Unmarshal(buf.Bytes(), &members)
-	out := make(map[string]any, len(members))
-	for k, v := range members {
-		out[k] = v
-	}
-	return out
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // decodedObject returns v decoded as a JSON object (for the OData engine).
@@ -285,7 +297,20 @@ func convertBody(b outlook.ItemBody, want string) outlook.ItemBody {
 	return b
 }
 
+// bodyPreview is Graph's bodyPreview of a body: its text, spaces collapsed, at most 255
+// characters. Making it from HTML is most of the cost of rendering a message, and many
+// messages share a body (bulk-seeded ones, copies, replies quoting nothing), so previews
+// are kept by body (previews) and made once per distinct body.
 func bodyPreview(b outlook.ItemBody) string {
+	if p, ok := previews.get(b); ok {
+		return p
+	}
+	p := makePreview(b)
+	previews.put(b, p)
+	return p
+}
+
+func makePreview(b outlook.ItemBody) string {
 	t := b.Content
 	if b.ContentType == "html" {
 		t = htmlToText(t)
@@ -295,6 +320,44 @@ func bodyPreview(b outlook.ItemBody) string {
 		t = string(r[:255])
 	}
 	return t
+}
+
+// previewMemo holds the previews of recent bodies. It is bounded by the bytes of the bodies
+// it holds (it starts empty again when full), so it never keeps much of deleted mail alive.
+// A preview is a function of its body alone: an entry is never stale, whoever changes a
+// message's body.
+type previewMemo struct {
+	mu    sync.Mutex
+	m     map[outlook.ItemBody]string
+	bytes int
+}
+
+// previewMemoBytes bounds the bodies a previewMemo holds.
+const previewMemoBytes = 16 << 20
+
+var previews previewMemo
+
+func (pm *previewMemo) get(b outlook.ItemBody) (string, bool) {
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	p, ok := pm.m[b]
+	return p, ok
+}
+
+func (pm *previewMemo) put(b outlook.ItemBody, p string) {
+	n := len(b.Content) + len(b.ContentType) + len(p)
+	if n > previewMemoBytes/16 {
+		return // a big body is rare; its preview is made again when asked
+	}
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	if pm.m == nil || pm.bytes+n > previewMemoBytes {
+		pm.m, pm.bytes = map[outlook.ItemBody]string{}, 0
+	}
+	if _, ok := pm.m[b]; !ok {
+		pm.m[b] = p
+		pm.bytes += n
+	}
 }
 
 // ---- store operations (call with Workload.mu held)
@@ -310,14 +373,9 @@ func (st *mailStore) changed(key string) {
 // folder gets a new change key.
 func (st *mailStore) folderChanged(mb *mailbox, id string) {
 	if f := mb.folders[id]; f != nil {
-		f.ChangeKey = changeKeyOf(st.next())
+		f.ChangeKey = changeKey(st.next())
 	}
 	st.changed(folderKey(mb.owner.ID, id))
-}
-
-// changeKeyOf is the change key of the change with sequence number seq.
-func changeKeyOf(seq int64) string {
-	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", seq)))
 }
 
 // next returns the next change sequence number.
@@ -330,12 +388,30 @@ func (st *mailStore) touch(mb *mailbox, m *mailMessage, now time.Time) {
 	if m.ID != "" {
 		st.changed(msgKey(mb.owner.ID, m.ID))
 	}
+	mb.changes++
 	m.Seq = st.next()
-	m.Modified = now
-	m.ChangeKey = changeKeyOf(m.Seq)
+	m.Modified = stampOf(now)
+	m.ChangeKey = changeKey(m.Seq)
 	if m.ID != "" {
 		st.feed.Notify(feedScope(mb, m.FolderID), m.ID, graphkit.Updated, m.Seq)
 	}
+}
+
+// changeKey is the change key of a message at change sequence number seq: base64 of
+// "CQAAABYAAAC" and seq in ten digits, made with a single allocation (stores of many
+// messages keep no garbage per message).
+func changeKey(seq int64) string {
+	if seq < 0 || seq > 9_999_999_999 {
+		return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("CQAAABYAAAC%010d", seq)))
+	}
+	var raw [21]byte
+	copy(raw[:], "CQAAABYAAAC0000000000")
+	var digits [10]byte
+	d := strconv.AppendInt(digits[:0], seq, 10)
+	copy(raw[len(raw)-len(d):], d)
+	var out [28]byte
+	base64.StdEncoding.Encode(out[:], raw[:])
+	return string(out[:])
 }
 
 // folder resolves a folder id or well-known name.
@@ -393,8 +469,8 @@ func (mb *mailbox) messages(folderID string) []*mailMessage {
 // page, not a sort of the mailbox. The slice is shared; do not modify it.
 func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 	c := &mb.order
-	if c.lists == nil || c.seq != st.feed.Seq() || c.n != len(mb.msgs) {
-		*c = orderCache{seq: st.feed.Seq(), n: len(mb.msgs), lists: map[string][]*mailMessage{}}
+	if c.lists == nil || c.changes != mb.changes || c.n != len(mb.msgs) {
+		*c = orderCache{changes: mb.changes, n: len(mb.msgs), lists: map[string][]*mailMessage{}}
 	}
 	l, ok := c.lists[folderID]
 	if !ok {
@@ -407,6 +483,7 @@ func (st *mailStore) inOrder(mb *mailbox, folderID string) []*mailMessage {
 // remove deletes a message, leaving a tombstone for delta.
 func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 	delete(mb.msgs, m.ID)
+	mb.changes++
 	st.changed(msgKey(mb.owner.ID, m.ID))
 	st.feed.Removed(st.ctx, feedScope(mb, m.FolderID), m.ID, map[string]string{immutableIDField: m.ImmutableID})
 }
@@ -415,7 +492,7 @@ func (st *mailStore) remove(mb *mailbox, m *mailMessage) {
 // operation that made it) in folder.
 func (st *mailStore) insert(mb *mailbox, m *mailMessage, folderID, label string, now time.Time) {
 	st.touch(mb, m, now)
-	m.ID = ids.Stable(mb.owner.ID, label, st.feed.Epoch(), fmt.Sprint(m.Seq))
+	m.ID = ids.Stable(mb.owner.ID, label, st.feed.Epoch(), strconv.FormatInt(m.Seq, 10))
 	if m.ImmutableID == "" {
 		m.ImmutableID = immutableID(m.ID)
 	}
@@ -430,7 +507,7 @@ const immutableIDPrefix = "AAkALg"
 
 // immutableID derives the immutable id a message gets when it is created.
 func immutableID(id string) string {
-	return immutableIDPrefix + strings.TrimPrefix(ids.Stable("immutable", id), "AAMkAG")
+	return ids.StableAs(immutableIDPrefix, "immutable", id)
 }
 
 // message finds a message by its id or its immutable id.
@@ -494,7 +571,7 @@ func (f *mailFolder) toJSON(mb *mailbox) mailFolderJSON {
 // changeKey is f's change key; a seeded folder has that of change 0.
 func (f *mailFolder) changeKey() string {
 	if f.ChangeKey == "" {
-		return changeKeyOf(0)
+		return changeKey(0)
 	}
 	return f.ChangeKey
 }
