@@ -54,17 +54,17 @@ next:
 }
 
 func setSingleExt(e *msgEdit, raw json.RawMessage) *graphkit.Error {
-	l, ge := mergeExt(e.m.SingleExt, raw)
+	l, ge := mergeExt(e.m.singleExt(), raw)
 	if ge == nil {
-		e.m.SingleExt = l
+		e.m.setExt(l, e.m.multiExt())
 	}
 	return ge
 }
 
 func setMultiExt(e *msgEdit, raw json.RawMessage) *graphkit.Error {
-	l, ge := mergeExt(e.m.MultiExt, raw)
+	l, ge := mergeExt(e.m.multiExt(), raw)
 	if ge == nil {
-		e.m.MultiExt = l
+		e.m.setExt(e.m.singleExt(), l)
 	}
 	return ge
 }
@@ -167,9 +167,9 @@ func expanded[T interface{ key() string }](list []T, f odata.Expr) []T {
 // renderExt adds the expanded extended properties of m to j.
 func (m *mailMessage) renderExt(j *messageJSON, ext extFilters) {
 	if f := ext["singleValueExtendedProperties"]; f != nil {
-		j.SingleExt = expanded(m.SingleExt, f)
+		j.SingleExt = expanded(m.singleExt(), f)
 	}
 	if f := ext["multiValueExtendedProperties"]; f != nil {
-		j.MultiExt = expanded(m.MultiExt, f)
+		j.MultiExt = expanded(m.multiExt(), f)
 	}
 }

@@ -84,8 +84,38 @@ type mailMessage struct {
 	InternetHeaders                   []internetHeader
 	Seq                               int64
 	Attachments                       []*mailAttachment
-	SingleExt                         []singleExt `json:",omitempty"` // extended properties (extprops.go)
-	MultiExt                          []multiExt  `json:",omitempty"`
+	// Ext holds the extended properties (extprops.go); nil for the many
+	// messages without (a message is kept small: see TestHeapPerMessage).
+	Ext *msgExt `json:",omitempty"`
+}
+
+// msgExt is a message's extended properties.
+type msgExt struct {
+	Single []singleExt `json:",omitempty"`
+	Multi  []multiExt  `json:",omitempty"`
+}
+
+func (m *mailMessage) singleExt() []singleExt {
+	if m.Ext == nil {
+		return nil
+	}
+	return m.Ext.Single
+}
+
+func (m *mailMessage) multiExt() []multiExt {
+	if m.Ext == nil {
+		return nil
+	}
+	return m.Ext.Multi
+}
+
+// setExt stores the extended properties (nil Ext when there are none).
+func (m *mailMessage) setExt(single []singleExt, multi []multiExt) {
+	if len(single) == 0 && len(multi) == 0 {
+		m.Ext = nil
+		return
+	}
+	m.Ext = &msgExt{Single: single, Multi: multi}
 }
 
 type internetHeader struct {
@@ -540,8 +570,7 @@ func (m *mailMessage) clone() *mailMessage {
 	c.Cc = append([]outlook.Recipient(nil), m.Cc...)
 	c.Bcc = append([]outlook.Recipient(nil), m.Bcc...)
 	c.ReplyTo = append([]outlook.Recipient(nil), m.ReplyTo...)
-	c.SingleExt = append([]singleExt(nil), m.SingleExt...)
-	c.MultiExt = append([]multiExt(nil), m.MultiExt...)
+	c.setExt(append([]singleExt(nil), m.singleExt()...), append([]multiExt(nil), m.multiExt()...))
 	c.Attachments = nil
 	for _, a := range m.Attachments {
 		ac := *a
