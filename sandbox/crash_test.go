@@ -208,6 +208,7 @@ func startCrashServer(t *testing.T, dir string) (*exec.Cmd, string) {
 // refresh token; restarted on the same folder, it has every write it answered
 // (and, for the writes in flight, either the old or the new value).
 func TestStateSurvivesKill(t *testing.T) {
+	t.Parallel()
 	rounds := 8
 	if testing.Short() {
 		rounds = 3

@@ -12,6 +12,7 @@ import (
 // chunk) and checks that $count grows by exactly that many and that paging
 // the inbox returns every message once.
 func TestSeedMessages(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	h := e.as(0, "Mail.Read")
 	count := func(path string) int {
