@@ -60,7 +60,7 @@ func TestAPIRedirectKeepsToken(t *testing.T) {
 
 	r := runHome(t, home, "api", "/me/drive/items/01ABC/content")
 	wantCode(t, r, 0)
-	if r.stdout != "file bytes\n" {
+	if r.stdout != "file bytes" {
 		t.Errorf("stdout %q, want the downloaded bytes", r.stdout)
 	}
 	mu.Lock()
