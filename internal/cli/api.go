@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -39,14 +37,19 @@ follow (quote it for the shell: 'me/messages?$top=5'). A full URL must be on tha
 token is never sent anywhere else. A GET that Graph redirects to another host (file contents
 such as /me/drive/items/ID/content) is followed without the token.
 
--d sends a body (JSON unless -H sets Content-Type) and makes the default method POST; @FILE reads
-it from a file, @- from stdin. --paginate follows @odata.nextLink and prints one object with every
+-d sends a body and makes the default method POST: text is sent as JSON; @FILE streams a file
+and @- standard input, byte for byte, as JSON when they start with '{' or '[' and as
+application/octet-stream otherwise (-H 'Content-Type: ...' sets another type). The response body
+is printed as received (a file's bytes can be redirected to a file); JSON is indented when stdout
+is a terminal. --paginate follows @odata.nextLink and prints one object with every
 page's "value" items. Throttled requests (429, 503, 504) are retried after Retry-After, three
 times at most.`,
 		Example: `  authsome api /me
   authsome api 'me/messages?$top=5&$select=subject'
   authsome api --paginate 'users?$select=displayName'
-  authsome api -X PATCH -d '{"mobilePhone":"+1 555 0100"}' /me`,
+  authsome api -X PATCH -d '{"mobilePhone":"+1 555 0100"}' /me
+  authsome api -X PUT -d @report.pdf '/me/drive/root:/report.pdf:/content'
+  authsome api /me/drive/items/ID/content > report.pdf`,
 		Args: exactArgs(1, "the Graph path, such as /me"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAPI(cmd.Context(), f, &o, args[0])
@@ -66,12 +69,13 @@ var apiRetry = msgraph.RetryPolicy{MaxRetries: 3, MaxWait: 2 * time.Minute}
 
 func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	method := strings.ToUpper(o.method)
-	var body []byte
+	var body *apiBody
 	if o.data != "" {
 		var err error
-		if body, err = readData(f, o.data); err != nil {
+		if body, err = openAPIBody(f, o.data); err != nil {
 			return err
 		}
+		defer body.Close()
 		if method == "" {
 			method = http.MethodPost
 		}
@@ -129,28 +133,31 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		if err != nil {
 			return err
 		}
-		return writeAPIBody(f, "application/json", out)
+		return writeAPIBody(f, "application/json", append(out, '\n'))
 	}
-	var rd any // an untyped nil, not a nil *bytes.Reader
+	var rd any // an untyped nil, not a nil io.Reader
 	if body != nil {
-		rd = bytes.NewReader(body)
+		rd = body.r
 	}
 	req, err := client.NewRequest(ctx, method, rel, rd)
 	if err != nil {
 		return apiError(f, ep.Connection, err)
 	}
-	if body != nil && hdr.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		body.setOn(req)
+		if hdr.Get("Content-Type") == "" {
+			req.Header.Set("Content-Type", body.ctype)
+		}
 	}
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
-	var out bytes.Buffer
-	resp, err := client.Do(req, &out)
+	out := newBodyWriter(f)
+	resp, err := client.Do(req, out)
 	if err != nil {
 		return apiError(f, ep.Connection, err)
 	}
-	return writeAPIBody(f, resp.Header.Get("Content-Type"), out.Bytes())
+	return out.finish(resp.Header.Get("Content-Type"))
 }
 
 // splitGraphPath splits PATH into the Graph version and the request path: /me, me and
@@ -222,41 +229,6 @@ func apiError(f *Factory, connection string, err error) error {
 		return fmt.Errorf("%w: %s %s: %v", broker.ErrUnreachable, ue.Op, redactURL(ue.URL), ue.Err)
 	}
 	return err
-}
-
-// writeAPIBody prints a response body: indented when it is JSON and stdout is a terminal.
-func writeAPIBody(f *Factory, contentType string, data []byte) error {
-	if len(data) == 0 {
-		return nil
-	}
-	if f.IO.IsStdoutTTY() && strings.Contains(contentType, "json") {
-		var buf bytes.Buffer
-		if json.Indent(&buf, data, "", "  ") == nil {
-			buf.WriteByte('\n')
-			_, err := f.IO.Out.Write(buf.Bytes())
-			return err
-		}
-	}
-	_, err := f.IO.Out.Write(data)
-	if err == nil && data[len(data)-1] != '\n' {
-		_, err = io.WriteString(f.IO.Out, "\n")
-	}
-	return err
-}
-
-// readData reads -d: literal text, @FILE or @- (stdin).
-func readData(f *Factory, d string) ([]byte, error) {
-	switch {
-	case d == "@-":
-		return io.ReadAll(f.IO.In)
-	case strings.HasPrefix(d, "@"):
-		b, err := os.ReadFile(d[1:])
-		if err != nil {
-			return nil, usagef("-d %s: %v", d, err)
-		}
-		return b, nil
-	}
-	return []byte(d), nil
 }
 
 // redactURL drops the query, which may hold skip tokens or pre-authenticated parameters.

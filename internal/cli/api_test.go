@@ -41,6 +41,40 @@ func TestSplitGraphPath(t *testing.T) {
 // for file contents (/drive/items/{id}/content) and reports, `authsome api` follows it without
 // the token and prints what that host answers.
 func TestAPIRedirectKeepsToken(t *testing.T) {
+	var mu sync.Mutex
+	var auth []string // Authorization of each request: "graph ..." or "download ..."
+	record := func(who string, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, who+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+	}
+	download := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record("download", r)
+		io.WriteString(w, "file bytes")
+	}))
+	t.Cleanup(download.Close)
+	home := apiHome(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record("graph", r)
+		http.Redirect(w, r, download.URL+"/download.aspx?tempauth=x", http.StatusFound)
+	}))
+
+	r := runHome(t, home, "api", "/me/drive/items/01ABC/content")
+	wantCode(t, r, 0)
+	if r.stdout != "file bytes" {
+		t.Errorf("stdout %q, want the downloaded bytes", r.stdout)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(auth) != 2 || !strings.HasPrefix(auth[0], "graph Bearer ") || auth[1] != "download " {
+		t.Errorf("%d requests; want Graph's with the token, then the download host's without any (got Graph's: %v, the download's: %v)",
+			len(auth), len(auth) > 0 && strings.HasPrefix(auth[0], "graph Bearer "), len(auth) > 1 && auth[1] == "download ")
+	}
+}
+
+// apiHome returns a home with a sandbox connection whose Graph is a TLS test server run by
+// graph: `authsome api` there sends its requests, with the connection's token, to graph.
+func apiHome(t *testing.T, graph http.Handler) string {
+	t.Helper()
 	home := testEnv(t)
 	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir()})
 	if err != nil {
@@ -59,41 +93,15 @@ func TestAPIRedirectKeepsToken(t *testing.T) {
 		"--flow", "client_credentials", "--client-id", info.ConfidentialClientID, "--client-secret-stdin")
 	wantCode(t, login, 0)
 
-	var mu sync.Mutex
-	var auth []string // Authorization of each request: "graph ..." or "download ..."
-	record := func(who string, r *http.Request) {
-		mu.Lock()
-		auth = append(auth, who+" "+r.Header.Get("Authorization"))
-		mu.Unlock()
-	}
-	download := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		record("download", r)
-		io.WriteString(w, "file bytes")
-	}))
-	t.Cleanup(download.Close)
-	graph := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		record("graph", r)
-		http.Redirect(w, r, download.URL+"/download.aspx?tempauth=x", http.StatusFound)
-	}))
-	t.Cleanup(graph.Close)
-	info.URL, info.CAFile = graph.URL, filepath.Join(t.TempDir(), "ca.pem")
-	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: graph.Certificate().Raw})
+	srv := httptest.NewTLSServer(graph)
+	t.Cleanup(srv.Close)
+	info.URL, info.CAFile = srv.URL, filepath.Join(t.TempDir(), "ca.pem")
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	if err := os.WriteFile(info.CAFile, ca, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := sandbox.WriteInfo(infoFile, info); err != nil {
 		t.Fatal(err)
 	}
-
-	r := runHome(t, home, "api", "/me/drive/items/01ABC/content")
-	wantCode(t, r, 0)
-	if r.stdout != "file bytes\n" {
-		t.Errorf("stdout %q, want the downloaded bytes", r.stdout)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(auth) != 2 || !strings.HasPrefix(auth[0], "graph Bearer ") || auth[1] != "download " {
-		t.Errorf("%d requests; want Graph's with the token, then the download host's without any (got Graph's: %v, the download's: %v)",
-			len(auth), len(auth) > 0 && strings.HasPrefix(auth[0], "graph Bearer "), len(auth) > 1 && auth[1] == "download ")
-	}
+	return home
 }
