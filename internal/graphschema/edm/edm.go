@@ -13,15 +13,22 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
+// The patterns are compiled when first used: the CLI links this package
+// (through the sandbox) into every command, and most never check a value.
 var (
-	dateRE     = regexp.MustCompile(`^-?\d{4,}-\d{2}-\d{2}$`)
-	timeRE     = regexp.MustCompile(`^\d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?$`)
-	guidRE     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	durationRE = regexp.MustCompile(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
+	dateRE     = lazyRE(`^-?\d{4,}-\d{2}-\d{2}$`)
+	timeRE     = lazyRE(`^\d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?$`)
+	guidRE     = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	durationRE = lazyRE(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
 )
+
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Check returns what is wrong with v as a value of the Edm primitive type
 // edm ("Edm.Int32", "Edm.DateTimeOffset", …), or "" when nothing is. v is a
@@ -75,19 +82,19 @@ func Check(edm string, v any) string {
 			return fmt.Sprintf("%q is not an RFC 3339 date-time with offset (%s)", str, edm)
 		}
 	case "Edm.Date":
-		if !isStr || !dateRE.MatchString(str) {
+		if !isStr || !dateRE().MatchString(str) {
 			return wantFormat(v, "YYYY-MM-DD", edm)
 		}
 	case "Edm.TimeOfDay":
-		if !isStr || !timeRE.MatchString(str) {
+		if !isStr || !timeRE().MatchString(str) {
 			return wantFormat(v, "hh:mm:ss[.fffffff]", edm)
 		}
 	case "Edm.Guid":
-		if !isStr || !guidRE.MatchString(str) {
+		if !isStr || !guidRE().MatchString(str) {
 			return wantFormat(v, "a GUID such as 00000000-0000-0000-0000-000000000000", edm)
 		}
 	case "Edm.Duration":
-		if !isStr || !durationRE.MatchString(str) || str == "P" || strings.HasSuffix(str, "T") {
+		if !isStr || !durationRE().MatchString(str) || str == "P" || strings.HasSuffix(str, "T") {
 			return wantFormat(v, "an ISO 8601 duration such as PT1H", edm)
 		}
 	case "Edm.Binary":

@@ -59,7 +59,7 @@ func Check(entity string, body map[string]json.RawMessage, op Op) (map[string]js
 		}
 		obj[k] = v
 	}
-	c := &checker{service: roots[t.Name], op: op}
+	c := &checker{service: roots()[t.Name], op: op}
 	out, ge := c.object(t, obj)
 	if ge != nil {
 		return nil, ge
@@ -215,7 +215,7 @@ func (c *checker) single(p *Prop, v any) (any, *graphkit.Error) {
 		}
 		return v, nil
 	}
-	if e, ok := enums[p.Type]; ok {
+	if e, ok := enums()[p.Type]; ok {
 		s, ok := v.(string)
 		if !ok {
 			return nil, graphkit.PropTypeError(p.Name, p.Type)
@@ -226,7 +226,7 @@ func (c *checker) single(p *Prop, v any) (any, *graphkit.Error) {
 	if !ok {
 		return nil, graphkit.PropTypeError(p.Name, p.Type)
 	}
-	t := types[p.Type]
+	t := types()[p.Type]
 	if t == nil {
 		return obj, nil // a navigation property to a type outside the tables: kept as given
 	}

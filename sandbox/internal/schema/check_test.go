@@ -251,12 +251,12 @@ func unmarshal(raw json.RawMessage, v any) *graphkit.Error {
 // which none of Outlook's types carry today, on a type added for the test.
 func TestCheckCSDLFlags(t *testing.T) {
 	const name = "microsoft.graph.schemaTestThing"
-	types[name] = &Type{Name: name, Kind: Entity, Base: "microsoft.graph.entity", Props: []Prop{
+	types()[name] = &Type{Name: name, Kind: Entity, Base: "microsoft.graph.entity", Props: []Prop{
 		{Name: "computed", Type: "Edm.String", Nullable: true, Computed: true},
 		{Name: "immutable", Type: "Edm.String", Nullable: true, Immutable: true},
 		{Name: "plain", Type: "Edm.String", Nullable: true},
 	}}
-	defer delete(types, name)
+	defer delete(types(), name)
 	for _, c := range []struct {
 		op   Op
 		body string

@@ -58,12 +58,12 @@ type Enum struct {
 // Lookup returns the entity or complex type name, short ("message") or
 // qualified ("microsoft.graph.message", "#microsoft.graph.message"), or nil.
 func Lookup(name string) *Type {
-	return types[qualify(name)]
+	return types()[qualify(name)]
 }
 
 // LookupEnum returns the enum type name (short or qualified).
 func LookupEnum(name string) (Enum, bool) {
-	e, ok := enums[qualify(name)]
+	e, ok := enums()[qualify(name)]
 	return e, ok
 }
 
@@ -76,7 +76,7 @@ func qualify(name string) string {
 }
 
 // BaseType returns t's base type, or nil.
-func (t *Type) BaseType() *Type { return types[t.Base] }
+func (t *Type) BaseType() *Type { return types()[t.Base] }
 
 // Property returns the property name declared on t or one of its base types.
 func (t *Type) Property(name string) *Prop {

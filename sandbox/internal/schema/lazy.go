@@ -1,0 +1,11 @@
+package schema
+
+import "sync"
+
+// The tables are built when first used: the CLI links this package (through
+// the sandbox) into every command, and most commands never check a body.
+var (
+	roots = sync.OnceValue(buildRoots)
+	types = sync.OnceValue(buildTypes)
+	enums = sync.OnceValue(buildEnums)
+)
