@@ -178,25 +178,80 @@ func (s *Server) journalClock() error {
 	return err
 }
 
-// durable serves a write request through h and puts what it changed in the
-// journal before the answer leaves; reads pass straight through.
+// durable serves a request through h and puts what it changed in the
+// journal before the answer leaves. Whether a request changes anything is
+// known once it starts answering: a request that touched an entity by then
+// (a write; also a GET that issues a code, as authorize does with
+// AutoApprove) has its answer held until the change is journaled; the others
+// answer as they go.
 func (s *Server) durable(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *http.Request)) {
-	if s.journal == nil || r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+	if s.journal == nil {
 		h(w, r)
 		return
 	}
 	ctx, touched := graphkit.WithChanges(r.Context())
-	buf := &heldResponse{header: http.Header{}}
-	h(buf, r.WithContext(ctx))
+	dw := &durableWriter{w: w, touched: touched}
+	h(dw, r.WithContext(ctx))
+	if !dw.decided {
+		dw.decide()
+	}
 	if err := s.record(touched()); err != nil {
 		log.Printf("sandbox: journal: %v", err)
-		s.kit.WriteError(w, r, http.StatusInternalServerError, "generalException",
-			"The change could not be saved to the sandbox's state; it may be lost on restart.")
+		if dw.held != nil {
+			s.kit.WriteError(w, r, http.StatusInternalServerError, "generalException",
+				"The change could not be saved to the sandbox's state; it may be lost on restart.")
+			return
+		}
+	}
+	if dw.held != nil {
+		dw.held.sendTo(w)
+		s.compactSoon()
+	}
+}
+
+// durableWriter passes an answer through, or holds it (status and body;
+// headers go to the real writer's map, sent with the status) when the request
+// has changed something by the time it starts answering.
+type durableWriter struct {
+	w       http.ResponseWriter
+	touched func() map[string][]string
+	decided bool
+	held    *heldResponse
+}
+
+func (d *durableWriter) decide() {
+	d.decided = true
+	if len(d.touched()) > 0 {
+		d.held = &heldResponse{header: d.w.Header()}
+	}
+}
+
+func (d *durableWriter) Header() http.Header { return d.w.Header() }
+
+func (d *durableWriter) WriteHeader(code int) {
+	if !d.decided {
+		d.decide()
+	}
+	if d.held != nil {
+		d.held.WriteHeader(code)
 		return
 	}
-	buf.sendTo(w)
-	s.compactSoon()
+	d.w.WriteHeader(code)
 }
+
+func (d *durableWriter) Write(b []byte) (int, error) {
+	if !d.decided {
+		d.WriteHeader(http.StatusOK)
+	}
+	if d.held != nil {
+		return d.held.Write(b)
+	}
+	return d.w.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (flushes of an
+// answer that is passed through).
+func (d *durableWriter) Unwrap() http.ResponseWriter { return d.w }
 
 // durableControl serves the control API; a change it makes (settings,
 // faults, revocations, a replaced state, approvals) is in a new snapshot
@@ -273,7 +328,7 @@ func (h *heldResponse) Write(b []byte) (int, error) {
 }
 
 func (h *heldResponse) sendTo(w http.ResponseWriter) {
-	dst := w.Header()
+	dst := w.Header() // the same map when durable held it: copying is then a no-op
 	for k, v := range h.header {
 		dst[k] = v
 	}
