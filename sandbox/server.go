@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/identity"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
@@ -19,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,6 +80,10 @@ type Server struct {
 	kit   *graphkit.Kit
 	// workloads is the registry (workloads.go).
 	workloads []graphkit.Workload
+
+	// tempFiles is the folder of file content made for a server without
+	// StateDir, removed on Close.
+	tempFiles string
 
 	// journal is the durable state (durable.go); nil without StateDir.
 	journal    *journal.Journal
@@ -148,6 +154,17 @@ func newServer(opts Options) (_ *Server, err error) {
 			s.st = ls.st
 		}
 		s.clock.reset(ls.clockOffset)
+		s.kit.Files = filepath.Join(opts.StateDir, "files")
+	} else {
+		if s.tempFiles, err = os.MkdirTemp("", "authsome-sandbox-files-"); err != nil {
+			return nil, fmt.Errorf("sandbox: folder for file content: %w", err)
+		}
+		s.kit.Files = s.tempFiles
+		defer func() {
+			if err != nil {
+				os.RemoveAll(s.tempFiles)
+			}
+		}()
 	}
 	if key == nil {
 		k, err := token.NewSigningKey()
@@ -208,6 +225,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer finish()
 	rec.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the tenant's time, not the host's
 	if s.applyFault(rec, r, false) {
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, drive.DownloadPrefix) {
+		s.serveDownload(rec, r)
 		return
 	}
 	if p := strings.ToLower(r.URL.Path); p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/oidc/userinfo" {
@@ -288,6 +309,9 @@ func (s *Server) Close() error {
 	}
 	if s.journal != nil {
 		errs = append(errs, s.snapshot(), s.journal.Close())
+	}
+	if s.tempFiles != "" {
+		errs = append(errs, os.RemoveAll(s.tempFiles))
 	}
 	return errors.Join(errs...)
 }
