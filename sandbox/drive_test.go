@@ -253,6 +253,22 @@ func TestDriveContentRedirectRangeAndNoToken(t *testing.T) {
 	if r.StatusCode != 401 || !strings.Contains(string(data), "without an Authorization header") {
 		t.Errorf("with the Graph token: %d %s, want 401 saying to send none", r.StatusCode, data)
 	}
+	tokenSeg := strings.Split(strings.TrimPrefix(loc.Path, "/_content/"), "/")[0]
+	var logged, withAuth int
+	for _, entry := range e.s.Requests() {
+		if strings.Contains(entry.Path, tokenSeg) {
+			t.Errorf("the request log keeps a download URL's token: %s", entry.Path)
+		}
+		if strings.HasPrefix(entry.Path, "/_content/") {
+			logged++
+			if len(entry.Headers["Authorization"]) > 0 {
+				withAuth++
+			}
+		}
+	}
+	if logged != 4 || withAuth != 1 {
+		t.Errorf("request log: %d downloads, %d with Authorization; want 4 and 1", logged, withAuth)
+	}
 	forged := strings.Replace(loc.String(), "/_content/", "/_content/x", 1)
 	if r, err := e.c.Get(forged); err != nil || r.StatusCode != 401 {
 		t.Errorf("forged token: %v %v", r.StatusCode, err)
@@ -387,5 +403,16 @@ func TestDriveSeed(t *testing.T) {
 	resp = e.do("GET", "/v1.0/users/"+MeganBowenID+"/drive/root:/Documents:/children", nil, map[string]string{"Authorization": app}, nil)
 	if resp.StatusCode != 200 {
 		t.Errorf("Megan's Documents by the app: %d", resp.StatusCode)
+	}
+}
+
+// TestDrivePathsKeepTheirCase: a path segment that spells a route's literal
+// ("Contacts", "Calendar") is a name the client chose, kept as sent.
+func TestDrivePathsKeepTheirCase(t *testing.T) {
+	e := start(t, Options{})
+	d := newDriveClient(t, e)
+	it := d.call("PUT", "/v1.0/me/drive/root:/Contacts/Calendar/notes.txt:/content", []byte("n"), 201)
+	if p := it["parentReference"].(map[string]any)["path"]; p != "/drive/root:/Contacts/Calendar" {
+		t.Errorf("created under %v, want /drive/root:/Contacts/Calendar", p)
 	}
 }

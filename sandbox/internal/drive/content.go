@@ -41,6 +41,17 @@ const SimpleUploadLimit = 250 << 20
 // pre-authenticated download URLs (ServeDownload).
 const DownloadPrefix = "/_content/"
 
+// LogPath is p as the request log keeps it: a download URL's token, which
+// lets anyone read the file for an hour, is left out.
+func LogPath(p string) string {
+	rest, ok := strings.CutPrefix(p, DownloadPrefix)
+	if !ok {
+		return p
+	}
+	_, name, _ := strings.Cut(rest, "/")
+	return DownloadPrefix + "…/" + name
+}
+
 // downloadLifetime is how long a download URL works (Graph's last an hour).
 const downloadLifetime = time.Hour
 

@@ -114,7 +114,7 @@ func parseRest(rest string) (t target, ok bool) {
 
 // dispatch serves a request below a drive.
 func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
-	rest := r.PathValue("rest")
+	rest := graphkit.SentCase(r, r.PathValue("rest"))
 	t, ok := parseRest(rest)
 	if !ok {
 		seg := rest
