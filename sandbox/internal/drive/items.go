@@ -21,7 +21,11 @@ var driveItemType = &odata.Type{
 	Keep: []string{"id"},
 	Props: []string{"@microsoft.graph.downloadUrl", "createdDateTime", "eTag", "id", "lastModifiedDateTime", "name",
 		"webUrl", "cTag", "size", "createdBy", "lastModifiedBy", "parentReference", "file", "fileSystemInfo", "folder", "root"},
-	Extra:      []string{"description"},
+	// Extra are the schema's other structural properties: $select takes
+	// them, and the sandbox answers none (Graph leaves out what it lacks).
+	Extra: []string{"description", "audio", "bundle", "content", "deleted", "image", "location", "malware",
+		"package", "pendingOperations", "photo", "publication", "remoteItem", "searchResult", "shared",
+		"sharepointIds", "specialFolder", "video", "webDavUrl"},
 	Expandable: []string{"children"},
 }
 
@@ -30,6 +34,7 @@ var driveType = &odata.Type{
 	Keep: []string{"id"},
 	Props: []string{"createdDateTime", "description", "id", "lastModifiedDateTime", "name", "webUrl", "driveType",
 		"createdBy", "lastModifiedBy", "owner", "quota"},
+	Extra: []string{"sharePointIds", "system", "eTag", "parentReference"},
 }
 
 // childLimits page children as OneDrive does: 200 an answer unless $top says.
