@@ -165,7 +165,7 @@ func TestDriveChildrenPages(t *testing.T) {
 }
 
 // TestDriveFolderConflictRenameMoveDelete: conflictBehavior fail, rename and
-// replace; rename and move by PATCH; delete to the recycle bin.
+// replace; rename and move by PATCH; delete to the recycle bin and restore.
 func TestDriveFolderConflictRenameMoveDelete(t *testing.T) {
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
@@ -199,6 +199,11 @@ func TestDriveFolderConflictRenameMoveDelete(t *testing.T) {
 	if slices.Contains(itemNames(d.call("GET", "/v1.0/me/drive/root/children", nil, 200)), "Plans") {
 		t.Error("a deleted folder is still listed")
 	}
+	restored := d.call("POST", "/v1.0/me/drive/items/"+plans+"/restore", nil, 200)
+	if restored["name"] != "Plans" || !slices.Contains(itemNames(d.call("GET", "/v1.0/me/drive/root/children", nil, 200)), "Plans") {
+		t.Errorf("restore: %v", restored)
+	}
+	d.call("POST", "/v1.0/me/drive/items/"+plans+"/restore", nil, 404) // not in the recycle bin any more
 	quota := d.call("GET", "/v1.0/me/drive", nil, 200)["quota"].(map[string]any)
 	d.call("DELETE", "/v1.0/me/drive/root:/Documents/final.md:", nil, 204)
 	if after := d.call("GET", "/v1.0/me/drive", nil, 200)["quota"].(map[string]any); after["deleted"].(float64) <= quota["deleted"].(float64) {

@@ -519,3 +519,60 @@ func (s *Workload) deleteItem(w http.ResponseWriter, r *http.Request, u *graphki
 	}
 	s.WriteStatus(w, r, http.StatusNoContent, nil)
 }
+
+// restoreItem brings an item back from the recycle bin (POST
+// items/{id}/restore): into its folder, or the one parentReference names,
+// or the root when its folder is gone; under its name, or the body's.
+func (s *Workload) restoreItem(w http.ResponseWriter, r *http.Request, u *graphkit.User, id string) {
+	var c itemChange
+	if r.ContentLength != 0 {
+		body, ce := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)
+		if ce == nil {
+			_, ce = schema.Apply("driveItem", &c, body, schema.Update, itemSetters)
+		}
+		if ce != nil {
+			s.Fail(w, r, ce)
+			return
+		}
+	}
+	now := s.Now().UTC()
+	s.mu.Lock()
+	d := s.user(u)
+	it := d.items[id]
+	var ce *graphkit.Error
+	var obj graphkit.Item
+	switch {
+	case it == nil || it.live():
+		ce = graphkit.Err(404, "itemNotFound", "The item is not in the recycle bin.")
+	default:
+		parent := d.find(it.ParentID)
+		if c.parent != nil {
+			parent = d.resolveRef(c.parent)
+		} else if parent == nil {
+			parent = d.find("")
+		}
+		name := it.Name
+		if c.name != nil {
+			name = *c.name
+		}
+		switch {
+		case parent == nil || !parent.Folder:
+			ce = graphkit.Err(400, "invalidRequest", "The folder parentReference names does not exist in this drive.")
+		case d.child(parent, name) != nil:
+			ce = errNameExists
+		default:
+			if parent.ID != it.ParentID {
+				d.link(it, parent.ID)
+			}
+			it.Name, it.Deleted, it.Modified, it.ModBy, it.Version = name, time.Time{}, now, ownerOf(r, d), it.Version+1
+			graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+			obj = graphkit.NewItem(s.itemObject(r, d, it))
+		}
+	}
+	s.mu.Unlock()
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	s.WriteEntity(w, r, http.StatusOK, obj, driveItemType, driveContext(r, u, "/items/$entity"))
+}

@@ -67,7 +67,7 @@ type target struct {
 	base   string
 	path   []string // path segments below base
 	byPath bool
-	tail   string // "", "children" or "content"
+	tail   string // "", "children", "content" or "restore"
 }
 
 // parseRest reads "root", "root:/a/b:", "root:/a/b:/children",
@@ -105,7 +105,7 @@ func parseRest(rest string) (t target, ok bool) {
 		return t, false
 	}
 	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
-	case "", "children", "content":
+	case "", "children", "content", "restore":
 		t.tail = tail
 		return t, true
 	}
@@ -133,6 +133,8 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		s.contentRedirect(w, r, u, t)
 	case r.Method == "POST" && t.tail == "children":
 		s.createFolder(w, r, u, t)
+	case r.Method == "POST" && t.tail == "restore" && !t.byPath:
+		s.restoreItem(w, r, u, t.base)
 	case r.Method == "PATCH" && t.tail == "":
 		s.updateItem(w, r, u, t)
 	case r.Method == "DELETE" && t.tail == "":

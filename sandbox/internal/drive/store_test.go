@@ -10,10 +10,10 @@ import (
 
 // TestStoreContract drives every write route of the drive (a folder's
 // create with each conflict behaviour, rename, move, delete to the recycle
-// bin, uploads by path creating folders, by id, replacing; an app writing
-// another user's drive) and checks that the journal they produce, replayed
-// over the seed or over a snapshot taken midway, gives back the served
-// state.
+// bin and restore from it, uploads by path creating folders, by id and
+// replacing; an app writing another user's drive) and checks that the
+// journal they produce, replayed over the seed or over a snapshot taken
+// midway, gives back the served state.
 func TestStoreContract(t *testing.T) {
 	env := kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
 	env.Kit.Files = t.TempDir()
@@ -37,6 +37,9 @@ func TestStoreContract(t *testing.T) {
 		map[string]any{"parentReference": map[string]any{"path": "/drive/root:/Documents"}}, 200)
 	env.Write("POST", "/v1.0/me/drive/root/children", adele, folder("Reports", "replace"), 201)
 	env.Write("DELETE", "/v1.0/me/drive/root:/Documents/Q1%20summary.txt:", adele, nil, 204)
+	env.Write("POST", "/v1.0/me/drive/items/"+file+"/restore", adele, nil, 200)
+	env.Write("POST", "/v1.0/me/drive/items/"+a+"/restore", adele, nil, 409) // replaced: its name is taken
+	env.Write("POST", "/v1.0/me/drive/items/"+a+"/restore", adele, map[string]any{"name": "Reports (restored)"}, 200)
 	other := "/v1.0/users/" + seed[2].ID + "/drive"
 	env.Write("POST", other+"/root/children", app, folder("Shared", "fail"), 201)
 	env.Write("PUT", other+"/root:/Shared/a.txt:/content", app, []byte("a"), 201)
