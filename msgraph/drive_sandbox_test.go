@@ -94,6 +94,15 @@ func TestSandboxDriveWrites(t *testing.T) {
 	if n, err := c.Drive.Download(ctx, MyDrive, up.ID, &got); err != nil || n != int64(len(content)) || !bytes.Equal(got.Bytes(), content) {
 		t.Fatalf("Download: %d %q %v", n, got.String(), err)
 	}
+	big := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB, still one simple upload
+	bigItem, err := c.Drive.Upload(ctx, MyDrive, "", "big.bin", bytes.NewReader(big), int64(len(big)), nil)
+	if err != nil || bigItem.Size != int64(len(big)) {
+		t.Fatalf("Upload of 3 MiB: %+v %v", bigItem, err)
+	}
+	got.Reset()
+	if _, err := c.Drive.Download(ctx, MyDrive, bigItem.ID, &got); err != nil || !bytes.Equal(got.Bytes(), big) {
+		t.Errorf("Download of 3 MiB: %d bytes, %v", got.Len(), err)
+	}
 	again := []byte("quarterly numbers, revised\n")
 	if r, err := c.Drive.Upload(ctx, MyDrive, sub.ID, "q1.txt", bytes.NewReader(again), int64(len(again)), nil); err != nil || r.ID != up.ID {
 		t.Errorf("Upload over an existing file (replace): %+v %v", r, err)

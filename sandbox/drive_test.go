@@ -108,6 +108,7 @@ func TestDriveAddressesReachTheSameItems(t *testing.T) {
 	if !slices.Equal(itemNames(viaPath), itemNames(viaID)) || !slices.Contains(itemNames(viaID), "Meeting notes.txt") {
 		t.Errorf("children by path %v, by id %v", itemNames(viaPath), itemNames(viaID))
 	}
+	d.call("PUT", "/v1.0/me/drive/root:/a%2Ab/c.txt:/content", []byte("x"), 400) // "a*b" is no folder name
 	d.call("GET", "/v1.0/me/drive/root:/Documents/nope.txt:", nil, 404)
 	d.call("GET", "/v1.0/me/drive/items/01NOPE", nil, 404)
 	d.call("GET", "/v1.0/me/drive/root/sideways", nil, 400)

@@ -262,8 +262,10 @@ func (s *Workload) upload(w http.ResponseWriter, r *http.Request, u *graphkit.Us
 	if ce == nil && t.byPath && len(t.path) == 0 {
 		ce = graphkit.Err(400, "invalidRequest", "The upload path names no file.")
 	}
-	if ce == nil && t.byPath && !validName(t.path[len(t.path)-1]) {
-		ce = graphkit.Err(400, "invalidRequest", "The name '"+t.path[len(t.path)-1]+"' is not valid.")
+	for _, seg := range t.path { // the file's name and the folders it may create
+		if ce == nil && !validName(seg) {
+			ce = errBadName(seg)
+		}
 	}
 	if ce != nil {
 		s.Fail(w, r, ce)

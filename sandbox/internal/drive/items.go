@@ -250,7 +250,7 @@ var itemSetters = schema.Setters[*itemChange]{
 	"name": func(c *itemChange, raw json.RawMessage) *graphkit.Error {
 		var n string
 		if json.Unmarshal(raw, &n) != nil || !validName(n) {
-			return graphkit.Err(400, "invalidRequest", "The name '"+n+"' is not valid: a name is not empty, has none of \" * : < > ? / \\ | and does not start or end with a space.")
+			return errBadName(n)
 		}
 		c.name = &n
 		return nil
@@ -278,6 +278,11 @@ var itemSetters = schema.Setters[*itemChange]{
 		c.parent = &ref
 		return nil
 	},
+}
+
+// errBadName is Graph's 400 for a name OneDrive does not allow.
+func errBadName(n string) *graphkit.Error {
+	return graphkit.Err(400, "invalidRequest", "The name '"+n+"' is not valid: a name is not empty, has none of \" * : < > ? / \\ | and does not start or end with a space.")
 }
 
 func validName(n string) bool {
