@@ -287,11 +287,7 @@ func (s *Workload) upload(w http.ResponseWriter, r *http.Request, u *graphkit.Us
 		obj = graphkit.NewItem(s.itemObject(r, d, it))
 	}
 	s.mu.Unlock()
-	if ce != nil {
-		s.Fail(w, r, ce)
-		return
-	}
-	s.WriteEntity(w, r, status, obj, driveItemType, driveContext(r, u, "/items/$entity"))
+	s.answer(w, r, u, status, obj, ce)
 }
 
 // putFile finds or creates the file an upload writes; the caller holds the

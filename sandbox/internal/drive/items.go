@@ -131,6 +131,8 @@ func (s *Workload) driveObject(d *drive) map[string]any {
 	}
 }
 
+// driveContext is the @odata.context fragment of suffix below the drive
+// the request addressed.
 func driveContext(r *http.Request, u *graphkit.User, suffix string) string {
 	if strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1.0/drives/") {
 		return "#drives" + suffix
@@ -142,11 +144,7 @@ func (s *Workload) getDrive(w http.ResponseWriter, r *http.Request, u *graphkit.
 	s.mu.Lock()
 	obj := graphkit.NewItem(s.driveObject(s.user(u)))
 	s.mu.Unlock()
-	ctx := "#drives/$entity"
-	if !strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1.0/drives/") {
-		ctx = "#users('" + u.ID + "')/drive/$entity"
-	}
-	s.WriteEntity(w, r, http.StatusOK, obj, driveType, ctx)
+	s.WriteEntity(w, r, http.StatusOK, obj, driveType, driveContext(r, u, "/$entity"))
 }
 
 func (s *Workload) listDrives(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
@@ -305,6 +303,17 @@ func conflictBehavior(r *http.Request, rest map[string]json.RawMessage, def stri
 	return "", graphkit.Err(400, "invalidRequest", "@microsoft.graph.conflictBehavior is fail, replace or rename, not '"+v+"'.")
 }
 
+// answer writes an item a handler made (obj, with status), or ce.
+func (s *Workload) answer(w http.ResponseWriter, r *http.Request, u *graphkit.User, status int, obj graphkit.Item, ce *graphkit.Error) {
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	s.WriteEntity(w, r, status, obj, driveItemType, driveContext(r, u, "/items/$entity"))
+}
+
+var errNoFolder = graphkit.Err(400, "invalidRequest", "The folder parentReference names does not exist in this drive.")
+
 var errNameExists = graphkit.Err(409, "nameAlreadyExists", "The specified item name already exists.")
 
 // place finds where a new item called name goes in parent under behaviour
@@ -453,11 +462,7 @@ func (s *Workload) updateItem(w http.ResponseWriter, r *http.Request, u *graphki
 		}
 	}
 	s.mu.Unlock()
-	if ce != nil {
-		s.Fail(w, r, ce)
-		return
-	}
-	s.WriteEntity(w, r, http.StatusOK, obj, driveItemType, driveContext(r, u, "/items/$entity"))
+	s.answer(w, r, u, http.StatusOK, obj, ce)
 }
 
 // change applies an update to it; the caller holds the lock.
@@ -465,7 +470,7 @@ func (s *Workload) change(r *http.Request, d *drive, it *item, c *itemChange, no
 	parent := d.items[it.ParentID]
 	if c.parent != nil {
 		if parent = d.resolveRef(c.parent); parent == nil || !parent.Folder {
-			return graphkit.Err(400, "invalidRequest", "The folder parentReference names does not exist in this drive.")
+			return errNoFolder
 		}
 		for p := parent; p != nil; p = d.items[p.ParentID] {
 			if p == it {
@@ -562,7 +567,7 @@ func (s *Workload) restoreItem(w http.ResponseWriter, r *http.Request, u *graphk
 		}
 		switch {
 		case parent == nil || !parent.Folder:
-			ce = graphkit.Err(400, "invalidRequest", "The folder parentReference names does not exist in this drive.")
+			ce = errNoFolder
 		case d.child(parent, name) != nil:
 			ce = errNameExists
 		default:
@@ -575,9 +580,5 @@ func (s *Workload) restoreItem(w http.ResponseWriter, r *http.Request, u *graphk
 		}
 	}
 	s.mu.Unlock()
-	if ce != nil {
-		s.Fail(w, r, ce)
-		return
-	}
-	s.WriteEntity(w, r, http.StatusOK, obj, driveItemType, driveContext(r, u, "/items/$entity"))
+	s.answer(w, r, u, http.StatusOK, obj, ce)
 }
