@@ -95,6 +95,7 @@ func TestDriveAddressesReachTheSameItems(t *testing.T) {
 		"/v1.0/drives/" + url.PathEscape(id) + "/items/" + docs["id"].(string) + ":/Meeting%20notes.txt:",
 		"/v1.0/me/drive/items/" + root["id"].(string) + ":/documents/MEETING%20NOTES.TXT", // names match in any case; the closing colon is optional
 		"/v1.0/me/Drive/Root:/Documents/Meeting%20notes.txt:",
+		"/v1.0/me/drive/Items('" + notes["id"].(string) + "')",
 	} {
 		if got := d.call("GET", p, nil, 200)["id"]; got != notes["id"] {
 			t.Errorf("GET %s: %v, want %v", p, got, notes["id"])

@@ -74,6 +74,11 @@ type target struct {
 // "items/{id}", "items/{id}/content", "items/{id}:/a:/content", ... in any
 // case; ok is false for anything else.
 func parseRest(rest string) (t target, ok bool) {
+	if k, ok := cutFold(rest, "items('"); ok { // OData key syntax: items('id')
+		if id, more, ok := strings.Cut(k, "')"); ok {
+			rest = "items/" + id + more
+		}
+	}
 	var after string
 	switch low := strings.ToLower(rest); {
 	case low == "root" || strings.HasPrefix(low, "root/") || strings.HasPrefix(low, "root:"):
@@ -156,4 +161,12 @@ func (d *drive) resolve(t target) *item {
 		it = d.child(it, seg)
 	}
 	return it
+}
+
+// cutFold is strings.CutPrefix ignoring the case of prefix.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
