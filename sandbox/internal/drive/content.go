@@ -71,17 +71,28 @@ func mimeType(name string) string {
 	return "application/octet-stream"
 }
 
-// otherHost is the host name a download URL uses: never the one the request
-// came to, so that a client that sends its Graph token to Graph's host only
-// is seen to do so.
+// otherHost is the host a download URL uses: another name for the sandbox
+// than the one the request came to (localhost and the loopback addresses
+// swap, both in the certificate; a name reached from elsewhere gives the
+// address the connection came in on), so that a client that sends its Graph
+// token to Graph's host only is seen to do so. A request to a non-loopback
+// address keeps it: the sandbox knows no other name there.
 func otherHost(r *http.Request) string {
 	host, port, err := net.SplitHostPort(r.Host)
 	if err != nil {
 		host, port = r.Host, ""
 	}
-	other := "localhost"
-	if strings.EqualFold(host, "localhost") {
+	other := host
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	switch {
+	case strings.EqualFold(host, "localhost"):
 		other = "127.0.0.1"
+	case ip != nil && ip.IsLoopback():
+		other = "localhost"
+	case ip == nil:
+		if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
+			other = a.IP.String()
+		}
 	}
 	if port != "" {
 		return net.JoinHostPort(other, port)
