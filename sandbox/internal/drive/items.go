@@ -151,7 +151,8 @@ func (s *Workload) listDrives(w http.ResponseWriter, r *http.Request, u *graphki
 	s.mu.Lock()
 	list := []graphkit.Item{graphkit.NewItem(s.driveObject(s.user(u)))}
 	s.mu.Unlock()
-	s.WriteListPage(w, r, graphkit.ListPageStyle(r, graphkit.TokenPages, "#drives", list, driveType, childLimits), nil)
+	ctx := "#users('" + u.ID + "')/drives"
+	s.WriteListPage(w, r, graphkit.ListPageStyle(r, graphkit.TokenPages, ctx, list, driveType, childLimits), nil)
 }
 
 // expandChildren reads $expand=children for one item.
@@ -238,10 +239,9 @@ type itemChange struct {
 
 // itemRef is the part of an itemReference a move reads.
 type itemRef struct {
-	ID       string `json:"id"`
-	Path     string `json:"path"`
-	DriveID  string `json:"driveId"`
-	Provided bool   `json:"-"`
+	ID      string `json:"id"`
+	Path    string `json:"path"`
+	DriveID string `json:"driveId"`
 }
 
 var itemSetters = schema.Setters[*itemChange]{
@@ -272,7 +272,6 @@ var itemSetters = schema.Setters[*itemChange]{
 		if string(raw) == "null" || json.Unmarshal(raw, &ref) != nil {
 			return graphkit.Err(400, "invalidRequest", "parentReference must name the folder to move the item to (its id or path).")
 		}
-		ref.Provided = true
 		c.parent = &ref
 		return nil
 	},
