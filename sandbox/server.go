@@ -43,7 +43,8 @@ type Options struct {
 	RequireControlToken bool
 	// StateDir, when set, is where the sandbox keeps its state across
 	// restarts: a folder (created 0700) holding a snapshot and a journal of
-	// the changes since. Every write is in the journal before it is answered,
+	// the changes since, and the drives' file content (files/; without
+	// StateDir it goes to a temporary folder that Close removes). Every write is in the journal before it is answered,
 	// so a sandbox killed at any moment (kill -9) restarts with every answered
 	// write. A folder written by a newer sandbox is refused, never touched.
 	StateDir string
