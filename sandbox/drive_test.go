@@ -372,15 +372,16 @@ func TestDriveContentOnDisk(t *testing.T) {
 		t.Errorf("after a restart: %d bytes, want %d", len(got), len(content))
 	}
 
-	s3, err := New(Options{PlainHTTP: true})
-	if err != nil {
-		t.Fatal(err)
+	e3 := start(t, Options{})
+	if e3.s.tempFiles != "" {
+		t.Errorf("a server that stored no file made %s", e3.s.tempFiles)
 	}
-	tmp := s3.kit.Files
-	if fi, err := os.Stat(tmp); err != nil || !fi.IsDir() {
-		t.Fatalf("no temporary content folder: %v", err)
+	newDriveClient(t, e3).call("PUT", "/v1.0/me/drive/root:/tmp.txt:/content", content, 201)
+	tmp := e3.s.tempFiles
+	if fi, err := os.Stat(tmp); tmp == "" || err != nil || !fi.IsDir() {
+		t.Fatalf("no temporary content folder %q: %v", tmp, err)
 	}
-	_ = s3.Close()
+	_ = e3.s.Close()
 	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
 		t.Errorf("Close left %s behind (%v)", tmp, err)
 	}

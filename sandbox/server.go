@@ -82,9 +82,11 @@ type Server struct {
 	// workloads is the registry (workloads.go).
 	workloads []graphkit.Workload
 
-	// tempFiles is the folder of file content made for a server without
-	// StateDir, removed on Close.
-	tempFiles string
+	// tempFiles is the folder of file content made on first use for a
+	// server without StateDir, removed on Close (filesDir).
+	filesMu     sync.Mutex
+	tempFiles   string
+	filesClosed bool
 
 	// journal is the durable state (durable.go); nil without StateDir.
 	journal    *journal.Journal
@@ -155,17 +157,10 @@ func newServer(opts Options) (_ *Server, err error) {
 			s.st = ls.st
 		}
 		s.clock.reset(ls.clockOffset)
-		s.kit.Files = filepath.Join(opts.StateDir, "files")
+		files := filepath.Join(opts.StateDir, "files")
+		s.kit.Files = func() (string, error) { return files, nil }
 	} else {
-		if s.tempFiles, err = os.MkdirTemp("", "authsome-sandbox-files-"); err != nil {
-			return nil, fmt.Errorf("sandbox: folder for file content: %w", err)
-		}
-		s.kit.Files = s.tempFiles
-		defer func() {
-			if err != nil {
-				os.RemoveAll(s.tempFiles)
-			}
-		}()
+		s.kit.Files = s.tempFilesDir
 	}
 	if key == nil {
 		k, err := token.NewSigningKey()
@@ -311,10 +306,31 @@ func (s *Server) Close() error {
 	if s.journal != nil {
 		errs = append(errs, s.snapshot(), s.journal.Close())
 	}
+	s.filesMu.Lock()
+	s.filesClosed = true
 	if s.tempFiles != "" {
 		errs = append(errs, os.RemoveAll(s.tempFiles))
 	}
+	s.filesMu.Unlock()
 	return errors.Join(errs...)
+}
+
+// tempFilesDir is Kit.Files without StateDir: a temporary folder, made when
+// the first file is stored (a server that stores none writes nothing).
+func (s *Server) tempFilesDir() (string, error) {
+	s.filesMu.Lock()
+	defer s.filesMu.Unlock()
+	if s.tempFiles == "" {
+		if s.filesClosed {
+			return "", errors.New("sandbox: closed")
+		}
+		d, err := os.MkdirTemp("", "authsome-sandbox-files-")
+		if err != nil {
+			return "", fmt.Errorf("sandbox: folder for file content: %w", err)
+		}
+		s.tempFiles = d
+	}
+	return s.tempFiles, nil
 }
 
 // CACertPool returns a pool holding the sandbox CA (nil when PlainHTTP).

@@ -207,8 +207,16 @@ func (s *Workload) validToken(tok string, c *urlClaims) bool {
 	return json.Unmarshal(payload, c) == nil
 }
 
-// contentPath is where Kit.Files keeps the bytes whose SHA-256 is hash.
-func (s *Workload) contentPath(hash string) string { return filepath.Join(s.Files, hash[:2], hash) }
+// contentPath is where the folder files keeps the bytes whose SHA-256 is hash.
+func contentPath(files, hash string) string { return filepath.Join(files, hash[:2], hash) }
+
+// filesDir is Kit.Files' folder.
+func (s *Workload) filesDir() (string, error) {
+	if s.Files == nil {
+		return "", errors.New("drive: no folder for file content")
+	}
+	return s.Files()
+}
 
 // open returns the bytes whose SHA-256 is hash: a seeded file's from
 // memory, any other from Kit.Files.
@@ -216,10 +224,11 @@ func (s *Workload) open(hash string) (io.ReadSeeker, error) {
 	if b, ok := seedContent[hash]; ok {
 		return bytes.NewReader(b), nil
 	}
-	if s.Files == "" {
-		return nil, errors.New("drive: no folder for file content")
+	files, err := s.filesDir()
+	if err != nil {
+		return nil, err
 	}
-	return os.Open(s.contentPath(hash))
+	return os.Open(contentPath(files, hash))
 }
 
 var errTooLarge = graphkit.Err(413, "maxFileSizeExceeded",
@@ -227,13 +236,14 @@ var errTooLarge = graphkit.Err(413, "maxFileSizeExceeded",
 
 // store streams body into Kit.Files and returns its size and SHA-256.
 func (s *Workload) storeContent(body io.Reader) (int64, string, *graphkit.Error) {
-	if s.Files == "" {
-		return 0, "", graphkit.Err(500, "generalException", "The sandbox has no folder for file content.")
+	files, err := s.filesDir()
+	if err == nil {
+		err = os.MkdirAll(files, 0o700)
 	}
-	if err := os.MkdirAll(s.Files, 0o700); err != nil {
-		return 0, "", graphkit.Err(500, "generalException", "The file's content could not be stored.")
+	if err != nil {
+		return 0, "", graphkit.Err(500, "generalException", "The file's content could not be stored: "+err.Error())
 	}
-	f, err := os.CreateTemp(s.Files, "upload-*")
+	f, err := os.CreateTemp(files, "upload-*")
 	if err != nil {
 		return 0, "", graphkit.Err(500, "generalException", "The file's content could not be stored.")
 	}
@@ -250,7 +260,7 @@ func (s *Workload) storeContent(body io.Reader) (int64, string, *graphkit.Error)
 		return 0, "", graphkit.Err(400, "invalidRequest", "The request body could not be read: "+err.Error())
 	}
 	hash := hex.EncodeToString(h.Sum(nil))
-	dst := s.contentPath(hash)
+	dst := contentPath(files, hash)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return 0, "", graphkit.Err(500, "generalException", "The file's content could not be stored.")
 	}

@@ -16,7 +16,8 @@ import (
 // midway, gives back the served state.
 func TestStoreContract(t *testing.T) {
 	env := kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
-	env.Kit.Files = t.TempDir()
+	files := t.TempDir()
+	env.Kit.Files = func() (string, error) { return files, nil }
 	seed := directory.Seed()
 	adele := kittest.UserToken(seed[0].ID, "Files.ReadWrite")
 	app := kittest.AppToken("Files.ReadWrite.All")
