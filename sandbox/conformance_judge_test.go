@@ -87,6 +87,8 @@ func (c *conformance) run(row conformanceRow) {
 		ct := resp.Header.Get("Content-Type")
 		var problems []graphschema.Problem
 		switch {
+		case row.judge == "redirect":
+			c.judgeRedirect(t, resp)
 		case row.status >= 300:
 			c.wantJSON(t, ct)
 			problems = c.schema.CheckError(data)

@@ -22,7 +22,7 @@ var knownSelect = func() map[string]bool {
 func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 	t.Parallel()
 	e := start(t, Options{})
-	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read"})
+	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read Files.Read"})
 	c.fill(calendarFill(e)...)
 	c.fill(mailFill(e, c.tokens["read"])...)
 	for _, x := range []struct{ typ, route, path string }{
@@ -34,6 +34,9 @@ func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 		{"event", "GET /v1.0/me/events/{eid}", "/v1.0/me/events/{event}"},
 		{"contact", "GET /v1.0/me/contacts/{ctid}", "/v1.0/me/contacts/{contact}"},
 		{"contactFolder", "GET /v1.0/me/contactFolders/{fid}", "/v1.0/me/contactFolders/{folder}"},
+		{"drive", "GET /v1.0/me/drive", "/v1.0/me/drive"},
+		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Welcome.md:"},
+		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:"},
 	} {
 		typ := c.schema.Lookup(x.typ)
 		if typ == nil {

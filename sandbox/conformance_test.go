@@ -17,7 +17,8 @@ import (
 // Graph v1.0 schema (DESIGN §5): every answer of every route, and the
 // structs the sandbox marshals. To cover a new route, add rows to
 // graphConformance (reads; mail reads in graphConformanceMail) or to
-// graphWrites (every other method, run in order on one server);
+// graphWrites (every other method, run in order on one server; the drive's
+// reads and writes in graphConformanceDrive);
 // TestGraphConformanceCoversRoutes fails until every pattern of the route
 // table has a successful row.
 
@@ -182,7 +183,7 @@ func TestGraphConformanceCoversRoutes(t *testing.T) {
 	}
 	placeholder := strings.NewReplacer("{", "x", "}", "x")
 	covered := map[string]bool{}
-	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites} {
+	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive} {
 		for _, row := range rows {
 			method, _, ok := strings.Cut(row.route, " ")
 			if !ok {

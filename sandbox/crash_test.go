@@ -83,7 +83,7 @@ func (c *crashRun) do(method, path, tok string, body any) (int, map[string]any, 
 
 // tokens redeems a refresh token (rotating it) or signs in with a password.
 func (c *crashRun) tokens(rt string) (int, map[string]any, error) {
-	form := url.Values{"client_id": {PublicClientID}, "scope": {"Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite offline_access"}}
+	form := url.Values{"client_id": {PublicClientID}, "scope": {"Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite offline_access"}}
 	if rt != "" {
 		form.Set("grant_type", "refresh_token")
 		form.Set("refresh_token", rt)
@@ -103,8 +103,9 @@ func (c *crashRun) tokens(rt string) (int, map[string]any, error) {
 	return resp.StatusCode, out, nil
 }
 
-// write makes random changes in one workload until the server dies.
-func (c *crashRun) write(tok, collection, field string, body func(v string) map[string]any) {
+// write makes random changes in one workload until the server dies: it
+// creates in collection and changes and deletes at items/{id}.
+func (c *crashRun) write(tok, collection, items, field string, body func(v string) map[string]any) {
 	var mine []*crashItem
 	for i := 0; ; i++ {
 		v := fmt.Sprintf("%s-%d-%d", field, i, rand.IntN(1e6))
@@ -118,7 +119,7 @@ func (c *crashRun) write(tok, collection, field string, body func(v string) map[
 				c.t.Errorf("POST %s: %d %v", collection, st, out)
 				return
 			}
-			it := &crashItem{path: "/v1.0/me/" + collection + "/" + out["id"].(string), field: field, acked: v}
+			it := &crashItem{path: "/v1.0/me/" + items + "/" + out["id"].(string), field: field, acked: v}
 			c.mu.Lock()
 			c.items, mine = append(c.items, it), append(mine, it)
 			c.mu.Unlock()
@@ -204,9 +205,10 @@ func startCrashServer(t *testing.T, dir string) (*exec.Cmd, string) {
 }
 
 // TestStateSurvivesKill: a sandbox on a state folder is killed (SIGKILL) at a
-// random moment while writers change mail, events, contacts and rotate a
-// refresh token; restarted on the same folder, it has every write it answered
-// (and, for the writes in flight, either the old or the new value).
+// random moment while writers change mail, events, contacts and drive
+// folders and rotate a refresh token; restarted on the same folder, it has
+// every write it answered (and, for the writes in flight, either the old or
+// the new value).
 func TestStateSurvivesKill(t *testing.T) {
 	t.Parallel()
 	rounds := 8
@@ -241,15 +243,19 @@ func TestStateSurvivesKill(t *testing.T) {
 		tok := out["access_token"].(string)
 
 		var wg sync.WaitGroup
-		for _, w := range []struct{ coll, field string }{{"messages", "subject"}, {"events", "subject"}, {"contacts", "givenName"}} {
+		for _, w := range []struct{ coll, items, field string }{{"messages", "messages", "subject"}, {"events", "events", "subject"},
+			{"contacts", "contacts", "givenName"}, {"drive/root/children", "drive/items", "name"}} {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c.write(tok, w.coll, w.field, func(v string) map[string]any {
+				c.write(tok, w.coll, w.items, w.field, func(v string) map[string]any {
 					b := map[string]any{w.field: v}
-					if w.coll == "events" {
+					switch w.coll {
+					case "events":
 						b["start"] = map[string]any{"dateTime": "2026-03-01T10:00:00", "timeZone": "UTC"}
 						b["end"] = map[string]any{"dateTime": "2026-03-01T11:00:00", "timeZone": "UTC"}
+					case "drive/root/children":
+						b["folder"] = map[string]any{}
 					}
 					return b
 				})

@@ -73,7 +73,7 @@ func upperSegments(p string, keep ...string) string {
 func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	e := start(t, Options{})
 	u := adele()
-	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite User.ReadBasic.All")
+	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite User.ReadBasic.All")
 	send := func(method, path string, body []byte, hdr map[string]string) (int, map[string]any) {
 		t.Helper()
 		h := map[string]string{"Authorization": tok}
@@ -110,7 +110,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	calID := create("/v1.0/me/calendars", map[string]any{"name": "kit calendar"})
 	contactID := create("/v1.0/me/contacts", map[string]any{"givenName": "Kit"})
 	cfID := create("/v1.0/me/contactFolders", map[string]any{"displayName": "kit contacts"})
-	ids := []string{msgID, folderID, eventID, calID, contactID, cfID, u.UserPrincipalName}
+	driveFolder := func(n string) map[string]any { return map[string]any{"name": n, "folder": map[string]any{}} }
+	driveItemID := create("/v1.0/me/drive/root/children", driveFolder("kit drive folder"))
+	ids := []string{msgID, folderID, eventID, calID, contactID, cfID, driveItemID, u.UserPrincipalName}
 
 	htmlBody := map[string]any{"body": map[string]any{"contentType": "HTML", "content": "<p>x</p>"}}
 	targets := []kitTarget{
@@ -130,6 +132,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"folder contacts", "POST", "/v1.0/me/contactFolders/" + cfID + "/contacts", named("givenName"), "givenName", nil, nil},
 		{"contactFolders", "POST", "/v1.0/me/contactFolders", named("displayName"), "displayName", nil, nil},
 		{"contactFolder", "PATCH", "/v1.0/me/contactFolders/" + cfID, named("displayName"), "displayName", nil, nil},
+		{"drive children", "POST", "/v1.0/me/drive/root/children", driveFolder, "name", nil, nil},
+		{"drive folder children", "POST", "/v1.0/me/drive/items/" + driveItemID + "/children", driveFolder, "name", nil, nil},
+		{"drive item", "PATCH", "/v1.0/me/drive/items/" + driveItemID, named("name"), "name", nil, nil},
 	}
 
 	n := 0
@@ -205,7 +210,7 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string { return upperSegments(p, ids...) }}
 		}, ok},
 		{"singleValueExtendedProperties (python-o365 sends it with every event)", func(tg kitTarget) kitRequest {
-			if tg.name == "attachments" { // an attachment has no extended properties in v1.0
+			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") { // an attachment and a drive item have no extended properties in v1.0
 				return kitRequest{validJSON(tg, nil), jsonCT, nil}
 			}
 			return kitRequest{validJSON(tg, map[string]any{"singleValueExtendedProperties": []any{
@@ -270,7 +275,8 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		for _, p := range []string{"/v1.0/me/MailFolders?$top=1", "/v1.0/me/Calendars?$top=1", "/v1.0/me/Contacts",
 			"/v1.0/me/ContactFolders", "/v1.0/ME/EVENTS", "/v1.0/Me/Messages?$top=1", "/v1.0/me/Calendar",
 			"/v1.0/USERS?$top=1", "/V1.0/Users/" + u.UserPrincipalName, "/v1.0/Users('" + u.UserPrincipalName + "')/CalendarView?startDateTime=2025-03-03T00:00:00Z&endDateTime=2025-03-10T00:00:00Z",
-			"/v1.0/me/Messages/$Count", "/v1.0/me/Events/" + eventID, "/v1.0/me/CONTACTS/" + contactID} {
+			"/v1.0/me/Messages/$Count", "/v1.0/me/Events/" + eventID, "/v1.0/me/CONTACTS/" + contactID,
+			"/v1.0/me/Drive/Root/Children", "/v1.0/ME/DRIVE/ITEMS/" + driveItemID, "/v1.0/Me/Drive/Root:/Documents:/Children"} {
 			st, out := send("GET", p, nil, nil)
 			if st != 200 {
 				t.Errorf("GET %s: %d %v, want 200", p, st, out)

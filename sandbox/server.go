@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/identity"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
@@ -19,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,7 +43,8 @@ type Options struct {
 	RequireControlToken bool
 	// StateDir, when set, is where the sandbox keeps its state across
 	// restarts: a folder (created 0700) holding a snapshot and a journal of
-	// the changes since. Every write is in the journal before it is answered,
+	// the changes since, and the drives' file content (files/; without
+	// StateDir it goes to a temporary folder that Close removes). Every write is in the journal before it is answered,
 	// so a sandbox killed at any moment (kill -9) restarts with every answered
 	// write. A folder written by a newer sandbox is refused, never touched.
 	StateDir string
@@ -78,6 +81,12 @@ type Server struct {
 	kit   *graphkit.Kit
 	// workloads is the registry (workloads.go).
 	workloads []graphkit.Workload
+
+	// tempFiles is the folder of file content made on first use for a
+	// server without StateDir, removed on Close (filesDir).
+	filesMu     sync.Mutex
+	tempFiles   string
+	filesClosed bool
 
 	// journal is the durable state (durable.go); nil without StateDir.
 	journal    *journal.Journal
@@ -148,6 +157,10 @@ func newServer(opts Options) (_ *Server, err error) {
 			s.st = ls.st
 		}
 		s.clock.reset(ls.clockOffset)
+		files := filepath.Join(opts.StateDir, "files")
+		s.kit.Files = func() (string, error) { return files, nil }
+	} else {
+		s.kit.Files = s.tempFilesDir
 	}
 	if key == nil {
 		k, err := token.NewSigningKey()
@@ -208,6 +221,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer finish()
 	rec.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the tenant's time, not the host's
 	if s.applyFault(rec, r, false) {
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, drive.DownloadPrefix) {
+		s.serveDownload(rec, r)
 		return
 	}
 	if p := strings.ToLower(r.URL.Path); p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/oidc/userinfo" {
@@ -289,7 +306,31 @@ func (s *Server) Close() error {
 	if s.journal != nil {
 		errs = append(errs, s.snapshot(), s.journal.Close())
 	}
+	s.filesMu.Lock()
+	s.filesClosed = true
+	if s.tempFiles != "" {
+		errs = append(errs, os.RemoveAll(s.tempFiles))
+	}
+	s.filesMu.Unlock()
 	return errors.Join(errs...)
+}
+
+// tempFilesDir is Kit.Files without StateDir: a temporary folder, made when
+// the first file is stored (a server that stores none writes nothing).
+func (s *Server) tempFilesDir() (string, error) {
+	s.filesMu.Lock()
+	defer s.filesMu.Unlock()
+	if s.tempFiles == "" {
+		if s.filesClosed {
+			return "", errors.New("sandbox: closed")
+		}
+		d, err := os.MkdirTemp("", "authsome-sandbox-files-")
+		if err != nil {
+			return "", fmt.Errorf("sandbox: folder for file content: %w", err)
+		}
+		s.tempFiles = d
+	}
+	return s.tempFiles, nil
 }
 
 // CACertPool returns a pool holding the sandbox CA (nil when PlainHTTP).

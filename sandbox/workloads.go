@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"net/http"
+
 	"github.com/authsome-go/authsome/sandbox/internal/calendar"
 	"github.com/authsome-go/authsome/sandbox/internal/contacts"
+	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
@@ -17,6 +20,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		mail.New(s.kit),
 		calendar.New(s.kit),
 		contacts.New(s.kit),
+		drive.New(s.kit),
 	}
 }
 
@@ -38,4 +42,14 @@ func (s *Server) workload(name string) graphkit.Workload {
 		}
 	}
 	return nil
+}
+
+// serveDownload serves the drive's pre-authenticated download URLs (outside
+// /v1.0: they carry their own token and refuse a Graph one).
+func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
+	if d, ok := s.workload(drive.Name).(*drive.Workload); ok {
+		d.ServeDownload(w, r)
+		return
+	}
+	http.NotFound(w, r)
 }

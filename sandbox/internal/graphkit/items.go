@@ -124,12 +124,26 @@ type Page struct {
 // the page's items are rendered, so the page costs the same however long the
 // list; a workload calls it under its lock when its items are ItemFuncs.
 func ListPage(r *http.Request, ctx string, list []Item, t *odata.Type, lim odata.Limits) Page {
+	return ListPageStyle(r, SkipPages, ctx, list, t, lim)
+}
+
+// ListPageStyle is ListPage for a collection that continues in style: with
+// TokenPages (drives, the directory) a $skiptoken of an earlier page says
+// where the page starts.
+func ListPageStyle(r *http.Request, style PageStyle, ctx string, list []Item, t *odata.Type, lim odata.Limits) Page {
 	q, err := odata.Parse(r.URL.Query(), t, lim)
 	if err == nil && q.Search != nil {
 		err = &odata.Error{Code: "BadRequest", Message: "Search is not supported on '" + t.Name + "' collections."}
 	}
 	if err != nil {
 		return Page{err: QueryError(err)}
+	}
+	if v := r.URL.Query().Get("$skiptoken"); v != "" && style == TokenPages {
+		n, ok := decodeSkipToken(v)
+		if !ok {
+			return Page{err: BadRequest("The $skiptoken '" + v + "' is not valid: use the @odata.nextLink of the previous page as it is.")}
+		}
+		q.Skip += n
 	}
 	var idx []int
 	total := len(list)
@@ -163,7 +177,7 @@ func ListPage(r *http.Request, ctx string, list []Item, t *odata.Type, lim odata
 		top = total // no $top: the whole collection in one page
 	}
 	var b bytes.Buffer // kept until the page is written, so not one of pageBuffers
-	if err := writePage(&b, r, SkipPages, ctx, items, top, q.Skip, total, count); err != nil {
+	if err := writePage(&b, r, style, ctx, items, top, q.Skip, total, count); err != nil {
 		return Page{err: Err(500, "generalException", "Serialization failed.")}
 	}
 	return Page{body: b.Bytes()}

@@ -27,6 +27,10 @@ type Kit struct {
 	Dir *directory.Directory
 	// Verify checks a Graph access token and returns its claims.
 	Verify func(raw string) (*token.AccessClaims, error)
+	// Files returns the folder where workloads keep file bytes (drive
+	// items' content): the state folder's "files" with --state, else a
+	// temporary folder made on first use, which the server removes on Close.
+	Files func() (string, error)
 }
 
 // Claims are the claims of the access token a Graph request carries.

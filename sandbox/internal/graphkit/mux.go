@@ -1,6 +1,7 @@
 package graphkit
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -65,9 +66,31 @@ func (m *Mux) CanonicalPath(p string) string {
 
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := m.CanonicalPath(r.URL.Path); p != r.URL.Path {
-		r2 := r.Clone(r.Context())
+		r2 := r.Clone(context.WithValue(r.Context(), sentPathKey{}, r.URL.Path))
 		r2.URL.Path, r2.URL.RawPath = p, ""
 		r = r2
 	}
 	m.mux.ServeHTTP(w, r)
+}
+
+type sentPathKey struct{}
+
+// SentCase returns tail, a trailing part of the request's canonical path
+// (a {rest...} wildcard), as the client sent it: names the client chose,
+// such as a file's path, keep their letter case even where a segment
+// spells a route's literal ("Contacts" stays "Contacts").
+func SentCase(r *http.Request, tail string) string {
+	sent, _ := r.Context().Value(sentPathKey{}).(string)
+	if sent == "" {
+		return tail
+	}
+	o, c := strings.Split(sent, "/"), strings.Split(r.URL.Path, "/")
+	n := len(strings.Split(tail, "/"))
+	if len(o) != len(c) || n > len(o) {
+		return tail // a name('key') segment was split: the parts no longer line up
+	}
+	if s := strings.Join(o[len(o)-n:], "/"); strings.EqualFold(s, tail) {
+		return s
+	}
+	return tail
 }

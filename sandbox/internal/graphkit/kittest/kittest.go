@@ -119,6 +119,26 @@ func (e *Env) Do(method, path, tok string, body any) *httptest.ResponseRecorder 
 	return rec
 }
 
+// Write sends a request that changes data (as Do), fails the test unless it
+// is answered with want, and checks the Store contract (CheckReplay), so a
+// change a handler forgot to touch shows at the request that made it. It
+// returns the answer's JSON object (nil for an empty body).
+func (e *Env) Write(method, path, tok string, body any, want int) map[string]any {
+	e.t.Helper()
+	rec := e.Do(method, path, tok, body)
+	if rec.Code != want {
+		e.t.Fatalf("%s %s: %d, want %d: %s", method, path, rec.Code, want, rec.Body.String())
+	}
+	var out map[string]any
+	if rec.Body.Len() > 0 {
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			e.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	e.CheckReplay()
+	return out
+}
+
 // Mark takes a snapshot now; CheckReplay then also replays the records after
 // it over the snapshot.
 func (e *Env) Mark() {

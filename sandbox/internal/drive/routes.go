@@ -1,0 +1,172 @@
+package drive
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+)
+
+// Permissions of the drive routes (Files.Read.All and the Sites permissions
+// reach other users' drives with an app-only token, as the directory's).
+var (
+	readPerms  = []string{"Files.Read", "Files.Read.All", "Files.ReadWrite", "Files.ReadWrite.All", "Sites.Read.All", "Sites.ReadWrite.All"}
+	writePerms = []string{"Files.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All"}
+)
+
+// A drive's items are reached by id and by path, and a path may follow an
+// id ("items/{id}:/a/b.txt:/content"), which the mux's patterns cannot
+// express: each drive address has one pattern per method for what follows
+// it ({rest...}), which dispatch reads.
+var driveMethods = []string{"GET", "POST", "PATCH", "DELETE", "PUT"}
+
+// Routes registers the drive routes.
+func (s *Workload) Routes(m *graphkit.Mux) {
+	m.HandleFunc("GET /v1.0/me/drives", s.Auth(s.Me(s.Owner(readPerms, s.listDrives))))
+	m.HandleFunc("GET /v1.0/users/{id}/drives", s.Auth(s.Other(s.Owner(readPerms, s.listDrives))))
+	m.HandleFunc("GET /v1.0/me/drive", s.Auth(s.Me(s.Owner(readPerms, s.getDrive))))
+	m.HandleFunc("GET /v1.0/users/{id}/drive", s.Auth(s.Other(s.Owner(readPerms, s.getDrive))))
+	m.HandleFunc("GET /v1.0/drives/{did}", s.byDriveID(readPerms, s.getDrive))
+	for _, method := range driveMethods {
+		perms := writePerms
+		if method == "GET" {
+			perms = readPerms
+		}
+		m.HandleFunc(method+" /v1.0/me/drive/{rest...}", s.Auth(s.Me(s.Owner(perms, s.dispatch))))
+		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.Owner(perms, s.dispatch))))
+		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(perms, s.dispatch))
+	}
+}
+
+// errNotFound is Graph's 404 for a drive item or drive.
+var errNotFound = graphkit.Err(404, "itemNotFound", "The resource could not be found.")
+
+// byDriveID serves /drives/{did}/...: the drive's owner is the user the
+// handler serves, with the same access rule as /users/{id}/drive.
+func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.HandlerFunc {
+	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
+		s.mu.Lock()
+		d := s.drives[r.PathValue("did")]
+		owner := ""
+		if d != nil {
+			owner = d.Owner
+		}
+		s.mu.Unlock()
+		u := s.Dir.Find(owner)
+		if d == nil || u == nil {
+			s.Fail(w, r, errNotFound)
+			return
+		}
+		s.Owner(perms, h)(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
+	})
+}
+
+// target is what follows a drive in a request's path: an item (base, the
+// root when ""), a path below it, and what of the item is asked for.
+type target struct {
+	base   string
+	path   []string // path segments below base
+	byPath bool
+	tail   string // "", "children", "content" or "restore"
+}
+
+// parseRest reads "root", "root:/a/b:", "root:/a/b:/children",
+// "items/{id}", "items/{id}/content", "items/{id}:/a:/content", ... in any
+// case; ok is false for anything else.
+func parseRest(rest string) (t target, ok bool) {
+	if k, ok := cutFold(rest, "items('"); ok { // OData key syntax: items('id')
+		if id, more, ok := strings.Cut(k, "')"); ok {
+			rest = "items/" + id + more
+		}
+	}
+	var after string
+	switch low := strings.ToLower(rest); {
+	case low == "root" || strings.HasPrefix(low, "root/") || strings.HasPrefix(low, "root:"):
+		after = rest[len("root"):]
+	case strings.HasPrefix(low, "items/"):
+		id := rest[len("items/"):]
+		end := strings.IndexAny(id, "/:")
+		if end < 0 {
+			end = len(id)
+		}
+		t.base, after = id[:end], id[end:]
+		if t.base == "" {
+			return t, false
+		}
+	default:
+		return t, false
+	}
+	if p, isPath := strings.CutPrefix(after, ":"); isPath {
+		t.byPath = true
+		path, tail, _ := strings.Cut(p, ":")
+		for _, seg := range strings.Split(path, "/") {
+			if seg != "" {
+				t.path = append(t.path, seg)
+			}
+		}
+		after = tail
+	}
+	if after != "" && !strings.HasPrefix(after, "/") {
+		return t, false
+	}
+	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
+	case "", "children", "content", "restore":
+		t.tail = tail
+		return t, true
+	}
+	return t, false
+}
+
+// dispatch serves a request below a drive.
+func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
+	rest := graphkit.SentCase(r, r.PathValue("rest"))
+	t, ok := parseRest(rest)
+	if !ok {
+		seg := rest
+		if i := strings.LastIndexAny(rest, "/:"); i >= 0 {
+			seg = rest[i+1:]
+		}
+		s.Fail(w, r, graphkit.BadRequest("Resource not found for the segment '"+seg+"'."))
+		return
+	}
+	switch {
+	case r.Method == "GET" && t.tail == "":
+		s.getItem(w, r, u, t)
+	case r.Method == "GET" && t.tail == "children":
+		s.listChildren(w, r, u, t)
+	case r.Method == "GET" && t.tail == "content":
+		s.contentRedirect(w, r, u, t)
+	case r.Method == "POST" && t.tail == "children":
+		s.createFolder(w, r, u, t)
+	case r.Method == "POST" && t.tail == "restore" && !t.byPath:
+		s.restoreItem(w, r, u, t.base)
+	case r.Method == "PATCH" && t.tail == "":
+		s.updateItem(w, r, u, t)
+	case r.Method == "DELETE" && t.tail == "":
+		s.deleteItem(w, r, u, t)
+	case r.Method == "PUT" && t.tail == "content":
+		s.upload(w, r, u, t)
+	default:
+		s.Fail(w, r, graphkit.Err(405, "BadRequest", "The HTTP method '"+r.Method+"' is not allowed on this driveItem address."))
+	}
+}
+
+// resolve returns the live item t names in d, or nil.
+func (d *drive) resolve(t target) *item {
+	it := d.find(t.base)
+	for _, seg := range t.path {
+		if it == nil || !it.Folder {
+			return nil
+		}
+		it = d.child(it, seg)
+	}
+	return it
+}
+
+// cutFold is strings.CutPrefix ignoring the case of prefix.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}

@@ -1,0 +1,36 @@
+package drive
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestParseRest reads every address of an item Graph takes below a drive.
+func TestParseRest(t *testing.T) {
+	for _, c := range []struct {
+		rest string
+		ok   bool
+		want target
+	}{
+		{"root", true, target{}},
+		{"ROOT/Children", true, target{tail: "children"}},
+		{"root:/a/b.txt:", true, target{path: []string{"a", "b.txt"}, byPath: true}},
+		{"root:/a/b.txt", true, target{path: []string{"a", "b.txt"}, byPath: true}},
+		{"root:/a:/children", true, target{path: []string{"a"}, byPath: true, tail: "children"}},
+		{"root:/a/b.txt:/content", true, target{path: []string{"a", "b.txt"}, byPath: true, tail: "content"}},
+		{"items/01AB", true, target{base: "01AB"}},
+		{"items('01AB')/content", true, target{base: "01AB", tail: "content"}},
+		{"items/01AB:/x/y.md:/content", true, target{base: "01AB", path: []string{"x", "y.md"}, byPath: true, tail: "content"}},
+		{"items/01AB/restore", true, target{base: "01AB", tail: "restore"}},
+		{"items/", false, target{}},
+		{"items/01AB/copy", false, target{}},
+		{"root:/a:/search", false, target{}},
+		{"rootx", false, target{}},
+		{"special/documents", false, target{}},
+	} {
+		got, ok := parseRest(c.rest)
+		if ok != c.ok || (ok && (got.base != c.want.base || !slices.Equal(got.path, c.want.path) || got.byPath != c.want.byPath || got.tail != c.want.tail)) {
+			t.Errorf("parseRest(%q) = %+v %v, want %+v %v", c.rest, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package drive
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+)
+
+// Journal keys: "item/<drive id>/<item id>", the item's whole record (nil
+// when it is gone for good; an item in the recycle bin keeps its record,
+// with its deletion time). File bytes are not journaled: they are in
+// Kit.Files under their SHA-256 before the item that names them is.
+
+func itemKey(drive, id string) string { return "item/" + drive + "/" + id }
+
+type stateJSON struct {
+	Drives map[string][]*item `json:"drives"` // by drive id, items sorted by id
+}
+
+// Name implements graphkit.Store.
+func (s *Workload) Name() string { return Name }
+
+// Reset puts the seeded drives back.
+func (s *Workload) Reset() {
+	fresh := seedStore()
+	s.mu.Lock()
+	s.store = fresh
+	s.mu.Unlock()
+}
+
+// Snapshot returns every drive's items.
+func (s *Workload) Snapshot() (json.RawMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := stateJSON{Drives: map[string][]*item{}}
+	for id, d := range s.drives {
+		list := make([]*item, 0, len(d.items))
+		for _, it := range d.items {
+			list = append(list, it)
+		}
+		slices.SortFunc(list, func(a, b *item) int { return strings.Compare(a.ID, b.ID) })
+		out.Drives[id] = list
+	}
+	return json.Marshal(out)
+}
+
+// Restore replaces the state with a snapshot; seeded drives missing from it
+// keep the seed.
+func (s *Workload) Restore(data json.RawMessage) error {
+	var j stateJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	st := seedStore()
+	for id, list := range j.Drives {
+		d := st.drives[id]
+		if d == nil {
+			continue // not a seeded user's drive
+		}
+		d.items = map[string]*item{}
+		for _, it := range list {
+			d.items[it.ID] = it
+		}
+		d.index()
+	}
+	s.mu.Lock()
+	s.store = st
+	s.mu.Unlock()
+	return nil
+}
+
+// Record emits the current value of each key (nil when it is gone).
+func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return graphkit.RecordValues(keys, emit, func(key string) (any, error) {
+		kind, did, id, err := graphkit.EntityKey(key)
+		if err != nil {
+			return nil, err
+		}
+		d := s.drives[did]
+		if kind != "item" || d == nil {
+			return nil, fmt.Errorf("drive: no journaled %q", key)
+		}
+		if it := d.items[id]; it != nil {
+			return it, nil
+		}
+		return nil, nil
+	})
+}
+
+// Apply sets key to v (nil: removes it) while the journal is replayed.
+func (s *Workload) Apply(key string, v json.RawMessage) error {
+	kind, did, id, err := graphkit.EntityKey(key)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.drives[did]
+	if kind != "item" || d == nil {
+		return fmt.Errorf("drive: journal %s: no such drive or kind", key)
+	}
+	if v == nil {
+		delete(d.items, id)
+	} else {
+		it := new(item)
+		if err := json.Unmarshal(v, it); err != nil {
+			return fmt.Errorf("drive: journal %s: %w", key, err)
+		}
+		d.items[id] = it
+	}
+	d.index()
+	return nil
+}
