@@ -15,6 +15,9 @@ const (
 )
 
 // Store is where workbooks' bytes live (the drive); item names a drive item.
+// Sessions calls it while holding the item's workbook lock, so a caller of
+// Sessions must not hold the Store's own lock, and the Store must not call
+// back into Sessions.
 type Store interface {
 	// Version identifies the item's current content (its eTag): it
 	// changes whenever the content does, by a save here or an upload.
