@@ -231,7 +231,7 @@ func TestUploadReplacesTheSharedCopy(t *testing.T) {
 		t.Fatalf("B2 = %v", v)
 	}
 	b := New()
-	if _, err := b.RenameWorksheet("Sheet1", "Sales"); err != nil {
+	if _, err := b.UpdateWorksheet("Sheet1", WorksheetUpdate{Name: ptr("Sales")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.SetRange("Sales", "B2", RangePatch{Values: [][]any{{"uploaded"}}}); err != nil {

@@ -11,7 +11,7 @@ type Worksheet struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Position int    `json:"position"`
-	// Visibility is "Visible" or "Hidden" (a very hidden sheet is reported Hidden).
+	// Visibility is "Visible", "Hidden" or "VeryHidden".
 	Visibility string `json:"visibility"`
 }
 
@@ -35,6 +35,13 @@ func (b *Book) sheets() []Worksheet {
 		vis := "Visible"
 		if ok, _ := b.f.GetSheetVisible(name); !ok {
 			vis = "Hidden"
+		}
+		if wb := b.f.WorkBook; wb != nil && vis == "Hidden" { // read by GetSheetVisible
+			for _, s := range wb.Sheets.Sheet {
+				if s.Name == name && s.State == "veryHidden" {
+					vis = "VeryHidden"
+				}
+			}
 		}
 		out = append(out, Worksheet{ID: sheetID(byName[name]), Name: name, Position: i, Visibility: vis})
 	}
@@ -99,46 +106,72 @@ func (b *Book) AddWorksheet(name string) (Worksheet, error) {
 	return b.sheet(name)
 }
 
-// RenameWorksheet renames a sheet (formulas that refer to it follow).
-func (b *Book) RenameWorksheet(key, name string) (Worksheet, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	ws, err := b.sheet(key)
-	if err != nil {
-		return Worksheet{}, err
-	}
-	if err := checkSheetName(name); err != nil {
-		return Worksheet{}, err
-	}
-	if other, err := b.sheet(name); err == nil && other.ID != ws.ID {
-		return Worksheet{}, ErrItemAlreadyExists
-	}
-	if err := b.f.SetSheetName(ws.Name, name); err != nil {
-		return Worksheet{}, invalidArgument("%v", err)
-	}
-	return b.sheet(ws.ID)
+// WorksheetUpdate is the body of a worksheet PATCH: each member set is changed.
+type WorksheetUpdate struct {
+	Name       *string `json:"name,omitempty"`
+	Position   *int    `json:"position,omitempty"`
+	Visibility *string `json:"visibility,omitempty"`
 }
 
-// SetWorksheetVisibility sets "Visible", "Hidden" or "VeryHidden".
-func (b *Book) SetWorksheetVisibility(key, visibility string) (Worksheet, error) {
+// UpdateWorksheet renames, moves or hides a sheet (formulas that refer to a
+// renamed sheet follow it). Nothing changes when any member is refused.
+func (b *Book) UpdateWorksheet(key string, u WorksheetUpdate) (Worksheet, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ws, err := b.sheet(key)
 	if err != nil {
 		return Worksheet{}, err
 	}
-	switch strings.ToLower(visibility) {
-	case "visible":
-		err = b.f.SetSheetVisible(ws.Name, true)
-	case "hidden":
-		err = b.f.SetSheetVisible(ws.Name, false)
-	case "veryhidden":
-		err = b.f.SetSheetVisible(ws.Name, false, true)
-	default:
-		return Worksheet{}, invalidArgument("The visibility %q is not valid: use Visible, Hidden or VeryHidden.", visibility)
+	if u.Name != nil {
+		if err := checkSheetName(*u.Name); err != nil {
+			return Worksheet{}, err
+		}
+		if other, err := b.sheet(*u.Name); err == nil && other.ID != ws.ID {
+			return Worksheet{}, ErrItemAlreadyExists
+		}
 	}
-	if err != nil {
-		return Worksheet{}, invalidArgument("%v", err)
+	count := len(b.f.GetSheetList())
+	if u.Position != nil && (*u.Position < 0 || *u.Position >= count) {
+		return Worksheet{}, invalidArgument("The position %d is outside the workbook's %d sheets.", *u.Position, count)
+	}
+	visible, veryHidden := true, false
+	if u.Visibility != nil {
+		switch strings.ToLower(*u.Visibility) {
+		case "visible":
+		case "hidden":
+			visible = false
+		case "veryhidden":
+			visible, veryHidden = false, true
+		default:
+			return Worksheet{}, invalidArgument("The visibility %q is not valid: use Visible, Hidden or VeryHidden.", *u.Visibility)
+		}
+	}
+	if u.Name != nil && *u.Name != ws.Name {
+		if err := b.f.SetSheetName(ws.Name, *u.Name); err != nil {
+			return Worksheet{}, invalidArgument("%v", err)
+		}
+		ws.Name = *u.Name
+	}
+	if u.Position != nil && *u.Position != ws.Position {
+		list := b.f.GetSheetList()
+		if *u.Position < ws.Position {
+			err = b.f.MoveSheet(ws.Name, list[*u.Position])
+		} else if *u.Position == count-1 {
+			last := list[count-1]
+			if err = b.f.MoveSheet(ws.Name, last); err == nil {
+				err = b.f.MoveSheet(last, ws.Name)
+			}
+		} else {
+			err = b.f.MoveSheet(ws.Name, list[*u.Position+1])
+		}
+		if err != nil {
+			return Worksheet{}, invalidArgument("%v", err)
+		}
+	}
+	if u.Visibility != nil {
+		if err := b.f.SetSheetVisible(ws.Name, visible, veryHidden); err != nil {
+			return Worksheet{}, invalidArgument("%v", err)
+		}
 	}
 	return b.sheet(ws.ID)
 }

@@ -75,12 +75,12 @@ func TestWorksheets(t *testing.T) {
 	if err != nil || auto.Name != "Sheet5" {
 		t.Fatalf("add without a name = %+v, %v", auto, err)
 	}
-	renamed, err := b.RenameWorksheet("q1 2026", "Quarter")
+	renamed, err := b.UpdateWorksheet("q1 2026", WorksheetUpdate{Name: ptr("Quarter")})
 	if err != nil || renamed.ID != added.ID || renamed.Name != "Quarter" {
 		t.Fatalf("rename = %+v, %v", renamed, err)
 	}
-	if _, err := b.SetWorksheetVisibility("Quarter", "Hidden"); err != nil {
-		t.Fatal(err)
+	if ws, err := b.UpdateWorksheet("Quarter", WorksheetUpdate{Visibility: ptr("VeryHidden")}); err != nil || ws.Visibility != "VeryHidden" {
+		t.Fatalf("very hidden: %+v, %v", ws, err)
 	}
 	if err := b.DeleteWorksheet(auto.ID); err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestWorksheets(t *testing.T) {
 
 	b2 := reopen(t, b)
 	got := b2.Worksheets()
-	if len(got) != 4 || got[3].Name != "Quarter" || got[3].ID != added.ID || got[3].Visibility != "Hidden" {
+	if len(got) != 4 || got[3].Name != "Quarter" || got[3].ID != added.ID || got[3].Visibility != "VeryHidden" {
 		t.Fatalf("after reopen: %+v", got)
 	}
 
@@ -99,9 +99,13 @@ func TestWorksheets(t *testing.T) {
 	}{
 		{"add a taken name", func() error { _, err := b.AddWorksheet("sales"); return err }, ErrItemAlreadyExists},
 		{"add a bad name", func() error { _, err := b.AddWorksheet("a/b"); return err }, &Error{Status: 400, Code: "InvalidArgument"}},
-		{"rename onto another", func() error { _, err := b.RenameWorksheet("Notes", "Sales"); return err }, ErrItemAlreadyExists},
-		{"rename a missing sheet", func() error { _, err := b.RenameWorksheet("Nope", "X"); return err }, ErrItemNotFound},
-		{"bad visibility", func() error { _, err := b.SetWorksheetVisibility("Notes", "Dim"); return err }, &Error{Status: 400, Code: "InvalidArgument"}},
+		{"rename onto another", func() error { _, err := b.UpdateWorksheet("Notes", WorksheetUpdate{Name: ptr("Sales")}); return err }, ErrItemAlreadyExists},
+		{"rename a missing sheet", func() error { _, err := b.UpdateWorksheet("Nope", WorksheetUpdate{Name: ptr("X")}); return err }, ErrItemNotFound},
+		{"bad visibility", func() error {
+			_, err := b.UpdateWorksheet("Notes", WorksheetUpdate{Visibility: ptr("Dim")})
+			return err
+		}, &Error{Status: 400, Code: "InvalidArgument"}},
+		{"a position past the end", func() error { _, err := b.UpdateWorksheet("Notes", WorksheetUpdate{Position: ptr(9)}); return err }, &Error{Status: 400, Code: "InvalidArgument"}},
 		{"delete a missing sheet", func() error { return b.DeleteWorksheet("Nope") }, ErrItemNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) { wantErr(t, tc.do(), tc.want) })
@@ -111,4 +115,32 @@ func TestWorksheets(t *testing.T) {
 func TestLastVisibleSheetStays(t *testing.T) {
 	b := New()
 	wantErr(t, b.DeleteWorksheet("Sheet1"), &Error{Status: 400, Code: "InvalidOperation"})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestMoveWorksheet(t *testing.T) {
+	for _, tc := range []struct {
+		sheet string
+		to    int
+		want  []string
+	}{
+		{"Sales", 2, []string{"Notes", "Hidden", "Sales"}},
+		{"Sales", 1, []string{"Notes", "Sales", "Hidden"}},
+		{"Hidden", 0, []string{"Hidden", "Sales", "Notes"}},
+		{"Notes", 1, []string{"Sales", "Notes", "Hidden"}},
+	} {
+		b := fixture(t)
+		ws, err := b.UpdateWorksheet(tc.sheet, WorksheetUpdate{Position: ptr(tc.to)})
+		if err != nil || ws.Position != tc.to {
+			t.Fatalf("move %s to %d: %+v, %v", tc.sheet, tc.to, ws, err)
+		}
+		var got []string
+		for _, s := range reopen(t, b).Worksheets() {
+			got = append(got, s.Name)
+		}
+		if !cmp.Equal(tc.want, got) {
+			t.Errorf("move %s to %d: %v, want %v", tc.sheet, tc.to, got, tc.want)
+		}
+	}
 }
