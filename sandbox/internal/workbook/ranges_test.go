@@ -138,6 +138,13 @@ func TestSetRange(t *testing.T) {
 			text:    [][]string{{"4200.00%", "1,234.500"}},
 		},
 		{
+			name: "a formula's error value", address: "Notes!C1",
+			patch:    `{"values":[["=1/0"]]}`,
+			formulas: [][]any{{"=1/0"}},
+			values:   [][]any{{"#DIV/0!"}},
+			text:     [][]string{{"#DIV/0!"}},
+		},
+		{
 			name: "a formula through an unsupported function keeps its place", address: "Notes!C1",
 			patch:    `{"formulas":[["=NOSUCHFUNC(1)"]]}`,
 			formulas: [][]any{{"=NOSUCHFUNC(1)"}},

@@ -313,18 +313,40 @@ func (b *Book) TableRows(key string) ([]TableRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	body := t.body()
 	out := []TableRow{}
-	for i := 0; i < body.rows(); i++ {
-		row := body
-		row.row1, row.row2 = body.row1+i, body.row1+i
-		r, err := b.read(row)
+	for i := 0; i < t.body().rows(); i++ {
+		row, err := b.tableRow(t, i)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, TableRow{Index: i, Values: r.Values})
+		out = append(out, row)
 	}
 	return out, nil
+}
+
+// TableRow returns the data row at index (rows/itemAt).
+func (b *Book) TableRow(key string, index int) (TableRow, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return TableRow{}, err
+	}
+	if index < 0 || index >= t.body().rows() {
+		return TableRow{}, ErrItemNotFound
+	}
+	return b.tableRow(t, index)
+}
+
+func (b *Book) tableRow(t *tablePart, index int) (TableRow, error) {
+	row := t.body()
+	row.row1 += index
+	row.row2 = row.row1
+	r, err := b.read(row)
+	if err != nil {
+		return TableRow{}, err
+	}
+	return TableRow{Index: index, Values: r.Values}, nil
 }
 
 // AddTableRows adds rows of values to a table (rows/add): at the end, or
@@ -413,16 +435,79 @@ func (b *Book) TableColumns(key string) ([]TableColumn, error) {
 		return nil, err
 	}
 	out := []TableColumn{}
-	for j, c := range t.x.Columns {
-		col := t.a
-		col.col1, col.col2 = t.a.col1+j, t.a.col1+j
-		r, err := b.read(col)
+	for j := range t.x.Columns {
+		c, err := b.tableColumn(t, j)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, TableColumn{ID: strconv.Itoa(c.ID), Index: j, Name: c.Name, Values: r.Values})
+		out = append(out, c)
 	}
 	return out, nil
+}
+
+func (b *Book) tableColumn(t *tablePart, j int) (TableColumn, error) {
+	col := t.a
+	col.col1 += j
+	col.col2 = col.col1
+	r, err := b.read(col)
+	if err != nil {
+		return TableColumn{}, err
+	}
+	c := t.x.Columns[j]
+	return TableColumn{ID: strconv.Itoa(c.ID), Index: j, Name: c.Name, Values: r.Values}, nil
+}
+
+// columnIndex finds a table's column by id or name (ignoring case).
+func (t *tablePart) columnIndex(key string) (int, error) {
+	for j, c := range t.x.Columns {
+		if strconv.Itoa(c.ID) == key || strings.EqualFold(c.Name, key) {
+			return j, nil
+		}
+	}
+	return 0, ErrItemNotFound
+}
+
+// TableColumn returns a table's column by id or name.
+func (b *Book) TableColumn(key, column string) (TableColumn, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return TableColumn{}, err
+	}
+	j, err := t.columnIndex(column)
+	if err != nil {
+		return TableColumn{}, err
+	}
+	return b.tableColumn(t, j)
+}
+
+// DeleteTableColumn deletes a table's column (its whole sheet column); a
+// table keeps at least one column.
+func (b *Book) DeleteTableColumn(key, column string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return err
+	}
+	j, err := t.columnIndex(column)
+	if err != nil {
+		return err
+	}
+	if t.a.cols() == 1 {
+		return &Error{400, "InvalidOperation", "A table must keep at least one column."}
+	}
+	name, _ := excelize.ColumnNumberToName(t.a.col1 + j)
+	if err := b.f.RemoveCol(t.sheet, name); err != nil {
+		return invalidArgument("%v", err)
+	}
+	shrunk := t.a
+	shrunk.col2--
+	if err := b.setTableRef(t.path, shrunk); err != nil {
+		return err
+	}
+	return b.syncTableHeaders()
 }
 
 // AddTableColumn adds a column (columns/add) at the right, or before the
@@ -484,12 +569,7 @@ func (b *Book) AddTableColumn(key string, index *int, name string, values [][]an
 	if err != nil {
 		return TableColumn{}, err
 	}
-	j := at - t.a.col1
-	r, err := b.read(target)
-	if err != nil {
-		return TableColumn{}, err
-	}
-	return TableColumn{ID: strconv.Itoa(t.x.Columns[j].ID), Index: j, Name: t.x.Columns[j].Name, Values: r.Values}, nil
+	return b.tableColumn(t, at-t.a.col1)
 }
 
 // empty reports whether every cell of a holds nothing.

@@ -110,11 +110,15 @@ func TestTableRows(t *testing.T) {
 			t.Fatalf("SUM after row moves: %v = %v", g.Formulas, g.Values)
 		}
 	}
+	if row, err := b.TableRow("SalesTable", 4); err != nil || row.Index != 4 || row.Values[0][0] != "Kiwis" {
+		t.Fatalf("TableRow(4) = %+v, %v", row, err)
+	}
 	for _, tc := range []struct {
 		name string
 		err  error
 		want *Error
 	}{
+		{"get past the end", func() error { _, err := b.TableRow("SalesTable", 5); return err }(), ErrItemNotFound},
 		{"a row of the wrong width", func() error { _, err := b.AddTableRows("SalesTable", nil, [][]any{{1, 2}}); return err }(), ErrDimensions},
 		{"no rows", func() error { _, err := b.AddTableRows("SalesTable", nil, nil); return err }(), &Error{Status: 400, Code: "InvalidArgument"}},
 		{"an index past the end", func() error { _, err := b.AddTableRows("SalesTable", at(9), [][]any{{1, 2, 3, 4}}); return err }(), &Error{Status: 400, Code: "InvalidArgument"}},
@@ -221,6 +225,32 @@ func TestTableColumns(t *testing.T) {
 	}
 	_, err = b.AddTableColumn("SalesTable", nil, "", [][]any{{"x"}})
 	wantErr(t, err, ErrDimensions)
+
+	for _, key := range []string{"grade", "Grade"} {
+		if c, err := b.TableColumn("SalesTable", key); err != nil || c.Index != 1 || c.Name != "Grade" {
+			t.Fatalf("TableColumn(%q) = %+v, %v", key, c, err)
+		}
+	}
+	if err := b.DeleteTableColumn("SalesTable", "Grade"); err != nil {
+		t.Fatal(err)
+	}
+	b3 := reopen(t, b)
+	cols, _ = b3.TableColumns("SalesTable")
+	names = nil
+	for _, c := range cols {
+		names = append(names, c.Name)
+	}
+	if d := cmp.Diff([]string{"Fruit", "Qty", "Price", "Total", "Origin"}, names); d != "" {
+		t.Fatalf("after delete (-want +got):\n%s", d)
+	}
+	if c, err := b3.TableColumn("SalesTable", cols[3].ID); err != nil || !cmp.Equal(c.Values, [][]any{{"Total"}, {4.5}, {4.5}, {4.0}}) {
+		t.Fatalf("Total by id after the move: %+v, %v", c, err)
+	}
+	_, err = b.TableColumn("SalesTable", "Nope")
+	wantErr(t, err, ErrItemNotFound)
+	wantErr(t, b.DeleteTableColumn("SalesTable", "Nope"), ErrItemNotFound)
+	one, _ := b.AddTable("Notes", "K1:K2", true)
+	wantErr(t, b.DeleteTableColumn(one.ID, "1"), &Error{Status: 400, Code: "InvalidOperation"})
 }
 
 // The changed fixture opens in openpyxl, a real Office-format reader, when
