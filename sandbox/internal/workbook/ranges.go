@@ -3,6 +3,7 @@ package workbook
 import (
 	"encoding/json"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -260,17 +261,31 @@ func (b *Book) write(a area, p RangePatch) error {
 			}
 		}
 	}
-	for i, row := range p.NumberFormat {
-		for j, v := range row {
-			if v == nil {
-				continue
-			}
-			code, ok := v.(string)
-			if !ok {
+	// Every member is checked before any cell changes.
+	for _, row := range p.NumberFormat {
+		for _, v := range row {
+			if _, ok := v.(string); !ok && v != nil {
 				return invalidArgument("A number format must be a string, such as \"0.00\" or \"General\".")
 			}
-			if err := b.setNumberFormat(a.sheet, a.cell(i, j), code); err != nil {
-				return err
+		}
+	}
+	for _, grid := range [][][]any{p.Values, p.Formulas} {
+		for _, row := range grid {
+			for _, v := range row {
+				switch v.(type) {
+				case nil, string, bool, float64, json.Number, int, int64:
+				default:
+					return invalidArgument("A cell value must be a number, a string, a boolean or null.")
+				}
+			}
+		}
+	}
+	for i, row := range p.NumberFormat {
+		for j, v := range row {
+			if code, ok := v.(string); ok {
+				if err := b.setNumberFormat(a.sheet, a.cell(i, j), code); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -299,6 +314,9 @@ func (b *Book) grow(a area) {
 	_ = b.f.SetSheetDimension(a.sheet, u.ref())
 }
 
+// typedNumber is text Excel reads as a number when it is typed into a cell.
+var typedNumber = regexp.MustCompile(`^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$`)
+
 // setCell writes one value as Excel takes typed input: "=…" is a formula,
 // "'…" is text, a string that reads as a number or TRUE/FALSE is one, "" clears
 // the cell and null leaves it as it is.
@@ -325,7 +343,7 @@ func (b *Book) setCell(sheet, name string, v any) error {
 		case strings.EqualFold(v, "true") || strings.EqualFold(v, "false"):
 			err = b.f.SetCellBool(sheet, name, strings.EqualFold(v, "true"))
 		default:
-			if f, perr := strconv.ParseFloat(strings.TrimSpace(v), 64); perr == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			if f, perr := strconv.ParseFloat(strings.TrimSpace(v), 64); perr == nil && typedNumber.MatchString(v) && !math.IsInf(f, 0) {
 				err = b.f.SetCellFloat(sheet, name, f, -1, 64)
 			} else {
 				err = b.f.SetCellStr(sheet, name, v)

@@ -104,6 +104,11 @@ func TestSetRange(t *testing.T) {
 			formulas: [][]any{{7.0, "seven", true, 12.5}},
 		},
 		{
+			name: "only what Excel reads as a number becomes one", address: "Notes!C1:G1",
+			patch:  `{"values":[[" -1.5e2 ",".5","0x10","NaN","12 apples"]]}`,
+			values: [][]any{{-150.0, 0.5, "0x10", "NaN", "12 apples"}},
+		},
+		{
 			name: "a leading apostrophe keeps a number as text", address: "Notes!C1",
 			patch:  `{"values":[["'0012"]]}`,
 			values: [][]any{{"0012"}},
@@ -206,8 +211,11 @@ func TestSetRangeShapeMustMatch(t *testing.T) {
 	if r.Values[0][0] != "Item" {
 		t.Fatalf("a refused PATCH changed the sheet: %v", r.Values)
 	}
-	_, err := b.SetRange("Sales", "A1", RangePatch{Values: [][]any{{[]int{1}}}})
+	_, err := b.SetRange("Sales", "A1:B1", RangePatch{Values: [][]any{{"changed", []int{1}}}})
 	wantErr(t, err, &Error{Status: 400, Code: "InvalidArgument"})
+	if r, _ := b.Range("Sales", "A1"); r.Values[0][0] != "Item" {
+		t.Fatalf("a PATCH refused for its second cell changed the first: %v", r.Values)
+	}
 	_, err = b.SetRange("Sales", "A1", RangePatch{NumberFormat: [][]any{{3}}})
 	wantErr(t, err, &Error{Status: 400, Code: "InvalidArgument"})
 }

@@ -209,9 +209,12 @@ func TestSessionErrors(t *testing.T) {
 func TestFailedWriteIsNotSaved(t *testing.T) {
 	store := newMemStore(t)
 	s := NewSessions(store, time.Now)
-	// The first row is written before the second is refused.
+	// The first cell is written before the second is refused.
 	err := s.Do("item1", "", true, func(b *Book) error {
-		_, err := b.SetRange("Sales", "B2:B3", RangePatch{Values: [][]any{{77}, {[]int{1}}}})
+		if _, err := b.SetRange("Sales", "B2", RangePatch{Values: [][]any{{77}}}); err != nil {
+			return err
+		}
+		_, err := b.SetRange("Sales", "B3", RangePatch{Values: [][]any{{[]int{1}}}})
 		return err
 	})
 	wantErr(t, err, &Error{Status: 400, Code: "InvalidArgument"})
