@@ -27,7 +27,9 @@ type Range struct {
 	Values       [][]any    `json:"values"`
 	Text         [][]string `json:"text"`
 	Formulas     [][]any    `json:"formulas"`
-	NumberFormat [][]any    `json:"numberFormat"`
+	// FormulasLocal are the formulas in the user's language: en-US here, so the same.
+	FormulasLocal [][]any `json:"formulasLocal"`
+	NumberFormat  [][]any `json:"numberFormat"`
 	// ValueTypes are "Empty", "String", "Double", "Boolean" or "Error".
 	ValueTypes [][]string `json:"valueTypes"`
 }
@@ -35,9 +37,10 @@ type Range struct {
 // RangePatch is the body of a range PATCH: each array, when present, must
 // have the range's shape; a null member leaves its cell as it is.
 type RangePatch struct {
-	Values       [][]any `json:"values,omitempty"`
-	Formulas     [][]any `json:"formulas,omitempty"`
-	NumberFormat [][]any `json:"numberFormat,omitempty"`
+	Values        [][]any `json:"values,omitempty"`
+	Formulas      [][]any `json:"formulas,omitempty"`
+	FormulasLocal [][]any `json:"formulasLocal,omitempty"`
+	NumberFormat  [][]any `json:"numberFormat,omitempty"`
 }
 
 // Range reads the range at address; sheet is the worksheet (name or id) the
@@ -163,6 +166,7 @@ func (b *Book) read(a area) (*Range, error) {
 			vals[j], forms[j], fmts[j], texts[j], types[j] = c.value, c.formula, c.numberFormat, c.text, c.valueType
 		}
 		r.Values, r.Formulas, r.NumberFormat = append(r.Values, vals), append(r.Formulas, forms), append(r.NumberFormat, fmts)
+		r.FormulasLocal = append(r.FormulasLocal, forms)
 		r.Text, r.ValueTypes = append(r.Text, texts), append(r.ValueTypes, types)
 	}
 	return r, nil
@@ -246,9 +250,10 @@ func isErrorValue(s string) bool {
 	return false
 }
 
-// write applies a PATCH: number formats first, then values, then formulas.
+// write applies a PATCH: number formats first, then values, then formulas
+// (formulasLocal last).
 func (b *Book) write(a area, p RangePatch) error {
-	for _, grid := range [][][]any{p.NumberFormat, p.Values, p.Formulas} {
+	for _, grid := range [][][]any{p.NumberFormat, p.Values, p.Formulas, p.FormulasLocal} {
 		if grid == nil {
 			continue
 		}
@@ -269,7 +274,7 @@ func (b *Book) write(a area, p RangePatch) error {
 			}
 		}
 	}
-	for _, grid := range [][][]any{p.Values, p.Formulas} {
+	for _, grid := range [][][]any{p.Values, p.Formulas, p.FormulasLocal} {
 		for _, row := range grid {
 			for _, v := range row {
 				switch v.(type) {
@@ -289,7 +294,7 @@ func (b *Book) write(a area, p RangePatch) error {
 			}
 		}
 	}
-	for _, grid := range [][][]any{p.Values, p.Formulas} {
+	for _, grid := range [][][]any{p.Values, p.Formulas, p.FormulasLocal} {
 		for i, row := range grid {
 			for j, v := range row {
 				if err := b.setCell(a.sheet, a.cell(i, j), v); err != nil {

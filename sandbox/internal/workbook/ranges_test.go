@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestRangeReadsTheFixtureAsGraphDoes(t *testing.T) {
@@ -26,6 +27,11 @@ func TestRangeReadsTheFixtureAsGraphDoes(t *testing.T) {
 			{"Pears", "2", "2.25", "4.5", "", "", ""},
 		},
 		Formulas: [][]any{
+			{"Item", "Qty", "Price", "Total", "", "Sum", "=SUM(D2:D4)"},
+			{"Apples", 3.0, 1.5, "=B2*C2", "", "Paid", true},
+			{"Pears", 2.0, 2.25, "=B3*C3", "", "", ""},
+		},
+		FormulasLocal: [][]any{
 			{"Item", "Qty", "Price", "Total", "", "Sum", "=SUM(D2:D4)"},
 			{"Apples", 3.0, 1.5, "=B2*C2", "", "Paid", true},
 			{"Pears", 2.0, 2.25, "=B3*C3", "", "", ""},
@@ -143,6 +149,12 @@ func TestSetRange(t *testing.T) {
 			text:    [][]string{{"4200.00%", "1,234.500"}},
 		},
 		{
+			name: "formulasLocal", address: "Notes!C1",
+			patch:    `{"formulasLocal":[["=B2+1"]]}`,
+			formulas: [][]any{{"=B2+1"}},
+			values:   [][]any{{43.0}},
+		},
+		{
 			name: "a formula's error value", address: "Notes!C1",
 			patch:    `{"values":[["=1/0"]]}`,
 			formulas: [][]any{{"=1/0"}},
@@ -257,4 +269,28 @@ func TestUsedRange(t *testing.T) {
 	}
 	_, err := b.UsedRange("Nope", false)
 	wantErr(t, err, ErrItemNotFound)
+}
+
+// A formula the engine cannot compute shows the value stored with it in the
+// file (what the writing application calculated).
+func TestStoredValueWhereTheEngineCannot(t *testing.T) {
+	f := excelize.NewFile()
+	if err := f.SetCellValue("Sheet1", "A1", 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellFormula("Sheet1", "A1", "NOSUCHFUNC(1)"); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Range("Sheet1", "A1")
+	if err != nil || r.Values[0][0] != 7.0 || r.Formulas[0][0] != "=NOSUCHFUNC(1)" {
+		t.Fatalf("A1 = %+v, %v", r, err)
+	}
 }
