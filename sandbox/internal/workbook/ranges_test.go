@@ -294,3 +294,28 @@ func TestStoredValueWhereTheEngineCannot(t *testing.T) {
 		t.Fatalf("A1 = %+v, %v", r, err)
 	}
 }
+
+// A formula read, then an input it depends on changed, reads the new result
+// (excelize's calculation cache is dropped on writes).
+func TestDependentFormulaFollowsItsInputs(t *testing.T) {
+	b := fixture(t)
+	for _, tc := range []struct {
+		set  RangePatch
+		at   string
+		want float64
+	}{
+		{RangePatch{Values: [][]any{{10}}}, "B2", 15},
+		{RangePatch{Formulas: [][]any{{"=2*3"}}}, "B2", 9},
+		{RangePatch{Values: [][]any{{""}}}, "B2", 0},
+	} {
+		if _, err := b.Range("Sales", "D2"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.SetRange("Sales", tc.at, tc.set); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := b.Range("Sales", "D2"); r.Values[0][0] != tc.want {
+			t.Errorf("after %s = %v: D2 (=B2*C2) = %v, want %v", tc.at, tc.set, r.Values[0][0], tc.want)
+		}
+	}
+}
