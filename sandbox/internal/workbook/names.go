@@ -40,38 +40,66 @@ func namedItem(d excelize.DefinedName) NamedItem {
 	return n
 }
 
-// Names lists the workbook's named items.
-func (b *Book) Names() []NamedItem {
+// Names lists the workbook's names (sheet "") or one sheet's (sheet, by name or id).
+func (b *Book) Names(sheet string) ([]NamedItem, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	scope, err := b.scope(sheet)
+	if err != nil {
+		return nil, err
+	}
 	out := []NamedItem{}
 	for _, d := range b.f.GetDefinedName() {
-		out = append(out, namedItem(d))
+		if n := namedItem(d); n.Scope == scope {
+			out = append(out, n)
+		}
 	}
-	return out
+	return out, nil
 }
 
-func (b *Book) name(key string) (excelize.DefinedName, error) {
+// scope is the Scope of the names of sheet ("" for the workbook's).
+func (b *Book) scope(sheet string) (string, error) {
+	if sheet == "" {
+		return "Workbook", nil
+	}
+	ws, err := b.sheet(sheet)
+	return ws.Name, err
+}
+
+// name finds a name in scope, ignoring case.
+func (b *Book) name(scope, key string) (excelize.DefinedName, error) {
 	for _, d := range b.f.GetDefinedName() {
-		if strings.EqualFold(d.Name, key) {
+		if strings.EqualFold(d.Name, key) && namedItem(d).Scope == scope {
 			return d, nil
 		}
 	}
 	return excelize.DefinedName{}, ErrItemNotFound
 }
 
-// Name returns a named item.
-func (b *Book) Name(key string) (NamedItem, error) {
+// Name returns one of the workbook's names (sheet "") or of a sheet's.
+func (b *Book) Name(sheet, key string) (NamedItem, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.nameItem(key)
+	scope, err := b.scope(sheet)
+	if err != nil {
+		return NamedItem{}, err
+	}
+	d, err := b.name(scope, key)
+	if err != nil {
+		return NamedItem{}, err
+	}
+	return namedItem(d), nil
 }
 
 // NameRange reads the range a Range-type name refers to.
-func (b *Book) NameRange(key string) (*Range, error) {
+func (b *Book) NameRange(sheet, key string) (*Range, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	d, err := b.name(key)
+	scope, err := b.scope(sheet)
+	if err != nil {
+		return nil, err
+	}
+	d, err := b.name(scope, key)
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +113,17 @@ func (b *Book) NameRange(key string) (*Range, error) {
 	return b.read(a)
 }
 
-// AddName adds a workbook-scoped name (names/add): reference is a formula
-// such as "=Sheet1!$A$1:$B$2" or a constant such as "=0.2".
-func (b *Book) AddName(name, reference, comment string) (NamedItem, error) {
+// AddName adds a name (names/add) to the workbook (sheet "") or to a
+// sheet: reference is a formula such as "=Sheet1!$A$1:$B$2" or a constant
+// such as "=0.2".
+func (b *Book) AddName(sheet, name, reference, comment string) (NamedItem, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if _, err := b.name(name); err == nil {
+	scope, err := b.scope(sheet)
+	if err != nil {
+		return NamedItem{}, err
+	}
+	if _, err := b.name(scope, name); err == nil {
 		return NamedItem{}, ErrItemAlreadyExists
 	}
 	if _, err := b.table(name); err == nil {
@@ -101,6 +134,9 @@ func (b *Book) AddName(name, reference, comment string) (NamedItem, error) {
 		return NamedItem{}, invalidArgument("reference is required, such as =Sheet1!$A$1.")
 	}
 	d := excelize.DefinedName{Name: name, RefersTo: ref, Comment: comment}
+	if scope != "Workbook" {
+		d.Scope = scope
+	}
 	if namedItem(d).Type == "Range" {
 		if _, err := b.sheetArea("", ref); err != nil {
 			return NamedItem{}, err
@@ -109,13 +145,32 @@ func (b *Book) AddName(name, reference, comment string) (NamedItem, error) {
 	if err := b.f.SetDefinedName(&d); err != nil {
 		return NamedItem{}, invalidArgument("The name %q is not valid: %v", name, err)
 	}
-	return b.nameItem(name)
-}
-
-func (b *Book) nameItem(name string) (NamedItem, error) {
-	d, err := b.name(name)
+	got, err := b.name(scope, name)
 	if err != nil {
 		return NamedItem{}, err
 	}
-	return namedItem(d), nil
+	return namedItem(got), nil
+}
+
+// sheetNames takes out every sheet-scoped name (they are kept by sheet
+// position in the file) and returns a function that puts them back by
+// sheet name, for a change that reorders sheets.
+func (b *Book) sheetNames() (restore func() error, err error) {
+	var scoped []excelize.DefinedName
+	for _, d := range b.f.GetDefinedName() {
+		if namedItem(d).Scope != "Workbook" {
+			if err := b.f.DeleteDefinedName(&excelize.DefinedName{Name: d.Name, Scope: d.Scope}); err != nil {
+				return nil, err
+			}
+			scoped = append(scoped, d)
+		}
+	}
+	return func() error {
+		for _, d := range scoped {
+			if err := b.f.SetDefinedName(&d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }

@@ -153,6 +153,10 @@ func (b *Book) UpdateWorksheet(key string, u WorksheetUpdate) (Worksheet, error)
 		ws.Name = *u.Name
 	}
 	if u.Position != nil && *u.Position != ws.Position {
+		restore, err := b.sheetNames()
+		if err != nil {
+			return Worksheet{}, invalidArgument("%v", err)
+		}
 		list := b.f.GetSheetList()
 		if *u.Position < ws.Position {
 			err = b.f.MoveSheet(ws.Name, list[*u.Position])
@@ -163,6 +167,9 @@ func (b *Book) UpdateWorksheet(key string, u WorksheetUpdate) (Worksheet, error)
 			}
 		} else {
 			err = b.f.MoveSheet(ws.Name, list[*u.Position+1])
+		}
+		if err == nil {
+			err = restore()
 		}
 		if err != nil {
 			return Worksheet{}, invalidArgument("%v", err)

@@ -264,7 +264,7 @@ func TestOpenpyxlReadsWhatWeWrite(t *testing.T) {
 	if _, err := b.AddTableRows("SalesTable", nil, [][]any{{"Figs", 4, 3, "=B5*C5"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.AddName("Fruits", "=Sales!$A$2:$A$5", ""); err != nil {
+	if _, err := b.AddName("", "Fruits", "=Sales!$A$2:$A$5", ""); err != nil {
 		t.Fatal(err)
 	}
 	data, err := b.Bytes()
