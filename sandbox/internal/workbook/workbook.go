@@ -53,9 +53,21 @@ type Book struct {
 	f  *excelize.File
 }
 
+// MaxUnzipped bounds what a workbook unzips to: a larger one (or a zip
+// bomb) is refused as unsupportedWorkbook. Every part stays in memory, so
+// excelize writes no temporary files.
+var MaxUnzipped int64 = 256 << 20
+
+// openFile reads .xlsx bytes with the package's limits.
+func openFile(data []byte) (*excelize.File, error) {
+	return excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped,
+	})
+}
+
 // Open reads an .xlsx workbook.
 func Open(data []byte) (*Book, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := openFile(data)
 	if err != nil {
 		return nil, &Error{400, "unsupportedWorkbook", "The workbook cannot be opened: " + err.Error()}
 	}
@@ -89,7 +101,7 @@ func (b *Book) bytes() ([]byte, error) {
 	// excelize leaves a written sheet's cells out of step with its index
 	// (a cell styled before the write reads back from another cell after
 	// it), so the book goes on from the bytes it wrote.
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := openFile(data)
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,15 @@ func wantErr(t *testing.T, err error, want *Error) {
 func TestOpenRefusesWhatIsNotAWorkbook(t *testing.T) {
 	_, err := Open([]byte("not a zip"))
 	wantErr(t, err, &Error{Status: 400, Code: "unsupportedWorkbook"})
+
+	data, err := os.ReadFile("testdata/sales.xlsx") // about 20 KB unzipped
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(limit int64) { MaxUnzipped = limit }(MaxUnzipped)
+	MaxUnzipped = 16 << 10
+	_, err = Open(data)
+	wantErr(t, err, &Error{Status: 400, Code: "unsupportedWorkbook"})
 }
 
 func TestWorksheets(t *testing.T) {
