@@ -267,6 +267,10 @@ func TestOpenpyxlReadsWhatWeWrite(t *testing.T) {
 	if _, err := b.AddName("", "Fruits", "=Sales!$A$2:$A$5", ""); err != nil {
 		t.Fatal(err)
 	}
+	// The fixture's font colour is the theme's: an RGB colour must replace it.
+	if _, err := b.SetFormat("Sales", "A1", RangeFormat{Font: &RangeFont{Color: ptr("#FF0000")}, Fill: &RangeFill{Color: ptr("#FFFF00")}}); err != nil {
+		t.Fatal(err)
+	}
 	data, err := b.Bytes()
 	if err != nil {
 		t.Fatal(err)
@@ -278,12 +282,13 @@ func TestOpenpyxlReadsWhatWeWrite(t *testing.T) {
 	script := `import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb["Sales"]
-print(ws["A5"].value, ws["D5"].value, ws.tables["SalesTable"].ref, [c.name for c in ws.tables["SalesTable"].tableColumns])`
+print(ws["A5"].value, ws["D5"].value, ws.tables["SalesTable"].ref, [c.name for c in ws.tables["SalesTable"].tableColumns])
+print(ws["A1"].font.color.type, ws["A1"].font.color.rgb, ws["A1"].fill.fgColor.rgb)`
 	out, err := exec.Command(python, "-c", script, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
-	if want := "Figs =B5*C5 A1:D5 ['Item', 'Qty', 'Price', 'Total']\n"; string(out) != want {
+	if want := "Figs =B5*C5 A1:D5 ['Item', 'Qty', 'Price', 'Total']\nrgb FFFF0000 FFFFFF00\n"; string(out) != want {
 		t.Fatalf("openpyxl read %q, want %q", out, want)
 	}
 }
