@@ -119,10 +119,3 @@ func (b *Book) Clone() (*Book, error) {
 	}
 	return Open(data)
 }
-
-// do runs fn under the book's lock.
-func (b *Book) do(fn func() error) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return fn()
-}
