@@ -109,17 +109,7 @@ type Server struct {
 func New(opts Options) (*Server, error) { return newServer(opts) }
 
 func newServer(opts Options) (_ *Server, err error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.TokenLifetime <= 0 {
-		opts.TokenLifetime = time.Hour
-	} else if opts.TokenLifetime < time.Second {
-		opts.TokenLifetime = time.Second // expires_in is whole seconds
-	}
-	if opts.DeviceInterval <= 0 {
-		opts.DeviceInterval = 5 * time.Second
-	}
+	opts = opts.withDefaults()
 	s := &Server{
 		opts: opts,
 		initial: Settings{
@@ -176,18 +166,8 @@ func newServer(opts Options) (_ *Server, err error) {
 	s.signer = sg
 	s.id = identity.New(identity.Config{Now: s.now, Dir: s.dir, Signer: sg, Initial: s.initial, NoteForm: noteForm})
 
-	if !opts.PlainHTTP {
-		if opts.Dir == "" {
-			return nil, errors.New("sandbox: Options.Dir is required for TLS (or set PlainHTTP)")
-		}
-		m, err := newTLSMaterial(time.Now()) // clients check certificates against the real clock
-		if err != nil {
-			return nil, fmt.Errorf("sandbox: generate TLS certificates: %w", err)
-		}
-		s.tls = m
-		if s.caFile, err = writeCA(opts.Dir, m.caPEM); err != nil {
-			return nil, err
-		}
+	if err := s.setupTLS(); err != nil {
+		return nil, err
 	}
 	s.routes()
 	if s.journal != nil {
@@ -205,6 +185,40 @@ func (s *Server) routes() {
 	s.identity = id
 	s.graph = s.graphRoutes()
 	s.control = s.controlRoutes()
+}
+
+// withDefaults fills in what the Options leave to the sandbox.
+func (opts Options) withDefaults() Options {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	} else if opts.TokenLifetime < time.Second {
+		opts.TokenLifetime = time.Second // expires_in is whole seconds
+	}
+	if opts.DeviceInterval <= 0 {
+		opts.DeviceInterval = 5 * time.Second
+	}
+	return opts
+}
+
+// setupTLS makes the CA and server certificate and writes ca.pem, unless
+// PlainHTTP.
+func (s *Server) setupTLS() error {
+	if s.opts.PlainHTTP {
+		return nil
+	}
+	if s.opts.Dir == "" {
+		return errors.New("sandbox: Options.Dir is required for TLS (or set PlainHTTP)")
+	}
+	m, err := newTLSMaterial(time.Now()) // clients check certificates against the real clock
+	if err != nil {
+		return fmt.Errorf("sandbox: generate TLS certificates: %w", err)
+	}
+	s.tls = m
+	s.caFile, err = writeCA(s.opts.Dir, m.caPEM)
+	return err
 }
 
 // Handler returns the sandbox's HTTP handler (identity platform, Graph and
