@@ -32,6 +32,7 @@ type Workload struct {
 	// urlKey signs the pre-authenticated download URLs; new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
 	urlKey []byte
+	up     uploads // upload sessions (upload.go)
 }
 
 // New returns the drive workload with the seeded drives.
