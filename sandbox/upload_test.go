@@ -196,7 +196,7 @@ func TestUploadSessionFragmentRules(t *testing.T) {
 		t.Errorf("POST to the upload URL: %d", code)
 	}
 	forged := strings.Replace(s.url, "/_upload/", "/_upload/x", 1)
-	if r, err := e.c.Get(forged); err != nil || r.StatusCode != 401 {
+	if r, err := e.c.Get(forged); err != nil || r.StatusCode != 404 {
 		t.Errorf("a forged upload URL: %v %v", r, err)
 	}
 	withAuth := 0
@@ -314,5 +314,50 @@ func TestUploadSessionCancelExpireConflict(t *testing.T) {
 		map[string]any{"item": map[string]any{"@microsoft.graph.conflictBehavior": "replace"}})
 	if code, item := s.put([]byte("fourth"), 0, 5); code != 200 || item["size"].(float64) != 6 {
 		t.Errorf("replace: %d %v", code, item)
+	}
+}
+
+// TestUploadSessionAcrossRestart: a session's committed file is in the
+// state (journaled like any drive write, its bytes under files/); a session
+// still open when the sandbox stops is gone after the restart (404, so the
+// client starts over) and its part file is removed with the next session.
+func TestUploadSessionAcrossRestart(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state")
+	run := func() *env {
+		s, err := New(Options{PlainHTTP: true, StateDir: state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start("127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		return &env{t: t, s: s, clock: newClock(), c: s.Client(), base: s.URL()}
+	}
+	e := run()
+	d := newDriveClient(t, e)
+	content := patterned(fragUnit + 99)
+	s := newSession(t, e, d, "root:/kept.bin:/createUploadSession", nil)
+	s.put(content, 0, fragUnit-1)
+	_, item := s.put(content, fragUnit, len(content)-1)
+	open := newSession(t, e, d, "root:/open.bin:/createUploadSession", nil)
+	open.put(content, 0, fragUnit-1)
+	if err := e.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e2 := run()
+	defer e2.s.Close()
+	d2 := newDriveClient(t, e2)
+	if got := d2.download(item["id"].(string)); !bytes.Equal(got, content) {
+		t.Errorf("the committed file after a restart: %d bytes", len(got))
+	}
+	open.e = e2
+	open.url = strings.Replace(open.url, e.base[strings.LastIndex(e.base, ":"):], e2.base[strings.LastIndex(e2.base, ":"):], 1)
+	if code, out := open.send("GET", nil, nil); code != 404 || errCode(out) != "itemNotFound" {
+		t.Errorf("a session of the stopped sandbox: %d %v", code, out)
+	}
+	newSession(t, e2, d2, "root:/next.bin:/createUploadSession", nil)
+	if entries, _ := os.ReadDir(filepath.Join(state, "files", "uploads")); len(entries) != 0 {
+		t.Errorf("%d part files left from the stopped sandbox", len(entries))
 	}
 }

@@ -262,7 +262,7 @@ func (s *Workload) ServeURL(w http.ResponseWriter, r *http.Request) {
 	}
 	var c uploadClaims
 	if !s.validToken(strings.TrimPrefix(r.URL.Path, UploadPrefix), &c) || c.Session == "" {
-		s.WriteError(w, r, 401, "unauthenticated", "The upload URL is not valid: use the uploadUrl createUploadSession answered.")
+		s.Fail(w, r, errSessionGone) // made by an earlier process (its key is gone), or not at all
 		return
 	}
 	s.up.mu.Lock()
