@@ -167,7 +167,6 @@ func (s *Workload) createUploadSession(w http.ResponseWriter, r *http.Request, u
 		return
 	}
 	ss.part, ss.h = filepath.Join(files, "uploads", ss.id), sha256.New()
-	ss.by = ownerOf(r, s.userDrive(u))
 	s.up.mu.Lock()
 	s.up.sweep(s.Now())
 	ss.expires = s.Now().Add(uploadLifetime)
@@ -179,20 +178,13 @@ func (s *Workload) createUploadSession(w http.ResponseWriter, r *http.Request, u
 	s.WriteJSON(w, r, obj)
 }
 
-// userDrive is u's drive, under the lock.
-func (s *Workload) userDrive(u *graphkit.User) *drive {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.user(u)
-}
-
 // checkTarget checks what a new session will write, as its commit will
 // again: an existing file (by id), or a name that fail does not refuse.
 func (s *Workload) checkTarget(r *http.Request, u *graphkit.User, ss *session) *graphkit.Error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.user(u)
-	ss.drive = d.ID
+	ss.drive, ss.by = d.ID, ownerOf(r, d)
 	it := d.resolve(ss.t)
 	switch {
 	case !ss.t.byPath && it == nil:
