@@ -312,8 +312,26 @@ func TestUploadSessionCancelExpireConflict(t *testing.T) {
 	}
 	s = newSession(t, e, d, "root:/late.txt:/createUploadSession",
 		map[string]any{"item": map[string]any{"@microsoft.graph.conflictBehavior": "replace"}})
-	if code, item := s.put([]byte("fourth"), 0, 5); code != 200 || item["size"].(float64) != 6 {
-		t.Errorf("replace: %d %v", code, item)
+	code, item := s.put([]byte("fourth"), 0, 5)
+	if code != 200 || item["size"].(float64) != 6 {
+		t.Fatalf("replace: %d %v", code, item)
+	}
+
+	// If-Match is checked when the session is made and at its last fragment
+	id, etag := item["id"].(string), item["eTag"].(string)
+	hdr := map[string]string{"Authorization": d.tok, "If-Match": `"{stale},1"`}
+	if r := e.do("POST", "/v1.0/me/drive/items/"+id+"/createUploadSession", nil, hdr, nil); r.StatusCode != 412 {
+		t.Errorf("a stale If-Match: %d", r.StatusCode)
+	}
+	hdr["If-Match"] = etag
+	var sess map[string]any
+	if r := e.do("POST", "/v1.0/me/drive/items/"+id+"/createUploadSession", nil, hdr, &sess); r.StatusCode != 200 {
+		t.Fatalf("If-Match of the current eTag: %d", r.StatusCode)
+	}
+	d.call("PATCH", "/v1.0/me/drive/items/"+id, map[string]any{"description": "changed meanwhile"}, 200)
+	s = &uploadSession{t: t, e: e, url: sess["uploadUrl"].(string)}
+	if code, out := s.put([]byte("fifth"), 0, 4); code != 412 {
+		t.Errorf("the file changed during the session: %d %v", code, out)
 	}
 }
 
