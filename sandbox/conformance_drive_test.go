@@ -49,6 +49,13 @@ var graphConformanceDrive = []conformanceRow{
 	{route: "PUT /v1.0/users/{id}/drive/{rest...}", path: "/v1.0/users/{adele}/drive/items/{hello}/content", auth: "files", status: 200, typ: "driveItem", body: `"hello again"`},
 	{route: "PUT /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{folder}:/b.txt:/content", auth: "files", status: 201, typ: "driveItem", body: `"b"`},
 	{route: "PUT /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/items/{folder}:/b.txt:/content?@microsoft.graph.conflictBehavior=fail", auth: "files", status: 409, body: `"b"`},
+	// upload sessions (the uploadUrl itself is not a Graph route: upload_test.go)
+	{route: "POST /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/root:/Conformance/big.bin:/createUploadSession", auth: "files", status: 200, typ: "uploadSession", body: `{"item": {"@microsoft.graph.conflictBehavior": "rename", "name": "big.bin"}}`},
+	{route: "POST /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/root:/Welcome.md:/createUploadSession", auth: "files", status: 409, body: `{"item": {"@microsoft.graph.conflictBehavior": "fail"}}`},
+	{route: "POST /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/root:/big.bin:/createUploadSession", auth: "read", status: 403},
+	{route: "POST /v1.0/users/{id}/drive/{rest...}", path: "/v1.0/users/{adele}/drive/items/{folder}:/c.bin:/createUploadSession", auth: "files", status: 200, typ: "uploadSession"},
+	{route: "POST /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{notes}/createUploadSession", auth: "files", status: 200, typ: "uploadSession", body: `{"item": {"fileSize": 1048576}}`},
+	{route: "POST /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{folder}/createUploadSession", auth: "files", status: 400},
 	{route: "PATCH /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/items/{hello}", auth: "files", status: 200, typ: "driveItem", body: `{"name": "hello2.txt"}`},
 	{route: "PATCH /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/items/{hello}", auth: "files", status: 409, body: `{"name": "b.txt"}`},
 	{route: "PATCH /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/items/{hello}", auth: "files", status: 400, body: `{"name": 5}`},

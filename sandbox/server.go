@@ -238,7 +238,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, drive.DownloadPrefix) {
-		s.serveDownload(rec, r)
+		s.serveDriveURL(rec, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, drive.UploadPrefix) { // a session's last fragment writes the file
+		s.durable(rec, r, s.serveDriveURL)
 		return
 	}
 	if p := strings.ToLower(r.URL.Path); p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/oidc/userinfo" {

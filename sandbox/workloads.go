@@ -44,11 +44,12 @@ func (s *Server) workload(name string) graphkit.Workload {
 	return nil
 }
 
-// serveDownload serves the drive's pre-authenticated download URLs (outside
-// /v1.0: they carry their own token and refuse a Graph one).
-func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
+// serveDriveURL serves the drive's pre-authenticated URLs, downloads and
+// upload sessions (outside /v1.0: they carry their own token and refuse a
+// Graph one).
+func (s *Server) serveDriveURL(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.workload(drive.Name).(*drive.Workload); ok {
-		d.ServeDownload(w, r)
+		d.ServeURL(w, r)
 		return
 	}
 	http.NotFound(w, r)

@@ -41,15 +41,18 @@ const SimpleUploadLimit = 250 << 20
 // pre-authenticated download URLs (ServeDownload).
 const DownloadPrefix = "/_content/"
 
-// LogPath is p as the request log keeps it: a download URL's token, which
-// lets anyone read the file for an hour, is left out.
+// LogPath is p as the request log keeps it: the token of a download URL
+// (which lets anyone read the file for an hour) or of an upload session's
+// URL is left out.
 func LogPath(p string) string {
-	rest, ok := strings.CutPrefix(p, DownloadPrefix)
-	if !ok {
-		return p
+	if rest, ok := strings.CutPrefix(p, DownloadPrefix); ok {
+		_, name, _ := strings.Cut(rest, "/")
+		return DownloadPrefix + "…/" + name
 	}
-	_, name, _ := strings.Cut(rest, "/")
-	return DownloadPrefix + "…/" + name
+	if strings.HasPrefix(p, UploadPrefix) {
+		return UploadPrefix + "…"
+	}
+	return p
 }
 
 // downloadLifetime is how long a download URL works (Graph's last an hour).
@@ -116,13 +119,21 @@ func (s *Workload) sign(payload []byte) []byte {
 
 // downloadURL is it's pre-authenticated content URL; the caller holds the lock.
 func (s *Workload) downloadURL(r *http.Request, d *drive, it *item) string {
-	payload, _ := json.Marshal(urlClaims{d.ID, it.ID, it.Content, s.Now().Add(downloadLifetime).Unix()})
+	c := urlClaims{d.ID, it.ID, it.Content, s.Now().Add(downloadLifetime).Unix()}
+	return s.preauthURL(r, DownloadPrefix, c, "/"+url.PathEscape(it.Name))
+}
+
+// preauthURL is a pre-authenticated URL on the sandbox's other host name
+// (otherHost): prefix, a token signing claims (read back by validToken),
+// then tail.
+func (s *Workload) preauthURL(r *http.Request, prefix string, claims any, tail string) string {
+	payload, _ := json.Marshal(claims)
 	tok := base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(s.sign(payload))
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + otherHost(r) + DownloadPrefix + tok + "/" + url.PathEscape(it.Name)
+	return scheme + "://" + otherHost(r) + prefix + tok + tail
 }
 
 func (s *Workload) contentRedirect(w http.ResponseWriter, r *http.Request, u *graphkit.User, t target) {
@@ -194,7 +205,8 @@ func (s *Workload) ServeDownload(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", modified, body)
 }
 
-func (s *Workload) validToken(tok string, c *urlClaims) bool {
+// validToken reads a token preauthURL made into c; false when it is not one.
+func (s *Workload) validToken(tok string, c any) bool {
 	p, m, ok := strings.Cut(tok, ".")
 	if !ok {
 		return false
@@ -303,8 +315,7 @@ func (s *Workload) upload(w http.ResponseWriter, r *http.Request, u *graphkit.Us
 	status, it, ce := s.putFile(r, d, t, how, now)
 	var obj graphkit.Item
 	if ce == nil {
-		it.Size, it.Hash, it.Content, it.Version, it.Modified, it.ModBy = size, hash, it.Content+1, it.Version+1, now, ownerOf(r, d)
-		graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+		setContent(r, d, it, size, hash, now, ownerOf(r, d))
 		obj = graphkit.NewItem(s.itemObject(r, d, it))
 	}
 	s.mu.Unlock()
@@ -362,4 +373,11 @@ func (s *Workload) putFile(r *http.Request, d *drive, t target, how string, now 
 	d.items[it.ID] = it
 	d.link(it, parent.ID)
 	return http.StatusCreated, it, nil
+}
+
+// setContent gives file it new content (size bytes whose SHA-256 is hash,
+// already in Kit.Files), written by user by; the caller holds the lock.
+func setContent(r *http.Request, d *drive, it *item, size int64, hash string, now time.Time, by string) {
+	it.Size, it.Hash, it.Content, it.Version, it.Modified, it.ModBy = size, hash, it.Content+1, it.Version+1, now, by
+	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
 }

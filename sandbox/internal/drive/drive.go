@@ -1,9 +1,9 @@
 // Package drive is the sandbox's OneDrive workload: every seeded user's
 // drive (/me/drive, /users/{id}/drive, /drives/{id}), its items by id and by
 // path, folders, rename and move, deletion to the drive's recycle bin and
-// restore, and file content: simple uploads kept on disk under Kit.Files and
-// downloads through a pre-authenticated URL on another host name
-// (content.go). Its data has its own lock and journals by entity (state.go).
+// restore, and file content: simple uploads (content.go) and upload sessions
+// (upload.go) kept on disk under Kit.Files, and downloads through a
+// pre-authenticated URL on another host name (content.go). Its data has its own lock and journals by entity (state.go).
 package drive
 
 import (
@@ -32,6 +32,7 @@ type Workload struct {
 	// urlKey signs the pre-authenticated download URLs; new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
 	urlKey []byte
+	up     uploads // upload sessions (upload.go)
 }
 
 // New returns the drive workload with the seeded drives.

@@ -67,7 +67,7 @@ type target struct {
 	base   string
 	path   []string // path segments below base
 	byPath bool
-	tail   string // "", "children", "content" or "restore"
+	tail   string // "", "children", "content", "restore" or "createuploadsession"
 }
 
 // parseRest reads "root", "root:/a/b:", "root:/a/b:/children",
@@ -110,7 +110,7 @@ func parseRest(rest string) (t target, ok bool) {
 		return t, false
 	}
 	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
-	case "", "children", "content", "restore":
+	case "", "children", "content", "restore", "createuploadsession":
 		t.tail = tail
 		return t, true
 	}
@@ -146,6 +146,8 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		s.deleteItem(w, r, u, t)
 	case r.Method == "PUT" && t.tail == "content":
 		s.upload(w, r, u, t)
+	case r.Method == "POST" && t.tail == "createuploadsession":
+		s.createUploadSession(w, r, u, t)
 	default:
 		s.Fail(w, r, graphkit.Err(405, "BadRequest", "The HTTP method '"+r.Method+"' is not allowed on this driveItem address."))
 	}

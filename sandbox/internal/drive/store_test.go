@@ -1,6 +1,11 @@
 package drive
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
@@ -45,4 +50,45 @@ func TestStoreContract(t *testing.T) {
 	env.Write("POST", other+"/root/children", app, folder("Shared", "fail"), 201)
 	env.Write("PUT", other+"/root:/Shared/a.txt:/content", app, []byte("a"), 201)
 	env.Write("DELETE", other+"/root:/Projects:", app, nil, 204)
+}
+
+// TestStoreContractUploadSession: an upload session's last fragment, served
+// on its pre-authenticated URL, journals the file it creates (and the
+// folders on its path) and the file whose content it replaces.
+func TestStoreContractUploadSession(t *testing.T) {
+	env := kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
+	files := t.TempDir()
+	env.Kit.Files = func() (string, error) { return files, nil }
+	adele := kittest.UserToken(directory.Seed()[0].ID, "Files.ReadWrite")
+	env.Write("POST", "/v1.0/me/drive/root/children", adele, map[string]any{"name": "Reports", "folder": map[string]any{}}, 201)
+	env.Mark()
+	put := func(uploadURL string, content []byte) map[string]any {
+		t.Helper()
+		u, err := url.Parse(uploadURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("PUT", u.Path, bytes.NewReader(content))
+		r.Header.Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", len(content)-1, len(content)))
+		ctx, touched := graphkit.WithChanges(r.Context())
+		rec := httptest.NewRecorder()
+		env.W.(*Workload).ServeURL(rec, r.WithContext(ctx))
+		if rec.Code/100 != 2 {
+			t.Fatalf("PUT fragment: %d %s", rec.Code, rec.Body.String())
+		}
+		for store, keys := range touched() {
+			_ = env.W.Record(keys, func(key string, v json.RawMessage) error {
+				env.Log = append(env.Log, kittest.Record{Store: store, Key: key, Value: append(json.RawMessage(nil), v...)})
+				return nil
+			})
+		}
+		env.CheckReplay()
+		var out map[string]any
+		_ = json.Unmarshal(rec.Body.Bytes(), &out)
+		return out
+	}
+	sess := env.Write("POST", "/v1.0/me/drive/root:/Reports/2025/big.bin:/createUploadSession", adele, nil, 200)
+	id := put(sess["uploadUrl"].(string), []byte("the big file"))["id"].(string)
+	sess = env.Write("POST", "/v1.0/me/drive/items/"+id+"/createUploadSession", adele, nil, 200)
+	put(sess["uploadUrl"].(string), []byte("the big file, again"))
 }

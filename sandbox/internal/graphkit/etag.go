@@ -29,7 +29,7 @@ func IfMatch(r *http.Request, current string) bool {
 	}
 	want := opaqueTag(current)
 	for _, line := range h {
-		for _, tag := range strings.Split(line, ",") {
+		for _, tag := range splitTags(line) {
 			tag = strings.TrimSpace(tag)
 			if tag == "*" || (tag != "" && opaqueTag(tag) == want) {
 				return true
@@ -37,6 +37,25 @@ func IfMatch(r *http.Request, current string) bool {
 		}
 	}
 	return false
+}
+
+// splitTags splits an If-Match list at the commas outside quotes: a drive
+// item's tag ("{id},3") has one inside.
+func splitTags(line string) []string {
+	var tags []string
+	start, quoted := 0, false
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				tags = append(tags, line[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(tags, line[start:])
 }
 
 // opaqueTag strips the weak marker and the quotes of an entity tag.

@@ -30,3 +30,23 @@ func TestIfMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestIfMatchDriveTag: a drive item's tag has a comma inside its quotes.
+func TestIfMatchDriveTag(t *testing.T) {
+	cur := `"{01ABC},3"`
+	for _, c := range []struct {
+		hdr  string
+		want bool
+	}{
+		{cur, true},
+		{`"{01ABC},2"`, false},
+		{`"{01ABC},2", ` + cur, true},
+		{`W/"{01ABC},3"`, true},
+	} {
+		r := httptest.NewRequest("PATCH", "/x", nil)
+		r.Header.Set("If-Match", c.hdr)
+		if got := IfMatch(r, cur); got != c.want {
+			t.Errorf("If-Match %q: %v, want %v", c.hdr, got, c.want)
+		}
+	}
+}
