@@ -9,7 +9,9 @@ var graphConformanceDriveMore = []conformanceRow{
 	{route: "GET /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/special/approot?$select=id,name,specialFolder", auth: "files", status: 200, typ: "driveItem"},
 	{route: "GET /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/special/documents/children", auth: "files", status: 200, typ: "driveItem", list: true},
 	{route: "GET /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/special/nope", auth: "files", status: 400},
-	{route: "GET /v1.0/users/{id}/drive/{rest...}", path: "/v1.0/users/{adele}/drive/special/music", auth: "app", status: 200, typ: "driveItem"},
+	{route: "GET /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/special/recordings", auth: "read", status: 403},
+	{route: "GET /v1.0/users/{id}/drive/{rest...}", path: "/v1.0/users/{adele}/drive/special/documents", auth: "app", status: 200, typ: "driveItem"},
+	{route: "GET /v1.0/users/{id}/drive/{rest...}", path: "/v1.0/users/{megan}/drive/special/music", auth: "app", status: 403},
 	{route: "GET /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/special/photos/children", auth: "files", status: 200, typ: "driveItem", list: true},
 	{route: "PUT /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/special/documents:/found.txt:/content", auth: "files", status: 201, typ: "driveItem", body: `"needle in a haystack"`},
 	{route: "POST /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/special/documents/children", auth: "files", status: 201, typ: "driveItem", body: `{"name": "Needles", "folder": {}}`},
@@ -28,6 +30,7 @@ func TestGraphConformanceDriveMore(t *testing.T) {
 	e := start(t, Options{})
 	c := newConformance(t, e, map[string]string{
 		"files": "User.Read Files.ReadWrite",
+		"read":  "User.Read Files.Read",
 		"user":  "User.Read",
 	})
 	c.fill("{adele}", adele().ID, "{megan}", MeganBowenID)

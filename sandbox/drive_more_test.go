@@ -46,6 +46,14 @@ func TestDriveSpecialFolders(t *testing.T) {
 	}
 	d.call("GET", "/v1.0/me/drive/special/bogus", nil, 400)
 
+	// Read-only permissions reach a special folder that exists (or a folder
+	// in its place), and cannot make one.
+	read := &driveClient{t: t, e: e, tok: "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "User.Read Files.Read")}
+	read.call("GET", "/v1.0/me/drive/special/music", nil, 200)
+	read.call("GET", "/v1.0/me/drive/special/photos", nil, 200) // the seeded Pictures folder
+	read.call("GET", "/v1.0/me/drive/special/recordings", nil, 403)
+	d.call("GET", "/v1.0/me/drive/special/recordings", nil, 200)
+
 	// Deleted, a special folder is made anew on the next access.
 	d.call("DELETE", "/v1.0/me/drive/items/"+music["id"].(string), nil, 204)
 	if fresh := d.call("GET", "/v1.0/me/drive/special/music", nil, 200); fresh["id"] == music["id"] || fresh["name"] != "Music" {

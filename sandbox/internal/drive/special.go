@@ -77,20 +77,39 @@ func (s *Workload) openSpecial(w http.ResponseWriter, r *http.Request, u *graphk
 		key += "/" + c.AppID
 		rel += "/" + appFolderName(c)
 	}
+	c := graphkit.ClaimsFrom(r.Context())
+	create := c != nil && c.HasAny(writePerms...)
 	now := s.Now().UTC()
 	s.mu.Lock()
-	t.base = s.user(u).special(r, key, rel, ownerOf(r, s.user(u)), now)
+	d := s.user(u)
+	t.base = d.special(r, key, rel, ownerOf(r, d), now, create)
 	s.mu.Unlock()
+	if t.base == "" {
+		s.Fail(w, r, errSpecialReadOnly)
+		return false
+	}
 	return true
 }
 
+// errSpecialReadOnly is Graph's 403 for a special folder that does not
+// exist yet, asked for with read-only permissions.
+var errSpecialReadOnly = graphkit.Err(403, "accessDenied",
+	"The special folder does not exist yet and read-only permissions cannot create it: ask for Files.ReadWrite (an app: Files.ReadWrite.All).")
+
 // special returns the id of the special folder key, made at rel (below the
-// root, with any folder above it) when the drive has none; the caller holds
-// the lock.
-func (d *drive) special(r *http.Request, key, rel, by string, now time.Time) string {
+// root, with any folder above it) when the drive has none and create
+// allows; "" when it would have to be made and create does not allow. A
+// folder already at rel is adopted. The caller holds the lock.
+func (d *drive) special(r *http.Request, key, rel, by string, now time.Time, create bool) string {
 	for _, it := range d.items {
 		if it.Special == key && d.find(it.ID) != nil {
 			return it.ID
+		}
+	}
+	if !create {
+		at := d.resolve(target{path: strings.Split(rel, "/")})
+		if at == nil || !at.Folder || at.Special != "" {
+			return ""
 		}
 	}
 	parent := d.find("")
