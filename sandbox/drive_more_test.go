@@ -121,6 +121,22 @@ func TestDriveSearch(t *testing.T) {
 		t.Errorf("paged search = %v, want %v", all, want)
 	}
 
+	// In a $batch too, the text as sent.
+	d.call("PUT", "/v1.0/me/drive/root:/Notes/zz top.txt:/content", []byte("x/y"), 201)
+	batch := d.call("POST", "/v1.0/$batch", map[string]any{"requests": []any{
+		map[string]any{"id": "1", "method": "GET", "url": "/me/drive/root/search(q='x%2Fy')"},
+		map[string]any{"id": "2", "method": "GET", "url": "/me/drive/search(q='zz%20top')?$select=name"},
+	}}, 200)
+	for _, v := range batch["responses"].([]any) {
+		resp := v.(map[string]any)
+		if resp["status"] != float64(200) {
+			t.Fatalf("$batch search: %v", resp)
+		}
+		if names := itemNames(resp["body"].(map[string]any)); !slices.Equal(names, []string{"zz top.txt"}) {
+			t.Errorf("$batch search %v: %v, want [zz top.txt]", resp["id"], names)
+		}
+	}
+
 	d.call("GET", "/v1.0/me/drive/root/search(q='')", nil, 400)
 	d.call("GET", "/v1.0/me/drive/root/search(text='x')", nil, 400)
 	d.call("POST", "/v1.0/me/drive/root/search(q='x')", map[string]any{}, 405)
