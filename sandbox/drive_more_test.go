@@ -137,6 +137,12 @@ func TestDriveSearch(t *testing.T) {
 		}
 	}
 
+	// A file whose name looks like the function is an item, not a search.
+	d.call("PUT", "/v1.0/me/drive/root:/Notes/search(1):/content", []byte("s"), 201)
+	if it := d.call("GET", "/v1.0/me/drive/root:/Notes/search(1)", nil, 200); it["name"] != "search(1)" {
+		t.Errorf("root:/Notes/search(1) = %v", it)
+	}
+
 	d.call("GET", "/v1.0/me/drive/root/search(q='')", nil, 400)
 	d.call("GET", "/v1.0/me/drive/root/search(text='x')", nil, 400)
 	d.call("POST", "/v1.0/me/drive/root/search(q='x')", map[string]any{}, 405)

@@ -55,11 +55,12 @@ func (s *Workload) searchRoute(w http.ResponseWriter, r *http.Request, u *graphk
 }
 
 // searchAt is where rest's search(...) segment starts: its first segment,
-// or the one after a folder's address; -1 when it has none.
+// or the one after a folder's address; -1 when it has none (a file called
+// "search(1)" in a path, root:/a/search(1), is not a search).
 func searchAt(rest string) int {
 	low := strings.ToLower(rest)
 	i := strings.Index(low, "search(")
-	if i < 0 || (i > 0 && low[i-1] != '/') || !strings.HasSuffix(low, ")") {
+	if i < 0 || (i > 0 && low[i-1] != '/') || !strings.HasSuffix(low, ")") || strings.Count(low[:i], ":")%2 == 1 {
 		return -1
 	}
 	return i
