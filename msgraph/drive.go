@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strings"
 )
 
 // DriveService is OneDrive and SharePoint files (O365's Storage, Drive,
@@ -144,8 +143,7 @@ func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to I
 func (s *DriveService) Search(ctx context.Context, d DriveRef, text string, opts *ListOptions) ([]*DriveItem, *Response, error) {
 	var q query
 	q.list(opts)
-	fn := "/search(q='" + escapeSegment(strings.ReplaceAll(text, "'", "''")) + "')"
-	return getPage[DriveItem](ctx, s.client, q.on(d.item("")+fn), nil)
+	return getPage[DriveItem](ctx, s.client, q.on(d.item("")+searchCall(text)), nil)
 }
 
 // Delta runs one delta round over a drive (from its root): every item

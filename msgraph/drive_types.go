@@ -46,7 +46,15 @@ type DriveItem struct {
 	File                 *FileFacet    `json:"file,omitempty"`
 	Folder               *FolderFacet  `json:"folder,omitempty"`
 	Root                 *struct{}     `json:"root,omitempty"`
-	Deleted              *struct {
+	// SpecialFolder names the special folder the item is ([SpecialDocuments],
+	// ...); nil for any other item.
+	SpecialFolder *struct {
+		Name string `json:"name,omitempty"`
+	} `json:"specialFolder,omitempty"`
+	// Children are a folder's items when asked for with
+	// GetOptions{Expand: []string{"children"}} (Graph expands up to 200).
+	Children []*DriveItem `json:"children,omitempty"`
+	Deleted  *struct {
 		State string `json:"state,omitempty"`
 	} `json:"deleted,omitempty"`
 	// DownloadURL is a short-lived pre-authenticated URL of a file's content:

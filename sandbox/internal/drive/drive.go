@@ -69,10 +69,11 @@ type item struct {
 	Content  int       `json:"content"` // the cTag's number: every content change
 	Created  time.Time `json:"created"`
 	Modified time.Time `json:"modified"`
-	By       string    `json:"by,omitempty"`     // the user who created it
-	ModBy    string    `json:"modBy,omitempty"`  // the user who changed it last
-	Deleted  time.Time `json:"deleted,omitzero"` // in the recycle bin since
-	Children []string  `json:"-"`                // kept by the drive, not journaled
+	By       string    `json:"by,omitempty"`      // the user who created it
+	ModBy    string    `json:"modBy,omitempty"`   // the user who changed it last
+	Deleted  time.Time `json:"deleted,omitzero"`  // in the recycle bin since
+	Special  string    `json:"special,omitempty"` // a special folder's name (special.go)
+	Children []string  `json:"-"`                 // kept by the drive, not journaled
 }
 
 // live reports whether it is not in the recycle bin.

@@ -20,12 +20,12 @@ var driveItemType = &odata.Type{
 	Name: "microsoft.graph.driveItem",
 	Keep: []string{"id"},
 	Props: []string{"@microsoft.graph.downloadUrl", "createdDateTime", "eTag", "id", "lastModifiedDateTime", "name",
-		"webUrl", "cTag", "size", "createdBy", "lastModifiedBy", "parentReference", "file", "fileSystemInfo", "folder", "root"},
+		"webUrl", "cTag", "size", "createdBy", "lastModifiedBy", "parentReference", "file", "fileSystemInfo", "folder", "root", "specialFolder"},
 	// Extra are the schema's other structural properties: $select takes
 	// them, and the sandbox answers none (Graph leaves out what it lacks).
 	Extra: []string{"description", "audio", "bundle", "content", "deleted", "image", "location", "malware",
 		"package", "pendingOperations", "photo", "publication", "remoteItem", "searchResult", "shared",
-		"sharepointIds", "specialFolder", "video", "webDavUrl"},
+		"sharepointIds", "video", "webDavUrl"},
 	Expandable: []string{"children"},
 }
 
@@ -101,6 +101,9 @@ func (s *Workload) itemObject(r *http.Request, d *drive, it *item) map[string]an
 			o["root"] = map[string]any{}
 			o["name"] = "root"
 		}
+		if it.Special != "" {
+			o["specialFolder"] = map[string]any{"name": specialName(it.Special)}
+		}
 	} else {
 		o["file"] = map[string]any{"mimeType": it.MimeType, "hashes": map[string]any{"sha256Hash": strings.ToUpper(it.Hash)}}
 		if r != nil {
@@ -112,14 +115,7 @@ func (s *Workload) itemObject(r *http.Request, d *drive, it *item) map[string]an
 
 // driveObject is d as Graph's JSON; the caller holds the lock.
 func (s *Workload) driveObject(d *drive) map[string]any {
-	var used, deleted int64
-	for _, it := range d.items {
-		if it.live() {
-			used += it.Size
-		} else {
-			deleted += it.Size
-		}
-	}
+	used, deleted := d.usage()
 	owner := s.identity(d.Owner)
 	return map[string]any{
 		"createdDateTime": stamp(d.Created), "description": "", "id": d.ID, "lastModifiedDateTime": stamp(d.Created),

@@ -64,10 +64,11 @@ func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.Handl
 // target is what follows a drive in a request's path: an item (base, the
 // root when ""), a path below it, and what of the item is asked for.
 type target struct {
-	base   string
-	path   []string // path segments below base
-	byPath bool
-	tail   string // "", "children", "content", "restore" or "createuploadsession"
+	base    string
+	path    []string // path segments below base
+	byPath  bool
+	tail    string // "", "children", "content", "restore" or "createuploadsession"
+	special string // special/{name}: the special folder base stands for (special.go)
 }
 
 // parseRest reads "root", "root:/a/b:", "root:/a/b:/children",
@@ -91,6 +92,16 @@ func parseRest(rest string) (t target, ok bool) {
 		}
 		t.base, after = id[:end], id[end:]
 		if t.base == "" {
+			return t, false
+		}
+	case strings.HasPrefix(low, "special/"):
+		name := low[len("special/"):]
+		end := strings.IndexAny(name, "/:")
+		if end < 0 {
+			end = len(name)
+		}
+		t.special, after = name[:end], rest[len("special/")+end:]
+		if t.special == "" {
 			return t, false
 		}
 	default:
@@ -120,6 +131,9 @@ func parseRest(rest string) (t target, ok bool) {
 // dispatch serves a request below a drive.
 func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.User) {
 	rest := graphkit.SentCase(r, r.PathValue("rest"))
+	if s.searchRoute(w, r, u, rest) {
+		return
+	}
 	t, ok := parseRest(rest)
 	if !ok {
 		seg := rest
@@ -127,6 +141,9 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 			seg = rest[i+1:]
 		}
 		s.Fail(w, r, graphkit.BadRequest("Resource not found for the segment '"+seg+"'."))
+		return
+	}
+	if t.special != "" && !s.openSpecial(w, r, u, &t) {
 		return
 	}
 	switch {

@@ -26,10 +26,14 @@ func TestParseRest(t *testing.T) {
 		{"items/01AB/copy", false, target{}},
 		{"root:/a:/search", false, target{}},
 		{"rootx", false, target{}},
-		{"special/documents", false, target{}},
+		{"special/documents", true, target{special: "documents"}},
+		{"Special/Music:/a.txt:/content", true, target{special: "music", path: []string{"a.txt"}, byPath: true, tail: "content"}},
+		{"special/approot/children", true, target{special: "approot", tail: "children"}},
+		{"special/", false, target{}},
+		{"special/music/bogus", false, target{}},
 	} {
 		got, ok := parseRest(c.rest)
-		if ok != c.ok || (ok && (got.base != c.want.base || !slices.Equal(got.path, c.want.path) || got.byPath != c.want.byPath || got.tail != c.want.tail)) {
+		if ok != c.ok || (ok && (got.base != c.want.base || !slices.Equal(got.path, c.want.path) || got.byPath != c.want.byPath || got.tail != c.want.tail || got.special != c.want.special)) {
 			t.Errorf("parseRest(%q) = %+v %v, want %+v %v", c.rest, got, ok, c.want, c.ok)
 		}
 	}

@@ -13,6 +13,16 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit/kittest"
 )
 
+// storeEnv serves the workload with its files under t's temporary folder:
+// the harness, the seeded users, Adele's token and an app's.
+func storeEnv(t *testing.T) (env *kittest.Env, seed []directory.User, adele, app string) {
+	env = kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
+	files := t.TempDir()
+	env.Kit.Files = func() (string, error) { return files, nil }
+	seed = directory.Seed()
+	return env, seed, kittest.UserToken(seed[0].ID, "Files.ReadWrite"), kittest.AppToken("Files.ReadWrite.All")
+}
+
 // TestStoreContract drives every write route of the drive (a folder's
 // create with each conflict behaviour, rename, move, delete to the recycle
 // bin and restore from it, uploads by path creating folders, by id and
@@ -20,12 +30,7 @@ import (
 // journal they produce, replayed over the seed or over a snapshot taken
 // midway, gives back the served state.
 func TestStoreContract(t *testing.T) {
-	env := kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
-	files := t.TempDir()
-	env.Kit.Files = func() (string, error) { return files, nil }
-	seed := directory.Seed()
-	adele := kittest.UserToken(seed[0].ID, "Files.ReadWrite")
-	app := kittest.AppToken("Files.ReadWrite.All")
+	env, seed, adele, app := storeEnv(t)
 	folder := func(name, how string) map[string]any {
 		return map[string]any{"name": name, "folder": map[string]any{}, "@microsoft.graph.conflictBehavior": how}
 	}
@@ -91,4 +96,21 @@ func TestStoreContractUploadSession(t *testing.T) {
 	id := put(sess["uploadUrl"].(string), []byte("the big file"))["id"].(string)
 	sess = env.Write("POST", "/v1.0/me/drive/items/"+id+"/createUploadSession", adele, nil, 200)
 	put(sess["uploadUrl"].(string), []byte("the big file, again"))
+}
+
+// TestStoreContractSpecialFolders: special folders made on first access
+// (a GET that writes), adopted from a folder in place, made anew after a
+// delete, an app folder, and uploads below them, replay to the served state.
+func TestStoreContractSpecialFolders(t *testing.T) {
+	env, seed, adele, app := storeEnv(t)
+
+	env.Write("GET", "/v1.0/me/drive/special/documents", adele, nil, 200)
+	env.Write("GET", "/v1.0/me/drive/special/cameraroll", adele, nil, 200)
+	env.Mark()
+	music := env.Write("GET", "/v1.0/me/drive/special/music", adele, nil, 200)["id"].(string)
+	env.Write("PUT", "/v1.0/me/drive/special/music:/a.txt:/content", adele, []byte("a"), 201)
+	env.Write("DELETE", "/v1.0/me/drive/items/"+music, adele, nil, 204)
+	env.Write("POST", "/v1.0/me/drive/special/music/children", adele, map[string]any{"name": "New", "folder": map[string]any{}}, 201)
+	env.Write("PUT", "/v1.0/me/drive/special/approot:/settings.json:/content", adele, []byte("{}"), 201)
+	env.Write("GET", "/v1.0/users/"+seed[2].ID+"/drive/special/approot", app, nil, 200)
 }

@@ -181,5 +181,5 @@ func nextLink(r *http.Request, style PageStyle, top, next int) string {
 	} else {
 		q.Set("$skip", strconv.Itoa(next))
 	}
-	return BaseURL(r) + r.URL.Path + "?" + EncodeQuery(q)
+	return BaseURL(r) + r.URL.EscapedPath() + "?" + EncodeQuery(q)
 }

@@ -55,6 +55,9 @@ func UserToken(user string, scopes ...string) string {
 	return "user|" + user + "|" + strings.Join(scopes, " ")
 }
 
+// AppID is the application id of every token the harness makes.
+const AppID = "6f0a1e52-0000-4000-8000-00000000c0de"
+
 // AppToken is an app-only token with roles, for Env.Do.
 func AppToken(roles ...string) string { return "app||" + strings.Join(roles, ",") }
 
@@ -64,7 +67,7 @@ func verify(raw string) (*token.AccessClaims, error) {
 	if !ok || !ok2 {
 		return nil, token.ErrMalformed
 	}
-	c := &token.AccessClaims{Aud: token.GraphResource, IDType: kind, Oid: user}
+	c := &token.AccessClaims{Aud: token.GraphResource, IDType: kind, Oid: user, AppID: AppID, AppDisplayName: "kittest"}
 	if kind == "app" {
 		c.Roles = strings.Split(perms, ",")
 	} else {
