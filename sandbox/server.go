@@ -237,7 +237,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.applyFault(rec, r, false) {
 		return
 	}
-	if strings.HasPrefix(r.URL.Path, drive.DownloadPrefix) {
+	if strings.HasPrefix(r.URL.Path, drive.DownloadPrefix) || strings.HasPrefix(r.URL.Path, drive.MonitorPrefix) {
 		s.serveDriveURL(rec, r)
 		return
 	}

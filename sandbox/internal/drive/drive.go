@@ -32,7 +32,8 @@ type Workload struct {
 	// urlKey signs the pre-authenticated download URLs; new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
 	urlKey []byte
-	up     uploads // upload sessions (upload.go)
+	up     uploads  // upload sessions (upload.go)
+	mon    monitors // copy monitors (copy.go)
 }
 
 // New returns the drive workload with the seeded drives.

@@ -67,7 +67,7 @@ type target struct {
 	base    string
 	path    []string // path segments below base
 	byPath  bool
-	tail    string // "", "children", "content", "restore" or "createuploadsession"
+	tail    string // "", "children", "content", "restore", "createuploadsession" or "copy"
 	special string // special/{name}: the special folder base stands for (special.go)
 }
 
@@ -121,7 +121,7 @@ func parseRest(rest string) (t target, ok bool) {
 		return t, false
 	}
 	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
-	case "", "children", "content", "restore", "createuploadsession":
+	case "", "children", "content", "restore", "createuploadsession", "copy":
 		t.tail = tail
 		return t, true
 	}
@@ -165,6 +165,8 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		s.upload(w, r, u, t)
 	case r.Method == "POST" && t.tail == "createuploadsession":
 		s.createUploadSession(w, r, u, t)
+	case r.Method == "POST" && t.tail == "copy":
+		s.copyItem(w, r, u, t)
 	default:
 		s.Fail(w, r, graphkit.Err(405, "BadRequest", "The HTTP method '"+r.Method+"' is not allowed on this driveItem address."))
 	}

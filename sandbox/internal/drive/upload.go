@@ -241,9 +241,13 @@ var (
 )
 
 // ServeURL serves the sandbox's pre-authenticated URLs: downloads (below
-// DownloadPrefix) and upload sessions (below UploadPrefix). Neither takes an
-// Authorization header.
+// DownloadPrefix), upload sessions (below UploadPrefix) and copy monitors
+// (below MonitorPrefix, copy.go). None takes an Authorization header.
 func (s *Workload) ServeURL(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, MonitorPrefix) {
+		s.serveMonitor(w, r)
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, UploadPrefix) {
 		s.ServeDownload(w, r)
 		return
