@@ -114,34 +114,63 @@ func (c *Client) cancelUpload(ctx context.Context, uploadURL string) {
 	}
 }
 
+// maxUploadResumes is how many times an upload session is resumed from the
+// server's nextExpectedRanges after a fragment's answer was lost or refused
+// as overlapping (416).
+const maxUploadResumes = 10
+
 // uploadChunks sends r to an upload session and returns the created item.
+// When a fragment's answer is lost (a network error) or the server refuses
+// it with 416 (it already has those bytes, say from the attempt whose answer
+// was lost), the session is asked for nextExpectedRanges and the upload
+// continues from there, as Graph's guidance for upload sessions says.
 func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Reader, size int64, o UploadOptions) (*DriveItem, error) {
 	chunk := o.ChunkSize / UploadChunkUnit * UploadChunkUnit
 	if chunk <= 0 {
 		chunk = 32 * UploadChunkUnit // 10 MiB
 	}
 	buf := make([]byte, chunk)
-	var off int64
+	var off int64   // the first byte of the next fragment
+	var have []byte // bytes from off already read from r (after a resume)
+	resumes := 0
 	for off < size {
-		n, err := io.ReadFull(r, buf[:min(int64(chunk), size-off)])
-		if err != nil {
-			return nil, fmt.Errorf("reading at byte %d: %w", off, err)
+		frag := have
+		if len(frag) == 0 {
+			n, err := io.ReadFull(r, buf[:min(int64(chunk), size-off)])
+			if err != nil {
+				return nil, fmt.Errorf("reading at byte %d: %w", off, err)
+			}
+			frag = buf[:n]
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, sess.UploadURL, bytes.NewReader(buf[:n]))
+		have = nil
+		end := off + int64(len(frag))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, sess.UploadURL, bytes.NewReader(frag))
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+int64(n)-1, size))
+		req.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, end-1, size))
 		resp, err := c.sendWith(c.preauth, req)
 		if err != nil {
-			return nil, err
+			var ge *Error
+			if (errors.As(err, &ge) && ge.StatusCode != http.StatusRequestedRangeNotSatisfiable) || ctx.Err() != nil || resumes == maxUploadResumes {
+				return nil, err
+			}
+			resumes++
+			next, serr := c.uploadNext(ctx, sess.UploadURL)
+			if serr != nil {
+				return nil, fmt.Errorf("%w (then asking the upload session where to continue: %v)", err, serr)
+			}
+			if have, off, err = resumeAt(r, next, off, frag); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
 		if err != nil {
 			return nil, err
 		}
-		off += int64(n)
+		off = end
 		if o.Progress != nil {
 			o.Progress(off, size)
 		}
@@ -170,16 +199,52 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 			continue
 		}
 		// The server expects another range than the one that follows.
-		sk, seekable := r.(io.Seeker)
-		if !seekable {
-			return nil, fmt.Errorf("server expects byte %d, not %d, and the source cannot seek", next, off)
-		}
-		if _, err := sk.Seek(next, io.SeekStart); err != nil {
+		if have, off, err = resumeAt(r, next, off-int64(len(frag)), frag); err != nil {
 			return nil, err
 		}
-		off = next
 	}
 	return nil, errors.New("the server did not complete the upload after the last byte")
+}
+
+// uploadNext asks an upload session for the first byte it expects next.
+func (c *Client) uploadNext(ctx context.Context, uploadURL string) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uploadURL, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.sendWith(c.preauth, req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var st UploadSession
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxErrorBody)).Decode(&st); err != nil {
+		return 0, fmt.Errorf("decoding the upload session's status: %w", err)
+	}
+	next, ok := nextRange(st.NextExpectedRanges)
+	if !ok {
+		return 0, fmt.Errorf("the upload session expects no range (%q)", st.NextExpectedRanges)
+	}
+	return next, nil
+}
+
+// resumeAt moves an upload to byte next, the server's choice, after the
+// fragment frag sent from off (r has been read to its end): the part of frag
+// from next when next is in it, else r seeked to next. It returns the bytes
+// already read from next and the new offset.
+func resumeAt(r io.Reader, next, off int64, frag []byte) ([]byte, int64, error) {
+	end := off + int64(len(frag))
+	if next >= off && next <= end {
+		return frag[next-off:], next, nil
+	}
+	sk, seekable := r.(io.Seeker)
+	if !seekable {
+		return nil, 0, fmt.Errorf("server expects byte %d, not %d, and the source cannot seek", next, end)
+	}
+	if _, err := sk.Seek(next, io.SeekStart); err != nil {
+		return nil, 0, err
+	}
+	return nil, next, nil
 }
 
 // quotedKey returns the key of a URL ending in Segment('key'), or "".
