@@ -229,13 +229,18 @@ func (c *Client) uploadNext(ctx context.Context, uploadURL string) (int64, error
 }
 
 // resumeAt moves an upload to byte next, the server's choice, after the
-// fragment frag sent from off (r has been read to its end): the part of frag
-// from next when next is in it, else r seeked to next. It returns the bytes
-// already read from next and the new offset.
+// fragment frag sent from off (r has been read to its end): frag again when
+// next is its start, what follows it when next is its end, else r seeked to
+// next (so that every fragment but the last stays a multiple of
+// [UploadChunkUnit]). It returns the bytes already read from next and the
+// new offset.
 func resumeAt(r io.Reader, next, off int64, frag []byte) ([]byte, int64, error) {
 	end := off + int64(len(frag))
-	if next >= off && next <= end {
-		return frag[next-off:], next, nil
+	switch next {
+	case off:
+		return frag, next, nil
+	case end:
+		return nil, next, nil
 	}
 	sk, seekable := r.(io.Seeker)
 	if !seekable {
