@@ -17,6 +17,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/workbook"
 )
 
 // Name is the workload's name: it keys its part of the state and its
@@ -32,14 +33,17 @@ type Workload struct {
 	// urlKey signs the pre-authenticated download URLs; new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
 	urlKey []byte
-	up     uploads // upload sessions (upload.go)
+	up     uploads            // upload sessions (upload.go)
+	books  *workbook.Sessions // the workbooks of .xlsx files (workbook.go)
 }
 
 // New returns the drive workload with the seeded drives.
 func New(k *graphkit.Kit) *Workload {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	return &Workload{Kit: k, store: seedStore(), urlKey: key}
+	s := &Workload{Kit: k, store: seedStore(), urlKey: key}
+	s.books = workbook.NewSessions(bookStore{s}, func() time.Time { return s.Now() })
+	return s
 }
 
 // store is the drives of every seeded user.
