@@ -161,5 +161,18 @@ func TestWorkbookSessionsSheetsTablesNames(t *testing.T) {
 	if len(names) != 1 || names[0].(map[string]any)["name"] != "TaxRate" {
 		t.Errorf("names: %v", names)
 	}
+	if tb := d.bookCall("GET", wb+"/tables('SalesTable')", "", nil, 200); tb["name"] != "SalesTable" {
+		t.Errorf("tables('SalesTable'): %v", tb)
+	}
+	if n := d.bookCall("GET", wb+"/names/TaxRate", "", nil, 200); n["value"] != "=Notes!$B$2" {
+		t.Errorf("names/TaxRate: %v", n)
+	}
+	if onSheet := d.bookCall("GET", wb+"/worksheets('Sales')/tables", "", nil, 200)["value"].([]any); len(onSheet) != 1 {
+		t.Errorf("worksheets('Sales')/tables: %v", onSheet)
+	}
+	if onSheet := d.bookCall("GET", wb+"/worksheets/Notes/tables", "", nil, 200)["value"].([]any); len(onSheet) != 0 {
+		t.Errorf("worksheets/Notes/tables: %v", onSheet)
+	}
+	d.bookCall("GET", wb+"/worksheets/Sales/names", "", nil, 200)
 	d.bookCall("POST", wb+"/tables/add", "", map[string]any{"address": "Notes!D1:E3", "hasHeaders": true}, 201)
 }

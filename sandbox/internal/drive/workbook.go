@@ -112,7 +112,7 @@ func (s *Workload) workbookRoute(w http.ResponseWriter, r *http.Request, u *grap
 	}
 	c := &bookCall{w: w, r: r, key: key, session: r.Header.Get("workbook-session-id")}
 	if t.book != "" {
-		c.segs = strings.Split(t.book, "/")
+		c.segs = bookSegments(t.book)
 	}
 	write, err := s.bookRoute(c)
 	if write && err == nil {
@@ -121,6 +121,25 @@ func (s *Workload) workbookRoute(w http.ResponseWriter, r *http.Request, u *grap
 	if err != nil {
 		s.bookFail(w, r, err)
 	}
+}
+
+// bookSegments splits what follows workbook/, with the key syntax of its
+// collections (worksheets('Sales'), tables('T1'), names('N')) as
+// name/key, as the mux does for the segments it knows.
+func bookSegments(p string) []string {
+	var out []string
+	for _, seg := range strings.Split(p, "/") {
+		name, key, ok := strings.Cut(seg, "('")
+		switch strings.ToLower(name) {
+		case "worksheets", "tables", "names":
+			if ok && strings.HasSuffix(key, "')") {
+				out = append(out, name, strings.ReplaceAll(strings.TrimSuffix(key, "')"), "''", "'"))
+				continue
+			}
+		}
+		out = append(out, seg)
+	}
+	return out
 }
 
 // bookFail answers a workbook error with Graph's error body.
@@ -180,6 +199,10 @@ func (s *Workload) bookRoute(c *bookCall) (write bool, err error) {
 		return s.bookWrite(c, &in, http.StatusCreated, func(b *workbook.Book) (any, error) {
 			return b.AddTable("", in.Address, in.HasHeaders)
 		})
+	case len(segs) == 2 && m == "GET" && seg(0) == "tables":
+		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.Table(segs[1]) })
+	case len(segs) == 2 && m == "GET" && seg(0) == "names":
+		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.Name("", segs[1]) })
 	case len(segs) == 3 && m == "GET" && seg(0) == "tables" && seg(2) == "rows":
 		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.TableRows(segs[1]) })
 	case len(segs) == 4 && m == "POST" && seg(0) == "tables" && seg(2) == "rows" && seg(3) == "add":
@@ -221,6 +244,10 @@ func (s *Workload) sheetRoute(c *bookCall, segs []string) (bool, error) {
 		}
 		s.WriteStatus(c.w, c.r, http.StatusNoContent, nil)
 		return true, nil
+	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "tables"):
+		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Tables(sheet) })
+	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "names"):
+		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Names(sheet) })
 	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "usedRange"):
 		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.UsedRange(sheet, false) })
 	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "usedRange(valuesOnly=true)"):
