@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/authsome-go/authsome/sandbox/internal/workbook"
@@ -174,5 +175,12 @@ func TestWorkbookSessionsSheetsTablesNames(t *testing.T) {
 		t.Errorf("worksheets/Notes/tables: %v", onSheet)
 	}
 	d.bookCall("GET", wb+"/worksheets/Sales/names", "", nil, 200)
+	// Deleting the file ends its sessions, even once it is restored.
+	keep := d.bookCall("POST", wb+"/createSession", "", map[string]any{"persistChanges": true}, 201)["id"].(string)
+	d.bookCall("GET", wb+"/worksheets", keep, nil, 200)
+	item := strings.TrimSuffix(wb, "/workbook")
+	d.call("DELETE", item, nil, 204)
+	d.call("POST", item+"/restore", nil, 200)
+	d.bookCall("GET", wb+"/worksheets", keep, nil, 404)
 	d.bookCall("POST", wb+"/tables/add", "", map[string]any{"address": "Notes!D1:E3", "hasHeaders": true}, 201)
 }
