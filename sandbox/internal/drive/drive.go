@@ -3,7 +3,8 @@
 // path, folders, rename and move, deletion to the drive's recycle bin and
 // restore, and file content: simple uploads (content.go) and upload sessions
 // (upload.go) kept on disk under Kit.Files, and downloads through a
-// pre-authenticated URL on another host name (content.go). Its data has its own lock and journals by entity (state.go).
+// pre-authenticated URL on another host name (content.go), and Graph's
+// workbook API on .xlsx files (workbook.go, over package workbook). Its data has its own lock and journals by entity (state.go).
 package drive
 
 import (
