@@ -378,6 +378,12 @@ func (s *Workload) putFile(r *http.Request, d *drive, t target, how string, now 
 // setContent gives file it new content (size bytes whose SHA-256 is hash,
 // already in Kit.Files), written by user by; the caller holds the lock.
 func setContent(r *http.Request, d *drive, it *item, size int64, hash string, now time.Time, by string) {
-	it.Size, it.Hash, it.Content, it.Version, it.Modified, it.ModBy = size, hash, it.Content+1, it.Version+1, now, by
+	it.replaceContent(size, hash, now, by)
 	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+}
+
+// replaceContent gives file it new content without journaling it (the
+// caller Touches it); the caller holds the lock.
+func (it *item) replaceContent(size int64, hash string, now time.Time, by string) {
+	it.Size, it.Hash, it.Content, it.Version, it.Modified, it.ModBy = size, hash, it.Content+1, it.Version+1, now, by
 }

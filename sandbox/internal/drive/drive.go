@@ -3,7 +3,8 @@
 // path, folders, rename and move, deletion to the drive's recycle bin and
 // restore, and file content: simple uploads (content.go) and upload sessions
 // (upload.go) kept on disk under Kit.Files, and downloads through a
-// pre-authenticated URL on another host name (content.go). Its data has its own lock and journals by entity (state.go).
+// pre-authenticated URL on another host name (content.go), and Graph's
+// workbook API on .xlsx files (workbook.go, over package workbook). Its data has its own lock and journals by entity (state.go).
 package drive
 
 import (
@@ -17,6 +18,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/workbook"
 )
 
 // Name is the workload's name: it keys its part of the state and its
@@ -32,15 +34,18 @@ type Workload struct {
 	// urlKey signs the pre-authenticated download URLs; new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
 	urlKey []byte
-	up     uploads  // upload sessions (upload.go)
-	mon    monitors // copy monitors (copy.go)
+	up     uploads            // upload sessions (upload.go)
+	mon    monitors           // copy monitors (copy.go)
+	books  *workbook.Sessions // the workbooks of .xlsx files (workbook.go)
 }
 
 // New returns the drive workload with the seeded drives.
 func New(k *graphkit.Kit) *Workload {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	return &Workload{Kit: k, store: seedStore(), urlKey: key}
+	s := &Workload{Kit: k, store: seedStore(), urlKey: key}
+	s.books = workbook.NewSessions(bookStore{s}, func() time.Time { return s.Now() })
+	return s
 }
 
 // store is the drives of every seeded user.

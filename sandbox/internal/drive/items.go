@@ -340,6 +340,7 @@ func (d *drive) place(parent *item, name, how string) (string, *item, *graphkit.
 func (s *Workload) recycle(r *http.Request, d *drive, it *item, now time.Time) {
 	it.Deleted, it.Version = now, it.Version+1
 	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+	s.books.Forget(d.ID + "/" + it.ID) // its workbook sessions end (the sessions' lock comes after the drive's)
 }
 
 func (s *Workload) createFolder(w http.ResponseWriter, r *http.Request, u *graphkit.User, t target) {

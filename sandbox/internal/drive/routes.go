@@ -67,7 +67,8 @@ type target struct {
 	base    string
 	path    []string // path segments below base
 	byPath  bool
-	tail    string // "", "children", "content", "restore", "createuploadsession" or "copy"
+	tail    string // "", "children", "content", "restore", "createuploadsession", "copy" or "workbook"
+	book    string // what follows workbook/ (workbook.go), as sent
 	special string // special/{name}: the special folder base stands for (special.go)
 }
 
@@ -120,6 +121,10 @@ func parseRest(rest string) (t target, ok bool) {
 	if after != "" && !strings.HasPrefix(after, "/") {
 		return t, false
 	}
+	if b, ok := cutFold(strings.TrimPrefix(after, "/"), "workbook"); ok && (b == "" || b[0] == '/') {
+		t.tail, t.book = "workbook", strings.Trim(b, "/")
+		return t, true
+	}
 	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
 	case "", "children", "content", "restore", "createuploadsession", "copy":
 		t.tail = tail
@@ -163,6 +168,8 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		s.deleteItem(w, r, u, t)
 	case r.Method == "PUT" && t.tail == "content":
 		s.upload(w, r, u, t)
+	case t.tail == "workbook":
+		s.workbookRoute(w, r, u, t)
 	case r.Method == "POST" && t.tail == "createuploadsession":
 		s.createUploadSession(w, r, u, t)
 	case r.Method == "POST" && t.tail == "copy":

@@ -32,9 +32,13 @@ func TestParseRest(t *testing.T) {
 		{"special/approot/children", true, target{special: "approot", tail: "children"}},
 		{"special/", false, target{}},
 		{"special/music/bogus", false, target{}},
+		{"items/01AB/workbook", true, target{base: "01AB", tail: "workbook"}},
+		{"items/01AB/Workbook/worksheets/Sales/range(address='A1:B2')", true, target{base: "01AB", tail: "workbook", book: "worksheets/Sales/range(address='A1:B2')"}},
+		{"root:/a/s.xlsx:/workbook/tables", true, target{path: []string{"a", "s.xlsx"}, byPath: true, tail: "workbook", book: "tables"}},
+		{"items/01AB/workbooks", false, target{}},
 	} {
 		got, ok := parseRest(c.rest)
-		if ok != c.ok || (ok && (got.base != c.want.base || !slices.Equal(got.path, c.want.path) || got.byPath != c.want.byPath || got.tail != c.want.tail || got.special != c.want.special)) {
+		if ok != c.ok || (ok && (got.base != c.want.base || !slices.Equal(got.path, c.want.path) || got.byPath != c.want.byPath || got.tail != c.want.tail || got.special != c.want.special || got.book != c.want.book)) {
 			t.Errorf("parseRest(%q) = %+v %v, want %+v %v", c.rest, got, ok, c.want, c.ok)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"testing"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
@@ -113,4 +114,23 @@ func TestStoreContractSpecialFolders(t *testing.T) {
 	env.Write("POST", "/v1.0/me/drive/special/music/children", adele, map[string]any{"name": "New", "folder": map[string]any{}}, 201)
 	env.Write("PUT", "/v1.0/me/drive/special/approot:/settings.json:/content", adele, []byte("{}"), 201)
 	env.Write("GET", "/v1.0/users/"+seed[2].ID+"/drive/special/approot", app, nil, 200)
+}
+
+// TestStoreContractWorkbook: workbook writes (a range, a new sheet, a
+// table's rows, a deleted sheet) save the workbook as the item's new
+// content and journal the item, as an upload does.
+func TestStoreContractWorkbook(t *testing.T) {
+	env, _, adele, _ := storeEnv(t)
+	data, err := os.ReadFile("../workbook/testdata/sales.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := env.Write("PUT", "/v1.0/me/drive/root:/sales.xlsx:/content", adele, data, 201)["id"].(string)
+	wb := "/v1.0/me/drive/items/" + id + "/workbook"
+	env.Mark()
+	env.Write("PATCH", wb+"/worksheets/Sales/range(address='B2')", adele, map[string]any{"values": [][]any{{7}}}, 200)
+	env.Write("POST", wb+"/worksheets/add", adele, map[string]any{"name": "Q3"}, 201)
+	env.Write("POST", wb+"/tables/SalesTable/rows/add", adele, map[string]any{"values": [][]any{{"Kiwis", 4, 2, "=B5*C5"}}}, 201)
+	env.Write("DELETE", wb+"/worksheets/Q3", adele, nil, 204)
+	env.Write("POST", wb+"/createSession", adele, map[string]any{"persistChanges": true}, 201)
 }
