@@ -6,6 +6,12 @@ import "sync"
 // the sandbox) into every command, and most commands never check a body.
 var (
 	roots = sync.OnceValue(buildRoots)
-	types = sync.OnceValue(buildTypes)
+	types = sync.OnceValue(func() map[string]*Type {
+		m := buildEntityTypes()
+		for k, v := range buildComplexTypes() {
+			m[k] = v
+		}
+		return m
+	})
 	enums = sync.OnceValue(buildEnums)
 )

@@ -10,30 +10,32 @@ import (
 )
 
 // TestTablesMatchCSDL regenerates the tables from ../shared/graph-schema and
-// compares them with the checked-in tables_gen.go: a change of the CSDL or of
+// compares them with the checked-in *_gen.go files: a change of the CSDL or of
 // schemagen.Roots without go generate fails here.
 func TestTablesMatchCSDL(t *testing.T) {
 	s := graphschema.ForTest(t)
-	want, err := schemagen.Render(s)
+	files, err := schemagen.Render(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("tables_gen.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w []byte
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if !bytes.Equal(g, w) {
-				t.Fatalf("tables_gen.go is stale from line %d:\n have %s\n want %s\nrun go generate ./sandbox/internal/schema", i+1, g, w)
+	for _, f := range files {
+		got, err := os.ReadFile(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, f.Src) {
+			gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(f.Src, []byte("\n"))
+			for i := 0; i < len(gl) || i < len(wl); i++ {
+				var g, w []byte
+				if i < len(gl) {
+					g = gl[i]
+				}
+				if i < len(wl) {
+					w = wl[i]
+				}
+				if !bytes.Equal(g, w) {
+					t.Fatalf("%s is stale from line %d:\n have %s\n want %s\nrun go generate ./sandbox/internal/schema", f.Name, i+1, g, w)
+				}
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-// Command gen writes tables_gen.go, the sandbox's property tables, from
+// Command gen writes the *_gen.go files, the sandbox's property tables, from
 // Graph's v1.0 CSDL beside the module (../shared/graph-schema). Run it with
 // go generate ./sandbox/internal/schema.
 package main
@@ -27,9 +27,14 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("%w (the Graph v1.0 schema belongs at ../shared/graph-schema beside the module)", err)
 	}
-	src, err := schemagen.Render(s)
+	files, err := schemagen.Render(s)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile("tables_gen.go", src, 0o644)
+	for _, f := range files {
+		if err := os.WriteFile(f.Name, f.Src, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
