@@ -393,7 +393,7 @@ func (o Object) MarshalJSON() ([]byte, error) {
 			b.Write(raw) // a member of a document the sandbox encoded: valid and compact already
 			continue
 		}
-		vb, err := marshalNoEscape(o.Vals[k])
+		vb, err := Marshal(o.Vals[k])
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +403,9 @@ func (o Object) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func marshalNoEscape(v any) ([]byte, error) {
+// Marshal encodes v as Graph writes JSON: without HTML escaping and without
+// a trailing newline.
+func Marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -35,7 +35,7 @@ type member struct {
 // NewItem is the item v encodes to. v is encoded now, so the item can be
 // rendered after the caller let go of the lock guarding what v refers to.
 func NewItem(v any) Item {
-	data, _ := marshalNoEscape(v)
+	data, _ := odata.Marshal(v)
 	return Item{&itemState{data: data}}
 }
 
@@ -55,7 +55,7 @@ func (it Item) json() []byte {
 			it.st.data = inner.json()
 			it.st.sets = append(inner.st.sets, it.st.sets...)
 		} else {
-			it.st.data, _ = marshalNoEscape(it.st.v())
+			it.st.data, _ = odata.Marshal(it.st.v())
 		}
 	}
 	return it.st.data
@@ -86,7 +86,7 @@ func (it Item) Raw() map[string]any {
 // Set sets member k of the item to v (an $expand's answer, say); an item not
 // rendered yet takes it when it is.
 func (it Item) Set(k string, v any) {
-	b, _ := marshalNoEscape(v)
+	b, _ := odata.Marshal(v)
 	it.st.sets = append(it.st.sets, member{k, b})
 	if it.st.raw != nil {
 		it.st.raw[k] = json.RawMessage(b)

@@ -136,7 +136,7 @@ func (s *Kit) WriteStatus(w http.ResponseWriter, r *http.Request, status int, v 
 	data, ok := v.(json.RawMessage) // built by the kit: valid and compact already
 	if !ok {
 		var err error
-		if data, err = marshalNoEscape(v); err != nil {
+		if data, err = odata.Marshal(v); err != nil {
 			s.WriteError(w, r, 500, "generalException", "Serialization failed.")
 			return
 		}

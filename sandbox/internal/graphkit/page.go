@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/authsome-go/authsome/sandbox/odata"
 	"net/http"
 	"strconv"
 	"strings"
@@ -132,7 +133,7 @@ func writePage(b *bytes.Buffer, r *http.Request, style PageStyle, ctx string, it
 		if m, ok := it.(json.Marshaler); ok {
 			data, err = m.MarshalJSON()
 		} else {
-			data, err = marshalNoEscape(it)
+			data, err = odata.Marshal(it)
 		}
 		if err != nil {
 			return err
@@ -156,18 +157,8 @@ const maxPooledPage = 4 << 20
 
 // writeString writes v as a JSON string without HTML escaping (Graph's).
 func writeString(b *bytes.Buffer, v string) {
-	data, _ := marshalNoEscape(v)
+	data, _ := odata.Marshal(v)
 	b.Write(data)
-}
-
-func marshalNoEscape(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // nextLink is the request's URL with its query continued at next.

@@ -64,9 +64,9 @@ func BenchmarkMessagePageSelect(b *testing.B) {
 	}
 }
 
-// TestHeapPerMessage reports what the store keeps per bulk-seeded message, as the growth
-// of the heap in use (what bench/sandbox reports as heap/msg; run with -v;
-// skipped with -short).
+// TestHeapPerMessage checks what the store keeps per bulk-seeded message, as the growth
+// of the heap in use (what bench/sandbox reports as heap/msg): at most 1 KiB, so that a
+// million messages fit the 1 GiB (skipped with -short).
 func TestHeapPerMessage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 100,000 messages")
@@ -93,7 +93,11 @@ func TestHeapPerMessage(t *testing.T) {
 		t.Fatal(rec.Body)
 	}
 	after := heap()
-	t.Logf("heap per message: %d B", (after-before)/n)
+	per := (after - before) / n
+	t.Logf("heap per message: %d B", per)
+	if per > 1024 {
+		t.Errorf("the store keeps %d B per message; over 1 KiB, a million messages no longer fit 1 GiB", per)
+	}
 	runtime.KeepAlive(e)
 }
 

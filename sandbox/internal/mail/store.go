@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -256,13 +255,11 @@ func rawObject(v any) map[string]any {
 
 // encodeRaw encodes v as Graph does (no HTML escaping), without the trailing newline.
 func encodeRaw(v any) json.RawMessage {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := odata.Marshal(v)
+	if err != nil {
 		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // the sandbox's own types always marshal
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return b
 }
 
 // decodedObject returns v decoded as a JSON object (for the OData engine).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/authsome-go/authsome/internal/graphschema/edm"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // Op is the request a body is checked for.
@@ -268,11 +269,9 @@ func decode(raw json.RawMessage) (any, error) {
 
 // encode writes v (decoded by decode, then canonicalised) as JSON; it cannot fail.
 func encode(v any) json.RawMessage {
-	var b bytes.Buffer
-	e := json.NewEncoder(&b)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
+	b, err := odata.Marshal(v)
+	if err != nil {
 		panic("schema: encoding a decoded JSON value: " + err.Error())
 	}
-	return bytes.TrimRight(b.Bytes(), "\n")
+	return b
 }
