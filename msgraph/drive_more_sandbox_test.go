@@ -20,7 +20,7 @@ func TestSandboxDriveSpecialFolders(t *testing.T) {
 	if err != nil || app.SpecialFolder == nil || app.SpecialFolder.Name != SpecialAppRoot {
 		t.Fatalf("GetSpecialFolder(approot): %+v %v", app, err)
 	}
-	if _, err := c.Drive.Upload(ctx, MyDrive, app.ID, "state.json", strings.NewReader(`{"n":1}`), 7, nil); err != nil {
+	if _, _, err := c.Drive.Upload(ctx, MyDrive, app.ID, "state.json", strings.NewReader(`{"n":1}`), 7, nil); err != nil {
 		t.Fatal(err)
 	}
 	kids, _, err := c.Drive.ListSpecialChildren(ctx, MyDrive, SpecialAppRoot, nil)
@@ -54,7 +54,7 @@ func TestSandboxDriveSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Drive.Upload(ctx, MyDrive, "", "Ann's notes.txt", strings.NewReader("the quarterly figures"), 21, nil); err != nil {
+	if _, _, err := c.Drive.Upload(ctx, MyDrive, "", "Ann's notes.txt", strings.NewReader("the quarterly figures"), 21, nil); err != nil {
 		t.Fatal(err)
 	}
 	after, _, err := c.Drive.GetDrive(ctx, MyDrive)

@@ -61,7 +61,7 @@ func TestSandboxDriveUploadResumesAfterLostAnswers(t *testing.T) {
 	c.preauth = &http.Client{Transport: lost}
 	ctx := t.Context()
 	const size = 5<<20 + 12345
-	item, err := c.Drive.Upload(ctx, MyDrive, "", "resumed.bin", &patternReader{n: size}, size, &UploadOptions{ChunkSize: 1 << 20})
+	item, _, err := c.Drive.Upload(ctx, MyDrive, "", "resumed.bin", &patternReader{n: size}, size, &UploadOptions{ChunkSize: 1 << 20})
 	if err != nil || item.Size != size {
 		t.Fatalf("Upload with lost answers: %+v %v", item, err)
 	}
@@ -70,7 +70,7 @@ func TestSandboxDriveUploadResumesAfterLostAnswers(t *testing.T) {
 	}
 	h := sha256.New()
 	c.preauth = s.Client()
-	if n, err := c.Drive.Download(ctx, MyDrive, item.ID, h); err != nil || n != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
+	if n, _, err := c.Drive.Download(ctx, MyDrive, item.ID, h, nil); err != nil || n != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
 		t.Fatalf("Download: %d bytes, %v; digests equal: %v", n, err, bytes.Equal(h.Sum(nil), patternSum(size)))
 	}
 }

@@ -90,28 +90,28 @@ func TestSandboxDriveWrites(t *testing.T) {
 	}
 
 	content := []byte("quarterly numbers\n")
-	up, err := c.Drive.Upload(ctx, MyDrive, sub.ID, "q1.txt", bytes.NewReader(content), int64(len(content)), nil)
+	up, _, err := c.Drive.Upload(ctx, MyDrive, sub.ID, "q1.txt", bytes.NewReader(content), int64(len(content)), nil)
 	if err != nil || up.Size != int64(len(content)) || up.File == nil {
 		t.Fatalf("Upload: %+v %v", up, err)
 	}
 	var got bytes.Buffer
-	if n, err := c.Drive.Download(ctx, MyDrive, up.ID, &got); err != nil || n != int64(len(content)) || !bytes.Equal(got.Bytes(), content) {
+	if n, _, err := c.Drive.Download(ctx, MyDrive, up.ID, &got, nil); err != nil || n != int64(len(content)) || !bytes.Equal(got.Bytes(), content) {
 		t.Fatalf("Download: %d %q %v", n, got.String(), err)
 	}
 	big := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB, still one simple upload
-	bigItem, err := c.Drive.Upload(ctx, MyDrive, "", "big.bin", bytes.NewReader(big), int64(len(big)), nil)
+	bigItem, _, err := c.Drive.Upload(ctx, MyDrive, "", "big.bin", bytes.NewReader(big), int64(len(big)), nil)
 	if err != nil || bigItem.Size != int64(len(big)) {
 		t.Fatalf("Upload of 3 MiB: %+v %v", bigItem, err)
 	}
 	got.Reset()
-	if _, err := c.Drive.Download(ctx, MyDrive, bigItem.ID, &got); err != nil || !bytes.Equal(got.Bytes(), big) {
+	if _, _, err := c.Drive.Download(ctx, MyDrive, bigItem.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), big) {
 		t.Errorf("Download of 3 MiB: %d bytes, %v", got.Len(), err)
 	}
 	again := []byte("quarterly numbers, revised\n")
-	if r, err := c.Drive.Upload(ctx, MyDrive, sub.ID, "q1.txt", bytes.NewReader(again), int64(len(again)), nil); err != nil || r.ID != up.ID {
+	if r, _, err := c.Drive.Upload(ctx, MyDrive, sub.ID, "q1.txt", bytes.NewReader(again), int64(len(again)), nil); err != nil || r.ID != up.ID {
 		t.Errorf("Upload over an existing file (replace): %+v %v", r, err)
 	}
-	if _, err := c.Drive.Upload(ctx, MyDrive, "", "Welcome.md", bytes.NewReader(again), int64(len(again)), &UploadOptions{Conflict: ConflictFail}); !errors.As(err, &ge) || ge.StatusCode != 409 {
+	if _, _, err := c.Drive.Upload(ctx, MyDrive, "", "Welcome.md", bytes.NewReader(again), int64(len(again)), &UploadOptions{Conflict: ConflictFail}); !errors.As(err, &ge) || ge.StatusCode != 409 {
 		t.Errorf("Upload with fail on a taken name: %v", err)
 	}
 
@@ -128,7 +128,7 @@ func TestSandboxDriveWrites(t *testing.T) {
 		t.Errorf("the moved file by its new path: %v", err)
 	}
 	got.Reset()
-	if _, err := c.Drive.Download(ctx, MyDrive, up.ID, &got); err != nil || !bytes.Equal(got.Bytes(), again) {
+	if _, _, err := c.Drive.Download(ctx, MyDrive, up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), again) {
 		t.Errorf("Download after replace and move: %q %v", got.String(), err)
 	}
 
@@ -192,7 +192,7 @@ func TestSandboxDriveUploadSession(t *testing.T) {
 	ctx := t.Context()
 	const size = 5<<20 + 12345
 	var calls int
-	item, err := c.Drive.Upload(ctx, MyDrive, "", "session.bin", &patternReader{n: size}, size,
+	item, _, err := c.Drive.Upload(ctx, MyDrive, "", "session.bin", &patternReader{n: size}, size,
 		&UploadOptions{ChunkSize: 1 << 20, Progress: func(sent, total int64) { calls++ }})
 	if err != nil || item.Size != size || item.Name != "session.bin" {
 		t.Fatalf("Upload of 5 MiB in a session: %+v %v", item, err)
@@ -201,14 +201,14 @@ func TestSandboxDriveUploadSession(t *testing.T) {
 		t.Errorf("%d chunks, want 6", calls)
 	}
 	h := sha256.New()
-	if n, err := c.Drive.Download(ctx, MyDrive, item.ID, h); err != nil || n != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
+	if n, _, err := c.Drive.Download(ctx, MyDrive, item.ID, h, nil); err != nil || n != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
 		t.Fatalf("Download: %d bytes, %v; digests equal: %v", n, err, bytes.Equal(h.Sum(nil), patternSum(size)))
 	}
 	if got := strings.ToLower(item.File.Hashes.SHA256Hash); got != hex.EncodeToString(patternSum(size)) {
 		t.Errorf("item's sha256Hash %s", got)
 	}
 	var ge *Error
-	if _, err := c.Drive.Upload(ctx, MyDrive, "", "session.bin", &patternReader{n: size}, size, &UploadOptions{Conflict: ConflictFail}); !errors.As(err, &ge) || ge.StatusCode != 409 {
+	if _, _, err := c.Drive.Upload(ctx, MyDrive, "", "session.bin", &patternReader{n: size}, size, &UploadOptions{Conflict: ConflictFail}); !errors.As(err, &ge) || ge.StatusCode != 409 {
 		t.Errorf("a session on a taken name with fail: %v", err)
 	}
 	for _, entry := range s.Requests() {
@@ -240,14 +240,14 @@ func TestSandboxDriveUploadLargeBoundedHeap(t *testing.T) {
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, ms.HeapAlloc)
 	}
-	item, err := c.Drive.Upload(ctx, MyDrive, "", "large.bin", &patternReader{n: size}, size,
+	item, _, err := c.Drive.Upload(ctx, MyDrive, "", "large.bin", &patternReader{n: size}, size,
 		&UploadOptions{Progress: func(int64, int64) { sample() }})
 	if err != nil || item.Size != size {
 		t.Fatalf("Upload of 256 MiB: %+v %v", item, err)
 	}
 	h := sha256.New()
 	w := io.MultiWriter(h, writerFunc(func(b []byte) (int, error) { sample(); return len(b), nil }))
-	if n, err := c.Drive.Download(ctx, MyDrive, item.ID, w); err != nil || n != size {
+	if n, _, err := c.Drive.Download(ctx, MyDrive, item.ID, w, nil); err != nil || n != size {
 		t.Fatalf("Download: %d %v", n, err)
 	}
 	if !bytes.Equal(h.Sum(nil), patternSum(size)) {

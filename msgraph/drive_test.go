@@ -58,7 +58,7 @@ func TestDownloadFollowsRedirectWithoutToken(t *testing.T) {
 		w.Write(content)
 	})
 	var buf bytes.Buffer
-	n, err := c.Drive.Download(t.Context(), MyDrive, "01ABC", &buf)
+	n, _, err := c.Drive.Download(t.Context(), MyDrive, "01ABC", &buf, nil)
 	if err != nil || n != int64(len(content)) || !bytes.Equal(buf.Bytes(), content) {
 		t.Fatalf("Download: %d bytes, %v", n, err)
 	}
@@ -67,7 +67,7 @@ func TestDownloadFollowsRedirectWithoutToken(t *testing.T) {
 	mux.HandleFunc("GET /v1.0/drives/d1/items/gone/content", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://127.0.0.1:1/download.aspx?tempauth=SECRET", http.StatusFound)
 	})
-	_, err = c.Drive.Download(t.Context(), DriveByID("d1"), "gone", io.Discard)
+	_, _, err = c.Drive.Download(t.Context(), DriveByID("d1"), "gone", io.Discard, nil)
 	if err == nil || strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("error %v (must exist and not contain the tempauth token)", err)
 	}
@@ -85,15 +85,15 @@ func TestSmallUpload(t *testing.T) {
 		fmt.Fprintf(w, `{"id":"new","name":"Q1 plan#1.txt","size":%d,"file":{"mimeType":"text/plain"}}`, len(b))
 	})
 	var progress []int64
-	item, err := c.Drive.Upload(t.Context(), MyDrive, "F1", "Q1 plan#1.txt", strings.NewReader("hello"), 5,
+	item, _, err := c.Drive.Upload(t.Context(), MyDrive, "F1", "Q1 plan#1.txt", strings.NewReader("hello"), 5,
 		&UploadOptions{Conflict: ConflictRename, Progress: func(sent, total int64) { progress = append(progress, sent) }})
 	if err != nil || item.ID != "new" || item.Size != 5 || item.IsFolder() || len(progress) != 1 {
 		t.Fatalf("Upload: %+v %v %v", item, err, progress)
 	}
-	if _, err := c.Drive.Upload(t.Context(), MyDrive, "", "a.txt", strings.NewReader("hi"), 5, nil); err == nil {
+	if _, _, err := c.Drive.Upload(t.Context(), MyDrive, "", "a.txt", strings.NewReader("hi"), 5, nil); err == nil {
 		t.Error("short reader accepted")
 	}
-	if _, err := c.Drive.Upload(t.Context(), MyDrive, "", "a/b.txt", strings.NewReader("hi"), 2, nil); err == nil {
+	if _, _, err := c.Drive.Upload(t.Context(), MyDrive, "", "a/b.txt", strings.NewReader("hi"), 2, nil); err == nil {
 		t.Error("name with a slash accepted")
 	}
 }
@@ -190,7 +190,7 @@ func TestSessionUpload(t *testing.T) {
 				fmt.Fprintf(w, `{"uploadUrl":%q,"expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["0-"]}`, spURL+"/up/session?tempauth=x")
 			})
 			var last int64
-			item, err := c.Drive.Upload(t.Context(), MyDrive, "", "big.bin", tc.reader(), int64(len(data)),
+			item, _, err := c.Drive.Upload(t.Context(), MyDrive, "", "big.bin", tc.reader(), int64(len(data)),
 				&UploadOptions{ChunkSize: 1 << 20, Progress: func(sent, total int64) {
 					if total != int64(len(data)) {
 						t.Errorf("progress total %d", total)

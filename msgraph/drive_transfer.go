@@ -53,7 +53,7 @@ type UploadSession struct {
 //
 //meta:operation PUT /drives/{id}/items/{id}:/{name}:/content
 //meta:operation POST /drives/{id}/items/{id}:/{name}:/createUploadSession
-func (s *DriveService) Upload(ctx context.Context, d DriveRef, parent, name string, r io.Reader, size int64, opts *UploadOptions) (*DriveItem, error) {
+func (s *DriveService) Upload(ctx context.Context, d DriveRef, parent, name string, r io.Reader, size int64, opts *UploadOptions) (*DriveItem, *Response, error) {
 	var o UploadOptions
 	if opts != nil {
 		o = *opts
@@ -62,44 +62,45 @@ func (s *DriveService) Upload(ctx context.Context, d DriveRef, parent, name stri
 		o.Conflict = ConflictReplace
 	}
 	if name == "" || strings.ContainsAny(name, `/\`) {
-		return nil, fmt.Errorf("msgraph: upload: %q is not a file name", name)
+		return nil, nil, fmt.Errorf("msgraph: upload: %q is not a file name", name)
 	}
 	target := d.item(parent) + ":/" + escapeSegment(name) + ":"
 	if size <= SimpleUploadMax {
 		data, err := io.ReadAll(io.LimitReader(r, size+1))
 		if err != nil {
-			return nil, fmt.Errorf("msgraph: upload %s: reading: %w", name, err)
+			return nil, nil, fmt.Errorf("msgraph: upload %s: reading: %w", name, err)
 		}
 		if int64(len(data)) != size {
-			return nil, fmt.Errorf("msgraph: upload %s: read %d bytes, expected %d", name, len(data), size)
+			return nil, nil, fmt.Errorf("msgraph: upload %s: read %d bytes, expected %d", name, len(data), size)
 		}
 		var q query
 		q.add("@microsoft.graph.conflictBehavior", o.Conflict)
 		req, err := s.client.NewRequest(ctx, http.MethodPut, q.on(target+"/content"), bytes.NewReader(data))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		req.Header.Set("Content-Type", "application/octet-stream")
 		item := new(DriveItem)
-		if _, err := s.client.Do(req, item); err != nil {
-			return nil, err
+		resp, err := s.client.Do(req, item)
+		if err != nil {
+			return nil, resp, err
 		}
 		if o.Progress != nil {
 			o.Progress(size, size)
 		}
-		return item, nil
+		return item, resp, nil
 	}
 	body := map[string]any{"item": map[string]any{"@microsoft.graph.conflictBehavior": o.Conflict, "name": name}}
-	sess, _, err := doJSON[UploadSession](ctx, s.client, http.MethodPost, target+"/createUploadSession", body, nil)
+	sess, resp, err := doJSON[UploadSession](ctx, s.client, http.MethodPost, target+"/createUploadSession", body, nil)
 	if err != nil {
-		return nil, err
+		return nil, resp, err
 	}
-	item, err := s.client.uploadChunks(ctx, sess, r, size, o)
+	item, resp, err := s.client.uploadChunks(ctx, sess, r, size, o)
 	if err != nil {
 		s.client.cancelUpload(ctx, sess.UploadURL)
-		return nil, fmt.Errorf("msgraph: upload %s: %w", name, err)
+		return nil, resp, fmt.Errorf("msgraph: upload %s: %w", name, err)
 	}
-	return item, nil
+	return item, resp, nil
 }
 
 // cancelUpload deletes an upload session, best effort: a session left
@@ -124,7 +125,7 @@ const maxUploadResumes = 10
 // it with 416 (it already has those bytes, say from the attempt whose answer
 // was lost), the session is asked for nextExpectedRanges and the upload
 // continues from there, as Graph's guidance for upload sessions says.
-func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Reader, size int64, o UploadOptions) (*DriveItem, error) {
+func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Reader, size int64, o UploadOptions) (*DriveItem, *Response, error) {
 	chunk := o.ChunkSize / UploadChunkUnit * UploadChunkUnit
 	if chunk <= 0 {
 		chunk = 32 * UploadChunkUnit // 10 MiB
@@ -138,7 +139,7 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 		if len(frag) == 0 {
 			n, err := io.ReadFull(r, buf[:min(int64(chunk), size-off)])
 			if err != nil {
-				return nil, fmt.Errorf("reading at byte %d: %w", off, err)
+				return nil, nil, fmt.Errorf("reading at byte %d: %w", off, err)
 			}
 			frag = buf[:n]
 		}
@@ -146,36 +147,36 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 		end := off + int64(len(frag))
 		req, err := http.NewRequestWithContext(ctx, http.MethodPut, sess.UploadURL, bytes.NewReader(frag))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		req.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, end-1, size))
 		resp, err := c.sendWith(c.preauth, req)
 		if err != nil {
 			var ge *Error
 			if (errors.As(err, &ge) && ge.StatusCode != http.StatusRequestedRangeNotSatisfiable) || ctx.Err() != nil || resumes == maxUploadResumes {
-				return nil, err
+				return nil, nil, err
 			}
 			resumes++
 			next, serr := c.uploadNext(ctx, sess.UploadURL)
 			if serr != nil {
-				return nil, fmt.Errorf("%w (then asking the upload session where to continue: %v)", err, serr)
+				return nil, nil, fmt.Errorf("%w (then asking the upload session where to continue: %v)", err, serr)
 			}
 			if have, off, err = resumeAt(r, next, off, frag); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		off = end
 		if o.Progress != nil {
 			o.Progress(off, size)
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, fmt.Errorf("unexpected status %s for byte range at %d", resp.Status, off)
+			return nil, nil, fmt.Errorf("unexpected status %s for byte range at %d", resp.Status, off)
 		}
 		var st UploadSession
 		_ = json.Unmarshal(data, &st) // a final answer may be an item, or empty
@@ -187,12 +188,12 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 			item := new(DriveItem)
 			if len(bytes.TrimSpace(data)) == 0 {
 				item.ID = quotedKey(resp.Header.Get("Location"))
-				return item, nil
+				return item, resp, nil
 			}
 			if err := json.Unmarshal(data, item); err != nil {
-				return nil, fmt.Errorf("decoding the uploaded item: %w", err)
+				return nil, resp, fmt.Errorf("decoding the uploaded item: %w", err)
 			}
-			return item, nil
+			return item, resp, nil
 		}
 		next, ok := nextRange(st.NextExpectedRanges)
 		if !ok || next == off {
@@ -200,10 +201,10 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 		}
 		// The server expects another range than the one that follows.
 		if have, off, err = resumeAt(r, next, off-int64(len(frag)), frag); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return nil, errors.New("the server did not complete the upload after the last byte")
+	return nil, nil, errors.New("the server did not complete the upload after the last byte")
 }
 
 // uploadNext asks an upload session for the first byte it expects next.
@@ -274,27 +275,41 @@ func nextRange(ranges []string) (int64, bool) {
 	return n, err == nil
 }
 
-// Download writes a file's content to w. Graph answers with a redirect to a
-// pre-authenticated URL, which is fetched without Graph credentials (see
-// [Client.Do]).
+// DownloadOptions are the options of [DriveService.Download].
+type DownloadOptions struct {
+	// Format, if set, asks for the file converted to this format ("pdf",
+	// "html", "jpg", ...), as Graph's ?format= does; see the docs for which
+	// source formats convert to which.
+	Format string
+}
+
+// Download writes a file's content to w and returns the number of bytes
+// written. Graph answers with a redirect to a pre-authenticated URL, which is
+// fetched without Graph credentials (see [Client.Do]); the Response is that
+// URL's.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-get-content
+// and https://learn.microsoft.com/graph/api/driveitem-get-content-format
 //
 //meta:operation GET /drives/{id}/items/{id}/content
-func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io.Writer) (int64, error) {
-	req, err := s.client.NewRequest(ctx, http.MethodGet, d.item(id)+"/content", nil)
+func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io.Writer, opts *DownloadOptions) (int64, *Response, error) {
+	var q query
+	if opts != nil && opts.Format != "" {
+		q.add("format", opts.Format)
+	}
+	req, err := s.client.NewRequest(ctx, http.MethodGet, q.on(d.item(id)+"/content"), nil)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	req.Header.Set("Accept", "*/*")
 	resp, err := s.client.send(req)
 	if err != nil {
-		return 0, err
+		return 0, resp, err
 	}
 	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
-		return n, fmt.Errorf("msgraph: download: %w", err)
+		return n, resp, fmt.Errorf("msgraph: download: %w", err)
 	}
-	return n, nil
+	return n, resp, nil
 }

@@ -22,7 +22,7 @@ func TestSandboxExcel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	item, err := c.Drive.Upload(ctx, MyDrive, "", "sales.xlsx", bytes.NewReader(data), int64(len(data)), nil)
+	item, _, err := c.Drive.Upload(ctx, MyDrive, "", "sales.xlsx", bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestSandboxExcel(t *testing.T) {
 		t.Errorf("sheets %+v %v: want Q3 added in the persistent session", sheets, err)
 	}
 	var got bytes.Buffer
-	if _, err := c.Drive.Download(ctx, MyDrive, item.ID, &got); err != nil || bytes.Equal(got.Bytes(), data) || !bytes.HasPrefix(got.Bytes(), []byte("PK")) {
+	if _, _, err := c.Drive.Download(ctx, MyDrive, item.ID, &got, nil); err != nil || bytes.Equal(got.Bytes(), data) || !bytes.HasPrefix(got.Bytes(), []byte("PK")) {
 		t.Errorf("Download: %d bytes, %v: want the saved workbook, not the upload", got.Len(), err)
 	}
 }

@@ -106,7 +106,7 @@ func (s *MailService) UploadAttachment(ctx context.Context, user, msgID, name, c
 	if opts != nil {
 		o = *opts
 	}
-	item, err := s.client.uploadChunks(ctx, sess, r, size, o)
+	item, _, err := s.client.uploadChunks(ctx, sess, r, size, o)
 	if err != nil {
 		s.client.cancelUpload(ctx, sess.UploadURL)
 		return "", fmt.Errorf("msgraph: attachment %s: %w", name, err)

@@ -84,7 +84,7 @@ func TestRedirectOffGraphWithoutToken(t *testing.T) {
 	ctx := t.Context()
 
 	var buf bytes.Buffer
-	if n, err := c.Drive.Download(ctx, MyDrive, "01ABC", &buf); err != nil || buf.String() != "file bytes" || n != 10 {
+	if n, _, err := c.Drive.Download(ctx, MyDrive, "01ABC", &buf, nil); err != nil || buf.String() != "file bytes" || n != 10 {
 		t.Errorf("Download: %d %q %v", n, buf.String(), err)
 	}
 	buf.Reset()
