@@ -141,7 +141,7 @@ func calendarObject(cu *calUser, c *calCalendar, x outlook.Expansion) graphkit.I
 	if slices.Contains(x.Names, "events") {
 		events := []any{}
 		for _, ev := range cu.eventsIn(c.ID) {
-			events = append(events, eventObject(ev, nil, viewOpts{zone: utcView, cu: cu}).Raw())
+			events = append(events, eventObject(ev, nil, viewOpts{zone: outlook.UTCView, cu: cu}).Raw())
 		}
 		it.Set("events", events)
 	}

@@ -53,49 +53,49 @@ type calOnlineMeeting struct {
 
 // eventJSON is an event in Graph's default property set.
 type eventJSON struct {
-	ETag                       string            `json:"@odata.etag"`
-	ID                         string            `json:"id"`
-	CreatedDateTime            string            `json:"createdDateTime"`
-	LastModifiedDateTime       string            `json:"lastModifiedDateTime"`
-	ChangeKey                  string            `json:"changeKey"`
-	Categories                 []string          `json:"categories"`
-	TransactionID              *string           `json:"transactionId"`
-	OriginalStartTimeZone      string            `json:"originalStartTimeZone"`
-	OriginalEndTimeZone        string            `json:"originalEndTimeZone"`
-	ICalUID                    string            `json:"iCalUId"`
-	ReminderMinutesBeforeStart int               `json:"reminderMinutesBeforeStart"`
-	IsReminderOn               bool              `json:"isReminderOn"`
-	HasAttachments             bool              `json:"hasAttachments"`
-	Subject                    string            `json:"subject"`
-	BodyPreview                string            `json:"bodyPreview"`
-	Importance                 string            `json:"importance"`
-	Sensitivity                string            `json:"sensitivity"`
-	IsAllDay                   bool              `json:"isAllDay"`
-	IsCancelled                bool              `json:"isCancelled"`
-	IsOrganizer                bool              `json:"isOrganizer"`
-	ResponseRequested          bool              `json:"responseRequested"`
-	SeriesMasterID             *string           `json:"seriesMasterId"`
-	ShowAs                     string            `json:"showAs"`
-	Type                       string            `json:"type"`
-	WebLink                    string            `json:"webLink"`
-	OnlineMeetingURL           *string           `json:"onlineMeetingUrl"`
-	IsOnlineMeeting            bool              `json:"isOnlineMeeting"`
-	OnlineMeetingProvider      string            `json:"onlineMeetingProvider"`
-	AllowNewTimeProposals      bool              `json:"allowNewTimeProposals"`
-	IsDraft                    bool              `json:"isDraft"`
-	HideAttendees              bool              `json:"hideAttendees"`
-	CancelledOccurrences       []string          `json:"cancelledOccurrences"`
-	OriginalStart              string            `json:"originalStart,omitempty"` // occurrences only
-	ResponseStatus             calResponse       `json:"responseStatus"`
-	Body                       outlook.ItemBody  `json:"body"`
-	Start                      calDateTime       `json:"start"`
-	End                        calDateTime       `json:"end"`
-	Location                   calLocation       `json:"location"`
-	Locations                  []calLocation     `json:"locations"`
-	Recurrence                 *calRecurrence    `json:"recurrence"`
-	Attendees                  []calAttendee     `json:"attendees"`
-	Organizer                  outlook.Recipient `json:"organizer"`
-	OnlineMeeting              *calOnlineMeeting `json:"onlineMeeting"`
+	ETag                       string                   `json:"@odata.etag"`
+	ID                         string                   `json:"id"`
+	CreatedDateTime            string                   `json:"createdDateTime"`
+	LastModifiedDateTime       string                   `json:"lastModifiedDateTime"`
+	ChangeKey                  string                   `json:"changeKey"`
+	Categories                 []string                 `json:"categories"`
+	TransactionID              *string                  `json:"transactionId"`
+	OriginalStartTimeZone      string                   `json:"originalStartTimeZone"`
+	OriginalEndTimeZone        string                   `json:"originalEndTimeZone"`
+	ICalUID                    string                   `json:"iCalUId"`
+	ReminderMinutesBeforeStart int                      `json:"reminderMinutesBeforeStart"`
+	IsReminderOn               bool                     `json:"isReminderOn"`
+	HasAttachments             bool                     `json:"hasAttachments"`
+	Subject                    string                   `json:"subject"`
+	BodyPreview                string                   `json:"bodyPreview"`
+	Importance                 string                   `json:"importance"`
+	Sensitivity                string                   `json:"sensitivity"`
+	IsAllDay                   bool                     `json:"isAllDay"`
+	IsCancelled                bool                     `json:"isCancelled"`
+	IsOrganizer                bool                     `json:"isOrganizer"`
+	ResponseRequested          bool                     `json:"responseRequested"`
+	SeriesMasterID             *string                  `json:"seriesMasterId"`
+	ShowAs                     string                   `json:"showAs"`
+	Type                       string                   `json:"type"`
+	WebLink                    string                   `json:"webLink"`
+	OnlineMeetingURL           *string                  `json:"onlineMeetingUrl"`
+	IsOnlineMeeting            bool                     `json:"isOnlineMeeting"`
+	OnlineMeetingProvider      string                   `json:"onlineMeetingProvider"`
+	AllowNewTimeProposals      bool                     `json:"allowNewTimeProposals"`
+	IsDraft                    bool                     `json:"isDraft"`
+	HideAttendees              bool                     `json:"hideAttendees"`
+	CancelledOccurrences       []string                 `json:"cancelledOccurrences"`
+	OriginalStart              string                   `json:"originalStart,omitempty"` // occurrences only
+	ResponseStatus             calResponse              `json:"responseStatus"`
+	Body                       outlook.ItemBody         `json:"body"`
+	Start                      outlook.DateTimeTimeZone `json:"start"`
+	End                        outlook.DateTimeTimeZone `json:"end"`
+	Location                   calLocation              `json:"location"`
+	Locations                  []calLocation            `json:"locations"`
+	Recurrence                 *outlook.Recurrence      `json:"recurrence"`
+	Attendees                  []calAttendee            `json:"attendees"`
+	Organizer                  outlook.Recipient        `json:"organizer"`
+	OnlineMeeting              *calOnlineMeeting        `json:"onlineMeeting"`
 }
 
 var calTagRE = regexp.MustCompile(`(?s)<head.*?</head>|<[^>]*>`)
@@ -118,7 +118,7 @@ func calPreview(b outlook.ItemBody) string {
 
 // viewOpts are the request's preferences for event JSON.
 type viewOpts struct {
-	zone viewZone
+	zone outlook.ViewZone
 	text bool // outlook.body-content-type="text"
 	// expand is what $expand asks for; cu, when set, is the calendar
 	// owner's data (for $expand=calendar).
@@ -195,7 +195,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 	if j.Attendees == nil {
 		j.Attendees = []calAttendee{}
 	}
-	j.Start, j.End = vo.zone.format(s), vo.zone.format(e)
+	j.Start, j.End = vo.zone.Format(s), vo.zone.Format(e)
 	j.WebLink = "https://outlook.office365.com/owa/?itemid=" + url.QueryEscape(j.ID) + "&exvsurl=1&path=/calendar/item"
 	it := graphkit.NewItem(j)
 	expandEvent(it, ev, occ, vo)
@@ -205,8 +205,8 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 // originalStart is the start the series ev gives its occurrence on date
 // (an exception's start before it was moved).
 func originalStart(ev *calEvent, date string) string {
-	loc, ok := calZone(ev.StartTZ)
-	d, okd := parseCalDate(date)
+	loc, ok := outlook.Zone(ev.StartTZ)
+	d, okd := outlook.ParseDate(date)
 	if !ok || !okd {
 		return ""
 	}
@@ -238,7 +238,7 @@ func findEvent(cu *calUser, id string, zone *time.Location) (*calEvent, *occurre
 		return nil, nil
 	}
 	ev := cu.events[master]
-	d, ok := parseCalDate(date)
+	d, ok := outlook.ParseDate(date)
 	if ev == nil || !ok || slices.Contains(ev.Cancelled, date) {
 		return nil, nil
 	}
@@ -307,9 +307,9 @@ func (s *Workload) eventGet(w http.ResponseWriter, r *http.Request, u *graphkit.
 
 // applyTimes sets the start and end a body gave (nil: unchanged) and checks
 // the event's times.
-func applyTimes(ev *calEvent, start, end *calDateTime) *graphkit.Error {
+func applyTimes(ev *calEvent, start, end *outlook.DateTimeTimeZone) *graphkit.Error {
 	for _, p := range []struct {
-		d   *calDateTime
+		d   *outlook.DateTimeTimeZone
 		at  *time.Time
 		tz  *string
 		key string
@@ -317,7 +317,7 @@ func applyTimes(ev *calEvent, start, end *calDateTime) *graphkit.Error {
 		if p.d == nil {
 			continue
 		}
-		t, msg := parseCalDateTime(*p.d)
+		t, msg := outlook.ParseDateTime(*p.d)
 		if msg != "" {
 			return graphkit.Err(400, "TimeZoneNotSupportedException", msg)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
 
@@ -51,7 +52,7 @@ func FuzzEventBody(f *testing.F) {
 			if !s.Before(we) || e.Before(s) {
 				t.Fatalf("item %v–%v outside [%v, %v)", s, e, ws, we)
 			}
-			_ = eventObject(it.Ev, it.Occ, viewOpts{zone: utcView})
+			_ = eventObject(it.Ev, it.Occ, viewOpts{zone: outlook.UTCView})
 		}
 	})
 }

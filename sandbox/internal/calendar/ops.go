@@ -303,7 +303,7 @@ func (ev *calEvent) span(zone *time.Location) (time.Time, time.Time) {
 	if !ev.IsAllDay {
 		return ev.Start, ev.End
 	}
-	loc, ok := calZone(ev.StartTZ)
+	loc, ok := outlook.Zone(ev.StartTZ)
 	if !ok {
 		loc = time.UTC
 	}

@@ -20,7 +20,7 @@ import (
 // once every property is set.
 type eventEdit struct {
 	ev         *calEvent
-	start, end *calDateTime
+	start, end *outlook.DateTimeTimeZone
 }
 
 // into decodes a checked value into dst; null gives dst's zero value.
@@ -73,11 +73,11 @@ var eventSetters = outlook.WithExtended(schema.Setters[*eventEdit]{
 			e.ev.Recurrence, e.ev.Cancelled = nil, nil
 			return nil
 		}
-		var rc calRecurrence
+		var rc outlook.Recurrence
 		if ge := into(&rc, raw); ge != nil {
 			return ge
 		}
-		if msg := rc.validate(); msg != "" {
+		if msg := rc.Validate(); msg != "" {
 			return graphkit.Err(400, "ErrorInvalidRequest", msg)
 		}
 		e.ev.Recurrence = &rc
@@ -118,8 +118,8 @@ func setBody(e *eventEdit, raw json.RawMessage) *graphkit.Error {
 }
 
 // setTime keeps a start or end for applyTimes.
-func setTime(dst **calDateTime, k string, raw json.RawMessage) *graphkit.Error {
-	var d calDateTime
+func setTime(dst **outlook.DateTimeTimeZone, k string, raw json.RawMessage) *graphkit.Error {
+	var d outlook.DateTimeTimeZone
 	if into(&d, raw) != nil || d.DateTime == "" {
 		return graphkit.PropTypeError(k, "microsoft.graph.dateTimeTimeZone")
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
 
 // TestWireTypesMatchSchema checks the structs the calendar answers with
@@ -20,7 +21,7 @@ func TestWireTypesMatchSchema(t *testing.T) {
 		{"calendar", reflect.TypeFor[calendarJSON]()},
 		{"scheduleInformation", reflect.TypeFor[scheduleInformationJSON]()},
 		{"scheduleItem", reflect.TypeFor[scheduleItemJSON]()},
-		{"patternedRecurrence", reflect.TypeFor[calRecurrence]()},
+		{"patternedRecurrence", reflect.TypeFor[outlook.Recurrence]()},
 		{"attendee", reflect.TypeFor[calAttendee]()},
 		{"location", reflect.TypeFor[calLocation]()},
 		{"onlineMeetingInfo", reflect.TypeFor[calOnlineMeeting]()},

@@ -33,22 +33,22 @@ type seedEvent struct {
 	important, online    bool
 	attendees            []int    // seeded user indexes
 	answers              []string // the attendees' answers, "" = none yet
-	rec                  *calRecurrence
+	rec                  *outlook.Recurrence
 }
 
-func weekly(interval int, start, end string, days ...string) *calRecurrence {
-	return &calRecurrence{Pattern: calPattern{Type: "weekly", Interval: interval, DaysOfWeek: days},
-		Range: calRange{Type: "endDate", StartDate: start, EndDate: end}}
+func weekly(interval int, start, end string, days ...string) *outlook.Recurrence {
+	return &outlook.Recurrence{Pattern: outlook.Pattern{Type: "weekly", Interval: interval, DaysOfWeek: days},
+		Range: outlook.RecurrenceRange{Type: "endDate", StartDate: start, EndDate: end}}
 }
 
 // personalEvents are every user's own events.
 var personalEvents = []seedEvent{
 	{subject: "Focus time", body: "Heads-down time. Please don't book over it.", hour: 10, mins: 90,
-		rec: &calRecurrence{Pattern: calPattern{Type: "daily", Interval: 1}, Range: calRange{Type: "endDate", StartDate: "2025-03-03", EndDate: "2025-03-14"}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "daily", Interval: 1}, Range: outlook.RecurrenceRange{Type: "endDate", StartDate: "2025-03-03", EndDate: "2025-03-14"}}},
 	{subject: "Expense reports due", body: "Submit last month's expenses.", hour: 16, mins: 30, showAs: "free",
-		rec: &calRecurrence{Pattern: calPattern{Type: "absoluteMonthly", Interval: 1, DayOfMonth: 7}, Range: calRange{Type: "numbered", StartDate: "2025-01-07", NumberOfOccurrences: 12}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "absoluteMonthly", Interval: 1, DayOfMonth: 7}, Range: outlook.RecurrenceRange{Type: "numbered", StartDate: "2025-01-07", NumberOfOccurrences: 12}}},
 	{subject: "Contoso founding day", body: "Cake in the kitchen at 3.", day: 2, allDayCount: 1, showAs: "free",
-		rec: &calRecurrence{Pattern: calPattern{Type: "absoluteYearly", Interval: 1, Month: 3, DayOfMonth: 5}, Range: calRange{Type: "noEnd", StartDate: "2020-03-05"}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "absoluteYearly", Interval: 1, Month: 3, DayOfMonth: 5}, Range: outlook.RecurrenceRange{Type: "noEnd", StartDate: "2020-03-05"}}},
 	{subject: "Lunch with the team", where: "Cafeteria", day: 2, hour: 12, mins: 60},
 	{subject: "Coffee with mentor", where: "Fourth Coffee, 5th Avenue", day: 1, hour: 8, mins: 30, showAs: "tentative"},
 	{subject: "Doctor's appointment", day: 8, hour: 7, min: 30, mins: 60, showAs: "oof", sensitivity: "private"},
@@ -74,14 +74,14 @@ var sharedEvents = []struct {
 		rec: weekly(1, "2025-03-03", "2025-06-30", "monday", "wednesday", "friday")}},
 	{4, seedEvent{subject: "Monthly business review", body: "Numbers, risks and decisions for the month.", where: "Board room", hour: 14, mins: 90,
 		attendees: []int{0, 1, 2, 3}, answers: []string{"", "tentativelyAccepted", "accepted", "accepted"}, important: true,
-		rec: &calRecurrence{Pattern: calPattern{Type: "relativeMonthly", Interval: 1, DaysOfWeek: []string{"tuesday"}, Index: "first"},
-			Range: calRange{Type: "noEnd", StartDate: "2025-01-07"}}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "relativeMonthly", Interval: 1, DaysOfWeek: []string{"tuesday"}, Index: "first"},
+			Range: outlook.RecurrenceRange{Type: "noEnd", StartDate: "2025-01-07"}}}},
 	{3, seedEvent{subject: "1:1 Nestor / Adele", hour: 15, mins: 30, attendees: []int{0}, answers: []string{"accepted"},
-		rec: &calRecurrence{Pattern: calPattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"thursday"}}, Range: calRange{Type: "numbered", StartDate: "2025-02-27", NumberOfOccurrences: 6}}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"thursday"}}, Range: outlook.RecurrenceRange{Type: "numbered", StartDate: "2025-02-27", NumberOfOccurrences: 6}}}},
 	{2, seedEvent{subject: "1:1 Megan / Alex", hour: 15, mins: 30, attendees: []int{1}, answers: []string{"accepted"},
-		rec: &calRecurrence{Pattern: calPattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"thursday"}}, Range: calRange{Type: "numbered", StartDate: "2025-02-27", NumberOfOccurrences: 6}}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"thursday"}}, Range: outlook.RecurrenceRange{Type: "numbered", StartDate: "2025-02-27", NumberOfOccurrences: 6}}}},
 	{4, seedEvent{subject: "1:1 Patti / Megan", hour: 16, mins: 30, attendees: []int{2}, answers: []string{"accepted"},
-		rec: &calRecurrence{Pattern: calPattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"monday"}}, Range: calRange{Type: "numbered", StartDate: "2025-03-10", NumberOfOccurrences: 6}}}},
+		rec: &outlook.Recurrence{Pattern: outlook.Pattern{Type: "weekly", Interval: 2, DaysOfWeek: []string{"monday"}}, Range: outlook.RecurrenceRange{Type: "numbered", StartDate: "2025-03-10", NumberOfOccurrences: 6}}}},
 	{2, seedEvent{cal: 1, subject: "Sprint demo", body: "Show what the sprint delivered.", where: "Conf Room Adams", day: 4, hour: 15, mins: 60,
 		online: true, attendees: []int{0, 1}, answers: []string{"", "accepted"}}},
 }
@@ -128,7 +128,7 @@ func seedStore() *store {
 func (st *store) seedEvent(ui int, se seedEvent, now time.Time) {
 	cu := st.users[seedUsers[ui].ID]
 	tz := zoneName(se.tz)
-	loc, _ := calZone(tz)
+	loc, _ := outlook.Zone(tz)
 	d := calSeedWeek.AddDate(0, 0, se.day)
 	ev := &calEvent{
 		Subject: se.subject, Location: se.where, StartTZ: tz, EndTZ: tz,
@@ -149,11 +149,11 @@ func (st *store) seedEvent(ui int, se seedEvent, now time.Time) {
 		rc := *se.rec
 		rc.Pattern.DaysOfWeek = append([]string(nil), rc.Pattern.DaysOfWeek...)
 		rc.Range.RecurrenceTimeZone = tz
-		if msg := rc.validate(); msg != "" {
+		if msg := rc.Validate(); msg != "" {
 			panic("calendar: seeded recurrence: " + msg)
 		}
 		ev.Recurrence = &rc
-		if start, ok := parseCalDate(rc.Range.StartDate); ok {
+		if start, ok := outlook.ParseDate(rc.Range.StartDate); ok {
 			ev.Start = time.Date(start.Year(), start.Month(), start.Day(), ev.Start.Hour(), ev.Start.Minute(), 0, 0, loc)
 			ev.End = ev.Start.Add(time.Duration(se.mins) * time.Minute)
 			if se.allDayCount > 0 {

@@ -66,7 +66,7 @@ type calEvent struct {
 	HideAttendees   bool
 	TransactionID   string // the client's, for retried creates
 	Extended        outlook.Extended
-	Recurrence      *calRecurrence
+	Recurrence      *outlook.Recurrence
 	Cancelled       []string // dates (2006-01-02) of deleted occurrences
 	// Exceptions are the changed occurrences of a series by their date:
 	// copies of the master (without recurrence) with their own changes.
@@ -86,34 +86,6 @@ type calAttendee struct {
 	Type         string               `json:"type"`
 	Status       calResponse          `json:"status"`
 	EmailAddress outlook.EmailAddress `json:"emailAddress"`
-}
-
-type calDateTime struct {
-	DateTime string `json:"dateTime"`
-	TimeZone string `json:"timeZone"`
-}
-
-type calRecurrence struct {
-	Pattern calPattern `json:"pattern"`
-	Range   calRange   `json:"range"`
-}
-
-type calPattern struct {
-	Type           string   `json:"type"`
-	Interval       int      `json:"interval"`
-	Month          int      `json:"month"`
-	DayOfMonth     int      `json:"dayOfMonth"`
-	DaysOfWeek     []string `json:"daysOfWeek,omitempty"`
-	FirstDayOfWeek string   `json:"firstDayOfWeek"`
-	Index          string   `json:"index"`
-}
-
-type calRange struct {
-	Type                string `json:"type"`
-	StartDate           string `json:"startDate"`
-	EndDate             string `json:"endDate"`
-	RecurrenceTimeZone  string `json:"recurrenceTimeZone"`
-	NumberOfOccurrences int    `json:"numberOfOccurrences"`
 }
 
 // user returns u's data; the caller holds Workload.mu.
@@ -161,77 +133,8 @@ func userByMail(addr string) *graphkit.User {
 	return nil
 }
 
-// calLocalTime is how Outlook writes a DateTimeTimeZone's local time.
-const calLocalTime = "2006-01-02T15:04:05.0000000"
-
 // calNoTime is the time Outlook gives a response that has not been made.
 const calNoTime = "0001-01-01T00:00:00Z"
-
-// calWindowsZones maps the Windows time zone names Outlook uses most to IANA
-// names (CLDR windowsZones, territory "001").
-var calWindowsZones = map[string]string{
-	"UTC": "UTC", "Coordinated Universal Time": "UTC", "GMT Standard Time": "Europe/London",
-	"Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
-	"Romance Standard Time": "Europe/Paris", "Central Europe Standard Time": "Europe/Budapest",
-	"Central European Standard Time": "Europe/Warsaw", "E. Europe Standard Time": "Europe/Chisinau",
-	"FLE Standard Time": "Europe/Kiev", "GTB Standard Time": "Europe/Bucharest", "Russian Standard Time": "Europe/Moscow",
-	"Turkey Standard Time": "Europe/Istanbul", "Israel Standard Time": "Asia/Jerusalem", "Arabian Standard Time": "Asia/Dubai",
-	"India Standard Time": "Asia/Kolkata", "China Standard Time": "Asia/Shanghai", "Singapore Standard Time": "Asia/Singapore",
-	"Tokyo Standard Time": "Asia/Tokyo", "Korea Standard Time": "Asia/Seoul", "AUS Eastern Standard Time": "Australia/Sydney",
-	"New Zealand Standard Time": "Pacific/Auckland", "Eastern Standard Time": "America/New_York",
-	"Central Standard Time": "America/Chicago", "Mountain Standard Time": "America/Denver",
-	"US Mountain Standard Time": "America/Phoenix", "Pacific Standard Time": "America/Los_Angeles",
-	"Alaskan Standard Time": "America/Anchorage", "Hawaiian Standard Time": "Pacific/Honolulu",
-	"Atlantic Standard Time": "America/Halifax", "E. South America Standard Time": "America/Sao_Paulo",
-	"SA Pacific Standard Time": "America/Bogota", "Central Standard Time (Mexico)": "America/Mexico_City",
-	"South Africa Standard Time": "Africa/Johannesburg", "Egypt Standard Time": "Africa/Cairo",
-}
-
-// calZone resolves a time zone name: UTC, an IANA name or a Windows name
-// from calWindowsZones. It reports false for anything else.
-func calZone(name string) (*time.Location, bool) {
-	if name == "" || strings.EqualFold(name, "UTC") {
-		return time.UTC, true
-	}
-	if iana, ok := calWindowsZones[name]; ok {
-		name = iana
-	}
-	if !strings.Contains(name, "/") {
-		return nil, false // time.LoadLocation would also take "Local" and abbreviations
-	}
-	loc, err := time.LoadLocation(name)
-	return loc, err == nil
-}
-
-// viewZone is the zone start and end times are written in: the request's
-// outlook.timezone preference, or UTC.
-type viewZone struct {
-	Name string
-	Loc  *time.Location
-}
-
-var utcView = viewZone{"UTC", time.UTC}
-
-// format writes t in the zone.
-func (z viewZone) format(t time.Time) calDateTime {
-	return calDateTime{DateTime: t.In(z.Loc).Format(calLocalTime), TimeZone: z.Name}
-}
-
-// parseCalDateTime reads a DateTimeTimeZone; the second result is the error
-// message for a bad value.
-func parseCalDateTime(d calDateTime) (time.Time, string) {
-	loc, ok := calZone(d.TimeZone)
-	if !ok {
-		return time.Time{}, "A valid TimeZone value must be specified. The following TimeZone value is not supported: '" + d.TimeZone + "'."
-	}
-	v := strings.TrimSuffix(d.DateTime, "Z")
-	for _, layout := range []string{"2006-01-02T15:04:05.9999999", "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t, ""
-		}
-	}
-	return time.Time{}, "Cannot convert the literal '" + d.DateTime + "' to the expected type 'Edm.DateTimeOffset'."
-}
 
 // zoneName is the name to store for a zone given in a request: "UTC" for
 // an empty one.

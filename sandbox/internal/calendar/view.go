@@ -3,6 +3,7 @@ package calendar
 import (
 	"encoding/json"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"net/http"
 	"slices"
 	"strings"
@@ -16,15 +17,15 @@ import (
 // viewPrefs reads the Prefer headers and the $expand that shape event JSON and returns a
 // function that sets Preference-Applied for the ones honoured.
 func viewPrefs(r *http.Request) (viewOpts, func(http.Header), *graphkit.Error) {
-	vo := viewOpts{zone: utcView}
+	vo := viewOpts{zone: outlook.UTCView}
 	if ge := vo.readExpand(r); ge != nil {
 		return vo, nil, ge
 	}
 	var applied []string
 	p := graphkit.Prefer(r)
 	if v, ok := p["outlook.timezone"]; ok {
-		if loc, ok := calZone(v); ok {
-			vo.zone = viewZone{v, loc}
+		if loc, ok := outlook.Zone(v); ok {
+			vo.zone = outlook.ViewZone{Name: v, Loc: loc}
 			applied = append(applied, `outlook.timezone="`+v+`"`)
 		}
 	}
@@ -133,12 +134,12 @@ var (
 )
 
 type scheduleItemJSON struct {
-	IsPrivate bool        `json:"isPrivate"`
-	Status    string      `json:"status"`
-	Subject   string      `json:"subject,omitempty"`
-	Location  string      `json:"location,omitempty"`
-	Start     calDateTime `json:"start"`
-	End       calDateTime `json:"end"`
+	IsPrivate bool                     `json:"isPrivate"`
+	Status    string                   `json:"status"`
+	Subject   string                   `json:"subject,omitempty"`
+	Location  string                   `json:"location,omitempty"`
+	Start     outlook.DateTimeTimeZone `json:"start"`
+	End       outlook.DateTimeTimeZone `json:"end"`
 }
 
 type freeBusyErrorJSON struct {
@@ -162,10 +163,10 @@ func (s *Workload) getSchedule(w http.ResponseWriter, r *http.Request, u *graphk
 		return
 	}
 	var req struct {
-		Schedules []string     `json:"schedules"`
-		Start     *calDateTime `json:"startTime"`
-		End       *calDateTime `json:"endTime"`
-		Interval  *int         `json:"availabilityViewInterval"`
+		Schedules []string                  `json:"schedules"`
+		Start     *outlook.DateTimeTimeZone `json:"startTime"`
+		End       *outlook.DateTimeTimeZone `json:"endTime"`
+		Interval  *int                      `json:"availabilityViewInterval"`
 	}
 	raw, _ := json.Marshal(body)
 	for k := range body {
@@ -182,8 +183,8 @@ func (s *Workload) getSchedule(w http.ResponseWriter, r *http.Request, u *graphk
 		s.Fail(w, r, graphkit.Err(400, "ErrorInvalidParameter", "The parameters 'schedules', 'startTime' and 'endTime' are required."))
 		return
 	}
-	from, msg := parseCalDateTime(*req.Start)
-	to, msg2 := parseCalDateTime(*req.End)
+	from, msg := outlook.ParseDateTime(*req.Start)
+	to, msg2 := outlook.ParseDateTime(*req.End)
 	if msg != "" || msg2 != "" {
 		s.Fail(w, r, graphkit.Err(400, "TimeZoneNotSupportedException", msg+msg2))
 		return
@@ -248,7 +249,7 @@ func scheduleOf(cu *calUser, id string, from, to time.Time, step time.Duration, 
 			st, en = it.Occ.Start, it.Occ.End
 		}
 		item := scheduleItemJSON{IsPrivate: ev.Sensitivity == "private", Status: ev.ShowAs,
-			Start: vo.zone.format(st), End: vo.zone.format(en)}
+			Start: vo.zone.Format(st), End: vo.zone.Format(en)}
 		if !item.IsPrivate {
 			item.Subject, item.Location = ev.Subject, ev.Location
 		}

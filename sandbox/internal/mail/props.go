@@ -152,7 +152,7 @@ func setFlag(e *msgEdit, raw json.RawMessage) *graphkit.Error {
 		f.CompletedDateTime = nil
 	case "complete":
 		if f.CompletedDateTime == nil {
-			f.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: e.now.Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}
+			f.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: e.now.Format(outlook.LocalTime), TimeZone: "UTC"}
 		}
 	}
 	e.m.Flag = f

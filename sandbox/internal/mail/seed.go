@@ -142,10 +142,10 @@ func seedMailbox(ui int) *mailbox {
 	flagAt := func(m *mailMessage, status string) {
 		start := m.Received.Truncate(24 * time.Hour)
 		m.Flag = followupFlag{FlagStatus: status,
-			StartDateTime: &outlook.DateTimeTimeZone{DateTime: start.Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"},
-			DueDateTime:   &outlook.DateTimeTimeZone{DateTime: start.Add(7 * 24 * time.Hour).Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}}
+			StartDateTime: &outlook.DateTimeTimeZone{DateTime: start.Format(outlook.LocalTime), TimeZone: "UTC"},
+			DueDateTime:   &outlook.DateTimeTimeZone{DateTime: start.Add(7 * 24 * time.Hour).Format(outlook.LocalTime), TimeZone: "UTC"}}
 		if status == "complete" {
-			m.Flag.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: start.Add(2 * 24 * time.Hour).Format("2006-01-02T15:04:05.0000000"), TimeZone: "UTC"}
+			m.Flag.CompletedDateTime = &outlook.DateTimeTimeZone{DateTime: start.Add(2 * 24 * time.Hour).Format(outlook.LocalTime), TimeZone: "UTC"}
 		}
 	}
 

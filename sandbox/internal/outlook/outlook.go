@@ -1,6 +1,7 @@
 // Package outlook holds the complex types Outlook items share across
-// workloads (mail, calendar, contacts): bodies, addresses, recipients and
-// date-times with a time zone, in Graph's JSON shape.
+// workloads (mail, calendar, contacts, To Do): bodies, addresses, recipients,
+// date-times with a time zone (zone.go) and recurrence (recurrence.go), in
+// Graph's JSON shape.
 package outlook
 
 // EmailAddress is Graph's emailAddress.
