@@ -8,6 +8,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
+	"github.com/authsome-go/authsome/sandbox/internal/todo"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
 
@@ -21,6 +22,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		calendar.New(s.kit),
 		contacts.New(s.kit),
 		drive.New(s.kit),
+		todo.New(s.kit),
 	}
 }
 

@@ -23,11 +23,10 @@ func viewPrefs(r *http.Request) (viewOpts, func(http.Header), *graphkit.Error) {
 	}
 	var applied []string
 	p := graphkit.Prefer(r)
-	if v, ok := p["outlook.timezone"]; ok {
-		if loc, ok := outlook.Zone(v); ok {
-			vo.zone = outlook.ViewZone{Name: v, Loc: loc}
-			applied = append(applied, `outlook.timezone="`+v+`"`)
-		}
+	zone, zoneApplied := outlook.PreferredZone(p)
+	if zoneApplied != "" {
+		vo.zone = zone
+		applied = append(applied, zoneApplied)
 	}
 	if v, ok := graphkit.EnumValue(p["outlook.body-content-type"], graphkit.BodyTypes); ok {
 		vo.text = v == "text"

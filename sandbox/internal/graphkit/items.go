@@ -244,7 +244,7 @@ func ItemContext(r *http.Request, u *User, entity bool) string {
 	for i := 0; i < len(segs); i++ {
 		seg := segs[i]
 		switch seg {
-		case "calendars", "events", "contacts", "contactFolders", "childFolders":
+		case "calendars", "events", "contacts", "contactFolders", "childFolders", "lists", "tasks", "checklistItems", "linkedResources":
 			if i+1 == len(segs)-1 {
 				return out + "/" + seg + "/$entity"
 			}

@@ -49,7 +49,7 @@ var seedApps = []app{
 		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
 		DelegatedDefault: []string{"User.Read"},
 		Roles: []string{
-			"Calendars.Read", "Contacts.Read", "Files.Read.All", "Mail.Read", "Mail.Send", "Sites.Read.All", "User.Read.All",
+			"Calendars.Read", "Contacts.Read", "Files.Read.All", "Mail.Read", "Mail.Send", "Sites.Read.All", "Tasks.ReadWrite.All", "User.Read.All",
 		},
 	},
 	{

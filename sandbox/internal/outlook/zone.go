@@ -76,3 +76,15 @@ var UTCView = ViewZone{"UTC", time.UTC}
 func (z ViewZone) Format(t time.Time) DateTimeTimeZone {
 	return DateTimeTimeZone{DateTime: t.In(z.Loc).Format(LocalTime), TimeZone: z.Name}
 }
+
+// PreferredZone is the zone of a request's outlook.timezone preference
+// (Prefer header values, by name), with the Preference-Applied value that
+// honours it; UTC and "" when there is none or Outlook does not know it.
+func PreferredZone(prefer map[string]string) (ViewZone, string) {
+	if v, ok := prefer["outlook.timezone"]; ok {
+		if loc, ok := Zone(v); ok {
+			return ViewZone{Name: v, Loc: loc}, `outlook.timezone="` + v + `"`
+		}
+	}
+	return UTCView, ""
+}

@@ -92,6 +92,12 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "summary", Type: "Edm.String", Nullable: true},
 			{Name: "webUrl", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.checklistItem": {Name: "microsoft.graph.checklistItem", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "checkedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "createdDateTime", Type: "Edm.DateTimeOffset"},
+			{Name: "displayName", Type: "Edm.String", Nullable: true},
+			{Name: "isChecked", Type: "Edm.Boolean", Nullable: true},
+		}},
 		"microsoft.graph.contact": {Name: "microsoft.graph.contact", Kind: Entity, Base: "microsoft.graph.outlookItem", Abstract: false, Open: true, Props: []Prop{
 			{Name: "assistantName", Type: "Edm.String", Nullable: true},
 			{Name: "birthday", Type: "Edm.DateTimeOffset", Nullable: true},
@@ -342,6 +348,12 @@ func buildEntityTypes() map[string]*Type {
 		}},
 		"microsoft.graph.itemAttachment": {Name: "microsoft.graph.itemAttachment", Kind: Entity, Base: "microsoft.graph.attachment", Abstract: false, Open: false, Props: []Prop{
 			{Name: "item", Type: "microsoft.graph.outlookItem", Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.linkedResource": {Name: "microsoft.graph.linkedResource", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "applicationName", Type: "Edm.String", Nullable: true},
+			{Name: "displayName", Type: "Edm.String", Nullable: true},
+			{Name: "externalId", Type: "Edm.String", Nullable: true},
+			{Name: "webUrl", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.mailFolder": {Name: "microsoft.graph.mailFolder", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "childFolderCount", Type: "Edm.Int32", Nullable: true},

@@ -25,6 +25,8 @@ func buildRoots() map[string]string {
 		"microsoft.graph.driveItem":                         "",
 		"microsoft.graph.todoTaskList":                      "",
 		"microsoft.graph.todoTask":                          "",
+		"microsoft.graph.checklistItem":                     "",
+		"microsoft.graph.linkedResource":                    "",
 		"microsoft.graph.team":                              "",
 		"microsoft.graph.channel":                           "",
 		"microsoft.graph.chatMessage":                       "",

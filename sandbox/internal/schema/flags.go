@@ -10,7 +10,8 @@ import "github.com/authsome-go/authsome/sandbox/internal/graphkit"
 //
 // Sources, all https://learn.microsoft.com/graph/api/resources/<type>:
 // outlookitem, message, eventmessage, mailfolder, attachment, event,
-// calendar, contact, contactfolder, outlookcategory. message's
+// calendar, contact, contactfolder, outlookcategory, todotasklist, todotask,
+// checklistitem, linkedresource. message's
 // internetMessageHeaders: "Add custom headers only when creating a
 // message" (message resource page); mailFolder's isHidden "can be set only
 // once, when the folder is created" (mailFolder resource page).
@@ -31,6 +32,10 @@ var readOnly = map[string][]string{
 	"microsoft.graph.contact":         {"parentFolderId"},
 	"microsoft.graph.contactFolder":   {"id", "parentFolderId"},
 	"microsoft.graph.outlookCategory": {"id"},
+	"microsoft.graph.todoTaskList":    {"id", "isOwner", "isShared", "wellknownListName"},
+	"microsoft.graph.todoTask":        {"id", "createdDateTime", "lastModifiedDateTime", "bodyLastModifiedDateTime", "hasAttachments"},
+	"microsoft.graph.checklistItem":   {"id", "createdDateTime"},
+	"microsoft.graph.linkedResource":  {"id"},
 }
 
 // createOnly lists the properties that can be given on create only.

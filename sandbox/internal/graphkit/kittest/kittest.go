@@ -17,6 +17,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
+	"net/http"
 )
 
 // Record is one journaled change.
@@ -104,6 +105,14 @@ func (e *Env) Do(method, path, tok string, body any) *httptest.ResponseRecorder 
 	if tok != "" {
 		r.Header.Set("Authorization", "Bearer "+tok)
 	}
+	return e.Serve(r)
+}
+
+// Serve serves r (a request made with httptest.NewRequest, with whatever
+// headers the test needs) as Do does.
+func (e *Env) Serve(r *http.Request) *httptest.ResponseRecorder {
+	e.t.Helper()
+	method, path := r.Method, r.URL.Path
 	ctx, touched := graphkit.WithChanges(r.Context())
 	rec := httptest.NewRecorder()
 	e.mux.ServeHTTP(rec, r.WithContext(ctx))

@@ -43,7 +43,7 @@ var Roots = []Root{
 	// Directory
 	{"user", ""}, {"group", ""},
 	// Later workloads
-	{"drive", ""}, {"driveItem", ""}, {"todoTaskList", ""}, {"todoTask", ""},
+	{"drive", ""}, {"driveItem", ""}, {"todoTaskList", ""}, {"todoTask", ""}, {"checklistItem", ""}, {"linkedResource", ""},
 	{"team", ""}, {"channel", ""}, {"chatMessage", ""}, {"plannerTask", ""}, {"subscription", ""},
 }
 
