@@ -253,6 +253,13 @@ type DeltaOptions struct {
 //
 //meta:operation GET /users/{id}/mailFolders/{id}/messages/delta
 func (s *MailService) MessagesDelta(ctx context.Context, user, folder string, opts *DeltaOptions) ([]*Message, string, error) {
+	u, h := deltaStart(folderPath(user, folder)+"/messages/delta", opts)
+	return deltaRound[Message](ctx, s.client, u, h)
+}
+
+// deltaStart returns the URL and headers of a delta round's first request:
+// opts.Link, or path with opts.Select to start a new round.
+func deltaStart(path string, opts *DeltaOptions) (string, http.Header) {
 	var o DeltaOptions
 	if opts != nil {
 		o = *opts
@@ -261,7 +268,7 @@ func (s *MailService) MessagesDelta(ctx context.Context, user, folder string, op
 	if u == "" {
 		var q query
 		q.get(&GetOptions{Select: o.Select})
-		u = q.on(folderPath(user, folder) + "/messages/delta")
+		u = q.on(path)
 	}
-	return deltaRound[Message](ctx, s.client, u, maxPageSize(o.PageSize))
+	return u, maxPageSize(o.PageSize)
 }

@@ -2,6 +2,7 @@ package msgraph
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"time"
@@ -19,6 +20,8 @@ type TaskList struct {
 	IsShared    bool   `json:"isShared,omitempty"`
 	// WellknownListName is "none", "defaultList" or "flaggedEmails".
 	WellknownListName string `json:"wellknownListName,omitempty"`
+	// Removed is set on a delta result for a list that was deleted.
+	Removed *Removed `json:"@removed,omitempty"`
 }
 
 // Task is a To Do task.
@@ -40,7 +43,14 @@ type Task struct {
 	HasAttachments       bool             `json:"hasAttachments,omitempty"`
 	CreatedDateTime      time.Time        `json:"createdDateTime,omitzero"`
 	LastModifiedDateTime time.Time        `json:"lastModifiedDateTime,omitzero"`
-	ChecklistItems       []ChecklistItem  `json:"checklistItems,omitempty"`
+	// BodyLastModifiedDateTime is when the body last changed.
+	BodyLastModifiedDateTime time.Time `json:"bodyLastModifiedDateTime,omitzero"`
+	// ChecklistItems and LinkedResources are sent with a new task, and
+	// returned when asked for with $expand.
+	ChecklistItems  []ChecklistItem  `json:"checklistItems,omitempty"`
+	LinkedResources []LinkedResource `json:"linkedResources,omitempty"`
+	// Removed is set on a delta result for a task that was deleted.
+	Removed *Removed `json:"@removed,omitempty"`
 }
 
 // TaskUpdate is the body of a task PATCH: nil fields are left as they are.
@@ -54,6 +64,8 @@ type TaskUpdate struct {
 	ReminderDateTime  *DateTimeTimeZone `json:"reminderDateTime,omitempty"`
 	IsReminderOn      *bool             `json:"isReminderOn,omitempty"`
 	CompletedDateTime *DateTimeTimeZone `json:"completedDateTime,omitempty"`
+	StartDateTime     *DateTimeTimeZone `json:"startDateTime,omitempty"`
+	Recurrence        *Recurrence       `json:"recurrence,omitempty"`
 }
 
 // ChecklistItem is a step of a task.
@@ -73,6 +85,20 @@ func todoTaskPath(user, list, task string) string {
 	return todoListPath(user, list) + "/tasks/" + escapeSegment(task)
 }
 
+// DefaultList returns a user's default task list ("Tasks").
+//
+// Graph docs: https://learn.microsoft.com/graph/api/todo-list-lists
+func (s *TodoService) DefaultList(ctx context.Context, user string) (*TaskList, *Response, error) {
+	lists, resp, err := s.ListLists(ctx, user, &ListOptions{Filter: "wellknownListName eq 'defaultList'"})
+	if err != nil {
+		return nil, resp, err
+	}
+	if len(lists) == 0 {
+		return nil, resp, fmt.Errorf("msgraph: %s has no default task list", userPath(user))
+	}
+	return lists[0], resp, nil
+}
+
 // ListLists returns the first page of a user's task lists.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/todo-list-lists
@@ -82,6 +108,35 @@ func (s *TodoService) ListLists(ctx context.Context, user string, opts *ListOpti
 	var q query
 	q.list(opts)
 	return getPage[TaskList](ctx, s.client, q.on(todoListsPath(user)), nil)
+}
+
+// ListListsIter iterates over all of a user's task lists.
+func (s *TodoService) ListListsIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*TaskList, error] {
+	var q query
+	q.list(opts)
+	return all[TaskList](ctx, s.client, q.on(todoListsPath(user)), nil)
+}
+
+// ListsDelta runs one delta round over a user's task lists: every page up
+// to the deltaLink. It returns the lists added or changed since opts.Link
+// (those with Removed set are gone) and the deltaLink of the next round.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/todotasklist-delta
+//
+//meta:operation GET /users/{id}/todo/lists/delta
+func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOptions) ([]*TaskList, string, error) {
+	u, h := deltaStart(todoListsPath(user)+"/delta", opts)
+	return deltaRound[TaskList](ctx, s.client, u, h)
+}
+
+// TasksDelta runs one delta round over a list's tasks, as [TodoService.ListsDelta].
+//
+// Graph docs: https://learn.microsoft.com/graph/api/todotask-delta
+//
+//meta:operation GET /users/{id}/todo/lists/{id}/tasks/delta
+func (s *TodoService) TasksDelta(ctx context.Context, user, list string, opts *DeltaOptions) ([]*Task, string, error) {
+	u, h := deltaStart(todoListPath(user, list)+"/tasks/delta", opts)
+	return deltaRound[Task](ctx, s.client, u, h)
 }
 
 // GetList returns a task list.
