@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"io"
+	"iter"
 	"net/http"
 	"time"
 )
@@ -75,6 +76,21 @@ func (s *SubscriptionsService) Create(ctx context.Context, sub *Subscription) (*
 //meta:operation GET /subscriptions
 func (s *SubscriptionsService) List(ctx context.Context) ([]*Subscription, *Response, error) {
 	return getPage[Subscription](ctx, s.client, "subscriptions", nil)
+}
+
+// ListIter iterates over all of the app's subscriptions.
+func (s *SubscriptionsService) ListIter(ctx context.Context) iter.Seq2[*Subscription, error] {
+	return all[Subscription](ctx, s.client, "subscriptions", nil)
+}
+
+// Reauthorize renews a subscription's authorization with the client's
+// current token, after a reauthorizationRequired lifecycle notification.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/subscription-reauthorize
+//
+//meta:operation POST /subscriptions/{id}/reauthorize
+func (s *SubscriptionsService) Reauthorize(ctx context.Context, id string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodPost, "subscriptions/"+escapeSegment(id)+"/reauthorize", nil)
 }
 
 // Get returns a subscription.

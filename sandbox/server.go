@@ -175,6 +175,7 @@ func newServer(opts Options) (_ *Server, err error) {
 			return nil, err
 		}
 	}
+	s.attachWatchers()
 	return s, nil
 }
 
@@ -321,6 +322,7 @@ func (s *Server) Close() error {
 		}
 		cancel()
 	}
+	errs = append(errs, s.closeWorkloads())
 	if s.journal != nil {
 		errs = append(errs, s.snapshot(), s.journal.Close())
 	}

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"errors"
+	"io"
 	"net/http"
 
 	"github.com/authsome-go/authsome/sandbox/internal/calendar"
@@ -8,6 +10,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
+	"github.com/authsome-go/authsome/sandbox/internal/subscriptions"
 	"github.com/authsome-go/authsome/sandbox/internal/todo"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
@@ -23,6 +26,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		contacts.New(s.kit),
 		drive.New(s.kit),
 		todo.New(s.kit),
+		subscriptions.New(s.kit),
 	}
 }
 
@@ -55,4 +59,25 @@ func (s *Server) serveDriveURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.NotFound(w, r)
+}
+
+// attachWatchers gives the change-notification workload the workloads it
+// watches (those whose changes it can be subscribed to) and starts its
+// deliveries.
+func (s *Server) attachWatchers() {
+	if subs, ok := s.workload(subscriptions.Name).(*subscriptions.Workload); ok {
+		subs.Attach(s.workloads)
+	}
+}
+
+// closeWorkloads stops what workloads run in the background (deliveries of
+// change notifications).
+func (s *Server) closeWorkloads() error {
+	var errs []error
+	for _, w := range s.workloads {
+		if c, ok := w.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -36,6 +36,7 @@ var readOnly = map[string][]string{
 	"microsoft.graph.todoTask":        {"id", "createdDateTime", "lastModifiedDateTime", "bodyLastModifiedDateTime", "hasAttachments"},
 	"microsoft.graph.checklistItem":   {"id", "createdDateTime"},
 	"microsoft.graph.linkedResource":  {"id"},
+	"microsoft.graph.subscription":    {"id", "applicationId", "creatorId", "latestSupportedTlsVersion"},
 }
 
 // createOnly lists the properties that can be given on create only.
