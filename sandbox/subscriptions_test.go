@@ -94,7 +94,9 @@ func TestSubscriptionsDeliver(t *testing.T) {
 		"Content-Type": "application/json"}
 	rc := newReceiver(t, 2)
 	life := newReceiver(t, 0)
-	var lists struct{ Value []struct{ ID, WellknownListName string } }
+	var lists struct {
+		Value []struct{ ID, WellknownListName string }
+	}
 	e.do("GET", "/v1.0/me/todo/lists", nil, tok, &lists)
 	taskList := lists.Value[0].ID
 	expiry := e.s.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
