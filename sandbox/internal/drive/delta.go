@@ -1,0 +1,240 @@
+package drive
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/odata"
+)
+
+// Drive delta: GET .../root/delta over the store's feed (graphkit.Feed),
+// whose scope is the drive's id. Every write of an item goes through touch,
+// which journals the item and gives it the feed's next position (Seq). A
+// round reports the items whose last change is after the token's position:
+// those still reachable from the root as they are, the others (in the
+// recycle bin, or below a folder that is) with Graph's deleted facet. A
+// folder sent to the recycle bin or restored from it moves everything
+// below it too, so a client learns of them. The first round lists every
+// item, parents before their children. Graph's OneDrive for Business
+// answers delta on the root folder only; so does the sandbox. Tokens travel
+// as ?token=, as OneDrive's links carry them; $deltatoken and $skiptoken,
+// and the function form delta(token='...'), are read too.
+
+// touch journals it and gives it the feed's next position; every write of
+// an item ends here. The caller holds the lock.
+func (s *Workload) touch(r *http.Request, d *drive, it *item) {
+	kind := graphkit.Updated
+	switch {
+	case !it.live():
+		kind = graphkit.Deleted
+	case it.Version <= 1:
+		kind = graphkit.Created
+	}
+	it.Seq = s.feed.Changed(r.Context(), d.ID, it.ID, kind)
+	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+}
+
+// touchTree touches it and every item below it that is not in the recycle
+// bin on its own: a folder's deletion or restore changes what delta
+// reports of them. The caller holds the lock.
+func (s *Workload) touchTree(r *http.Request, d *drive, it *item) {
+	s.touch(r, d, it)
+	for _, id := range it.Children {
+		if c := d.items[id]; c != nil && c.live() {
+			s.touchTree(r, d, c)
+		}
+	}
+}
+
+// deltaPage is delta's page size: 200 unless $top or Prefer:
+// odata.maxpagesize asks for fewer.
+const deltaPage = 200
+
+// errDeltaRootOnly answers delta on a folder below the root.
+var errDeltaRootOnly = graphkit.Err(400, "invalidRequest", "Delta is only supported on the root folder of a OneDrive for Business or SharePoint drive: call root/delta.")
+
+// deltaToken reads the round's token: ?token= (or delta(token='...')),
+// $skiptoken or $deltatoken; latest reports token=latest.
+func deltaToken(r *http.Request, t target) (q url.Values, latest bool) {
+	in := r.URL.Query()
+	q = url.Values{}
+	tok := in.Get("token")
+	if arg, ok := strings.CutPrefix(t.sub, "("); ok {
+		arg = strings.TrimSuffix(arg, ")")
+		if v, ok := cutFold(arg, "token="); ok {
+			tok = strings.Trim(v, "'")
+		}
+	}
+	switch {
+	case strings.EqualFold(tok, "latest"):
+		return q, true
+	case tok != "":
+		if b, err := base64.RawURLEncoding.DecodeString(tok); err == nil && strings.HasPrefix(string(b), "s.") {
+			q.Set("$skiptoken", tok)
+		} else {
+			q.Set("$deltatoken", tok)
+		}
+	default:
+		for _, k := range []string{"$skiptoken", "$deltatoken"} {
+			if v := in.Get(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+	}
+	return q, false
+}
+
+// deltaSize is a round's page size and the Preference-Applied it honoured.
+func deltaSize(r *http.Request) (int, string, *graphkit.Error) {
+	size, applied := graphkit.DeltaPageSize(r, deltaPage)
+	if v := r.URL.Query().Get("$top"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, "", graphkit.BadRequest("$top must be a positive number, not '" + v + "'.")
+		}
+		size = min(n, size, 1000)
+	}
+	return size, applied, nil
+}
+
+func (s *Workload) delta(w http.ResponseWriter, r *http.Request, u *graphkit.User, t target) {
+	keep := url.Values{}
+	for _, k := range []string{"$select", "$top"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	q, err := odata.Parse(url.Values{"$select": keep["$select"]}, driveItemType, odata.Limits{})
+	if err != nil {
+		s.Fail(w, r, graphkit.QueryError(err))
+		return
+	}
+	size, applied, ce := deltaSize(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
+		return
+	}
+	tq, latest := deltaToken(r, t)
+	s.mu.Lock()
+	d := s.user(u)
+	it := d.resolve(t)
+	var tok graphkit.DeltaToken
+	switch {
+	case it == nil:
+		ce = errNotFound
+	case it.ParentID != "":
+		ce = errDeltaRootOnly
+	case latest:
+		tok = graphkit.DeltaToken{From: s.feed.Seq(), Start: s.feed.Seq(), CursorSeq: -1}
+	default:
+		tok, ce = s.feed.ParseToken(tq)
+	}
+	if ce != nil {
+		s.mu.Unlock()
+		s.Fail(w, r, ce)
+		return
+	}
+	var page []graphkit.DeltaEntry
+	more := false
+	if !latest {
+		page, more = graphkit.DeltaPage(s.deltaEntries(d, tok), tok, size)
+	}
+	items := make([]any, 0, len(page))
+	for _, e := range page {
+		items = append(items, s.deltaItem(r, d, e.Item.(*item), q))
+	}
+	param, token := s.feed.DeltaLinks(tok, page, more)
+	s.mu.Unlock()
+	if applied != "" {
+		w.Header().Set("Preference-Applied", applied)
+	}
+	s.writeDelta(w, r, u, items, keep, param == "$skiptoken", token)
+}
+
+// deltaEntries are the items a round reports: every reachable one in a
+// first round (those unchanged since it began at position 0, so that the
+// cursor passes over them in the order of their depth), else every one
+// changed after the token. Entry ids put parents before their children.
+// The caller holds the lock.
+func (s *Workload) deltaEntries(d *drive, tok graphkit.DeltaToken) []graphkit.DeltaEntry {
+	var out []graphkit.DeltaEntry
+	for _, it := range d.items {
+		reachable := d.find(it.ID) != nil
+		seq := it.Seq
+		switch {
+		case tok.Initial() && !reachable:
+			continue
+		case tok.Initial() && seq <= tok.Start:
+			seq = 0
+		case !tok.Initial() && seq <= tok.From:
+			continue
+		}
+		out = append(out, graphkit.DeltaEntry{Seq: seq, ID: fmt.Sprintf("%03d%s", d.depth(it), it.ID), Item: it})
+	}
+	return out
+}
+
+// depth is how many folders are above it.
+func (d *drive) depth(it *item) int {
+	n := 0
+	for p := d.items[it.ParentID]; p != nil; p = d.items[p.ParentID] {
+		n++
+	}
+	return n
+}
+
+// deltaItem is one item of a delta page: the item as GET answers it, or,
+// when it is no longer reachable, its id, name and folder with the deleted
+// facet, as OneDrive reports a deletion. The caller holds the lock.
+func (s *Workload) deltaItem(r *http.Request, d *drive, it *item, q *odata.Query) odata.Object {
+	if d.find(it.ID) != nil {
+		return q.Project(s.itemObject(r, d, it), driveItemType)
+	}
+	ref := map[string]any{"driveType": "business", "driveId": d.ID}
+	if it.ParentID != "" {
+		ref["id"] = it.ParentID
+	}
+	obj := map[string]any{"id": it.ID, "name": it.Name, "lastModifiedDateTime": stamp(it.Modified),
+		"parentReference": ref, "deleted": map[string]any{"state": "deleted"}}
+	if it.Folder {
+		obj["folder"] = map[string]any{"childCount": 0}
+	} else {
+		obj["file"] = map[string]any{}
+	}
+	out := q.Project(obj, driveItemType)
+	if !slices.Contains(out.Keys, "deleted") {
+		out.Keys = append(out.Keys, "deleted")
+	}
+	return out
+}
+
+// writeDelta writes a delta page: its context, the link that continues it
+// (@odata.nextLink when more, else @odata.deltaLink) with the token as
+// ?token= and keep's options, and the items.
+func (s *Workload) writeDelta(w http.ResponseWriter, r *http.Request, u *graphkit.User, items []any, keep url.Values, more bool, token string) {
+	p := r.URL.Path
+	if i := strings.LastIndex(p, "/"); i >= 0 && strings.HasPrefix(strings.ToLower(p[i+1:]), "delta(") {
+		p = p[:i] + "/delta"
+	}
+	link := graphkit.BaseURL(r) + p + "?"
+	for _, k := range []string{"$select", "$top"} {
+		if v := keep.Get(k); v != "" {
+			link += k + "=" + url.QueryEscape(v) + "&"
+		}
+	}
+	name := "@odata.deltaLink"
+	if more {
+		name = "@odata.nextLink"
+	}
+	out := odata.Object{Keys: []string{"@odata.context", name, "value"}, Vals: map[string]any{
+		"@odata.context": graphkit.BaseURL(r) + "/v1.0/$metadata" + driveContext(r, u, "/items"),
+		name:             link + "token=" + token,
+		"value":          items}}
+	s.WriteJSON(w, r, out)
+}
