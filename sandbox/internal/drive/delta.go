@@ -52,9 +52,12 @@ func (s *Workload) touchTree(r *http.Request, d *drive, it *item) {
 	}
 }
 
-// deltaPage is delta's page size: 200 unless $top or Prefer:
-// odata.maxpagesize asks for fewer.
+// deltaPage is delta's page size unless $top or Prefer:
+// odata.maxpagesize says another (the smaller of the two when both do).
 const deltaPage = 200
+
+// maxDeltaPage is the largest page $top or Prefer get.
+const maxDeltaPage = 1000
 
 // errDeltaRootOnly answers delta on a folder below the root.
 var errDeltaRootOnly = graphkit.Err(400, "invalidRequest", "Delta is only supported on the root folder of a OneDrive for Business or SharePoint drive: call root/delta.")
@@ -98,7 +101,10 @@ func deltaSize(r *http.Request) (int, string, *graphkit.Error) {
 		if err != nil || n < 1 {
 			return 0, "", graphkit.BadRequest("$top must be a positive number, not '" + v + "'.")
 		}
-		size = min(n, size, 1000)
+		if applied == "" {
+			size = maxDeltaPage
+		}
+		size = min(size, n)
 	}
 	return size, applied, nil
 }

@@ -1,6 +1,10 @@
 package drive
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+	"time"
+)
 
 // TestStoreContractVersions: content changes that keep versions (uploads,
 // a restoreVersion), a folder's delete and restore that move everything
@@ -19,4 +23,19 @@ func TestStoreContractVersions(t *testing.T) {
 	to := map[string]any{"parentReference": map[string]any{"path": "/drive/root:"}}
 	env.Write("POST", "/v1.0/me/drive/root:/Projects:/copy", adele, to, 202) // fails at the taken name
 	env.Write("PATCH", "/v1.0/me/drive/root:/Welcome.md:", adele, map[string]any{"name": "Hello.md"}, 200)
+}
+
+// TestVersionsKeepTheNewest: past maxVersions the oldest versions go, and
+// version ids keep counting up.
+func TestVersionsKeepTheNewest(t *testing.T) {
+	it := &item{Hash: "h0"}
+	for i := range maxVersions + 10 {
+		it.replaceContent(int64(i), fmt.Sprintf("h%d", i+1), time.Time{}, "")
+	}
+	if len(it.Versions) != maxVersions || it.Versions[0].ID != "11.0" || it.currentVersion() != "511.0" {
+		t.Errorf("%d versions from %s, current %s; want %d from 11.0, current 511.0", len(it.Versions), it.Versions[0].ID, it.currentVersion(), maxVersions)
+	}
+	if v, ok := it.version("11.0"); !ok || v.Hash != "h10" {
+		t.Errorf("version 11.0: %+v %v", v, ok)
+	}
 }

@@ -36,8 +36,21 @@ var versionType = &odata.Type{
 	Props: []string{"id", "lastModifiedBy", "lastModifiedDateTime", "publication", "size"},
 }
 
-// currentVersion is the id of a file's current content.
-func (it *item) currentVersion() string { return strconv.Itoa(len(it.Versions)+1) + ".0" }
+// maxVersions is how many earlier versions a file keeps (SharePoint's
+// default limit of major versions); the oldest go first.
+const maxVersions = 500
+
+// currentVersion is the id of a file's current content: one past its
+// newest kept version.
+func (it *item) currentVersion() string {
+	n := 1
+	if len(it.Versions) > 0 {
+		last, _, _ := strings.Cut(it.Versions[len(it.Versions)-1].ID, ".")
+		k, _ := strconv.Atoi(last)
+		n = k + 1
+	}
+	return strconv.Itoa(n) + ".0"
+}
 
 // keepVersion keeps a file's content as a version before it is replaced (a
 // new file has none yet).
@@ -46,6 +59,9 @@ func (it *item) keepVersion() {
 		return
 	}
 	it.Versions = append(it.Versions, version{ID: it.currentVersion(), Size: it.Size, Hash: it.Hash, Modified: it.Modified, ModBy: it.ModBy})
+	if n := len(it.Versions) - maxVersions; n > 0 {
+		it.Versions = append([]version(nil), it.Versions[n:]...)
+	}
 }
 
 // version returns the version id of a file, the current one included.
