@@ -34,6 +34,7 @@ var versionType = &odata.Type{
 	Name:  "microsoft.graph.driveItemVersion",
 	Keep:  []string{"id"},
 	Props: []string{"id", "lastModifiedBy", "lastModifiedDateTime", "publication", "size"},
+	Extra: []string{"content"}, // the stream, which $select takes and the sandbox leaves out
 }
 
 // maxVersions is how many earlier versions a file keeps (SharePoint's
