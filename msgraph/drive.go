@@ -166,8 +166,11 @@ func (s *DriveService) Search(ctx context.Context, d DriveRef, text string, opts
 }
 
 // Delta runs one delta round over a drive (from its root): every item
-// created, changed or deleted (Deleted set) since opts.Link, and the link to
-// pass next time. opts.Link "latest" starts from now without listing items.
+// created, changed or deleted (Deleted set; OneDrive for Business leaves
+// out a deleted item's name, so track items by id) since opts.Link, and the
+// link to pass next time. opts.Link "latest" starts from now without
+// listing items. A link the drive can no longer continue fails with a 410
+// (resyncChangesApplyDifferences): start again with an empty Link.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-delta
 //

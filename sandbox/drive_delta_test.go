@@ -7,11 +7,13 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // deltaRound follows a delta round from path through its nextLinks (pages of
@@ -50,13 +52,15 @@ func (d *driveClient) deltaRound(path string, size int) ([]map[string]any, strin
 	return nil, ""
 }
 
-// byName indexes delta items by name (deleted ones as "-name").
-func byName(items []map[string]any) map[string]map[string]any {
+// byName indexes delta items by name, deleted ones (which OneDrive for
+// Business reports without their name) as "-" and the name names gives
+// their id.
+func byName(items []map[string]any, names map[string]string) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, it := range items {
 		name, _ := it["name"].(string)
 		if it["deleted"] != nil {
-			name = "-" + name
+			name = "-" + names[it["id"].(string)]
 		}
 		out[name] = it
 	}
@@ -76,8 +80,12 @@ func TestDriveDelta(t *testing.T) {
 	if len(first) < 10 || first[0]["root"] == nil {
 		t.Fatalf("first round: %d items, the first %v; want the whole drive from its root", len(first), first[0])
 	}
-	seen := map[string]bool{}
+	seen, names := map[string]bool{}, map[string]string{}
 	for _, it := range first {
+		names[it["id"].(string)] = it["name"].(string)
+		if p := it["parentReference"]; p != nil && p.(map[string]any)["path"] != nil || it["cTag"] != nil {
+			t.Errorf("%v: delta gives no parentReference.path nor cTag (OneDrive for Business leaves them out)", it)
+		}
 		if p, _ := it["parentReference"].(map[string]any)["id"].(string); p != "" && !seen[p] {
 			t.Errorf("%v comes before its folder %s", it["name"], p)
 		}
@@ -90,7 +98,7 @@ func TestDriveDelta(t *testing.T) {
 	d.call("PUT", "/v1.0/me/drive/root:/Documents/Meeting notes.txt:/content", []byte("changed"), 200)
 	d.call("DELETE", "/v1.0/me/drive/root:/Projects/Launch:", nil, 204)
 	next, link2 := d.deltaRound(link, 0)
-	got := byName(next)
+	got := byName(next, names)
 	for _, name := range []string{"Delta", "new.txt", "Hello.md", "Meeting notes.txt", "-Launch", "-Plan.md", "-Checklist.txt"} {
 		if got[name] == nil {
 			t.Errorf("second round lacks %s: %v", name, slices.Collect(maps.Keys(got)))
@@ -112,7 +120,7 @@ func TestDriveDelta(t *testing.T) {
 	}
 	d.call("POST", "/v1.0/me/drive/items/"+got["-Launch"]["id"].(string)+"/restore", nil, 200)
 	restored, _ := d.deltaRound(strings.TrimPrefix(latest["@odata.deltaLink"].(string), e.base), 0)
-	if names := byName(restored); len(restored) != 3 || names["Launch"] == nil || names["Plan.md"] == nil {
+	if names := byName(restored, names); len(restored) != 3 || names["Launch"] == nil || names["Plan.md"] == nil {
 		t.Errorf("after a folder's restore: %v, want it and the two files in it", slices.Collect(maps.Keys(names)))
 	}
 
@@ -124,7 +132,15 @@ func TestDriveDelta(t *testing.T) {
 		}
 	}
 	d.call("GET", "/v1.0/me/drive/root:/Documents:/delta", nil, 400)
-	d.call("GET", "/v1.0/me/drive/root/delta?token=forged", nil, 400)
+	var gone map[string]any
+	resp := e.do("GET", "/v1.0/me/drive/root/delta?token=forged&$select=id", nil, map[string]string{"Authorization": d.tok}, &gone)
+	if resp.StatusCode != 410 || errCode(gone) != "resyncChangesApplyDifferences" || resp.Header.Get("Location") != e.base+"/v1.0/me/drive/root/delta?$select=id" {
+		t.Errorf("a forged token: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	since := d.call("GET", "/v1.0/me/drive/root/delta?token="+url.QueryEscape(e.clock.Now().Add(-time.Minute).UTC().Format(time.RFC3339)), nil, 200)
+	if v := since["value"].([]any); len(v) < 3 {
+		t.Errorf("token=<a minute ago>: %d items, want what changed in this test", len(v))
+	}
 	fn := d.call("GET", "/v1.0/me/drive/root/delta(token='latest')", nil, 200)
 	if fn["@odata.deltaLink"] == nil {
 		t.Errorf("delta(token='latest'): %v", fn)
@@ -137,7 +153,7 @@ func TestDriveDeltaAfterRestart(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state")
 	e1 := start(t, Options{StateDir: state, PlainHTTP: true})
 	d1 := newDriveClient(t, e1)
-	d1.call("PUT", "/v1.0/me/drive/root:/before.txt:/content", []byte("before"), 201)
+	before := d1.call("PUT", "/v1.0/me/drive/root:/before.txt:/content", []byte("before"), 201)["id"].(string)
 	_, link := d1.deltaRound("/v1.0/me/drive/root/delta", 0)
 	d1.call("DELETE", "/v1.0/me/drive/root:/before.txt:", nil, 204)
 	if err := e1.s.Close(); err != nil {
@@ -148,7 +164,7 @@ func TestDriveDeltaAfterRestart(t *testing.T) {
 	d2 := newDriveClient(t, e2)
 	d2.call("PUT", "/v1.0/me/drive/root:/after.txt:/content", []byte("after"), 201)
 	items, _ := d2.deltaRound(link, 0)
-	got := byName(items)
+	got := byName(items, map[string]string{before: "before.txt"})
 	if len(items) != 2 || got["-before.txt"] == nil || got["after.txt"] == nil {
 		t.Errorf("after a restart: %v, want before.txt deleted and after.txt", slices.Collect(maps.Keys(got)))
 	}

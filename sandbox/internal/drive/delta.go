@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
@@ -63,8 +64,9 @@ const maxDeltaPage = 1000
 var errDeltaRootOnly = graphkit.Err(400, "invalidRequest", "Delta is only supported on the root folder of a OneDrive for Business or SharePoint drive: call root/delta.")
 
 // deltaToken reads the round's token: ?token= (or delta(token='...')),
-// $skiptoken or $deltatoken; latest reports token=latest.
-func deltaToken(r *http.Request, t target) (q url.Values, latest bool) {
+// $skiptoken or $deltatoken; latest reports token=latest, since a token
+// that is a time (OneDrive for Business takes one: the changes after it).
+func deltaToken(r *http.Request, t target) (q url.Values, latest bool, since time.Time) {
 	in := r.URL.Query()
 	q = url.Values{}
 	tok := in.Get("token")
@@ -74,9 +76,12 @@ func deltaToken(r *http.Request, t target) (q url.Values, latest bool) {
 			tok = strings.Trim(v, "'")
 		}
 	}
+	if ts, err := time.Parse(time.RFC3339, tok); err == nil {
+		return q, false, ts
+	}
 	switch {
 	case strings.EqualFold(tok, "latest"):
-		return q, true
+		return q, true, since
 	case tok != "":
 		if b, err := base64.RawURLEncoding.DecodeString(tok); err == nil && strings.HasPrefix(string(b), "s.") {
 			q.Set("$skiptoken", tok)
@@ -90,7 +95,41 @@ func deltaToken(r *http.Request, t target) (q url.Values, latest bool) {
 			}
 		}
 	}
-	return q, false
+	return q, false, since
+}
+
+// errResync answers a token the drive cannot continue (malformed, or from
+// before a Reset), as OneDrive does: 410 with a Location that starts over.
+var errResync = graphkit.Err(410, "resyncChangesApplyDifferences", "The delta token can no longer be used: enumerate the drive again from the Location given, replacing local items with the server's (deletions included).")
+
+// roundToken is where the round r asks for stands in d; the caller holds
+// the lock.
+func (s *Workload) roundToken(r *http.Request, d *drive, t target) (graphkit.DeltaToken, bool, *graphkit.Error) {
+	tq, latest, since := deltaToken(r, t)
+	switch {
+	case latest:
+		return graphkit.DeltaToken{From: s.feed.Seq(), Start: s.feed.Seq(), CursorSeq: -1}, true, nil
+	case !since.IsZero():
+		return graphkit.DeltaToken{From: d.seqSince(since, s.feed.Seq()), Start: s.feed.Seq(), CursorSeq: -1}, false, nil
+	}
+	tok, ce := s.feed.ParseToken(tq)
+	if ce != nil {
+		ce = errResync
+	}
+	return tok, false, ce
+}
+
+// seqSince is the feed position before the first item change after ts
+// (now: seq, when there is none; -1, a first round, when every item
+// changed after it).
+func (d *drive) seqSince(ts time.Time, now int64) int64 {
+	from := now
+	for _, it := range d.items {
+		if (it.Modified.After(ts) || it.Deleted.After(ts)) && it.Seq-1 < from {
+			from = max(it.Seq-1, -1)
+		}
+	}
+	return from
 }
 
 // deltaSize is a round's page size and the Preference-Applied it honoured.
@@ -126,23 +165,24 @@ func (s *Workload) delta(w http.ResponseWriter, r *http.Request, u *graphkit.Use
 		s.Fail(w, r, ce)
 		return
 	}
-	tq, latest := deltaToken(r, t)
 	s.mu.Lock()
 	d := s.user(u)
 	it := d.resolve(t)
 	var tok graphkit.DeltaToken
+	latest := false
 	switch {
 	case it == nil:
 		ce = errNotFound
 	case it.ParentID != "":
 		ce = errDeltaRootOnly
-	case latest:
-		tok = graphkit.DeltaToken{From: s.feed.Seq(), Start: s.feed.Seq(), CursorSeq: -1}
 	default:
-		tok, ce = s.feed.ParseToken(tq)
+		tok, latest, ce = s.roundToken(r, d, t)
 	}
 	if ce != nil {
 		s.mu.Unlock()
+		if ce == errResync {
+			w.Header().Set("Location", deltaBase(r, keep))
+		}
 		s.Fail(w, r, ce)
 		return
 	}
@@ -195,44 +235,66 @@ func (d *drive) depth(it *item) int {
 	return n
 }
 
-// deltaItem is one item of a delta page: the item as GET answers it, or,
-// when it is no longer reachable, its id, name and folder with the deleted
-// facet, as OneDrive reports a deletion. The caller holds the lock.
+// deltaItem is one item of a delta page as OneDrive for Business gives it:
+// the item as GET answers it without cTag, and without a path in its
+// parentReference (delta reports no descendants of a renamed folder: track
+// items by id); or, when it is no longer reachable, its id and folder with
+// the deleted facet (no name). The caller holds the lock.
 func (s *Workload) deltaItem(r *http.Request, d *drive, it *item, q *odata.Query) odata.Object {
+	var obj map[string]any
 	if d.find(it.ID) != nil {
-		return q.Project(s.itemObject(r, d, it), driveItemType)
-	}
-	ref := map[string]any{"driveType": "business", "driveId": d.ID}
-	if it.ParentID != "" {
-		ref["id"] = it.ParentID
-	}
-	obj := map[string]any{"id": it.ID, "name": it.Name, "lastModifiedDateTime": stamp(it.Modified),
-		"parentReference": ref, "deleted": map[string]any{"state": "deleted"}}
-	if it.Folder {
-		obj["folder"] = map[string]any{"childCount": 0}
+		obj = s.itemObject(r, d, it)
+		delete(obj, "cTag")
+		ref := obj["parentReference"].(map[string]any)
+		delete(ref, "path")
 	} else {
-		obj["file"] = map[string]any{}
+		ref := map[string]any{"driveType": "business", "driveId": d.ID}
+		if it.ParentID != "" {
+			ref["id"] = it.ParentID
+		}
+		obj = map[string]any{"id": it.ID, "lastModifiedDateTime": stamp(it.Modified), "parentReference": ref,
+			"deleted": map[string]any{"state": "deleted"}}
+		if it.Folder {
+			obj["folder"] = map[string]any{"childCount": 0}
+		} else {
+			obj["file"] = map[string]any{}
+		}
 	}
 	out := q.Project(obj, driveItemType)
-	if !slices.Contains(out.Keys, "deleted") {
+	if _, ok := obj["deleted"]; ok && !slices.Contains(out.Keys, "deleted") {
 		out.Keys = append(out.Keys, "deleted")
 	}
 	return out
+}
+
+// deltaBase is the delta address r reached with keep's options, and no
+// token: a new round.
+func deltaBase(r *http.Request, keep url.Values) string {
+	p := r.URL.Path
+	if i := strings.LastIndex(p, "/"); i >= 0 && strings.HasPrefix(strings.ToLower(p[i+1:]), "delta(") {
+		p = p[:i] + "/delta"
+	}
+	var opts []string
+	for _, k := range []string{"$select", "$top"} {
+		if v := keep.Get(k); v != "" {
+			opts = append(opts, k+"="+url.QueryEscape(v))
+		}
+	}
+	if len(opts) == 0 {
+		return graphkit.BaseURL(r) + p
+	}
+	return graphkit.BaseURL(r) + p + "?" + strings.Join(opts, "&")
 }
 
 // writeDelta writes a delta page: its context, the link that continues it
 // (@odata.nextLink when more, else @odata.deltaLink) with the token as
 // ?token= and keep's options, and the items.
 func (s *Workload) writeDelta(w http.ResponseWriter, r *http.Request, u *graphkit.User, items []any, keep url.Values, more bool, token string) {
-	p := r.URL.Path
-	if i := strings.LastIndex(p, "/"); i >= 0 && strings.HasPrefix(strings.ToLower(p[i+1:]), "delta(") {
-		p = p[:i] + "/delta"
-	}
-	link := graphkit.BaseURL(r) + p + "?"
-	for _, k := range []string{"$select", "$top"} {
-		if v := keep.Get(k); v != "" {
-			link += k + "=" + url.QueryEscape(v) + "&"
-		}
+	link := deltaBase(r, keep)
+	if strings.Contains(link, "?") {
+		link += "&"
+	} else {
+		link += "?"
 	}
 	name := "@odata.deltaLink"
 	if more {
