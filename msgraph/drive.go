@@ -115,19 +115,38 @@ func (s *DriveService) DeleteItem(ctx context.Context, d DriveRef, id string) (*
 	return s.client.sendNoContent(ctx, http.MethodDelete, d.item(id), nil)
 }
 
-// CopyItem starts copying an item into another folder (optionally under a
-// new name). Copying runs in the background: the returned URL is a
-// pre-authenticated monitor that reports its progress.
+// CopyOptions are the options of [DriveService.CopyItem].
+type CopyOptions struct {
+	// Name is the copy's name; empty keeps the item's.
+	Name string
+	// ConflictBehavior says what happens when the name is taken in the
+	// folder: [ConflictFail] (Graph's default: the monitor reports the copy
+	// failed, nameAlreadyExists), [ConflictReplace] or [ConflictRename]. It
+	// goes in the query, where Graph reads it for a copy.
+	ConflictBehavior string
+}
+
+// CopyItem starts copying an item into another folder. Copying runs in the
+// background: the returned URL is a pre-authenticated monitor that reports
+// its progress (see [DriveService.WaitCopy]).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-copy
 //
 //meta:operation POST /drives/{id}/items/{id}/copy
-func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to ItemReference, name string) (string, *Response, error) {
+func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to ItemReference, opts *CopyOptions) (string, *Response, error) {
+	var o CopyOptions
+	if opts != nil {
+		o = *opts
+	}
+	var q query
+	if o.ConflictBehavior != "" {
+		q.add("@microsoft.graph.conflictBehavior", o.ConflictBehavior)
+	}
 	body := struct {
 		ParentReference ItemReference `json:"parentReference"`
 		Name            string        `json:"name,omitempty"`
-	}{to, name}
-	resp, err := s.client.sendNoContent(ctx, http.MethodPost, d.item(id)+"/copy", body)
+	}{to, o.Name}
+	resp, err := s.client.sendNoContent(ctx, http.MethodPost, q.on(d.item(id)+"/copy"), body)
 	if err != nil {
 		return "", resp, err
 	}
@@ -147,8 +166,11 @@ func (s *DriveService) Search(ctx context.Context, d DriveRef, text string, opts
 }
 
 // Delta runs one delta round over a drive (from its root): every item
-// created, changed or deleted (Deleted set) since opts.Link, and the link to
-// pass next time. opts.Link "latest" starts from now without listing items.
+// created, changed or deleted (Deleted set; OneDrive for Business leaves
+// out a deleted item's name, so track items by id) since opts.Link, and the
+// link to pass next time. opts.Link "latest" starts from now without
+// listing items. A link the drive can no longer continue fails with a 410
+// (resyncChangesApplyDifferences): start again with an empty Link.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-delta
 //

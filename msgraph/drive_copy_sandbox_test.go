@@ -23,7 +23,7 @@ func TestSandboxDriveCopyWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	monitor, _, err := c.Drive.CopyItem(ctx, MyDrive, launch.ID, ItemReference{Path: "/drive/root:/Documents"}, "Launch (copy)")
+	monitor, _, err := c.Drive.CopyItem(ctx, MyDrive, launch.ID, ItemReference{Path: "/drive/root:/Documents"}, &CopyOptions{Name: "Launch (copy)"})
 	if err != nil || !strings.Contains(monitor, "/_monitor/") {
 		t.Fatalf("CopyItem: %q %v", monitor, err)
 	}

@@ -297,19 +297,5 @@ func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io
 	if opts != nil && opts.Format != "" {
 		q.add("format", opts.Format)
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, q.on(d.item(id)+"/content"), nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Accept", "*/*")
-	resp, err := s.client.send(req)
-	if err != nil {
-		return 0, resp, err
-	}
-	defer resp.Body.Close()
-	n, err := io.Copy(w, resp.Body)
-	if err != nil {
-		return n, resp, fmt.Errorf("msgraph: download: %w", err)
-	}
-	return n, resp, nil
+	return s.client.download(ctx, q.on(d.item(id)+"/content"), w)
 }

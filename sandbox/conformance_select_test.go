@@ -37,6 +37,8 @@ func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 		{"drive", "GET /v1.0/me/drive", "/v1.0/me/drive"},
 		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Welcome.md:"},
 		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:"},
+		{"driveItemVersion", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Welcome.md:/versions/1.0"},
+		{"thumbnailSet", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Pictures/Team%20offsite.png:/thumbnails/0"},
 	} {
 		typ := c.schema.Lookup(x.typ)
 		if typ == nil {

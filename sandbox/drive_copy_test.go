@@ -13,7 +13,8 @@ import (
 // TestDriveCopyMonitor: copy is 202 with a monitor URL on the other host
 // name that takes no Authorization; a folder's monitor reports inProgress
 // once, then completed with the new folder's id; the folder is copied with
-// what is below it, and conflicts follow @microsoft.graph.conflictBehavior.
+// what is below it, and conflicts follow @microsoft.graph.conflictBehavior
+// (fail: the monitor reports the copy failed with nameAlreadyExists).
 func TestDriveCopyMonitor(t *testing.T) {
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
@@ -78,7 +79,10 @@ func TestDriveCopyMonitor(t *testing.T) {
 		t.Errorf("copied file: %v, original %v", dup, orig)
 	}
 
-	copyReq(launch, "", to, 409) // the name is taken
+	loc = copyReq(launch, "", to, 202) // the name is taken: the copy is accepted, then fails
+	if r, out := poll(nil); r.StatusCode != 200 || out["status"] != "failed" || out["error"].(map[string]any)["code"] != "nameAlreadyExists" {
+		t.Errorf("a copy onto a taken name: %d %v, want failed with nameAlreadyExists", r.StatusCode, out)
+	}
 	loc = copyReq(launch, "?@microsoft.graph.conflictBehavior=rename", to, 202)
 	poll(nil)
 	if _, out := poll(nil); d.call("GET", "/v1.0/me/drive/items/"+out["resourceId"].(string), nil, 200)["name"] != "Launch 1" {
@@ -100,7 +104,7 @@ func TestDriveCopyMonitor(t *testing.T) {
 			}
 		}
 	}
-	if monitors != 6 || withAuth != 1 {
-		t.Errorf("request log: %d monitor polls, %d with Authorization; want 6 and 1", monitors, withAuth)
+	if monitors != 7 || withAuth != 1 {
+		t.Errorf("request log: %d monitor polls, %d with Authorization; want 7 and 1", monitors, withAuth)
 	}
 }

@@ -109,6 +109,11 @@ type urlClaims struct {
 	Item    string `json:"i"`
 	Version int    `json:"v"` // the item's content version
 	Expires int64  `json:"e"` // Unix seconds, by the sandbox's clock
+
+	// Of names a version whose bytes the URL serves (versions.go);
+	// Variant bytes made from the content: a conversion or a thumbnail
+	// (convert.go, thumbnails.go).
+	Of, Variant string `json:",omitempty"`
 }
 
 func (s *Workload) sign(payload []byte) []byte {
@@ -119,7 +124,7 @@ func (s *Workload) sign(payload []byte) []byte {
 
 // downloadURL is it's pre-authenticated content URL; the caller holds the lock.
 func (s *Workload) downloadURL(r *http.Request, d *drive, it *item) string {
-	c := urlClaims{d.ID, it.ID, it.Content, s.Now().Add(downloadLifetime).Unix()}
+	c := urlClaims{Drive: d.ID, Item: it.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix()}
 	return s.preauthURL(r, DownloadPrefix, c, "/"+url.PathEscape(it.Name))
 }
 
@@ -149,10 +154,7 @@ func (s *Workload) contentRedirect(w http.ResponseWriter, r *http.Request, u *gr
 		s.Fail(w, r, errNotFound)
 		return
 	}
-	s.IDs(w, r)
-	w.Header().Set("Location", loc)
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusFound)
+	s.redirect(w, r, loc)
 }
 
 // ServeDownload serves a pre-authenticated download URL (below
@@ -184,12 +186,18 @@ func (s *Workload) ServeDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	var hash, name string
 	var modified time.Time
-	if it != nil && it.Content == c.Version && !it.Folder {
-		hash, name, modified = it.Hash, it.Name, it.Modified
+	if it != nil && !it.Folder {
+		if h, ok := it.source(c); ok {
+			hash, name, modified = h, it.Name, it.Modified
+		}
 	}
 	s.mu.Unlock()
 	if hash == "" {
 		s.WriteError(w, r, 404, "itemNotFound", "The file this URL was made for is gone or has changed: get a new URL.")
+		return
+	}
+	if c.Variant != "" {
+		s.serveVariant(w, r, c.Variant, hash, name, modified)
 		return
 	}
 	body, err := s.open(hash)
@@ -315,7 +323,7 @@ func (s *Workload) upload(w http.ResponseWriter, r *http.Request, u *graphkit.Us
 	status, it, ce := s.putFile(r, d, t, how, now)
 	var obj graphkit.Item
 	if ce == nil {
-		setContent(r, d, it, size, hash, now, ownerOf(r, d))
+		s.setContent(r, d, it, size, hash, now, ownerOf(r, d))
 		obj = graphkit.NewItem(s.itemObject(r, d, it))
 	}
 	s.mu.Unlock()
@@ -348,7 +356,7 @@ func (s *Workload) putFile(r *http.Request, d *drive, t target, how string, now 
 			next = &item{ID: newItemID(), Name: seg, Folder: true, Version: 1, Content: 1, Created: now, Modified: now, By: by, ModBy: by}
 			d.items[next.ID] = next
 			d.link(next, parent.ID)
-			graphkit.Touch(r, Name, itemKey(d.ID, next.ID))
+			s.touch(r, d, next)
 		}
 		parent = next
 	}
@@ -377,13 +385,14 @@ func (s *Workload) putFile(r *http.Request, d *drive, t target, how string, now 
 
 // setContent gives file it new content (size bytes whose SHA-256 is hash,
 // already in Kit.Files), written by user by; the caller holds the lock.
-func setContent(r *http.Request, d *drive, it *item, size int64, hash string, now time.Time, by string) {
+func (s *Workload) setContent(r *http.Request, d *drive, it *item, size int64, hash string, now time.Time, by string) {
 	it.replaceContent(size, hash, now, by)
-	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+	s.touch(r, d, it)
 }
 
 // replaceContent gives file it new content without journaling it (the
 // caller Touches it); the caller holds the lock.
 func (it *item) replaceContent(size int64, hash string, now time.Time, by string) {
+	it.keepVersion()
 	it.Size, it.Hash, it.Content, it.Version, it.Modified, it.ModBy = size, hash, it.Content+1, it.Version+1, now, by
 }

@@ -39,6 +39,8 @@ type monitor struct {
 	resource string    // the new item's id
 	pending  int       // polls still answered "inProgress"
 	expires  time.Time // by the sandbox's clock
+
+	failed *graphkit.Error // why the copy failed (nil: it did not)
 }
 
 // monitorClaims are what a monitor URL's token says.
@@ -53,72 +55,27 @@ type copyBody struct {
 }
 
 func (s *Workload) copyItem(w http.ResponseWriter, r *http.Request, u *graphkit.User, t target) {
-	var b copyBody
-	params, ce := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
-	if ce == nil {
-		data, _ := json.Marshal(params)
-		if json.Unmarshal(data, &b) != nil {
-			ce = graphkit.Err(400, "invalidRequest", "The body is not a copy body: {\"parentReference\": {\"id\": ...}, \"name\": ...}.")
-		}
-	}
-	how := ""
-	if ce == nil {
-		how, ce = conflictBehavior(r, params, "fail")
-	}
-	switch {
-	case ce != nil:
-	case b.Name != nil && !validName(*b.Name):
-		ce = errBadName(*b.Name)
-	}
+	b, how, ce := readCopy(w, r)
 	if ce != nil {
 		s.Fail(w, r, ce)
 		return
 	}
 	now := s.Now().UTC()
 	s.mu.Lock()
-	d := s.user(u)
-	src := d.resolve(t)
-	parent := d.find("")
-	if b.Parent != nil {
-		parent = d.resolveRef(b.Parent)
-	}
-	var made *item
-	switch {
-	case src == nil:
-		ce = errNotFound
-	case src.ParentID == "":
-		ce = graphkit.Err(400, "invalidRequest", "The root folder cannot be copied: copy the items in it.")
-	case parent == nil || !parent.Folder:
-		ce = errNoFolder
-	default:
-		for p := parent; p != nil; p = d.items[p.ParentID] {
-			if p == src {
-				ce = graphkit.Err(400, "invalidRequest", "A folder cannot be copied into itself or one of its folders.")
-				break
-			}
-		}
-	}
-	if ce == nil {
-		name := src.Name
-		if b.Name != nil {
-			name = *b.Name
-		}
-		var old *item
-		if name, old, ce = d.place(parent, name, how); ce == nil {
-			if old != nil {
-				s.recycle(r, d, old, now)
-			}
-			made = s.copyTree(r, d, src, parent.ID, name, ownerOf(r, d), now)
-		}
-	}
+	made, ce := s.copyInto(r, s.user(u), t, b, how, now)
 	s.mu.Unlock()
-	if ce != nil {
+	mon := &monitor{expires: now.Add(monitorLifetime)}
+	switch {
+	case ce == errNameExists: // accepted, then failed, as Graph reports a copy's conflict
+		mon.failed = ce
+	case ce != nil:
 		s.Fail(w, r, ce)
 		return
-	}
-	mon := &monitor{resource: made.ID, expires: now.Add(monitorLifetime)}
-	if made.Folder {
-		mon.pending = 1
+	default:
+		mon.resource = made.ID
+		if made.Folder {
+			mon.pending = 1
+		}
 	}
 	id := ids.GUID()
 	s.mon.mu.Lock()
@@ -137,6 +94,63 @@ func (s *Workload) copyItem(w http.ResponseWriter, r *http.Request, u *graphkit.
 	w.WriteHeader(http.StatusAccepted)
 }
 
+// readCopy reads a copy's body and conflict behaviour (the body's or the
+// query's @microsoft.graph.conflictBehavior; fail by default).
+func readCopy(w http.ResponseWriter, r *http.Request) (copyBody, string, *graphkit.Error) {
+	var b copyBody
+	params, ce := graphkit.ReadParams(w, r, graphkit.MaxJSONBody)
+	if ce == nil {
+		data, _ := json.Marshal(params)
+		if json.Unmarshal(data, &b) != nil {
+			ce = graphkit.Err(400, "invalidRequest", "The body is not a copy body: {\"parentReference\": {\"id\": ...}, \"name\": ...}.")
+		}
+	}
+	how := ""
+	if ce == nil {
+		how, ce = conflictBehavior(r, params, "fail")
+	}
+	if ce == nil && b.Name != nil && !validName(*b.Name) {
+		ce = errBadName(*b.Name)
+	}
+	return b, how, ce
+}
+
+// copyInto makes the copy b asks for of the item t names in d, under
+// conflict behaviour how; errNameExists when the name is taken and how is
+// fail. The caller holds the lock.
+func (s *Workload) copyInto(r *http.Request, d *drive, t target, b copyBody, how string, now time.Time) (*item, *graphkit.Error) {
+	src := d.resolve(t)
+	parent := d.find("")
+	if b.Parent != nil {
+		parent = d.resolveRef(b.Parent)
+	}
+	switch {
+	case src == nil:
+		return nil, errNotFound
+	case src.ParentID == "":
+		return nil, graphkit.Err(400, "invalidRequest", "The root folder cannot be copied: copy the items in it.")
+	case parent == nil || !parent.Folder:
+		return nil, errNoFolder
+	}
+	for p := parent; p != nil; p = d.items[p.ParentID] {
+		if p == src {
+			return nil, graphkit.Err(400, "invalidRequest", "A folder cannot be copied into itself or one of its folders.")
+		}
+	}
+	name := src.Name
+	if b.Name != nil {
+		name = *b.Name
+	}
+	name, old, ce := d.place(parent, name, how)
+	if ce != nil {
+		return nil, ce
+	}
+	if old != nil {
+		s.recycle(r, d, old, now)
+	}
+	return s.copyTree(r, d, src, parent.ID, name, ownerOf(r, d), now), nil
+}
+
 // copyTree copies src, and all below it when it is a folder, into the
 // folder parent as name; every new item is journaled. The caller holds the
 // lock.
@@ -145,7 +159,7 @@ func (s *Workload) copyTree(r *http.Request, d *drive, src *item, parent, name, 
 		MimeType: src.MimeType, Version: 1, Content: 1, Created: now, Modified: now, By: by, ModBy: by}
 	d.items[it.ID] = it
 	d.link(it, parent)
-	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+	s.touch(r, d, it)
 	if src.Folder {
 		for _, c := range d.children(src) {
 			s.copyTree(r, d, c, it.ID, c.Name, by, now)
@@ -178,7 +192,11 @@ func (s *Workload) serveMonitor(w http.ResponseWriter, r *http.Request) {
 	}
 	obj := map[string]any{"status": "completed", "percentageComplete": 100.0}
 	status := http.StatusOK
-	if m != nil {
+	switch {
+	case m != nil && m.failed != nil:
+		obj["status"], obj["percentageComplete"] = "failed", 0.0
+		obj["error"] = map[string]any{"code": m.failed.Code, "message": m.failed.Message}
+	case m != nil:
 		obj["resourceId"] = m.resource
 		if m.pending > 0 {
 			m.pending--

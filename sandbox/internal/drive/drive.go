@@ -52,6 +52,9 @@ func New(k *graphkit.Kit) *Workload {
 type store struct {
 	drives  map[string]*drive // by drive id
 	byOwner map[string]string // user id → drive id
+	// feed numbers every change of every drive's items (scope: the drive
+	// id), for delta (delta.go).
+	feed *graphkit.Feed
 }
 
 // drive is one user's OneDrive.
@@ -80,6 +83,10 @@ type item struct {
 	Deleted  time.Time `json:"deleted,omitzero"`  // in the recycle bin since
 	Special  string    `json:"special,omitempty"` // a special folder's name (special.go)
 	Children []string  `json:"-"`                 // kept by the drive, not journaled
+
+	// delta.go and versions.go
+	Seq      int64     `json:"seq,omitempty"`      // the feed position of its last change (0: seeded)
+	Versions []version `json:"versions,omitempty"` // its earlier contents, oldest first
 }
 
 // live reports whether it is not in the recycle bin.
@@ -120,6 +127,7 @@ var seedFiles = []struct{ path, content string }{
 	{"Projects/Launch/Plan.md", "# Launch plan\n\n## Goals\nShip version 2 to every customer by the end of the quarter.\n\n## Milestones\n1. Beta to ten customers\n2. Documentation complete\n3. General availability\n"},
 	{"Projects/Launch/Checklist.txt", "[x] Feature freeze\n[x] Security review\n[ ] Release notes\n[ ] Support training\n[ ] Announcement\n"},
 	{"Pictures/README.txt", "Photos from the team offsite go here.\n"},
+	{"Pictures/Team offsite.png", seedPicture()},
 }
 
 // seedContent is the bytes of the seeded files by their SHA-256: they are
@@ -134,7 +142,7 @@ var seedContent = func() map[string][]byte {
 
 // seedStore returns the seeded drives.
 func seedStore() *store {
-	st := &store{drives: map[string]*drive{}, byOwner: map[string]string{}}
+	st := &store{drives: map[string]*drive{}, byOwner: map[string]string{}, feed: graphkit.NewFeed(Name)}
 	for i := range seedUsers {
 		u := &seedUsers[i]
 		d := &drive{ID: driveID(u.ID), Owner: u.ID, Created: seedTime, items: map[string]*item{}}

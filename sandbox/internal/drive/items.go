@@ -339,7 +339,7 @@ func (d *drive) place(parent *item, name, how string) (string, *item, *graphkit.
 // recycle moves it to the recycle bin.
 func (s *Workload) recycle(r *http.Request, d *drive, it *item, now time.Time) {
 	it.Deleted, it.Version = now, it.Version+1
-	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+	s.touchTree(r, d, it)
 	s.books.Forget(d.ID + "/" + it.ID) // its workbook sessions end (the sessions' lock comes after the drive's)
 }
 
@@ -391,7 +391,7 @@ func (s *Workload) createFolder(w http.ResponseWriter, r *http.Request, u *graph
 			}
 			d.items[it.ID] = it
 			d.link(it, parent.ID)
-			graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+			s.touch(r, d, it)
 			obj = graphkit.NewItem(s.itemObject(r, d, it))
 		}
 	}
@@ -489,7 +489,7 @@ func (s *Workload) change(r *http.Request, d *drive, it *item, c *itemChange, no
 		it.Desc = *c.desc
 	}
 	it.Modified, it.ModBy, it.Version = now, ownerOf(r, d), it.Version+1
-	graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+	s.touch(r, d, it)
 	return nil
 }
 
@@ -571,7 +571,7 @@ func (s *Workload) restoreItem(w http.ResponseWriter, r *http.Request, u *graphk
 				d.link(it, parent.ID)
 			}
 			it.Name, it.Deleted, it.Modified, it.ModBy, it.Version = name, time.Time{}, now, ownerOf(r, d), it.Version+1
-			graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+			s.touchTree(r, d, it)
 			obj = graphkit.NewItem(s.itemObject(r, d, it))
 		}
 	}

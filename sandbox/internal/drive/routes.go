@@ -70,6 +70,7 @@ type target struct {
 	tail    string // "", "children", "content", "restore", "createuploadsession", "copy" or "workbook"
 	book    string // what follows workbook/ (workbook.go), as sent
 	special string // special/{name}: the special folder base stands for (special.go)
+	sub     string // what follows delta, versions or thumbnails (more.go), as sent
 }
 
 // parseRest reads "root", "root:/a/b:", "root:/a/b:/children",
@@ -125,6 +126,9 @@ func parseRest(rest string) (t target, ok bool) {
 		t.tail, t.book = "workbook", strings.Trim(b, "/")
 		return t, true
 	}
+	if parseMore(&t, strings.TrimPrefix(after, "/")) {
+		return t, true
+	}
 	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
 	case "", "children", "content", "restore", "createuploadsession", "copy":
 		t.tail = tail
@@ -149,6 +153,9 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		return
 	}
 	if t.special != "" && !s.openSpecial(w, r, u, &t) {
+		return
+	}
+	if s.dispatchMore(w, r, u, t) {
 		return
 	}
 	switch {

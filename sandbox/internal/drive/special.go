@@ -82,7 +82,7 @@ func (s *Workload) openSpecial(w http.ResponseWriter, r *http.Request, u *graphk
 	now := s.Now().UTC()
 	s.mu.Lock()
 	d := s.user(u)
-	t.base = d.special(r, key, rel, ownerOf(r, d), now, create)
+	t.base = s.special(r, d, key, rel, ownerOf(r, d), now, create)
 	s.mu.Unlock()
 	if t.base == "" {
 		s.Fail(w, r, errSpecialReadOnly)
@@ -100,7 +100,7 @@ var errSpecialReadOnly = graphkit.Err(403, "accessDenied",
 // root, with any folder above it) when the drive has none and create
 // allows; "" when it would have to be made and create does not allow. A
 // folder already at rel is adopted. The caller holds the lock.
-func (d *drive) special(r *http.Request, key, rel, by string, now time.Time, create bool) string {
+func (s *Workload) special(r *http.Request, d *drive, key, rel, by string, now time.Time, create bool) string {
 	for _, it := range d.items {
 		if it.Special == key && d.find(it.ID) != nil {
 			return it.ID
@@ -134,7 +134,7 @@ func (d *drive) special(r *http.Request, key, rel, by string, now time.Time, cre
 			}
 			it.Special, it.Version = key, it.Version+1
 		}
-		graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+		s.touch(r, d, it)
 		parent = it
 	}
 	return parent.ID

@@ -11,13 +11,15 @@ import (
 
 // Journal keys: "item/<drive id>/<item id>", the item's whole record (nil
 // when it is gone for good; an item in the recycle bin keeps its record,
-// with its deletion time). File bytes are not journaled: they are in
+// with its deletion time), and the feed's (graphkit.FeedKey and its
+// tombstones). File bytes are not journaled: they are in
 // Kit.Files under their SHA-256 before the item that names them is.
 
 func itemKey(drive, id string) string { return "item/" + drive + "/" + id }
 
 type stateJSON struct {
-	Drives map[string][]*item `json:"drives"` // by drive id, items sorted by id
+	Drives map[string][]*item  `json:"drives"` // by drive id, items sorted by id
+	Feed   *graphkit.FeedState `json:"feed,omitempty"`
 }
 
 // Name implements graphkit.Store.
@@ -27,6 +29,7 @@ func (s *Workload) Name() string { return Name }
 func (s *Workload) Reset() {
 	fresh := seedStore()
 	s.mu.Lock()
+	fresh.feed.Inherit(s.feed)
 	s.store = fresh
 	s.mu.Unlock()
 }
@@ -35,7 +38,8 @@ func (s *Workload) Reset() {
 func (s *Workload) Snapshot() (json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := stateJSON{Drives: map[string][]*item{}}
+	feed := s.feed.State()
+	out := stateJSON{Drives: map[string][]*item{}, Feed: &feed}
 	for id, d := range s.drives {
 		list := make([]*item, 0, len(d.items))
 		for _, it := range d.items {
@@ -55,6 +59,9 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		return err
 	}
 	st := seedStore()
+	if j.Feed != nil {
+		st.feed.Restore(*j.Feed)
+	}
 	for id, list := range j.Drives {
 		d := st.drives[id]
 		if d == nil {
@@ -67,6 +74,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		d.index()
 	}
 	s.mu.Lock()
+	st.feed.Inherit(s.feed)
 	s.store = st
 	s.mu.Unlock()
 	return nil
@@ -77,6 +85,9 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return graphkit.RecordValues(keys, emit, func(key string) (any, error) {
+		if s.feed.Owns(key) {
+			return s.feed.Value(key)
+		}
 		kind, did, id, err := graphkit.EntityKey(key)
 		if err != nil {
 			return nil, err
@@ -94,12 +105,15 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 
 // Apply sets key to v (nil: removes it) while the journal is replayed.
 func (s *Workload) Apply(key string, v json.RawMessage) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.feed.Owns(key) {
+		return s.feed.Apply(key, v)
+	}
 	kind, did, id, err := graphkit.EntityKey(key)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	d := s.drives[did]
 	if kind != "item" || d == nil {
 		return fmt.Errorf("drive: journal %s: no such drive or kind", key)

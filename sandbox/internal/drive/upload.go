@@ -448,7 +448,7 @@ func (s *Workload) commit(w http.ResponseWriter, r *http.Request, ss *session) {
 		if ss.desc != nil {
 			it.Desc = *ss.desc
 		}
-		setContent(r, d, it, ss.total, sum, now, ss.by)
+		s.setContent(r, d, it, ss.total, sum, now, ss.by)
 		obj = graphkit.NewItem(s.itemObject(r, d, it))
 	}
 	owner := ""

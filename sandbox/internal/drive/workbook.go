@@ -116,7 +116,9 @@ func (s *Workload) workbookRoute(w http.ResponseWriter, r *http.Request, u *grap
 	}
 	write, err := s.bookRoute(c)
 	if write && err == nil {
-		graphkit.Touch(r, Name, itemKey(d.ID, it.ID))
+		s.mu.Lock()
+		s.touch(r, d, it)
+		s.mu.Unlock()
 	}
 	if err != nil {
 		s.bookFail(w, r, err)
