@@ -67,6 +67,34 @@ times at most.`,
 // apiRetry is how throttled requests are retried: three times, waiting at most two minutes each.
 var apiRetry = msgraph.RetryPolicy{MaxRetries: 3, MaxWait: 2 * time.Minute}
 
+// graphClient returns a Graph client for a Microsoft connection ("" for the default one) on
+// its cloud's or the sandbox's Graph, with the token added to Graph requests only, throttled
+// requests retried as apiRetry says, and each retry told on stderr.
+func graphClient(ctx context.Context, f *Factory, connection, version string) (*msgraph.Client, *broker.GraphEndpoint, error) {
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ep, err := b.Graph(ctx, connection)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := msgraph.NewClient(ep.Client, msgraph.WithBaseURL(ep.URL), msgraph.WithVersion(version),
+		msgraph.WithPreAuthClient(ep.PreAuth),
+		msgraph.WithUserAgent("authsome/"+Version), msgraph.WithRetryPolicy(apiRetry),
+		msgraph.WithRetryNotify(func(e msgraph.RetryEvent) {
+			what := "the connection was cut"
+			if e.Err != nil {
+				what = fmt.Sprintf("Graph answered %d %s", e.Err.StatusCode, http.StatusText(e.Err.StatusCode))
+			}
+			fmt.Fprintf(f.IO.ErrOut, "authsome: %s; retrying in %s (%d/%d)\n", what, e.Wait, e.Attempt, apiRetry.MaxRetries)
+		}))
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, ep, nil
+}
+
 func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	method := strings.ToUpper(o.method)
 	var body *apiBody
@@ -99,24 +127,7 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		return err
 	}
 
-	b, err := f.Broker(ctx)
-	if err != nil {
-		return err
-	}
-	ep, err := b.Graph(ctx, o.connection)
-	if err != nil {
-		return err
-	}
-	client, err := msgraph.NewClient(ep.Client, msgraph.WithBaseURL(ep.URL), msgraph.WithVersion(version),
-		msgraph.WithPreAuthClient(ep.PreAuth),
-		msgraph.WithUserAgent("authsome/"+Version), msgraph.WithRetryPolicy(apiRetry),
-		msgraph.WithRetryNotify(func(e msgraph.RetryEvent) {
-			what := "the connection was cut"
-			if e.Err != nil {
-				what = fmt.Sprintf("Graph answered %d %s", e.Err.StatusCode, http.StatusText(e.Err.StatusCode))
-			}
-			fmt.Fprintf(f.IO.ErrOut, "authsome: %s; retrying in %s (%d/%d)\n", what, e.Wait, e.Attempt, apiRetry.MaxRetries)
-		}))
+	client, ep, err := graphClient(ctx, f, o.connection, version)
 	if err != nil {
 		return err
 	}
@@ -189,11 +200,17 @@ func splitGraphPath(path string) (version, rel string, err error) {
 // connection (exit 5), a refused host as a usage error, a network failure as unreachable (exit 8).
 func apiError(f *Factory, connection string, err error) error {
 	var ge *msgraph.Error
+	if errors.As(err, &ge) && ge.Response != nil && ge.Response.Body != nil {
+		data, _ := io.ReadAll(ge.Response.Body)
+		_ = writeAPIBody(f, ge.Response.Header.Get("Content-Type"), data)
+	}
+	return graphError(connection, err)
+}
+
+// graphError turns a failed Graph call into the CLI's error (see apiError), printing nothing.
+func graphError(connection string, err error) error {
+	var ge *msgraph.Error
 	if errors.As(err, &ge) {
-		if ge.Response != nil && ge.Response.Body != nil {
-			data, _ := io.ReadAll(ge.Response.Body)
-			_ = writeAPIBody(f, ge.Response.Header.Get("Content-Type"), data)
-		}
 		msg := fmt.Sprintf("Graph answered %d %s", ge.StatusCode, http.StatusText(ge.StatusCode))
 		if ge.Code != "" {
 			msg += ": " + ge.Code + ": " + ge.Message

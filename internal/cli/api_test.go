@@ -71,12 +71,12 @@ func TestAPIRedirectKeepsToken(t *testing.T) {
 	}
 }
 
-// apiHome returns a home with a sandbox connection whose Graph is a TLS test server run by
-// graph: `authsome api` there sends its requests, with the connection's token, to graph.
-func apiHome(t *testing.T, graph http.Handler) string {
+// startSandbox starts a sandbox (opts.Dir is a temporary folder) and writes its sandbox.json
+// into home.
+func startSandbox(t *testing.T, home string, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
-	home := testEnv(t)
-	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir()})
+	opts.Dir = t.TempDir()
+	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +84,19 @@ func apiHome(t *testing.T, graph http.Handler) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	info := sb.Info()
-	infoFile := filepath.Join(home, broker.SandboxInfoFile)
-	if err := sandbox.WriteInfo(infoFile, info); err != nil {
+	if err := sandbox.WriteInfo(filepath.Join(home, broker.SandboxInfoFile), sb.Info()); err != nil {
 		t.Fatal(err)
 	}
+	return sb
+}
+
+// apiHome returns a home with a sandbox connection whose Graph is a TLS test server run by
+// graph: `authsome api` there sends its requests, with the connection's token, to graph.
+func apiHome(t *testing.T, graph http.Handler) string {
+	t.Helper()
+	home := testEnv(t)
+	info := startSandbox(t, home, sandbox.Options{}).Info()
+	infoFile := filepath.Join(home, broker.SandboxInfoFile)
 	login := run(t, info.ConfidentialClientSecret+"\n", "--home", home, "login", "microsoft", "--cloud", "sandbox",
 		"--flow", "client_credentials", "--client-id", info.ConfidentialClientID, "--client-secret-stdin")
 	wantCode(t, login, 0)

@@ -41,5 +41,8 @@ func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 // IsStdoutTTY reports whether standard output is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
+// IsStderrTTY reports whether standard error is a terminal (progress bars go there).
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
 // CanPrompt reports whether the user can be asked something interactively.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }

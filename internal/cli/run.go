@@ -45,7 +45,8 @@ func newRunCmd(f *Factory) *cobra.Command {
 		Long: `Run CMD behind a local HTTPS proxy that adds the real credential to requests for each
 connected provider's API host (graph.microsoft.com for Microsoft). The command sees only
 placeholders (MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed), a proxy URL with per-run
-credentials, and a CA bundle that trusts this run's short-lived CA. Other HTTPS traffic is
+credentials, and a CA bundle that trusts this run's short-lived CA (and the sandbox's CA when a
+connection targets the sandbox, whose file URLs the command reaches directly). Other HTTPS traffic is
 tunnelled untouched (or refused with --deny-unmatched). Clients that ignore proxy variables can
 use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the command's exit code.`,
 		Example: `  authsome run -- python agent.py
@@ -240,14 +241,15 @@ func (p *proxyRun) Close() error {
 }
 
 // routesFor resolves the provider specs to proxy routes, checking each connection has a
-// usable credential now (so a dead sign-in fails before the child starts).
-func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.Route, []*provider.Definition, error) {
+// usable credential now (so a dead sign-in fails before the child starts). sandboxCA is the
+// CA file of the sandbox when a connection targets one ("" otherwise).
+func routesFor(ctx context.Context, b *broker.Broker, specs []string) (routes []proxy.Route, defs []*provider.Definition, sandboxCA string, err error) {
 	type pick struct{ prov, conn string }
 	var picks []pick
 	if len(specs) == 0 {
 		list, err := b.List(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		for _, p := range list {
 			if p.Default != "" {
@@ -255,29 +257,27 @@ func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.R
 			}
 		}
 		if len(picks) == 0 {
-			return nil, nil, fmt.Errorf("%w: no connections to inject (sign in first: `authsome login microsoft`)", broker.ErrConnectionNotFound)
+			return nil, nil, "", fmt.Errorf("%w: no connections to inject (sign in first: `authsome login microsoft`)", broker.ErrConnectionNotFound)
 		}
 	}
 	for _, s := range specs {
 		p, c, _ := strings.Cut(s, ":")
 		picks = append(picks, pick{p, c})
 	}
-	var routes []proxy.Route
-	var defs []*provider.Definition
 	seen := map[string]bool{}
 	var sandboxRoots *x509.CertPool // one upstream pool for every sandbox route
 	for _, pk := range picks {
 		def, _, err := b.Catalog().Get(pk.prov)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		if seen[def.Name] {
-			return nil, nil, usagef("provider %s given twice: one connection per provider and run", def.Name)
+			return nil, nil, "", usagef("provider %s given twice: one connection per provider and run", def.Name)
 		}
 		seen[def.Name] = true
 		conn, err := b.Token(ctx, def.Name, pk.conn)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		r := proxy.Route{Provider: def.Name, Connection: conn.Name}
 		apiURL := def.APIURL
@@ -285,27 +285,28 @@ func routesFor(ctx context.Context, b *broker.Broker, specs []string) ([]proxy.R
 			apiURL = strings.TrimPrefix(conn.GraphURL, "https://") // national clouds: their Graph host
 		}
 		if r.Match, err = provider.ParseRoute(apiURL); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		if conn.Cloud == broker.CloudSandbox {
 			info, err := b.Sandbox()
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, "", err
 			}
 			if r.Upstream, err = url.Parse(info.URL); err != nil {
-				return nil, nil, err
+				return nil, nil, "", err
 			}
 			if sandboxRoots == nil {
 				if sandboxRoots, err = broker.RootsTrusting(info.CAFile); err != nil {
-					return nil, nil, err
+					return nil, nil, "", err
 				}
+				sandboxCA = info.CAFile
 			}
 			r.RootCAs = sandboxRoots
 		}
 		routes = append(routes, r)
 		defs = append(defs, def)
 	}
-	return routes, defs, nil
+	return routes, defs, sandboxCA, nil
 }
 
 // baseURLVar names the base-URL variable of a provider: MICROSOFT_GRAPH_URL for Microsoft,
@@ -318,7 +319,7 @@ func baseURLVar(def *provider.Definition) string {
 }
 
 func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyRun, error) {
-	routes, defs, err := routesFor(ctx, b, cfg.specs)
+	routes, defs, sandboxCA, err := routesFor(ctx, b, cfg.specs)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +355,14 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 	pr.bundle = filepath.Join(dir, "ca-bundle.pem")
 	if err := proxy.WriteTrustBundle(pr.bundle, ca); err != nil {
 		return fail(err)
+	}
+	if sandboxCA != "" {
+		// The sandbox's pre-authenticated URLs (downloads, upload sessions) are on its other
+		// host name, which the child reaches directly (NO_PROXY has loopback): it must trust
+		// the sandbox's own CA as well as run's.
+		if err := appendCA(sandboxCA, pr.bundle, pr.caFile); err != nil {
+			return fail(err)
+		}
 	}
 	user, pass := "authsome", randomHex(16)
 	audit, err := proxy.OpenAuditFile(auditPath(b))
@@ -400,6 +409,28 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 		}
 	}
 	return pr, nil
+}
+
+// appendCA appends the certificates of the PEM file ca to each of the files to.
+func appendCA(ca string, to ...string) error {
+	data, err := os.ReadFile(ca)
+	if err != nil {
+		return fmt.Errorf("sandbox CA: %w", err)
+	}
+	for _, name := range to {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(append([]byte("# authsome sandbox CA\n"), data...))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func randomHex(n int) string {

@@ -93,8 +93,10 @@ func otherHost(r *http.Request) string {
 	case ip != nil && ip.IsLoopback():
 		other = "localhost"
 	case ip == nil:
+		// Graph's name through a proxy (graph.microsoft.com, no port): the address and
+		// port the connection came in on, which the client can reach directly.
 		if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
-			other = a.IP.String()
+			other, port = a.IP.String(), strconv.Itoa(a.Port)
 		}
 	}
 	if port != "" {
