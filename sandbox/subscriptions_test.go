@@ -219,3 +219,39 @@ func TestSubscriptionsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionsDriveRoot: a subscription to a drive's root hears of
+// changes anywhere in the drive as "updated" of the root, a burst coalesced
+// while undelivered; OneDrive refuses other folders and other change types.
+func TestSubscriptionsDriveRoot(t *testing.T) {
+	e := start(t, Options{})
+	u := adele()
+	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Files.ReadWrite"), "Content-Type": "application/json"}
+	rc := newReceiver(t, 0)
+	body := func(resource, changeType string) io.Reader {
+		return jsonBody(map[string]any{"changeType": changeType, "notificationUrl": rc.URL, "resource": resource,
+			"expirationDateTime": e.s.Now().Add(time.Hour).UTC().Format(time.RFC3339), "clientState": "d"})
+	}
+	var out map[string]any
+	if resp := e.do("POST", "/v1.0/subscriptions", body("/me/drive/root", "updated"), tok, &out); resp.StatusCode != 201 {
+		t.Fatalf("subscribe to the root: %d %v", resp.StatusCode, out)
+	}
+	for _, c := range []struct{ resource, changeType string }{{"/me/drive/root", "created"}, {"me/drive/items/x", "updated"}, {"drives/nope/root", "updated"}} {
+		if resp := e.do("POST", "/v1.0/subscriptions", body(c.resource, c.changeType), tok, nil); resp.StatusCode < 400 {
+			t.Errorf("subscribe to %s for %s: %d", c.resource, c.changeType, resp.StatusCode)
+		}
+	}
+	for i := range 5 {
+		e.do("PUT", fmt.Sprintf("/v1.0/me/drive/root:/notes/n%d.txt:/content", i), strings.NewReader("hello"),
+			map[string]string{"Authorization": tok["Authorization"], "Content-Type": "text/plain"}, nil)
+	}
+	got := rc.wait(t, 1)
+	for _, n := range got {
+		if n["changeType"] != "updated" || n["resource"] != "/me/drive/root" || n["clientState"] != "d" || n["resourceData"] != nil {
+			t.Errorf("drive notification %v", n)
+		}
+	}
+	if len(got) > 5 {
+		t.Errorf("%d notifications for 5 uploads", len(got))
+	}
+}

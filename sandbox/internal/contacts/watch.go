@@ -12,6 +12,9 @@ import (
 
 // Watch implements graphkit.Watchable.
 func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bool, *graphkit.Error) {
+	if owner == nil {
+		return nil, false, nil // not a user's data
+	}
 	rest = strings.Trim(rest, "/")
 	low := strings.ToLower(rest)
 	prefix := owner.ID + "/"

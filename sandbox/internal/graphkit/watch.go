@@ -11,8 +11,9 @@ type Watch struct {
 	// covers.
 	Match func(Change) bool
 	// Resource is a notification's "resource" for a change
-	// ("Users/{id}/Messages/{id}"), and Data its "resourceData" (nil: the
-	// notification has none, as OneDrive's).
+	// ("Users/{id}/Messages/{id}"; unused with Updates, whose notifications
+	// name the resource as subscribed), and Data its "resourceData" (nil:
+	// the notification has none, as OneDrive's).
 	Resource func(Change) string
 	Data     func(Change) map[string]any
 	// Perms are the permissions that allow the subscription (any one).
@@ -22,6 +23,13 @@ type Watch struct {
 	// ChangeTypes are the change types it can be subscribed for ("" or nil:
 	// created, updated and deleted).
 	ChangeTypes []ChangeKind
+	// Updates reports every change as one "updated" of the resource itself,
+	// coalesced while undelivered, as OneDrive does for a drive's root.
+	Updates bool
+	// OwnerID is the user whose data it is, when the resource names it
+	// otherwise than by /me or /users (a drive by id): a delegated token
+	// may watch only its own.
+	OwnerID string
 }
 
 // Watchable is a workload whose changes subscriptions can watch.
@@ -29,7 +37,8 @@ type Watchable interface {
 	Workload
 	// Watch resolves the part of a subscription's resource after the owner
 	// ("messages", "mailFolders('Inbox')/messages", ...; as sent) for the
-	// owner's data, or fails with Graph's error; ok is false when the
+	// owner's data (owner nil: the resource names no user, as
+	// "drives/{id}/root"), or fails with Graph's error; ok is false when the
 	// workload does not serve that resource at all.
 	Watch(rest string, owner *User) (w *Watch, ok bool, ge *Error)
 	// Changes calls fn with every change the workload makes from now on,

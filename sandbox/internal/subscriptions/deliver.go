@@ -109,11 +109,22 @@ func (s *Workload) heard(c graphkit.Change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sb := range s.subs {
-		if sb.watch == nil || !sb.wants(c.Kind) || !now.Before(sb.Expiration) || !sb.watch.Match(c) {
+		kind := c.Kind
+		if sb.watch != nil && sb.watch.Updates {
+			kind = graphkit.Updated
+		}
+		if sb.watch == nil || !sb.wants(kind) || !now.Before(sb.Expiration) || !sb.watch.Match(c) {
 			continue
 		}
+		if sb.watch.Updates && len(sb.q.pending) > 0 {
+			continue // the notification waiting to go covers this change too
+		}
+		resource := sb.Resource // OneDrive names the resource subscribed to
+		if !sb.watch.Updates {
+			resource = sb.watch.Resource(c)
+		}
 		n := map[string]any{"subscriptionId": sb.ID, "subscriptionExpirationDateTime": sb.Expiration.Format(time.RFC3339Nano),
-			"changeType": string(c.Kind), "resource": sb.watch.Resource(c), "tenantId": directory.TenantID}
+			"changeType": string(kind), "resource": resource, "tenantId": directory.TenantID}
 		if sb.ClientState != "" {
 			n["clientState"] = sb.ClientState
 		}

@@ -30,7 +30,7 @@ func (s *Workload) create(w http.ResponseWriter, r *http.Request, c *graphkit.Cl
 	owner, rest, watch, ge := s.resolve(*b.Resource, c)
 	switch {
 	case ge != nil:
-	case !c.HasAny(watch.Perms...):
+	case !c.HasAny(watch.Perms...) || (watch.OwnerID != "" && !c.IsApp() && watch.OwnerID != c.Oid):
 		ge = errDenied
 	default:
 		ge = changeKinds(*b.ChangeType, watch)

@@ -11,6 +11,9 @@ import (
 
 // Watch implements graphkit.Watchable.
 func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bool, *graphkit.Error) {
+	if owner == nil {
+		return nil, false, nil // not a user's data
+	}
 	rest = strings.Trim(rest, "/")
 	low := strings.ToLower(rest)
 	if !strings.HasPrefix(low, "todo/lists/") || !strings.HasSuffix(low, "/tasks") {
