@@ -13,11 +13,16 @@ import (
 // when it is gone for good; an item in the recycle bin keeps its record,
 // with its deletion time). File bytes are not journaled: they are in
 // Kit.Files under their SHA-256 before the item that names them is.
+// "perm/<drive id>/<permission id>" is a sharing permission, and
+// "unique/<drive id>/<item id>" (true, or nil) an item that does not
+// inherit its folders' permissions (sharing.go).
 
 func itemKey(drive, id string) string { return "item/" + drive + "/" + id }
 
 type stateJSON struct {
-	Drives map[string][]*item `json:"drives"` // by drive id, items sorted by id
+	Drives map[string][]*item  `json:"drives"`           // by drive id, items sorted by id
+	Perms  map[string][]*perm  `json:"perms,omitempty"`  // by drive id, sorted by id
+	Unique map[string][]string `json:"unique,omitempty"` // by drive id, sorted
 }
 
 // Name implements graphkit.Store.
@@ -43,6 +48,7 @@ func (s *Workload) Snapshot() (json.RawMessage, error) {
 		}
 		slices.SortFunc(list, func(a, b *item) int { return strings.Compare(a.ID, b.ID) })
 		out.Drives[id] = list
+		d.sharing.snapshot(&out, id)
 	}
 	return json.Marshal(out)
 }
@@ -66,6 +72,9 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		}
 		d.index()
 	}
+	for id, d := range st.drives {
+		d.sharing.restore(&j, id)
+	}
 	s.mu.Lock()
 	s.store = st
 	s.mu.Unlock()
@@ -82,13 +91,18 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 			return nil, err
 		}
 		d := s.drives[did]
-		if kind != "item" || d == nil {
-			return nil, fmt.Errorf("drive: no journaled %q", key)
+		switch {
+		case d == nil:
+		case kind == "item" && d.items[id] != nil:
+			return d.items[id], nil
+		case kind == "perm" && d.sharing.perms[id] != nil:
+			return d.sharing.perms[id], nil
+		case kind == "unique" && d.sharing.unique[id]:
+			return true, nil
+		case kind == "item" || kind == "perm" || kind == "unique":
+			return nil, nil
 		}
-		if it := d.items[id]; it != nil {
-			return it, nil
-		}
-		return nil, nil
+		return nil, fmt.Errorf("drive: no journaled %q", key)
 	})
 }
 
@@ -101,8 +115,14 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.drives[did]
-	if kind != "item" || d == nil {
+	if d == nil || (kind != "item" && kind != "perm" && kind != "unique") {
 		return fmt.Errorf("drive: journal %s: no such drive or kind", key)
+	}
+	if kind != "item" {
+		if err := d.sharing.apply(kind, id, v); err != nil {
+			return fmt.Errorf("drive: journal %s: %w", key, err)
+		}
+		return nil
 	}
 	if v == nil {
 		delete(d.items, id)
