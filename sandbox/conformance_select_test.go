@@ -37,6 +37,7 @@ func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 		{"drive", "GET /v1.0/me/drive", "/v1.0/me/drive"},
 		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Welcome.md:"},
 		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:"},
+		{"permission", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:/permissions/" + ownerPermission(adele())},
 	} {
 		typ := c.schema.Lookup(x.typ)
 		if typ == nil {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,9 @@ var graphConformanceSharing = []conformanceRow{
 	{route: "PATCH /v1.0/users/{id}/drive/{rest...}", path: "/v1.0/users/{adele}/drive/items/{docs}/permissions/{invite}", auth: "files", status: 200, typ: "permission", body: `{"roles": ["read"]}`},
 	{route: "PATCH /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{notes}/permissions/{invite}", auth: "files", status: 400, body: `{"roles": ["write"]}`},
 	{route: "PATCH /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{docs}/permissions/{invite}", auth: "files", status: 400, body: `{"link": {}}`},
+	{route: "PATCH /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{docs}/permissions/{invite}", auth: "files", status: 400, body: `{"roles": "write"}`},
+	{route: "PATCH /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{docs}/permissions/{invite}", auth: "files", status: 400, body: `{"colour": "red"}`},
+	{route: "PATCH /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{docs}/permissions/{invite}", auth: "megan", status: 403, body: `{"roles": ["write"]}`},
 	// Megan, invited to read Documents, and Patti, not invited
 	{route: "GET /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/items/{notes}", auth: "megan", status: 200, typ: "driveItem"},
 	{route: "GET /v1.0/drives/{did}/{rest...}", path: "/v1.0/drives/{drive}/root:/Documents:/children", auth: "megan", status: 200, typ: "driveItem", list: true},
@@ -103,4 +107,10 @@ func TestGraphConformanceSharing(t *testing.T) {
 		}
 		c.run(row)
 	}
+}
+
+// ownerPermission is the id of the owner's permission on u's drive items:
+// SharePoint's encoded claim of the owner.
+func ownerPermission(u User) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("i:0#.f|membership|" + strings.ToLower(u.UserPrincipalName)))
 }

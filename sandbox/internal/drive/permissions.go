@@ -255,11 +255,19 @@ func readRoles(w http.ResponseWriter, r *http.Request) ([]string, *graphkit.Erro
 	}
 	var roles []string
 	for k, v := range body {
-		if k != "roles" {
+		switch {
+		case strings.HasPrefix(k, "@odata."):
+		case k == "roles":
+			if json.Unmarshal(v, &roles) != nil {
+				return nil, graphkit.PropTypeError(k, "Collection(Edm.String)")
+			}
+			if len(roles) != 1 || (roles[0] != "read" && roles[0] != "write") {
+				return nil, graphkit.Err(400, "invalidRequest", "roles is [\"read\"] or [\"write\"].")
+			}
+		case slices.Contains(permissionType.Props, k) || slices.Contains(permissionType.Extra, k):
 			return nil, graphkit.Err(400, "invalidRequest", "Only roles can be changed on a permission, not '"+k+"'.")
-		}
-		if json.Unmarshal(v, &roles) != nil || len(roles) != 1 || (roles[0] != "read" && roles[0] != "write") {
-			return nil, graphkit.Err(400, "invalidRequest", "roles is [\"read\"] or [\"write\"].")
+		default:
+			return nil, graphkit.UnknownPropErrorOn(k, permissionType.Name)
 		}
 	}
 	if roles == nil {
