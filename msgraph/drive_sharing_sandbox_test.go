@@ -166,3 +166,50 @@ func TestSandboxDriveSharingGuests(t *testing.T) {
 		t.Error("CreateLink without options: no error")
 	}
 }
+
+// TestSandboxDriveSharingSurvivesRestart: a link and an invitation made
+// before the sandbox restarts on its state folder still open for Megan
+// after it (the link by its URL, made on the earlier process's port).
+func TestSandboxDriveSharingSurvivesRestart(t *testing.T) {
+	state := t.TempDir()
+	users := sandbox.Users()
+	open := func() *sandbox.Server {
+		s, err := sandbox.New(sandbox.Options{PlainHTTP: true, StateDir: state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start("127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ctx := t.Context()
+	s := open()
+	adele := clientAs(t, s, users[0], "Files.ReadWrite", "User.Read")
+	plan, _, err := adele.Drive.GetItemByPath(ctx, MyDrive, "Projects/Launch/Plan.md", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, _, err := adele.Drive.CreateLink(ctx, MyDrive, plan.ID, &CreateLinkOptions{Type: LinkView, Scope: ScopeOrganization})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := adele.Drive.Invite(ctx, MyDrive, plan.ID, &InviteOptions{Recipients: []DriveRecipient{{ObjectID: users[2].ID}}, Roles: []string{RoleRead}}); err != nil {
+		t.Fatal(err)
+	}
+	drive, _, err := adele.Drive.GetDrive(ctx, MyDrive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = open()
+	t.Cleanup(func() { s.Close() })
+	megan := clientAs(t, s, users[2], sharedScopes...)
+	if got, _, err := megan.Drive.GetSharedItem(ctx, link.Link.WebURL, nil); err != nil || got.ID != plan.ID {
+		t.Errorf("the link after a restart: %+v %v", got, err)
+	}
+	if got, _, err := megan.Drive.GetItem(ctx, DriveByID(drive.ID), plan.ID, nil); err != nil || got.ID != plan.ID {
+		t.Errorf("the invitation after a restart: %+v %v", got, err)
+	}
+}

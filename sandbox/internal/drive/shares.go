@@ -190,6 +190,18 @@ func (s *Workload) openShare(c *graphkit.Claims, sid string) (*drive, *perm, *it
 	return d, p, it, nil
 }
 
+// redeem adds the caller to the people a link names when they ask for
+// durable access (Prefer: redeemSharingLink), as opening the link in a
+// browser does: they then reach the item in its drive too. The caller
+// holds the lock.
+func (s *Workload) redeem(r *http.Request, c *graphkit.Claims, d *drive, p *perm) {
+	if _, ok := graphkit.Prefer(r)["redeemsharinglink"]; !ok || p.Link == "" || c.IsApp() || c.Oid == d.Owner || p.names(c.Oid) {
+		return
+	}
+	p.Users = append(p.Users, c.Oid)
+	graphkit.Touch(r, Name, permKey(d.ID, p.ID))
+}
+
 func (s *Workload) serveShare(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 	rest := strings.ToLower(strings.Trim(r.PathValue("rest"), "/"))
 	perms := sharesPerms
@@ -206,6 +218,7 @@ func (s *Workload) serveShare(w http.ResponseWriter, r *http.Request, c *graphki
 	var owner *graphkit.User
 	if ce == nil {
 		owner = s.Dir.Find(d.Owner)
+		s.redeem(r, c, d, p)
 		switch rest {
 		case "":
 			obj = map[string]any{"id": "s!" + p.Token, "name": it.Name, "owner": s.identity(d.Owner)}

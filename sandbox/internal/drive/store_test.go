@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -138,8 +139,8 @@ func TestStoreContractWorkbook(t *testing.T) {
 // TestStoreContractSharing: links (a new one, the same one again, one
 // breaking inheritance), invitations (a user of the tenant, again with a
 // stronger role, an address outside it), a permission's new roles and its
-// removal, and a write by an invited user in the owner's drive replay to
-// the served state.
+// removal, a write by an invited user in the owner's drive, and a link
+// redeemed by opening it replay to the served state.
 func TestStoreContractSharing(t *testing.T) {
 	env, seed, adele, _ := storeEnv(t)
 	docs := stableItemID(seed[0].ID, "Documents")
@@ -162,4 +163,8 @@ func TestStoreContractSharing(t *testing.T) {
 	env.Write("PUT", "/v1.0/drives/"+driveID(seed[0].ID)+"/items/"+docs+":/from-megan.txt:/content", meganTok, []byte("hi"), 403)
 	env.Write("PATCH", "/v1.0/me/drive/items/"+docs+"/permissions/"+megan, adele, map[string]any{"roles": []string{"write"}}, 200)
 	env.Write("PUT", "/v1.0/drives/"+driveID(seed[0].ID)+"/items/"+docs+":/from-megan.txt:/content", meganTok, []byte("hi"), 201)
+	link := env.Write("POST", "/v1.0/me/drive/items/"+docs+"/createLink", adele, map[string]any{"type": "view", "scope": "organization"}, 200)
+	env.Header = http.Header{"Prefer": {"redeemSharingLink"}} // Patti opens the link for good
+	env.Write("GET", "/v1.0/shares/"+link["shareId"].(string), kittest.UserToken(seed[4].ID, "Files.ReadWrite"), nil, 200)
+	env.Header = nil
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -36,6 +37,8 @@ type Env struct {
 	snap  json.RawMessage // Mark's snapshot
 	snapN int             // records in Log when it was taken
 	Clock time.Time       // what Kit.Now returns
+	// Header is added to every request Do sends (a test sets and clears it).
+	Header http.Header
 }
 
 // New builds the workload with newW over a kit whose clock is fixed (Env.Clock,
@@ -103,6 +106,9 @@ func (e *Env) Do(method, path, tok string, body any) *httptest.ResponseRecorder 
 	}
 	if tok != "" {
 		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for k, vs := range e.Header {
+		r.Header[k] = vs
 	}
 	ctx, touched := graphkit.WithChanges(r.Context())
 	rec := httptest.NewRecorder()
