@@ -191,18 +191,3 @@ func (s *DriveService) Delta(ctx context.Context, d DriveRef, opts *DeltaOptions
 	}
 	return deltaRound[DriveItem](ctx, s.client, u, maxPageSize(o.PageSize))
 }
-
-// CreateLink creates (or returns the existing) sharing link of an item:
-// linkType "view", "edit" or "embed"; scope "anonymous", "organization" or
-// "users" ("" for the tenant's default).
-//
-// Graph docs: https://learn.microsoft.com/graph/api/driveitem-createlink
-//
-//meta:operation POST /drives/{id}/items/{id}/createLink
-func (s *DriveService) CreateLink(ctx context.Context, d DriveRef, id, linkType, scope string) (*Permission, *Response, error) {
-	body := map[string]string{"type": linkType}
-	if scope != "" {
-		body["scope"] = scope
-	}
-	return doJSON[Permission](ctx, s.client, http.MethodPost, d.item(id)+"/createLink", body, nil)
-}

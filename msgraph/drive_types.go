@@ -111,18 +111,6 @@ type DriveItemUpdate struct {
 	ParentReference *ItemReference `json:"parentReference,omitempty"`
 }
 
-// Permission is a sharing permission; Link is set for sharing links.
-type Permission struct {
-	ID    string   `json:"id"`
-	Roles []string `json:"roles,omitempty"`
-	Link  struct {
-		// Type is "view", "edit" or "embed"; Scope "anonymous", "organization" or "users".
-		Type   string `json:"type,omitempty"`
-		Scope  string `json:"scope,omitempty"`
-		WebURL string `json:"webUrl,omitempty"`
-	} `json:"link,omitzero"`
-}
-
 // DriveRef names a drive: [MyDrive], [UserDrive], [DriveByID], [GroupDrive]
 // or [SiteDrive].
 type DriveRef string

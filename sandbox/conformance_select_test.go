@@ -39,6 +39,7 @@ func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 		{"driveItem", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:"},
 		{"driveItemVersion", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Welcome.md:/versions/1.0"},
 		{"thumbnailSet", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Pictures/Team%20offsite.png:/thumbnails/0"},
+		{"permission", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:/permissions/" + ownerPermission(adele())},
 	} {
 		typ := c.schema.Lookup(x.typ)
 		if typ == nil {

@@ -62,6 +62,7 @@ type drive struct {
 	ID, Owner, Root string
 	Created         time.Time
 	items           map[string]*item // by id, the recycle bin's included
+	sharing         sharing          // permissions on its items (sharing.go)
 }
 
 // item is a drive item: a folder or a file. ParentID is "" for the root.

@@ -33,16 +33,18 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 			perms = readPerms
 		}
 		m.HandleFunc(method+" /v1.0/me/drive/{rest...}", s.Auth(s.Me(s.Owner(perms, s.dispatch))))
-		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.Owner(perms, s.dispatch))))
+		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.access(perms, s.dispatch))))
 		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(perms, s.dispatch))
 	}
+	s.shareRoutes(m)
 }
 
 // errNotFound is Graph's 404 for a drive item or drive.
 var errNotFound = graphkit.Err(404, "itemNotFound", "The resource could not be found.")
 
 // byDriveID serves /drives/{did}/...: the drive's owner is the user the
-// handler serves, with the same access rule as /users/{id}/drive.
+// handler serves, with the same access rule as /users/{id}/drive (access:
+// what is shared with the caller is reached too).
 func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		s.mu.Lock()
@@ -57,7 +59,7 @@ func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.Handl
 			s.Fail(w, r, errNotFound)
 			return
 		}
-		s.Owner(perms, h)(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
+		s.access(perms, h)(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
 	})
 }
 
@@ -67,10 +69,11 @@ type target struct {
 	base    string
 	path    []string // path segments below base
 	byPath  bool
-	tail    string // "", "children", "content", "restore", "createuploadsession", "copy" or "workbook"
+	tail    string // "", "children", "content", "restore", "createuploadsession", "copy", "workbook", "createlink", "invite" or "permissions"
 	book    string // what follows workbook/ (workbook.go), as sent
 	special string // special/{name}: the special folder base stands for (special.go)
 	sub     string // what follows delta, versions or thumbnails (more.go), as sent
+	perm    string // permissions/{id}: the permission's id (permissions.go)
 }
 
 // parseRest reads "root", "root:/a/b:", "root:/a/b:/children",
@@ -129,8 +132,12 @@ func parseRest(rest string) (t target, ok bool) {
 	if parseMore(&t, strings.TrimPrefix(after, "/")) {
 		return t, true
 	}
+	if id, ok := cutFold(strings.Trim(after, "/"), "permissions/"); ok && id != "" && !strings.Contains(id, "/") {
+		t.tail, t.perm = "permissions", id
+		return t, true
+	}
 	switch tail := strings.ToLower(strings.Trim(after, "/")); tail {
-	case "", "children", "content", "restore", "createuploadsession", "copy":
+	case "", "children", "content", "restore", "createuploadsession", "copy", "createlink", "invite", "permissions":
 		t.tail = tail
 		return t, true
 	}
@@ -181,6 +188,8 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		s.createUploadSession(w, r, u, t)
 	case r.Method == "POST" && t.tail == "copy":
 		s.copyItem(w, r, u, t)
+	case t.tail == "createlink" || t.tail == "invite" || t.tail == "permissions":
+		s.permissionsRoute(w, r, u, t)
 	default:
 		s.Fail(w, r, graphkit.Err(405, "BadRequest", "The HTTP method '"+r.Method+"' is not allowed on this driveItem address."))
 	}

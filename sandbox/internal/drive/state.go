@@ -14,12 +14,17 @@ import (
 // with its deletion time), and the feed's (graphkit.FeedKey and its
 // tombstones). File bytes are not journaled: they are in
 // Kit.Files under their SHA-256 before the item that names them is.
+// "perm/<drive id>/<permission id>" is a sharing permission, and
+// "unique/<drive id>/<item id>" (true, or nil) an item that does not
+// inherit its folders' permissions (sharing.go).
 
 func itemKey(drive, id string) string { return "item/" + drive + "/" + id }
 
 type stateJSON struct {
 	Drives map[string][]*item  `json:"drives"` // by drive id, items sorted by id
 	Feed   *graphkit.FeedState `json:"feed,omitempty"`
+	Perms  map[string][]*perm  `json:"perms,omitempty"`  // by drive id, sorted by id
+	Unique map[string][]string `json:"unique,omitempty"` // by drive id, sorted
 }
 
 // Name implements graphkit.Store.
@@ -47,6 +52,7 @@ func (s *Workload) Snapshot() (json.RawMessage, error) {
 		}
 		slices.SortFunc(list, func(a, b *item) int { return strings.Compare(a.ID, b.ID) })
 		out.Drives[id] = list
+		d.sharing.snapshot(&out, id)
 	}
 	return json.Marshal(out)
 }
@@ -73,6 +79,9 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		}
 		d.index()
 	}
+	for id, d := range st.drives {
+		d.sharing.restore(&j, id)
+	}
 	s.mu.Lock()
 	st.feed.Inherit(s.feed)
 	s.store = st
@@ -93,13 +102,18 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 			return nil, err
 		}
 		d := s.drives[did]
-		if kind != "item" || d == nil {
-			return nil, fmt.Errorf("drive: no journaled %q", key)
+		switch {
+		case d == nil:
+		case kind == "item" && d.items[id] != nil:
+			return d.items[id], nil
+		case kind == "perm" && d.sharing.perms[id] != nil:
+			return d.sharing.perms[id], nil
+		case kind == "unique" && d.sharing.unique[id]:
+			return true, nil
+		case kind == "item" || kind == "perm" || kind == "unique":
+			return nil, nil
 		}
-		if it := d.items[id]; it != nil {
-			return it, nil
-		}
-		return nil, nil
+		return nil, fmt.Errorf("drive: no journaled %q", key)
 	})
 }
 
@@ -115,8 +129,14 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 		return err
 	}
 	d := s.drives[did]
-	if kind != "item" || d == nil {
+	if d == nil || (kind != "item" && kind != "perm" && kind != "unique") {
 		return fmt.Errorf("drive: journal %s: no such drive or kind", key)
+	}
+	if kind != "item" {
+		if err := d.sharing.apply(kind, id, v); err != nil {
+			return fmt.Errorf("drive: journal %s: %w", key, err)
+		}
+		return nil
 	}
 	if v == nil {
 		delete(d.items, id)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -133,4 +134,37 @@ func TestStoreContractWorkbook(t *testing.T) {
 	env.Write("POST", wb+"/tables/SalesTable/rows/add", adele, map[string]any{"values": [][]any{{"Kiwis", 4, 2, "=B5*C5"}}}, 201)
 	env.Write("DELETE", wb+"/worksheets/Q3", adele, nil, 204)
 	env.Write("POST", wb+"/createSession", adele, map[string]any{"persistChanges": true}, 201)
+}
+
+// TestStoreContractSharing: links (a new one, the same one again, one
+// breaking inheritance), invitations (a user of the tenant, again with a
+// stronger role, an address outside it), a permission's new roles and its
+// removal, a write by an invited user in the owner's drive, and a link
+// redeemed by opening it replay to the served state.
+func TestStoreContractSharing(t *testing.T) {
+	env, seed, adele, _ := storeEnv(t)
+	docs := stableItemID(seed[0].ID, "Documents")
+	env.Write("POST", "/v1.0/me/drive/items/"+docs+"/createLink", adele, map[string]any{"type": "view", "scope": "organization"}, 201)
+	env.Mark()
+	env.Write("POST", "/v1.0/me/drive/items/"+docs+"/createLink", adele, map[string]any{"type": "view", "scope": "organization"}, 200)
+	env.Write("POST", "/v1.0/me/drive/root:/Documents/Budget%202025.md:/createLink", adele,
+		map[string]any{"type": "edit", "scope": "anonymous", "retainInheritedPermissions": false}, 201)
+	invite := func(who, role string) string {
+		body := map[string]any{"recipients": []any{map[string]any{"email": who}}, "roles": []string{role}, "requireSignIn": true, "sendInvitation": false}
+		out := env.Write("POST", "/v1.0/me/drive/items/"+docs+"/invite", adele, body, 200)
+		return out["value"].([]any)[0].(map[string]any)["id"].(string)
+	}
+	megan := invite(seed[2].Mail, "read")
+	invite(seed[2].Mail, "write")
+	guest := invite("someone@fabrikam.example", "read")
+	env.Write("PATCH", "/v1.0/me/drive/items/"+docs+"/permissions/"+megan, adele, map[string]any{"roles": []string{"read"}}, 200)
+	env.Write("DELETE", "/v1.0/me/drive/items/"+docs+"/permissions/"+guest, adele, nil, 204)
+	meganTok := kittest.UserToken(seed[2].ID, "Files.ReadWrite.All")
+	env.Write("PUT", "/v1.0/drives/"+driveID(seed[0].ID)+"/items/"+docs+":/from-megan.txt:/content", meganTok, []byte("hi"), 403)
+	env.Write("PATCH", "/v1.0/me/drive/items/"+docs+"/permissions/"+megan, adele, map[string]any{"roles": []string{"write"}}, 200)
+	env.Write("PUT", "/v1.0/drives/"+driveID(seed[0].ID)+"/items/"+docs+":/from-megan.txt:/content", meganTok, []byte("hi"), 201)
+	link := env.Write("POST", "/v1.0/me/drive/items/"+docs+"/createLink", adele, map[string]any{"type": "view", "scope": "organization"}, 200)
+	env.Header = http.Header{"Prefer": {"redeemSharingLink"}} // Patti opens the link for good
+	env.Write("GET", "/v1.0/shares/"+link["shareId"].(string), kittest.UserToken(seed[4].ID, "Files.ReadWrite"), nil, 200)
+	env.Header = nil
 }

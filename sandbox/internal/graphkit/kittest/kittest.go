@@ -8,16 +8,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"fmt"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
-	"net/http"
+	"sort"
 )
 
 // Record is one journaled change.
@@ -37,6 +39,8 @@ type Env struct {
 	snap  json.RawMessage // Mark's snapshot
 	snapN int             // records in Log when it was taken
 	Clock time.Time       // what Kit.Now returns
+	// Header is added to every request Do sends (a test sets and clears it).
+	Header http.Header
 }
 
 // New builds the workload with newW over a kit whose clock is fixed (Env.Clock,
@@ -104,6 +108,9 @@ func (e *Env) Do(method, path, tok string, body any) *httptest.ResponseRecorder 
 	}
 	if tok != "" {
 		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for k, vs := range e.Header {
+		r.Header[k] = vs
 	}
 	return e.Serve(r)
 }
@@ -183,7 +190,7 @@ func (e *Env) CheckReplay() {
 			}
 		}
 		if got := e.snapshot(w); !reflect.DeepEqual(got, want) {
-			e.t.Errorf("%s: the replayed state differs from the served one\n got: %s\nwant: %s", name, abbreviate(got), abbreviate(want))
+			e.t.Errorf("%s: the replayed state differs from the served one at %s\n got: %s\nwant: %s", name, firstDiff("", got, want), abbreviate(got), abbreviate(want))
 		}
 	}
 	if len(e.Log) == 0 {
@@ -219,4 +226,42 @@ func abbreviate(v any) string {
 		return string(data[:2000]) + "…"
 	}
 	return string(data)
+}
+
+// firstDiff names the first place where two decoded JSON values differ
+// ("drives/b!…/3/version: 2 ≠ 3"), so a failed replay says what it lost.
+func firstDiff(at string, got, want any) string {
+	switch g := got.(type) {
+	case map[string]any:
+		w, ok := want.(map[string]any)
+		if !ok {
+			break
+		}
+		keys := make([]string, 0, len(g)+len(w))
+		for k := range g {
+			keys = append(keys, k)
+		}
+		for k := range w {
+			if _, ok := g[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !reflect.DeepEqual(g[k], w[k]) {
+				return firstDiff(at+"/"+k, g[k], w[k])
+			}
+		}
+	case []any:
+		w, ok := want.([]any)
+		if !ok || len(g) != len(w) {
+			break
+		}
+		for i := range g {
+			if !reflect.DeepEqual(g[i], w[i]) {
+				return firstDiff(fmt.Sprintf("%s/%d", at, i), g[i], w[i])
+			}
+		}
+	}
+	return fmt.Sprintf("%s: %s ≠ %s", at, abbreviate(got), abbreviate(want))
 }
