@@ -8,6 +8,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
+	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
 
@@ -15,12 +16,15 @@ import (
 // table, Reset, the state and the journal iterate it. A new workload is one
 // line here.
 func (s *Server) newWorkloads() []graphkit.Workload {
+	sp := sites.New(s.kit)
+	s.kit.Sites = sp // the drive serves the sites' document libraries
 	return []graphkit.Workload{
 		users.New(s.kit),
 		mail.New(s.kit),
 		calendar.New(s.kit),
 		contacts.New(s.kit),
 		drive.New(s.kit),
+		sp,
 	}
 }
 

@@ -36,13 +36,15 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.Owner(perms, s.dispatch))))
 		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(perms, s.dispatch))
 	}
+	s.siteRoutes(m)
 }
 
 // errNotFound is Graph's 404 for a drive item or drive.
 var errNotFound = graphkit.Err(404, "itemNotFound", "The resource could not be found.")
 
 // byDriveID serves /drives/{did}/...: the drive's owner is the user the
-// handler serves, with the same access rule as /users/{id}/drive.
+// handler serves, with the same access rule as /users/{id}/drive; a site's
+// library is served as its site's routes serve it (sitedrive.go).
 func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		s.mu.Lock()
@@ -51,7 +53,12 @@ func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.Handl
 		if d != nil {
 			owner = d.Owner
 		}
+		library := d == nil || d.lib != nil
 		s.mu.Unlock()
+		if library && s.Sites != nil {
+			s.onLibrary(perms, s.findByDriveID, h)(w, r, c)
+			return
+		}
 		u := s.Dir.Find(owner)
 		if d == nil || u == nil {
 			s.Fail(w, r, errNotFound)

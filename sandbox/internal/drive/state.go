@@ -13,11 +13,14 @@ import (
 // when it is gone for good; an item in the recycle bin keeps its record,
 // with its deletion time). File bytes are not journaled: they are in
 // Kit.Files under their SHA-256 before the item that names them is.
+// "drive/<drive id>/library" is a site library's drive (sitedrive.go), made
+// when it is first reached; its items follow it.
 
 func itemKey(drive, id string) string { return "item/" + drive + "/" + id }
 
 type stateJSON struct {
-	Drives map[string][]*item `json:"drives"` // by drive id, items sorted by id
+	Drives    map[string][]*item  `json:"drives"`              // by drive id, items sorted by id
+	Libraries map[string]*library `json:"libraries,omitempty"` // the site libraries' drives, by id
 }
 
 // Name implements graphkit.Store.
@@ -43,6 +46,12 @@ func (s *Workload) Snapshot() (json.RawMessage, error) {
 		}
 		slices.SortFunc(list, func(a, b *item) int { return strings.Compare(a.ID, b.ID) })
 		out.Drives[id] = list
+		if d.lib != nil {
+			if out.Libraries == nil {
+				out.Libraries = map[string]*library{}
+			}
+			out.Libraries[id] = d.lib
+		}
 	}
 	return json.Marshal(out)
 }
@@ -55,6 +64,9 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		return err
 	}
 	st := seedStore()
+	for id, lib := range j.Libraries {
+		st.addLibrary(id, lib)
+	}
 	for id, list := range j.Drives {
 		d := st.drives[id]
 		if d == nil {
@@ -82,6 +94,9 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 			return nil, err
 		}
 		d := s.drives[did]
+		if kind == "drive" && d != nil && d.lib != nil {
+			return d.lib, nil
+		}
 		if kind != "item" || d == nil {
 			return nil, fmt.Errorf("drive: no journaled %q", key)
 		}
@@ -100,6 +115,14 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if kind == "drive" && v != nil {
+		lib := new(library)
+		if err := json.Unmarshal(v, lib); err != nil {
+			return fmt.Errorf("drive: journal %s: %w", key, err)
+		}
+		s.addLibrary(did, lib)
+		return nil
+	}
 	d := s.drives[did]
 	if kind != "item" || d == nil {
 		return fmt.Errorf("drive: journal %s: no such drive or kind", key)
@@ -115,4 +138,13 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 	}
 	d.index()
 	return nil
+}
+
+// addLibrary adds the (empty) drive of a site's library, unless there is one.
+func (st *store) addLibrary(id string, lib *library) {
+	if st.drives[id] != nil {
+		return
+	}
+	st.drives[id] = &drive{ID: id, Owner: id, Root: lib.Root, Created: lib.Created, items: map[string]*item{}, lib: lib}
+	st.byOwner[id] = id
 }

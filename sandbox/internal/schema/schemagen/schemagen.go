@@ -43,7 +43,9 @@ var Roots = []Root{
 	// Directory
 	{"user", ""}, {"group", ""},
 	// Later workloads
-	{"drive", ""}, {"driveItem", ""}, {"todoTaskList", ""}, {"todoTask", ""},
+	{"drive", ""}, {"driveItem", ""},
+	// SharePoint
+	{"site", ""}, {"list", ""}, {"listItem", ""}, {"columnDefinition", ""}, {"fieldValueSet", ""}, {"todoTaskList", ""}, {"todoTask", ""},
 	{"team", ""}, {"channel", ""}, {"chatMessage", ""}, {"plannerTask", ""}, {"subscription", ""},
 }
 
