@@ -245,7 +245,8 @@ func (s *Workload) libraryObject(d *drive) map[string]any {
 	used, deleted := d.usage()
 	owner := map[string]any{"user": map[string]any{"displayName": "System Account"}}
 	if d.lib.Group != "" {
-		owner = map[string]any{"group": map[string]any{"id": d.lib.Group, "displayName": d.lib.GroupName}}
+		owner = map[string]any{"@odata.type": "#microsoft.graph.sharePointIdentitySet",
+			"group": map[string]any{"id": d.lib.Group, "displayName": d.lib.GroupName}}
 	}
 	return map[string]any{
 		"createdDateTime": stamp(d.Created), "description": d.lib.Desc, "id": d.ID, "lastModifiedDateTime": stamp(d.Created),

@@ -63,7 +63,7 @@ func (l *list) eTag() string { return `"` + l.ID + `,` + itoa(l.Version) + `"` }
 func (s *Workload) identity(user string) map[string]any {
 	if s.Dir != nil {
 		if u := s.Dir.Find(user); u != nil {
-			return map[string]any{"user": map[string]any{"email": u.Mail, "id": u.ID, "displayName": u.DisplayName}}
+			return map[string]any{"user": map[string]any{"id": u.ID, "displayName": u.DisplayName}}
 		}
 	}
 	return map[string]any{"user": map[string]any{"displayName": "System Account"}}

@@ -127,9 +127,11 @@ func rewritePath(p string) string {
 		return p[:len(prefix)] + seedSites[0].ID + tail
 	case len(rest) > len(host) && strings.EqualFold(rest[:len(host)], host) && rest[len(host)] == ':':
 		rel, after, _ := strings.Cut(rest[len(host)+1:], ":")
+		id := host + ",no-site-at-that-path" // answered 404 by the site routes
 		if s := siteByPath(rel); s != nil {
-			return p[:len(prefix)] + s.ID + after
+			id = s.ID
 		}
+		return p[:len(prefix)] + id + after
 	}
 	return p
 }
