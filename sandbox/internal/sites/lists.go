@@ -50,7 +50,7 @@ var columnType = &odata.Type{
 		"name", "readOnly", "required", "boolean", "choice", "currency", "dateTime", "hyperlinkOrPicture", "lookup",
 		"number", "personOrGroup", "text"},
 	Extra: []string{"calculated", "contentApprovalStatus", "defaultValue", "geolocation", "isDeletable", "isReorderable",
-		"isSealed", "propagateChanges", "term", "thumbnail", "type", "validation"},
+		"isSealed", "propagateChanges", "sourceContentType", "term", "thumbnail", "type", "validation"},
 }
 
 // columnKinds are the column types a column may be made of.
