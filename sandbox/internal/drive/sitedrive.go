@@ -128,6 +128,12 @@ func (s *Workload) onLibrary(perms []string, find libraryFinder, h graphkit.Owne
 			s.Fail(w, r, ge)
 			return
 		}
+		if r.Method != http.MethodGet {
+			// A write journals the library first, so that its items replay
+			// even when the request that made the library is journaled after
+			// this one.
+			graphkit.Touch(r, Name, libraryKey(lib.DriveID))
+		}
 		h(w, r, libraryUser(lib.DriveID, site.DisplayName))
 	}
 }
@@ -179,27 +185,25 @@ func (s *Workload) openLibrary(r *http.Request, site graphkit.SiteRef, lib graph
 	if s.drives[lib.DriveID] != nil {
 		return nil
 	}
-	d := &drive{ID: lib.DriveID, Owner: lib.DriveID, Created: lib.Created, items: map[string]*item{},
-		lib: &library{Site: lib.Site, List: lib.List, Name: lib.Name, Desc: lib.Description, WebURL: lib.WebURL,
-			Group: site.Group, Root: stableItemID(lib.DriveID, "root"), Created: lib.Created}}
+	meta := &library{Site: lib.Site, List: lib.List, Name: lib.Name, Desc: lib.Description, WebURL: lib.WebURL,
+		Group: site.Group, Root: stableItemID(lib.DriveID, "root"), Created: lib.Created}
 	if site.Group != "" {
-		d.lib.GroupName = site.DisplayName
+		meta.GroupName = site.DisplayName
 	}
-	d.Root = d.lib.Root
+	s.addLibrary(lib.DriveID, meta)
+	d := s.drives[lib.DriveID]
 	add := func(path string, it *item) {
 		dir, name := "", path
 		if i := strings.LastIndex(path, "/"); i >= 0 {
 			dir, name = path[:i], path[i+1:]
 		}
-		it.ID, it.Name, it.ParentID = stableItemID(d.ID, path), name, stableItemID(d.ID, "root")
+		it.ID, it.Name, it.ParentID = stableItemID(d.ID, path), name, d.Root
 		if dir != "" {
 			it.ParentID = stableItemID(d.ID, dir)
 		}
 		it.Version, it.Content, it.Created, it.Modified, it.By, it.ModBy = 1, 1, lib.Created, lib.Created, d.ID, d.ID
 		d.items[it.ID] = it
 	}
-	d.items[d.Root] = &item{ID: d.Root, Name: "root", Folder: true, Version: 1, Content: 1, Created: lib.Created,
-		Modified: lib.Created, By: d.ID, ModBy: d.ID}
 	for _, p := range paths {
 		segs := strings.Split(p, "/")
 		for i := 1; i < len(segs); i++ {
@@ -210,8 +214,6 @@ func (s *Workload) openLibrary(r *http.Request, site graphkit.SiteRef, lib graph
 		add(p, files[p])
 	}
 	d.index()
-	s.drives[d.ID] = d
-	s.byOwner[d.ID] = d.ID
 	graphkit.Touch(r, Name, libraryKey(d.ID))
 	for id := range d.items {
 		graphkit.Touch(r, Name, itemKey(d.ID, id))

@@ -1,6 +1,7 @@
 package drive
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +63,32 @@ func TestStoreContractSiteLibrary(t *testing.T) {
 	}
 	if rec := env.Do("GET", "/v1.0/drives/"+testLibrary+"/root/children", kittest.AppToken("Sites.Read.All"), nil); rec.Code != 200 {
 		t.Errorf("an app with Sites.Read.All: %d, want 200", rec.Code)
+	}
+}
+
+// TestLibraryWriteReplaysWithoutItsMaking: a write to a library journals the
+// library too, so its records replay even when those of the request that
+// made the library (a concurrent first access) are journaled after them, or
+// never.
+func TestLibraryWriteReplaysWithoutItsMaking(t *testing.T) {
+	env, _, _, _ := storeEnv(t)
+	env.Kit.Sites = oneSite{}
+	adele := kittest.UserToken(directory.AdeleVanceID, "Files.ReadWrite.All")
+	site := "/v1.0/sites/" + testSite + "/drive"
+	env.Do("GET", site, adele, nil)
+	made := len(env.Log)
+	rec := env.Do("PUT", site+"/root:/Notes/x.txt:/content", adele, []byte("x"))
+	var up struct{ ID string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &up); err != nil || rec.Code != 201 {
+		t.Fatalf("PUT: %d %s", rec.Code, rec.Body)
+	}
+	w := New(env.Kit)
+	for _, r := range env.Log[made:] {
+		if err := w.Apply(r.Key, r.Value); err != nil {
+			t.Fatalf("Apply(%s) without the library's making: %v", r.Key, err)
+		}
+	}
+	if d := w.drives[testLibrary]; d == nil || d.find(up.ID) == nil || d.resolve(target{path: []string{"Notes", "x.txt"}}) == nil {
+		t.Errorf("the replayed library lacks the file written to it")
 	}
 }

@@ -140,11 +140,15 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 	return nil
 }
 
-// addLibrary adds the (empty) drive of a site's library, unless there is one.
+// addLibrary adds the drive of a site's library with its root folder,
+// unless there is one (the root's own record, replayed later, replaces it).
 func (st *store) addLibrary(id string, lib *library) {
 	if st.drives[id] != nil {
 		return
 	}
-	st.drives[id] = &drive{ID: id, Owner: id, Root: lib.Root, Created: lib.Created, items: map[string]*item{}, lib: lib}
+	d := &drive{ID: id, Owner: id, Root: lib.Root, Created: lib.Created, items: map[string]*item{}, lib: lib}
+	d.items[d.Root] = &item{ID: d.Root, Name: "root", Folder: true, Version: 1, Content: 1, Created: lib.Created,
+		Modified: lib.Created, By: id, ModBy: id}
+	st.drives[id] = d
 	st.byOwner[id] = id
 }
