@@ -201,6 +201,35 @@ func (s *SitesService) CreateColumn(ctx context.Context, site, list string, colu
 	return doJSON[Column](ctx, s.client, http.MethodPost, listPath(site, list)+"/columns", column, nil)
 }
 
+// UpdateColumn changes a column's display name, description or flags
+// (Indexed, Required, Hidden, EnforceUniqueValues); its name and type stay.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/columndefinition-update
+//
+//meta:operation PATCH /sites/{id}/lists/{id}/columns/{id}
+func (s *SitesService) UpdateColumn(ctx context.Context, site, list, column string, update *ColumnUpdate) (*Column, *Response, error) {
+	return doJSON[Column](ctx, s.client, http.MethodPatch, listPath(site, list)+"/columns/"+escapeSegment(column), update, nil)
+}
+
+// ColumnUpdate is the change UpdateColumn sends: the fields set (not nil).
+type ColumnUpdate struct {
+	DisplayName         *string `json:"displayName,omitempty"`
+	Description         *string `json:"description,omitempty"`
+	Indexed             *bool   `json:"indexed,omitempty"`
+	Required            *bool   `json:"required,omitempty"`
+	Hidden              *bool   `json:"hidden,omitempty"`
+	EnforceUniqueValues *bool   `json:"enforceUniqueValues,omitempty"`
+}
+
+// DeleteColumn deletes a list's column and its values.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/columndefinition-delete
+//
+//meta:operation DELETE /sites/{id}/lists/{id}/columns/{id}
+func (s *SitesService) DeleteColumn(ctx context.Context, site, list, column string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodDelete, listPath(site, list)+"/columns/"+escapeSegment(column), nil)
+}
+
 // ListItemsOptions are the options of ListItems: the OData options (fields
 // are expanded unless Expand says otherwise; Filter and OrderBy name fields
 // as "fields/Status"), the fields to return, and whether a filter or sort on

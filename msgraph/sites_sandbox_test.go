@@ -136,6 +136,14 @@ func TestSandboxSitesListItems(t *testing.T) {
 	if got, _, err := c.Sites.ListItems(ctx, team.ID, risks.ID, byLevel); err != nil || len(got) != 1 || got[0].Fields["Title"] != "Budget cut" {
 		t.Errorf("the same filter with HonorNonIndexed: %+v %v", got, err)
 	}
+	yes := true
+	if col, _, err := c.Sites.UpdateColumn(ctx, team.ID, risks.ID, "Level", &ColumnUpdate{Indexed: &yes}); err != nil || !col.Indexed {
+		t.Fatalf("UpdateColumn(indexed): %+v %v", col, err)
+	}
+	byLevel.HonorNonIndexed = false
+	if got, _, err := c.Sites.ListItems(ctx, team.ID, risks.ID, byLevel); err != nil || len(got) != 1 {
+		t.Errorf("the filter once Level is indexed: %+v %v", got, err)
+	}
 	paged := collect(t, c.Sites.ListItemsIter(ctx, team.ID, risks.ID, &ListItemsOptions{ListOptions: ListOptions{Top: 2}}))
 	if len(paged) != 3 || paged[2].Fields["Title"] != "Key person leaves" {
 		t.Errorf("ListItemsIter by twos: %d items", len(paged))
@@ -161,6 +169,12 @@ func TestSandboxSitesListItems(t *testing.T) {
 	}
 	if _, _, err := c.Sites.GetItem(ctx, team.ID, risks.ID, id); !isStatus(err, 404) {
 		t.Errorf("GetItem after DeleteItem: %v, want a 404", err)
+	}
+	if _, err := c.Sites.DeleteColumn(ctx, team.ID, risks.ID, "Open"); err != nil {
+		t.Fatal(err)
+	}
+	if f, _, err := c.Sites.GetItemFields(ctx, team.ID, risks.ID, paged[1].ID); err != nil || f["Open"] != nil {
+		t.Errorf("fields after DeleteColumn(Open): %v %v", f, err)
 	}
 	if _, err := c.Sites.DeleteList(ctx, team.ID, "Risks"); err != nil {
 		t.Fatal(err)

@@ -42,6 +42,33 @@ func TestStoreContract(t *testing.T) {
 	tracker := team + "/lists/Project%20tracker"
 	env.Write("PATCH", tracker+"/items/2/fields", adele, map[string]any{"Status": "Done", "OwnerLookupId": lookupID(directory.MeganBowenID)}, 200)
 	env.Write("DELETE", team+"/lists/Designs", kittest.AppToken("Sites.Manage.All"), nil, 204)
+	env.Write("PATCH", tracker+"/columns/Status", adele, map[string]any{"indexed": true, "description": "Where it stands"}, 200)
+	env.Write("DELETE", team+"/lists/"+l+"/columns/Note", adele, nil, 204)
+}
+
+// TestColumnIndexedByUpdate: a column made indexed by PATCH may be
+// filtered on without the Prefer header; a deleted column's values leave
+// the items with it.
+func TestColumnIndexedByUpdate(t *testing.T) {
+	env := sitesEnv(t)
+	tok := kittest.UserToken(directory.AdeleVanceID, "Sites.Manage.All")
+	tracker := team + "/lists/Project%20tracker"
+	items := tracker + "/items?expand=fields&$filter=" + url.QueryEscape("fields/Status eq 'Blocked'")
+	get(t, env, items, tok, nil, 400)
+	env.Write("PATCH", tracker+"/columns/Status", tok, map[string]any{"indexed": true}, 200)
+	if got := titles(get(t, env, items, tok, nil, 200)); strings.Join(got, "|") != "Pricing page" {
+		t.Errorf("filtered on the indexed Status: %v", got)
+	}
+	if rec := env.Do("PATCH", tracker+"/columns/Status", tok, map[string]any{"number": map[string]any{}}); rec.Code != 400 {
+		t.Errorf("changing a column's type: %d, want 400", rec.Code)
+	}
+	env.Write("DELETE", tracker+"/columns/Status", tok, nil, 204)
+	if f := get(t, env, tracker+"/items/4/fields", tok, nil, 200); f["Status"] != nil {
+		t.Errorf("item 4 keeps the deleted column's value: %v", f)
+	}
+	if rec := env.Do("DELETE", tracker+"/columns/Title", tok, nil); rec.Code != 403 {
+		t.Errorf("deleting Title: %d, want 403", rec.Code)
+	}
 }
 
 // get sends a GET and decodes the answer, failing unless it is want.
