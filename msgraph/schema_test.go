@@ -70,6 +70,7 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"site", Site{}},
 		{"list", List{}},
 		{"listItem", ListItem{}},
+		{"columnDefinition", Column{}},
 	} {
 		for _, p := range s.CheckStruct(tc.graphType, reflect.TypeOf(tc.v)) {
 			t.Errorf("%T as %s: %s", tc.v, tc.graphType, p)

@@ -5,7 +5,6 @@ import (
 	"iter"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // SitesService is SharePoint sites and lists (O365's Sharepoint,
@@ -13,57 +12,35 @@ import (
 // ([SiteDrive]).
 type SitesService service
 
-// Site is a SharePoint site. Its ID has the form "{hostname},{site-id},{web-id}".
-type Site struct {
-	ID                   string    `json:"id"`
-	Name                 string    `json:"name,omitempty"`
-	DisplayName          string    `json:"displayName,omitempty"`
-	Description          string    `json:"description,omitempty"`
-	WebURL               string    `json:"webUrl,omitempty"`
-	CreatedDateTime      time.Time `json:"createdDateTime,omitzero"`
-	LastModifiedDateTime time.Time `json:"lastModifiedDateTime,omitzero"`
-}
-
-// List is a SharePoint list.
-type List struct {
-	ID                   string    `json:"id,omitempty"`
-	Name                 string    `json:"name,omitempty"`
-	DisplayName          string    `json:"displayName,omitempty"`
-	Description          string    `json:"description,omitempty"`
-	WebURL               string    `json:"webUrl,omitempty"`
-	CreatedDateTime      time.Time `json:"createdDateTime,omitzero"`
-	LastModifiedDateTime time.Time `json:"lastModifiedDateTime,omitzero"`
-	List                 struct {
-		// Template is "genericList", "documentLibrary", ….
-		Template string `json:"template,omitempty"`
-		Hidden   bool   `json:"hidden,omitempty"`
-	} `json:"list,omitzero"`
-}
-
-// ListItem is an item of a SharePoint list; Fields holds its columns by
-// internal name (returned when the list call expands fields, as ListItems does).
-type ListItem struct {
-	ID                   string         `json:"id,omitempty"`
-	ETag                 string         `json:"eTag,omitempty"`
-	WebURL               string         `json:"webUrl,omitempty"`
-	CreatedDateTime      time.Time      `json:"createdDateTime,omitzero"`
-	LastModifiedDateTime time.Time      `json:"lastModifiedDateTime,omitzero"`
-	CreatedBy            IdentitySet    `json:"createdBy,omitzero"`
-	LastModifiedBy       IdentitySet    `json:"lastModifiedBy,omitzero"`
-	Fields               map[string]any `json:"fields,omitempty"`
-}
-
 func sitePath(site string) string { return "sites/" + escapeSegment(site) }
 
 func listPath(site, list string) string { return sitePath(site) + "/lists/" + escapeSegment(list) }
 
-// GetSite returns a site by id ("root" for the tenant's root site).
+func itemPath(site, list, id string) string {
+	return listPath(site, list) + "/items/" + escapeSegment(id)
+}
+
+// ListDrive is a document library's drive, by its site and its list (id or
+// display name); SiteDrive is the site's default library.
+func ListDrive(site, list string) DriveRef { return DriveRef(listPath(site, list) + "/drive") }
+
+// GetSite returns a site by id ("root" for the tenant's root site, or the
+// host name alone).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/site-get
 //
 //meta:operation GET /sites/{id}
 func (s *SitesService) GetSite(ctx context.Context, site string) (*Site, *Response, error) {
 	return getOne[Site](ctx, s.client, sitePath(site))
+}
+
+// GetRootSite returns the tenant's root site.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/site-get
+//
+//meta:operation GET /sites/root
+func (s *SitesService) GetRootSite(ctx context.Context) (*Site, *Response, error) {
+	return getOne[Site](ctx, s.client, "sites/root")
 }
 
 // GetSiteByPath returns a site by host name and server-relative path:
@@ -80,67 +57,232 @@ func (s *SitesService) GetSiteByPath(ctx context.Context, hostname, path string)
 	return getOne[Site](ctx, s.client, "sites/"+escapeSegment(hostname)+":/"+strings.Join(segs, "/"))
 }
 
-// Search returns the first page of the sites matching text.
+// GetGroupSite returns a Microsoft 365 group's team site.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/site-get
+//
+//meta:operation GET /groups/{id}/sites/root
+func (s *SitesService) GetGroupSite(ctx context.Context, group string) (*Site, *Response, error) {
+	return getOne[Site](ctx, s.client, "groups/"+escapeSegment(group)+"/sites/root")
+}
+
+func searchURL(text string) string {
+	var q query
+	q.add("search", text)
+	return q.on("sites")
+}
+
+// Search returns the first page of the sites matching text ("*": every
+// site the caller can reach).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/site-search
 //
 //meta:operation GET /sites?search={text}
 func (s *SitesService) Search(ctx context.Context, text string) ([]*Site, *Response, error) {
-	var q query
-	q.add("search", text)
-	return getPage[Site](ctx, s.client, q.on("sites"), nil)
+	return getPage[Site](ctx, s.client, searchURL(text), nil)
 }
 
-// ListLists returns a site's lists.
+// SearchIter iterates over every site matching text.
+func (s *SitesService) SearchIter(ctx context.Context, text string) iter.Seq2[*Site, error] {
+	return all[Site](ctx, s.client, searchURL(text), nil)
+}
+
+func listURL(path string, opts *ListOptions) string {
+	var q query
+	q.list(opts)
+	return q.on(path)
+}
+
+// ListSubsites returns the first page of a site's subsites.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/site-list-subsites
+//
+//meta:operation GET /sites/{id}/sites
+func (s *SitesService) ListSubsites(ctx context.Context, site string, opts *ListOptions) ([]*Site, *Response, error) {
+	return getPage[Site](ctx, s.client, listURL(sitePath(site)+"/sites", opts), nil)
+}
+
+// ListSubsitesIter iterates over all of a site's subsites.
+func (s *SitesService) ListSubsitesIter(ctx context.Context, site string, opts *ListOptions) iter.Seq2[*Site, error] {
+	return all[Site](ctx, s.client, listURL(sitePath(site)+"/sites", opts), nil)
+}
+
+// ListDrives returns the first page of a site's document libraries, as
+// drives (their items through [DriveByID] or [ListDrive]).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/drive-list
+//
+//meta:operation GET /sites/{id}/drives
+func (s *SitesService) ListDrives(ctx context.Context, site string, opts *ListOptions) ([]*Drive, *Response, error) {
+	return getPage[Drive](ctx, s.client, listURL(sitePath(site)+"/drives", opts), nil)
+}
+
+// ListDrivesIter iterates over all of a site's document libraries.
+func (s *SitesService) ListDrivesIter(ctx context.Context, site string, opts *ListOptions) iter.Seq2[*Drive, error] {
+	return all[Drive](ctx, s.client, listURL(sitePath(site)+"/drives", opts), nil)
+}
+
+// ListLists returns the first page of a site's lists (and document
+// libraries); Expand {"columns"} includes their columns.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/list-list
 //
 //meta:operation GET /sites/{id}/lists
-func (s *SitesService) ListLists(ctx context.Context, site string) ([]*List, *Response, error) {
-	return getPage[List](ctx, s.client, sitePath(site)+"/lists", nil)
+func (s *SitesService) ListLists(ctx context.Context, site string, opts *ListOptions) ([]*List, *Response, error) {
+	return getPage[List](ctx, s.client, listURL(sitePath(site)+"/lists", opts), nil)
 }
 
-// GetList returns a list by id or display name.
+// ListListsIter iterates over all of a site's lists.
+func (s *SitesService) ListListsIter(ctx context.Context, site string, opts *ListOptions) iter.Seq2[*List, error] {
+	return all[List](ctx, s.client, listURL(sitePath(site)+"/lists", opts), nil)
+}
+
+// GetList returns a list by id or display name; opts may expand its
+// columns.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/list-get
 //
 //meta:operation GET /sites/{id}/lists/{id}
-func (s *SitesService) GetList(ctx context.Context, site, list string) (*List, *Response, error) {
-	return getOne[List](ctx, s.client, listPath(site, list))
+func (s *SitesService) GetList(ctx context.Context, site, list string, opts *GetOptions) (*List, *Response, error) {
+	var q query
+	q.get(opts)
+	return getOne[List](ctx, s.client, q.on(listPath(site, list)))
 }
 
-// itemsURL lists items with their fields expanded (unless opts says what to expand).
-func itemsURL(path string, opts *ListOptions) string {
-	o := derefOptions(opts)
+// CreateList makes a list (List.Template [TemplateGenericList], with its
+// Columns) or a document library ([TemplateDocumentLibrary], whose files
+// are then at [ListDrive]).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/list-create
+//
+//meta:operation POST /sites/{id}/lists
+func (s *SitesService) CreateList(ctx context.Context, site string, list *List) (*List, *Response, error) {
+	return doJSON[List](ctx, s.client, http.MethodPost, sitePath(site)+"/lists", list, nil)
+}
+
+// DeleteList deletes a list, or a document library with its files.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/list-delete
+//
+//meta:operation DELETE /sites/{id}/lists/{id}
+func (s *SitesService) DeleteList(ctx context.Context, site, list string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodDelete, listPath(site, list), nil)
+}
+
+// ListColumns returns the first page of a list's columns.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/list-list-columns
+//
+//meta:operation GET /sites/{id}/lists/{id}/columns
+func (s *SitesService) ListColumns(ctx context.Context, site, list string, opts *ListOptions) ([]*Column, *Response, error) {
+	return getPage[Column](ctx, s.client, listURL(listPath(site, list)+"/columns", opts), nil)
+}
+
+// ListColumnsIter iterates over all of a list's columns.
+func (s *SitesService) ListColumnsIter(ctx context.Context, site, list string, opts *ListOptions) iter.Seq2[*Column, error] {
+	return all[Column](ctx, s.client, listURL(listPath(site, list)+"/columns", opts), nil)
+}
+
+// GetColumn returns a list's column by id or name.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/columndefinition-get
+//
+//meta:operation GET /sites/{id}/lists/{id}/columns/{id}
+func (s *SitesService) GetColumn(ctx context.Context, site, list, column string) (*Column, *Response, error) {
+	return getOne[Column](ctx, s.client, listPath(site, list)+"/columns/"+escapeSegment(column))
+}
+
+// CreateColumn adds a column to a list.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/list-post-columns
+//
+//meta:operation POST /sites/{id}/lists/{id}/columns
+func (s *SitesService) CreateColumn(ctx context.Context, site, list string, column *Column) (*Column, *Response, error) {
+	return doJSON[Column](ctx, s.client, http.MethodPost, listPath(site, list)+"/columns", column, nil)
+}
+
+// UpdateColumn changes a column's display name, description or flags
+// (Indexed, Required, Hidden, EnforceUniqueValues); its name and type stay.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/columndefinition-update
+//
+//meta:operation PATCH /sites/{id}/lists/{id}/columns/{id}
+func (s *SitesService) UpdateColumn(ctx context.Context, site, list, column string, update *ColumnUpdate) (*Column, *Response, error) {
+	return doJSON[Column](ctx, s.client, http.MethodPatch, listPath(site, list)+"/columns/"+escapeSegment(column), update, nil)
+}
+
+// ColumnUpdate is the change UpdateColumn sends: the fields set (not nil).
+type ColumnUpdate struct {
+	DisplayName         *string `json:"displayName,omitempty"`
+	Description         *string `json:"description,omitempty"`
+	Indexed             *bool   `json:"indexed,omitempty"`
+	Required            *bool   `json:"required,omitempty"`
+	Hidden              *bool   `json:"hidden,omitempty"`
+	EnforceUniqueValues *bool   `json:"enforceUniqueValues,omitempty"`
+}
+
+// DeleteColumn deletes a list's column and its values.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/columndefinition-delete
+//
+//meta:operation DELETE /sites/{id}/lists/{id}/columns/{id}
+func (s *SitesService) DeleteColumn(ctx context.Context, site, list, column string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodDelete, listPath(site, list)+"/columns/"+escapeSegment(column), nil)
+}
+
+// ListItemsOptions are the options of ListItems: the OData options (fields
+// are expanded unless Expand says otherwise; Filter and OrderBy name fields
+// as "fields/Status"), the fields to return, and whether a filter or sort on
+// columns that are not indexed is allowed.
+type ListItemsOptions struct {
+	ListOptions
+	// Fields limits the fields returned to these columns (internal names):
+	// $expand=fields($select=...).
+	Fields []string
+	// HonorNonIndexed sends Prefer: HonorNonIndexedQueriesWarningMayFailRandomly,
+	// without which SharePoint refuses a Filter or OrderBy on a column that
+	// is not indexed (400 invalidRequest); such queries may fail on large
+	// lists.
+	HonorNonIndexed bool
+}
+
+// itemsRequest is the URL and headers of a list items request: fields
+// expanded unless opts says what to expand.
+func itemsRequest(path string, opts *ListItemsOptions) (string, http.Header) {
+	var o ListItemsOptions
+	if opts != nil {
+		o = *opts
+	}
 	if len(o.Expand) == 0 {
-		o.Expand = []string{"fields"}
+		x := "fields"
+		if len(o.Fields) > 0 {
+			x += "($select=" + strings.Join(o.Fields, ",") + ")"
+		}
+		o.Expand = []string{x}
 	}
 	var q query
-	q.list(&o)
-	return q.on(path)
-}
-
-func derefOptions(o *ListOptions) ListOptions {
-	if o == nil {
-		return ListOptions{}
+	q.list(&o.ListOptions)
+	var h http.Header
+	if o.HonorNonIndexed {
+		h = http.Header{"Prefer": {"HonorNonIndexedQueriesWarningMayFailRandomly"}}
 	}
-	return *o
+	return q.on(path), h
 }
 
 // ListItems returns the first page of a list's items with their fields.
-// Filtering on fields needs the column indexed, or the header
-// Prefer: HonorNonIndexedQueriesWarningMayFailRandomly.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/listitem-list
 //
 //meta:operation GET /sites/{id}/lists/{id}/items
-func (s *SitesService) ListItems(ctx context.Context, site, list string, opts *ListOptions) ([]*ListItem, *Response, error) {
-	return getPage[ListItem](ctx, s.client, itemsURL(listPath(site, list)+"/items", opts), nil)
+func (s *SitesService) ListItems(ctx context.Context, site, list string, opts *ListItemsOptions) ([]*ListItem, *Response, error) {
+	u, h := itemsRequest(listPath(site, list)+"/items", opts)
+	return getPage[ListItem](ctx, s.client, u, h)
 }
 
 // ListItemsIter iterates over all of a list's items.
-func (s *SitesService) ListItemsIter(ctx context.Context, site, list string, opts *ListOptions) iter.Seq2[*ListItem, error] {
-	return all[ListItem](ctx, s.client, itemsURL(listPath(site, list)+"/items", opts), nil)
+func (s *SitesService) ListItemsIter(ctx context.Context, site, list string, opts *ListItemsOptions) iter.Seq2[*ListItem, error] {
+	u, h := itemsRequest(listPath(site, list)+"/items", opts)
+	return all[ListItem](ctx, s.client, u, h)
 }
 
 // GetItem returns a list item with its fields.
@@ -149,7 +291,20 @@ func (s *SitesService) ListItemsIter(ctx context.Context, site, list string, opt
 //
 //meta:operation GET /sites/{id}/lists/{id}/items/{id}
 func (s *SitesService) GetItem(ctx context.Context, site, list, id string) (*ListItem, *Response, error) {
-	return getOne[ListItem](ctx, s.client, listPath(site, list)+"/items/"+escapeSegment(id)+"?$expand=fields")
+	return getOne[ListItem](ctx, s.client, itemPath(site, list, id)+"?$expand=fields")
+}
+
+// GetItemFields returns a list item's fields alone.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/listitem-get
+//
+//meta:operation GET /sites/{id}/lists/{id}/items/{id}/fields
+func (s *SitesService) GetItemFields(ctx context.Context, site, list, id string) (map[string]any, *Response, error) {
+	out, resp, err := getOne[map[string]any](ctx, s.client, itemPath(site, list, id)+"/fields")
+	if err != nil {
+		return nil, resp, err
+	}
+	return *out, resp, nil
 }
 
 // CreateItem adds an item with the given fields (by internal column name).
@@ -167,8 +322,7 @@ func (s *SitesService) CreateItem(ctx context.Context, site, list string, fields
 //
 //meta:operation PATCH /sites/{id}/lists/{id}/items/{id}/fields
 func (s *SitesService) UpdateItemFields(ctx context.Context, site, list, id string, fields map[string]any) (map[string]any, *Response, error) {
-	out, resp, err := doJSON[map[string]any](ctx, s.client, http.MethodPatch,
-		listPath(site, list)+"/items/"+escapeSegment(id)+"/fields", fields, nil)
+	out, resp, err := doJSON[map[string]any](ctx, s.client, http.MethodPatch, itemPath(site, list, id)+"/fields", fields, nil)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -181,5 +335,5 @@ func (s *SitesService) UpdateItemFields(ctx context.Context, site, list, id stri
 //
 //meta:operation DELETE /sites/{id}/lists/{id}/items/{id}
 func (s *SitesService) DeleteItem(ctx context.Context, site, list, id string) (*Response, error) {
-	return s.client.sendNoContent(ctx, http.MethodDelete, listPath(site, list)+"/items/"+escapeSegment(id), nil)
+	return s.client.sendNoContent(ctx, http.MethodDelete, itemPath(site, list, id), nil)
 }

@@ -93,7 +93,7 @@ func TestSitesAndTeamsPaths(t *testing.T) {
 	})
 	ctx := t.Context()
 	c.Sites.GetSiteByPath(ctx, "contoso.sharepoint.com", "/sites/Marketing Team")
-	c.Sites.ListItems(ctx, "contoso.sharepoint.com,a,b", "Issues", &ListOptions{Top: 5})
+	c.Sites.ListItems(ctx, "contoso.sharepoint.com,a,b", "Issues", &ListItemsOptions{ListOptions: ListOptions{Top: 5}})
 	c.Sites.CreateItem(ctx, "root", "Issues", map[string]any{"Title": "Printer"})
 	c.Teams.SendChannelMessage(ctx, "t1", "19:abc@thread.tacv2", HTMLBody("<b>hi</b>"))
 	c.Planner.CreatePlan(ctx, "g1", "Launch")

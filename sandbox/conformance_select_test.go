@@ -22,7 +22,7 @@ var knownSelect = func() map[string]bool {
 func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 	t.Parallel()
 	e := start(t, Options{})
-	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read Files.Read"})
+	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read Files.Read Sites.Read.All"})
 	c.fill(calendarFill(e)...)
 	c.fill(mailFill(e, c.tokens["read"])...)
 	for _, x := range []struct{ typ, route, path string }{
@@ -40,6 +40,11 @@ func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 		{"driveItemVersion", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Welcome.md:/versions/1.0"},
 		{"thumbnailSet", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Pictures/Team%20offsite.png:/thumbnails/0"},
 		{"permission", "GET /v1.0/me/drive/{rest...}", "/v1.0/me/drive/root:/Documents:/permissions/" + ownerPermission(adele())},
+		{"site", "GET /v1.0/sites/{sid}", "/v1.0/sites/root"},
+		{"list", "GET /v1.0/sites/{sid}/lists/{lid}", "/v1.0/sites/" + SharePointHost + ":/sites/product:/lists/Project%20tracker"},
+		{"columnDefinition", "GET /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", "/v1.0/sites/" + SharePointHost + ":/sites/product:/lists/Project%20tracker/columns/Status"},
+		{"listItem", "GET /v1.0/sites/{sid}/lists/{lid}/items/{iid}", "/v1.0/sites/" + SharePointHost + ":/sites/product:/lists/Project%20tracker/items/1"},
+		{"drive", "GET /v1.0/sites/{sid}/drive", "/v1.0/sites/root/drive"},
 	} {
 		typ := c.schema.Lookup(x.typ)
 		if typ == nil {

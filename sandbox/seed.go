@@ -19,6 +19,14 @@ const (
 	TenantDomain = directory.TenantDomain
 	// TenantName is the display name of the seeded tenant.
 	TenantName = directory.TenantName
+	// SharePointHost is the seeded tenant's SharePoint host name: sites are
+	// addressed by it ("/sites/{host}:/sites/product") and their ids start
+	// with it.
+	SharePointHost = directory.SharePointHost
+	// ProductTeamGroupID is the seeded "Product Team" Microsoft 365 group,
+	// whose team site is /sites/product (members: Adele Vance, Alex Wilber
+	// and Megan Bowen).
+	ProductTeamGroupID = directory.ProductTeamID
 
 	// PublicClientID is a public client (no secret) with "Allow public client
 	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1.

@@ -87,14 +87,7 @@ func patterned(n int) []byte {
 // download fetches an item's bytes through its downloadUrl.
 func (d *driveClient) download(id string) []byte {
 	d.t.Helper()
-	link := d.call("GET", "/v1.0/me/drive/items/"+id, nil, 200)["@microsoft.graph.downloadUrl"].(string)
-	resp, err := d.e.c.Get(link)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return data
+	return d.downloadAt("/v1.0/me/drive/items/" + id)
 }
 
 // TestUploadSessionInFragments: a session on the other host, fragments of

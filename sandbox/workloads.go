@@ -12,6 +12,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
 	"github.com/authsome-go/authsome/sandbox/internal/subscriptions"
 	"github.com/authsome-go/authsome/sandbox/internal/todo"
+	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
 
@@ -19,6 +20,8 @@ import (
 // table, Reset, the state and the journal iterate it. A new workload is one
 // line here.
 func (s *Server) newWorkloads() []graphkit.Workload {
+	sp := sites.New(s.kit)
+	s.kit.Sites = sp // the drive serves the sites' document libraries
 	return []graphkit.Workload{
 		users.New(s.kit),
 		mail.New(s.kit),
@@ -27,6 +30,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		drive.New(s.kit),
 		todo.New(s.kit),
 		subscriptions.New(s.kit),
+		sp,
 	}
 }
 

@@ -39,7 +39,9 @@ func (p Problem) String() string {
 //     a generated prefix (ext{8 letters or digits}_{name}); a schema extension
 //     named after a verified domain ("contoso_project") looks too much like a
 //     snake_case typo ("is_read") to be let through, or
-//   - it is one of Graph's documented dynamic members listed in knownDynamic.
+//   - it is one of Graph's documented dynamic members listed in knownDynamic,
+//     or the type is one whose members are the data itself (listBags: a list
+//     item's fieldValueSet holds the list's columns by name).
 var (
 	extensionName = regexp.MustCompile(`^(extension_[0-9a-fA-F]{32}|ext[a-z0-9]{8})_[A-Za-z][A-Za-z0-9_]*$`)
 	knownDynamic  = map[string]map[string]bool{
@@ -47,13 +49,14 @@ var (
 		// (https://learn.microsoft.com/graph/errors).
 		"microsoft.graph.publicInnerError": {"date": true, "request-id": true, "client-request-id": true},
 	}
+	listBags = map[string]bool{"microsoft.graph.fieldValueSet": true}
 )
 
 func dynamicAllowed(t *Type, name string) bool {
 	if !t.Open {
 		return false
 	}
-	if len(t.Properties()) == 0 || extensionName.MatchString(name) {
+	if len(t.Properties()) == 0 || listBags[t.Name] || extensionName.MatchString(name) {
 		return true
 	}
 	for b := t; b != nil; b = b.Base {

@@ -57,12 +57,14 @@ type store struct {
 	feed *graphkit.Feed
 }
 
-// drive is one user's OneDrive.
+// drive is one user's OneDrive, or a site's document library (lib set;
+// sitedrive.go), whose Owner is the drive's own id.
 type drive struct {
 	ID, Owner, Root string
 	Created         time.Time
 	items           map[string]*item // by id, the recycle bin's included
 	sharing         sharing          // permissions on its items (sharing.go)
+	lib             *library
 }
 
 // item is a drive item: a folder or a file. ParentID is "" for the root.

@@ -51,6 +51,9 @@ func (it *item) cTag() string { return fmt.Sprintf(`"c:{%s},%d"`, it.ID, it.Cont
 // identity is an identitySet naming a directory user.
 func (s *Workload) identity(id string) map[string]any {
 	user := map[string]any{"id": id}
+	if d := s.drives[id]; d != nil && d.lib != nil { // a library's stand-in
+		return map[string]any{"user": map[string]any{"displayName": "System Account"}}
+	}
 	if u := s.Dir.Find(id); u != nil {
 		user["displayName"] = u.DisplayName
 	}
@@ -59,6 +62,9 @@ func (s *Workload) identity(id string) map[string]any {
 
 // webURL is where the item opens in SharePoint (never fetched).
 func (s *Workload) webURL(d *drive, p string) string {
+	if d.lib != nil {
+		return d.libraryURL(p)
+	}
 	site := d.Owner
 	if u := s.Dir.Find(d.Owner); u != nil {
 		site = strings.NewReplacer("@", "_", ".", "_").Replace(u.UserPrincipalName)
@@ -80,6 +86,9 @@ func (s *Workload) itemObject(r *http.Request, d *drive, it *item) map[string]an
 		"fileSystemInfo": map[string]any{"createdDateTime": stamp(it.Created), "lastModifiedDateTime": stamp(it.Modified)},
 	}
 	ref := map[string]any{"driveType": "business", "driveId": d.ID}
+	if d.lib != nil {
+		ref["driveType"], ref["siteId"] = "documentLibrary", d.lib.Site
+	}
 	if p := d.items[it.ParentID]; p != nil {
 		ref["id"] = p.ID
 		ref["name"] = p.Name
@@ -115,6 +124,9 @@ func (s *Workload) itemObject(r *http.Request, d *drive, it *item) map[string]an
 
 // driveObject is d as Graph's JSON; the caller holds the lock.
 func (s *Workload) driveObject(d *drive) map[string]any {
+	if d.lib != nil {
+		return s.libraryObject(d)
+	}
 	used, deleted := d.usage()
 	owner := s.identity(d.Owner)
 	return map[string]any{
@@ -130,8 +142,8 @@ func (s *Workload) driveObject(d *drive) map[string]any {
 // driveContext is the @odata.context fragment of suffix below the drive
 // the request addressed.
 func driveContext(r *http.Request, u *graphkit.User, suffix string) string {
-	if strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1.0/drives/") {
-		return "#drives" + suffix
+	if p := strings.ToLower(r.URL.Path); !strings.HasPrefix(p, "/v1.0/me/") && !strings.HasPrefix(p, "/v1.0/users/") {
+		return "#drives" + suffix // by id, or a site's or group's library
 	}
 	return "#users('" + u.ID + "')/drive" + suffix
 }

@@ -37,6 +37,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(perms, s.dispatch))
 	}
 	s.shareRoutes(m)
+	s.siteRoutes(m)
 }
 
 // errNotFound is Graph's 404 for a drive item or drive.
@@ -44,7 +45,8 @@ var errNotFound = graphkit.Err(404, "itemNotFound", "The resource could not be f
 
 // byDriveID serves /drives/{did}/...: the drive's owner is the user the
 // handler serves, with the same access rule as /users/{id}/drive (access:
-// what is shared with the caller is reached too).
+// what is shared with the caller is reached too); a site's library is
+// served as its site's routes serve it (sitedrive.go).
 func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		s.mu.Lock()
@@ -53,7 +55,12 @@ func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.Handl
 		if d != nil {
 			owner = d.Owner
 		}
+		library := d == nil || d.lib != nil
 		s.mu.Unlock()
+		if library && s.Sites != nil {
+			s.onLibrary(perms, s.findByDriveID, h)(w, r, c)
+			return
+		}
 		u := s.Dir.Find(owner)
 		if d == nil || u == nil {
 			s.Fail(w, r, errNotFound)

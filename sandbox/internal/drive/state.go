@@ -17,14 +17,17 @@ import (
 // "perm/<drive id>/<permission id>" is a sharing permission, and
 // "unique/<drive id>/<item id>" (true, or nil) an item that does not
 // inherit its folders' permissions (sharing.go).
+// "drive/<drive id>/library" is a site library's drive (sitedrive.go), made
+// when it is first reached; its items follow it.
 
 func itemKey(drive, id string) string { return "item/" + drive + "/" + id }
 
 type stateJSON struct {
-	Drives map[string][]*item  `json:"drives"` // by drive id, items sorted by id
-	Feed   *graphkit.FeedState `json:"feed,omitempty"`
-	Perms  map[string][]*perm  `json:"perms,omitempty"`  // by drive id, sorted by id
-	Unique map[string][]string `json:"unique,omitempty"` // by drive id, sorted
+	Drives    map[string][]*item  `json:"drives"` // by drive id, items sorted by id
+	Feed      *graphkit.FeedState `json:"feed,omitempty"`
+	Perms     map[string][]*perm  `json:"perms,omitempty"`     // by drive id, sorted by id
+	Unique    map[string][]string `json:"unique,omitempty"`    // by drive id, sorted
+	Libraries map[string]*library `json:"libraries,omitempty"` // the site libraries' drives, by id
 }
 
 // Name implements graphkit.Store.
@@ -53,6 +56,12 @@ func (s *Workload) Snapshot() (json.RawMessage, error) {
 		slices.SortFunc(list, func(a, b *item) int { return strings.Compare(a.ID, b.ID) })
 		out.Drives[id] = list
 		d.sharing.snapshot(&out, id)
+		if d.lib != nil {
+			if out.Libraries == nil {
+				out.Libraries = map[string]*library{}
+			}
+			out.Libraries[id] = d.lib
+		}
 	}
 	return json.Marshal(out)
 }
@@ -67,6 +76,9 @@ func (s *Workload) Restore(data json.RawMessage) error {
 	st := seedStore()
 	if j.Feed != nil {
 		st.feed.Restore(*j.Feed)
+	}
+	for id, lib := range j.Libraries {
+		st.addLibrary(id, lib)
 	}
 	for id, list := range j.Drives {
 		d := st.drives[id]
@@ -104,6 +116,8 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 		d := s.drives[did]
 		switch {
 		case d == nil:
+		case kind == "drive" && d.lib != nil:
+			return d.lib, nil
 		case kind == "item" && d.items[id] != nil:
 			return d.items[id], nil
 		case kind == "perm" && d.sharing.perms[id] != nil:
@@ -128,6 +142,14 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 	if err != nil {
 		return err
 	}
+	if kind == "drive" && v != nil {
+		lib := new(library)
+		if err := json.Unmarshal(v, lib); err != nil {
+			return fmt.Errorf("drive: journal %s: %w", key, err)
+		}
+		s.addLibrary(did, lib)
+		return nil
+	}
 	d := s.drives[did]
 	if d == nil || (kind != "item" && kind != "perm" && kind != "unique") {
 		return fmt.Errorf("drive: journal %s: no such drive or kind", key)
@@ -149,4 +171,17 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 	}
 	d.index()
 	return nil
+}
+
+// addLibrary adds the drive of a site's library with its root folder,
+// unless there is one (the root's own record, replayed later, replaces it).
+func (st *store) addLibrary(id string, lib *library) {
+	if st.drives[id] != nil {
+		return
+	}
+	d := &drive{ID: id, Owner: id, Root: lib.Root, Created: lib.Created, items: map[string]*item{}, lib: lib}
+	d.items[d.Root] = &item{ID: d.Root, Name: "root", Folder: true, Version: 1, Content: 1, Created: lib.Created,
+		Modified: lib.Created, By: id, ModBy: id}
+	st.drives[id] = d
+	st.byOwner[id] = id
 }

@@ -459,7 +459,7 @@ func (s *Workload) commit(w http.ResponseWriter, r *http.Request, ss *session) {
 	if ce == errNameExists {
 		ce = graphkit.Err(409, "nameAlreadyExists", "Another file exists with the same name as the uploaded session.")
 	}
-	u := s.Dir.Find(owner)
+	u := s.ownerUser(owner)
 	if ce == nil && u == nil {
 		ce = errNotFound
 	}

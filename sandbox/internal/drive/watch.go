@@ -37,13 +37,17 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 	if d == nil {
 		return nil, true, errNotFound
 	}
+	ownerID := d.Owner
+	if d.lib != nil {
+		ownerID = "" // a site's library: its site's permissions decide (Sites.*, Files.*.All)
+	}
 	return &graphkit.Watch{
 		Match:       func(c graphkit.Change) bool { return c.Store == Name && c.Scope == d.ID },
 		Perms:       readPerms,
 		MaxMinutes:  42300,
 		ChangeTypes: []graphkit.ChangeKind{graphkit.Updated},
 		Updates:     true,
-		OwnerID:     d.Owner,
+		OwnerID:     ownerID,
 	}, true, nil
 }
 

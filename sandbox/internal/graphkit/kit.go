@@ -31,6 +31,9 @@ type Kit struct {
 	// items' content): the state folder's "files" with --state, else a
 	// temporary folder made on first use, which the server removes on Close.
 	Files func() (string, error)
+	// Sites is the SharePoint sites workload, which the drive asks about
+	// site drives (nil: none).
+	Sites Sites
 }
 
 // Claims are the claims of the access token a Graph request carries.

@@ -18,6 +18,7 @@ type Mux struct {
 	mux      *http.ServeMux
 	segments map[string]string // lower case → the case the routes use
 	patterns []string          // in registration order
+	rewrites []func(string) string
 }
 
 // NewMux returns an empty route table.
@@ -44,9 +45,24 @@ func (m *Mux) Patterns() []string { return append([]string(nil), m.patterns...) 
 
 var keySegmentRE = regexp.MustCompile(`^([A-Za-z]+)\('([^'/]*)'\)$`)
 
-// CanonicalPath rewrites the known segments of p to their canonical case
-// and name('key') segments to name/key.
-func (m *Mux) CanonicalPath(p string) string {
+// Rewrite adds f, which rewrites a request's path before it is routed: a
+// workload whose addresses the patterns cannot express (SharePoint's
+// "/sites/{host}:/sites/team:/lists") turns them into ones they can. f
+// returns the path unchanged when it is not one of its own.
+func (m *Mux) Rewrite(f func(string) string) { m.rewrites = append(m.rewrites, f) }
+
+func (m *Mux) rewrite(p string) string {
+	for _, f := range m.rewrites {
+		p = f(p)
+	}
+	return p
+}
+
+// CanonicalPath rewrites p (Rewrite), the known segments of p to their
+// canonical case and name('key') segments to name/key.
+func (m *Mux) CanonicalPath(p string) string { return m.canonical(m.rewrite(p)) }
+
+func (m *Mux) canonical(p string) string {
 	segs := strings.Split(p, "/")
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
@@ -65,8 +81,9 @@ func (m *Mux) CanonicalPath(p string) string {
 }
 
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := m.CanonicalPath(r.URL.Path); p != r.URL.Path {
-		r2 := r.Clone(context.WithValue(r.Context(), sentPathKey{}, r.URL.Path))
+	sent := m.rewrite(r.URL.Path)
+	if p := m.canonical(sent); p != r.URL.Path {
+		r2 := r.Clone(context.WithValue(r.Context(), sentPathKey{}, sent))
 		r2.URL.Path, r2.URL.RawPath = p, ""
 		r = r2
 	}

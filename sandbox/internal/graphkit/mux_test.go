@@ -37,3 +37,24 @@ func TestNextLinkEscapesThePath(t *testing.T) {
 		t.Errorf("nextLink = %q, want the path escaped", got)
 	}
 }
+
+// TestMuxRewrite: a rewrite turns an address the patterns cannot express
+// into one they can before routing, the canonical case applies after it,
+// and a wildcard tail keeps the case the client sent.
+func TestMuxRewrite(t *testing.T) {
+	m := NewMux()
+	var tail string
+	m.HandleFunc("GET /v1.0/sites/{sid}/drive/{rest...}", func(w http.ResponseWriter, r *http.Request) {
+		tail = r.PathValue("sid") + " " + SentCase(r, r.PathValue("rest"))
+	})
+	m.Rewrite(func(p string) string {
+		return strings.Replace(p, "/sites/host:/sites/team:", "/sites/host,1,2", 1)
+	})
+	if got := m.CanonicalPath("/v1.0/sites/host:/sites/team:/Drive/root:/Drive:"); got != "/v1.0/sites/host,1,2/drive/root:/Drive:" {
+		t.Errorf("CanonicalPath = %q", got)
+	}
+	m.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/v1.0/sites/host:/sites/team:/DRIVE/root:/Drive/x.txt:", nil))
+	if tail != "host,1,2 root:/Drive/x.txt:" {
+		t.Errorf("the handler saw %q, want the site's id and the tail as sent", tail)
+	}
+}

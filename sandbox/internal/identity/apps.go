@@ -96,6 +96,8 @@ var graphDelegated = []struct{ Name, Text string }{
 	{"Notes.ReadWrite", "Read and write your OneNote notebooks"},
 	{"People.Read", "Read your relevant people list"},
 	{"Presence.Read", "Read your presence information"},
+	{"Sites.FullControl.All", "Have full control of all your site collections"},
+	{"Sites.Manage.All", "Create, edit, and delete items and lists in all your site collections"},
 	{"Sites.Read.All", "Read items in all site collections"},
 	{"Sites.ReadWrite.All", "Edit or delete items in all site collections"},
 	{"Tasks.Read", "Read your tasks and task lists"},

@@ -64,9 +64,15 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.azureCommunicationServicesUserIdentity": {Name: "microsoft.graph.azureCommunicationServicesUserIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "azureCommunicationServicesResourceId", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.booleanColumn": {Name: "microsoft.graph.booleanColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.bundle": {Name: "microsoft.graph.bundle", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "album", Type: "microsoft.graph.album", Nullable: true},
 			{Name: "childCount", Type: "Edm.Int32", Nullable: true},
+		}},
+		"microsoft.graph.calculatedColumn": {Name: "microsoft.graph.calculatedColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "format", Type: "Edm.String", Nullable: true},
+			{Name: "formula", Type: "Edm.String", Nullable: true},
+			{Name: "outputType", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.callEndedEventMessageDetail": {Name: "microsoft.graph.callEndedEventMessageDetail", Kind: Complex, Base: "microsoft.graph.eventMessageDetail", Abstract: false, Open: false, Props: []Prop{
 			{Name: "callDuration", Type: "Edm.Duration", Nullable: true},
@@ -186,6 +192,16 @@ func buildComplexTypes() map[string]*Type {
 			{Name: "chatId", Type: "Edm.String", Nullable: true},
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
 		}},
+		"microsoft.graph.choiceColumn": {Name: "microsoft.graph.choiceColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "allowTextEntry", Type: "Edm.Boolean", Nullable: true},
+			{Name: "choices", Type: "Edm.String", Collection: true, Nullable: true},
+			{Name: "displayAs", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.columnValidation": {Name: "microsoft.graph.columnValidation", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "defaultLanguage", Type: "Edm.String", Nullable: true},
+			{Name: "descriptions", Type: "microsoft.graph.displayNameLocalization", Collection: true, Nullable: true},
+			{Name: "formula", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.communicationsApplicationIdentity": {Name: "microsoft.graph.communicationsApplicationIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "applicationType", Type: "Edm.String", Nullable: true},
 			{Name: "hidden", Type: "Edm.Boolean", Nullable: true},
@@ -212,16 +228,28 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.communicationsUserIdentity": {Name: "microsoft.graph.communicationsUserIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "tenantId", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.contentApprovalStatusColumn": {Name: "microsoft.graph.contentApprovalStatusColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{}},
+		"microsoft.graph.contentTypeInfo": {Name: "microsoft.graph.contentTypeInfo", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "id", Type: "Edm.String", Nullable: true},
+			{Name: "name", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail": {Name: "microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail", Kind: Complex, Base: "microsoft.graph.eventMessageDetail", Abstract: false, Open: false, Props: []Prop{
 			{Name: "conversationMemberRoles", Type: "Edm.String", Collection: true, Nullable: true},
 			{Name: "conversationMemberUser", Type: "microsoft.graph.teamworkUserIdentity", Nullable: true},
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
+		}},
+		"microsoft.graph.currencyColumn": {Name: "microsoft.graph.currencyColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "locale", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.customSecurityAttributeValue": {Name: "microsoft.graph.customSecurityAttributeValue", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
 		"microsoft.graph.customTimeZone": {Name: "microsoft.graph.customTimeZone", Kind: Complex, Base: "microsoft.graph.timeZoneBase", Abstract: false, Open: false, Props: []Prop{
 			{Name: "bias", Type: "Edm.Int32", Nullable: true},
 			{Name: "daylightOffset", Type: "microsoft.graph.daylightTimeZoneOffset", Nullable: true},
 			{Name: "standardOffset", Type: "microsoft.graph.standardTimeZoneOffset", Nullable: true},
+		}},
+		"microsoft.graph.dateTimeColumn": {Name: "microsoft.graph.dateTimeColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "displayAs", Type: "Edm.String", Nullable: true},
+			{Name: "format", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.dateTimeTimeZone": {Name: "microsoft.graph.dateTimeTimeZone", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "dateTime", Type: "Edm.String"},
@@ -230,10 +258,18 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.daylightTimeZoneOffset": {Name: "microsoft.graph.daylightTimeZoneOffset", Kind: Complex, Base: "microsoft.graph.standardTimeZoneOffset", Abstract: false, Open: false, Props: []Prop{
 			{Name: "daylightBias", Type: "Edm.Int32", Nullable: true},
 		}},
+		"microsoft.graph.defaultColumnValue": {Name: "microsoft.graph.defaultColumnValue", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "formula", Type: "Edm.String", Nullable: true},
+			{Name: "value", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.deleted": {Name: "microsoft.graph.deleted", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "state", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.detailsInfo": {Name: "microsoft.graph.detailsInfo", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.displayNameLocalization": {Name: "microsoft.graph.displayNameLocalization", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "displayName", Type: "Edm.String", Nullable: true},
+			{Name: "languageTag", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.emailAddress": {Name: "microsoft.graph.emailAddress", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "address", Type: "Edm.String", Nullable: true},
 			{Name: "name", Type: "Edm.String", Nullable: true},
@@ -280,11 +316,15 @@ func buildComplexTypes() map[string]*Type {
 			{Name: "latitude", Type: "Edm.Double", Nullable: true},
 			{Name: "longitude", Type: "Edm.Double", Nullable: true},
 		}},
+		"microsoft.graph.geolocationColumn": {Name: "microsoft.graph.geolocationColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.hashes": {Name: "microsoft.graph.hashes", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "crc32Hash", Type: "Edm.String", Nullable: true},
 			{Name: "quickXorHash", Type: "Edm.String", Nullable: true},
 			{Name: "sha1Hash", Type: "Edm.String", Nullable: true},
 			{Name: "sha256Hash", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.hyperlinkOrPictureColumn": {Name: "microsoft.graph.hyperlinkOrPictureColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "isPicture", Type: "Edm.Boolean", Nullable: true},
 		}},
 		"microsoft.graph.identity": {Name: "microsoft.graph.identity", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{
 			{Name: "displayName", Type: "Edm.String", Nullable: true},
@@ -331,6 +371,11 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.licenseProcessingState": {Name: "microsoft.graph.licenseProcessingState", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "state", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.listInfo": {Name: "microsoft.graph.listInfo", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "contentTypesEnabled", Type: "Edm.Boolean", Nullable: true},
+			{Name: "hidden", Type: "Edm.Boolean", Nullable: true},
+			{Name: "template", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.localeInfo": {Name: "microsoft.graph.localeInfo", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "displayName", Type: "Edm.String", Nullable: true},
 			{Name: "locale", Type: "Edm.String", Nullable: true},
@@ -347,6 +392,13 @@ func buildComplexTypes() map[string]*Type {
 		}},
 		"microsoft.graph.locationConstraintItem": {Name: "microsoft.graph.locationConstraintItem", Kind: Complex, Base: "microsoft.graph.location", Abstract: false, Open: false, Props: []Prop{
 			{Name: "resolveAvailability", Type: "Edm.Boolean", Nullable: true},
+		}},
+		"microsoft.graph.lookupColumn": {Name: "microsoft.graph.lookupColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "allowMultipleValues", Type: "Edm.Boolean", Nullable: true},
+			{Name: "allowUnlimitedLength", Type: "Edm.Boolean", Nullable: true},
+			{Name: "columnName", Type: "Edm.String", Nullable: true},
+			{Name: "listId", Type: "Edm.String", Nullable: true},
+			{Name: "primaryLookupColumnId", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.mailboxSettings": {Name: "microsoft.graph.mailboxSettings", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "archiveFolder", Type: "Edm.String", Nullable: true},
@@ -391,6 +443,12 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.messageUnpinnedEventMessageDetail": {Name: "microsoft.graph.messageUnpinnedEventMessageDetail", Kind: Complex, Base: "microsoft.graph.eventMessageDetail", Abstract: false, Open: false, Props: []Prop{
 			{Name: "eventDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
+		}},
+		"microsoft.graph.numberColumn": {Name: "microsoft.graph.numberColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "decimalPlaces", Type: "Edm.String", Nullable: true},
+			{Name: "displayAs", Type: "Edm.String", Nullable: true},
+			{Name: "maximum", Type: "Edm.Double", Nullable: true},
+			{Name: "minimum", Type: "Edm.Double", Nullable: true},
 		}},
 		"microsoft.graph.objectIdentity": {Name: "microsoft.graph.objectIdentity", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "issuer", Type: "Edm.String", Nullable: true},
@@ -453,6 +511,11 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.pendingOperations": {Name: "microsoft.graph.pendingOperations", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "pendingContentUpdate", Type: "microsoft.graph.pendingContentUpdate", Nullable: true},
 		}},
+		"microsoft.graph.personOrGroupColumn": {Name: "microsoft.graph.personOrGroupColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "allowMultipleSelection", Type: "Edm.Boolean", Nullable: true},
+			{Name: "chooseFromType", Type: "Edm.String", Nullable: true},
+			{Name: "displayAs", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.phone": {Name: "microsoft.graph.phone", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "language", Type: "Edm.String", Nullable: true},
 			{Name: "number", Type: "Edm.String", Nullable: true},
@@ -491,6 +554,24 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.provisioningServicePrincipal": {Name: "microsoft.graph.provisioningServicePrincipal", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{}},
 		"microsoft.graph.provisioningSystem": {Name: "microsoft.graph.provisioningSystem", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "details", Type: "microsoft.graph.detailsInfo", Nullable: true},
+		}},
+		"microsoft.graph.publicError": {Name: "microsoft.graph.publicError", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "code", Type: "Edm.String", Nullable: true},
+			{Name: "details", Type: "microsoft.graph.publicErrorDetail", Collection: true, Nullable: true},
+			{Name: "innerError", Type: "microsoft.graph.publicInnerError", Nullable: true},
+			{Name: "message", Type: "Edm.String", Nullable: true},
+			{Name: "target", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.publicErrorDetail": {Name: "microsoft.graph.publicErrorDetail", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "code", Type: "Edm.String", Nullable: true},
+			{Name: "message", Type: "Edm.String", Nullable: true},
+			{Name: "target", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.publicInnerError": {Name: "microsoft.graph.publicInnerError", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{
+			{Name: "code", Type: "Edm.String", Nullable: true},
+			{Name: "details", Type: "microsoft.graph.publicErrorDetail", Collection: true, Nullable: true},
+			{Name: "message", Type: "Edm.String", Nullable: true},
+			{Name: "target", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.publicationFacet": {Name: "microsoft.graph.publicationFacet", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "checkedOutBy", Type: "microsoft.graph.identitySet", Nullable: true},
@@ -600,6 +681,15 @@ func buildComplexTypes() map[string]*Type {
 			{Name: "lastSuccessfulSignInDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "lastSuccessfulSignInRequestId", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.siteArchivalDetails": {Name: "microsoft.graph.siteArchivalDetails", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "archiveStatus", Type: "microsoft.graph.siteArchiveStatus", Nullable: true},
+		}},
+		"microsoft.graph.siteCollection": {Name: "microsoft.graph.siteCollection", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "archivalDetails", Type: "microsoft.graph.siteArchivalDetails", Nullable: true},
+			{Name: "dataLocationCode", Type: "Edm.String", Nullable: true},
+			{Name: "hostname", Type: "Edm.String", Nullable: true},
+			{Name: "root", Type: "microsoft.graph.root", Nullable: true},
+		}},
 		"microsoft.graph.specialFolder": {Name: "microsoft.graph.specialFolder", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "name", Type: "Edm.String", Nullable: true},
 		}},
@@ -705,6 +795,20 @@ func buildComplexTypes() map[string]*Type {
 		"microsoft.graph.teamworkUserIdentity": {Name: "microsoft.graph.teamworkUserIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "userIdentityType", Type: "microsoft.graph.teamworkUserIdentityType", Nullable: true},
 		}},
+		"microsoft.graph.termColumn": {Name: "microsoft.graph.termColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "allowMultipleValues", Type: "Edm.Boolean", Nullable: true},
+			{Name: "parentTerm", Type: "microsoft.graph.termStore.term", Nullable: true, Nav: true},
+			{Name: "showFullyQualifiedName", Type: "Edm.Boolean", Nullable: true},
+			{Name: "termSet", Type: "microsoft.graph.termStore.set", Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.textColumn": {Name: "microsoft.graph.textColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "allowMultipleLines", Type: "Edm.Boolean", Nullable: true},
+			{Name: "appendChangesToExistingText", Type: "Edm.Boolean", Nullable: true},
+			{Name: "linesForEditing", Type: "Edm.Int32", Nullable: true},
+			{Name: "maxLength", Type: "Edm.Int32", Nullable: true},
+			{Name: "textType", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.thumbnailColumn": {Name: "microsoft.graph.thumbnailColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.timeSlot": {Name: "microsoft.graph.timeSlot", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "end", Type: "microsoft.graph.dateTimeTimeZone"},
 			{Name: "start", Type: "microsoft.graph.dateTimeTimeZone"},

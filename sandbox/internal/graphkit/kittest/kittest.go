@@ -89,6 +89,12 @@ func verify(raw string) (*token.AccessClaims, error) {
 // touched before returning the answer.
 func (e *Env) Do(method, path, tok string, body any) *httptest.ResponseRecorder {
 	e.t.Helper()
+	return e.DoHeaders(method, path, tok, body, nil)
+}
+
+// DoHeaders is Do with request headers (Prefer, If-Match, ...).
+func (e *Env) DoHeaders(method, path, tok string, body any, hdr map[string]string) *httptest.ResponseRecorder {
+	e.t.Helper()
 	var rd *bytes.Reader
 	switch b := body.(type) {
 	case nil:
@@ -108,6 +114,9 @@ func (e *Env) Do(method, path, tok string, body any) *httptest.ResponseRecorder 
 	}
 	if tok != "" {
 		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for k, v := range hdr {
+		r.Header.Set(k, v)
 	}
 	for k, vs := range e.Header {
 		r.Header[k] = vs

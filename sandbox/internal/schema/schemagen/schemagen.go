@@ -44,6 +44,8 @@ var Roots = []Root{
 	{"user", ""}, {"group", ""},
 	// Later workloads
 	{"drive", ""}, {"driveItem", ""}, {"todoTaskList", ""}, {"todoTask", ""}, {"checklistItem", ""}, {"linkedResource", ""},
+	// SharePoint
+	{"site", ""}, {"list", ""}, {"listItem", ""}, {"columnDefinition", ""}, {"fieldValueSet", ""},
 	{"team", ""}, {"channel", ""}, {"chatMessage", ""}, {"plannerTask", ""}, {"subscription", ""},
 }
 
