@@ -10,9 +10,9 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
+	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/subscriptions"
 	"github.com/authsome-go/authsome/sandbox/internal/todo"
-	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
 
