@@ -132,5 +132,18 @@ func TestStoreContractWorkbook(t *testing.T) {
 	env.Write("POST", wb+"/worksheets/add", adele, map[string]any{"name": "Q3"}, 201)
 	env.Write("POST", wb+"/tables/SalesTable/rows/add", adele, map[string]any{"values": [][]any{{"Kiwis", 4, 2, "=B5*C5"}}}, 201)
 	env.Write("DELETE", wb+"/worksheets/Q3", adele, nil, 204)
+	rng := wb + "/worksheets/Sales/range(address='A2:B2')"
+	env.Write("PATCH", rng+"/format/font", adele, map[string]any{"bold": true}, 200)
+	env.Write("PATCH", rng+"/format/fill", adele, map[string]any{"color": "#FFFF00"}, 200)
+	env.Write("POST", rng+"/format/fill/clear", adele, nil, 200)
+	env.Write("POST", rng+"/insert", adele, map[string]any{"shift": "Down"}, 200)
+	env.Write("POST", rng+"/delete", adele, map[string]any{"shift": "Up"}, 200)
+	env.Write("POST", wb+"/worksheets/Sales/range(address='F8:G8')/merge", adele, nil, 200)
+	env.Write("POST", wb+"/worksheets/Sales/range(address='F8:G8')/clear", adele, map[string]any{"applyTo": "All"}, 200)
+	env.Write("PATCH", wb+"/tables/SalesTable", adele, map[string]any{"name": "Fruit", "showTotals": true}, 200)
+	env.Write("POST", wb+"/tables/Fruit/columns/add", adele, map[string]any{"name": "Notes"}, 201)
+	env.Write("DELETE", wb+"/tables/Fruit/rows/$/itemAt(index=0)", adele, nil, 204)
+	env.Write("POST", wb+"/names/add", adele, map[string]any{"name": "Rate", "reference": "=0.2"}, 200)
+	env.Write("DELETE", wb+"/names/Rate", adele, nil, 204)
 	env.Write("POST", wb+"/createSession", adele, map[string]any{"persistChanges": true}, 201)
 }
