@@ -70,8 +70,8 @@ func TestSeededOfficeFilesOpen(t *testing.T) {
 	}
 
 	for path, want := range map[string][]string{
-		"Documents/Proposal.docx":      {"word/document.xml"},
-		"Documents/Kickoff.pptx": {"ppt/presentation.xml", "ppt/slides/slide1.xml", "ppt/slideLayouts/slideLayout1.xml", "ppt/slideMasters/slideMaster1.xml", "ppt/theme/theme1.xml"},
+		"Documents/Proposal.docx": {"word/document.xml"},
+		"Documents/Kickoff.pptx":  {"ppt/presentation.xml", "ppt/slides/slide1.xml", "ppt/slideLayouts/slideLayout1.xml", "ppt/slideMasters/slideMaster1.xml", "ppt/theme/theme1.xml"},
 	} {
 		parts := unzip(t, files[path])
 		types := parts["[Content_Types].xml"]
