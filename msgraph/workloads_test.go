@@ -57,17 +57,17 @@ func TestWorkbookSession(t *testing.T) {
 		}
 	})
 	ctx := t.Context()
-	wb, err := c.Excel.Open(ctx, MyDrive, "x1", false)
+	wb, _, err := c.Excel.Open(ctx, MyDrive, "x1", false)
 	if err != nil || wb.Session() != "s1" {
 		t.Fatalf("Open: %v %q", err, wb.Session())
 	}
-	if r, err := wb.Range(ctx, "Q1 'Sales'", "A1:B1"); err != nil || r.ColumnCount != 2 {
+	if r, _, err := wb.Range(ctx, SheetRange("Q1 'Sales'", "A1:B1")); err != nil || r.ColumnCount != 2 {
 		t.Fatalf("Range: %+v %v", r, err)
 	}
-	if _, err := wb.SetValues(ctx, "Sheet1", "A1:B1", [][]any{{1, "=A1*2"}}); err != nil {
-		t.Fatalf("SetValues after the session expired: %v", err)
+	if _, _, err := wb.UpdateRange(ctx, SheetRange("Sheet1", "A1:B1"), &RangeUpdate{Values: [][]any{{1, "=A1*2"}}}); err != nil {
+		t.Fatalf("UpdateRange after the session expired: %v", err)
 	}
-	if err := wb.Close(ctx); err != nil || wb.Session() != "" {
+	if _, err := wb.Close(ctx); err != nil || wb.Session() != "" {
 		t.Fatal(err)
 	}
 	want := []string{
