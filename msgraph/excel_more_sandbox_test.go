@@ -64,6 +64,9 @@ func TestSandboxExcelTables(t *testing.T) {
 	if err != nil || body.Address != "Budget!A2:F5" {
 		t.Errorf("data body: %+v %v", body, err)
 	}
+	if q1, _, err := wb.Range(ctx, TableColumnRange("Costs", "Q1", TableDataBody)); err != nil || q1.Address != "Budget!B2:B5" {
+		t.Errorf("Q1's data body: %+v %v", q1, err)
+	}
 	on := true
 	tb, _, err := wb.UpdateTable(ctx, "Costs", &TableUpdate{Name: "Spend", ShowTotals: &on, Style: "TableStyleLight9"})
 	if err != nil || tb.Name != "Spend" || !tb.ShowTotals || tb.Style != "TableStyleLight9" {

@@ -87,7 +87,7 @@ const (
 )
 
 // RangeRef is where a range is: build one with [SheetRange], [SheetCell],
-// [SheetUsedRange], [NamedRange] or [TableRange].
+// [SheetUsedRange], [NamedRange], [TableRange] or [TableColumnRange].
 type RangeRef struct{ path string }
 
 // SheetRange is the range at an A1 address ("A1:C3") of a sheet (by name or id).
@@ -126,6 +126,11 @@ const (
 // TableRange is a part of a table (by name or id).
 func TableRange(table string, part TablePart) RangeRef {
 	return RangeRef{tablePath(table) + "/" + string(part)}
+}
+
+// TableColumnRange is a part of a table's column (by id or name).
+func TableColumnRange(table, column string, part TablePart) RangeRef {
+	return RangeRef{tablePath(table) + "/columns/" + escapeSegment(column) + "/" + string(part)}
 }
 
 // Cell is the cell at a row and column (from 0) relative to r's first cell.

@@ -62,6 +62,8 @@ var graphConformanceWorkbook = []conformanceRow{
 	{route: "DELETE /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/$/itemAt(index=4)", auth: "files", status: 204, judge: "none"},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns", auth: "files", status: 200, typ: "workbookTableColumn", list: true},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/Total", auth: "files", status: 200, typ: "workbookTableColumn"},
+	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/Q1/dataBodyRange", auth: "files", status: 200, typ: "workbookRange"},
+	{route: "PATCH /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/Q2/range/format/font", auth: "files", status: 200, typ: "workbookRangeFont", body: `{"italic": true}`},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/itemAt(index=0)", auth: "files", status: 200, typ: "workbookTableColumn"},
 	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/add", auth: "files", status: 201, typ: "workbookTableColumn", body: `{"name": "Owner"}`},
 	{route: "DELETE /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/Owner", auth: "files", status: 204, judge: "none"},

@@ -84,7 +84,8 @@ func (s *Workload) rowRoute(c *bookCall, table string, segs []bookSeg) (bool, er
 	return false, errBookRoute
 }
 
-// columnRoute serves a table's columns: list, add, {id|name} and itemAt(index=).
+// columnRoute serves a table's columns: list, add, {id|name} with its
+// ranges, and itemAt(index=).
 func (s *Workload) columnRoute(c *bookCall, table string, segs []bookSeg) (bool, error) {
 	m := c.r.Method
 	switch {
@@ -98,6 +99,11 @@ func (s *Workload) columnRoute(c *bookCall, table string, segs []bookSeg) (bool,
 		}
 		return s.bookWrite(c, &in, http.StatusCreated, func(b *workbook.Book) (any, error) {
 			return b.AddTableColumn(table, in.Index, in.Name, in.Values)
+		})
+	case len(segs) >= 2 && tableParts[segs[1].name] != "":
+		column, part := segs[0].raw, tableParts[segs[1].name]
+		return s.rangeRoute(c, segs[2:], func(b *workbook.Book) (*workbook.Range, error) {
+			return b.TableColumnRange(table, column, part)
 		})
 	case len(segs) != 1:
 		return false, errBookRoute

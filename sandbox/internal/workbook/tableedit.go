@@ -119,3 +119,25 @@ func setAttr(data []byte, elem, attr, value string) []byte {
 	out = append(out, start...)
 	return append(out, data[loc[2]:]...)
 }
+
+// TableColumnRange reads a part of a table's column (by id or name):
+// "range", "headerRowRange", "dataBodyRange" or "totalRowRange".
+func (b *Book) TableColumnRange(key, column, part string) (*Range, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return nil, err
+	}
+	j, err := t.columnIndex(column)
+	if err != nil {
+		return nil, err
+	}
+	a, err := t.part(part)
+	if err != nil {
+		return nil, err
+	}
+	a.col1 += j
+	a.col2 = a.col1
+	return b.read(a)
+}
