@@ -274,7 +274,8 @@ func (w *Workbook) Calculate(ctx context.Context, how CalculationType) (*Respons
 // it: "sum", "pmt", "vlookup", "stDev_S") with its arguments by Graph's
 // parameter names ("values", "rate", "lookupValue" ...). An argument is a
 // number, string, boolean, a 2-D array, or [RangeArgument] for cells of the
-// workbook. A formula error comes back in the result's Error, not as an error.
+// workbook (or a workbook name of cells). A formula error comes back in the
+// result's Error, not as an error.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/resources/workbookfunctions
 //
@@ -287,5 +288,5 @@ func (w *Workbook) CallFunction(ctx context.Context, name string, args map[strin
 }
 
 // RangeArgument is a function argument that refers to cells of the
-// workbook, such as "Sheet1!A1:A10".
+// workbook, such as "Sheet1!A1:A10", or to a workbook name of cells.
 func RangeArgument(address string) map[string]string { return map[string]string{"address": address} }

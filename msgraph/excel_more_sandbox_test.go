@@ -112,14 +112,15 @@ func TestSandboxExcelNamesAndFunctions(t *testing.T) {
 	if got, _, err := wb.GetName(ctx, "Travel"); err != nil || got.Value != "=Budget!$B$2:$E$2" {
 		t.Errorf("GetName: %+v %v", got, err)
 	}
-	res, _, err := wb.CallFunction(ctx, "sum", map[string]any{"values": []any{RangeArgument("Travel"), 500}})
-	if err == nil {
-		// A name is not an address: Graph takes cell addresses only.
-		t.Errorf("sum of a name: %+v, want an error", res)
+	for _, arg := range []string{"Budget!B2:E2", "Travel"} {
+		res, _, err := wb.CallFunction(ctx, "sum", map[string]any{"values": []any{RangeArgument(arg), 500}})
+		if err != nil || res.Value != 41000.0 || res.Error != nil {
+			t.Errorf("sum of %s and 500: %+v %v", arg, res, err)
+		}
 	}
-	res, _, err = wb.CallFunction(ctx, "sum", map[string]any{"values": []any{RangeArgument("Budget!B2:E2"), 500}})
-	if err != nil || res.Value != 41000.0 || res.Error != nil {
-		t.Errorf("sum: %+v %v", res, err)
+	res, _, err := wb.CallFunction(ctx, "sum", map[string]any{"values": []any{RangeArgument("Nope!A1")}})
+	if !IsNotFound(err) {
+		t.Errorf("sum of a missing sheet's cell: %+v %v", res, err)
 	}
 	res, _, err = wb.CallFunction(ctx, "vlookup", map[string]any{"lookupValue": "Events", "tableArray": RangeArgument("Budget!A2:F5"), "colIndexNum": 6, "rangeLookup": false})
 	if err != nil || res.Value != 45000.0 {
@@ -143,8 +144,8 @@ func TestSandboxExcelNamesAndFunctions(t *testing.T) {
 	}
 }
 
-// TestSandboxExcelRangeOperations: cells, the used range, format, font
-// and fill, clear, insert, delete, merge and unmerge.
+// TestSandboxExcelRangeOperations: cells, the used range, format, font,
+// fill and borders, clear, insert, delete, merge and unmerge.
 func TestSandboxExcelRangeOperations(t *testing.T) {
 	wb := budget(t)
 	ctx := t.Context()
@@ -163,6 +164,13 @@ func TestSandboxExcelRangeOperations(t *testing.T) {
 	}
 	if f, _, err := wb.RangeFont(ctx, SheetRange("Budget", "A1")); err != nil || f.Name == "" {
 		t.Errorf("RangeFont: %+v %v", f, err)
+	}
+	hdr := SheetRange("Budget", "A1:F1")
+	if b, _, err := wb.UpdateRangeBorder(ctx, hdr, &WorkbookRangeBorder{SideIndex: "EdgeBottom", Style: "Double"}); err != nil || b.Style != "Double" || b.Weight != "Thick" {
+		t.Errorf("UpdateRangeBorder: %+v %v", b, err)
+	}
+	if all, _, err := wb.RangeBorders(ctx, hdr); err != nil || len(all) != 8 || all[1].SideIndex != "EdgeBottom" || all[1].Style != "Double" {
+		t.Errorf("RangeBorders: %+v %v", all, err)
 	}
 	g := SheetRange("Budget", "H1:I2")
 	if _, _, err := wb.UpdateRange(ctx, g, &RangeUpdate{Values: [][]any{{1, 2}, {3, 4}}}); err != nil {

@@ -65,6 +65,21 @@ type WorkbookRangeFill struct {
 	Color string `json:"color,omitempty"`
 }
 
+// WorkbookRangeBorder is one side of a range's borders.
+type WorkbookRangeBorder struct {
+	ID string `json:"id,omitempty"`
+	// SideIndex is "EdgeTop", "EdgeBottom", "EdgeLeft", "EdgeRight",
+	// "InsideVertical", "InsideHorizontal", "DiagonalDown" or "DiagonalUp".
+	SideIndex string `json:"sideIndex,omitempty"`
+	// Style is "None", "Continuous", "Dash", "DashDot", "DashDotDot", "Dot",
+	// "Double" or "SlantDashDot".
+	Style string `json:"style,omitempty"`
+	// Color is "#RRGGBB".
+	Color string `json:"color,omitempty"`
+	// Weight is "Hairline", "Thin", "Medium" or "Thick".
+	Weight string `json:"weight,omitempty"`
+}
+
 // RangeShift is where cells move when a range is deleted or inserted.
 type RangeShift string
 
@@ -270,4 +285,25 @@ func (w *Workbook) SetRangeFill(ctx context.Context, at RangeRef, color string) 
 //meta:operation POST /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')/format/fill/clear
 func (w *Workbook) ClearRangeFill(ctx context.Context, at RangeRef) (*Response, error) {
 	return w.do(ctx, http.MethodPost, at.path+"/format/fill/clear", nil, nil)
+}
+
+// RangeBorders returns every side of a range's borders.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/rangeformat-list-borders
+//
+//meta:operation GET /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')/format/borders
+func (w *Workbook) RangeBorders(ctx context.Context, at RangeRef) ([]*WorkbookRangeBorder, *Response, error) {
+	return list[WorkbookRangeBorder](ctx, w, at.path+"/format/borders")
+}
+
+// UpdateRangeBorder changes one side of a range's borders (u.SideIndex);
+// a Style of "None" removes it.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/rangeborder-update
+//
+//meta:operation PATCH /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')/format/borders/{side}
+func (w *Workbook) UpdateRangeBorder(ctx context.Context, at RangeRef, u *WorkbookRangeBorder) (*WorkbookRangeBorder, *Response, error) {
+	body := *u
+	body.ID, body.SideIndex = "", ""
+	return call[WorkbookRangeBorder](ctx, w, http.MethodPatch, at.path+"/format/borders/"+escapeSegment(u.SideIndex), body)
 }

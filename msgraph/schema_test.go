@@ -68,6 +68,7 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"workbookRangeFormat", WorkbookRangeFormat{}},
 		{"workbookRangeFont", WorkbookRangeFont{}},
 		{"workbookRangeFill", WorkbookRangeFill{}},
+		{"workbookRangeBorder", WorkbookRangeBorder{}},
 		{"workbookTable", WorkbookTable{}},
 		{"workbookTable", TableUpdate{}},
 		{"workbookTableRow", WorkbookTableRow{}},

@@ -198,8 +198,8 @@ func (s *Workload) rangeRoute(c *bookCall, segs []bookSeg, at func(*workbook.Boo
 	return false, errBookRoute
 }
 
-// formatRoute serves a range's format, format/font, format/fill and
-// format/fill/clear.
+// formatRoute serves a range's format, format/font, format/fill,
+// format/fill/clear and format/borders.
 func (s *Workload) formatRoute(c *bookCall, segs []bookSeg,
 	on func(func(*workbook.Book, string) (any, error)) func(*workbook.Book) (any, error),
 	act func(func(*workbook.Book, string) error) func(*workbook.Book) error) (bool, error) {
@@ -219,6 +219,8 @@ func (s *Workload) formatRoute(c *bookCall, segs []bookSeg,
 	var u workbook.RangeFormat
 	var in any = &u
 	switch {
+	case len(segs) > 0 && segs[0].name == "borders":
+		return s.borderRoute(c, segs[1:], on)
 	case (is(segs) || is(segs, "font") || is(segs, "fill")) && m == "GET":
 		return false, s.bookRead(c, on(func(b *workbook.Book, a string) (any, error) {
 			f, err := b.Format("", a)
@@ -252,4 +254,24 @@ func (s *Workload) formatRoute(c *bookCall, segs []bookSeg,
 		}
 		return part(f), nil
 	}))
+}
+
+// borderRoute serves a range's format/borders and format/borders/{side}.
+func (s *Workload) borderRoute(c *bookCall, segs []bookSeg,
+	on func(func(*workbook.Book, string) (any, error)) func(*workbook.Book) (any, error)) (bool, error) {
+	m := c.r.Method
+	switch {
+	case is(segs) && m == "GET":
+		return false, s.bookList(c, on(func(b *workbook.Book, a string) (any, error) { return b.Borders("", a) }))
+	case len(segs) != 1:
+		return false, errBookRoute
+	case m == "GET":
+		return false, s.bookRead(c, on(func(b *workbook.Book, a string) (any, error) { return b.Border("", a, segs[0].raw) }))
+	case m == "PATCH":
+		var in workbook.RangeBorder
+		return s.bookWrite(c, &in, http.StatusOK, on(func(b *workbook.Book, a string) (any, error) {
+			return b.SetBorder("", a, segs[0].raw, in)
+		}))
+	}
+	return false, errBookRoute
 }

@@ -128,3 +128,38 @@ func TestCallFunction(t *testing.T) {
 		t.Errorf("Application = %+v", app)
 	}
 }
+
+func TestBorders(t *testing.T) {
+	b := fixture(t)
+	all, err := b.Borders("Sales", "A1:B2")
+	if err != nil || len(all) != 8 || *all[0].Style != "None" || all[0].ID != "EdgeTop" {
+		t.Fatalf("Borders: %+v %v", all, err)
+	}
+	got, err := b.SetBorder("Sales", "A1:B2", "edgeBottom", RangeBorder{Style: ptr("Dash"), Weight: ptr("Medium"), Color: ptr("#FF0000")})
+	if err != nil || *got.Style != "Dash" || *got.Weight != "Medium" || *got.Color != "#FF0000" {
+		t.Fatalf("SetBorder: %+v %v", got, err)
+	}
+	if _, err := b.SetBorder("Sales", "A1:B2", "InsideVertical", RangeBorder{Style: ptr("Continuous")}); err != nil {
+		t.Fatal(err)
+	}
+	b = reopen(t, b)
+	if got, _ := b.Border("Sales", "A2:B2", "EdgeBottom"); *got.Style != "Dash" || *got.Weight != "Medium" {
+		t.Errorf("bottom after reopen: %+v", got)
+	}
+	if got, _ := b.Border("Sales", "A1:A2", "EdgeRight"); *got.Style != "Continuous" || *got.Weight != "Thin" {
+		t.Errorf("inside vertical as A's right edge: %+v", got)
+	}
+	if got, _ := b.Border("Sales", "A1:B1", "EdgeBottom"); got.Style == nil || *got.Style != "None" {
+		t.Errorf("A1:B1's bottom is none: %+v", got)
+	}
+	if got, _ := b.Border("Sales", "A1:A3", "EdgeRight"); got.Style != nil {
+		t.Errorf("A1:A3's right edge differs (A3 has none): %+v", got)
+	}
+	if got, _ := b.SetBorder("Sales", "A1:B2", "EdgeBottom", RangeBorder{Style: ptr("None")}); *got.Style != "None" {
+		t.Errorf("removed bottom: %+v", got)
+	}
+	_, err = b.SetBorder("Sales", "A1", "EdgeTop", RangeBorder{Weight: ptr("Heavy")})
+	wantErr(t, err, &Error{Status: 400, Code: "InvalidArgument"})
+	_, err = b.Border("Sales", "A1", "Middle")
+	wantErr(t, err, ErrItemNotFound)
+}

@@ -67,7 +67,7 @@ const scratchSheet = "__authsome_function"
 
 // CallFunction evaluates a workbook function with Graph's JSON arguments
 // by name: numbers, strings, booleans, null, 2-D arrays of those, or
-// {"address": "Sheet1!A1:B2"} for a range. It runs in a copy of the
+// {"address": "Sheet1!A1:B2"} for a range (or a workbook name of one). It runs in a copy of the
 // workbook, which it leaves unchanged.
 func (b *Book) CallFunction(name string, args map[string]json.RawMessage) (FunctionResult, error) {
 	params, ok := functionParams[strings.ToLower(name)]
@@ -158,6 +158,9 @@ func (b *Book) formulaArg(v any, nest bool) (string, error) {
 		return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`, nil
 	case map[string]any:
 		addr, _ := v["address"].(string)
+		if d, err := b.name("Workbook", addr); err == nil && namedItem(d).Type == "Range" {
+			return d.Name, nil // a workbook name that refers to cells
+		}
 		a, err := b.sheetArea("", addr)
 		if err != nil {
 			return "", err
