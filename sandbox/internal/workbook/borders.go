@@ -67,14 +67,18 @@ func borderCells(a area, side string) (cells []string, typ string, ok bool) {
 	return nil, "", false
 }
 
-// side finds Graph's side name, ignoring case.
-func side(name string) (string, error) {
+// sideArea finds the range at address and Graph's side name (ignoring case).
+func (b *Book) sideArea(sheet, address, sideIndex string) (area, string, error) {
+	a, err := b.sheetArea(sheet, address)
+	if err != nil {
+		return area{}, "", err
+	}
 	for _, s := range borderSides {
-		if strings.EqualFold(s, name) {
-			return s, nil
+		if strings.EqualFold(s, sideIndex) {
+			return a, s, nil
 		}
 	}
-	return "", ErrItemNotFound
+	return area{}, "", ErrItemNotFound
 }
 
 // Borders reads every side of the range at address (format/borders).
@@ -96,11 +100,7 @@ func (b *Book) Borders(sheet, address string) ([]RangeBorder, error) {
 func (b *Book) Border(sheet, address, sideIndex string) (RangeBorder, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	a, err := b.sheetArea(sheet, address)
-	if err != nil {
-		return RangeBorder{}, err
-	}
-	s, err := side(sideIndex)
+	a, s, err := b.sideArea(sheet, address, sideIndex)
 	if err != nil {
 		return RangeBorder{}, err
 	}
@@ -138,11 +138,7 @@ func (b *Book) border(a area, s string) RangeBorder {
 func (b *Book) SetBorder(sheet, address, sideIndex string, u RangeBorder) (RangeBorder, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	a, err := b.sheetArea(sheet, address)
-	if err != nil {
-		return RangeBorder{}, err
-	}
-	s, err := side(sideIndex)
+	a, s, err := b.sideArea(sheet, address, sideIndex)
 	if err != nil {
 		return RangeBorder{}, err
 	}
