@@ -190,18 +190,23 @@ func TestSandboxExcelWorksheets(t *testing.T) {
 		t.Fatalf("AddWorksheet: %+v %v", ws, err)
 	}
 	pos := 0
-	ws, _, err = wb.UpdateWorksheet(ctx, "Q3", &WorksheetUpdate{Name: "Q3 plan", Position: &pos})
-	if err != nil || ws.Name != "Q3 plan" || ws.Position != 0 {
+	const name = "Q3 'plan' #1" // a quote and characters a path must escape
+	ws, _, err = wb.UpdateWorksheet(ctx, "Q3", &WorksheetUpdate{Name: name, Position: &pos})
+	if err != nil || ws.Name != name || ws.Position != 0 {
 		t.Fatalf("UpdateWorksheet: %+v %v", ws, err)
 	}
-	if got, _, err := wb.GetWorksheet(ctx, ws.ID); err != nil || got.Name != "Q3 plan" {
+	if got, _, err := wb.GetWorksheet(ctx, ws.ID); err != nil || got.Name != name {
 		t.Errorf("GetWorksheet by id: %+v %v", got, err)
 	}
-	if _, err := wb.DeleteWorksheet(ctx, "Q3 plan"); err != nil {
+	r, _, err := wb.UpdateRange(ctx, SheetRange(name, "A1:B1"), &RangeUpdate{Values: [][]any{{2, "=A1*2"}}})
+	if err != nil || r.Address != "'Q3 ''plan'' #1'!A1:B1" || r.Values[0][1] != 4.0 {
+		t.Errorf("UpdateRange on %s: %+v %v", name, r, err)
+	}
+	if _, err := wb.DeleteWorksheet(ctx, name); err != nil {
 		t.Fatal(err)
 	}
 	sheets, _, err := wb.ListWorksheets(ctx)
-	if err != nil || slices.ContainsFunc(sheets, func(s *WorkbookWorksheet) bool { return s.Name == "Q3 plan" }) {
+	if err != nil || slices.ContainsFunc(sheets, func(s *WorkbookWorksheet) bool { return s.Name == name }) {
 		t.Errorf("sheets after the delete: %+v %v", sheets, err)
 	}
 	if _, _, err := wb.GetWorksheet(ctx, "Nope"); !IsNotFound(err) {
