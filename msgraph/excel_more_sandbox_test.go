@@ -40,6 +40,12 @@ func TestSandboxExcelTables(t *testing.T) {
 	if err != nil || row.Values[0][0] != "Hardware" || row.Values[0][5] != 10.0 {
 		t.Fatalf("TableRowAt(1): %+v %v", row, err)
 	}
+	if row, _, err := wb.UpdateTableRow(ctx, "Costs", 1, []any{"Hardware", 2, 2, 2, 2, nil}); err != nil || row.Values[0][5] != 8.0 {
+		t.Errorf("UpdateTableRow: %+v %v", row, err)
+	}
+	if r, _, err := wb.Range(ctx, TableRowRange("Costs", 1)); err != nil || r.Address != "Budget!A3:F3" {
+		t.Errorf("row 1's range: %+v %v", r, err)
+	}
 	if _, err := wb.DeleteTableRow(ctx, "Costs", 1); err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +62,12 @@ func TestSandboxExcelTables(t *testing.T) {
 	}
 	if got, _, err := wb.GetTableColumn(ctx, "Costs", "Owner"); err != nil || got.Values[0][0] != "Owner" {
 		t.Errorf("GetTableColumn: %+v %v", got, err)
+	}
+	if got, _, err := wb.TableColumnAt(ctx, "Costs", 6); err != nil || got.Name != "Owner" {
+		t.Errorf("TableColumnAt(6): %+v %v", got, err)
+	}
+	if ws, _, err := wb.TableWorksheet(ctx, "Costs"); err != nil || ws.Name != "Budget" {
+		t.Errorf("TableWorksheet: %+v %v", ws, err)
 	}
 	if _, err := wb.DeleteTableColumn(ctx, "Costs", "Owner"); err != nil {
 		t.Fatal(err)
@@ -88,8 +100,15 @@ func TestSandboxExcelTables(t *testing.T) {
 	if _, _, err := wb.GetTable(ctx, added.Name); !IsNotFound(err) {
 		t.Errorf("a deleted table: %v", err)
 	}
-	if _, _, err := wb.AddTable(ctx, &AddTableOptions{Address: "Budget!K1:L2", HasHeaders: true}); err != nil {
-		t.Errorf("AddTable at the workbook: %v", err)
+	kl, _, err := wb.AddTable(ctx, &AddTableOptions{Address: "Budget!K1:L2", HasHeaders: true})
+	if err != nil {
+		t.Fatalf("AddTable at the workbook: %v", err)
+	}
+	if r, _, err := wb.ConvertTableToRange(ctx, kl.Name); err != nil || r.Address != "Budget!K1:L2" {
+		t.Errorf("ConvertTableToRange: %+v %v", r, err)
+	}
+	if all, _, _ := wb.ListTables(ctx, nil); len(all) != 1 {
+		t.Errorf("tables after converting one to a range: %+v", all)
 	}
 }
 

@@ -102,7 +102,8 @@ const (
 )
 
 // RangeRef is where a range is: build one with [SheetRange], [SheetCell],
-// [SheetUsedRange], [NamedRange], [TableRange] or [TableColumnRange].
+// [SheetUsedRange], [NamedRange], [TableRange], [TableColumnRange] or
+// [TableRowRange].
 type RangeRef struct{ path string }
 
 // SheetRange is the range at an A1 address ("A1:C3") of a sheet (by name or id).
@@ -146,6 +147,11 @@ func TableRange(table string, part TablePart) RangeRef {
 // TableColumnRange is a part of a table's column (by id or name).
 func TableColumnRange(table, column string, part TablePart) RangeRef {
 	return RangeRef{tablePath(table) + "/columns/" + escapeSegment(column) + "/" + string(part)}
+}
+
+// TableRowRange is a table's data row at index (from 0).
+func TableRowRange(table string, index int) RangeRef {
+	return RangeRef{fmt.Sprintf("%s/rows/itemAt(index=%d)/range", tablePath(table), index)}
 }
 
 // Cell is the cell at a row and column (from 0) relative to r's first cell.

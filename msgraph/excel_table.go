@@ -158,6 +158,24 @@ func (w *Workbook) DeleteTable(ctx context.Context, table string) (*Response, er
 	return w.do(ctx, http.MethodDelete, tablePath(table), nil, nil)
 }
 
+// TableWorksheet returns the sheet a table is on.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/table-get-worksheet
+//
+//meta:operation GET /drives/{id}/items/{id}/workbook/tables/{id}/worksheet
+func (w *Workbook) TableWorksheet(ctx context.Context, table string) (*WorkbookWorksheet, *Response, error) {
+	return call[WorkbookWorksheet](ctx, w, http.MethodGet, tablePath(table)+"/worksheet", nil)
+}
+
+// ConvertTableToRange removes a table, keeping its cells, and returns them.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/table-converttorange
+//
+//meta:operation POST /drives/{id}/items/{id}/workbook/tables/{id}/convertToRange
+func (w *Workbook) ConvertTableToRange(ctx context.Context, table string) (*WorkbookRange, *Response, error) {
+	return call[WorkbookRange](ctx, w, http.MethodPost, tablePath(table)+"/convertToRange", nil)
+}
+
 // ListTableRows returns the data rows of a table.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/table-list-rows
@@ -185,6 +203,16 @@ func (w *Workbook) AddTableRows(ctx context.Context, table string, opts *AddTabl
 	return call[WorkbookTableRow](ctx, w, http.MethodPost, tablePath(table)+"/rows/add", opts)
 }
 
+// UpdateTableRow writes one row of values into the data row at index.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/tablerow-update
+//
+//meta:operation PATCH /drives/{id}/items/{id}/workbook/tables/{id}/rows/itemAt(index={index})
+func (w *Workbook) UpdateTableRow(ctx context.Context, table string, index int, values []any) (*WorkbookTableRow, *Response, error) {
+	return call[WorkbookTableRow](ctx, w, http.MethodPatch, fmt.Sprintf("%s/rows/itemAt(index=%d)", tablePath(table), index),
+		map[string][][]any{"values": {values}})
+}
+
 // DeleteTableRow deletes the data row at index (from 0).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/tablerow-delete
@@ -210,6 +238,15 @@ func (w *Workbook) ListTableColumns(ctx context.Context, table string) ([]*Workb
 //meta:operation GET /drives/{id}/items/{id}/workbook/tables/{id}/columns/{id}
 func (w *Workbook) GetTableColumn(ctx context.Context, table, column string) (*WorkbookTableColumn, *Response, error) {
 	return call[WorkbookTableColumn](ctx, w, http.MethodGet, tablePath(table)+"/columns/"+escapeSegment(column), nil)
+}
+
+// TableColumnAt returns the column at index (from 0).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/tablecolumncollection-itemat
+//
+//meta:operation GET /drives/{id}/items/{id}/workbook/tables/{id}/columns/itemAt(index={index})
+func (w *Workbook) TableColumnAt(ctx context.Context, table string, index int) (*WorkbookTableColumn, *Response, error) {
+	return call[WorkbookTableColumn](ctx, w, http.MethodGet, fmt.Sprintf("%s/columns/itemAt(index=%d)", tablePath(table), index), nil)
 }
 
 // AddTableColumn adds a column to a table.

@@ -63,6 +63,9 @@ var graphConformanceWorkbook = []conformanceRow{
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/itemAt(index=1)", auth: "files", status: 200, typ: "workbookTableRow"},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/9", auth: "files", status: 404},
 	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/add", auth: "files", status: 201, typ: "workbookTableRow", body: `{"values": [["Hardware", 1, 2, 3, 4, "=SUM(B6:E6)"]]}`},
+	{route: "PATCH /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/itemAt(index=4)", auth: "files", status: 200, typ: "workbookTableRow", body: `{"values": [["Hardware", 2, 2, 2, 2, "=SUM(B6:E6)"]]}`},
+	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/4/range", auth: "files", status: 200, typ: "workbookRange"},
+	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/worksheet", auth: "files", status: 200, typ: "workbookWorksheet"},
 	{route: "DELETE /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/$/itemAt(index=4)", auth: "files", status: 204, judge: "none"},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns", auth: "files", status: 200, typ: "workbookTableColumn", list: true},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/columns/Total", auth: "files", status: 200, typ: "workbookTableColumn"},
@@ -77,6 +80,8 @@ var graphConformanceWorkbook = []conformanceRow{
 	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/worksheets/Budget/tables/add", auth: "files", status: 201, typ: "workbookTable", save: "table", body: `{"address": "K1:L3", "hasHeaders": false}`},
 	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/add", auth: "files", status: 400, body: `{"address": "Budget!A1:B2", "hasHeaders": true}`},
 	{route: "DELETE /v1.0/me/drive/{rest...}", path: wbPath + "/tables/{table}", auth: "files", status: 204, judge: "none"},
+	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/worksheets/Budget/tables/add", auth: "files", status: 201, typ: "workbookTable", save: "table2", body: `{"address": "K1:L3", "hasHeaders": true}`},
+	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/{table2}/convertToRange", auth: "files", status: 200, typ: "workbookRange"},
 	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/add", auth: "files", status: 201, typ: "workbookTable", body: `{"address": "Budget!N1:O2", "hasHeaders": true}`},
 	// named items
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/names", auth: "files", status: 200, typ: "workbookNamedItem", list: true},

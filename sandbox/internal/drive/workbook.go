@@ -173,13 +173,14 @@ func (s *Workload) createBookSession(c *bookCall) error {
 	return nil
 }
 
-// readBookBody decodes a request's JSON body (which may be empty) into v.
+// readBookBody decodes a request's JSON body (which may be empty) into v
+// (nil for a call that takes no body).
 func readBookBody(c *bookCall, v any) error {
 	data, ge := graphkit.ReadPayload(c.w, c.r, 4<<20)
 	if ge != nil {
 		return kitErr(ge)
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 || v == nil {
 		return nil
 	}
 	if err := json.Unmarshal(data, v); err != nil {

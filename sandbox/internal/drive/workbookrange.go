@@ -39,6 +39,10 @@ func (s *Workload) tableRoute(c *bookCall, sheet string, segs []bookSeg) (bool, 
 		return s.bookWrite(c, &in, http.StatusOK, func(b *workbook.Book) (any, error) { return b.UpdateTable(table, in) })
 	case is(rest) && m == "DELETE":
 		return s.bookDelete(c, func(b *workbook.Book) error { return b.DeleteTable(table) })
+	case is(rest, "worksheet") && m == "GET":
+		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.TableWorksheet(table) })
+	case is(rest, "converttorange") && m == "POST":
+		return s.bookWrite(c, nil, http.StatusOK, func(b *workbook.Book) (any, error) { return b.ConvertTableToRange(table) })
 	case len(rest) > 0 && tableParts[rest[0].name] != "":
 		part := tableParts[rest[0].name]
 		return s.rangeRoute(c, rest[1:], func(b *workbook.Book) (*workbook.Range, error) { return b.TableRange(table, part) })
@@ -50,7 +54,8 @@ func (s *Workload) tableRoute(c *bookCall, sheet string, segs []bookSeg) (bool, 
 	return false, errBookRoute
 }
 
-// rowRoute serves a table's rows: list, add, itemAt(index=) and {index}.
+// rowRoute serves a table's rows: list, add, and by itemAt(index=) or
+// {index} a row (GET, PATCH, DELETE) and its range.
 func (s *Workload) rowRoute(c *bookCall, table string, segs []bookSeg) (bool, error) {
 	m := c.r.Method
 	switch {
@@ -64,7 +69,7 @@ func (s *Workload) rowRoute(c *bookCall, table string, segs []bookSeg) (bool, er
 		return s.bookWrite(c, &in, http.StatusCreated, func(b *workbook.Book) (any, error) {
 			return b.AddTableRows(table, in.Index, in.Values)
 		})
-	case len(segs) != 1:
+	case len(segs) == 0:
 		return false, errBookRoute
 	}
 	seg := segs[0]
@@ -75,10 +80,19 @@ func (s *Workload) rowRoute(c *bookCall, table string, segs []bookSeg) (bool, er
 	if err != nil {
 		return false, err
 	}
-	switch m {
-	case "GET":
+	switch {
+	case len(segs) > 1 && segs[1].name == "range":
+		return s.rangeRoute(c, segs[2:], func(b *workbook.Book) (*workbook.Range, error) { return b.TableRowRange(table, index) })
+	case len(segs) > 1:
+		return false, errBookRoute
+	case m == "GET":
 		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.TableRow(table, index) })
-	case "DELETE":
+	case m == "PATCH":
+		var in struct {
+			Values [][]any `json:"values"`
+		}
+		return s.bookWrite(c, &in, http.StatusOK, func(b *workbook.Book) (any, error) { return b.UpdateTableRow(table, index, in.Values) })
+	case m == "DELETE":
 		return s.bookDelete(c, func(b *workbook.Book) error { return b.DeleteTableRow(table, index) })
 	}
 	return false, errBookRoute

@@ -141,3 +141,73 @@ func (b *Book) TableColumnRange(key, column, part string) (*Range, error) {
 	a.col2 = a.col1
 	return b.read(a)
 }
+
+// rowArea is the sheet row of a table's data row index.
+func (t *tablePart) rowArea(index int) (area, error) {
+	body := t.body()
+	if index < 0 || index >= body.rows() {
+		return area{}, ErrItemNotFound
+	}
+	body.row1 += index
+	body.row2 = body.row1
+	return body, nil
+}
+
+// TableRowRange reads a table's data row as a range (rows/{index}/range).
+func (b *Book) TableRowRange(key string, index int) (*Range, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return nil, err
+	}
+	a, err := t.rowArea(index)
+	if err != nil {
+		return nil, err
+	}
+	return b.read(a)
+}
+
+// UpdateTableRow writes one row of values into a table's data row (row PATCH).
+func (b *Book) UpdateTableRow(key string, index int, values [][]any) (TableRow, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return TableRow{}, err
+	}
+	a, err := t.rowArea(index)
+	if err != nil {
+		return TableRow{}, err
+	}
+	if err := b.write(a, RangePatch{Values: values}); err != nil {
+		return TableRow{}, err
+	}
+	return b.tableRow(t, index)
+}
+
+// TableWorksheet is the sheet a table is on (table/worksheet).
+func (b *Book) TableWorksheet(key string) (Worksheet, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return Worksheet{}, err
+	}
+	return b.sheet(t.sheet)
+}
+
+// ConvertTableToRange removes a table and returns its cells, which stay, as
+// a range (table/convertToRange).
+func (b *Book) ConvertTableToRange(key string) (*Range, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, err := b.table(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.f.DeleteTable(t.x.Name); err != nil {
+		return nil, invalidArgument("%v", err)
+	}
+	return b.read(t.a)
+}

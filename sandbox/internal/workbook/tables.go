@@ -349,9 +349,10 @@ func (b *Book) TableRow(key string, index int) (TableRow, error) {
 }
 
 func (b *Book) tableRow(t *tablePart, index int) (TableRow, error) {
-	row := t.body()
-	row.row1 += index
-	row.row2 = row.row1
+	row, err := t.rowArea(index)
+	if err != nil {
+		return TableRow{}, err
+	}
 	r, err := b.read(row)
 	if err != nil {
 		return TableRow{}, err
