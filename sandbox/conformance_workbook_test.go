@@ -63,6 +63,8 @@ var graphConformanceWorkbook = []conformanceRow{
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/itemAt(index=1)", auth: "files", status: 200, typ: "workbookTableRow"},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/9", auth: "files", status: 404},
 	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/add", auth: "files", status: 201, typ: "workbookTableRow", body: `{"values": [["Hardware", 1, 2, 3, 4, "=SUM(B6:E6)"]]}`},
+	{route: "POST /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows", auth: "files", status: 201, typ: "workbookTableRow", body: `{"index": 0, "values": [["Rent", 1, 1, 1, 1, 4]]}`},
+	{route: "DELETE /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/0", auth: "files", status: 204, judge: "none"},
 	{route: "PATCH /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/itemAt(index=4)", auth: "files", status: 200, typ: "workbookTableRow", body: `{"values": [["Hardware", 2, 2, 2, 2, "=SUM(B6:E6)"]]}`},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/rows/4/range", auth: "files", status: 200, typ: "workbookRange"},
 	{route: "GET /v1.0/me/drive/{rest...}", path: wbPath + "/tables/Costs/worksheet", auth: "files", status: 200, typ: "workbookWorksheet"},

@@ -61,7 +61,7 @@ func (s *Workload) rowRoute(c *bookCall, table string, segs []bookSeg) (bool, er
 	switch {
 	case is(segs) && m == "GET":
 		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.TableRows(table) })
-	case is(segs, "add") && m == "POST":
+	case (is(segs, "add") || is(segs)) && m == "POST": // rows/add, or a POST to rows
 		var in struct {
 			Index  *int    `json:"index"`
 			Values [][]any `json:"values"`
