@@ -39,7 +39,7 @@ func TestSandboxDriveSpecialFolders(t *testing.T) {
 	for _, k := range withKids.Children {
 		names = append(names, k.Name)
 	}
-	if err != nil || !slices.Equal(names, []string{"Budget 2025.md", "Meeting notes.txt"}) {
+	if err != nil || !slices.Equal(names, []string{"Budget 2025.md", "Budget 2025.xlsx", "Kickoff.pptx", "Meeting notes.txt", "Proposal.docx"}) {
 		t.Errorf("GetItem $expand=children: %v %v", names, err)
 	}
 }

@@ -10,8 +10,13 @@ import (
 
 // ExcelService is Excel workbooks stored in OneDrive for Business or
 // SharePoint (.xlsx only; not consumer OneDrive, not the China cloud).
-// Open a [Workbook] on a drive item and work with its worksheets, ranges and
-// tables (O365's WorkBook, WorkSheet, Range and Table).
+// Open a [Workbook] on a drive item and work with its worksheets, ranges,
+// tables, named items and functions (O365's WorkBook, WorkSheet, Range,
+// Table and NamedRange).
+//
+// Workbook collections (worksheets, tables, rows, columns, names) are not
+// paged by Graph: each List method returns the whole collection in one
+// answer, so none has an …Iter.
 type ExcelService service
 
 // Workbook is an Excel workbook, optionally in a session: with a session,
@@ -27,8 +32,14 @@ type Workbook struct {
 	session string
 }
 
-// Worksheet is a sheet of a workbook.
-type Worksheet struct {
+// WorkbookSessionInfo is a workbook session as createSession answers it.
+type WorkbookSessionInfo struct {
+	ID             string `json:"id,omitempty"`
+	PersistChanges bool   `json:"persistChanges"`
+}
+
+// WorkbookWorksheet is a sheet of a workbook.
+type WorkbookWorksheet struct {
 	ID       string `json:"id,omitempty"`
 	Name     string `json:"name,omitempty"`
 	Position int    `json:"position"`
@@ -36,37 +47,35 @@ type Worksheet struct {
 	Visibility string `json:"visibility,omitempty"`
 }
 
-// Range is a block of cells. Values hold numbers, strings and booleans as
-// Excel has them; Text holds what Excel displays.
-type Range struct {
-	Address      string     `json:"address,omitempty"`
-	AddressLocal string     `json:"addressLocal,omitempty"`
-	CellCount    int        `json:"cellCount,omitempty"`
-	RowCount     int        `json:"rowCount,omitempty"`
-	ColumnCount  int        `json:"columnCount,omitempty"`
-	RowIndex     int        `json:"rowIndex"`
-	ColumnIndex  int        `json:"columnIndex"`
-	Values       [][]any    `json:"values,omitempty"`
-	Text         [][]string `json:"text,omitempty"`
-	Formulas     [][]any    `json:"formulas,omitempty"`
-	NumberFormat [][]any    `json:"numberFormat,omitempty"`
-	// ValueTypes are "Empty", "String", "Integer", "Double", "Boolean" or "Error".
-	ValueTypes [][]string `json:"valueTypes,omitempty"`
+// WorksheetUpdate changes a sheet: each member set is changed.
+type WorksheetUpdate struct {
+	Name     string `json:"name,omitempty"`
+	Position *int   `json:"position,omitempty"`
+	// Visibility is "Visible", "Hidden" or "VeryHidden".
+	Visibility string `json:"visibility,omitempty"`
 }
 
-// Table is an Excel table.
-type Table struct {
-	ID          string `json:"id,omitempty"`
-	Name        string `json:"name,omitempty"`
-	ShowHeaders bool   `json:"showHeaders,omitempty"`
-	ShowTotals  bool   `json:"showTotals,omitempty"`
-	Style       string `json:"style,omitempty"`
+// WorkbookApplication is the workbook's calculation settings.
+type WorkbookApplication struct {
+	// CalculationMode is "Automatic", "AutomaticExceptTables" or "Manual".
+	CalculationMode string `json:"calculationMode,omitempty"`
 }
 
-// TableRow is a row of a table.
-type TableRow struct {
-	Index  int     `json:"index"`
-	Values [][]any `json:"values"`
+// CalculationType is how Calculate recalculates a workbook.
+type CalculationType string
+
+// The calculation types.
+const (
+	Recalculate          CalculationType = "Recalculate" // the cells Excel marked as changed
+	CalculateFull        CalculationType = "Full"        // every cell
+	CalculateFullRebuild CalculationType = "FullRebuild" // every cell, rebuilding the dependencies
+)
+
+// WorkbookFunctionResult is the answer of a workbook function: Error is an
+// Excel error value ("#NUM!") or nil, Value the result.
+type WorkbookFunctionResult struct {
+	Error *string `json:"error"`
+	Value any     `json:"value"`
 }
 
 // Workbook returns the workbook of a drive item, without a session: each
@@ -77,31 +86,31 @@ func (s *ExcelService) Workbook(d DriveRef, item string) *Workbook {
 
 // Open opens the workbook of a drive item in a session. With persist,
 // changes are saved; without, they are dropped when the session ends (useful
-// for calculations). Call Close when done. An expired session is recreated
-// on the next call.
+// for calculations) and other sessions never see them. Call Close when
+// done. An expired session is recreated on the next call.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/workbook-createsession
 //
 //meta:operation POST /drives/{id}/items/{id}/workbook/createSession
-func (s *ExcelService) Open(ctx context.Context, d DriveRef, item string, persist bool) (*Workbook, error) {
+func (s *ExcelService) Open(ctx context.Context, d DriveRef, item string, persist bool) (*Workbook, *Response, error) {
 	w := &Workbook{c: s.client, path: d.item(item) + "/workbook", persist: persist}
-	if err := w.newSession(ctx); err != nil {
-		return nil, err
+	resp, err := w.newSession(ctx)
+	if err != nil {
+		return nil, resp, err
 	}
-	return w, nil
+	return w, resp, nil
 }
 
-func (w *Workbook) newSession(ctx context.Context) error {
-	info, _, err := doJSON[struct {
-		ID string `json:"id"`
-	}](ctx, w.c, http.MethodPost, w.path+"/createSession", map[string]bool{"persistChanges": w.persist}, nil)
+func (w *Workbook) newSession(ctx context.Context) (*Response, error) {
+	info, resp, err := doJSON[WorkbookSessionInfo](ctx, w.c, http.MethodPost, w.path+"/createSession",
+		map[string]bool{"persistChanges": w.persist}, nil)
 	if err != nil {
-		return err
+		return resp, err
 	}
 	w.mu.Lock()
 	w.session = info.ID
 	w.mu.Unlock()
-	return nil
+	return resp, nil
 }
 
 // Session returns the session id ("" without a session).
@@ -111,26 +120,38 @@ func (w *Workbook) Session() string {
 	return w.session
 }
 
+// Refresh keeps the session alive (a no-op without one).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/workbook-refreshsession
+//
+//meta:operation POST /drives/{id}/items/{id}/workbook/refreshSession
+func (w *Workbook) Refresh(ctx context.Context) (*Response, error) {
+	if w.Session() == "" {
+		return nil, nil
+	}
+	return w.do(ctx, http.MethodPost, "refreshSession", nil, nil)
+}
+
 // Close ends the session (a no-op without one).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/workbook-closesession
 //
 //meta:operation POST /drives/{id}/items/{id}/workbook/closeSession
-func (w *Workbook) Close(ctx context.Context) error {
+func (w *Workbook) Close(ctx context.Context) (*Response, error) {
 	id := w.Session()
 	if id == "" {
-		return nil
+		return nil, nil
 	}
 	req, err := w.c.NewRequest(ctx, http.MethodPost, w.path+"/closeSession", nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("workbook-session-id", id)
-	_, err = w.c.Do(req, nil)
+	resp, err := w.c.Do(req, nil)
 	w.mu.Lock()
 	w.session = ""
 	w.mu.Unlock()
-	return err
+	return resp, err
 }
 
 // do sends a workbook request in the session, recreating an expired session once.
@@ -147,13 +168,33 @@ func (w *Workbook) do(ctx context.Context, method, path string, body, out any) (
 		resp, err := w.c.Do(req, out)
 		var ge *Error
 		if attempt == 0 && session != "" && errors.As(err, &ge) && sessionExpired(ge) {
-			if serr := w.newSession(ctx); serr != nil {
+			if _, serr := w.newSession(ctx); serr != nil {
 				return resp, err
 			}
 			continue
 		}
 		return resp, err
 	}
+}
+
+// call sends a workbook request and decodes its answer as a T.
+func call[T any](ctx context.Context, w *Workbook, method, path string, body any) (*T, *Response, error) {
+	v := new(T)
+	resp, err := w.do(ctx, method, path, body, v)
+	if err != nil {
+		return nil, resp, err
+	}
+	return v, resp, nil
+}
+
+// list gets a workbook collection (all of it: Graph does not page them).
+func list[T any](ctx context.Context, w *Workbook, path string) ([]*T, *Response, error) {
+	var p page[T]
+	resp, err := w.do(ctx, http.MethodGet, path, nil, &p)
+	if err != nil {
+		return nil, resp, err
+	}
+	return p.Value, resp, nil
 }
 
 // sessionExpired reports whether Excel refused a request because its
@@ -163,97 +204,89 @@ func sessionExpired(e *Error) bool {
 	return (e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusBadRequest) && strings.Contains(c, "session")
 }
 
+func sheetPath(sheet string) string { return "worksheets/" + escapeSegment(sheet) }
+
 // ListWorksheets returns the workbook's sheets.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/workbook-list-worksheets
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/worksheets
-func (w *Workbook) ListWorksheets(ctx context.Context) ([]*Worksheet, error) {
-	var p page[Worksheet]
-	_, err := w.do(ctx, http.MethodGet, "worksheets", nil, &p)
-	return p.Value, err
+func (w *Workbook) ListWorksheets(ctx context.Context) ([]*WorkbookWorksheet, *Response, error) {
+	return list[WorkbookWorksheet](ctx, w, "worksheets")
 }
 
-// AddWorksheet adds a sheet named name.
+// GetWorksheet returns a sheet by name or id.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/worksheet-get
+//
+//meta:operation GET /drives/{id}/items/{id}/workbook/worksheets/{id}
+func (w *Workbook) GetWorksheet(ctx context.Context, sheet string) (*WorkbookWorksheet, *Response, error) {
+	return call[WorkbookWorksheet](ctx, w, http.MethodGet, sheetPath(sheet), nil)
+}
+
+// AddWorksheet adds a sheet named name at the end ("" for the next free
+// SheetN).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/worksheetcollection-add
 //
 //meta:operation POST /drives/{id}/items/{id}/workbook/worksheets/add
-func (w *Workbook) AddWorksheet(ctx context.Context, name string) (*Worksheet, error) {
-	ws := new(Worksheet)
-	_, err := w.do(ctx, http.MethodPost, "worksheets/add", map[string]string{"name": name}, ws)
-	return ws, err
+func (w *Workbook) AddWorksheet(ctx context.Context, name string) (*WorkbookWorksheet, *Response, error) {
+	return call[WorkbookWorksheet](ctx, w, http.MethodPost, "worksheets/add", map[string]string{"name": name})
 }
 
-func sheetPath(sheet string) string { return "worksheets/" + escapeSegment(sheet) }
-
-func rangePath(sheet, address string) string {
-	return sheetPath(sheet) + "/range(address='" + escapeSegment(strings.ReplaceAll(address, "'", "''")) + "')"
+// UpdateWorksheet renames, moves or hides a sheet.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/worksheet-update
+//
+//meta:operation PATCH /drives/{id}/items/{id}/workbook/worksheets/{id}
+func (w *Workbook) UpdateWorksheet(ctx context.Context, sheet string, u *WorksheetUpdate) (*WorkbookWorksheet, *Response, error) {
+	return call[WorkbookWorksheet](ctx, w, http.MethodPatch, sheetPath(sheet), u)
 }
 
-// Range returns the cells at address ("A1:C3") of a sheet (by name or id).
+// DeleteWorksheet deletes a sheet and its tables.
 //
-// Graph docs: https://learn.microsoft.com/graph/api/worksheet-range
+// Graph docs: https://learn.microsoft.com/graph/api/worksheet-delete
 //
-//meta:operation GET /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')
-func (w *Workbook) Range(ctx context.Context, sheet, address string) (*Range, error) {
-	r := new(Range)
-	_, err := w.do(ctx, http.MethodGet, rangePath(sheet, address), nil, r)
-	return r, err
+//meta:operation DELETE /drives/{id}/items/{id}/workbook/worksheets/{id}
+func (w *Workbook) DeleteWorksheet(ctx context.Context, sheet string) (*Response, error) {
+	return w.do(ctx, http.MethodDelete, sheetPath(sheet), nil, nil)
 }
 
-// UsedRange returns the smallest range holding every used cell of a sheet.
+// Application returns the workbook's calculation mode.
 //
-// Graph docs: https://learn.microsoft.com/graph/api/worksheet-usedrange
+// Graph docs: https://learn.microsoft.com/graph/api/workbookapplication-get
 //
-//meta:operation GET /drives/{id}/items/{id}/workbook/worksheets/{id}/usedRange
-func (w *Workbook) UsedRange(ctx context.Context, sheet string) (*Range, error) {
-	r := new(Range)
-	_, err := w.do(ctx, http.MethodGet, sheetPath(sheet)+"/usedRange", nil, r)
-	return r, err
+//meta:operation GET /drives/{id}/items/{id}/workbook/application
+func (w *Workbook) Application(ctx context.Context) (*WorkbookApplication, *Response, error) {
+	return call[WorkbookApplication](ctx, w, http.MethodGet, "application", nil)
 }
 
-// SetValues writes values (rows of cells; a string starting with "=" is a
-// formula) into the range at address, whose size must match.
+// Calculate recalculates the workbook's formulas.
 //
-// Graph docs: https://learn.microsoft.com/graph/api/range-update
+// Graph docs: https://learn.microsoft.com/graph/api/workbookapplication-calculate
 //
-//meta:operation PATCH /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')
-func (w *Workbook) SetValues(ctx context.Context, sheet, address string, values [][]any) (*Range, error) {
-	r := new(Range)
-	_, err := w.do(ctx, http.MethodPatch, rangePath(sheet, address), map[string]any{"values": values}, r)
-	return r, err
+//meta:operation POST /drives/{id}/items/{id}/workbook/application/calculate
+func (w *Workbook) Calculate(ctx context.Context, how CalculationType) (*Response, error) {
+	return w.do(ctx, http.MethodPost, "application/calculate", map[string]CalculationType{"calculationType": how}, nil)
 }
 
-// ListTables returns the workbook's tables.
+// CallFunction evaluates an Excel worksheet function (name as Graph spells
+// it: "sum", "pmt", "vlookup", "stDev_S") with its arguments by Graph's
+// parameter names ("values", "rate", "lookupValue" ...). An argument is a
+// number, string, boolean, a 2-D array, or [RangeArgument] for cells of the
+// workbook (or a workbook name of cells). A formula error comes back in the
+// result's Error, not as an error.
 //
-// Graph docs: https://learn.microsoft.com/graph/api/workbook-list-tables
+// Graph docs: https://learn.microsoft.com/graph/api/resources/workbookfunctions
 //
-//meta:operation GET /drives/{id}/items/{id}/workbook/tables
-func (w *Workbook) ListTables(ctx context.Context) ([]*Table, error) {
-	var p page[Table]
-	_, err := w.do(ctx, http.MethodGet, "tables", nil, &p)
-	return p.Value, err
+//meta:operation POST /drives/{id}/items/{id}/workbook/functions/{name}
+func (w *Workbook) CallFunction(ctx context.Context, name string, args map[string]any) (*WorkbookFunctionResult, *Response, error) {
+	if args == nil {
+		args = map[string]any{}
+	}
+	return call[WorkbookFunctionResult](ctx, w, http.MethodPost, "functions/"+escapeSegment(name), args)
 }
 
-// TableRows returns the rows of a table (by name or id).
-//
-// Graph docs: https://learn.microsoft.com/graph/api/table-list-rows
-//
-//meta:operation GET /drives/{id}/items/{id}/workbook/tables/{id}/rows
-func (w *Workbook) TableRows(ctx context.Context, table string) ([]*TableRow, error) {
-	var p page[TableRow]
-	_, err := w.do(ctx, http.MethodGet, "tables/"+escapeSegment(table)+"/rows", nil, &p)
-	return p.Value, err
-}
-
-// AddTableRows appends rows to a table.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/tablerowcollection-add
-//
-//meta:operation POST /drives/{id}/items/{id}/workbook/tables/{id}/rows/add
-func (w *Workbook) AddTableRows(ctx context.Context, table string, rows [][]any) (*TableRow, error) {
-	r := new(TableRow)
-	_, err := w.do(ctx, http.MethodPost, "tables/"+escapeSegment(table)+"/rows/add", map[string]any{"values": rows}, r)
-	return r, err
-}
+// RangeArgument is a function argument that refers to cells of the
+// workbook, such as "Sheet1!A1:A10", or to a workbook name of cells.
+func RangeArgument(address string) map[string]string { return map[string]string{"address": address} }

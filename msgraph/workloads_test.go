@@ -2,7 +2,6 @@ package msgraph
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -34,52 +33,6 @@ func TestPlannerETags(t *testing.T) {
 	}
 	if a := Assign("u1"); a["u1"]["@odata.type"] != "#microsoft.graph.plannerAssignment" {
 		t.Errorf("Assign %v", a)
-	}
-}
-
-func TestWorkbookSession(t *testing.T) {
-	c, mux, _ := setup(t)
-	sessions := 0
-	var seen []string
-	mux.HandleFunc("/v1.0/me/drive/items/x1/workbook/", func(w http.ResponseWriter, r *http.Request) {
-		rest := strings.TrimPrefix(r.URL.EscapedPath(), "/v1.0/me/drive/items/x1/workbook/")
-		seen = append(seen, r.Method+" "+rest+" "+r.Header.Get("workbook-session-id"))
-		switch {
-		case rest == "createSession":
-			sessions++
-			fmt.Fprintf(w, `{"id":"s%d","persistChanges":false}`, sessions)
-		case rest == "closeSession":
-			w.WriteHeader(204)
-		case r.Header.Get("workbook-session-id") == "s1" && sessions == 1 && len(seen) > 2:
-			graphError(w, 404, "InvalidSessionId", "The session has expired.") // timed out
-		default:
-			io.WriteString(w, `{"address":"Sheet1!A1:B1","values":[[1,"=A1*2"]],"rowCount":1,"columnCount":2}`)
-		}
-	})
-	ctx := t.Context()
-	wb, err := c.Excel.Open(ctx, MyDrive, "x1", false)
-	if err != nil || wb.Session() != "s1" {
-		t.Fatalf("Open: %v %q", err, wb.Session())
-	}
-	if r, err := wb.Range(ctx, "Q1 'Sales'", "A1:B1"); err != nil || r.ColumnCount != 2 {
-		t.Fatalf("Range: %+v %v", r, err)
-	}
-	if _, err := wb.SetValues(ctx, "Sheet1", "A1:B1", [][]any{{1, "=A1*2"}}); err != nil {
-		t.Fatalf("SetValues after the session expired: %v", err)
-	}
-	if err := wb.Close(ctx); err != nil || wb.Session() != "" {
-		t.Fatal(err)
-	}
-	want := []string{
-		"POST createSession ",
-		"GET worksheets/Q1%20'Sales'/range(address='A1:B1') s1",
-		"PATCH worksheets/Sheet1/range(address='A1:B1') s1",
-		"POST createSession ",
-		"PATCH worksheets/Sheet1/range(address='A1:B1') s2",
-		"POST closeSession s2",
-	}
-	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
-		t.Errorf("requests\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
 }
 

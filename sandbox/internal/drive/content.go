@@ -68,6 +68,9 @@ func mimeType(name string) string {
 	case ".txt":
 		return "text/plain"
 	}
+	if t, ok := officeTypes[strings.ToLower(path.Ext(name))]; ok {
+		return t
+	}
 	if t, _, err := mime.ParseMediaType(mime.TypeByExtension(path.Ext(name))); err == nil && t != "" {
 		return t
 	}

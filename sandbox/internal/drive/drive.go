@@ -123,7 +123,7 @@ var seedTime = time.Date(2025, 2, 10, 9, 0, 0, 0, time.UTC)
 // seedFolders and seedFiles are every user's OneDrive as seeded.
 var seedFolders = []string{"Documents", "Pictures", "Projects", "Projects/Launch"}
 
-var seedFiles = []struct{ path, content string }{
+var seedFiles = append([]struct{ path, content string }{
 	{"Welcome.md", "# Welcome to your OneDrive\n\nThis drive is part of the authsome sandbox: files you upload here stay on this machine.\n\n- Documents: notes and drafts\n- Pictures: images\n- Projects: project plans\n"},
 	{"Documents/Meeting notes.txt", "Weekly sync, Monday 10:00\n\nAttendees: the product team\n\n1. Review last week's actions\n2. Launch checklist status\n3. Budget for Q3\n\nActions:\n- Update the launch plan by Friday\n- Book the room for the review\n"},
 	{"Documents/Budget 2025.md", "# Budget 2025\n\n| Item | Q1 | Q2 |\n|------|----|----|\n| Travel | 12,000 | 9,500 |\n| Software | 30,000 | 30,000 |\n| Events | 4,000 | 15,000 |\n"},
@@ -131,7 +131,7 @@ var seedFiles = []struct{ path, content string }{
 	{"Projects/Launch/Checklist.txt", "[x] Feature freeze\n[x] Security review\n[ ] Release notes\n[ ] Support training\n[ ] Announcement\n"},
 	{"Pictures/README.txt", "Photos from the team offsite go here.\n"},
 	{"Pictures/Team offsite.png", seedPicture()},
-}
+}, seedOfficeFiles()...) // seedoffice.go
 
 // seedContent is the bytes of the seeded files by their SHA-256: they are
 // served from here, not from Kit.Files.

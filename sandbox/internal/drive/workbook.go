@@ -159,126 +159,6 @@ func kitErr(ge *graphkit.Error) error {
 	return &workbook.Error{Status: ge.Status, Code: ge.Code, Message: ge.Message}
 }
 
-var errBookRoute = kitErr(graphkit.BadRequest("This workbook address or method is not supported by the sandbox."))
-
-// bookRoute dispatches a workbook request; write reports whether it may
-// have changed the item's content.
-func (s *Workload) bookRoute(c *bookCall) (write bool, err error) {
-	m, segs := c.r.Method, c.segs
-	seg := func(i int) string {
-		if i < len(segs) {
-			return strings.ToLower(segs[i])
-		}
-		return ""
-	}
-	switch {
-	case len(segs) == 1 && m == "POST" && seg(0) == "createsession":
-		return false, s.createBookSession(c)
-	case len(segs) == 1 && m == "POST" && (seg(0) == "refreshsession" || seg(0) == "closesession"):
-		if c.session == "" {
-			return false, kitErr(graphkit.BadRequest("The workbook-session-id header is required."))
-		}
-		if seg(0) == "refreshsession" {
-			err = s.books.Refresh(c.key, c.session)
-		} else {
-			err = s.books.Close(c.key, c.session)
-		}
-		if err == nil {
-			s.WriteStatus(c.w, c.r, http.StatusNoContent, nil)
-		}
-		return false, err
-	case seg(0) == "worksheets":
-		return s.sheetRoute(c, segs[1:])
-	case len(segs) == 1 && m == "GET" && seg(0) == "tables":
-		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Tables("") })
-	case len(segs) == 1 && m == "GET" && seg(0) == "names":
-		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Names("") })
-	case len(segs) == 2 && m == "POST" && seg(0) == "tables" && seg(1) == "add":
-		var in struct {
-			Address    string `json:"address"`
-			HasHeaders bool   `json:"hasHeaders"`
-		}
-		return s.bookWrite(c, &in, http.StatusCreated, func(b *workbook.Book) (any, error) {
-			return b.AddTable("", in.Address, in.HasHeaders)
-		})
-	case len(segs) == 2 && m == "GET" && seg(0) == "tables":
-		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.Table(segs[1]) })
-	case len(segs) == 2 && m == "GET" && seg(0) == "names":
-		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.Name("", segs[1]) })
-	case len(segs) == 3 && m == "GET" && seg(0) == "tables" && seg(2) == "rows":
-		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.TableRows(segs[1]) })
-	case len(segs) == 4 && m == "POST" && seg(0) == "tables" && seg(2) == "rows" && seg(3) == "add":
-		var in struct {
-			Index  *int    `json:"index"`
-			Values [][]any `json:"values"`
-		}
-		return s.bookWrite(c, &in, http.StatusCreated, func(b *workbook.Book) (any, error) {
-			return b.AddTableRows(segs[1], in.Index, in.Values)
-		})
-	}
-	return false, errBookRoute
-}
-
-// sheetRoute serves worksheets and what is below one.
-func (s *Workload) sheetRoute(c *bookCall, segs []string) (bool, error) {
-	m := c.r.Method
-	switch {
-	case len(segs) == 0 && m == "GET":
-		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Worksheets(), nil })
-	case len(segs) == 1 && m == "POST" && strings.EqualFold(segs[0], "add"):
-		var in struct {
-			Name string `json:"name"`
-		}
-		return s.bookWrite(c, &in, http.StatusCreated, func(b *workbook.Book) (any, error) { return b.AddWorksheet(in.Name) })
-	case len(segs) == 0:
-		return false, errBookRoute
-	}
-	sheet := segs[0]
-	switch {
-	case len(segs) == 1 && m == "GET":
-		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.Worksheet(sheet) })
-	case len(segs) == 1 && m == "PATCH":
-		var in workbook.WorksheetUpdate
-		return s.bookWrite(c, &in, http.StatusOK, func(b *workbook.Book) (any, error) { return b.UpdateWorksheet(sheet, in) })
-	case len(segs) == 1 && m == "DELETE":
-		if err := s.books.Do(c.key, c.session, true, func(b *workbook.Book) error { return b.DeleteWorksheet(sheet) }); err != nil {
-			return false, err
-		}
-		s.WriteStatus(c.w, c.r, http.StatusNoContent, nil)
-		return true, nil
-	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "tables"):
-		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Tables(sheet) })
-	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "names"):
-		return false, s.bookList(c, func(b *workbook.Book) (any, error) { return b.Names(sheet) })
-	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "usedRange"):
-		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.UsedRange(sheet, false) })
-	case len(segs) == 2 && m == "GET" && strings.EqualFold(segs[1], "usedRange(valuesOnly=true)"):
-		return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.UsedRange(sheet, true) })
-	case len(segs) == 2:
-		address, ok := rangeAddress(segs[1])
-		if !ok {
-			return false, errBookRoute
-		}
-		switch m {
-		case "GET":
-			return false, s.bookRead(c, func(b *workbook.Book) (any, error) { return b.Range(sheet, address) })
-		case "PATCH":
-			var in workbook.RangePatch
-			return s.bookWrite(c, &in, http.StatusOK, func(b *workbook.Book) (any, error) { return b.SetRange(sheet, address, in) })
-		}
-	}
-	return false, errBookRoute
-}
-
-// rangeAddress reads range(address='A1:B2') (a quote inside doubled).
-func rangeAddress(seg string) (string, bool) {
-	a, ok := cutFold(seg, "range(address='")
-	if !ok || !strings.HasSuffix(a, "')") {
-		return "", false
-	}
-	return strings.ReplaceAll(strings.TrimSuffix(a, "')"), "''", "'"), true
-}
-
 // createBookSession serves createSession.
 func (s *Workload) createBookSession(c *bookCall) error {
 	var in struct {
@@ -295,13 +175,14 @@ func (s *Workload) createBookSession(c *bookCall) error {
 	return nil
 }
 
-// readBookBody decodes a request's JSON body (which may be empty) into v.
+// readBookBody decodes a request's JSON body (which may be empty) into v
+// (nil for a call that takes no body).
 func readBookBody(c *bookCall, v any) error {
 	data, ge := graphkit.ReadPayload(c.w, c.r, 4<<20)
 	if ge != nil {
 		return kitErr(ge)
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 || v == nil {
 		return nil
 	}
 	if err := json.Unmarshal(data, v); err != nil {
@@ -346,5 +227,29 @@ func (s *Workload) bookWrite(c *bookCall, in any, status int, fn func(*workbook.
 		return false, err
 	}
 	s.WriteStatus(c.w, c.r, status, out)
+	return true, nil
+}
+
+// bookAct reads the body into in (none when nil), runs fn (saved when
+// write) and answers 200 without a body, as Graph answers a workbook action.
+func (s *Workload) bookAct(c *bookCall, in any, write bool, fn func(*workbook.Book) error) (bool, error) {
+	if in != nil {
+		if err := readBookBody(c, in); err != nil {
+			return false, err
+		}
+	}
+	if err := s.books.Do(c.key, c.session, write, fn); err != nil {
+		return false, err
+	}
+	s.WriteStatus(c.w, c.r, http.StatusOK, nil)
+	return write, nil
+}
+
+// bookDelete runs a delete and answers 204.
+func (s *Workload) bookDelete(c *bookCall, fn func(*workbook.Book) error) (bool, error) {
+	if err := s.books.Do(c.key, c.session, true, fn); err != nil {
+		return false, err
+	}
+	s.WriteStatus(c.w, c.r, http.StatusNoContent, nil)
 	return true, nil
 }

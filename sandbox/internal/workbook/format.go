@@ -225,18 +225,44 @@ func (b *Book) SetFormat(sheet, address string, u RangeFormat) (*RangeFormat, er
 
 // formatChange checks an update and returns what it does to a cell's style.
 func formatChange(u RangeFormat) (func(*excelize.Style), error) {
+	steps, err := alignmentSteps(u)
+	if err != nil {
+		return nil, err
+	}
+	if u.Font != nil {
+		step, err := fontStep(u.Font)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, step)
+	}
+	if fl := u.Fill; fl != nil {
+		if fl.Color != nil && hexColor(*fl.Color, "") == "" {
+			return nil, invalidArgument("fill color %q is not a colour such as #FFFF00.", *fl.Color)
+		}
+		steps = append(steps, func(st *excelize.Style) {
+			st.Fill = excelize.Fill{}
+			if fl.Color != nil {
+				st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{hexColor(*fl.Color, "")}}
+			}
+		})
+	}
+	return func(st *excelize.Style) {
+		for _, step := range steps {
+			step(st)
+		}
+	}, nil
+}
+
+// alignmentSteps checks an update's alignment and wrapping and returns
+// what they do to a cell's style.
+func alignmentSteps(u RangeFormat) ([]func(*excelize.Style), error) {
 	var steps []func(*excelize.Style)
 	alignment := func(st *excelize.Style) *excelize.Alignment {
 		if st.Alignment == nil {
 			st.Alignment = &excelize.Alignment{}
 		}
 		return st.Alignment
-	}
-	font := func(st *excelize.Style) *excelize.Font {
-		if st.Font == nil {
-			st.Font = &excelize.Font{}
-		}
-		return st.Font
 	}
 	if u.HorizontalAlignment != nil {
 		h, ok := fileName(horizontalNames, *u.HorizontalAlignment)
@@ -255,56 +281,46 @@ func formatChange(u RangeFormat) (func(*excelize.Style), error) {
 	if w := u.WrapText; w != nil {
 		steps = append(steps, func(st *excelize.Style) { alignment(st).WrapText = *w })
 	}
-	if fn := u.Font; fn != nil {
-		if fn.Color != nil && hexColor(*fn.Color, "") == "" {
-			return nil, invalidArgument("font color %q is not a colour such as #FF0000.", *fn.Color)
-		}
-		underline := ""
-		if fn.Underline != nil {
-			var ok bool
-			if underline, ok = fileName(underlineNames, *fn.Underline); !ok {
-				return nil, invalidArgument("underline %q is not one of None, Single, Double, SingleAccountant, DoubleAccountant.", *fn.Underline)
-			}
-		}
-		if fn.Size != nil && (*fn.Size < 1 || *fn.Size > 409) {
-			return nil, invalidArgument("font size must be between 1 and 409.")
-		}
-		steps = append(steps, func(st *excelize.Style) {
-			f := font(st)
-			if fn.Bold != nil {
-				f.Bold = *fn.Bold
-			}
-			if fn.Italic != nil {
-				f.Italic = *fn.Italic
-			}
-			if fn.Color != nil { // an RGB colour replaces a theme's or a palette's
-				f.Color, f.ColorTheme, f.ColorIndexed, f.ColorTint = hexColor(*fn.Color, ""), nil, 0, 0
-			}
-			if fn.Name != nil {
-				f.Family = *fn.Name
-			}
-			if fn.Size != nil {
-				f.Size = *fn.Size
-			}
-			if fn.Underline != nil {
-				f.Underline = underline
-			}
-		})
+	return steps, nil
+}
+
+// fontStep checks a font update and returns what it does to a cell's style.
+func fontStep(fn *RangeFont) (func(*excelize.Style), error) {
+	if fn.Color != nil && hexColor(*fn.Color, "") == "" {
+		return nil, invalidArgument("font color %q is not a colour such as #FF0000.", *fn.Color)
 	}
-	if fl := u.Fill; fl != nil {
-		if fl.Color != nil && hexColor(*fl.Color, "") == "" {
-			return nil, invalidArgument("fill color %q is not a colour such as #FFFF00.", *fl.Color)
+	underline := ""
+	if fn.Underline != nil {
+		var ok bool
+		if underline, ok = fileName(underlineNames, *fn.Underline); !ok {
+			return nil, invalidArgument("underline %q is not one of None, Single, Double, SingleAccountant, DoubleAccountant.", *fn.Underline)
 		}
-		steps = append(steps, func(st *excelize.Style) {
-			st.Fill = excelize.Fill{}
-			if fl.Color != nil {
-				st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{hexColor(*fl.Color, "")}}
-			}
-		})
+	}
+	if fn.Size != nil && (*fn.Size < 1 || *fn.Size > 409) {
+		return nil, invalidArgument("font size must be between 1 and 409.")
 	}
 	return func(st *excelize.Style) {
-		for _, step := range steps {
-			step(st)
+		if st.Font == nil {
+			st.Font = &excelize.Font{}
+		}
+		f := st.Font
+		if fn.Bold != nil {
+			f.Bold = *fn.Bold
+		}
+		if fn.Italic != nil {
+			f.Italic = *fn.Italic
+		}
+		if fn.Color != nil { // an RGB colour replaces a theme's or a palette's
+			f.Color, f.ColorTheme, f.ColorIndexed, f.ColorTint = hexColor(*fn.Color, ""), nil, 0, 0
+		}
+		if fn.Name != nil {
+			f.Family = *fn.Name
+		}
+		if fn.Size != nil {
+			f.Size = *fn.Size
+		}
+		if fn.Underline != nil {
+			f.Underline = underline
 		}
 	}, nil
 }

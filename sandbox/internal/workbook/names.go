@@ -174,3 +174,21 @@ func (b *Book) sheetNames() (restore func() error, err error) {
 		return nil
 	}, nil
 }
+
+// DeleteName removes one of the workbook's names (sheet "") or of a sheet's.
+func (b *Book) DeleteName(sheet, key string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	scope, err := b.scope(sheet)
+	if err != nil {
+		return err
+	}
+	d, err := b.name(scope, key)
+	if err != nil {
+		return err
+	}
+	if err := b.f.DeleteDefinedName(&excelize.DefinedName{Name: d.Name, Scope: d.Scope}); err != nil {
+		return invalidArgument("%v", err)
+	}
+	return nil
+}

@@ -224,8 +224,18 @@ func (b *Book) TableRange(key, part string) (*Range, error) {
 	if err != nil {
 		return nil, err
 	}
+	a, err := t.part(part)
+	if err != nil {
+		return nil, err
+	}
+	return b.read(a)
+}
+
+// part is a table's "range", "headerRowRange", "dataBodyRange" or
+// "totalRowRange"; a part the table has not is ItemNotFound.
+func (t *tablePart) part(name string) (area, error) {
 	a := t.a
-	switch part {
+	switch name {
 	case "range":
 	case "headerRowRange":
 		a.row2 = a.row1 + t.headers() - 1
@@ -234,12 +244,12 @@ func (b *Book) TableRange(key, part string) (*Range, error) {
 	case "totalRowRange":
 		a.row1 = a.row2 - t.x.TotalsRowCount + 1
 	default:
-		return nil, ErrItemNotFound
+		return area{}, ErrItemNotFound
 	}
 	if a.row1 > a.row2 {
-		return nil, ErrItemNotFound
+		return area{}, ErrItemNotFound
 	}
-	return b.read(a)
+	return a, nil
 }
 
 // AddTable makes a table of the range at address (tables/add). With
@@ -339,9 +349,10 @@ func (b *Book) TableRow(key string, index int) (TableRow, error) {
 }
 
 func (b *Book) tableRow(t *tablePart, index int) (TableRow, error) {
-	row := t.body()
-	row.row1 += index
-	row.row2 = row.row1
+	row, err := t.rowArea(index)
+	if err != nil {
+		return TableRow{}, err
+	}
 	r, err := b.read(row)
 	if err != nil {
 		return TableRow{}, err
