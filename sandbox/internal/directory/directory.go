@@ -94,10 +94,11 @@ func Seed() []User {
 	return out
 }
 
-// Directory holds the tenant's users; safe for concurrent use.
+// Directory holds the tenant's users and groups; safe for concurrent use.
 type Directory struct {
-	mu    sync.RWMutex
-	users []*User // in creation order, the seeded ones first
+	mu     sync.RWMutex
+	users  []*User // in creation order, the seeded ones first
+	groups []Group // in creation order, the seeded ones first (groups.go)
 }
 
 // New returns a directory with the seeded users.
@@ -107,7 +108,7 @@ func New() *Directory {
 	return d
 }
 
-// Reset puts the seeded users back.
+// Reset puts the seeded users and groups back.
 func (d *Directory) Reset() {
 	seed := Seed()
 	users := make([]*User, len(seed))
@@ -116,6 +117,7 @@ func (d *Directory) Reset() {
 	}
 	d.mu.Lock()
 	d.users = users
+	d.groups = Groups()
 	d.mu.Unlock()
 }
 
