@@ -255,3 +255,27 @@ func TestSubscriptionsDriveRoot(t *testing.T) {
 		t.Errorf("%d notifications for 5 uploads", len(got))
 	}
 }
+
+// TestSubscriptionsEvents: a subscription to a user's events hears of an
+// event created, of the copy an invitation puts in an attendee's calendar
+// (on the attendee's subscription), and of a deletion.
+func TestSubscriptionsEvents(t *testing.T) {
+	e := start(t, Options{})
+	u := adele()
+	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Calendars.ReadWrite"), "Content-Type": "application/json"}
+	rc := newReceiver(t, 0)
+	var sub map[string]any
+	if resp := e.do("POST", "/v1.0/subscriptions", jsonBody(map[string]any{"changeType": "created,deleted", "notificationUrl": rc.URL,
+		"resource": "me/events", "expirationDateTime": e.s.Now().Add(time.Hour).UTC().Format(time.RFC3339)}), tok, &sub); resp.StatusCode != 201 {
+		t.Fatalf("subscribe: %d %v", resp.StatusCode, sub)
+	}
+	var ev map[string]any
+	e.do("POST", "/v1.0/me/events", jsonBody(map[string]any{"subject": "Review", "start": map[string]any{"dateTime": "2025-07-01T10:00:00", "timeZone": "UTC"},
+		"end": map[string]any{"dateTime": "2025-07-01T11:00:00", "timeZone": "UTC"}}), tok, &ev)
+	e.do("DELETE", "/v1.0/me/events/"+ev["id"].(string), nil, tok, nil)
+	got := rc.wait(t, 2)
+	if len(got) != 2 || got[0]["changeType"] != "created" || got[1]["changeType"] != "deleted" ||
+		got[0]["resource"] != "Users/"+u.ID+"/Events/"+ev["id"].(string) || got[0]["resourceData"].(map[string]any)["@odata.etag"] == nil {
+		t.Errorf("event notifications: %v", got)
+	}
+}

@@ -419,7 +419,7 @@ func (s *Workload) eventPatch(w http.ResponseWriter, r *http.Request, u *graphki
 			}
 			cp.Changed, cp.ChangeKey = now, s.changeKey(r.Context())
 			*ev = cp
-			graphkit.Touch(r, Name, eventKey(u.ID, ev.ID))
+			s.touchEvent(r.Context(), u.ID, ev, graphkit.Updated)
 			if ev.OrgUser == "" {
 				s.syncCopies(r.Context(), ev, before, now)
 			}
@@ -449,7 +449,7 @@ func (s *Workload) eventDelete(w http.ResponseWriter, r *http.Request, u *graphk
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
 		delete(ev.Exceptions, occ.Date)
 		ev.Changed, ev.ChangeKey = now, s.changeKey(r.Context())
-		graphkit.Touch(r, Name, eventKey(u.ID, ev.ID))
+		s.touchEvent(r.Context(), u.ID, ev, graphkit.Updated)
 		if ev.OrgUser == "" {
 			s.syncCopies(r.Context(), ev, ev.Attendees, now)
 		}
@@ -543,7 +543,7 @@ func (s *Workload) eventCancel(w http.ResponseWriter, r *http.Request, u *graphk
 		ev.Cancelled = append(ev.Cancelled, occ.Date)
 		delete(ev.Exceptions, occ.Date)
 		ev.Changed, ev.ChangeKey = now, s.changeKey(r.Context())
-		graphkit.Touch(r, Name, eventKey(u.ID, ev.ID))
+		s.touchEvent(r.Context(), u.ID, ev, graphkit.Updated)
 		s.syncCopies(r.Context(), ev, ev.Attendees, now)
 	default:
 		s.deleteEvent(r.Context(), cu, ev, now)

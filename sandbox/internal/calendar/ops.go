@@ -33,12 +33,12 @@ func (st *store) addEvent(ctx context.Context, cu *calUser, cal *calCalendar, ev
 	ev.Response = calResponse{"organizer", outlook.Timestamp(now)}
 	ev.Created, ev.Changed = now, now
 	ev.ChangeKey = st.changeKey(ctx)
-	ev.Seq = st.seq
+	ev.Seq = int(st.feed.Seq())
 	for i := range ev.Attendees {
 		ev.Attendees[i].Status = calResponse{"none", calNoTime}
 	}
 	cu.events[ev.ID] = ev
-	touchEvent(ctx, cu.owner.ID, ev.ID)
+	st.touchEvent(ctx, cu.owner.ID, ev, graphkit.Created)
 	st.invite(ctx, ev, now)
 }
 
@@ -65,9 +65,9 @@ func (st *store) invite(ctx context.Context, ev *calEvent, now time.Time) {
 		cp.OrgUser, cp.OrgEvent = org.ID, ev.ID
 		cp.Created, cp.Changed = now, now
 		cp.ChangeKey = st.changeKey(ctx)
-		cp.Seq = st.seq
+		cp.Seq = int(st.feed.Seq())
 		cu.events[cp.ID] = &cp
-		touchEvent(ctx, u.ID, cp.ID)
+		st.touchEvent(ctx, u.ID, &cp, graphkit.Created)
 	}
 }
 
@@ -99,7 +99,7 @@ func (st *store) respond(ctx context.Context, cu *calUser, ev *calEvent, respons
 	org := st.organizerEvent(ev)
 	ev.Response = calResponse{response, outlook.Timestamp(now)}
 	ev.Changed, ev.ChangeKey = now, st.changeKey(ctx)
-	touchEvent(ctx, cu.owner.ID, ev.ID)
+	st.touchEvent(ctx, cu.owner.ID, ev, graphkit.Updated)
 	switch response {
 	case "accepted":
 		ev.ShowAs = "busy"
@@ -125,7 +125,7 @@ func (st *store) respond(ctx context.Context, cu *calUser, ev *calEvent, respons
 		}
 	}
 	org.Changed, org.ChangeKey = now, st.changeKey(ctx)
-	touchEvent(ctx, ev.OrgUser, org.ID)
+	st.touchEvent(ctx, ev.OrgUser, org, graphkit.Updated)
 }
 
 // cancelCopies marks the attendees' copies of the organizer's event ev as
@@ -137,7 +137,7 @@ func (st *store) cancelCopies(ctx context.Context, ev *calEvent, now time.Time) 
 				cp.IsCancelled = true
 				cp.Subject = "Canceled: " + cp.Subject
 				cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
-				touchEvent(ctx, u.ID, cp.ID)
+				st.touchEvent(ctx, u.ID, cp, graphkit.Updated)
 			}
 		}
 	}
@@ -159,7 +159,7 @@ func (st *store) syncCopies(ctx context.Context, ev *calEvent, before []calAtten
 				cp.Subject = "Canceled: " + cp.Subject
 				cp.OrgEvent = "" // no longer this meeting's attendee
 				cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
-				touchEvent(ctx, u.ID, cp.ID)
+				st.touchEvent(ctx, u.ID, cp, graphkit.Updated)
 			}
 		}
 	}
@@ -176,7 +176,7 @@ func (st *store) syncCopies(ctx context.Context, ev *calEvent, before []calAtten
 			cp.Importance, cp.Sensitivity, cp.ResponseRequest = ev.Importance, ev.Sensitivity, ev.ResponseRequest
 			cp.Attendees = slices.Clone(ev.Attendees)
 			cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
-			touchEvent(ctx, u.ID, cp.ID)
+			st.touchEvent(ctx, u.ID, cp, graphkit.Updated)
 		}
 	}
 	st.invite(ctx, ev, now)
@@ -220,7 +220,7 @@ func (st *store) patchOccurrence(ctx context.Context, cu *calUser, ev *calEvent,
 	}
 	ev.Exceptions[occ.Date] = &cp
 	ev.Changed, ev.ChangeKey = now, st.changeKey(ctx)
-	touchEvent(ctx, cu.owner.ID, ev.ID)
+	st.touchEvent(ctx, cu.owner.ID, ev, graphkit.Updated)
 	if ev.OrgUser == "" {
 		st.syncCopies(ctx, ev, ev.Attendees, now)
 	}
@@ -234,7 +234,7 @@ func (st *store) deleteEvent(ctx context.Context, cu *calUser, ev *calEvent, now
 		st.cancelCopies(ctx, ev, now)
 	}
 	delete(cu.events, ev.ID)
-	touchEvent(ctx, cu.owner.ID, ev.ID)
+	st.touchEvent(ctx, cu.owner.ID, ev, graphkit.Deleted)
 }
 
 // eventsIn returns the events of calendar cal ("" for all of cu's

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
@@ -98,7 +99,7 @@ var seedUsers = directory.Seed()
 
 // seedStore returns the seeded calendars and events.
 func seedStore() *store {
-	st := &store{users: map[string]*calUser{}}
+	st := &store{users: map[string]*calUser{}, feed: graphkit.NewFeed(Name)}
 	for i := range seedUsers {
 		u := &seedUsers[i]
 		cu := &calUser{owner: u, events: map[string]*calEvent{}}

@@ -18,14 +18,16 @@ import (
 // journal records.
 const Name = "calendar"
 
-// Journal keys: graphkit.SeqKey (the change counter), "calendar/<user>/<id>"
-// and "event/<user>/<id>".
+// Journal keys: the feed's (graphkit.FeedKey and its tombstones),
+// "calendar/<user>/<id>" and "event/<user>/<id>"; graphkit.SeqKey, the change
+// counter of journals written before the feed, sets the feed's position.
 
 func calendarKey(user, id string) string { return "calendar/" + user + "/" + id }
 func eventKey(user, id string) string    { return "event/" + user + "/" + id }
 
 type stateJSON struct {
-	Seq   int                  `json:"seq"`
+	Seq   int                  `json:"seq,omitempty"` // before the feed: its position
+	Feed  *graphkit.FeedState  `json:"feed,omitempty"`
 	Users map[string]*userJSON `json:"users"` // by user id
 }
 
@@ -41,6 +43,7 @@ func (s *Workload) Name() string { return Name }
 func (s *Workload) Reset() {
 	fresh := seedStore()
 	s.mu.Lock()
+	fresh.feed.Inherit(s.feed)
 	s.store = fresh
 	s.mu.Unlock()
 }
@@ -49,7 +52,8 @@ func (s *Workload) Reset() {
 func (s *Workload) Snapshot() (json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := &stateJSON{Seq: s.seq, Users: map[string]*userJSON{}}
+	feed := s.feed.State()
+	out := &stateJSON{Feed: &feed, Users: map[string]*userJSON{}}
 	for id, cu := range s.users {
 		out.Users[id] = &userJSON{Calendars: cu.calendars, Events: cu.eventsIn("")}
 	}
@@ -64,7 +68,11 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		return err
 	}
 	st := seedStore()
-	st.seq = max(st.seq, j.Seq)
+	if j.Feed != nil {
+		st.feed.Restore(*j.Feed)
+	} else {
+		st.feed.SetHead(max(st.feed.Seq(), int64(j.Seq)), st.feed.Epoch())
+	}
 	for id, uj := range j.Users {
 		cu := st.users[id]
 		if cu == nil || uj == nil || len(uj.Calendars) == 0 || !uj.Calendars[0].Default {
@@ -77,6 +85,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		}
 	}
 	s.mu.Lock()
+	st.feed.Inherit(s.feed)
 	s.store = st
 	s.mu.Unlock()
 	return nil
@@ -86,19 +95,39 @@ func (s *Workload) Restore(data json.RawMessage) error {
 func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.entities().Record(keys, emit)
+	return graphkit.RecordValues(keys, emit, func(key string) (any, error) {
+		if s.feed.Owns(key) {
+			return s.feed.Value(key)
+		}
+		kind, user, id, err := graphkit.EntityKey(key)
+		if err != nil {
+			return nil, err
+		}
+		return s.entities().Get(kind, user, id)
+	})
 }
 
 // Apply sets key to v (nil: removes it) while the journal is replayed.
 func (s *Workload) Apply(key string, v json.RawMessage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	switch {
+	case s.feed.Owns(key):
+		return s.feed.Apply(key, v)
+	case key == graphkit.SeqKey:
+		var n int64
+		if err := json.Unmarshal(v, &n); err != nil {
+			return fmt.Errorf("calendar: journal %s: %w", key, err)
+		}
+		s.feed.SetHead(n, s.feed.Epoch())
+		return nil
+	}
 	return s.entities().Apply(key, v)
 }
 
 // entities are the journaled calendars and events; the caller holds s.mu.
 func (s *Workload) entities() graphkit.Entities {
-	return graphkit.Entities{Seq: &s.seq,
+	return graphkit.Entities{
 		Get: func(kind, user, id string) (any, error) {
 			cu := s.users[user]
 			switch {

@@ -19,7 +19,10 @@ import (
 // store is the calendar data of every seeded user.
 type store struct {
 	users map[string]*calUser // by user id
-	seq   int                 // numbers the ids and change keys of new items
+	// feed numbers every change (the ids and change keys of new items take
+	// their positions in it) and keeps removed events; change
+	// notifications hear it.
+	feed *graphkit.Feed
 }
 
 // calUser is one user's calendars and events.
@@ -92,7 +95,7 @@ type calAttendee struct {
 func (st *store) user(u *graphkit.User) *calUser { return st.users[u.ID] }
 
 // next returns the next sequence number, for new ids and change keys.
-func (st *store) next(ctx context.Context) int { return graphkit.NextSeq(ctx, Name, &st.seq) }
+func (st *store) next(ctx context.Context) int { return int(st.feed.Next(ctx)) }
 
 // newID returns an id for a new item of owner's.
 func (st *store) newID(ctx context.Context, owner, kind string) string {
@@ -103,9 +106,16 @@ func (st *store) changeKey(ctx context.Context) string {
 	return outlook.ChangeKey(st.next(ctx))
 }
 
-// touchEvent notes that the request changed (or removed) event id of user.
-func touchEvent(ctx context.Context, user, id string) {
-	graphkit.TouchCtx(ctx, Name, eventKey(user, id))
+// touchEvent notes that the request made (kind), changed or removed event ev
+// of user: the journal records it and the feed's subscribers hear of it.
+func (st *store) touchEvent(ctx context.Context, user string, ev *calEvent, kind graphkit.ChangeKind) {
+	graphkit.TouchCtx(ctx, Name, eventKey(user, ev.ID))
+	scope := user + "/" + ev.CalendarID
+	if kind == graphkit.Deleted {
+		st.feed.Removed(ctx, scope, ev.ID, nil)
+		return
+	}
+	st.feed.Notify(scope, ev.ID, kind, st.feed.Seq())
 }
 
 func (cu *calUser) defaultCalendar() *calCalendar { return cu.calendars[0] }
