@@ -131,6 +131,28 @@ func (s *CalendarService) CalendarViewIter(ctx context.Context, user, calendar s
 	return all[Event](ctx, s.client, u, h)
 }
 
+// CalendarViewDelta runs one delta round over what a calendar shows between
+// start and end: every page up to the deltaLink. A new round (opts.Link
+// empty) lists the window's events and occurrences; a round from a
+// deltaLink lists those changed since, and the ones gone with Removed set.
+// The window is the round's: a deltaLink keeps the one it began with.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/event-delta
+//
+//meta:operation GET /users/{id}/calendarView/delta
+//meta:operation GET /users/{id}/calendars/{id}/calendarView/delta
+func (s *CalendarService) CalendarViewDelta(ctx context.Context, user, calendar string, start, end time.Time, opts *DeltaOptions) ([]*Event, string, error) {
+	var o DeltaOptions
+	if opts != nil {
+		o = *opts
+	}
+	u := o.Link
+	if u == "" {
+		u = span(start, end).on(calendarPath(user, calendar) + "/calendarView/delta")
+	}
+	return deltaRound[Event](ctx, s.client, u, maxPageSize(o.PageSize))
+}
+
 // ListInstances returns the first page of the occurrences of a series between start and end.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/event-list-instances

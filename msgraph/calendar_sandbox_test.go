@@ -252,3 +252,47 @@ func TestSandboxCalendarsAndSchedule(t *testing.T) {
 		t.Errorf("Alex's items: %+v", sched[0].ScheduleItems)
 	}
 }
+
+// TestSandboxCalendarViewDelta: a round over a week, then one from its
+// deltaLink with only the event added and the one deleted since.
+func TestSandboxCalendarViewDelta(t *testing.T) {
+	c, _, _ := onSandbox(t, "Calendars.ReadWrite")
+	ctx := t.Context()
+	start := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(0, 0, 7)
+	view, _, err := c.Calendar.CalendarView(ctx, "me", "", start, end, &ListEventsOptions{ListOptions: ListOptions{Top: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, link, err := c.Calendar.CalendarViewDelta(ctx, "me", "", start, end, &DeltaOptions{PageSize: 4})
+	if err != nil || len(first) != len(view) || link == "" {
+		t.Fatalf("first round: %d events (calendarView: %d), link %q, %v", len(first), len(view), link, err)
+	}
+	made, _, err := c.Calendar.CreateEvent(ctx, "me", "", &Event{Subject: "Delta", Start: NewDateTimeTimeZone(start.Add(30 * time.Hour)), End: NewDateTimeTimeZone(start.Add(31 * time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := ""
+	for _, ev := range first {
+		if ev.Type == "singleInstance" {
+			gone = ev.ID
+		}
+	}
+	if gone != "" {
+		if _, err := c.Calendar.DeleteEvent(ctx, "me", gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second, _, err := c.Calendar.CalendarViewDelta(ctx, "me", "", start, end, &DeltaOptions{Link: link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var added, removed bool
+	for _, ev := range second {
+		added = added || (ev.ID == made.ID && ev.Removed == nil && ev.Subject == "Delta")
+		removed = removed || (ev.ID == gone && ev.Removed != nil)
+	}
+	if !added || (gone != "" && !removed) || len(second) > 2 {
+		t.Errorf("second round: %d events, added %v, removed %v", len(second), added, removed)
+	}
+}

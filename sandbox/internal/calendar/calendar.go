@@ -59,6 +59,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 	s.read(m, "/events/{eid}/instances", s.eventInstances)
 	for _, p := range []string{"/calendarView", "/calendar/calendarView", "/calendars/{cid}/calendarView"} {
 		s.read(m, p, s.calendarView)
+		s.read(m, p+"/delta", s.viewDelta)
 	}
 
 	s.write(m, "POST", "/calendars", s.calendarCreate)

@@ -41,7 +41,8 @@ type calCalendar struct {
 // calEvent is a single event or a series master in one user's calendar.
 type calEvent struct {
 	ID, CalendarID, ICalUID, ChangeKey string
-	Seq                                int // creation order
+	Seq                                int   // creation order
+	Pos                                int64 `json:",omitempty"` // the feed position of its last change (0: seeded), for delta
 	Subject                            string
 	Body                               outlook.ItemBody
 	// Start and End are the instants; StartTZ and EndTZ the zones the
@@ -115,7 +116,8 @@ func (st *store) touchEvent(ctx context.Context, user string, ev *calEvent, kind
 		st.feed.Removed(ctx, scope, ev.ID, nil)
 		return
 	}
-	st.feed.Notify(scope, ev.ID, kind, st.feed.Seq())
+	ev.Pos = st.feed.Seq()
+	st.feed.Notify(scope, ev.ID, kind, ev.Pos)
 }
 
 func (cu *calUser) defaultCalendar() *calCalendar { return cu.calendars[0] }
