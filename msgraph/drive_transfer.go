@@ -275,6 +275,11 @@ func nextRange(ranges []string) (int64, bool) {
 	return n, err == nil
 }
 
+// downloadBuffer is what a download is read in: io.Copy's 32 KiB would
+// cost a system call every 32 KiB of a file of any size (unless w takes the
+// body itself, with ReadFrom).
+const downloadBuffer = 256 << 10
+
 // DownloadOptions are the options of [DriveService.Download].
 type DownloadOptions struct {
 	// Format, if set, asks for the file converted to this format ("pdf",
@@ -307,7 +312,7 @@ func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io
 		return 0, resp, err
 	}
 	defer resp.Body.Close()
-	n, err := io.Copy(w, resp.Body)
+	n, err := io.CopyBuffer(w, resp.Body, make([]byte, downloadBuffer))
 	if err != nil {
 		return n, resp, fmt.Errorf("msgraph: download: %w", err)
 	}

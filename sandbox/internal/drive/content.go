@@ -206,7 +206,7 @@ func (s *Workload) storeContent(body io.Reader) (int64, string, *graphkit.Error)
 	}
 	defer os.Remove(f.Name()) // after the rename, a no-op
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(body, SimpleUploadLimit+1))
+	n, err := io.CopyBuffer(io.MultiWriter(f, h), io.LimitReader(body, SimpleUploadLimit+1), make([]byte, copyBuffer))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

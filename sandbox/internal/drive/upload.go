@@ -50,6 +50,10 @@ const (
 	// uploadLifetime is how long a session lasts after its creation or its
 	// last fragment, by the sandbox's clock.
 	uploadLifetime = 7 * 24 * time.Hour
+	// copyBuffer is the buffer a fragment or a simple upload is read into
+	// on its way to the disk: io.Copy's 32 KiB would cost a read and a
+	// write system call every 32 KiB.
+	copyBuffer = 256 << 10
 )
 
 // uploads are the upload sessions of a workload.
@@ -373,7 +377,10 @@ func (ss *session) append(body io.Reader, off, n int64) *graphkit.Error {
 	_, err = f.Seek(off, io.SeekStart)
 	var got int64
 	if err == nil {
-		got, err = io.CopyN(io.MultiWriter(f, ss.h), body, n)
+		got, err = io.CopyBuffer(io.MultiWriter(f, ss.h), io.LimitReader(body, n), make([]byte, copyBuffer))
+		if err == nil && got < n {
+			err = io.EOF
+		}
 	}
 	if err == nil {
 		var extra [1]byte
