@@ -34,8 +34,11 @@ type transferRow struct {
 	Bytes       int64     `json:"bytes"`
 	MBPerS      float64   `json:"mb_per_s"` // 10^6 bytes a second
 	RoundMBPerS []float64 `json:"round_mb_per_s"`
-	ReqPerOp    float64   `json:"requests_per_op"`
-	ForeignCPU  float64   `json:"foreign_cpu_percent"`
+	// CPUPerGiB is the CPU time of the whole process (client and sandbox)
+	// per GiB moved, in seconds: steadier than MB/s on a busy machine.
+	CPUPerGiB  float64 `json:"cpu_s_per_gib_process"`
+	ReqPerOp   float64 `json:"requests_per_op"`
+	ForeignCPU float64 `json:"foreign_cpu_percent"`
 	// VsAnchor is set on msgraph rows: msgraph's MB/s over the anchor's.
 	VsAnchor *transferRatio `json:"vs_anchor,omitempty"`
 }
@@ -44,6 +47,7 @@ type transferRatio struct {
 	Throughput float64 `json:"throughput"` // below 1 is slower
 	RoundMin   float64 `json:"throughput_round_min"`
 	RoundMax   float64 `json:"throughput_round_max"`
+	CPU        float64 `json:"cpu"` // process CPU per GiB; above 1 costs more
 }
 
 // transferAPI is what the transfer part asks of a client.
@@ -200,6 +204,7 @@ var directions = [2]string{"upload", "download"}
 // transferAcc is what one client's rounds measured, by direction.
 type transferAcc struct {
 	mbps [2][]float64
+	cpus [2][]float64 // process CPU seconds per GiB
 	reqs [2]int64
 	cpu  [2]foreignCPU
 }
@@ -212,7 +217,9 @@ func (a *transferAcc) measure(d int, size int64, reqs func() int64, f func() err
 		return fmt.Errorf("%s: %w", directions[d], err)
 	}
 	a.mbps[d] = append(a.mbps[d], float64(size)/1e6/time.Since(t0).Seconds())
-	a.cpu[d].add(c0, sampleCPU())
+	c1 := sampleCPU()
+	a.cpus[d] = append(a.cpus[d], float64(c1.self-c0.self)/clockTicks/(float64(size)/(1<<30)))
+	a.cpu[d].add(c0, c1)
 	a.reqs[d] += reqs() - r0
 	return nil
 }
@@ -291,7 +298,7 @@ func transferRows(accs []transferAcc, size int64, rounds int) []transferRow {
 		pair := make([]transferRow, len(clientNames))
 		for i, name := range clientNames {
 			a := accs[i]
-			pair[i] = transferRow{Direction: dir, Client: name, Bytes: size, MBPerS: median(a.mbps[d]), RoundMBPerS: a.mbps[d],
+			pair[i] = transferRow{Direction: dir, Client: name, Bytes: size, MBPerS: median(a.mbps[d]), RoundMBPerS: a.mbps[d], CPUPerGiB: median(a.cpus[d]),
 				ReqPerOp: float64(a.reqs[d]) / float64(rounds), ForeignCPU: a.cpu[d].percent()}
 		}
 		var ratios []float64
@@ -299,6 +306,9 @@ func transferRows(accs []transferAcc, size int64, rounds int) []transferRow {
 			ratios = append(ratios, pair[1].RoundMBPerS[r]/pair[0].RoundMBPerS[r])
 		}
 		pair[1].VsAnchor = &transferRatio{Throughput: pair[1].MBPerS / pair[0].MBPerS, RoundMin: slices.Min(ratios), RoundMax: slices.Max(ratios)}
+		if pair[0].CPUPerGiB > 0 { // a small file may take less than a clock tick
+			pair[1].VsAnchor.CPU = pair[1].CPUPerGiB / pair[0].CPUPerGiB
+		}
 		rows = append(rows, pair...)
 	}
 	return rows
@@ -312,17 +322,17 @@ func printTransfer(w io.Writer, rows []transferRow) {
 	fmt.Fprintf(w, "\ntransfer: %d MiB through an upload session (%d MiB fragments) and back through the content redirect; in-process sandbox, plain HTTP/1.1 on loopback, its file bytes under %s\n",
 		rows[0].Bytes>>20, transferChunk>>20, os.TempDir())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "direction\tclient\tMB/s\trequests\tother CPU\tmsgraph/anchor: MB/s\tper round\t\n")
+	fmt.Fprintf(tw, "direction\tclient\tMB/s\tCPU s/GiB\trequests\tother CPU\tmsgraph/anchor: MB/s\tper round\tCPU\t\n")
 	for _, x := range rows {
 		name := x.Direction
 		if x.Client != implPlain {
 			name = ""
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.0f\t%s\t", name, x.Client, x.MBPerS, x.ReqPerOp, fmtPercent(x.ForeignCPU))
+		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.2f\t%.0f\t%s\t", name, x.Client, x.MBPerS, x.CPUPerGiB, x.ReqPerOp, fmtPercent(x.ForeignCPU))
 		if v := x.VsAnchor; v != nil {
-			fmt.Fprintf(tw, "%.2f×\t%.2f–%.2f\t\n", v.Throughput, v.RoundMin, v.RoundMax)
+			fmt.Fprintf(tw, "%.2f×\t%.2f–%.2f\t%.2f×\t\n", v.Throughput, v.RoundMin, v.RoundMax, v.CPU)
 		} else {
-			fmt.Fprintf(tw, "\t\t\n")
+			fmt.Fprintf(tw, "\t\t\t\n")
 		}
 	}
 	tw.Flush()
