@@ -226,8 +226,8 @@ func (a *transferAcc) measure(d int, size int64, reqs func() int64, f func() err
 
 // runTransfer measures the transfer part: a warm-up of one fragment each,
 // then cfg.Rounds rounds in which each client uploads the file, then each
-// downloads its own. Each client has its own connections, kept across
-// rounds.
+// downloads its own, the anchor first in even rounds and msgraph first in
+// odd ones. Each client has its own connections, kept across rounds.
 func runTransfer(ctx context.Context, cfg config, env *sandboxEnv) ([]transferRow, error) {
 	size := int64(cfg.TransferMiB) << 20
 	block := make([]byte, 1<<20)
@@ -262,8 +262,15 @@ func runTransfer(ctx context.Context, cfg config, env *sandboxEnv) ([]transferRo
 	accs := make([]transferAcc, len(clientNames))
 	ids := make([]string, len(clientNames))
 	for round := range cfg.Rounds {
+		// The order alternates: the client that goes second finds the disk
+		// still writing back the first one's upload.
+		order := []int{0, 1}
+		if round%2 == 1 {
+			order = []int{1, 0}
+		}
 		for d := range directions {
-			for i, api := range apis {
+			for _, i := range order {
+				api := apis[i]
 				fmt.Fprintf(cfg.Progress, "transfer     round %d/%d  %-8s %s %d MiB ...\n", round+1, cfg.Rounds, clientNames[i], directions[d], cfg.TransferMiB)
 				err := accs[i].measure(d, size, cnts[i].requests.Load, func() error {
 					if d == 0 {
