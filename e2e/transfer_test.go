@@ -36,7 +36,8 @@ const (
 // through msgraph's upload session to `authsome sandbox` running as its own
 // process (over TLS, as users run it), downloaded back through the content
 // redirect, digests compared. The client runs in a process of its own
-// (testdata/transferclient) so that its peak RSS is its own: under 64 MiB;
+// (testdata/transferclient, run as `authsome export` runs a program: the
+// token in MICROSOFT_ACCESS_TOKEN) so that its peak RSS is its own: under 64 MiB;
 // the sandbox's peak RSS (VmHWM) stays under 128 MiB, the file's bytes on
 // disk in its temporary folder. The sandbox's request log shows that no request to a
 // pre-authenticated URL carried an Authorization header.
@@ -55,11 +56,11 @@ func TestTransfer1GiB(t *testing.T) {
 
 	sb, info, tmp := startSandboxProcess(t, ctx)
 	hc := trusting(t, info.CAFile)
-	job := map[string]any{"url": info.URL, "ca_file": info.CAFile, "token": userToken(t, hc, info), "size": transferSize, "chunk": transferChunk}
-	in, _ := json.Marshal(job)
+	job, _ := json.Marshal(map[string]any{"url": info.URL, "size": transferSize, "chunk": transferChunk})
 	var out, errb bytes.Buffer
 	cl := exec.CommandContext(ctx, client)
-	cl.Stdin, cl.Stdout, cl.Stderr = bytes.NewReader(in), &out, &errb
+	cl.Env = append(os.Environ(), "MICROSOFT_ACCESS_TOKEN="+userToken(t, hc, info), "SSL_CERT_FILE="+info.CAFile, "MICROSOFT_GRAPH_URL=")
+	cl.Stdin, cl.Stdout, cl.Stderr = bytes.NewReader(job), &out, &errb
 	if err := cl.Run(); err != nil {
 		t.Fatalf("client: %v\n%s", err, errb.String())
 	}
