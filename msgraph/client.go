@@ -486,6 +486,18 @@ func transient(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
+// newPreauthRequest is a request for a pre-authenticated URL (an upload
+// session's, a copy monitor's): an error names the URL without its query,
+// which holds the URL's token (SharePoint's tempauth, Outlook's authtoken).
+func newPreauthRequest(ctx context.Context, method, rawURL string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redactQuery(ue.URL)
+	}
+	return req, err
+}
+
 // redactQuery drops a URL's query, which can hold pre-authenticated tokens.
 func redactQuery(s string) string {
 	if i := strings.IndexByte(s, '?'); i >= 0 {

@@ -51,7 +51,7 @@ func (s *DriveService) WaitCopy(ctx context.Context, monitorURL string, opts *Co
 	hc := *c.preauth // a completed monitor may redirect to the item: read its Location, not the item
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, monitorURL, nil)
+		req, err := newPreauthRequest(ctx, http.MethodGet, monitorURL, nil)
 		if err != nil {
 			return "", fmt.Errorf("msgraph: copy monitor: %w", err)
 		}

@@ -221,8 +221,8 @@ func TestSandboxDriveUploadSession(t *testing.T) {
 // TestSandboxDriveUploadLargeBoundedHeap: 256 MiB through an upload session
 // and back through the download redirect, with the heap of this process
 // (the client and the in-process sandbox) staying far below the file's size.
-// The issue's acceptance test (1 GiB to a sandbox in its own process, RSS of
-// each measured) builds on this one.
+// The acceptance test of large files, 1 GiB to `authsome sandbox` in its
+// own process with the RSS of each measured, is e2e's TestTransfer1GiB.
 func TestSandboxDriveUploadLargeBoundedHeap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("uploads 256 MiB")

@@ -108,7 +108,7 @@ func (s *DriveService) Upload(ctx context.Context, d DriveRef, parent, name stri
 func (c *Client) cancelUpload(ctx context.Context, uploadURL string) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if req, err := http.NewRequestWithContext(cctx, http.MethodDelete, uploadURL, nil); err == nil {
+	if req, err := newPreauthRequest(cctx, http.MethodDelete, uploadURL, nil); err == nil {
 		if resp, err := c.preauth.Do(req); err == nil {
 			resp.Body.Close()
 		}
@@ -145,7 +145,7 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 		}
 		have = nil
 		end := off + int64(len(frag))
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, sess.UploadURL, bytes.NewReader(frag))
+		req, err := newPreauthRequest(ctx, http.MethodPut, sess.UploadURL, bytes.NewReader(frag))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -209,7 +209,7 @@ func (c *Client) uploadChunks(ctx context.Context, sess *UploadSession, r io.Rea
 
 // uploadNext asks an upload session for the first byte it expects next.
 func (c *Client) uploadNext(ctx context.Context, uploadURL string) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uploadURL, nil)
+	req, err := newPreauthRequest(ctx, http.MethodGet, uploadURL, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -274,6 +274,11 @@ func nextRange(ranges []string) (int64, bool) {
 	n, err := strconv.ParseInt(start, 10, 64)
 	return n, err == nil
 }
+
+// downloadBuffer is what a download is read in: io.Copy's 32 KiB would
+// cost a system call every 32 KiB of a file of any size (unless w takes the
+// body itself, with ReadFrom).
+const downloadBuffer = 256 << 10
 
 // DownloadOptions are the options of [DriveService.Download].
 type DownloadOptions struct {

@@ -145,7 +145,7 @@ func (c *Client) download(ctx context.Context, u string, w io.Writer) (int64, *R
 		return 0, resp, err
 	}
 	defer resp.Body.Close()
-	n, err := io.Copy(w, resp.Body)
+	n, err := io.CopyBuffer(w, resp.Body, make([]byte, downloadBuffer))
 	if err != nil {
 		return n, resp, fmt.Errorf("msgraph: download: %w", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"io"
 	"log"
@@ -111,7 +110,7 @@ func hashHeader(v string) string {
 func (s *Server) beginLog(w http.ResponseWriter, r *http.Request) (*statusWriter, *http.Request, func()) {
 	slot := &logSlot{}
 	r = r.WithContext(context.WithValue(r.Context(), logKey{}, slot))
-	entry := RequestLogEntry{Time: s.now().UTC(), Method: r.Method, Path: drive.LogPath(r.URL.Path), Headers: map[string][]string{}}
+	entry := RequestLogEntry{Time: s.now().UTC(), Method: r.Method, Path: r.URL.Path, Headers: map[string][]string{}}
 	for k := range r.URL.Query() {
 		entry.Query = append(entry.Query, k)
 	}

@@ -260,10 +260,13 @@ func TestDriveContentRedirectRangeAndNoToken(t *testing.T) {
 	if r.StatusCode != 401 || !strings.Contains(string(data), "without an Authorization header") {
 		t.Errorf("with the Graph token: %d %s, want 401 saying to send none", r.StatusCode, data)
 	}
-	tokenSeg := strings.Split(strings.TrimPrefix(loc.Path, "/_content/"), "/")[0]
+	tok := loc.Query().Get("tempauth")
+	if tok == "" || strings.Contains(loc.Path, tok) {
+		t.Fatalf("download URL %s: want its token in the query (tempauth), not in the path", loc)
+	}
 	var logged, withAuth int
 	for _, entry := range e.s.Requests() {
-		if strings.Contains(entry.Path, tokenSeg) {
+		if strings.Contains(entry.Path, tok) {
 			t.Errorf("the request log keeps a download URL's token: %s", entry.Path)
 		}
 		if strings.HasPrefix(entry.Path, "/_content/") {
@@ -276,9 +279,19 @@ func TestDriveContentRedirectRangeAndNoToken(t *testing.T) {
 	if logged != 4 || withAuth != 1 {
 		t.Errorf("request log: %d downloads, %d with Authorization; want 4 and 1", logged, withAuth)
 	}
-	forged := strings.Replace(loc.String(), "/_content/", "/_content/x", 1)
+	forged := strings.Replace(loc.String(), "tempauth=", "tempauth=x", 1)
 	if r, err := e.c.Get(forged); err != nil || r.StatusCode != 401 {
 		t.Errorf("forged token: %v %v", r.StatusCode, err)
+	}
+	other := d.call("GET", "/v1.0/me/drive/root:/Welcome.md", nil, 200)["id"].(string)
+	moved := strings.Replace(loc.String(), "/_content/"+id+"/", "/_content/"+other+"/", 1)
+	if r, err := e.c.Get(moved); err != nil || r.StatusCode != 401 {
+		t.Errorf("the token of one file on another's URL: %v %v, want 401", r.StatusCode, err)
+	}
+	untokened := *loc
+	untokened.RawQuery = ""
+	if r, err := e.c.Get(untokened.String()); err != nil || r.StatusCode != 401 {
+		t.Errorf("the URL without its token: %v %v, want 401", r.StatusCode, err)
 	}
 	// the same URL through a 127.0.0.1 request answers on localhost, and back
 	viaLocal := strings.Replace(e.base, "127.0.0.1", "localhost", 1)

@@ -14,15 +14,16 @@ import (
 
 // config selects what one run of the benchmark does.
 type config struct {
-	Duration   time.Duration // measured time per scenario and client, all rounds together
-	Rounds     int           // the measured time is split into this many interleaved rounds
-	Warmup     time.Duration // unmeasured lead-in before a scenario's first round (later: 100ms)
-	C          int           // concurrency of the concurrent scenario
-	Build      string        // buildOff, buildIncremental or buildCold
-	SDK        bool          // also build the msgraph-sdk-go program (minutes, GBs)
-	CPUProfile string        // CPU profile of the client-only phase; "" = none
-	MemProfile string        // allocation profile of the client-only phase; "" = none
-	Progress   io.Writer
+	Duration    time.Duration // measured time per scenario and client, all rounds together
+	Rounds      int           // the measured time is split into this many interleaved rounds
+	Warmup      time.Duration // unmeasured lead-in before a scenario's first round (later: 100ms)
+	C           int           // concurrency of the concurrent scenario
+	TransferMiB int           // size of the transfer part's file; 0 = no transfer part
+	Build       string        // buildOff, buildIncremental or buildCold
+	SDK         bool          // also build the msgraph-sdk-go program (minutes, GBs)
+	CPUProfile  string        // CPU profile of the client-only phase; "" = none
+	MemProfile  string        // allocation profile of the client-only phase; "" = none
+	Progress    io.Writer
 }
 
 // row is one client in one live scenario: medians over the rounds.
@@ -79,19 +80,20 @@ type clientDiff struct {
 
 // report is everything one run measured.
 type report struct {
-	Go         string       `json:"go"`
-	Platform   string       `json:"platform"`
-	GOMAXPROCS int          `json:"gomaxprocs"`
-	NumCPU     int          `json:"num_cpu"`
-	DurationS  float64      `json:"duration_s"`
-	Rounds     int          `json:"rounds"`
-	WarmupS    float64      `json:"warmup_s"`
-	Messages   int          `json:"messages"`
-	Scenarios  []string     `json:"scenario_descriptions"`
-	Live       []row        `json:"live"`
-	ClientOnly []clientRow  `json:"client_only"`
-	Build      *buildReport `json:"build,omitempty"`
-	Started    time.Time    `json:"started"`
+	Go         string        `json:"go"`
+	Platform   string        `json:"platform"`
+	GOMAXPROCS int           `json:"gomaxprocs"`
+	NumCPU     int           `json:"num_cpu"`
+	DurationS  float64       `json:"duration_s"`
+	Rounds     int           `json:"rounds"`
+	WarmupS    float64       `json:"warmup_s"`
+	Messages   int           `json:"messages"`
+	Scenarios  []string      `json:"scenario_descriptions"`
+	Live       []row         `json:"live"`
+	ClientOnly []clientRow   `json:"client_only"`
+	Transfer   []transferRow `json:"transfer,omitempty"`
+	Build      *buildReport  `json:"build,omitempty"`
+	Started    time.Time     `json:"started"`
 }
 
 var clientNames = []string{implPlain, implMsgraph}
@@ -105,8 +107,9 @@ func newClients(hc *http.Client, url string) ([]graphAPI, error) {
 	return []graphAPI{newPlainClient(hc, url), g}, nil
 }
 
-// run starts the sandbox, measures the live scenarios, then the client-only
-// ones on recorded responses, then (unless off) the build cost.
+// run starts the sandbox, measures the live scenarios, then (unless off)
+// the transfer, then the client-only scenarios on recorded responses, then
+// (unless off) the build cost.
 func run(ctx context.Context, cfg config) (*report, error) {
 	if cfg.Progress == nil {
 		cfg.Progress = io.Discard
@@ -135,6 +138,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			return nil, fmt.Errorf("%s: %w", sc.Name, err)
 		}
 		rep.Live = append(rep.Live, rows...)
+	}
+
+	if cfg.TransferMiB > 0 {
+		if rep.Transfer, err = runTransfer(ctx, cfg, env); err != nil {
+			return nil, fmt.Errorf("transfer: %w", err)
+		}
 	}
 
 	if rep.ClientOnly, err = runClientOnly(ctx, cfg, env, slice/2); err != nil {

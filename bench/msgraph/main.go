@@ -7,6 +7,9 @@
 //     req/s, p50/p99 per operation, allocations per request;
 //   - client only: the same operations on recorded responses, without
 //     network or sandbox: each client's own time and allocations;
+//   - transfer: a file (-transfer MiB) uploaded through an upload session
+//     and downloaded back through the content redirect: MB/s each way, the
+//     anchor doing the session by hand with net/http;
 //   - build: go build of a tiny program listing /me/messages with each, in a
 //     fresh GOCACHE: seconds, compiler memory, binary size (-sdk adds
 //     Microsoft's msgraph-sdk-go; minutes and GBs).
@@ -14,7 +17,7 @@
 // It prints ratios msgraph/anchor and exits 0 whatever the numbers; it fails
 // only when a request, a check of what a client returned, or a build fails.
 //
-//	go run ./bench/msgraph [-duration 1.6s] [-rounds 4] [-warmup 500ms] [-c 8] [-build incremental|cold|off] [-sdk] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	go run ./bench/msgraph [-duration 1.6s] [-rounds 4] [-warmup 500ms] [-c 8] [-transfer 256] [-build incremental|cold|off] [-sdk] [-json] [-cpuprofile FILE] [-memprofile FILE]
 package main
 
 import (
@@ -46,6 +49,7 @@ func mainErr() error {
 	flag.IntVar(&cfg.Rounds, "rounds", 4, "interleaved rounds the measured time is split into; the report gives their medians")
 	flag.DurationVar(&cfg.Warmup, "warmup", 500*time.Millisecond, "unmeasured warm-up before a scenario's first round (later rounds: 100ms)")
 	flag.IntVar(&cfg.C, "c", 8, "concurrency of the concurrent scenario")
+	flag.IntVar(&cfg.TransferMiB, "transfer", 256, "MiB of the file the transfer part uploads and downloads with each client in each round (0: no transfer part)")
 	flag.StringVar(&cfg.Build, "build", buildIncremental, `build cost: "incremental" (one fresh GOCACHE, about 30 s), "cold" (msgraph in a fresh GOCACHE of its own too, about 60 s), "off"`)
 	flag.BoolVar(&cfg.SDK, "sdk", false, "also build a program using Microsoft's msgraph-sdk-go "+sdkVersion+" (downloads it; 4 to 6 min and over 4 GB of memory on 2 cores)")
 	flag.BoolVar(&asJSON, "json", false, "print the results as JSON on stdout (the tables go to stderr)")
@@ -55,8 +59,8 @@ func mainErr() error {
 	if flag.NArg() != 0 {
 		return fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
-	if cfg.Duration <= 0 || cfg.Warmup < 0 || cfg.Rounds < 1 || cfg.C < 1 {
-		return fmt.Errorf("-duration must be positive, -warmup not negative, -rounds and -c at least 1")
+	if cfg.Duration <= 0 || cfg.Warmup < 0 || cfg.Rounds < 1 || cfg.C < 1 || cfg.TransferMiB < 0 {
+		return fmt.Errorf("-duration must be positive, -warmup and -transfer not negative, -rounds and -c at least 1")
 	}
 	switch cfg.Build {
 	case buildOff, buildIncremental, buildCold:
@@ -131,6 +135,8 @@ func printReport(w io.Writer, r *report) {
 		}
 	}
 	tw.Flush()
+
+	printTransfer(w, r.Transfer)
 
 	if b := r.Build; b != nil {
 		printBuild(w, b)

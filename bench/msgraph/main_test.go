@@ -11,11 +11,12 @@ import (
 	"time"
 )
 
-// TestShortRun runs a very short benchmark without the build part and checks
-// that every scenario ran on both clients with the expected number of
-// requests per operation. It asserts nothing about speed.
+// TestShortRun runs a very short benchmark without the build part, with a
+// 12 MiB transfer, and checks that every scenario ran on both clients with
+// the expected number of requests per operation. It asserts nothing about
+// speed.
 func TestShortRun(t *testing.T) {
-	rep, err := run(context.Background(), config{Duration: 100 * time.Millisecond, Rounds: 2, Warmup: 20 * time.Millisecond, C: 3, Build: buildOff})
+	rep, err := run(context.Background(), config{Duration: 100 * time.Millisecond, Rounds: 2, Warmup: 20 * time.Millisecond, C: 3, Build: buildOff, TransferMiB: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,9 +47,23 @@ func TestShortRun(t *testing.T) {
 			t.Errorf("client only %s %s: %v requests per operation, want %v", r.Scenario, r.Client, r.ReqPerOp, want)
 		}
 	}
+	// 12 MiB: createUploadSession and fragments of 10 and 2 MiB; the content
+	// redirect and the download URL.
+	wantTransfer := map[string]float64{"upload": 3, "download": 2}
+	if len(rep.Transfer) != 4 {
+		t.Fatalf("%d transfer rows, want 4", len(rep.Transfer))
+	}
+	for i, r := range rep.Transfer {
+		if r.Client != clientNames[i%2] || r.Bytes != 12<<20 || r.MBPerS <= 0 || len(r.RoundMBPerS) != 2 || (r.VsAnchor != nil) != (r.Client == implMsgraph) {
+			t.Errorf("transfer %s %s: implausible %+v", r.Direction, r.Client, r)
+		}
+		if want := wantTransfer[r.Direction]; r.ReqPerOp != want {
+			t.Errorf("transfer %s %s: %v requests per operation, want %v", r.Direction, r.Client, r.ReqPerOp, want)
+		}
+	}
 	var out bytes.Buffer
 	printReport(&out, rep)
-	for _, want := range []string{"list-top10", "message-c3", "client only", "msgraph/anchor"} {
+	for _, want := range []string{"list-top10", "message-c3", "client only", "msgraph/anchor", "transfer: 12 MiB"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -41,7 +41,7 @@ func startSandbox(ctx context.Context) (*sandboxEnv, error) {
 	cfg := oauth2.Config{
 		ClientID: sandbox.PublicClientID,
 		Endpoint: oauth2.Endpoint{TokenURL: e.url + "/" + sandbox.TenantID + "/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
-		Scopes:   []string{"User.Read", "Mail.Read", "offline_access"},
+		Scopes:   []string{"User.Read", "Mail.Read", "Files.ReadWrite", "offline_access"},
 	}
 	tctx := context.WithValue(ctx, oauth2.HTTPClient, sb.Client())
 	if e.token, err = cfg.PasswordCredentialsToken(tctx, user.UserPrincipalName, user.Password); err != nil {

@@ -2,11 +2,8 @@ package drive
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -27,8 +24,8 @@ import (
 // file under Kit.Files named by their SHA-256, so a drive keeps no content
 // in memory and the journal only the hash; a download is Graph's 302 to a
 // pre-authenticated URL on the sandbox's other host name (localhost ↔
-// 127.0.0.1, both in its certificate), served by ServeDownload outside
-// /v1.0. That URL carries a token (an HMAC over the drive, item, content
+// 127.0.0.1, both in its certificate), served by serveDownload outside
+// /v1.0. That URL carries a token (an HMAC over the item, drive, content
 // version and expiry by the sandbox's clock) and refuses any request that
 // carries an Authorization header: a Graph token must never go there.
 
@@ -38,22 +35,8 @@ import (
 const SimpleUploadLimit = 250 << 20
 
 // DownloadPrefix is the path below which the sandbox serves the
-// pre-authenticated download URLs (ServeDownload).
+// pre-authenticated download URLs (ServeURL).
 const DownloadPrefix = "/_content/"
-
-// LogPath is p as the request log keeps it: the token of a download URL
-// (which lets anyone read the file for an hour) or of an upload session's
-// URL is left out.
-func LogPath(p string) string {
-	if rest, ok := strings.CutPrefix(p, DownloadPrefix); ok {
-		_, name, _ := strings.Cut(rest, "/")
-		return DownloadPrefix + "…/" + name
-	}
-	if strings.HasPrefix(p, UploadPrefix) {
-		return UploadPrefix + "…"
-	}
-	return p
-}
 
 // downloadLifetime is how long a download URL works (Graph's last an hour).
 const downloadLifetime = time.Hour
@@ -108,10 +91,10 @@ func otherHost(r *http.Request) string {
 	return other
 }
 
-// urlClaims are what a download token says.
-type urlClaims struct {
+// downloadClaims are what a download URL's token says beside the item
+// its path names.
+type downloadClaims struct {
 	Drive   string `json:"d"`
-	Item    string `json:"i"`
 	Version int    `json:"v"` // the item's content version
 	Expires int64  `json:"e"` // Unix seconds, by the sandbox's clock
 
@@ -121,29 +104,10 @@ type urlClaims struct {
 	Of, Variant string `json:",omitempty"`
 }
 
-func (s *Workload) sign(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.urlKey)
-	m.Write(payload)
-	return m.Sum(nil)
-}
-
 // downloadURL is it's pre-authenticated content URL; the caller holds the lock.
 func (s *Workload) downloadURL(r *http.Request, d *drive, it *item) string {
-	c := urlClaims{Drive: d.ID, Item: it.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix()}
-	return s.preauthURL(r, DownloadPrefix, c, "/"+url.PathEscape(it.Name))
-}
-
-// preauthURL is a pre-authenticated URL on the sandbox's other host name
-// (otherHost): prefix, a token signing claims (read back by validToken),
-// then tail.
-func (s *Workload) preauthURL(r *http.Request, prefix string, claims any, tail string) string {
-	payload, _ := json.Marshal(claims)
-	tok := base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(s.sign(payload))
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + otherHost(r) + prefix + tok + tail
+	c := downloadClaims{Drive: d.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix()}
+	return s.preauthURL(r, DownloadPrefix, it.ID, c, "/"+url.PathEscape(it.Name))
 }
 
 func (s *Workload) contentRedirect(w http.ResponseWriter, r *http.Request, u *graphkit.User, t target) {
@@ -162,21 +126,16 @@ func (s *Workload) contentRedirect(w http.ResponseWriter, r *http.Request, u *gr
 	s.redirect(w, r, loc)
 }
 
-// ServeDownload serves a pre-authenticated download URL (below
+// serveDownload serves a pre-authenticated download URL (below
 // DownloadPrefix): the file's bytes, with Range requests honoured.
-func (s *Workload) ServeDownload(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "" {
-		s.WriteError(w, r, 401, "unauthenticated", "This download URL is pre-authenticated: send the request without an Authorization header (a Graph token must not be sent to it).")
-		return
-	}
+func (s *Workload) serveDownload(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		s.WriteError(w, r, 405, "invalidRequest", "A download URL answers GET and HEAD only.")
 		return
 	}
-	rest := strings.TrimPrefix(r.URL.Path, DownloadPrefix)
-	tok, _, _ := strings.Cut(rest, "/")
-	var c urlClaims
-	if !s.validToken(tok, &c) {
+	var c downloadClaims
+	id, ok := s.preauthClaims(r, DownloadPrefix, &c)
+	if !ok {
 		s.WriteError(w, r, 401, "unauthenticated", "The download URL is not valid: get a new one from the item's content or @microsoft.graph.downloadUrl.")
 		return
 	}
@@ -187,7 +146,7 @@ func (s *Workload) ServeDownload(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var it *item
 	if d := s.drives[c.Drive]; d != nil {
-		it = d.find(c.Item)
+		it = d.find(id)
 	}
 	var hash, name string
 	var modified time.Time
@@ -216,20 +175,6 @@ func (s *Workload) ServeDownload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", mimeType(name))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(name, `"`, "")+`"`)
 	http.ServeContent(w, r, "", modified, body)
-}
-
-// validToken reads a token preauthURL made into c; false when it is not one.
-func (s *Workload) validToken(tok string, c any) bool {
-	p, m, ok := strings.Cut(tok, ".")
-	if !ok {
-		return false
-	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.sign(payload)) {
-		return false
-	}
-	return json.Unmarshal(payload, c) == nil
 }
 
 // contentPath is where the folder files keeps the bytes whose SHA-256 is hash.
@@ -274,7 +219,7 @@ func (s *Workload) storeContent(body io.Reader) (int64, string, *graphkit.Error)
 	}
 	defer os.Remove(f.Name()) // after the rename, a no-op
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(body, SimpleUploadLimit+1))
+	n, err := io.CopyBuffer(io.MultiWriter(f, h), io.LimitReader(body, SimpleUploadLimit+1), make([]byte, copyBuffer))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

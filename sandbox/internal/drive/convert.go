@@ -39,8 +39,8 @@ func (s *Workload) convertRedirect(w http.ResponseWriter, r *http.Request, u *gr
 		if format != "pdf" || !slices.Contains(pdfSources, ext) {
 			ce = graphkit.Err(406, "notSupported", fmt.Sprintf("Converting a .%s file to %q is not supported: a file converts to pdf from %s.", ext, format, strings.Join(pdfSources, ", ")))
 		} else {
-			c := urlClaims{Drive: d.ID, Item: it.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix(), Variant: "pdf"}
-			loc = s.preauthURL(r, DownloadPrefix, c, "/"+url.PathEscape(strings.TrimSuffix(it.Name, path.Ext(it.Name))+".pdf"))
+			c := downloadClaims{Drive: d.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix(), Variant: "pdf"}
+			loc = s.preauthURL(r, DownloadPrefix, it.ID, c, "/"+url.PathEscape(strings.TrimSuffix(it.Name, path.Ext(it.Name))+".pdf"))
 		}
 	}
 	s.mu.Unlock()

@@ -3,7 +3,6 @@ package drive
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -41,11 +40,6 @@ type monitor struct {
 	expires  time.Time // by the sandbox's clock
 
 	failed *graphkit.Error // why the copy failed (nil: it did not)
-}
-
-// monitorClaims are what a monitor URL's token says.
-type monitorClaims struct {
-	Monitor string `json:"m"`
 }
 
 // copyBody is copy's body.
@@ -90,7 +84,7 @@ func (s *Workload) copyItem(w http.ResponseWriter, r *http.Request, u *graphkit.
 	s.mon.m[id] = mon
 	s.mon.mu.Unlock()
 	s.IDs(w, r)
-	w.Header().Set("Location", s.preauthURL(r, MonitorPrefix, monitorClaims{id}, ""))
+	w.Header().Set("Location", s.preauthURL(r, MonitorPrefix, id, struct{}{}, ""))
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -171,23 +165,19 @@ func (s *Workload) copyTree(r *http.Request, d *drive, src *item, parent, name, 
 // serveMonitor answers a copy monitor's GET: 202 with Retry-After while the
 // copy is "inProgress", then 200 "completed" with the new item's id.
 func (s *Workload) serveMonitor(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "" {
-		s.WriteError(w, r, 401, "unauthenticated", "This monitor URL is pre-authenticated: send the request without an Authorization header (a Graph token must not be sent to it).")
-		return
-	}
 	if r.Method != http.MethodGet {
 		s.WriteError(w, r, 405, "invalidRequest", "A monitor URL answers GET only.")
 		return
 	}
-	var c monitorClaims
-	if !s.validToken(strings.TrimPrefix(r.URL.Path, MonitorPrefix), &c) || c.Monitor == "" {
+	id, ok := s.preauthClaims(r, MonitorPrefix, &struct{}{})
+	if !ok {
 		s.WriteError(w, r, 404, "itemNotFound", "The copy monitor does not exist (the sandbox may have restarted): check whether the copy is in the folder.")
 		return
 	}
 	s.mon.mu.Lock()
-	m := s.mon.m[c.Monitor]
+	m := s.mon.m[id]
 	if m != nil && !s.Now().Before(m.expires) {
-		delete(s.mon.m, c.Monitor)
+		delete(s.mon.m, id)
 		m = nil
 	}
 	obj := map[string]any{"status": "completed", "percentageComplete": 100.0}

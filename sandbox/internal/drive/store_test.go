@@ -75,7 +75,7 @@ func TestStoreContractUploadSession(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := httptest.NewRequest("PUT", u.Path, bytes.NewReader(content))
+		r := httptest.NewRequest("PUT", u.RequestURI(), bytes.NewReader(content))
 		r.Header.Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", len(content)-1, len(content)))
 		ctx, touched := graphkit.WithChanges(r.Context())
 		rec := httptest.NewRecorder()

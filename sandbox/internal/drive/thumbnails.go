@@ -52,10 +52,11 @@ func (s *Workload) thumbnailsRoute(w http.ResponseWriter, r *http.Request, u *gr
 	d := s.user(u)
 	it := d.resolve(t)
 	hash, ctx, name, folder := "", "", "", false
-	var claims urlClaims
+	var claims downloadClaims
+	itemID := ""
 	if it != nil {
 		hash, name, folder = it.Hash, it.Name, it.Folder
-		claims = urlClaims{Drive: d.ID, Item: it.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix()}
+		claims, itemID = downloadClaims{Drive: d.ID, Version: it.Content, Expires: s.Now().Add(downloadLifetime).Unix()}, it.ID
 		ctx = driveContext(r, u, "/items('"+it.ID+"')/thumbnails")
 	}
 	s.mu.Unlock()
@@ -74,7 +75,7 @@ func (s *Workload) thumbnailsRoute(w http.ResponseWriter, r *http.Request, u *gr
 		c := claims
 		c.Variant = "thumb:" + size
 		set[size] = map[string]any{"width": tw, "height": th,
-			"url": s.preauthURL(r, DownloadPrefix, c, "/"+url.PathEscape(strings.TrimSuffix(name, path.Ext(name))+"-"+size+".jpg"))}
+			"url": s.preauthURL(r, DownloadPrefix, itemID, c, "/"+url.PathEscape(strings.TrimSuffix(name, path.Ext(name))+"-"+size+".jpg"))}
 	}
 	switch {
 	case len(segs) == 0:

@@ -39,7 +39,7 @@ import (
 // sessions survive its restarts; the sandbox's state keeps committed files.
 
 // UploadPrefix is the path below which the sandbox serves upload sessions'
-// URLs (ServeURL).
+// URLs (serveUpload).
 const UploadPrefix = "/_upload/"
 
 const (
@@ -50,6 +50,10 @@ const (
 	// uploadLifetime is how long a session lasts after its creation or its
 	// last fragment, by the sandbox's clock.
 	uploadLifetime = 7 * 24 * time.Hour
+	// copyBuffer is the buffer a fragment or a simple upload is read into
+	// on its way to the disk: io.Copy's 32 KiB would cost a read and a
+	// write system call every 32 KiB.
+	copyBuffer = 256 << 10
 )
 
 // uploads are the upload sessions of a workload.
@@ -76,11 +80,6 @@ type session struct {
 	received int64
 	expires  time.Time
 	ended    bool // committed, cancelled or expired
-}
-
-// uploadClaims are what an upload URL's token says.
-type uploadClaims struct {
-	Session string `json:"s"`
 }
 
 // uploadBody is createUploadSession's body.
@@ -174,7 +173,7 @@ func (s *Workload) createUploadSession(w http.ResponseWriter, r *http.Request, u
 	obj := ss.status()
 	s.up.mu.Unlock()
 	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata#microsoft.graph.uploadSession"
-	obj["uploadUrl"] = s.preauthURL(r, UploadPrefix, uploadClaims{ss.id}, "")
+	obj["uploadUrl"] = s.preauthURL(r, UploadPrefix, ss.id, struct{}{}, "")
 	s.WriteJSON(w, r, obj)
 }
 
@@ -240,29 +239,16 @@ var (
 	errOutOfOrder  = graphkit.Err(416, "invalidRange", "Uploaded fragment is out of order: fragments are uploaded in sequence. GET the upload URL for nextExpectedRanges.")
 )
 
-// ServeURL serves the sandbox's pre-authenticated URLs: downloads (below
-// DownloadPrefix), upload sessions (below UploadPrefix) and copy monitors
-// (below MonitorPrefix, copy.go). None takes an Authorization header.
-func (s *Workload) ServeURL(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, MonitorPrefix) {
-		s.serveMonitor(w, r)
-		return
-	}
-	if !strings.HasPrefix(r.URL.Path, UploadPrefix) {
-		s.ServeDownload(w, r)
-		return
-	}
-	if r.Header.Get("Authorization") != "" {
-		s.WriteError(w, r, 401, "unauthenticated", "This upload URL is pre-authenticated: send the request without an Authorization header (a Graph token must not be sent to it).")
-		return
-	}
-	var c uploadClaims
-	if !s.validToken(strings.TrimPrefix(r.URL.Path, UploadPrefix), &c) || c.Session == "" {
+// serveUpload serves an upload session's URL (below UploadPrefix): PUT a
+// fragment, GET the session's status, DELETE to cancel.
+func (s *Workload) serveUpload(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.preauthClaims(r, UploadPrefix, &struct{}{})
+	if !ok {
 		s.Fail(w, r, errSessionGone) // made by an earlier process (its key is gone), or not at all
 		return
 	}
 	s.up.mu.Lock()
-	ss, ce := s.up.find(c.Session, s.Now())
+	ss, ce := s.up.find(id, s.Now())
 	if ce == nil && r.Method != http.MethodPut {
 		switch r.Method {
 		case http.MethodGet:
@@ -391,7 +377,10 @@ func (ss *session) append(body io.Reader, off, n int64) *graphkit.Error {
 	_, err = f.Seek(off, io.SeekStart)
 	var got int64
 	if err == nil {
-		got, err = io.CopyN(io.MultiWriter(f, ss.h), body, n)
+		got, err = io.CopyBuffer(io.MultiWriter(f, ss.h), io.LimitReader(body, n), make([]byte, copyBuffer))
+		if err == nil && got < n {
+			err = io.EOF
+		}
 	}
 	if err == nil {
 		var extra [1]byte

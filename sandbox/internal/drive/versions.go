@@ -80,7 +80,7 @@ func (it *item) version(id string) (version, bool) {
 // source is the SHA-256 of the bytes a download token names, false when
 // the file no longer has them (its content changed since the URL was made,
 // or the version is gone).
-func (it *item) source(c urlClaims) (string, bool) {
+func (it *item) source(c downloadClaims) (string, bool) {
 	if c.Of != "" {
 		v, ok := it.version(c.Of)
 		return v.Hash, ok
@@ -158,7 +158,7 @@ func (s *Workload) getVersion(w http.ResponseWriter, r *http.Request, u *graphki
 		if v, ok = it.version(id); !ok {
 			ce = errNoVersion
 		} else if content {
-			loc = s.preauthURL(r, DownloadPrefix, urlClaims{Drive: d.ID, Item: it.ID, Of: v.ID,
+			loc = s.preauthURL(r, DownloadPrefix, it.ID, downloadClaims{Drive: d.ID, Of: v.ID,
 				Expires: s.Now().Add(downloadLifetime).Unix()}, "/"+url.PathEscape(it.Name))
 		}
 		ctx = driveContext(r, u, "/items('"+it.ID+"')/versions/$entity")
