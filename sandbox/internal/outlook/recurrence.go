@@ -182,26 +182,8 @@ func (rc *Recurrence) Dates(after time.Time, yield func(time.Time) bool) {
 	// Each step of the loop is one period of the pattern; a series that
 	// outlives year 9999 is cut there. Daily and weekly series skip the
 	// periods before after, counting the dates they skip.
-	k0 := 0
-	if skip := int(after.Sub(start).Hours() / 24); skip > 0 {
-		switch p.Type {
-		case "daily":
-			k0 = max(skip/interval-1, 0) * interval
-			n = k0 / interval
-		case "weekly":
-			if k0 = max(skip/7/interval-1, 0) * interval; k0 > 0 {
-				per, first := max(len(days), 1), 0
-				fdow, _ := weekdayOf(p.FirstDayOfWeek)
-				week := start.AddDate(0, 0, -((int(start.Weekday()) - int(fdow) + 7) % 7))
-				for i := range 7 {
-					if d := week.AddDate(0, 0, i); !d.Before(start) && (days[d.Weekday()] || (len(days) == 0 && d.Weekday() == start.Weekday())) {
-						first++
-					}
-				}
-				n = first + (k0/interval-1)*per
-			}
-		}
-	}
+	k0, skipped := skipAhead(p, start, after, interval, days)
+	n = skipped
 	for k := k0; ; k += interval {
 		var cands []time.Time
 		switch p.Type {
@@ -239,6 +221,34 @@ func (rc *Recurrence) Dates(after time.Time, yield func(time.Time) bool) {
 			return
 		}
 	}
+}
+
+// skipAhead is the first period a daily or weekly series needs to look at
+// for dates from after on, and the number of dates it skips to get there;
+// other patterns start at the first period.
+func skipAhead(p Pattern, start, after time.Time, interval int, days map[time.Weekday]bool) (k0, skipped int) {
+	skip := int(after.Sub(start).Hours() / 24)
+	if skip <= 0 {
+		return 0, 0
+	}
+	switch p.Type {
+	case "daily":
+		k0 = max(skip/interval-1, 0) * interval
+		return k0, k0 / interval
+	case "weekly":
+		if k0 = max(skip/7/interval-1, 0) * interval; k0 > 0 {
+			per, first := max(len(days), 1), 0
+			fdow, _ := weekdayOf(p.FirstDayOfWeek)
+			week := start.AddDate(0, 0, -((int(start.Weekday()) - int(fdow) + 7) % 7))
+			for i := range 7 {
+				if d := week.AddDate(0, 0, i); !d.Before(start) && (days[d.Weekday()] || (len(days) == 0 && d.Weekday() == start.Weekday())) {
+					first++
+				}
+			}
+			return k0, first + (k0/interval-1)*per
+		}
+	}
+	return 0, 0
 }
 
 // relativeDay is the index-th ("first" … "fourth", "last") day of the month
