@@ -2,6 +2,8 @@
 
 package schema
 
+var typeBuilders = []func() map[string]*Type{buildTypesAE, buildTypesFR, buildTypesSW}
+
 func buildRoots() map[string]string {
 	return map[string]string{
 		"microsoft.graph.message":                           "Microsoft.OutlookServices",

@@ -7,9 +7,11 @@ import "sync"
 var (
 	roots = sync.OnceValue(buildRoots)
 	types = sync.OnceValue(func() map[string]*Type {
-		m := buildEntityTypes()
-		for k, v := range buildComplexTypes() {
-			m[k] = v
+		m := map[string]*Type{}
+		for _, build := range typeBuilders {
+			for k, v := range build() {
+				m[k] = v
+			}
 		}
 		return m
 	})

@@ -1,7 +1,7 @@
 // Package schema holds the sandbox's property tables: for each Graph v1.0
 // entity and complex type a workload serves, its properties with their EDM,
 // complex or enum type, collection, nullable and navigation flags and its
-// base type chain, and each enum's members. The tables (entities_gen.go, complex_gen.go, enums_gen.go) are
+// base type chain, and each enum's members. The tables (types_*_gen.go, enums_gen.go) are
 // generated from Graph's CSDL by go generate (see gen and schemagen); the
 // read-only, create-only and required flags Graph's documentation gives and
 // the CSDL does not are kept by hand in flags.go.

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
@@ -17,6 +18,16 @@ func TestTablesMatchCSDL(t *testing.T) {
 	files, err := schemagen.Render(s)
 	if err != nil {
 		t.Fatal(err)
+	}
+	made := map[string]bool{}
+	for _, f := range files {
+		made[f.Name] = true
+	}
+	on, _ := filepath.Glob("*_gen.go")
+	for _, name := range on {
+		if !made[name] {
+			t.Errorf("%s is not generated any more: run go generate ./sandbox/internal/schema", name)
+		}
 	}
 	for _, f := range files {
 		got, err := os.ReadFile(f.Name)

@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
 	"github.com/authsome-go/authsome/sandbox/internal/schema/schemagen"
@@ -31,9 +32,22 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	keep := map[string]bool{}
 	for _, f := range files {
 		if err := os.WriteFile(f.Name, f.Src, 0o644); err != nil {
 			return err
+		}
+		keep[f.Name] = true
+	}
+	old, err := filepath.Glob("*_gen.go")
+	if err != nil {
+		return err
+	}
+	for _, name := range old {
+		if !keep[name] { // a file of an earlier packing
+			if err := os.Remove(name); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
