@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/authsome-go/authsome/msgraph"
@@ -37,6 +39,11 @@ type result struct {
 	Size       int64   `json:"size"`              // downloaded
 	UploadS    float64 `json:"upload_s"`
 	DownloadS  float64 `json:"download_s"`
+	// SysMiB is the memory the Go runtime got from the system and Race
+	// whether the race detector is built in: what the test reports when the
+	// peak RSS is over its bound.
+	SysMiB uint64 `json:"sys_mib"`
+	Race   bool   `json:"race"`
 }
 
 func main() {
@@ -75,6 +82,14 @@ func run() error {
 	}
 	res.DownloadS = time.Since(t0).Seconds()
 	res.Downloaded = hex.EncodeToString(down.Sum(nil))
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.SysMiB = ms.Sys >> 20
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			res.Race = res.Race || (s.Key == "-race" && s.Value == "true")
+		}
+	}
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
