@@ -472,6 +472,36 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "createdDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "lastModifiedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 		}},
+		"microsoft.graph.plannerAssignedToTaskBoardTaskFormat": {Name: "microsoft.graph.plannerAssignedToTaskBoardTaskFormat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "orderHintsByAssignee", Type: "microsoft.graph.plannerOrderHintsByAssignee", Nullable: true},
+			{Name: "unassignedOrderHint", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.plannerBucket": {Name: "microsoft.graph.plannerBucket", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "name", Type: "Edm.String"},
+			{Name: "orderHint", Type: "Edm.String", Nullable: true},
+			{Name: "planId", Type: "Edm.String", Nullable: true},
+			{Name: "tasks", Type: "microsoft.graph.plannerTask", Collection: true, Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.plannerBucketTaskBoardTaskFormat": {Name: "microsoft.graph.plannerBucketTaskBoardTaskFormat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "orderHint", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.plannerPlan": {Name: "microsoft.graph.plannerPlan", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "buckets", Type: "microsoft.graph.plannerBucket", Collection: true, Nullable: true, Nav: true},
+			{Name: "container", Type: "microsoft.graph.plannerPlanContainer", Nullable: true},
+			{Name: "createdBy", Type: "microsoft.graph.identitySet", Nullable: true},
+			{Name: "createdDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "details", Type: "microsoft.graph.plannerPlanDetails", Nullable: true, Nav: true},
+			{Name: "owner", Type: "Edm.String", Nullable: true},
+			{Name: "tasks", Type: "microsoft.graph.plannerTask", Collection: true, Nullable: true, Nav: true},
+			{Name: "title", Type: "Edm.String"},
+		}},
+		"microsoft.graph.plannerPlanDetails": {Name: "microsoft.graph.plannerPlanDetails", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "categoryDescriptions", Type: "microsoft.graph.plannerCategoryDescriptions", Nullable: true},
+			{Name: "sharedWith", Type: "microsoft.graph.plannerUserIds", Nullable: true},
+		}},
+		"microsoft.graph.plannerProgressTaskBoardTaskFormat": {Name: "microsoft.graph.plannerProgressTaskBoardTaskFormat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "orderHint", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.plannerTask": {Name: "microsoft.graph.plannerTask", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "activeChecklistItemCount", Type: "Edm.Int32", Nullable: true},
 			{Name: "appliedCategories", Type: "microsoft.graph.plannerAppliedCategories", Nullable: true},
@@ -498,6 +528,12 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "referenceCount", Type: "Edm.Int32", Nullable: true},
 			{Name: "startDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "title", Type: "Edm.String"},
+		}},
+		"microsoft.graph.plannerTaskDetails": {Name: "microsoft.graph.plannerTaskDetails", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "checklist", Type: "microsoft.graph.plannerChecklistItems", Nullable: true},
+			{Name: "description", Type: "Edm.String", Nullable: true},
+			{Name: "previewType", Type: "microsoft.graph.plannerPreviewType", Nullable: true},
+			{Name: "references", Type: "microsoft.graph.plannerExternalReferences", Nullable: true},
 		}},
 		"microsoft.graph.referenceAttachment": {Name: "microsoft.graph.referenceAttachment", Kind: Entity, Base: "microsoft.graph.attachment", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.singleValueLegacyExtendedProperty": {Name: "microsoft.graph.singleValueLegacyExtendedProperty", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
