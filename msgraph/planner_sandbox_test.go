@@ -101,11 +101,9 @@ func TestSandboxPlannerPlans(t *testing.T) {
 	}
 }
 
-// TestSandboxPlannerBucketsAndTasks drives buckets (list, create, get,
-// rename, move between others, delete) and tasks (create assigned, list by
-// plan, bucket and user, update, details with a checklist and a reference,
-// delete).
-func TestSandboxPlannerBucketsAndTasks(t *testing.T) {
+// TestSandboxPlannerBuckets drives buckets: list in order, create (first),
+// get, rename and move between two others, delete.
+func TestSandboxPlannerBuckets(t *testing.T) {
 	c, _, _ := onSandbox(t, "Tasks.ReadWrite")
 	ctx := t.Context()
 	launch := launchPlan(t, c)
@@ -144,7 +142,25 @@ func TestSandboxPlannerBucketsAndTasks(t *testing.T) {
 	if got, _, err := c.Planner.GetBucket(ctx, review.ID); err != nil || got.ETag != moved.ETag {
 		t.Errorf("GetBucket: %+v %v", got, err)
 	}
+	if _, err := c.Planner.DeleteBucket(ctx, review.ID, ""); !errors.Is(err, ErrNoETag) {
+		t.Errorf("DeleteBucket without an ETag: %v", err)
+	}
+	if _, err := c.Planner.DeleteBucket(ctx, review.ID, moved.ETag); err != nil {
+		t.Fatal(err)
+	}
+}
 
+// TestSandboxPlannerTasks drives tasks: create assigned, list by plan,
+// bucket and user, update, details with a checklist and a reference,
+// delete.
+func TestSandboxPlannerTasks(t *testing.T) {
+	c, _, _ := onSandbox(t, "Tasks.ReadWrite")
+	ctx := t.Context()
+	launch := launchPlan(t, c)
+	review, _, err := c.Planner.CreateBucket(ctx, launch.ID, "Review")
+	if err != nil {
+		t.Fatal(err)
+	}
 	due := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 	task, _, err := c.Planner.CreateTask(ctx, &PlannerTask{PlanID: launch.ID, BucketID: review.ID, Title: "Legal review",
 		DueDateTime: due, Assignments: Assign(sandbox.AdeleVanceID, sandbox.AlexWilberID)})
@@ -157,6 +173,11 @@ func TestSandboxPlannerBucketsAndTasks(t *testing.T) {
 	inBucket, _, err := c.Planner.ListBucketTasks(ctx, review.ID, nil)
 	if err != nil || len(inBucket) != 1 || inBucket[0].ID != task.ID {
 		t.Errorf("ListBucketTasks: %+v %v", inBucket, err)
+	}
+	for got, err := range c.Planner.ListBucketTasksIter(ctx, review.ID, &ListOptions{Top: 1}) {
+		if err != nil || got.ID != task.ID {
+			t.Errorf("ListBucketTasksIter: %+v %v", got, err)
+		}
 	}
 	all := 0
 	for _, err := range c.Planner.ListTasksIter(ctx, launch.ID, &ListOptions{Top: 2}) {
@@ -209,11 +230,8 @@ func TestSandboxPlannerBucketsAndTasks(t *testing.T) {
 	if _, err := c.Planner.DeleteTask(ctx, task.ID, after.ETag); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Planner.DeleteBucket(ctx, review.ID, moved.ETag); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Planner.DeleteBucket(ctx, review.ID, ""); !errors.Is(err, ErrNoETag) {
-		t.Errorf("DeleteBucket without an ETag: %v", err)
+	if _, _, err := c.Planner.GetTask(ctx, task.ID); !IsNotFound(err) {
+		t.Errorf("GetTask after the delete: %v", err)
 	}
 }
 
