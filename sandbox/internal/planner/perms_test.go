@@ -13,8 +13,8 @@ import (
 // If-Match then gets Planner's 400, not 403).
 func TestPermissions(t *testing.T) {
 	e := newEnv(t)
-	task := plannerID("plannerTask", "Launch", "Run the beta programme")
-	bucket := plannerID("plannerBucket", "Launch", "To do")
+	task := LaunchTaskID
+	bucket := LaunchBucketID
 	plan, tp := "/v1.0/planner/plans/"+LaunchPlanID, "/v1.0/planner/tasks/"+task
 	reads := []string{"/v1.0/groups/" + directory.ProductTeamID + "/planner/plans", "/v1.0/users/" + directory.AlexWilberID + "/planner/tasks",
 		plan, plan + "/details", plan + "/buckets", plan + "/tasks", "/v1.0/planner/buckets/" + bucket,

@@ -70,7 +70,7 @@ func TestOrderHintsKeepTheIntendedOrder(t *testing.T) {
 func TestETagRules(t *testing.T) {
 	e := newEnv(t)
 	alex := kittest.UserToken(directory.AlexWilberID, "Tasks.ReadWrite")
-	tp := "/v1.0/planner/tasks/" + plannerID("plannerTask", "Launch", "Run the beta programme")
+	tp := "/v1.0/planner/tasks/" + LaunchTaskID
 	tag := e.get(tp, alex)["@odata.etag"].(string)
 	if rec := e.Do("PATCH", tp, alex, map[string]any{"title": "x"}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "If-Match header must be specified") {
 		t.Errorf("no If-Match: %d %s", rec.Code, rec.Body.String())

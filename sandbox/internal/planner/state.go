@@ -105,8 +105,13 @@ var bg = context.Background()
 
 var seedTime = time.Date(2025, 2, 10, 9, 0, 0, 0, time.UTC)
 
-// LaunchPlanID is the seeded plan "Launch" of the Product Team group.
-var LaunchPlanID = plannerID("plannerPlan", "Launch")
+// The seeded plan "Launch" of the Product Team group, its bucket "To do"
+// and its task "Run the beta programme" (with a checklist and a reference).
+var (
+	LaunchPlanID   = plannerID("plannerPlan", "Launch")
+	LaunchBucketID = plannerID("plannerBucket", "Launch", "To do")
+	LaunchTaskID   = plannerID("plannerTask", "Launch", "Run the beta programme")
+)
 
 // seedStore returns the seeded tenant's Planner data: the Product Team's
 // plan "Launch" with the buckets To do, In progress and Done, and tasks
