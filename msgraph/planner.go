@@ -3,16 +3,20 @@ package msgraph
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/http"
 	"time"
 )
 
-// PlannerService is Microsoft Planner: plans (owned by Microsoft 365 groups),
-// buckets, tasks and task details (O365's Planner, Plan, Bucket and Task).
+// PlannerService is Microsoft Planner: plans (owned by Microsoft 365 groups)
+// with their details, buckets, tasks and task details (O365's Planner,
+// Plan, Bucket and Task).
 //
 // Planner changes are guarded by ETags: every update and delete takes the
-// item's ETag (from its last read) and fails with 412 if somebody changed it
-// meanwhile; read it again and retry.
+// item's ETag (the ETag field of the item as last read) and fails with 412
+// if somebody changed it meanwhile; read it again and retry. An update
+// returns the item as changed, with its new ETag. A plan's and a task's
+// details have ETags of their own.
 type PlannerService service
 
 // Plan is a Planner plan.
@@ -31,99 +35,97 @@ type Plan struct {
 	} `json:"container,omitzero"`
 }
 
+// PlanUpdate is the body of a plan PATCH: nil fields are left as they are.
+type PlanUpdate struct {
+	Title *string `json:"title,omitempty"`
+}
+
+// PlanDetails are a plan's category names and the users it is shared with.
+type PlanDetails struct {
+	ID   string `json:"id,omitempty"`
+	ETag string `json:"@odata.etag,omitempty"`
+	// CategoryDescriptions maps "category1"…"category25" to their names.
+	CategoryDescriptions map[string]string `json:"categoryDescriptions,omitempty"`
+	// SharedWith maps user ids to true.
+	SharedWith map[string]bool `json:"sharedWith,omitempty"`
+}
+
+// PlanDetailsUpdate is the body of a plan details PATCH: a category set to
+// "" loses its name; a user set to false is no longer shared with.
+type PlanDetailsUpdate struct {
+	CategoryDescriptions map[string]string `json:"categoryDescriptions,omitempty"`
+	SharedWith           map[string]bool   `json:"sharedWith,omitempty"`
+}
+
 // Bucket is a column of a plan.
 type Bucket struct {
-	ID        string `json:"id,omitempty"`
-	ETag      string `json:"@odata.etag,omitempty"`
-	Name      string `json:"name,omitempty"`
-	PlanID    string `json:"planId,omitempty"`
+	ID     string `json:"id,omitempty"`
+	ETag   string `json:"@odata.etag,omitempty"`
+	Name   string `json:"name,omitempty"`
+	PlanID string `json:"planId,omitempty"`
+	// OrderHint orders the plan's buckets (see OrderBetween).
 	OrderHint string `json:"orderHint,omitempty"`
 }
 
-// PlannerTask is a Planner task.
-type PlannerTask struct {
-	ID       string `json:"id,omitempty"`
-	ETag     string `json:"@odata.etag,omitempty"`
-	PlanID   string `json:"planId,omitempty"`
-	BucketID string `json:"bucketId,omitempty"`
-	Title    string `json:"title,omitempty"`
-	// PercentComplete is 0 (not started), 50 (in progress) or 100 (done).
-	PercentComplete int `json:"percentComplete,omitempty"`
-	// Priority is 0–10: 1 urgent, 3 important, 5 medium, 9 low.
-	Priority           int       `json:"priority,omitempty"`
-	StartDateTime      time.Time `json:"startDateTime,omitzero"`
-	DueDateTime        time.Time `json:"dueDateTime,omitzero"`
-	CompletedDateTime  time.Time `json:"completedDateTime,omitzero"`
-	CreatedDateTime    time.Time `json:"createdDateTime,omitzero"`
-	HasDescription     bool      `json:"hasDescription,omitempty"`
-	OrderHint          string    `json:"orderHint,omitempty"`
-	ChecklistItemCount int       `json:"checklistItemCount,omitempty"`
-	// Assignments maps user ids to assignment details; to assign, set
-	// {"@odata.type": "#microsoft.graph.plannerAssignment", "orderHint": " !"}.
-	Assignments map[string]map[string]any `json:"assignments,omitempty"`
-	// AppliedCategories maps "category1"…"category25" to true.
-	AppliedCategories map[string]bool `json:"appliedCategories,omitempty"`
+// BucketUpdate is the body of a bucket PATCH: nil fields are left as they are.
+type BucketUpdate struct {
+	Name *string `json:"name,omitempty"`
+	// OrderHint moves the bucket: OrderBetween(previous, next).
+	OrderHint *string `json:"orderHint,omitempty"`
 }
 
-// Assign returns the Assignments value that assigns a task to users.
-func Assign(userIDs ...string) map[string]map[string]any {
-	m := make(map[string]map[string]any, len(userIDs))
-	for _, id := range userIDs {
-		m[id] = map[string]any{"@odata.type": "#microsoft.graph.plannerAssignment", "orderHint": " !"}
-	}
-	return m
-}
-
-// PlannerTaskUpdate is the body of a task PATCH: nil fields are left as they are.
-type PlannerTaskUpdate struct {
-	Title             *string                   `json:"title,omitempty"`
-	BucketID          *string                   `json:"bucketId,omitempty"`
-	PercentComplete   *int                      `json:"percentComplete,omitempty"`
-	Priority          *int                      `json:"priority,omitempty"`
-	StartDateTime     *time.Time                `json:"startDateTime,omitempty"`
-	DueDateTime       *time.Time                `json:"dueDateTime,omitempty"`
-	Assignments       map[string]map[string]any `json:"assignments,omitempty"`
-	AppliedCategories map[string]bool           `json:"appliedCategories,omitempty"`
-}
-
-// PlannerTaskDetails are a task's description and checklist.
-type PlannerTaskDetails struct {
-	ID          string `json:"id,omitempty"`
-	ETag        string `json:"@odata.etag,omitempty"`
-	Description string `json:"description,omitempty"`
-	// PreviewType is "automatic", "noPreview", "checklist", "description" or "reference".
-	PreviewType string `json:"previewType,omitempty"`
-	// Checklist maps item ids (GUIDs you choose) to items.
-	Checklist map[string]PlannerChecklistItem `json:"checklist,omitempty"`
-}
-
-// PlannerChecklistItem is a checklist entry of a task.
-type PlannerChecklistItem struct {
-	ODataType string `json:"@odata.type,omitempty"`
-	Title     string `json:"title,omitempty"`
-	IsChecked bool   `json:"isChecked"`
-	OrderHint string `json:"orderHint,omitempty"`
-}
+// OrderBetween is the order hint that places an item between the items
+// with hints prev and next (either may be "": the start or the end);
+// Planner computes the stored hint from it.
+func OrderBetween(prev, next string) string { return prev + " " + next + "!" }
 
 // ErrNoETag is returned by updates and deletes called without the item's ETag.
 var ErrNoETag = errors.New("msgraph: planner change without the item's ETag (read the item first)")
 
-// ListGroupPlans returns the plans of a Microsoft 365 group.
+func planPath(id string) string   { return "planner/plans/" + escapeSegment(id) }
+func bucketPath(id string) string { return "planner/buckets/" + escapeSegment(id) }
+
+// listed returns the first page of the collection u with opts.
+func listed[T any](ctx context.Context, c *Client, u string, opts *ListOptions) ([]*T, *Response, error) {
+	var q query
+	q.list(opts)
+	return getPage[T](ctx, c, q.on(u), nil)
+}
+
+// listedIter iterates over every item of the collection u with opts.
+func listedIter[T any](ctx context.Context, c *Client, u string, opts *ListOptions) iter.Seq2[*T, error] {
+	var q query
+	q.list(opts)
+	return all[T](ctx, c, q.on(u), nil)
+}
+
+// ListGroupPlans returns the first page of a Microsoft 365 group's plans.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/plannergroup-list-plans
 //
 //meta:operation GET /groups/{id}/planner/plans
-func (s *PlannerService) ListGroupPlans(ctx context.Context, group string) ([]*Plan, *Response, error) {
-	return getPage[Plan](ctx, s.client, groupPath(group)+"/planner/plans", nil)
+func (s *PlannerService) ListGroupPlans(ctx context.Context, group string, opts *ListOptions) ([]*Plan, *Response, error) {
+	return listed[Plan](ctx, s.client, groupPath(group)+"/planner/plans", opts)
 }
 
-// ListMyTasks returns the tasks assigned to the signed-in user.
+// ListGroupPlansIter iterates over all of a group's plans.
+func (s *PlannerService) ListGroupPlansIter(ctx context.Context, group string, opts *ListOptions) iter.Seq2[*Plan, error] {
+	return listedIter[Plan](ctx, s.client, groupPath(group)+"/planner/plans", opts)
+}
+
+// ListMyPlans returns the first page of the plans of the signed-in user's
+// groups.
 //
-// Graph docs: https://learn.microsoft.com/graph/api/planneruser-list-tasks
+// Graph docs: https://learn.microsoft.com/graph/api/planneruser-list-plans
 //
-//meta:operation GET /me/planner/tasks
-func (s *PlannerService) ListMyTasks(ctx context.Context) ([]*PlannerTask, *Response, error) {
-	return getPage[PlannerTask](ctx, s.client, "me/planner/tasks", nil)
+//meta:operation GET /me/planner/plans
+func (s *PlannerService) ListMyPlans(ctx context.Context, opts *ListOptions) ([]*Plan, *Response, error) {
+	return listed[Plan](ctx, s.client, "me/planner/plans", opts)
+}
+
+// ListMyPlansIter iterates over all of the signed-in user's plans.
+func (s *PlannerService) ListMyPlansIter(ctx context.Context, opts *ListOptions) iter.Seq2[*Plan, error] {
+	return listedIter[Plan](ctx, s.client, "me/planner/plans", opts)
 }
 
 // GetPlan returns a plan.
@@ -132,7 +134,7 @@ func (s *PlannerService) ListMyTasks(ctx context.Context) ([]*PlannerTask, *Resp
 //
 //meta:operation GET /planner/plans/{id}
 func (s *PlannerService) GetPlan(ctx context.Context, id string) (*Plan, *Response, error) {
-	return getOne[Plan](ctx, s.client, "planner/plans/"+escapeSegment(id))
+	return getOne[Plan](ctx, s.client, planPath(id))
 }
 
 // CreatePlan creates a plan owned by a Microsoft 365 group.
@@ -146,16 +148,82 @@ func (s *PlannerService) CreatePlan(ctx context.Context, group, title string) (*
 	return doJSON[Plan](ctx, s.client, http.MethodPost, "planner/plans", body, nil)
 }
 
-// ListBuckets returns a plan's buckets.
+// UpdatePlan changes a plan; etag is the plan's ETag.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/plannerplan-update
+//
+//meta:operation PATCH /planner/plans/{id}
+func (s *PlannerService) UpdatePlan(ctx context.Context, id, etag string, upd *PlanUpdate) (*Plan, *Response, error) {
+	return changeETag[Plan](ctx, s.client, planPath(id), etag, upd)
+}
+
+// DeletePlan deletes a plan with its buckets and tasks; etag is the plan's
+// ETag.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/plannerplan-delete
+//
+//meta:operation DELETE /planner/plans/{id}
+func (s *PlannerService) DeletePlan(ctx context.Context, id, etag string) (*Response, error) {
+	return s.client.ifMatch(ctx, http.MethodDelete, planPath(id), etag, nil, nil)
+}
+
+// GetPlanDetails returns a plan's category names and sharing.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/plannerplandetails-get
+//
+//meta:operation GET /planner/plans/{id}/details
+func (s *PlannerService) GetPlanDetails(ctx context.Context, plan string) (*PlanDetails, *Response, error) {
+	return getOne[PlanDetails](ctx, s.client, planPath(plan)+"/details")
+}
+
+// UpdatePlanDetails changes a plan's details; etag is the details' ETag
+// (not the plan's).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/plannerplandetails-update
+//
+//meta:operation PATCH /planner/plans/{id}/details
+func (s *PlannerService) UpdatePlanDetails(ctx context.Context, plan, etag string, upd *PlanDetailsUpdate) (*PlanDetails, *Response, error) {
+	body := map[string]any{}
+	if upd.CategoryDescriptions != nil {
+		cats := map[string]any{}
+		for k, v := range upd.CategoryDescriptions {
+			cats[k] = v
+			if v == "" {
+				cats[k] = nil
+			}
+		}
+		body["categoryDescriptions"] = cats
+	}
+	if upd.SharedWith != nil {
+		body["sharedWith"] = upd.SharedWith
+	}
+	return changeETag[PlanDetails](ctx, s.client, planPath(plan)+"/details", etag, body)
+}
+
+// ListBuckets returns the first page of a plan's buckets.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/plannerplan-list-buckets
 //
 //meta:operation GET /planner/plans/{id}/buckets
-func (s *PlannerService) ListBuckets(ctx context.Context, plan string) ([]*Bucket, *Response, error) {
-	return getPage[Bucket](ctx, s.client, "planner/plans/"+escapeSegment(plan)+"/buckets", nil)
+func (s *PlannerService) ListBuckets(ctx context.Context, plan string, opts *ListOptions) ([]*Bucket, *Response, error) {
+	return listed[Bucket](ctx, s.client, planPath(plan)+"/buckets", opts)
 }
 
-// CreateBucket adds a bucket to a plan.
+// ListBucketsIter iterates over all of a plan's buckets.
+func (s *PlannerService) ListBucketsIter(ctx context.Context, plan string, opts *ListOptions) iter.Seq2[*Bucket, error] {
+	return listedIter[Bucket](ctx, s.client, planPath(plan)+"/buckets", opts)
+}
+
+// GetBucket returns a bucket.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/plannerbucket-get
+//
+//meta:operation GET /planner/buckets/{id}
+func (s *PlannerService) GetBucket(ctx context.Context, id string) (*Bucket, *Response, error) {
+	return getOne[Bucket](ctx, s.client, bucketPath(id))
+}
+
+// CreateBucket adds a bucket to a plan, before its other buckets.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/planner-post-buckets
 //
@@ -164,86 +232,28 @@ func (s *PlannerService) CreateBucket(ctx context.Context, plan, name string) (*
 	return doJSON[Bucket](ctx, s.client, http.MethodPost, "planner/buckets", &Bucket{PlanID: plan, Name: name, OrderHint: " !"}, nil)
 }
 
-// DeleteBucket deletes a bucket; etag is the bucket's ETag.
+// UpdateBucket renames or moves a bucket; etag is the bucket's ETag.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/plannerbucket-update
+//
+//meta:operation PATCH /planner/buckets/{id}
+func (s *PlannerService) UpdateBucket(ctx context.Context, id, etag string, upd *BucketUpdate) (*Bucket, *Response, error) {
+	return changeETag[Bucket](ctx, s.client, bucketPath(id), etag, upd)
+}
+
+// DeleteBucket deletes a bucket with its tasks; etag is the bucket's ETag.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/plannerbucket-delete
 //
 //meta:operation DELETE /planner/buckets/{id}
 func (s *PlannerService) DeleteBucket(ctx context.Context, id, etag string) (*Response, error) {
-	return s.client.ifMatch(ctx, http.MethodDelete, "planner/buckets/"+escapeSegment(id), etag, nil, nil)
+	return s.client.ifMatch(ctx, http.MethodDelete, bucketPath(id), etag, nil, nil)
 }
 
-// ListTasks returns a plan's tasks.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/plannerplan-list-tasks
-//
-//meta:operation GET /planner/plans/{id}/tasks
-func (s *PlannerService) ListTasks(ctx context.Context, plan string) ([]*PlannerTask, *Response, error) {
-	return getPage[PlannerTask](ctx, s.client, "planner/plans/"+escapeSegment(plan)+"/tasks", nil)
-}
-
-// GetTask returns a task.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/plannertask-get
-//
-//meta:operation GET /planner/tasks/{id}
-func (s *PlannerService) GetTask(ctx context.Context, id string) (*PlannerTask, *Response, error) {
-	return getOne[PlannerTask](ctx, s.client, "planner/tasks/"+escapeSegment(id))
-}
-
-// CreateTask creates a task; PlanID is required, BucketID optional.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/planner-post-tasks
-//
-//meta:operation POST /planner/tasks
-func (s *PlannerService) CreateTask(ctx context.Context, t *PlannerTask) (*PlannerTask, *Response, error) {
-	return doJSON[PlannerTask](ctx, s.client, http.MethodPost, "planner/tasks", t, nil)
-}
-
-// UpdateTask changes a task; etag is the task's ETag. It returns the task as
-// changed (Prefer: return=representation), with its new ETag.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/plannertask-update
-//
-//meta:operation PATCH /planner/tasks/{id}
-func (s *PlannerService) UpdateTask(ctx context.Context, id, etag string, upd *PlannerTaskUpdate) (*PlannerTask, *Response, error) {
-	t := new(PlannerTask)
-	resp, err := s.client.ifMatch(ctx, http.MethodPatch, "planner/tasks/"+escapeSegment(id), etag, upd, t)
-	if err != nil {
-		return nil, resp, err
-	}
-	return t, resp, nil
-}
-
-// DeleteTask deletes a task; etag is the task's ETag.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/plannertask-delete
-//
-//meta:operation DELETE /planner/tasks/{id}
-func (s *PlannerService) DeleteTask(ctx context.Context, id, etag string) (*Response, error) {
-	return s.client.ifMatch(ctx, http.MethodDelete, "planner/tasks/"+escapeSegment(id), etag, nil, nil)
-}
-
-// GetTaskDetails returns a task's description and checklist.
-//
-// Graph docs: https://learn.microsoft.com/graph/api/plannertaskdetails-get
-//
-//meta:operation GET /planner/tasks/{id}/details
-func (s *PlannerService) GetTaskDetails(ctx context.Context, task string) (*PlannerTaskDetails, *Response, error) {
-	return getOne[PlannerTaskDetails](ctx, s.client, "planner/tasks/"+escapeSegment(task)+"/details")
-}
-
-// UpdateTaskDetails changes a task's description or checklist; etag is the
-// details' ETag (not the task's).
-//
-// Graph docs: https://learn.microsoft.com/graph/api/plannertaskdetails-update
-//
-//meta:operation PATCH /planner/tasks/{id}/details
-func (s *PlannerService) UpdateTaskDetails(ctx context.Context, task, etag string, d *PlannerTaskDetails) (*PlannerTaskDetails, *Response, error) {
-	out := new(PlannerTaskDetails)
-	body := *d
-	body.ID, body.ETag = "", ""
-	resp, err := s.client.ifMatch(ctx, http.MethodPatch, "planner/tasks/"+escapeSegment(task)+"/details", etag, &body, out)
+// changeETag sends a PATCH guarded by etag and returns the item as changed.
+func changeETag[T any](ctx context.Context, c *Client, path, etag string, body any) (*T, *Response, error) {
+	out := new(T)
+	resp, err := c.ifMatch(ctx, http.MethodPatch, path, etag, body, out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -25,7 +25,15 @@ func onSandbox(t *testing.T, scopes ...string) (*Client, *sandbox.Server, *[]tim
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	user := sandbox.Users()[0]
+	c := signIn(t, s, sandbox.Users()[0], scopes...)
+	waits := &[]time.Duration{}
+	c.sleep = func(ctx context.Context, d time.Duration) error { *waits = append(*waits, d); return ctx.Err() }
+	return c, s, waits
+}
+
+// signIn returns a client of s signed in as user with the given scopes.
+func signIn(t *testing.T, s *sandbox.Server, user sandbox.User, scopes ...string) *Client {
+	t.Helper()
 	cfg := oauth2.Config{
 		ClientID: sandbox.PublicClientID,
 		Endpoint: oauth2.Endpoint{TokenURL: s.URL() + "/" + sandbox.TenantID + "/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
@@ -41,9 +49,7 @@ func onSandbox(t *testing.T, scopes ...string) (*Client, *sandbox.Server, *[]tim
 	if err != nil {
 		t.Fatal(err)
 	}
-	waits := &[]time.Duration{}
-	c.sleep = func(ctx context.Context, d time.Duration) error { *waits = append(*waits, d); return ctx.Err() }
-	return c, s, waits
+	return c
 }
 
 func TestSandboxUsers(t *testing.T) {

@@ -1,40 +1,11 @@
 package msgraph
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 )
-
-func TestPlannerETags(t *testing.T) {
-	c, mux, _ := setup(t)
-	mux.HandleFunc("PATCH /v1.0/planner/tasks/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("If-Match") != `W/"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc="` {
-			graphError(w, 412, "PreconditionFailed", "The request does not match the current state.")
-			return
-		}
-		if !strings.Contains(r.Header.Get("Prefer"), "return=representation") {
-			t.Errorf("Prefer %q", r.Header.Get("Prefer"))
-		}
-		io.WriteString(w, `{"id":"t1","@odata.etag":"W/\"new\"","percentComplete":100}`)
-	})
-	ctx := t.Context()
-	task, _, err := c.Planner.UpdateTask(ctx, "t1", `W/"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc="`, &PlannerTaskUpdate{PercentComplete: Ptr(100)})
-	if err != nil || task.ETag != `W/"new"` || task.PercentComplete != 100 {
-		t.Fatalf("UpdateTask: %+v %v", task, err)
-	}
-	if _, _, err := c.Planner.UpdateTask(ctx, "t1", `W/"old"`, &PlannerTaskUpdate{}); StatusCode(err) != 412 {
-		t.Errorf("stale ETag: %v", err)
-	}
-	if _, err := c.Planner.DeleteTask(ctx, "t1", ""); !errors.Is(err, ErrNoETag) {
-		t.Errorf("no ETag: %v", err)
-	}
-	if a := Assign("u1"); a["u1"]["@odata.type"] != "#microsoft.graph.plannerAssignment" {
-		t.Errorf("Assign %v", a)
-	}
-}
 
 func TestSitesAndTeamsPaths(t *testing.T) {
 	c, mux, _ := setup(t)

@@ -74,6 +74,9 @@ func (c *conformance) run(row conformanceRow) {
 		if authz != "" {
 			hdr["Authorization"] = authz
 		}
+		if row.etag != "" {
+			hdr["If-Match"] = c.etagOf(t, c.expand(t, row.etag), hdr)
+		}
 		var in io.Reader
 		if row.body != "" {
 			in = strings.NewReader(c.expand(t, row.body))
@@ -117,6 +120,18 @@ func (c *conformance) run(row conformanceRow) {
 			c.keep(t, row, data)
 		}
 	})
+}
+
+// etagOf reads path with hdr's token and returns its @odata.etag.
+func (c *conformance) etagOf(t *testing.T, path string, hdr map[string]string) string {
+	t.Helper()
+	var v struct {
+		ETag string `json:"@odata.etag"`
+	}
+	if resp := c.e.do("GET", path, nil, hdr, &v); resp.StatusCode != 200 || v.ETag == "" {
+		t.Fatalf("GET %s for its ETag: %d", path, resp.StatusCode)
+	}
+	return v.ETag
 }
 
 func (c *conformance) wantJSON(t *testing.T, ct string) {

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"strings"
 	"testing"
+
+	"github.com/authsome-go/authsome/sandbox/internal/planner"
 )
 
 // knownSelect are the structural properties of the v1.0 schema that the
@@ -22,7 +24,7 @@ var knownSelect = func() map[string]bool {
 func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 	t.Parallel()
 	e := start(t, Options{})
-	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read Files.Read Sites.Read.All"})
+	c := newConformance(t, e, map[string]string{"read": "User.Read Mail.Read Calendars.Read Contacts.Read Files.Read Sites.Read.All Tasks.Read"})
 	c.fill(calendarFill(e)...)
 	c.fill(mailFill(e, c.tokens["read"])...)
 	for _, x := range []struct{ typ, route, path string }{
@@ -45,6 +47,14 @@ func TestGraphConformanceSelectEveryProperty(t *testing.T) {
 		{"columnDefinition", "GET /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", "/v1.0/sites/" + SharePointHost + ":/sites/product:/lists/Project%20tracker/columns/Status"},
 		{"listItem", "GET /v1.0/sites/{sid}/lists/{lid}/items/{iid}", "/v1.0/sites/" + SharePointHost + ":/sites/product:/lists/Project%20tracker/items/1"},
 		{"drive", "GET /v1.0/sites/{sid}/drive", "/v1.0/sites/root/drive"},
+		{"plannerPlan", "GET /v1.0/planner/plans/{id}", "/v1.0/planner/plans/" + planner.LaunchPlanID},
+		{"plannerPlanDetails", "GET /v1.0/planner/plans/{id}/details", "/v1.0/planner/plans/" + planner.LaunchPlanID + "/details"},
+		{"plannerBucket", "GET /v1.0/planner/buckets/{id}", "/v1.0/planner/buckets/" + planner.LaunchBucketID},
+		{"plannerTask", "GET /v1.0/planner/tasks/{id}", "/v1.0/planner/tasks/" + planner.LaunchTaskID},
+		{"plannerTaskDetails", "GET /v1.0/planner/tasks/{id}/details", "/v1.0/planner/tasks/" + planner.LaunchTaskID + "/details"},
+		{"plannerAssignedToTaskBoardTaskFormat", "GET /v1.0/planner/tasks/{id}/assignedToTaskBoardFormat", "/v1.0/planner/tasks/" + planner.LaunchTaskID + "/assignedToTaskBoardFormat"},
+		{"plannerBucketTaskBoardTaskFormat", "GET /v1.0/planner/tasks/{id}/bucketTaskBoardFormat", "/v1.0/planner/tasks/" + planner.LaunchTaskID + "/bucketTaskBoardFormat"},
+		{"plannerProgressTaskBoardTaskFormat", "GET /v1.0/planner/tasks/{id}/progressTaskBoardFormat", "/v1.0/planner/tasks/" + planner.LaunchTaskID + "/progressTaskBoardFormat"},
 	} {
 		typ := c.schema.Lookup(x.typ)
 		if typ == nil {

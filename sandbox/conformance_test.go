@@ -33,6 +33,7 @@ type conformanceRow struct {
 	judge  string // how a 2xx answer is judged when it is not typ's JSON: see conformance.judge
 	body   string // JSON request body (placeholders filled in), writes only
 	save   string // keep the answer's id (of value[0] for a list) as {save} for later rows
+	etag   string // a path whose @odata.etag the request sends as If-Match (Planner's changes need it)
 }
 
 var graphConformance = []conformanceRow{
@@ -191,7 +192,7 @@ func TestGraphConformanceCoversRoutes(t *testing.T) {
 	}
 	placeholder := strings.NewReplacer("{", "x", "}", "x")
 	covered := map[string]bool{}
-	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive, graphConformanceDriveMore, graphConformanceTodo, graphConformanceSubscriptions, graphConformanceSharing, graphConformanceSites, graphConformanceWorkbook} {
+	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive, graphConformanceDriveMore, graphConformanceTodo, graphConformanceSubscriptions, graphConformanceSharing, graphConformanceSites, graphConformanceWorkbook, graphConformancePlanner} {
 		for _, row := range rows {
 			method, _, ok := strings.Cut(row.route, " ")
 			if !ok {

@@ -10,6 +10,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
+	"github.com/authsome-go/authsome/sandbox/internal/planner"
 	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/subscriptions"
 	"github.com/authsome-go/authsome/sandbox/internal/todo"
@@ -29,6 +30,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		contacts.New(s.kit),
 		drive.New(s.kit),
 		todo.New(s.kit),
+		planner.New(s.kit),
 		subscriptions.New(s.kit),
 		sp,
 	}

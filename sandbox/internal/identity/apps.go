@@ -86,6 +86,7 @@ var graphDelegated = []struct{ Name, Text string }{
 	{"Files.ReadWrite", "Have full access to your files"},
 	{"Files.ReadWrite.All", "Have full access to all files you have access to"},
 	{"Group.Read.All", "Read all groups"},
+	{"Group.ReadWrite.All", "Read and write all groups"},
 	{"Mail.Read", "Read your mail"},
 	{"Mail.ReadBasic", "Read basic properties of your mail"},
 	{"Mail.ReadWrite", "Read and write access to your mail"},

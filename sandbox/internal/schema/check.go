@@ -120,6 +120,10 @@ func (c *checker) object(t *Type, obj map[string]any) (map[string]any, *graphkit
 			continue
 		}
 		p := t.Property(k)
+		if p == nil && t.Open && t.Kind == Complex {
+			out[k] = v // a dynamic property of an open complex type (Planner's assignments, checklist)
+			continue
+		}
 		if p == nil {
 			return nil, graphkit.UnknownPropErrorOn(k, c.typeName(t))
 		}

@@ -51,6 +51,9 @@ func TestCheck(t *testing.T) {
 		{"unknown property on a directory type", "user", Update, `{"favouriteColour":"red"}`, "",
 			graphkit.UnknownPropErrorOn("favouriteColour", "microsoft.graph.user")},
 		{"inherited property", "message", Update, `{"categories":["Blue"]}`, `{"categories":["Blue"]}`, nil},
+		{"dynamic members of an open complex type", "plannerTask", Update,
+			`{"assignments":{"u1":{"@odata.type":"#microsoft.graph.plannerAssignment","orderHint":" !"},"u2":null}}`,
+			`{"assignments":{"u1":{"@odata.type":"#microsoft.graph.plannerAssignment","orderHint":" !"},"u2":null}}`, nil},
 
 		// JSON kinds against EDM types.
 		{"string for a boolean", "message", Update, `{"isRead":"true"}`, "", graphkit.PropTypeError("isRead", "Edm.Boolean")},

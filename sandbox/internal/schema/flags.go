@@ -11,7 +11,8 @@ import "github.com/authsome-go/authsome/sandbox/internal/graphkit"
 // Sources, all https://learn.microsoft.com/graph/api/resources/<type>:
 // outlookitem, message, eventmessage, mailfolder, attachment, event,
 // calendar, contact, contactfolder, outlookcategory, todotasklist, todotask,
-// checklistitem, linkedresource. message's
+// checklistitem, linkedresource, plannerplan, plannerbucket, plannertask,
+// plannerplandetails, plannertaskdetails. message's
 // internetMessageHeaders: "Add custom headers only when creating a
 // message" (message resource page); mailFolder's isHidden "can be set only
 // once, when the folder is created" (mailFolder resource page).
@@ -37,6 +38,12 @@ var readOnly = map[string][]string{
 	"microsoft.graph.checklistItem":   {"id", "createdDateTime"},
 	"microsoft.graph.linkedResource":  {"id"},
 	"microsoft.graph.subscription":    {"id", "applicationId", "creatorId", "latestSupportedTlsVersion"},
+	"microsoft.graph.plannerPlan":     {"id", "createdBy", "createdDateTime"},
+	"microsoft.graph.plannerBucket":   {"id"},
+	"microsoft.graph.plannerTask": {"id", "createdBy", "createdDateTime", "completedBy", "hasDescription", "referenceCount",
+		"checklistItemCount", "activeChecklistItemCount"},
+	"microsoft.graph.plannerPlanDetails": {"id"},
+	"microsoft.graph.plannerTaskDetails": {"id"},
 }
 
 // createOnly lists the properties that can be given on create only.

@@ -47,6 +47,9 @@ var Roots = []Root{
 	// SharePoint
 	{"site", ""}, {"list", ""}, {"listItem", ""}, {"columnDefinition", ""}, {"fieldValueSet", ""},
 	{"team", ""}, {"channel", ""}, {"chatMessage", ""}, {"plannerTask", ""}, {"subscription", ""},
+	// Planner
+	{"plannerPlan", ""}, {"plannerPlanDetails", ""}, {"plannerBucket", ""}, {"plannerTaskDetails", ""},
+	{"plannerAssignedToTaskBoardTaskFormat", ""}, {"plannerBucketTaskBoardTaskFormat", ""}, {"plannerProgressTaskBoardTaskFormat", ""},
 }
 
 // File is one generated source file.

@@ -2,7 +2,7 @@
 
 package schema
 
-func buildTypesFR() map[string]*Type {
+func buildTypesFQ() map[string]*Type {
 	return map[string]*Type{
 		"microsoft.graph.fieldValueSet": {Name: "microsoft.graph.fieldValueSet", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: true, Props: []Prop{}},
 		"microsoft.graph.file": {Name: "microsoft.graph.file", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
@@ -437,7 +437,72 @@ func buildTypesFR() map[string]*Type {
 			{Name: "street", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.plannerAppliedCategories": {Name: "microsoft.graph.plannerAppliedCategories", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
-		"microsoft.graph.plannerAssignments":       {Name: "microsoft.graph.plannerAssignments", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.plannerAssignedToTaskBoardTaskFormat": {Name: "microsoft.graph.plannerAssignedToTaskBoardTaskFormat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "orderHintsByAssignee", Type: "microsoft.graph.plannerOrderHintsByAssignee", Nullable: true},
+			{Name: "unassignedOrderHint", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.plannerAssignments": {Name: "microsoft.graph.plannerAssignments", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.plannerBucket": {Name: "microsoft.graph.plannerBucket", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "name", Type: "Edm.String"},
+			{Name: "orderHint", Type: "Edm.String", Nullable: true},
+			{Name: "planId", Type: "Edm.String", Nullable: true},
+			{Name: "tasks", Type: "microsoft.graph.plannerTask", Collection: true, Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.plannerBucketTaskBoardTaskFormat": {Name: "microsoft.graph.plannerBucketTaskBoardTaskFormat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "orderHint", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.plannerCategoryDescriptions": {Name: "microsoft.graph.plannerCategoryDescriptions", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "category1", Type: "Edm.String", Nullable: true},
+			{Name: "category10", Type: "Edm.String", Nullable: true},
+			{Name: "category11", Type: "Edm.String", Nullable: true},
+			{Name: "category12", Type: "Edm.String", Nullable: true},
+			{Name: "category13", Type: "Edm.String", Nullable: true},
+			{Name: "category14", Type: "Edm.String", Nullable: true},
+			{Name: "category15", Type: "Edm.String", Nullable: true},
+			{Name: "category16", Type: "Edm.String", Nullable: true},
+			{Name: "category17", Type: "Edm.String", Nullable: true},
+			{Name: "category18", Type: "Edm.String", Nullable: true},
+			{Name: "category19", Type: "Edm.String", Nullable: true},
+			{Name: "category2", Type: "Edm.String", Nullable: true},
+			{Name: "category20", Type: "Edm.String", Nullable: true},
+			{Name: "category21", Type: "Edm.String", Nullable: true},
+			{Name: "category22", Type: "Edm.String", Nullable: true},
+			{Name: "category23", Type: "Edm.String", Nullable: true},
+			{Name: "category24", Type: "Edm.String", Nullable: true},
+			{Name: "category25", Type: "Edm.String", Nullable: true},
+			{Name: "category3", Type: "Edm.String", Nullable: true},
+			{Name: "category4", Type: "Edm.String", Nullable: true},
+			{Name: "category5", Type: "Edm.String", Nullable: true},
+			{Name: "category6", Type: "Edm.String", Nullable: true},
+			{Name: "category7", Type: "Edm.String", Nullable: true},
+			{Name: "category8", Type: "Edm.String", Nullable: true},
+			{Name: "category9", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.plannerChecklistItems":       {Name: "microsoft.graph.plannerChecklistItems", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.plannerExternalReferences":   {Name: "microsoft.graph.plannerExternalReferences", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.plannerOrderHintsByAssignee": {Name: "microsoft.graph.plannerOrderHintsByAssignee", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.plannerPlan": {Name: "microsoft.graph.plannerPlan", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "buckets", Type: "microsoft.graph.plannerBucket", Collection: true, Nullable: true, Nav: true},
+			{Name: "container", Type: "microsoft.graph.plannerPlanContainer", Nullable: true},
+			{Name: "createdBy", Type: "microsoft.graph.identitySet", Nullable: true},
+			{Name: "createdDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "details", Type: "microsoft.graph.plannerPlanDetails", Nullable: true, Nav: true},
+			{Name: "owner", Type: "Edm.String", Nullable: true},
+			{Name: "tasks", Type: "microsoft.graph.plannerTask", Collection: true, Nullable: true, Nav: true},
+			{Name: "title", Type: "Edm.String"},
+		}},
+		"microsoft.graph.plannerPlanContainer": {Name: "microsoft.graph.plannerPlanContainer", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "containerId", Type: "Edm.String", Nullable: true},
+			{Name: "type", Type: "microsoft.graph.plannerContainerType", Nullable: true},
+			{Name: "url", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.plannerPlanDetails": {Name: "microsoft.graph.plannerPlanDetails", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "categoryDescriptions", Type: "microsoft.graph.plannerCategoryDescriptions", Nullable: true},
+			{Name: "sharedWith", Type: "microsoft.graph.plannerUserIds", Nullable: true},
+		}},
+		"microsoft.graph.plannerProgressTaskBoardTaskFormat": {Name: "microsoft.graph.plannerProgressTaskBoardTaskFormat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "orderHint", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.plannerTask": {Name: "microsoft.graph.plannerTask", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "activeChecklistItemCount", Type: "Edm.Int32", Nullable: true},
 			{Name: "appliedCategories", Type: "microsoft.graph.plannerAppliedCategories", Nullable: true},
@@ -465,6 +530,13 @@ func buildTypesFR() map[string]*Type {
 			{Name: "startDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "title", Type: "Edm.String"},
 		}},
+		"microsoft.graph.plannerTaskDetails": {Name: "microsoft.graph.plannerTaskDetails", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "checklist", Type: "microsoft.graph.plannerChecklistItems", Nullable: true},
+			{Name: "description", Type: "Edm.String", Nullable: true},
+			{Name: "previewType", Type: "microsoft.graph.plannerPreviewType", Nullable: true},
+			{Name: "references", Type: "microsoft.graph.plannerExternalReferences", Nullable: true},
+		}},
+		"microsoft.graph.plannerUserIds": {Name: "microsoft.graph.plannerUserIds", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
 		"microsoft.graph.provisionedIdentity": {Name: "microsoft.graph.provisionedIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "details", Type: "microsoft.graph.detailsInfo", Nullable: true},
 			{Name: "identityType", Type: "Edm.String", Nullable: true},
@@ -509,51 +581,5 @@ func buildTypesFR() map[string]*Type {
 			{Name: "total", Type: "Edm.Int64", Nullable: true},
 			{Name: "used", Type: "Edm.Int64", Nullable: true},
 		}},
-		"microsoft.graph.recipient": {Name: "microsoft.graph.recipient", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
-			{Name: "emailAddress", Type: "microsoft.graph.emailAddress", Nullable: true},
-		}},
-		"microsoft.graph.recurrencePattern": {Name: "microsoft.graph.recurrencePattern", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
-			{Name: "dayOfMonth", Type: "Edm.Int32"},
-			{Name: "daysOfWeek", Type: "microsoft.graph.dayOfWeek", Collection: true, Nullable: true},
-			{Name: "firstDayOfWeek", Type: "microsoft.graph.dayOfWeek", Nullable: true},
-			{Name: "index", Type: "microsoft.graph.weekIndex", Nullable: true},
-			{Name: "interval", Type: "Edm.Int32"},
-			{Name: "month", Type: "Edm.Int32"},
-			{Name: "type", Type: "microsoft.graph.recurrencePatternType", Nullable: true},
-		}},
-		"microsoft.graph.recurrenceRange": {Name: "microsoft.graph.recurrenceRange", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
-			{Name: "endDate", Type: "Edm.Date", Nullable: true},
-			{Name: "numberOfOccurrences", Type: "Edm.Int32"},
-			{Name: "recurrenceTimeZone", Type: "Edm.String", Nullable: true},
-			{Name: "startDate", Type: "Edm.Date", Nullable: true},
-			{Name: "type", Type: "microsoft.graph.recurrenceRangeType", Nullable: true},
-		}},
-		"microsoft.graph.referenceAttachment": {Name: "microsoft.graph.referenceAttachment", Kind: Entity, Base: "microsoft.graph.attachment", Abstract: false, Open: false, Props: []Prop{}},
-		"microsoft.graph.remoteItem": {Name: "microsoft.graph.remoteItem", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
-			{Name: "createdBy", Type: "microsoft.graph.identitySet", Nullable: true},
-			{Name: "createdDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
-			{Name: "file", Type: "microsoft.graph.file", Nullable: true},
-			{Name: "fileSystemInfo", Type: "microsoft.graph.fileSystemInfo", Nullable: true},
-			{Name: "folder", Type: "microsoft.graph.folder", Nullable: true},
-			{Name: "id", Type: "Edm.String", Nullable: true},
-			{Name: "image", Type: "microsoft.graph.image", Nullable: true},
-			{Name: "lastModifiedBy", Type: "microsoft.graph.identitySet", Nullable: true},
-			{Name: "lastModifiedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
-			{Name: "name", Type: "Edm.String", Nullable: true},
-			{Name: "package", Type: "microsoft.graph.package", Nullable: true},
-			{Name: "parentReference", Type: "microsoft.graph.itemReference", Nullable: true},
-			{Name: "shared", Type: "microsoft.graph.shared", Nullable: true},
-			{Name: "sharepointIds", Type: "microsoft.graph.sharepointIds", Nullable: true},
-			{Name: "size", Type: "Edm.Int64", Nullable: true},
-			{Name: "specialFolder", Type: "microsoft.graph.specialFolder", Nullable: true},
-			{Name: "video", Type: "microsoft.graph.video", Nullable: true},
-			{Name: "webDavUrl", Type: "Edm.String", Nullable: true},
-			{Name: "webUrl", Type: "Edm.String", Nullable: true},
-		}},
-		"microsoft.graph.responseStatus": {Name: "microsoft.graph.responseStatus", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
-			{Name: "response", Type: "microsoft.graph.responseType", Nullable: true},
-			{Name: "time", Type: "Edm.DateTimeOffset", Nullable: true},
-		}},
-		"microsoft.graph.root": {Name: "microsoft.graph.root", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{}},
 	}
 }

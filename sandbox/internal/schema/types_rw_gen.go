@@ -2,8 +2,54 @@
 
 package schema
 
-func buildTypesSW() map[string]*Type {
+func buildTypesRW() map[string]*Type {
 	return map[string]*Type{
+		"microsoft.graph.recipient": {Name: "microsoft.graph.recipient", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "emailAddress", Type: "microsoft.graph.emailAddress", Nullable: true},
+		}},
+		"microsoft.graph.recurrencePattern": {Name: "microsoft.graph.recurrencePattern", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "dayOfMonth", Type: "Edm.Int32"},
+			{Name: "daysOfWeek", Type: "microsoft.graph.dayOfWeek", Collection: true, Nullable: true},
+			{Name: "firstDayOfWeek", Type: "microsoft.graph.dayOfWeek", Nullable: true},
+			{Name: "index", Type: "microsoft.graph.weekIndex", Nullable: true},
+			{Name: "interval", Type: "Edm.Int32"},
+			{Name: "month", Type: "Edm.Int32"},
+			{Name: "type", Type: "microsoft.graph.recurrencePatternType", Nullable: true},
+		}},
+		"microsoft.graph.recurrenceRange": {Name: "microsoft.graph.recurrenceRange", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "endDate", Type: "Edm.Date", Nullable: true},
+			{Name: "numberOfOccurrences", Type: "Edm.Int32"},
+			{Name: "recurrenceTimeZone", Type: "Edm.String", Nullable: true},
+			{Name: "startDate", Type: "Edm.Date", Nullable: true},
+			{Name: "type", Type: "microsoft.graph.recurrenceRangeType", Nullable: true},
+		}},
+		"microsoft.graph.referenceAttachment": {Name: "microsoft.graph.referenceAttachment", Kind: Entity, Base: "microsoft.graph.attachment", Abstract: false, Open: false, Props: []Prop{}},
+		"microsoft.graph.remoteItem": {Name: "microsoft.graph.remoteItem", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "createdBy", Type: "microsoft.graph.identitySet", Nullable: true},
+			{Name: "createdDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "file", Type: "microsoft.graph.file", Nullable: true},
+			{Name: "fileSystemInfo", Type: "microsoft.graph.fileSystemInfo", Nullable: true},
+			{Name: "folder", Type: "microsoft.graph.folder", Nullable: true},
+			{Name: "id", Type: "Edm.String", Nullable: true},
+			{Name: "image", Type: "microsoft.graph.image", Nullable: true},
+			{Name: "lastModifiedBy", Type: "microsoft.graph.identitySet", Nullable: true},
+			{Name: "lastModifiedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "name", Type: "Edm.String", Nullable: true},
+			{Name: "package", Type: "microsoft.graph.package", Nullable: true},
+			{Name: "parentReference", Type: "microsoft.graph.itemReference", Nullable: true},
+			{Name: "shared", Type: "microsoft.graph.shared", Nullable: true},
+			{Name: "sharepointIds", Type: "microsoft.graph.sharepointIds", Nullable: true},
+			{Name: "size", Type: "Edm.Int64", Nullable: true},
+			{Name: "specialFolder", Type: "microsoft.graph.specialFolder", Nullable: true},
+			{Name: "video", Type: "microsoft.graph.video", Nullable: true},
+			{Name: "webDavUrl", Type: "Edm.String", Nullable: true},
+			{Name: "webUrl", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.responseStatus": {Name: "microsoft.graph.responseStatus", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "response", Type: "microsoft.graph.responseType", Nullable: true},
+			{Name: "time", Type: "Edm.DateTimeOffset", Nullable: true},
+		}},
+		"microsoft.graph.root": {Name: "microsoft.graph.root", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.searchResult": {Name: "microsoft.graph.searchResult", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "onClickTelemetryUrl", Type: "Edm.String", Nullable: true},
 		}},
