@@ -12,6 +12,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/mail"
 	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/subscriptions"
+	"github.com/authsome-go/authsome/sandbox/internal/teams"
 	"github.com/authsome-go/authsome/sandbox/internal/todo"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
@@ -29,6 +30,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		contacts.New(s.kit),
 		drive.New(s.kit),
 		todo.New(s.kit),
+		teams.New(s.kit),
 		subscriptions.New(s.kit),
 		sp,
 	}

@@ -192,6 +192,10 @@ func buildComplexTypes() map[string]*Type {
 			{Name: "chatId", Type: "Edm.String", Nullable: true},
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
 		}},
+		"microsoft.graph.chatViewpoint": {Name: "microsoft.graph.chatViewpoint", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "isHidden", Type: "Edm.Boolean", Nullable: true},
+			{Name: "lastMessageReadDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+		}},
 		"microsoft.graph.choiceColumn": {Name: "microsoft.graph.choiceColumn", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "allowTextEntry", Type: "Edm.Boolean", Nullable: true},
 			{Name: "choices", Type: "Edm.String", Collection: true, Nullable: true},
@@ -486,6 +490,10 @@ func buildComplexTypes() map[string]*Type {
 			{Name: "tollFreeNumbers", Type: "Edm.String", Collection: true, Nullable: true},
 			{Name: "tollNumber", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.outOfOfficeSettings": {Name: "microsoft.graph.outOfOfficeSettings", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "isOutOfOffice", Type: "Edm.Boolean", Nullable: true},
+			{Name: "message", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.outlookGeoCoordinates": {Name: "microsoft.graph.outlookGeoCoordinates", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "accuracy", Type: "Edm.Double", Nullable: true},
 			{Name: "altitude", Type: "Edm.Double", Nullable: true},
@@ -542,6 +550,11 @@ func buildComplexTypes() map[string]*Type {
 		}},
 		"microsoft.graph.plannerAppliedCategories": {Name: "microsoft.graph.plannerAppliedCategories", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
 		"microsoft.graph.plannerAssignments":       {Name: "microsoft.graph.plannerAssignments", Kind: Complex, Base: "", Abstract: false, Open: true, Props: []Prop{}},
+		"microsoft.graph.presenceStatusMessage": {Name: "microsoft.graph.presenceStatusMessage", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "expiryDateTime", Type: "microsoft.graph.dateTimeTimeZone", Nullable: true},
+			{Name: "message", Type: "microsoft.graph.itemBody", Nullable: true},
+			{Name: "publishedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+		}},
 		"microsoft.graph.provisionedIdentity": {Name: "microsoft.graph.provisionedIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "details", Type: "microsoft.graph.detailsInfo", Nullable: true},
 			{Name: "identityType", Type: "Edm.String", Nullable: true},
@@ -770,15 +783,26 @@ func buildComplexTypes() map[string]*Type {
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
 			{Name: "teamId", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.teamsAppAuthorization": {Name: "microsoft.graph.teamsAppAuthorization", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "clientAppId", Type: "Edm.String", Nullable: true},
+			{Name: "requiredPermissionSet", Type: "microsoft.graph.teamsAppPermissionSet", Nullable: true},
+		}},
 		"microsoft.graph.teamsAppInstalledEventMessageDetail": {Name: "microsoft.graph.teamsAppInstalledEventMessageDetail", Kind: Complex, Base: "microsoft.graph.eventMessageDetail", Abstract: false, Open: false, Props: []Prop{
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
 			{Name: "teamsAppDisplayName", Type: "Edm.String", Nullable: true},
 			{Name: "teamsAppId", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.teamsAppPermissionSet": {Name: "microsoft.graph.teamsAppPermissionSet", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "resourceSpecificPermissions", Type: "microsoft.graph.teamsAppResourceSpecificPermission", Collection: true, Nullable: true},
+		}},
 		"microsoft.graph.teamsAppRemovedEventMessageDetail": {Name: "microsoft.graph.teamsAppRemovedEventMessageDetail", Kind: Complex, Base: "microsoft.graph.eventMessageDetail", Abstract: false, Open: false, Props: []Prop{
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
 			{Name: "teamsAppDisplayName", Type: "Edm.String", Nullable: true},
 			{Name: "teamsAppId", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.teamsAppResourceSpecificPermission": {Name: "microsoft.graph.teamsAppResourceSpecificPermission", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "permissionType", Type: "microsoft.graph.teamsAppResourceSpecificPermissionType", Nullable: true},
+			{Name: "permissionValue", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.teamsAppUpgradedEventMessageDetail": {Name: "microsoft.graph.teamsAppUpgradedEventMessageDetail", Kind: Complex, Base: "microsoft.graph.eventMessageDetail", Abstract: false, Open: false, Props: []Prop{
 			{Name: "initiator", Type: "microsoft.graph.identitySet", Nullable: true},
@@ -790,6 +814,11 @@ func buildComplexTypes() map[string]*Type {
 		}},
 		"microsoft.graph.teamworkConversationIdentity": {Name: "microsoft.graph.teamworkConversationIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "conversationIdentityType", Type: "microsoft.graph.teamworkConversationIdentityType", Nullable: true},
+		}},
+		"microsoft.graph.teamworkOnlineMeetingInfo": {Name: "microsoft.graph.teamworkOnlineMeetingInfo", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "calendarEventId", Type: "Edm.String", Nullable: true},
+			{Name: "joinWebUrl", Type: "Edm.String", Nullable: true},
+			{Name: "organizer", Type: "microsoft.graph.teamworkUserIdentity", Nullable: true},
 		}},
 		"microsoft.graph.teamworkTagIdentity": {Name: "microsoft.graph.teamworkTagIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{}},
 		"microsoft.graph.teamworkUserIdentity": {Name: "microsoft.graph.teamworkUserIdentity", Kind: Complex, Base: "microsoft.graph.identity", Abstract: false, Open: true, Props: []Prop{
@@ -822,6 +851,11 @@ func buildComplexTypes() map[string]*Type {
 		}},
 		"microsoft.graph.userPrint": {Name: "microsoft.graph.userPrint", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "recentPrinterShares", Type: "microsoft.graph.printerShare", Collection: true, Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.userWorkLocation": {Name: "microsoft.graph.userWorkLocation", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
+			{Name: "placeId", Type: "Edm.String", Nullable: true},
+			{Name: "source", Type: "microsoft.graph.workLocationSource"},
+			{Name: "workLocationType", Type: "microsoft.graph.workLocationType"},
 		}},
 		"microsoft.graph.video": {Name: "microsoft.graph.video", Kind: Complex, Base: "", Abstract: false, Open: false, Props: []Prop{
 			{Name: "audioBitsPerSample", Type: "Edm.Int32", Nullable: true},

@@ -4,6 +4,12 @@ package schema
 
 func buildEntityTypes() map[string]*Type {
 	return map[string]*Type{
+		"microsoft.graph.aadUserConversationMember": {Name: "microsoft.graph.aadUserConversationMember", Kind: Entity, Base: "microsoft.graph.conversationMember", Abstract: false, Open: false, Props: []Prop{
+			{Name: "email", Type: "Edm.String", Nullable: true},
+			{Name: "tenantId", Type: "Edm.String", Nullable: true},
+			{Name: "user", Type: "microsoft.graph.user", Nullable: true, Nav: true},
+			{Name: "userId", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.attachment": {Name: "microsoft.graph.attachment", Kind: Entity, Base: "microsoft.graph.entity", Abstract: true, Open: false, Props: []Prop{
 			{Name: "contentType", Type: "Edm.String", Nullable: true},
 			{Name: "isInline", Type: "Edm.Boolean"},
@@ -66,6 +72,27 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "tenantId", Type: "Edm.String", Nullable: true},
 			{Name: "webUrl", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.chat": {Name: "microsoft.graph.chat", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "chatType", Type: "microsoft.graph.chatType"},
+			{Name: "createdDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "installedApps", Type: "microsoft.graph.teamsAppInstallation", Collection: true, Nullable: true, Nav: true},
+			{Name: "isHiddenForAllMembers", Type: "Edm.Boolean", Nullable: true},
+			{Name: "lastMessagePreview", Type: "microsoft.graph.chatMessageInfo", Nullable: true, Nav: true},
+			{Name: "lastUpdatedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "members", Type: "microsoft.graph.conversationMember", Collection: true, Nullable: true, Nav: true},
+			{Name: "messages", Type: "microsoft.graph.chatMessage", Collection: true, Nullable: true, Nav: true},
+			{Name: "migrationMode", Type: "microsoft.graph.migrationMode", Nullable: true},
+			{Name: "onlineMeetingInfo", Type: "microsoft.graph.teamworkOnlineMeetingInfo", Nullable: true},
+			{Name: "originalCreatedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "permissionGrants", Type: "microsoft.graph.resourceSpecificPermissionGrant", Collection: true, Nullable: true, Nav: true},
+			{Name: "pinnedMessages", Type: "microsoft.graph.pinnedChatMessageInfo", Collection: true, Nullable: true, Nav: true},
+			{Name: "tabs", Type: "microsoft.graph.teamsTab", Collection: true, Nullable: true, Nav: true},
+			{Name: "targetedMessages", Type: "microsoft.graph.targetedChatMessage", Collection: true, Nullable: true, Nav: true},
+			{Name: "tenantId", Type: "Edm.String", Nullable: true},
+			{Name: "topic", Type: "Edm.String", Nullable: true},
+			{Name: "viewpoint", Type: "microsoft.graph.chatViewpoint", Nullable: true},
+			{Name: "webUrl", Type: "Edm.String", Nullable: true},
+		}},
 		"microsoft.graph.chatMessage": {Name: "microsoft.graph.chatMessage", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "attachments", Type: "microsoft.graph.chatMessageAttachment", Collection: true, Nullable: true},
 			{Name: "body", Type: "microsoft.graph.itemBody"},
@@ -92,6 +119,7 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "summary", Type: "Edm.String", Nullable: true},
 			{Name: "webUrl", Type: "Edm.String", Nullable: true},
 		}},
+		"microsoft.graph.chatMessageHostedContent": {Name: "microsoft.graph.chatMessageHostedContent", Kind: Entity, Base: "microsoft.graph.teamworkHostedContent", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.checklistItem": {Name: "microsoft.graph.checklistItem", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "checkedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "createdDateTime", Type: "Edm.DateTimeOffset"},
@@ -181,6 +209,11 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "multiValueExtendedProperties", Type: "microsoft.graph.multiValueLegacyExtendedProperty", Collection: true, Nullable: true, Nav: true},
 			{Name: "parentFolderId", Type: "Edm.String", Nullable: true},
 			{Name: "singleValueExtendedProperties", Type: "microsoft.graph.singleValueLegacyExtendedProperty", Collection: true, Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.conversationMember": {Name: "microsoft.graph.conversationMember", Kind: Entity, Base: "microsoft.graph.entity", Abstract: true, Open: false, Props: []Prop{
+			{Name: "displayName", Type: "Edm.String", Nullable: true},
+			{Name: "roles", Type: "Edm.String", Collection: true, Nullable: true},
+			{Name: "visibleHistoryStartDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 		}},
 		"microsoft.graph.directoryObject": {Name: "microsoft.graph.directoryObject", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: true, Props: []Prop{
 			{Name: "deletedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
@@ -499,6 +532,14 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "startDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
 			{Name: "title", Type: "Edm.String"},
 		}},
+		"microsoft.graph.presence": {Name: "microsoft.graph.presence", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "activity", Type: "Edm.String", Nullable: true},
+			{Name: "availability", Type: "Edm.String", Nullable: true},
+			{Name: "outOfOfficeSettings", Type: "microsoft.graph.outOfOfficeSettings", Nullable: true},
+			{Name: "sequenceNumber", Type: "Edm.String", Nullable: true, Computed: true},
+			{Name: "statusMessage", Type: "microsoft.graph.presenceStatusMessage", Nullable: true},
+			{Name: "workLocation", Type: "microsoft.graph.userWorkLocation", Nullable: true},
+		}},
 		"microsoft.graph.referenceAttachment": {Name: "microsoft.graph.referenceAttachment", Kind: Entity, Base: "microsoft.graph.attachment", Abstract: false, Open: false, Props: []Prop{}},
 		"microsoft.graph.singleValueLegacyExtendedProperty": {Name: "microsoft.graph.singleValueLegacyExtendedProperty", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "value", Type: "Edm.String", Nullable: true},
@@ -572,6 +613,27 @@ func buildEntityTypes() map[string]*Type {
 			{Name: "tenantId", Type: "Edm.String", Nullable: true},
 			{Name: "visibility", Type: "microsoft.graph.teamVisibilityType", Nullable: true},
 			{Name: "webUrl", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.teamsAppDefinition": {Name: "microsoft.graph.teamsAppDefinition", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "authorization", Type: "microsoft.graph.teamsAppAuthorization", Nullable: true},
+			{Name: "bot", Type: "microsoft.graph.teamworkBot", Nullable: true, Nav: true},
+			{Name: "createdBy", Type: "microsoft.graph.identitySet", Nullable: true},
+			{Name: "description", Type: "Edm.String", Nullable: true},
+			{Name: "displayName", Type: "Edm.String", Nullable: true},
+			{Name: "lastModifiedDateTime", Type: "Edm.DateTimeOffset", Nullable: true},
+			{Name: "publishingState", Type: "microsoft.graph.teamsAppPublishingState", Nullable: true},
+			{Name: "shortDescription", Type: "Edm.String", Nullable: true},
+			{Name: "teamsAppId", Type: "Edm.String", Nullable: true},
+			{Name: "version", Type: "Edm.String", Nullable: true},
+		}},
+		"microsoft.graph.teamsAppInstallation": {Name: "microsoft.graph.teamsAppInstallation", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "consentedPermissionSet", Type: "microsoft.graph.teamsAppPermissionSet", Nullable: true},
+			{Name: "teamsApp", Type: "microsoft.graph.teamsApp", Nullable: true, Nav: true},
+			{Name: "teamsAppDefinition", Type: "microsoft.graph.teamsAppDefinition", Nullable: true, Nav: true},
+		}},
+		"microsoft.graph.teamworkHostedContent": {Name: "microsoft.graph.teamworkHostedContent", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
+			{Name: "contentBytes", Type: "Edm.Binary", Nullable: true},
+			{Name: "contentType", Type: "Edm.String", Nullable: true},
 		}},
 		"microsoft.graph.todoTask": {Name: "microsoft.graph.todoTask", Kind: Entity, Base: "microsoft.graph.entity", Abstract: false, Open: false, Props: []Prop{
 			{Name: "attachmentSessions", Type: "microsoft.graph.attachmentSession", Collection: true, Nullable: true, Nav: true},

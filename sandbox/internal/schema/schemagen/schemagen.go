@@ -47,6 +47,9 @@ var Roots = []Root{
 	// SharePoint
 	{"site", ""}, {"list", ""}, {"listItem", ""}, {"columnDefinition", ""}, {"fieldValueSet", ""},
 	{"team", ""}, {"channel", ""}, {"chatMessage", ""}, {"plannerTask", ""}, {"subscription", ""},
+	// Teams and chats
+	{"chat", ""}, {"conversationMember", ""}, {"aadUserConversationMember", ""}, {"presence", ""},
+	{"chatMessageHostedContent", ""}, {"teamsAppInstallation", ""}, {"teamsAppDefinition", ""},
 }
 
 // File is one generated source file.

@@ -1,0 +1,73 @@
+package teams
+
+import (
+	"strings"
+
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+)
+
+// Change notifications on messages: a subscription to
+// "teams/{id}/channels/{id}/messages" (a channel's messages and their
+// replies) or "chats/{id}/messages" (a chat's).
+
+// maxMessageMinutes is the longest a subscription to chatMessages lives.
+const maxMessageMinutes = 60
+
+// Watch implements graphkit.Watchable.
+func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bool, *graphkit.Error) {
+	if owner != nil {
+		return nil, false, nil // Teams messages are not below a user
+	}
+	segs := strings.Split(strings.Trim(rest, "/"), "/")
+	switch {
+	case len(segs) == 5 && strings.EqualFold(segs[0], "teams") && strings.EqualFold(segs[2], "channels") && strings.EqualFold(segs[4], "messages"):
+		s.mu.Lock()
+		t := s.findTeam(segs[1])
+		var ch *channel
+		if t != nil {
+			ch = s.findChannel(t.ID, segs[3])
+		}
+		s.mu.Unlock()
+		if ch == nil {
+			return nil, true, errNoChannel
+		}
+		return s.messageWatch(ch.ID, "teams('"+t.ID+"')/channels('"+ch.ID+"')/messages", channelMsgPerms), true, nil
+	case len(segs) == 3 && strings.EqualFold(segs[0], "chats") && strings.EqualFold(segs[2], "messages"):
+		s.mu.Lock()
+		ch := s.findChat(segs[1])
+		s.mu.Unlock()
+		if ch == nil {
+			return nil, true, errNoChat
+		}
+		return s.messageWatch(ch.ID, "chats('"+ch.ID+"')/messages", chatMsgListPerms), true, nil
+	}
+	return nil, false, nil
+}
+
+// messageWatch watches the messages of container, named below prefix.
+func (s *Workload) messageWatch(container, prefix string, perms []string) *graphkit.Watch {
+	path := func(c graphkit.Change) string {
+		if parent, reply, ok := strings.Cut(c.Key, "/"); ok {
+			return prefix + "('" + parent + "')/replies('" + reply + "')"
+		}
+		return prefix + "('" + c.Key + "')"
+	}
+	return &graphkit.Watch{
+		Match:    func(c graphkit.Change) bool { return c.Store == Name && c.Scope == container },
+		Resource: path,
+		Data: func(c graphkit.Change) map[string]any {
+			id := c.Key
+			if _, reply, ok := strings.Cut(c.Key, "/"); ok {
+				id = reply
+			}
+			return map[string]any{"@odata.type": "#Microsoft.Graph.chatMessage", "@odata.id": path(c), "id": id}
+		},
+		Perms:      perms,
+		MaxMinutes: maxMessageMinutes,
+	}
+}
+
+// Changes implements graphkit.Watchable.
+func (s *Workload) Changes(fn func(graphkit.Change)) (cancel func()) {
+	return graphkit.FeedChanges(&s.mu, func() *graphkit.Feed { return s.feed }, fn)
+}
