@@ -11,7 +11,8 @@ import (
 // TestSubscriptionsTeamsMessages: a subscription to a channel's messages
 // hears of a posted message and of a reply to it, and one to a chat's
 // messages of a chat message, named as Graph names them; chatMessage
-// subscriptions live at most 60 minutes.
+// subscriptions live at most 60 minutes, and a user may watch only the
+// chats and teams it is a member of.
 func TestSubscriptionsTeamsMessages(t *testing.T) {
 	e := start(t, Options{})
 	u := adele()
@@ -25,6 +26,9 @@ func TestSubscriptionsTeamsMessages(t *testing.T) {
 			"resource": resource, "clientState": "k3y",
 			"expirationDateTime": e.s.Now().Add(time.Duration(minutes) * time.Minute).UTC().Format(time.RFC3339)}), tok, &out)
 		return resp.StatusCode, out
+	}
+	if st, out := subscribe("chats/"+teams.OtherChatID+"/messages", 45); st != 403 {
+		t.Fatalf("a subscription to a chat Adele is not in: %d %v, want 403", st, out)
 	}
 	if st, out := subscribe(channel, 120); st != 400 {
 		t.Fatalf("a 2-hour subscription to channel messages: %d %v, want 400", st, out)

@@ -24,28 +24,51 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 		s.mu.Lock()
 		t := s.findTeam(segs[1])
 		var ch *channel
+		var members []string
 		if t != nil {
 			ch = s.findChannel(t.ID, segs[3])
+		}
+		if ch != nil && ch.MembershipType == private {
+			members = userIDs(ch.Members)
 		}
 		s.mu.Unlock()
 		if ch == nil {
 			return nil, true, errNoChannel
 		}
-		return s.messageWatch(ch.ID, "teams('"+t.ID+"')/channels('"+ch.ID+"')/messages", channelMsgPerms), true, nil
+		if ch.MembershipType != private {
+			if g := s.Dir.Group(t.ID); g != nil {
+				members = g.Members
+			}
+		}
+		return s.messageWatch(ch.ID, "teams('"+t.ID+"')/channels('"+ch.ID+"')/messages", channelMsgPerms, members), true, nil
 	case len(segs) == 3 && strings.EqualFold(segs[0], "chats") && strings.EqualFold(segs[2], "messages"):
 		s.mu.Lock()
 		ch := s.findChat(segs[1])
+		var members []string
+		if ch != nil {
+			members = userIDs(ch.Members)
+		}
 		s.mu.Unlock()
 		if ch == nil {
 			return nil, true, errNoChat
 		}
-		return s.messageWatch(ch.ID, "chats('"+ch.ID+"')/messages", chatMsgListPerms), true, nil
+		return s.messageWatch(ch.ID, "chats('"+ch.ID+"')/messages", chatMsgListPerms, members), true, nil
 	}
 	return nil, false, nil
 }
 
-// messageWatch watches the messages of container, named below prefix.
-func (s *Workload) messageWatch(container, prefix string, perms []string) *graphkit.Watch {
+// userIDs are the users of members.
+func userIDs(members []*member) []string {
+	out := []string{}
+	for _, m := range members {
+		out = append(out, m.UserID)
+	}
+	return out
+}
+
+// messageWatch watches the messages of container, named below prefix; a
+// delegated subscriber must be one of members.
+func (s *Workload) messageWatch(container, prefix string, perms, members []string) *graphkit.Watch {
 	path := func(c graphkit.Change) string {
 		if parent, reply, ok := strings.Cut(c.Key, "/"); ok {
 			return prefix + "('" + parent + "')/replies('" + reply + "')"
@@ -64,6 +87,7 @@ func (s *Workload) messageWatch(container, prefix string, perms []string) *graph
 		},
 		Perms:      perms,
 		MaxMinutes: maxMessageMinutes,
+		Members:    members,
 	}
 }
 
