@@ -450,6 +450,12 @@ func (s *TeamsService) ListChannelHostedContents(ctx context.Context, team, chan
 	return getPage[ChatMessageHostedContent](ctx, s.client, channelMessagePath(team, channel, msg)+"/hostedContents", nil)
 }
 
+// ListChannelHostedContentsIter iterates over all of a channel message's
+// inline images.
+func (s *TeamsService) ListChannelHostedContentsIter(ctx context.Context, team, channel, msg string) iter.Seq2[*ChatMessageHostedContent, error] {
+	return all[ChatMessageHostedContent](ctx, s.client, channelMessagePath(team, channel, msg)+"/hostedContents", nil)
+}
+
 // DownloadChannelHostedContent writes the bytes of a channel message's
 // inline image to w.
 //

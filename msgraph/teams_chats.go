@@ -175,6 +175,12 @@ func (s *TeamsService) ListChatHostedContents(ctx context.Context, chat, msg str
 	return getPage[ChatMessageHostedContent](ctx, s.client, chatMessagePath(chat, msg)+"/hostedContents", nil)
 }
 
+// ListChatHostedContentsIter iterates over all of a chat message's inline
+// images.
+func (s *TeamsService) ListChatHostedContentsIter(ctx context.Context, chat, msg string) iter.Seq2[*ChatMessageHostedContent, error] {
+	return all[ChatMessageHostedContent](ctx, s.client, chatMessagePath(chat, msg)+"/hostedContents", nil)
+}
+
 // GetChatHostedContent returns a chat message's inline image with its
 // bytes and MIME type.
 //

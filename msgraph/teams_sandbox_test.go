@@ -17,7 +17,7 @@ const teamsScopes = "Team.ReadBasic.All Channel.ReadBasic.All Channel.Create Cha
 // TestSandboxTeamsChannels drives TeamsService's teams and channels
 // against the sandbox: joined teams, the team, channels (list, primary,
 // create standard and private, update, delete), a private channel's
-// members, channel messages with a mention and an inline image, replies.
+// members, the seeded messages and replies with a mention.
 func TestSandboxTeamsChannels(t *testing.T) {
 	c, _, _ := onSandbox(t, strings.Fields(teamsScopes)...)
 	ctx := t.Context()
@@ -87,7 +87,20 @@ func TestSandboxTeamsChannels(t *testing.T) {
 	if _, err := c.Teams.DeleteChannel(ctx, team, leads.ID); err != nil {
 		t.Fatal(err)
 	}
+}
 
+// TestSandboxTeamsChannelMessages drives TeamsService's channel messages
+// against the sandbox: a post with a mention and an inline image, its
+// hosted contents, replies (one refused for a mention of nobody), messages
+// by id, and the team's installed apps.
+func TestSandboxTeamsChannelMessages(t *testing.T) {
+	c, _, _ := onSandbox(t, strings.Fields(teamsScopes)...)
+	ctx := t.Context()
+	team := sandbox.ProductTeamGroupID
+	design, _, err := c.Teams.CreateChannel(ctx, team, &NewChannel{DisplayName: "Design"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	png := []byte("\x89PNG\r\n\x1a\nsketch")
 	post := &ChatMessage{Subject: "Mock-ups"}
 	post.Body = HTMLBody("<p>" + post.Mention(sandbox.AlexWilberID, "Alex Wilber") + ", first draft: " + post.InlineImage("image/png", png) + "</p>")
@@ -98,6 +111,11 @@ func TestSandboxTeamsChannels(t *testing.T) {
 	hosted, _, err := c.Teams.ListChannelHostedContents(ctx, team, design.ID, msg.ID)
 	if err != nil || len(hosted) != 1 || !strings.Contains(msg.Body.Content, hosted[0].ID) {
 		t.Fatalf("ListChannelHostedContents: %+v %v (body %s)", hosted, err, msg.Body.Content)
+	}
+	for hc, err := range c.Teams.ListChannelHostedContentsIter(ctx, team, design.ID, msg.ID) {
+		if err != nil || hc.ID != hosted[0].ID {
+			t.Errorf("ListChannelHostedContentsIter: %+v %v", hc, err)
+		}
 	}
 	var img bytes.Buffer
 	if _, err := c.Teams.DownloadChannelHostedContent(ctx, team, design.ID, msg.ID, hosted[0].ID, &img); err != nil || !bytes.Equal(img.Bytes(), png) {
@@ -115,7 +133,7 @@ func TestSandboxTeamsChannels(t *testing.T) {
 	if got, _, err := c.Teams.GetReply(ctx, team, design.ID, msg.ID, reply.ID); err != nil || got.Body.Content != "Looks good" {
 		t.Errorf("GetReply: %+v %v", got, err)
 	}
-	n = 0
+	n := 0
 	for range c.Teams.ListRepliesIter(ctx, team, design.ID, msg.ID) {
 		n++
 	}
@@ -145,10 +163,10 @@ func TestSandboxTeamsChannels(t *testing.T) {
 	}
 }
 
-// TestSandboxTeamsChats drives TeamsService's chats, presence and personal
-// apps against the sandbox.
+// TestSandboxTeamsChats drives TeamsService's chats (members, messages with
+// a mention and an inline image) and personal apps against the sandbox.
 func TestSandboxTeamsChats(t *testing.T) {
-	c, s, _ := onSandbox(t, strings.Fields(teamsScopes)...)
+	c, _, _ := onSandbox(t, strings.Fields(teamsScopes)...)
 	ctx := t.Context()
 	n := 0
 	for _, err := range c.Teams.ListChatsIter(ctx, "", nil) {
@@ -194,6 +212,11 @@ func TestSandboxTeamsChats(t *testing.T) {
 	if hc, _, err := c.Teams.GetChatHostedContent(ctx, grp.ID, msg.ID, hosted[0].ID); err != nil || string(hc.ContentBytes) != "jpeg bytes" || hc.ContentType != "image/jpeg" {
 		t.Errorf("GetChatHostedContent: %+v %v", hc, err)
 	}
+	for hc, err := range c.Teams.ListChatHostedContentsIter(ctx, grp.ID, msg.ID) {
+		if err != nil || hc.ID != hosted[0].ID {
+			t.Errorf("ListChatHostedContentsIter: %+v %v", hc, err)
+		}
+	}
 	var img bytes.Buffer
 	if _, err := c.Teams.DownloadChatHostedContent(ctx, grp.ID, msg.ID, hosted[0].ID, &img); err != nil || img.String() != "jpeg bytes" {
 		t.Errorf("DownloadChatHostedContent: %q %v", img.String(), err)
@@ -221,9 +244,14 @@ func TestSandboxTeamsChats(t *testing.T) {
 	}
 	for range c.Teams.ListUserAppsIter(ctx, "", nil) {
 	}
+}
 
-	// Presence: a session expires by the sandbox clock; a preferred
-	// presence overrides it until cleared.
+// TestSandboxTeamsPresence drives TeamsService's presence against the
+// sandbox: a session expires by the sandbox clock; a preferred presence
+// overrides it until cleared.
+func TestSandboxTeamsPresence(t *testing.T) {
+	c, s, _ := onSandbox(t, strings.Fields(teamsScopes)...)
+	ctx := t.Context()
 	me := sandbox.AdeleVanceID
 	presence := func() string {
 		t.Helper()

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"maps"
 	"testing"
 	"time"
 
@@ -10,7 +11,8 @@ import (
 
 // TestSubscriptionsTeamsMessages: a subscription to a channel's messages
 // hears of a posted message and of a reply to it, and one to a chat's
-// messages of a chat message, named as Graph names them; chatMessage
+// messages and one to all the user's chats of a chat message, named as
+// Graph names them; chatMessage
 // subscriptions live at most 60 minutes, and a user may watch only the
 // chats and teams it is a member of.
 func TestSubscriptionsTeamsMessages(t *testing.T) {
@@ -39,30 +41,32 @@ func TestSubscriptionsTeamsMessages(t *testing.T) {
 	if st, out := subscribe("chats/"+teams.GroupChatID+"/messages", 45); st != 201 {
 		t.Fatalf("subscribe to the chat: %d %v", st, out)
 	}
+	if st, out := subscribe("me/chats/getAllMessages", 45); st != 201 {
+		t.Fatalf("subscribe to all of Adele's chats: %d %v", st, out)
+	}
 	var msg, reply, chatMsg map[string]any
 	e.do("POST", "/v1.0/"+channel, jsonBody(map[string]any{"body": map[string]any{"content": "Launch moved to Tuesday."}}), tok, &msg)
 	e.do("POST", "/v1.0/"+channel+"/"+msg["id"].(string)+"/replies", jsonBody(map[string]any{"body": map[string]any{"content": "Noted."}}), tok, &reply)
 	e.do("POST", "/v1.0/chats/"+teams.GroupChatID+"/messages", jsonBody(map[string]any{"body": map[string]any{"content": "See the channel."}}), tok, &chatMsg)
 	prefix := "teams('" + directory.ProductTeamID + "')/channels('" + teams.LaunchChannelID + "')/messages('" + msg["id"].(string) + "')"
-	want := map[string]string{
+	ids := map[string]string{ // resource → the id its resourceData names
 		prefix: msg["id"].(string),
 		prefix + "/replies('" + reply["id"].(string) + "')":                             reply["id"].(string),
 		"chats('" + teams.GroupChatID + "')/messages('" + chatMsg["id"].(string) + "')": chatMsg["id"].(string),
 	}
-	for _, n := range rc.wait(t, 3) {
+	// The chat's subscription and getAllMessages both hear of the chat message.
+	want := map[string]int{prefix: 1, prefix + "/replies('" + reply["id"].(string) + "')": 1,
+		"chats('" + teams.GroupChatID + "')/messages('" + chatMsg["id"].(string) + "')": 2}
+	got := map[string]int{}
+	for _, n := range rc.wait(t, 4) {
 		res, _ := n["resource"].(string)
-		id, ok := want[res]
-		if !ok {
-			t.Errorf("unexpected notification for %q: %v", res, n)
-			continue
-		}
-		delete(want, res)
+		got[res]++
 		data, _ := n["resourceData"].(map[string]any)
-		if n["changeType"] != "created" || n["clientState"] != "k3y" || data["id"] != id || data["@odata.type"] != "#Microsoft.Graph.chatMessage" {
+		if n["changeType"] != "created" || n["clientState"] != "k3y" || data["id"] != ids[res] || data["@odata.type"] != "#Microsoft.Graph.chatMessage" {
 			t.Errorf("notification %v", n)
 		}
 	}
-	if len(want) > 0 {
-		t.Errorf("no notification for %v", want)
+	if !maps.Equal(got, want) {
+		t.Errorf("notifications by resource %v, want %v", got, want)
 	}
 }

@@ -241,10 +241,10 @@ func (s *Workload) readMessage(w http.ResponseWriter, r *http.Request) (*message
 			return nil, graphkit.BadRequest("Invalid hosted content: each needs @microsoft.graph.temporaryId, contentBytes (base64) and a reference ../hostedContents/{temporaryId}/$value in the body.")
 		}
 		delete(refs, hc.TempID)
-		m.Hosted = append(m.Hosted, &hosted{ID: base64.URLEncoding.EncodeToString([]byte("id=" + strconv.Itoa(i+1) + ",type=1")),
-			ContentType: hc.ContentType, Bytes: data})
-		m.Hosted[i].ContentType = orDefault(hc.ContentType, "image/png")
-		m.Content = strings.ReplaceAll(m.Content, "../hostedContents/"+hc.TempID+"/$value", "{hosted:"+m.Hosted[i].ID+"}")
+		h := &hosted{ID: base64.URLEncoding.EncodeToString([]byte("id=" + strconv.Itoa(i+1) + ",type=1")),
+			ContentType: orDefault(hc.ContentType, "image/png"), Bytes: data}
+		m.Hosted = append(m.Hosted, h)
+		m.Content = strings.ReplaceAll(m.Content, "../hostedContents/"+hc.TempID+"/$value", "{hosted:"+h.ID+"}")
 	}
 	if len(refs) > 0 {
 		return nil, graphkit.BadRequest("The message body refers to hosted content that the request does not carry.")

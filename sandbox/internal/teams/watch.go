@@ -8,17 +8,21 @@ import (
 
 // Change notifications on messages: a subscription to
 // "teams/{id}/channels/{id}/messages" (a channel's messages and their
-// replies) or "chats/{id}/messages" (a chat's).
+// replies), "chats/{id}/messages" (a chat's) or
+// "users/{id}/chats/getAllMessages" (every chat of the user's).
 
 // maxMessageMinutes is the longest a subscription to chatMessages lives.
 const maxMessageMinutes = 60
 
 // Watch implements graphkit.Watchable.
 func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bool, *graphkit.Error) {
-	if owner != nil {
-		return nil, false, nil // Teams messages are not below a user
-	}
 	segs := strings.Split(strings.Trim(rest, "/"), "/")
+	if owner != nil {
+		if len(segs) == 2 && strings.EqualFold(segs[0], "chats") && strings.EqualFold(segs[1], "getAllMessages") {
+			return s.allChatsWatch(owner.ID), true, nil
+		}
+		return nil, false, nil // no other Teams resource is below a user
+	}
 	switch {
 	case len(segs) == 5 && strings.EqualFold(segs[0], "teams") && strings.EqualFold(segs[2], "channels") && strings.EqualFold(segs[4], "messages"):
 		s.mu.Lock()
@@ -89,6 +93,25 @@ func (s *Workload) messageWatch(container, prefix string, perms, members []strin
 		MaxMinutes: maxMessageMinutes,
 		Members:    members,
 	}
+}
+
+// allChatsWatch watches the messages of every chat user is a member of
+// when the change happens ("users/{id}/chats/getAllMessages"). Match and
+// Resource run under the workload's lock.
+func (s *Workload) allChatsWatch(user string) *graphkit.Watch {
+	w := s.messageWatch("", "", []string{"Chat.Read", "Chat.ReadWrite", "Chat.Read.All", "Chat.ReadWrite.All"}, nil)
+	w.Match = func(c graphkit.Change) bool {
+		ch := s.findChat(c.Scope)
+		return c.Store == Name && ch != nil && hasMember(ch.Members, user)
+	}
+	w.Resource = func(c graphkit.Change) string { return "chats('" + c.Scope + "')/messages('" + c.Key + "')" }
+	data := w.Data
+	w.Data = func(c graphkit.Change) map[string]any {
+		d := data(c)
+		d["@odata.id"] = w.Resource(c)
+		return d
+	}
+	return w
 }
 
 // Changes implements graphkit.Watchable.
