@@ -153,7 +153,7 @@ func oneOnOneID(a, b string) string {
 
 func (s *Workload) createChat(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 	if !allowed(c, chatCreatePerms) {
-		s.Fail(w, r, errAccessDenied)
+		s.Fail(w, r, errAccessDenied(c, chatCreatePerms))
 		return
 	}
 	raw, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)

@@ -109,7 +109,7 @@ type presenceBody struct {
 func (s *Workload) presenceWrite(h presenceAction) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User, self bool) {
 		if !allowed(c, presenceWritePerms) {
-			s.Fail(w, r, errAccessDenied)
+			s.Fail(w, r, errAccessDenied(c, presenceWritePerms))
 			return
 		}
 		if !c.IsApp() && !self {

@@ -154,7 +154,6 @@ var (
 	errNoMessage     = graphkit.Err(404, "NotFound", "Message not found")
 	errNoMember      = graphkit.Err(404, "NotFound", "Member not found")
 	errNoHosted      = graphkit.Err(404, "NotFound", "Hosted content not found")
-	errAccessDenied  = graphkit.Err(403, "Forbidden", "Missing scope permissions on the request. API requires one of the listed permissions. Check the token's scopes.")
 	errNotPrivate    = graphkit.Err(400, "BadRequest", "Members can be managed only for private or shared channels.")
 	errDeleteGeneral = graphkit.Err(400, "BadRequest", "The General channel cannot be deleted.")
 )
@@ -165,6 +164,16 @@ func errNoTeam(id string) *graphkit.Error {
 
 // allowed reports whether c carries one of perms.
 func allowed(c *graphkit.Claims, perms []string) bool { return c.HasAny(perms...) }
+
+// errAccessDenied is Teams' 403 for a token without any of perms: it names
+// them and what the token carries.
+func errAccessDenied(c *graphkit.Claims, perms []string) *graphkit.Error {
+	have := "Scopes on the request '" + strings.Join(c.Scopes(), ", ") + "'"
+	if c.IsApp() {
+		have = "Roles on the request '" + strings.Join(c.Roles, ", ") + "'"
+	}
+	return graphkit.Err(403, "Forbidden", "Missing scope permissions on the request. API requires one of '"+strings.Join(perms, ", ")+"'. "+have)
+}
 
 // findTeam returns the team id (case-insensitive), or nil; the caller holds mu.
 func (st *store) findTeam(id string) *team {
@@ -207,7 +216,7 @@ type teamHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims
 func (s *Workload) onTeam(perms []string, h teamHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		if !allowed(c, perms) {
-			s.Fail(w, r, errAccessDenied)
+			s.Fail(w, r, errAccessDenied(c, perms))
 			return
 		}
 		id := r.PathValue("tid")
@@ -255,7 +264,7 @@ type chatHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims
 func (s *Workload) onChat(perms []string, h chatHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		if !allowed(c, perms) {
-			s.Fail(w, r, errAccessDenied)
+			s.Fail(w, r, errAccessDenied(c, perms))
 			return
 		}
 		s.mu.Lock()
@@ -282,7 +291,7 @@ func (s *Workload) onUser(m *graphkit.Mux, method, suffix string, perms []string
 	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User, self bool) {
 		switch {
 		case !allowed(c, perms):
-			s.Fail(w, r, errAccessDenied)
+			s.Fail(w, r, errAccessDenied(c, perms))
 		case !c.IsApp() && !self && !others:
 			s.Fail(w, r, errForbidden)
 		default:
