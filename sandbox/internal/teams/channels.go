@@ -8,7 +8,6 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
 
@@ -29,8 +28,8 @@ func (s *Workload) teamObject(t *team) graphkit.Item {
 		name, desc = g.DisplayName, g.Description
 	}
 	return graphkit.NewItem(map[string]any{"id": t.ID, "createdDateTime": t.Created, "displayName": name, "description": desc,
-		"internalId": "19:" + ids.Stable(t.ID, "thread")[:32] + "@thread.tacv2", "classification": nil, "specialization": "none",
-		"visibility": t.Visibility, "webUrl": teamsURL("team", "19:"+ids.Stable(t.ID, "thread")[:32]+"@thread.tacv2", directory.TenantID),
+		"internalId": threadID("@thread.tacv2", t.ID), "classification": nil, "specialization": "none",
+		"visibility": t.Visibility, "webUrl": teamsURL("team", threadID("@thread.tacv2", t.ID), directory.TenantID),
 		"isArchived": false, "tenantId": directory.TenantID,
 		"memberSettings":    map[string]any{"allowCreateUpdateChannels": true, "allowCreatePrivateChannels": true, "allowDeleteChannels": true, "allowAddRemoveApps": true, "allowCreateUpdateRemoveTabs": true, "allowCreateUpdateRemoveConnectors": true},
 		"guestSettings":     map[string]any{"allowCreateUpdateChannels": false, "allowDeleteChannels": false},
@@ -180,7 +179,7 @@ func (s *Workload) createChannel(w http.ResponseWriter, r *http.Request, c *grap
 		return
 	}
 	seq := s.feed.Next(r.Context())
-	ch := &channel{ID: "19:" + ids.Stable(t.ID, "channel", itoa(seq))[:32] + "@thread.tacv2", TeamID: t.ID,
+	ch := &channel{ID: threadID("@thread.tacv2", t.ID, "channel", itoa(seq)), TeamID: t.ID,
 		DisplayName: *cb.DisplayName, MembershipType: cb.MembershipType, Created: s.Now().UTC()}
 	if cb.Description != nil {
 		ch.Description = *cb.Description

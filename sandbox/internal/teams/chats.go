@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
-	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
 
@@ -191,7 +189,7 @@ func (s *Workload) createChat(w http.ResponseWriter, r *http.Request, c *graphki
 	status := http.StatusCreated
 	id := oneOnOneID(users[0], users[min(1, len(users)-1)])
 	if cb.ChatType == group {
-		id = "19:" + strings.ReplaceAll(ids.Stable("chat", itoa(s.feed.Next(r.Context()))), "-", "")[:32] + "@thread.v2"
+		id = threadID("@thread.v2", "chat", itoa(s.feed.Next(r.Context())))
 	}
 	ch := s.findChat(id)
 	if ch == nil {

@@ -11,6 +11,8 @@
 package teams
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"slices"
 	"strings"
@@ -157,6 +159,13 @@ var (
 	errNotPrivate    = graphkit.Err(400, "BadRequest", "Members can be managed only for private or shared channels.")
 	errDeleteGeneral = graphkit.Err(400, "BadRequest", "The General channel cannot be deleted.")
 )
+
+// threadID is a Teams thread id made from parts: "19:" and 32 hex digits,
+// then suffix ("@thread.tacv2" for a channel, "@thread.v2" for a chat).
+func threadID(suffix string, parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "|")))
+	return "19:" + hex.EncodeToString(sum[:16]) + suffix
+}
 
 func errNoTeam(id string) *graphkit.Error {
 	return graphkit.Err(404, "NotFound", "No team found with Group Id "+id)
