@@ -192,7 +192,7 @@ func TestGraphConformanceCoversRoutes(t *testing.T) {
 	}
 	placeholder := strings.NewReplacer("{", "x", "}", "x")
 	covered := map[string]bool{}
-	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive, graphConformanceDriveMore, graphConformanceTodo, graphConformanceSubscriptions, graphConformanceSharing, graphConformanceSites, graphConformanceWorkbook, graphConformancePlanner} {
+	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive, graphConformanceDriveMore, graphConformanceTodo, graphConformanceSubscriptions, graphConformanceSharing, graphConformanceSites, graphConformanceWorkbook, graphConformancePlanner, graphConformanceTeams} {
 		for _, row := range rows {
 			method, _, ok := strings.Cut(row.route, " ")
 			if !ok {

@@ -75,7 +75,7 @@ func upperSegments(p string, keep ...string) string {
 func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	e := start(t, Options{})
 	u := adele()
-	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All")
+	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All Channel.Create ChannelMessage.Send Chat.ReadWrite")
 	send := func(method, path string, body []byte, hdr map[string]string) (int, map[string]any) {
 		t.Helper()
 		h := map[string]string{"Authorization": tok}
@@ -121,12 +121,25 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	listID := create(site+"/lists", map[string]any{"displayName": "kit list"})
 	listFields := func(n string) map[string]any { return map[string]any{"fields": map[string]any{"Title": n}} }
 	listItemID := create(site+"/lists/"+listID+"/items", listFields("kit item"))
+	teamPath := "/v1.0/teams/" + directory.ProductTeamID
+	channelID := create(teamPath+"/channels", map[string]any{"displayName": "kit channel"})
+	bind := func(id string) map[string]any {
+		return map[string]any{"@odata.type": "#microsoft.graph.aadUserConversationMember", "roles": []string{"owner"},
+			"user@odata.bind": "https://graph.microsoft.com/v1.0/users('" + id + "')"}
+	}
+	chat := func(n string) map[string]any {
+		return map[string]any{"chatType": "group", "topic": n, "members": []any{bind(u.ID), bind(MeganBowenID)}}
+	}
+	chatID := create("/v1.0/chats", chat("kit chat"))
+	post := func(n string) map[string]any {
+		return map[string]any{"subject": n, "body": map[string]any{"contentType": "text", "content": "kit"}}
+	}
 	inPlan := func(k string) func(string) map[string]any {
 		return func(n string) map[string]any { return map[string]any{k: n, "planId": planner.LaunchPlanID} }
 	}
 	plannerTaskID := create("/v1.0/planner/tasks", inPlan("title")("kit planner task"))
 	ids := []string{msgID, folderID, eventID, calID, contactID, cfID, driveItemID, todoListID, taskID, u.UserPrincipalName, team["id"].(string), listID,
-		planner.LaunchPlanID, plannerTaskID}
+		planner.LaunchPlanID, plannerTaskID, directory.ProductTeamID, channelID, chatID}
 
 	htmlBody := map[string]any{"body": map[string]any{"contentType": "HTML", "content": "<p>x</p>"}}
 	targets := []kitTarget{
@@ -164,6 +177,10 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"planner buckets", "POST", "/v1.0/planner/buckets", inPlan("name"), "name", nil, nil},
 		{"planner tasks", "POST", "/v1.0/planner/tasks", inPlan("title"), "title", map[string]any{"previewType": "CHECKLIST"}, []string{"previewType", "checklist"}},
 		{"planner task", "PATCH", "/v1.0/planner/tasks/" + plannerTaskID, named("title"), "title", nil, nil},
+		{"teams channels", "POST", teamPath + "/channels", named("displayName"), "displayName", map[string]any{"membershipType": "STANDARD"}, []string{"membershipType", "standard"}},
+		{"teams channel messages", "POST", teamPath + "/channels/" + channelID + "/messages", post, "subject", map[string]any{"importance": "HIGH"}, []string{"importance", "high"}},
+		{"teams chats", "POST", "/v1.0/chats", chat, "topic", nil, nil},
+		{"teams chat messages", "POST", "/v1.0/chats/" + chatID + "/messages", post, "subject", nil, nil},
 	}
 	// plannerWant is what a Planner PATCH answers instead of a success: the
 	// cases send no If-Match, which Planner requires.
@@ -252,7 +269,7 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string { return upperSegments(p, ids...) }}
 		}, ok},
 		{"singleValueExtendedProperties (python-o365 sends it with every event)", func(tg kitTarget) kitRequest {
-			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || strings.HasPrefix(tg.name, "planner") { // attachments, drive items, To Do and SharePoint's lists have no extended properties in v1.0
+			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || strings.HasPrefix(tg.name, "planner") || strings.HasPrefix(tg.name, "teams ") { // attachments, drive items, To Do, SharePoint's lists, Planner and Teams have no extended properties in v1.0
 				return kitRequest{validJSON(tg, nil), jsonCT, nil}
 			}
 			return kitRequest{validJSON(tg, map[string]any{"singleValueExtendedProperties": []any{

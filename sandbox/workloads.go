@@ -13,6 +13,7 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/planner"
 	"github.com/authsome-go/authsome/sandbox/internal/sites"
 	"github.com/authsome-go/authsome/sandbox/internal/subscriptions"
+	"github.com/authsome-go/authsome/sandbox/internal/teams"
 	"github.com/authsome-go/authsome/sandbox/internal/todo"
 	"github.com/authsome-go/authsome/sandbox/internal/users"
 )
@@ -31,6 +32,7 @@ func (s *Server) newWorkloads() []graphkit.Workload {
 		drive.New(s.kit),
 		todo.New(s.kit),
 		planner.New(s.kit),
+		teams.New(s.kit),
 		subscriptions.New(s.kit),
 		sp,
 	}

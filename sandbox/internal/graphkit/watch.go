@@ -30,6 +30,9 @@ type Watch struct {
 	// otherwise than by /me or /users (a drive by id): a delegated token
 	// may watch only its own.
 	OwnerID string
+	// Members, when set, are the users whose delegated tokens may watch
+	// it (a team's or chat's members).
+	Members []string
 }
 
 // Watchable is a workload whose changes subscriptions can watch.

@@ -2,7 +2,7 @@
 
 package schema
 
-var typeBuilders = []func() map[string]*Type{buildTypesAE, buildTypesFQ, buildTypesRW}
+var typeBuilders = []func() map[string]*Type{buildTypesAD, buildTypesEO, buildTypesPT, buildTypesUW}
 
 func buildRoots() map[string]string {
 	return map[string]string{
@@ -46,6 +46,13 @@ func buildRoots() map[string]string {
 		"microsoft.graph.plannerAssignedToTaskBoardTaskFormat": "",
 		"microsoft.graph.plannerBucketTaskBoardTaskFormat":     "",
 		"microsoft.graph.plannerProgressTaskBoardTaskFormat":   "",
+		"microsoft.graph.chat":                                 "",
+		"microsoft.graph.conversationMember":                   "",
+		"microsoft.graph.aadUserConversationMember":            "",
+		"microsoft.graph.presence":                             "",
+		"microsoft.graph.chatMessageHostedContent":             "",
+		"microsoft.graph.teamsAppInstallation":                 "",
+		"microsoft.graph.teamsAppDefinition":                   "",
 	}
 }
 
@@ -65,6 +72,7 @@ func buildEnums() map[string]Enum {
 		"microsoft.graph.chatMessagePolicyViolationUserActionTypes":     {Flags: true, Members: []string{"none", "override", "reportFalsePositive"}},
 		"microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes": {Flags: true, Members: []string{"none", "allowFalsePositiveOverride", "allowOverrideWithoutJustification", "allowOverrideWithJustification"}},
 		"microsoft.graph.chatMessageType":                               {Flags: false, Members: []string{"message", "chatEvent", "typing", "unknownFutureValue", "systemEventMessage"}},
+		"microsoft.graph.chatType":                                      {Flags: false, Members: []string{"oneOnOne", "group", "meeting", "unknownFutureValue"}},
 		"microsoft.graph.columnTypes":                                   {Flags: false, Members: []string{"note", "text", "choice", "multichoice", "number", "currency", "dateTime", "lookup", "boolean", "user", "url", "calculated", "location", "geolocation", "term", "multiterm", "thumbnail", "approvalStatus", "unknownFutureValue"}},
 		"microsoft.graph.dayOfWeek":                                     {Flags: false, Members: []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}},
 		"microsoft.graph.delegateMeetingMessageDeliveryOptions":         {Flags: false, Members: []string{"sendToDelegateAndInformationToPrincipal", "sendToDelegateAndPrincipal", "sendToDelegateOnly"}},
@@ -94,6 +102,8 @@ func buildEnums() map[string]Enum {
 		"microsoft.graph.taskStatus":                                    {Flags: false, Members: []string{"notStarted", "inProgress", "completed", "waitingOnOthers", "deferred"}},
 		"microsoft.graph.teamSpecialization":                            {Flags: false, Members: []string{"none", "educationStandard", "educationClass", "educationProfessionalLearningCommunity", "educationStaff", "healthcareStandard", "healthcareCareCoordination", "unknownFutureValue"}},
 		"microsoft.graph.teamVisibilityType":                            {Flags: false, Members: []string{"private", "public", "hiddenMembership", "unknownFutureValue"}},
+		"microsoft.graph.teamsAppPublishingState":                       {Flags: false, Members: []string{"submitted", "rejected", "published", "unknownFutureValue"}},
+		"microsoft.graph.teamsAppResourceSpecificPermissionType":        {Flags: false, Members: []string{"delegated", "application", "unknownFutureValue"}},
 		"microsoft.graph.teamworkApplicationIdentityType":               {Flags: false, Members: []string{"aadApplication", "bot", "tenantBot", "office365Connector", "outgoingWebhook", "unknownFutureValue"}},
 		"microsoft.graph.teamworkCallEventType":                         {Flags: false, Members: []string{"call", "meeting", "screenShare", "unknownFutureValue"}},
 		"microsoft.graph.teamworkConversationIdentityType":              {Flags: false, Members: []string{"team", "channel", "chat", "unknownFutureValue"}},
@@ -101,5 +111,7 @@ func buildEnums() map[string]Enum {
 		"microsoft.graph.userPurpose":                                   {Flags: false, Members: []string{"user", "linked", "shared", "room", "equipment", "others", "unknownFutureValue"}},
 		"microsoft.graph.weekIndex":                                     {Flags: false, Members: []string{"first", "second", "third", "fourth", "last"}},
 		"microsoft.graph.wellknownListName":                             {Flags: false, Members: []string{"none", "defaultList", "flaggedEmails", "unknownFutureValue"}},
+		"microsoft.graph.workLocationSource":                            {Flags: false, Members: []string{"none", "manual", "scheduled", "automatic", "unknownFutureValue"}},
+		"microsoft.graph.workLocationType":                              {Flags: false, Members: []string{"unspecified", "office", "remote", "timeOff", "unknownFutureValue"}},
 	}
 }

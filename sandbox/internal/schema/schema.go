@@ -17,8 +17,6 @@ import (
 	"strings"
 )
 
-//go:generate go run ./gen
-
 // Kind says whether a [Type] is an entity or a complex type.
 type Kind uint8
 

@@ -2,6 +2,7 @@ package subscriptions
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
@@ -30,7 +31,8 @@ func (s *Workload) create(w http.ResponseWriter, r *http.Request, c *graphkit.Cl
 	owner, rest, watch, ge := s.resolve(*b.Resource, c)
 	switch {
 	case ge != nil:
-	case !c.HasAny(watch.Perms...) || (watch.OwnerID != "" && !c.IsApp() && watch.OwnerID != c.Oid):
+	case !c.HasAny(watch.Perms...) || (watch.OwnerID != "" && !c.IsApp() && watch.OwnerID != c.Oid) ||
+		(watch.Members != nil && !c.IsApp() && !slices.Contains(watch.Members, c.Oid)):
 		ge = errDenied
 	default:
 		ge = changeKinds(*b.ChangeType, watch)

@@ -50,6 +50,9 @@ var Roots = []Root{
 	// Planner
 	{"plannerPlan", ""}, {"plannerPlanDetails", ""}, {"plannerBucket", ""}, {"plannerTaskDetails", ""},
 	{"plannerAssignedToTaskBoardTaskFormat", ""}, {"plannerBucketTaskBoardTaskFormat", ""}, {"plannerProgressTaskBoardTaskFormat", ""},
+	// Teams and chats
+	{"chat", ""}, {"conversationMember", ""}, {"aadUserConversationMember", ""}, {"presence", ""},
+	{"chatMessageHostedContent", ""}, {"teamsAppInstallation", ""}, {"teamsAppDefinition", ""},
 }
 
 // File is one generated source file.
