@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -76,6 +75,7 @@ func TestTransfer1GiB(t *testing.T) {
 		DownloadS  float64 `json:"download_s"`
 		SysMiB     uint64  `json:"sys_mib"`
 		Race       bool    `json:"race"`
+		PeakRSS    int64   `json:"peak_rss"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("client's answer %q: %v", out.String(), err)
@@ -85,7 +85,7 @@ func TestTransfer1GiB(t *testing.T) {
 			res.Size, res.Downloaded, res.Uploaded, res.Item, transferSize)
 	}
 
-	clientRSS := int64(cl.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) << 10 // KiB on Linux
+	clientRSS := res.PeakRSS // its own VmHWM: the exit status's ru_maxrss can be this test's (see transferclient)
 	sandboxRSS := vmHWM(t, sb.Process.Pid)
 	t.Logf("1 GiB: upload %.1f s (%.0f MB/s), download %.1f s (%.0f MB/s); peak RSS: client %d MiB, sandbox %d MiB",
 		res.UploadS, transferSize/1e6/res.UploadS, res.DownloadS, transferSize/1e6/res.DownloadS, clientRSS>>20, sandboxRSS>>20)

@@ -18,6 +18,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/msgraph"
@@ -44,6 +46,12 @@ type result struct {
 	// peak RSS is over its bound.
 	SysMiB uint64 `json:"sys_mib"`
 	Race   bool   `json:"race"`
+	// PeakRSS is the process's peak resident set (VmHWM, bytes), read by
+	// the process itself: the exit status's ru_maxrss of a child started
+	// by a Go program can be the parent's (Linux keeps the high-water mark
+	// of the address space the child had before exec, which was the
+	// parent's), so only the process knows its own.
+	PeakRSS int64 `json:"peak_rss"`
 }
 
 func main() {
@@ -90,6 +98,9 @@ func run() error {
 			res.Race = res.Race || (s.Key == "-race" && s.Value == "true")
 		}
 	}
+	if res.PeakRSS, err = peakRSS(); err != nil {
+		return err
+	}
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
@@ -121,4 +132,19 @@ func (g *generated) Read(b []byte) (int, error) {
 	}
 	g.off += int64(len(b))
 	return len(b), nil
+}
+
+// peakRSS reads the process's VmHWM from /proc/self/status.
+func peakRSS() (int64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
 }
