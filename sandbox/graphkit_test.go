@@ -74,7 +74,7 @@ func upperSegments(p string, keep ...string) string {
 func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	e := start(t, Options{})
 	u := adele()
-	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All")
+	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All User.ReadWrite.All Group.ReadWrite.All")
 	send := func(method, path string, body []byte, hdr map[string]string) (int, map[string]any) {
 		t.Helper()
 		h := map[string]string{"Authorization": tok}
@@ -120,6 +120,15 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	listID := create(site+"/lists", map[string]any{"displayName": "kit list"})
 	listFields := func(n string) map[string]any { return map[string]any{"fields": map[string]any{"Title": n}} }
 	listItemID := create(site+"/lists/"+listID+"/items", listFields("kit item"))
+	nth := 0
+	newUser := func(n string) map[string]any { // every call a new userPrincipalName
+		nth++
+		return map[string]any{"accountEnabled": true, "displayName": n, "mailNickname": fmt.Sprintf("kit%d", nth),
+			"userPrincipalName": fmt.Sprintf("kit%d@%s", nth, directory.TenantDomain), "passwordProfile": map[string]any{"password": "Kit-Password-1!"}}
+	}
+	newGroup := func(n string) map[string]any {
+		return map[string]any{"displayName": n, "mailNickname": "kit", "mailEnabled": false, "securityEnabled": true}
+	}
 	ids := []string{msgID, folderID, eventID, calID, contactID, cfID, driveItemID, todoListID, taskID, u.UserPrincipalName, team["id"].(string), listID}
 
 	htmlBody := map[string]any{"body": map[string]any{"contentType": "HTML", "content": "<p>x</p>"}}
@@ -152,6 +161,8 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"lists", "POST", site + "/lists", named("displayName"), "displayName", nil, nil},
 		{"list items", "POST", site + "/lists/" + listID + "/items", listFields, "fields", nil, nil},
 		{"list item fields", "PATCH", site + "/lists/" + listID + "/items/" + listItemID + "/fields", named("Title"), "Title", nil, nil},
+		{"users", "POST", "/v1.0/users", newUser, "displayName", nil, nil},
+		{"groups", "POST", "/v1.0/groups", newGroup, "displayName", nil, nil},
 	}
 
 	n := 0
@@ -232,7 +243,7 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string { return upperSegments(p, ids...) }}
 		}, ok},
 		{"singleValueExtendedProperties (python-o365 sends it with every event)", func(tg kitTarget) kitRequest {
-			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") { // attachments, drive items, To Do and SharePoint's lists have no extended properties in v1.0
+			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || tg.name == "users" || tg.name == "groups" { // attachments, drive items, To Do, SharePoint's lists and directory objects have no extended properties in v1.0
 				return kitRequest{validJSON(tg, nil), jsonCT, nil}
 			}
 			return kitRequest{validJSON(tg, map[string]any{"singleValueExtendedProperties": []any{
