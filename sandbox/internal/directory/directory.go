@@ -44,6 +44,10 @@ type User struct {
 	MailNickname string `json:"mailNickname,omitempty"`
 	// Photo is the profile photo, a JPEG (nil: none).
 	Photo []byte `json:"photo,omitempty"`
+	// Unlicensed marks a user created through Graph: as in a real tenant
+	// before a license is assigned, it has no mailbox, calendar, contacts,
+	// To Do or OneDrive (the seeded users have them all).
+	Unlicensed bool `json:"unlicensed,omitempty"`
 	// Created is when the user was created (zero for the seeded ones).
 	Created time.Time `json:"created,omitzero"`
 }

@@ -156,7 +156,7 @@ func (s *Workload) createUser(w http.ResponseWriter, r *http.Request, c *graphki
 			}
 		}
 	}
-	u := directory.User{ID: ids.GUID(), BusinessPhones: []string{}, Created: s.Now().UTC().Truncate(time.Second)}
+	u := directory.User{ID: ids.GUID(), BusinessPhones: []string{}, Created: s.Now().UTC().Truncate(time.Second), Unlicensed: true}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ge == nil {
