@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,30 @@ func TestUnlicensedUser(t *testing.T) {
 	}
 	if resp := e.do("GET", "/v1.0/me/messages?$top=1", nil, map[string]string{"Authorization": admin}, nil); resp.StatusCode != 403 && resp.StatusCode != 200 {
 		t.Errorf("the server stopped serving: %d", resp.StatusCode)
+	}
+}
+
+// TestDisabledUserSignIn: an account disabled with accountEnabled false is
+// refused on the sign-in page and at the token endpoint with AADSTS50057.
+func TestDisabledUserSignIn(t *testing.T) {
+	t.Parallel()
+	e := start(t, Options{})
+	admin := "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "User.ReadWrite.All")
+	megan := Users()[2]
+	if resp := e.do("PATCH", "/v1.0/users/"+megan.ID, strings.NewReader(`{"accountEnabled": false}`),
+		map[string]string{"Authorization": admin, "Content-Type": "application/json"}, nil); resp.StatusCode != 204 {
+		t.Fatalf("disable: %d", resp.StatusCode)
+	}
+	_, challenge := pkcePair()
+	resp := e.do("GET", "/common/oauth2/v2.0/authorize?"+authorizeParams("http://127.0.0.1:6000", challenge).Encode(), nil, nil, nil)
+	ctx := pageCtx(t, body(resp))
+	resp = e.form("/common/login", url.Values{"ctx": {ctx}, "login": {megan.UserPrincipalName}, "password": {megan.Password}, "action": {"accept"}}, nil)
+	if html := body(resp); resp.StatusCode != 200 || !strings.Contains(html, "AADSTS50057") {
+		t.Errorf("sign-in page of a disabled user: %d\n%.500s", resp.StatusCode, html)
+	}
+	st, _, eb := e.token(TenantID, url.Values{"grant_type": {"password"}, "client_id": {PublicClientID}, "scope": {"User.Read"},
+		"username": {megan.UserPrincipalName}, "password": {megan.Password}})
+	if st != 400 || eb.Error != "invalid_grant" || !strings.Contains(eb.ErrorDescription, "AADSTS50057") {
+		t.Errorf("password grant of a disabled user: %d %+v", st, eb)
 	}
 }
