@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,15 @@ type DirectoryObject struct {
 	DisplayName       string `json:"displayName,omitempty"`
 	Mail              string `json:"mail,omitempty"`
 	UserPrincipalName string `json:"userPrincipalName,omitempty"`
+}
+
+// GroupUpdate is the properties [GroupsService.Update] changes: those that
+// are set.
+type GroupUpdate struct {
+	DisplayName  *string `json:"displayName,omitempty"`
+	Description  *string `json:"description,omitempty"`
+	MailNickname *string `json:"mailNickname,omitempty"`
+	Visibility   *string `json:"visibility,omitempty"`
 }
 
 func groupPath(id string) string { return "groups/" + escapeSegment(id) }
@@ -80,6 +90,32 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, *Response
 	return doJSON[Group](ctx, s.client, http.MethodPost, "groups", g, nil)
 }
 
+// Update changes the properties of a group that u sets.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/group-update
+//
+//meta:operation PATCH /groups/{id}
+func (s *GroupsService) Update(ctx context.Context, id string, u *GroupUpdate) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodPatch, groupPath(id), u)
+}
+
+// GetByMail returns the group with the mail address mail; a 404 error
+// ([IsNotFound]) when there is none.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/group-list
+//
+//meta:operation GET /groups
+func (s *GroupsService) GetByMail(ctx context.Context, mail string) (*Group, *Response, error) {
+	gs, resp, err := s.List(ctx, &ListOptions{Filter: "mail eq '" + strings.ReplaceAll(mail, "'", "''") + "'", Top: 1})
+	if err != nil {
+		return nil, resp, err
+	}
+	if len(gs) == 0 {
+		return nil, resp, &Error{StatusCode: http.StatusNotFound, Code: "Request_ResourceNotFound", Message: "no group has the mail address " + mail}
+	}
+	return gs[0], resp, nil
+}
+
 // Delete deletes a group (Microsoft 365 groups can be restored for 30 days).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/group-delete
@@ -105,6 +141,29 @@ func (s *GroupsService) ListMembersIter(ctx context.Context, id string, opts *Li
 	return all[DirectoryObject](ctx, s.client, u, h)
 }
 
+// ListTransitiveMembers returns the first page of a group's members, direct
+// and through nested groups.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/group-list-transitivemembers
+//
+//meta:operation GET /groups/{id}/transitiveMembers
+func (s *GroupsService) ListTransitiveMembers(ctx context.Context, id string, opts *ListOptions) ([]*DirectoryObject, *Response, error) {
+	u, h := directoryURL(groupPath(id)+"/transitiveMembers", opts)
+	return getPage[DirectoryObject](ctx, s.client, u, h)
+}
+
+// ListTransitiveMembersIter iterates over all of a group's transitive members.
+func (s *GroupsService) ListTransitiveMembersIter(ctx context.Context, id string, opts *ListOptions) iter.Seq2[*DirectoryObject, error] {
+	u, h := directoryURL(groupPath(id)+"/transitiveMembers", opts)
+	return all[DirectoryObject](ctx, s.client, u, h)
+}
+
+// ListOwnersIter iterates over all of a group's owners.
+func (s *GroupsService) ListOwnersIter(ctx context.Context, id string, opts *ListOptions) iter.Seq2[*DirectoryObject, error] {
+	u, h := directoryURL(groupPath(id)+"/owners", opts)
+	return all[DirectoryObject](ctx, s.client, u, h)
+}
+
 // ListOwners returns the first page of a group's owners.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/group-list-owners
@@ -124,6 +183,30 @@ func (s *GroupsService) ListOwners(ctx context.Context, id string, opts *ListOpt
 func (s *GroupsService) ListMemberOf(ctx context.Context, user string, opts *ListOptions) ([]*DirectoryObject, *Response, error) {
 	u, h := directoryURL(userPath(user)+"/memberOf", opts)
 	return getPage[DirectoryObject](ctx, s.client, u, h)
+}
+
+// ListMemberOfIter iterates over all the groups a user is a direct member of.
+func (s *GroupsService) ListMemberOfIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*DirectoryObject, error] {
+	u, h := directoryURL(userPath(user)+"/memberOf", opts)
+	return all[DirectoryObject](ctx, s.client, u, h)
+}
+
+// ListTransitiveMemberOf returns the first page of the groups a user is a
+// member of, directly or through nested groups.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-list-transitivememberof
+//
+//meta:operation GET /users/{id}/transitiveMemberOf
+func (s *GroupsService) ListTransitiveMemberOf(ctx context.Context, user string, opts *ListOptions) ([]*DirectoryObject, *Response, error) {
+	u, h := directoryURL(userPath(user)+"/transitiveMemberOf", opts)
+	return getPage[DirectoryObject](ctx, s.client, u, h)
+}
+
+// ListTransitiveMemberOfIter iterates over all the groups a user is a
+// member of, directly or through nested groups.
+func (s *GroupsService) ListTransitiveMemberOfIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*DirectoryObject, error] {
+	u, h := directoryURL(userPath(user)+"/transitiveMemberOf", opts)
+	return all[DirectoryObject](ctx, s.client, u, h)
 }
 
 // AddMember adds a directory object (a user, usually) to a group.

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// UsersService reads the directory's users: the signed-in user, other users,
-// managers and direct reports (O365's Directory and User).
+// UsersService is the directory's users: the signed-in user, other users,
+// creating, updating and deleting them, profile photos, managers and direct
+// reports, and the groups a user is a member of (O365's Directory and User).
 type UsersService service
 
 // User is a directory user. Graph returns a default set of properties
@@ -16,7 +17,7 @@ type UsersService service
 // officeLocation, preferredLanguage, surname, userPrincipalName, id); the
 // others are filled only when asked for with Select.
 type User struct {
-	ID                string   `json:"id"`
+	ID                string   `json:"id,omitempty"`
 	DisplayName       string   `json:"displayName,omitempty"`
 	GivenName         string   `json:"givenName,omitempty"`
 	Surname           string   `json:"surname,omitempty"`
@@ -38,6 +39,17 @@ type User struct {
 	City            string    `json:"city,omitempty"`
 	Country         string    `json:"country,omitempty"`
 	CreatedDateTime time.Time `json:"createdDateTime,omitzero"`
+
+	// PasswordProfile is written only: the password of a new user, or a
+	// new password.
+	PasswordProfile *PasswordProfile `json:"passwordProfile,omitempty"`
+}
+
+// PasswordProfile is a user's password, as set by an administrator.
+type PasswordProfile struct {
+	Password string `json:"password"`
+	// ForceChangePasswordNextSignIn makes the user choose a new password.
+	ForceChangePasswordNextSignIn bool `json:"forceChangePasswordNextSignIn"`
 }
 
 // ListUsersOptions are the options of [UsersService.List]. Advanced queries
@@ -111,6 +123,61 @@ func (s *UsersService) Manager(ctx context.Context, user string, opts *GetOption
 func (s *UsersService) ListDirectReports(ctx context.Context, user string, opts *ListUsersOptions) ([]*User, *Response, error) {
 	u, h := directoryURL(userPath(user)+"/directReports", opts.list())
 	return getPage[User](ctx, s.client, u, h)
+}
+
+// ListDirectReportsIter iterates over all of a user's direct reports.
+func (s *UsersService) ListDirectReportsIter(ctx context.Context, user string, opts *ListUsersOptions) iter.Seq2[*User, error] {
+	u, h := directoryURL(userPath(user)+"/directReports", opts.list())
+	return all[User](ctx, s.client, u, h)
+}
+
+// Create creates a user: AccountEnabled, DisplayName, MailNickname, a
+// UserPrincipalName in one of the tenant's domains and a PasswordProfile are
+// required.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-post-users
+//
+//meta:operation POST /users
+func (s *UsersService) Create(ctx context.Context, u *User) (*User, *Response, error) {
+	return doJSON[User](ctx, s.client, http.MethodPost, "users", u, nil)
+}
+
+// Update changes the properties of u that are set ("me" for the signed-in
+// user); AccountEnabled false disables the account.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-update
+//
+//meta:operation PATCH /users/{id}
+func (s *UsersService) Update(ctx context.Context, user string, u *User) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodPatch, userPath(user), u)
+}
+
+// Delete deletes a user.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-delete
+//
+//meta:operation DELETE /users/{id}
+func (s *UsersService) Delete(ctx context.Context, user string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodDelete, userPath(user), nil)
+}
+
+// SetManager makes managerID the user's manager.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-post-manager
+//
+//meta:operation PUT /users/{id}/manager/$ref
+func (s *UsersService) SetManager(ctx context.Context, user, managerID string) (*Response, error) {
+	ref := s.client.baseURL.JoinPath("users", managerID).String()
+	return s.client.sendNoContent(ctx, http.MethodPut, userPath(user)+"/manager/$ref", map[string]string{"@odata.id": ref})
+}
+
+// RemoveManager removes the user's manager.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-delete-manager
+//
+//meta:operation DELETE /users/{id}/manager/$ref
+func (s *UsersService) RemoveManager(ctx context.Context, user string) (*Response, error) {
+	return s.client.sendNoContent(ctx, http.MethodDelete, userPath(user)+"/manager/$ref", nil)
 }
 
 // directoryURL is a directory list's URL and headers: advanced queries need

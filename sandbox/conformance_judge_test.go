@@ -167,6 +167,7 @@ func (c *conformance) keep(t *testing.T, row conformanceRow, data []byte) {
 //	"mime"   message $value: MIME that net/mail reads, with the message's Subject
 //	"raw"    attachment $value: the bytes of contentBytes, typed contentType
 //	"delta"  a collection of typ with @odata.deltaLink or @odata.nextLink
+//	"jpeg"   a profile photo's $value: an image/jpeg JPEG
 //	"claims" OIDC userinfo: a JSON object with the claim sub
 //	"batch"  $batch: responses, 200/201 bodies judged as typ, 202/204 empty, the others as errors
 func (c *conformance) judge(t *testing.T, row conformanceRow, path string, hdr map[string]string, ct string, data []byte) []graphschema.Problem {
@@ -213,6 +214,8 @@ func (c *conformance) judge(t *testing.T, row conformanceRow, path string, hdr m
 		if subject != msg.Subject || msg.Subject == "" {
 			t.Errorf("MIME Subject %q, the message's %q", subject, msg.Subject)
 		}
+	case "jpeg":
+		jpegJudge(t, ct, data)
 	case "raw":
 		var a struct{ ContentType, ContentBytes string }
 		c.e.do("GET", strings.TrimSuffix(path, "/$value"), nil, hdr, &a)

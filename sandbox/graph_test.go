@@ -118,7 +118,7 @@ func TestGraphUsersAndMessages(t *testing.T) {
 	if resp := e.do("GET", "/v1.0/users/nobody", nil, app, &ge); resp.StatusCode != 404 || ge.Error.Code != "Request_ResourceNotFound" {
 		t.Fatalf("unknown user: %d %+v", resp.StatusCode, ge)
 	}
-	if resp := e.do("GET", "/v1.0/groups", nil, app, &ge); resp.StatusCode != 400 || !strings.Contains(ge.Error.Message, "'groups'") {
+	if resp := e.do("GET", "/v1.0/devices", nil, app, &ge); resp.StatusCode != 400 || !strings.Contains(ge.Error.Message, "'devices'") {
 		t.Fatalf("unknown segment: %d %+v", resp.StatusCode, ge)
 	}
 

@@ -75,7 +75,7 @@ func upperSegments(p string, keep ...string) string {
 func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	e := start(t, Options{})
 	u := adele()
-	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All Channel.Create ChannelMessage.Send Chat.ReadWrite")
+	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All Channel.Create ChannelMessage.Send Chat.ReadWrite User.ReadWrite.All Group.ReadWrite.All")
 	send := func(method, path string, body []byte, hdr map[string]string) (int, map[string]any) {
 		t.Helper()
 		h := map[string]string{"Authorization": tok}
@@ -121,6 +121,15 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	listID := create(site+"/lists", map[string]any{"displayName": "kit list"})
 	listFields := func(n string) map[string]any { return map[string]any{"fields": map[string]any{"Title": n}} }
 	listItemID := create(site+"/lists/"+listID+"/items", listFields("kit item"))
+	nth := 0
+	newUser := func(n string) map[string]any { // every call a new userPrincipalName
+		nth++
+		return map[string]any{"accountEnabled": true, "displayName": n, "mailNickname": fmt.Sprintf("kit%d", nth),
+			"userPrincipalName": fmt.Sprintf("kit%d@%s", nth, directory.TenantDomain), "passwordProfile": map[string]any{"password": "Kit-Password-1!"}}
+	}
+	newGroup := func(n string) map[string]any {
+		return map[string]any{"displayName": n, "mailNickname": "kit", "mailEnabled": false, "securityEnabled": true}
+	}
 	teamPath := "/v1.0/teams/" + directory.ProductTeamID
 	channelID := create(teamPath+"/channels", map[string]any{"displayName": "kit channel"})
 	bind := func(id string) map[string]any {
@@ -181,6 +190,8 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"teams channel messages", "POST", teamPath + "/channels/" + channelID + "/messages", post, "subject", map[string]any{"importance": "HIGH"}, []string{"importance", "high"}},
 		{"teams chats", "POST", "/v1.0/chats", chat, "topic", nil, nil},
 		{"teams chat messages", "POST", "/v1.0/chats/" + chatID + "/messages", post, "subject", nil, nil},
+		{"users", "POST", "/v1.0/users", newUser, "displayName", nil, nil},
+		{"groups", "POST", "/v1.0/groups", newGroup, "displayName", nil, nil},
 	}
 	// plannerWant is what a Planner PATCH answers instead of a success: the
 	// cases send no If-Match, which Planner requires.
@@ -269,7 +280,7 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string { return upperSegments(p, ids...) }}
 		}, ok},
 		{"singleValueExtendedProperties (python-o365 sends it with every event)", func(tg kitTarget) kitRequest {
-			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || strings.HasPrefix(tg.name, "planner") || strings.HasPrefix(tg.name, "teams ") { // attachments, drive items, To Do, SharePoint's lists, Planner and Teams have no extended properties in v1.0
+			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || strings.HasPrefix(tg.name, "planner") || strings.HasPrefix(tg.name, "teams ") || tg.name == "users" || tg.name == "groups" { // attachments, drive items, To Do, SharePoint's lists, Planner and Teams have no extended properties in v1.0
 				return kitRequest{validJSON(tg, nil), jsonCT, nil}
 			}
 			return kitRequest{validJSON(tg, map[string]any{"singleValueExtendedProperties": []any{

@@ -27,6 +27,15 @@ const (
 	// whose team site is /sites/product (members: Adele Vance, Alex Wilber
 	// and Megan Bowen).
 	ProductTeamGroupID = directory.ProductTeamID
+	// MarketingGroupID is the seeded "Marketing" security group (Alex
+	// Wilber, Megan Bowen).
+	MarketingGroupID = directory.MarketingID
+	// LeadershipGroupID is the seeded "Leadership" security group: Patti
+	// Fernandez, Nestor Wilke and, nested, the Marketing group.
+	LeadershipGroupID = directory.LeadershipID
+	// AllCompanyGroupID is the seeded "All Company" Microsoft 365 group of
+	// every seeded user.
+	AllCompanyGroupID = directory.AllCompanyID
 
 	// PublicClientID is a public client (no secret) with "Allow public client
 	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1.

@@ -28,7 +28,7 @@ func TestTeamsRefusals(t *testing.T) {
 	}{
 		{"delegated without a chat scope", "/v1.0/me/chats", basic, 403, "API requires one of 'Chat.Read, Chat.ReadBasic, Chat.ReadWrite"},
 		{"delegated scopes named", "/v1.0/teams/" + directory.ProductTeamID, basic, 403, "Scopes on the request 'User.Read"},
-		{"application without a role", "/v1.0/teams/" + directory.ProductTeamID + "/channels", app, 403, "Roles on the request '"},
+		{"application without a role", "/v1.0/chats/" + teams.OtherChatID + "/messages", app, 403, "Roles on the request '"},
 		{"not a member of the chat", "/v1.0/chats/" + teams.OtherChatID + "/messages", reader, 403, "Forbidden"},
 		{"unknown team", "/v1.0/teams/00000000-0000-0000-0000-000000000000", reader, 404, "No team found with Group Id"},
 	} {

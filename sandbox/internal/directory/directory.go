@@ -5,6 +5,7 @@ package directory
 import (
 	"strings"
 	"sync"
+	"time"
 )
 
 // Fixed identifiers of the seeded tenant. They never change between runs, so
@@ -37,6 +38,39 @@ type User struct {
 	MobilePhone       string   `json:"mobilePhone,omitempty"`
 	PreferredLanguage string   `json:"preferredLanguage"`
 	ManagerID         string   `json:"managerId,omitempty"`
+	// Disabled is accountEnabled false: the user cannot sign in.
+	Disabled bool `json:"disabled,omitempty"`
+	// MailNickname is the mail alias; "" means the UPN's local part.
+	MailNickname string `json:"mailNickname,omitempty"`
+	// Photo is the profile photo, a JPEG (nil: none).
+	Photo []byte `json:"photo,omitempty"`
+	// Unlicensed marks a user created through Graph: as in a real tenant
+	// before a license is assigned, it has no mailbox, calendar, contacts,
+	// To Do or OneDrive (the seeded users have them all).
+	Unlicensed bool `json:"unlicensed,omitempty"`
+	// Created is when the user was created (zero for the seeded ones).
+	Created time.Time `json:"created,omitzero"`
+}
+
+// Nickname is the user's mail alias.
+func (u *User) Nickname() string {
+	if u.MailNickname != "" {
+		return u.MailNickname
+	}
+	return strings.SplitN(u.UserPrincipalName, "@", 2)[0]
+}
+
+// ReportsOf returns the users whose manager is id, in creation order.
+func (d *Directory) ReportsOf(id string) []*User {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []*User
+	for _, u := range d.users {
+		if u.ManagerID == id {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // Seeded user ids.
@@ -89,6 +123,9 @@ func Seed() []User {
 	out := make([]User, len(seedUsers))
 	for i, u := range seedUsers {
 		u.BusinessPhones = append([]string(nil), u.BusinessPhones...)
+		if i < len(seedUsers)-1 { // every seeded user but the last has a photo
+			u.Photo = SeedPhoto(i)
+		}
 		out[i] = u
 	}
 	return out

@@ -33,6 +33,9 @@ var errAccessDenied = graphkit.Err(403, "accessDenied", "Access denied: the item
 // reach shared files.
 func (s *Workload) access(perms []string, h graphkit.OwnerHandler) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User, self bool) {
+		if s.Unlicensed(w, r, u) {
+			return
+		}
 		if c.IsApp() || self {
 			s.Owner(perms, h)(w, r, c, u, self)
 			return

@@ -273,8 +273,26 @@ func (s *Kit) Owner(perms []string, h OwnerHandler) UserHandler {
 			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
+		if s.Unlicensed(w, r, u) {
+			return
+		}
 		h(w, r, u)
 	}
+}
+
+// Unlicensed answers Graph's 404 for the mailbox (or OneDrive) of a user
+// without a license (directory.User.Unlicensed) and reports true; a
+// workload has no data for such a user.
+func (s *Kit) Unlicensed(w http.ResponseWriter, r *http.Request, u *User) bool {
+	if !u.Unlicensed {
+		return false
+	}
+	if strings.Contains(strings.ToLower(r.URL.Path), "/drive") {
+		s.WriteError(w, r, 404, "ResourceNotFound", "User's mysite not found.")
+	} else {
+		s.WriteError(w, r, 404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
+	}
+	return true
 }
 
 // HandleOwned registers h for method on /v1.0/me+suffix and

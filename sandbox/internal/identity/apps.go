@@ -49,7 +49,7 @@ var seedApps = []app{
 		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
 		DelegatedDefault: []string{"User.Read"},
 		Roles: []string{
-			"Calendars.Read", "Contacts.Read", "Files.Read.All", "Mail.Read", "Mail.Send", "Sites.Read.All", "Tasks.ReadWrite.All", "User.Read.All",
+			"Calendars.Read", "Contacts.Read", "Files.Read.All", "Mail.Read", "Mail.Send", "Sites.Read.All", "Tasks.ReadWrite.All", "User.Read.All", "Group.Read.All",
 		},
 	},
 	{
@@ -91,12 +91,16 @@ var graphDelegated = []struct{ Name, Text string }{
 	{"Contacts.Read", "Read your contacts"},
 	{"Contacts.ReadWrite", "Have full access to your contacts"},
 	{"Directory.Read.All", "Read directory data"},
+	{"Directory.ReadWrite.All", "Read and write directory data"},
 	{"Files.Read", "Read your files"},
 	{"Files.Read.All", "Read all files that you have access to"},
 	{"Files.ReadWrite", "Have full access to your files"},
 	{"Files.ReadWrite.All", "Have full access to all files you have access to"},
 	{"Group.Read.All", "Read all groups"},
+	{"Group.ReadBasic.All", "Read all groups' basic properties"},
 	{"Group.ReadWrite.All", "Read and write all groups"},
+	{"GroupMember.Read.All", "Read group memberships"},
+	{"GroupMember.ReadWrite.All", "Read and write group memberships"},
 	{"Mail.Read", "Read your mail"},
 	{"Mail.ReadBasic", "Read basic properties of your mail"},
 	{"Mail.ReadWrite", "Read and write access to your mail"},
@@ -105,10 +109,13 @@ var graphDelegated = []struct{ Name, Text string }{
 	{"MailboxSettings.ReadWrite", "Read and write your mailbox settings"},
 	{"Notes.Read", "Read your OneNote notebooks"},
 	{"Notes.ReadWrite", "Read and write your OneNote notebooks"},
+	{"Organization.Read.All", "Read organization information"},
 	{"People.Read", "Read your relevant people list"},
 	{"Presence.Read", "Read your presence information"},
 	{"Presence.Read.All", "Read presence information of all users in your organization"},
 	{"Presence.ReadWrite", "Read and write your presence information"},
+	{"ProfilePhoto.Read.All", "Read profile photos of all users"},
+	{"ProfilePhoto.ReadWrite.All", "Read and write profile photos of all users"},
 	{"Sites.FullControl.All", "Have full control of all your site collections"},
 	{"Sites.Manage.All", "Create, edit, and delete items and lists in all your site collections"},
 	{"Sites.Read.All", "Read items in all site collections"},
@@ -127,6 +134,7 @@ var graphDelegated = []struct{ Name, Text string }{
 	{"User.Read.All", "Read all users' full profiles"},
 	{"User.ReadBasic.All", "Read all users' basic profiles"},
 	{"User.ReadWrite", "Read and update your profile"},
+	{"User.ReadWrite.All", "Read and write all users' full profiles"},
 }
 
 // oidcScopes are the OpenID Connect scopes, in the order Microsoft echoes them.

@@ -236,6 +236,11 @@ func (s *Platform) handleLogin(w http.ResponseWriter, r *http.Request) {
 			"AADSTS50126: Error validating credentials due to invalid username or password.")
 		return
 	}
+	if u.Disabled {
+		p.LoginHint = r.PostForm.Get("login")
+		s.renderSignin(w, http.StatusOK, p, "AADSTS50057: "+disabledText)
+		return
+	}
 	s.mu.Lock()
 	_, still := s.pending[id]
 	delete(s.pending, id)

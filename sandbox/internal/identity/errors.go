@@ -126,3 +126,11 @@ func (s *Platform) handleErrorPage(w http.ResponseWriter, r *http.Request) {
 func (s *Platform) WriteError(w http.ResponseWriter, r *http.Request, status int, code string, aadsts int, text string) {
 	s.writeAAD(w, r, &aadError{Status: status, Code: code, AADSTS: aadsts, Text: text})
 }
+
+// disabledText is Microsoft Entra's text for a user whose account is disabled.
+const disabledText = "The user account is disabled."
+
+// errDisabled is the token endpoint's answer for a disabled user.
+func errDisabled() *aadError {
+	return newAAD(400, "invalid_grant", 50057, disabledText)
+}

@@ -282,6 +282,9 @@ func (s *Platform) grantPassword(w http.ResponseWriter, r *http.Request, a *app,
 	if subtle.ConstantTimeCompare([]byte(u.Password), []byte(pw)) != 1 {
 		return newAAD(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.")
 	}
+	if u.Disabled {
+		return errDisabled()
+	}
 	s.mu.Lock()
 	s.grantConsent(r.Context(), a, u.ID, ss.Graph)
 	s.mu.Unlock()

@@ -50,6 +50,9 @@ func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, need mailNe
 			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
+		if s.Unlicensed(w, r, u) {
+			return
+		}
 		h(w, r, u)
 	}
 	m.HandleFunc(method+" /v1.0/me"+suffix, s.Auth(s.Me(wrap)))

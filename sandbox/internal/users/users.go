@@ -41,6 +41,16 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/users/{id}", s.Auth(s.Other(s.user)))
 	m.HandleFunc("GET /v1.0/users/{id}/manager", s.Auth(s.Other(s.manager)))
 	m.HandleFunc("GET /oidc/userinfo", s.Auth(s.userinfo))
+	m.HandleFunc("POST /v1.0/users", s.Auth(s.createUser))
+	m.HandleFunc("PATCH /v1.0/me", s.Auth(s.Me(s.updateUser)))
+	m.HandleFunc("PATCH /v1.0/users/{id}", s.Auth(s.Other(s.updateUser)))
+	m.HandleFunc("DELETE /v1.0/users/{id}", s.Auth(s.Other(s.deleteUser)))
+	m.HandleFunc("PUT /v1.0/users/{id}/manager/$ref", s.Auth(s.Other(s.setManager)))
+	m.HandleFunc("DELETE /v1.0/users/{id}/manager/$ref", s.Auth(s.Other(s.removeManager)))
+	m.HandleFunc("GET /v1.0/me/directReports", s.Auth(s.Me(s.directReports)))
+	m.HandleFunc("GET /v1.0/users/{id}/directReports", s.Auth(s.Other(s.directReports)))
+	s.groupRoutes(m)
+	s.photoRoutes(m)
 }
 
 var (
@@ -86,8 +96,8 @@ func userJSON(u *directory.User) UserJSON {
 // default set: every structural property of user in the v1.0 schema; those
 // the directory holds have their value, the others are null.
 func extra(u *directory.User) map[string]any {
-	return map[string]any{"department": u.Department, "accountEnabled": true, "userType": "Member",
-		"mailNickname": strings.SplitN(u.UserPrincipalName, "@", 2)[0], "companyName": directory.TenantName}
+	return map[string]any{"department": u.Department, "accountEnabled": !u.Disabled, "userType": "Member",
+		"mailNickname": u.Nickname(), "companyName": directory.TenantName}
 }
 
 func (s *Workload) user(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
@@ -151,22 +161,18 @@ func (s *Workload) manager(w http.ResponseWriter, r *http.Request, c *graphkit.C
 	s.WriteJSON(w, r, j)
 }
 
-// list serves GET /users, paged with the directory's opaque $skiptoken.
+// list serves GET /users, paged with the directory's opaque $skiptoken;
+// $filter, $search and $count apply as to groups.
 func (s *Workload) list(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 	if !c.HasAny(otherPerms...) {
 		s.deny(w, r)
 		return
 	}
-	top, skip, ok := s.Paging(w, r, 100, 999)
-	if !ok {
-		return
+	var objs []map[string]any
+	for _, u := range s.Dir.Users() {
+		objs = append(objs, userObject(u, false))
 	}
-	users := s.Dir.Users()
-	var items []any
-	for i := skip; i < len(users) && i < skip+top; i++ {
-		items = append(items, userJSON(users[i]))
-	}
-	s.WritePageStyle(w, r, graphkit.TokenPages, "#users", items, top, skip, len(users), -1)
+	s.writeObjects(w, r, "users", objs, userType)
 }
 
 func (s *Workload) userinfo(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
