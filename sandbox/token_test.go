@@ -237,3 +237,26 @@ func TestNoRefreshTokenWithoutOfflineAccess(t *testing.T) {
 		t.Fatalf(".default scope %q", tr.Scope)
 	}
 }
+
+// TestEveryGraphPermissionIsKnown: a scope Microsoft lists is granted in
+// its canonical spelling, whichever the letter case it was asked in (the
+// sandbox knew a few dozen by hand and refused the rest with AADSTS70011);
+// one Microsoft does not list is still refused.
+func TestEveryGraphPermissionIsKnown(t *testing.T) {
+	e := start(t, Options{})
+	u := adele()
+	for _, c := range []struct{ ask, want string }{
+		{"group.readwrite.all", "Group.ReadWrite.All"}, {"Notes.Create", "Notes.Create"}, {"BOOKINGS.READ.ALL", "Bookings.Read.All"},
+	} {
+		st, tr, eb := e.token("organizations", url.Values{"grant_type": {"password"}, "client_id": {PublicClientID},
+			"username": {u.UserPrincipalName}, "password": {u.Password}, "scope": {"User.Read " + c.ask}})
+		if st != 200 || !strings.Contains(" "+tr.Scope+" ", " "+c.want+" ") {
+			t.Errorf("%s: %d, scope %q (%+v), want %s granted", c.ask, st, tr.Scope, eb, c.want)
+		}
+	}
+	st, _, eb := e.token("organizations", url.Values{"grant_type": {"password"}, "client_id": {PublicClientID},
+		"username": {u.UserPrincipalName}, "password": {u.Password}, "scope": {"Mail.Teleport"}})
+	if st != 400 || !strings.Contains(eb.ErrorDescription, "AADSTS70011") {
+		t.Errorf("Mail.Teleport: %d %+v, want AADSTS70011", st, eb)
+	}
+}

@@ -14,9 +14,6 @@ import (
 // modulePath is the module whose root anchors the schema's location.
 const modulePath = "github.com/authsome-go/authsome"
 
-// schemaFile is the schema's path relative to the module root.
-var schemaFile = filepath.Join("..", "shared", "graph-schema", "v1.0-cleanMetadata.xml")
-
 var shared struct {
 	once    sync.Once
 	path    string
@@ -53,11 +50,21 @@ func ForTest(t testing.TB) *Schema {
 // module, found by walking up from the working directory to its go.mod. It
 // does not check that the file exists. Generators use it; tests use [ForTest].
 func SharedPath() (string, error) {
+	dir, err := SharedDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "graph-schema", "v1.0-cleanMetadata.xml"), nil
+}
+
+// SharedDir is the folder of Microsoft's data beside the module
+// (../shared): the Graph schema, the permissions reference.
+func SharedDir() (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, schemaFile), nil
+	return filepath.Join(root, "..", "shared"), nil
 }
 
 // result hands out the schema, or skips or fails t.

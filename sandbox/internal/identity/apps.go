@@ -1,6 +1,9 @@
 package identity
 
-import "strings"
+import (
+	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+	"strings"
+)
 
 // The app registrations of the seeded tenant. They never change between runs.
 const (
@@ -68,75 +71,6 @@ func findApp(id string) *app {
 	return nil
 }
 
-// graphDelegated lists the Microsoft Graph delegated permissions the sandbox
-// knows, with the text shown on the consent page.
-var graphDelegated = []struct{ Name, Text string }{
-	{"Calendars.Read", "Read your calendars"},
-	{"Calendars.ReadWrite", "Have full access to your calendars"},
-	{"Channel.Create", "Create channels"},
-	{"Channel.Delete.All", "Delete channels"},
-	{"Channel.ReadBasic.All", "Read the names and descriptions of channels"},
-	{"ChannelMember.Read.All", "Read the members of teams and channels"},
-	{"ChannelMember.ReadWrite.All", "Add and remove members from teams and channels"},
-	{"ChannelMessage.Read.All", "Read user channel messages"},
-	{"ChannelMessage.Send", "Send channel messages"},
-	{"ChannelSettings.Read.All", "Read the names, descriptions, and settings of channels"},
-	{"ChannelSettings.ReadWrite.All", "Read and write the names, descriptions, and settings of channels"},
-	{"Chat.Create", "Create chats"},
-	{"Chat.Read", "Read your chat messages"},
-	{"Chat.ReadBasic", "Read names and members of your chat threads"},
-	{"Chat.ReadWrite", "Read and write your chat messages"},
-	{"ChatMember.Read", "Read the members of chats"},
-	{"ChatMember.ReadWrite", "Add and remove members from chats"},
-	{"Contacts.Read", "Read your contacts"},
-	{"Contacts.ReadWrite", "Have full access to your contacts"},
-	{"Directory.Read.All", "Read directory data"},
-	{"Directory.ReadWrite.All", "Read and write directory data"},
-	{"Files.Read", "Read your files"},
-	{"Files.Read.All", "Read all files that you have access to"},
-	{"Files.ReadWrite", "Have full access to your files"},
-	{"Files.ReadWrite.All", "Have full access to all files you have access to"},
-	{"Group.Read.All", "Read all groups"},
-	{"Group.ReadBasic.All", "Read all groups' basic properties"},
-	{"Group.ReadWrite.All", "Read and write all groups"},
-	{"GroupMember.Read.All", "Read group memberships"},
-	{"GroupMember.ReadWrite.All", "Read and write group memberships"},
-	{"Mail.Read", "Read your mail"},
-	{"Mail.ReadBasic", "Read basic properties of your mail"},
-	{"Mail.ReadWrite", "Read and write access to your mail"},
-	{"Mail.Send", "Send mail as you"},
-	{"MailboxSettings.Read", "Read your mailbox settings"},
-	{"MailboxSettings.ReadWrite", "Read and write your mailbox settings"},
-	{"Notes.Read", "Read your OneNote notebooks"},
-	{"Notes.ReadWrite", "Read and write your OneNote notebooks"},
-	{"Organization.Read.All", "Read organization information"},
-	{"People.Read", "Read your relevant people list"},
-	{"Presence.Read", "Read your presence information"},
-	{"Presence.Read.All", "Read presence information of all users in your organization"},
-	{"Presence.ReadWrite", "Read and write your presence information"},
-	{"ProfilePhoto.Read.All", "Read profile photos of all users"},
-	{"ProfilePhoto.ReadWrite.All", "Read and write profile photos of all users"},
-	{"Sites.FullControl.All", "Have full control of all your site collections"},
-	{"Sites.Manage.All", "Create, edit, and delete items and lists in all your site collections"},
-	{"Sites.Read.All", "Read items in all site collections"},
-	{"Sites.ReadWrite.All", "Edit or delete items in all site collections"},
-	{"Tasks.Read", "Read your tasks and task lists"},
-	{"Tasks.ReadWrite", "Create, read, update, and delete your tasks and task lists"},
-	{"Team.ReadBasic.All", "Read the names and descriptions of teams"},
-	{"TeamMember.Read.All", "Read the members of teams"},
-	{"TeamMember.ReadWrite.All", "Add and remove members from teams and channels"},
-	{"TeamSettings.Read.All", "Read teams' settings"},
-	{"TeamSettings.ReadWrite.All", "Read and change teams' settings"},
-	{"TeamsAppInstallation.ReadForChat", "Read installed Teams apps in chats"},
-	{"TeamsAppInstallation.ReadForTeam", "Read installed Teams apps in teams"},
-	{"TeamsAppInstallation.ReadForUser", "Read your installed Teams apps"},
-	{"User.Read", "Sign you in and read your profile"},
-	{"User.Read.All", "Read all users' full profiles"},
-	{"User.ReadBasic.All", "Read all users' basic profiles"},
-	{"User.ReadWrite", "Read and update your profile"},
-	{"User.ReadWrite.All", "Read and write all users' full profiles"},
-}
-
 // oidcScopes are the OpenID Connect scopes, in the order Microsoft echoes them.
 var oidcScopes = map[string]string{
 	"profile":        "View your basic profile",
@@ -146,21 +80,17 @@ var oidcScopes = map[string]string{
 }
 
 // canonicalDelegated returns the canonical spelling of a Graph delegated
-// permission, or "" when the sandbox does not know it.
+// permission (every one Microsoft lists: package permissions), or "" when
+// there is no such permission.
 func canonicalDelegated(name string) string {
-	for _, p := range graphDelegated {
-		if strings.EqualFold(p.Name, name) {
-			return p.Name
-		}
-	}
-	return ""
+	p, _ := permissions.Delegated(name)
+	return p.Name
 }
 
+// permissionText is what the consent page says a scope allows.
 func permissionText(name string) string {
-	for _, p := range graphDelegated {
-		if p.Name == name {
-			return p.Text
-		}
+	if p, ok := permissions.Delegated(name); ok {
+		return p.Text
 	}
 	if t, ok := oidcScopes[name]; ok {
 		return t

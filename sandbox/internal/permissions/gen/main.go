@@ -1,0 +1,36 @@
+// Command gen writes the sandbox's table of Microsoft Graph delegated
+// permissions (delegated_gen.go) from ../shared/graph-permissions.
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/authsome-go/authsome/internal/graphschema"
+	"github.com/authsome-go/authsome/sandbox/internal/permissions/permgen"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	shared, err := graphschema.SharedDir()
+	if err != nil {
+		return fmt.Errorf("finding the module root: %w", err)
+	}
+	f, err := os.Open(filepath.Join(shared, "graph-permissions", "permissions.json"))
+	if err != nil {
+		return fmt.Errorf("%w (Microsoft's permissions reference belongs at ../shared/graph-permissions beside the module)", err)
+	}
+	defer f.Close()
+	src, err := permgen.Render(f)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(permgen.File, src, 0o644)
+}

@@ -1,0 +1,33 @@
+// Package permissions is the sandbox's table of Microsoft Graph
+// permissions, generated from Microsoft's permissions reference
+// (../shared/graph-permissions; go generate): every delegated permission a
+// work or school account can consent to, with the text the consent page
+// shows. The identity platform accepts exactly these as scopes.
+package permissions
+
+import (
+	"strings"
+	"sync"
+)
+
+// Permission is a Microsoft Graph delegated permission.
+type Permission struct {
+	Name string // canonical spelling, "Mail.ReadWrite"
+	Text string // what the consent page says it allows, for the user
+	// AdminConsent is whether an administrator must consent to it.
+	AdminConsent bool
+}
+
+var byName = sync.OnceValue(func() map[string]Permission {
+	m := make(map[string]Permission, len(delegated))
+	for _, p := range delegated {
+		m[strings.ToLower(p.Name)] = p
+	}
+	return m
+})
+
+// Delegated looks a delegated permission up by name, in any letter case.
+func Delegated(name string) (Permission, bool) {
+	p, ok := byName()[strings.ToLower(name)]
+	return p, ok
+}

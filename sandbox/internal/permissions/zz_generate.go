@@ -1,0 +1,3 @@
+package permissions
+
+//go:generate go run ./gen
