@@ -95,39 +95,19 @@ func (s *Workload) Restore(data json.RawMessage) error {
 func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return graphkit.RecordValues(keys, emit, func(key string) (any, error) {
-		if s.feed.Owns(key) {
-			return s.feed.Value(key)
-		}
-		kind, user, id, err := graphkit.EntityKey(key)
-		if err != nil {
-			return nil, err
-		}
-		return s.entities().Get(kind, user, id)
-	})
+	return s.entities().Record(keys, emit)
 }
 
 // Apply sets key to v (nil: removes it) while the journal is replayed.
 func (s *Workload) Apply(key string, v json.RawMessage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case s.feed.Owns(key):
-		return s.feed.Apply(key, v)
-	case key == graphkit.SeqKey:
-		var n int64
-		if err := json.Unmarshal(v, &n); err != nil {
-			return fmt.Errorf("calendar: journal %s: %w", key, err)
-		}
-		s.feed.SetHead(n, s.feed.Epoch())
-		return nil
-	}
 	return s.entities().Apply(key, v)
 }
 
 // entities are the journaled calendars and events; the caller holds s.mu.
 func (s *Workload) entities() graphkit.Entities {
-	return graphkit.Entities{
+	return graphkit.Entities{Feed: s.feed,
 		Get: func(kind, user, id string) (any, error) {
 			cu := s.users[user]
 			switch {

@@ -22,10 +22,13 @@ func NextSeq(ctx context.Context, store string, seq *int) int {
 }
 
 // Entities journals a store whose entities have keys "<kind>/<user>/<id>"
-// and whose change counter is Seq (key SeqKey). The caller holds the
+// and whose change counter is Seq (key SeqKey) or, for a store with a change
+// feed, Feed (its keys FeedKey and "feed/<seq>"; a SeqKey of a journal
+// written before the feed sets the feed's position). The caller holds the
 // store's lock around Record and Apply.
 type Entities struct {
-	Seq *int
+	Seq  *int
+	Feed *Feed
 	// Get returns an entity's current value, nil when it is gone.
 	Get func(kind string, user, id string) (any, error)
 	// Set sets an entity to v, or removes it when v is nil.
@@ -35,7 +38,10 @@ type Entities struct {
 // Record implements Store.Record.
 func (e Entities) Record(keys []string, emit func(string, json.RawMessage) error) error {
 	return RecordValues(keys, emit, func(key string) (any, error) {
-		if key == SeqKey {
+		switch {
+		case e.Feed != nil && e.Feed.Owns(key):
+			return e.Feed.Value(key)
+		case key == SeqKey && e.Seq != nil:
 			return *e.Seq, nil
 		}
 		kind, user, id, err := EntityKey(key)
@@ -48,7 +54,17 @@ func (e Entities) Record(keys []string, emit func(string, json.RawMessage) error
 
 // Apply implements Store.Apply.
 func (e Entities) Apply(key string, v json.RawMessage) error {
-	if key == SeqKey {
+	switch {
+	case e.Feed != nil && e.Feed.Owns(key):
+		return e.Feed.Apply(key, v)
+	case key == SeqKey && e.Feed != nil:
+		var n int64
+		if err := json.Unmarshal(v, &n); err != nil {
+			return fmt.Errorf("journal %s: %w", key, err)
+		}
+		e.Feed.SetHead(n, e.Feed.Epoch())
+		return nil
+	case key == SeqKey:
 		return json.Unmarshal(v, e.Seq)
 	}
 	kind, user, id, err := EntityKey(key)
