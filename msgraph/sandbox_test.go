@@ -53,7 +53,8 @@ func signIn(t *testing.T, s *sandbox.Server, user sandbox.User, scopes ...string
 }
 
 func TestSandboxUsers(t *testing.T) {
-	c, _, _ := onSandbox(t, "User.Read", "User.ReadBasic.All")
+	// User.Read.All: Microsoft lists no smaller permission for a manager.
+	c, _, _ := onSandbox(t, "User.Read", "User.Read.All")
 	ctx := t.Context()
 	seeded := sandbox.Users()
 	me, resp, err := c.Users.Me(ctx, nil)

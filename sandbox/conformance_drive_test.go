@@ -11,7 +11,9 @@ import (
 // deletes (delegated tokens write; the app's Files.Read.All only reads).
 var graphConformanceDrive = []conformanceRow{
 	{route: "GET /v1.0/me/drive", path: "/v1.0/me/drive", auth: "files", status: 200, typ: "drive", save: "drive"},
-	{route: "GET /v1.0/me/drive", path: "/v1.0/me/drive", auth: "user", status: 403},
+	// Microsoft lists User.Read among the permissions of GET /me/drive.
+	{route: "GET /v1.0/me/drive", path: "/v1.0/me/drive", auth: "user", status: 200, typ: "drive"},
+	{route: "GET /v1.0/me/drive/{rest...}", path: "/v1.0/me/drive/root/children", auth: "user", status: 403},
 	{route: "GET /v1.0/me/drive", path: "/v1.0/me/drive", auth: "none", status: 401},
 	{route: "GET /v1.0/users/{id}/drive", path: "/v1.0/users/{adele}/drive", auth: "app", status: 200, typ: "drive"},
 	{route: "GET /v1.0/users/{id}/drive", path: "/v1.0/users/{megan}/drive", auth: "files", status: 403},

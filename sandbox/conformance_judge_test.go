@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
 
 // conformance runs conformance rows against one sandbox and judges the
@@ -23,13 +24,14 @@ type conformance struct {
 	e      *env
 	schema *graphschema.Schema
 	tokens map[string]string // auth name → Authorization header value
+	routes *graphkit.Mux     // the server's route table
 	vars   map[string]string // placeholder → value
 }
 
 // newConformance gets Adele a token for each named scope set, plus the
 // app-only token ("app") and the unusable ones ("none", "malformed").
 func newConformance(t *testing.T, e *env, scopes map[string]string) *conformance {
-	c := &conformance{t: t, e: e, schema: graphschema.ForTest(t), vars: map[string]string{},
+	c := &conformance{t: t, e: e, schema: graphschema.ForTest(t), vars: map[string]string{}, routes: e.s.graph.(*graphkit.Mux),
 		tokens: map[string]string{"app": "Bearer " + e.appToken(), "none": "", "malformed": "Bearer not-a-jwt"}}
 	for name, sc := range scopes {
 		c.tokens[name] = "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, sc)
@@ -78,15 +80,22 @@ func (c *conformance) run(row conformanceRow) {
 			hdr["If-Match"] = c.etagOf(t, c.expand(t, row.etag), hdr)
 		}
 		var in io.Reader
+		body := ""
 		if row.body != "" {
-			in = strings.NewReader(c.expand(t, row.body))
+			body = c.expand(t, row.body)
+			in = strings.NewReader(body)
 			hdr["Content-Type"] = "application/json"
+		}
+		after := func() {}
+		if row.status < 300 && authz != "" {
+			after = c.permissionsProbe(t, row, method, path, hdr, body)
 		}
 		resp := c.e.do(method, path, in, hdr, nil)
 		data, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != row.status {
 			t.Fatalf("status %d, want %d: %s", resp.StatusCode, row.status, data)
 		}
+		after()
 		ct := resp.Header.Get("Content-Type")
 		var problems []graphschema.Problem
 		switch {

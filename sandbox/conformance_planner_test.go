@@ -17,7 +17,9 @@ var graphConformancePlanner = []conformanceRow{
 	{route: "GET /v1.0/me/planner/plans", path: "/v1.0/me/planner/plans", auth: "groups", status: 200, typ: "plannerPlan", list: true},
 	{route: "GET /v1.0/me/planner/tasks", path: "/v1.0/me/planner/tasks", auth: "read", status: 200, typ: "plannerTask", list: true},
 	{route: "GET /v1.0/users/{uid}/planner/tasks", path: "/v1.0/users/{megan}/planner/tasks", auth: "app", status: 200, typ: "plannerTask", list: true},
-	{route: "GET /v1.0/users/{uid}/planner/plans", path: "/v1.0/users/{megan}/planner/plans", auth: "app", status: 200, typ: "plannerPlan", list: true},
+	// Microsoft lists no application permission for a user's plans.
+	{route: "GET /v1.0/users/{uid}/planner/plans", path: "/v1.0/users/{megan}/planner/plans", auth: "app", status: 403},
+	{route: "GET /v1.0/users/{uid}/planner/plans", path: "/v1.0/users/{adele}/planner/plans", auth: "groups", status: 200, typ: "plannerPlan", list: true},
 	{route: "GET /v1.0/planner/plans/{id}", path: "/v1.0/planner/plans/{plan}", auth: "read", status: 200, typ: "plannerPlan"},
 	{route: "GET /v1.0/planner/plans/{id}", path: "/v1.0/planner/plans/nope", auth: "read", status: 404},
 	{route: "GET /v1.0/planner/plans/{id}/details", path: "/v1.0/planner/plans/{plan}/details", auth: "read", status: 200, typ: "plannerPlanDetails"},
@@ -73,7 +75,7 @@ func TestGraphConformancePlanner(t *testing.T) {
 		"groups": "User.Read Group.ReadWrite.All",
 		"user":   "User.Read",
 	})
-	c.fill("{megan}", MeganBowenID, "{group}", ProductTeamGroupID, "{plan}", planner.LaunchPlanID)
+	c.fill("{megan}", MeganBowenID, "{adele}", adele().ID, "{group}", ProductTeamGroupID, "{plan}", planner.LaunchPlanID)
 	for _, row := range graphConformancePlanner {
 		c.run(row)
 	}

@@ -42,7 +42,9 @@ var graphConformance = []conformanceRow{
 	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "malformed", status: 401},
 	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "mail", status: 403},
 	{route: "GET /v1.0/me", path: "/v1.0/me", auth: "app", status: 400},
-	{route: "GET /v1.0/me/manager", path: "/v1.0/me/manager", auth: "user", status: 200, typ: "directoryObject"},
+	{route: "GET /v1.0/me/manager", path: "/v1.0/me/manager", auth: "dir", status: 200, typ: "directoryObject"},
+	// Microsoft lists User.Read.All, not User.Read, for a user's manager.
+	{route: "GET /v1.0/me/manager", path: "/v1.0/me/manager", auth: "user", status: 403},
 	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages", auth: "user", status: 200, typ: "message", list: true},
 	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$top=3&$skip=22", auth: "user", status: 200, typ: "message", list: true},
 	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$top=0", auth: "user", status: 400},
@@ -148,6 +150,7 @@ func TestGraphConformance(t *testing.T) {
 		"user": "User.Read Mail.Read",
 		"mail": "Mail.Read",
 		"cal":  "Calendars.ReadWrite Contacts.ReadWrite",
+		"dir":  "User.Read.All",
 	})
 	c.fill(calendarFill(e)...)
 	c.fill("{adele}", adele().ID, "{megan}", MeganBowenID, "{patti}", PattiFernandezID,

@@ -61,7 +61,8 @@ func TestGraphMe(t *testing.T) {
 	}
 
 	var mgr map[string]any
-	e.do("GET", "/v1.0/me/manager", nil, map[string]string{"Authorization": "Bearer " + tok}, &mgr)
+	dir := e.userToken(adele().UserPrincipalName, adele().Password, "User.Read.All")
+	e.do("GET", "/v1.0/me/manager", nil, map[string]string{"Authorization": "Bearer " + dir}, &mgr)
 	if mgr["id"] != NestorWilkeID || mgr["@odata.type"] != "#microsoft.graph.user" {
 		t.Errorf("manager %v", mgr)
 	}

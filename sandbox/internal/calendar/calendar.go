@@ -31,20 +31,14 @@ type Workload struct {
 // New returns the calendar workload with the seeded calendars.
 func New(k *graphkit.Kit) *Workload { return &Workload{Kit: k, store: seedStore()} }
 
-// Permissions of the calendar routes.
-var (
-	readPerms  = []string{"Calendars.Read", "Calendars.ReadWrite"}
-	writePerms = []string{"Calendars.ReadWrite"}
-)
-
 // read registers a read route for /me and /users/{id}.
 func (s *Workload) read(m *graphkit.Mux, suffix string, h graphkit.OwnerHandler) {
-	s.HandleOwned(m, "GET", suffix, readPerms, h)
+	s.HandleOwned(m, "GET", suffix, h)
 }
 
 // write registers a write route for /me and /users/{id}.
 func (s *Workload) write(m *graphkit.Mux, method, suffix string, h graphkit.OwnerHandler) {
-	s.HandleOwned(m, method, suffix, writePerms, h)
+	s.HandleOwned(m, method, suffix, h)
 }
 
 // Routes registers the calendar routes.
@@ -75,7 +69,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		s.write(m, "POST", "/events/{eid}/"+a, s.eventRespond(a))
 	}
 	s.write(m, "POST", "/events/{eid}/cancel", s.eventCancel)
-	s.HandleOwned(m, "POST", "/calendar/getSchedule", readPerms, s.getSchedule)
+	s.HandleOwned(m, "POST", "/calendar/getSchedule", s.getSchedule)
 }
 
 // calendarType is the OData type of calendars, in Graph's property order.

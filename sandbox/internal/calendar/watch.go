@@ -52,7 +52,6 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 			}
 			return d
 		},
-		Perms:      readPerms,
 		MaxMinutes: 10080,
 	}, true, nil
 }

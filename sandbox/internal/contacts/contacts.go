@@ -18,12 +18,6 @@ import (
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// Permissions of the contact routes.
-var (
-	readPerms  = []string{"Contacts.Read", "Contacts.ReadWrite"}
-	writePerms = []string{"Contacts.ReadWrite"}
-)
-
 // Routes registers the contact routes.
 func (s *Workload) Routes(m *graphkit.Mux) {
 	for _, r := range []struct {
@@ -35,7 +29,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		{"/contactFolders/{fid}/contacts", s.contactList},
 		{"/contacts/delta", s.contactDelta}, {"/contactFolders/{fid}/contacts/delta", s.contactDelta},
 	} {
-		s.HandleOwned(m, "GET", r.suffix, readPerms, r.h)
+		s.HandleOwned(m, "GET", r.suffix, r.h)
 	}
 	for _, r := range []struct {
 		method, suffix string
@@ -46,7 +40,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		{"POST", "/contactFolders", s.contactFolderCreate}, {"PATCH", "/contactFolders/{fid}", s.contactFolderPatch},
 		{"DELETE", "/contactFolders/{fid}", s.contactFolderDelete},
 	} {
-		s.HandleOwned(m, r.method, r.suffix, writePerms, r.h)
+		s.HandleOwned(m, r.method, r.suffix, r.h)
 	}
 }
 

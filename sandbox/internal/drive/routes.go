@@ -7,13 +7,6 @@ import (
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
 
-// Permissions of the drive routes (Files.Read.All and the Sites permissions
-// reach other users' drives with an app-only token, as the directory's).
-var (
-	readPerms  = []string{"Files.Read", "Files.Read.All", "Files.ReadWrite", "Files.ReadWrite.All", "Sites.Read.All", "Sites.ReadWrite.All"}
-	writePerms = []string{"Files.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All"}
-)
-
 // A drive's items are reached by id and by path, and a path may follow an
 // id ("items/{id}:/a/b.txt:/content"), which the mux's patterns cannot
 // express: each drive address has one pattern per method for what follows
@@ -22,19 +15,15 @@ var driveMethods = []string{"GET", "POST", "PATCH", "DELETE", "PUT"}
 
 // Routes registers the drive routes.
 func (s *Workload) Routes(m *graphkit.Mux) {
-	m.HandleFunc("GET /v1.0/me/drives", s.Auth(s.Me(s.Owner(readPerms, s.listDrives))))
-	m.HandleFunc("GET /v1.0/users/{id}/drives", s.Auth(s.Other(s.Owner(readPerms, s.listDrives))))
-	m.HandleFunc("GET /v1.0/me/drive", s.Auth(s.Me(s.Owner(readPerms, s.getDrive))))
-	m.HandleFunc("GET /v1.0/users/{id}/drive", s.Auth(s.Other(s.Owner(readPerms, s.getDrive))))
-	m.HandleFunc("GET /v1.0/drives/{did}", s.byDriveID(readPerms, s.getDrive))
+	m.HandleFunc("GET /v1.0/me/drives", s.Auth(s.Me(s.Owner(s.listDrives))))
+	m.HandleFunc("GET /v1.0/users/{id}/drives", s.Auth(s.Other(s.Owner(s.listDrives))))
+	m.HandleFunc("GET /v1.0/me/drive", s.Auth(s.Me(s.Owner(s.getDrive))))
+	m.HandleFunc("GET /v1.0/users/{id}/drive", s.Auth(s.Other(s.Owner(s.getDrive))))
+	m.HandleFunc("GET /v1.0/drives/{did}", s.byDriveID(s.getDrive))
 	for _, method := range driveMethods {
-		perms := writePerms
-		if method == "GET" {
-			perms = readPerms
-		}
-		m.HandleFunc(method+" /v1.0/me/drive/{rest...}", s.Auth(s.Me(s.Owner(perms, s.dispatch))))
-		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.access(perms, s.dispatch))))
-		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(perms, s.dispatch))
+		m.HandleFunc(method+" /v1.0/me/drive/{rest...}", s.Auth(s.Me(s.Owner(s.dispatch))))
+		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.access(s.dispatch))))
+		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(s.dispatch))
 	}
 	s.shareRoutes(m)
 	s.siteRoutes(m)
@@ -47,7 +36,7 @@ var errNotFound = graphkit.Err(404, "itemNotFound", "The resource could not be f
 // handler serves, with the same access rule as /users/{id}/drive (access:
 // what is shared with the caller is reached too); a site's library is
 // served as its site's routes serve it (sitedrive.go).
-func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.HandlerFunc {
+func (s *Workload) byDriveID(h graphkit.OwnerHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		s.mu.Lock()
 		d := s.drives[r.PathValue("did")]
@@ -58,7 +47,7 @@ func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.Handl
 		library := d == nil || d.lib != nil
 		s.mu.Unlock()
 		if library && s.Sites != nil {
-			s.onLibrary(perms, s.findByDriveID, h)(w, r, c)
+			s.onLibrary(s.findByDriveID, h)(w, r, c)
 			return
 		}
 		u := s.Dir.Find(owner)
@@ -66,7 +55,7 @@ func (s *Workload) byDriveID(perms []string, h graphkit.OwnerHandler) http.Handl
 			s.Fail(w, r, errNotFound)
 			return
 		}
-		s.access(perms, h)(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
+		s.access(h)(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
 	})
 }
 

@@ -14,37 +14,28 @@ import (
 // Another user's drive, reached through what is shared with the caller, and
 // the Shares API.
 
-// Delegated permissions that reach files shared with the signed-in user
-// (Files.Read and Files.ReadWrite are the user's own files only), and those
-// of the Shares API, as Graph's permissions reference lists them (its
-// content takes Files.Read too).
-var (
-	sharedReadPerms  = []string{"Files.Read.All", "Files.ReadWrite.All", "Sites.Read.All", "Sites.ReadWrite.All"}
-	sharedWritePerms = []string{"Files.ReadWrite.All", "Sites.ReadWrite.All"}
-	sharesPerms      = writePerms
-)
-
 var errAccessDenied = graphkit.Err(403, "accessDenied", "Access denied: the item is not shared with you.")
 
 // access serves a request below a drive: as Owner does for the drive's
 // owner and for apps; another signed-in user reaches the items a
 // permission names them on and what is below them (reading with a read
-// role, anything with a write role), with the delegated permissions that
-// reach shared files.
-func (s *Workload) access(perms []string, h graphkit.OwnerHandler) graphkit.UserHandler {
+// role, anything with a write role), with a delegated permission that
+// grants the request beyond the user's own files (Files.Read.All, not
+// Files.Read: graphkit.PermittedBeyondSelf).
+func (s *Workload) access(h graphkit.OwnerHandler) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User, self bool) {
 		if s.Unlicensed(w, r, u) {
 			return
 		}
 		if c.IsApp() || self {
-			s.Owner(perms, h)(w, r, c, u, self)
+			s.Owner(h)(w, r, c, u, self)
 			return
 		}
-		need, scopes := "read", sharedReadPerms
+		need := "read"
 		if r.Method != http.MethodGet {
-			need, scopes = "write", sharedWritePerms
+			need = "write"
 		}
-		if !c.HasAny(scopes...) {
+		if !graphkit.PermittedBeyondSelf(r, c) {
 			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
@@ -207,11 +198,7 @@ func (s *Workload) redeem(r *http.Request, c *graphkit.Claims, d *drive, p *perm
 
 func (s *Workload) serveShare(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 	rest := strings.ToLower(strings.Trim(r.PathValue("rest"), "/"))
-	perms := sharesPerms
-	if strings.HasSuffix(rest, "/content") {
-		perms = readPerms
-	}
-	if !c.HasAny(perms...) {
+	if !graphkit.Permitted(r, c) {
 		s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 		return
 	}

@@ -48,19 +48,15 @@ func (s *Workload) siteRoutes(m *graphkit.Mux) {
 		}
 		return graphkit.SiteRef{}, graphkit.ErrResourceNotFound(r.PathValue("gid"))
 	})
-	m.HandleFunc("GET /v1.0/sites/{sid}/drive", s.Auth(s.onLibrary(readPerms, bySite, s.getDrive)))
-	m.HandleFunc("GET /v1.0/groups/{gid}/drive", s.Auth(s.onLibrary(readPerms, byGroup, s.getDrive)))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/drive", s.Auth(s.onLibrary(readPerms, s.findListLibrary, s.getDrive)))
-	m.HandleFunc("GET /v1.0/sites/{sid}/drives", s.Auth(s.onLibrary(readPerms, bySite, s.listSiteDrives)))
-	m.HandleFunc("GET /v1.0/groups/{gid}/drives", s.Auth(s.onLibrary(readPerms, byGroup, s.listSiteDrives)))
+	m.HandleFunc("GET /v1.0/sites/{sid}/drive", s.Auth(s.onLibrary(bySite, s.getDrive)))
+	m.HandleFunc("GET /v1.0/groups/{gid}/drive", s.Auth(s.onLibrary(byGroup, s.getDrive)))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/drive", s.Auth(s.onLibrary(s.findListLibrary, s.getDrive)))
+	m.HandleFunc("GET /v1.0/sites/{sid}/drives", s.Auth(s.onLibrary(bySite, s.listSiteDrives)))
+	m.HandleFunc("GET /v1.0/groups/{gid}/drives", s.Auth(s.onLibrary(byGroup, s.listSiteDrives)))
 	for _, method := range driveMethods {
-		perms := writePerms
-		if method == "GET" {
-			perms = readPerms
-		}
-		m.HandleFunc(method+" /v1.0/sites/{sid}/drive/{rest...}", s.Auth(s.onLibrary(perms, bySite, s.dispatch)))
-		m.HandleFunc(method+" /v1.0/groups/{gid}/drive/{rest...}", s.Auth(s.onLibrary(perms, byGroup, s.dispatch)))
-		m.HandleFunc(method+" /v1.0/sites/{sid}/lists/{lid}/drive/{rest...}", s.Auth(s.onLibrary(perms, s.findListLibrary, s.dispatch)))
+		m.HandleFunc(method+" /v1.0/sites/{sid}/drive/{rest...}", s.Auth(s.onLibrary(bySite, s.dispatch)))
+		m.HandleFunc(method+" /v1.0/groups/{gid}/drive/{rest...}", s.Auth(s.onLibrary(byGroup, s.dispatch)))
+		m.HandleFunc(method+" /v1.0/sites/{sid}/lists/{lid}/drive/{rest...}", s.Auth(s.onLibrary(s.findListLibrary, s.dispatch)))
 	}
 }
 
@@ -109,16 +105,16 @@ func (s *Workload) findByDriveID(r *http.Request) (graphkit.SiteRef, graphkit.Li
 }
 
 // onLibrary serves a library's drive: the library find names, reached by a
-// caller with one of perms who may reach its site (a member of a team
-// site's group, for a delegated token).
-func (s *Workload) onLibrary(perms []string, find libraryFinder, h graphkit.OwnerHandler) func(http.ResponseWriter, *http.Request, *graphkit.Claims) {
+// caller with a permission that grants the request who may reach its
+// site (a member of a team site's group, for a delegated token).
+func (s *Workload) onLibrary(find libraryFinder, h graphkit.OwnerHandler) func(http.ResponseWriter, *http.Request, *graphkit.Claims) {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		if s.Sites == nil {
 			s.Fail(w, r, errNotFound)
 			return
 		}
 		site, lib, ge := find(r)
-		if ge == nil && !graphkit.SiteAccess(c, site, perms) {
+		if ge == nil && !graphkit.SiteAccess(r, c, site) {
 			ge = graphkit.ErrSiteAccess
 		}
 		if ge == nil {

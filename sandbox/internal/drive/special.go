@@ -78,7 +78,7 @@ func (s *Workload) openSpecial(w http.ResponseWriter, r *http.Request, u *graphk
 		rel += "/" + appFolderName(c)
 	}
 	c := graphkit.ClaimsFrom(r.Context())
-	create := c != nil && c.HasAny(writePerms...)
+	create := c != nil && graphkit.PermittedTo(c, http.MethodPost, "/me/drive/items/{id}/children")
 	now := s.Now().UTC()
 	s.mu.Lock()
 	d := s.user(u)

@@ -43,7 +43,6 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 	}
 	return &graphkit.Watch{
 		Match:       func(c graphkit.Change) bool { return c.Store == Name && c.Scope == d.ID },
-		Perms:       readPerms,
 		MaxMinutes:  42300,
 		ChangeTypes: []graphkit.ChangeKind{graphkit.Updated},
 		Updates:     true,

@@ -266,10 +266,11 @@ func ItemContext(r *http.Request, u *User, entity bool) string {
 type OwnerHandler func(w http.ResponseWriter, r *http.Request, u *User)
 
 // Owner lets delegated tokens reach only their own user's data and app-only
-// tokens anyone's, both with one of perms (scopes or roles).
-func (s *Kit) Owner(perms []string, h OwnerHandler) UserHandler {
+// tokens anyone's, both with a permission that grants the request
+// (Permitted).
+func (s *Kit) Owner(h OwnerHandler) UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *Claims, u *User, self bool) {
-		if !(c.IsApp() || self) || !c.HasAny(perms...) {
+		if !(c.IsApp() || self) || !Permitted(r, c) {
 			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
@@ -296,8 +297,8 @@ func (s *Kit) Unlicensed(w http.ResponseWriter, r *http.Request, u *User) bool {
 }
 
 // HandleOwned registers h for method on /v1.0/me+suffix and
-// /v1.0/users/{id}+suffix, behind Auth and Owner(perms).
-func (s *Kit) HandleOwned(m *Mux, method, suffix string, perms []string, h OwnerHandler) {
-	m.HandleFunc(method+" /v1.0/me"+suffix, s.Auth(s.Me(s.Owner(perms, h))))
-	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.Auth(s.Other(s.Owner(perms, h))))
+// /v1.0/users/{id}+suffix, behind Auth and Owner.
+func (s *Kit) HandleOwned(m *Mux, method, suffix string, h OwnerHandler) {
+	m.HandleFunc(method+" /v1.0/me"+suffix, s.Auth(s.Me(s.Owner(h))))
+	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.Auth(s.Other(s.Owner(h))))
 }

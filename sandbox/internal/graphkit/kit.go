@@ -14,6 +14,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
+	"github.com/authsome-go/authsome/sandbox/internal/permissions"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
@@ -284,4 +285,73 @@ func BadRequest(msg string) *Error { return &Error{400, "BadRequest", msg} }
 // Err returns a Graph error answer.
 func Err(status int, code, msg string) *Error {
 	return &Error{Status: status, Code: code, Message: msg}
+}
+
+// Permitted reports whether c may make request r by Microsoft's table of
+// permissions (package permissions): a delegated token must hold one of
+// the delegated permissions Microsoft lists for the request, an app-only
+// token one of the application permissions. Which data the token reaches
+// (its own user's, a shared item) is the workload's to check. A request
+// Microsoft's table does not know is Graph's to refuse otherwise (400 for
+// a segment it has not), and is left to the handler.
+func Permitted(r *http.Request, c *Claims) bool {
+	return PermittedTo(c, r.Method, RoutePath(r))
+}
+
+// PermittedBeyondSelf is Permitted for a request on another user's data
+// by a delegated token: only the permissions that reach beyond the
+// signed-in user's own data count (permissions.BeyondSelf: Files.Read.All,
+// not Files.Read).
+func PermittedBeyondSelf(r *http.Request, c *Claims) bool {
+	if c.IsApp() {
+		return Permitted(r, c)
+	}
+	var wide []string
+	for _, p := range c.Scopes() {
+		if permissions.BeyondSelf(p) {
+			wide = append(wide, p)
+		}
+	}
+	g, ok := grant(r.Method, RoutePath(r))
+	return !ok || g.Allows(false, wide)
+}
+
+// PermittedTo is Permitted for method on path, a request that is not the
+// one being served (GET of a subscription's resource).
+func PermittedTo(c *Claims, method, path string) bool {
+	g, ok := grant(method, path)
+	if !ok {
+		return true
+	}
+	if c.IsApp() {
+		return g.Allows(true, c.Roles)
+	}
+	return g.Allows(false, c.Scopes())
+}
+
+func grant(method, path string) (permissions.Grant, bool) {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	g, _, ok := permissions.Lookup(method, path)
+	return g, ok
+}
+
+// RoutePath is the path of r that permissions are looked up by: the
+// pattern of the route it reached, whose {name} segments stand for any key
+// (a concrete key could spell a literal of Microsoft's table), with a final
+// {name...} replaced by what it matched (a drive's items/{id}/children); the
+// request's path when it reached no route.
+func RoutePath(r *http.Request) string {
+	p := r.Pattern
+	if _, after, ok := strings.Cut(p, " "); ok {
+		p = after
+	}
+	if !strings.HasPrefix(p, "/") {
+		return r.URL.Path
+	}
+	if i := strings.LastIndex(p, "{"); i >= 0 && strings.HasSuffix(p, "...}") {
+		p = p[:i] + r.PathValue(p[i+1:len(p)-len("...}")])
+	}
+	return p
 }

@@ -111,3 +111,25 @@ func SentCase(r *http.Request, tail string) string {
 	}
 	return tail
 }
+
+// RoutePath is the path permissions are looked up by (graphkit.RoutePath)
+// for a request of method on path, as the route it reaches gives it; ""
+// when it reaches none. A test asks it of the route table.
+func (m *Mux) RoutePath(method, path string) string {
+	p := m.canonical(m.rewrite(path))
+	r, err := http.NewRequest(method, "http://graph.test"+p, nil)
+	if err != nil {
+		return ""
+	}
+	_, pattern := m.mux.Handler(r)
+	_, pat, ok := strings.Cut(pattern, " ")
+	if !ok || pattern == "" {
+		return ""
+	}
+	if i := strings.LastIndex(pat, "{"); i >= 0 && strings.HasSuffix(pat, "...}") {
+		fixed := strings.Count(pat[:i], "/")
+		segs := strings.SplitN(p, "/", fixed+1)
+		return pat[:i] + segs[len(segs)-1]
+	}
+	return pat
+}

@@ -1,6 +1,9 @@
 package graphkit
 
-import "time"
+import (
+	"net/http"
+	"time"
+)
 
 // Sites is what the drive workload asks the SharePoint sites workload: which
 // sites and document libraries exist, so that a library's drive is served
@@ -38,11 +41,12 @@ type Library struct {
 	Files map[string]string
 }
 
-// SiteAccess reports whether c may reach a site whose members are members
-// (nil: every user) with one of perms: an app-only token by its roles, a
-// delegated one when its user is a member too.
-func SiteAccess(c *Claims, site SiteRef, perms []string) bool {
-	if !c.HasAny(perms...) {
+// SiteAccess reports whether c may make request r on a site whose members
+// are members (nil: every user): an app-only token with a role that grants
+// it (Permitted), a delegated one with such a scope when its user is a
+// member too.
+func SiteAccess(r *http.Request, c *Claims, site SiteRef) bool {
+	if !Permitted(r, c) {
 		return false
 	}
 	if c.IsApp() || site.Members == nil {

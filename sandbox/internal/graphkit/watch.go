@@ -16,8 +16,6 @@ type Watch struct {
 	// the notification has none, as OneDrive's).
 	Resource func(Change) string
 	Data     func(Change) map[string]any
-	// Perms are the permissions that allow the subscription (any one).
-	Perms []string
 	// MaxMinutes is the longest a subscription to it may live.
 	MaxMinutes int
 	// ChangeTypes are the change types it can be subscribed for ("" or nil:

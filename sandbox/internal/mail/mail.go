@@ -23,30 +23,15 @@ import (
 // permission checks, and messages (list, get, create, update, delete, move,
 // copy). Folders, sending, attachments, delta and $batch have their own files.
 
-// mailNeed is the permission a mail route requires.
-type mailNeed int
-
-const (
-	needRead mailNeed = iota
-	needWrite
-	needSend
-)
-
-var mailNeedPerms = map[mailNeed][]string{
-	needRead:  {"Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic", "Mail.ReadBasic.All"},
-	needWrite: {"Mail.ReadWrite"},
-	needSend:  {"Mail.Send"},
-}
-
 // mailHandler serves a mail route for user u (the signed-in user for /me).
 type mailHandler func(w http.ResponseWriter, r *http.Request, u *user)
 
 // mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
 // Delegated tokens reach only their own mailbox; app-only tokens any, with
 // the application permission.
-func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, need mailNeed, h mailHandler) {
+func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, h mailHandler) {
 	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *user, self bool) {
-		if !(c.IsApp() || self) || !c.HasAny(mailNeedPerms[need]...) {
+		if !(c.IsApp() || self) || !graphkit.Permitted(r, c) {
 			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			return
 		}
@@ -62,44 +47,44 @@ func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, need mailNe
 func (s *Workload) mailRoutes(m *graphkit.Mux) {
 	// Folders; childFolders/{cid} nests one level below any folder.
 	for _, f := range []string{"/mailFolders/{fid}", "/mailFolders/{fid}/childFolders/{cid}"} {
-		s.mailRoute(m, "GET", f, needRead, s.folderGet)
-		s.mailRoute(m, "PATCH", f, needWrite, s.folderPatch)
-		s.mailRoute(m, "DELETE", f, needWrite, s.folderDelete)
-		s.mailRoute(m, "GET", f+"/childFolders", needRead, s.folderList)
-		s.mailRoute(m, "POST", f+"/childFolders", needWrite, s.folderCreate)
-		s.mailRoute(m, "GET", f+"/messages", needRead, s.messageList)
-		s.mailRoute(m, "POST", f+"/messages", needWrite, s.messageCreate)
-		s.mailRoute(m, "GET", f+"/messages/delta", needRead, s.messageDelta)
-		s.mailRoute(m, "GET", f+"/messages/$count", needRead, s.messageList)
-		s.mailRoute(m, "POST", f+"/move", needWrite, s.folderMove)
-		s.mailRoute(m, "POST", f+"/copy", needWrite, s.folderCopy)
+		s.mailRoute(m, "GET", f, s.folderGet)
+		s.mailRoute(m, "PATCH", f, s.folderPatch)
+		s.mailRoute(m, "DELETE", f, s.folderDelete)
+		s.mailRoute(m, "GET", f+"/childFolders", s.folderList)
+		s.mailRoute(m, "POST", f+"/childFolders", s.folderCreate)
+		s.mailRoute(m, "GET", f+"/messages", s.messageList)
+		s.mailRoute(m, "POST", f+"/messages", s.messageCreate)
+		s.mailRoute(m, "GET", f+"/messages/delta", s.messageDelta)
+		s.mailRoute(m, "GET", f+"/messages/$count", s.messageList)
+		s.mailRoute(m, "POST", f+"/move", s.folderMove)
+		s.mailRoute(m, "POST", f+"/copy", s.folderCopy)
 	}
-	s.mailRoute(m, "GET", "/mailFolders", needRead, s.folderList)
-	s.mailRoute(m, "POST", "/mailFolders", needWrite, s.folderCreate)
-	s.mailRoute(m, "GET", "/messages", needRead, s.messageList)
-	s.mailRoute(m, "GET", "/messages/$count", needRead, s.messageList)
-	s.mailRoute(m, "POST", "/messages", needWrite, s.messageCreate)
-	s.mailRoute(m, "POST", "/sendMail", needSend, s.sendMail)
+	s.mailRoute(m, "GET", "/mailFolders", s.folderList)
+	s.mailRoute(m, "POST", "/mailFolders", s.folderCreate)
+	s.mailRoute(m, "GET", "/messages", s.messageList)
+	s.mailRoute(m, "GET", "/messages/$count", s.messageList)
+	s.mailRoute(m, "POST", "/messages", s.messageCreate)
+	s.mailRoute(m, "POST", "/sendMail", s.sendMail)
 	// A message by id, also under its folder.
 	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
-		s.mailRoute(m, "GET", p, needRead, s.messageGet)
-		s.mailRoute(m, "PATCH", p, needWrite, s.messagePatch)
-		s.mailRoute(m, "DELETE", p, needWrite, s.messageDelete)
-		s.mailRoute(m, "POST", p+"/move", needWrite, s.messageMove)
-		s.mailRoute(m, "POST", p+"/copy", needWrite, s.messageCopy)
-		s.mailRoute(m, "POST", p+"/send", needSend, s.messageSend)
+		s.mailRoute(m, "GET", p, s.messageGet)
+		s.mailRoute(m, "PATCH", p, s.messagePatch)
+		s.mailRoute(m, "DELETE", p, s.messageDelete)
+		s.mailRoute(m, "POST", p+"/move", s.messageMove)
+		s.mailRoute(m, "POST", p+"/copy", s.messageCopy)
+		s.mailRoute(m, "POST", p+"/send", s.messageSend)
 		for _, a := range []string{"createReply", "createReplyAll", "createForward"} {
-			s.mailRoute(m, "POST", p+"/"+a, needWrite, s.messageRespond(a))
+			s.mailRoute(m, "POST", p+"/"+a, s.messageRespond(a))
 		}
 		for _, a := range []string{"reply", "replyAll", "forward"} {
-			s.mailRoute(m, "POST", p+"/"+a, needSend, s.messageRespond(a))
+			s.mailRoute(m, "POST", p+"/"+a, s.messageRespond(a))
 		}
-		s.mailRoute(m, "GET", p+"/$value", needRead, s.messageMIME)
-		s.mailRoute(m, "GET", p+"/attachments", needRead, s.attachmentList)
-		s.mailRoute(m, "POST", p+"/attachments", needWrite, s.attachmentCreate)
-		s.mailRoute(m, "GET", p+"/attachments/{aid}", needRead, s.attachmentGet)
-		s.mailRoute(m, "DELETE", p+"/attachments/{aid}", needWrite, s.attachmentDelete)
-		s.mailRoute(m, "GET", p+"/attachments/{aid}/$value", needRead, s.attachmentValue)
+		s.mailRoute(m, "GET", p+"/$value", s.messageMIME)
+		s.mailRoute(m, "GET", p+"/attachments", s.attachmentList)
+		s.mailRoute(m, "POST", p+"/attachments", s.attachmentCreate)
+		s.mailRoute(m, "GET", p+"/attachments/{aid}", s.attachmentGet)
+		s.mailRoute(m, "DELETE", p+"/attachments/{aid}", s.attachmentDelete)
+		s.mailRoute(m, "GET", p+"/attachments/{aid}/$value", s.attachmentValue)
 	}
 }
 

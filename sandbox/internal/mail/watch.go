@@ -51,7 +51,6 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 			}
 			return d
 		},
-		Perms:      mailNeedPerms[needRead],
 		MaxMinutes: watchMinutes,
 	}, true, nil
 }

@@ -31,3 +31,15 @@ func Delegated(name string) (Permission, bool) {
 	p, ok := byName()[strings.ToLower(name)]
 	return p, ok
 }
+
+// DelegatedNames returns the names of every delegated permission.
+func DelegatedNames() []string {
+	out := make([]string, len(delegated))
+	for i, p := range delegated {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// ApplicationNames returns the names of every application permission.
+func ApplicationNames() []string { return strings.Fields(applicationNames) }

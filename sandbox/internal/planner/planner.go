@@ -31,13 +31,6 @@ import (
 // journal records.
 const Name = "planner"
 
-// Permissions of the Planner routes, as Microsoft lists them for
-// /planner/...: delegated Tasks.* and Group.*.All, application Tasks.*.All.
-var (
-	readPerms  = []string{"Tasks.Read", "Tasks.ReadWrite", "Group.Read.All", "Group.ReadWrite.All", "Tasks.Read.All", "Tasks.ReadWrite.All"}
-	writePerms = []string{"Tasks.ReadWrite", "Group.ReadWrite.All", "Tasks.ReadWrite.All"}
-)
-
 // Planner's answers (its errors carry an empty code).
 var (
 	errNotFound   = graphkit.Err(404, "", "The requested item is not found.")
@@ -247,12 +240,13 @@ func (s *Workload) canReach(cl caller, group string) bool {
 	return g != nil && (slices.Contains(g.Members, cl.c.Oid) || slices.Contains(g.Owners, cl.c.Oid))
 }
 
-// handler serves a Planner route for a caller that holds one of perms.
+// handler serves a Planner route for a caller with a permission that
+// grants the request (graphkit.Permitted).
 type handler func(w http.ResponseWriter, r *http.Request, cl caller)
 
-func (s *Workload) guard(perms []string, h handler) http.HandlerFunc {
+func (s *Workload) guard(h handler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-		if !c.HasAny(perms...) {
+		if !graphkit.Permitted(r, c) {
 			s.Fail(w, r, errDenied)
 			return
 		}

@@ -26,8 +26,8 @@ func (s *Workload) listColumns(w http.ResponseWriter, r *http.Request, _ *graphk
 type columnHandler func(w http.ResponseWriter, r *http.Request, st *site, l *list, col *column)
 
 // onColumn resolves {cid} (an id or a name) in the list onList resolved.
-func (s *Workload) onColumn(perms []string, h columnHandler) http.HandlerFunc {
-	return s.onList(perms, func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, st *site, l *list) {
+func (s *Workload) onColumn(h columnHandler) http.HandlerFunc {
+	return s.onList(func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, st *site, l *list) {
 		i := slices.IndexFunc(l.Columns, func(c *column) bool {
 			return strings.EqualFold(c.ID, r.PathValue("cid")) || strings.EqualFold(c.Name, r.PathValue("cid"))
 		})

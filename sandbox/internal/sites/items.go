@@ -210,8 +210,8 @@ func withQuery(r *http.Request, vals url.Values) *http.Request {
 type itemHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, st *site, l *list, it *listItem)
 
 // onItem resolves {iid} in the list onList resolved.
-func (s *Workload) onItem(perms []string, h itemHandler) http.HandlerFunc {
-	return s.onList(perms, func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, st *site, l *list) {
+func (s *Workload) onItem(h itemHandler) http.HandlerFunc {
+	return s.onList(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, st *site, l *list) {
 		it := s.items[l.ID][r.PathValue("iid")]
 		if it == nil {
 			s.Fail(w, r, errNoItem)

@@ -9,39 +9,29 @@ import (
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// Permissions of the site routes (Graph's permissions reference): reads take
-// Sites.Read.All or more, item writes Sites.ReadWrite.All, and making lists
-// and columns Sites.Manage.All (an app may make lists with
-// Sites.ReadWrite.All too).
-var (
-	readPerms   = []string{"Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"}
-	writePerms  = []string{"Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"}
-	managePerms = []string{"Sites.Manage.All", "Sites.FullControl.All"}
-)
-
 // Routes registers the site routes, and the rewrite of a site's path
 // addresses into its id.
 func (s *Workload) Routes(m *graphkit.Mux) {
 	m.Rewrite(rewritePath)
 	m.HandleFunc("GET /v1.0/sites", s.Auth(s.searchSites))
-	m.HandleFunc("GET /v1.0/sites/{sid}", s.onSite(readPerms, s.getSite))
-	m.HandleFunc("GET /v1.0/sites/{sid}/sites", s.onSite(readPerms, s.listSubsites))
+	m.HandleFunc("GET /v1.0/sites/{sid}", s.onSite(s.getSite))
+	m.HandleFunc("GET /v1.0/sites/{sid}/sites", s.onSite(s.listSubsites))
 	m.HandleFunc("GET /v1.0/groups/{gid}/sites/root", s.Auth(s.groupSite))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists", s.onSite(readPerms, s.listLists))
-	m.HandleFunc("POST /v1.0/sites/{sid}/lists", s.onSite(readPerms, s.createList))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}", s.onList(readPerms, s.getList))
-	m.HandleFunc("DELETE /v1.0/sites/{sid}/lists/{lid}", s.onList(managePerms, s.deleteList))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/columns", s.onList(readPerms, s.listColumns))
-	m.HandleFunc("POST /v1.0/sites/{sid}/lists/{lid}/columns", s.onList(managePerms, s.createColumn))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", s.onColumn(readPerms, s.getColumn))
-	m.HandleFunc("PATCH /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", s.onColumn(managePerms, s.updateColumn))
-	m.HandleFunc("DELETE /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", s.onColumn(managePerms, s.deleteColumn))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/items", s.onList(readPerms, s.listItems))
-	m.HandleFunc("POST /v1.0/sites/{sid}/lists/{lid}/items", s.onList(writePerms, s.createItem))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/items/{iid}", s.onItem(readPerms, s.getItem))
-	m.HandleFunc("DELETE /v1.0/sites/{sid}/lists/{lid}/items/{iid}", s.onItem(writePerms, s.deleteItem))
-	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/items/{iid}/fields", s.onItem(readPerms, s.getFields))
-	m.HandleFunc("PATCH /v1.0/sites/{sid}/lists/{lid}/items/{iid}/fields", s.onItem(writePerms, s.updateFields))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists", s.onSite(s.listLists))
+	m.HandleFunc("POST /v1.0/sites/{sid}/lists", s.onSite(s.createList))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}", s.onList(s.getList))
+	m.HandleFunc("DELETE /v1.0/sites/{sid}/lists/{lid}", s.onList(s.deleteList))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/columns", s.onList(s.listColumns))
+	m.HandleFunc("POST /v1.0/sites/{sid}/lists/{lid}/columns", s.onList(s.createColumn))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", s.onColumn(s.getColumn))
+	m.HandleFunc("PATCH /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", s.onColumn(s.updateColumn))
+	m.HandleFunc("DELETE /v1.0/sites/{sid}/lists/{lid}/columns/{cid}", s.onColumn(s.deleteColumn))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/items", s.onList(s.listItems))
+	m.HandleFunc("POST /v1.0/sites/{sid}/lists/{lid}/items", s.onList(s.createItem))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/items/{iid}", s.onItem(s.getItem))
+	m.HandleFunc("DELETE /v1.0/sites/{sid}/lists/{lid}/items/{iid}", s.onItem(s.deleteItem))
+	m.HandleFunc("GET /v1.0/sites/{sid}/lists/{lid}/items/{iid}/fields", s.onItem(s.getFields))
+	m.HandleFunc("PATCH /v1.0/sites/{sid}/lists/{lid}/items/{iid}/fields", s.onItem(s.updateFields))
 }
 
 var (
@@ -53,14 +43,15 @@ var (
 type siteHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, st *site)
 
 // onSite resolves {sid} (an id: rewritePath turned the other addresses into
-// one) and checks that c may reach the site with one of perms.
-func (s *Workload) onSite(perms []string, h siteHandler) http.HandlerFunc {
+// one) and checks that c may reach the site with a permission that grants
+// the request (graphkit.SiteAccess).
+func (s *Workload) onSite(h siteHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		st := findSite(r.PathValue("sid"))
 		switch {
 		case st == nil:
 			s.Fail(w, r, graphkit.ErrSiteNotFound)
-		case !graphkit.SiteAccess(c, st.ref(), perms):
+		case !graphkit.SiteAccess(r, c, st.ref()):
 			s.Fail(w, r, graphkit.ErrSiteAccess)
 		default:
 			h(w, r, c, st)
@@ -100,7 +91,7 @@ func (s *Workload) getSite(w http.ResponseWriter, r *http.Request, _ *graphkit.C
 func (s *Workload) writeSites(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, sites []*site) {
 	var list []graphkit.Item
 	for _, st := range sites {
-		if graphkit.SiteAccess(c, st.ref(), readPerms) {
+		if graphkit.SiteAccess(r, c, st.ref()) {
 			list = append(list, graphkit.NewItem(siteObject(st)))
 		}
 	}
@@ -111,7 +102,7 @@ func (s *Workload) writeSites(w http.ResponseWriter, r *http.Request, c *graphki
 // name or description holds text ("*": every site); without search, every
 // site.
 func (s *Workload) searchSites(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !c.HasAny(readPerms...) {
+	if !graphkit.Permitted(r, c) {
 		s.Fail(w, r, graphkit.ErrSiteAccess)
 		return
 	}
@@ -142,7 +133,7 @@ func (s *Workload) groupSite(w http.ResponseWriter, r *http.Request, c *graphkit
 	switch {
 	case i < 0:
 		s.Fail(w, r, graphkit.ErrResourceNotFound(r.PathValue("gid")))
-	case !graphkit.SiteAccess(c, seedSites[i].ref(), readPerms):
+	case !graphkit.SiteAccess(r, c, seedSites[i].ref()):
 		s.Fail(w, r, graphkit.ErrSiteAccess)
 	default:
 		s.getSite(w, r, c, seedSites[i])

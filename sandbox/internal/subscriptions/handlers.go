@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"strings"
+
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
 )
@@ -31,7 +33,7 @@ func (s *Workload) create(w http.ResponseWriter, r *http.Request, c *graphkit.Cl
 	owner, rest, watch, ge := s.resolve(*b.Resource, c)
 	switch {
 	case ge != nil:
-	case !c.HasAny(watch.Perms...) || (watch.OwnerID != "" && !c.IsApp() && watch.OwnerID != c.Oid) ||
+	case !graphkit.PermittedTo(c, "GET", "/"+strings.TrimPrefix(*b.Resource, "/")) || (watch.OwnerID != "" && !c.IsApp() && watch.OwnerID != c.Oid) ||
 		(watch.Members != nil && !c.IsApp() && !slices.Contains(watch.Members, c.Oid)):
 		ge = errDenied
 	default:

@@ -12,28 +12,6 @@ import (
 // This file is the apps installed in teams, chats and users' personal
 // scope: the same few seeded apps everywhere, read only.
 
-var (
-	teamAppsPerms = []string{"Directory.Read.All", "Directory.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All",
-		"TeamsAppInstallation.ManageSelectedForTeam", "TeamsAppInstallation.ReadForTeam", "TeamsAppInstallation.ReadWriteAndConsentForTeam",
-		"TeamsAppInstallation.ReadWriteAndConsentSelfForTeam", "TeamsAppInstallation.ReadWriteForTeam", "TeamsAppInstallation.ReadWriteSelfForTeam",
-		"TeamsAppInstallation.ManageSelectedForTeam.All", "TeamsAppInstallation.Read.All", "TeamsAppInstallation.Read.Group",
-		"TeamsAppInstallation.ReadForTeam.All", "TeamsAppInstallation.ReadWriteAndConsentForTeam.All",
-		"TeamsAppInstallation.ReadWriteAndConsentSelfForTeam.All", "TeamsAppInstallation.ReadWriteForTeam.All", "TeamsAppInstallation.ReadWriteSelfForTeam.All"}
-	userAppsPerms = []string{"TeamsAppInstallation.ManageSelectedForUser", "TeamsAppInstallation.ReadForUser",
-		"TeamsAppInstallation.ReadWriteAndConsentForUser", "TeamsAppInstallation.ReadWriteAndConsentSelfForUser",
-		"TeamsAppInstallation.ReadWriteForUser", "TeamsAppInstallation.ReadWriteSelectedForUser", "TeamsAppInstallation.ReadWriteSelfForUser",
-		"TeamsAppInstallation.ManageSelectedForUser.All", "TeamsAppInstallation.Read.All", "TeamsAppInstallation.Read.User",
-		"TeamsAppInstallation.ReadForUser.All", "TeamsAppInstallation.ReadWriteAndConsentForUser.All",
-		"TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All", "TeamsAppInstallation.ReadWriteForUser.All",
-		"TeamsAppInstallation.ReadWriteSelectedForUser.All", "TeamsAppInstallation.ReadWriteSelfForUser.All"}
-	chatAppsPerms = []string{"Chat.Manage.Chat", "TeamsAppInstallation.ManageSelectedForChat.All", "TeamsAppInstallation.Read.All",
-		"TeamsAppInstallation.Read.Chat", "TeamsAppInstallation.ReadForChat.All", "TeamsAppInstallation.ReadWriteAndConsentForChat.All",
-		"TeamsAppInstallation.ReadWriteAndConsentSelfForChat.All", "TeamsAppInstallation.ReadWriteForChat.All",
-		"TeamsAppInstallation.ReadWriteSelfForChat.All", "TeamsAppInstallation.ManageSelectedForChat", "TeamsAppInstallation.ReadForChat",
-		"TeamsAppInstallation.ReadWriteAndConsentForChat", "TeamsAppInstallation.ReadWriteAndConsentSelfForChat",
-		"TeamsAppInstallation.ReadWriteForChat", "TeamsAppInstallation.ReadWriteSelfForChat"}
-)
-
 // seedApp is an app of the Teams store installed everywhere.
 type seedApp struct{ teamsAppID, name, version, short string }
 
@@ -66,13 +44,13 @@ func installations(where string) []graphkit.Item {
 }
 
 func (s *Workload) appRoutes(m *graphkit.Mux) {
-	m.HandleFunc("GET /v1.0/teams/{tid}/installedApps", s.onTeam(teamAppsPerms, func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, t *team) {
+	m.HandleFunc("GET /v1.0/teams/{tid}/installedApps", s.onTeam(func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, t *team) {
 		s.WriteList(w, r, "#teams('"+t.ID+"')/installedApps", installations(t.ID), installationType, limits, nil)
 	}))
-	m.HandleFunc("GET /v1.0/chats/{chid}/installedApps", s.onChat(chatAppsPerms, func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, ch *chat) {
+	m.HandleFunc("GET /v1.0/chats/{chid}/installedApps", s.onChat(func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, ch *chat) {
 		s.WriteList(w, r, "#chats('"+ch.ID+"')/installedApps", installations(ch.ID), installationType, limits, nil)
 	}))
-	s.onUser(m, "GET", "/teamwork/installedApps", userAppsPerms, false, func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, u *graphkit.User) {
+	s.onUser(m, "GET", "/teamwork/installedApps", false, func(w http.ResponseWriter, r *http.Request, _ *graphkit.Claims, u *graphkit.User) {
 		s.WriteList(w, r, "#users('"+u.ID+"')/teamwork/installedApps", installations(u.ID), installationType, limits, nil)
 	})
 }

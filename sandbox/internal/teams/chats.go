@@ -150,8 +150,8 @@ func oneOnOneID(a, b string) string {
 }
 
 func (s *Workload) createChat(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !allowed(c, chatCreatePerms) {
-		s.Fail(w, r, errAccessDenied(c, chatCreatePerms))
+	if !graphkit.Permitted(r, c) {
+		s.Fail(w, r, errAccessDenied(r, c))
 		return
 	}
 	raw, ge := graphkit.ReadBody(w, r, graphkit.MaxJSONBody)

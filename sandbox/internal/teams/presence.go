@@ -17,11 +17,6 @@ import (
 // presence the user sets; the one in force is the preferred presence, else
 // the latest live session, else the default.
 
-var (
-	presenceReadPerms  = []string{"Presence.Read", "Presence.Read.All", "Presence.ReadWrite.All"}
-	presenceWritePerms = []string{"Presence.ReadWrite", "Presence.ReadWrite.All"}
-)
-
 // presence is one user's presence state.
 type presence struct {
 	Availability string     `json:"availability"` // the default
@@ -67,7 +62,7 @@ func (p *presence) current(now time.Time) (availability, activity string) {
 }
 
 func (s *Workload) presenceRoutes(m *graphkit.Mux) {
-	s.onUser(m, "GET", "/presence", presenceReadPerms, true, s.getPresence)
+	s.onUser(m, "GET", "/presence", true, s.getPresence)
 	m.HandleFunc("POST /v1.0/users/{id}/presence/setPresence", s.Auth(s.Other(s.presenceWrite(s.setPresence))))
 	m.HandleFunc("POST /v1.0/users/{id}/presence/clearPresence", s.Auth(s.Other(s.presenceWrite(s.clearPresence))))
 	m.HandleFunc("POST /v1.0/users/{id}/presence/setUserPreferredPresence", s.Auth(s.Other(s.presenceWrite(s.setPreferred))))
@@ -108,8 +103,8 @@ type presenceBody struct {
 // presence), reads the parameters and answers 200 with no body.
 func (s *Workload) presenceWrite(h presenceAction) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User, self bool) {
-		if !allowed(c, presenceWritePerms) {
-			s.Fail(w, r, errAccessDenied(c, presenceWritePerms))
+		if !graphkit.Permitted(r, c) {
+			s.Fail(w, r, errAccessDenied(r, c))
 			return
 		}
 		if !c.IsApp() && !self {

@@ -20,42 +20,13 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/permissions"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 // Name is the workload's name: it keys its part of the state and its
 // journal records.
 const Name = "teams"
-
-// Permissions of the routes, as Microsoft lists them for each path
-// (delegated and application together).
-var (
-	teamReadPerms = []string{"Directory.Read.All", "Directory.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All",
-		"Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All", "TeamSettings.Read.Group", "TeamSettings.ReadWrite.Group"}
-	joinedPerms = []string{"AgentIdUser.ReadWrite.All", "AgentIdUser.ReadWrite.IdentityParentedBy", "Directory.Read.All",
-		"Directory.ReadWrite.All", "Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All", "User.Read.All", "User.ReadWrite.All"}
-	channelReadPerms = []string{"Channel.ReadBasic.All", "ChannelSettings.Read.All", "ChannelSettings.ReadWrite.All",
-		"ChannelSettings.Read.Group", "ChannelSettings.ReadWrite.Group", "Directory.Read.All", "Directory.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All"}
-	primaryPerms = []string{"Channel.ReadBasic.All", "ChannelSettings.Read.All", "ChannelSettings.ReadWrite.All",
-		"ChannelSettings.Read.Group", "ChannelSettings.ReadWrite.Group"}
-	channelCreatePerms = []string{"Channel.Create", "Channel.Create.Group", "Directory.ReadWrite.All", "Group.ReadWrite.All", "Teamwork.Migrate.All"}
-	channelUpdatePerms = []string{"ChannelSettings.ReadWrite.All", "ChannelSettings.ReadWrite.Group", "Directory.ReadWrite.All", "Group.ReadWrite.All"}
-	channelDeletePerms = []string{"Channel.Delete.All", "Channel.Delete.Group", "Directory.ReadWrite.All", "Group.ReadWrite.All"}
-	memberReadPerms    = []string{"ChannelMember.Read.All", "ChannelMember.ReadWrite.All", "Group.Read.All", "ChannelMember.Read.Group", "ChannelMember.ReadWrite.Group"}
-	memberWritePerms   = []string{"ChannelMember.ReadWrite.All", "ChannelMember.ReadWrite.Group"}
-	channelMsgPerms    = []string{"ChannelMessage.Read.All", "ChannelMessage.Read.Group", "Group.Read.All", "Group.ReadWrite.All"}
-	channelSendPerms   = []string{"ChannelMessage.Send", "Group.ReadWrite.All", "Teamwork.Migrate.All"}
-	chatListPerms      = []string{"Chat.Read", "Chat.ReadBasic", "Chat.ReadWrite", "Chat.Read.All", "Chat.ReadBasic.All", "Chat.ReadWrite.All"}
-	chatCreatePerms    = []string{"Chat.Create", "Chat.ReadWrite"}
-	chatGetPerms       = []string{"Chat.Read", "Chat.ReadBasic", "Chat.ReadWrite", "Chat.Manage.Chat", "Chat.Read.All", "Chat.ReadBasic.All",
-		"ChatSettings.Read.Chat", "ChatSettings.ReadWrite.Chat"}
-	chatMembersPerms = []string{"Chat.Read", "Chat.ReadBasic", "Chat.ReadWrite", "ChatMember.Read", "ChatMember.ReadWrite", "Chat.Manage.Chat",
-		"Chat.Read.All", "Chat.ReadBasic.All", "Chat.ReadWrite.All", "ChatMember.Read.All", "ChatMember.Read.Chat", "ChatMember.ReadWrite.All"}
-	chatAddMemberPerms = []string{"Chat.ReadWrite", "ChatMember.ReadWrite", "Chat.Manage.Chat", "Chat.ReadWrite.All", "ChatMember.ReadWrite.All"}
-	chatMsgListPerms   = []string{"Chat.Read", "Chat.ReadWrite", "Chat.Read.All", "Chat.ReadWrite.All", "ChatMessage.Read.Chat"}
-	chatMsgGetPerms    = []string{"Chat.Read", "Chat.ReadWrite", "Group.Read.All", "Group.ReadWrite.All", "Chat.Read.All", "Chat.ReadWrite.All", "ChatMessage.Read.Chat"}
-	chatSendPerms      = []string{"Chat.ReadWrite", "ChatMessage.Send", "Group.ReadWrite.All", "Teamwork.Migrate.All"}
-)
 
 // Workload is the Teams workload: the Graph kit and the teams' and chats'
 // data under one lock.
@@ -171,12 +142,12 @@ func errNoTeam(id string) *graphkit.Error {
 	return graphkit.Err(404, "NotFound", "No team found with Group Id "+id)
 }
 
-// allowed reports whether c carries one of perms.
-func allowed(c *graphkit.Claims, perms []string) bool { return c.HasAny(perms...) }
-
-// errAccessDenied is Teams' 403 for a token without any of perms: it names
-// them and what the token carries.
-func errAccessDenied(c *graphkit.Claims, perms []string) *graphkit.Error {
+// errAccessDenied is Teams' 403 for a token without a permission that
+// grants request r: it names those Microsoft lists and what the token
+// carries.
+func errAccessDenied(r *http.Request, c *graphkit.Claims) *graphkit.Error {
+	g, _, _ := permissions.Lookup(r.Method, r.URL.Path)
+	perms := slices.Concat(g.Delegated, g.Application)
 	have := "Scopes on the request '" + strings.Join(c.Scopes(), ", ") + "'"
 	if c.IsApp() {
 		have = "Roles on the request '" + strings.Join(c.Roles, ", ") + "'"
@@ -220,12 +191,12 @@ func hasMember(ms []*member, user string) bool {
 // teamHandler serves a route of team t for the caller c.
 type teamHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, t *team)
 
-// onTeam resolves {tid} and checks perms and, for a delegated caller,
+// onTeam resolves {tid} and checks the permissions (graphkit.Permitted) and, for a delegated caller,
 // membership of the team's group.
-func (s *Workload) onTeam(perms []string, h teamHandler) http.HandlerFunc {
+func (s *Workload) onTeam(h teamHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-		if !allowed(c, perms) {
-			s.Fail(w, r, errAccessDenied(c, perms))
+		if !graphkit.Permitted(r, c) {
+			s.Fail(w, r, errAccessDenied(r, c))
 			return
 		}
 		id := r.PathValue("tid")
@@ -249,8 +220,8 @@ type channelHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Cla
 
 // onChannel resolves {cid} of the team; a delegated caller must be a
 // member of a private channel.
-func (s *Workload) onChannel(perms []string, h channelHandler) http.HandlerFunc {
-	return s.onTeam(perms, func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, t *team) {
+func (s *Workload) onChannel(h channelHandler) http.HandlerFunc {
+	return s.onTeam(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, t *team) {
 		s.mu.Lock()
 		ch := s.findChannel(t.ID, r.PathValue("cid"))
 		ok := ch != nil && (c.IsApp() || ch.MembershipType != private || hasMember(ch.Members, c.Oid))
@@ -270,10 +241,10 @@ func (s *Workload) onChannel(perms []string, h channelHandler) http.HandlerFunc 
 type chatHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, ch *chat)
 
 // onChat resolves {chid}; a delegated caller must be a member.
-func (s *Workload) onChat(perms []string, h chatHandler) http.HandlerFunc {
+func (s *Workload) onChat(h chatHandler) http.HandlerFunc {
 	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-		if !allowed(c, perms) {
-			s.Fail(w, r, errAccessDenied(c, perms))
+		if !graphkit.Permitted(r, c) {
+			s.Fail(w, r, errAccessDenied(r, c))
 			return
 		}
 		s.mu.Lock()
@@ -294,15 +265,19 @@ func (s *Workload) onChat(perms []string, h chatHandler) http.HandlerFunc {
 // userHandler serves a route of user u's Teams data.
 type userHandler func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User)
 
-// onUser registers h on /me+suffix and /users/{id}+suffix behind perms; a
-// delegated caller reaches only itself unless others is set.
-func (s *Workload) onUser(m *graphkit.Mux, method, suffix string, perms []string, others bool, h userHandler) {
+// onUser registers h on /me+suffix and /users/{id}+suffix behind the
+// permissions that grant the request (graphkit.Permitted); a
+// delegated caller reaches only itself unless others is set, and then
+// with a permission beyond its own data (Presence.Read.All).
+func (s *Workload) onUser(m *graphkit.Mux, method, suffix string, others bool, h userHandler) {
 	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *graphkit.User, self bool) {
 		switch {
-		case !allowed(c, perms):
-			s.Fail(w, r, errAccessDenied(c, perms))
+		case !graphkit.Permitted(r, c):
+			s.Fail(w, r, errAccessDenied(r, c))
 		case !c.IsApp() && !self && !others:
 			s.Fail(w, r, errForbidden)
+		case !c.IsApp() && !self && !graphkit.PermittedBeyondSelf(r, c):
+			s.Fail(w, r, errAccessDenied(r, c))
 		default:
 			h(w, r, c, u)
 		}
@@ -314,27 +289,27 @@ func (s *Workload) onUser(m *graphkit.Mux, method, suffix string, perms []string
 // Routes registers the Teams routes.
 func (s *Workload) Routes(m *graphkit.Mux) {
 	const team, ch, msg = "/v1.0/teams/{tid}", "/v1.0/teams/{tid}/channels/{cid}", "/v1.0/teams/{tid}/channels/{cid}/messages/{mid}"
-	m.HandleFunc("GET "+team, s.onTeam(teamReadPerms, s.getTeam))
-	s.onUser(m, "GET", "/joinedTeams", joinedPerms, true, s.joinedTeams)
-	m.HandleFunc("GET "+team+"/channels", s.onTeam(channelReadPerms, s.listChannels))
-	m.HandleFunc("POST "+team+"/channels", s.onTeam(channelCreatePerms, s.createChannel))
-	m.HandleFunc("GET "+team+"/primaryChannel", s.onTeam(primaryPerms, s.primaryChannel))
-	m.HandleFunc("GET "+ch, s.onChannel(channelReadPerms, s.getChannel))
-	m.HandleFunc("PATCH "+ch, s.onChannel(channelUpdatePerms, s.updateChannel))
-	m.HandleFunc("DELETE "+ch, s.onChannel(channelDeletePerms, s.deleteChannel))
-	m.HandleFunc("GET "+ch+"/members", s.onChannel(memberReadPerms, s.listChannelMembers))
-	m.HandleFunc("POST "+ch+"/members", s.onChannel(memberWritePerms, s.addChannelMember))
-	m.HandleFunc("GET "+ch+"/members/{mbid}", s.onChannel(memberReadPerms, s.getChannelMember))
-	m.HandleFunc("DELETE "+ch+"/members/{mbid}", s.onChannel(memberWritePerms, s.removeChannelMember))
-	m.HandleFunc("GET "+ch+"/messages", s.onChannel(channelMsgPerms, s.channelMessages(false)))
-	m.HandleFunc("POST "+ch+"/messages", s.onChannel(channelSendPerms, s.postChannelMessage(false)))
-	m.HandleFunc("GET "+msg, s.onChannel(channelMsgPerms, s.channelMessage(false)))
-	m.HandleFunc("GET "+msg+"/replies", s.onChannel(channelMsgPerms, s.channelMessages(true)))
-	m.HandleFunc("POST "+msg+"/replies", s.onChannel(channelSendPerms, s.postChannelMessage(true)))
-	m.HandleFunc("GET "+msg+"/replies/{rid}", s.onChannel(channelMsgPerms, s.channelMessage(true)))
-	m.HandleFunc("GET "+msg+"/hostedContents", s.onChannel(channelMsgPerms, s.channelHosted(hostedList)))
-	m.HandleFunc("GET "+msg+"/hostedContents/{hid}", s.onChannel(channelMsgPerms, s.channelHosted(hostedOne)))
-	m.HandleFunc("GET "+msg+"/hostedContents/{hid}/$value", s.onChannel(channelMsgPerms, s.channelHosted(hostedValue)))
+	m.HandleFunc("GET "+team, s.onTeam(s.getTeam))
+	s.onUser(m, "GET", "/joinedTeams", true, s.joinedTeams)
+	m.HandleFunc("GET "+team+"/channels", s.onTeam(s.listChannels))
+	m.HandleFunc("POST "+team+"/channels", s.onTeam(s.createChannel))
+	m.HandleFunc("GET "+team+"/primaryChannel", s.onTeam(s.primaryChannel))
+	m.HandleFunc("GET "+ch, s.onChannel(s.getChannel))
+	m.HandleFunc("PATCH "+ch, s.onChannel(s.updateChannel))
+	m.HandleFunc("DELETE "+ch, s.onChannel(s.deleteChannel))
+	m.HandleFunc("GET "+ch+"/members", s.onChannel(s.listChannelMembers))
+	m.HandleFunc("POST "+ch+"/members", s.onChannel(s.addChannelMember))
+	m.HandleFunc("GET "+ch+"/members/{mbid}", s.onChannel(s.getChannelMember))
+	m.HandleFunc("DELETE "+ch+"/members/{mbid}", s.onChannel(s.removeChannelMember))
+	m.HandleFunc("GET "+ch+"/messages", s.onChannel(s.channelMessages(false)))
+	m.HandleFunc("POST "+ch+"/messages", s.onChannel(s.postChannelMessage(false)))
+	m.HandleFunc("GET "+msg, s.onChannel(s.channelMessage(false)))
+	m.HandleFunc("GET "+msg+"/replies", s.onChannel(s.channelMessages(true)))
+	m.HandleFunc("POST "+msg+"/replies", s.onChannel(s.postChannelMessage(true)))
+	m.HandleFunc("GET "+msg+"/replies/{rid}", s.onChannel(s.channelMessage(true)))
+	m.HandleFunc("GET "+msg+"/hostedContents", s.onChannel(s.channelHosted(hostedList)))
+	m.HandleFunc("GET "+msg+"/hostedContents/{hid}", s.onChannel(s.channelHosted(hostedOne)))
+	m.HandleFunc("GET "+msg+"/hostedContents/{hid}/$value", s.onChannel(s.channelHosted(hostedValue)))
 	s.chatRoutes(m)
 	s.presenceRoutes(m)
 	s.appRoutes(m)
@@ -342,16 +317,16 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 
 func (s *Workload) chatRoutes(m *graphkit.Mux) {
 	const chat, msg = "/v1.0/chats/{chid}", "/v1.0/chats/{chid}/messages/{mid}"
-	s.onUser(m, "GET", "/chats", chatListPerms, false, s.listChats)
+	s.onUser(m, "GET", "/chats", false, s.listChats)
 	m.HandleFunc("POST /v1.0/chats", s.Auth(s.createChat))
-	m.HandleFunc("GET "+chat, s.onChat(chatGetPerms, s.getChat))
-	m.HandleFunc("GET "+chat+"/members", s.onChat(chatMembersPerms, s.listChatMembers))
-	m.HandleFunc("POST "+chat+"/members", s.onChat(chatAddMemberPerms, s.addChatMember))
-	m.HandleFunc("GET "+chat+"/members/{mbid}", s.onChat(chatMembersPerms, s.getChatMember))
-	m.HandleFunc("GET "+chat+"/messages", s.onChat(chatMsgListPerms, s.chatMessages))
-	m.HandleFunc("POST "+chat+"/messages", s.onChat(chatSendPerms, s.postChatMessage))
-	m.HandleFunc("GET "+msg, s.onChat(chatMsgGetPerms, s.chatMessage))
-	m.HandleFunc("GET "+msg+"/hostedContents", s.onChat(chatMsgGetPerms, s.chatHosted(hostedList)))
-	m.HandleFunc("GET "+msg+"/hostedContents/{hid}", s.onChat(chatMsgGetPerms, s.chatHosted(hostedOne)))
-	m.HandleFunc("GET "+msg+"/hostedContents/{hid}/$value", s.onChat(chatMsgGetPerms, s.chatHosted(hostedValue)))
+	m.HandleFunc("GET "+chat, s.onChat(s.getChat))
+	m.HandleFunc("GET "+chat+"/members", s.onChat(s.listChatMembers))
+	m.HandleFunc("POST "+chat+"/members", s.onChat(s.addChatMember))
+	m.HandleFunc("GET "+chat+"/members/{mbid}", s.onChat(s.getChatMember))
+	m.HandleFunc("GET "+chat+"/messages", s.onChat(s.chatMessages))
+	m.HandleFunc("POST "+chat+"/messages", s.onChat(s.postChatMessage))
+	m.HandleFunc("GET "+msg, s.onChat(s.chatMessage))
+	m.HandleFunc("GET "+msg+"/hostedContents", s.onChat(s.chatHosted(hostedList)))
+	m.HandleFunc("GET "+msg+"/hostedContents/{hid}", s.onChat(s.chatHosted(hostedOne)))
+	m.HandleFunc("GET "+msg+"/hostedContents/{hid}/$value", s.onChat(s.chatHosted(hostedValue)))
 }

@@ -44,7 +44,7 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 				members = g.Members
 			}
 		}
-		return s.messageWatch(ch.ID, "teams('"+t.ID+"')/channels('"+ch.ID+"')/messages", channelMsgPerms, members), true, nil
+		return s.messageWatch(ch.ID, "teams('"+t.ID+"')/channels('"+ch.ID+"')/messages", members), true, nil
 	case len(segs) == 3 && strings.EqualFold(segs[0], "chats") && strings.EqualFold(segs[2], "messages"):
 		s.mu.Lock()
 		ch := s.findChat(segs[1])
@@ -56,7 +56,7 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 		if ch == nil {
 			return nil, true, errNoChat
 		}
-		return s.messageWatch(ch.ID, "chats('"+ch.ID+"')/messages", chatMsgListPerms, members), true, nil
+		return s.messageWatch(ch.ID, "chats('"+ch.ID+"')/messages", members), true, nil
 	}
 	return nil, false, nil
 }
@@ -72,7 +72,7 @@ func userIDs(members []*member) []string {
 
 // messageWatch watches the messages of container, named below prefix; a
 // delegated subscriber must be one of members.
-func (s *Workload) messageWatch(container, prefix string, perms, members []string) *graphkit.Watch {
+func (s *Workload) messageWatch(container, prefix string, members []string) *graphkit.Watch {
 	path := func(c graphkit.Change) string {
 		if parent, reply, ok := strings.Cut(c.Key, "/"); ok {
 			return prefix + "('" + parent + "')/replies('" + reply + "')"
@@ -89,7 +89,6 @@ func (s *Workload) messageWatch(container, prefix string, perms, members []strin
 			}
 			return map[string]any{"@odata.type": "#Microsoft.Graph.chatMessage", "@odata.id": path(c), "id": id}
 		},
-		Perms:      perms,
 		MaxMinutes: maxMessageMinutes,
 		Members:    members,
 	}
@@ -99,7 +98,7 @@ func (s *Workload) messageWatch(container, prefix string, perms, members []strin
 // when the change happens ("users/{id}/chats/getAllMessages"). Match and
 // Resource run under the workload's lock.
 func (s *Workload) allChatsWatch(user string) *graphkit.Watch {
-	w := s.messageWatch("", "", []string{"Chat.Read", "Chat.ReadWrite", "Chat.Read.All", "Chat.ReadWrite.All"}, nil)
+	w := s.messageWatch("", "", nil)
 	w.Match = func(c graphkit.Change) bool {
 		ch := s.findChat(c.Scope)
 		return c.Store == Name && ch != nil && hasMember(ch.Members, user)

@@ -24,13 +24,6 @@ import (
 // journal records.
 const Name = "todo"
 
-// Permissions of the To Do routes: the delegated ones reach the signed-in
-// user's tasks, the application ones (.All) every user's.
-var (
-	readPerms  = []string{"Tasks.Read", "Tasks.ReadWrite", "Tasks.Read.All", "Tasks.ReadWrite.All"}
-	writePerms = []string{"Tasks.ReadWrite", "Tasks.ReadWrite.All"}
-)
-
 // Workload is the To Do workload: the Graph kit and every seeded user's
 // lists and tasks under one lock.
 type Workload struct {
@@ -55,7 +48,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		{"GET", task + "/checklistItems", s.listPart(&steps)}, {"GET", task + "/checklistItems/{sid}", s.getPart(&steps)},
 		{"GET", task + "/linkedResources", s.listPart(&links)}, {"GET", task + "/linkedResources/{rid}", s.getPart(&links)},
 	} {
-		s.HandleOwned(m, r.method, r.suffix, readPerms, r.h)
+		s.HandleOwned(m, r.method, r.suffix, r.h)
 	}
 	for _, r := range []struct {
 		method, suffix string
@@ -68,7 +61,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 		{"POST", task + "/linkedResources", s.createPart(&links)}, {"PATCH", task + "/linkedResources/{rid}", s.updatePart(&links)},
 		{"DELETE", task + "/linkedResources/{rid}", s.deletePart(&links)},
 	} {
-		s.HandleOwned(m, r.method, r.suffix, writePerms, r.h)
+		s.HandleOwned(m, r.method, r.suffix, r.h)
 	}
 }
 

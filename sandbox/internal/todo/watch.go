@@ -38,7 +38,6 @@ func (s *Workload) Watch(rest string, owner *graphkit.User) (*graphkit.Watch, bo
 			}
 			return d
 		},
-		Perms:      readPerms,
 		MaxMinutes: 4230,
 	}, true, nil
 }

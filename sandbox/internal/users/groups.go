@@ -19,16 +19,6 @@ import (
 // advanced queries), get, create, update, delete, members and owners with
 // their $ref, transitive members, and the groups a user is a member of.
 
-// Permissions of the group routes, as Microsoft lists them.
-var (
-	groupRead   = []string{"Group.Read.All", "Group.ReadBasic.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	groupWrite  = []string{"Group.ReadWrite.All", "Directory.ReadWrite.All"}
-	groupCreate = []string{"Group.ReadWrite.All", "Directory.ReadWrite.All", "Group.Create"}
-	memberRead  = []string{"Group.Read.All", "Group.ReadBasic.All", "Group.ReadWrite.All", "GroupMember.Read.All", "GroupMember.ReadBasic.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	memberWrite = []string{"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
-	memberOf    = []string{"User.Read", "User.Read.All", "Group.Read.All", "Group.ReadBasic.All", "GroupMember.Read.All", "GroupMember.ReadBasic.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-)
-
 const groupKey = "group/"
 
 var groupType = &odata.Type{Name: "microsoft.graph.group", Keep: []string{"id"},
@@ -60,16 +50,16 @@ var dirLimits = odata.Limits{DefaultTop: 100, MaxTop: 999}
 func (s *Workload) groupRoutes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/groups", s.Auth(s.listGroups))
 	m.HandleFunc("POST /v1.0/groups", s.Auth(s.createGroup))
-	m.HandleFunc("GET /v1.0/groups/{gid}", s.Auth(s.group(groupRead, s.getGroup)))
-	m.HandleFunc("PATCH /v1.0/groups/{gid}", s.Auth(s.group(groupWrite, s.updateGroup)))
-	m.HandleFunc("DELETE /v1.0/groups/{gid}", s.Auth(s.group(groupWrite, s.deleteGroup)))
-	m.HandleFunc("GET /v1.0/groups/{gid}/members", s.Auth(s.group(memberRead, s.listRefs(false, false))))
-	m.HandleFunc("GET /v1.0/groups/{gid}/transitiveMembers", s.Auth(s.group(memberRead, s.listRefs(false, true))))
-	m.HandleFunc("GET /v1.0/groups/{gid}/owners", s.Auth(s.group(memberRead, s.listRefs(true, false))))
-	m.HandleFunc("POST /v1.0/groups/{gid}/members/$ref", s.Auth(s.group(memberWrite, s.addRef(false))))
-	m.HandleFunc("POST /v1.0/groups/{gid}/owners/$ref", s.Auth(s.group(memberWrite, s.addRef(true))))
-	m.HandleFunc("DELETE /v1.0/groups/{gid}/members/{mid}/$ref", s.Auth(s.group(memberWrite, s.removeRef(false))))
-	m.HandleFunc("DELETE /v1.0/groups/{gid}/owners/{mid}/$ref", s.Auth(s.group(memberWrite, s.removeRef(true))))
+	m.HandleFunc("GET /v1.0/groups/{gid}", s.Auth(s.group(s.getGroup)))
+	m.HandleFunc("PATCH /v1.0/groups/{gid}", s.Auth(s.group(s.updateGroup)))
+	m.HandleFunc("DELETE /v1.0/groups/{gid}", s.Auth(s.group(s.deleteGroup)))
+	m.HandleFunc("GET /v1.0/groups/{gid}/members", s.Auth(s.group(s.listRefs(false, false))))
+	m.HandleFunc("GET /v1.0/groups/{gid}/transitiveMembers", s.Auth(s.group(s.listRefs(false, true))))
+	m.HandleFunc("GET /v1.0/groups/{gid}/owners", s.Auth(s.group(s.listRefs(true, false))))
+	m.HandleFunc("POST /v1.0/groups/{gid}/members/$ref", s.Auth(s.group(s.addRef(false))))
+	m.HandleFunc("POST /v1.0/groups/{gid}/owners/$ref", s.Auth(s.group(s.addRef(true))))
+	m.HandleFunc("DELETE /v1.0/groups/{gid}/members/{mid}/$ref", s.Auth(s.group(s.removeRef(false))))
+	m.HandleFunc("DELETE /v1.0/groups/{gid}/owners/{mid}/$ref", s.Auth(s.group(s.removeRef(true))))
 	m.HandleFunc("GET /v1.0/me/memberOf", s.Auth(s.Me(s.memberOf(false))))
 	m.HandleFunc("GET /v1.0/me/transitiveMemberOf", s.Auth(s.Me(s.memberOf(true))))
 	m.HandleFunc("GET /v1.0/users/{id}/memberOf", s.Auth(s.Other(s.memberOf(false))))
@@ -85,10 +75,10 @@ var errDenied = graphkit.Err(403, "Authorization_RequestDenied", "Insufficient p
 
 type groupHandler func(w http.ResponseWriter, r *http.Request, g *directory.Group)
 
-// group checks perms and resolves {gid}.
-func (s *Workload) group(perms []string, h groupHandler) func(http.ResponseWriter, *http.Request, *graphkit.Claims) {
+// group checks the permissions (graphkit.Permitted) and resolves {gid}.
+func (s *Workload) group(h groupHandler) func(http.ResponseWriter, *http.Request, *graphkit.Claims) {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-		if !c.HasAny(perms...) {
+		if !graphkit.Permitted(r, c) {
 			s.Fail(w, r, errDenied)
 			return
 		}
@@ -210,7 +200,7 @@ func (s *Workload) writeObjects(w http.ResponseWriter, r *http.Request, ctx stri
 }
 
 func (s *Workload) listGroups(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !c.HasAny(groupRead...) {
+	if !graphkit.Permitted(r, c) {
 		s.Fail(w, r, errDenied)
 		return
 	}
@@ -272,7 +262,7 @@ func (b *groupBody) apply(g *directory.Group) *graphkit.Error {
 }
 
 func (s *Workload) createGroup(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !c.HasAny(groupCreate...) {
+	if !graphkit.Permitted(r, c) {
 		s.Fail(w, r, errDenied)
 		return
 	}
@@ -478,7 +468,7 @@ func (s *Workload) removeRef(owners bool) groupHandler {
 
 func (s *Workload) memberOf(transitive bool) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-		if !(self && c.HasAny(memberOf...)) && !c.HasAny(memberOf[1:]...) {
+		if !permitted(r, c, self) {
 			s.deny(w, r)
 			return
 		}
@@ -491,7 +481,7 @@ func (s *Workload) memberOf(transitive bool) graphkit.UserHandler {
 }
 
 func (s *Workload) organization(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !c.HasAny("User.Read", "User.Read.All", "Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All") {
+	if !graphkit.Permitted(r, c) {
 		s.deny(w, r)
 		return
 	}

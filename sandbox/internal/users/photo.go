@@ -16,12 +16,6 @@ import (
 // This file is the profile photos: /photo (the largest size), /photos (every
 // size up to the original), their $value (scaled JPEGs) and PUT of a new one.
 
-var (
-	photoSelf  = []string{"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "ProfilePhoto.Read.All", "ProfilePhoto.ReadWrite.All"}
-	photoOther = []string{"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "ProfilePhoto.Read.All", "ProfilePhoto.ReadWrite.All"}
-	photoWrite = []string{"User.ReadWrite.All", "ProfilePhoto.ReadWrite.All"}
-)
-
 // maxPhoto bounds an uploaded photo (Graph's limit is 4 MB).
 const maxPhoto = 4 << 20
 
@@ -41,10 +35,6 @@ func (s *Workload) photoRoutes(m *graphkit.Mux) {
 }
 
 var errNoImage = graphkit.Err(404, "ImageNotFound", "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.")
-
-func (s *Workload) canSeePhoto(c *graphkit.Claims, self bool) bool {
-	return self && c.HasAny(photoSelf...) || c.HasAny(photoOther...)
-}
 
 // sizes are the sizes u's photo has, smallest first.
 func sizes(u *directory.User) []int {
@@ -70,7 +60,7 @@ func photoObject(u *directory.User, size int) map[string]any {
 // photo serves /photo and /photos/{size}, as metadata or ($value) bytes.
 func (s *Workload) photo(value bool) graphkit.UserHandler {
 	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-		if !s.canSeePhoto(c, self) {
+		if !permitted(r, c, self) {
 			s.deny(w, r)
 			return
 		}
@@ -110,7 +100,7 @@ func (s *Workload) photo(value bool) graphkit.UserHandler {
 }
 
 func (s *Workload) photos(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-	if !s.canSeePhoto(c, self) {
+	if !permitted(r, c, self) {
 		s.deny(w, r)
 		return
 	}
@@ -122,7 +112,7 @@ func (s *Workload) photos(w http.ResponseWriter, r *http.Request, c *graphkit.Cl
 }
 
 func (s *Workload) putPhoto(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-	if !(self && c.HasAny("User.ReadWrite")) && !c.HasAny(photoWrite...) {
+	if !permitted(r, c, self) {
 		s.deny(w, r)
 		return
 	}

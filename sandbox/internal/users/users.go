@@ -53,10 +53,16 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 	s.photoRoutes(m)
 }
 
-var (
-	selfPerms  = []string{"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	otherPerms = []string{"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-)
+// permitted reports whether c may make request r on a user's data (the
+// signed-in user's own when self): with a permission that grants it, one
+// that reaches beyond the signed-in user's own data (User.Read.All, not
+// User.Read) for another user.
+func permitted(r *http.Request, c *graphkit.Claims, self bool) bool {
+	if self {
+		return graphkit.Permitted(r, c)
+	}
+	return graphkit.PermittedBeyondSelf(r, c)
+}
 
 func (s *Workload) deny(w http.ResponseWriter, r *http.Request) {
 	s.WriteError(w, r, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
@@ -101,7 +107,7 @@ func extra(u *directory.User) map[string]any {
 }
 
 func (s *Workload) user(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-	if !(self && c.HasAny(selfPerms...)) && !c.HasAny(otherPerms...) {
+	if !permitted(r, c, self) {
 		s.deny(w, r)
 		return
 	}
@@ -146,7 +152,7 @@ func (s *Workload) selectUser(w http.ResponseWriter, r *http.Request, u *directo
 }
 
 func (s *Workload) manager(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-	if !(self && c.HasAny(selfPerms...)) && !c.HasAny(otherPerms...) {
+	if !permitted(r, c, self) {
 		s.deny(w, r)
 		return
 	}
@@ -164,7 +170,7 @@ func (s *Workload) manager(w http.ResponseWriter, r *http.Request, c *graphkit.C
 // list serves GET /users, paged with the directory's opaque $skiptoken;
 // $filter, $search and $count apply as to groups.
 func (s *Workload) list(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !c.HasAny(otherPerms...) {
+	if !graphkit.Permitted(r, c) {
 		s.deny(w, r)
 		return
 	}

@@ -16,12 +16,6 @@ import (
 // This file is the user writes: create, update, delete, and the manager
 // reference (whose other side is directReports).
 
-var (
-	userWrite    = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
-	userDelete   = []string{"User.ReadWrite.All", "User.DeleteRestore.All", "Directory.ReadWrite.All"}
-	reportsPerms = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-)
-
 // userBody is what a create or update of a user may set.
 type userBody struct {
 	AccountEnabled    *bool     `json:"accountEnabled"`
@@ -139,7 +133,7 @@ func (s *Workload) apply(b *userBody, u *directory.User) *graphkit.Error {
 }
 
 func (s *Workload) createUser(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	if !c.HasAny(userWrite...) {
+	if !graphkit.Permitted(r, c) {
 		s.deny(w, r)
 		return
 	}
@@ -174,7 +168,7 @@ func (s *Workload) createUser(w http.ResponseWriter, r *http.Request, c *graphki
 }
 
 func (s *Workload) updateUser(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-	if !(self && c.HasAny("User.ReadWrite")) && !c.HasAny(userWrite...) {
+	if !permitted(r, c, self) {
 		s.deny(w, r)
 		return
 	}
@@ -191,7 +185,7 @@ func (s *Workload) updateUser(w http.ResponseWriter, r *http.Request, c *graphki
 // deleteUser removes a user for good (the sandbox keeps no deleted items):
 // its reports lose their manager and its groups the member or owner.
 func (s *Workload) deleteUser(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, _ bool) {
-	if !c.HasAny(userDelete...) {
+	if !graphkit.Permitted(r, c) {
 		s.deny(w, r)
 		return
 	}
@@ -214,7 +208,7 @@ func (s *Workload) deleteUser(w http.ResponseWriter, r *http.Request, c *graphki
 
 // setManager serves PUT .../manager/$ref: {"@odata.id": ".../users/{id}"}.
 func (s *Workload) setManager(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, _ bool) {
-	if !c.HasAny(userWrite...) {
+	if !graphkit.Permitted(r, c) {
 		s.deny(w, r)
 		return
 	}
@@ -254,7 +248,7 @@ func (s *Workload) managedBy(id, boss string) bool {
 }
 
 func (s *Workload) removeManager(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, _ bool) {
-	if !c.HasAny(userWrite...) {
+	if !graphkit.Permitted(r, c) {
 		s.deny(w, r)
 		return
 	}
@@ -271,7 +265,7 @@ func (s *Workload) removeManager(w http.ResponseWriter, r *http.Request, c *grap
 }
 
 func (s *Workload) directReports(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *directory.User, self bool) {
-	if !(self && c.HasAny("User.Read")) && !c.HasAny(reportsPerms...) {
+	if !permitted(r, c, self) {
 		s.deny(w, r)
 		return
 	}

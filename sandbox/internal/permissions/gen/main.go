@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,14 +24,20 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("finding the module root: %w", err)
 	}
-	f, err := os.Open(filepath.Join(shared, "graph-permissions", "permissions.json"))
+	ref, err := os.ReadFile(filepath.Join(shared, "graph-permissions", "permissions.json"))
 	if err != nil {
 		return fmt.Errorf("%w (Microsoft's permissions reference belongs at ../shared/graph-permissions beside the module)", err)
 	}
-	defer f.Close()
-	src, err := permgen.Render(f)
+	src, err := permgen.Render(bytes.NewReader(ref))
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(permgen.File, src, 0o644)
+	if err := os.WriteFile(permgen.File, src, 0o644); err != nil {
+		return err
+	}
+	paths, err := permgen.RenderPaths(bytes.NewReader(ref))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(permgen.PathsFile, paths, 0o644)
 }

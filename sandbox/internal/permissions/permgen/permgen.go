@@ -30,7 +30,8 @@ type reference struct {
 
 // Render returns the Go source of the delegated permissions of work and
 // school accounts, by name: each with the text the consent page shows and
-// whether it needs an administrator's consent.
+// whether it needs an administrator's consent; and the names of the
+// application permissions.
 func Render(r io.Reader) ([]byte, error) {
 	var ref reference
 	if err := json.NewDecoder(r).Decode(&ref); err != nil {
@@ -55,6 +56,20 @@ func Render(r io.Reader) ([]byte, error) {
 		}
 		fmt.Fprintf(&b, "{%q, %q, %v},\n", name, text, s.RequiresAdminConsent)
 	}
-	b.WriteString("}\n")
+	b.WriteString("}\n\n")
+	var apps []string
+	for name, p := range ref.Permissions {
+		if _, ok := p.Schemes["Application"]; ok {
+			apps = append(apps, name)
+		}
+	}
+	sort.Strings(apps)
+	b.WriteString("// applicationNames are the application permissions, space-separated.\n")
+	b.WriteString("const applicationNames = \"\" +\n")
+	for i := 0; i < len(apps); i += 8 {
+		line := apps[i:min(i+8, len(apps))]
+		fmt.Fprintf(&b, "%q +\n", strings.Join(line, " ")+" ")
+	}
+	b.WriteString("\"\"\n")
 	return format.Source(b.Bytes())
 }

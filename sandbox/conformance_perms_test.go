@@ -1,0 +1,101 @@
+package sandbox
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+)
+
+// Every successful conformance row (every route of every workload has
+// one: TestGraphConformanceCoversRoutes) also checks the route's
+// permissions against Microsoft's table (package permissions): before the
+// row's request, the same request with a token holding every permission of
+// the row token's kind (delegated or application) except those that grant
+// it gets 403 and changes nothing; after a read, a token with only the
+// least privileged permission Microsoft marks for it is let through too.
+
+// permissionsProbe runs the first check for row's request (method on
+// path, headers hdr with the row's token, body) and returns the second, to
+// run after the row's own request.
+func (c *conformance) permissionsProbe(t *testing.T, row conformanceRow, method, path string, hdr map[string]string, body string) (after func()) {
+	t.Helper()
+	after = func() {}
+	if !strings.HasPrefix(path, "/v1.0/") || strings.HasSuffix(path, "/$batch") || strings.Contains(path, "/subscriptions") {
+		return after // no permission of their own: $batch's parts and a subscription's resource have theirs
+	}
+	raw := strings.TrimPrefix(hdr["Authorization"], "Bearer ")
+	claims, err := c.e.s.VerifyAccessToken(raw)
+	if err != nil {
+		return after // the row is about a bad token
+	}
+	route := c.routes.RoutePath(method, strings.SplitN(path, "?", 2)[0])
+	g, from, ok := permissions.Lookup(method, route)
+	if !ok {
+		t.Fatalf("Microsoft's permissions table has no %s %s (route %s), in any form", method, path, route)
+	}
+	granted, all := g.Delegated, permissions.DelegatedNames()
+	if claims.IsApp() {
+		granted, all = g.Application, permissions.ApplicationNames()
+	}
+	var others []string
+	for _, p := range all {
+		if !implies(p, granted) {
+			others = append(others, p)
+		}
+	}
+	send := func(perms []string) (int, string) {
+		t.Helper()
+		cl := *claims
+		if cl.IsApp() {
+			cl.Roles = perms
+		} else {
+			cl.Scp = strings.Join(perms, " ")
+		}
+		tok, err := c.e.s.signer.Sign(&cl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := map[string]string{}
+		for k, v := range hdr {
+			h[k] = v
+		}
+		h["Authorization"] = "Bearer " + tok
+		var in io.Reader
+		if body != "" {
+			in = strings.NewReader(body)
+		}
+		resp := c.e.do(method, path, in, h, nil)
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(data)
+	}
+	if status, data := send(others); status != http.StatusForbidden {
+		t.Errorf("with every permission but those that grant it (%s, as %s: %v), status %d, want 403: %.300s", method+" "+route, from, granted, status, data)
+	}
+	least := g.LeastDelegated
+	if claims.IsApp() {
+		least = g.LeastApplication
+	}
+	// A delegated permission of the user's own data (Files.Read) is tried
+	// on /me only: elsewhere the data may be another user's.
+	if method != http.MethodGet || least == "" || !claims.IsApp() && !permissions.BeyondSelf(least) && !strings.HasPrefix(path, "/v1.0/me/") {
+		return after
+	}
+	return func() {
+		t.Helper()
+		if status, data := send([]string{least}); status != row.status {
+			t.Errorf("with only %s, the least privileged permission for %s, status %d, want %d: %.300s", least, method+" "+route, status, row.status, data)
+		}
+	}
+}
+
+func implies(p string, granted []string) bool {
+	for _, q := range granted {
+		if permissions.Implies(p, q) {
+			return true
+		}
+	}
+	return false
+}
