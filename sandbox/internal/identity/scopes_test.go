@@ -1,6 +1,11 @@
 package identity
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+)
 
 // FuzzParseScopes checks that scope parsing never panics and that accepted
 // scopes round-trip through their stored form.
@@ -25,4 +30,23 @@ func FuzzParseScopes(f *testing.F) {
 			t.Fatalf("round trip %q: %q vs %q", raw, back.responseScope(), ss.responseScope())
 		}
 	})
+}
+
+// TestSeedAppPermissionsExist: the seeded apps' roles are application
+// permissions and their static delegated permissions delegated ones, as
+// Microsoft names them (an app registration can hold no others).
+func TestSeedAppPermissionsExist(t *testing.T) {
+	apps := permissions.ApplicationNames()
+	for _, a := range seedApps {
+		for _, r := range a.Roles {
+			if !slices.Contains(apps, r) {
+				t.Errorf("%s: role %s is not an application permission", a.Name, r)
+			}
+		}
+		for _, d := range a.DelegatedDefault {
+			if p, ok := permissions.Delegated(d); !ok || p.Name != d {
+				t.Errorf("%s: %s is not a delegated permission", a.Name, d)
+			}
+		}
+	}
 }
