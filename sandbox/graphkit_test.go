@@ -147,7 +147,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		return func(n string) map[string]any { return map[string]any{k: n, "planId": planner.LaunchPlanID} }
 	}
 	plannerTaskID := create("/v1.0/planner/tasks", inPlan("title")("kit planner task"))
-	ids := []string{msgID, folderID, eventID, calID, contactID, cfID, driveItemID, todoListID, taskID, u.UserPrincipalName, team["id"].(string), listID,
+	kitUserID := create("/v1.0/users", newUser("kit user"))
+	kitGroupID := create("/v1.0/groups", newGroup("kit group"))
+	ids := []string{kitUserID, kitGroupID, msgID, folderID, eventID, calID, contactID, cfID, driveItemID, todoListID, taskID, u.UserPrincipalName, team["id"].(string), listID,
 		planner.LaunchPlanID, plannerTaskID, directory.ProductTeamID, channelID, chatID}
 
 	htmlBody := map[string]any{"body": map[string]any{"contentType": "HTML", "content": "<p>x</p>"}}
@@ -192,6 +194,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		{"teams chat messages", "POST", "/v1.0/chats/" + chatID + "/messages", post, "subject", nil, nil},
 		{"users", "POST", "/v1.0/users", newUser, "displayName", nil, nil},
 		{"groups", "POST", "/v1.0/groups", newGroup, "displayName", nil, nil},
+		// The directory's updates answer 204 without a body (directoryWant).
+		{"user", "PATCH", "/v1.0/users/" + kitUserID, named("displayName"), "displayName", nil, nil},
+		{"group", "PATCH", "/v1.0/groups/" + kitGroupID, named("displayName"), "displayName", nil, nil},
 	}
 	// plannerWant is what a Planner PATCH answers instead of a success: the
 	// cases send no If-Match, which Planner requires.
@@ -214,6 +219,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 	ok := func(tg kitTarget) kitAnswer {
 		if tg.method == "POST" {
 			return kitAnswer{201, ""}
+		}
+		if tg.name == "user" || tg.name == "group" { // the directory answers an update with 204
+			return kitAnswer{204, ""}
 		}
 		return kitAnswer{200, ""}
 	}
@@ -280,7 +288,7 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 			return kitRequest{validJSON(tg, nil), jsonCT, func(p string) string { return upperSegments(p, ids...) }}
 		}, ok},
 		{"singleValueExtendedProperties (python-o365 sends it with every event)", func(tg kitTarget) kitRequest {
-			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || strings.HasPrefix(tg.name, "planner") || strings.HasPrefix(tg.name, "teams ") || tg.name == "users" || tg.name == "groups" { // attachments, drive items, To Do, SharePoint's lists, Planner and Teams have no extended properties in v1.0
+			if tg.name == "attachments" || strings.HasPrefix(tg.name, "drive ") || strings.HasPrefix(tg.name, "todo ") || strings.HasPrefix(tg.name, "list") || strings.HasPrefix(tg.name, "planner") || strings.HasPrefix(tg.name, "teams ") || tg.name == "users" || tg.name == "groups" || tg.name == "user" || tg.name == "group" { // attachments, drive items, To Do, SharePoint's lists, Planner and Teams have no extended properties in v1.0
 				return kitRequest{validJSON(tg, nil), jsonCT, nil}
 			}
 			return kitRequest{validJSON(tg, map[string]any{"singleValueExtendedProperties": []any{
@@ -294,6 +302,9 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 			}
 			if strings.HasPrefix(tg.name, "planner") && tg.method == "PATCH" { // Planner's errors have no code
 				return kitAnswer{412, ""}
+			}
+			if tg.name == "user" || tg.name == "group" { // directory objects carry no ETag in v1.0: If-Match does not apply
+				return ok(tg)
 			}
 			if tg.method == "PATCH" {
 				return kitAnswer{412, "ErrorIrresolvableConflict"}
@@ -321,7 +332,7 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 					t.Errorf("%s %s (%s): %d %q, want %d %q: %v", tg.method, path, tg.name, got.status, got.code, want.status, want.code, out)
 					continue
 				}
-				if c.name == "charset=iso-8859-1" && want.status < 300 {
+				if c.name == "charset=iso-8859-1" && want.status < 300 && want.status != 204 {
 					v, _ := out[tg.str].(string)
 					if tg.str == "fields" {
 						v, _ = field(out, "fields", "Title").(string)
