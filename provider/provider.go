@@ -37,6 +37,9 @@ const (
 	FlowClientCredentials Flow = "client_credentials"
 	FlowPassword          Flow = "password"
 	FlowAPIKey            Flow = "api_key"
+	// FlowDCRPKCE registers a client first (RFC 7591 dynamic client registration at
+	// Registration.RegistrationEndpoint), then signs in with PKCE as that client.
+	FlowDCRPKCE Flow = "dcr_pkce"
 )
 
 // DialectMicrosoft marks providers backed by the Microsoft identity platform: endpoints depend on
@@ -49,6 +52,18 @@ const (
 	ExportRefreshToken = "refresh_token"
 	ExportAPIKey       = "api_key"
 	ExportAPIURL       = "api_url"
+	// ExportBaseURL is the base URL a templated provider was signed in with ({base_url}).
+	ExportBaseURL = "base_url"
+)
+
+// BaseURLPlaceholder is the template an endpoint or api_url may hold, filled in at login with
+// --base-url or OAuth.BaseURL (self-hosted GitLab, GitHub Enterprise, Atlassian).
+const BaseURLPlaceholder = "{base_url}"
+
+// Device token request encodings (OAuth.DeviceTokenRequest).
+const (
+	DeviceTokenForm = "oauth2_form" // RFC 8628: a form-encoded token request (the default)
+	DeviceTokenJSON = "json"        // a JSON body {"device_code": ...}, as some providers poll
 )
 
 // Definition is one provider. The zero value is not valid; build one with [Parse].
@@ -64,6 +79,16 @@ type Definition struct {
 	OAuth         *OAuth            `json:"oauth,omitempty"`
 	APIKey        *APIKey           `json:"api_key,omitempty"`
 	Export        map[string]string `json:"export,omitempty"`
+	// Registration is where a dcr_pkce provider registers its client (RFC 7591).
+	Registration *Registration `json:"registration,omitempty"`
+	// Ignored are keys of the file the project does not use (authsome's "metadata", "logo", ...):
+	// kept out of the definition, reported once.
+	Ignored []string `json:"-"`
+}
+
+// Registration holds a provider's dynamic client registration endpoint.
+type Registration struct {
+	RegistrationEndpoint string `json:"registration_endpoint"`
 }
 
 // OAuth holds the OAuth 2.0 endpoints and defaults of a provider.
@@ -77,6 +102,14 @@ type OAuth struct {
 	PKCE                   bool     `json:"pkce"`
 	SupportsDeviceCode     bool     `json:"supports_device_code"`
 	SupportsDCR            bool     `json:"supports_dcr"`
+	// BaseURL is the default for {base_url} in templated endpoints and api_url.
+	BaseURL string `json:"base_url,omitempty"`
+	// DeviceTokenRequest is how device-code polling sends the device code: DeviceTokenForm
+	// ("" means the same) or DeviceTokenJSON.
+	DeviceTokenRequest string `json:"device_token_request,omitempty"`
+	// RedirectPath is the path of the loopback redirect URI this provider's app is registered
+	// with: "/" (the default) or "/auth/callback/oauth" (the original authsome's).
+	RedirectPath string `json:"redirect_path,omitempty"`
 }
 
 // APIKey says how an API key is presented to the provider's API.
