@@ -329,19 +329,27 @@ func TestRetryLimits(t *testing.T) {
 	}
 }
 
+// TestRetryWaitCancelled: a caller's cancellation ends the wait for a
+// Retry-After at once, with an error that says what was awaited. The
+// context is cancelled when the wait starts, so no deadline is raced.
 func TestRetryWaitCancelled(t *testing.T) {
 	c, mux, _ := setup(t)
-	c.sleep = sleepContext
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var waited time.Duration
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		waited = d
+		cancel()
+		return sleepContext(ctx, d)
+	}
 	mux.HandleFunc("/v1.0/x", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "60")
 		graphError(w, 429, "TooManyRequests", "")
 	})
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
 	req, _ := c.NewRequest(ctx, "GET", "x", nil)
 	_, err := c.Do(req, nil)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting 1m0s to retry GET /v1.0/x") {
-		t.Errorf("err %v", err)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "waiting 1m0s to retry GET /v1.0/x") || waited != time.Minute {
+		t.Errorf("err %v after a wait of %v", err, waited)
 	}
 }
 
