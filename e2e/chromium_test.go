@@ -111,3 +111,37 @@ func waitTrace(t *testing.T, path string, n int) []byte {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestBrowserSandboxStatusPage opens the sandbox's URL in real headless Chromium, as a person
+// would after `authsome sandbox`: the page that renders is the tenant's status page (not a raw
+// JSON error), and its screenshot is taken.
+func TestBrowserSandboxStatusPage(t *testing.T) {
+	t.Parallel()
+	driver := browserDriver(t)
+	e := newEnv(t, envOptions{})
+	dir := t.TempDir()
+	logFile, shots := filepath.Join(dir, "drive.log"), filepath.Join(dir, "shots")
+	if err := os.MkdirAll(shots, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", driver, e.sb.Info().URL+"/")
+	cmd.Env = append(os.Environ(), "DRIVE_LOG="+logFile, "DRIVE_SHOTS="+shots)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		trace, _ := os.ReadFile(logFile)
+		t.Fatalf("browser: %v\n%s\n%s", err, out, trace)
+	}
+	trace, _ := os.ReadFile(logFile)
+	if !strings.Contains(string(trace), "final page: authsome sandbox — ") {
+		t.Errorf("the page a browser shows is not the status page:\n%s", trace)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(shots, "*.png"))
+	if len(pngs) != 1 {
+		t.Fatalf("%d screenshots, want 1", len(pngs))
+	}
+	if fi, err := os.Stat(pngs[0]); err != nil || fi.Size() < 10<<10 {
+		t.Errorf("screenshot %s: %v (a rendered page is more than 10 KiB)", pngs[0], err)
+	}
+	if os.Getenv("AUTHSOME_KEEP_SHOTS") != "" {
+		os.Rename(pngs[0], filepath.Join(os.Getenv("AUTHSOME_KEEP_SHOTS"), "sandbox-status.png"))
+	}
+}

@@ -232,6 +232,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.durableControl(w, r)
 		return
 	}
+	if (r.URL.Path == "/" || r.URL.Path == "/ca.pem") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		s.serveStatus(w, r)
+		return
+	}
 	rec, r, finish := s.beginLog(w, r)
 	defer finish()
 	rec.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the tenant's time, not the host's
