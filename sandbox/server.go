@@ -29,7 +29,8 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	// Dir is where ca.pem is written; required unless PlainHTTP.
+	// Dir is where the CA is kept (ca.pem, and its key ca-key.pem, 0600: a restart keeps the
+	// CA a person trusted); required unless PlainHTTP.
 	Dir string
 	// PlainHTTP serves http:// instead of TLS.
 	PlainHTTP bool
@@ -204,8 +205,8 @@ func (opts Options) withDefaults() Options {
 	return opts
 }
 
-// setupTLS makes the CA and server certificate and writes ca.pem, unless
-// PlainHTTP.
+// setupTLS loads or makes the CA (kept in Dir), makes the server
+// certificate and writes ca.pem, unless PlainHTTP.
 func (s *Server) setupTLS() error {
 	if s.opts.PlainHTTP {
 		return nil
@@ -213,9 +214,9 @@ func (s *Server) setupTLS() error {
 	if s.opts.Dir == "" {
 		return errors.New("sandbox: Options.Dir is required for TLS (or set PlainHTTP)")
 	}
-	m, err := newTLSMaterial(time.Now()) // clients check certificates against the real clock
+	m, err := loadTLSMaterial(s.opts.Dir, time.Now()) // clients check certificates against the real clock
 	if err != nil {
-		return fmt.Errorf("sandbox: generate TLS certificates: %w", err)
+		return fmt.Errorf("sandbox: TLS certificates: %w", err)
 	}
 	s.tls = m
 	s.caFile, err = writeCA(s.opts.Dir, m.caPEM)

@@ -4,6 +4,8 @@ import (
 	"crypto/x509"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +73,38 @@ func TestCANameConstraints(t *testing.T) {
 		if (err == nil) != c.good {
 			t.Errorf("a certificate for %s %v: verify error %v, want ok=%v", c.dns, c.ip, err, c.good)
 		}
+	}
+}
+
+// TestCAKeptAcrossRestarts: a sandbox started again on the same folder
+// serves with the CA it made the first time (a person trusts it once); its
+// key is readable by the owner only; an unusable CA is replaced.
+func TestCAKeptAcrossRestarts(t *testing.T) {
+	dir := t.TempDir()
+	first, err := loadTLSMaterial(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := loadTLSMaterial(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(first.caPEM) != string(second.caPEM) {
+		t.Error("a restart made a new CA")
+	}
+	if fi, err := os.Stat(filepath.Join(dir, caKeyFile)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s: %v %v, want mode 0600", caKeyFile, err, fi)
+	}
+	if err := os.WriteFile(filepath.Join(dir, caKeyFile), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third, err := loadTLSMaterial(dir, time.Now())
+	if err != nil || string(third.caPEM) == string(first.caPEM) {
+		t.Errorf("an unusable CA key was not replaced: %v", err)
+	}
+	// Near its end (within 30 days) the CA is replaced too.
+	later, err := loadTLSMaterial(dir, time.Now().AddDate(9, 11, 10))
+	if err != nil || string(later.caPEM) == string(third.caPEM) {
+		t.Errorf("an expiring CA was kept: %v", err)
 	}
 }

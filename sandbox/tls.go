@@ -25,7 +25,7 @@ var loopbackRanges = []*net.IPNet{
 	{IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)},
 }
 
-// tlsMaterial is a freshly generated CA and a server certificate it signed.
+// tlsMaterial is the CA and a server certificate it signed.
 type tlsMaterial struct {
 	caPEM []byte
 	pool  *x509.CertPool
@@ -36,23 +36,74 @@ func serial() (*big.Int, error) {
 	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 126))
 }
 
-// newTLSMaterial generates an ECDSA P-256 CA and a leaf for 127.0.0.1, ::1 and
-// localhost. The private keys never leave memory.
-func newTLSMaterial(now time.Time) (*tlsMaterial, error) {
-	caCert, caKey, err := newCA(now)
-	if err != nil {
-		return nil, err
+// loadTLSMaterial returns the CA kept in dir (ca.pem and its key,
+// ca-key.pem, 0600), or makes and keeps a new one when there is none (or it
+// is unusable: expiring within 30 days, or without the name constraints),
+// and a fresh leaf for 127.0.0.1, ::1 and localhost signed by it: a person
+// who trusted the CA once keeps trusting it across restarts.
+func loadTLSMaterial(dir string, now time.Time) (*tlsMaterial, error) {
+	ca, key := readCA(dir, now)
+	if ca == nil {
+		var err error
+		if ca, key, err = newCA(now); err != nil {
+			return nil, err
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sandbox: create %s: %w", dir, err)
+		}
+		if err := writeFileAtomic(filepath.Join(dir, caKeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+			return nil, err
+		}
+		if _, err := writeCA(dir, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw})); err != nil {
+			return nil, err
+		}
 	}
-	leaf, leafKey, err := issueLeaf(caCert, caKey, now, []string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")})
+	return newTLSMaterial(ca, key, now)
+}
+
+// caKeyFile is the CA's private key in the sandbox's folder.
+const caKeyFile = "ca-key.pem"
+
+// readCA returns the usable CA kept in dir, or nils.
+func readCA(dir string, now time.Time) (*x509.Certificate, *ecdsa.PrivateKey) {
+	certPEM, err1 := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	keyPEM, err2 := os.ReadFile(filepath.Join(dir, caKeyFile))
+	if err1 != nil || err2 != nil {
+		return nil, nil
+	}
+	cb, _ := pem.Decode(certPEM)
+	kb, _ := pem.Decode(keyPEM)
+	if cb == nil || kb == nil {
+		return nil, nil
+	}
+	ca, err := x509.ParseCertificate(cb.Bytes)
+	if err != nil || !ca.IsCA || !ca.PermittedDNSDomainsCritical || now.Add(30*24*time.Hour).After(ca.NotAfter) {
+		return nil, nil
+	}
+	k, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+	key, ok := k.(*ecdsa.PrivateKey)
+	if err != nil || !ok || !key.PublicKey.Equal(ca.PublicKey) {
+		return nil, nil
+	}
+	return ca, key
+}
+
+// newTLSMaterial issues a leaf for 127.0.0.1, ::1 and localhost signed by ca.
+func newTLSMaterial(ca *x509.Certificate, caKey *ecdsa.PrivateKey, now time.Time) (*tlsMaterial, error) {
+	leaf, leafKey, err := issueLeaf(ca, caKey, now, []string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")})
 	if err != nil {
 		return nil, err
 	}
 	pool := x509.NewCertPool()
-	pool.AddCert(caCert)
+	pool.AddCert(ca)
 	return &tlsMaterial{
-		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caCert.Raw}),
+		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}),
 		pool:  pool,
-		cert:  tls.Certificate{Certificate: [][]byte{leaf.Raw, caCert.Raw}, PrivateKey: leafKey},
+		cert:  tls.Certificate{Certificate: [][]byte{leaf.Raw, ca.Raw}, PrivateKey: leafKey},
 	}, nil
 }
 

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,7 +18,7 @@ import (
 
 func newSandboxCmd(f *Factory) *cobra.Command {
 	var listen, state string
-	var plain, autoApprove, allowRemote bool
+	var plain, autoApprove, allowRemote, fresh bool
 	var seedMessages int
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -26,6 +28,11 @@ Graph v1.0 with a seeded demo tenant, over TLS with its own CA (written next to 
 
 While it runs, sandbox.json in the home folder describes it (URL, CA file, tenant, seeded
 clients and users), so ` + "`authsome login microsoft --cloud sandbox`" + ` finds it. Stop it with Ctrl-C.
+Opened in a browser, its URL shows the tenant, its users and how to trust its CA.
+
+It resumes where it stopped: the tenant (every answered write), its signing keys, its CA and its
+address are kept in the home folder (sandbox/), so sign-ins and a trusted CA survive a restart.
+--fresh starts the tenant over; --state DIR keeps it elsewhere.
 
 It listens on loopback only, unless --listen names another address and --allow-remote is
 given; then its control API (/_sandbox/) requires "Authorization: Bearer <token>", with the
@@ -36,6 +43,25 @@ sandbox starts serving, for big mailboxes (POST /_sandbox/seed/messages does the
 it runs).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			home := f.Home()
+			dir := filepath.Join(home, "sandbox")
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+			if state == "" {
+				state = filepath.Join(dir, "state")
+				if fresh {
+					if err := os.RemoveAll(state); err != nil {
+						return err
+					}
+				}
+			} else if fresh {
+				return usagef("--fresh starts the tenant kept in the home folder over; to start over with --state, give an empty folder")
+			}
+			remembered := listen == ""
+			if remembered {
+				listen = lastListen(dir)
+			}
 			if _, _, err := net.SplitHostPort(listen); err != nil {
 				return usagef("--listen %q is not host:port (such as 127.0.0.1:8080)", listen)
 			}
@@ -44,14 +70,6 @@ it runs).`,
 			}
 			if seedMessages < 0 || seedMessages > sandbox.MaxSeedMessages {
 				return usagef("--seed-messages %d: give a count from 0 to %d", seedMessages, sandbox.MaxSeedMessages)
-			}
-			home := f.Home()
-			if err := os.MkdirAll(home, 0o700); err != nil {
-				return err
-			}
-			dir := filepath.Join(home, "sandbox")
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return err
 			}
 			sb, err := sandbox.New(sandbox.Options{Dir: dir, PlainHTTP: plain, AutoApprove: autoApprove, StateDir: state, RequireControlToken: allowRemote})
 			if err != nil {
@@ -62,8 +80,17 @@ it runs).`,
 					return err
 				}
 			}
-			if err := sb.Start(listen); err != nil {
+			err = sb.Start(listen)
+			if err != nil && remembered && listen != defaultListen {
+				fmt.Fprintf(f.IO.ErrOut, "The sandbox's last address %s is taken; listening on another one (sign-ins made against the old address need a new login).\n", listen)
+				listen = defaultListen
+				err = sb.Start(listen)
+			}
+			if err != nil {
 				return fmt.Errorf("%w: cannot listen on %s: %v", broker.ErrUnreachable, listen, err)
+			}
+			if remembered {
+				rememberListen(dir, sb.URL())
 			}
 			defer sb.Close()
 			infoPath := filepath.Join(home, broker.SandboxInfoFile)
@@ -99,9 +126,10 @@ it runs).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (loopback unless --allow-remote)")
+	cmd.Flags().StringVar(&listen, "listen", "", "address to listen on (loopback unless --allow-remote; default: the last one, else a free loopback port)")
+	cmd.Flags().BoolVar(&fresh, "fresh", false, "start the tenant kept in the home folder over")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address other machines can reach; the control API then requires a token")
-	cmd.Flags().StringVar(&state, "state", "", "keep the tenant in this folder: every answered write survives a restart, even after a crash (a state file of an older version there is converted)")
+	cmd.Flags().StringVar(&state, "state", "", "keep the tenant in this folder instead of the home folder's sandbox/state: every answered write survives a restart, even after a crash (a state file of an older version there is converted)")
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP instead of TLS (for tests)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve every device code and consent as the first seeded user")
 	cmd.Flags().IntVar(&seedMessages, "seed-messages", 0, "add this many generated messages to the first seeded user's inbox")
@@ -129,3 +157,31 @@ func seedSandbox(f *Factory, sb *sandbox.Server, n int) error {
 }
 
 var errSandboxGone = errors.New("sandbox stopped")
+
+// defaultListen is where a sandbox listens the first time: a free loopback port.
+const defaultListen = "127.0.0.1:0"
+
+// listenFile remembers, in the sandbox's folder, the address it last listened on.
+const listenFile = "listen"
+
+// lastListen is the address the sandbox kept in dir listened on last time, or defaultListen.
+func lastListen(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, listenFile))
+	if err != nil {
+		return defaultListen
+	}
+	addr := strings.TrimSpace(string(b))
+	if host, _, err := net.SplitHostPort(addr); err != nil || !loopbackAddr(addr) || host == "" {
+		return defaultListen
+	}
+	return addr
+}
+
+// rememberListen keeps the address of url (https://127.0.0.1:PORT) for the next start.
+func rememberListen(dir, rawURL string) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return
+	}
+	_ = os.WriteFile(filepath.Join(dir, listenFile), []byte(u.Host+"\n"), 0o600)
+}

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -153,5 +155,89 @@ func waitSandboxInfo(t *testing.T, infoPath string, done <-chan int, errOut *byt
 		if time.Since(start) > time.Minute {
 			t.Fatal("the sandbox did not write sandbox.json")
 		}
+	}
+}
+
+// TestSandboxResumes: `authsome sandbox` started again in the same home comes back on the same
+// address with the same CA and signing keys, so a token issued before the restart still works
+// and a browser that trusted the CA still does; --fresh starts the tenant over (tokens of the
+// old tenant are refused) and keeps the address and the CA.
+func TestSandboxResumes(t *testing.T) {
+	home := testEnv(t)
+	infoPath := filepath.Join(home, broker.SandboxInfoFile)
+	serve := func(args ...string) (sandbox.Info, func()) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(t.Context())
+		ios, _, _, errOut := Test()
+		done := make(chan int, 1)
+		go func() { done <- Run(ctx, ios, append([]string{"--home", home, "sandbox"}, args...)) }()
+		info := waitSandboxInfo(t, infoPath, done, errOut)
+		return info, func() {
+			cancel()
+			<-done
+			for i := 0; i < 500; i++ { // the info file goes when the sandbox has stopped
+				if _, err := os.Stat(infoPath); os.IsNotExist(err) {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	client := func(info sandbox.Info) *http.Client {
+		pem, err := os.ReadFile(info.CAFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	}
+	me := func(info sandbox.Info, tok string) int {
+		req, _ := http.NewRequest("GET", info.URL+"/v1.0/me", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := client(info).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	first, stop := serve()
+	ca1, _ := os.ReadFile(first.CAFile)
+	u := first.Users[0]
+	resp, err := client(first).PostForm(first.URL+"/organizations/oauth2/v2.0/token", url.Values{"grant_type": {"password"},
+		"client_id": {first.PublicClientID}, "username": {u.UserPrincipalName}, "password": {u.Password}, "scope": {"User.Read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&tr)
+	resp.Body.Close()
+	if tr.AccessToken == "" || me(first, tr.AccessToken) != 200 {
+		t.Fatalf("no working token from the first sandbox (%d)", resp.StatusCode)
+	}
+	stop()
+
+	second, stop := serve()
+	ca2, _ := os.ReadFile(second.CAFile)
+	if second.URL != first.URL || string(ca2) != string(ca1) {
+		t.Errorf("restart: URL %s → %s, same CA %v", first.URL, second.URL, string(ca2) == string(ca1))
+	}
+	if st := me(second, tr.AccessToken); st != 200 {
+		t.Errorf("a token from before the restart: %d, want 200", st)
+	}
+	stop()
+
+	third, stop := serve("--fresh")
+	defer stop()
+	ca3, _ := os.ReadFile(third.CAFile)
+	if third.URL != first.URL || string(ca3) != string(ca1) {
+		t.Errorf("--fresh: URL %s → %s, same CA %v", first.URL, third.URL, string(ca3) == string(ca1))
+	}
+	if st := me(third, tr.AccessToken); st != 401 {
+		t.Errorf("a token of the tenant --fresh replaced: %d, want 401", st)
 	}
 }
