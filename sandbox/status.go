@@ -39,7 +39,8 @@ table{border-collapse:collapse} td,th{padding:.25rem .8rem .25rem 0;text-align:l
 <h2>Trust the CA</h2>
 <p>The sandbox serves HTTPS with its own certificate authority. Programs started by <code>authsome run</code> trust it already.
 For a browser or other programs, add <a href="/ca.pem">ca.pem</a> to the trust store; the CA is limited by X.509 name
-constraints to <code>localhost</code>, <code>127.0.0.0/8</code> and <code>::1</code>, so it can vouch for nothing else.</p>
+constraints to <code>localhost</code>, <code>127.0.0.0/8</code> and <code>::1</code>, so it can vouch for nothing else.
+<code>authsome sandbox trust</code> prints these steps for this machine, and <code>--install</code> adds it to your own store.</p>
 <table>
 <tr><th>Debian, Ubuntu</th><td><code>sudo cp ca.pem /usr/local/share/ca-certificates/authsome-sandbox.crt &amp;&amp; sudo update-ca-certificates</code></td></tr>
 <tr><th>Chrome, Firefox (NSS)</th><td><code>certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n "authsome sandbox" -i ca.pem</code></td></tr>

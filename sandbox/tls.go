@@ -204,3 +204,13 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	}
 	return nil
 }
+
+// EnsureCA makes the CA a sandbox with Options.Dir dir would serve with,
+// when there is none yet, and returns the path of its certificate: what a
+// person adds to a trust store before the sandbox first runs.
+func EnsureCA(dir string) (string, error) {
+	if _, err := loadTLSMaterial(dir, time.Now()); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "ca.pem"), nil
+}

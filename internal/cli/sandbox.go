@@ -128,6 +128,7 @@ it runs).`,
 	}
 	cmd.Flags().StringVar(&listen, "listen", "", "address to listen on (loopback unless --allow-remote; default: the last one, else a free loopback port)")
 	cmd.Flags().BoolVar(&fresh, "fresh", false, "start the tenant kept in the home folder over")
+	cmd.AddCommand(newSandboxTrustCmd(f))
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address other machines can reach; the control API then requires a token")
 	cmd.Flags().StringVar(&state, "state", "", "keep the tenant in this folder instead of the home folder's sandbox/state: every answered write survives a restart, even after a crash (a state file of an older version there is converted)")
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP instead of TLS (for tests)")

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/sandbox"
+)
+
+// trustStep is one way to make a trust store trust the sandbox's CA.
+type trustStep struct {
+	Store    string     `json:"store"`
+	Commands [][]string `json:"commands"`
+	// User is whether the step changes only the user's own store (what --install runs).
+	User bool `json:"user"`
+}
+
+// trustSteps are the ways to trust caFile on goos, the user's own stores first.
+func trustSteps(goos, caFile, homeDir string) []trustStep {
+	switch goos {
+	case "darwin":
+		return []trustStep{{"login keychain", [][]string{{"security", "add-trusted-cert", "-r", "trustRoot", "-k", filepath.Join(homeDir, "Library/Keychains/login.keychain-db"), caFile}}, true}}
+	case "windows":
+		return []trustStep{{"current user's Root store", [][]string{{"certutil", "-user", "-addstore", "Root", caFile}}, true}}
+	}
+	return []trustStep{
+		{"NSS database (Chrome, Chromium, Firefox)", [][]string{{"certutil", "-d", "sql:" + filepath.Join(homeDir, ".pki/nssdb"), "-A", "-t", "C,,", "-n", "authsome sandbox", "-i", caFile}}, true},
+		{"system store (Debian, Ubuntu: curl, Python, Go)", [][]string{
+			{"sudo", "cp", caFile, "/usr/local/share/ca-certificates/authsome-sandbox.crt"}, {"sudo", "update-ca-certificates"}}, false},
+	}
+}
+
+func newSandboxTrustCmd(f *Factory) *cobra.Command {
+	var install bool
+	cmd := &cobra.Command{
+		Use:   "trust [--install]",
+		Short: "Print how to trust the sandbox's CA (and, with --install, add it to your own trust store)",
+		Long: `Print the steps that make browsers and other programs trust the sandbox's CA (ca.pem in the
+home folder's sandbox/, made now if the sandbox never ran). The CA carries X.509 name constraints:
+it can vouch for localhost and the loopback addresses only.
+
+--install runs the steps that change only your own trust store (NSS on Linux, the login keychain
+on macOS, the current user's store on Windows); the system store needs an administrator and is
+only printed.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			caFile, err := sandbox.EnsureCA(filepath.Join(f.Home(), "sandbox"))
+			if err != nil {
+				return err
+			}
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return err
+			}
+			steps := trustSteps(runtime.GOOS, caFile, home)
+			if f.JSON && !install {
+				return writeJSON(f.IO.Out, map[string]any{"ca_file": caFile, "steps": steps})
+			}
+			w := f.IO.Out
+			if !install {
+				fmt.Fprintf(w, "The sandbox's CA: %s\n\n", caFile)
+				for _, s := range steps {
+					fmt.Fprintf(w, "%s:\n", s.Store)
+					for _, c := range s.Commands {
+						fmt.Fprintf(w, "  %s\n", shellJoin(c))
+					}
+				}
+				fmt.Fprintln(w, "\nauthsome sandbox trust --install runs the steps for your own store.")
+				return nil
+			}
+			for _, s := range steps {
+				if !s.User {
+					fmt.Fprintf(w, "Not run (needs an administrator), the %s:\n", s.Store)
+					for _, c := range s.Commands {
+						fmt.Fprintf(w, "  %s\n", shellJoin(c))
+					}
+					continue
+				}
+				for _, args := range s.Commands {
+					if _, err := exec.LookPath(args[0]); err != nil {
+						return fmt.Errorf("%s is not installed (on Debian and Ubuntu: apt-get install libnss3-tools); the step was: %s", args[0], shellJoin(args))
+					}
+					c := exec.CommandContext(cmd.Context(), args[0], args[1:]...)
+					c.Stdout, c.Stderr = f.IO.ErrOut, f.IO.ErrOut
+					if err := c.Run(); err != nil {
+						return fmt.Errorf("adding the CA to the %s: %v", s.Store, err)
+					}
+				}
+				fmt.Fprintf(w, "Added the sandbox's CA to the %s.\n", s.Store)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&install, "install", false, "add the CA to your own trust store (never the system's)")
+	return cmd
+}
+
+// shellJoin writes a command line to paste into a POSIX shell, quoting
+// the arguments that need it.
+func shellJoin(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+-") != "" {
+			out[i] = shellQuote(a)
+		}
+	}
+	return strings.Join(out, " ")
+}
