@@ -235,19 +235,23 @@ func TestLockAcrossProcesses(t *testing.T) {
 
 // TestCrashSafety kills a writer at random moments and checks after every
 // kill that the vault opens and holds every update reported committed.
+// It aims at kills rounds; on a busy machine it stops after budget, once
+// it has done at least least of them (however long those take).
 func TestCrashSafety(t *testing.T) {
 	skipNoExec(t)
-	kills, budget := 200, 60*time.Second
+	kills, least, budget := 200, 40, 60*time.Second
 	if testing.Short() {
-		kills, budget = 25, 15*time.Second
+		kills, least, budget = 25, 10, 15*time.Second
 	}
 	s, key := newStore(t)
 	start := time.Now()
 	last := -1 // highest number reported committed
 	totalCommits, midRun, midWrite := 0, 0, 0
 	for i := range kills {
-		if time.Since(start) > budget {
-			t.Fatalf("only %d kills within %s", i, budget)
+		if time.Since(start) > budget && i >= least {
+			t.Logf("stopped after %d of %d kills: the time budget of %s is spent", i, kills, budget)
+			kills = i
+			break
 		}
 		cmd := childCmd(t, "crash", s.Dir(), key, "VT_START="+strconv.Itoa(last+1))
 		stdout, err := cmd.StdoutPipe()
