@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/graphperm"
 )
 
 // maxErrorBody bounds how much of an error response is read.
@@ -76,7 +78,42 @@ func (e *Error) Error() string {
 	if len(ids) > 0 {
 		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
 	}
+	if e.StatusCode == http.StatusForbidden {
+		if hint := e.permissionHint(); hint != "" {
+			b.WriteString("; " + hint)
+		}
+	}
 	return b.String()
+}
+
+// NeededPermissions returns the least privileged permissions Microsoft lists
+// for the request that failed (by its method and path): delegated, for a
+// token with a signed-in user, and application, for an app-only token; ""
+// where it lists none or does not know the request. After a 403 it names
+// the permission to add (to the login's scopes, or the app's roles).
+func (e *Error) NeededPermissions() (delegated, application string) {
+	if e.Method == "" || e.Path == "" {
+		return "", ""
+	}
+	g, _, ok := graphperm.Lookup(e.Method, e.Path)
+	if !ok {
+		return "", ""
+	}
+	return g.LeastDelegated, g.LeastApplication
+}
+
+// permissionHint says which permission the request needs, or "".
+func (e *Error) permissionHint() string {
+	d, a := e.NeededPermissions()
+	switch {
+	case d != "" && a != "":
+		return "the request needs the permission " + d + " (delegated) or " + a + " (app-only)"
+	case d != "":
+		return "the request needs the delegated permission " + d
+	case a != "":
+		return "the request needs the application permission " + a
+	}
+	return ""
 }
 
 // ThrottleError is returned when Graph kept throttling a request (429, 503 or

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+	"github.com/authsome-go/authsome/internal/graphperm"
 )
 
 // Every successful conformance row (every route of every workload has
 // one: TestGraphConformanceCoversRoutes) also checks the route's
-// permissions against Microsoft's table (package permissions): before the
+// permissions against Microsoft's table (package graphperm): before the
 // row's request, the same request with a token holding every permission of
 // the row token's kind (delegated or application) except those that grant
 // it gets 403 and changes nothing; after a read, a token with only the
@@ -32,13 +32,13 @@ func (c *conformance) permissionsProbe(t *testing.T, row conformanceRow, method,
 		return after // the row is about a bad token
 	}
 	route := c.routes.RoutePath(method, strings.SplitN(path, "?", 2)[0])
-	g, from, ok := permissions.Lookup(method, route)
+	g, from, ok := graphperm.Lookup(method, route)
 	if !ok {
 		t.Fatalf("Microsoft's permissions table has no %s %s (route %s), in any form", method, path, route)
 	}
-	granted, all := g.Delegated, permissions.DelegatedNames()
+	granted, all := g.Delegated, graphperm.DelegatedNames()
 	if claims.IsApp() {
-		granted, all = g.Application, permissions.ApplicationNames()
+		granted, all = g.Application, graphperm.ApplicationNames()
 	}
 	var others []string
 	for _, p := range all {
@@ -80,7 +80,7 @@ func (c *conformance) permissionsProbe(t *testing.T, row conformanceRow, method,
 	}
 	// A delegated permission of the user's own data (Files.Read) is tried
 	// on /me only: elsewhere the data may be another user's.
-	if method != http.MethodGet || least == "" || !claims.IsApp() && !permissions.BeyondSelf(least) && !strings.HasPrefix(path, "/v1.0/me/") {
+	if method != http.MethodGet || least == "" || !claims.IsApp() && !graphperm.BeyondSelf(least) && !strings.HasPrefix(path, "/v1.0/me/") {
 		return after
 	}
 	return func() {
@@ -93,7 +93,7 @@ func (c *conformance) permissionsProbe(t *testing.T, row conformanceRow, method,
 
 func implies(p string, granted []string) bool {
 	for _, q := range granted {
-		if permissions.Implies(p, q) {
+		if graphperm.Implies(p, q) {
 			return true
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
-	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+	"github.com/authsome-go/authsome/internal/graphperm"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
@@ -288,7 +288,7 @@ func Err(status int, code, msg string) *Error {
 }
 
 // Permitted reports whether c may make request r by Microsoft's table of
-// permissions (package permissions): a delegated token must hold one of
+// permissions (package graphperm): a delegated token must hold one of
 // the delegated permissions Microsoft lists for the request, an app-only
 // token one of the application permissions. Which data the token reaches
 // (its own user's, a shared item) is the workload's to check. A request
@@ -300,7 +300,7 @@ func Permitted(r *http.Request, c *Claims) bool {
 
 // PermittedBeyondSelf is Permitted for a request on another user's data
 // by a delegated token: only the permissions that reach beyond the
-// signed-in user's own data count (permissions.BeyondSelf: Files.Read.All,
+// signed-in user's own data count (graphperm.BeyondSelf: Files.Read.All,
 // not Files.Read).
 func PermittedBeyondSelf(r *http.Request, c *Claims) bool {
 	if c.IsApp() {
@@ -308,7 +308,7 @@ func PermittedBeyondSelf(r *http.Request, c *Claims) bool {
 	}
 	var wide []string
 	for _, p := range c.Scopes() {
-		if permissions.BeyondSelf(p) {
+		if graphperm.BeyondSelf(p) {
 			wide = append(wide, p)
 		}
 	}
@@ -329,11 +329,11 @@ func PermittedTo(c *Claims, method, path string) bool {
 	return g.Allows(false, c.Scopes())
 }
 
-func grant(method, path string) (permissions.Grant, bool) {
+func grant(method, path string) (graphperm.Grant, bool) {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	g, _, ok := permissions.Lookup(method, path)
+	g, _, ok := graphperm.Lookup(method, path)
 	return g, ok
 }
 

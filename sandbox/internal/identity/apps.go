@@ -1,7 +1,7 @@
 package identity
 
 import (
-	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+	"github.com/authsome-go/authsome/internal/graphperm"
 	"strings"
 )
 
@@ -80,16 +80,16 @@ var oidcScopes = map[string]string{
 }
 
 // canonicalDelegated returns the canonical spelling of a Graph delegated
-// permission (every one Microsoft lists: package permissions), or "" when
+// permission (every one Microsoft lists: package graphperm), or "" when
 // there is no such permission.
 func canonicalDelegated(name string) string {
-	p, _ := permissions.Delegated(name)
+	p, _ := graphperm.Delegated(name)
 	return p.Name
 }
 
 // permissionText is what the consent page says a scope allows.
 func permissionText(name string) string {
-	if p, ok := permissions.Delegated(name); ok {
+	if p, ok := graphperm.Delegated(name); ok {
 		return p.Text
 	}
 	if t, ok := oidcScopes[name]; ok {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+	"github.com/authsome-go/authsome/internal/graphperm"
 )
 
 // FuzzParseScopes checks that scope parsing never panics and that accepted
@@ -36,7 +36,7 @@ func FuzzParseScopes(f *testing.F) {
 // permissions and their static delegated permissions delegated ones, as
 // Microsoft names them (an app registration can hold no others).
 func TestSeedAppPermissionsExist(t *testing.T) {
-	apps := permissions.ApplicationNames()
+	apps := graphperm.ApplicationNames()
 	for _, a := range seedApps {
 		for _, r := range a.Roles {
 			if !slices.Contains(apps, r) {
@@ -44,7 +44,7 @@ func TestSeedAppPermissionsExist(t *testing.T) {
 			}
 		}
 		for _, d := range a.DelegatedDefault {
-			if p, ok := permissions.Delegated(d); !ok || p.Name != d {
+			if p, ok := graphperm.Delegated(d); !ok || p.Name != d {
 				t.Errorf("%s: %s is not a delegated permission", a.Name, d)
 			}
 		}

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
-	"github.com/authsome-go/authsome/sandbox/internal/permissions"
+	"github.com/authsome-go/authsome/internal/graphperm"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
@@ -146,7 +146,7 @@ func errNoTeam(id string) *graphkit.Error {
 // grants request r: it names those Microsoft lists and what the token
 // carries.
 func errAccessDenied(r *http.Request, c *graphkit.Claims) *graphkit.Error {
-	g, _, _ := permissions.Lookup(r.Method, r.URL.Path)
+	g, _, _ := graphperm.Lookup(r.Method, r.URL.Path)
 	perms := slices.Concat(g.Delegated, g.Application)
 	have := "Scopes on the request '" + strings.Join(c.Scopes(), ", ") + "'"
 	if c.IsApp() {

@@ -1,3 +1,3 @@
-package permissions
+package graphperm
 
 //go:generate go run ./gen

@@ -1,9 +1,11 @@
-// Package permissions is the sandbox's table of Microsoft Graph
-// permissions, generated from Microsoft's permissions reference
-// (../shared/graph-permissions; go generate): every delegated permission a
-// work or school account can consent to, with the text the consent page
-// shows. The identity platform accepts exactly these as scopes.
-package permissions
+// Package graphperm is Microsoft's table of Microsoft Graph permissions,
+// generated from its permissions reference (../shared/graph-permissions; go
+// generate): every delegated permission a work or school account can
+// consent to, with the text the consent page shows (the sandbox's identity
+// platform accepts exactly these as scopes), every application permission,
+// and which permissions grant which request (Lookup: what the sandbox's
+// routes accept, and what a 403 from Graph names as missing).
+package graphperm
 
 import (
 	"strings"

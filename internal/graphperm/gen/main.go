@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
-	"github.com/authsome-go/authsome/sandbox/internal/permissions/permgen"
+	"github.com/authsome-go/authsome/internal/graphperm/permgen"
 )
 
 func main() {

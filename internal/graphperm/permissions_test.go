@@ -1,4 +1,4 @@
-package permissions
+package graphperm
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/graphschema"
-	"github.com/authsome-go/authsome/sandbox/internal/permissions/permgen"
+	"github.com/authsome-go/authsome/internal/graphperm/permgen"
 )
 
 // TestTableMatchesReference renders the table from
@@ -37,7 +37,7 @@ func TestTableMatchesReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is stale (%v): run go generate ./sandbox/internal/permissions", file, err)
+			t.Errorf("%s is stale (%v): run go generate ./internal/graphperm", file, err)
 		}
 	}
 }
