@@ -60,6 +60,9 @@ type Options struct {
 	Logger     *slog.Logger     // debug logs, never secrets; nil → discard
 	// RefreshSkew is how long before expiry a token is refreshed; default 5 minutes.
 	RefreshSkew time.Duration
+	// Events receives the credential events (sign-ins, refreshes, exports, logouts) for an
+	// audit trail, synchronously, from any goroutine; nil → none. See [Event].
+	Events func(Event)
 }
 
 // Broker is one open profile. It is safe for concurrent use by multiple goroutines.
@@ -72,6 +75,7 @@ type Broker struct {
 	now     func() time.Time
 	log     *slog.Logger
 	skew    time.Duration
+	events  func(Event)
 	flight  singleflight.Group
 	// abandoned counts refreshes whose callers stopped waiting; see [Broker.Wait].
 	abandoned pending
@@ -80,26 +84,15 @@ type Broker struct {
 	recent    sync.Map // provider+"\x00"+connection → recentConn
 }
 
-// DefaultHome returns $AUTHSOME_HOME, else $XDG_CONFIG_HOME/authsome, else ~/.authsome.
-func DefaultHome() string {
-	if h := os.Getenv("AUTHSOME_HOME"); h != "" {
-		return h
-	}
-	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
-		return filepath.Join(x, "authsome")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".authsome")
-	}
-	return ".authsome"
-}
-
 // Open opens (creating on first use) a profile's vault. It refuses a home or profile folder
 // that other users could change ([vault.CheckFolder]); a profile name that is not valid
 // (vault.ValidateProfileName) is an error wrapping vault.ErrInvalidProfileName.
 func Open(ctx context.Context, opts Options) (*Broker, error) {
 	if opts.Home == "" {
 		opts.Home = DefaultHome()
+	}
+	if err := CheckHome(opts.Home); err != nil {
+		return nil, err
 	}
 	home := vault.Home{Dir: opts.Home}
 	profile := opts.Profile
@@ -139,6 +132,7 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		now:     opts.Now,
 		log:     opts.Logger,
 		skew:    opts.RefreshSkew,
+		events:  opts.Events,
 	}
 	if b.hc == nil {
 		b.hc = defaultHTTPClient(nil)

@@ -54,6 +54,8 @@ type fixture struct {
 	home  string
 	clock *clock
 	b     *broker.Broker
+	// events, when set, is the event sink of the brokers opened after it was set.
+	events func(broker.Event)
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -92,6 +94,7 @@ func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 		Keys:       vault.FileKey(filepath.Join(f.home, "profiles", "default", vault.KeyFileName)),
 		Now:        f.clock.Now,
 		HTTPClient: hc,
+		Events:     f.events,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -128,6 +128,7 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 		return nil, err
 	}
 	b.log.Debug("login stored", "provider", def.Name, "connection", req.Connection, "flow", flow)
+	b.Record(Event{Kind: EventLogin, Provider: def.Name, Connection: req.Connection, Flow: string(flow), Scopes: conn.Scopes})
 	return conn, nil
 }
 

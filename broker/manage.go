@@ -93,6 +93,7 @@ func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error
 		}
 		return nil
 	})
+	b.recordLogout(def.Name, c.Name, revokeErr, err)
 	return revokeErr, err
 }
 
@@ -124,6 +125,7 @@ func (b *Broker) Export(ctx context.Context, prov, name string, includeRefresh b
 	if err != nil {
 		return nil, err
 	}
+	b.Record(Event{Kind: EventExport, Provider: def.Name, Connection: c.Name})
 	out := map[string]string{}
 	for env, src := range def.Export {
 		switch src {

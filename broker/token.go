@@ -155,6 +155,7 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 	}
 	tok, err := b.renew(ctx, def, c, data)
 	if err != nil {
+		b.recordRefresh(prov, name, err)
 		var oe *oauth.Error
 		if errors.As(err, &oe) && oe.NeedsLogin() {
 			b.markNeedsLogin(ctx, prov, name, oe)
@@ -181,6 +182,7 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 		out = &copied
 		return nil
 	})
+	b.recordRefresh(prov, name, err) // a failed write loses the rotated refresh token
 	if err != nil {
 		return nil, err
 	}

@@ -14,10 +14,13 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// AuditRecord is the stable JSON shape of one line of the audit log written by [AuditFile]. It never holds a secret: no header
-// values, no query strings. A line for one request has no "kind"; a summary of requests
-// refused before authentication has "kind":"refusals", their number in "count" and the last
-// one's time in "until" (see [Entry]).
+// AuditRecord is the stable JSON shape of one line of the audit log written by [AuditFile]
+// and [AppendAudit]. It never holds a secret: no header values, no query strings, no tokens.
+// A line for one request has no "kind" in the file ([ReadAudit] reports it as [KindRequest]);
+// a summary of requests refused before authentication has "kind":"refusals", their number in
+// "count" and the last one's time in "until" (see [Entry]); a credential event (a sign-in, a
+// token refresh, an export, a logout) has "kind":"credential" and only the fields of
+// [KindCredential].
 type AuditRecord struct {
 	Time       time.Time `json:"time"`
 	Provider   string    `json:"provider,omitempty"`
@@ -35,6 +38,12 @@ type AuditRecord struct {
 	Kind       string    `json:"kind,omitempty"`
 	Count      int       `json:"count,omitempty"`
 	Until      time.Time `json:"until,omitzero"`
+
+	// Credential events (Kind KindCredential) only.
+	Event   string   `json:"event,omitempty"`   // "login", "refresh", "export", "logout", "revoke"
+	Outcome string   `json:"outcome,omitempty"` // "ok" or "failed"
+	Flow    string   `json:"flow,omitempty"`    // login: the sign-in flow
+	Scopes  []string `json:"scopes,omitempty"`  // login: the scopes granted
 }
 
 // AuditFile appends one JSON line per [Entry] to a file (pass its Write as Options.Audit); safe
@@ -174,27 +183,11 @@ func (a *AuditFile) fail(err error) {
 	}
 }
 
-// rotate shifts <path>.1 … <path>.(AuditKeep-1) up by one (dropping <path>.AuditKeep) and
-// renames the full file to <path>.1, unless another process already did; then it continues
-// in a new file at path. A lock file serialises processes that rotate at once.
+// rotate moves the full log aside ([rotateAudit]) and continues in a new file at path.
 func (a *AuditFile) rotate(full os.FileInfo) {
-	lock := flock.New(a.path+".lock", flock.SetPermissions(0o600))
-	if err := lock.Lock(); err != nil {
+	if err := rotateAudit(a.path, full); err != nil {
 		a.fail(err)
 		return
-	}
-	defer lock.Unlock()
-	if cur, err := os.Stat(a.path); err == nil && os.SameFile(cur, full) {
-		for i := AuditKeep - 1; i >= 1; i-- {
-			if err := os.Rename(rotatedPath(a.path, i), rotatedPath(a.path, i+1)); err != nil && !os.IsNotExist(err) {
-				a.fail(err)
-				return
-			}
-		}
-		if err := os.Rename(a.path, rotatedPath(a.path, 1)); err != nil {
-			a.fail(err)
-			return
-		}
 	}
 	f, err := openAppend(a.path)
 	if err != nil {
@@ -203,6 +196,26 @@ func (a *AuditFile) rotate(full os.FileInfo) {
 	}
 	a.f.Close()
 	a.f = f
+}
+
+// rotateAudit shifts <path>.1 … <path>.(AuditKeep-1) up by one (dropping <path>.AuditKeep)
+// and renames the full file to <path>.1, unless another process already did. A lock file
+// serialises processes that rotate at once.
+func rotateAudit(path string, full os.FileInfo) error {
+	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
+	if err := lock.Lock(); err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	if cur, err := os.Stat(path); err != nil || !os.SameFile(cur, full) {
+		return nil // rotated by another writer
+	}
+	for i := AuditKeep - 1; i >= 1; i-- {
+		if err := os.Rename(rotatedPath(path, i), rotatedPath(path, i+1)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return os.Rename(path, rotatedPath(path, 1))
 }
 
 // rotatedPath is the name of the i-th newest rotated log: <path>.i.
@@ -287,11 +300,42 @@ func (a *AuditFile) Close() error {
 // ReadAudit returns the last n records of the audit log at path, oldest first, reading the
 // rotated <path>.1, <path>.2 … in turn when the newer files hold fewer. It reads from the end
 // of the files, so a long log costs no more than the lines asked for. No log yet means no
-// records.
-func ReadAudit(path string, n int) ([]AuditRecord, error) {
+// records. A request's record has Kind [KindRequest].
+func ReadAudit(path string, n int) ([]AuditRecord, error) { return ReadAuditWhere(path, n, nil) }
+
+// ReadAuditWhere is [ReadAudit] for the records keep accepts (all when keep is nil): it
+// reads further back, four times as many lines each round, until it has n of them or the
+// log ends.
+func ReadAuditWhere(path string, n int, keep func(AuditRecord) bool) ([]AuditRecord, error) {
 	if n <= 0 {
 		return []AuditRecord{}, nil
 	}
+	for m := n; ; m *= 4 {
+		lines, err := auditLines(path, m)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]AuditRecord, 0, min(n, len(lines)))
+		for _, l := range lines {
+			var r AuditRecord
+			if json.Unmarshal(l, &r) != nil {
+				continue // a torn last line from a killed process
+			}
+			if r.Kind == "" {
+				r.Kind = KindRequest
+			}
+			if keep == nil || keep(r) {
+				out = append(out, r)
+			}
+		}
+		if len(out) >= n || len(lines) < m {
+			return out[len(out)-min(n, len(out)):], nil
+		}
+	}
+}
+
+// auditLines returns the last n lines of the audit log at path and its rotated files.
+func auditLines(path string, n int) ([][]byte, error) {
 	var lines [][]byte
 	for i := 0; i <= AuditKeep && len(lines) < n; i++ {
 		p := path
@@ -304,15 +348,7 @@ func ReadAudit(path string, n int) ([]AuditRecord, error) {
 		}
 		lines = append(older, lines...)
 	}
-	out := make([]AuditRecord, 0, len(lines))
-	for _, l := range lines {
-		var r AuditRecord
-		if json.Unmarshal(l, &r) != nil {
-			continue // a torn last line from a killed process
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return lines, nil
 }
 
 // tailLines returns up to the last n non-empty lines of the file at path (none when it does

@@ -107,7 +107,7 @@ func TestRefusalFloodKeepsAuditLog(t *testing.T) {
 	genuine := false
 	counts := map[int]int{}
 	for _, r := range recs {
-		if r.Injected && r.Path == "/v1.0/me" && r.Kind == "" {
+		if r.Injected && r.Path == "/v1.0/me" && r.Kind == KindRequest {
 			genuine = true
 		}
 		if r.Kind != KindRefusals {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,17 +12,39 @@ import (
 	"github.com/authsome-go/authsome/proxy"
 )
 
-// auditFileName is the proxy's audit log inside a profile folder: one JSON object per line.
+// auditFileName is the audit log inside a profile folder: one JSON object per line, for each
+// proxied request and each credential event.
 const auditFileName = "audit.log"
 
 func auditPath(b *broker.Broker) string { return filepath.Join(b.Vault().Dir(), auditFileName) }
 
+// recordEvent is the broker's event sink: it appends the credential event to the profile's
+// audit log. A failed write is a warning; the command goes on.
+func (f *Factory) recordEvent(e broker.Event) {
+	if f.broker == nil { // events come from an open broker only
+		return
+	}
+	if err := proxy.AppendAudit(auditPath(f.broker), eventRecord(e)); err != nil {
+		f.WarnLogger().Warn("could not write the audit log", "error", err)
+	}
+}
+
+// eventRecord is the audit record of a credential event.
+func eventRecord(e broker.Event) proxy.AuditRecord {
+	return proxy.AuditRecord{Time: e.Time, Kind: proxy.KindCredential, Event: string(e.Kind), Provider: e.Provider,
+		Connection: e.Connection, Outcome: e.Outcome, Flow: e.Flow, Scopes: e.Scopes, Error: e.Error}
+}
+
 func newLogCmd(f *Factory) *cobra.Command {
 	var n int
+	var events bool
 	cmd := &cobra.Command{
 		Use:   "log",
-		Short: "Show the proxy's audit log (one line per proxied request)",
-		Args:  exactArgs(0, "no arguments"),
+		Short: "Show the audit log: proxied requests and credential events",
+		Long: `Show the audit log of the profile: one line per request the proxy handled, and one per
+credential event (sign-in, token refresh or failed refresh, export, logout, revocation).
+--events shows the credential events only. The log holds no secret.`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if n <= 0 {
 				return usagef("-n must be positive")
@@ -30,7 +53,11 @@ func newLogCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			recs, err := proxy.ReadAudit(auditPath(b), n)
+			var keep func(proxy.AuditRecord) bool
+			if events {
+				keep = func(r proxy.AuditRecord) bool { return r.Kind == proxy.KindCredential }
+			}
+			recs, err := proxy.ReadAuditWhere(auditPath(b), n, keep)
 			if err != nil {
 				return err
 			}
@@ -38,14 +65,30 @@ func newLogCmd(f *Factory) *cobra.Command {
 				return writeJSON(f.IO.Out, recs)
 			}
 			tty := f.IO.IsStdoutTTY()
-			t := newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE", "ERROR")
 			stamp := func(tm time.Time) string {
 				if tty {
 					return tm.Local().Format("15:04:05")
 				}
 				return tm.Format(time.RFC3339)
 			}
+			if events {
+				t := newTable(f.IO.Out, tty, "TIME", "EVENT", "PROVIDER", "CONNECTION", "OUTCOME", "DETAIL")
+				for _, r := range recs {
+					t.add(stamp(r.Time), r.Event, orDash(r.Provider), orDash(r.Connection), r.Outcome, orDash(eventDetail(r)))
+				}
+				return t.flush()
+			}
+			t := newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE", "ERROR")
 			for _, r := range recs {
+				if r.Kind == proxy.KindCredential {
+					// The event in METHOD, its outcome in STATUS; the request columns do not apply.
+					who := r.Provider
+					if r.Connection != "" {
+						who += "/" + r.Connection
+					}
+					t.add(stamp(r.Time), orDash(who), r.Event, "-", "-", r.Outcome, "-", "-", r.Kind, orDash(eventDetail(r)))
+					continue
+				}
 				inj := "no"
 				if r.Injected {
 					inj = "yes"
@@ -60,7 +103,23 @@ func newLogCmd(f *Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVarP(&n, "lines", "n", 50, "number of most recent entries")
+	cmd.Flags().BoolVar(&events, "events", false, "only credential events (sign-in, refresh, export, logout, revoke)")
 	return cmd
+}
+
+// eventDetail is a credential event's error, or its flow and scopes.
+func eventDetail(r proxy.AuditRecord) string {
+	if r.Error != "" {
+		return r.Error
+	}
+	var parts []string
+	if r.Flow != "" {
+		parts = append(parts, "flow "+r.Flow)
+	}
+	if len(r.Scopes) > 0 {
+		parts = append(parts, "scopes "+strings.Join(r.Scopes, " "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func orDash(s string) string {

@@ -37,14 +37,23 @@ type Factory struct {
 	once   sync.Once
 	broker *broker.Broker
 	err    error
+
+	homeOnce sync.Once
+	home     string
 }
 
-// Home returns the authsome home folder: --home, $AUTHSOME_HOME, or the default.
+// Home returns the authsome home folder: --home, $AUTHSOME_HOME, or the default
+// ([broker.ChooseHome]; see notePythonHome).
 func (f *Factory) Home() string {
 	if f.HomeDir != "" {
 		return f.HomeDir
 	}
-	return broker.DefaultHome()
+	f.homeOnce.Do(func() {
+		c := broker.ChooseHome()
+		f.home = c.Dir
+		f.notePythonHome(c)
+	})
+	return f.home
 }
 
 // Logger returns the debug logger: stderr with -v, else discarded. Never log secrets.
@@ -106,7 +115,7 @@ func (h *warnHandler) WithGroup(string) slog.Handler { return h }
 // Broker opens the selected profile once.
 func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
 	f.once.Do(func() {
-		opts := broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger()}
+		opts := broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger(), Events: f.recordEvent}
 		f.err = f.passphraseKeys(&opts)
 		if f.err == nil {
 			f.broker, f.err = broker.Open(ctx, opts)
@@ -227,7 +236,7 @@ Then:        authsome login microsoft`,
 	pf := root.PersistentFlags()
 	pf.BoolVar(&f.JSON, "json", false, "machine-readable JSON output")
 	pf.StringVar(&f.Profile, "profile", "", "profile to use (default: the active profile)")
-	pf.StringVar(&f.HomeDir, "home", "", "authsome home folder (default $AUTHSOME_HOME, $XDG_CONFIG_HOME/authsome or ~/.authsome)")
+	pf.StringVar(&f.HomeDir, "home", "", "authsome home folder (default $AUTHSOME_HOME, $XDG_CONFIG_HOME/authsome or ~/.authsome; ~/.authsome-go when that holds the Python authsome's files)")
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "debug logs on stderr (never secrets)")
 
 	root.AddCommand(
@@ -253,7 +262,12 @@ Then:        authsome login microsoft`,
 		newLogCmd(f),
 		newIsolateHelperCmd(),
 	)
-	root.PersistentPreRunE = guardRun
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if err := f.checkHome(); err != nil {
+			return err
+		}
+		return guardRun(cmd, args)
+	}
 	return root
 }
 
