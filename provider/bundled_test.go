@@ -107,7 +107,6 @@ var keySamples = map[string]struct{ good, bad string }{
 	"postmark":   {"0f0f0f0f-0000-4000-8000-0123456789ab", "POSTMARK_API_TEST"},
 	"resend":     {"re_" + strings.Repeat("aB3", 3) + "_" + strings.Repeat("cD4", 8), "sk-" + strings.Repeat("a", 40)},
 	"sendgrid":   {"SG." + strings.Repeat("aB-", 7) + "c." + strings.Repeat("dE_", 14) + "f", "SG." + strings.Repeat("aB-", 7) + "c"},
-	"typeform":   {"tfp_" + strings.Repeat("aB3", 10) + "_" + strings.Repeat("cD4", 4), strings.Repeat("aB3", 15)},
 }
 
 // authsome03 are the 45 providers the original authsome 0.3 bundles; each is bundled here or
