@@ -80,7 +80,7 @@ var bundledWants = map[string]bundledWant{
 	"savvycal":            {api: []string{"api.savvycal.com/v1/me"}},
 	"semrush":             {api: []string{"api.semrush.com/analytics/v1/"}},
 	"sendgrid":            {api: []string{"api.sendgrid.com/v3/mail/send"}},
-	"tolt":                {api: []string{"api.tolt.com/v1/partners"}},
+	"tolt":                {api: []string{"api.tolt.com/v1/links", "platform.tolt.com/v2/partners"}, notAPI: []string{"app.tolt.io/settings"}},
 	"typeform":            {api: []string{"api.typeform.com/forms", "api.eu.typeform.com/forms"}, notAPI: []string{"admin.typeform.com/login"}},
 	"wistia":              {api: []string{"api.wistia.com/v1/medias.json"}},
 	"zapier":              {api: []string{"api.zapier.com/v2/zaps"}},
