@@ -367,10 +367,12 @@ func TestBundledKeyPatterns(t *testing.T) {
 }
 
 // TestBundledAPIKeyHeaders: the header each API-key provider documents, as the original
-// authsome's definitions send it.
+// authsome's definitions send it, except Apollo's, which its reference documents as x-api-key
+// (authsome sends Authorization: Bearer).
 func TestBundledAPIKeyHeaders(t *testing.T) {
 	special := map[string][2]string{
 		"anthropic": {"x-api-key", ""},
+		"apollo":    {"x-api-key", ""},
 		"ashby":     {"Authorization", "Basic"},
 		"brevo":     {"api-key", ""},
 		"g2":        {"Authorization", "Token"},
