@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,6 +83,16 @@ func TestUpdateTableAndDeleteName(t *testing.T) {
 	}
 	_, err = b.UpdateTable("Fruit", TableUpdate{Name: ptr("A1")})
 	wantErr(t, err, &Error{Status: 400, Code: "InvalidArgument"})
+	// Excel's names are at most 255 characters, counted as characters.
+	_, err = b.UpdateTable("Fruit", TableUpdate{Name: ptr("É" + strings.Repeat("x", 255))})
+	wantErr(t, err, &Error{Status: 400, Code: "InvalidArgument"})
+	long := "É" + strings.Repeat("x", 254)
+	if tb, err := b.UpdateTable("Fruit", TableUpdate{Name: &long}); err != nil || tb.Name != long {
+		t.Fatalf("a name of 255 characters: %+v, %v", tb, err)
+	}
+	if _, err := b.UpdateTable(long, TableUpdate{Name: ptr("Fruit")}); err != nil {
+		t.Fatal(err)
+	}
 	b = reopen(t, b)
 	if tb, err := b.Table("Fruit"); err != nil || !tb.ShowTotals {
 		t.Fatalf("after reopen: %+v, %v", tb, err)

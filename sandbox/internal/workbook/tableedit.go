@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // TableUpdate is the body of a table PATCH: each member set is changed.
@@ -19,7 +20,12 @@ type TableUpdate struct {
 
 // tableName is what Excel takes as a table's name: a letter, "_" or "\"
 // first, then letters, digits, "_" and ".", and not a cell reference.
-var tableName = regexp.MustCompile(`^[\p{L}_\\][\p{L}\p{N}_.]{0,254}$`)
+var tableName = regexp.MustCompile(`^[\p{L}_\\][\p{L}\p{N}_.]*$`)
+
+// maxTableName is the longest table name Excel takes, in characters (a
+// bound kept out of tableName: a counted repetition of Unicode classes
+// compiles to a program of megabytes).
+const maxTableName = 255
 
 // UpdateTable renames a table, shows or hides its totals row and sets its
 // style (table PATCH). A totals row takes the row below the table's data.
@@ -85,7 +91,7 @@ func (b *Book) UpdateTable(key string, u TableUpdate) (Table, error) {
 // checkTableName refuses a name Excel would, or one another table or a
 // workbook name has.
 func (b *Book) checkTableName(name string, self *tablePart) error {
-	if !tableName.MatchString(name) || strings.EqualFold(name, "r") || strings.EqualFold(name, "c") {
+	if !tableName.MatchString(name) || utf8.RuneCountInString(name) > maxTableName || strings.EqualFold(name, "r") || strings.EqualFold(name, "c") {
 		return invalidArgument("The table name %q is not valid: start with a letter or _, then letters, digits, _ or . only.", name)
 	}
 	if _, err := b.parseArea(name, b.f.GetSheetName(0)); err == nil {
