@@ -86,10 +86,11 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 					return err
 				}
 			} else {
+				color := f.color(f.IO.IsStdoutTTY())
 				for _, c := range checks {
-					mark := "ok  "
+					mark := paint(color, ansiGreen, "ok  ")
 					if !c.OK {
-						mark = "FAIL"
+						mark = paint(color, ansiRed, "FAIL")
 					}
 					fmt.Fprintf(f.IO.Out, "%s %-12s %s\n", mark, c.Name, c.Detail)
 				}
