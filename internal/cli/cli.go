@@ -272,6 +272,7 @@ Then:        authsome login microsoft`,
 		if err := f.openLogFile(); err != nil {
 			return err
 		}
+		f.Logger().Debug("command", "path", cmd.CommandPath(), "version", Version)
 		return guardRun(cmd, args)
 	}
 	return root

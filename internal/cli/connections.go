@@ -317,7 +317,9 @@ func newLogoutCmd(f *Factory) *cobra.Command {
 				f.warnf("remote revocation failed (the local connection was deleted): %s", message(revokeErr))
 			}
 			if f.JSON {
-				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revokeErr == nil})
+				def, _, _ := b.Catalog().Get(c.Provider)
+				revoked := broker.Revocable(def) && revokeErr == nil
+				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked})
 			}
 			f.notef("Logged out of %s/%s.\n", c.Provider, c.Name)
 			return nil
