@@ -178,7 +178,7 @@ func (b *Broker) revoke(ctx context.Context, def *provider.Definition, c *vault.
 	if err != nil {
 		return err
 	}
-	cfg := &oauth.Config{ClientID: c.ClientID, Endpoint: t.endpoint, HTTPClient: t.hc, Now: b.now}
+	cfg := &oauth.Config{ClientID: c.ClientID, ClientSecret: b.storedSecret(ctx, def.Name, c.ClientID), Endpoint: t.endpoint, HTTPClient: t.hc, Now: b.now}
 	if c.RefreshToken != "" {
 		if err := oauth.Revoke(ctx, cfg, c.RefreshToken, "refresh_token"); err != nil {
 			return err
@@ -188,6 +188,19 @@ func (b *Broker) revoke(ctx context.Context, def *provider.Definition, c *vault.
 		return oauth.Revoke(ctx, cfg, c.AccessToken, "access_token")
 	}
 	return nil
+}
+
+// storedSecret is the secret of the OAuth client stored for the provider when its id is
+// clientID (a confidential client authenticates its revocation requests too), else "".
+func (b *Broker) storedSecret(ctx context.Context, prov, clientID string) string {
+	data, err := b.store.Load(ctx)
+	if err != nil {
+		return ""
+	}
+	if ps := data.Providers[prov]; ps != nil && ps.Client != nil && ps.Client.ClientID == clientID {
+		return ps.Client.ClientSecret
+	}
+	return ""
 }
 
 // Export returns the provider's export variables for a connection, with a valid (refreshed if

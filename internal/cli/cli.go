@@ -60,19 +60,16 @@ func (f *Factory) Logger() *slog.Logger {
 
 // WarnLogger is Logger for long-running work (the proxy of run and proxy): warnings reach
 // stderr even without -v, since they explain what a child sees (a refused certificate, a
-// failed upstream).
+// failed upstream); --quiet keeps them off stderr (the --log-file still gets them).
 func (f *Factory) WarnLogger() *slog.Logger {
-	if f.Verbose || (f.Quiet && f.logFile != nil) {
-		return f.Logger()
+	hs := f.logHandlers()
+	if !f.Verbose && !f.Quiet {
+		hs = append(hs, &warnHandler{w: f.IO.ErrOut, mu: new(sync.Mutex)})
 	}
-	if f.Quiet {
+	if len(hs) == 0 {
 		return discardLogger()
 	}
-	warn := slog.Handler(&warnHandler{w: f.IO.ErrOut, mu: new(sync.Mutex)})
-	if hs := f.logHandlers(); len(hs) > 0 {
-		warn = slog.NewMultiHandler(append(hs, warn)...)
-	}
-	return slog.New(warn)
+	return slog.New(slog.NewMultiHandler(hs...))
 }
 
 // warnHandler prints warnings for people: "authsome: warning: MSG (key=value ...)".

@@ -109,12 +109,13 @@ func TestUsageErrors(t *testing.T) {
 func jsonError(t *testing.T, r result) (name, message string, code int) {
 	t.Helper()
 	var v struct {
+		V        int    `json:"v"`
 		Error    string `json:"error"`
 		Message  string `json:"message"`
 		ExitCode *int   `json:"exit_code"`
 	}
-	if err := json.Unmarshal([]byte(r.stderr), &v); err != nil || v.ExitCode == nil || v.Error == "" || v.Message == "" {
-		t.Fatalf("stderr is not a JSON error object with error, message and exit_code: %q (%v)", r.stderr, err)
+	if err := json.Unmarshal([]byte(r.stderr), &v); err != nil || v.V != 1 || v.ExitCode == nil || v.Error == "" || v.Message == "" {
+		t.Fatalf("stderr is not a JSON error object with v 1, error, message and exit_code: %q (%v)", r.stderr, err)
 	}
 	if *v.ExitCode != r.code {
 		t.Errorf("exit_code %d in JSON, process exit code %d", *v.ExitCode, r.code)

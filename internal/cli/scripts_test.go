@@ -18,6 +18,7 @@ type oauthServer struct {
 	*httptest.Server
 	mu      sync.Mutex
 	revoked []string // token values
+	secrets []string // client_secret of each revocation request
 	issued  int
 }
 
@@ -37,6 +38,7 @@ func newOAuthServer(t *testing.T) *oauthServer {
 			json.NewEncoder(w).Encode(map[string]any{"access_token": "at-" + string(rune('0'+s.issued)), "token_type": "Bearer", "expires_in": 3600})
 		case "/revoke":
 			s.revoked = append(s.revoked, r.PostForm.Get("token"))
+			s.secrets = append(s.secrets, r.PostForm.Get("client_secret"))
 		default:
 			http.NotFound(w, r)
 		}
@@ -91,6 +93,11 @@ func TestRevokeRemoteRevocation(t *testing.T) {
 	if got := srv.revokedTokens(); len(got) != 2 || !slices.Contains(got, "at-1") || !slices.Contains(got, "at-2") {
 		t.Errorf("revocation endpoint saw %q, want both access tokens", got)
 	}
+	srv.mu.Lock()
+	if slices.ContainsFunc(srv.secrets, func(s string) bool { return s != "client-secret-1" }) {
+		t.Errorf("revocation requests were not authenticated with the stored client: %d requests", len(srv.secrets))
+	}
+	srv.mu.Unlock()
 	// Nothing is left: no connection, and the next login needs a client again.
 	r = runHome(t, home, "get", "widget")
 	wantCode(t, r, exitConnectionNotFound)
