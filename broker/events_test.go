@@ -203,3 +203,26 @@ func TestEventError(t *testing.T) {
 		t.Errorf("a long code is not cut to 64 bytes: %d", len(got))
 	}
 }
+
+// TestEventsRevoke: revoking a provider records one revoke event per connection it removed
+// (none of them remotely revocable here), and one for the provider when it had none.
+func TestEventsRevoke(t *testing.T) {
+	t.Parallel()
+	f, l := newEventFixture(t)
+	ctx := t.Context()
+	loginKey(t, f.b, "one", testKey)
+	loginKey(t, f.b, "two", testKey)
+	l.take()
+	if _, err := f.b.Revoke(ctx, "openai"); err != nil {
+		t.Fatal(err)
+	}
+	got := l.take()
+	if len(got) != 2 || got[0].Kind != broker.EventRevoke || got[0].Connection != "one" || got[1].Connection != "two" ||
+		got[0].Provider != "openai" || got[0].Outcome != broker.OutcomeOK {
+		t.Errorf("revoke events: %+v", got)
+	}
+	if _, err := f.b.Revoke(ctx, "openai"); err != nil {
+		t.Fatal(err)
+	}
+	wantOne(t, f, l.take(), broker.Event{Kind: broker.EventRevoke, Provider: "openai", Outcome: broker.OutcomeOK})
+}

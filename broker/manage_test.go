@@ -232,3 +232,49 @@ func TestTransport(t *testing.T) {
 	}
 	mu.Unlock()
 }
+
+// TestExportAllNames: names two connections share are kept by the first (the provider's
+// default connection first) and suffixed _<PROVIDER>_<CONN> for the others, upper-cased with
+// every other character turned into _.
+func TestExportAllNames(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	loginKey(t, f.b, "default", testKey)
+	loginKey(t, f.b, "b-side.2", testKey+"2")
+	loginKey(t, f.b, "a", testKey+"3")
+	got, err := f.b.ExportAll(t.Context(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"OPENAI_API_KEY":                 testKey,
+		"OPENAI_API_KEY_OPENAI_A":        testKey + "3",
+		"OPENAI_API_KEY_OPENAI_B_SIDE_2": testKey + "2",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("ExportAll names %v, want %v", keys(got), keys(want))
+	}
+}
+
+// TestRevokeDeletesConnectionsAndClient: Revoke deletes every connection and the stored client;
+// a provider without a revocation endpoint reports nothing revoked.
+func TestRevokeDeletesConnectionsAndClient(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	loginKey(t, f.b, "one", testKey)
+	loginKey(t, f.b, "two", testKey)
+	res, err := f.b.Revoke(ctx, "OpenAI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Provider != "openai" || len(res.Connections) != 2 || res.Connections[0].Name != "one" || res.Connections[0].Revoked || res.Client {
+		t.Errorf("Revoke = %+v", res)
+	}
+	if _, err := f.b.Connection(ctx, "openai", ""); !errors.Is(err, broker.ErrConnectionNotFound) {
+		t.Errorf("a connection is left: %v", err)
+	}
+	if _, err := f.b.Revoke(ctx, "nosuch"); !errors.Is(err, provider.ErrNotFound) {
+		t.Errorf("Revoke of an unknown provider: %v", err)
+	}
+}

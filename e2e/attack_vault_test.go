@@ -21,18 +21,19 @@ func (e *env) vaultPath() string { return filepath.Join(e.home, "profiles", "def
 // test when the vault does not open.
 func (e *env) connections(t *testing.T) map[string]bool {
 	t.Helper()
-	var out struct {
-		Providers []struct {
-			Name        string
-			Connections []struct{ Connection string }
+	type providerOut struct {
+		Name        string
+		Connections []struct {
+			Connection string `json:"connection_name"`
 		}
 	}
+	var out struct{ Bundled, Custom []providerOut }
 	r := e.ok("list", "--json")
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatalf("list --json: %v\n%s", err, r.stdout)
 	}
 	got := map[string]bool{}
-	for _, p := range out.Providers {
+	for _, p := range append(out.Bundled, out.Custom...) {
 		for _, c := range p.Connections {
 			got[p.Name+"/"+c.Connection] = true
 		}
@@ -393,8 +394,8 @@ func TestAttackVaultCrashes(t *testing.T) {
 			}
 		}
 		var got struct {
-			Connection string `json:"connection"`
-			Default    bool   `json:"default"`
+			Connection string `json:"connection_name"`
+			Default    bool   `json:"is_default"`
 		}
 		json.Unmarshal([]byte(e.ok("get", "microsoft", "--json").stdout), &got)
 		if got.Connection != "default" || !got.Default {

@@ -125,14 +125,14 @@ func TestLoginDeviceCodeListExportLogout(t *testing.T) {
 	// list --json shows the connection with its account and no secret.
 	out := e.ok("list", "--json").stdout
 	var list struct {
-		Profile   string
-		Providers []struct {
+		Profile string
+		Bundled []struct { // {"v": 1, "profile", "bundled": [...], "custom": [...]}
 			Name        string
 			Connections []struct {
-				Connection      string
+				Connection      string `json:"connection_name"`
 				Status          string
 				Cloud           string
-				Default         bool
+				Default         bool `json:"is_default"`
 				HasRefreshToken bool `json:"has_refresh_token"`
 				Account         struct{ Username string }
 			}
@@ -142,7 +142,7 @@ func TestLoginDeviceCodeListExportLogout(t *testing.T) {
 		t.Fatalf("list --json: %v\n%s", err, out)
 	}
 	found := false
-	for _, p := range list.Providers {
+	for _, p := range list.Bundled {
 		if p.Name != "microsoft" {
 			continue
 		}

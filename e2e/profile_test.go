@@ -168,8 +168,8 @@ func TestCompletionAndVersion(t *testing.T) {
 	if out := e.ok("completion", "bash").stdout; !strings.Contains(out, "authsome") {
 		t.Error("no bash completion script")
 	}
-	var v map[string]string
-	if err := json.Unmarshal([]byte(e.ok("version", "--json").stdout), &v); err != nil || v["version"] == "" {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(e.ok("version", "--json").stdout), &v); err != nil || v["version"] == "" || v["v"] != 1.0 {
 		t.Errorf("version --json: %v %v", v, err)
 	}
 }

@@ -170,18 +170,21 @@ func TestLogShowsProxiedRequests(t *testing.T) {
 	t.Parallel()
 	e, tok := signedIn(t)
 	e.ok("run", "--", binary, "demo", "--agent")
-	var recs []struct {
-		Provider string `json:"provider"`
-		Method   string `json:"method"`
-		Host     string `json:"host"`
-		Path     string `json:"path"`
-		Status   int    `json:"status"`
-		Injected bool   `json:"injected"`
+	var log struct {
+		Items []struct { // {"v": 1, "items": [...]}
+			Provider string `json:"provider"`
+			Method   string `json:"method"`
+			Host     string `json:"host"`
+			Path     string `json:"path"`
+			Status   int    `json:"status"`
+			Injected bool   `json:"injected"`
+		} `json:"items"`
 	}
 	out := e.ok("log", "--json", "-n", "10").stdout
-	if err := json.Unmarshal([]byte(out), &recs); err != nil {
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
 		t.Fatalf("log --json: %v\n%s", err, out)
 	}
+	recs := log.Items
 	found := false
 	for _, r := range recs {
 		if r.Path == "/v1.0/me" && r.Host == "graph.microsoft.com" && r.Injected && r.Status == 200 && r.Provider == "microsoft" {

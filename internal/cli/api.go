@@ -87,7 +87,7 @@ func graphClient(ctx context.Context, f *Factory, connection, version string) (*
 			if e.Err != nil {
 				what = fmt.Sprintf("Graph answered %d %s", e.Err.StatusCode, http.StatusText(e.Err.StatusCode))
 			}
-			fmt.Fprintf(f.IO.ErrOut, "authsome: %s; retrying in %s (%d/%d)\n", what, e.Wait, e.Attempt, apiRetry.MaxRetries)
+			f.notef("authsome: %s; retrying in %s (%d/%d)\n", what, e.Wait, e.Attempt, apiRetry.MaxRetries)
 		}))
 	if err != nil {
 		return nil, nil, err

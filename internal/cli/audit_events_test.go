@@ -52,13 +52,16 @@ func TestCredentialEventsLog(t *testing.T) {
 
 	r = runHome(t, home, "--json", "log", "--events")
 	wantCode(t, r, exitOK)
-	var recs []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &recs); err != nil {
+	var out struct {
+		V     int              `json:"v"`
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.V != 1 {
 		t.Fatalf("log --events --json: %v: %s", err, r.stdout)
 	}
 	type ev struct{ event, conn, outcome, detail string }
 	var got []ev
-	for _, m := range recs {
+	for _, m := range out.Items {
 		if m["kind"] != proxy.KindCredential {
 			t.Errorf("log --events shows %v", m)
 		}
@@ -88,8 +91,8 @@ func TestCredentialEventsLog(t *testing.T) {
 			t.Errorf("event %d = %v, want %v", i, got[i], want[i])
 		}
 	}
-	if scopes, _ := recs[0]["scopes"].([]any); len(scopes) == 0 {
-		t.Errorf("the sign-in records no scopes: %v", recs[0])
+	if scopes, _ := out.Items[0]["scopes"].([]any); len(scopes) == 0 {
+		t.Errorf("the sign-in records no scopes: %v", out.Items[0])
 	}
 
 	// The table: one row per event; -n counts events only.

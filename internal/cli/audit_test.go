@@ -81,8 +81,10 @@ func TestLogEscapesControlCharacters(t *testing.T) {
 
 	r := runHome(t, home, "--json", "log")
 	wantCode(t, r, exitOK)
-	var recs []proxy.AuditRecord
-	if err := json.Unmarshal([]byte(r.stdout), &recs); err != nil || len(recs) != 2 {
+	var out struct{ Items []proxy.AuditRecord } // {"v": 1, "items": [...]}
+	err = json.Unmarshal([]byte(r.stdout), &out)
+	recs := out.Items
+	if err != nil || len(recs) != 2 {
 		t.Fatalf("--json: %v %q", err, r.stdout)
 	}
 	if want := strings.ToValidUTF8(hostilePath, "\uFFFD"); recs[0].Path != want || recs[0].Count != 3 || recs[0].Kind != proxy.KindRefusals {

@@ -33,6 +33,7 @@ type Factory struct {
 	Profile string
 	HomeDir string
 	Verbose bool
+	globalFlags
 
 	once   sync.Once
 	broker *broker.Broker
@@ -56,22 +57,28 @@ func (f *Factory) Home() string {
 	return f.home
 }
 
-// Logger returns the debug logger: stderr with -v, else discarded. Never log secrets.
+// Logger returns the debug logger: stderr with -v and the --log-file, else discarded. Never
+// log secrets.
 func (f *Factory) Logger() *slog.Logger {
-	if !f.Verbose {
-		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	hs := f.logHandlers()
+	if len(hs) == 0 {
+		return discardLogger()
 	}
-	return slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(slog.NewMultiHandler(hs...))
 }
 
 // WarnLogger is Logger for long-running work (the proxy of run and proxy): warnings reach
 // stderr even without -v, since they explain what a child sees (a refused certificate, a
-// failed upstream).
+// failed upstream); --quiet keeps them off stderr (the --log-file still gets them).
 func (f *Factory) WarnLogger() *slog.Logger {
-	if f.Verbose {
-		return f.Logger()
+	hs := f.logHandlers()
+	if !f.Verbose && !f.Quiet {
+		hs = append(hs, &warnHandler{w: f.IO.ErrOut, mu: new(sync.Mutex)})
 	}
-	return slog.New(&warnHandler{w: f.IO.ErrOut, mu: new(sync.Mutex)})
+	if len(hs) == 0 {
+		return discardLogger()
+	}
+	return slog.New(slog.NewMultiHandler(hs...))
 }
 
 // warnHandler prints warnings for people: "authsome: warning: MSG (key=value ...)".
@@ -193,6 +200,7 @@ func Run(ctx context.Context, ios *IOStreams, args []string) int {
 	root.SetErr(ios.ErrOut)
 	err := root.ExecuteContext(ctx)
 	f.waitRefreshes(ctx)
+	defer f.closeLogFile()
 	if err == nil {
 		return exitOK
 	}
@@ -238,6 +246,7 @@ Then:        authsome login microsoft`,
 	pf.StringVar(&f.Profile, "profile", "", "profile to use (default: the active profile)")
 	pf.StringVar(&f.HomeDir, "home", "", "authsome home folder (default $AUTHSOME_HOME, $XDG_CONFIG_HOME/authsome or ~/.authsome; ~/.authsome-go when that holds the Python authsome's files)")
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "debug logs on stderr (never secrets)")
+	f.globalFlags.register(root)
 
 	root.AddCommand(
 		newLoginCmd(f, nil),
@@ -260,12 +269,19 @@ Then:        authsome login microsoft`,
 		newRunCmd(f),
 		newProxyCmd(f),
 		newLogCmd(f),
+		newRevokeCmd(f),
+		newRemoveCmd(f),
+		newInitCmd(f),
 		newIsolateHelperCmd(),
 	)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.checkHome(); err != nil {
 			return err
 		}
+		if err := f.openLogFile(); err != nil {
+			return err
+		}
+		f.Logger().Debug("command", "path", cmd.CommandPath(), "version", Version)
 		return guardRun(cmd, args)
 	}
 	return root

@@ -109,12 +109,13 @@ func TestUsageErrors(t *testing.T) {
 func jsonError(t *testing.T, r result) (name, message string, code int) {
 	t.Helper()
 	var v struct {
+		V        int    `json:"v"`
 		Error    string `json:"error"`
 		Message  string `json:"message"`
 		ExitCode *int   `json:"exit_code"`
 	}
-	if err := json.Unmarshal([]byte(r.stderr), &v); err != nil || v.ExitCode == nil || v.Error == "" || v.Message == "" {
-		t.Fatalf("stderr is not a JSON error object with error, message and exit_code: %q (%v)", r.stderr, err)
+	if err := json.Unmarshal([]byte(r.stderr), &v); err != nil || v.V != 1 || v.ExitCode == nil || v.Error == "" || v.Message == "" {
+		t.Fatalf("stderr is not a JSON error object with v 1, error, message and exit_code: %q (%v)", r.stderr, err)
 	}
 	if *v.ExitCode != r.code {
 		t.Errorf("exit_code %d in JSON, process exit code %d", *v.ExitCode, r.code)
@@ -219,7 +220,7 @@ func TestAPIKeyConnectionCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil {
 		t.Fatalf("get output is not JSON: %v\n%s", err, r.stdout)
 	}
-	if rec["connection"] != "default" || rec["default"] != true || rec["status"] != "connected" || rec["api_key"] != "***REDACTED***" {
+	if rec["v"] != 1.0 || rec["connection_name"] != "default" || rec["is_default"] != true || rec["status"] != "connected" || rec["api_key"] != "***REDACTED***" {
 		t.Errorf("get = %v", rec)
 	}
 	r = runHome(t, home, "get", "openai", "--field", "api_key")
@@ -340,12 +341,14 @@ func TestProvidersAddShowRemove(t *testing.T) {
 		t.Helper()
 		r := runHome(t, home, "--json", "providers", "list")
 		wantCode(t, r, exitOK)
-		var list []struct{ Name, Source string }
-		if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		var out struct {
+			Providers []struct{ Name, Source string }
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 			t.Fatal(err)
 		}
 		m := map[string]string{}
-		for _, e := range list {
+		for _, e := range out.Providers {
 			m[e.Name] = e.Source
 		}
 		return m
@@ -440,15 +443,15 @@ func TestVersionJSON(t *testing.T) {
 	testEnv(t)
 	r := run(t, "", "version", "--json")
 	wantCode(t, r, exitOK)
-	var v map[string]string
-	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || v["v"] != 1.0 {
 		t.Fatalf("version --json = %q: %v", r.stdout, err)
 	}
 	if v["version"] == "" || v["go"] != runtime.Version() || v["os"] != runtime.GOOS || v["arch"] != runtime.GOARCH {
 		t.Errorf("version --json = %v", v)
 	}
 	r = run(t, "", "version")
-	if !strings.HasPrefix(r.stdout, "authsome "+v["version"]+" ") {
+	if !strings.HasPrefix(r.stdout, "authsome "+v["version"].(string)+" ") {
 		t.Errorf("version = %q", r.stdout)
 	}
 }
@@ -457,22 +460,28 @@ func TestListJSONEmptyHome(t *testing.T) {
 	home := testEnv(t)
 	r := runHome(t, home, "list", "--json")
 	wantCode(t, r, exitOK)
+	type providerOut struct {
+		Name        string            `json:"name"`
+		Source      string            `json:"source"`
+		Connections []json.RawMessage `json:"connections"`
+	}
 	var v struct {
-		Profile   string `json:"profile"`
-		Providers []struct {
-			Name        string            `json:"name"`
-			Source      string            `json:"source"`
-			Connections []json.RawMessage `json:"connections"`
-		} `json:"providers"`
+		V       int           `json:"v"`
+		Profile string        `json:"profile"`
+		Bundled []providerOut `json:"bundled"`
+		Custom  []providerOut `json:"custom"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
 		t.Fatalf("list --json = %q: %v", r.stdout, err)
 	}
-	if v.Profile != "default" {
-		t.Errorf("profile %q, want default", v.Profile)
+	if v.V != 1 || v.Profile != "default" {
+		t.Errorf("v %d profile %q, want 1 and default", v.V, v.Profile)
+	}
+	if v.Custom == nil || len(v.Custom) != 0 {
+		t.Errorf("custom %v, want an empty array", v.Custom)
 	}
 	var names []string
-	for _, p := range v.Providers {
+	for _, p := range v.Bundled {
 		names = append(names, p.Name)
 		if p.Connections == nil || len(p.Connections) != 0 {
 			t.Errorf("%s: connections %v, want an empty array", p.Name, p.Connections)

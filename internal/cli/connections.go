@@ -18,8 +18,8 @@ import (
 // nowFunc is the clock of the commands (a variable for tests).
 var nowFunc = time.Now
 
-// accountJSON and connectionOut are the stable --json shapes of a connection. They never
-// carry a secret.
+// accountJSON and connectionOut are the stable --json shapes of a connection (docs/json.md);
+// the names authsome uses (connection_name, is_default) come first. They never carry a secret.
 type accountJSON struct {
 	Username string `json:"username,omitempty"`
 	ObjectID string `json:"object_id,omitempty"`
@@ -29,9 +29,9 @@ type accountJSON struct {
 
 type connectionOut struct {
 	Provider        string      `json:"provider"`
-	Connection      string      `json:"connection"`
+	Connection      string      `json:"connection_name"`
 	Profile         string      `json:"profile"`
-	Default         bool        `json:"default"`
+	Default         bool        `json:"is_default"`
 	AuthType        string      `json:"auth_type"`
 	Flow            string      `json:"flow,omitempty"`
 	Status          string      `json:"status"`
@@ -93,26 +93,7 @@ func newListCmd(f *Factory) *cobra.Command {
 			}
 			now := nowFunc()
 			if f.JSON {
-				type providerOut struct {
-					Name        string          `json:"name"`
-					DisplayName string          `json:"display_name"`
-					AuthType    string          `json:"auth_type"`
-					Source      string          `json:"source"`
-					Default     string          `json:"default_connection,omitempty"`
-					Connections []connectionOut `json:"connections"`
-				}
-				out := struct {
-					Profile   string        `json:"profile"`
-					Providers []providerOut `json:"providers"`
-				}{Profile: b.Profile(), Providers: []providerOut{}}
-				for _, p := range list {
-					po := providerOut{Name: p.Def.Name, DisplayName: p.Def.DisplayName, AuthType: string(p.Def.AuthType), Source: string(p.Source), Default: p.Default, Connections: []connectionOut{}}
-					for _, c := range p.Connections {
-						po.Connections = append(po.Connections, connectionJSON(c, b.Profile(), c.Name == p.Default, now))
-					}
-					out.Providers = append(out.Providers, po)
-				}
-				return writeJSON(f.IO.Out, out)
+				return writeJSON(f.IO.Out, listJSON(b.Profile(), list, now))
 			}
 			tty := f.IO.IsStdoutTTY()
 			t := newTable(f.IO.Out, tty, "PROVIDER", "CONNECTION", "STATUS", "EXPIRES", "ACCOUNT", "SOURCE")
@@ -148,6 +129,55 @@ func newListCmd(f *Factory) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "also list providers without connections when piped")
 	return cmd
+}
+
+// loginOut is login --json: authsome's {status, provider, connection, record_status}, and the
+// stored connection as get shows it (without secrets).
+type loginOut struct {
+	Status       string        `json:"status"`
+	Provider     string        `json:"provider"`
+	Connection   string        `json:"connection"`
+	RecordStatus string        `json:"record_status"`
+	Record       connectionOut `json:"record"`
+}
+
+func loginJSON(c *vault.Connection, profile string, now time.Time) loginOut {
+	rec := connectionJSON(c, profile, true, now)
+	return loginOut{Status: "success", Provider: c.Provider, Connection: c.Name, RecordStatus: rec.Status, Record: rec}
+}
+
+// providerOut is one provider of list --json.
+type providerOut struct {
+	Name        string          `json:"name"`
+	DisplayName string          `json:"display_name"`
+	AuthType    string          `json:"auth_type"`
+	Source      string          `json:"source"`
+	Default     string          `json:"default_connection,omitempty"`
+	Connections []connectionOut `json:"connections"`
+}
+
+// listOut is list --json: authsome's {"bundled": [...], "custom": [...]}, where custom holds
+// the providers defined by a user file (new ones and overrides of bundled ones).
+type listOut struct {
+	Profile string        `json:"profile"`
+	Bundled []providerOut `json:"bundled"`
+	Custom  []providerOut `json:"custom"`
+}
+
+func listJSON(profile string, list []broker.ProviderStatus, now time.Time) listOut {
+	out := listOut{Profile: profile, Bundled: []providerOut{}, Custom: []providerOut{}}
+	for _, p := range list {
+		po := providerOut{Name: p.Def.Name, DisplayName: p.Def.DisplayName, AuthType: string(p.Def.AuthType), Source: string(p.Source), Default: p.Default, Connections: []connectionOut{}}
+		for _, c := range p.Connections {
+			po.Connections = append(po.Connections, connectionJSON(c, profile, c.Name == p.Default, now))
+		}
+		if p.Source == provider.SourceBundled {
+			out.Bundled = append(out.Bundled, po)
+		} else {
+			out.Custom = append(out.Custom, po)
+		}
+	}
+	return out
 }
 
 // secretFields are the --field values of get that print a credential.
@@ -205,17 +235,15 @@ func newGetCmd(f *Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, v)
 				return nil
 			}
-			out := struct {
-				connectionOut
+			secrets := struct {
 				AccessToken  string `json:"access_token,omitempty"`
 				RefreshToken string `json:"refresh_token,omitempty"`
 				APIKey       string `json:"api_key,omitempty"`
-			}{connectionOut: rec}
-			out.AccessToken, out.RefreshToken, out.APIKey = redact(c.AccessToken, showSecret), redact(c.RefreshToken, showSecret), redact(c.APIKey, showSecret)
+			}{redact(c.AccessToken, showSecret), redact(c.RefreshToken, showSecret), redact(c.APIKey, showSecret)}
 			if showSecret {
-				fmt.Fprintln(f.IO.ErrOut, "warning: secrets are shown below; keep them out of logs and shell history")
+				f.warnf("secrets are shown below; keep them out of logs and shell history")
 			}
-			return writeJSON(f.IO.Out, out)
+			return writeJSON(f.IO.Out, rec, secrets)
 		},
 	}
 	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
@@ -239,12 +267,12 @@ func fieldValue(c connectionOut, field string) (string, bool) {
 		return t.Format(time.RFC3339)
 	}
 	v, ok := map[string]string{
-		"provider": c.Provider, "connection": c.Connection, "profile": c.Profile, "status": c.Status,
+		"provider": c.Provider, "connection": c.Connection, "connection_name": c.Connection, "profile": c.Profile, "status": c.Status,
 		"auth_type": c.AuthType, "flow": c.Flow, "cloud": c.Cloud, "tenant": c.Tenant, "client_id": c.ClientID,
 		"username": c.Account.Username, "object_id": c.Account.ObjectID, "account": c.Account.Username,
 		"name": c.Account.Name, "tenant_id": c.Account.TenantID, "scopes": strings.Join(c.Scopes, " "),
 		"expires_at": fmtTime(c.ExpiresAt), "obtained_at": fmtTime(c.ObtainedAt), "last_refresh_at": fmtTime(c.LastRefreshAt),
-		"default": fmt.Sprint(c.Default),
+		"default": fmt.Sprint(c.Default), "is_default": fmt.Sprint(c.Default),
 	}[field]
 	return v, ok
 }
@@ -255,6 +283,15 @@ func isDefaultConn(ctx context.Context, b *broker.Broker, c *vault.Connection) (
 		return false, nil
 	}
 	return d.Name == c.Name, nil
+}
+
+// logoutOut is logout --json (authsome's {"status": "logged_out", ...}). Revoked is false when
+// the provider has no revocation endpoint or revoking failed.
+type logoutOut struct {
+	Status     string `json:"status"`
+	Provider   string `json:"provider"`
+	Connection string `json:"connection"`
+	Revoked    bool   `json:"revoked"`
 }
 
 func newLogoutCmd(f *Factory) *cobra.Command {
@@ -277,12 +314,14 @@ func newLogoutCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			if revokeErr != nil {
-				fmt.Fprintf(f.IO.ErrOut, "warning: remote revocation failed (the local connection was deleted): %s\n", message(revokeErr))
+				f.warnf("remote revocation failed (the local connection was deleted): %s", message(revokeErr))
 			}
 			if f.JSON {
-				return writeJSON(f.IO.Out, map[string]any{"status": "logged_out", "provider": c.Provider, "connection": c.Name, "revoked": revokeErr == nil})
+				def, _, _ := b.Catalog().Get(c.Provider)
+				revoked := broker.Revocable(def) && revokeErr == nil
+				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked})
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Logged out of %s/%s.\n", c.Provider, c.Name)
+			f.notef("Logged out of %s/%s.\n", c.Provider, c.Name)
 			return nil
 		},
 	}
@@ -306,7 +345,7 @@ func newSetDefaultCmd(f *Factory) *cobra.Command {
 			if f.JSON {
 				return writeJSON(f.IO.Out, map[string]string{"provider": args[0], "default_connection": args[1]})
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Default %s connection is now %q.\n", args[0], args[1])
+			f.notef("Default %s connection is now %q.\n", args[0], args[1])
 			return nil
 		},
 	}

@@ -36,7 +36,7 @@ func newDriveCmd(f *Factory) *cobra.Command {
 without a leading slash; / or nothing is the root. The drive is the signed-in user's own, or
 the one of --user (an app-only connection, signed in as an application, must name it).
 
-Transfers show a progress bar when standard error is a terminal (not with --json). A large
+Transfers show a progress bar when standard error is a terminal (not with --json or --quiet). A large
 put goes through an upload session: when it is interrupted (Ctrl-C, a lost network), running
 the same put again continues where it stopped.`
 	pf := cmd.PersistentFlags()

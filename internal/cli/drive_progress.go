@@ -10,16 +10,16 @@ import (
 )
 
 // transferBar is a progress bar for a transfer on stderr. A nil *transferBar (no terminal,
-// or --json) does nothing.
+// --json or --quiet) does nothing.
 type transferBar struct {
 	p   *mpb.Progress
 	bar *mpb.Bar
 }
 
 // newTransferBar returns a bar for a transfer of total bytes named name, or nil when stderr is
-// not a terminal or --json is set: scripts and logs get no redrawn lines.
+// not a terminal or --json or --quiet is set: scripts and logs get no redrawn lines.
 func newTransferBar(ctx context.Context, f *Factory, name string, total int64) *transferBar {
-	if f.JSON || !f.IO.IsStderrTTY() {
+	if f.JSON || f.Quiet || !f.IO.IsStderrTTY() {
 		return nil
 	}
 	// IOStreams decided stderr is a terminal: draw even when mpb cannot tell (a wrapped stream).

@@ -250,7 +250,7 @@ func (u *resumable) run(ctx context.Context, folderID, name string) (*msgraph.Dr
 			if !errors.Is(err, errSessionEnded) {
 				return item, true, err
 			}
-			fmt.Fprintf(u.f.IO.ErrOut, "authsome: the interrupted upload of %s has ended on the server's side; starting over\n", printable(u.fp.Source))
+			u.f.notef("authsome: the interrupted upload of %s has ended on the server's side; starting over\n", printable(u.fp.Source))
 		} else {
 			u.s.c.Drive.CancelUpload(ctx, saved.UploadURL) // changed file or --no-resume: its bytes are of no use
 		}

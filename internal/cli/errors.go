@@ -84,6 +84,14 @@ func message(err error) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
 }
 
+// errorJSON is the --json form of a failure, one line on stderr (docs/json.md).
+type errorJSON struct {
+	V        int    `json:"v"`
+	Error    string `json:"error"` // snake_case code, see classify
+	Message  string `json:"message"`
+	ExitCode int    `json:"exit_code"`
+}
+
 // reportError prints err as one line on w (or a JSON object) and returns the exit code.
 func reportError(w io.Writer, asJSON bool, err error) int {
 	code, name := classify(err)
@@ -92,7 +100,7 @@ func reportError(w io.Writer, asJSON bool, err error) int {
 		return code
 	}
 	if asJSON {
-		b, _ := json.Marshal(map[string]any{"error": name, "message": message(err), "exit_code": code})
+		b, _ := json.Marshal(errorJSON{V: jsonVersion, Error: name, Message: message(err), ExitCode: code})
 		fmt.Fprintln(w, string(b))
 	} else {
 		fmt.Fprintln(w, "authsome: "+message(err))

@@ -12,33 +12,51 @@ func newExportCmd(f *Factory) *cobra.Command {
 	var conn, format string
 	var includeRefresh bool
 	cmd := &cobra.Command{
-		Use:   "export PROVIDER",
+		Use:   "export [PROVIDER]",
 		Short: "Print a connection's environment variables (a valid token; refresh token only on request)",
 		Long: `Print the provider's export variables for a connection, with an access token that is valid
-(refreshed first when needed). Prefer ` + "`authsome run`" + `, which keeps the token away from the
-child process entirely.`,
+(refreshed first when needed). Without a provider, every connection of every provider is
+exported; a name two connections share is kept by the first (providers in name order, the
+default connection first) and becomes NAME_<PROVIDER>_<CONNECTION> for the others.
+Prefer ` + "`authsome run`" + `, which keeps the token away from the child process entirely.`,
 		Example: `  eval "$(authsome export microsoft --format shell)"
-  authsome export microsoft --format json`,
-		Args: exactArgs(1, "a provider name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.JSON {
-				format = "json"
+  authsome export microsoft --format json
+  authsome export --json                     # {"v": 1, "credentials": {...}}`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("%s expects at most one provider name (see `authsome export --help`)", cmd.CommandPath())
 			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
 			case "env", "shell", "json":
 			default:
-				return usagef("unknown --format %q (env, shell or json)", format)
+				if !f.JSON { // --json chooses the JSON form, whatever --format says
+					return usagef("unknown --format %q (env, shell or json)", format)
+				}
+			}
+			if len(args) == 0 && conn != "" {
+				return usagef("--connection needs a provider")
 			}
 			b, err := f.Broker(cmd.Context())
 			if err != nil {
 				return err
 			}
-			vars, err := b.Export(cmd.Context(), args[0], conn, includeRefresh)
+			var vars map[string]string
+			if len(args) == 0 {
+				vars, err = b.ExportAll(cmd.Context(), includeRefresh)
+			} else {
+				vars, err = b.Export(cmd.Context(), args[0], conn, includeRefresh)
+			}
 			if err != nil {
 				return err
 			}
+			if f.JSON {
+				return writeJSON(f.IO.Out, exportOut{Credentials: vars})
+			}
 			if f.IO.IsStdoutTTY() {
-				fmt.Fprintln(f.IO.ErrOut, "note: these are live credentials; `authsome run -- CMD` keeps them away from the program")
+				f.notef("note: these are live credentials; `authsome run -- CMD` keeps them away from the program\n")
 			}
 			return writeExport(f.IO.Out, format, vars)
 		},
@@ -49,9 +67,14 @@ child process entirely.`,
 	return cmd
 }
 
+// exportOut is export --json (authsome's shape).
+type exportOut struct {
+	Credentials map[string]string `json:"credentials"`
+}
+
 func writeExport(w io.Writer, format string, vars map[string]string) error {
 	if format == "json" {
-		return writeJSON(w, vars)
+		return writeIndented(w, vars)
 	}
 	if format == "env" {
 		for _, k := range sortedKeys(vars) {

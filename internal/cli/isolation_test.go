@@ -68,4 +68,7 @@ func TestRunEnvProviderCannotOverrideRunVariables(t *testing.T) {
 	if _, ok := env["AUTHSOME_MASTER_KEY"]; ok {
 		t.Error("the child inherits AUTHSOME_MASTER_KEY")
 	}
+	if env["AUTHSOME_PROXY_MODE"] != "true" || env["AUTHSOME_PROXY"] != "1" {
+		t.Errorf("AUTHSOME_PROXY_MODE %q AUTHSOME_PROXY %q, want true and 1", env["AUTHSOME_PROXY_MODE"], env["AUTHSOME_PROXY"])
+	}
 }

@@ -161,7 +161,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	if f.JSON {
-		return writeJSON(ios.Out, connectionJSON(conn, b.Profile(), true, nowFunc()))
+		return writeJSON(ios.Out, loginJSON(conn, b.Profile(), nowFunc()))
 	}
 	who := conn.Account.Username
 	if who == "" {
@@ -170,7 +170,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if who != "" {
 		who = " as " + who
 	}
-	fmt.Fprintf(ios.ErrOut, "Signed in to %s%s (connection %q, profile %q).\n", def.DisplayName, who, conn.Name, b.Profile())
+	f.notef("Signed in to %s%s (connection %q, profile %q).\n", def.DisplayName, who, conn.Name, b.Profile())
 	return nil
 }
 

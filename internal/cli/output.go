@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,12 +13,92 @@ import (
 	"unicode/utf8"
 )
 
-// writeJSON prints v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
+// jsonVersion is the version of every --json object (docs/json.md); it changes only when a
+// field changes meaning or goes away.
+const jsonVersion = 1
+
+// writeJSON prints one indented JSON object, {"v": 1, ...}, whose fields are those of parts in
+// order: each part must marshal to a JSON object (a struct or a map), except that an array is
+// put under "items". Every --json output goes through here (errors through reportError).
+func writeJSON(w io.Writer, parts ...any) error {
+	obj, err := jsonObject(append([]any{struct {
+		V int `json:"v"`
+	}{jsonVersion}}, parts...)...)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, obj, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// jsonObject merges the JSON objects that parts marshal to into one, keeping the order of the
+// fields; a name given twice is an error, so that no part silently replaces another's field.
+func jsonObject(parts ...any) ([]byte, error) {
+	var out bytes.Buffer
+	seen := map[string]bool{}
+	out.WriteByte('{')
+	for _, p := range parts {
+		raw, err := marshalNoEscape(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(raw) > 0 && raw[0] == '[' {
+			raw, _ = marshalNoEscape(map[string]json.RawMessage{"items": raw})
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return nil, fmt.Errorf("internal error: %T is not a JSON object", p)
+		}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			key := t.(string)
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return nil, err
+			}
+			if seen[key] {
+				return nil, fmt.Errorf("internal error: JSON field %q given twice", key)
+			}
+			seen[key] = true
+			if len(seen) > 1 {
+				out.WriteByte(',')
+			}
+			k, _ := marshalNoEscape(key)
+			out.Write(k)
+			out.WriteByte(':')
+			out.Write(v)
+		}
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
+}
+
+// writeIndented prints v as indented JSON as it is, without the version: data meant to be used
+// as is, such as a provider definition or export's --format json.
+func writeIndented(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping (a URL keeps its & and <).
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // table prints aligned columns; headers only on a terminal, tab-separated rows otherwise.

@@ -76,6 +76,6 @@ func done(f *Factory, status, name, format string, args ...any) error {
 	if f.JSON {
 		return writeJSON(f.IO.Out, map[string]string{"status": status, "name": name})
 	}
-	_, err := fmt.Fprintf(f.IO.ErrOut, format, args...)
-	return err
+	f.notef(format, args...)
+	return nil
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 
@@ -36,7 +35,7 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 				for _, e := range entries {
 					list = append(list, out{e.Def.Name, e.Def.DisplayName, string(e.Def.AuthType), string(e.Def.Flow), e.Def.APIURL, string(e.Source)})
 				}
-				return writeJSON(f.IO.Out, list)
+				return writeJSON(f.IO.Out, map[string]any{"providers": list})
 			}
 			t := newTable(f.IO.Out, f.IO.IsStdoutTTY(), "NAME", "DISPLAY NAME", "AUTH", "API", "SOURCE")
 			for _, e := range entries {
@@ -53,10 +52,11 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !f.JSON {
-				fmt.Fprintf(f.IO.ErrOut, "# source: %s\n", src)
+			if f.JSON {
+				return writeJSON(f.IO.Out, d, map[string]any{"source": src})
 			}
-			return writeJSON(f.IO.Out, d)
+			f.notef("# source: %s\n", src)
+			return writeIndented(f.IO.Out, d)
 		},
 	}, &cobra.Command{
 		Use:   "add FILE",
@@ -87,13 +87,16 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 			if before == provider.SourceBundled {
 				note = " (overrides the bundled definition; `authsome providers remove " + d.Name + "` restores it)"
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Added provider %s%s.\n", d.Name, note)
+			f.notef("Added provider %s%s.\n", d.Name, note)
 			return nil
 		},
 	}, &cobra.Command{
 		Use:   "remove PROVIDER",
-		Short: "Remove your definition of a provider (a bundled one comes back)",
-		Args:  exactArgs(1, "a provider name"),
+		Short: "Remove your definition of a provider (a bundled one comes back); connections are kept",
+		Long: `Delete your JSON definition of a provider. Its connections stay in the vault (and are used
+again by the bundled definition of the same name, if any). ` + "`authsome remove PROVIDER`" + ` also
+revokes and deletes the connections and the stored OAuth client.`,
+		Args: exactArgs(1, "a provider name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := catalog().Remove(args[0]); err != nil {
 				return err
@@ -101,7 +104,7 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 			if f.JSON {
 				return writeJSON(f.IO.Out, map[string]string{"name": args[0], "status": "removed"})
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Removed provider %s.\n", args[0])
+			f.notef("Removed provider %s.\n", args[0])
 			return nil
 		},
 	})
@@ -142,7 +145,7 @@ func newInspectCmd(f *Factory) *cobra.Command {
 					}
 				}
 			}
-			return writeJSON(f.IO.Out, map[string]any{"provider": def, "source": src, "connections": conns})
+			return writeJSON(f.IO.Out, def, map[string]any{"source": src, "connections": conns})
 		},
 	}
 }

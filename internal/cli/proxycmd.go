@@ -58,7 +58,7 @@ and a restart then makes a new one. Stop with Ctrl-C.`,
 			}
 			warnBeforeExpiry(ctx, f.IO.ErrOut, pr.caExpiry, proxyCAWarnAhead, time.Hour,
 				"Restart `authsome proxy` (it makes a new CA) and give the agents the new CA file.")
-			fmt.Fprintln(f.IO.ErrOut, "Proxy stopped.")
+			f.notef("Proxy stopped.\n")
 			return nil
 		},
 	}

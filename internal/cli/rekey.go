@@ -76,7 +76,7 @@ By default the key stays where it is (key file or OS keyring) and is replaced. -
 			if f.JSON {
 				return writeJSON(f.IO.Out, map[string]string{"status": "rekeyed", "profile": b.Profile(), "key_source": st.KeySourceName()})
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Vault of profile %q re-encrypted (key source: %s).\n", b.Profile(), st.KeySourceName())
+			f.notef("Vault of profile %q re-encrypted (key source: %s).\n", b.Profile(), st.KeySourceName())
 			if to == "env" {
 				fmt.Fprintln(f.IO.ErrOut, "Set AUTHSOME_MASTER_KEY to the value of AUTHSOME_NEW_MASTER_KEY from now on.")
 			}

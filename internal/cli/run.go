@@ -207,6 +207,7 @@ func (p *proxyRun) Env(base []string) []string {
 	set["NODE_EXTRA_CA_CERTS"] = p.caFile
 	set["NODE_USE_ENV_PROXY"] = "1"
 	set["AUTHSOME_PROXY"] = "1"
+	set["AUTHSOME_PROXY_MODE"] = "true" // what authsome's own child sees
 	set[isolate.RunIDEnv] = p.runID
 	for k, v := range p.baseVars {
 		set[k] = v

@@ -122,7 +122,7 @@ it runs).`,
 				fmt.Fprintln(w, "\nSign in with: authsome login microsoft --cloud sandbox\nPress Ctrl-C to stop.")
 			}
 			<-cmd.Context().Done()
-			fmt.Fprintln(f.IO.ErrOut, "Sandbox stopped.")
+			f.notef("Sandbox stopped.\n")
 			return nil
 		},
 	}
@@ -149,11 +149,11 @@ func seedSandbox(f *Factory, sb *sandbox.Server, n int) error {
 			return err
 		}
 		if done += k; n > step {
-			fmt.Fprintf(f.IO.ErrOut, "Seeded %d of %d messages\n", done, n)
+			f.notef("Seeded %d of %d messages\n", done, n)
 		}
 	}
 	d := time.Since(start)
-	fmt.Fprintf(f.IO.ErrOut, "Seeded %d messages into the inbox of %s in %.1f s (%.0f messages/s)\n", n, upn, d.Seconds(), float64(n)/d.Seconds())
+	f.notef("Seeded %d messages into the inbox of %s in %.1f s (%.0f messages/s)\n", n, upn, d.Seconds(), float64(n)/d.Seconds())
 	return nil
 }
 

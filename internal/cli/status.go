@@ -16,6 +16,15 @@ import (
 	"github.com/authsome-go/authsome/vault"
 )
 
+// whoamiOut is whoami --json.
+type whoamiOut struct {
+	Version     string          `json:"version"`
+	Home        string          `json:"home"`
+	Profile     string          `json:"profile"`
+	KeySource   string          `json:"key_source"`
+	Connections []connectionOut `json:"connections"`
+}
+
 func newWhoamiCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "whoami",
@@ -37,10 +46,7 @@ func newWhoamiCmd(f *Factory) *cobra.Command {
 					conns = append(conns, connectionJSON(c, b.Profile(), c.Name == p.Default, now))
 				}
 			}
-			out := map[string]any{
-				"version": Version, "home": b.Home(), "profile": b.Profile(),
-				"key_source": b.Vault().KeySourceName(), "connections": conns,
-			}
+			out := whoamiOut{Version: Version, Home: b.Home(), Profile: b.Profile(), KeySource: b.Vault().KeySourceName(), Connections: conns}
 			if f.JSON {
 				return writeJSON(f.IO.Out, out)
 			}
@@ -86,10 +92,11 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 					return err
 				}
 			} else {
+				color := f.color(f.IO.IsStdoutTTY())
 				for _, c := range checks {
-					mark := "ok  "
+					mark := paint(color, ansiGreen, "ok  ")
 					if !c.OK {
-						mark = "FAIL"
+						mark = paint(color, ansiRed, "FAIL")
 					}
 					fmt.Fprintf(f.IO.Out, "%s %-12s %s\n", mark, c.Name, c.Detail)
 				}
