@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/authsome-go/authsome/internal/graphschema"
 	"github.com/authsome-go/authsome/internal/graphperm/permgen"
+	"github.com/authsome-go/authsome/internal/graphschema"
 )
 
 // TestTableMatchesReference renders the table from

@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/authsome-go/authsome/internal/graphschema"
 	"github.com/authsome-go/authsome/internal/graphperm/permgen"
+	"github.com/authsome-go/authsome/internal/graphschema"
 )
 
 func main() {

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/graphperm"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
-	"github.com/authsome-go/authsome/internal/graphperm"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )

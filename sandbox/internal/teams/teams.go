@@ -19,8 +19,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/internal/graphperm"
+	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
