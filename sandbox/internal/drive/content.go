@@ -191,7 +191,7 @@ func (s *Workload) filesDir() (string, error) {
 // open returns the bytes whose SHA-256 is hash: a seeded file's from
 // memory, any other from Kit.Files.
 func (s *Workload) open(hash string) (io.ReadSeeker, error) {
-	if b, ok := seedContent[hash]; ok {
+	if b, ok := seedContent()[hash]; ok {
 		return bytes.NewReader(b), nil
 	}
 	files, err := s.filesDir()

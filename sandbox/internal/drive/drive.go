@@ -120,28 +120,32 @@ var seedUsers = directory.Seed()
 
 var seedTime = time.Date(2025, 2, 10, 9, 0, 0, 0, time.UTC)
 
-// seedFolders and seedFiles are every user's OneDrive as seeded.
+// seedFolders and seedFiles are every user's OneDrive as seeded. The files
+// are made on first use: the picture and the Office files take a tenth of
+// a second to draw and zip, which no command but the sandbox's should pay.
 var seedFolders = []string{"Documents", "Pictures", "Projects", "Projects/Launch"}
 
-var seedFiles = append([]struct{ path, content string }{
-	{"Welcome.md", "# Welcome to your OneDrive\n\nThis drive is part of the authsome sandbox: files you upload here stay on this machine.\n\n- Documents: notes and drafts\n- Pictures: images\n- Projects: project plans\n"},
-	{"Documents/Meeting notes.txt", "Weekly sync, Monday 10:00\n\nAttendees: the product team\n\n1. Review last week's actions\n2. Launch checklist status\n3. Budget for Q3\n\nActions:\n- Update the launch plan by Friday\n- Book the room for the review\n"},
-	{"Documents/Budget 2025.md", "# Budget 2025\n\n| Item | Q1 | Q2 |\n|------|----|----|\n| Travel | 12,000 | 9,500 |\n| Software | 30,000 | 30,000 |\n| Events | 4,000 | 15,000 |\n"},
-	{"Projects/Launch/Plan.md", "# Launch plan\n\n## Goals\nShip version 2 to every customer by the end of the quarter.\n\n## Milestones\n1. Beta to ten customers\n2. Documentation complete\n3. General availability\n"},
-	{"Projects/Launch/Checklist.txt", "[x] Feature freeze\n[x] Security review\n[ ] Release notes\n[ ] Support training\n[ ] Announcement\n"},
-	{"Pictures/README.txt", "Photos from the team offsite go here.\n"},
-	{"Pictures/Team offsite.png", seedPicture()},
-}, seedOfficeFiles()...) // seedoffice.go
+var seedFiles = sync.OnceValue(func() []struct{ path, content string } {
+	return append([]struct{ path, content string }{
+		{"Welcome.md", "# Welcome to your OneDrive\n\nThis drive is part of the authsome sandbox: files you upload here stay on this machine.\n\n- Documents: notes and drafts\n- Pictures: images\n- Projects: project plans\n"},
+		{"Documents/Meeting notes.txt", "Weekly sync, Monday 10:00\n\nAttendees: the product team\n\n1. Review last week's actions\n2. Launch checklist status\n3. Budget for Q3\n\nActions:\n- Update the launch plan by Friday\n- Book the room for the review\n"},
+		{"Documents/Budget 2025.md", "# Budget 2025\n\n| Item | Q1 | Q2 |\n|------|----|----|\n| Travel | 12,000 | 9,500 |\n| Software | 30,000 | 30,000 |\n| Events | 4,000 | 15,000 |\n"},
+		{"Projects/Launch/Plan.md", "# Launch plan\n\n## Goals\nShip version 2 to every customer by the end of the quarter.\n\n## Milestones\n1. Beta to ten customers\n2. Documentation complete\n3. General availability\n"},
+		{"Projects/Launch/Checklist.txt", "[x] Feature freeze\n[x] Security review\n[ ] Release notes\n[ ] Support training\n[ ] Announcement\n"},
+		{"Pictures/README.txt", "Photos from the team offsite go here.\n"},
+		{"Pictures/Team offsite.png", seedPicture()},
+	}, seedOfficeFiles()...) // seedoffice.go
+})
 
 // seedContent is the bytes of the seeded files by their SHA-256: they are
 // served from here, not from Kit.Files.
-var seedContent = func() map[string][]byte {
+var seedContent = sync.OnceValue(func() map[string][]byte {
 	m := map[string][]byte{}
-	for _, f := range seedFiles {
+	for _, f := range seedFiles() {
 		m[sha256Hex([]byte(f.content))] = []byte(f.content)
 	}
 	return m
-}()
+})
 
 // seedStore returns the seeded drives.
 func seedStore() *store {
@@ -166,7 +170,7 @@ func seedStore() *store {
 		for _, f := range seedFolders {
 			add(f, &item{Folder: true})
 		}
-		for _, f := range seedFiles {
+		for _, f := range seedFiles() {
 			add(f.path, &item{Size: int64(len(f.content)), Hash: sha256Hex([]byte(f.content)), MimeType: mimeType(f.path)})
 		}
 		d.index()
