@@ -60,6 +60,10 @@ type Options struct {
 	Logger     *slog.Logger     // debug logs, never secrets; nil → discard
 	// RefreshSkew is how long before expiry a token is refreshed; default 5 minutes.
 	RefreshSkew time.Duration
+	// Providers are definitions built in code by a program that embeds the broker. They take
+	// precedence over the catalogue's definitions of the same name and are used as they are
+	// (validate them first with [provider.Definition.Validate] where that applies).
+	Providers []*provider.Definition
 }
 
 // Broker is one open profile. It is safe for concurrent use by multiple goroutines.
@@ -68,6 +72,7 @@ type Broker struct {
 	profile string
 	store   *vault.Store
 	catalog *provider.Catalog
+	defs    map[string]*provider.Definition // Options.Providers by name
 	hc      *http.Client
 	now     func() time.Time
 	log     *slog.Logger
@@ -139,6 +144,12 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		now:     opts.Now,
 		log:     opts.Logger,
 		skew:    opts.RefreshSkew,
+	}
+	for _, d := range opts.Providers {
+		if b.defs == nil {
+			b.defs = map[string]*provider.Definition{}
+		}
+		b.defs[d.Name] = d
 	}
 	if b.hc == nil {
 		b.hc = defaultHTTPClient(nil)

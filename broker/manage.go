@@ -46,7 +46,7 @@ func (b *Broker) List(ctx context.Context) ([]ProviderStatus, error) {
 
 // SetDefault makes name the provider's default connection.
 func (b *Broker) SetDefault(ctx context.Context, prov, name string) error {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (b *Broker) SetDefault(ctx context.Context, prov, name string) error {
 // revocation endpoint, the refresh and access tokens are revoked first; a failed revocation is
 // returned as revokeErr but does not keep the local record.
 func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error, err error) {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +71,10 @@ func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error
 	if err != nil {
 		return nil, err
 	}
-	if def.OAuth != nil && def.OAuth.RevocationURL != "" {
-		revokeErr = b.revoke(ctx, def, c)
+	if rdef, err := ResolveFor(def, c); err != nil {
+		revokeErr = err
+	} else if rdef.OAuth != nil && rdef.OAuth.RevocationURL != "" {
+		revokeErr = b.revoke(ctx, rdef, c)
 	}
 	err = b.store.Update(ctx, func(d *vault.Data) error {
 		ps := d.Providers[def.Name]
@@ -116,12 +118,15 @@ func (b *Broker) revoke(ctx context.Context, def *provider.Definition, c *vault.
 // Export returns the provider's export variables for a connection, with a valid (refreshed if
 // needed) token. The refresh token is included only when includeRefresh is set.
 func (b *Broker) Export(ctx context.Context, prov, name string, includeRefresh bool) (map[string]string, error) {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return nil, err
 	}
 	c, err := b.Token(ctx, def.Name, name)
 	if err != nil {
+		return nil, err
+	}
+	if def, err = ResolveFor(def, c); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
@@ -137,6 +142,12 @@ func (b *Broker) Export(ctx context.Context, prov, name string, includeRefresh b
 			out[env] = c.APIKey
 		case provider.ExportAPIURL:
 			out[env] = apiBaseURL(def, c)
+		case provider.ExportBaseURL:
+			if v := c.Metadata[MetadataBaseURL]; v != "" {
+				out[env] = v
+			} else if def.OAuth != nil && def.OAuth.BaseURL != "" {
+				out[env] = def.OAuth.BaseURL
+			}
 		}
 	}
 	return out, nil
