@@ -158,7 +158,7 @@ func apiBaseURL(def *provider.Definition, c *vault.Connection) string {
 	if def.IsMicrosoft() && c.GraphURL != "" {
 		return c.GraphURL
 	}
-	if strings.HasPrefix(def.APIURL, "https://") {
+	if strings.HasPrefix(def.APIURL, "https://") || strings.HasPrefix(def.APIURL, "http://") {
 		return def.APIURL
 	}
 	if strings.HasPrefix(def.APIURL, "regex:") {
