@@ -246,7 +246,7 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 		Scopes:       scopesFor(def, t, req.Scopes),
 		HTTPClient:   t.hc,
 		Now:          b.now,
-
+		// Some providers (Postiz) poll the device code with a JSON body.
 		DeviceTokenJSON: def.OAuth.DeviceTokenRequest == provider.DeviceTokenJSON,
 	}
 	var tok *oauth.Token

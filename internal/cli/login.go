@@ -128,19 +128,17 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	ios := f.IO
 	req := broker.LoginRequest{
-		Provider:    def.Name,
-		Connection:  opts.Connection,
-		Flow:        provider.Flow(opts.Flow),
-		Scopes:      opts.Scopes,
-		Tenant:      opts.Tenant,
-		Cloud:       opts.Cloud,
-		ClientID:    strings.TrimSpace(opts.ClientID),
-		Port:        loopbackPort(opts.Port),
-		RedirectURI: opts.RedirectURI,
-		BaseURL:     opts.BaseURL,
-		Force:       opts.Force,
-		Username:    opts.Username,
-		Notify:      func(msg string) { fmt.Fprintln(ios.ErrOut, msg) },
+		Provider:   def.Name,
+		Connection: opts.Connection,
+		Flow:       provider.Flow(opts.Flow),
+		Scopes:     opts.Scopes,
+		Tenant:     opts.Tenant,
+		Cloud:      opts.Cloud,
+		ClientID:   strings.TrimSpace(opts.ClientID),
+		Port:       loopbackPort(opts.Port),
+		Force:      opts.Force,
+		Username:   opts.Username,
+		Notify:     func(msg string) { fmt.Fprintln(ios.ErrOut, msg) },
 		OnDeviceCode: func(da *oauth.DeviceAuth) {
 			if da.Message != "" {
 				fmt.Fprintln(ios.ErrOut, da.Message)
@@ -149,6 +147,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 			}
 		},
 	}
+	req.RedirectURI, req.BaseURL = opts.RedirectURI, opts.BaseURL
 	if opts.ClientSecretStdin || opts.APIKeyStdin {
 		secret, err := readSecretStdin(ios.In)
 		if err != nil {
