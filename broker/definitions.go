@@ -2,6 +2,7 @@ package broker
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/vault"
@@ -13,7 +14,7 @@ const MetadataBaseURL = "base_url"
 
 // definition returns the provider named name: one of Options.Providers, else the catalogue's.
 func (b *Broker) definition(name string) (*provider.Definition, error) {
-	if d, ok := b.defs[name]; ok {
+	if d, ok := b.defs[strings.ToLower(strings.TrimSpace(name))]; ok {
 		return d, nil
 	}
 	d, _, err := b.catalog.Get(name)
