@@ -63,6 +63,10 @@ type Options struct {
 	// Events receives the credential events (sign-ins, refreshes, exports, logouts) for an
 	// audit trail, synchronously, from any goroutine; nil → none. See [Event].
 	Events func(Event)
+	// Providers are definitions built in code by a program that embeds the broker. They take
+	// precedence over the catalogue's definitions of the same name and are used as they are
+	// (validate them first with [provider.Definition.Validate] where that applies).
+	Providers []*provider.Definition
 }
 
 // Broker is one open profile. It is safe for concurrent use by multiple goroutines.
@@ -71,6 +75,7 @@ type Broker struct {
 	profile string
 	store   *vault.Store
 	catalog *provider.Catalog
+	defs    map[string]*provider.Definition // Options.Providers by name
 	hc      *http.Client
 	now     func() time.Time
 	log     *slog.Logger
@@ -133,6 +138,12 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		log:     opts.Logger,
 		skew:    opts.RefreshSkew,
 		events:  opts.Events,
+	}
+	for _, d := range opts.Providers {
+		if b.defs == nil {
+			b.defs = map[string]*provider.Definition{}
+		}
+		b.defs[d.Name] = d
 	}
 	if b.hc == nil {
 		b.hc = defaultHTTPClient(nil)

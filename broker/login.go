@@ -29,6 +29,14 @@ type LoginRequest struct {
 	ClientID, ClientSecret string
 	Port                   int  // loopback port for the browser flow and the client page; 0 → 7998, negative → any free port
 	Force                  bool // replace an existing connection
+	// RedirectURI is the loopback redirect URI to send (an app registered with another path,
+	// such as http://127.0.0.1/auth/callback/oauth): http, host 127.0.0.1 or localhost, any
+	// path; its port, when it names one, replaces Port. "" → the provider's redirect_path on
+	// 127.0.0.1.
+	RedirectURI string
+	// BaseURL fills {base_url} in a templated provider's endpoints and api_url (self-hosted
+	// GitLab, GitHub Enterprise); "" → the provider's default. The connection remembers it.
+	BaseURL string
 
 	Username string // password flow
 	APIKey   string // api_key providers
@@ -48,7 +56,7 @@ type LoginRequest struct {
 
 // DefaultPort is the loopback port of the browser flow (register http://127.0.0.1:7998 or
 // http://localhost as a "Mobile and desktop applications" redirect URI).
-const DefaultPort = 7998
+const DefaultPort = oauth.DefaultLoopbackPort
 
 var connNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$`)
 
@@ -66,7 +74,7 @@ func ValidateConnectionName(name string) error {
 
 // Login signs in and stores the connection. It returns the stored connection.
 func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection, error) {
-	def, _, err := b.catalog.Get(req.Provider)
+	def, err := b.definition(req.Provider)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +83,15 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 	}
 	if err := ValidateConnectionName(req.Connection); err != nil {
 		return nil, err
+	}
+	def, baseURL, err := resolveLogin(def, req.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if req.RedirectURI != "" {
+		if _, _, _, err := oauth.ParseLoopbackRedirect(req.RedirectURI); err != nil {
+			return nil, err
+		}
 	}
 	if req.Notify == nil {
 		req.Notify = func(string) {}
@@ -113,6 +130,9 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 	}
 	conn.Provider, conn.Name, conn.Flow = def.Name, req.Connection, string(flow)
 	conn.ObtainedAt, conn.Status = b.now(), StatusConnected
+	if baseURL != "" {
+		conn.Metadata = map[string]string{MetadataBaseURL: baseURL}
+	}
 	err = b.store.Update(ctx, func(d *vault.Data) error {
 		ps := providerState(d, def.Name)
 		if _, exists := ps.Connections[req.Connection]; exists && !req.Force {
@@ -154,7 +174,12 @@ func (b *Broker) loginAPIKey(def *provider.Definition, req LoginRequest) (*vault
 		return nil, fmt.Errorf("empty API key")
 	}
 	if p := def.APIKey.KeyPattern; p != "" {
-		if !regexp.MustCompile(p).MatchString(key) {
+		// The whole key must match, as Python's re.fullmatch in the original authsome.
+		re, err := regexp.Compile(`^(?:` + p + `)$`)
+		if err != nil {
+			return nil, fmt.Errorf("provider %s: api_key.key_pattern: %v", def.Name, err)
+		}
+		if !re.MatchString(key) {
 			hint := def.APIKey.KeyPatternHint
 			if hint == "" {
 				hint = "it does not match " + p
@@ -168,6 +193,10 @@ func (b *Broker) loginAPIKey(def *provider.Definition, req LoginRequest) (*vault
 func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow provider.Flow, req LoginRequest) (*vault.Connection, error) {
 	switch flow {
 	case provider.FlowPKCE:
+	case provider.FlowDCRPKCE:
+		if def.Registration == nil || def.Registration.RegistrationEndpoint == "" {
+			return nil, fmt.Errorf("%s has no client registration endpoint (registration.registration_endpoint) for the dcr_pkce flow", def.Name)
+		}
 	case provider.FlowDeviceCode:
 		if !def.OAuth.SupportsDeviceCode {
 			return nil, fmt.Errorf("%s does not support the device code flow", def.Name)
@@ -186,20 +215,28 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	case provider.FlowPassword:
 		req.Notify("warning: the password flow is legacy: it fails with MFA, federated and personal accounts; prefer the browser flow")
 	default:
-		return nil, fmt.Errorf("unknown flow %q (pkce, device_code, client_credentials or password)", flow)
+		return nil, fmt.Errorf("unknown flow %q (pkce, dcr_pkce, device_code, client_credentials or password)", flow)
 	}
 	t, err := b.resolve(def, req.Cloud, req.Tenant)
 	if err != nil {
 		return nil, err
 	}
 	var lb *oauth.Loopback
-	if flow == provider.FlowPKCE {
-		if lb, err = oauth.ListenLoopback(req.Port); err != nil {
+	var redirect string
+	browser := flow == provider.FlowPKCE || flow == provider.FlowDCRPKCE
+	if browser {
+		if lb, redirect, err = listenRedirect(def, req); err != nil {
 			return nil, err
 		}
 		defer lb.Close()
 	}
-	client, persist, err := b.client(ctx, def, t, flow, req, lb)
+	var client vault.Client
+	var persist bool
+	if flow == provider.FlowDCRPKCE && req.ClientID == "" {
+		client, persist, err = b.registeredClient(ctx, def, t, redirect)
+	} else {
+		client, persist, err = b.client(ctx, def, t, flow, req, lb, redirect)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -210,18 +247,25 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 		Scopes:       scopesFor(def, t, req.Scopes),
 		HTTPClient:   t.hc,
 		Now:          b.now,
+		// Some providers (Postiz) poll the device code with a JSON body.
+		DeviceTokenJSON: def.OAuth.DeviceTokenRequest == provider.DeviceTokenJSON,
 	}
 	var tok *oauth.Token
 	switch flow {
-	case provider.FlowPKCE:
-		opts := oauth.AuthCodeOptions{Open: req.Open, Notify: func(u string) {
-			req.Notify("Sign in in your browser; if it did not open, visit:\n  " + u)
+	case provider.FlowPKCE, provider.FlowDCRPKCE:
+		opts := oauth.AuthCodeOptions{RedirectURI: redirect, Open: req.Open, Notify: func(u string) {
+			req.Notify("Sign in in your browser; if it did not open, visit:\n  " + u + "\n(redirect URI " + redirect + ")")
 		}}
 		if def.IsMicrosoft() && (req.Connection != DefaultConnection || req.Force) {
 			// Another account, or a fresh sign-in: let the user pick instead of reusing the session.
 			opts.Extra = url.Values{"prompt": {"select_account"}}
 		}
 		tok, err = lb.AuthCode(ctx, cfg, opts)
+		if def.IsMicrosoft() && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			// Microsoft shows AADSTS50011 (redirect URI not registered) on its own page and
+			// never comes back: say what to check.
+			err = fmt.Errorf("%w (if the sign-in page showed AADSTS50011: %s)", err, oauth.RedirectHint(redirect))
+		}
 	case provider.FlowDeviceCode:
 		var da *oauth.DeviceAuth
 		if da, err = cfg.DeviceAuth(ctx); err == nil {
@@ -243,7 +287,8 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	}
 	if persist {
 		err := b.store.Update(ctx, func(d *vault.Data) error {
-			providerState(d, def.Name).Client = &vault.Client{ClientID: client.ClientID, ClientSecret: client.ClientSecret}
+			stored := client
+			providerState(d, def.Name).Client = &stored
 			return nil
 		})
 		if err != nil {
@@ -297,7 +342,7 @@ func (b *Broker) passwordLogin(ctx context.Context, cfg *oauth.Config, req Login
 // client finds the OAuth client for a login: flags, then the vault, then the sandbox's seeded
 // clients, then the user (terminal prompt or local page). persist reports whether it should be
 // stored for later logins.
-func (b *Broker) client(ctx context.Context, def *provider.Definition, t *target, flow provider.Flow, req LoginRequest, lb *oauth.Loopback) (c vault.Client, persist bool, err error) {
+func (b *Broker) client(ctx context.Context, def *provider.Definition, t *target, flow provider.Flow, req LoginRequest, lb *oauth.Loopback, redirect string) (c vault.Client, persist bool, err error) {
 	confidential := flow == provider.FlowClientCredentials
 	if req.ClientID != "" {
 		c = vault.Client{ClientID: req.ClientID, ClientSecret: req.ClientSecret}
@@ -328,8 +373,8 @@ func (b *Broker) client(ctx context.Context, def *provider.Definition, t *target
 		return c, persist, nil
 	}
 	info := oauth.ClientFormInfo{Provider: def.Name, DisplayName: def.DisplayName, DocsURL: def.DocsURL, AskSecret: true}
-	if lb != nil {
-		info.RedirectURI = lb.RedirectURI()
+	if redirect != "" {
+		info.RedirectURI = redirect
 	} else {
 		info.RedirectURI = fmt.Sprintf("http://127.0.0.1:%d", req.Port)
 	}
@@ -361,6 +406,28 @@ func (b *Broker) client(ctx context.Context, def *provider.Definition, t *target
 		return c, false, errors.New("client credentials need a client secret")
 	}
 	return c, true, nil
+}
+
+// listenRedirect starts the loopback listener of a browser sign-in and returns the redirect URI
+// to send: --redirect-uri (whose port, when given, replaces --port), else the provider's
+// redirect_path on 127.0.0.1.
+func listenRedirect(def *provider.Definition, req LoginRequest) (*oauth.Loopback, string, error) {
+	host, port, path := "127.0.0.1", req.Port, def.OAuth.RedirectPath
+	if req.RedirectURI != "" {
+		var p int
+		var err error
+		if host, p, path, err = oauth.ParseLoopbackRedirect(req.RedirectURI); err != nil {
+			return nil, "", err
+		}
+		if p != 0 {
+			port = p
+		}
+	}
+	lb, err := oauth.ListenLoopback(port)
+	if err != nil {
+		return nil, "", err
+	}
+	return lb, lb.Redirect(host, path), nil
 }
 
 func isMultiTenant(t string) bool {

@@ -50,7 +50,7 @@ func (b *Broker) List(ctx context.Context) ([]ProviderStatus, error) {
 
 // SetDefault makes name the provider's default connection.
 func (b *Broker) SetDefault(ctx context.Context, prov, name string) error {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (b *Broker) SetDefault(ctx context.Context, prov, name string) error {
 // revocation endpoint, the refresh and access tokens are revoked first; a failed revocation is
 // returned as revokeErr but does not keep the local record.
 func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error, err error) {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +75,10 @@ func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error
 	if err != nil {
 		return nil, err
 	}
-	if Revocable(def) {
-		revokeErr = b.revoke(ctx, def, c)
+	if rdef, err := ResolveFor(def, c); err != nil {
+		revokeErr = err
+	} else if Revocable(rdef) {
+		revokeErr = b.revoke(ctx, rdef, c)
 	}
 	err = b.store.Update(ctx, func(d *vault.Data) error {
 		ps := d.Providers[def.Name]
@@ -144,9 +146,12 @@ func (b *Broker) Revoke(ctx context.Context, prov string) (*RevokeResult, error)
 	if ps != nil {
 		for _, n := range sortedNames(ps.Connections) {
 			rc := RevokedConnection{Name: n}
-			if Revocable(def) {
-				rc.RevokeErr = b.revoke(ctx, def, ps.Connections[n])
-				rc.Revoked = rc.RevokeErr == nil
+			if Revocable(def) { // nil when the definition is gone
+				rdef, err := ResolveFor(def, ps.Connections[n])
+				if err == nil {
+					err = b.revoke(ctx, rdef, ps.Connections[n])
+				}
+				rc.RevokeErr, rc.Revoked = err, err == nil
 			}
 			res.Connections = append(res.Connections, rc)
 		}
@@ -218,12 +223,15 @@ func (b *Broker) storedSecret(ctx context.Context, prov, clientID string) string
 // Export returns the provider's export variables for a connection, with a valid (refreshed if
 // needed) token. The refresh token is included only when includeRefresh is set.
 func (b *Broker) Export(ctx context.Context, prov, name string, includeRefresh bool) (map[string]string, error) {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return nil, err
 	}
 	c, err := b.Token(ctx, def.Name, name)
 	if err != nil {
+		return nil, err
+	}
+	if def, err = ResolveFor(def, c); err != nil {
 		return nil, err
 	}
 	b.Record(Event{Kind: EventExport, Provider: def.Name, Connection: c.Name})
@@ -240,6 +248,12 @@ func (b *Broker) Export(ctx context.Context, prov, name string, includeRefresh b
 			out[env] = c.APIKey
 		case provider.ExportAPIURL:
 			out[env] = apiBaseURL(def, c)
+		case provider.ExportBaseURL:
+			if v := c.Metadata[MetadataBaseURL]; v != "" {
+				out[env] = v
+			} else if def.OAuth != nil && def.OAuth.BaseURL != "" {
+				out[env] = def.OAuth.BaseURL
+			}
 		}
 	}
 	return out, nil
@@ -314,7 +328,7 @@ func apiBaseURL(def *provider.Definition, c *vault.Connection) string {
 	if def.IsMicrosoft() && c.GraphURL != "" {
 		return c.GraphURL
 	}
-	if strings.HasPrefix(def.APIURL, "https://") {
+	if strings.HasPrefix(def.APIURL, "https://") || strings.HasPrefix(def.APIURL, "http://") {
 		return def.APIURL
 	}
 	if strings.HasPrefix(def.APIURL, "regex:") {

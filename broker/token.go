@@ -18,7 +18,7 @@ import (
 // Connection returns the stored record of a connection as it is, without refreshing. An empty
 // name means the provider's default connection.
 func (b *Broker) Connection(ctx context.Context, prov, name string) (*vault.Connection, error) {
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +149,11 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 	if c.Status == StatusNeedsLogin {
 		return nil, &CredentialError{Provider: prov, Connection: name, Reason: "the sign-in expired or was revoked; run `authsome login " + prov + " --connection " + name + " --force`", Err: errorString(c.LastError)}
 	}
-	def, _, err := b.catalog.Get(prov)
+	def, err := b.definition(prov)
 	if err != nil {
+		return nil, err
+	}
+	if def, err = ResolveFor(def, c); err != nil {
 		return nil, err
 	}
 	tok, err := b.renew(ctx, def, c, data)
@@ -313,7 +316,7 @@ func (b *Broker) AuthHeader(ctx context.Context, prov, name string) (header, val
 		return "", "", err
 	}
 	if c.AuthType == string(provider.AuthAPIKey) {
-		def, _, err := b.catalog.Get(prov)
+		def, err := b.definition(prov)
 		if err != nil {
 			return "", "", err
 		}

@@ -1,8 +1,10 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +51,10 @@ type Config struct {
 	// sets one. Content-Type and Accept are always set by this package, and
 	// an Authorization header is never sent.
 	Header http.Header
+	// DeviceTokenJSON makes device-code polling send a JSON body
+	// {"device_code", "client_id", "grant_type"} instead of a form, as some
+	// providers require.
+	DeviceTokenJSON bool
 
 	// sleep waits between device-code polls; nil means a timer. Tests set it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -190,14 +196,27 @@ func (c *Config) tokenRequest(ctx context.Context, v url.Values) (*Token, error)
 // post sends a form and returns the status and at most maxBody bytes of the
 // response body.
 func (c *Config) post(ctx context.Context, target string, v url.Values) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(v.Encode()))
+	return c.send(ctx, target, "application/x-www-form-urlencoded", []byte(v.Encode()))
+}
+
+// postJSON sends v as a JSON body, like post.
+func (c *Config) postJSON(ctx context.Context, target string, v any) (int, []byte, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return 0, nil, fmt.Errorf("oauth: %w", err)
+	}
+	return c.send(ctx, target, "application/json", body)
+}
+
+func (c *Config) send(ctx context.Context, target, contentType string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, fmt.Errorf("oauth: %w", err)
 	}
 	for k, vs := range c.Header {
 		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/json")
 	if req.Header.Get("client-request-id") == "" {
 		req.Header.Set("client-request-id", newUUID())
@@ -218,11 +237,11 @@ func (c *Config) post(ctx context.Context, target string, v url.Values) (int, []
 		return 0, nil, fmt.Errorf("oauth: request to %s: %w", hostOf(target), err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return resp.StatusCode, nil, fmt.Errorf("oauth: reading response from %s: %w", hostOf(target), err)
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, respBody, nil
 }
 
 func hostOf(s string) string {

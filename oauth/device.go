@@ -151,9 +151,7 @@ func (c *Config) PollDeviceToken(ctx context.Context, da *DeviceAuth) (*Token, e
 		if !deadline.IsZero() && !c.now().Before(deadline) {
 			return nil, fmt.Errorf("oauth: the device code expired after %s without a sign-in: %w", da.ExpiresIn, ErrExpired)
 		}
-		v := c.form("urn:ietf:params:oauth:grant-type:device_code")
-		v.Set("device_code", da.DeviceCode)
-		tok, err := c.tokenRequest(ctx, v)
+		tok, err := c.deviceToken(ctx, da.DeviceCode)
 		if err == nil {
 			return tok, nil
 		}
@@ -173,6 +171,32 @@ func (c *Config) PollDeviceToken(ctx context.Context, da *DeviceAuth) (*Token, e
 		}
 		return nil, oe
 	}
+}
+
+// grantDeviceCode is the RFC 8628 grant type.
+const grantDeviceCode = "urn:ietf:params:oauth:grant-type:device_code"
+
+// deviceToken sends one device-code token request: a form, or the same fields
+// as a JSON object when DeviceTokenJSON is set.
+func (c *Config) deviceToken(ctx context.Context, deviceCode string) (*Token, error) {
+	v := c.form(grantDeviceCode)
+	v.Set("device_code", deviceCode)
+	if !c.DeviceTokenJSON {
+		return c.tokenRequest(ctx, v)
+	}
+	if c.Endpoint.TokenURL == "" {
+		return nil, errors.New("oauth: the endpoint has no token URL")
+	}
+	obj := make(map[string]string, len(v))
+	for k := range v {
+		obj[k] = v.Get(k)
+	}
+	now := c.now()
+	status, body, err := c.postJSON(ctx, c.Endpoint.TokenURL, obj)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTokenResponse(status, body, now)
 }
 
 // sleepCtx waits for d or until ctx ends.

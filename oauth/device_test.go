@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -206,5 +207,41 @@ func TestPollDeviceTokenServerFailure(t *testing.T) {
 	var me *MalformedResponseError
 	if !errors.As(err, &me) || me.StatusCode != 500 {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestPollDeviceTokenJSONBody(t *testing.T) {
+	t.Parallel()
+	for _, asJSON := range []bool{true, false} {
+		c, f, _ := deviceConfig(t, pending("authorization_pending"), reply{200, okToken})
+		c.DeviceTokenJSON = asJSON
+		tok, err := c.PollDeviceToken(t.Context(), &DeviceAuth{DeviceCode: "DC-1", Interval: time.Second})
+		if err != nil || tok.AccessToken != "AT-1" {
+			t.Fatalf("json %t: token %v, err %v", asJSON, tok, err)
+		}
+		reqs := f.requests()
+		if len(reqs) != 2 {
+			t.Fatalf("json %t: %d requests, want 2 (pending, then the token)", asJSON, len(reqs))
+		}
+		for _, r := range reqs {
+			if !asJSON {
+				if r.ContentType != "application/x-www-form-urlencoded" ||
+					r.Body != "client_id=cid&device_code=DC-1&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code" {
+					t.Errorf("form poll: %+v", r)
+				}
+				continue
+			}
+			if r.ContentType != "application/json" || r.Accept != "application/json" || r.Path != "/token" {
+				t.Errorf("json poll: content type %q, accept %q, path %q", r.ContentType, r.Accept, r.Path)
+			}
+			var body map[string]any
+			if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+				t.Fatalf("json poll body %q: %v", r.Body, err)
+			}
+			want := map[string]any{"device_code": "DC-1", "client_id": "cid", "grant_type": "urn:ietf:params:oauth:grant-type:device_code"}
+			if diff := cmp.Diff(want, body); diff != "" {
+				t.Errorf("json poll body (-want +got):\n%s", diff)
+			}
+		}
 	}
 }

@@ -7,14 +7,18 @@
 // exactly what the RFCs and Microsoft expect: [Config.Exchange] (authorization
 // code with PKCE), [Config.Refresh], [Config.ClientCredentials],
 // [Config.Password], the device authorization grant ([Config.DeviceAuth] and
-// [Config.PollDeviceToken]) and token revocation ([Revoke]). A [Config]
+// [Config.PollDeviceToken], with a JSON body when [Config.DeviceTokenJSON] is
+// set) and token revocation ([Revoke]). [RegisterClient] registers a public
+// client by RFC 7591 dynamic client registration. A [Config]
 // without a client secret is a public client: no client_secret parameter and
 // no Authorization header are ever sent for it.
 //
 // The browser flow runs on a [Loopback] listener bound to 127.0.0.1:
 // [Loopback.AuthCode] builds the authorize URL (state plus an S256 code
-// challenge), waits for the redirect (query or form_post), checks the state and
-// exchanges the code. [Loopback.CollectClient] serves a small local form that
+// challenge), waits for the redirect (query or form_post) at "/" or
+// [CallbackPath], checks the state and exchanges the code. The redirect URI it
+// sends is http://127.0.0.1:PORT unless [AuthCodeOptions.RedirectURI] names
+// another loopback URI ([ParseLoopbackRedirect] checks one given by a user). [Loopback.CollectClient] serves a small local form that
 // asks the user for a client id (and optionally a secret) on the same listener.
 //
 // # Errors

@@ -32,6 +32,10 @@ type Error struct {
 	TraceID       string // Microsoft "trace_id"
 	CorrelationID string // Microsoft "correlation_id"
 	Timestamp     string // Microsoft "timestamp"
+
+	// RedirectURI is the redirect URI the sign-in sent, when known; the
+	// AADSTS50011 hint names it.
+	RedirectURI string
 }
 
 // Error returns one line such as
@@ -124,7 +128,6 @@ var hints = map[int]string{
 	50079:   hintMFA,
 	65001:   "consent is required: sign in with the browser flow and accept the permissions, or ask an administrator to grant consent for the app",
 	90094:   "an administrator must grant consent for these permissions (Entra admin center → the app → API permissions → Grant admin consent)",
-	50011:   "the redirect URI is not registered: add http://127.0.0.1 under Authentication → Mobile and desktop applications (Microsoft ignores the port of loopback redirect URIs, so register it without one)",
 	500113:  "the app has no redirect URI: add http://127.0.0.1 under Authentication → Mobile and desktop applications",
 	700016:  "the application (client) id was not found in this tenant: check the client id, --cloud and --tenant (the app must be registered in that cloud, and a single-tenant app needs its own tenant)",
 	9001023: "client credentials and password sign-in need a tenant id or domain, not common or consumers: pass --tenant",
@@ -148,7 +151,26 @@ var hints = map[int]string{
 
 // Hint returns actionable advice for known Microsoft error numbers, or "".
 func (e *Error) Hint() string {
+	if e.AADSTS() == 50011 {
+		return RedirectHint(e.RedirectURI)
+	}
 	return hints[e.AADSTS()]
+}
+
+// RedirectHint is the advice for AADSTS50011 (the redirect URI sent is not one
+// the app registered): the two loopback forms authsome can send, and which one
+// this sign-in sent ("" when unknown).
+func RedirectHint(sent string) string {
+	var b strings.Builder
+	b.WriteString("the redirect URI is not registered for the app")
+	if sent != "" {
+		b.WriteString("; this sign-in sent " + sent)
+	}
+	b.WriteString(". Under Authentication → Mobile and desktop applications, register http://127.0.0.1:" + strconv.Itoa(DefaultLoopbackPort) +
+		" (authsome's default; http://127.0.0.1 covers every port, since Microsoft ignores the port of loopback redirect URIs but matches the path)" +
+		" or http://127.0.0.1:" + strconv.Itoa(DefaultLoopbackPort) + CallbackPath + " (the original authsome's)," +
+		" or send the form the app has: --redirect-uri http://127.0.0.1" + CallbackPath + " or --redirect-uri http://127.0.0.1")
+	return b.String()
 }
 
 // NeedsLogin reports whether only a new interactive sign-in can fix the

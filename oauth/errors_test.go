@@ -125,6 +125,16 @@ func TestHint(t *testing.T) {
 	if !strings.Contains((&Error{Description: "AADSTS50011: The redirect URI"}).Hint(), "http://127.0.0.1") {
 		t.Error("50011 hint from description")
 	}
+	// The 50011 hint names both forms and the one this sign-in sent.
+	h := (&Error{ErrorCodes: []int{50011}, RedirectURI: "http://127.0.0.1:7998/auth/callback/oauth"}).Hint()
+	for _, want := range []string{"http://127.0.0.1:7998 ", "http://127.0.0.1:7998/auth/callback/oauth ", "sent http://127.0.0.1:7998/auth/callback/oauth", "--redirect-uri"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("50011 hint %q lacks %q", h, want)
+		}
+	}
+	if h := (&Error{ErrorCodes: []int{50011}}).Hint(); strings.Contains(h, "sent") {
+		t.Errorf("50011 hint without a known redirect claims one was sent: %q", h)
+	}
 }
 
 func TestNeedsLoginAndIs(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +65,58 @@ func ListenLoopback(port int) (*Loopback, error) {
 	return l, nil
 }
 
+// DefaultLoopbackPort is the port of the browser flow's loopback listener
+// unless the user picks another (authsome's: register http://127.0.0.1:7998).
+const DefaultLoopbackPort = 7998
+
+// CallbackPath is the redirect path of the original authsome
+// (http://127.0.0.1:7998/auth/callback/oauth). The listener accepts the
+// redirect there as well as at "/".
+const CallbackPath = "/auth/callback/oauth"
+
+// ParseLoopbackRedirect checks a redirect URI given by the user (for an app
+// registered with another path or host than "http://127.0.0.1"): plain http,
+// host 127.0.0.1 or localhost, any port and path, no query, fragment or
+// credentials. port is 0 when the URI names none; path is "/" when empty.
+func ParseLoopbackRedirect(raw string) (host string, port int, path string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", 0, "", fmt.Errorf("redirect URI %q: %v", raw, err)
+	}
+	host = strings.ToLower(u.Hostname())
+	switch {
+	case u.Scheme != "http":
+		return "", 0, "", fmt.Errorf("redirect URI %q must start with http:// (a loopback redirect on this machine)", raw)
+	case host != "127.0.0.1" && host != "localhost":
+		return "", 0, "", fmt.Errorf("redirect URI %q must use host 127.0.0.1 or localhost", raw)
+	case u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", 0, "", fmt.Errorf("redirect URI %q must not have credentials, a query or a fragment", raw)
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
+			return "", 0, "", fmt.Errorf("redirect URI %q: invalid port", raw)
+		}
+	}
+	path = u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return host, port, path, nil
+}
+
+// Redirect returns the redirect URI on this listener for host (127.0.0.1 or
+// localhost) and path; path "" or "/" gives the same form as [Loopback.RedirectURI].
+func (l *Loopback) Redirect(host, path string) string {
+	u := "http://" + host + ":" + strconv.Itoa(l.port)
+	if path == "" || path == "/" {
+		return u
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return u + path
+}
+
 // Port returns the bound port.
 func (l *Loopback) Port() int { return l.port }
 
@@ -89,17 +142,6 @@ func (l *Loopback) Handle(path string, h http.Handler) {
 		return
 	}
 	l.routes[path] = h
-}
-
-// handleOnce registers h at path unless the path is taken.
-func (l *Loopback) handleOnce(path string, h http.Handler) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, taken := l.routes[path]; taken {
-		return false
-	}
-	l.routes[path] = h
-	return true
 }
 
 // Close stops the listener, letting responses in flight finish for up to
@@ -157,6 +199,10 @@ type AuthCodeOptions struct {
 	Extra url.Values
 	// Timeout bounds the wait for the browser; 0 means 5 minutes.
 	Timeout time.Duration
+	// RedirectURI is the redirect URI to send, as [Loopback.Redirect] builds
+	// it; "" means [Loopback.RedirectURI]. Whatever is sent, the redirect is
+	// accepted at its path, at "/" and at [CallbackPath].
+	RedirectURI string
 }
 
 // protectedParams are set by AuthCode and cannot come from Extra.
@@ -165,7 +211,8 @@ var protectedParams = []string{"client_id", "response_type", "redirect_uri", "sc
 
 // AuthCode runs the authorization code flow with PKCE (S256) on this
 // listener: it builds the authorize URL, hands it to opts.Notify and
-// opts.Open, waits for the redirect at "/" (GET query or POST form_post),
+// opts.Open, waits for the redirect at "/", [CallbackPath] or the path of
+// opts.RedirectURI (GET query or POST form_post),
 // checks the state and exchanges the code with c.Exchange.
 //
 // Requests with a missing or wrong state get a 400 page and are otherwise
@@ -196,6 +243,10 @@ func (l *Loopback) AuthCode(ctx context.Context, c *Config, opts AuthCodeOptions
 	if err != nil {
 		return nil, fmt.Errorf("oauth: bad authorization URL: %w", err)
 	}
+	redirect, paths, err := l.redirectFor(opts.RedirectURI)
+	if err != nil {
+		return nil, err
+	}
 
 	verifier := oauth2.GenerateVerifier()
 	state := rand.Text()
@@ -205,7 +256,7 @@ func (l *Loopback) AuthCode(ctx context.Context, c *Config, opts AuthCodeOptions
 	}
 	q.Set("client_id", c.ClientID)
 	q.Set("response_type", "code")
-	q.Set("redirect_uri", l.RedirectURI())
+	q.Set("redirect_uri", redirect)
 	if s := c.scope(); s != "" {
 		q.Set("scope", s)
 	}
@@ -224,10 +275,14 @@ func (l *Loopback) AuthCode(ctx context.Context, c *Config, opts AuthCodeOptions
 	authURL := au.String()
 
 	cb := newCallback(state)
-	if !l.handleOnce("/", cb) {
+	if !l.handleAll(paths, cb) {
 		return nil, errors.New("oauth: another sign-in is already waiting on this listener")
 	}
-	defer l.Handle("/", nil)
+	defer func() {
+		for _, p := range paths {
+			l.Handle(p, nil)
+		}
+	}()
 	defer close(cb.quit)
 
 	if opts.Notify != nil {
@@ -250,9 +305,10 @@ func (l *Loopback) AuthCode(ctx context.Context, c *Config, opts AuthCodeOptions
 	}
 	if res.err != nil {
 		<-res.written
-		return nil, res.err
+		return nil, withRedirect(res.err, redirect)
 	}
-	tok, err := c.Exchange(ctx, res.code, l.RedirectURI(), verifier)
+	tok, err := c.Exchange(ctx, res.code, redirect, verifier)
+	err = withRedirect(err, redirect)
 	if err == nil && tok.IDToken != "" && nonce != "" {
 		if got, perr := idTokenClaim(tok.IDToken, "nonce"); perr == nil && got != "" &&
 			subtle.ConstantTimeCompare([]byte(got), []byte(nonce)) != 1 {
@@ -265,6 +321,51 @@ func (l *Loopback) AuthCode(ctx context.Context, c *Config, opts AuthCodeOptions
 	case <-time.After(2 * time.Second):
 	}
 	return tok, err
+}
+
+// redirectFor checks the redirect URI AuthCode is asked to send and returns it
+// with the paths the callback is served at.
+func (l *Loopback) redirectFor(raw string) (string, []string, error) {
+	paths := []string{"/", CallbackPath}
+	if raw == "" {
+		return l.RedirectURI(), paths, nil
+	}
+	host, port, path, err := ParseLoopbackRedirect(raw)
+	if err != nil {
+		return "", nil, fmt.Errorf("oauth: %w", err)
+	}
+	if port != l.port {
+		return "", nil, fmt.Errorf("oauth: redirect URI %q is not on this listener's port %d", raw, l.port)
+	}
+	if !slices.Contains(paths, path) {
+		paths = append(paths, path)
+	}
+	return l.Redirect(host, path), paths, nil
+}
+
+// handleAll registers h at every path, or at none when one is taken.
+func (l *Loopback) handleAll(paths []string, h http.Handler) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, p := range paths {
+		if _, taken := l.routes[p]; taken {
+			return false
+		}
+	}
+	for _, p := range paths {
+		l.routes[p] = h
+	}
+	return true
+}
+
+// withRedirect records on an [*Error] the redirect URI the sign-in sent, for
+// the AADSTS50011 hint.
+func withRedirect(err error, redirect string) error {
+	var oe *Error
+	if errors.As(err, &oe) && oe.RedirectURI == "" {
+		oe.RedirectURI = redirect
+	}
+	return err
 }
 
 func hasScope(scopes []string, s string) bool {
@@ -284,7 +385,7 @@ type callbackResult struct {
 	written chan struct{} // closed once the page is written
 }
 
-// callback handles the redirect to "/"; only the first valid request counts.
+// callback handles the redirect; only the first valid request counts.
 type callback struct {
 	state   string
 	results chan callbackResult

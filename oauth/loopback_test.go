@@ -77,7 +77,11 @@ func (a *authServer) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `</form></body></html>`)
 		return
 	}
-	http.Redirect(w, r, q.Get("redirect_uri")+"/?"+resp.Encode(), http.StatusFound)
+	sep := "/?"
+	if u, err := url.Parse(q.Get("redirect_uri")); err == nil && u.Path != "" {
+		sep = "?"
+	}
+	http.Redirect(w, r, q.Get("redirect_uri")+sep+resp.Encode(), http.StatusFound)
 }
 
 func (a *authServer) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -420,5 +424,120 @@ func TestListenLoopback(t *testing.T) {
 	}
 	if _, err := http.Get(l.URL("/")); err == nil {
 		t.Error("still serving after Close")
+	}
+}
+
+func TestAuthCodeRedirectPaths(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, redirect string }{
+		{"default", ""},
+		{"original authsome path", "http://127.0.0.1:PORT/auth/callback/oauth"},
+		{"localhost and own path", "http://localhost:PORT/cb/x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a, l, c := authCodeSetup(t)
+			redirect := strings.ReplaceAll(tc.redirect, "PORT", strconv.Itoa(l.Port()))
+			pages := make(chan browserResult, 1)
+			_, err := l.AuthCode(t.Context(), c, AuthCodeOptions{RedirectURI: redirect, Open: func(u string) error {
+				go func() {
+					st, body, err := browse(u)
+					pages <- browserResult{st, body, err}
+				}()
+				return nil
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := <-pages; p.status != 200 {
+				t.Errorf("page %d %s %v", p.status, p.body, p.err)
+			}
+			want := redirect
+			if want == "" {
+				want = l.RedirectURI()
+			}
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			if got := a.authorize.Get("redirect_uri"); got != want {
+				t.Errorf("authorize redirect_uri = %q, want %q", got, want)
+			}
+			if got := a.exchanges[0].Get("redirect_uri"); got != want {
+				t.Errorf("exchange redirect_uri = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestAuthCodeCallbackPathAlwaysServed(t *testing.T) {
+	t.Parallel()
+	// Whatever is sent, a redirect to /auth/callback/oauth is accepted too (an app registered
+	// with the original authsome's path, reached through a provider that rewrites it).
+	_, l, c := authCodeSetup(t)
+	res := make(chan int, 1)
+	_, err := l.AuthCode(t.Context(), c, AuthCodeOptions{Open: func(u string) error {
+		go func() {
+			au, _ := url.Parse(u)
+			resp, err := http.Get(l.URL(CallbackPath) + "?" + url.Values{"state": {au.Query().Get("state")}, "error": {"access_denied"}}.Encode())
+			if err != nil {
+				res <- 0
+				return
+			}
+			resp.Body.Close()
+			res <- resp.StatusCode
+		}()
+		return nil
+	}})
+	if !errors.Is(err, ErrDeclined) {
+		t.Errorf("err = %v, want the error delivered to %s", err, CallbackPath)
+	}
+	var oe *Error
+	if !errors.As(err, &oe) || oe.RedirectURI != l.RedirectURI() {
+		t.Errorf("error does not record the redirect URI sent: %#v", oe)
+	}
+	if st := <-res; st != 400 {
+		t.Errorf("callback page status %d, want 400", st)
+	}
+}
+
+func TestAuthCodeRejectsBadRedirect(t *testing.T) {
+	t.Parallel()
+	_, l, c := authCodeSetup(t)
+	for _, bad := range []string{
+		"https://127.0.0.1:" + strconv.Itoa(l.Port()) + "/",
+		"http://example.com:" + strconv.Itoa(l.Port()) + "/",
+		"http://127.0.0.1:1/",
+		"http://127.0.0.1:" + strconv.Itoa(l.Port()) + "/?x=1",
+	} {
+		if _, err := l.AuthCode(t.Context(), c, AuthCodeOptions{RedirectURI: bad}); err == nil {
+			t.Errorf("RedirectURI %q accepted", bad)
+		}
+	}
+}
+
+func TestParseLoopbackRedirect(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"http://127.0.0.1":                     "127.0.0.1 0 /",
+		"http://127.0.0.1/auth/callback/oauth": "127.0.0.1 0 /auth/callback/oauth",
+		"http://LOCALHOST:8400/cb":             "localhost 8400 /cb",
+		"http://127.0.0.1:7998/":               "127.0.0.1 7998 /",
+		"https://127.0.0.1/":                   "error",
+		"http://[::1]:7998/":                   "error",
+		"http://evil.example/":                 "error",
+		"http://127.0.0.1:0/":                  "error",
+		"http://127.0.0.1:99999/":              "error",
+		"http://127.0.0.1/cb#frag":             "error",
+		"http://127.0.0.1/cb?x=1":              "error",
+		"http://user@127.0.0.1/cb":             "error",
+		"127.0.0.1:7998":                       "error",
+	} {
+		host, port, path, err := ParseLoopbackRedirect(raw)
+		got := fmt.Sprintf("%s %d %s", host, port, path)
+		if err != nil {
+			got = "error"
+		}
+		if got != want {
+			t.Errorf("ParseLoopbackRedirect(%q) = %s (%v), want %s", raw, got, err, want)
+		}
 	}
 }

@@ -71,6 +71,11 @@ type Connection struct {
 type Client struct {
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret,omitempty"`
+	// A client authsome registered itself (RFC 7591) records where and for which redirect
+	// URI, and when its secret expires (zero: never).
+	RegistrationEndpoint string    `json:"registration_endpoint,omitempty"`
+	RedirectURI          string    `json:"redirect_uri,omitempty"`
+	ExpiresAt            time.Time `json:"expires_at,omitzero"`
 }
 
 // ProviderState holds a provider's connections, its default connection name

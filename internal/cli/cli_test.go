@@ -518,6 +518,11 @@ func TestNewLoginCmdFlags(t *testing.T) {
 				t.Errorf("parsed: %+v", o)
 			}
 		}},
+		{[]string{"gitlab", "--flow", "dcr_pkce", "--redirect-uri", "http://127.0.0.1/auth/callback/oauth", "--base-url", "https://gitlab.example.com"}, func(t *testing.T, o *loginOptions) {
+			if o.Flow != "dcr_pkce" || o.RedirectURI != "http://127.0.0.1/auth/callback/oauth" || o.BaseURL != "https://gitlab.example.com" {
+				t.Errorf("parsed: %+v", o)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -542,6 +547,17 @@ func TestNewLoginCmdFlags(t *testing.T) {
 	var ue *usageError
 	if err := cmd.ExecuteContext(t.Context()); !errors.As(err, &ue) {
 		t.Errorf("bad --flow: %v, want a usage error", err)
+	}
+	for _, bad := range [][]string{
+		{"--redirect-uri", "https://127.0.0.1/cb"}, {"--redirect-uri", "http://example.com/cb"},
+		{"--base-url", "http://gitlab.example.com"}, {"--base-url", "https://gitlab.example.com/?x"},
+	} {
+		cmd := newLoginCmd(&Factory{IO: ios}, func(*loginOptions) error { t.Errorf("runF called for %v", bad); return nil })
+		cmd.SetArgs(append([]string{"gitlab"}, bad...))
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		if err := cmd.ExecuteContext(t.Context()); !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", bad, err)
+		}
 	}
 }
 

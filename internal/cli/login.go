@@ -33,6 +33,8 @@ type loginOptions struct {
 	APIKeyStdin       bool
 	Username          string
 	Port              int
+	RedirectURI       string
+	BaseURL           string
 	NoBrowser         bool
 	Force             bool
 	flowSet           bool
@@ -47,11 +49,17 @@ func newLoginCmd(f *Factory, runF func(*loginOptions) error) *cobra.Command {
 
 Microsoft: the browser flow (PKCE on http://127.0.0.1:7998) is the default; without a display
 the device code flow is used. App-only sign-in uses --flow client_credentials with --tenant and
-the client secret on stdin. --cloud sandbox signs in to the offline sandbox (authsome sandbox).`,
+the client secret on stdin. --cloud sandbox signs in to the offline sandbox (authsome sandbox).
+
+The browser's redirect is accepted at / and at /auth/callback/oauth; --redirect-uri sends the
+loopback URI the app registered (http://127.0.0.1/auth/callback/oauth for apps set up for the
+original authsome). --base-url fills {base_url} in a self-hosted provider's endpoints.`,
 		Example: `  authsome login microsoft
   authsome login microsoft --flow device_code --connection work
   printf %s "$SECRET" | authsome login microsoft --flow client_credentials --tenant contoso.com --client-id ID --client-secret-stdin
-  authsome login microsoft --cloud sandbox`,
+  authsome login microsoft --cloud sandbox
+  authsome login microsoft --redirect-uri http://127.0.0.1/auth/callback/oauth
+  authsome login gitlab --base-url https://gitlab.example.com`,
 		Args: exactArgs(1, "a provider name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Provider = args[0]
@@ -60,9 +68,19 @@ the client secret on stdin. --cloud sandbox signs in to the offline sandbox (aut
 				return usagef("--client-secret-stdin and --api-key-stdin both read stdin; use one")
 			}
 			switch provider.Flow(opts.Flow) {
-			case "", provider.FlowPKCE, provider.FlowDeviceCode, provider.FlowClientCredentials, provider.FlowPassword, provider.FlowAPIKey:
+			case "", provider.FlowPKCE, provider.FlowDCRPKCE, provider.FlowDeviceCode, provider.FlowClientCredentials, provider.FlowPassword, provider.FlowAPIKey:
 			default:
-				return usagef("unknown --flow %q (pkce, device_code, client_credentials, password)", opts.Flow)
+				return usagef("unknown --flow %q (pkce, dcr_pkce, device_code, client_credentials, password)", opts.Flow)
+			}
+			if opts.RedirectURI != "" {
+				if _, _, _, err := oauth.ParseLoopbackRedirect(opts.RedirectURI); err != nil {
+					return usagef("--redirect-uri: %v", err)
+				}
+			}
+			if opts.BaseURL != "" {
+				if _, err := provider.CheckBaseURL(opts.BaseURL); err != nil {
+					return usagef("--base-url: %v", err)
+				}
 			}
 			if opts.Connection != "" {
 				if err := broker.ValidateConnectionName(opts.Connection); err != nil {
@@ -80,7 +98,7 @@ the client secret on stdin. --cloud sandbox signs in to the offline sandbox (aut
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Connection, "connection", "", "connection name (default \"default\")")
-	fl.StringVar(&opts.Flow, "flow", "", "pkce, device_code, client_credentials or password (default: the provider's)")
+	fl.StringVar(&opts.Flow, "flow", "", "pkce, dcr_pkce, device_code, client_credentials or password (default: the provider's)")
 	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "scopes to request, comma-separated (default: the provider's)")
 	fl.StringVar(&opts.Tenant, "tenant", "", "Microsoft tenant: common, organizations, consumers, a tenant id or domain")
 	fl.StringVar(&opts.Cloud, "cloud", "", "Microsoft cloud: global, usgov, usgov-dod, china or sandbox")
@@ -89,9 +107,11 @@ the client secret on stdin. --cloud sandbox signs in to the offline sandbox (aut
 	fl.BoolVar(&opts.APIKeyStdin, "api-key-stdin", false, "read the API key from stdin (API-key providers)")
 	fl.StringVar(&opts.Username, "username", "", "user name for the legacy password flow")
 	fl.IntVar(&opts.Port, "port", broker.DefaultPort, "loopback port for the browser flow (0 picks a free port)")
+	fl.StringVar(&opts.RedirectURI, "redirect-uri", "", "loopback redirect URI the app is registered with, e.g. http://127.0.0.1/auth/callback/oauth (default: http://127.0.0.1:PORT)")
+	fl.StringVar(&opts.BaseURL, "base-url", "", "base URL of a self-hosted provider (GitLab, GitHub Enterprise), filling its {base_url} endpoints")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "do not open a browser; print the URL and ask in the terminal")
 	fl.BoolVar(&opts.Force, "force", false, "sign in again, replacing an existing connection")
-	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions([]string{"pkce", "device_code", "client_credentials", "password"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions([]string{"pkce", "dcr_pkce", "device_code", "client_credentials", "password"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]string{"global", "usgov", "usgov-dod", "china", "sandbox"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -127,6 +147,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 			}
 		},
 	}
+	req.RedirectURI, req.BaseURL = opts.RedirectURI, opts.BaseURL
 	if opts.ClientSecretStdin || opts.APIKeyStdin {
 		secret, err := readSecretStdin(ios.In)
 		if err != nil {

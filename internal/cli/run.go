@@ -186,6 +186,12 @@ func (p *proxyRun) Env(base []string) []string {
 			if src == provider.ExportAPIURL {
 				continue
 			}
+			if src == provider.ExportBaseURL { // not a secret: the (resolved) base URL itself
+				if def.OAuth != nil && def.OAuth.BaseURL != "" {
+					set[name] = def.OAuth.BaseURL
+				}
+				continue
+			}
 			set[name] = Placeholder
 		}
 	}
@@ -278,6 +284,9 @@ func routesFor(ctx context.Context, b *broker.Broker, specs []string) (routes []
 		seen[def.Name] = true
 		conn, err := b.Token(ctx, def.Name, pk.conn)
 		if err != nil {
+			return nil, nil, "", err
+		}
+		if def, err = broker.ResolveFor(def, conn); err != nil { // {base_url} → the connection's
 			return nil, nil, "", err
 		}
 		r := proxy.Route{Provider: def.Name, Connection: conn.Name}

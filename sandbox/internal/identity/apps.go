@@ -8,7 +8,8 @@ import (
 // The app registrations of the seeded tenant. They never change between runs.
 const (
 	// PublicClientID is a public client (no secret) with "Allow public client
-	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1.
+	// flows" on and loopback redirect URIs http://localhost and http://127.0.0.1,
+	// at "/" and at the original authsome's /auth/callback/oauth.
 	PublicClientID = "5b9e2c74-1d3f-4a86-b0c7-e42f8a913d05"
 	// ConfidentialClientID is a confidential client that authenticates with
 	// ConfidentialClientSecret and holds application permissions (roles).
@@ -44,7 +45,8 @@ type app struct {
 var seedApps = []app{
 	{
 		ID: PublicClientID, Name: "authsome sandbox (public client)", Public: true, PublicFlows: true,
-		RedirectURIs:     []string{"http://localhost", "http://127.0.0.1"},
+		RedirectURIs: []string{"http://localhost", "http://127.0.0.1",
+			"http://localhost/auth/callback/oauth", "http://127.0.0.1/auth/callback/oauth"},
 		DelegatedDefault: []string{"User.Read"},
 	},
 	{
