@@ -74,7 +74,7 @@ func checkBaseURL(raw string) error {
 	if err := checkHost(u.Hostname()); err != nil {
 		return err
 	}
-	if p := strings.TrimSuffix(u.EscapedPath(), "/"); p != "" {
+	if p := strings.TrimSuffix(strings.TrimPrefix(raw, "https://"+u.Host), "/"); p != "" {
 		if err := checkRoutePath(p); err != nil {
 			return fmt.Errorf("%q: %v", raw, err)
 		}
