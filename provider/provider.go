@@ -1,6 +1,7 @@
 // Package provider defines what authsome knows about a credential provider: how to sign in, which
 // API host receives the credential, and which environment variables carry it. Definitions are
-// JSON data; the bundled ones are embedded in the binary and a user file of the same name
+// JSON data (JSONC is read too, and so are the original Python authsome's provider files: see
+// compat.go); the bundled ones are embedded in the binary and a user file of the same name
 // overrides a bundled one.
 package provider
 
@@ -209,8 +210,6 @@ func jsonError(data []byte, err error) error {
 		return &ValidationError{Field: "(json)", Reason: fmt.Sprintf("line %d column %d: %v", line, col, syn)}
 	case errors.As(err, &typ):
 		return &ValidationError{Field: typ.Field, Reason: fmt.Sprintf("must be a JSON %s, not %s", typ.Type.Kind(), typ.Value)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return &ValidationError{Field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Reason: "unknown field (check the spelling)"}
 	case errors.Is(err, io.EOF):
 		return &ValidationError{Field: "(json)", Reason: "empty file"}
 	}

@@ -254,7 +254,7 @@ func narrowRegexRoute(d *Definition) (string, error) {
 		return "", fmt.Errorf("%w; %q names more than one domain", errLooseRegex, pat)
 	}
 	narrowed := `regex:(?:.+\.)?` + regexp.QuoteMeta(doms[0])
-	warning := fmt.Sprintf("api_url %q is not tied to a domain (it would match %s.evil.test too); using %q: %s and its subdomains",
+	warning := fmt.Sprintf("api_url %q is not tied to a domain (it would match %s.evil.test too); using %s: %s and its subdomains",
 		d.APIURL, strings.SplitN(doms[0], ".", 2)[0], narrowed, doms[0])
 	d.APIURL = narrowed
 	return warning, nil

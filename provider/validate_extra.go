@@ -20,14 +20,12 @@ func (o *OAuth) validateExtras(bad func(string, string, ...any) error) error {
 	default:
 		return bad("oauth.device_token_request", "unknown value %q (%s or %s)", o.DeviceTokenRequest, DeviceTokenForm, DeviceTokenJSON)
 	}
-	if p := o.RedirectPath; p != "" {
-		if p != "/" {
-			if err := checkRoutePath(p); err != nil {
-				return bad("oauth.redirect_path", "%v", err)
-			}
-		}
+	if p := o.RedirectPath; p != "" && p != "/" {
 		if p[0] != '/' {
 			return bad("oauth.redirect_path", "must start with /")
+		}
+		if err := checkRoutePath(p); err != nil {
+			return bad("oauth.redirect_path", "%v", err)
 		}
 	}
 	return nil
