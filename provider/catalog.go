@@ -330,8 +330,13 @@ func (c *Catalog) Put(data []byte, replace bool) (*Definition, error) {
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return nil, err
 	}
+	written, err := os.Stat(final)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range existing {
-		if p != final {
+		// On a case-insensitive file system Acme.json is the file just written.
+		if fi, err := os.Stat(p); err == nil && !os.SameFile(fi, written) {
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, err
 			}

@@ -257,6 +257,16 @@ func TestCatalogPut(t *testing.T) {
 	if stored := mustRead(t, filepath.Join(dir, "weather.json")); !strings.Contains(stored, `"WEATHER_KEY": "api_key"`) || strings.Contains(stored, "//") {
 		t.Errorf("stored form:\n%s", stored)
 	}
+	// A file of the name in other letters is the same definition: replaced, not doubled.
+	if err := os.WriteFile(filepath.Join(dir, "ACME.jsonc"), []byte(validUser), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Put([]byte(changed), true); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := c.filesFor("acme"); len(files) != 1 || filepath.Base(files[0]) != "acme.json" {
+		t.Errorf("files for acme after replace: %v", files)
+	}
 	if err := c.Remove("acme"); err != nil {
 		t.Fatal(err)
 	}
