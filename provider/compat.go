@@ -104,8 +104,8 @@ func decode(data []byte) (*Definition, []string, error) {
 			return nil, nil, err
 		}
 	}
-	if d.AuthType == AuthAPIKey && d.Flow == "" {
-		d.Flow = FlowAPIKey // an api_key provider has one flow; "flow" may be left out
+	if d.AuthType == AuthAPIKey && (d.Flow == "" || d.Flow == "api_key_prompt" || d.Flow == "api_key_env") {
+		d.Flow = FlowAPIKey // an api_key provider has one flow (authsome's first files named two); "flow" may be left out
 	}
 	if d.OAuth != nil && d.OAuth.Dialect == "" && isMicrosoftDefinition(d) {
 		d.OAuth.Dialect = DialectMicrosoft

@@ -133,6 +133,23 @@ func TestAuthsomeCorpus(t *testing.T) {
 			hosts: []string{"api.my-api.io", "eu.api.my-api.io"}, notHosts: []string{"us.api.my-api.io", "my-api.io"},
 			export: map[string]string{"MYAPI_KEY": ExportAPIKey, "MYAPI_URL": ExportAPIURL},
 			check:  apiKeyCheck(APIKey{HeaderName: "Authorization", HeaderPrefix: "Bearer"})},
+		{file: "zapier-0.2.json", name: "zapier", auth: AuthAPIKey, flow: FlowAPIKey, // no api_url: exported, routed nowhere
+			export: map[string]string{"ZAPIER_API_KEY": ExportAPIKey}, check: func(t *testing.T, d *Definition) {
+				if d.APIURL != "" {
+					t.Errorf("api_url = %q", d.APIURL)
+				}
+			}},
+		{file: "reddit.jsonc", name: "reddit", auth: AuthOAuth2, flow: FlowPKCE,
+			hosts: []string{"oauth.reddit.com"}, notHosts: []string{"www.reddit.com"}, export: map[string]string{"REDDIT_ACCESS_TOKEN": ExportAccessToken},
+			ignored: []string{"logo", "oauth._comment", "oauth.authorization_method", "oauth.authorization_params", "type"},
+			check: func(t *testing.T, d *Definition) {
+				if d.OAuth.BaseURL != "https://oauth.reddit.com" || d.Templated() {
+					t.Errorf("base_url %q, templated %v", d.OAuth.BaseURL, d.Templated())
+				}
+			}},
+		{file: "openai-0.1.json", name: "openai", auth: AuthAPIKey, flow: FlowAPIKey, // the first files' flow name
+			export: map[string]string{"OPENAI_API_KEY": ExportAPIKey}, ignored: []string{"api_key.input_mode"},
+			check: apiKeyCheck(APIKey{HeaderName: "Authorization", HeaderPrefix: "Bearer", EnvVar: "OPENAI_API_KEY"})},
 		{file: "extras.json", name: "acme", auth: AuthOAuth2, flow: FlowPKCE,
 			hosts:   []string{"api.acme.io"},
 			export:  map[string]string{"ACME_TOKEN": ExportAccessToken, "ACME_REFRESH": ExportRefreshToken, "ACME_API_URL": ExportAPIURL},

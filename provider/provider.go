@@ -76,7 +76,7 @@ type Definition struct {
 	AuthType      AuthType          `json:"auth_type"`
 	Flow          Flow              `json:"flow"`
 	DocsURL       string            `json:"docs_url,omitempty"`
-	APIURL        string            `json:"api_url"`
+	APIURL        string            `json:"api_url"` // "" when the provider has no route (see Validate)
 	OAuth         *OAuth            `json:"oauth,omitempty"`
 	APIKey        *APIKey           `json:"api_key,omitempty"`
 	Export        map[string]string `json:"export,omitempty"`
@@ -322,11 +322,12 @@ func (d *Definition) Validate() error {
 	if strings.TrimSpace(d.DisplayName) == "" {
 		return bad("display_name", "is required")
 	}
-	if d.APIURL == "" {
-		return bad("api_url", "is required (a host such as api.example.com, an https URL prefix, or regex:<pattern>)")
-	}
-	if err := checkAPIURL(d.APIURL); err != nil {
-		return bad("api_url", "%v", err)
+	// api_url may be left out, as in the original authsome: the provider's credential is then
+	// exported but routed nowhere.
+	if d.APIURL != "" {
+		if err := checkAPIURL(d.APIURL); err != nil {
+			return bad("api_url", "%v", err)
+		}
 	}
 	if d.DocsURL != "" {
 		if err := checkURL(d.DocsURL); err != nil {
@@ -470,6 +471,9 @@ func (d *Definition) checkExportSource(src string) error {
 			return fmt.Errorf("%q is only available for api_key providers", src)
 		}
 	case ExportAPIURL:
+		if d.APIURL == "" {
+			return fmt.Errorf("%q needs an api_url", src)
+		}
 	case ExportBaseURL:
 		if d.OAuth == nil || d.OAuth.BaseURL == "" && !d.Templated() {
 			return fmt.Errorf("%q is only available for oauth2 providers with oauth.base_url or %s in their URLs", src, BaseURLPlaceholder)

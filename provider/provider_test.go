@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"wrong type", `{"name":1}`, "name"},
 		{"no name", `{"display_name":"X"}`, "name"},
 		{"bad name", `{"name":"../x","display_name":"X"}`, "name"},
-		{"no api_url", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{}}`, "api_url"},
+		{"api_url export without api_url", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"export":{"X_URL":"api_url"}}`, "export.X_URL"},
 		{"api_url with scheme http", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"http://a.b"}`, "api_url"},
 		{"api_url port", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"a.b:443"}`, "api_url"},
 		{"bad regex", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"regex:("}`, "api_url"},

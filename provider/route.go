@@ -52,6 +52,9 @@ func ParseRoute(apiURL string) (Route, error) {
 		}
 		return Route{host: strings.ToLower(host), prefix: strings.TrimSuffix(path, "/")}, nil
 	}
+	if apiURL == "" {
+		return Route{}, fmt.Errorf("no api_url: the provider names no API host to receive its credential")
+	}
 	if err := checkHost(apiURL); err != nil {
 		return Route{}, err
 	}

@@ -99,7 +99,9 @@ func TestRoutesRefuseLookAlikes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkRouteSafe(t, f, resolvedAPIURL(t, d))
+		if d.APIURL != "" {
+			checkRouteSafe(t, f, resolvedAPIURL(t, d))
+		}
 	}
 	// And some written by hand.
 	for _, api := range []string{
