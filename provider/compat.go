@@ -26,6 +26,8 @@ import (
 //     in the Authorization header (null or "" send the raw key); a device_code flow implies
 //     supports_device_code.
 //   - Names may have upper-case letters; they are lower-cased (export names stay as written).
+//   - "api_url" may be left out (most 0.2 files): the credential is exported, routed nowhere.
+//   - The first files' "flow": "api_key_prompt" (or "api_key_env") is "api_key".
 //   - Keys the project does not use ("metadata", "logo", "type", anything else) are left out
 //     and listed in Definition.Ignored, unless they are within two edits of a key the project
 //     reads at that level ("scoeps", "tokn_url"): that is a ValidationError naming the key

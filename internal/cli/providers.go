@@ -42,7 +42,11 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 			}
 			t := newTable(f.IO.Out, f.IO.IsStdoutTTY(), "NAME", "DISPLAY NAME", "AUTH", "API", "SOURCE")
 			for _, e := range entries {
-				t.add(e.Def.Name, e.Def.DisplayName, string(e.Def.AuthType), e.Def.APIURL, string(e.Source))
+				api := e.Def.APIURL
+				if api == "" {
+					api = "-" // exported, routed nowhere
+				}
+				t.add(e.Def.Name, e.Def.DisplayName, string(e.Def.AuthType), api, string(e.Source))
 			}
 			return t.flush()
 		},
