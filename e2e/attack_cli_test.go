@@ -70,7 +70,7 @@ func TestAttackCLI(t *testing.T) {
 				}
 			}
 		}
-		for _, name := range []string{"../evil", "ACME", "Acme", "ac\x00me", "a/b", ".."} {
+		for _, name := range []string{"../evil", "ac\x00me", "a/b", ".."} { // "ACME" is read as acme (authsome's names)
 			def := `{"name":` + strconv.Quote(name) + `,"display_name":"Acme","auth_type":"api_key","flow":"api_key","api_url":"api.acme.test","api_key":{"header_name":"X-Key"},"export":{"ACME_KEY":"api_key"}}`
 			if r := e.run("", "providers", "add", bad(t, def)); r.code != 2 {
 				t.Errorf("a definition named %q: exit %d, want 2 (%s)", name, r.code, r.stderr)

@@ -112,8 +112,8 @@ func (d *Definition) checkExportName(name, src string) string {
 	if why := reservedEnvReason(name); why != "" {
 		return "the name is reserved: " + why + "; choose a name of the provider's own such as " + d.EnvPrefix() + "API_KEY"
 	}
-	if src == ExportAPIURL && !strings.HasPrefix(name, d.EnvPrefix()) {
-		return "an api_url export must be named after its provider (" + d.EnvPrefix() + "..., for example " + d.EnvPrefix() + "API_URL), so that it cannot redirect another program's API calls"
+	if (src == ExportAPIURL || src == ExportBaseURL) && !strings.HasPrefix(name, d.EnvPrefix()) {
+		return "an " + src + " export must be named after its provider (" + d.EnvPrefix() + "..., for example " + d.EnvPrefix() + "API_URL), so that it cannot redirect another program's API calls"
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 // Package provider defines what authsome knows about a credential provider: how to sign in, which
 // API host receives the credential, and which environment variables carry it. Definitions are
-// JSON data; the bundled ones are embedded in the binary and a user file of the same name
+// JSON data (JSONC is read too, and so are the original Python authsome's provider files: see
+// compat.go); the bundled ones are embedded in the binary and a user file of the same name
 // overrides a bundled one.
 package provider
 
@@ -75,15 +76,18 @@ type Definition struct {
 	AuthType      AuthType          `json:"auth_type"`
 	Flow          Flow              `json:"flow"`
 	DocsURL       string            `json:"docs_url,omitempty"`
-	APIURL        string            `json:"api_url"`
+	APIURL        string            `json:"api_url"` // "" when the provider has no route (see Validate)
 	OAuth         *OAuth            `json:"oauth,omitempty"`
 	APIKey        *APIKey           `json:"api_key,omitempty"`
 	Export        map[string]string `json:"export,omitempty"`
 	// Registration is where a dcr_pkce provider registers its client (RFC 7591).
 	Registration *Registration `json:"registration,omitempty"`
 	// Ignored are keys of the file the project does not use (authsome's "metadata", "logo", ...):
-	// kept out of the definition, reported once.
+	// kept out of the definition, reported once. Sorted dotted paths ("oauth.extra").
 	Ignored []string `json:"-"`
+	// Warnings say what Parse changed in a definition it accepted (a loose api_url regex
+	// narrowed to its domain), one sentence each, for people to read once.
+	Warnings []string `json:"-"`
 }
 
 // Registration holds a provider's dynamic client registration endpoint.
@@ -117,10 +121,15 @@ type APIKey struct {
 	// HeaderName is the request header; default "Authorization".
 	HeaderName string `json:"header_name,omitempty"`
 	// HeaderPrefix goes before the key with one space ("Bearer"); empty sends the raw key.
-	HeaderPrefix string `json:"header_prefix,omitempty"`
+	// (A file that leaves it out gets "Bearer" when the header is Authorization, as in the
+	// original authsome; it is always written out, so that "" survives a round trip.)
+	HeaderPrefix string `json:"header_prefix"`
 	// KeyPattern, when set, is a regular expression the whole key must match.
 	KeyPattern     string `json:"key_pattern,omitempty"`
 	KeyPatternHint string `json:"key_pattern_hint,omitempty"`
+	// EnvVar is the environment variable an existing key may be found in (the original
+	// authsome's scan imports it from there).
+	EnvVar string `json:"env_var,omitempty"`
 }
 
 // ValidationError says which field of a definition is wrong and why.
@@ -140,16 +149,23 @@ func (e *ValidationError) Error() string {
 // maxDefinitionSize bounds what Parse reads; real definitions are a few KiB.
 const maxDefinitionSize = 256 << 10
 
-// Parse decodes one JSON definition strictly (unknown fields are errors, so typos are caught)
-// and validates it. Errors are *ValidationError or describe the JSON problem with its offset.
+// Parse reads one definition file and validates it. It accepts JSON and JSON with comments
+// and trailing commas (JSONC), in this project's form or in the original authsome's (0.2 to
+// 0.7; see compat.go): keys it does not use are listed in Definition.Ignored, a key within two
+// edits of a known one is an error, a key given twice is an error, and a loose regex api_url
+// is narrowed to its domain with a Definition.Warnings entry. Errors are *ValidationError,
+// naming the field (or "(json)" with the line and column).
 func Parse(data []byte) (*Definition, error) {
 	if len(data) > maxDefinitionSize {
 		return nil, &ValidationError{Field: "(file)", Reason: fmt.Sprintf("larger than %d bytes", maxDefinitionSize)}
 	}
+	data, err := stripJSONC(data)
+	if err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var d Definition
-	if err := dec.Decode(&d); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return nil, jsonError(data, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -158,9 +174,18 @@ func Parse(data []byte) (*Definition, error) {
 	if err := checkDuplicateKeys(data); err != nil {
 		return nil, err
 	}
-	// An api_key provider has one flow; "flow" may be left out.
-	if d.AuthType == AuthAPIKey && d.Flow == "" {
-		d.Flow = FlowAPIKey
+	d, ignored, err := decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if pat, ok := strings.CutPrefix(d.APIURL, "regex:"); ok && pat != "" {
+		if _, err := regexp.Compile(pat); err == nil && checkRegexRoute(pat) != nil {
+			warning, err := narrowRegexRoute(d)
+			if err != nil {
+				return nil, &ValidationError{Provider: d.Name, Field: "api_url", Reason: err.Error()}
+			}
+			d.Warnings = append(d.Warnings, warning)
+		}
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
@@ -172,7 +197,8 @@ func Parse(data []byte) (*Definition, error) {
 	if len(d.Export) == 0 {
 		d.Export = nil
 	}
-	return &d, nil
+	d.Ignored = ignored
+	return d, nil
 }
 
 func jsonError(data []byte, err error) error {
@@ -184,8 +210,6 @@ func jsonError(data []byte, err error) error {
 		return &ValidationError{Field: "(json)", Reason: fmt.Sprintf("line %d column %d: %v", line, col, syn)}
 	case errors.As(err, &typ):
 		return &ValidationError{Field: typ.Field, Reason: fmt.Sprintf("must be a JSON %s, not %s", typ.Type.Kind(), typ.Value)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return &ValidationError{Field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Reason: "unknown field (check the spelling)"}
 	case errors.Is(err, io.EOF):
 		return &ValidationError{Field: "(json)", Reason: "empty file"}
 	}
@@ -298,11 +322,12 @@ func (d *Definition) Validate() error {
 	if strings.TrimSpace(d.DisplayName) == "" {
 		return bad("display_name", "is required")
 	}
-	if d.APIURL == "" {
-		return bad("api_url", "is required (a host such as api.example.com, an https URL prefix, or regex:<pattern>)")
-	}
-	if _, err := ParseRoute(d.APIURL); err != nil {
-		return bad("api_url", "%v", err)
+	// api_url may be left out, as in the original authsome: the provider's credential is then
+	// exported but routed nowhere.
+	if d.APIURL != "" {
+		if err := checkAPIURL(d.APIURL); err != nil {
+			return bad("api_url", "%v", err)
+		}
 	}
 	if d.DocsURL != "" {
 		if err := checkURL(d.DocsURL); err != nil {
@@ -320,8 +345,18 @@ func (d *Definition) Validate() error {
 		}
 	case "":
 		return bad("auth_type", "is required (oauth2 or api_key)")
+	case "browser":
+		return bad("auth_type", "browser sessions (cookies from a signed-in browser) are not supported; use oauth2 or api_key")
 	default:
 		return bad("auth_type", "unknown value %q (oauth2 or api_key)", d.AuthType)
+	}
+	if d.Registration != nil {
+		if d.AuthType != AuthOAuth2 {
+			return bad("registration", "is only for oauth2 providers (dynamic client registration)")
+		}
+		if err := checkTemplatedEndpoint(d.Registration.RegistrationEndpoint); err != nil {
+			return bad("registration.registration_endpoint", "%v", err)
+		}
 	}
 	names := make([]string, 0, len(d.Export))
 	for name := range d.Export {
@@ -350,16 +385,20 @@ func (d *Definition) validateOAuth(bad func(string, string, ...any) error) error
 	}
 	switch d.Flow {
 	case FlowPKCE, FlowDeviceCode, FlowClientCredentials, FlowPassword:
+	case FlowDCRPKCE:
+		if d.Registration == nil || d.Registration.RegistrationEndpoint == "" {
+			return bad("registration.registration_endpoint", "is required for the dcr_pkce flow (where the client registers itself)")
+		}
 	case "":
-		return bad("flow", "is required (pkce, device_code, client_credentials or password)")
+		return bad("flow", "is required (pkce, device_code, dcr_pkce, client_credentials or password)")
 	default:
-		return bad("flow", "%q is not an oauth2 flow (pkce, device_code, client_credentials or password)", d.Flow)
+		return bad("flow", "%q is not an oauth2 flow (pkce, device_code, dcr_pkce, client_credentials or password)", d.Flow)
 	}
 	if o.Dialect != "" && o.Dialect != DialectMicrosoft {
 		return bad("oauth.dialect", "unknown dialect %q (only %q)", o.Dialect, DialectMicrosoft)
 	}
-	if o.AuthorizationURL == "" && d.Flow == FlowPKCE {
-		return bad("oauth.authorization_url", "is required for the pkce flow")
+	if o.AuthorizationURL == "" && (d.Flow == FlowPKCE || d.Flow == FlowDCRPKCE) {
+		return bad("oauth.authorization_url", "is required for the %s flow", d.Flow)
 	}
 	for _, f := range []struct{ name, v string }{
 		{"oauth.authorization_url", o.AuthorizationURL},
@@ -373,9 +412,12 @@ func (d *Definition) validateOAuth(bad func(string, string, ...any) error) error
 			}
 			continue
 		}
-		if err := checkEndpoint(f.v); err != nil {
+		if err := checkTemplatedEndpoint(f.v); err != nil {
 			return bad(f.name, "%v", err)
 		}
+	}
+	if err := o.validateExtras(bad); err != nil {
+		return err
 	}
 	if (o.SupportsDeviceCode || d.Flow == FlowDeviceCode) && o.DeviceAuthorizationURL == "" {
 		return bad("oauth.device_authorization_url", "is required when the device code flow is supported")
@@ -412,6 +454,9 @@ func (d *Definition) validateAPIKey(bad func(string, string, ...any) error) erro
 			return bad("api_key.key_pattern", "not a valid regular expression: %v", err)
 		}
 	}
+	if v := d.APIKey.EnvVar; v != "" && !envVarRE.MatchString(v) {
+		return bad("api_key.env_var", "%q is not an environment variable name", v)
+	}
 	return nil
 }
 
@@ -426,8 +471,15 @@ func (d *Definition) checkExportSource(src string) error {
 			return fmt.Errorf("%q is only available for api_key providers", src)
 		}
 	case ExportAPIURL:
+		if d.APIURL == "" {
+			return fmt.Errorf("%q needs an api_url", src)
+		}
+	case ExportBaseURL:
+		if d.OAuth == nil || d.OAuth.BaseURL == "" && !d.Templated() {
+			return fmt.Errorf("%q is only available for oauth2 providers with oauth.base_url or %s in their URLs", src, BaseURLPlaceholder)
+		}
 	default:
-		return fmt.Errorf("unknown source %q (access_token, refresh_token, api_key or api_url)", src)
+		return fmt.Errorf("unknown source %q (access_token, refresh_token, api_key, api_url or base_url)", src)
 	}
 	return nil
 }

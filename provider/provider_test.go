@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestBundledMicrosoft(t *testing.T) {
@@ -63,14 +64,18 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, json, field string
 	}{
-		{"syntax", `{"name": "x",}`, "(json)"},
+		{"syntax", `{"name": "x" "y"}`, "(json)"},
+		{"unclosed comment", `{"name": "x" /* }`, "(json)"},
+		{"not an object", `["name"]`, "(json)"},
 		{"empty", ``, "(json)"},
 		{"trailing", validUser + `{}`, "(file)"},
-		{"unknown field", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{},"tokn_url":"x"}`, "tokn_url"},
+		{"misspelt key", `{"name":"x","display_name":"X","auth_type":"api_key","api_url":"a.b","api_key":{},"exprot":{}}`, "exprot"},
+		{"misspelt oauth key", `{"name":"x","display_name":"X","auth_type":"oauth2","flow":"pkce","api_url":"a.b","oauth":{"authorization_url":"https://a.b/auth","tokn_url":"https://a.b/t"}}`, "oauth.tokn_url"},
+		{"key in another case", `{"Name":"x","display_name":"X"}`, "Name"},
 		{"wrong type", `{"name":1}`, "name"},
 		{"no name", `{"display_name":"X"}`, "name"},
 		{"bad name", `{"name":"../x","display_name":"X"}`, "name"},
-		{"no api_url", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{}}`, "api_url"},
+		{"api_url export without api_url", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"export":{"X_URL":"api_url"}}`, "export.X_URL"},
 		{"api_url with scheme http", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"http://a.b"}`, "api_url"},
 		{"api_url port", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"a.b:443"}`, "api_url"},
 		{"bad regex", `{"name":"x","display_name":"X","auth_type":"api_key","api_key":{},"api_url":"regex:("}`, "api_url"},
@@ -152,24 +157,121 @@ func TestCatalogOverrideAndRemove(t *testing.T) {
 	}
 }
 
-func TestCatalogBadUserFileIsReported(t *testing.T) {
+// TestCatalogSkipsBrokenUserFiles: a broken user file never breaks the catalog: List and Get
+// skip it with one warning naming the file and the problem, and a bundled definition of that
+// name stays available.
+func TestCatalogSkipsBrokenUserFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"name":`), 0o600); err != nil {
-		t.Fatal(err)
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
+	write("broken.json", `{"name":`)
+	write("github.json", strings.Replace(mustRead(t, "bundled/github.json"), `"scopes"`, `"scoeps"`, 1))
+	write("mismatch.json", validUser)
+	write("acme.jsonc", "// Acme\n"+validUser)
+	write("weather.json", weatherJSON("api.weather.example", `{"WEATHER_KEY":"api_key"}`))
+	write("weather.jsonc", `{`)
 	c := NewCatalog(dir)
-	if _, _, err := c.Get("broken"); err == nil || !strings.Contains(err.Error(), "broken.json") {
-		t.Errorf("Get(broken) err = %v", err)
-	}
-	if _, err := c.List(); err == nil {
-		t.Error("List hid a broken user file")
-	}
-	// A file whose name differs from its content is refused.
-	if err := os.WriteFile(filepath.Join(dir, "broken.json"), []byte(validUser), 0o600); err != nil {
+
+	entries, warns, err := c.ListWithWarnings()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := c.Get("broken"); err == nil {
-		t.Error("name/file mismatch accepted")
+	got := map[string]Source{}
+	for _, e := range entries {
+		got[e.Def.Name] = e.Source
+	}
+	want := map[string]Source{"acme": SourceUser, "weather": SourceUser, "github": SourceBundled}
+	for name, src := range want {
+		if got[name] != src {
+			t.Errorf("%s: source %q, want %q", name, got[name], src)
+		}
+	}
+	if _, ok := got["broken"]; ok {
+		t.Error("broken listed")
+	}
+	wantWarn := map[string]string{
+		"broken.json":   "(json)",
+		"github.json":   `oauth.scoeps: unknown key; did you mean "scopes"?`,
+		"mismatch.json": "does not match the file name",
+		"weather.jsonc": "weather.json defines the same provider",
+	}
+	if len(warns) != len(wantWarn) {
+		t.Errorf("warnings = %v, want one for each of %v", warns, wantWarn)
+	}
+	for _, w := range warns {
+		if frag, ok := wantWarn[filepath.Base(w.File)]; !ok || !strings.Contains(w.String(), frag) || strings.Contains(w.String(), "\n") {
+			t.Errorf("warning %q, want one line with %q", w, frag)
+		}
+	}
+
+	d, src, warns, err := c.GetWithWarnings("github")
+	if err != nil || src != SourceBundled || d.OAuth.Scopes == nil || len(warns) != 1 || !strings.Contains(warns[0].String(), "github.json: skipped") {
+		t.Errorf("Get(github) = %v, %q, %v, %v", d, src, warns, err)
+	}
+	if _, _, warns, err := c.GetWithWarnings("broken"); !errors.Is(err, ErrNotFound) || len(warns) != 1 || !strings.Contains(err.Error(), "broken.json was skipped") {
+		t.Errorf("Get(broken) = %v, %v", warns, err)
+	}
+	if _, src, err := c.Get("acme"); err != nil || src != SourceUser {
+		t.Errorf("Get(acme) from a .jsonc file = %q, %v", src, err)
+	}
+	if _, _, warns, err := c.GetWithWarnings("weather"); err != nil || len(warns) != 1 {
+		t.Errorf("Get(weather) = %v, %v", warns, err)
+	}
+}
+
+// TestCatalogPut: Put refuses to replace a user definition unless asked, and replacing one
+// also removes its other files (a .jsonc); Remove deletes every file of the name.
+func TestCatalogPut(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCatalog(dir)
+	if err := os.WriteFile(filepath.Join(dir, "acme.jsonc"), []byte(validUser), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(validUser, `"Acme"`, `"Acme 2"`, 1)
+	if _, err := c.Put([]byte(changed), false); !errors.Is(err, ErrExists) {
+		t.Fatalf("Put over acme.jsonc: %v, want ErrExists", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "acme.json")); err == nil {
+		t.Error("a refused Put wrote acme.json")
+	}
+	if _, err := c.Put([]byte(changed), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "acme.jsonc")); err == nil {
+		t.Error("replacing kept acme.jsonc")
+	}
+	if d, _, err := c.Get("acme"); err != nil || d.DisplayName != "Acme 2" {
+		t.Errorf("after replace: %v, %v", d, err)
+	}
+	if _, err := c.Put([]byte(changed), false); !errors.Is(err, ErrExists) {
+		t.Errorf("Put over acme.json: %v, want ErrExists", err)
+	}
+	// A new name is stored without replace; the stored file is this project's JSON.
+	if _, err := c.Put([]byte("// Weather\n"+weatherJSON("api.weather.example", `{"WEATHER_KEY":"API_TOKEN",}`)), false); err != nil {
+		t.Fatal(err)
+	}
+	if stored := mustRead(t, filepath.Join(dir, "weather.json")); !strings.Contains(stored, `"WEATHER_KEY": "api_key"`) || strings.Contains(stored, "//") {
+		t.Errorf("stored form:\n%s", stored)
+	}
+	// A file of the name in other letters is the same definition: replaced, not doubled.
+	if err := os.WriteFile(filepath.Join(dir, "ACME.jsonc"), []byte(validUser), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Put([]byte(changed), true); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := c.filesFor("acme"); len(files) != 1 || filepath.Base(files[0]) != "acme.json" {
+		t.Errorf("files for acme after replace: %v", files)
+	}
+	if err := c.Remove("acme"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Get("acme"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after Remove: %v", err)
 	}
 }
 
@@ -237,6 +339,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(validUser))
 	f.Add([]byte(`{"name":"x","api_url":"regex:(a|b)*"}`))
+	f.Add([]byte("// c\n{\"name\":\"X\",\"display_name\":\"X\",\"auth_type\":\"oauth2\",\"flow\":\"pkce\",\"api_url\":\"regex:.*x.*\",\"logo\":1," +
+		"\"oauth\":{\"base_url\":\"https://x.test\",\"authorization_url\":\"{base_url}/a\",\"token_url\":\"https://x.test/t\",},\"export\":{\"X_T\":\"ACCESS_TOKEN\",\"env\":{\"refresh_token\":\"X_R\"}}}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Parse(data)
 		if err != nil {
@@ -245,7 +349,8 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		// A valid definition survives a round trip unchanged.
+		// A valid definition survives a round trip unchanged (what was ignored or narrowed
+		// is reported by the first read only).
 		b, err := d.MarshalIndent()
 		if err != nil {
 			t.Fatal(err)
@@ -254,7 +359,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("round trip failed: %v\n%s", err, b)
 		}
-		if diff := cmp.Diff(d, d2); diff != "" {
+		if diff := cmp.Diff(d, d2, cmpopts.IgnoreFields(Definition{}, "Ignored", "Warnings")); diff != "" {
 			t.Fatalf("round trip changed the definition:\n%s", diff)
 		}
 	})

@@ -15,15 +15,20 @@ type Route struct {
 }
 
 // ParseRoute parses an api_url: a bare host ("graph.microsoft.com"), an https URL whose path is a
-// prefix ("https://api.example.com/v2"), or "regex:<pattern>" matched against the whole host.
+// prefix ("https://api.example.com/v2"), or "regex:<pattern>" matched against the whole host,
+// ignoring case. A regex must be tied to literal hosts or a registrable domain (see
+// checkRegexRoute): `regex:^[a-z0-9-]+\.googleapis\.com$` is, `regex:.*googleapis.*` is not.
 func ParseRoute(apiURL string) (Route, error) {
 	if pat, ok := strings.CutPrefix(apiURL, "regex:"); ok {
 		if pat == "" {
 			return Route{}, fmt.Errorf("empty regex")
 		}
-		re, err := regexp.Compile(`^(?:` + pat + `)$`)
+		re, err := regexp.Compile(`^(?i:` + pat + `)$`)
 		if err != nil {
 			return Route{}, fmt.Errorf("bad regex: %v", err)
+		}
+		if err := checkRegexRoute(pat); err != nil {
+			return Route{}, err
 		}
 		return Route{re: re}, nil
 	}
@@ -46,6 +51,9 @@ func ParseRoute(apiURL string) (Route, error) {
 			}
 		}
 		return Route{host: strings.ToLower(host), prefix: strings.TrimSuffix(path, "/")}, nil
+	}
+	if apiURL == "" {
+		return Route{}, fmt.Errorf("no api_url: the provider names no API host to receive its credential")
 	}
 	if err := checkHost(apiURL); err != nil {
 		return Route{}, err
@@ -91,16 +99,39 @@ func checkHost(h string) error {
 // Host returns the exact host of a host or prefix route, or "" for a regex route.
 func (r Route) Host() string { return r.host }
 
-// MatchHost reports whether requests to host may carry the credential. host must already be
-// normalised by the caller (lower-case, no port, no trailing dot); comparison is exact.
+// MatchHost reports whether requests to host may carry the credential. host is a DNS name
+// without port; letter case does not matter. A name with a trailing dot ("api.github.com.")
+// never matches: the proxy keeps the dot as sent (a fully qualified name is another
+// authority to TLS and HTTP), so a route matches only the name as written. Anything that is
+// not a plain host name (userinfo, a port, spaces) matches no route.
 func (r Route) MatchHost(host string) bool {
+	host = strings.ToLower(host)
 	switch {
 	case r.re != nil:
-		return r.re.MatchString(host)
+		return plainHost(host) && r.re.MatchString(host)
 	case r.host != "":
 		return host == r.host
 	}
 	return false
+}
+
+// plainHost reports whether host is lower-case letters, digits, '-' and '_' in non-empty
+// labels separated by dots: the only hosts a regex route is matched against.
+func plainHost(host string) bool {
+	if host == "" || len(host) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Match reports whether a request for host and path receives the credential.
@@ -117,7 +148,7 @@ func (r Route) Match(host, path string) bool {
 func (r Route) String() string {
 	switch {
 	case r.re != nil:
-		return "regex:" + strings.TrimSuffix(strings.TrimPrefix(r.re.String(), "^(?:"), ")$")
+		return "regex:" + strings.TrimSuffix(strings.TrimPrefix(r.re.String(), "^(?i:"), ")$")
 	case r.prefix != "":
 		return "https://" + r.host + r.prefix
 	}

@@ -16,11 +16,13 @@ func templatedDef() *Definition {
 			BaseURL:          "https://github.com",
 		},
 		Registration: &Registration{RegistrationEndpoint: BaseURLPlaceholder + "/register"},
-		Export:       map[string]string{"GH_HOST": ExportBaseURL},
+		Export:       map[string]string{"GHE_HOST": ExportBaseURL},
 	}
 }
 
-func TestResolve(t *testing.T) {
+// TestResolveFillsEveryURL: every templated URL is filled, the receiver is untouched, a
+// loopback http base (a test server) is taken.
+func TestResolveFillsEveryURL(t *testing.T) {
 	d := templatedDef()
 	if !d.Templated() {
 		t.Fatal("Templated() = false for a definition with placeholders")
@@ -79,8 +81,11 @@ func TestResolveUntemplated(t *testing.T) {
 	if d.Templated() {
 		t.Fatal("Templated() = true without placeholders")
 	}
-	r, err := d.Resolve("https://other.example")
+	r, err := d.Resolve("")
 	if err != nil || r.APIURL != "api.example.com" || r == d {
 		t.Errorf("Resolve of an untemplated definition = %v, %v; want an unchanged copy", r, err)
+	}
+	if _, err := d.Resolve("https://other.example"); err == nil {
+		t.Error("a base URL for a definition without templates was taken")
 	}
 }

@@ -59,7 +59,7 @@ func classify(err error) (int, string) {
 		return exitUnreachable, "unreachable"
 	case errors.As(err, &ce):
 		return exitCredential, "credential_unavailable"
-	case errors.Is(err, broker.ErrAlreadyExists), errors.Is(err, vault.ErrProfileExists):
+	case errors.Is(err, broker.ErrAlreadyExists), errors.Is(err, vault.ErrProfileExists), errors.Is(err, provider.ErrExists):
 		return exitAlreadyExists, "already_exists"
 	case errors.As(err, &oe), errors.As(err, &me), errors.Is(err, oauth.ErrDeclined), errors.Is(err, oauth.ErrExpired),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

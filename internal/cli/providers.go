@@ -1,9 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,10 +20,11 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 		Short: "List providers",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			entries, err := catalog().List()
+			entries, warns, err := catalog().ListWithWarnings()
 			if err != nil {
 				return err
 			}
+			printWarnings(f, warns)
 			if f.JSON {
 				type out struct {
 					Name        string `json:"name"`
@@ -39,7 +42,11 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 			}
 			t := newTable(f.IO.Out, f.IO.IsStdoutTTY(), "NAME", "DISPLAY NAME", "AUTH", "API", "SOURCE")
 			for _, e := range entries {
-				t.add(e.Def.Name, e.Def.DisplayName, string(e.Def.AuthType), e.Def.APIURL, string(e.Source))
+				api := e.Def.APIURL
+				if api == "" {
+					api = "-" // exported, routed nowhere
+				}
+				t.add(e.Def.Name, e.Def.DisplayName, string(e.Def.AuthType), api, string(e.Source))
 			}
 			return t.flush()
 		},
@@ -48,7 +55,8 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 		Short: "Print a provider definition",
 		Args:  exactArgs(1, "a provider name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, src, err := catalog().Get(args[0])
+			d, src, warns, err := catalog().GetWithWarnings(args[0])
+			printWarnings(f, warns)
 			if err != nil {
 				return err
 			}
@@ -58,39 +66,7 @@ func newProvidersCmd(f *Factory) *cobra.Command {
 			f.notef("# source: %s\n", src)
 			return writeIndented(f.IO.Out, d)
 		},
-	}, &cobra.Command{
-		Use:   "add FILE",
-		Short: "Add a provider from a JSON file (- for stdin); overrides a bundled one of the same name",
-		Args:  exactArgs(1, "a JSON file (or - for stdin)"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var data []byte
-			var err error
-			if args[0] == "-" {
-				data, err = io.ReadAll(io.LimitReader(f.IO.In, 1<<20))
-			} else {
-				data, err = os.ReadFile(args[0])
-			}
-			if err != nil {
-				return err
-			}
-			c := catalog()
-			_, before, _ := c.Get(peekName(data))
-			d, err := c.Add(data)
-			if err != nil {
-				return err
-			}
-			_, src, _ := c.Get(d.Name)
-			if f.JSON {
-				return writeJSON(f.IO.Out, map[string]string{"name": d.Name, "source": string(src), "status": "added"})
-			}
-			note := ""
-			if before == provider.SourceBundled {
-				note = " (overrides the bundled definition; `authsome providers remove " + d.Name + "` restores it)"
-			}
-			f.notef("Added provider %s%s.\n", d.Name, note)
-			return nil
-		},
-	}, &cobra.Command{
+	}, newProvidersAddCmd(f, catalog), &cobra.Command{
 		Use:   "remove PROVIDER",
 		Short: "Remove your definition of a provider (a bundled one comes back); connections are kept",
 		Long: `Delete your JSON definition of a provider. Its connections stay in the vault (and are used
@@ -111,12 +87,67 @@ revokes and deletes the connections and the stored OAuth client.`,
 	return cmd
 }
 
-func peekName(data []byte) string {
-	var v struct {
-		Name string `json:"name"`
+func newProvidersAddCmd(f *Factory, catalog func() *provider.Catalog) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "add FILE",
+		Short: "Add a provider from a JSON or JSONC file (- for stdin), this project's or the original authsome's; overrides a bundled one of the same name",
+		Args:  exactArgs(1, "a JSON file (or - for stdin)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var data []byte
+			var err error
+			if args[0] == "-" {
+				data, err = io.ReadAll(io.LimitReader(f.IO.In, 1<<20))
+			} else {
+				data, err = os.ReadFile(args[0])
+			}
+			if err != nil {
+				return err
+			}
+			parsed, err := provider.Parse(data)
+			if err != nil {
+				return err
+			}
+			c := catalog()
+			_, before, _ := c.Get(parsed.Name)
+			d, err := c.Put(data, force)
+			if errors.Is(err, provider.ErrExists) {
+				return fmt.Errorf("%w (--force replaces it)", err)
+			}
+			if err != nil {
+				return err
+			}
+			if len(d.Ignored) > 0 {
+				fmt.Fprintf(f.IO.ErrOut, "authsome: warning: ignored keys authsome does not use: %s\n", strings.Join(d.Ignored, ", "))
+			}
+			for _, w := range d.Warnings {
+				fmt.Fprintf(f.IO.ErrOut, "authsome: warning: %s\n", w)
+			}
+			_, src, _ := c.Get(d.Name)
+			if f.JSON {
+				return writeJSON(f.IO.Out, map[string]string{"name": d.Name, "source": string(src), "status": "added"})
+			}
+			note := ""
+			switch before {
+			case provider.SourceBundled:
+				note = " (overrides the bundled definition; `authsome providers remove " + d.Name + "` restores it)"
+			case provider.SourceUser, provider.SourceOverride:
+				note = " (replacing your earlier definition)"
+			}
+			f.notef("Added provider %s%s.\n", d.Name, note)
+			return nil
+		},
 	}
-	_ = json.Unmarshal(data, &v)
-	return v.Name
+	cmd.Flags().BoolVar(&force, "force", false, "replace your existing definition of the same name")
+	return cmd
+}
+
+// printWarnings shows the catalog's warnings about the user's provider files on stderr, one
+// line each.
+func printWarnings(f *Factory, warns []provider.Warning) {
+	for _, w := range warns {
+		fmt.Fprintf(f.IO.ErrOut, "authsome: warning: %s\n", strings.Join(strings.Fields(w.String()), " "))
+	}
 }
 
 func newInspectCmd(f *Factory) *cobra.Command {

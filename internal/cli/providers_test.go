@@ -94,3 +94,83 @@ func TestExportShellQuotesProviderValues(t *testing.T) {
 		}
 	}
 }
+
+// authsomeGoogle is the original authsome's 0.7 google.jsonc in form: comments, keys this
+// project does not use, the flat export map and a loose regex api_url.
+const authsomeGoogle = `// Google
+// auth: oauth2 | flow: pkce
+{
+  "schema_version": 1,
+  "name": "google",
+  "display_name": "Google",
+  "logo": "img.logo.dev/name/google",
+  "description": "Google APIs.",
+  "type": "app",
+  "auth_type": "oauth2",
+  "flow": "pkce",
+  "api_url": "regex:.*googleapis.*",
+  "oauth": {
+    "authorization_url": "https://accounts.google.com/o/oauth2/v2/auth",
+    "token_url": "https://oauth2.googleapis.com/token",
+    "revocation_url": null,
+    "scopes": ["openid", "profile"],
+    "pkce": true,
+    "supports_device_code": false,
+    "supports_dcr": false
+  },
+  "export": {"GOOGLE_ACCESS_TOKEN": "ACCESS_TOKEN"}
+}
+`
+
+// TestProvidersAddAuthsomeFile: `providers add` takes the original authsome's files, says
+// once what it left out and changed, and replaces an existing user definition only with
+// --force.
+func TestProvidersAddAuthsomeFile(t *testing.T) {
+	home := testEnv(t)
+	file := writeFile(t, "google.jsonc", authsomeGoogle)
+	r := runHome(t, home, "providers", "add", file)
+	wantCode(t, r, exitOK)
+	for _, w := range []string{"ignored keys", "logo, type", `api_url "regex:.*googleapis.*"`, "googleapis.com", "overrides the bundled"} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr %q does not say %q", r.stderr, w)
+		}
+	}
+	r = runHome(t, home, "providers", "add", file)
+	wantCode(t, r, exitAlreadyExists)
+	if line := oneLine(t, r); !strings.Contains(line, "--force") {
+		t.Errorf("refusal %q does not mention --force", line)
+	}
+	r = runHome(t, home, "providers", "add", "--force", file)
+	wantCode(t, r, exitOK)
+	r = runHome(t, home, "--json", "providers", "show", "google")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, `"api_url": "regex:(?:.+\\.)?googleapis\\.com"`) || strings.Contains(r.stdout, "logo") {
+		t.Errorf("stored definition:\n%s", r.stdout)
+	}
+	if r.stderr != "" {
+		t.Errorf("the stored definition warns again: %q", r.stderr)
+	}
+}
+
+// TestProvidersBrokenUserFile: a broken file in the providers folder does not break the
+// tool; list and show name it in one warning and go on.
+func TestProvidersBrokenUserFile(t *testing.T) {
+	home := testEnv(t)
+	dir := filepath.Join(home, "providers")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "github.json"), []byte(`{"name":"github",`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runHome(t, home, "providers", "list")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "microsoft") || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "github.json: skipped") {
+		t.Errorf("list: stdout %q stderr %q", r.stdout, r.stderr)
+	}
+	r = runHome(t, home, "providers", "show", "github")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stderr, "github.json: skipped") || !strings.Contains(r.stderr, "# source: bundled") {
+		t.Errorf("show: stderr %q", r.stderr)
+	}
+}

@@ -135,7 +135,10 @@ func runChecks(ctx context.Context, f *Factory) []check {
 	checkProfileFolders(home, add)
 	isoDetail, err := isolationCheck(home)
 	add("isolation", err, isoDetail)
-	entries, err := provider.NewCatalog(filepath.Join(home, "providers")).List()
+	entries, warns, err := provider.NewCatalog(filepath.Join(home, "providers")).ListWithWarnings()
+	if err == nil && len(warns) > 0 { // a skipped user file fails the check (the tool still works)
+		err = fmt.Errorf("%d provider file(s) skipped or changed; first: %s", len(warns), warns[0])
+	}
 	add("providers", err, fmt.Sprintf("%d definitions valid", len(entries)))
 
 	b, err := f.Broker(ctx)
