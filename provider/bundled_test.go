@@ -1,14 +1,10 @@
 package provider
 
 import (
-	"bytes"
-	"encoding/json"
 	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -44,6 +40,8 @@ var bundledWants = map[string]bundledWant{
 	"linear":        {api: []string{"api.linear.app/graphql"}, notAPI: []string{"linear.app/oauth/authorize"}, domains: []string{"linear.app"}},
 	"microsoft":     {api: []string{"graph.microsoft.com/v1.0/me"}, notAPI: []string{"login.microsoftonline.com/common/oauth2/v2.0/token"}, domains: []string{"microsoftonline.com"}},
 	"notion":        {api: []string{"api.notion.com/v1/users/me"}, notAPI: []string{"www.notion.so/login"}, domains: []string{"notion.com"}, exports: []string{"NOTION_TOKEN"}},
+	"notion_dcr":    {api: []string{"mcp.notion.com/mcp"}, notAPI: []string{"api.notion.com/v1/users/me"}, domains: []string{"notion.com"}, exports: []string{"NOTION_ACCESS_TOKEN"}},
+	"postiz":        {api: []string{"api.postiz.com/public/v1/posts"}, notAPI: []string{"platform.postiz.com/oauth/authorize"}, domains: []string{"postiz.com"}},
 	"slack":         {api: []string{"slack.com/api/chat.postMessage"}, notAPI: []string{"slack.com/signin", "files.slack.com/files-pri/x"}, domains: []string{"slack.com"}, exports: []string{"SLACK_BOT_TOKEN"}},
 	"x":             {api: []string{"api.x.com/2/users/me", "api.twitter.com/2/users/me"}, notAPI: []string{"x.com/home", "upload.twitter.com/1.1/media/upload.json"}, domains: []string{"x.com", "twitter.com"}},
 
@@ -109,8 +107,7 @@ var keySamples = map[string]struct{ good, bad string }{
 	"sendgrid":   {"SG." + strings.Repeat("aB-", 7) + "c." + strings.Repeat("dE_", 14) + "f", "SG." + strings.Repeat("aB-", 7) + "c"},
 }
 
-// authsome03 are the 45 providers the original authsome 0.3 bundles; each is bundled here or
-// waits in testdata/pending for a feature.
+// authsome03 are the 45 providers the original authsome 0.3 bundles; each is bundled here.
 var authsome03 = []string{
 	"atlassian", "discord", "github", "gitlab", "google", "hubspot", "klaviyo-oauth", "linear", "microsoft", "notion",
 	"notion_dcr", "postiz", "slack", "x",
@@ -180,10 +177,9 @@ func TestBundledCatalogue(t *testing.T) {
 			t.Errorf("bundledWants has %s, which is not bundled", name)
 		}
 	}
-	pending := pendingNames(t)
 	for _, name := range authsome03 {
-		if defs[name] == nil && !pending[name] {
-			t.Errorf("the original authsome's provider %s is neither bundled nor pending", name)
+		if defs[name] == nil {
+			t.Errorf("the original authsome's provider %s is not bundled", name)
 		}
 	}
 }
@@ -389,78 +385,6 @@ func TestBundledAPIKeyHeaders(t *testing.T) {
 		}
 		if got := [2]string{d.APIKey.HeaderName, d.APIKey.HeaderPrefix}; got != want {
 			t.Errorf("%s: header %q prefix %q, want %q %q", name, got[0], got[1], want[0], want[1])
-		}
-	}
-}
-
-// pendingNames returns the names of the definitions in testdata/pending.
-func pendingNames(t *testing.T) map[string]bool {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "pending", "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]bool{}
-	for _, f := range files {
-		names[strings.TrimSuffix(filepath.Base(f), ".json")] = true
-	}
-	return names
-}
-
-// TestPendingDefinitions: the definitions waiting for a feature (testdata/pending) use only
-// known fields, are named after their files, are not bundled yet, and would pass every check
-// above once bundled (https endpoints on the provider's domain, authsome's export names).
-func TestPendingDefinitions(t *testing.T) {
-	bundled := bundledDefs(t)
-	want := map[string]struct {
-		flow   Flow
-		domain string
-		export string
-	}{
-		"notion_dcr": {FlowDCRPKCE, "notion.com", "NOTION_ACCESS_TOKEN"},
-		"postiz":     {FlowDeviceCode, "postiz.com", "POSTIZ_ACCESS_TOKEN"},
-	}
-	names := pendingNames(t)
-	var got []string
-	for n := range names {
-		got = append(got, n)
-	}
-	sort.Strings(got)
-	if len(got) != len(want) {
-		t.Errorf("pending definitions %v, want %d", got, len(want))
-	}
-	for name, w := range want {
-		data, err := os.ReadFile(filepath.Join("testdata", "pending", name+".json"))
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		var d Definition
-		if err := dec.Decode(&d); err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		if d.Name != name || bundled[name] != nil {
-			t.Errorf("%s: name %q, bundled %v", name, d.Name, bundled[name] != nil)
-		}
-		if d.Flow != w.flow || d.Export[w.export] != ExportAccessToken || d.Export[d.EnvPrefix()+"ACCESS_TOKEN"] != ExportAccessToken {
-			t.Errorf("%s: flow %q, export %v", name, d.Flow, d.Export)
-		}
-		if _, err := ParseRoute(d.APIURL); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-		for _, ep := range []string{d.DocsURL, d.OAuth.AuthorizationURL, d.OAuth.TokenURL, d.OAuth.DeviceAuthorizationURL, d.OAuth.RevocationURL} {
-			if ep == "" {
-				continue
-			}
-			if u, err := url.Parse(ep); err != nil || u.Scheme != "https" || !onDomains(u.Hostname(), []string{w.domain}) {
-				t.Errorf("%s: %q is not an https URL on %s", name, ep, w.domain)
-			}
-		}
-		if d.Registration != nil && !strings.HasPrefix(d.Registration.RegistrationEndpoint, "https://mcp.notion.com/") {
-			t.Errorf("%s: registration endpoint %q", name, d.Registration.RegistrationEndpoint)
 		}
 	}
 }

@@ -297,7 +297,7 @@ func TestAuthsomeCorpusInCatalog(t *testing.T) {
 	for _, e := range entries {
 		got[e.Def.Name] = e.Source
 	}
-	for name, want := range map[string]Source{"google": SourceOverride, "myapi": SourceUser, "notion_dcr": SourceUser, "postiz": SourceUser} {
+	for name, want := range map[string]Source{"google": SourceOverride, "myapi": SourceUser, "notion_dcr": SourceOverride, "postiz": SourceOverride} {
 		if got[name] != want {
 			t.Errorf("%s: %q, want %q", name, got[name], want)
 		}
