@@ -184,7 +184,7 @@ func Not(f Filter) Filter {
 }
 
 // Quote returns s as an OData string literal: in single quotes, each quote
-// it holds doubled ("O'Brien" is 'O''Brien'). Prefer [Eq] and the other
+// it holds doubled ("O'Brien" is 'O”Brien'). Prefer [Eq] and the other
 // Filter functions to writing an expression by hand.
 func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
