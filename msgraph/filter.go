@@ -184,8 +184,12 @@ func Not(f Filter) Filter {
 }
 
 // Quote returns s as an OData string literal: in single quotes, each quote
-// it holds doubled ("O'Brien" is 'O”Brien'). Prefer [Eq] and the other
-// Filter functions to writing an expression by hand.
+// it holds doubled:
+//
+//	msgraph.Quote("O'Brien") // 'O''Brien'
+//
+// Prefer [Eq] and the other Filter functions to writing an expression by
+// hand.
 func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // Literal returns v as an OData literal, the way [Eq] writes its value. It
