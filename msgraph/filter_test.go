@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
 type importance string
@@ -211,5 +213,37 @@ func TestEventualForBuiltFilters(t *testing.T) {
 	}
 	if eventual(&ListOptions{Filter: And(Eq("a", 1), StartsWith("b", "x")).String()}) {
 		t.Error("eq and startswith taken for an advanced query")
+	}
+}
+
+// TestFilterGrouping: an OData parser (the sandbox's, which prints its tree
+// fully parenthesised) reads the builder's output with the grouping the
+// builder meant.
+func TestFilterGrouping(t *testing.T) {
+	a, b, c := Eq("a", 1), Eq("b", "x"), Eq("c", nil)
+	day := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		f    Filter
+		want string
+	}{
+		{And(Or(a, b), c), "(((a eq 1) or (b eq 'x')) and (c eq null))"},
+		{Or(And(a, b), c), "(((a eq 1) and (b eq 'x')) or (c eq null))"},
+		{And(a, Or(b, And(c, a))), "((a eq 1) and ((b eq 'x') or ((c eq null) and (a eq 1))))"},
+		{Not(Or(a, b)), "not (((a eq 1) or (b eq 'x')))"},
+		{And(Not(a), b), "(not ((a eq 1)) and (b eq 'x'))"},
+		{Or(Not(StartsWith("s", "x")), EndsWith("s", "y")), "(not (startswith(s,'x')) or endswith(s,'y'))"},
+		{AnyOf("r", "v", Or(Eq("v/a", 1.5), Lt("v/d", day))), "r/any(v:((v/a eq 1.5) or (v/d lt 2025-01-02T03:04:05Z)))"},
+		{AllOf("cats", "c", Not(Eq("c", "Red"))), "cats/all(c:not ((c eq 'Red')))"},
+		{And(AnyOf("att", "", Filter{}), Gt("size", -3)), "(att/any() and (size gt -3))"},
+		{Or(), "false"},
+	} {
+		e, err := odata.ParseFilter(tc.f.String(), nil)
+		if err != nil {
+			t.Errorf("%s: %v", tc.f, err)
+			continue
+		}
+		if e.String() != tc.want {
+			t.Errorf("%s parsed as %s, want %s", tc.f, e, tc.want)
+		}
 	}
 }
