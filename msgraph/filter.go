@@ -92,7 +92,8 @@ func StartsWith(path, prefix string) Filter { return strFunc("startswith", path,
 func EndsWith(path, suffix string) Filter { return strFunc("endswith", path, suffix) }
 
 // Contains is "contains(path,'text')": the string property path contains
-// text. Few Graph collections support it; messages support $search instead.
+// text, where the API supports it (directory objects do not; they have
+// $search, see [SearchProperty]).
 func Contains(path, text string) Filter { return strFunc("contains", path, text) }
 
 func strFunc(fn, path, s string) Filter {
