@@ -34,13 +34,30 @@
 // every page:
 //
 //	for m, err := range client.Mail.ListMessagesIter(ctx, "me", &msgraph.ListMessagesOptions{
-//		ListOptions: msgraph.ListOptions{Filter: "isRead eq false", Top: 50},
+//		ListOptions: msgraph.ListOptions{Filter: msgraph.Eq("isRead", false).String(), Top: 50},
 //	}) {
 //		if err != nil {
 //			return err
 //		}
 //		fmt.Println(m.Subject)
 //	}
+//
+// # Queries
+//
+// [ListOptions] holds the OData query options. Build a $filter with [Eq],
+// [Ne], [Gt], [Ge], [Lt], [Le], [In], [StartsWith], [EndsWith], [Contains],
+// [AnyOf], [AllOf], [And], [Or] and [Not] rather than by pasting text into a
+// string: every value is written as an OData literal (a string in single
+// quotes with its quotes doubled, a time.Time in UTC, a [GUID], a number,
+// true, false, null) and property paths must be names, so a value that holds
+// a quote, or "' or 1 eq 1", stays one value:
+//
+//	f := msgraph.And(msgraph.Eq("subject", userText), msgraph.Ge("receivedDateTime", since))
+//	msgs, _, err := client.Mail.ListMessages(ctx, "me", &msgraph.ListMessagesOptions{
+//		ListOptions: msgraph.ListOptions{Filter: f.String()},
+//	})
+//
+// [SearchText] and [SearchProperty] quote a $search the same way.
 //
 // # Throttling
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -106,7 +105,7 @@ func (s *GroupsService) Update(ctx context.Context, id string, u *GroupUpdate) (
 //
 //meta:operation GET /groups
 func (s *GroupsService) GetByMail(ctx context.Context, mail string) (*Group, *Response, error) {
-	gs, resp, err := s.List(ctx, &ListOptions{Filter: "mail eq '" + strings.ReplaceAll(mail, "'", "''") + "'", Top: 1})
+	gs, resp, err := s.List(ctx, &ListOptions{Filter: Eq("mail", mail).String(), Top: 1})
 	if err != nil {
 		return nil, resp, err
 	}

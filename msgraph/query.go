@@ -12,11 +12,15 @@ import (
 type ListOptions struct {
 	// Select limits the properties returned ($select), e.g. {"subject", "from"}.
 	Select []string
-	// Filter is an OData filter ($filter), e.g. "isRead eq false".
+	// Filter is an OData filter ($filter), e.g. "isRead eq false". Build
+	// it with [Eq], [And] and the other [Filter] functions when it holds
+	// values from input: Eq("subject", s).String() quotes s so it stays one
+	// value whatever it holds.
 	Filter string
-	// Search is a $search expression. It is sent in double quotes, as Graph
-	// requires, unless it is quoted already: "budget" for messages,
-	// "displayName:adele" for directory objects.
+	// Search is a $search expression. Unless it is quoted already, it is
+	// sent as [SearchText] quotes it (in double quotes, as Graph requires,
+	// with the double quotes it holds escaped): "budget" for messages,
+	// [SearchProperty]("displayName", "adele") for directory objects.
 	Search string
 	// OrderBy sorts the results ($orderby), e.g. {"receivedDateTime desc"}.
 	OrderBy []string
@@ -59,7 +63,7 @@ func (q *query) list(o *ListOptions) {
 	if o.Search != "" {
 		s := o.Search
 		if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-			s = `"` + s + `"`
+			s = SearchText(s)
 		}
 		q.add("$search", s)
 	}
@@ -115,7 +119,7 @@ func eventual(o *ListOptions) bool {
 	}
 	f := strings.ToLower(o.Filter)
 	return o.Count || o.Search != "" || len(o.OrderBy) > 0 || strings.Contains(f, "endswith(") ||
-		strings.Contains(f, " ne ") || strings.HasPrefix(f, "not ") || strings.Contains(f, "not(")
+		strings.Contains(f, " ne ") || strings.HasPrefix(f, "not ") || strings.Contains(f, "not(") || strings.Contains(f, " not ")
 }
 
 // escapeSegment escapes s for use as one path segment: everything but RFC
