@@ -33,10 +33,10 @@ type Workload struct {
 	*store
 	// pre signs the pre-authenticated URLs; its key is new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
-	pre *graphkit.Preauth
-	up     uploads            // upload sessions (upload.go)
-	mon    monitors           // copy monitors (copy.go)
-	books  *workbook.Sessions // the workbooks of .xlsx files (workbook.go)
+	pre   *graphkit.Preauth
+	up    uploads            // upload sessions (upload.go)
+	mon   monitors           // copy monitors (copy.go)
+	books *workbook.Sessions // the workbooks of .xlsx files (workbook.go)
 }
 
 // New returns the drive workload with the seeded drives.

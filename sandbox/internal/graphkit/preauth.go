@@ -108,4 +108,3 @@ func OtherHost(r *http.Request) string {
 	}
 	return other
 }
-
