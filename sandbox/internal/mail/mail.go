@@ -82,6 +82,7 @@ func (s *Workload) mailRoutes(m *graphkit.Mux) {
 		s.mailRoute(m, "GET", p+"/$value", s.messageMIME)
 		s.mailRoute(m, "GET", p+"/attachments", s.attachmentList)
 		s.mailRoute(m, "POST", p+"/attachments", s.attachmentCreate)
+		s.mailRoute(m, "POST", p+"/attachments/createUploadSession", s.attachmentUploadSession)
 		s.mailRoute(m, "GET", p+"/attachments/{aid}", s.attachmentGet)
 		s.mailRoute(m, "DELETE", p+"/attachments/{aid}", s.attachmentDelete)
 		s.mailRoute(m, "GET", p+"/attachments/{aid}/$value", s.attachmentValue)

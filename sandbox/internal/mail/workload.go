@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
 
 // Name is the workload's store name (its member of the state file, the
@@ -27,11 +28,12 @@ type Workload struct {
 	*graphkit.Kit
 	mu   sync.Mutex
 	mail *mailStore
+	up   *outlook.AttachmentUploads // large attachments' upload sessions (upload.go)
 }
 
 // New returns the mail workload with the seeded mailboxes, served with kit.
 func New(kit *graphkit.Kit) *Workload {
-	return &Workload{Kit: kit, mail: seedMailStore()}
+	return &Workload{Kit: kit, mail: seedMailStore(), up: outlook.NewAttachmentUploads(Name)}
 }
 
 // Name implements graphkit.Store.
