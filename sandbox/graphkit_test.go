@@ -267,7 +267,12 @@ func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
 		}, func(kitTarget) kitAnswer { return kitAnswer{204, ""} }},
 		{"Content-Type text/plain", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), map[string]string{"Content-Type": "text/plain"}, nil}
-		}, func(kitTarget) kitAnswer { return kitAnswer{415, "RequestBodyRead"} }},
+		}, func(tg kitTarget) kitAnswer {
+			if tg.name == "messages" { // text/plain is a base64 MIME message there, which JSON is not
+				return kitAnswer{400, "ErrorMimeContentInvalidBase64String"}
+			}
+			return kitAnswer{415, "RequestBodyRead"}
+		}},
 		{"no Content-Type", func(tg kitTarget) kitRequest {
 			return kitRequest{validJSON(tg, nil), map[string]string{}, nil}
 		}, func(kitTarget) kitAnswer { return kitAnswer{400, "BadRequest"} }},

@@ -432,7 +432,14 @@ const MaxMessageBody = 8 << 20
 
 func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	view := mailPrefs(w, r)
-	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
+	var body map[string]json.RawMessage
+	var fromMIME *mailMessage
+	var ge *graphkit.Error
+	if isMIME(r) {
+		fromMIME, ge = readMIME(w, r, s.Now().UTC())
+	} else {
+		body, ge = graphkit.ReadBody(w, r, MaxMessageBody)
+	}
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -446,9 +453,12 @@ func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user
 			}
 			folder = f
 		}
-		m := newDraft(now)
-		if ge := applyMessage(m, body, false, now); ge != nil {
-			return 0, nil, ge
+		m := fromMIME
+		if m == nil {
+			m = newDraft(now)
+			if ge := applyMessage(m, body, false, now); ge != nil {
+				return 0, nil, ge
+			}
 		}
 		st.insert(mb, m, folder.ID, "message", now)
 		m.finishNew(now)
