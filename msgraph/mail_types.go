@@ -1,6 +1,7 @@
 package msgraph
 
 import (
+	"encoding/json"
 	"net/mail"
 	"time"
 )
@@ -192,6 +193,9 @@ type Attachment struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime,omitzero"`
 	ContentID            string    `json:"contentId,omitempty"`
 	ContentBytes         []byte    `json:"contentBytes,omitempty"`
+	// Item is an item attachment's message or event (its JSON, with its
+	// "@odata.type"), when read with [MailService.GetItemAttachment].
+	Item json.RawMessage `json:"item,omitempty"`
 }
 
 // FileAttachmentType is the @odata.type of file attachments.

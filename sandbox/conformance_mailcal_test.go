@@ -3,8 +3,8 @@ package sandbox
 import "testing"
 
 // graphConformanceMailCal are the conformance rows of large attachments
-// (upload sessions of messages and events) and of events' file
-// attachments, run in order on one sandbox by
+// (upload sessions of messages and events), item attachments and events'
+// file attachments, run in order on one sandbox by
 // TestGraphConformanceMailCal: each row may use what the rows above it
 // made ({save}).
 var graphConformanceMailCal = []conformanceRow{
@@ -30,6 +30,13 @@ var graphConformanceMailCal = []conformanceRow{
 	{route: "GET /v1.0/users/{id}/events/{eid}/attachments/{aid}/$value", path: "/v1.0/users/{adele}/events/{evB}/attachments/{evAttB}/$value", auth: "rw", status: 200, judge: "raw"},
 	{route: "POST /v1.0/users/{id}/events/{eid}/attachments/createUploadSession", path: "/v1.0/users/{adele}/events/{evB}/attachments/createUploadSession", auth: "rw", status: 201, typ: "uploadSession", body: `{"AttachmentItem": {"attachmentType": "file", "name": "big.bin", "size": 5000000, "contentType": "application/octet-stream"}}`},
 	{route: "DELETE /v1.0/users/{id}/events/{eid}/attachments/{aid}", path: "/v1.0/users/{adele}/events/{evB}/attachments/{evAttB}", auth: "rw", status: 204, judge: "none"},
+	{route: "POST /v1.0/me/messages/{mid}/attachments", path: "/v1.0/me/messages/{up}/attachments", auth: "rw", status: 201, typ: "itemAttachment", body: `{"@odata.type": "#microsoft.graph.itemAttachment", "name": "note", "item": {"@odata.type": "#microsoft.graph.message", "subject": "Inner", "body": {"contentType": "text", "content": "x"}}}`, save: "itemAtt"},
+	{route: "POST /v1.0/me/messages/{mid}/attachments", path: "/v1.0/me/messages/{up}/attachments", auth: "rw", status: 201, typ: "itemAttachment", body: `{"@odata.type": "#microsoft.graph.itemAttachment", "item": {"@odata.type": "#microsoft.graph.event", "subject": "Inner event"}}`},
+	{route: "GET /v1.0/me/messages/{mid}/attachments/{aid}", path: "/v1.0/me/messages/{up}/attachments/{itemAtt}?$expand=microsoft.graph.itemattachment/item", auth: "rw", status: 200, typ: "itemAttachment"},
+	{route: "GET /v1.0/me/messages/{mid}/attachments", path: "/v1.0/me/messages/{up}/attachments?$expand=microsoft.graph.itemAttachment/item", auth: "rw", status: 200, typ: "attachment", list: true},
+	{route: "POST /v1.0/me/messages/{mid}/attachments", path: "/v1.0/me/messages/{up}/attachments", auth: "rw", status: 400, body: `{"@odata.type": "#microsoft.graph.itemAttachment", "name": "x", "item": {"@odata.type": "#microsoft.graph.contact"}}`},
+	{route: "POST /v1.0/me/messages/{mid}/attachments", path: "/v1.0/me/messages/{up}/attachments", auth: "rw", status: 400, body: `{"@odata.type": "#microsoft.graph.itemAttachment", "name": "x", "item": {"@odata.type": "#microsoft.graph.message", "nope": 1}}`},
+	// errors
 	{route: "POST /v1.0/me/messages/{mid}/attachments/createUploadSession", path: "/v1.0/me/messages/{up}/attachments/createUploadSession", auth: "rw", status: 400, body: `{"AttachmentItem": {"attachmentType": "reference", "name": "x", "size": 10}}`},
 	{route: "POST /v1.0/me/messages/{mid}/attachments/createUploadSession", path: "/v1.0/me/messages/{up}/attachments/createUploadSession", auth: "rw", status: 413, body: `{"AttachmentItem": {"attachmentType": "file", "name": "huge.bin", "size": 200000000}}`},
 	{route: "POST /v1.0/me/messages/{mid}/attachments/createUploadSession", path: "/v1.0/me/messages/AAMkAGnope/attachments/createUploadSession", auth: "rw", status: 404, body: `{"AttachmentItem": {"attachmentType": "file", "name": "big.bin", "size": 5000000, "contentType": "application/octet-stream"}}`},

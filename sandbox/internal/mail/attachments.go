@@ -12,8 +12,10 @@ import (
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// File attachments of messages: list, get, add (up to 3 MB, as Graph's
-// direct POST allows), delete and the raw bytes at /$value.
+// Attachments of messages: files (up to 3 MB, as Graph's direct POST
+// allows; larger ones through upload sessions, upload.go) and items (a
+// message or an event, expanded with $expand=microsoft.graph.itemAttachment/item):
+// list, get, add, delete and a file's raw bytes at /$value.
 
 var attachmentType = outlook.AttachmentType
 
@@ -24,10 +26,13 @@ func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttac
 	if ge != nil {
 		return nil, ge
 	}
-	if typ != "#microsoft.graph.fileAttachment" {
-		return nil, graphkit.Err(501, "NotImplemented", "The sandbox supports only file attachments.")
+	switch typ {
+	case "#microsoft.graph.fileAttachment":
+		return outlook.ParseFileAttachment(clean, now)
+	case "#microsoft.graph.itemAttachment":
+		return outlook.ParseItemAttachment(clean, now)
 	}
-	return outlook.ParseFileAttachment(clean, now)
+	return nil, graphkit.Err(501, "NotImplemented", "The sandbox supports file and item attachments, not reference attachments.")
 }
 
 func findAttachment(m *mailMessage, id string) *mailAttachment {
@@ -46,12 +51,13 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *use
 		return
 	}
 	var objs, raws []map[string]any
+	var atts []mailAttachment
 	s.mu.Lock()
 	m := s.mail.boxes[u.ID].message(r.PathValue("mid"))
 	if m != nil {
 		for _, a := range m.Attachments {
 			obj, raw := jsonObject(a.JSON(true))
-			objs, raws = append(objs, obj), append(raws, raw)
+			objs, raws, atts = append(objs, obj), append(raws, raw), append(atts, *a)
 		}
 	}
 	s.mu.Unlock()
@@ -62,7 +68,7 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *use
 	page, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(page))
 	for _, i := range page {
-		items = append(items, q.Project(raws[i], attachmentType))
+		items = append(items, outlook.ExpandItem(q.Project(raws[i], attachmentType), &atts[i], q))
 	}
 	count := -1
 	if q.Count {
@@ -73,7 +79,7 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *use
 
 func attachmentEntity(r *http.Request, u *user, a *mailAttachment, q *odata.Query) odata.Object {
 	obj := rawObject(a.JSON(true))
-	out := q.Project(obj, attachmentType)
+	out := outlook.ExpandItem(q.Project(obj, attachmentType), a, q)
 	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	return out

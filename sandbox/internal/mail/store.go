@@ -134,41 +134,41 @@ type followupFlag struct {
 // messageJSON is a message in Graph's default property set and order, plus
 // uniqueBody (selectable only) and attachments (with $expand).
 type messageJSON struct {
-	ETag                       string                   `json:"@odata.etag"`
-	ID                         string                   `json:"id"`
-	CreatedDateTime            string                   `json:"createdDateTime"`
-	LastModifiedDateTime       string                   `json:"lastModifiedDateTime"`
-	ChangeKey                  string                   `json:"changeKey"`
-	Categories                 []string                 `json:"categories"`
-	ReceivedDateTime           string                   `json:"receivedDateTime"`
-	SentDateTime               *string                  `json:"sentDateTime"`
-	HasAttachments             bool                     `json:"hasAttachments"`
-	InternetMessageID          string                   `json:"internetMessageId"`
-	Subject                    string                   `json:"subject"`
-	BodyPreview                string                   `json:"bodyPreview"`
-	Importance                 string                   `json:"importance"`
-	ParentFolderID             string                   `json:"parentFolderId"`
-	ConversationID             string                   `json:"conversationId"`
-	ConversationIndex          string                   `json:"conversationIndex"`
-	IsDeliveryReceiptRequested bool                     `json:"isDeliveryReceiptRequested"`
-	IsReadReceiptRequested     bool                     `json:"isReadReceiptRequested"`
-	IsRead                     bool                     `json:"isRead"`
-	IsDraft                    bool                     `json:"isDraft"`
-	WebLink                    string                   `json:"webLink"`
-	InferenceClassification    string                   `json:"inferenceClassification"`
-	Body                       outlook.ItemBody         `json:"body"`
-	UniqueBody                 *outlook.ItemBody        `json:"uniqueBody,omitempty"` // always set; nil only to leave it out
-	Sender                     *outlook.Recipient       `json:"sender,omitempty"`
-	From                       *outlook.Recipient       `json:"from,omitempty"`
-	ToRecipients               []outlook.Recipient      `json:"toRecipients"`
-	CcRecipients               []outlook.Recipient      `json:"ccRecipients"`
-	BccRecipients              []outlook.Recipient      `json:"bccRecipients"`
-	ReplyTo                    []outlook.Recipient      `json:"replyTo"`
-	Flag                       followupFlag             `json:"flag"`
-	InternetMessageHeaders     []internetHeader         `json:"internetMessageHeaders,omitempty"`
-	Attachments                []outlook.AttachmentJSON `json:"attachments,omitempty"`
-	SingleExt                  []singleExt              `json:"singleValueExtendedProperties,omitempty"`
-	MultiExt                   []multiExt               `json:"multiValueExtendedProperties,omitempty"`
+	ETag                       string              `json:"@odata.etag"`
+	ID                         string              `json:"id"`
+	CreatedDateTime            string              `json:"createdDateTime"`
+	LastModifiedDateTime       string              `json:"lastModifiedDateTime"`
+	ChangeKey                  string              `json:"changeKey"`
+	Categories                 []string            `json:"categories"`
+	ReceivedDateTime           string              `json:"receivedDateTime"`
+	SentDateTime               *string             `json:"sentDateTime"`
+	HasAttachments             bool                `json:"hasAttachments"`
+	InternetMessageID          string              `json:"internetMessageId"`
+	Subject                    string              `json:"subject"`
+	BodyPreview                string              `json:"bodyPreview"`
+	Importance                 string              `json:"importance"`
+	ParentFolderID             string              `json:"parentFolderId"`
+	ConversationID             string              `json:"conversationId"`
+	ConversationIndex          string              `json:"conversationIndex"`
+	IsDeliveryReceiptRequested bool                `json:"isDeliveryReceiptRequested"`
+	IsReadReceiptRequested     bool                `json:"isReadReceiptRequested"`
+	IsRead                     bool                `json:"isRead"`
+	IsDraft                    bool                `json:"isDraft"`
+	WebLink                    string              `json:"webLink"`
+	InferenceClassification    string              `json:"inferenceClassification"`
+	Body                       outlook.ItemBody    `json:"body"`
+	UniqueBody                 *outlook.ItemBody   `json:"uniqueBody,omitempty"` // always set; nil only to leave it out
+	Sender                     *outlook.Recipient  `json:"sender,omitempty"`
+	From                       *outlook.Recipient  `json:"from,omitempty"`
+	ToRecipients               []outlook.Recipient `json:"toRecipients"`
+	CcRecipients               []outlook.Recipient `json:"ccRecipients"`
+	BccRecipients              []outlook.Recipient `json:"bccRecipients"`
+	ReplyTo                    []outlook.Recipient `json:"replyTo"`
+	Flag                       followupFlag        `json:"flag"`
+	InternetMessageHeaders     []internetHeader    `json:"internetMessageHeaders,omitempty"`
+	Attachments                []any               `json:"attachments,omitempty"`
+	SingleExt                  []singleExt         `json:"singleValueExtendedProperties,omitempty"`
+	MultiExt                   []multiExt          `json:"multiValueExtendedProperties,omitempty"`
 }
 
 const graphTime = "2006-01-02T15:04:05Z"
@@ -221,7 +221,7 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 		m.renderExt(&j, view.ext)
 	}
 	if withAttachments {
-		j.Attachments = []outlook.AttachmentJSON{}
+		j.Attachments = []any{}
 		for _, a := range m.Attachments {
 			j.Attachments = append(j.Attachments, a.JSON(true))
 		}
