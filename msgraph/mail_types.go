@@ -47,6 +47,11 @@ type Message struct {
 	// Attachments are filled when asked for with Expand: {"attachments"},
 	// or given when creating a message.
 	Attachments []*Attachment `json:"attachments,omitempty"`
+	// SingleValueExtendedProperties and MultiValueExtendedProperties are
+	// MAPI properties: given when creating a message, read back only when
+	// expanded with a $filter on their id (see [ExpandExtended]).
+	SingleValueExtendedProperties []SingleValueExtendedProperty `json:"singleValueExtendedProperties,omitempty"`
+	MultiValueExtendedProperties  []MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitempty"`
 
 	// Removed is set on a delta result for a message that was deleted or
 	// moved out of the folder; only ID is set then.

@@ -221,13 +221,13 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 	var views []messageJSON
 	var search []odata.SearchFields
 	ctx := userCtx(u)
-	s.mu.Lock()
+	s.lock(r.Context())
 	mb := s.mail.boxes[u.ID]
 	folderID := ""
 	if r.PathValue("fid") != "" {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
-			s.mu.Unlock()
+			s.unlock()
 			s.Fail(w, r, ge)
 			return
 		}
@@ -248,7 +248,7 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 				views = append(views, m.toJSON(view, expand))
 			}
 		}
-		s.mu.Unlock()
+		s.unlock()
 		page := make([]int, len(views))
 		for i := range page {
 			page[i] = i
@@ -262,7 +262,7 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 			search = append(search, messageSearchFields(m))
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	// Decoding is only needed to filter or sort; the page is encoded once.
 	objs := make([]map[string]any, len(views))
 	if q.Filter != nil || len(q.OrderBy) > 0 {

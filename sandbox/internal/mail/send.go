@@ -58,9 +58,10 @@ func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *user) {
 		if ge := applyMessage(m, props, false, now); ge != nil {
 			return 0, nil, ge
 		}
-		if ge := st.deliver(s.Dir, mb, m, save, now); ge != nil {
-			return 0, nil, ge
+		if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+			return 0, nil, errNoRecipients
 		}
+		st.send(s.Dir, mb, m, save, now)
 		return 202, nil, nil
 	})
 }
@@ -124,9 +125,7 @@ func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *user) 
 			return 0, nil, errNoRecipients
 		}
 		st.remove(mb, m)
-		if ge := st.deliver(s.Dir, mb, m, true, now); ge != nil {
-			return 0, nil, ge
-		}
+		st.send(s.Dir, mb, m, true, now)
 		return 202, nil, nil
 	})
 }

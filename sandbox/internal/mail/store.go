@@ -30,6 +30,9 @@ type mailStore struct {
 	// ctx is the context of the request that holds the lock (Workload.lock):
 	// the journal keys of its changes are touched on it.
 	ctx context.Context
+	// deferred counts the messages waiting for their deferred send time
+	// (deferred.go); -1 until counted after a restore.
+	deferred int
 }
 
 // mailbox is one user's folders and messages.
@@ -83,6 +86,10 @@ type mailMessage struct {
 	InternetHeaders                   []internetHeader
 	Seq                               int64
 	Attachments                       []*mailAttachment
+	// DeferUntil is when a message waiting in the Outbox is sent
+	// (deferred.go); DeferSave whether it goes to Sent Items then.
+	DeferUntil time.Time `json:",omitzero"`
+	DeferSave  bool      `json:",omitempty"`
 	// Ext holds the extended properties (extprops.go); nil for the many
 	// messages without (a message is kept small: see TestHeapPerMessage).
 	Ext *msgExt `json:",omitempty"`

@@ -65,6 +65,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		return err
 	}
 	st := j.store()
+	st.deferred = -1
 	s.mu.Lock()
 	st.feed.Inherit(s.mail.feed)
 	s.mail = st
@@ -77,6 +78,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 func (s *Workload) lock(ctx context.Context) *mailStore {
 	s.mu.Lock()
 	s.mail.ctx = ctx
+	s.mail.releaseDeferred(s.Dir, s.Now().UTC())
 	return s.mail
 }
 
@@ -196,6 +198,7 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 		return nil
 	}
 	mb.order = orderCache{}
+	st.deferred = -1
 	switch kind {
 	case "msg":
 		if v == nil {
