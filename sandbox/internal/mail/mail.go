@@ -65,6 +65,17 @@ func (s *Workload) mailRoutes(m *graphkit.Mux) {
 	s.mailRoute(m, "GET", "/messages/$count", s.messageList)
 	s.mailRoute(m, "POST", "/messages", s.messageCreate)
 	s.mailRoute(m, "POST", "/sendMail", s.sendMail)
+	s.mailRoute(m, "GET", "/mailboxSettings", s.settingsGet)
+	s.mailRoute(m, "PATCH", "/mailboxSettings", s.settingsPatch)
+	for _, name := range []string{"automaticRepliesSetting", "dateFormat", "delegateMeetingMessageDeliveryOptions", "language",
+		"timeFormat", "timeZone", "userPurpose", "workingHours"} {
+		s.mailRoute(m, "GET", "/mailboxSettings/"+name, s.settingsProp(name))
+	}
+	s.mailRoute(m, "GET", "/outlook/masterCategories", s.categoryList)
+	s.mailRoute(m, "POST", "/outlook/masterCategories", s.categoryCreate)
+	s.mailRoute(m, "GET", "/outlook/masterCategories/{catid}", s.categoryGet)
+	s.mailRoute(m, "PATCH", "/outlook/masterCategories/{catid}", s.categoryPatch)
+	s.mailRoute(m, "DELETE", "/outlook/masterCategories/{catid}", s.categoryDelete)
 	// A message by id, also under its folder.
 	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
 		s.mailRoute(m, "GET", p, s.messageGet)

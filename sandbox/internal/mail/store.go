@@ -45,6 +45,9 @@ type mailbox struct {
 	changes int64
 	// order caches the messages newest first, for listings (mailStore.inOrder).
 	order orderCache
+	// settings are the mailbox's settings and categories (settings.go); nil
+	// until first used.
+	settings *outlookSettings
 }
 
 // orderCache holds a mailbox's messages newest first per folder ("" = all). It is valid

@@ -112,7 +112,7 @@ func parseKey(key string) (kind, owner, id string, err error) {
 		return "", "", "", fmt.Errorf("mail: unknown journal key %q", key)
 	}
 	switch parts[0] {
-	case "msg", "folder", "tomb":
+	case "msg", "folder", "tomb", "settings":
 		return parts[0], parts[1], parts[2], nil
 	}
 	return "", "", "", fmt.Errorf("mail: unknown journal key %q", key)
@@ -151,6 +151,10 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 		case kind == "folder":
 			if f := mb.folders[id]; f != nil {
 				v = f
+			}
+		case kind == "settings":
+			if mb.settings != nil {
+				v = mb.settings
 			}
 		}
 		if err := emitValue(emit, key, v); err != nil {
@@ -220,6 +224,15 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 			return fmt.Errorf("mail: journal %s: %w", key, err)
 		}
 		mb.folders[id] = &f
+	case "settings":
+		mb.settings = nil
+		if v != nil {
+			var o outlookSettings
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("mail: journal %s: %w", key, err)
+			}
+			mb.settings = &o
+		}
 	case "tomb":
 		if v == nil {
 			return nil // older journals never removed a tombstone
