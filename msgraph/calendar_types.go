@@ -56,6 +56,10 @@ type Event struct {
 	WebLink              string    `json:"webLink,omitempty"`
 	CreatedDateTime      time.Time `json:"createdDateTime,omitzero"`
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime,omitzero"`
+	// SingleValueExtendedProperties and MultiValueExtendedProperties are
+	// MAPI properties (see [ExpandExtended]).
+	SingleValueExtendedProperties []SingleValueExtendedProperty `json:"singleValueExtendedProperties,omitempty"`
+	MultiValueExtendedProperties  []MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitempty"`
 	// Removed is set on a delta result for an event that is gone.
 	Removed *Removed `json:"@removed,omitempty"`
 }

@@ -84,8 +84,9 @@ func (s *MailService) DeleteAttachment(ctx context.Context, user, msgID, id stri
 }
 
 // UploadAttachment attaches a file of up to [MaxAttachment] bytes to a
-// draft through an upload session, in chunks, as [DriveService.Upload] does
-// for files: the session's URL is pre-authenticated and gets no Graph
+// draft through an upload session, in fragments of less than 4 MB (Outlook's
+// limit; opts.ChunkSize is capped there), as [DriveService.Upload] does for
+// files: the session's URL is pre-authenticated and gets no Graph
 // credentials. Small files could use AddFileAttachment instead. It returns
 // the attachment's id when Outlook reports it ("" otherwise).
 //
@@ -93,12 +94,25 @@ func (s *MailService) DeleteAttachment(ctx context.Context, user, msgID, id stri
 //
 //meta:operation POST /users/{id}/messages/{id}/attachments/createUploadSession
 func (s *MailService) UploadAttachment(ctx context.Context, user, msgID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (string, error) {
+	return s.client.uploadAttachment(ctx, attachmentsPath(user, msgID), name, contentType, r, size, opts)
+}
+
+// maxAttachmentChunk is the largest fragment of an attachment's upload
+// session: Outlook takes less than 4 MB a request.
+const maxAttachmentChunk = 4 << 20 / UploadChunkUnit * UploadChunkUnit
+
+// uploadAttachment attaches r (size bytes) to the item whose attachments
+// are at path through an upload session.
+func (c *Client) uploadAttachment(ctx context.Context, path, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (string, error) {
 	if size > MaxAttachment {
 		return "", fmt.Errorf("msgraph: attachment %q is %d bytes; Outlook takes at most %d", name, size, MaxAttachment)
 	}
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
 	body := map[string]any{"AttachmentItem": map[string]any{
 		"attachmentType": "file", "name": name, "size": size, "contentType": contentType}}
-	sess, _, err := doJSON[UploadSession](ctx, s.client, http.MethodPost, attachmentsPath(user, msgID)+"/createUploadSession", body, nil)
+	sess, _, err := doJSON[UploadSession](ctx, c, http.MethodPost, path+"/createUploadSession", body, nil)
 	if err != nil {
 		return "", err
 	}
@@ -106,9 +120,12 @@ func (s *MailService) UploadAttachment(ctx context.Context, user, msgID, name, c
 	if opts != nil {
 		o = *opts
 	}
-	item, _, err := s.client.uploadChunks(ctx, sess, r, size, o)
+	if o.ChunkSize <= 0 || o.ChunkSize > maxAttachmentChunk {
+		o.ChunkSize = maxAttachmentChunk
+	}
+	item, _, err := c.uploadChunks(ctx, sess, r, size, o)
 	if err != nil {
-		s.client.cancelUpload(ctx, sess.UploadURL)
+		c.cancelUpload(ctx, sess.UploadURL)
 		return "", fmt.Errorf("msgraph: attachment %s: %w", name, err)
 	}
 	return item.ID, nil

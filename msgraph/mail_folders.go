@@ -80,3 +80,25 @@ func (s *MailService) RenameFolder(ctx context.Context, user, folder, name strin
 func (s *MailService) DeleteFolder(ctx context.Context, user, folder string) (*Response, error) {
 	return s.client.sendNoContent(ctx, http.MethodDelete, folderPath(user, folder), nil)
 }
+
+// MoveFolder moves a folder (with its messages and child folders) into the
+// folder destination (an id or a well-known name) and returns it.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/mailfolder-move
+//
+//meta:operation POST /users/{id}/mailFolders/{id}/move
+func (s *MailService) MoveFolder(ctx context.Context, user, folder, destination string) (*MailFolder, *Response, error) {
+	return doJSON[MailFolder](ctx, s.client, http.MethodPost, folderPath(user, folder)+"/move",
+		map[string]string{"destinationId": destination}, nil)
+}
+
+// CopyFolder copies a folder (with its messages and child folders) into the
+// folder destination and returns the copy.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/mailfolder-copy
+//
+//meta:operation POST /users/{id}/mailFolders/{id}/copy
+func (s *MailService) CopyFolder(ctx context.Context, user, folder, destination string) (*MailFolder, *Response, error) {
+	return doJSON[MailFolder](ctx, s.client, http.MethodPost, folderPath(user, folder)+"/copy",
+		map[string]string{"destinationId": destination}, nil)
+}

@@ -25,6 +25,19 @@ type MailboxSettings struct {
 		Locale      string `json:"locale,omitempty"`
 		DisplayName string `json:"displayName,omitempty"`
 	} `json:"language,omitzero"`
+	WorkingHours WorkingHours `json:"workingHours,omitzero"`
+}
+
+// WorkingHours are the days and hours a mailbox's user works.
+type WorkingHours struct {
+	// DaysOfWeek are "monday" … "sunday".
+	DaysOfWeek []string `json:"daysOfWeek,omitempty"`
+	// StartTime and EndTime are times of day ("08:00:00.0000000").
+	StartTime string `json:"startTime,omitempty"`
+	EndTime   string `json:"endTime,omitempty"`
+	TimeZone  struct {
+		Name string `json:"name,omitempty"`
+	} `json:"timeZone,omitzero"`
 }
 
 // AutomaticRepliesSetting is a mailbox's out-of-office replies.
@@ -94,4 +107,33 @@ func (s *MailService) GetMailboxSettings(ctx context.Context, user string) (*Mai
 func (s *MailService) SetAutomaticReplies(ctx context.Context, user string, r AutomaticRepliesSetting) (*MailboxSettings, *Response, error) {
 	body := map[string]any{"automaticRepliesSetting": r}
 	return doJSON[MailboxSettings](ctx, s.client, http.MethodPatch, userPath(user)+"/mailboxSettings", body, nil)
+}
+
+// GetCategory returns a category of the master list.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/outlookcategory-get
+//
+//meta:operation GET /users/{id}/outlook/masterCategories/{id}
+func (s *MailService) GetCategory(ctx context.Context, user, id string) (*Category, *Response, error) {
+	return getOne[Category](ctx, s.client, categoriesPath(user)+"/"+escapeSegment(id))
+}
+
+// UpdateMailboxSettings changes the settings set in upd (time zone, working
+// hours, language, formats, automatic replies) and returns them.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-update-mailboxsettings
+//
+//meta:operation PATCH /users/{id}/mailboxSettings
+func (s *MailService) UpdateMailboxSettings(ctx context.Context, user string, upd *MailboxSettings) (*MailboxSettings, *Response, error) {
+	return doJSON[MailboxSettings](ctx, s.client, http.MethodPatch, userPath(user)+"/mailboxSettings", upd, nil)
+}
+
+// GetWorkingHours returns a mailbox's working hours (GET
+// mailboxSettings/workingHours).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-get-mailboxsettings
+//
+//meta:operation GET /users/{id}/mailboxSettings/workingHours
+func (s *MailService) GetWorkingHours(ctx context.Context, user string) (*WorkingHours, *Response, error) {
+	return getOne[WorkingHours](ctx, s.client, userPath(user)+"/mailboxSettings/workingHours")
 }

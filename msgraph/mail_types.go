@@ -1,6 +1,7 @@
 package msgraph
 
 import (
+	"encoding/json"
 	"net/mail"
 	"time"
 )
@@ -46,6 +47,11 @@ type Message struct {
 	// Attachments are filled when asked for with Expand: {"attachments"},
 	// or given when creating a message.
 	Attachments []*Attachment `json:"attachments,omitempty"`
+	// SingleValueExtendedProperties and MultiValueExtendedProperties are
+	// MAPI properties: given when creating a message, read back only when
+	// expanded with a $filter on their id (see [ExpandExtended]).
+	SingleValueExtendedProperties []SingleValueExtendedProperty `json:"singleValueExtendedProperties,omitempty"`
+	MultiValueExtendedProperties  []MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitempty"`
 
 	// Removed is set on a delta result for a message that was deleted or
 	// moved out of the folder; only ID is set then.
@@ -192,6 +198,9 @@ type Attachment struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime,omitzero"`
 	ContentID            string    `json:"contentId,omitempty"`
 	ContentBytes         []byte    `json:"contentBytes,omitempty"`
+	// Item is an item attachment's message or event (its JSON, with its
+	// "@odata.type"), when read with [MailService.GetItemAttachment].
+	Item json.RawMessage `json:"item,omitempty"`
 }
 
 // FileAttachmentType is the @odata.type of file attachments.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net/mail"
@@ -179,6 +180,7 @@ func (c *conformance) keep(t *testing.T, row conformanceRow, data []byte) {
 //	"jpeg"   a profile photo's $value: an image/jpeg JPEG
 //	"claims" OIDC userinfo: a JSON object with the claim sub
 //	"batch"  $batch: responses, 200/201 bodies judged as typ, 202/204 empty, the others as errors
+//	"value"  a primitive property (mailboxSettings/timeZone): {"value": …}, the property of its parent
 func (c *conformance) judge(t *testing.T, row conformanceRow, path string, hdr map[string]string, ct string, data []byte) []graphschema.Problem {
 	t.Helper()
 	switch row.judge {
@@ -254,6 +256,18 @@ func (c *conformance) judge(t *testing.T, row conformanceRow, path string, hdr m
 		}
 		if sub, _ := claims["sub"].(string); sub == "" {
 			t.Errorf("userinfo without sub: %s", data)
+		}
+	case "value":
+		c.wantJSON(t, ct)
+		var v struct{ Value any }
+		if err := json.Unmarshal(data, &v); err != nil || v.Value == nil {
+			t.Fatalf("no value: %s", data)
+		}
+		parent, name := path[:strings.LastIndex(path, "/")], path[strings.LastIndex(path, "/")+1:]
+		var obj map[string]any
+		c.e.do("GET", parent, nil, hdr, &obj)
+		if fmt.Sprint(obj[name]) != fmt.Sprint(v.Value) {
+			t.Errorf("value %v, the parent's %s %v", v.Value, name, obj[name])
 		}
 	case "batch":
 		c.wantJSON(t, ct)

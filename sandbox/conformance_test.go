@@ -195,7 +195,7 @@ func TestGraphConformanceCoversRoutes(t *testing.T) {
 	}
 	placeholder := strings.NewReplacer("{", "x", "}", "x")
 	covered := map[string]bool{}
-	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive, graphConformanceDriveMore, graphConformanceTodo, graphConformanceSubscriptions, graphConformanceSharing, graphConformanceSites, graphConformanceWorkbook, graphConformancePlanner, graphConformanceTeams, graphConformanceDirectory} {
+	for _, rows := range [][]conformanceRow{graphConformance, graphConformanceMail, graphWrites, graphConformanceDrive, graphConformanceDriveMore, graphConformanceTodo, graphConformanceSubscriptions, graphConformanceSharing, graphConformanceSites, graphConformanceWorkbook, graphConformancePlanner, graphConformanceTeams, graphConformanceDirectory, graphConformanceMailCal} {
 		for _, row := range rows {
 			method, _, ok := strings.Cut(row.route, " ")
 			if !ok {

@@ -111,7 +111,7 @@ func TestMailBodiesBySchema(t *testing.T) {
 	e.wantError(400, "RequestBodyRead", "could not be resolved by the model", "POST", "/v1.0/me/messages", adele,
 		map[string]any{"attachments": []any{map[string]any{"@odata.type": "#microsoft.graph.bogusAttachment", "name": "a"}}})
 	e.wantError(400, "BadRequest", "must state its type", "POST", msg+"/attachments", adele, map[string]any{"name": "a"})
-	e.wantError(501, "NotImplemented", "only file attachments", "POST", msg+"/attachments", adele,
+	e.wantError(501, "NotImplemented", "not reference attachments", "POST", msg+"/attachments", adele,
 		map[string]any{"@odata.type": "#microsoft.graph.referenceAttachment", "name": "a"})
 	e.wantError(400, "BadRequest", "cannot be updated with PATCH", "PATCH", msg, adele, map[string]any{"attachments": []any{}})
 	// Every property of the type is accepted, navigation ones included.

@@ -251,6 +251,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.durable(rec, r, s.serveDriveURL)
 		return
 	}
+	if u := s.workloadURL(r); u != nil { // an attachment session's last fragment attaches the file
+		s.durable(rec, r, u.ServeURL)
+		return
+	}
 	if p := strings.ToLower(r.URL.Path); p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/oidc/userinfo" {
 		s.durable(rec, r, s.graph.ServeHTTP)
 		return

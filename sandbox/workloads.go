@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/authsome-go/authsome/sandbox/internal/calendar"
 	"github.com/authsome-go/authsome/sandbox/internal/contacts"
@@ -67,6 +68,23 @@ func (s *Server) serveDriveURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.NotFound(w, r)
+}
+
+// urlServer is a workload that serves pre-authenticated URLs below a path
+// of its own (Outlook's attachment upload sessions).
+type urlServer interface {
+	URLPrefix() string
+	ServeURL(w http.ResponseWriter, r *http.Request)
+}
+
+// workloadURL returns the workload serving r's pre-authenticated URL, or nil.
+func (s *Server) workloadURL(r *http.Request) urlServer {
+	for _, w := range s.workloads {
+		if u, ok := w.(urlServer); ok && strings.HasPrefix(r.URL.Path, u.URLPrefix()) {
+			return u
+		}
+	}
+	return nil
 }
 
 // attachWatchers gives the change-notification workload the workloads it

@@ -121,6 +121,8 @@ var aliases = map[string]string{
 	"POST /groups/{id}/members":                    "DELETE /groups/{id}/members/{id}",
 	"GET /me/messages/{id}/attachments/{id}":       "GET /me/messages/{id}/attachments",
 	"DELETE /me/messages/{id}/attachments/{id}":    "PATCH /me/messages/{id}",
+	"GET /me/events/{id}/attachments/{id}":         "GET /me/events/{id}/attachments",
+	"DELETE /me/events/{id}/attachments/{id}":      "PATCH /me/events/{id}",
 	"GET /me/calendar":                             "GET /me/calendars",
 	"PATCH /me/calendar":                           "DELETE /me/calendars/{id}",
 	"GET /me/calendars/{id}":                       "GET /me/calendars",

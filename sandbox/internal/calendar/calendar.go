@@ -26,10 +26,13 @@ type Workload struct {
 	*graphkit.Kit
 	mu sync.Mutex
 	*store
+	up *outlook.AttachmentUploads // large attachments' upload sessions (attachments.go)
 }
 
 // New returns the calendar workload with the seeded calendars.
-func New(k *graphkit.Kit) *Workload { return &Workload{Kit: k, store: seedStore()} }
+func New(k *graphkit.Kit) *Workload {
+	return &Workload{Kit: k, store: seedStore(), up: outlook.NewAttachmentUploads(Name)}
+}
 
 // read registers a read route for /me and /users/{id}.
 func (s *Workload) read(m *graphkit.Mux, suffix string, h graphkit.OwnerHandler) {
@@ -70,6 +73,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 	}
 	s.write(m, "POST", "/events/{eid}/cancel", s.eventCancel)
 	s.HandleOwned(m, "POST", "/calendar/getSchedule", s.getSchedule)
+	s.attachmentRoutes(m)
 }
 
 // calendarType is the OData type of calendars, in Graph's property order.

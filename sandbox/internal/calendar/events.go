@@ -136,7 +136,7 @@ func eventObject(ev *calEvent, occ *occurrence, vo viewOpts) graphkit.Item {
 		Importance: ev.Importance, Sensitivity: ev.Sensitivity, IsAllDay: ev.IsAllDay, IsCancelled: ev.IsCancelled,
 		IsOrganizer: ev.OrgUser == "", ResponseRequested: ev.ResponseRequest, ShowAs: ev.ShowAs, Type: "singleInstance",
 		IsOnlineMeeting: ev.IsOnlineMeeting, OnlineMeetingProvider: "unknown", AllowNewTimeProposals: ev.AllowProposals,
-		HideAttendees:        ev.HideAttendees,
+		HideAttendees: ev.HideAttendees, HasAttachments: len(ev.Attachments) > 0,
 		CancelledOccurrences: []string{}, ResponseStatus: ev.Response, Body: ev.Body, Recurrence: ev.Recurrence,
 		Attendees: ev.Attendees, Organizer: outlook.Recipient{EmailAddress: ev.Organizer},
 		Location:  calLocation{DisplayName: ev.Location, LocationType: "default", UniqueIDType: "unknown"},

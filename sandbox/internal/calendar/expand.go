@@ -10,8 +10,7 @@ import (
 )
 
 // This file is $expand on events and calendars: the navigation properties
-// Graph expands inline. The sandbox has no event attachments, so
-// attachments expand to an empty collection.
+// Graph expands inline.
 
 // eventExpandable are the navigation properties of an event $expand takes.
 var eventExpandable = []string{"attachments", "calendar", "exceptionOccurrences", "instances",
@@ -40,7 +39,7 @@ func expandEvent(it graphkit.Item, ev *calEvent, occ *occurrence, vo viewOpts) {
 	for _, name := range vo.expand.Names {
 		switch name {
 		case "attachments":
-			it.Set(name, []any{})
+			it.Set(name, attachmentObjects(ev))
 		case "calendar":
 			if vo.cu != nil {
 				if c := vo.cu.calendar(ev.CalendarID); c != nil {

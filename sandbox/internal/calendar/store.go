@@ -70,6 +70,7 @@ type calEvent struct {
 	HideAttendees   bool
 	TransactionID   string // the client's, for retried creates
 	Extended        outlook.Extended
+	Attachments     []*outlook.FileAttachment `json:",omitempty"`
 	Recurrence      *outlook.Recurrence
 	Cancelled       []string // dates (2006-01-02) of deleted occurrences
 	// Exceptions are the changed occurrences of a series by their date:

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -60,36 +59,8 @@ func mimeType(name string) string {
 	return "application/octet-stream"
 }
 
-// otherHost is the host a download URL uses: another name for the sandbox
-// than the one the request came to (localhost and the loopback addresses
-// swap, both in the certificate; a name reached from elsewhere gives the
-// address the connection came in on), so that a client that sends its Graph
-// token to Graph's host only is seen to do so. A request to a non-loopback
-// address keeps it: the sandbox knows no other name there.
-func otherHost(r *http.Request) string {
-	host, port, err := net.SplitHostPort(r.Host)
-	if err != nil {
-		host, port = r.Host, ""
-	}
-	other := host
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	switch {
-	case strings.EqualFold(host, "localhost"):
-		other = "127.0.0.1"
-	case ip != nil && ip.IsLoopback():
-		other = "localhost"
-	case ip == nil:
-		// Graph's name through a proxy (graph.microsoft.com, no port): the address and
-		// port the connection came in on, which the client can reach directly.
-		if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
-			other, port = a.IP.String(), strconv.Itoa(a.Port)
-		}
-	}
-	if port != "" {
-		return net.JoinHostPort(other, port)
-	}
-	return other
-}
+// otherHost is the host a pre-authenticated URL uses (graphkit.OtherHost).
+var otherHost = graphkit.OtherHost
 
 // downloadClaims are what a download URL's token says beside the item
 // its path names.

@@ -31,19 +31,17 @@ type Workload struct {
 	*graphkit.Kit
 	mu sync.Mutex
 	*store
-	// urlKey signs the pre-authenticated download URLs; new on every start,
+	// pre signs the pre-authenticated URLs; its key is new on every start,
 	// so a URL does not outlive the process that made it (nor its hour).
-	urlKey []byte
-	up     uploads            // upload sessions (upload.go)
-	mon    monitors           // copy monitors (copy.go)
-	books  *workbook.Sessions // the workbooks of .xlsx files (workbook.go)
+	pre   *graphkit.Preauth
+	up    uploads            // upload sessions (upload.go)
+	mon   monitors           // copy monitors (copy.go)
+	books *workbook.Sessions // the workbooks of .xlsx files (workbook.go)
 }
 
 // New returns the drive workload with the seeded drives.
 func New(k *graphkit.Kit) *Workload {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	s := &Workload{Kit: k, store: seedStore(), urlKey: key}
+	s := &Workload{Kit: k, store: seedStore(), pre: graphkit.NewPreauth()}
 	s.books = workbook.NewSessions(bookStore{s}, func() time.Time { return s.Now() })
 	return s
 }

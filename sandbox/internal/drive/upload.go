@@ -43,10 +43,6 @@ import (
 const UploadPrefix = "/_upload/"
 
 const (
-	// fragmentUnit is what every fragment but the last is a multiple of.
-	fragmentUnit = 320 << 10
-	// maxFragment is the largest fragment Graph takes (less than 60 MiB a request).
-	maxFragment = 60 << 20
 	// uploadLifetime is how long a session lasts after its creation or its
 	// last fragment, by the sandbox's clock.
 	uploadLifetime = 7 * 24 * time.Hour
@@ -96,15 +92,7 @@ type uploadBody struct {
 func stampMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // ranges is a session's nextExpectedRanges; the caller holds uploads.mu.
-func (ss *session) ranges() []string {
-	switch {
-	case ss.total < 0:
-		return []string{strconv.FormatInt(ss.received, 10) + "-"}
-	case ss.received >= ss.total:
-		return []string{}
-	}
-	return []string{fmt.Sprintf("%d-%d", ss.received, ss.total-1)}
-}
+func (ss *session) ranges() []string { return graphkit.NextExpectedRanges(ss.received, ss.total) }
 
 // status is the session as Graph reports it; the caller holds uploads.mu.
 func (ss *session) status() map[string]any {
@@ -235,8 +223,6 @@ func (up *uploads) end(ss *session) {
 var (
 	errSessionGone = graphkit.Err(404, "itemNotFound", "The upload session does not exist: it was completed or cancelled, or the sandbox restarted. Create a new one.")
 	errSessionOver = graphkit.Err(404, "itemNotFound", "The upload session has expired (it lasts a week after its last fragment, by the sandbox's clock). Create a new one.")
-	errOverlap     = graphkit.Err(416, "invalidRange", "Uploaded fragment overlaps with existing data. GET the upload URL for nextExpectedRanges.")
-	errOutOfOrder  = graphkit.Err(416, "invalidRange", "Uploaded fragment is out of order: fragments are uploaded in sequence. GET the upload URL for nextExpectedRanges.")
 )
 
 // serveUpload serves an upload session's URL (below UploadPrefix): PUT a
@@ -285,55 +271,21 @@ func (up *uploads) find(id string, now time.Time) (*session, *graphkit.Error) {
 	return ss, nil
 }
 
-// contentRange reads "bytes first-last/total".
-func contentRange(v string) (first, last, total int64, ok bool) {
-	spec, found := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
-	rng, tot, found2 := strings.Cut(spec, "/")
-	a, b, found3 := strings.Cut(rng, "-")
-	if !found || !found2 || !found3 {
-		return 0, 0, 0, false
-	}
-	var err [3]error
-	first, err[0] = strconv.ParseInt(a, 10, 64)
-	last, err[1] = strconv.ParseInt(b, 10, 64)
-	total, err[2] = strconv.ParseInt(tot, 10, 64)
-	if errors.Join(err[:]...) != nil || first < 0 || last < first || total <= last {
-		return 0, 0, 0, false
-	}
-	return first, last, total, true
-}
-
 // putFragment takes one fragment of ss.
 func (s *Workload) putFragment(w http.ResponseWriter, r *http.Request, ss *session) {
-	first, last, total, ok := contentRange(r.Header.Get("Content-Range"))
-	n := last - first + 1
-	switch {
-	case !ok:
-		s.Fail(w, r, graphkit.Err(400, "invalidRequest", "A fragment needs Content-Range: bytes {first}-{last}/{total} (zero-based, last inclusive, total the file's size)."))
-		return
-	case n > maxFragment:
-		s.Fail(w, r, graphkit.Err(413, "invalidRequest", fmt.Sprintf("The fragment is %d bytes; a fragment is at most 60 MiB (%d bytes): send smaller fragments, each a multiple of 320 KiB.", n, maxFragment)))
-		return
-	case r.ContentLength >= 0 && r.ContentLength != n:
-		s.Fail(w, r, graphkit.Err(400, "invalidRequest", fmt.Sprintf("Content-Length is %d but Content-Range names %d bytes.", r.ContentLength, n)))
-		return
-	case last+1 < total && n%fragmentUnit != 0:
-		s.Fail(w, r, graphkit.Err(400, "invalidRequest", fmt.Sprintf("The fragment is %d bytes; every fragment but the last must be a multiple of 320 KiB (%d bytes).", n, fragmentUnit)))
+	f, ce := graphkit.DriveFragments.Fragment(r)
+	if ce != nil {
+		s.Fail(w, r, ce)
 		return
 	}
+	first, last, total, n := f.First, f.Last, f.Total, f.Len()
 	ss.write.Lock()
 	defer ss.write.Unlock()
 	s.up.mu.Lock()
-	var ce *graphkit.Error
-	switch {
-	case ss.ended:
+	if ss.ended {
 		ce = errSessionGone
-	case ss.total >= 0 && total != ss.total:
-		ce = graphkit.Err(400, "invalidRequest", fmt.Sprintf("The upload session is for %d bytes, but the fragment declares a total of %d.", ss.total, total))
-	case first < ss.received:
-		ce = errOverlap
-	case first > ss.received:
-		ce = errOutOfOrder
+	} else {
+		ce = f.Follows(ss.received, ss.total)
 	}
 	s.up.mu.Unlock()
 	if ce != nil {

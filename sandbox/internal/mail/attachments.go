@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -9,95 +8,31 @@ import (
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
-	"github.com/authsome-go/authsome/sandbox/internal/schema"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
 
-// File attachments of messages: list, get, add (up to 3 MB, as Graph's
-// direct POST allows), delete and the raw bytes at /$value.
+// Attachments of messages: files (up to 3 MB, as Graph's direct POST
+// allows; larger ones through upload sessions, upload.go) and items (a
+// message or an event, expanded with $expand=microsoft.graph.itemAttachment/item):
+// list, get, add, delete and a file's raw bytes at /$value.
 
-// maxAttachment is the largest attachment a single POST may carry; larger
-// files need an upload session in Graph.
-const maxAttachment = 3 << 20
-
-type attachmentJSON struct {
-	Type                 string  `json:"@odata.type"`
-	MediaContentType     string  `json:"@odata.mediaContentType"`
-	ID                   string  `json:"id"`
-	LastModifiedDateTime string  `json:"lastModifiedDateTime"`
-	Name                 string  `json:"name"`
-	ContentType          string  `json:"contentType"`
-	Size                 int     `json:"size"`
-	IsInline             bool    `json:"isInline"`
-	ContentID            *string `json:"contentId"`
-	ContentLocation      *string `json:"contentLocation"`
-	ContentBytes         string  `json:"contentBytes,omitempty"`
-}
-
-var attachmentType = &odata.Type{
-	Name: "microsoft.graph.attachment",
-	Keep: []string{"@odata.type", "@odata.mediaContentType", "id"},
-	Props: []string{"@odata.type", "@odata.mediaContentType", "id", "lastModifiedDateTime", "name", "contentType",
-		"size", "isInline", "contentId", "contentLocation", "contentBytes"},
-}
-
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func (a *mailAttachment) toJSON(withBytes bool) attachmentJSON {
-	j := attachmentJSON{
-		Type: "#microsoft.graph.fileAttachment", MediaContentType: a.ContentType, ID: a.ID,
-		LastModifiedDateTime: a.Modified.UTC().Format(graphTime), Name: a.Name, ContentType: a.ContentType,
-		Size: len(a.Bytes), IsInline: a.IsInline, ContentID: optString(a.ContentID), ContentLocation: optString(a.ContentLocation),
-	}
-	if withBytes {
-		j.ContentBytes = base64.StdEncoding.EncodeToString(a.Bytes)
-	}
-	return j
-}
+var attachmentType = outlook.AttachmentType
 
 // parseAttachment reads a fileAttachment from a request body, checked
 // against Graph's schema (an unknown type or property is OData's error).
 func parseAttachment(body map[string]json.RawMessage, now time.Time) (*mailAttachment, *graphkit.Error) {
-	if _, ok := body["@odata.type"]; !ok {
-		return nil, graphkit.BadRequest("The attachment must state its type in '@odata.type', e.g. '#microsoft.graph.fileAttachment'.")
-	}
-	clean, ge := schema.Check("attachment", body, schema.Create)
+	typ, clean, ge := outlook.AttachmentKind(body)
 	if ge != nil {
 		return nil, ge
 	}
-	var typ string
-	_ = json.Unmarshal(clean["@odata.type"], &typ)
-	if typ != "#microsoft.graph.fileAttachment" {
-		return nil, graphkit.Err(501, "NotImplemented", "The sandbox supports only file attachments.")
+	switch typ {
+	case "#microsoft.graph.fileAttachment":
+		return outlook.ParseFileAttachment(clean, now)
+	case "#microsoft.graph.itemAttachment":
+		return outlook.ParseItemAttachment(clean, now)
 	}
-	a := &mailAttachment{Modified: now}
-	var b64 string
-	for k, p := range map[string]*string{"name": &a.Name, "contentType": &a.ContentType, "contentId": &a.ContentID,
-		"contentLocation": &a.ContentLocation, "contentBytes": &b64} {
-		_ = json.Unmarshal(clean[k], p)
-	}
-	_ = json.Unmarshal(clean["isInline"], &a.IsInline)
-	data, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
-		return nil, graphkit.BadRequest("The value of 'contentBytes' is not valid base64.")
-	}
-	if a.Name == "" {
-		return nil, graphkit.Err(400, "ErrorInvalidAttachment", "The attachment name must be set.")
-	}
-	if len(data) > maxAttachment {
-		return nil, graphkit.Err(413, "ErrorAttachmentSizeLimitExceeded", "The attachment is "+strconv.Itoa(len(data))+
-			" bytes; attachments over 3 MB must be uploaded with createUploadSession.")
-	}
-	if a.ContentType == "" {
-		a.ContentType = "application/octet-stream"
-	}
-	a.Bytes = data
-	return a, nil
+	return nil, graphkit.Err(501, "NotImplemented", "The sandbox supports file and item attachments, not reference attachments.")
 }
 
 func findAttachment(m *mailMessage, id string) *mailAttachment {
@@ -116,12 +51,13 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *use
 		return
 	}
 	var objs, raws []map[string]any
+	var atts []mailAttachment
 	s.mu.Lock()
 	m := s.mail.boxes[u.ID].message(r.PathValue("mid"))
 	if m != nil {
 		for _, a := range m.Attachments {
-			obj, raw := jsonObject(a.toJSON(true))
-			objs, raws = append(objs, obj), append(raws, raw)
+			obj, raw := jsonObject(a.JSON(true))
+			objs, raws, atts = append(objs, obj), append(raws, raw), append(atts, *a)
 		}
 	}
 	s.mu.Unlock()
@@ -132,7 +68,7 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *use
 	page, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(page))
 	for _, i := range page {
-		items = append(items, q.Project(raws[i], attachmentType))
+		items = append(items, outlook.ExpandItem(q.Project(raws[i], attachmentType), &atts[i], q))
 	}
 	count := -1
 	if q.Count {
@@ -142,8 +78,8 @@ func (s *Workload) attachmentList(w http.ResponseWriter, r *http.Request, u *use
 }
 
 func attachmentEntity(r *http.Request, u *user, a *mailAttachment, q *odata.Query) odata.Object {
-	obj := rawObject(a.toJSON(true))
-	out := q.Project(obj, attachmentType)
+	obj := rawObject(a.JSON(true))
+	out := outlook.ExpandItem(q.Project(obj, attachmentType), a, q)
 	obj["@odata.context"] = graphkit.BaseURL(r) + "/v1.0/$metadata" + userCtx(u) + "/messages('" + r.PathValue("mid") + "')/attachments/$entity"
 	out.Keys = append([]string{"@odata.context"}, out.Keys...)
 	return out

@@ -26,18 +26,18 @@ func (s *Workload) messageDelta(w http.ResponseWriter, r *http.Request, u *user)
 		s.Fail(w, r, ge)
 		return
 	}
-	s.mu.Lock()
+	s.lock(r.Context())
 	st := s.mail
 	mb := st.boxes[u.ID]
 	f, ge := resolveFolder(mb, r)
 	if ge != nil {
-		s.mu.Unlock()
+		s.unlock()
 		s.Fail(w, r, ge)
 		return
 	}
 	tok, ge := st.feed.ParseToken(r.URL.Query())
 	if ge != nil {
-		s.mu.Unlock()
+		s.unlock()
 		s.Fail(w, r, ge)
 		return
 	}
@@ -59,7 +59,7 @@ func (s *Workload) messageDelta(w http.ResponseWriter, r *http.Request, u *user)
 		items = append(items, p)
 	}
 	param, token := st.feed.DeltaLinks(tok, page, more)
-	s.mu.Unlock()
+	s.unlock()
 	s.WriteDelta(w, r, "message", items, opts.sel, []string{"$select", "$filter"}, param, token)
 }
 

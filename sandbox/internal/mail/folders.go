@@ -82,13 +82,13 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 	hidden := strings.EqualFold(r.URL.Query().Get("includeHiddenFolders"), "true")
 	var objs, raws []map[string]any
 	ctx := userCtx(u) + "/mailFolders"
-	s.mu.Lock()
+	s.lock(r.Context())
 	mb := s.mail.boxes[u.ID]
 	parent := mb.wellKnown("msgfolderroot")
 	if r.PathValue("fid") != "" {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
-			s.mu.Unlock()
+			s.unlock()
 			s.Fail(w, r, ge)
 			return
 		}
@@ -100,7 +100,7 @@ func (s *Workload) folderList(w http.ResponseWriter, r *http.Request, u *user) {
 		expandFolder(raw, mb, f, q, ext, hidden)
 		objs, raws = append(objs, obj), append(raws, raw)
 	}
-	s.mu.Unlock()
+	s.unlock()
 	page, total := q.Apply(objs, nil)
 	items := make([]any, 0, len(page))
 	for _, i := range page {

@@ -65,6 +65,17 @@ func (s *Workload) mailRoutes(m *graphkit.Mux) {
 	s.mailRoute(m, "GET", "/messages/$count", s.messageList)
 	s.mailRoute(m, "POST", "/messages", s.messageCreate)
 	s.mailRoute(m, "POST", "/sendMail", s.sendMail)
+	s.mailRoute(m, "GET", "/mailboxSettings", s.settingsGet)
+	s.mailRoute(m, "PATCH", "/mailboxSettings", s.settingsPatch)
+	for _, name := range []string{"automaticRepliesSetting", "dateFormat", "delegateMeetingMessageDeliveryOptions", "language",
+		"timeFormat", "timeZone", "userPurpose", "workingHours"} {
+		s.mailRoute(m, "GET", "/mailboxSettings/"+name, s.settingsProp(name))
+	}
+	s.mailRoute(m, "GET", "/outlook/masterCategories", s.categoryList)
+	s.mailRoute(m, "POST", "/outlook/masterCategories", s.categoryCreate)
+	s.mailRoute(m, "GET", "/outlook/masterCategories/{catid}", s.categoryGet)
+	s.mailRoute(m, "PATCH", "/outlook/masterCategories/{catid}", s.categoryPatch)
+	s.mailRoute(m, "DELETE", "/outlook/masterCategories/{catid}", s.categoryDelete)
 	// A message by id, also under its folder.
 	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
 		s.mailRoute(m, "GET", p, s.messageGet)
@@ -82,6 +93,7 @@ func (s *Workload) mailRoutes(m *graphkit.Mux) {
 		s.mailRoute(m, "GET", p+"/$value", s.messageMIME)
 		s.mailRoute(m, "GET", p+"/attachments", s.attachmentList)
 		s.mailRoute(m, "POST", p+"/attachments", s.attachmentCreate)
+		s.mailRoute(m, "POST", p+"/attachments/createUploadSession", s.attachmentUploadSession)
 		s.mailRoute(m, "GET", p+"/attachments/{aid}", s.attachmentGet)
 		s.mailRoute(m, "DELETE", p+"/attachments/{aid}", s.attachmentDelete)
 		s.mailRoute(m, "GET", p+"/attachments/{aid}/$value", s.attachmentValue)
@@ -220,13 +232,13 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 	var views []messageJSON
 	var search []odata.SearchFields
 	ctx := userCtx(u)
-	s.mu.Lock()
+	s.lock(r.Context())
 	mb := s.mail.boxes[u.ID]
 	folderID := ""
 	if r.PathValue("fid") != "" {
 		f, ge := resolveFolder(mb, r)
 		if ge != nil {
-			s.mu.Unlock()
+			s.unlock()
 			s.Fail(w, r, ge)
 			return
 		}
@@ -247,7 +259,7 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 				views = append(views, m.toJSON(view, expand))
 			}
 		}
-		s.mu.Unlock()
+		s.unlock()
 		page := make([]int, len(views))
 		for i := range page {
 			page[i] = i
@@ -261,7 +273,7 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 			search = append(search, messageSearchFields(m))
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	// Decoding is only needed to filter or sort; the page is encoded once.
 	objs := make([]map[string]any, len(views))
 	if q.Filter != nil || len(q.OrderBy) > 0 {
@@ -431,7 +443,14 @@ const MaxMessageBody = 8 << 20
 
 func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user) {
 	view := mailPrefs(w, r)
-	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
+	var body map[string]json.RawMessage
+	var fromMIME *mailMessage
+	var ge *graphkit.Error
+	if isMIME(r) {
+		fromMIME, ge = readMIME(w, r, s.Now().UTC())
+	} else {
+		body, ge = graphkit.ReadBody(w, r, MaxMessageBody)
+	}
 	if ge != nil {
 		s.Fail(w, r, ge)
 		return
@@ -445,9 +464,12 @@ func (s *Workload) messageCreate(w http.ResponseWriter, r *http.Request, u *user
 			}
 			folder = f
 		}
-		m := newDraft(now)
-		if ge := applyMessage(m, body, false, now); ge != nil {
-			return 0, nil, ge
+		m := fromMIME
+		if m == nil {
+			m = newDraft(now)
+			if ge := applyMessage(m, body, false, now); ge != nil {
+				return 0, nil, ge
+			}
 		}
 		st.insert(mb, m, folder.ID, "message", now)
 		m.finishNew(now)

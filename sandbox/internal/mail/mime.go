@@ -94,6 +94,9 @@ func (m *mailMessage) mime() []byte {
 	pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {ct}, "Content-Transfer-Encoding": {"base64"}})
 	_, _ = pw.Write([]byte(body))
 	for _, a := range m.Attachments {
+		if a.ItemType != "" {
+			continue // an attached item is not a file
+		}
 		disp := "attachment"
 		if a.IsInline {
 			disp = "inline"

@@ -31,6 +31,10 @@ func param(body map[string]json.RawMessage, name string) (json.RawMessage, bool)
 var errNoRecipients = graphkit.Err(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients.")
 
 func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *user) {
+	if isMIME(r) {
+		s.sendMIME(w, r, u)
+		return
+	}
 	body, ge := graphkit.ReadBody(w, r, MaxMessageBody)
 	if ge != nil {
 		s.Fail(w, r, ge)
@@ -54,9 +58,10 @@ func (s *Workload) sendMail(w http.ResponseWriter, r *http.Request, u *user) {
 		if ge := applyMessage(m, props, false, now); ge != nil {
 			return 0, nil, ge
 		}
-		if ge := st.deliver(s.Dir, mb, m, save, now); ge != nil {
-			return 0, nil, ge
+		if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+			return 0, nil, errNoRecipients
 		}
+		st.send(s.Dir, mb, m, save, now)
 		return 202, nil, nil
 	})
 }
@@ -120,9 +125,7 @@ func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *user) 
 			return 0, nil, errNoRecipients
 		}
 		st.remove(mb, m)
-		if ge := st.deliver(s.Dir, mb, m, true, now); ge != nil {
-			return 0, nil, ge
-		}
+		st.send(s.Dir, mb, m, true, now)
 		return 202, nil, nil
 	})
 }
@@ -234,4 +237,20 @@ func respondDraft(owner *user, orig *mailMessage, kind, comment string, to []out
 		html.EscapeString(comment) + "</div><hr><div id=\"divRplyFwdMsg\">" + hdr.String() + "</div><div>" +
 		strings.ReplaceAll(html.EscapeString(quoted), "\r\n", "<br>") + "</div></body></html>"}
 	return d
+}
+
+// sendMIME sends a base64 MIME message (sendMail with text/plain), saved
+// in Sent Items.
+func (s *Workload) sendMIME(w http.ResponseWriter, r *http.Request, u *user) {
+	m, ge := readMIME(w, r, s.Now().UTC())
+	if ge != nil {
+		s.Fail(w, r, ge)
+		return
+	}
+	s.mailOp(w, r, u, func(st *mailStore, mb *mailbox, now time.Time) (int, any, *graphkit.Error) {
+		if ge := st.deliver(s.Dir, mb, m, true, now); ge != nil {
+			return 0, nil, ge
+		}
+		return 202, nil, nil
+	})
 }

@@ -18,9 +18,10 @@ type mailStateJSON struct {
 }
 
 type mailboxJSON struct {
-	Folders  []*mailFolder  `json:"folders"`
-	Messages []*mailMessage `json:"messages"`
-	Tombs    []tombstone    `json:"tombstones,omitempty"` // files written before the feed
+	Folders  []*mailFolder    `json:"folders"`
+	Messages []*mailMessage   `json:"messages"`
+	Tombs    []tombstone      `json:"tombstones,omitempty"` // files written before the feed
+	Settings *outlookSettings `json:"settings,omitempty"`   // nil: the defaults
 }
 
 // tombstone is a removed message in files and journals written before the
@@ -47,6 +48,7 @@ func (st *mailStore) toJSON() *mailStateJSON {
 		}
 		sort.Slice(bj.Folders, func(i, j int) bool { return bj.Folders[i].ID < bj.Folders[j].ID })
 		bj.Messages = mb.messages("")
+		bj.Settings = mb.settings
 		out.Boxes[id] = bj
 	}
 	return out
@@ -72,6 +74,7 @@ func (j *mailStateJSON) store() *mailStore {
 		for _, f := range bj.Folders {
 			mb.folders[f.ID] = f
 		}
+		mb.settings = bj.Settings
 		for _, m := range bj.Messages {
 			if m.ImmutableID == "" {
 				m.ImmutableID = immutableID(m.ID)

@@ -30,6 +30,9 @@ type mailStore struct {
 	// ctx is the context of the request that holds the lock (Workload.lock):
 	// the journal keys of its changes are touched on it.
 	ctx context.Context
+	// deferred counts the messages waiting for their deferred send time
+	// (deferred.go); -1 until counted after a restore.
+	deferred int
 }
 
 // mailbox is one user's folders and messages.
@@ -42,6 +45,9 @@ type mailbox struct {
 	changes int64
 	// order caches the messages newest first, for listings (mailStore.inOrder).
 	order orderCache
+	// settings are the mailbox's settings and categories (settings.go); nil
+	// until first used.
+	settings *outlookSettings
 }
 
 // orderCache holds a mailbox's messages newest first per folder ("" = all). It is valid
@@ -83,6 +89,10 @@ type mailMessage struct {
 	InternetHeaders                   []internetHeader
 	Seq                               int64
 	Attachments                       []*mailAttachment
+	// DeferUntil is when a message waiting in the Outbox is sent
+	// (deferred.go); DeferSave whether it goes to Sent Items then.
+	DeferUntil time.Time `json:",omitzero"`
+	DeferSave  bool      `json:",omitempty"`
 	// Ext holds the extended properties (extprops.go); nil for the many
 	// messages without (a message is kept small: see TestHeapPerMessage).
 	Ext *msgExt `json:",omitempty"`
@@ -122,12 +132,7 @@ type internetHeader struct {
 	Value string `json:"value"`
 }
 
-type mailAttachment struct {
-	ID, Name, ContentType, ContentID, ContentLocation string
-	IsInline                                          bool
-	Modified                                          time.Time
-	Bytes                                             []byte
-}
+type mailAttachment = outlook.FileAttachment
 
 type followupFlag struct {
 	FlagStatus        string                    `json:"flagStatus"`
@@ -171,7 +176,7 @@ type messageJSON struct {
 	ReplyTo                    []outlook.Recipient `json:"replyTo"`
 	Flag                       followupFlag        `json:"flag"`
 	InternetMessageHeaders     []internetHeader    `json:"internetMessageHeaders,omitempty"`
-	Attachments                []attachmentJSON    `json:"attachments,omitempty"`
+	Attachments                []any               `json:"attachments,omitempty"`
 	SingleExt                  []singleExt         `json:"singleValueExtendedProperties,omitempty"`
 	MultiExt                   []multiExt          `json:"multiValueExtendedProperties,omitempty"`
 }
@@ -226,9 +231,9 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 		m.renderExt(&j, view.ext)
 	}
 	if withAttachments {
-		j.Attachments = []attachmentJSON{}
+		j.Attachments = []any{}
 		for _, a := range m.Attachments {
-			j.Attachments = append(j.Attachments, a.toJSON(true))
+			j.Attachments = append(j.Attachments, a.JSON(true))
 		}
 	}
 	return j

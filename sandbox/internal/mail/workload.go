@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
+	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 )
 
 // Name is the workload's store name (its member of the state file, the
@@ -27,11 +28,12 @@ type Workload struct {
 	*graphkit.Kit
 	mu   sync.Mutex
 	mail *mailStore
+	up   *outlook.AttachmentUploads // large attachments' upload sessions (upload.go)
 }
 
 // New returns the mail workload with the seeded mailboxes, served with kit.
 func New(kit *graphkit.Kit) *Workload {
-	return &Workload{Kit: kit, mail: seedMailStore()}
+	return &Workload{Kit: kit, mail: seedMailStore(), up: outlook.NewAttachmentUploads(Name)}
 }
 
 // Name implements graphkit.Store.
@@ -63,6 +65,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 		return err
 	}
 	st := j.store()
+	st.deferred = -1
 	s.mu.Lock()
 	st.feed.Inherit(s.mail.feed)
 	s.mail = st
@@ -75,6 +78,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 func (s *Workload) lock(ctx context.Context) *mailStore {
 	s.mu.Lock()
 	s.mail.ctx = ctx
+	s.mail.releaseDeferred(s.Dir, s.Now().UTC())
 	return s.mail
 }
 
@@ -108,7 +112,7 @@ func parseKey(key string) (kind, owner, id string, err error) {
 		return "", "", "", fmt.Errorf("mail: unknown journal key %q", key)
 	}
 	switch parts[0] {
-	case "msg", "folder", "tomb":
+	case "msg", "folder", "tomb", "settings":
 		return parts[0], parts[1], parts[2], nil
 	}
 	return "", "", "", fmt.Errorf("mail: unknown journal key %q", key)
@@ -147,6 +151,10 @@ func (s *Workload) Record(keys []string, emit func(key string, v json.RawMessage
 		case kind == "folder":
 			if f := mb.folders[id]; f != nil {
 				v = f
+			}
+		case kind == "settings":
+			if mb.settings != nil {
+				v = mb.settings
 			}
 		}
 		if err := emitValue(emit, key, v); err != nil {
@@ -194,6 +202,7 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 		return nil
 	}
 	mb.order = orderCache{}
+	st.deferred = -1
 	switch kind {
 	case "msg":
 		if v == nil {
@@ -215,6 +224,15 @@ func (s *Workload) Apply(key string, v json.RawMessage) error {
 			return fmt.Errorf("mail: journal %s: %w", key, err)
 		}
 		mb.folders[id] = &f
+	case "settings":
+		mb.settings = nil
+		if v != nil {
+			var o outlookSettings
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("mail: journal %s: %w", key, err)
+			}
+			mb.settings = &o
+		}
 	case "tomb":
 		if v == nil {
 			return nil // older journals never removed a tombstone
