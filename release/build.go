@@ -118,7 +118,7 @@ func readSource(ctx context.Context, allowDirty bool) (source, error) {
 // them, with the module root's LICENSE, README and CHANGELOG, as archive entries.
 func writeDocs(dir string, src source, version string) ([]entry, error) {
 	cli.Version, cli.Commit, cli.Date = version, src.Commit, src.Time.Format(time.RFC3339)
-	ios, _, _, _ := cli.Test()
+	ios := &cli.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}
 	root := cli.NewRootCmd(&cli.Factory{IO: ios})
 	root.InitDefaultCompletionCmd()
 
