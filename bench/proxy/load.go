@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -78,13 +79,16 @@ func newClient(w workload, c int) *http.Client {
 // generate drives the workload with c goroutines, each a closed loop of GET requests (on its
 // own keep-alive connection once warm): warm-up first (connections, TLS sessions, leaf
 // certificates, token cache), then the measured window. Requests completing inside the window
-// count towards throughput and latency. Any transport error, non-200 status or short body
+// count towards throughput and latency; on a machine so busy that none does, the first request
+// completing after the window counts instead (a window shorter than one request measures one
+// request, rather than failing the run). Any transport error, non-200 status or short body
 // fails the run.
 func generate(ctx context.Context, client *http.Client, w workload, c int, warmup, window time.Duration, ph phase) (measurement, error) {
 	start := time.Now()
 	from, until := start.Add(warmup), start.Add(warmup+window)
 	g, gctx := errgroup.WithContext(ctx)
 	lat := make([][]time.Duration, c)
+	var counted atomic.Int64 // requests counted so far, by every worker
 	for i := range c {
 		g.Go(func() error {
 			own := make([]time.Duration, 0, 4096)
@@ -92,7 +96,7 @@ func generate(ctx context.Context, client *http.Client, w workload, c int, warmu
 			body.Grow(2 * bodySize)
 			for {
 				t0 := time.Now()
-				if t0.After(until) {
+				if t0.After(until) && counted.Load() > 0 {
 					lat[i] = own
 					return nil
 				}
@@ -120,8 +124,9 @@ func generate(ctx context.Context, client *http.Client, w workload, c int, warmu
 					return fmt.Errorf("GET %s: %d-byte body, want %d", w.url, body.Len(), bodySize)
 				}
 				t1 := time.Now()
-				if !t1.Before(from) && !t1.After(until) {
+				if !t1.Before(from) && (!t1.After(until) || counted.Load() == 0) {
 					own = append(own, t1.Sub(t0))
+					counted.Add(1)
 				}
 			}
 		})
