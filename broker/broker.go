@@ -132,7 +132,7 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		home:    home,
 		profile: profile,
 		store:   store,
-		catalog: provider.NewCatalog(filepath.Join(opts.Home, "providers")),
+		catalog: provider.NewCatalog(CatalogDir(opts.Home)),
 		hc:      opts.HTTPClient,
 		now:     opts.Now,
 		log:     opts.Logger,
@@ -248,3 +248,6 @@ func unreachable(err error) error {
 	}
 	return err
 }
+
+// CatalogDir is the folder of the user's provider definitions in home.
+func CatalogDir(home string) string { return filepath.Join(home, "providers") }

@@ -91,6 +91,9 @@ func newListCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if _, warns, err := provider.NewCatalog(broker.CatalogDir(f.Home())).ListWithWarnings(); err == nil {
+				printWarnings(f, warns) // the files List skipped
+			}
 			now := nowFunc()
 			if f.JSON {
 				return writeJSON(f.IO.Out, listJSON(b.Profile(), list, now))

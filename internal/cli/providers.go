@@ -9,12 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/provider"
 )
 
 func newProvidersCmd(f *Factory) *cobra.Command {
 	cmd := groupCmd("providers", "The provider catalogue: bundled definitions and your own JSON files")
-	catalog := func() *provider.Catalog { return provider.NewCatalog(f.Home() + "/providers") }
+	catalog := func() *provider.Catalog { return provider.NewCatalog(broker.CatalogDir(f.Home())) }
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "List providers",

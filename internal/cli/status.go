@@ -135,7 +135,7 @@ func runChecks(ctx context.Context, f *Factory) []check {
 	checkProfileFolders(home, add)
 	isoDetail, err := isolationCheck(home)
 	add("isolation", err, isoDetail)
-	entries, warns, err := provider.NewCatalog(filepath.Join(home, "providers")).ListWithWarnings()
+	entries, warns, err := provider.NewCatalog(broker.CatalogDir(home)).ListWithWarnings()
 	if err == nil && len(warns) > 0 { // a skipped user file fails the check (the tool still works)
 		err = fmt.Errorf("%d provider file(s) skipped or changed; first: %s", len(warns), warns[0])
 	}
