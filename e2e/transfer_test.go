@@ -38,7 +38,7 @@ const (
 // (testdata/transferclient, run as `authsome export` runs a program: the
 // token in MICROSOFT_ACCESS_TOKEN) so that its peak RSS is its own: under 64 MiB;
 // the sandbox's peak RSS (VmHWM) stays under 128 MiB, the file's bytes on
-// disk in its temporary folder. The sandbox's request log shows that no request to a
+// disk in its state folder. The sandbox's request log shows that no request to a
 // pre-authenticated URL carried an Authorization header.
 func TestTransfer1GiB(t *testing.T) {
 	if testing.Short() {
@@ -129,7 +129,8 @@ func holdsFile(t *testing.T, dir, name string, size int64) bool {
 func startSandboxProcess(t *testing.T, ctx context.Context) (*exec.Cmd, sandbox.Info, string) {
 	t.Helper()
 	home, tmp := t.TempDir(), t.TempDir()
-	cmd := exec.CommandContext(ctx, binary, "sandbox", "--json")
+	// --state: the tenant (and so the files' bytes) in tmp, not in the home it keeps by default.
+	cmd := exec.CommandContext(ctx, binary, "sandbox", "--json", "--state", tmp)
 	cmd.Env = append(os.Environ(), "AUTHSOME_HOME="+home, "AUTHSOME_KEYRING=off", "TMPDIR="+tmp)
 	var errb safeBuffer
 	cmd.Stderr = &errb
