@@ -193,3 +193,50 @@ func ExampleConfig_DeviceAuth() {
 	fmt.Println(tok.TokenType, tok.RefreshToken != "")
 	// Output: Bearer true
 }
+
+// The steps of StartSignIn and FinishSignIn one by one, for a public client
+// (PKCE without a secret): build the URL from a state and nonce, check the
+// callback's state, redeem the code with the verifier, check the nonce.
+func ExampleConfig_Exchange() {
+	s := startSandbox()
+	defer s.Close()
+	cfg := &oauth.Config{
+		ClientID: sandbox.PublicClientID,
+		Endpoint: oauth.MicrosoftEndpoint(s.URL(), "organizations"),
+		Scopes:   []string{"openid", "offline_access", "User.Read"},
+	}
+	const redirectURI = "http://127.0.0.1:8400/auth/callback/oauth"
+	state, nonce := oauth.NewState(), oauth.NewNonce()
+	authURL, verifier, err := cfg.AuthCodeURL(redirectURI, state, nonce)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(authURL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	callback := httptest.NewRequest(http.MethodGet, resp.Header.Get("Location"), nil)
+
+	code, err := oauth.ReadCallback(callback, state)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := cfg.Exchange(context.Background(), code, redirectURI, verifier)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("nonce:", oauth.VerifyIDTokenNonce(tok.IDToken, nonce))
+
+	// A code is single use: redeeming it again is an AADSTS error.
+	_, err = cfg.Exchange(context.Background(), code, redirectURI, verifier)
+	var oe *oauth.Error
+	if errors.As(err, &oe) {
+		fmt.Println(oe.Code, oe.AADSTS(), oe.NeedsLogin())
+	}
+	// Output:
+	// nonce: <nil>
+	// invalid_grant 54005 true
+}
