@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -170,6 +171,24 @@ func TestSignInAndReadMail(t *testing.T) {
 	if at == "" || strings.Contains(page, at) {
 		t.Error("no session holds a token, or the page shows it")
 	}
+
+	// An access token about to expire is refreshed, and the rotated refresh
+	// token kept, server-side.
+	e.a.now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	resp, err = b.Get(e.ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := read(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(page, "<li>"+escape(t, want[0])+"</li>") {
+		t.Fatalf("after the token's expiry: %d\n%s", resp.StatusCode, page)
+	}
+	e.a.mu.Lock()
+	for _, s := range e.a.sessions {
+		if s.token != nil && s.token.AccessToken == at {
+			t.Error("the access token was not refreshed")
+		}
+	}
+	e.a.mu.Unlock()
 
 	// Signing out forgets the session.
 	resp, err = b.PostForm(e.ts.URL+"/logout", nil)
