@@ -21,6 +21,21 @@
 // another loopback URI ([ParseLoopbackRedirect] checks one given by a user). [Loopback.CollectClient] serves a small local form that
 // asks the user for a client id (and optionally a secret) on the same listener.
 //
+// # Signing in the users of an application
+//
+// A web application (or any program with its own redirect URI) runs the
+// authorization code flow itself: [Config.StartSignIn] returns the authorize
+// URL and a [SignIn] (state, nonce, PKCE verifier) that the caller keeps
+// server-side; at the redirect URI, [Config.FinishSignIn] checks the state in
+// constant time ([ErrStateMismatch]), returns an error sent by the server as
+// an [*Error], redeems the code with the verifier (and the client secret of a
+// confidential client) and checks the ID token's nonce ([ErrNonceMismatch]).
+// The steps are available on their own: [Config.AuthCodeURL] (with
+// [WithParam] and [WithFormPost]), [NewState], [NewNonce], [ReadCallback],
+// [Config.Exchange] and [VerifyIDTokenNonce]. Programs without a browser use
+// [Config.DeviceAuth] and [Config.PollDeviceToken]; daemons use
+// [Config.ClientCredentials].
+//
 // # Errors
 //
 // Token endpoint failures are returned as [*Error], which carries the RFC 6749

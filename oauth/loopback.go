@@ -416,8 +416,7 @@ func (cb *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		renderPage(w, http.StatusMethodNotAllowed, page{Title: "Method not allowed", Message: "Use GET or POST."})
 		return
 	}
-	got := params.Get("state")
-	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(cb.state)) != 1 {
+	if !stateMatches(params.Get("state"), cb.state) {
 		renderPage(w, http.StatusBadRequest, page{Title: "Sign-in not recognised",
 			Message: "This request does not belong to the sign-in in progress (state mismatch). Start the sign-in from the terminal."})
 		return
@@ -433,9 +432,7 @@ func (cb *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	res := callbackResult{reply: make(chan error, 1), written: make(chan struct{})}
 	defer close(res.written)
-	if code := params.Get("error"); code != "" {
-		e := &Error{Code: code, Description: params.Get("error_description"), URI: params.Get("error_uri")}
-		e.fillFromDescription()
+	if e := errorFromRedirect(params); e != nil {
 		res.err = e
 		cb.results <- res
 		renderFailure(w, e)
