@@ -111,3 +111,32 @@ func TestAuditFollowerPartialLine(t *testing.T) {
 		t.Fatalf("the completed line: %v %v", recs, err)
 	}
 }
+
+// TestLogFollowTable: without --json, `log -f` prints the table's rows, the new ones as they come.
+func TestLogFollowTable(t *testing.T) {
+	home := testEnv(t)
+	wantCode(t, runHome(t, home, "list"), exitOK)
+	path := filepath.Join(home, "profiles", "default", auditFileName)
+	if err := proxy.AppendAudit(path, credentialRecord("first")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ios, _, _, errOut := Test()
+	out := &lockedBuffer{}
+	ios.Out = out
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, ios, []string{"--home", home, "log", "-f", "--events"}) }()
+	waitFor(t, out, 1)
+	if err := proxy.AppendAudit(path, credentialRecord("second")); err != nil {
+		t.Fatal(err)
+	}
+	lines := waitFor(t, out, 2)
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if len(lines) != 2 || !strings.Contains(lines[0], "\tfirst\t") || !strings.Contains(lines[1], "\tsecond\t") {
+		t.Errorf("rows %q", lines)
+	}
+}
