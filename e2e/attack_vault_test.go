@@ -262,8 +262,8 @@ func TestAttackVaultFiles(t *testing.T) {
 		for _, args := range [][]string{
 			{"profile", "create", "../evil"}, {"profile", "create", "A"}, {"profile", "create", ".."}, {"profile", "create", "a/b"},
 			{"profile", "create", ""}, {"profile", "create", strings.Repeat("a", 65)},
-			{"profile", "use", "../evil"}, {"profile", "use", "A"}, {"profile", "delete", "../evil"}, {"profile", "delete", "../profiles/default"},
-			{"profile", "delete", "work"}, // the active one
+			{"profile", "use", "../evil"}, {"profile", "use", "A"}, {"profile", "delete", "../evil", "--yes"}, {"profile", "delete", "../profiles/default", "--yes"},
+			{"profile", "delete", "work", "--yes"}, // the active one
 		} {
 			if r := e.run("", args...); r.code == 0 {
 				t.Errorf("%v was accepted", args)
@@ -278,7 +278,7 @@ func TestAttackVaultFiles(t *testing.T) {
 			t.Error("the active profile was deleted")
 		}
 		e.ok("profile", "use", "default")
-		e.ok("profile", "delete", "work")
+		e.ok("profile", "delete", "work", "--yes")
 	})
 	e.ok("get", "microsoft", "--field", "access_token")
 }

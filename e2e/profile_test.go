@@ -63,7 +63,7 @@ func TestProfilesAreIsolated(t *testing.T) {
 		t.Errorf("foreign vault opened: exit %d", r.code)
 	}
 	e.ok("profile", "use", "default")
-	e.ok("profile", "delete", "work")
+	e.ok("profile", "delete", "work", "--yes")
 	if _, err := os.Stat(filepath.Join(e.home, "profiles", "work")); !os.IsNotExist(err) {
 		t.Errorf("deleted profile folder still exists: %v", err)
 	}

@@ -94,6 +94,9 @@ var graphConformanceDirectory = []conformanceRow{
 	{route: "DELETE /v1.0/users/{id}", path: "/v1.0/users/{nu}", auth: "dir", status: 204, judge: "none"},
 	{route: "DELETE /v1.0/users/{id}", path: "/v1.0/users/{nu}", auth: "dir", status: 404},
 	{route: "GET /v1.0/organization", path: "/v1.0/organization", auth: "self", status: 200, typ: "organization", list: true},
+	{route: "POST /v1.0/me/revokeSignInSessions", path: "/v1.0/me/revokeSignInSessions", auth: "user", status: 403},
+	{route: "POST /v1.0/me/revokeSignInSessions", path: "/v1.0/me/revokeSignInSessions", auth: "app", status: 400},
+	{route: "POST /v1.0/me/revokeSignInSessions", path: "/v1.0/me/revokeSignInSessions", auth: "dir", status: 200, judge: "true"},
 }
 
 func TestGraphConformanceDirectory(t *testing.T) {

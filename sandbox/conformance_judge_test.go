@@ -181,6 +181,7 @@ func (c *conformance) keep(t *testing.T, row conformanceRow, data []byte) {
 //	"claims" OIDC userinfo: a JSON object with the claim sub
 //	"batch"  $batch: responses, 200/201 bodies judged as typ, 202/204 empty, the others as errors
 //	"value"  a primitive property (mailboxSettings/timeZone): {"value": …}, the property of its parent
+//	"true"   an action that answers Edm.Boolean true (revokeSignInSessions): {"value": true}
 func (c *conformance) judge(t *testing.T, row conformanceRow, path string, hdr map[string]string, ct string, data []byte) []graphschema.Problem {
 	t.Helper()
 	switch row.judge {
@@ -256,6 +257,12 @@ func (c *conformance) judge(t *testing.T, row conformanceRow, path string, hdr m
 		}
 		if sub, _ := claims["sub"].(string); sub == "" {
 			t.Errorf("userinfo without sub: %s", data)
+		}
+	case "true":
+		c.wantJSON(t, ct)
+		var v struct{ Value any }
+		if err := json.Unmarshal(data, &v); err != nil || v.Value != true {
+			t.Errorf("want {\"value\": true}: %s", data)
 		}
 	case "value":
 		c.wantJSON(t, ct)

@@ -125,7 +125,8 @@ func newServer(opts Options) (_ *Server, err error) {
 	s.st = newState()
 
 	s.dir = directory.New()
-	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken}
+	s.kit = &graphkit.Kit{Now: s.now, Dir: s.dir, Verify: s.VerifyAccessToken,
+		RevokeSessions: func(ctx context.Context, user string) (int, error) { return s.id.RevokeRefreshTokens(ctx, user) }}
 	s.workloads = s.newWorkloads()
 	var key *rsa.PrivateKey
 	var ls loadedState

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,12 +24,14 @@ type apiOptions struct {
 	data       string
 	headers    []string
 	paginate   bool
+	jq         string
+	include    bool
 }
 
 func newAPICmd(f *Factory) *cobra.Command {
 	var o apiOptions
 	cmd := &cobra.Command{
-		Use:   "api [-X METHOD] [-d DATA|@FILE|@-] [-H 'Name: value']... [--paginate] PATH",
+		Use:   "api [-X METHOD] [-d DATA|@FILE|@-] [-H 'Name: value']... [--paginate] [--jq EXPR] [-i] PATH",
 		Short: "Send one authenticated Microsoft Graph request and print the response",
 		Long: `Send one request to Microsoft Graph with a connection's token (refreshed as needed) and
 print the response body. PATH is relative to the connection's Graph (its national cloud or the
@@ -43,13 +46,23 @@ application/octet-stream otherwise (-H 'Content-Type: ...' sets another type). T
 is printed as received (a file's bytes can be redirected to a file); JSON is indented when stdout
 is a terminal. --paginate follows @odata.nextLink and prints one object with every
 page's "value" items. Throttled requests (429, 503, 504) are retried after Retry-After, three
-times at most.`,
+times at most. A 403 names the permission the request needs and how to add it.
+
+--jq EXPR filters the JSON response with a subset of jq and prints each result on its own
+line, strings raw (like jq -r). Supported: . (the whole value), .a.b, ."key" and .["key"]
+(object keys), .[n] (array items, negative from the end), .[] (every item of an array or
+value of an object), A | B, select(PATH == VALUE) and select(PATH != VALUE) with a JSON
+string, number, true, false or null, length and keys; anything else is refused.
+-i prints the status line and the response headers (never an Authorization header), a blank
+line, then the body. With --jq or -i the whole body is read before it is printed.`,
 		Example: `  authsome api /me
   authsome api 'me/messages?$top=5&$select=subject'
   authsome api --paginate 'users?$select=displayName'
   authsome api -X PATCH -d '{"mobilePhone":"+1 555 0100"}' /me
   authsome api -X PUT -d @report.pdf '/me/drive/root:/report.pdf:/content'
-  authsome api /me/drive/items/ID/content > report.pdf`,
+  authsome api /me/drive/items/ID/content > report.pdf
+  authsome api --jq '.value[] | select(.isRead == false) | .subject' /me/messages
+  authsome api -i /me`,
 		Args: exactArgs(1, "the Graph path, such as /me"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAPI(cmd.Context(), f, &o, args[0])
@@ -61,6 +74,8 @@ times at most.`,
 	fl.StringVarP(&o.data, "data", "d", "", "request body, @FILE for a file, @- for stdin")
 	fl.StringArrayVarP(&o.headers, "header", "H", nil, "extra request header 'Name: value'; repeatable")
 	fl.BoolVar(&o.paginate, "paginate", false, "follow @odata.nextLink and print every page's items")
+	fl.StringVar(&o.jq, "jq", "", "filter the JSON response with a jq expression (a subset: see above)")
+	fl.BoolVarP(&o.include, "include", "i", false, "print the status line and response headers before the body")
 	return cmd
 }
 
@@ -114,6 +129,16 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	if o.paginate && method != http.MethodGet {
 		return usagef("--paginate follows @odata.nextLink of GET requests only")
 	}
+	if o.paginate && o.include {
+		return usagef("-i shows one response's headers; it does not go with --paginate")
+	}
+	var filter jqFilter
+	if o.jq != "" {
+		var err error
+		if filter, err = compileJQ(o.jq); err != nil {
+			return err
+		}
+	}
 	hdr := http.Header{}
 	for _, h := range o.headers {
 		name, value, ok := strings.Cut(h, ":")
@@ -136,13 +161,16 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 		items := []json.RawMessage{}
 		for item, err := range msgraph.All[json.RawMessage](ctx, client, rel, hdr) {
 			if err != nil {
-				return apiError(f, ep.Connection, err)
+				return apiError(f, ep, o, err)
 			}
 			items = append(items, *item)
 		}
 		out, err := json.Marshal(map[string]any{"value": items})
 		if err != nil {
 			return err
+		}
+		if filter != nil {
+			return runJQ(f.IO.Out, filter, out, f.IO.IsStdoutTTY())
 		}
 		return writeAPIBody(f, "application/json", append(out, '\n'))
 	}
@@ -152,7 +180,7 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	}
 	req, err := client.NewRequest(ctx, method, rel, rd)
 	if err != nil {
-		return apiError(f, ep.Connection, err)
+		return apiError(f, ep, o, err)
 	}
 	if body != nil {
 		body.setOn(req)
@@ -163,12 +191,46 @@ func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
-	out := newBodyWriter(f)
-	resp, err := client.Do(req, out)
-	if err != nil {
-		return apiError(f, ep.Connection, err)
+	if filter == nil && !o.include {
+		out := newBodyWriter(f)
+		resp, err := client.Do(req, out)
+		if err != nil {
+			return apiError(f, ep, o, err)
+		}
+		return out.finish(resp.Header.Get("Content-Type"))
 	}
-	return out.finish(resp.Header.Get("Content-Type"))
+	var buf bytes.Buffer
+	resp, err := client.Do(req, &buf)
+	if err != nil {
+		return apiError(f, ep, o, err)
+	}
+	if o.include {
+		if err := writeHead(f.IO.Out, resp.Response); err != nil {
+			return err
+		}
+	}
+	if filter != nil && len(bytes.TrimSpace(buf.Bytes())) > 0 {
+		return runJQ(f.IO.Out, filter, buf.Bytes(), f.IO.IsStdoutTTY())
+	}
+	return writeAPIBody(f, resp.Header.Get("Content-Type"), buf.Bytes())
+}
+
+// writeHead prints a response's status line and headers, sorted, then a blank line, as
+// `api -i` shows them; credentials (Authorization, Proxy-Authorization) are never printed.
+func writeHead(w io.Writer, resp *http.Response) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
+	for _, k := range sortedKeys(resp.Header) {
+		if k == "Authorization" || k == "Proxy-Authorization" {
+			continue
+		}
+		for _, v := range resp.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // splitGraphPath splits PATH into the Graph version and the request path: /me, me and
@@ -196,15 +258,50 @@ func splitGraphPath(path string) (version, rel string, err error) {
 }
 
 // apiError turns a failed Graph call into the CLI's error: Graph's status, code and message in
-// one line (the error body goes to stdout for scripts), a 401 as a credential error of the
-// connection (exit 5), a refused host as a usage error, a network failure as unreachable (exit 8).
-func apiError(f *Factory, connection string, err error) error {
+// one line (the error body goes to stdout for scripts, after the status line and headers with
+// -i), a 401 as a credential error of the connection (exit 5), a 403 with the permission the
+// request needs and the command that adds it, a refused host as a usage error, a network
+// failure as unreachable (exit 8).
+func apiError(f *Factory, ep *broker.GraphEndpoint, o *apiOptions, err error) error {
 	var ge *msgraph.Error
 	if errors.As(err, &ge) && ge.Response != nil && ge.Response.Body != nil {
+		if o.include {
+			_ = writeHead(f.IO.Out, ge.Response)
+		}
 		data, _ := io.ReadAll(ge.Response.Body)
 		_ = writeAPIBody(f, ge.Response.Header.Get("Content-Type"), data)
 	}
-	return graphError(connection, err)
+	gerr := graphError(ep.Connection, err)
+	if hint := forbiddenHint(ep, ge); hint != "" {
+		return fmt.Errorf("%w; %s", gerr, hint)
+	}
+	return gerr
+}
+
+// forbiddenHint says, after a 403, which permission the request needs and how to get it: the
+// login command that adds a delegated permission to the connection's scopes, or, for an
+// app-only connection, the application permission to grant the app. "" when Graph's table
+// lists none for the request, or ge is not a 403.
+func forbiddenHint(ep *broker.GraphEndpoint, ge *msgraph.Error) string {
+	if ge == nil || ge.StatusCode != http.StatusForbidden {
+		return ""
+	}
+	delegated, application := ge.NeededPermissions()
+	if ep.UserPrincipalName == "" { // app-only
+		if application == "" {
+			return ""
+		}
+		return "the request needs the application permission " + application +
+			"; grant it to the app (API permissions, with admin consent) and sign in again"
+	}
+	if delegated == "" {
+		return ""
+	}
+	login := "authsome login microsoft"
+	if ep.Connection != "" && ep.Connection != broker.DefaultConnection {
+		login += " --connection " + ep.Connection
+	}
+	return "the request needs " + delegated + "; add it with: " + login + " --scopes +" + delegated
 }
 
 // graphError turns a failed Graph call into the CLI's error (see apiError), printing nothing.

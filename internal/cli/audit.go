@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -37,13 +38,17 @@ func eventRecord(e broker.Event) proxy.AuditRecord {
 
 func newLogCmd(f *Factory) *cobra.Command {
 	var n int
-	var events bool
+	var events, follow bool
 	cmd := &cobra.Command{
 		Use:   "log",
 		Short: "Show the audit log: proxied requests and credential events",
 		Long: `Show the audit log of the profile: one line per request the proxy handled, and one per
 credential event (sign-in, token refresh or failed refresh, export, logout, revocation).
---events shows the credential events only. The log holds no secret.`,
+--events shows the credential events only. The log holds no secret.
+
+--follow (-f) prints the last -n records, then each record as it is appended (the log is
+polled; a rotation of audit.log to audit.log.1 is followed), until Ctrl-C. With --json and
+--follow, every record is one JSON object on its own line.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if n <= 0 {
@@ -57,54 +62,107 @@ credential event (sign-in, token refresh or failed refresh, export, logout, revo
 			if events {
 				keep = func(r proxy.AuditRecord) bool { return r.Kind == proxy.KindCredential }
 			}
+			p := &logPrinter{f: f, events: events, lines: follow && f.JSON}
+			var fl *auditFollower
+			if follow { // opened before the tail is read: no record is missed (one appended meanwhile may show twice)
+				fl = openAuditFollower(auditPath(b))
+				defer fl.close()
+			}
 			recs, err := proxy.ReadAuditWhere(auditPath(b), n, keep)
 			if err != nil {
 				return err
 			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, recs)
+			if err := p.print(recs, true); err != nil || !follow {
+				return err
 			}
-			tty := f.IO.IsStdoutTTY()
-			stamp := func(tm time.Time) string {
-				if tty {
-					return tm.Local().Format("15:04:05")
-				}
-				return tm.Format(time.RFC3339)
-			}
-			if events {
-				t := newTable(f.IO.Out, tty, "TIME", "EVENT", "PROVIDER", "CONNECTION", "OUTCOME", "DETAIL")
+			return fl.follow(cmd.Context(), auditPollInterval, func(recs []proxy.AuditRecord) error {
+				var kept []proxy.AuditRecord
 				for _, r := range recs {
-					t.add(stamp(r.Time), r.Event, orDash(r.Provider), orDash(r.Connection), r.Outcome, orDash(eventDetail(r)))
-				}
-				return t.flush()
-			}
-			t := newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE", "ERROR")
-			for _, r := range recs {
-				if r.Kind == proxy.KindCredential {
-					// The event in METHOD, its outcome in STATUS; the request columns do not apply.
-					who := r.Provider
-					if r.Connection != "" {
-						who += "/" + r.Connection
+					if keep == nil || keep(r) {
+						kept = append(kept, r)
 					}
-					t.add(stamp(r.Time), orDash(who), r.Event, "-", "-", r.Outcome, "-", "-", r.Kind, orDash(eventDetail(r)))
-					continue
 				}
-				inj := "no"
-				if r.Injected {
-					inj = "yes"
-				}
-				msg := r.Error
-				if r.Kind == proxy.KindRefusals {
-					msg = fmt.Sprintf("%s (%d refused until %s; the first shown)", r.Error, r.Count, stamp(r.Until))
-				}
-				t.add(stamp(r.Time), orDash(r.Provider), r.Method, r.Host, orDash(r.Path), fmt.Sprint(r.Status), inj, fmt.Sprintf("%.1f", r.DurationMS), r.Mode, orDash(msg))
-			}
-			return t.flush()
+				return p.print(kept, false)
+			})
 		},
 	}
 	cmd.Flags().IntVarP(&n, "lines", "n", 50, "number of most recent entries")
 	cmd.Flags().BoolVar(&events, "events", false, "only credential events (sign-in, refresh, export, logout, revoke)")
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing records as they are appended, until Ctrl-C")
 	return cmd
+}
+
+// logPrinter prints audit records as `log` shows them: a table (the request columns, or the
+// event columns with --events), the --json document, or one JSON object a line (lines).
+type logPrinter struct {
+	f      *Factory
+	events bool
+	lines  bool
+}
+
+// print prints recs; first is the first batch, which has the table's header on a terminal
+// and is the whole --json document when not following.
+func (p *logPrinter) print(recs []proxy.AuditRecord, first bool) error {
+	f := p.f
+	switch {
+	case p.lines:
+		var b []byte
+		for _, r := range recs {
+			line, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			b = append(append(b, line...), '\n')
+		}
+		_, err := f.IO.Out.Write(b)
+		return err
+	case f.JSON:
+		return writeJSON(f.IO.Out, recs)
+	}
+	if len(recs) == 0 && !first {
+		return nil
+	}
+	tty := f.IO.IsStdoutTTY()
+	stamp := func(tm time.Time) string {
+		if tty {
+			return tm.Local().Format("15:04:05")
+		}
+		return tm.Format(time.RFC3339)
+	}
+	t := &table{w: f.IO.Out, tty: tty}
+	if p.events {
+		if first {
+			t = newTable(f.IO.Out, tty, "TIME", "EVENT", "PROVIDER", "CONNECTION", "OUTCOME", "DETAIL")
+		}
+		for _, r := range recs {
+			t.add(stamp(r.Time), r.Event, orDash(r.Provider), orDash(r.Connection), r.Outcome, orDash(eventDetail(r)))
+		}
+		return t.flush()
+	}
+	if first {
+		t = newTable(f.IO.Out, tty, "TIME", "PROVIDER", "METHOD", "HOST", "PATH", "STATUS", "INJECTED", "MS", "MODE", "ERROR")
+	}
+	for _, r := range recs {
+		if r.Kind == proxy.KindCredential {
+			// The event in METHOD, its outcome in STATUS; the request columns do not apply.
+			who := r.Provider
+			if r.Connection != "" {
+				who += "/" + r.Connection
+			}
+			t.add(stamp(r.Time), orDash(who), r.Event, "-", "-", r.Outcome, "-", "-", r.Kind, orDash(eventDetail(r)))
+			continue
+		}
+		inj := "no"
+		if r.Injected {
+			inj = "yes"
+		}
+		msg := r.Error
+		if r.Kind == proxy.KindRefusals {
+			msg = fmt.Sprintf("%s (%d refused until %s; the first shown)", r.Error, r.Count, stamp(r.Until))
+		}
+		t.add(stamp(r.Time), orDash(r.Provider), r.Method, r.Host, orDash(r.Path), fmt.Sprint(r.Status), inj, fmt.Sprintf("%.1f", r.DurationMS), r.Mode, orDash(msg))
+	}
+	return t.flush()
 }
 
 // eventDetail is a credential event's error, or its flow and scopes.

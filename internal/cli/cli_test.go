@@ -417,12 +417,12 @@ func TestProfileRoundTrip(t *testing.T) {
 	wantCode(t, runHome(t, home, "get", "openai"), exitOK)
 	wantCode(t, runHome(t, home, "--profile", "default", "get", "openai"), exitConnectionNotFound)
 
-	r = runHome(t, home, "profile", "delete", "work")
+	r = runHome(t, home, "profile", "delete", "work", "--yes")
 	if r.code == exitOK {
 		t.Error("deleting the active profile succeeded")
 	}
 	wantCode(t, runHome(t, home, "profile", "use", "default"), exitOK)
-	wantCode(t, runHome(t, home, "profile", "delete", "work"), exitOK)
+	wantCode(t, runHome(t, home, "profile", "delete", "work", "--yes"), exitOK)
 	if _, names := list(); slices.Contains(names, "work") {
 		t.Errorf("work still listed after delete: %v", names)
 	}

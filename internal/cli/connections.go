@@ -289,20 +289,29 @@ func isDefaultConn(ctx context.Context, b *broker.Broker, c *vault.Connection) (
 }
 
 // logoutOut is logout --json (authsome's {"status": "logged_out", ...}). Revoked is false when
-// the provider has no revocation endpoint or revoking failed.
+// the provider has no revocation endpoint or revoking failed; SessionsRevoked is set with
+// --revoke-sessions.
 type logoutOut struct {
-	Status     string `json:"status"`
-	Provider   string `json:"provider"`
-	Connection string `json:"connection"`
-	Revoked    bool   `json:"revoked"`
+	Status          string `json:"status"`
+	Provider        string `json:"provider"`
+	Connection      string `json:"connection"`
+	Revoked         bool   `json:"revoked"`
+	SessionsRevoked bool   `json:"sessions_revoked,omitempty"`
 }
 
 func newLogoutCmd(f *Factory) *cobra.Command {
 	var conn string
+	var sessions bool
 	cmd := &cobra.Command{
 		Use:   "logout PROVIDER",
 		Short: "Delete a connection (revoking it where the provider supports it)",
-		Args:  exactArgs(1, "a provider name"),
+		Long: `Delete a connection, revoking its tokens first where the provider has a revocation
+endpoint. Microsoft has none: its access token stays valid until it expires (logout says so).
+--revoke-sessions (Microsoft only) first calls Graph's POST /me/revokeSignInSessions with the
+connection's token, which ends the refresh tokens Microsoft issued to the user before (on every
+device and app; it needs the delegated permission User.RevokeSessions.All); if that fails,
+nothing is deleted.`,
+		Args: exactArgs(1, "a provider name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := f.Broker(cmd.Context())
 			if err != nil {
@@ -312,6 +321,11 @@ func newLogoutCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if sessions {
+				if err := revokeSignInSessions(cmd.Context(), f, c); err != nil {
+					return err
+				}
+			}
 			revokeErr, err := b.Logout(cmd.Context(), c.Provider, c.Name)
 			if err != nil {
 				return err
@@ -319,16 +333,20 @@ func newLogoutCmd(f *Factory) *cobra.Command {
 			if revokeErr != nil {
 				f.warnf("remote revocation failed (the local connection was deleted): %s", message(revokeErr))
 			}
-			if f.JSON {
-				def, _, _ := b.Catalog().Get(c.Provider)
-				revoked := broker.Revocable(def) && revokeErr == nil
-				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked})
+			def, _, _ := b.Catalog().Get(c.Provider)
+			if !f.JSON {
+				f.notef("Logged out of %s/%s.\n", c.Provider, c.Name)
 			}
-			f.notef("Logged out of %s/%s.\n", c.Provider, c.Name)
+			noteTokenStaysValid(f, def, c)
+			if f.JSON {
+				revoked := broker.Revocable(def) && revokeErr == nil
+				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked, SessionsRevoked: sessions})
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
+	cmd.Flags().BoolVar(&sessions, "revoke-sessions", false, "Microsoft: end the user's sign-in sessions (refresh tokens) at Microsoft first")
 	return cmd
 }
 

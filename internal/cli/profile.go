@@ -1,7 +1,13 @@
 package cli
 
 import (
+	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -57,18 +63,96 @@ func newProfileCmd(f *Factory) *cobra.Command {
 			}
 			return done(f, "active", args[0], "Profile %q is now active.\n", args[0])
 		},
-	}, &cobra.Command{
+	}, newProfileDeleteCmd(f, home))
+	return cmd
+}
+
+func newProfileDeleteCmd(f *Factory, home func() vault.Home) *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a profile with its vault and key",
-		Args:  exactArgs(1, "a profile name"),
+		Long: `Delete a profile with its vault (every connection in it) and its key. On a terminal it
+asks first; without one it refuses unless --yes is given.`,
+		Args: exactArgs(1, "a profile name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := home().DeleteProfile(args[0]); err != nil {
+			name := args[0]
+			h := home()
+			if !yes {
+				if err := vault.ValidateProfileName(name); err != nil {
+					return err
+				}
+				if !f.IO.CanPrompt() {
+					return usagef("profile delete %s deletes its vault and every connection in it: confirm with --yes", name)
+				}
+				q := fmt.Sprintf("Delete profile %q and its vault", name)
+				if n, ok := profileConnections(cmd.Context(), h, name); ok {
+					q += fmt.Sprintf(" with %d connection", n)
+					if n != 1 {
+						q += "s"
+					}
+				}
+				ok, err := confirm(f.IO, q+"?")
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return usagef("profile %q not deleted", name)
+				}
+			}
+			if err := h.DeleteProfile(name); err != nil {
 				return err
 			}
-			return done(f, "deleted", args[0], "Deleted profile %q.\n", args[0])
+			return done(f, "deleted", name, "Deleted profile %q.\n", name)
 		},
-	})
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	return cmd
+}
+
+// profileConnections counts the connections in a profile's vault, when it can be read without
+// asking for anything (a passphrase-protected vault is not opened); ok is false otherwise.
+func profileConnections(ctx context.Context, h vault.Home, name string) (n int, ok bool) {
+	dir := h.ProfileDir(name)
+	if _, err := os.Stat(dir); err != nil {
+		return 0, false
+	}
+	keys := vault.DefaultKeySource(dir)
+	if keys.Name() == "passphrase" {
+		return 0, false
+	}
+	store, err := vault.Open(dir, keys)
+	if err != nil {
+		return 0, false
+	}
+	data, err := store.Load(ctx)
+	if err != nil {
+		return 0, false
+	}
+	for _, ps := range data.Providers {
+		if ps != nil {
+			n += len(ps.Connections)
+		}
+	}
+	return n, true
+}
+
+// confirm asks a yes/no question on stderr and reads the answer from stdin: only y or yes
+// (any letter case) is yes.
+func confirm(ios *IOStreams, question string) (bool, error) {
+	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
+	line, err := bufio.NewReader(ios.In).ReadString('\n')
+	if err != nil && line == "" {
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
 }
 
 // done reports a simple state change: JSON {"status","name"} or a sentence on stderr.

@@ -269,7 +269,7 @@ func TestQuiet(t *testing.T) {
 			case "login":
 				wantCode(t, runHome(t, home, "logout", "openai", "--connection", connFlag(args)), exitOK)
 			case "profile":
-				wantCode(t, runHome(t, home, "profile", "delete", "work"), exitOK)
+				wantCode(t, runHome(t, home, "profile", "delete", "work", "--yes"), exitOK)
 			case "logout":
 				wantCode(t, run(t, key+"\n", "--home", home, "login", "openai", "--api-key-stdin", "--connection", "second", "--force"), exitOK)
 			}

@@ -35,6 +35,9 @@ type Kit struct {
 	// Sites is the SharePoint sites workload, which the drive asks about
 	// site drives (nil: none).
 	Sites Sites
+	// RevokeSessions revokes every refresh token of a user (by id), for
+	// revokeSignInSessions; it returns how many it revoked (nil: none kept).
+	RevokeSessions func(ctx context.Context, userID string) (int, error)
 }
 
 // Claims are the claims of the access token a Graph request carries.
