@@ -26,6 +26,7 @@ type loginOptions struct {
 	Connection        string
 	Flow              string
 	Scopes            []string
+	AddScopes         bool // every --scopes value had a leading '+'
 	Tenant            string
 	Cloud             string
 	ClientID          string
@@ -58,6 +59,7 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
   authsome login microsoft --flow device_code --connection work
   printf %s "$SECRET" | authsome login microsoft --flow client_credentials --tenant contoso.com --client-id ID --client-secret-stdin
   authsome login microsoft --cloud sandbox
+  authsome login microsoft --scopes +Mail.Send,+@contacts
   authsome login microsoft --redirect-uri http://127.0.0.1/auth/callback/oauth
   authsome login gitlab --base-url https://gitlab.example.com`,
 		Args: exactArgs(1, "a provider name"),
@@ -87,6 +89,10 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 					return &usageError{"--connection: " + err.Error()}
 				}
 			}
+			var err error
+			if opts.Scopes, opts.AddScopes, err = parseScopes(opts.Scopes); err != nil {
+				return err
+			}
 			if opts.Port < 0 || opts.Port > 65535 {
 				return usagef("--port %d is not a port number", opts.Port)
 			}
@@ -99,7 +105,7 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Connection, "connection", "", "connection name (default \"default\")")
 	fl.StringVar(&opts.Flow, "flow", "", "pkce, dcr_pkce, device_code, client_credentials or password (default: the provider's)")
-	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "scopes to request, comma-separated (default: the provider's)")
+	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "scopes to request, comma-separated, replacing the provider's defaults (offline_access is kept); +SCOPE adds to the connection's scopes; @PRESET names a group (authsome providers show PROVIDER)")
 	fl.StringVar(&opts.Tenant, "tenant", "", "Microsoft tenant: common, organizations, consumers, a tenant id or domain")
 	fl.StringVar(&opts.Cloud, "cloud", "", "Microsoft cloud: global, usgov, usgov-dod, china or sandbox")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client (application) id; stored for later logins")
@@ -126,12 +132,16 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
+	if _, err := def.ExpandScopes(opts.Scopes); err != nil {
+		return usagef("--scopes: %v", err)
+	}
 	ios := f.IO
 	req := broker.LoginRequest{
 		Provider:   def.Name,
 		Connection: opts.Connection,
 		Flow:       provider.Flow(opts.Flow),
 		Scopes:     opts.Scopes,
+		AddScopes:  opts.AddScopes,
 		Tenant:     opts.Tenant,
 		Cloud:      opts.Cloud,
 		ClientID:   strings.TrimSpace(opts.ClientID),
@@ -193,6 +203,30 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	f.notef("Signed in to %s%s (connection %q, profile %q).\n", def.DisplayName, who, conn.Name, b.Profile())
 	return nil
+}
+
+// parseScopes reads the --scopes values: all with a leading '+' (add them to the connection's
+// scopes) or none (replace); empty values are dropped.
+func parseScopes(values []string) (scopes []string, add bool, err error) {
+	plus := 0
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if s, ok := strings.CutPrefix(v, "+"); ok {
+			plus++
+			v = strings.TrimSpace(s)
+			if v == "" {
+				return nil, false, usagef("--scopes: '+' names no scope")
+			}
+		}
+		scopes = append(scopes, v)
+	}
+	if plus > 0 && plus < len(scopes) {
+		return nil, false, usagef("--scopes: mixes scopes to add (+SCOPE) with scopes that replace the current ones; give all with '+' to add, or none to replace")
+	}
+	return scopes, plus > 0, nil
 }
 
 // readSecretStdin reads one secret from stdin: the first line, trimmed.
