@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 
 	clibrowser "github.com/cli/browser"
@@ -93,6 +94,9 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 			if opts.Scopes, opts.AddScopes, err = parseScopes(opts.Scopes); err != nil {
 				return err
 			}
+			if err := checkPresets(f, opts); err != nil {
+				return err
+			}
 			if opts.Port < 0 || opts.Port > 65535 {
 				return usagef("--port %d is not a port number", opts.Port)
 			}
@@ -131,9 +135,6 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	def, _, err := b.Catalog().Get(opts.Provider)
 	if err != nil {
 		return err
-	}
-	if _, err := def.ExpandScopes(opts.Scopes); err != nil {
-		return usagef("--scopes: %v", err)
 	}
 	ios := f.IO
 	req := broker.LoginRequest{
@@ -227,6 +228,22 @@ func parseScopes(values []string) (scopes []string, add bool, err error) {
 		return nil, false, usagef("--scopes: mixes scopes to add (+SCOPE) with scopes that replace the current ones; give all with '+' to add, or none to replace")
 	}
 	return scopes, plus > 0, nil
+}
+
+// checkPresets refuses an unknown @preset in --scopes as a usage error, before anything is
+// written to the home folder.
+func checkPresets(f *Factory, opts *loginOptions) error {
+	if !slices.ContainsFunc(opts.Scopes, func(s string) bool { return strings.HasPrefix(s, provider.PresetPrefix) }) {
+		return nil
+	}
+	def, _, err := provider.NewCatalog(broker.CatalogDir(f.Home())).Get(opts.Provider)
+	if err != nil {
+		return nil // login says what is wrong with the provider
+	}
+	if _, err := def.ExpandScopes(opts.Scopes); err != nil {
+		return usagef("--scopes: %v", err)
+	}
+	return nil
 }
 
 // readSecretStdin reads one secret from stdin: the first line, trimmed.
