@@ -186,3 +186,26 @@ func TestLoginWarnsWithoutRefreshToken(t *testing.T) {
 		t.Errorf("notes %q with a refresh token; want none", notes)
 	}
 }
+
+// TestLoginAddScopesAppOnly: an app-only connection has no scopes to add to; it is refused
+// and kept, and its sign-in warns of no missing refresh token.
+func TestLoginAddScopesAppOnly(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var notes []string
+	c, err := f.b.Login(t.Context(), broker.LoginRequest{Provider: "microsoft", Connection: "app", Cloud: broker.CloudSandbox,
+		Flow: provider.FlowClientCredentials, Notify: func(m string) { notes = append(notes, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 0 {
+		t.Errorf("app-only sign-in notes %q; want none (it never gets a refresh token)", notes)
+	}
+	_, err = f.b.Login(t.Context(), broker.LoginRequest{Provider: "microsoft", Connection: "app", Scopes: []string{"Mail.Send"}, AddScopes: true})
+	if err == nil || !strings.Contains(err.Error(), "app-only") {
+		t.Errorf("adding scopes to an app-only connection: %v; want a refusal", err)
+	}
+	if got := f.stored(t, "microsoft", "app"); got.AccessToken != c.AccessToken {
+		t.Error("the refused login changed the connection")
+	}
+}
