@@ -21,6 +21,8 @@ func GraphNeeds(prov, connection, method, host, path string) (needs, hint string
 	needs = g.LeastDelegated
 	if prov != "" {
 		hint = "authsome login " + prov + " --scopes +" + needs
+		// "default" is the connection login signs in when --connection is left out
+		// (broker.DefaultConnection; the proxy does not import the broker).
 		if connection != "" && connection != "default" {
 			hint += " --connection " + connection
 		}
