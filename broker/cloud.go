@@ -171,19 +171,22 @@ func RootsTrusting(caFile string) (*x509.CertPool, error) {
 }
 
 // scopesFor returns the scopes to request: the given ones or the provider's defaults, plus
-// openid and profile for Microsoft (the id token labels the connection), qualified for
+// the provider's refresh scope for a delegated flow ([RefreshScope]), openid and profile for Microsoft (the id token labels the connection), qualified for
 // national clouds.
-func scopesFor(def *provider.Definition, t *target, requested []string) []string {
+func scopesFor(def *provider.Definition, t *target, flow provider.Flow, requested []string) []string {
 	scopes := requested
 	if len(scopes) == 0 {
 		scopes = def.DefaultScopes()
+	}
+	if rs := RefreshScope(def); rs != "" && flow != provider.FlowClientCredentials {
+		scopes = appendMissing(scopes, rs)
 	}
 	if !def.IsMicrosoft() {
 		return scopes
 	}
 	scopes = appendMissing(scopes, "openid", "profile")
 	if t.cloud != CloudSandbox {
-		scopes = oauth.QualifyScopes(scopes, t.graph)
+		scopes = appendMissing(nil, oauth.QualifyScopes(scopes, t.graph)...)
 	}
 	return scopes
 }

@@ -38,6 +38,7 @@ type fakeAS struct {
 	expiresAt int64                 // client_secret_expires_at for new registrations; 0 never
 	issued    int                   // counts access tokens
 	refuse    string                // when set, registrations fail with this description
+	noRefresh bool                  // when set, token responses carry no refresh token
 }
 
 type fakeClient struct {
@@ -160,8 +161,12 @@ func (a *fakeAS) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.issued++
-	writeJSON(w, 200, map[string]any{"access_token": fmt.Sprintf("AT-%d", a.issued), "token_type": "Bearer",
-		"expires_in": 3600, "refresh_token": fmt.Sprintf("RT-%d", a.issued)})
+	resp := map[string]any{"access_token": fmt.Sprintf("AT-%d", a.issued), "token_type": "Bearer",
+		"expires_in": 3600, "refresh_token": fmt.Sprintf("RT-%d", a.issued)}
+	if a.noRefresh {
+		delete(resp, "refresh_token")
+	}
+	writeJSON(w, 200, resp)
 }
 
 func (a *fakeAS) registrations() ([]map[string]any, []string) {

@@ -22,9 +22,16 @@ type LoginRequest struct {
 	Provider   string
 	Connection string        // "" → "default"
 	Flow       provider.Flow // "" → the provider's default flow
-	Scopes     []string      // nil → the provider's defaults
+	Scopes     []string      // nil → the provider's defaults; see AddScopes
 	Tenant     string        // Microsoft: common (default), organizations, consumers, id or domain
 	Cloud      string        // Microsoft: global (default), usgov, usgov-dod, china, sandbox
+	// AddScopes adds Scopes to the connection's current scopes (the provider's defaults for a
+	// new connection); without it Scopes replace the defaults. Either way "@name" in Scopes
+	// names one of the provider's scope presets, and a delegated sign-in keeps the scope that
+	// brings a refresh token ([RefreshScope]). An existing connection is signed in again for
+	// the union (Microsoft's incremental consent) and keeps its name, default-ness, flow,
+	// cloud and tenant unless given; Force is implied.
+	AddScopes bool
 	// ClientID and ClientSecret override (and replace) the stored OAuth client.
 	ClientID, ClientSecret string
 	Port                   int  // loopback port for the browser flow and the client page; 0 → 7998, negative → any free port
@@ -102,14 +109,16 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 	case req.Port < 0:
 		req.Port = 0 // the loopback listener picks a free port
 	}
-	if !req.Force {
-		data, err := b.store.Load(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if c := lookup(data, def.Name, req.Connection); c != nil {
-			return nil, fmt.Errorf("%w: %s/%s (use --force to sign in again, or --connection NAME for another account)", ErrAlreadyExists, def.Name, req.Connection)
-		}
+	data, err := b.store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	existing := lookup(data, def.Name, req.Connection)
+	if req, err = scopeRequest(def, req, existing); err != nil {
+		return nil, err
+	}
+	if existing != nil && !req.Force {
+		return nil, fmt.Errorf("%w: %s/%s (use --force to sign in again, --scopes +SCOPE to add scopes, or --connection NAME for another account)", ErrAlreadyExists, def.Name, req.Connection)
 	}
 	flow := req.Flow
 	if flow == "" {
@@ -123,7 +132,7 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 		}
 		conn, err = b.loginAPIKey(def, req)
 	default:
-		conn, err = b.loginOAuth(ctx, def, flow, req)
+		conn, err = b.loginOAuth(ctx, def, flow, req, existing)
 	}
 	if err != nil {
 		return nil, err
@@ -190,7 +199,7 @@ func (b *Broker) loginAPIKey(def *provider.Definition, req LoginRequest) (*vault
 	return &vault.Connection{AuthType: string(provider.AuthAPIKey), APIKey: key}, nil
 }
 
-func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow provider.Flow, req LoginRequest) (*vault.Connection, error) {
+func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow provider.Flow, req LoginRequest, existing *vault.Connection) (*vault.Connection, error) {
 	switch flow {
 	case provider.FlowPKCE:
 	case provider.FlowDCRPKCE:
@@ -244,7 +253,7 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 		ClientID:     client.ClientID,
 		ClientSecret: client.ClientSecret,
 		Endpoint:     t.endpoint,
-		Scopes:       scopesFor(def, t, req.Scopes),
+		Scopes:       scopesFor(def, t, flow, req.Scopes),
 		HTTPClient:   t.hc,
 		Now:          b.now,
 		// Some providers (Postiz) poll the device code with a JSON body.
@@ -256,7 +265,11 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 		opts := oauth.AuthCodeOptions{RedirectURI: redirect, Open: req.Open, Notify: func(u string) {
 			req.Notify("Sign in in your browser; if it did not open, visit:\n  " + u + "\n(redirect URI " + redirect + ")")
 		}}
-		if def.IsMicrosoft() && (req.Connection != DefaultConnection || req.Force) {
+		switch {
+		case def.IsMicrosoft() && req.AddScopes && existing != nil && existing.Account.Username != "":
+			// More scopes for the same account: Microsoft asks consent for the new ones only.
+			opts.Extra = url.Values{"login_hint": {existing.Account.Username}}
+		case def.IsMicrosoft() && (req.Connection != DefaultConnection || req.Force):
 			// Another account, or a fresh sign-in: let the user pick instead of reusing the session.
 			opts.Extra = url.Values{"prompt": {"select_account"}}
 		}
@@ -284,6 +297,9 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	}
 	if err != nil {
 		return nil, unreachable(err)
+	}
+	if tok.RefreshToken == "" && flow != provider.FlowClientCredentials && RefreshScope(def) != "" {
+		req.Notify(fmt.Sprintf("warning: %s/%s got no refresh token: it cannot refresh, and needs `authsome login %s --force` when the access token expires", def.Name, req.Connection, def.Name))
 	}
 	if persist {
 		err := b.store.Update(ctx, func(d *vault.Data) error {

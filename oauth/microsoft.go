@@ -48,6 +48,17 @@ func LookupCloud(name string) (Cloud, error) {
 	return Cloud{}, fmt.Errorf("oauth: unknown cloud %q (valid: %s)", name, strings.Join(CloudNames(), ", "))
 }
 
+// IsGraphHost reports whether host (a host name, without port) is the Microsoft Graph of one
+// of the clouds.
+func IsGraphHost(host string) bool {
+	for _, c := range clouds {
+		if strings.EqualFold(strings.TrimPrefix(c.GraphHost, "https://"), host) {
+			return true
+		}
+	}
+	return false
+}
+
 // MicrosoftEndpoint returns the identity platform v2.0 endpoints for an
 // authority host ("https://login.microsoftonline.com", or a sandbox URL) and
 // tenant ("" means "common"). Microsoft has no revocation endpoint.

@@ -70,6 +70,7 @@ func decode(data []byte) (*Definition, []string, error) {
 		"api_key":        &apiKey,
 		"export":         &export,
 		"registration":   &registration,
+		"scope_presets":  &d.ScopePresets,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -82,6 +82,9 @@ type Definition struct {
 	Export        map[string]string `json:"export,omitempty"`
 	// Registration is where a dcr_pkce provider registers its client (RFC 7591).
 	Registration *Registration `json:"registration,omitempty"`
+	// ScopePresets name groups of scopes a sign-in may ask for as "@name" (oauth2 only; see
+	// [Definition.ExpandScopes]): preset name → the provider's scopes.
+	ScopePresets map[string][]string `json:"scope_presets,omitempty"`
 	// Ignored are keys of the file the project does not use (authsome's "metadata", "logo", ...):
 	// kept out of the definition, reported once. Sorted dotted paths ("oauth.extra").
 	Ignored []string `json:"-"`
@@ -357,6 +360,9 @@ func (d *Definition) Validate() error {
 		if err := checkTemplatedEndpoint(d.Registration.RegistrationEndpoint); err != nil {
 			return bad("registration.registration_endpoint", "%v", err)
 		}
+	}
+	if err := d.validatePresets(bad); err != nil {
+		return err
 	}
 	names := make([]string, 0, len(d.Export))
 	for name := range d.Export {

@@ -38,6 +38,9 @@ type AuditRecord struct {
 	Kind       string    `json:"kind,omitempty"`
 	Count      int       `json:"count,omitempty"`
 	Until      time.Time `json:"until,omitzero"`
+	// Needs and Hint: see [Entry]. Absent from older records.
+	Needs string `json:"needs,omitempty"`
+	Hint  string `json:"hint,omitempty"`
 
 	// Credential events (Kind KindCredential) only.
 	Event   string   `json:"event,omitempty"`   // "login", "refresh", "export", "logout", "revoke"
@@ -243,6 +246,8 @@ func appendAuditLine(b []byte, e Entry) []byte {
 	b = strconv.AppendBool(b, e.Injected)
 	b = appendField(b, "mode", e.Mode, false)
 	b = appendField(b, "error", e.Error, true)
+	b = appendField(b, "needs", e.Needs, true)
+	b = appendField(b, "hint", e.Hint, true)
 	if e.Kind != "" {
 		b = appendField(b, "kind", e.Kind, false)
 		b = append(b, `,"count":`...)

@@ -158,6 +158,9 @@ func (s *Server) entry(r *http.Request, st *reqState, cw *countingWriter, body *
 			e.Status = http.StatusSwitchingProtocols // the reverse proxy hijacked the connection
 		}
 	}
+	if e.Status == http.StatusForbidden && e.Injected {
+		e.Needs, e.Hint = GraphNeeds(e.Provider, e.Connection, r.Method, e.Host, e.Path)
+	}
 	return e
 }
 

@@ -108,6 +108,10 @@ type Entry struct {
 	Injected             bool
 	Mode                 string // "mitm", "tunnel", "base-url", "http" or "denied"
 	Error                string
+	// Needs is, for a request with a credential that Microsoft Graph answered 403, the least
+	// privileged delegated permission Microsoft lists for it ("" when it lists none); Hint is
+	// the command that adds it to the connection. See [GraphNeeds].
+	Needs, Hint string
 
 	// Kind is "" for one request, or KindRefusals for a summary of Count requests refused
 	// before authentication with the same Status and Error, from Time to Until; Method, Host

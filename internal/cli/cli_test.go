@@ -82,6 +82,8 @@ func TestUsageErrors(t *testing.T) {
 		{"non-numeric --port", []string{"login", "microsoft", "--port", "x"}, "port"},
 		{"two stdin secrets", []string{"login", "microsoft", "--client-secret-stdin", "--api-key-stdin"}, "stdin"},
 		{"bad --connection", []string{"login", "microsoft", "--connection", "../../x"}, "--connection"},
+		{"mixed --scopes", []string{"login", "microsoft", "--scopes", "+Mail.Send,Contacts.Read"}, "mixes"},
+		{"unknown scope preset", []string{"login", "microsoft", "--scopes", "+@mial"}, "@mail"},
 		{"bad --connection for an API key", []string{"login", "openai", "--connection", "a b", "--api-key-stdin"}, "invalid connection name"},
 		{"bad --format", []string{"export", "microsoft", "--format", "yaml"}, "yaml"},
 		{"refresh token without --show-secret", []string{"get", "microsoft", "--field", "refresh_token"}, "--show-secret"},

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 
 	clibrowser "github.com/cli/browser"
@@ -26,6 +27,7 @@ type loginOptions struct {
 	Connection        string
 	Flow              string
 	Scopes            []string
+	AddScopes         bool // every --scopes value had a leading '+'
 	Tenant            string
 	Cloud             string
 	ClientID          string
@@ -58,6 +60,7 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
   authsome login microsoft --flow device_code --connection work
   printf %s "$SECRET" | authsome login microsoft --flow client_credentials --tenant contoso.com --client-id ID --client-secret-stdin
   authsome login microsoft --cloud sandbox
+  authsome login microsoft --scopes +Mail.Send,+@contacts
   authsome login microsoft --redirect-uri http://127.0.0.1/auth/callback/oauth
   authsome login gitlab --base-url https://gitlab.example.com`,
 		Args: exactArgs(1, "a provider name"),
@@ -87,6 +90,13 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 					return &usageError{"--connection: " + err.Error()}
 				}
 			}
+			var err error
+			if opts.Scopes, opts.AddScopes, err = parseScopes(opts.Scopes); err != nil {
+				return err
+			}
+			if err := checkPresets(f, opts); err != nil {
+				return err
+			}
 			if opts.Port < 0 || opts.Port > 65535 {
 				return usagef("--port %d is not a port number", opts.Port)
 			}
@@ -99,7 +109,7 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Connection, "connection", "", "connection name (default \"default\")")
 	fl.StringVar(&opts.Flow, "flow", "", "pkce, dcr_pkce, device_code, client_credentials or password (default: the provider's)")
-	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "scopes to request, comma-separated (default: the provider's)")
+	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "scopes to request, comma-separated, replacing the provider's defaults (offline_access is kept); +SCOPE adds to the connection's scopes; @PRESET names a group (authsome providers show PROVIDER)")
 	fl.StringVar(&opts.Tenant, "tenant", "", "Microsoft tenant: common, organizations, consumers, a tenant id or domain")
 	fl.StringVar(&opts.Cloud, "cloud", "", "Microsoft cloud: global, usgov, usgov-dod, china or sandbox")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client (application) id; stored for later logins")
@@ -132,6 +142,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		Connection: opts.Connection,
 		Flow:       provider.Flow(opts.Flow),
 		Scopes:     opts.Scopes,
+		AddScopes:  opts.AddScopes,
 		Tenant:     opts.Tenant,
 		Cloud:      opts.Cloud,
 		ClientID:   strings.TrimSpace(opts.ClientID),
@@ -192,6 +203,46 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		who = " as " + who
 	}
 	f.notef("Signed in to %s%s (connection %q, profile %q).\n", def.DisplayName, who, conn.Name, b.Profile())
+	return nil
+}
+
+// parseScopes reads the --scopes values: all with a leading '+' (add them to the connection's
+// scopes) or none (replace); empty values are dropped.
+func parseScopes(values []string) (scopes []string, add bool, err error) {
+	plus := 0
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if s, ok := strings.CutPrefix(v, "+"); ok {
+			plus++
+			v = strings.TrimSpace(s)
+			if v == "" {
+				return nil, false, usagef("--scopes: '+' names no scope")
+			}
+		}
+		scopes = append(scopes, v)
+	}
+	if plus > 0 && plus < len(scopes) {
+		return nil, false, usagef("--scopes: mixes scopes to add (+SCOPE) with scopes that replace the current ones; give all with '+' to add, or none to replace")
+	}
+	return scopes, plus > 0, nil
+}
+
+// checkPresets refuses an unknown @preset in --scopes as a usage error, before anything is
+// written to the home folder.
+func checkPresets(f *Factory, opts *loginOptions) error {
+	if !slices.ContainsFunc(opts.Scopes, func(s string) bool { return strings.HasPrefix(s, provider.PresetPrefix) }) {
+		return nil
+	}
+	def, _, err := provider.NewCatalog(broker.CatalogDir(f.Home())).Get(opts.Provider)
+	if err != nil {
+		return nil // login says what is wrong with the provider
+	}
+	if _, err := def.ExpandScopes(opts.Scopes); err != nil {
+		return usagef("--scopes: %v", err)
+	}
 	return nil
 }
 
