@@ -45,6 +45,14 @@ type LoginRequest struct {
 	// GitLab, GitHub Enterprise); "" → the provider's default. The connection remembers it.
 	BaseURL string
 
+	// ClientCertificate is a PEM certificate with its unencrypted RSA private key: the client
+	// authenticates with signed assertions instead of a secret, and the connection keeps the PEM
+	// in the encrypted vault for later token requests. FederatedTokenFile is the path of a
+	// federated (workload identity) token file, read for every token request; the connection
+	// keeps the path.
+	ClientCertificate  []byte
+	FederatedTokenFile string
+
 	Username string // password flow
 	APIKey   string // api_key providers
 
@@ -241,7 +249,13 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	}
 	var client vault.Client
 	var persist bool
-	if flow == provider.FlowDCRPKCE && req.ClientID == "" {
+	var cred *appCredential
+	if cred, err = newAppCredential(req); err != nil {
+		return nil, err
+	}
+	if cred != nil {
+		client, err = b.assertionClient(ctx, def, t, req)
+	} else if flow == provider.FlowDCRPKCE && req.ClientID == "" {
 		client, persist, err = b.registeredClient(ctx, def, t, redirect)
 	} else {
 		client, persist, err = b.client(ctx, def, t, flow, req, lb, redirect)
@@ -258,6 +272,9 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 		Now:          b.now,
 		// Some providers (Postiz) poll the device code with a JSON body.
 		DeviceTokenJSON: def.OAuth.DeviceTokenRequest == provider.DeviceTokenJSON,
+	}
+	if cred != nil {
+		cfg.Assertion = cred.assertion
 	}
 	var tok *oauth.Token
 	switch flow {
@@ -327,6 +344,7 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	if !def.IsMicrosoft() {
 		conn.Tenant = ""
 	}
+	cred.store(conn)
 	if tok.IDToken != "" {
 		if c, err := oauth.ParseIDTokenClaims(tok.IDToken); err == nil {
 			conn.Account = vault.Account{Username: c.Username, ObjectID: c.ObjectID, Name: c.Name, TenantID: c.TenantID}

@@ -210,8 +210,13 @@ func (b *Broker) renew(ctx context.Context, def *provider.Definition, c *vault.C
 	if ps := data.Providers[def.Name]; ps != nil && ps.Client != nil && ps.Client.ClientID == c.ClientID {
 		cfg.ClientSecret = ps.Client.ClientSecret
 	}
+	if cfg.Assertion, err = connAssertion(c); err != nil {
+		return nil, &CredentialError{Provider: def.Name, Connection: c.Name, Reason: "the stored client certificate is unusable (" + err.Error() + "); sign in again"}
+	} else if cfg.Assertion != nil {
+		cfg.ClientSecret = ""
+	}
 	if c.Flow == string(provider.FlowClientCredentials) {
-		if cfg.ClientSecret == "" && t.sandbox != nil && t.sandbox.ConfidentialClientID == c.ClientID {
+		if cfg.ClientSecret == "" && cfg.Assertion == nil && t.sandbox != nil && t.sandbox.ConfidentialClientID == c.ClientID {
 			cfg.ClientSecret = t.sandbox.ConfidentialClientSecret
 		}
 		return cfg.ClientCredentials(ctx)

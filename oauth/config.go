@@ -38,7 +38,12 @@ type Config struct {
 	// client is public: no client_secret parameter and no Authorization
 	// header are ever sent.
 	ClientSecret string
-	Endpoint     Endpoint
+	// Assertion, when set, authenticates the client with a signed JWT
+	// (client_assertion) on token requests instead of a secret: a
+	// [*Certificate] or a [FederatedTokenFile]. It makes the client
+	// confidential.
+	Assertion ClientAssertion
+	Endpoint  Endpoint
 	// Scopes are sent space-separated as the scope parameter.
 	Scopes []string
 	// HTTPClient sends the requests; nil means http.DefaultClient. Redirects
@@ -61,8 +66,8 @@ type Config struct {
 }
 
 // ErrNoClientSecret is returned by flows that need a confidential client when
-// the Config has no ClientSecret.
-var ErrNoClientSecret = errors.New("oauth: this flow needs a client secret (confidential client)")
+// the Config has neither a ClientSecret nor an Assertion.
+var ErrNoClientSecret = errors.New("oauth: this flow needs a client secret, certificate or federated credential (confidential client)")
 
 // ErrNoRevocation is returned by [Revoke] when the endpoint has no
 // revocation URL (Microsoft has none).
@@ -75,7 +80,7 @@ func (c *Config) now() time.Time {
 	return time.Now()
 }
 
-func (c *Config) public() bool { return c.ClientSecret == "" }
+func (c *Config) public() bool { return c.ClientSecret == "" && c.Assertion == nil }
 
 func (c *Config) scope() string { return strings.Join(c.Scopes, " ") }
 
@@ -87,7 +92,7 @@ func (c *Config) form(grant string) url.Values {
 	if grant != "" {
 		v.Set("grant_type", grant)
 	}
-	if !c.public() {
+	if c.ClientSecret != "" {
 		v.Set("client_secret", c.ClientSecret)
 	}
 	return v
@@ -186,6 +191,9 @@ func (c *Config) tokenRequest(ctx context.Context, v url.Values) (*Token, error)
 		return nil, errors.New("oauth: the endpoint has no token URL")
 	}
 	now := c.now()
+	if err := c.authenticate(ctx, v, now); err != nil {
+		return nil, err
+	}
 	status, body, err := c.post(ctx, c.Endpoint.TokenURL, v)
 	if err != nil {
 		return nil, err
@@ -263,8 +271,11 @@ func newUUID() string {
 // String describes the Config without its client secret.
 func (c Config) String() string {
 	secret := "none (public client)"
-	if c.ClientSecret != "" {
+	switch {
+	case c.ClientSecret != "":
 		secret = redacted
+	case c.Assertion != nil:
+		secret = "none (client assertion)"
 	}
 	return fmt.Sprintf("oauth.Config{ClientID: %q, ClientSecret: %s, TokenURL: %q, Scopes: %q}",
 		c.ClientID, secret, c.Endpoint.TokenURL, c.Scopes)
@@ -280,7 +291,7 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("client_id", c.ClientID),
-		slog.Bool("confidential", c.ClientSecret != ""),
+		slog.Bool("confidential", !c.public()),
 		slog.String("token_url", c.Endpoint.TokenURL),
 		slog.String("scope", c.scope()),
 	)

@@ -331,6 +331,8 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	})
 	m.HandleFunc("POST /_sandbox/seed/messages", s.ctlSeedMessages)
 	m.HandleFunc("POST /_sandbox/revoke", s.ctlRevoke)
+	m.HandleFunc("POST /_sandbox/apps/{client_id}/certificates", s.ctlAddCertificate)
+	m.HandleFunc("POST /_sandbox/apps/{client_id}/federated", s.ctlAddFederated)
 	m.HandleFunc("GET /_sandbox/state", s.ctlGetState)
 	m.HandleFunc("PUT /_sandbox/state", s.ctlPutState)
 	m.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
@@ -481,4 +483,49 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func ctlError(w http.ResponseWriter, status int, msg string) {
 	graphkit.WriteJSONStatus(w, status, map[string]string{"error": msg})
+}
+
+// ctlAddCertificate serves POST /_sandbox/apps/{client_id}/certificates: the body is a PEM
+// certificate (or JSON {"certificate": PEM}); the answer names its x5t#S256 thumbprint.
+func (s *Server) ctlAddCertificate(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		ctlError(w, http.StatusBadRequest, "read body: "+err.Error())
+		return
+	}
+	var req struct {
+		Certificate string `json:"certificate"`
+	}
+	if json.Unmarshal(body, &req) == nil && req.Certificate != "" {
+		body = []byte(req.Certificate)
+	}
+	thumb, err := s.id.AddCertificate(r.PathValue("client_id"), body)
+	if !ctlCredentialError(w, err) {
+		graphkit.WriteJSONStatus(w, http.StatusCreated, map[string]string{"x5t#S256": thumb})
+	}
+}
+
+// ctlAddFederated serves POST /_sandbox/apps/{client_id}/federated: JSON {"issuer", "subject",
+// "audiences" (default api://AzureADTokenExchange), and "jwks" or "public_key" (PEM)}.
+func (s *Server) ctlAddFederated(w http.ResponseWriter, r *http.Request) {
+	var fc FederatedCredential
+	if !decodeControl(w, r, &fc) {
+		return
+	}
+	if !ctlCredentialError(w, s.id.AddFederated(r.PathValue("client_id"), fc)) {
+		w.WriteHeader(http.StatusCreated)
+	}
+}
+
+// ctlCredentialError writes err (404 for an unknown app, else 400) and reports whether there was one.
+func ctlCredentialError(w http.ResponseWriter, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, ErrUnknownApp):
+		ctlError(w, http.StatusNotFound, err.Error())
+	default:
+		ctlError(w, http.StatusBadRequest, err.Error())
+	}
+	return true
 }

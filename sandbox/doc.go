@@ -109,6 +109,8 @@
 //	POST   /_sandbox/seed/messages       {"user" (default first user), "folder" (id or well-known name; default inbox), "count"} → {"seeded": n}
 //	GET    /_sandbox/state, PUT /_sandbox/state
 //	GET    /_sandbox/info                the sandbox.json content
+//	POST   /_sandbox/apps/{client_id}/certificates  PEM certificate (or {"certificate": PEM}) → {"x5t#S256"}
+//	POST   /_sandbox/apps/{client_id}/federated     {"issuer", "subject", "audiences", "jwks" or "public_key" (PEM)}
 //
 // The sandbox's clock is Options.Now plus an offset that POST /_sandbox/clock
 // (or Server.AdvanceClock, Server.SetClock) moves forward, never back (400):

@@ -24,3 +24,26 @@ func (s *Server) ApproveDeviceCode(userCode, upn string) error {
 func (s *Server) DeclineDeviceCode(userCode string) error {
 	return s.changing(func(ctx context.Context) error { return s.id.DeclineDeviceCode(ctx, userCode) })
 }
+
+// ErrUnknownApp is returned when a credential is registered for a client id that is not a
+// confidential app of the sandbox tenant.
+var ErrUnknownApp = identity.ErrUnknownApp
+
+// FederatedCredential is a federated identity credential of an app: JWTs from Issuer about
+// Subject, for one of Audiences (default api://AzureADTokenExchange), signed by a key of JWKS
+// or PublicKey (PEM public key or certificate).
+type FederatedCredential = identity.FederatedCredential
+
+// DefaultFederatedAudience is the audience of federated assertions unless a credential names others.
+const DefaultFederatedAudience = identity.DefaultFederatedAudience
+
+// AddCertificate registers a certificate credential (PEM) for an app and returns its x5t#S256
+// thumbprint. Registered credentials live in memory; Reset clears them.
+func (s *Server) AddCertificate(clientID string, pemCert []byte) (string, error) {
+	return s.id.AddCertificate(clientID, pemCert)
+}
+
+// AddFederated registers a federated identity credential for an app.
+func (s *Server) AddFederated(clientID string, fc FederatedCredential) error {
+	return s.id.AddFederated(clientID, fc)
+}

@@ -60,6 +60,11 @@ type Connection struct {
 	ClientID     string `json:"client_id,omitempty"`
 	AuthorityURL string `json:"authority_url,omitempty"`
 	GraphURL     string `json:"graph_url,omitempty"`
+	// ClientCertificate is the PEM certificate and private key (a secret) of a connection that
+	// authenticates its client with certificate assertions; FederatedTokenFile is the path (not
+	// the token) of a federated credential's token file, read again for every token request.
+	ClientCertificate  string `json:"client_certificate,omitempty"`
+	FederatedTokenFile string `json:"federated_token_file,omitempty"`
 
 	Account   Account           `json:"account,omitzero"`
 	Status    string            `json:"status,omitempty"` // StatusConnected | StatusNeedsLogin

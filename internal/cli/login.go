@@ -32,6 +32,8 @@ type loginOptions struct {
 	Cloud             string
 	ClientID          string
 	ClientSecretStdin bool
+	ClientCertFile    string
+	FederatedFile     string
 	APIKeyStdin       bool
 	Username          string
 	Port              int
@@ -51,7 +53,9 @@ func newLoginCmd(f *Factory, runF func(*loginOptions) error) *cobra.Command {
 
 Microsoft: the browser flow (PKCE on http://127.0.0.1:7998) is the default; without a display
 the device code flow is used. App-only sign-in uses --flow client_credentials with --tenant and
-the client secret on stdin. --cloud sandbox signs in to the offline sandbox (authsome sandbox).
+the client secret on stdin, --client-certificate (PEM certificate and key) or
+--federated-token-file (workload identity; AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and
+AZURE_TENANT_ID are used when set). --cloud sandbox signs in to the offline sandbox (authsome sandbox).
 
 The browser's redirect is accepted at / and at /auth/callback/oauth; --redirect-uri sends the
 loopback URI the app registered (http://127.0.0.1/auth/callback/oauth for apps set up for the
@@ -59,6 +63,7 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 		Example: `  authsome login microsoft
   authsome login microsoft --flow device_code --connection work
   printf %s "$SECRET" | authsome login microsoft --flow client_credentials --tenant contoso.com --client-id ID --client-secret-stdin
+  authsome login microsoft --flow client_credentials --tenant contoso.com --client-id ID --client-certificate app.pem
   authsome login microsoft --cloud sandbox
   authsome login microsoft --scopes +Mail.Send,+@contacts
   authsome login microsoft --redirect-uri http://127.0.0.1/auth/callback/oauth
@@ -114,6 +119,8 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 	fl.StringVar(&opts.Cloud, "cloud", "", "Microsoft cloud: global, usgov, usgov-dod, china or sandbox")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client (application) id; stored for later logins")
 	fl.BoolVar(&opts.ClientSecretStdin, "client-secret-stdin", false, "read the client secret from stdin")
+	fl.StringVar(&opts.ClientCertFile, "client-certificate", "", "PEM file with the app's certificate and unencrypted RSA key (kept encrypted in the vault)")
+	fl.StringVar(&opts.FederatedFile, "federated-token-file", "", "federated (workload identity) token file, read for every token request (default $AZURE_FEDERATED_TOKEN_FILE)")
 	fl.BoolVar(&opts.APIKeyStdin, "api-key-stdin", false, "read the API key from stdin (API-key providers)")
 	fl.StringVar(&opts.Username, "username", "", "user name for the legacy password flow")
 	fl.IntVar(&opts.Port, "port", broker.DefaultPort, "loopback port for the browser flow (0 picks a free port)")
@@ -159,6 +166,9 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		},
 	}
 	req.RedirectURI, req.BaseURL = opts.RedirectURI, opts.BaseURL
+	if err := appCredentialFlags(opts, &req); err != nil {
+		return err
+	}
 	if opts.ClientSecretStdin || opts.APIKeyStdin {
 		secret, err := readSecretStdin(ios.In)
 		if err != nil {
@@ -320,4 +330,31 @@ func loopbackPort(flag int) int {
 		return -1
 	}
 	return flag
+}
+
+// appCredentialFlags fills the certificate or federated credential of an app-only sign-in:
+// --client-certificate, --federated-token-file, or Azure workload identity's environment
+// (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID) when no credential is given.
+func appCredentialFlags(opts *loginOptions, req *broker.LoginRequest) error {
+	if opts.ClientCertFile != "" {
+		pem, err := os.ReadFile(opts.ClientCertFile)
+		if err != nil {
+			return usagef("--client-certificate: %v", err)
+		}
+		req.ClientCertificate = pem
+	}
+	req.FederatedTokenFile = opts.FederatedFile
+	if req.Flow != provider.FlowClientCredentials || opts.ClientCertFile != "" || opts.ClientSecretStdin {
+		return nil
+	}
+	if req.FederatedTokenFile == "" {
+		req.FederatedTokenFile = os.Getenv("AZURE_FEDERATED_TOKEN_FILE")
+	}
+	if req.FederatedTokenFile != "" && req.ClientID == "" {
+		req.ClientID = strings.TrimSpace(os.Getenv("AZURE_CLIENT_ID"))
+	}
+	if req.FederatedTokenFile != "" && req.Tenant == "" {
+		req.Tenant = strings.TrimSpace(os.Getenv("AZURE_TENANT_ID"))
+	}
+	return nil
 }

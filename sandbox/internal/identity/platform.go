@@ -49,6 +49,7 @@ type Platform struct {
 	mu      sync.Mutex
 	st      *State
 	pending map[string]*pendingAuth // sign-ins in progress (not persisted)
+	creds   map[string]*appCreds    // certificate and federated credentials by client id (not persisted)
 }
 
 // New returns the identity platform with no codes or tokens and cfg.Initial as its settings.

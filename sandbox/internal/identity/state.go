@@ -142,6 +142,7 @@ func (s *Platform) Reset() {
 	s.mu.Lock()
 	s.st = newState(s.cfg.Initial)
 	s.pending = map[string]*pendingAuth{}
+	s.creds = nil
 	s.mu.Unlock()
 }
 

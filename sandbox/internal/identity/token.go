@@ -165,8 +165,13 @@ func (s *Platform) authClient(r *http.Request, form url.Values, seg, grant strin
 		return a, nil
 	}
 	if assertion != "" {
-		return nil, newAAD(401, "invalid_client", 700027,
-			"Client assertion failed signature validation. The sandbox accepts client secrets only.")
+		if secret != "" {
+			return nil, errMalformed("Send either 'client_assertion' or 'client_secret', not both.")
+		}
+		if e := s.checkAssertion(r, a, form); e != nil {
+			return nil, e
+		}
+		return a, nil
 	}
 	if secret == "" {
 		return nil, errSecretRequired()
