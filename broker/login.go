@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
@@ -73,7 +74,8 @@ type LoginRequest struct {
 // http://localhost as a "Mobile and desktop applications" redirect URI).
 const DefaultPort = oauth.DefaultLoopbackPort
 
-var connNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$`)
+// connNameRE is compiled on first use (its bounded repeat is costly at start-up).
+var connNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$`) })
 
 // ErrInvalidConnectionName is returned for a connection name that [ValidateConnectionName] refuses.
 var ErrInvalidConnectionName = errors.New("invalid connection name")
@@ -81,7 +83,7 @@ var ErrInvalidConnectionName = errors.New("invalid connection name")
 // ValidateConnectionName reports (as ErrInvalidConnectionName) whether name can name a new
 // connection: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.
 func ValidateConnectionName(name string) error {
-	if !connNameRE.MatchString(name) {
+	if !connNameRE().MatchString(name) {
 		return fmt.Errorf("%w %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", ErrInvalidConnectionName, name)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -32,7 +33,8 @@ type clientForm struct {
 	Saved     bool
 }
 
-var clientFormTmpl = template.Must(template.New("client").Parse(`<!doctype html>
+var clientFormTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("client").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>authsome – {{.Info.DisplayName}} app registration</title>
 <style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -66,6 +68,7 @@ button{margin-top:1.2rem;padding:.5rem 1.4rem;font:inherit}.err{color:#a11}.ok{c
 </form>{{end}}
 </body></html>
 `))
+})
 
 // CollectClient serves a form at a random path on the listener asking the
 // user for a client id (and, with info.AskSecret, an optional secret), and
@@ -159,5 +162,5 @@ func checkClientID(id string, microsoft bool) string {
 func renderClientForm(w http.ResponseWriter, status int, data clientForm) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = clientFormTmpl.Execute(w, data)
+	_ = clientFormTmpl().Execute(w, data)
 }

@@ -480,7 +480,8 @@ type page struct {
 	OK                           bool
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>authsome – {{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
@@ -492,11 +493,12 @@ h1{font-size:1.4rem}.ok{color:#176b2c}.bad{color:#a11}pre{white-space:pre-wrap;b
 {{if .Hint}}<p id="hint">{{.Hint}}</p>{{end}}
 </body></html>
 `))
+})
 
 func renderPage(w http.ResponseWriter, status int, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, p)
+	_ = pageTmpl().Execute(w, p)
 }
 
 // idTokenClaim returns one string claim of an unverified ID token.

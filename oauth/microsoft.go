@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Cloud is a Microsoft cloud: where its users sign in and where its Graph
@@ -107,8 +108,11 @@ func QualifyScopes(scopes []string, graphHost string) []string {
 }
 
 var (
-	guidRE   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	domainRE = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*\.(?i:[a-z][a-z0-9-]{0,61}[a-z0-9])$`)
+	guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	// domainRE is compiled on first use: its bounded repeats are costly for start-up.
+	domainRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*\.(?i:[a-z][a-z0-9-]{0,61}[a-z0-9])$`)
+	})
 )
 
 // IsGUID reports whether s is a GUID such as an Entra tenant or client id.
@@ -121,7 +125,7 @@ func ValidateTenant(t string) error {
 	case "", "common", "organizations", "consumers":
 		return nil
 	}
-	if IsGUID(t) || (len(t) <= 253 && domainRE.MatchString(t)) {
+	if IsGUID(t) || (len(t) <= 253 && domainRE().MatchString(t)) {
 		return nil
 	}
 	return fmt.Errorf("oauth: invalid tenant %q: use common, organizations, consumers, a tenant id (GUID) or a verified domain", t)

@@ -267,6 +267,7 @@ func (p *passphraseSource) derive(ctx context.Context, params *kdfParams) ([]byt
 // the header's KDF parameters (nil for a new vault) and the returned params
 // go into the new header.
 func kekFor(ctx context.Context, ks KeySource, create bool, params *kdfParams) ([]byte, *kdfParams, error) {
+	ks = settled(ks)
 	if p, ok := ks.(*passphraseSource); ok {
 		return p.derive(ctx, params)
 	}
@@ -339,6 +340,7 @@ func (a *autoSource) current() KeySource {
 
 // decided returns ks, or for the default source the one it decided on (nil if undecided).
 func decided(ks KeySource) KeySource {
+	ks = settled(ks)
 	if a, ok := ks.(*autoSource); ok {
 		return a.current()
 	}
@@ -372,32 +374,88 @@ func (a *autoSource) Key(ctx context.Context, create bool) ([]byte, error) {
 // (account [KeyringAccount]) unless AUTHSOME_KEYRING=off, falling back to
 // the key file <profileDir>/master.key when the keyring errors or times out.
 // Name reports the source in use. The result is safe for concurrent use.
-func DefaultKeySource(profileDir string) KeySource {
+//
+// It is [ProfileKeySource] without a passphrase.
+func DefaultKeySource(profileDir string) KeySource { return ProfileKeySource(profileDir, nil) }
+
+// ProfileKeySource is DefaultKeySource, with passphrase as the source of the
+// passphrase when the vault header records one (see [PassphraseKey]). It does
+// no I/O: the choice is made from the vault header when a [Store] first reads
+// the vault (so a command reads the file once), or on the first call of Name
+// or Key before that, which reads the header then. The OS keyring is only
+// contacted when it is the source chosen (or, for a profile without a vault
+// or key file, tried).
+func ProfileKeySource(profileDir string, passphrase func() ([]byte, error)) KeySource {
 	if v, ok := os.LookupEnv(EnvMasterKey); ok && strings.TrimSpace(v) != "" {
 		return EnvKey()
 	}
-	file := &fileSource{path: filepath.Join(profileDir, KeyFileName)}
-	ring := &keyringSource{account: KeyringAccount(profileDir)}
-	keyringOff := strings.EqualFold(os.Getenv(EnvKeyring), "off")
-	if b, err := os.ReadFile(filepath.Join(profileDir, vaultFileName)); err == nil {
-		if h, err := parseFile(b); err == nil {
-			switch h.KeySource {
-			case "env":
-				return EnvKey() // fails with a clear "not set" error
-			case "file":
-				return file
-			case "passphrase":
-				return PassphraseKey(nil)
-			case "keyring":
-				if keyringOff {
-					return errSource{"keyring", fmt.Errorf("%w: the vault's key is in the OS keyring, but %s=off", ErrKeyNotFound, EnvKeyring)}
-				}
-				return ring
+	return &profileSource{
+		dir:        profileDir,
+		passphrase: passphrase,
+		keyringOff: strings.EqualFold(os.Getenv(EnvKeyring), "off"),
+	}
+}
+
+// profileSource is the result of ProfileKeySource: it settles on a source
+// once, from a vault header.
+type profileSource struct {
+	dir        string
+	passphrase func() ([]byte, error)
+	keyringOff bool
+
+	once sync.Once
+	ks   KeySource
+}
+
+// settle decides the source from h, the header the caller has read; a nil h
+// reads it from the vault file. Only the first call decides.
+func (p *profileSource) settle(h *header) KeySource {
+	p.once.Do(func() {
+		if h == nil {
+			if b, err := readVaultFile(filepath.Join(p.dir, vaultFileName)); err == nil {
+				h, _ = parseFile(b)
 			}
 		}
+		p.ks = p.choose(h)
+	})
+	return p.ks
+}
+
+// choose applies DefaultKeySource's order to h (nil: no readable vault).
+func (p *profileSource) choose(h *header) KeySource {
+	file := &fileSource{path: filepath.Join(p.dir, KeyFileName)}
+	ring := &keyringSource{account: KeyringAccount(p.dir)}
+	if h != nil {
+		switch h.KeySource {
+		case "env":
+			return EnvKey() // fails with a clear "not set" error
+		case "file":
+			return file
+		case "passphrase":
+			return PassphraseKey(p.passphrase)
+		case "keyring":
+			if p.keyringOff {
+				return errSource{"keyring", fmt.Errorf("%w: the vault's key is in the OS keyring, but %s=off", ErrKeyNotFound, EnvKeyring)}
+			}
+			return ring
+		}
 	}
-	if _, err := os.Stat(file.path); err == nil || keyringOff {
+	if _, err := os.Stat(file.path); err == nil || p.keyringOff {
 		return file
 	}
 	return &autoSource{keyring: ring, file: file}
+}
+
+// settled returns ks, or for a ProfileKeySource the source it settled on.
+func settled(ks KeySource) KeySource {
+	if p, ok := ks.(*profileSource); ok {
+		return p.settle(nil)
+	}
+	return ks
+}
+
+func (p *profileSource) Name() string { return p.settle(nil).Name() }
+
+func (p *profileSource) Key(ctx context.Context, create bool) ([]byte, error) {
+	return p.settle(nil).Key(ctx, create)
 }

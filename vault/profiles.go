@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Profile errors.
@@ -25,9 +26,10 @@ const DefaultProfile = "default"
 
 const profileNamePattern = `^[a-z0-9][a-z0-9_-]{0,63}$`
 
-var profileNameRE = regexp.MustCompile(profileNamePattern)
+// profileNameRE is compiled on first use (its bounded repeat is costly at start-up).
+var profileNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(profileNamePattern) })
 
-func validProfileName(name string) bool { return profileNameRE.MatchString(name) }
+func validProfileName(name string) bool { return profileNameRE().MatchString(name) }
 
 // ValidateProfileName reports (as ErrInvalidProfileName) whether name is a
 // valid profile name: 1–64 of a-z, 0-9, '_' and '-', starting with a letter

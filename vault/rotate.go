@@ -52,7 +52,7 @@ func (s *Store) RotateKey(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ks := s.keySource()
+	ks := settled(s.keySource())
 	if a, ok := ks.(*autoSource); ok {
 		if _, err := a.Key(ctx, true); err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Store) commitRotation(ctx context.Context, st *state, next KeySource, p
 // opensWith reports whether the vault file on disk opens with the key-encryption key kek.
 // The caller holds the vault lock.
 func (s *Store) opensWith(kek []byte) bool {
-	b, err := os.ReadFile(s.path)
+	b, err := readVaultFile(s.path)
 	if err != nil {
 		return false
 	}

@@ -270,7 +270,7 @@ func (s *Store) read(ctx context.Context) (*state, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(s.path)
+	b, err := readVaultFile(s.path)
 	if errors.Is(err, os.ErrNotExist) {
 		d := &Data{}
 		d.normalize()
@@ -291,6 +291,9 @@ func (s *Store) read(ctx context.Context) (*state, error) {
 			"this vault belongs to profile %q, not %q", h.Profile, s.profile)
 	}
 	ks := s.keySource()
+	if p, ok := ks.(*profileSource); ok {
+		ks = p.settle(h) // the header just read decides; no second read
+	}
 	if a, ok := ks.(*autoSource); ok {
 		a.adopt(h.KeySource)
 	}

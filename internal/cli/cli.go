@@ -131,8 +131,8 @@ func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
 	return f.broker, f.err
 }
 
-// passphraseKeys sets opts.Keys for a passphrase-protected vault: the passphrase comes from
-// $AUTHSOME_PASSPHRASE or, on a terminal, a prompt.
+// passphraseKeys sets opts.Keys to the profile's key source, whose passphrase, for a
+// passphrase-protected vault, comes from $AUTHSOME_PASSPHRASE or, on a terminal, a prompt.
 func (f *Factory) passphraseKeys(opts *broker.Options) error {
 	home := vault.Home{Dir: opts.Home}
 	profile := opts.Profile
@@ -148,10 +148,9 @@ func (f *Factory) passphraseKeys(opts *broker.Options) error {
 		}
 		profile = p
 	}
-	if vault.DefaultKeySource(home.ProfileDir(profile)).Name() != "passphrase" {
-		return nil
-	}
-	opts.Keys = vault.PassphraseKey(func() ([]byte, error) {
+	// The source settles from the vault header when the vault is first read (one read per
+	// command); the passphrase is asked for only when the header records one.
+	opts.Keys = vault.ProfileKeySource(home.ProfileDir(profile), func() ([]byte, error) {
 		if p := os.Getenv("AUTHSOME_PASSPHRASE"); p != "" {
 			return []byte(p), nil
 		}

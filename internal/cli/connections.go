@@ -225,9 +225,11 @@ func newGetCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			isDefault, err := isDefaultConn(ctx, b, c)
-			if err != nil {
-				return err
+			isDefault := conn == "" // the default connection was asked for: no second read
+			if !isDefault {
+				if isDefault, err = isDefaultConn(ctx, b, c); err != nil {
+					return err
+				}
 			}
 			rec := connectionJSON(c, b.Profile(), isDefault, nowFunc())
 			if field != "" {
