@@ -31,13 +31,13 @@ func TestTableMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for file, render := range map[string]func(io.Reader) ([]byte, error){permgen.File: permgen.Render, permgen.PathsFile: permgen.RenderPaths} {
-		want, err := render(bytes.NewReader(ref))
+	for _, o := range permgen.Outputs {
+		want, err := o.Render(bytes.NewReader(ref))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is stale (%v): run go generate ./internal/graphperm", file, err)
+		if got, err := os.ReadFile(o.File); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is stale (%v): run go generate ./internal/graphperm", o.File, err)
 		}
 	}
 }

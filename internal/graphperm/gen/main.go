@@ -1,5 +1,6 @@
-// Command gen writes the sandbox's table of Microsoft Graph delegated
-// permissions (delegated_gen.go) from ../shared/graph-permissions.
+// Command gen writes package graphperm's generated files (permgen.Outputs:
+// the delegated permissions, the application permissions' names and the
+// table of permissions by request) from ../shared/graph-permissions.
 package main
 
 import (
@@ -28,16 +29,14 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("%w (Microsoft's permissions reference belongs at ../shared/graph-permissions beside the module)", err)
 	}
-	src, err := permgen.Render(bytes.NewReader(ref))
-	if err != nil {
-		return err
+	for _, o := range permgen.Outputs {
+		src, err := o.Render(bytes.NewReader(ref))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.File, src, 0o644); err != nil {
+			return err
+		}
 	}
-	if err := os.WriteFile(permgen.File, src, 0o644); err != nil {
-		return err
-	}
-	paths, err := permgen.RenderPaths(bytes.NewReader(ref))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(permgen.PathsFile, paths, 0o644)
+	return nil
 }
