@@ -20,12 +20,12 @@ var attachmentLimits = odata.Limits{DefaultTop: 1000, MaxTop: 1000}
 // attachmentRoutes registers the routes of events' attachments.
 func (s *Workload) attachmentRoutes(m *graphkit.Mux) {
 	p := "/events/{eid}/attachments"
-	s.read(m, p, s.attachmentList)
-	s.read(m, p+"/{aid}", s.attachmentGet)
-	s.read(m, p+"/{aid}/$value", s.attachmentValue)
-	s.write(m, "POST", p, s.attachmentCreate)
-	s.write(m, "DELETE", p+"/{aid}", s.attachmentDelete)
-	s.write(m, "POST", p+"/createUploadSession", s.attachmentUploadSession)
+	s.HandleOwned(m, "GET", p, s.attachmentList)
+	s.HandleOwned(m, "GET", p+"/{aid}", s.attachmentGet)
+	s.HandleOwned(m, "GET", p+"/{aid}/$value", s.attachmentValue)
+	s.HandleOwned(m, "POST", p, s.attachmentCreate)
+	s.HandleOwned(m, "DELETE", p+"/{aid}", s.attachmentDelete)
+	s.HandleOwned(m, "POST", p+"/createUploadSession", s.attachmentUploadSession)
 }
 
 // URLPrefix is the path below which the workload's upload sessions are served.

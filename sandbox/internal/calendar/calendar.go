@@ -34,44 +34,34 @@ func New(k *graphkit.Kit) *Workload {
 	return &Workload{Kit: k, store: seedStore(), up: outlook.NewAttachmentUploads(Name)}
 }
 
-// read registers a read route for /me and /users/{id}.
-func (s *Workload) read(m *graphkit.Mux, suffix string, h graphkit.OwnerHandler) {
-	s.HandleOwned(m, "GET", suffix, h)
-}
-
-// write registers a write route for /me and /users/{id}.
-func (s *Workload) write(m *graphkit.Mux, method, suffix string, h graphkit.OwnerHandler) {
-	s.HandleOwned(m, method, suffix, h)
-}
-
 // Routes registers the calendar routes.
 func (s *Workload) Routes(m *graphkit.Mux) {
-	s.read(m, "/calendars", s.calendarList)
-	s.read(m, "/calendar", s.calendarGet)
-	s.read(m, "/calendars/{cid}", s.calendarGet)
+	s.HandleOwned(m, "GET", "/calendars", s.calendarList)
+	s.HandleOwned(m, "GET", "/calendar", s.calendarGet)
+	s.HandleOwned(m, "GET", "/calendars/{cid}", s.calendarGet)
 	for _, p := range []string{"/events", "/calendar/events", "/calendars/{cid}/events"} {
-		s.read(m, p, s.eventList)
+		s.HandleOwned(m, "GET", p, s.eventList)
 	}
-	s.read(m, "/events/{eid}", s.eventGet)
-	s.read(m, "/events/{eid}/instances", s.eventInstances)
+	s.HandleOwned(m, "GET", "/events/{eid}", s.eventGet)
+	s.HandleOwned(m, "GET", "/events/{eid}/instances", s.eventInstances)
 	for _, p := range []string{"/calendarView", "/calendar/calendarView", "/calendars/{cid}/calendarView"} {
-		s.read(m, p, s.calendarView)
-		s.read(m, p+"/delta", s.viewDelta)
+		s.HandleOwned(m, "GET", p, s.calendarView)
+		s.HandleOwned(m, "GET", p+"/delta", s.viewDelta)
 	}
 
-	s.write(m, "POST", "/calendars", s.calendarCreate)
+	s.HandleOwned(m, "POST", "/calendars", s.calendarCreate)
 	for _, p := range []string{"/calendar", "/calendars/{cid}"} {
-		s.write(m, "PATCH", p, s.calendarPatch)
-		s.write(m, "POST", p+"/events", s.eventCreate)
+		s.HandleOwned(m, "PATCH", p, s.calendarPatch)
+		s.HandleOwned(m, "POST", p+"/events", s.eventCreate)
 	}
-	s.write(m, "DELETE", "/calendars/{cid}", s.calendarDelete)
-	s.write(m, "POST", "/events", s.eventCreate)
-	s.write(m, "PATCH", "/events/{eid}", s.eventPatch)
-	s.write(m, "DELETE", "/events/{eid}", s.eventDelete)
+	s.HandleOwned(m, "DELETE", "/calendars/{cid}", s.calendarDelete)
+	s.HandleOwned(m, "POST", "/events", s.eventCreate)
+	s.HandleOwned(m, "PATCH", "/events/{eid}", s.eventPatch)
+	s.HandleOwned(m, "DELETE", "/events/{eid}", s.eventDelete)
 	for _, a := range []string{"accept", "tentativelyAccept", "decline"} {
-		s.write(m, "POST", "/events/{eid}/"+a, s.eventRespond(a))
+		s.HandleOwned(m, "POST", "/events/{eid}/"+a, s.eventRespond(a))
 	}
-	s.write(m, "POST", "/events/{eid}/cancel", s.eventCancel)
+	s.HandleOwned(m, "POST", "/events/{eid}/cancel", s.eventCancel)
 	s.HandleOwned(m, "POST", "/calendar/getSchedule", s.getSchedule)
 	s.attachmentRoutes(m)
 }

@@ -23,80 +23,62 @@ import (
 // permission checks, and messages (list, get, create, update, delete, move,
 // copy). Folders, sending, attachments, delta and $batch have their own files.
 
-// mailHandler serves a mail route for user u (the signed-in user for /me).
-type mailHandler func(w http.ResponseWriter, r *http.Request, u *user)
-
-// mailRoute registers h for /v1.0/me{suffix} and /v1.0/users/{id}{suffix}.
-// Delegated tokens reach only their own mailbox; app-only tokens any, with
-// the application permission.
-func (s *Workload) mailRoute(m *graphkit.Mux, method, suffix string, h mailHandler) {
-	wrap := func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims, u *user, self bool) {
-		if !(c.IsApp() || self) || !graphkit.Permitted(r, c) {
-			s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
-			return
-		}
-		if s.Unlicensed(w, r, u) {
-			return
-		}
-		h(w, r, u)
-	}
-	m.HandleFunc(method+" /v1.0/me"+suffix, s.Auth(s.Me(wrap)))
-	m.HandleFunc(method+" /v1.0/users/{id}"+suffix, s.Auth(s.Other(wrap)))
-}
-
+// mailRoutes registers the mail routes for /me and /users/{id}
+// (graphkit.Kit.HandleOwned: delegated tokens reach only their own mailbox,
+// app-only tokens any, with a permission that grants the request).
 func (s *Workload) mailRoutes(m *graphkit.Mux) {
 	// Folders; childFolders/{cid} nests one level below any folder.
 	for _, f := range []string{"/mailFolders/{fid}", "/mailFolders/{fid}/childFolders/{cid}"} {
-		s.mailRoute(m, "GET", f, s.folderGet)
-		s.mailRoute(m, "PATCH", f, s.folderPatch)
-		s.mailRoute(m, "DELETE", f, s.folderDelete)
-		s.mailRoute(m, "GET", f+"/childFolders", s.folderList)
-		s.mailRoute(m, "POST", f+"/childFolders", s.folderCreate)
-		s.mailRoute(m, "GET", f+"/messages", s.messageList)
-		s.mailRoute(m, "POST", f+"/messages", s.messageCreate)
-		s.mailRoute(m, "GET", f+"/messages/delta", s.messageDelta)
-		s.mailRoute(m, "GET", f+"/messages/$count", s.messageList)
-		s.mailRoute(m, "POST", f+"/move", s.folderMove)
-		s.mailRoute(m, "POST", f+"/copy", s.folderCopy)
+		s.HandleOwned(m, "GET", f, s.folderGet)
+		s.HandleOwned(m, "PATCH", f, s.folderPatch)
+		s.HandleOwned(m, "DELETE", f, s.folderDelete)
+		s.HandleOwned(m, "GET", f+"/childFolders", s.folderList)
+		s.HandleOwned(m, "POST", f+"/childFolders", s.folderCreate)
+		s.HandleOwned(m, "GET", f+"/messages", s.messageList)
+		s.HandleOwned(m, "POST", f+"/messages", s.messageCreate)
+		s.HandleOwned(m, "GET", f+"/messages/delta", s.messageDelta)
+		s.HandleOwned(m, "GET", f+"/messages/$count", s.messageList)
+		s.HandleOwned(m, "POST", f+"/move", s.folderMove)
+		s.HandleOwned(m, "POST", f+"/copy", s.folderCopy)
 	}
-	s.mailRoute(m, "GET", "/mailFolders", s.folderList)
-	s.mailRoute(m, "POST", "/mailFolders", s.folderCreate)
-	s.mailRoute(m, "GET", "/messages", s.messageList)
-	s.mailRoute(m, "GET", "/messages/$count", s.messageList)
-	s.mailRoute(m, "POST", "/messages", s.messageCreate)
-	s.mailRoute(m, "POST", "/sendMail", s.sendMail)
-	s.mailRoute(m, "GET", "/mailboxSettings", s.settingsGet)
-	s.mailRoute(m, "PATCH", "/mailboxSettings", s.settingsPatch)
+	s.HandleOwned(m, "GET", "/mailFolders", s.folderList)
+	s.HandleOwned(m, "POST", "/mailFolders", s.folderCreate)
+	s.HandleOwned(m, "GET", "/messages", s.messageList)
+	s.HandleOwned(m, "GET", "/messages/$count", s.messageList)
+	s.HandleOwned(m, "POST", "/messages", s.messageCreate)
+	s.HandleOwned(m, "POST", "/sendMail", s.sendMail)
+	s.HandleOwned(m, "GET", "/mailboxSettings", s.settingsGet)
+	s.HandleOwned(m, "PATCH", "/mailboxSettings", s.settingsPatch)
 	for _, name := range []string{"automaticRepliesSetting", "dateFormat", "delegateMeetingMessageDeliveryOptions", "language",
 		"timeFormat", "timeZone", "userPurpose", "workingHours"} {
-		s.mailRoute(m, "GET", "/mailboxSettings/"+name, s.settingsProp(name))
+		s.HandleOwned(m, "GET", "/mailboxSettings/"+name, s.settingsProp(name))
 	}
-	s.mailRoute(m, "GET", "/outlook/masterCategories", s.categoryList)
-	s.mailRoute(m, "POST", "/outlook/masterCategories", s.categoryCreate)
-	s.mailRoute(m, "GET", "/outlook/masterCategories/{catid}", s.categoryGet)
-	s.mailRoute(m, "PATCH", "/outlook/masterCategories/{catid}", s.categoryPatch)
-	s.mailRoute(m, "DELETE", "/outlook/masterCategories/{catid}", s.categoryDelete)
+	s.HandleOwned(m, "GET", "/outlook/masterCategories", s.categoryList)
+	s.HandleOwned(m, "POST", "/outlook/masterCategories", s.categoryCreate)
+	s.HandleOwned(m, "GET", "/outlook/masterCategories/{catid}", s.categoryGet)
+	s.HandleOwned(m, "PATCH", "/outlook/masterCategories/{catid}", s.categoryPatch)
+	s.HandleOwned(m, "DELETE", "/outlook/masterCategories/{catid}", s.categoryDelete)
 	// A message by id, also under its folder.
 	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
-		s.mailRoute(m, "GET", p, s.messageGet)
-		s.mailRoute(m, "PATCH", p, s.messagePatch)
-		s.mailRoute(m, "DELETE", p, s.messageDelete)
-		s.mailRoute(m, "POST", p+"/move", s.messageMove)
-		s.mailRoute(m, "POST", p+"/copy", s.messageCopy)
-		s.mailRoute(m, "POST", p+"/send", s.messageSend)
+		s.HandleOwned(m, "GET", p, s.messageGet)
+		s.HandleOwned(m, "PATCH", p, s.messagePatch)
+		s.HandleOwned(m, "DELETE", p, s.messageDelete)
+		s.HandleOwned(m, "POST", p+"/move", s.messageMove)
+		s.HandleOwned(m, "POST", p+"/copy", s.messageCopy)
+		s.HandleOwned(m, "POST", p+"/send", s.messageSend)
 		for _, a := range []string{"createReply", "createReplyAll", "createForward"} {
-			s.mailRoute(m, "POST", p+"/"+a, s.messageRespond(a))
+			s.HandleOwned(m, "POST", p+"/"+a, s.messageRespond(a))
 		}
 		for _, a := range []string{"reply", "replyAll", "forward"} {
-			s.mailRoute(m, "POST", p+"/"+a, s.messageRespond(a))
+			s.HandleOwned(m, "POST", p+"/"+a, s.messageRespond(a))
 		}
-		s.mailRoute(m, "GET", p+"/$value", s.messageMIME)
-		s.mailRoute(m, "GET", p+"/attachments", s.attachmentList)
-		s.mailRoute(m, "POST", p+"/attachments", s.attachmentCreate)
-		s.mailRoute(m, "POST", p+"/attachments/createUploadSession", s.attachmentUploadSession)
-		s.mailRoute(m, "GET", p+"/attachments/{aid}", s.attachmentGet)
-		s.mailRoute(m, "DELETE", p+"/attachments/{aid}", s.attachmentDelete)
-		s.mailRoute(m, "GET", p+"/attachments/{aid}/$value", s.attachmentValue)
+		s.HandleOwned(m, "GET", p+"/$value", s.messageMIME)
+		s.HandleOwned(m, "GET", p+"/attachments", s.attachmentList)
+		s.HandleOwned(m, "POST", p+"/attachments", s.attachmentCreate)
+		s.HandleOwned(m, "POST", p+"/attachments/createUploadSession", s.attachmentUploadSession)
+		s.HandleOwned(m, "GET", p+"/attachments/{aid}", s.attachmentGet)
+		s.HandleOwned(m, "DELETE", p+"/attachments/{aid}", s.attachmentDelete)
+		s.HandleOwned(m, "GET", p+"/attachments/{aid}/$value", s.attachmentValue)
 	}
 }
 

@@ -132,7 +132,7 @@ func (s *Workload) messageSend(w http.ResponseWriter, r *http.Request, u *user) 
 
 // messageRespond serves createReply, createReplyAll, createForward (a new
 // draft, 201) and reply, replyAll, forward (sent at once, 202).
-func (s *Workload) messageRespond(action string) mailHandler {
+func (s *Workload) messageRespond(action string) graphkit.OwnerHandler {
 	create := strings.HasPrefix(action, "create")
 	kind := strings.ToLower(strings.TrimPrefix(action, "create"))
 	return func(w http.ResponseWriter, r *http.Request, u *user) {

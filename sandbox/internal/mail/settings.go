@@ -119,7 +119,7 @@ func (s *Workload) settingsGet(w http.ResponseWriter, r *http.Request, u *user) 
 
 // settingsProp serves GET /mailboxSettings/{name}: a complex property as
 // its object, a string as {"value": ...}.
-func (s *Workload) settingsProp(name string) mailHandler {
+func (s *Workload) settingsProp(name string) graphkit.OwnerHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *user) {
 		s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 			v := mb.outlook().Settings[name]
