@@ -13,12 +13,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
+
+	"github.com/authsome-go/authsome/bench/internal/emit"
 )
 
 func main() {
@@ -49,15 +49,5 @@ func mainErr() error {
 	if err != nil {
 		return err
 	}
-	table := io.Writer(os.Stdout)
-	if asJSON {
-		table = os.Stderr
-	}
-	printReport(table, rep)
-	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	return nil
+	return emit.Report(rep, printReport, asJSON)
 }

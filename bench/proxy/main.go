@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +22,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/authsome-go/authsome/bench/internal/emit"
 )
 
 func main() {
@@ -98,17 +99,7 @@ func mainErr() error {
 	if skipReason != "" {
 		rep.Mitmproxy = skipReason
 	}
-	table := io.Writer(os.Stdout)
-	if asJSON {
-		table = os.Stderr
-	}
-	printReport(table, rep)
-	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	return nil
+	return emit.Report(rep, printReport, asJSON)
 }
 
 // printReport writes the human-readable tables.

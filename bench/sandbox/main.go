@@ -17,7 +17,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +26,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/authsome-go/authsome/bench/internal/emit"
 )
 
 func main() {
@@ -66,17 +67,7 @@ func mainErr() error {
 	if err != nil {
 		return err
 	}
-	table := io.Writer(os.Stdout)
-	if asJSON {
-		table = os.Stderr
-	}
-	printReport(table, rep)
-	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	return nil
+	return emit.Report(rep, printReport, asJSON)
 }
 
 // parseSizes reads -sizes: positive counts, at least 100 (the seeded inbox
