@@ -221,9 +221,16 @@ func segments(path string) []string {
 // comes from the nearest request it is a form of (derive).
 func Lookup(method, path string) (Grant, string, bool) {
 	method = strings.ToUpper(method)
+	segs := segments(path)
+	if len(segs) > 0 && segs[0] != "" {
+		// Most requests are in the table as they are, with both kinds: no forms to derive.
+		if g := table().match(method, segs); g != nil && g.Delegated != nil && g.Application != nil {
+			return *g, candidate{method, segs}.key(), true
+		}
+	}
 	var out Grant
 	from, found := "", false
-	for _, c := range derive(method, segments(path)) {
+	for _, c := range derive(method, segs) {
 		g := table().match(c.method, c.segs)
 		if g == nil {
 			continue
