@@ -3,6 +3,7 @@ package sandbox
 import (
 	"html/template"
 	"net/http"
+	"os"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
@@ -41,12 +42,9 @@ table{border-collapse:collapse} td,th{padding:.25rem .8rem .25rem 0;text-align:l
 For a browser or other programs, add <a href="/ca.pem">ca.pem</a> to the trust store; the CA is limited by X.509 name
 constraints to <code>localhost</code>, <code>127.0.0.0/8</code> and <code>::1</code>, so it can vouch for nothing else.
 <code>authsome sandbox trust</code> prints these steps for this machine, and <code>--install</code> adds it to your own store.</p>
-<table>
-<tr><th>Debian, Ubuntu</th><td><code>sudo cp ca.pem /usr/local/share/ca-certificates/authsome-sandbox.crt &amp;&amp; sudo update-ca-certificates</code></td></tr>
-<tr><th>Chrome, Firefox (NSS)</th><td><code>certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n "authsome sandbox" -i ca.pem</code></td></tr>
-<tr><th>macOS</th><td><code>security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db ca.pem</code></td></tr>
-<tr><th>Windows</th><td><code>certutil -user -addstore Root ca.pem</code></td></tr>
-</table>
+{{if .Trust}}<table>
+{{range .Trust}}<tr><th>{{.Store}}</th><td>{{range .Lines}}<code>{{.}}</code><br>{{end}}</td></tr>
+{{end}}</table>{{end}}
 </body></html>
 `))
 
@@ -69,8 +67,20 @@ func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The steps for this machine's user (the page is for the person who runs the sandbox),
+	// for every OS, from the table `authsome sandbox trust` prints.
+	var trust []TrustStep
+	if home, err := os.UserHomeDir(); err == nil && info.CAFile != "" {
+		for _, goos := range []string{"linux", "darwin", "windows"} {
+			for _, st := range TrustSteps(goos, info.CAFile, home) {
+				st.Store = map[string]string{"linux": "Linux", "darwin": "macOS", "windows": "Windows"}[goos] + ": " + st.Store
+				trust = append(trust, st)
+			}
+		}
+	}
 	_ = statusPage.Execute(w, struct {
 		Info
 		Tenant, Domain string
-	}{info, TenantName, TenantDomain})
+		Trust          []TrustStep
+	}{info, TenantName, TenantDomain, trust})
 }

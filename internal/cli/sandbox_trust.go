@@ -6,35 +6,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authsome-go/authsome/sandbox"
 )
-
-// trustStep is one way to make a trust store trust the sandbox's CA.
-type trustStep struct {
-	Store    string     `json:"store"`
-	Commands [][]string `json:"commands"`
-	// User is whether the step changes only the user's own store (what --install runs).
-	User bool `json:"user"`
-}
-
-// trustSteps are the ways to trust caFile on goos, the user's own stores first.
-func trustSteps(goos, caFile, homeDir string) []trustStep {
-	switch goos {
-	case "darwin":
-		return []trustStep{{"login keychain", [][]string{{"security", "add-trusted-cert", "-r", "trustRoot", "-k", filepath.Join(homeDir, "Library/Keychains/login.keychain-db"), caFile}}, true}}
-	case "windows":
-		return []trustStep{{"current user's Root store", [][]string{{"certutil", "-user", "-addstore", "Root", caFile}}, true}}
-	}
-	return []trustStep{
-		{"NSS database (Chrome, Chromium, Firefox)", [][]string{{"certutil", "-d", "sql:" + filepath.Join(homeDir, ".pki/nssdb"), "-A", "-t", "C,,", "-n", "authsome sandbox", "-i", caFile}}, true},
-		{"system store (Debian, Ubuntu: curl, Python, Go)", [][]string{
-			{"sudo", "cp", caFile, "/usr/local/share/ca-certificates/authsome-sandbox.crt"}, {"sudo", "update-ca-certificates"}}, false},
-	}
-}
 
 func newSandboxTrustCmd(f *Factory) *cobra.Command {
 	var install bool
@@ -58,7 +34,7 @@ only printed.`,
 			if err != nil {
 				return err
 			}
-			steps := trustSteps(runtime.GOOS, caFile, home)
+			steps := sandbox.TrustSteps(runtime.GOOS, caFile, home)
 			if f.JSON && !install {
 				return writeJSON(f.IO.Out, map[string]any{"ca_file": caFile, "steps": steps})
 			}
@@ -67,8 +43,8 @@ only printed.`,
 				fmt.Fprintf(w, "The sandbox's CA: %s\n\n", caFile)
 				for _, s := range steps {
 					fmt.Fprintf(w, "%s:\n", s.Store)
-					for _, c := range s.Commands {
-						fmt.Fprintf(w, "  %s\n", shellJoin(c))
+					for _, l := range s.Lines() {
+						fmt.Fprintf(w, "  %s\n", l)
 					}
 				}
 				fmt.Fprintln(w, "\nauthsome sandbox trust --install runs the steps for your own store.")
@@ -77,14 +53,14 @@ only printed.`,
 			for _, s := range steps {
 				if !s.User {
 					fmt.Fprintf(w, "Not run (needs an administrator), the %s:\n", s.Store)
-					for _, c := range s.Commands {
-						fmt.Fprintf(w, "  %s\n", shellJoin(c))
+					for _, l := range s.Lines() {
+						fmt.Fprintf(w, "  %s\n", l)
 					}
 					continue
 				}
-				for _, args := range s.Commands {
+				for i, args := range s.Commands {
 					if _, err := exec.LookPath(args[0]); err != nil {
-						return fmt.Errorf("%s is not installed (on Debian and Ubuntu: apt-get install libnss3-tools); the step was: %s", args[0], shellJoin(args))
+						return fmt.Errorf("%s is not installed (on Debian and Ubuntu: apt-get install libnss3-tools); the step was: %s", args[0], s.Lines()[i])
 					}
 					c := exec.CommandContext(cmd.Context(), args[0], args[1:]...)
 					c.Stdout, c.Stderr = f.IO.ErrOut, f.IO.ErrOut
@@ -99,17 +75,4 @@ only printed.`,
 	}
 	cmd.Flags().BoolVar(&install, "install", false, "add the CA to your own trust store (never the system's)")
 	return cmd
-}
-
-// shellJoin writes a command line to paste into a POSIX shell, quoting
-// the arguments that need it.
-func shellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = a
-		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+-") != "" {
-			out[i] = shellQuote(a)
-		}
-	}
-	return strings.Join(out, " ")
 }
