@@ -91,7 +91,7 @@ func newListCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, warns, err := provider.NewCatalog(broker.CatalogDir(f.Home())).ListWithWarnings(); err == nil {
+			if _, warns, err := b.Catalog().ListWithWarnings(); err == nil {
 				printWarnings(f, warns) // the files List skipped
 			}
 			now := nowFunc()
