@@ -61,6 +61,10 @@ type LoginRequest struct {
 	Open func(url string) error
 	// Notify tells the user something (URLs to open, what happens next).
 	Notify func(msg string)
+	// OnAuthURL, when set, shows the browser sign-in's URL and the redirect URI it sends
+	// (instead of a Notify sentence); the browser is opened (when Open is set) after it
+	// returns, and the wait lasts up to [oauth.SignInTimeout].
+	OnAuthURL func(authURL, redirectURI string)
 	// OnDeviceCode shows the device-code instructions.
 	OnDeviceCode func(da *oauth.DeviceAuth)
 	// PromptClient asks in the terminal for a client id and optional secret. When nil and a
@@ -282,7 +286,14 @@ func (b *Broker) loginOAuth(ctx context.Context, def *provider.Definition, flow 
 	switch flow {
 	case provider.FlowPKCE, provider.FlowDCRPKCE:
 		opts := oauth.AuthCodeOptions{RedirectURI: redirect, Open: req.Open, Notify: func(u string) {
-			req.Notify("Sign in in your browser; if it did not open, visit:\n  " + u + "\n(redirect URI " + redirect + ")")
+			switch {
+			case req.OnAuthURL != nil:
+				req.OnAuthURL(u, redirect)
+			case req.Open == nil:
+				req.Notify("Open this URL in a browser to sign in:\n  " + u + "\n(redirect URI " + redirect + ")")
+			default:
+				req.Notify("Opening the sign-in page in your browser; if it does not open, go to:\n  " + u + "\n(redirect URI " + redirect + ")")
+			}
 		}}
 		switch {
 		case def.IsMicrosoft() && req.AddScopes && existing != nil && existing.Account.Username != "":

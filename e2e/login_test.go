@@ -13,7 +13,7 @@ import (
 
 var (
 	urlLineRE  = regexp.MustCompile(`https?://\S+/oauth2/v2\.0/authorize\?\S+`)
-	userCodeRE = regexp.MustCompile(`enter the code ([A-Z0-9]+)`)
+	userCodeRE = regexp.MustCompile(`^\s+([A-Z0-9]{6,12})\s*$`) // the code, alone on its line
 )
 
 func firstUser(t *testing.T) sandbox.InfoUser {

@@ -114,7 +114,7 @@ func (l *Loopback) CollectClient(ctx context.Context, info ClientFormInfo, open 
 		}
 		id := strings.TrimSpace(r.PostForm.Get("client_id"))
 		secret := strings.TrimSpace(r.PostForm.Get("client_secret"))
-		if msg := checkClientID(id, data.Microsoft); msg != "" {
+		if msg := info.CheckClientID(id); msg != "" {
 			data.Error, data.ClientID = msg, id
 			renderClientForm(w, http.StatusBadRequest, data)
 			return
@@ -144,8 +144,11 @@ func (l *Loopback) CollectClient(ctx context.Context, info ClientFormInfo, open 
 	}
 }
 
-// checkClientID returns a message for an unusable client id, or "".
-func checkClientID(id string, microsoft bool) string {
+// CheckClientID returns a message for a client id that cannot be the provider's,
+// or "" when it can: one rule for the client-id page and the terminal prompt. A
+// client id is 1-512 characters without spaces or control characters; a
+// Microsoft one is a GUID (the app's Application (client) ID).
+func (i ClientFormInfo) CheckClientID(id string) string {
 	switch {
 	case id == "":
 		return "Enter the client id."
@@ -153,7 +156,7 @@ func checkClientID(id string, microsoft bool) string {
 		return "That client id is too long."
 	case strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 		return "A client id has no spaces or control characters."
-	case microsoft && !IsGUID(id):
+	case i.microsoft() && !IsGUID(id):
 		return "A Microsoft client id is a GUID such as 00000000-0000-0000-0000-000000000000 (Application (client) ID on the app's Overview page)."
 	}
 	return ""

@@ -69,6 +69,10 @@ func ListenLoopback(port int) (*Loopback, error) {
 // unless the user picks another (authsome's: register http://127.0.0.1:7998).
 const DefaultLoopbackPort = 7998
 
+// SignInTimeout is how long [Loopback.AuthCode] waits for the browser unless
+// [AuthCodeOptions] say otherwise: a caller can show the time left.
+const SignInTimeout = 5 * time.Minute
+
 // CallbackPath is the redirect path of the original authsome
 // (http://127.0.0.1:7998/auth/callback/oauth). The listener accepts the
 // redirect there as well as at "/".
@@ -197,7 +201,7 @@ type AuthCodeOptions struct {
 	// Extra adds authorize parameters such as prompt, login_hint,
 	// domain_hint or nonce. It cannot replace the parameters AuthCode sets.
 	Extra url.Values
-	// Timeout bounds the wait for the browser; 0 means 5 minutes.
+	// Timeout bounds the wait for the browser; 0 means [SignInTimeout].
 	Timeout time.Duration
 	// RedirectURI is the redirect URI to send, as [Loopback.Redirect] builds
 	// it; "" means [Loopback.RedirectURI]. Whatever is sent, the redirect is
@@ -237,7 +241,7 @@ func (l *Loopback) AuthCode(ctx context.Context, c *Config, opts AuthCodeOptions
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
-		timeout = 5 * time.Minute
+		timeout = SignInTimeout
 	}
 	au, err := url.Parse(c.Endpoint.AuthURL)
 	if err != nil {

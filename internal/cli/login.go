@@ -144,6 +144,13 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	ios := f.IO
+	clientID := strings.TrimSpace(opts.ClientID)
+	if clientID != "" {
+		if msg := (oauth.ClientFormInfo{Provider: def.Name}).CheckClientID(clientID); msg != "" {
+			return usagef("--client-id: %s", msg)
+		}
+	}
+	screen := newSigninScreen(f)
 	req := broker.LoginRequest{
 		Provider:   def.Name,
 		Connection: opts.Connection,
@@ -152,19 +159,12 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		AddScopes:  opts.AddScopes,
 		Tenant:     opts.Tenant,
 		Cloud:      opts.Cloud,
-		ClientID:   strings.TrimSpace(opts.ClientID),
+		ClientID:   clientID,
 		Port:       loopbackPort(opts.Port),
 		Force:      opts.Force,
 		Username:   opts.Username,
-		Notify:     func(msg string) { fmt.Fprintln(ios.ErrOut, msg) },
-		OnDeviceCode: func(da *oauth.DeviceAuth) {
-			if da.Message != "" {
-				fmt.Fprintln(ios.ErrOut, da.Message)
-			} else {
-				fmt.Fprintf(ios.ErrOut, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
-			}
-		},
 	}
+	req.Notify, req.OnDeviceCode = screen.notify, screen.deviceCode
 	req.RedirectURI, req.BaseURL = opts.RedirectURI, opts.BaseURL
 	if err := appCredentialFlags(opts, &req); err != nil {
 		return err
@@ -186,20 +186,21 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	if opts.NoBrowser || headless || !ios.CanPrompt() {
 		if ios.CanPrompt() {
-			req.PromptClient = func(_ context.Context, info oauth.ClientFormInfo) (string, string, error) {
-				return promptClient(ios, info)
+			req.PromptClient = func(ctx context.Context, info oauth.ClientFormInfo) (string, string, error) {
+				return promptClient(ctx, ios, info)
 			}
 		}
 	}
 	if ios.CanPrompt() {
-		req.PromptSecret = func(label string) (string, error) { return promptHidden(ios, label) }
+		req.PromptSecret = func(label string) (string, error) { return promptHiddenCtx(ctx, ios, label) }
 	}
+	req.OnAuthURL = func(authURL, redirect string) { screen.browser(authURL, redirect, req.Open != nil) }
 	if !opts.flowSet && def.IsMicrosoft() && headless && !opts.NoBrowser && def.OAuth.SupportsDeviceCode {
 		req.Flow = provider.FlowDeviceCode
 		fmt.Fprintln(ios.ErrOut, "No display found: using the device code flow (pass --flow pkce --no-browser to use the browser flow with a printed URL).")
 	}
 	conn, err := b.Login(ctx, req)
-	if err != nil {
+	if err = screen.finish(err); err != nil {
 		return err
 	}
 	if f.JSON {
@@ -268,38 +269,6 @@ func readSecretStdin(in io.Reader) (string, error) {
 		return "", usagef("nothing was read from stdin")
 	}
 	return s, nil
-}
-
-func promptClient(ios *IOStreams, info oauth.ClientFormInfo) (string, string, error) {
-	fmt.Fprintf(ios.ErrOut, "No OAuth client is stored for %s.\n", info.DisplayName)
-	if info.RedirectURI != "" {
-		fmt.Fprintf(ios.ErrOut, "Register an app with redirect URI %s (platform \"Mobile and desktop applications\").\n", info.RedirectURI)
-	}
-	if info.DocsURL != "" {
-		fmt.Fprintf(ios.ErrOut, "Instructions: %s\n", info.DocsURL)
-	}
-	fmt.Fprint(ios.ErrOut, "Client (application) id: ")
-	id, err := bufio.NewReader(ios.In).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", "", err
-	}
-	secret := ""
-	if info.AskSecret {
-		if secret, err = promptHidden(ios, "Client secret (leave empty for a public client)"); err != nil {
-			return "", "", err
-		}
-	}
-	return strings.TrimSpace(id), secret, nil
-}
-
-func promptHidden(ios *IOStreams, label string) (string, error) {
-	if ios.readPassword == nil {
-		return "", usagef("%s is needed but stdin is not a terminal", label)
-	}
-	fmt.Fprintf(ios.ErrOut, "%s: ", label)
-	b, err := ios.readPassword()
-	fmt.Fprintln(ios.ErrOut)
-	return strings.TrimSpace(string(b)), err
 }
 
 // hasDisplay reports whether a browser can be shown on this machine.
