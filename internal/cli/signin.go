@@ -22,10 +22,19 @@ type signinScreen struct {
 
 // newSigninScreen is the sign-in screen of f's stderr.
 func newSigninScreen(f *Factory) *signinScreen {
-	tty := f.IO.IsStderrTTY()
-	o := termui.Options{TTY: tty, Color: f.color(tty), Now: nowFunc}
-	return &signinScreen{scr: termui.New(f.IO.ErrOut, o), now: nowFunc, tty: tty, color: o.Color,
-		quiet: f.Quiet, copy: termui.SystemClipboard().Copy}
+	return signinScreenFor(f, termui.Options{Now: nowFunc}, termui.SystemClipboard().Copy)
+}
+
+// signinScreenFor is the sign-in screen of f's stderr with o's clock and ticker, copying to
+// the clipboard with copy.
+func signinScreenFor(f *Factory, o termui.Options, copy func(string) string) *signinScreen {
+	o.TTY = f.IO.IsStderrTTY()
+	o.Color = f.color(o.TTY)
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &signinScreen{scr: termui.New(f.IO.ErrOut, o), now: now, tty: o.TTY, color: o.Color, quiet: f.Quiet, copy: copy}
 }
 
 // notify prints a message of the broker above the wait line.

@@ -16,7 +16,8 @@ type Options struct {
 	TTY bool
 	// Color allows escape codes (bold text): a terminal without --no-color or NO_COLOR.
 	Color bool
-	// Now is the clock; nil means time.Now.
+	// Now is the clock when the wait starts (later times come with the ticks); nil means
+	// time.Now.
 	Now func() time.Time
 	// Ticker drives the wait line: it returns a channel of ticks every d and a function that
 	// stops it. nil means a time.Ticker. Tests send ticks themselves.
@@ -108,8 +109,8 @@ func (s *Screen) Wait(label string, deadline time.Time) {
 			select {
 			case <-stop:
 				return
-			case <-ticks:
-				s.tick()
+			case now := <-ticks:
+				s.tick(now)
 			}
 		}
 	}()
@@ -146,13 +147,10 @@ func (s *Screen) startLocked(now time.Time) {
 	fmt.Fprintln(s.w, line+".")
 }
 
-func (s *Screen) tick() {
+// tick redraws the wait line for the time now (the tick's).
+func (s *Screen) tick(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stop == nil {
-		return
-	}
-	now := s.o.Now()
 	if s.o.TTY {
 		s.frame++
 		s.drawLocked(now)
