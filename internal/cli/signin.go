@@ -14,10 +14,10 @@ import (
 type signinScreen struct {
 	scr   *termui.Screen
 	now   func() time.Time
-	tty   bool // a person watches stderr: the code goes to the clipboard
-	color bool // escape codes allowed (bold, OSC 52)
-	quiet bool // --quiet: the instructions only, no wait line
-	copy  func(text string) string
+	tty   bool                     // a person watches stderr: the code goes to the clipboard
+	color bool                     // escape codes allowed (bold, OSC 52)
+	quiet bool                     // --quiet: the instructions only, no wait line
+	clip  func(text string) string // copies text, naming the tool that did ("" if none)
 }
 
 // newSigninScreen is the sign-in screen of f's stderr.
@@ -26,15 +26,15 @@ func newSigninScreen(f *Factory) *signinScreen {
 }
 
 // signinScreenFor is the sign-in screen of f's stderr with o's clock and ticker, copying to
-// the clipboard with copy.
-func signinScreenFor(f *Factory, o termui.Options, copy func(string) string) *signinScreen {
+// the clipboard with clip.
+func signinScreenFor(f *Factory, o termui.Options, clip func(string) string) *signinScreen {
 	o.TTY = f.IO.IsStderrTTY()
 	o.Color = f.color(o.TTY)
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	return &signinScreen{scr: termui.New(f.IO.ErrOut, o), now: now, tty: o.TTY, color: o.Color, quiet: f.Quiet, copy: copy}
+	return &signinScreen{scr: termui.New(f.IO.ErrOut, o), now: now, tty: o.TTY, color: o.Color, quiet: f.Quiet, clip: clip}
 }
 
 // notify prints a message of the broker above the wait line.
@@ -45,7 +45,7 @@ func (s *signinScreen) notify(msg string) { s.scr.Println(msg) }
 func (s *signinScreen) deviceCode(da *oauth.DeviceAuth) {
 	copied := ""
 	if s.tty {
-		if tool := s.copy(da.UserCode); tool != "" {
+		if tool := s.clip(da.UserCode); tool != "" {
 			copied = " (copied to the clipboard)"
 		} else if s.color {
 			_, _ = s.scr.Write([]byte(termui.OSC52(da.UserCode))) // may work; never claimed
