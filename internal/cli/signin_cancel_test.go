@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/sandbox"
@@ -209,4 +210,26 @@ func TestLoginCtrlCWhileWaiting(t *testing.T) {
 			noSignInStored(t, home)
 		})
 	}
+}
+
+func TestLoginDeviceCodeExpired(t *testing.T) {
+	home := testEnv(t)
+	sb := startSandbox(t, home, sandbox.Options{DeviceInterval: time.Second})
+	ios, _, _, _ := Test()
+	errOut := watchFor("Waiting for the sign-in (Ctrl-C to cancel)")
+	ios.ErrOut = errOut
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(t.Context(), ios, []string{"--home", home, "login", "microsoft", "--cloud", "sandbox", "--flow", "device_code"})
+	}()
+	<-errOut.seen
+	if _, err := sb.AdvanceClock(16 * time.Minute); err != nil { // the sandbox's code is 15 minutes old now
+		t.Fatal(err)
+	}
+	code := <-done
+	got := errOut.String()
+	if code != exitUsage || !strings.HasSuffix(got, "\nauthsome: the code expired before the sign-in was finished: run the command again for a new code, and enter it before the time shown runs out\n") {
+		t.Fatalf("exit %d, stderr:\n%s", code, got)
+	}
+	noSignInStored(t, home)
 }
