@@ -1,0 +1,100 @@
+package msalcache_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsome-go/authsome/broker/msalcache"
+)
+
+func parseFile(t *testing.T, name string) (*msalcache.Cache, error) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msalcache.Parse(b)
+}
+
+// TestSignIns reads a sanitised cache as MSAL for Python (and so python-o365) writes it: two
+// accounts in two clouds, one a guest in a second tenant, times as strings and numbers, and
+// entries MSAL would skip.
+func TestSignIns(t *testing.T) {
+	c, err := parseFile(t, "msal_python.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Accounts) != 3 || len(c.RefreshTokens) != 2 || len(c.AccessTokens) != 2 || len(c.IDTokens) != 1 || len(c.Apps) != 1 {
+		t.Fatalf("sections: %d accounts, %d refresh, %d access, %d id tokens, %d apps",
+			len(c.Accounts), len(c.RefreshTokens), len(c.AccessTokens), len(c.IDTokens), len(c.Apps))
+	}
+	got := c.SignIns()
+	want := []msalcache.SignIn{{
+		Environment:   "login.microsoftonline.com",
+		HomeAccountID: "00000000-0000-0000-0000-0000000000a1.11111111-1111-1111-1111-111111111111",
+		ClientID:      "aaaaaaaa-0000-0000-0000-00000000c11e",
+		Tenant:        "22222222-2222-2222-2222-222222222222", // the newest access token's realm
+		Username:      "ada@contoso.example",
+		ObjectID:      "00000000-0000-0000-0000-0000000000b2", // the guest object in that tenant
+		Scopes: []string{"https://graph.microsoft.com/Calendars.Read", "https://graph.microsoft.com/User.Read",
+			"https://graph.microsoft.com/Mail.Read"}, // every access token's, in the order of their keys
+		RefreshToken: "sample-refresh-token-ada",
+		AccessToken:  "sample-access-token-ada-1",
+		TokenType:    "Bearer",
+		Expiry:       time.Unix(1767229200, 0),
+		ExtExpiry:    time.Unix(1767232800, 0),
+		IDToken:      c.IDTokens[0].Secret,
+	}, {
+		Environment:   "login.microsoftonline.us",
+		HomeAccountID: "00000000-0000-0000-0000-0000000000c3.33333333-3333-3333-3333-333333333333",
+		ClientID:      "bbbbbbbb-0000-0000-0000-00000000c11e",
+		Tenant:        "33333333-3333-3333-3333-333333333333",
+		Username:      "grace@agency.example",
+		ObjectID:      "00000000-0000-0000-0000-0000000000c3",
+		Scopes:        []string{"https://graph.microsoft.us/Mail.Read", "https://graph.microsoft.us/User.Read"},
+		RefreshToken:  "sample-refresh-token-grace",
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sign-ins differ (-want +got):\n%s", diff)
+	}
+	for _, s := range got {
+		if strings.Contains(s.String(), s.RefreshToken) || strings.Contains(s.String(), "sample-") {
+			t.Errorf("String shows a token: %s", s)
+		}
+	}
+	for _, r := range c.RefreshTokens {
+		if strings.Contains(r.String(), r.Secret) {
+			t.Errorf("Record.String shows its secret: %s", r)
+		}
+	}
+}
+
+func TestParseUnknownFormats(t *testing.T) {
+	legacy, err := os.ReadFile("testdata/o365_legacy.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct{ in, says string }{
+		"legacy o365":  {string(legacy), "python-o365 before 2.1"},
+		"not JSON":     {"\x01\x02encrypted", "not a JSON object"},
+		"JSON array":   {"[1,2]", "not a JSON object"},
+		"other object": {`{"foo": {"bar": 1}}`, "none of the sections"},
+		"bad section":  {`{"RefreshToken": [1]}`, "RefreshToken section"},
+	} {
+		_, err := msalcache.Parse([]byte(tc.in))
+		if !errors.Is(err, msalcache.ErrUnknownFormat) || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("%s: err = %v, want ErrUnknownFormat saying %q", name, err, tc.says)
+		}
+		if err != nil && strings.Contains(err.Error(), "sample-") {
+			t.Errorf("%s: the error quotes the input: %v", name, err)
+		}
+	}
+	if c, err := msalcache.Parse([]byte(`{"Account": {}}`)); err != nil || len(c.SignIns()) != 0 {
+		t.Errorf("an empty cache: %v, %v", c, err)
+	}
+}
