@@ -15,7 +15,7 @@ type SignIn struct {
 	ClientID      string
 	FamilyID      string // "1" for a refresh token of Microsoft's family of first-party apps
 	// Tenant is the tenant that issued the tokens (the realm): the access token's, else the
-	// account's, else the home tenant.
+	// account's; the home tenant when that is none or a multi-tenant alias (organizations).
 	Tenant   string
 	Username string // upn / preferred_username
 	ObjectID string // oid in Tenant
@@ -86,7 +86,9 @@ func (c *Cache) signIn(rt Record) SignIn {
 		s.Username, s.ObjectID, s.Name = acct.Username, acct.LocalAccountID, acct.Name
 		s.Tenant = or(s.Tenant, acct.Realm)
 	}
-	s.Tenant = or(s.Tenant, home)
+	if s.Tenant == "" || multiTenant[strings.ToLower(s.Tenant)] {
+		s.Tenant = or(home, s.Tenant) // MSAL for Go records "organizations" as the realm of such an authority
+	}
 	for _, id := range c.IDTokens {
 		if same(id) && (s.IDToken == "" || id.Realm == s.Tenant) {
 			s.IDToken = id.Secret
@@ -112,6 +114,9 @@ func (c *Cache) account(rt Record, tenant, home string) *Record {
 	}
 	return found
 }
+
+// multiTenant are the realms of authorities that are not one tenant.
+var multiTenant = map[string]bool{"common": true, "organizations": true, "consumers": true}
 
 func appendNew(list []string, items ...string) []string {
 	for _, it := range items {
