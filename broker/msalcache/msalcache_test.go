@@ -98,3 +98,43 @@ func TestParseUnknownFormats(t *testing.T) {
 		t.Errorf("an empty cache: %v, %v", c, err)
 	}
 }
+
+// TestUpdate renews a sign-in of the sample the way MSAL would: the refresh token's secret and
+// the access token of the same scopes are replaced, everything else is kept.
+func TestUpdate(t *testing.T) {
+	raw, err := os.ReadFile("testdata/msal_python.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := msalcache.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := c.SignIns()[0]
+	now := time.Unix(1767300000, 0)
+	out, err := msalcache.Update(raw, ada, msalcache.Renewed{AccessToken: "new-at", RefreshToken: "new-rt", Expiry: now.Add(time.Hour), Now: now,
+		Scopes: []string{"https://graph.microsoft.com/User.Read", "https://graph.microsoft.com/Mail.Read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := msalcache.Parse(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c2.SignIns()
+	if len(got) != 2 || got[0].RefreshToken != "new-rt" || got[0].AccessToken != "new-at" || !got[0].Expiry.Equal(now.Add(time.Hour)) ||
+		got[0].Tenant != ada.Tenant || got[1].RefreshToken != "sample-refresh-token-grace" {
+		t.Fatalf("after Update: %v", got)
+	}
+	if len(c2.AccessTokens) != 2 || !strings.Contains(string(out), `"unknownEntity"`) || !strings.Contains(string(out), "last_modification_time") {
+		t.Errorf("Update lost entries or fields:\n%s", out)
+	}
+	// Without a new refresh token the old one stays.
+	out, err = msalcache.Update(out, got[0], msalcache.Renewed{AccessToken: "newer-at", Expiry: now.Add(2 * time.Hour), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c3, _ := msalcache.Parse(out); c3.SignIns()[0].RefreshToken != "new-rt" {
+		t.Error("a renewal without a rotated refresh token dropped the refresh token")
+	}
+}
