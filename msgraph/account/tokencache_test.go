@@ -88,14 +88,7 @@ func refreshes(sb *sandbox.Server) int {
 func TestFromTokenCache(t *testing.T) {
 	t.Setenv("AUTHSOME_SANDBOX_URL", "")
 	os.Unsetenv("AUTHSOME_SANDBOX_URL")
-	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), DeviceInterval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := startSandbox(t)
 	st := sb.Settings()
 	st.StrictRefreshRotation = true // a spent refresh token is refused
 	sb.SetSettings(st)
