@@ -138,3 +138,29 @@ func TestUpdate(t *testing.T) {
 		t.Error("a renewal without a rotated refresh token dropped the refresh token")
 	}
 }
+
+// TestAdd writes the sample's sign-ins into a new cache: it reads back as the same sign-ins.
+func TestAdd(t *testing.T) {
+	c, err := parseFile(t, "msal_python.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c.SignIns()
+	var raw []byte
+	for _, s := range want {
+		if raw, err = msalcache.Add(raw, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	back, err := msalcache.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := back.SignIns()
+	for i := range want {
+		want[i].ExtExpiry = got[i].ExtExpiry // Add records the access token's expiry as its extended one
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sign-ins after Add differ (-want +got):\n%s", diff)
+	}
+}

@@ -77,6 +77,59 @@ func Update(raw []byte, s SignIn, r Renewed) ([]byte, error) {
 	return json.MarshalIndent(top, "", "    ")
 }
 
+// Add returns the cache raw (empty: a new cache) with sign-in s added as MSAL records a
+// sign-in: its account, refresh token, access token (when s has one, for s.Scopes), id token
+// (when s has one) and application. Entries of the same keys are replaced; every other entry is
+// kept.
+func Add(raw []byte, s SignIn) ([]byte, error) {
+	if len(raw) == 0 {
+		raw = []byte("{}")
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("%w: it is not a JSON object", ErrUnknownFormat)
+	}
+	if top == nil {
+		top = map[string]json.RawMessage{}
+	}
+	join := func(parts ...string) string { return strings.ToLower(strings.Join(parts, "-")) }
+	hid, env := s.HomeAccountID, s.Environment
+	add := map[string]map[string]map[string]any{
+		"Account": {join(hid, env, s.Tenant): {"home_account_id": hid, "environment": env, "realm": s.Tenant,
+			"local_account_id": s.ObjectID, "username": s.Username, "name": s.Name, "authority_type": "MSSTS"}},
+		"RefreshToken": {join(hid, env, "refreshtoken", s.ClientID, "", ""): {"home_account_id": hid, "environment": env,
+			"credential_type": "RefreshToken", "client_id": s.ClientID, "secret": s.RefreshToken, "family_id": s.FamilyID,
+			"target": strings.Join(s.Scopes, " ")}},
+		"AppMetadata": {join("appmetadata", env, s.ClientID): {"client_id": s.ClientID, "environment": env, "family_id": s.FamilyID}},
+	}
+	if s.IDToken != "" {
+		add["IdToken"] = map[string]map[string]any{join(hid, env, "idtoken", s.ClientID, s.Tenant, ""): {"home_account_id": hid,
+			"environment": env, "credential_type": "IdToken", "client_id": s.ClientID, "realm": s.Tenant, "secret": s.IDToken}}
+	}
+	for name, entries := range add {
+		sec, err := section(top, name)
+		if err != nil {
+			return nil, err
+		}
+		for k, e := range entries {
+			for f, v := range e {
+				if v == "" {
+					delete(e, f)
+				}
+			}
+			sec[k] = e
+		}
+		if top[name], err = json.Marshal(sec); err != nil {
+			return nil, err
+		}
+	}
+	out, err := json.Marshal(top)
+	if err != nil || s.AccessToken == "" {
+		return out, err
+	}
+	return Update(out, s, Renewed{AccessToken: s.AccessToken, TokenType: s.TokenType, Expiry: s.Expiry, Scopes: s.Scopes, Now: time.Now()})
+}
+
 // section decodes one section of the cache as entries of free-form fields.
 func section(top map[string]json.RawMessage, name string) (map[string]map[string]any, error) {
 	out := map[string]map[string]any{}

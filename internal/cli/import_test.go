@@ -2,10 +2,16 @@ package cli
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/broker/msalcache"
+	"github.com/authsome-go/authsome/sandbox"
 )
 
 // TestImport imports the committed sanitised MSAL for Python cache: from a file and from
@@ -87,4 +93,60 @@ func TestImport(t *testing.T) {
 	}
 	wantCode(t, runHome(t, home, "import", "keychain", sample), 2)
 	wantCode(t, runHome(t, home, "import", "--from", "o365", "msal-cache", sample), 2)
+}
+
+// TestImportRefreshes: a token cache holding a real sandbox sign-in, whose access token has
+// expired, is imported; `get --field access_token` then renews it with the imported refresh
+// token.
+func TestImportRefreshes(t *testing.T) {
+	home := testEnv(t)
+	sb := startSandbox(t, home, sandbox.Options{AutoApprove: true, DeviceInterval: time.Second})
+	wantCode(t, runHome(t, home, "login", "microsoft", "--no-browser", "--cloud", "sandbox", "--flow", "device_code", "--connection", "orig"), 0)
+	b, err := broker.Open(t.Context(), broker.Options{Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Connection(t.Context(), "microsoft", "orig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(sb.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := msalcache.Add(nil, msalcache.SignIn{Environment: u.Host, HomeAccountID: c.Account.ObjectID + "." + c.Account.TenantID,
+		ClientID: c.ClientID, Tenant: c.Account.TenantID, Username: c.Account.Username, ObjectID: c.Account.ObjectID,
+		Scopes: c.Scopes, RefreshToken: c.RefreshToken, AccessToken: c.AccessToken, Expiry: time.Now().Add(-time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "cache.json")
+	if err := os.WriteFile(file, cache, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, runHome(t, home, "logout", "microsoft", "--connection", "orig"), 0)
+
+	r := runHome(t, home, "import", "msal-cache", file, "--connection", "work")
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stderr, "Imported microsoft/work: "+c.Account.Username) || !strings.Contains(r.stderr, "cloud sandbox") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	r = runHome(t, home, "get", "microsoft", "--connection", "work", "--field", "access_token")
+	wantCode(t, r, 0)
+	tok := strings.TrimSpace(r.stdout)
+	if tok == c.AccessToken {
+		t.Fatal("get returned the expired access token")
+	}
+	if claims, err := sb.VerifyAccessToken(tok); err != nil || claims.UPN != c.Account.Username {
+		t.Fatalf("the renewed token: %v", err)
+	}
+	n := 0
+	for _, req := range sb.Requests() {
+		if req.Form["grant_type"] == "refresh_token" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d refreshes, want 1", n)
+	}
 }

@@ -1,13 +1,10 @@
 package account
 
 import (
-	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,25 +40,7 @@ func signedInCache(t *testing.T, sb *sandbox.Server) (path string, login *vault.
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(sb.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, tid, client := u.Host, login.Account.TenantID, login.ClientID
-	hid := login.Account.ObjectID + "." + tid
-	target := strings.Join(login.Scopes, " ")
-	expired := strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)
-	cache := map[string]map[string]map[string]string{
-		"Account": {hid + "-" + env + "-" + tid: {"home_account_id": hid, "environment": env, "realm": tid,
-			"local_account_id": login.Account.ObjectID, "username": upn, "authority_type": "MSSTS"}},
-		"RefreshToken": {hid + "-" + env + "-refreshtoken-" + client + "--": {"home_account_id": hid, "environment": env,
-			"credential_type": "RefreshToken", "client_id": client, "secret": login.RefreshToken}},
-		"AccessToken": {hid + "-" + env + "-accesstoken-" + client + "-" + tid + "-" + strings.ToLower(target): {"home_account_id": hid,
-			"environment": env, "credential_type": "AccessToken", "client_id": client, "realm": tid, "target": target,
-			"secret": login.AccessToken, "token_type": "Bearer", "cached_at": expired, "expires_on": expired, "extended_expires_on": expired}},
-		"AppMetadata": {"appmetadata-" + env + "-" + client: {"client_id": client, "environment": env}},
-	}
-	data, err := json.MarshalIndent(cache, "", "    ")
+	data, err := msalcache.Add(nil, cacheSignIn(t, sb.URL(), login, time.Now().Add(-time.Hour)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +49,19 @@ func signedInCache(t *testing.T, sb *sandbox.Server) (path string, login *vault.
 		t.Fatal(err)
 	}
 	return path, login
+}
+
+// cacheSignIn is an MSAL sign-in of connection c, signed in at the sandbox serving baseURL,
+// with its access token expiring at expiry.
+func cacheSignIn(t *testing.T, baseURL string, c *vault.Connection, expiry time.Time) msalcache.SignIn {
+	t.Helper()
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msalcache.SignIn{Environment: u.Host, HomeAccountID: c.Account.ObjectID + "." + c.Account.TenantID,
+		ClientID: c.ClientID, Tenant: c.Account.TenantID, Username: c.Account.Username, ObjectID: c.Account.ObjectID,
+		Scopes: c.Scopes, RefreshToken: c.RefreshToken, AccessToken: c.AccessToken, Expiry: expiry}
 }
 
 func refreshes(sb *sandbox.Server) int {
