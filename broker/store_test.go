@@ -1,8 +1,10 @@
 package broker_test
 
 import (
+	"context"
 	"errors"
 	"os"
+	"sync/atomic"
 
 	"path/filepath"
 	"testing"
@@ -61,5 +63,48 @@ func TestOptionsStore(t *testing.T) {
 	}
 	if !found {
 		t.Error("List on a second broker does not show microsoft/work")
+	}
+}
+
+// countingStore counts the Loads of the store it wraps.
+type countingStore struct {
+	broker.Store
+	loads atomic.Int32
+}
+
+func (s *countingStore) Load(ctx context.Context) (*vault.Data, error) {
+	s.loads.Add(1)
+	return s.Store.Load(ctx)
+}
+
+// TestTokenServedWhileVersionUnchanged: a fresh token comes from memory while the store's
+// Version is unchanged, and from the store again once another broker changed it.
+func TestTokenServedWhileVersionUnchanged(t *testing.T) {
+	t.Parallel()
+	shared := memstore.New()
+	store := &countingStore{Store: shared}
+	f := newFixtureOn(t, store)
+	f.loginDevice(t, "", f.user(0))
+	token := func() {
+		t.Helper()
+		if _, err := f.b.Token(t.Context(), "microsoft", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token()
+	before := store.loads.Load()
+	token()
+	token()
+	if n := store.loads.Load() - before; n != 0 {
+		t.Errorf("%d Loads for fresh tokens of an unchanged store, want 0", n)
+	}
+	other, err := broker.Open(t.Context(), broker.Options{Home: f.home, Store: shared, Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Invalidate(t.Context(), "microsoft", "")
+	token()
+	if n := store.loads.Load() - before; n == 0 {
+		t.Error("a change by another broker was not read")
 	}
 }
