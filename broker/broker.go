@@ -67,13 +67,19 @@ type Options struct {
 	// precedence over the catalogue's definitions of the same name and are used as they are
 	// (validate them first with [provider.Definition.Validate] where that applies).
 	Providers []*provider.Definition
+	// Store, when set, keeps the connections instead of the profile's encrypted vault file (a
+	// database shared by replicas, memory in tests; see docs/storage.md). Keys is then unused,
+	// no profile folder is made, and Profile ("" → "default") only names the profile. The
+	// home still holds the provider catalogue and sandbox.json.
+	Store Store
 }
 
 // Broker is one open profile. It is safe for concurrent use by multiple goroutines.
 type Broker struct {
 	home    vault.Home
 	profile string
-	store   *vault.Store
+	store   Store
+	vault   *vault.Store // nil when Options.Store replaces the vault
 	catalog *provider.Catalog
 	defs    map[string]*provider.Definition // Options.Providers by name
 	hc      *http.Client
@@ -89,7 +95,7 @@ type Broker struct {
 	recent    sync.Map // provider+"\x00"+connection → recentConn
 }
 
-// Open opens (creating on first use) a profile's vault. It refuses a home or profile folder
+// Open opens (creating on first use) a profile's vault, or takes [Options.Store]. It refuses a home or profile folder
 // that other users could change ([vault.CheckFolder]); a profile name that is not valid
 // (vault.ValidateProfileName) is an error wrapping vault.ErrInvalidProfileName.
 func Open(ctx context.Context, opts Options) (*Broker, error) {
@@ -100,38 +106,26 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		return nil, err
 	}
 	home := vault.Home{Dir: opts.Home}
-	profile := opts.Profile
-	if profile == "" {
-		p, err := home.Active()
-		if err != nil {
-			return nil, err
-		}
-		profile = p
+	var (
+		profile string
+		vs      *vault.Store
+		store   = opts.Store
+		err     error
+	)
+	if store == nil {
+		profile, vs, err = openVault(home, opts)
+		store = vs
+	} else {
+		profile, err = storeProfile(opts)
 	}
-	if err := vault.ValidateProfileName(profile); err != nil {
-		return nil, err // before any path is built: ".." would put the vault outside profiles/
-	}
-	dir := home.ProfileDir(profile)
-	if opts.Profile != "" && opts.Profile != "default" {
-		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %q (create it with `authsome profile create %s`)", vault.ErrProfileNotFound, profile, profile)
-		}
-	}
-	keys := opts.Keys
-	if keys == nil {
-		keys = vault.DefaultKeySource(dir)
-	}
-	store, err := vault.Open(dir, keys)
 	if err != nil {
-		return nil, err
-	}
-	if err := vault.CheckFolder(opts.Home); err != nil { // Open made it if needed
 		return nil, err
 	}
 	b := &Broker{
 		home:    home,
 		profile: profile,
 		store:   store,
+		vault:   vs,
 		catalog: provider.NewCatalog(CatalogDir(opts.Home)),
 		hc:      opts.HTTPClient,
 		now:     opts.Now,
@@ -158,6 +152,57 @@ func Open(ctx context.Context, opts Options) (*Broker, error) {
 		b.skew = 5 * time.Minute
 	}
 	return b, nil
+}
+
+// openVault opens the encrypted vault of the profile opts names, or of the active one.
+func openVault(home vault.Home, opts Options) (string, *vault.Store, error) {
+	profile := opts.Profile
+	if profile == "" {
+		p, err := home.Active()
+		if err != nil {
+			return "", nil, err
+		}
+		profile = p
+	}
+	if err := vault.ValidateProfileName(profile); err != nil {
+		return "", nil, err // before any path is built: ".." would put the vault outside profiles/
+	}
+	dir := home.ProfileDir(profile)
+	if opts.Profile != "" && opts.Profile != "default" {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			return "", nil, fmt.Errorf("%w: %q (create it with `authsome profile create %s`)", vault.ErrProfileNotFound, profile, profile)
+		}
+	}
+	keys := opts.Keys
+	if keys == nil {
+		keys = vault.DefaultKeySource(dir)
+	}
+	store, err := vault.Open(dir, keys)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := vault.CheckFolder(home.Dir); err != nil { // vault.Open made it if needed
+		return "", nil, err
+	}
+	return profile, store, nil
+}
+
+// storeProfile names the profile of a broker on [Options.Store]. The home is not created; if
+// it exists, it must be safe, since its catalogue says where tokens are sent.
+func storeProfile(opts Options) (string, error) {
+	profile := opts.Profile
+	if profile == "" {
+		profile = "default"
+	}
+	if err := vault.ValidateProfileName(profile); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(opts.Home); err == nil {
+		if err := vault.CheckFolder(opts.Home); err != nil {
+			return "", err
+		}
+	}
+	return profile, nil
 }
 
 // Wait blocks until the token refreshes that callers of [Broker.Token] stopped waiting for
@@ -222,8 +267,9 @@ func (b *Broker) Home() string { return b.home.Dir }
 // Catalog returns the provider catalogue (bundled + the home's user definitions).
 func (b *Broker) Catalog() *provider.Catalog { return b.catalog }
 
-// Vault returns the profile's encrypted store.
-func (b *Broker) Vault() *vault.Store { return b.store }
+// Vault returns the profile's encrypted vault: its folder, key source and rekeying. It is nil
+// when [Options.Store] replaced the vault.
+func (b *Broker) Vault() *vault.Store { return b.vault }
 
 // defaultHTTPClient returns a client for identity endpoints; roots, when non-nil, replaces the
 // system trust store (used for the sandbox's own CA).

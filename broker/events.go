@@ -20,6 +20,7 @@ const (
 	EventExport  EventKind = "export"  // a connection's credential was handed out by [Broker.Export]
 	EventLogout  EventKind = "logout"  // a connection was deleted
 	EventRevoke  EventKind = "revoke"  // a provider's sign-ins and client were revoked
+	EventImport  EventKind = "import"  // a connection was imported from another tool's token cache (Flow: the source)
 )
 
 // Event outcomes, as [Event.Outcome].

@@ -56,11 +56,16 @@ type fixture struct {
 	b     *broker.Broker
 	// events, when set, is the event sink of the brokers opened after it was set.
 	events func(broker.Event)
+	// store, when set, replaces the profile's vault in every broker of the fixture.
+	store broker.Store
 }
 
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
+
+// newFixtureOn is newFixture with brokers on store (nil: the profile's vault).
+func newFixtureOn(t testing.TB, store broker.Store) *fixture {
 	t.Helper()
-	f := &fixture{home: t.TempDir(), clock: newClock()}
+	f := &fixture{home: t.TempDir(), clock: newClock(), store: store}
 	f.sb = startSandbox(t, sandbox.Options{Dir: t.TempDir()})
 	if err := sandbox.WriteInfo(filepath.Join(f.home, broker.SandboxInfoFile), f.sb.Info()); err != nil {
 		t.Fatal(err)
@@ -95,6 +100,7 @@ func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 		Now:        f.clock.Now,
 		HTTPClient: hc,
 		Events:     f.events,
+		Store:      f.store,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -145,12 +151,17 @@ func grants(sb *sandbox.Server, grantType string) int {
 
 const grantRefresh = "refresh_token"
 
-// stored reads a connection straight from the vault file through a fresh store.
+// stored reads a connection straight from the store: the vault file through a fresh
+// vault.Store, or the fixture's store.
 func (f *fixture) stored(t *testing.T, prov, name string) *vault.Connection {
 	t.Helper()
-	st, err := vault.Open(filepath.Join(f.home, "profiles", "default"), vault.FileKey(filepath.Join(f.home, "profiles", "default", vault.KeyFileName)))
-	if err != nil {
-		t.Fatal(err)
+	st := f.store
+	if st == nil {
+		var err error
+		st, err = vault.Open(filepath.Join(f.home, "profiles", "default"), vault.FileKey(filepath.Join(f.home, "profiles", "default", vault.KeyFileName)))
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	d, err := st.Load(t.Context())
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -45,14 +44,14 @@ func findConnection(d *vault.Data, prov, name string) (*vault.Connection, error)
 
 // Token returns the connection with a valid access token, refreshing it first when it expires
 // within the refresh skew. Concurrent callers share one refresh: singleflight inside the process
-// and a vault lock across processes, after which the vault is re-read (another process may have
-// refreshed already). The rotated refresh token is stored before Token returns; when ctx ends
+// and the store's connection lock across processes and replicas, after which the store is
+// re-read (another process may have refreshed already). The rotated refresh token is stored before Token returns; when ctx ends
 // first, Token returns ctx.Err() and the refresh goes on to store it (see [Broker.Wait]).
 func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connection, error) {
 	cacheKey := prov + "\x00" + name
-	stamp, stampErr := b.vaultStamp()
-	if v, ok := b.recent.Load(cacheKey); ok && stampErr == nil {
-		if r := v.(recentConn); r.stamp == stamp && b.fresh(r.conn) {
+	version, versionErr := b.store.Version(ctx)
+	if v, ok := b.recent.Load(cacheKey); ok && versionErr == nil {
+		if r := v.(recentConn); r.version == version && b.fresh(r.conn) {
 			c := *r.conn
 			return &c, nil
 		}
@@ -62,9 +61,9 @@ func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connectio
 		return nil, err
 	}
 	if b.fresh(c) {
-		if stampErr == nil {
+		if versionErr == nil {
 			copied := *c
-			b.recent.Store(cacheKey, recentConn{stamp: stamp, conn: &copied})
+			b.recent.Store(cacheKey, recentConn{version: version, conn: &copied})
 		}
 		return c, nil
 	}
@@ -94,27 +93,12 @@ func (b *Broker) Token(ctx context.Context, prov, name string) (*vault.Connectio
 	}
 }
 
-// recentConn is a connection as read from the vault file identified by stamp. Token serves it
-// from memory while the file is unchanged and the token fresh: decrypting the vault on every
-// proxied request would cost more than the request itself.
+// recentConn is a connection as read from the store at version. Token serves it from memory
+// while the store is unchanged and the token fresh: decrypting the vault on every proxied
+// request would cost more than the request itself.
 type recentConn struct {
-	stamp fileStamp
-	conn  *vault.Connection
-}
-
-// fileStamp identifies one version of the vault file: every write replaces the file (a new
-// inode) by rename.
-type fileStamp struct {
-	ino, size int64
-	mtime     int64
-}
-
-func (b *Broker) vaultStamp() (fileStamp, error) {
-	fi, err := os.Stat(b.store.Path())
-	if err != nil {
-		return fileStamp{}, err
-	}
-	return fileStamp{ino: inode(fi), size: fi.Size(), mtime: fi.ModTime().UnixNano()}, nil
+	version string
+	conn    *vault.Connection
 }
 
 // refreshTimeout bounds one refresh: waiting for another process's refresh, the token request
@@ -130,7 +114,7 @@ func (b *Broker) fresh(c *vault.Connection) bool {
 }
 
 func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connection, error) {
-	unlock, err := b.store.Lock(ctx, "refresh-"+prov+"-"+name)
+	unlock, err := b.store.LockConnection(ctx, prov, name)
 	if err != nil {
 		return nil, err
 	}

@@ -10,14 +10,32 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/broker/memstore"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/sandbox"
 	"github.com/authsome-go/authsome/vault"
 )
 
+// stores are the stores the refresh tests run on: nil for the profile's vault, and a new
+// memory store.
+func stores() map[string]func() broker.Store {
+	return map[string]func() broker.Store{
+		"vault":  func() broker.Store { return nil },
+		"memory": func() broker.Store { return memstore.New() },
+	}
+}
+
 func TestTokenRefreshOnceForConcurrentCallers(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
+	for name, store := range stores() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testTokenRefreshOnce(t, newFixtureOn(t, store()))
+		})
+	}
+}
+
+func testTokenRefreshOnce(t *testing.T, f *fixture) {
 	login := f.loginDevice(t, "", f.user(0))
 	st := f.sb.Settings()
 	st.StrictRefreshRotation = true // an old refresh token stops working once redeemed
@@ -38,7 +56,7 @@ func TestTokenRefreshOnceForConcurrentCallers(t *testing.T) {
 
 	f.clock.Advance(7 * time.Minute) // 3 minutes left: inside the refresh window
 	// Half the callers use a second broker on the same home, as another process would: only
-	// the vault's lock and re-read keep it from refreshing too.
+	// the store's connection lock and re-read keep it from refreshing too.
 	brokers := []*broker.Broker{f.b, f.open(t, nil)}
 	const callers = 32
 	var wg sync.WaitGroup
@@ -77,16 +95,16 @@ func TestTokenRefreshOnceForConcurrentCallers(t *testing.T) {
 		t.Errorf("LastRefreshAt = %v, want the refresh time %v", refreshed.LastRefreshAt, f.clock.Now())
 	}
 
-	// The rotated refresh token is what the vault holds.
+	// The rotated refresh token is what the store holds.
 	if refreshed.RefreshToken == login.RefreshToken {
 		t.Fatal("the sandbox did not rotate the refresh token; the test proves nothing")
 	}
 	stored := f.stored(t, "microsoft", broker.DefaultConnection)
 	if stored.RefreshToken != refreshed.RefreshToken || stored.AccessToken != refreshed.AccessToken {
-		t.Error("the vault does not hold the tokens of the refresh")
+		t.Error("the store does not hold the tokens of the refresh")
 	}
 
-	// Later, another process refreshes from the vault: with strict rotation only the newest
+	// Later, another process refreshes from the store: with strict rotation only the newest
 	// refresh token works.
 	f.clock.Advance(time.Hour)
 	other := f.open(t, nil)
@@ -283,9 +301,14 @@ func TestTokenCancelledCallerKeepsRotatedRefreshToken(t *testing.T) {
 }
 
 // TestTokenSeesOtherProcessChanges: Token serves fresh tokens from memory, but a change to the
-// vault by another broker (process) is seen at once.
+// store by another broker (process) is seen at once.
 func TestTokenSeesOtherProcessChanges(t *testing.T) {
-	f := newFixture(t)
+	for name, store := range stores() {
+		t.Run(name, func(t *testing.T) { testTokenSeesOtherChanges(t, newFixtureOn(t, store())) })
+	}
+}
+
+func testTokenSeesOtherChanges(t *testing.T, f *fixture) {
 	f.loginDevice(t, "default", f.user(0))
 	b1, b2 := f.open(t, nil), f.open(t, nil)
 	first, err := b1.Token(t.Context(), "microsoft", "")

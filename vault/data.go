@@ -222,9 +222,10 @@ func (d *Data) ensure(provider string) *ProviderState {
 	return p
 }
 
-// normalize repairs the shape of freshly decoded data: non-nil maps, no nil
-// entries, connection keys mirrored into Provider and Name.
-func (d *Data) normalize() {
+// Normalize repairs the shape of freshly decoded data: non-nil maps, no nil
+// entries, connection keys mirrored into Provider and Name. Every store calls
+// it on the data it decodes and on the data it commits.
+func (d *Data) Normalize() {
 	if d.Providers == nil {
 		d.Providers = map[string]*ProviderState{}
 	}

@@ -243,7 +243,7 @@ func decryptData(h *header, dataKey []byte) (*Data, []byte, error) {
 	if err := json.Unmarshal(pt, d); err != nil {
 		return nil, nil, fmt.Errorf("%w: contents are not valid (%v)", ErrCorrupt, jsonErrSummary(err))
 	}
-	d.normalize()
+	d.Normalize()
 	return d, pt, nil
 }
 

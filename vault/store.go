@@ -156,7 +156,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Data) error) error {
 	if err := fn(st.data); err != nil {
 		return err
 	}
-	st.data.normalize()
+	st.data.Normalize()
 	pt, err := json.Marshal(st.data)
 	if err != nil {
 		return fmt.Errorf("vault: encoding: %w", err)
@@ -273,7 +273,7 @@ func (s *Store) read(ctx context.Context) (*state, error) {
 	b, err := readVaultFile(s.path)
 	if errors.Is(err, os.ErrNotExist) {
 		d := &Data{}
-		d.normalize()
+		d.Normalize()
 		return &state{data: d}, nil
 	}
 	if err != nil {

@@ -271,6 +271,7 @@ Then:        authsome login microsoft`,
 		newRevokeCmd(f),
 		newRemoveCmd(f),
 		newInitCmd(f),
+		newImportCmd(f),
 		newIsolateHelperCmd(),
 	)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {

@@ -1,7 +1,10 @@
 // Package account opens Microsoft Graph clients the way authsome users have
 // their credentials: from a connection in the authsome vault (the role of
-// O365's Account and token backends), or from the environment `authsome run`
-// gives an agent, where the program holds no token at all.
+// O365's Account and token backends, [Open]), from the environment `authsome
+// run` gives an agent, where the program holds no token at all
+// ([FromEnvironment]), or, for a program on its own, from an MSAL token cache
+// it shares with python-o365 or an MSAL application, renewing the tokens and
+// writing the rotated ones back ([FromTokenCache]).
 package account
 
 import (
@@ -74,7 +77,8 @@ var ErrNoCredentials = errors.New("account: no Microsoft Graph credentials in th
 //     through HTTPS_PROXY (honoured by Go's default transport, which trusts
 //     the run's CA through SSL_CERT_FILE), and the proxy adds the token;
 //   - MICROSOFT_ACCESS_TOKEN holding a token (`authsome export`): it is sent
-//     as is, to Graph only (it is not refreshed: prefer the two above).
+//     as is, to Graph only (it is not refreshed: prefer the two above, or
+//     [FromTokenCache] outside `authsome run`).
 func FromEnvironment(opts ...msgraph.Option) (*msgraph.Client, error) {
 	if u := os.Getenv("MICROSOFT_GRAPH_URL"); u != "" {
 		return msgraph.NewClient(nil, append([]msgraph.Option{msgraph.WithBaseURL(u)}, opts...)...)

@@ -25,14 +25,7 @@ func TestOpen(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("AUTHSOME_MASTER_KEY", "")
 	t.Setenv("AUTHSOME_KEYRING", "off")
-	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), DeviceInterval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := startSandbox(t)
 	if err := sandbox.WriteInfo(filepath.Join(home, broker.SandboxInfoFile), sb.Info()); err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +78,20 @@ func TestOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	meThroughRedirect(t, acct.Client, other)
+}
+
+// startSandbox starts a TLS sandbox on a free loopback port.
+func startSandbox(t *testing.T) *sandbox.Server {
+	t.Helper()
+	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), DeviceInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
 }
 
 // authLog records the Authorization header of each request a server got.
