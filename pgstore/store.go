@@ -81,9 +81,14 @@ func Open(ctx context.Context, dsn, profile string, keys vault.KeySource) (*Stor
 // Close stops the listener and closes the database connections. Locks taken with
 // LockConnection are not affected (each has its own connection until unlocked).
 func (s *Store) Close() {
+	s.stopListener()
+	s.pool.Close()
+}
+
+// stopListener stops the LISTEN goroutine and waits for it (Version then asks the database).
+func (s *Store) stopListener() {
 	s.cancel()
 	<-s.done
-	s.pool.Close()
 }
 
 // Profile is the name of the store's profile.
