@@ -175,6 +175,20 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 		t.Fatal("the listener went down")
 	}
 
+	// A listener whose session ends comes back and catches up.
+	var terminated bool
+	if err := connect(t, dsn).QueryRow(ctx, "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+		listenerName).Scan(&terminated); err != nil || !terminated {
+		t.Fatalf("terminating the listeners: %v, %v", terminated, err)
+	}
+	waitFor(t, "the listener to go down", func() bool { return !b.ver.listening.Load() })
+	before, _ = b.Version(ctx) // asks the database meanwhile
+	put(t, a, &vault.Data{Providers: map[string]*vault.ProviderState{"x": {Connections: map[string]*vault.Connection{"z": {Provider: "x", Name: "z"}}}}})
+	waitFor(t, "the listener to come back", b.ver.listening.Load)
+	if v, _ := b.Version(ctx); v == before {
+		t.Fatalf("version %s after the listener came back, unchanged", v)
+	}
+
 	// With the listener down, Version asks the database.
 	b.stopListener()
 	v1, _ := b.Version(ctx)

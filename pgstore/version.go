@@ -67,6 +67,11 @@ func (s *Store) queryVersion(ctx context.Context, q queryRower) (int64, error) {
 const (
 	listenRetryMin = 100 * time.Millisecond
 	listenRetryMax = 5 * time.Second
+	// listenCheck is how long the listener waits for a notification before it checks that its
+	// connection still answers.
+	listenCheck = 30 * time.Second
+	// listenerName is the application_name of listener sessions (pg_stat_activity).
+	listenerName = "authsome-store-listener"
 )
 
 // listen keeps a LISTEN connection up until ctx ends, reconnecting with back-off.
@@ -91,7 +96,9 @@ func (s *Store) listen(ctx context.Context) {
 // listenOnce listens on one connection until it fails; connected reports whether it got as far
 // as listening.
 func (s *Store) listenOnce(ctx context.Context) (connected bool, err error) {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	cfg := s.pool.Config().ConnConfig.Copy()
+	cfg.RuntimeParams["application_name"] = listenerName
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return false, err
 	}
@@ -107,7 +114,21 @@ func (s *Store) listenOnce(ctx context.Context) (connected bool, err error) {
 	s.ver.observe(v)
 	s.ver.listening.Store(true)
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wctx, cancel := context.WithTimeout(ctx, listenCheck)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err != nil && ctx.Err() == nil && wctx.Err() != nil {
+			// Quiet for a while: make sure the connection still answers (a dead peer
+			// sends no notification and no error either) and catch up.
+			qctx, qcancel := context.WithTimeout(ctx, listenCheck/3)
+			v, err = s.queryVersion(qctx, conn)
+			qcancel()
+			if err != nil {
+				return true, err
+			}
+			s.ver.observe(v)
+			continue
+		}
 		if err != nil {
 			return true, err
 		}
