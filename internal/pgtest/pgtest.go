@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -37,6 +38,7 @@ import (
 
 // cluster is the package's running PostgreSQL.
 type cluster struct {
+	bin  string // folder of PostgreSQL's programs
 	dir  string // temporary folder: data/, the socket, the log
 	user string // superuser name
 	cmd  *exec.Cmd
@@ -92,6 +94,23 @@ func Start(t testing.TB) string {
 		}
 	})
 	return running.dsn(name)
+}
+
+// Dump returns pg_dump's plain-text dump of the database of dsn (one Start gave).
+func Dump(t testing.TB, dsn string) string {
+	t.Helper()
+	if running == nil {
+		t.Fatal("pgtest: no cluster running")
+	}
+	cmd := exec.Command(filepath.Join(running.bin, "pg_dump"), "--no-owner", dsn)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C"}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pgtest: pg_dump: %v: %s", err, stderr.String())
+	}
+	return string(out)
 }
 
 func (c *cluster) dsn(db string) string {
@@ -196,7 +215,7 @@ func start() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cluster{dir: dir, user: acct.name, done: make(chan struct{})}
+	c := &cluster{bin: bin, dir: dir, user: acct.name, done: make(chan struct{})}
 	if err := c.launch(bin, acct); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
