@@ -24,11 +24,19 @@ const (
 	envStoreURL        = "AUTHSOME_STORE"            // default of --to: the database's connection string
 	envStoreKey        = "AUTHSOME_STORE_KEY"        // --key env: base64 of 32 bytes
 	envStorePassphrase = "AUTHSOME_STORE_PASSPHRASE" // --key passphrase, without a terminal
+	// The new key of store rekey, as --new-key env or passphrase.
+	envStoreNewKey        = "AUTHSOME_STORE_NEW_KEY"
+	envStoreNewPassphrase = "AUTHSOME_STORE_NEW_PASSPHRASE"
 )
+
+// storeKeyHelp describes the --key values.
+const storeKeyHelp = `  env              the key in ` + envStoreKey + ` (base64 of 32 bytes; ` + "`openssl rand -base64 32`" + `)
+  file:PATH        a 0600 key file, created when missing
+  passphrase       a key derived from ` + envStorePassphrase + ` or a typed passphrase`
 
 func newStoreCmd(f *Factory) *cobra.Command {
 	cmd := groupCmd("store", "Copy credentials into a shared PostgreSQL store")
-	cmd.AddCommand(newStoreMigrateCmd(f))
+	cmd.AddCommand(newStoreMigrateCmd(f), newStoreRekeyCmd(f))
 	return cmd
 }
 
@@ -40,10 +48,9 @@ func newStoreMigrateCmd(f *Factory) *cobra.Command {
 		Short: "Copy the profile's vault and provider files into a PostgreSQL store",
 		Long: `Copy the profile's local vault (connections, OAuth clients, default connections) and the
 home's provider files into a PostgreSQL store, under the same profile name. Secrets are sealed
-before they reach the database, each record under its own data key wrapped by the store's key:
-  --key env              the key in ` + envStoreKey + ` (base64 of 32 bytes; ` + "`openssl rand -base64 32`" + `)
-  --key file:PATH        a 0600 key file, created when missing
-  --key passphrase       a key derived from ` + envStorePassphrase + ` or a typed passphrase
+before they reach the database, each record under its own data key wrapped by the store's
+key, --key:
+` + storeKeyHelp + `
 The database remembers which key its records are sealed with; a different key is refused.
 
 Running it again copies only what is new. Records the database holds with a different content
@@ -55,7 +62,7 @@ defaults to $` + envStoreURL + `.`,
 			if to == "" {
 				return usagef("--to is needed: the store's connection string, postgres://USER@HOST/DB (or set %s)", envStoreURL)
 			}
-			keys, err := storeKeySource(f, key)
+			keys, err := storeKeySource(f, key, envStoreKey, envStorePassphrase)
 			if err != nil {
 				return err
 			}
@@ -68,29 +75,82 @@ defaults to $` + envStoreURL + `.`,
 	return cmd
 }
 
-// storeKeySource is the key source a --key value names.
-func storeKeySource(f *Factory, spec string) (vault.KeySource, error) {
+// storeKeySource is the key source a --key value names; env and passphrase read envKey and
+// envPass.
+func storeKeySource(f *Factory, spec, envKey, envPass string) (vault.KeySource, error) {
 	switch kind, arg, _ := strings.Cut(spec, ":"); {
 	case spec == "env":
-		if os.Getenv(envStoreKey) == "" {
-			return nil, usagef("--key env needs the store's key in %s (generate one with `openssl rand -base64 32`)", envStoreKey)
+		if os.Getenv(envKey) == "" {
+			return nil, usagef("the env key needs the store's key in %s (generate one with `openssl rand -base64 32`)", envKey)
 		}
-		return vault.EnvKeyFrom(envStoreKey), nil
+		return vault.EnvKeyFrom(envKey), nil
 	case kind == "file" && arg != "":
 		return vault.FileKey(arg), nil
 	case spec == "passphrase":
-		if p := os.Getenv(envStorePassphrase); p != "" {
+		if p := os.Getenv(envPass); p != "" {
 			return vault.PassphraseKey(func() ([]byte, error) { return []byte(p), nil }), nil
 		}
 		if !f.IO.CanPrompt() {
-			return nil, usagef("--key passphrase needs %s or a terminal to ask for it", envStorePassphrase)
+			return nil, usagef("the passphrase key needs %s or a terminal to ask for it", envPass)
 		}
 		return vault.PassphraseKey(func() ([]byte, error) {
 			p, err := promptHidden(f.IO, "Store passphrase")
 			return []byte(p), err
 		}), nil
 	}
-	return nil, usagef("unknown --key %q (env, file:PATH or passphrase)", spec)
+	return nil, usagef("unknown key %q (env, file:PATH or passphrase)", spec)
+}
+
+func newStoreRekeyCmd(f *Factory) *cobra.Command {
+	var to, key, newKey string
+	cmd := &cobra.Command{
+		Use:   "rekey --to postgres://USER@HOST/DB --key OLD --new-key NEW",
+		Short: "Wrap the store's data keys under a new key",
+		Long: `Wrap every data key of the profile's records in a PostgreSQL store under a new key, in one
+transaction (the sealed records are not rewritten). --key is the current key, --new-key the new
+one, each:
+` + storeKeyHelp + `
+For --new-key, env and passphrase read ` + envStoreNewKey + ` and ` + envStoreNewPassphrase + `.
+Gateways still running with the old key refuse the profile until restarted with the new one.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if to == "" || newKey == "" {
+				return usagef("--to and --new-key are needed")
+			}
+			keys, err := storeKeySource(f, key, envStoreKey, envStorePassphrase)
+			if err != nil {
+				return err
+			}
+			next, err := storeKeySource(f, newKey, envStoreNewKey, envStoreNewPassphrase)
+			if err != nil {
+				return err
+			}
+			profile := f.Profile
+			if profile == "" {
+				if profile, err = (vault.Home{Dir: f.Home()}).Active(); err != nil {
+					return err
+				}
+			}
+			s, err := pgstore.Open(ctx, to, profile, keys)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.Rekey(ctx, next); err != nil {
+				return err
+			}
+			if f.JSON {
+				return writeJSON(f.IO.Out, map[string]string{"status": "rekeyed", "profile": profile, "key_source": s.KeySourceName()})
+			}
+			f.notef("Profile %q in %s rekeyed (key source: %s).\n", profile, describeDSN(to), s.KeySourceName())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", os.Getenv(envStoreURL), "the store's connection string (default $"+envStoreURL+")")
+	cmd.Flags().StringVar(&key, "key", "env", "the store's current key: env, file:PATH or passphrase")
+	cmd.Flags().StringVar(&newKey, "new-key", "", "the new key: env, file:PATH or passphrase")
+	return cmd
 }
 
 // migrateReport is the --json output of store migrate.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,6 +77,24 @@ func TestStoreMigrate(t *testing.T) {
 		t.Errorf("another key: exit %d, %q", r.code, r.stderr)
 	}
 	wantCode(t, runHome(t, home, "store", "migrate"), exitUsage)
+
+	newKey := filepath.Join(t.TempDir(), "new.key")
+	r = runHome(t, home, "--json", "store", "rekey", "--to", dsn, "--new-key", "file:"+newKey)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, `"key_source": "file"`) {
+		t.Errorf("rekey --json: %q", r.stdout)
+	}
+	if _, err := pgstore.Open(context.Background(), dsn, vault.DefaultProfile, vault.EnvKeyFrom(envStoreKey)); !errors.Is(err, vault.ErrWrongKey) {
+		t.Fatalf("the old key after rekey: %v", err)
+	}
+	s, err := pgstore.Open(context.Background(), dsn, vault.DefaultProfile, vault.FileKey(newKey))
+	if err != nil {
+		t.Fatalf("the new key: %v", err)
+	}
+	defer s.Close()
+	if d, err := s.Load(context.Background()); err != nil || len(d.Connections()) != 1 {
+		t.Fatalf("after rekey: %v", err)
+	}
 }
 
 // storeAPIKey reads the openai connection's API key from the store.
