@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -197,5 +198,17 @@ func TestWrongKey(t *testing.T) {
 	t.Setenv("PGSTORE_TEST_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
 	if _, err := Open(ctx, dsn, "default", vault.EnvKeyFrom("PGSTORE_TEST_KEY")); !errors.Is(err, vault.ErrWrongKey) {
 		t.Errorf("Open with another kind of key: %v, want ErrWrongKey", err)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	dsn, key := pgtest.Start(t), keyFile(t)
+	openStore(t, dsn, "default", key)
+	if _, err := connect(t, dsn).Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, dsn, "default", vault.FileKey(key)); err == nil || !strings.Contains(err.Error(), "upgrade authsome") {
+		t.Fatalf("Open on a newer schema: %v", err)
 	}
 }
