@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -243,12 +244,24 @@ func (c *cluster) launch(bin string, acct runAs) error {
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=200")
 	c.cmd.Stdout, c.cmd.Stderr = log, log
-	// The server dies with the test binary, however that ends.
+	// The server dies with the test binary, however that ends. The signal follows the thread
+	// that started the server, so that thread stays locked to a goroutine that lives as long
+	// as the server (a thread can end while the test binary goes on).
 	c.cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
-	if err := c.cmd.Start(); err != nil {
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := c.cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		c.cmd.Wait()
+		close(c.done)
+	}()
+	if err := <-started; err != nil {
 		return fmt.Errorf("starting postgres: %w", err)
 	}
-	go func() { c.cmd.Wait(); close(c.done) }()
 	return c.waitReady()
 }
 
