@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/isolate"
+	"github.com/authsome-go/authsome/internal/pgtest"
 )
 
 // TestMain lets this test binary serve run's isolation helper, as the authsome binary does:
@@ -13,5 +14,5 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == isolate.HelperCommand {
 		os.Exit(isolate.Helper())
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // m.Run, then stops the PostgreSQL of store_test.go if it ran
 }

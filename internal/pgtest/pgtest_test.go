@@ -1,0 +1,43 @@
+package pgtest
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func TestMain(m *testing.M) { os.Exit(Main(m)) }
+
+func TestStartGivesFreshDatabases(t *testing.T) {
+	ctx := context.Background()
+	a, b := Start(t), Start(t)
+	if a == b {
+		t.Fatalf("two Starts gave the same database %q", a)
+	}
+	conn, err := pgx.Connect(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE TABLE t (x int)"); err != nil {
+		t.Fatal(err)
+	}
+	var fsync, listen string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('fsync'), current_setting('listen_addresses')").Scan(&fsync, &listen); err != nil {
+		t.Fatal(err)
+	}
+	if fsync != "off" || listen != "" {
+		t.Errorf("fsync=%q listen_addresses=%q, want off and none", fsync, listen)
+	}
+	other, err := pgx.Connect(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	var n int
+	if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE tablename = 't'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("second database sees the first's table (n=%d, %v)", n, err)
+	}
+}
