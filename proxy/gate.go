@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -167,3 +168,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	errs = append(errs, s.Close())
 	return errors.Join(errs...)
 }
+
+// ServerCertificate returns a certificate the CA issues for host (a DNS name it was created
+// for), cached and renewed as the leaves of intercepted hosts are: for a TLS server of the
+// caller's own, such as the gateway's listener.
+func (c *CA) ServerCertificate(host string) (*tls.Certificate, error) { return c.leaf(host) }
