@@ -83,6 +83,8 @@ func New(opts Options) (*Gateway, error) {
 		k := grant.Connection{Provider: c.Provider, Name: c.Name}
 		g.conns[k] = c
 		g.routes = append(g.routes, k)
+		g.metrics.refreshes.WithLabelValues(k.String()) // exported at 0 from the start
+		g.metrics.refreshFailures.WithLabelValues(k.String())
 	}
 	po := opts.Proxy
 	po.Gate = gate{g}

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/spf13/cobra"
@@ -37,13 +39,20 @@ CREDENTIAL), each limited to the agent's grant; /healthz, /readyz and Prometheus
 beside them. It serves every connection of the profile as it is when it starts.
 
 Without --tls-cert, the certificate comes from a CA kept in the profile folder (gateway-ca/,
-key 0600) that can sign only the routed hosts and the --hostname names: agents trust its
-ca.pem, and connect by one of those names. Logs are JSON lines on stderr, one per request, with
+key 0600) that can sign only the routed hosts and the --hostname names (DNS names with a dot):
+agents trust its ca.pem, and connect by one of those names, not by IP address. Logs are JSON lines on stderr, one per request, with
 no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (o.certFile == "") != (o.keyFile == "") {
 				return usagef("--tls-cert and --tls-key go together")
+			}
+			if len(o.hostnames) == 0 {
+				if h, err := os.Hostname(); err == nil && strings.Contains(strings.Trim(h, "."), ".") {
+					o.hostnames = []string{strings.ToLower(h)}
+				} else {
+					return usagef("give --hostname NAME, the DNS name (with a dot) agents reach the gateway by, or --tls-cert and --tls-key")
+				}
 			}
 			return runServe(cmd.Context(), f, o)
 		},
@@ -51,7 +60,7 @@ no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish
 	cmd.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8443", "address to listen on (TLS)")
 	cmd.Flags().StringVar(&o.certFile, "tls-cert", "", "PEM certificate (chain) of the listener, instead of the profile's gateway CA")
 	cmd.Flags().StringVar(&o.keyFile, "tls-key", "", "PEM private key of --tls-cert")
-	cmd.Flags().StringArrayVar(&o.hostnames, "hostname", []string{"localhost"}, "DNS name agents reach the gateway by, for the CA's certificate (repeatable)")
+	cmd.Flags().StringArrayVar(&o.hostnames, "hostname", nil, "DNS name agents reach the gateway by, for the CA's certificate (repeatable; default: this machine's name when it has a dot)")
 	return cmd
 }
 
