@@ -54,6 +54,7 @@ type Options struct {
 // [Gateway.Shutdown].
 type Gateway struct {
 	proxy   *proxy.Server
+	forward http.Handler // the proxy's forward handler
 	agents  AgentStore
 	conns   map[grant.Connection]Connection
 	routes  []grant.Connection // in the order of Options.Connections
@@ -97,7 +98,7 @@ func New(opts Options) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g.proxy = p
+	g.proxy, g.forward = p, p.Handler()
 	g.srv = &http.Server{
 		Handler:           g,
 		ReadHeaderTimeout: 30 * time.Second,
@@ -162,7 +163,7 @@ func (g *Gateway) Shutdown(ctx context.Context) error {
 // the API and the health and metrics endpoints.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect || r.URL.IsAbs() {
-		g.proxy.Handler().ServeHTTP(w, r)
+		g.forward.ServeHTTP(w, r)
 		return
 	}
 	switch p := r.URL.Path; {
