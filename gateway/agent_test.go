@@ -147,13 +147,13 @@ func TestFileAgentsConcurrentCreates(t *testing.T) {
 
 func TestCredentialFrom(t *testing.T) {
 	for in, want := range map[string]string{
-		"Bearer asa1.x.y":                    "asa1.x.y",
-		"bearer  asa1.x.y ":                  "asa1.x.y",
-		"Basic YWdlbnQ6YXNhMS54Lnk=":         "asa1.x.y", // agent:asa1.x.y
-		"Basic !!":                           "",
-		"Digest x":                           "",
-		"":                                   "",
-		"Basic " + "YXNhMS54Lnk=" /* no : */: "",
+		"Bearer asa1.x.y":                     "asa1.x.y",
+		"bearer  asa1.x.y ":                   "asa1.x.y",
+		"Basic YWdlbnQ6YXNhMS54Lnk=":          "asa1.x.y", // agent:asa1.x.y
+		"Basic !!":                            "",
+		"Digest x":                            "",
+		"":                                    "",
+		"Basic " + "YXNhMS54Lnk=" /* no : */ : "",
 	} {
 		if got := credentialFrom(in); got != want {
 			t.Errorf("credentialFrom(%q) = %q, want %q", in, got, want)

@@ -50,7 +50,9 @@ func TestGate(t *testing.T) {
 	if err != nil || resp.StatusCode != 403 || resp.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("refused request: %v %v", resp, err)
 	}
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	if json.Unmarshal([]byte(body), &e) != nil || e.Error.Code != "outside" || e.Error.Message != "outside the grant" {
 		t.Errorf("refusal body %s", body)
 	}
