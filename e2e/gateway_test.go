@@ -3,12 +3,17 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -353,6 +358,40 @@ func TestGateway(t *testing.T) {
 		}
 	})
 
+	t.Run("mtls", func(t *testing.T) {
+		cert, certFile := clientCertificate(t)
+		var added struct {
+			CertSHA256 string `json:"cert_sha256"`
+		}
+		out := e.ok("agent", "add", "certbot", "--grant", "microsoft:default", "--allow", "GET /v1.0/me/messages*", "--client-cert", certFile, "--json").stdout
+		if err := json.Unmarshal([]byte(out), &added); err != nil || len(added.CertSHA256) != 64 || strings.Contains(out, "credential") {
+			t.Fatalf("agent add --client-cert: %s", out)
+		}
+		api := withCert(g2.apiClient(), cert)
+		if st, body := do(t, api, "GET", g2.URL+"/v1/connections", "", ""); st != 200 || !strings.Contains(body, `"agent":"certbot"`) {
+			t.Fatalf("API with the client certificate: %d %s", st, body)
+		}
+		pc := withCert(g2.proxyClient("", ""), cert)
+		pc.Transport.(*http.Transport).Proxy = http.ProxyURL(&url.URL{Scheme: "https", Host: strings.TrimPrefix(g2.URL, "https://")})
+		if st, body := do(t, pc, "GET", graphMe+"/messages?$top=1", "", ""); st != 200 {
+			t.Errorf("proxy with the client certificate: %d %s", st, body)
+		}
+		if st, _ := do(t, pc, "GET", graphMe+"/contacts", "", ""); st != 403 {
+			t.Errorf("proxy with the client certificate, outside the grant: %d", st)
+		}
+		if st, _ := do(t, g2.apiClient(), "GET", g2.URL+"/v1/connections", "", ""); st != 401 {
+			t.Errorf("API without certificate or credential: %d", st)
+		}
+		other, _ := clientCertificate(t)
+		if st, _ := do(t, withCert(g2.apiClient(), other), "GET", g2.URL+"/v1/connections", "", ""); st != 401 {
+			t.Errorf("API with an unknown certificate: %d", st)
+		}
+		e.ok("agent", "revoke", "certbot")
+		if st, _ := do(t, withCert(g2.apiClient(), cert), "GET", g2.URL+"/v1/connections", "", ""); st != 401 {
+			t.Errorf("revoked certificate agent: %d", st)
+		}
+	})
+
 	t.Run("graceful shutdown", func(t *testing.T) {
 		c := g1.proxyClient("other2", e.addAgent(t, "other2", "--grant", "microsoft:default"))
 		type answer struct {
@@ -449,4 +488,30 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(bytes.TrimSpace(b))
+}
+
+// clientCertificate makes a self-signed client certificate and writes it as PEM.
+func clientCertificate(t *testing.T) (tls.Certificate, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "agent"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "agent.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, path
+}
+
+// withCert makes c present cert in its TLS handshakes.
+func withCert(c *http.Client, cert tls.Certificate) *http.Client {
+	c.Transport.(*http.Transport).TLSClientConfig.Certificates = []tls.Certificate{cert}
+	return c
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -31,12 +32,15 @@ type Agent struct {
 	Name string `json:"name"`
 	// SecretSHA256 is the hex SHA-256 of the credential's 256-bit random secret: the only
 	// form in which the credential is kept.
-	SecretSHA256 string      `json:"secret_sha256"`
-	Grant        grant.Grant `json:"grant"`
-	CreatedAt    time.Time   `json:"created_at"`
-	RotatedAt    time.Time   `json:"rotated_at,omitzero"`
-	ExpiresAt    time.Time   `json:"expires_at,omitzero"` // zero: never
-	RevokedAt    time.Time   `json:"revoked_at,omitzero"`
+	SecretSHA256 string `json:"secret_sha256,omitempty"`
+	// CertSHA256, for an agent that authenticates with a TLS client certificate instead, is
+	// the hex SHA-256 of that certificate (DER): the certificate is pinned, not chained.
+	CertSHA256 string      `json:"cert_sha256,omitempty"`
+	Grant      grant.Grant `json:"grant"`
+	CreatedAt  time.Time   `json:"created_at"`
+	RotatedAt  time.Time   `json:"rotated_at,omitzero"`
+	ExpiresAt  time.Time   `json:"expires_at,omitzero"` // zero: never
+	RevokedAt  time.Time   `json:"revoked_at,omitzero"`
 }
 
 // Status is "active", "revoked" or "expired" at now.
@@ -61,6 +65,8 @@ type AgentStore interface {
 	// Lookup returns the agent whose ID is id, or ErrAgentNotFound. The gateway calls it for
 	// every request, so it must be cheap.
 	Lookup(ctx context.Context, id string) (*Agent, error)
+	// LookupCert returns the agent whose CertSHA256 is sum, or ErrAgentNotFound; as cheap.
+	LookupCert(ctx context.Context, sum string) (*Agent, error)
 	// Create adds a, or fails with ErrAgentExists when its name is taken.
 	Create(ctx context.Context, a *Agent) error
 	// Update applies fn to the agent called name and stores the result, atomically with
@@ -83,8 +89,9 @@ func ValidateAgentName(name string) error {
 }
 
 // NewAgent makes an agent with a fresh ID and credential, returned once: only its hash is
-// kept in the agent.
-func NewAgent(name string, g grant.Grant, now time.Time, ttl time.Duration) (*Agent, string, error) {
+// kept in the agent. With cert (a DER certificate), the agent authenticates with that TLS
+// client certificate instead, and the credential returned is "".
+func NewAgent(name string, g grant.Grant, now time.Time, ttl time.Duration, cert []byte) (*Agent, string, error) {
 	if err := ValidateAgentName(name); err != nil {
 		return nil, "", err
 	}
@@ -99,8 +106,18 @@ func NewAgent(name string, g grant.Grant, now time.Time, ttl time.Duration) (*Ag
 	if ttl > 0 {
 		a.ExpiresAt = a.CreatedAt.Add(ttl)
 	}
+	if cert != nil {
+		a.CertSHA256 = CertSHA256(cert)
+		return a, "", nil
+	}
 	cred, err := a.NewSecret()
 	return a, cred, err
+}
+
+// CertSHA256 is the pin of a DER certificate, as [Agent.CertSHA256] keeps it.
+func CertSHA256(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
 }
 
 // NewSecret gives a a new random secret (256 bits), replacing its hash, and returns the
@@ -123,11 +140,31 @@ func parseCredential(cred string) (id, secret string, ok bool) {
 	return id, secret, ok1 && ok2 && p == credentialPrefix && id != "" && secret != ""
 }
 
-// verify reports, in constant time, whether secret hashes to the agent's SecretSHA256.
+// verify reports, in constant time, whether secret hashes to the agent's SecretSHA256 (never
+// for an agent without one).
 func (a *Agent) verify(secret string) bool {
 	sum := sha256.Sum256([]byte(secret))
 	got := hex.EncodeToString(sum[:])
-	return subtle.ConstantTimeCompare([]byte(got), []byte(a.SecretSHA256)) == 1
+	return a.SecretSHA256 != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.SecretSHA256)) == 1
+}
+
+// AuthenticateCert returns the active agent whose pinned certificate is cert (DER), or
+// ErrBadCredential.
+func AuthenticateCert(ctx context.Context, store AgentStore, cert *x509.Certificate, now time.Time) (*Agent, error) {
+	if now.After(cert.NotAfter) || now.Before(cert.NotBefore) {
+		return nil, ErrBadCredential
+	}
+	a, err := store.LookupCert(ctx, CertSHA256(cert.Raw))
+	if errors.Is(err, ErrAgentNotFound) {
+		return nil, ErrBadCredential
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Status(now) != "active" {
+		return nil, ErrBadCredential
+	}
+	return a, nil
 }
 
 // Authenticate returns the active agent a credential belongs to, or ErrBadCredential.

@@ -26,7 +26,7 @@ func twoStores(t *testing.T) (*FileAgents, *FileAgents, string) {
 }
 
 func TestCredential(t *testing.T) {
-	a, cred, err := NewAgent("ci-bot", testGrant, time.Now(), 0)
+	a, cred, err := NewAgent("ci-bot", testGrant, time.Now(), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,18 +51,18 @@ func TestCredential(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"", "-x", "a b", strings.Repeat("a", 65), "a/b"} {
-		if _, _, err := NewAgent(name, testGrant, time.Now(), 0); err == nil {
+		if _, _, err := NewAgent(name, testGrant, time.Now(), 0, nil); err == nil {
 			t.Errorf("agent name %q accepted", name)
 		}
 	}
-	if _, _, err := NewAgent("nogrant", grant.Grant{}, time.Now(), 0); err == nil {
+	if _, _, err := NewAgent("nogrant", grant.Grant{}, time.Now(), 0, nil); err == nil {
 		t.Error("an agent without a connection was made")
 	}
 }
 
 func TestAgentStatus(t *testing.T) {
 	now := time.Now()
-	a, _, _ := NewAgent("a", testGrant, now, time.Hour)
+	a, _, _ := NewAgent("a", testGrant, now, time.Hour, nil)
 	if got := a.Status(now); got != "active" {
 		t.Error(got)
 	}
@@ -81,7 +81,7 @@ func TestFileAgentsReplicas(t *testing.T) {
 	ctx := context.Background()
 	s1, s2, path := twoStores(t)
 	now := time.Now()
-	a, cred, _ := NewAgent("reader", testGrant, now, 0)
+	a, cred, _ := NewAgent("reader", testGrant, now, 0, nil)
 	if _, err := Authenticate(ctx, s2, cred, now); !errors.Is(err, ErrBadCredential) {
 		t.Fatalf("before creation: %v", err)
 	}
@@ -132,7 +132,7 @@ func TestFileAgentsConcurrentCreates(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
-			a, _, _ := NewAgent(fmt.Sprintf("a%02d", i), testGrant, time.Now(), 0)
+			a, _, _ := NewAgent(fmt.Sprintf("a%02d", i), testGrant, time.Now(), 0, nil)
 			if err := []*FileAgents{s1, s2}[i%2].Create(ctx, a); err != nil {
 				t.Error(err)
 			}

@@ -17,10 +17,11 @@ const APIVersion = 1
 // graphPrefix starts /v1/graph/{provider}/{connection}/{path...}.
 const graphPrefix = "/v1/graph/"
 
-// serveAPI serves /v1/...: every endpoint needs the agent's credential as a Bearer token.
+// serveAPI serves /v1/...: every endpoint needs the agent's credential as a Bearer token, or
+// the agent's pinned TLS client certificate.
 func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	c, err := g.authenticate(r.Context(), credentialFrom(r.Header.Get("Authorization")))
+	c, err := g.authenticate(r, "Authorization")
 	if err != nil {
 		g.metrics.authFailures.WithLabelValues(proxy.ModeAPI).Inc()
 		if !errors.Is(err, ErrBadCredential) {

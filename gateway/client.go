@@ -41,8 +41,10 @@ func credentialFrom(v string) string {
 // keeps the agent's ID and credential hash, and checks on every request that the agent is
 // still active with that credential (not revoked, expired or rotated).
 type client struct {
-	g                *Gateway
-	id, name, secret string // secret: the credential's hash at authentication
+	g        *Gateway
+	id, name string
+	// secret and cert: the agent's credential hash and certificate pin at authentication.
+	secret, cert string
 }
 
 func (c *client) Name() string { return c.name }
@@ -57,7 +59,7 @@ func (c *client) current(ctx context.Context) (*Agent, error) {
 		}
 		return nil, err
 	}
-	if a.SecretSHA256 != c.secret || a.Status(c.g.now()) != "active" {
+	if a.SecretSHA256 != c.secret || a.CertSHA256 != c.cert || a.Status(c.g.now()) != "active" {
 		return nil, ErrBadCredential
 	}
 	return a, nil
@@ -125,20 +127,28 @@ func peekBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// authenticate returns the client of credential cred, or nil.
-func (g *Gateway) authenticate(ctx context.Context, cred string) (*client, error) {
-	a, err := Authenticate(ctx, g.agents, cred, g.now())
+// authenticate returns the client that sent r: by the agent credential in its header (the
+// API's Authorization, the proxy's Proxy-Authorization) when there is one, else by its TLS
+// client certificate.
+func (g *Gateway) authenticate(r *http.Request, header string) (*client, error) {
+	var a *Agent
+	var err error
+	if cred := credentialFrom(r.Header.Get(header)); cred != "" || r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+		a, err = Authenticate(r.Context(), g.agents, cred, g.now())
+	} else {
+		a, err = AuthenticateCert(r.Context(), g.agents, r.TLS.PeerCertificates[0], g.now())
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &client{g: g, id: a.ID, name: a.Name, secret: a.SecretSHA256}, nil
+	return &client{g: g, id: a.ID, name: a.Name, secret: a.SecretSHA256, cert: a.CertSHA256}, nil
 }
 
 // gate is the gateway as the proxy's [proxy.Gate].
 type gate struct{ g *Gateway }
 
 func (gt gate) Authenticate(r *http.Request) (proxy.Client, bool) {
-	c, err := gt.g.authenticate(r.Context(), credentialFrom(r.Header.Get("Proxy-Authorization")))
+	c, err := gt.g.authenticate(r, "Proxy-Authorization")
 	if err != nil {
 		if !errors.Is(err, ErrBadCredential) {
 			gt.g.log.Warn("agents cannot be read", "error", err.Error())

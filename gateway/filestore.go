@@ -37,6 +37,7 @@ type FileAgents struct {
 	readAt time.Time   // when it was read
 	agents []*Agent
 	byID   map[string]*Agent
+	byCert map[string]*Agent
 }
 
 // NewFileAgents returns the store kept at path; lock takes the cross-process lock writers
@@ -50,13 +51,14 @@ func NewFileAgents(path string, lock func(ctx context.Context) (unlock func(), e
 // after it at the latest.
 const maxStale = 500 * time.Millisecond
 
-// load returns the agents as the file holds them now (copies are the caller's own).
+// load returns the agents as the file holds them now, and by ID (the caller clones what it
+// hands out).
 func (s *FileAgents) load() ([]*Agent, map[string]*Agent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fi, err := os.Stat(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		s.stat, s.agents, s.byID = nil, nil, map[string]*Agent{}
+		s.stat, s.agents, s.byID, s.byCert = nil, nil, map[string]*Agent{}, map[string]*Agent{}
 		return nil, s.byID, nil
 	}
 	if err != nil {
@@ -77,11 +79,14 @@ func (s *FileAgents) load() ([]*Agent, map[string]*Agent, error) {
 	if f.V != 1 {
 		return nil, nil, fmt.Errorf("%s: unknown version %d", s.path, f.V)
 	}
-	byID := make(map[string]*Agent, len(f.Agents))
+	byID, byCert := make(map[string]*Agent, len(f.Agents)), map[string]*Agent{}
 	for _, a := range f.Agents {
 		byID[a.ID] = a
+		if a.CertSHA256 != "" {
+			byCert[a.CertSHA256] = a
+		}
 	}
-	s.stat, s.readAt, s.agents, s.byID = fi, time.Now(), f.Agents, byID
+	s.stat, s.readAt, s.agents, s.byID, s.byCert = fi, time.Now(), f.Agents, byID, byCert
 	return s.agents, s.byID, nil
 }
 
@@ -132,12 +137,29 @@ func (s *FileAgents) Lookup(_ context.Context, id string) (*Agent, error) {
 	return nil, ErrAgentNotFound
 }
 
+// LookupCert implements [AgentStore].
+func (s *FileAgents) LookupCert(_ context.Context, sum string) (*Agent, error) {
+	if _, _, err := s.load(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	a := s.byCert[sum]
+	s.mu.Unlock()
+	if a != nil {
+		return clone(a), nil
+	}
+	return nil, ErrAgentNotFound
+}
+
 // Create implements [AgentStore].
 func (s *FileAgents) Create(ctx context.Context, a *Agent) error {
 	return s.change(ctx, func(agents []*Agent) ([]*Agent, error) {
 		for _, x := range agents {
 			if x.Name == a.Name {
 				return nil, fmt.Errorf("%w: %q", ErrAgentExists, a.Name)
+			}
+			if a.CertSHA256 != "" && x.CertSHA256 == a.CertSHA256 {
+				return nil, fmt.Errorf("%w: agent %q has that client certificate", ErrAgentExists, x.Name)
 			}
 		}
 		return append(agents, clone(a)), nil

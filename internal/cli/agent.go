@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,15 +36,17 @@ and kept only as a hash, and a grant: the connections it may use and, optionally
 
 func newAgentAddCmd(f *Factory) *cobra.Command {
 	var grants, allow []string
-	var expires string
+	var expires, certFile string
 	cmd := &cobra.Command{
-		Use:   "add NAME --grant PROVIDER:CONNECTION [--allow 'METHOD /path'] [--expires 30d]",
+		Use:   "add NAME --grant PROVIDER:CONNECTION [--allow 'METHOD /path'] [--expires 30d] [--client-cert FILE]",
 		Short: "Add an agent and print its credential (once)",
 		Long: `Add an agent and print its credential once: give it to the agent, it cannot be shown again
 (` + "`agent rotate`" + ` makes a new one). --grant names a connection the agent may use (repeatable);
 --allow limits its requests to those a pattern allows (repeatable; none: every request):
 'GET /v1.0/me/messages/**' allows reading mail, '*' in a segment matches any characters,
-'**' any number of segments. --expires sets a lifetime (30d, 12h).`,
+'**' any number of segments. --expires sets a lifetime (30d, 12h). With --client-cert (a PEM
+certificate), the agent authenticates with that TLS client certificate (pinned by its SHA-256)
+instead of a credential, and none is printed.`,
 		Args: exactArgs(1, "an agent name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g, err := parseGrant(grants, allow)
@@ -65,7 +70,11 @@ func newAgentAddCmd(f *Factory) *cobra.Command {
 					return err
 				}
 			}
-			a, cred, err := gateway.NewAgent(args[0], g, time.Now(), ttl)
+			cert, err := readClientCert(certFile)
+			if err != nil {
+				return err
+			}
+			a, cred, err := gateway.NewAgent(args[0], g, time.Now(), ttl, cert)
 			if err != nil {
 				return usagef("%v", err)
 			}
@@ -78,11 +87,42 @@ func newAgentAddCmd(f *Factory) *cobra.Command {
 	cmd.Flags().StringArrayVar(&grants, "grant", nil, "connection the agent may use, PROVIDER:CONNECTION (repeatable, required)")
 	cmd.Flags().StringArrayVar(&allow, "allow", nil, "request the agent may send, 'METHOD /path' (repeatable; none: all)")
 	cmd.Flags().StringVar(&expires, "expires", "", "lifetime of the agent, such as 30d or 12h (default: none)")
+	cmd.Flags().StringVar(&certFile, "client-cert", "", "PEM client certificate the agent authenticates with (mTLS) instead of a credential")
 	return cmd
+}
+
+// readClientCert reads the DER of the first certificate of a PEM file; "" is none.
+func readClientCert(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("--client-cert: %v", err)
+	}
+	for {
+		var b *pem.Block
+		if b, data = pem.Decode(data); b == nil {
+			return nil, usagef("--client-cert %s: no PEM certificate", path)
+		}
+		if b.Type == "CERTIFICATE" {
+			if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+				return nil, usagef("--client-cert %s: %v", path, err)
+			}
+			return b.Bytes, nil
+		}
+	}
 }
 
 // printCredential shows an agent's new credential, the only time it is shown.
 func printCredential(f *Factory, a *gateway.Agent, cred, what string) error {
+	if cred == "" {
+		if f.JSON {
+			return writeJSON(f.IO.Out, map[string]any{"agent": a.Name, "cert_sha256": a.CertSHA256})
+		}
+		f.notef("Agent %s %s: it authenticates with the client certificate SHA256:%s.\n", a.Name, what, a.CertSHA256)
+		return nil
+	}
 	if f.JSON {
 		return writeJSON(f.IO.Out, map[string]any{"agent": a.Name, "credential": cred})
 	}
@@ -134,6 +174,8 @@ func parseLifetime(s string) (time.Duration, error) {
 type agentView struct {
 	Name        string    `json:"name"`
 	Status      string    `json:"status"`
+	Auth        string    `json:"auth"` // "credential" or "certificate"
+	CertSHA256  string    `json:"cert_sha256,omitempty"`
 	Connections []string  `json:"connections"`
 	Allow       []string  `json:"allow"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -144,7 +186,10 @@ type agentView struct {
 
 func viewOf(a *gateway.Agent, now time.Time) agentView {
 	v := agentView{Name: a.Name, Status: a.Status(now), CreatedAt: a.CreatedAt, RotatedAt: a.RotatedAt, ExpiresAt: a.ExpiresAt,
-		RevokedAt: a.RevokedAt, Connections: []string{}, Allow: []string{}}
+		RevokedAt: a.RevokedAt, Connections: []string{}, Allow: []string{}, Auth: "credential", CertSHA256: a.CertSHA256}
+	if a.CertSHA256 != "" {
+		v.Auth = "certificate"
+	}
 	for _, c := range a.Grant.Connections {
 		v.Connections = append(v.Connections, c.String())
 	}
@@ -227,11 +272,16 @@ func newAgentRevokeCmd(f *Factory) *cobra.Command {
 }
 
 func newAgentRotateCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "rotate NAME",
-		Short: "Give an agent a new credential (printed once); the old one stops working",
+	var certFile string
+	cmd := &cobra.Command{
+		Use:   "rotate NAME [--client-cert FILE]",
+		Short: "Give an agent a new credential (printed once) or client certificate; the old one stops working",
 		Args:  exactArgs(1, "an agent name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			cert, err := readClientCert(certFile)
+			if err != nil {
+				return err
+			}
 			b, err := f.Broker(cmd.Context())
 			if err != nil {
 				return err
@@ -242,16 +292,27 @@ func newAgentRotateCmd(f *Factory) *cobra.Command {
 				if st := a.Status(time.Now()); st != "active" {
 					return usagef("agent %s is %s: add a new one instead", a.Name, st)
 				}
-				var err error
-				cred, err = a.NewSecret()
 				a.RotatedAt = time.Now().UTC()
 				agent = a
+				if cert != nil {
+					a.SecretSHA256, a.CertSHA256 = "", gateway.CertSHA256(cert)
+					return nil
+				}
+				var err error
+				a.CertSHA256 = ""
+				cred, err = a.NewSecret()
 				return err
 			})
 			if err != nil {
 				return err
 			}
-			return printCredential(f, agent, cred, "has a new credential")
+			what := "has a new credential"
+			if cert != nil {
+				what = "has a new client certificate"
+			}
+			return printCredential(f, agent, cred, what)
 		},
 	}
+	cmd.Flags().StringVar(&certFile, "client-cert", "", "pin this PEM client certificate instead of making a credential")
+	return cmd
 }

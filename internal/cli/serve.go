@@ -177,7 +177,9 @@ func (f *Factory) serveBroker(ctx context.Context, sink func(broker.Event)) (*br
 // serveTLS is the listener's TLS configuration: the given certificate, or one from the CA
 // for the name the client asks for (the first --hostname when it asks for none it covers).
 func serveTLS(o *serveOptions, ca *proxy.CA) (*tls.Config, error) {
-	conf := &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+	// Client certificates are asked for, not required: agents with a pinned certificate send
+	// one, the others a credential. The pin is checked per request, not a chain.
+	conf := &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}, ClientAuth: tls.RequestClientCert}
 	if o.certFile != "" {
 		cert, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
 		if err != nil {
