@@ -300,6 +300,16 @@ func TestGateway(t *testing.T) {
 		}
 	})
 
+	t.Run("allowed batch", func(t *testing.T) {
+		// The body read for checking is sent on intact.
+		batch := `{"requests":[{"id":"1","method":"GET","url":"/me/messages?$top=1"},{"id":"2","method":"GET","url":"/users/` +
+			firstUser(t).UserPrincipalName + `/messages?$top=1"}]}`
+		st, body := do(t, g1.proxyClient("reader", reader), "POST", "https://graph.microsoft.com/v1.0/$batch", "", batch)
+		if st != 200 || strings.Count(body, `"status":200`) != 2 {
+			t.Errorf("$batch of allowed items: %d %s", st, body)
+		}
+	})
+
 	t.Run("revoke, rotate, expiry", func(t *testing.T) {
 		keep := g2.proxyClient("other", other) // its intercepted connection stays open across the revocation
 		if st, _ := do(t, keep, "GET", graphMe+"/messages", "", ""); st != 200 {
