@@ -133,11 +133,11 @@ func (e *env) addAgent(t *testing.T, args ...string) string {
 }
 
 // holdingFront puts a TLS server in front of the sandbox, as the gateway's Graph upstream:
-// it forwards every request, except that one carrying X-Test-Hold waits for release after
+// it forwards every request, except that those carrying X-Test-Hold wait for release after
 // signalling arrived.
 func holdingFront(t *testing.T, e *env) (arrived chan struct{}, release chan struct{}) {
 	t.Helper()
-	arrived, release = make(chan struct{}, 1), make(chan struct{})
+	arrived, release = make(chan struct{}, 2), make(chan struct{})
 	target, _ := url.Parse(e.sb.URL())
 	rp := &httputil.ReverseProxy{
 		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(target); pr.Out.Host = pr.In.Host },
@@ -403,15 +403,19 @@ func TestGateway(t *testing.T) {
 	})
 
 	t.Run("graceful shutdown", func(t *testing.T) {
-		c := g1.proxyClient("other2", e.addAgent(t, "other2", "--grant", "microsoft:default"))
+		cred := e.addAgent(t, "other2", "--grant", "microsoft:default")
 		type answer struct {
 			st   int
 			body string
 		}
-		done := make(chan answer, 1)
-		go func() {
-			req, _ := http.NewRequest("GET", graphMe+"/messages", nil)
+		// One request through the proxy and one through the API, both held upstream.
+		done := make(chan answer, 2)
+		send := func(c *http.Client, u, bearer string) {
+			req, _ := http.NewRequest("GET", u, nil)
 			req.Header.Set("X-Test-Hold", "1")
+			if bearer != "" {
+				req.Header.Set("Authorization", "Bearer "+bearer)
+			}
 			resp, err := c.Do(req)
 			if err != nil {
 				done <- answer{0, err.Error()}
@@ -420,11 +424,15 @@ func TestGateway(t *testing.T) {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			done <- answer{resp.StatusCode, string(b)}
-		}()
-		select {
-		case <-arrived:
-		case a := <-done:
-			t.Fatalf("the held request ended early: %d %s", a.st, a.body)
+		}
+		go send(g1.proxyClient("other2", cred), graphMe+"/messages", "")
+		go send(g1.apiClient(), g1.URL+"/v1/graph/microsoft/default/v1.0/me/messages", cred)
+		for range 2 {
+			select {
+			case <-arrived:
+			case a := <-done:
+				t.Fatalf("a held request ended early: %d %s", a.st, a.body)
+			}
 		}
 		if err := g1.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
@@ -442,8 +450,10 @@ func TestGateway(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		close(release)
-		if a := <-done; a.st != 200 || !strings.Contains(a.body, `"value"`) {
-			t.Errorf("the request in flight: %d %s, want it finished", a.st, a.body)
+		for range 2 {
+			if a := <-done; a.st != 200 || !strings.Contains(a.body, `"value"`) {
+				t.Errorf("a request in flight: %d %s, want it finished", a.st, a.body)
+			}
 		}
 		if err := g1.cmd.Wait(); err != nil {
 			t.Errorf("serve after SIGTERM: %v", err)
