@@ -23,6 +23,7 @@ import (
 // [KindCredential].
 type AuditRecord struct {
 	Time       time.Time `json:"time"`
+	Agent      string    `json:"agent,omitempty"` // under `authsome serve`: the agent that sent it
 	Provider   string    `json:"provider,omitempty"`
 	Connection string    `json:"connection,omitempty"`
 	Method     string    `json:"method"`
@@ -229,6 +230,7 @@ func appendAuditLine(b []byte, e Entry) []byte {
 	b = append(b, `{"time":"`...)
 	b = e.Time.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '"')
+	b = appendField(b, "agent", e.Agent, true)
 	b = appendField(b, "provider", e.Provider, true)
 	b = appendField(b, "connection", e.Connection, true)
 	b = appendField(b, "method", e.Method, false)

@@ -53,7 +53,7 @@ func (s *Server) serveBaseURL(w http.ResponseWriter, r *http.Request, secret str
 	}
 	st := upRoute.upstreamState(ModeBaseURL, a.host, start)
 	st.baseURL, st.path = "http://"+r.Host+"/"+secret, unescaped
-	st.inject = s.matchRoute(a.host, path)
+	st.inject = s.matchRoute(nil, a.host, path)
 	r.URL.Path, r.URL.RawPath = unescaped, path
 	narrowAcceptEncoding(r.Header)
 	s.forward(w, r, st)

@@ -24,6 +24,7 @@ type reqState struct {
 	host   string // the host the child addressed (audit)
 	rt     http.RoundTripper
 	inject *route // nil: no credential
+	client Client // under a Gate, who sent it
 	start  time.Time
 
 	baseURL string // base-URL mode: the prefix that maps to https://<host>, for Location rewriting
@@ -61,7 +62,11 @@ func (s *Server) serveIntercepted(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := ci.route.upstreamState(ModeMITM, ci.host, start)
-	st.inject = s.matchRoute(ci.host, r.URL.EscapedPath())
+	st.client = ci.client
+	st.inject = s.matchRoute(ci.client, ci.host, r.URL.EscapedPath())
+	if s.gateRefuses(w, r, ci.client, st) {
+		return
+	}
 	s.forward(w, r, st)
 }
 
@@ -72,14 +77,14 @@ func sameHost(authority, host string) bool {
 }
 
 // matchRoute returns the route whose credential a request for host and path receives: the
-// best-ranked route that matches, or nil. A tie between two connections is ambiguous and
+// best-ranked route that matches and c (when not nil) may use, or nil. A tie between two connections is ambiguous and
 // gets nothing. A path with dot segments never matches a prefix route, since the upstream
 // may resolve it outside the prefix.
-func (s *Server) matchRoute(host, path string) *route {
+func (s *Server) matchRoute(c Client, host, path string) *route {
 	var best *route
 	tie := false
 	for _, r := range s.routes {
-		if !r.Match.Match(host, path) || (r.rank >= 2 && hasDotSegment(path)) {
+		if !r.Match.Match(host, path) || (r.rank >= 2 && hasDotSegment(path)) || (c != nil && !c.Uses(r.Provider, r.Connection)) {
 			continue
 		}
 		switch {
@@ -145,6 +150,9 @@ func (s *Server) entry(r *http.Request, st *reqState, cw *countingWriter, body *
 	}
 	if st.inject != nil {
 		e.Provider, e.Connection = st.inject.Provider, st.inject.Connection
+	}
+	if st.client != nil {
+		e.Agent = st.client.Name()
 	}
 	switch {
 	case st.err != nil:

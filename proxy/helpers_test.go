@@ -189,6 +189,7 @@ type setup struct {
 	auditTo          func(Entry) // also receives every audit entry
 	upstream         http.RoundTripper
 	now              func() time.Time // the credential entries' clock (nil: time.Now)
+	gate             Gate
 }
 
 // harness is a proxy with a routed upstream (graph), a TLS server for every other host
@@ -258,7 +259,7 @@ func newHarness(t testing.TB, cfg setup) *harness {
 	h.ca = ca
 	h.srv, err = New(Options{
 		Routes: routes, Credentials: h.creds, DenyUnmatched: cfg.deny, Username: proxyUser, Password: proxyPass, CA: ca,
-		Upstream: cfg.upstream, Dial: h.dial, CredentialTTL: cfg.ttl,
+		Upstream: cfg.upstream, Dial: h.dial, CredentialTTL: cfg.ttl, Gate: cfg.gate,
 		Audit: func(e Entry) {
 			time.Sleep(cfg.auditDelay)
 			if cfg.auditTo != nil {

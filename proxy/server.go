@@ -90,6 +90,10 @@ type Options struct {
 	Audit func(Entry)
 	// Logger receives debug and warning messages (never secrets). nil: discard.
 	Logger *slog.Logger
+	// Gate, when set, authenticates forward-proxy clients instead of Username and Password
+	// (then optional), picks the routes each may use and authorises each of its requests
+	// inside intercepted connections. See [Gate].
+	Gate Gate
 	// CredentialTTL is how long a credential header is reused from memory before asking
 	// Credentials again (asking reads the vault). 0 means 30 s; negative disables the cache.
 	// It is capped at 30 s: the broker hands out tokens valid for minutes past its refresh
@@ -100,6 +104,7 @@ type Options struct {
 // Entry is one audit record. It never holds a credential, a query string or a body.
 type Entry struct {
 	Time                 time.Time
+	Agent                string // the [Client] that sent the request, under a [Gate]
 	Provider, Connection string // the route whose credential was injected, if any
 	Method, Host, Path   string // Path has no query
 	Status               int
@@ -155,6 +160,7 @@ type Server struct {
 	ownedRT  []*http.Transport // upstream transports the proxy made, closed by Close
 	audit    func(Entry)
 	refused  *refusals // counts refusals before authentication into summary entries
+	gate     Gate
 	log      *slog.Logger
 	rp       *httputil.ReverseProxy
 
@@ -183,7 +189,7 @@ type route struct {
 // New checks opts and returns a Server. It does not listen: call [Server.Serve] and
 // [Server.ServeBaseURL] with listeners the caller bound to loopback.
 func New(opts Options) (*Server, error) {
-	if opts.Password == "" {
+	if opts.Password == "" && opts.Gate == nil {
 		return nil, errors.New("proxy: Options.Password is required (per-run proxy credentials)")
 	}
 	if strings.Contains(opts.Username, ":") {
@@ -196,6 +202,7 @@ func New(opts Options) (*Server, error) {
 		ca:      opts.CA,
 		deny:    opts.DenyUnmatched,
 		audit:   opts.Audit,
+		gate:    opts.Gate,
 		refused: &refusals{audit: opts.Audit, window: refusalWindow},
 		log:     opts.Logger,
 		dial:    opts.Dial,
@@ -397,7 +404,8 @@ func (s *Server) authorized(r *http.Request) bool {
 // serveForward handles the forward-proxy listener: CONNECT and absolute-form http.
 func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	if !s.authorized(r) {
+	r, ok := s.authenticate(r)
+	if !ok {
 		w.Header().Set("Proxy-Authenticate", `Basic realm="authsome"`)
 		http.Error(w, "authsome proxy: proxy authentication required", http.StatusProxyAuthRequired)
 		s.refused.add(Entry{Time: start, Method: r.Method, Host: r.Host, Path: r.URL.Path, Status: http.StatusProxyAuthRequired, Mode: ModeDenied, Error: "proxy authentication required"})
@@ -406,6 +414,10 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	r.Header.Del("Proxy-Authorization")
 	if r.Method == http.MethodConnect {
 		s.serveConnect(w, r, start)
+		return
+	}
+	if s.gate != nil {
+		s.refuse(w, r, start, r.Host, http.StatusForbidden, "plain http is not forwarded under a gate: send CONNECT")
 		return
 	}
 	if r.URL.Scheme != "http" || r.URL.Host == "" || r.URL.User != nil {
@@ -589,8 +601,9 @@ func (s *Server) untrack(cs ...net.Conn) {
 
 // connInfo is what an intercepted connection was opened for.
 type connInfo struct {
-	host  string // the CONNECT host, normalised
-	route *route // the route whose host matched; its Upstream and Transport serve the host
+	host   string // the CONNECT host, normalised
+	route  *route // the route whose host matched; its Upstream and Transport serve the host
+	client Client // who opened it, under a Gate
 }
 
 type connInfoKey struct{}
@@ -627,7 +640,7 @@ func (s *Server) intercept(w http.ResponseWriter, r *http.Request, a authority, 
 		return
 	}
 	tc.SetDeadline(time.Time{})
-	s.mitmConns.Store(tc, &connInfo{host: a.host, route: rt})
+	s.mitmConns.Store(tc, &connInfo{host: a.host, route: rt, client: clientOf(r.Context())})
 	if !s.mitmLn.push(tc) {
 		s.mitmConns.Delete(tc)
 		c.Close()

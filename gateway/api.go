@@ -1,0 +1,108 @@
+package gateway
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authsome-go/authsome/proxy"
+)
+
+// APIVersion is the version of the /v1 API's JSON documents ("v").
+const APIVersion = 1
+
+// graphPrefix starts /v1/graph/{provider}/{connection}/{path...}.
+const graphPrefix = "/v1/graph/"
+
+// serveAPI serves /v1/...: every endpoint needs the agent's credential as a Bearer token, or
+// the agent's pinned TLS client certificate.
+func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	c, err := g.authenticate(r, "Authorization")
+	if err != nil {
+		g.metrics.authFailures.WithLabelValues(proxy.ModeAPI).Inc()
+		if !errors.Is(err, ErrBadCredential) {
+			g.log.Warn("agents cannot be read", "error", err.Error())
+			apiError(w, http.StatusServiceUnavailable, "authsome_unavailable", "agents cannot be read")
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="authsome"`)
+		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "a valid agent credential is required (Authorization: Bearer ...)")
+		return
+	}
+	esc := r.URL.EscapedPath()
+	switch {
+	case esc == "/v1/connections":
+		if r.Method != http.MethodGet {
+			apiError(w, http.StatusMethodNotAllowed, "method_not_allowed", "GET only")
+			return
+		}
+		g.serveConnections(w, r, c)
+	case strings.HasPrefix(esc, graphPrefix):
+		prov, rest, _ := strings.Cut(esc[len(graphPrefix):], "/")
+		conn, path, ok := strings.Cut(rest, "/")
+		if !ok || prov == "" || conn == "" {
+			apiError(w, http.StatusNotFound, "not_found", "want /v1/graph/{provider}/{connection}/{path}")
+			return
+		}
+		if c.Uses(prov, conn) {
+			g.proxy.ServeRoute(w, r, c, prov, conn, "/"+path)
+			return
+		}
+		// Outside the grant, or unknown: the same answer, so that agents learn nothing of
+		// connections they may not use.
+		msg := "authsome gateway: agent " + c.name + " may not use " + prov + ":" + conn
+		apiError(w, http.StatusForbidden, "authsome_outside_grant", msg)
+		g.record(proxy.Entry{Time: start, Agent: c.name, Method: r.Method, Path: esc, Status: http.StatusForbidden,
+			Duration: time.Since(start), Mode: proxy.ModeDenied, Error: msg})
+	default:
+		apiError(w, http.StatusNotFound, "not_found", "no such endpoint: see /v1/connections")
+	}
+}
+
+// apiConnection is one entry of GET /v1/connections.
+type apiConnection struct {
+	Provider   string   `json:"provider"`
+	Connection string   `json:"connection"`
+	Allow      []string `json:"allow,omitempty"` // empty: every request
+	URL        string   `json:"url"`             // the /v1/graph prefix to send its requests to
+	Served     bool     `json:"served"`          // false: granted, but this gateway has no such connection
+}
+
+func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, c *client) {
+	a, err := c.current(r.Context())
+	if err != nil {
+		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "the agent credential no longer works")
+		return
+	}
+	var allow []string
+	for _, rule := range a.Grant.Allow {
+		allow = append(allow, rule.String())
+	}
+	out := []apiConnection{}
+	for _, gc := range a.Grant.Connections {
+		_, served := g.conns[gc]
+		out = append(out, apiConnection{Provider: gc.Provider, Connection: gc.Name, Allow: allow, Served: served,
+			URL: graphPrefix + url.PathEscape(gc.Provider) + "/" + url.PathEscape(gc.Name)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"v": APIVersion, "agent": a.Name, "connections": out})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// apiError answers {"error":{"code","message"}}, the shape of the proxy's own errors.
+func apiError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// unescapePath decodes an escaped path.
+func unescapePath(p string) (string, error) { return url.PathUnescape(p) }

@@ -1,0 +1,199 @@
+// Package gateway is `authsome serve`: one long-running credential gateway for many agents.
+// It serves, on one TLS listener, the injecting proxy (package proxy) to agents that
+// authenticate with their own credential, and a small versioned JSON API (/v1/...) for
+// programs that cannot use a proxy; each agent may use only the connections and requests its
+// grant (package grant) allows. It also serves /healthz, /readyz and Prometheus /metrics.
+package gateway
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/gateway/grant"
+	"github.com/authsome-go/authsome/proxy"
+)
+
+// Connection is what the gateway knows of a connection it serves, beyond its route.
+type Connection struct {
+	Provider, Name string
+	// Graph applies Microsoft Graph's rules to grants on this connection (see grant.Request).
+	Graph bool
+	// Self are the connection account's object id and user principal name.
+	Self []string
+}
+
+// Options configure a [Gateway].
+type Options struct {
+	// Proxy configures the injecting proxy: Routes (one per connection served), Credentials,
+	// CA and Logger. The gateway sets Gate, DenyUnmatched and Audit itself.
+	Proxy proxy.Options
+	// Connections describe the connections of Proxy.Routes.
+	Connections []Connection
+	// Agents is where agents are kept.
+	Agents AgentStore
+	// TLS is the listener's TLS configuration (a certificate); required.
+	TLS *tls.Config
+	// Audit receives one entry per request (the profile's audit log); nil: none.
+	Audit func(proxy.Entry)
+	// Logger receives JSON logs, one line per request among them; never a secret.
+	Logger *slog.Logger
+	// Ready, when set, is part of /readyz: the gateway is ready while it returns nil.
+	Ready func(ctx context.Context) error
+	// Now is the clock for agent expiry; nil: time.Now.
+	Now func() time.Time
+}
+
+// Gateway serves agents. Create it with [New], run it with [Gateway.Serve], stop it with
+// [Gateway.Shutdown].
+type Gateway struct {
+	proxy   *proxy.Server
+	forward http.Handler // the proxy's forward handler
+	agents  AgentStore
+	conns   map[grant.Connection]Connection
+	routes  []grant.Connection // in the order of Options.Connections
+	tls     *tls.Config
+	log     *slog.Logger
+	audit   func(proxy.Entry)
+	ready   func(ctx context.Context) error
+	clock   func() time.Time
+	metrics *metrics
+	srv     *http.Server
+	closing atomic.Bool
+}
+
+// New builds a gateway; it does not listen.
+func New(opts Options) (*Gateway, error) {
+	if opts.Agents == nil || opts.TLS == nil {
+		return nil, errors.New("gateway: Options.Agents and Options.TLS are required")
+	}
+	g := &Gateway{
+		agents: opts.Agents, tls: opts.TLS, log: opts.Logger, audit: opts.Audit, ready: opts.Ready, clock: opts.Now,
+		conns: map[grant.Connection]Connection{}, metrics: newMetrics(),
+	}
+	if g.log == nil {
+		g.log = slog.New(slog.DiscardHandler)
+	}
+	for _, c := range opts.Connections {
+		k := grant.Connection{Provider: c.Provider, Name: c.Name}
+		g.conns[k] = c
+		g.routes = append(g.routes, k)
+		g.metrics.refreshes.WithLabelValues(k.String()) // exported at 0 from the start
+		g.metrics.refreshFailures.WithLabelValues(k.String())
+	}
+	po := opts.Proxy
+	po.Gate = gate{g}
+	po.DenyUnmatched = true
+	po.Audit = g.record
+	if po.Logger == nil {
+		po.Logger = g.log
+	}
+	p, err := proxy.New(po)
+	if err != nil {
+		return nil, err
+	}
+	g.proxy, g.forward = p, p.Handler()
+	g.srv = &http.Server{
+		Handler:           g,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(g.log.Handler(), slog.LevelDebug),
+	}
+	var protos http.Protocols
+	protos.SetHTTP1(true) // CONNECT hijacks the connection: HTTP/1.1 only
+	g.srv.Protocols = &protos
+	return g, nil
+}
+
+// record audits, counts and logs one request.
+func (g *Gateway) record(e proxy.Entry) {
+	if g.audit != nil {
+		g.audit(e)
+	}
+	g.metrics.observe(e)
+	attrs := []any{"agent", e.Agent, "provider", e.Provider, "connection", e.Connection, "method", e.Method, "host", e.Host,
+		"path", e.Path, "status", e.Status, "duration_ms", e.Duration.Milliseconds(), "mode", e.Mode, "injected", e.Injected}
+	if e.Kind != "" {
+		attrs = append(attrs, "kind", e.Kind, "count", e.Count)
+	}
+	if e.Error != "" {
+		attrs = append(attrs, "error", e.Error)
+	}
+	g.log.Info("request", attrs...)
+}
+
+// Event counts a broker credential event (refreshes and their failures); pass it, beside
+// the audit log, as the broker's event sink.
+func (g *Gateway) Event(e broker.Event) {
+	if e.Kind != broker.EventRefresh {
+		return
+	}
+	conn := e.Provider + ":" + e.Connection
+	g.metrics.refreshes.WithLabelValues(conn).Inc()
+	if e.Outcome == broker.OutcomeFailed {
+		g.metrics.refreshFailures.WithLabelValues(conn).Inc()
+		g.log.Warn("token refresh failed", "provider", e.Provider, "connection", e.Connection, "error", e.Error)
+	}
+}
+
+// Serve accepts TLS connections on l until [Gateway.Shutdown]; it then returns
+// http.ErrServerClosed.
+func (g *Gateway) Serve(l net.Listener) error {
+	return g.srv.Serve(tls.NewListener(l, g.tls))
+}
+
+// ShutdownTimeout is how long `authsome serve` lets requests in flight finish.
+const ShutdownTimeout = 30 * time.Second
+
+// Shutdown stops accepting, reports not ready, lets requests in flight (API and proxied
+// alike) finish until ctx ends, then closes everything.
+func (g *Gateway) Shutdown(ctx context.Context) error {
+	g.closing.Store(true)
+	err := g.srv.Shutdown(ctx)
+	return errors.Join(err, g.proxy.Shutdown(ctx))
+}
+
+// ServeHTTP dispatches: proxy requests (CONNECT, absolute-form) to the proxy, the rest to
+// the API and the health and metrics endpoints.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect || r.URL.IsAbs() {
+		g.forward.ServeHTTP(w, r)
+		return
+	}
+	switch p := r.URL.Path; {
+	case p == "/healthz":
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+	case p == "/readyz":
+		g.serveReady(w, r)
+	case p == "/metrics":
+		g.metrics.handler().ServeHTTP(w, r)
+	case p == "/v1" || len(p) > 4 && p[:4] == "/v1/":
+		g.serveAPI(w, r)
+	default:
+		apiError(w, http.StatusNotFound, "not_found", "no such endpoint: see /v1/connections")
+	}
+}
+
+func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
+	if g.closing.Load() {
+		apiError(w, http.StatusServiceUnavailable, "shutting_down", "the gateway is shutting down")
+		return
+	}
+	if _, err := g.agents.List(r.Context()); err != nil {
+		apiError(w, http.StatusServiceUnavailable, "agents_unavailable", "agents cannot be read: "+err.Error())
+		return
+	}
+	if g.ready != nil {
+		if err := g.ready(r.Context()); err != nil {
+			apiError(w, http.StatusServiceUnavailable, "not_ready", err.Error())
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
+}

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/gateway"
+	"github.com/authsome-go/authsome/internal/isolate"
+	"github.com/authsome-go/authsome/proxy"
+)
+
+type serveOptions struct {
+	listen, certFile, keyFile string
+	hostnames                 []string
+}
+
+func newServeCmd(f *Factory) *cobra.Command {
+	o := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--tls-cert FILE --tls-key FILE]",
+		Short: "Run the credential gateway for agents on other hosts (proxy and HTTP API)",
+		Long: `Run the credential gateway: one TLS port serving, to agents that present their own credential
+(` + "`authsome agent add`" + `), the injecting proxy (HTTPS_PROXY=https://NAME:CREDENTIAL@HOST:PORT) and
+a JSON API (/v1/connections, /v1/graph/PROVIDER/CONNECTION/PATH with Authorization: Bearer
+CREDENTIAL), each limited to the agent's grant; /healthz, /readyz and Prometheus /metrics
+beside them. It serves every connection of the profile as it is when it starts.
+
+Without --tls-cert, the certificate comes from a CA kept in the profile folder (gateway-ca/,
+key 0600) that can sign only the routed hosts and the --hostname names (DNS names with a dot):
+agents trust its ca.pem, and connect by one of those names, not by IP address. Logs are JSON lines on stderr, one per request, with
+no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (o.certFile == "") != (o.keyFile == "") {
+				return usagef("--tls-cert and --tls-key go together")
+			}
+			if len(o.hostnames) == 0 {
+				if h, err := os.Hostname(); err == nil && strings.Contains(strings.Trim(h, "."), ".") {
+					o.hostnames = []string{strings.ToLower(h)}
+				} else {
+					return usagef("give --hostname NAME, the DNS name (with a dot) agents reach the gateway by, or --tls-cert and --tls-key")
+				}
+			}
+			return runServe(cmd.Context(), f, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8443", "address to listen on (TLS)")
+	cmd.Flags().StringVar(&o.certFile, "tls-cert", "", "PEM certificate (chain) of the listener, instead of the profile's gateway CA")
+	cmd.Flags().StringVar(&o.keyFile, "tls-key", "", "PEM private key of --tls-cert")
+	cmd.Flags().StringArrayVar(&o.hostnames, "hostname", nil, "DNS name agents reach the gateway by, for the CA's certificate (repeatable; default: this machine's name when it has a dot)")
+	return cmd
+}
+
+func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
+	_ = isolate.Protect() // other processes of this user must not read the tokens it holds
+	var gw atomic.Pointer[gateway.Gateway]
+	b, err := f.serveBroker(ctx, func(e broker.Event) {
+		if g := gw.Load(); g != nil {
+			g.Event(e)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(f.IO.ErrOut, nil))
+	routes, conns, err := gatewayRoutes(ctx, b, log)
+	if err != nil {
+		return err
+	}
+	hosts := slices.Clone(o.hostnames)
+	for _, r := range routes {
+		if h := r.Match.Host(); h != "" && !slices.Contains(hosts, h) {
+			hosts = append(hosts, h)
+		}
+	}
+	slices.Sort(hosts)
+	caDir := filepath.Join(b.Vault().Dir(), "gateway-ca")
+	ca, err := proxy.LoadOrCreateCA(caDir, hosts)
+	if err != nil {
+		return err
+	}
+	tlsConf, err := serveTLS(o, ca)
+	if err != nil {
+		return err
+	}
+	audit, err := proxy.OpenAuditFile(auditPath(b))
+	if err != nil {
+		return err
+	}
+	defer audit.Close()
+	store := agentStore(b)
+	g, err := gateway.New(gateway.Options{
+		Proxy:       proxy.Options{Routes: routes, Credentials: b, CA: ca, Logger: log},
+		Connections: conns,
+		Agents:      store,
+		TLS:         tlsConf,
+		Audit:       audit.Write,
+		Logger:      log,
+		Ready: func(ctx context.Context) error {
+			_, err := b.Vault().Load(ctx)
+			return err
+		},
+	})
+	if err != nil {
+		return err
+	}
+	gw.Store(g)
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("%w: cannot listen on %s: %v", broker.ErrUnreachable, o.listen, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- g.Serve(ln) }()
+	addr := ln.Addr().(*net.TCPAddr)
+	url := fmt.Sprintf("https://%s", net.JoinHostPort(o.hostnames[0], fmt.Sprint(addr.Port)))
+	caFile := filepath.Join(caDir, "ca.pem")
+	if o.certFile != "" {
+		caFile = ""
+	}
+	if f.JSON {
+		err = writeJSON(f.IO.Out, map[string]any{"listen": ln.Addr().String(), "url": url, "ca_file": caFile})
+	} else {
+		fmt.Fprintf(f.IO.Out, "Gateway:  %s (listening on %s)\n", url, ln.Addr())
+		if caFile != "" {
+			fmt.Fprintf(f.IO.Out, "CA:       %s\n", caFile)
+		}
+		fmt.Fprintf(f.IO.Out, "\nFor an agent (see `authsome agent add`):\n  export HTTPS_PROXY=https://AGENT:CREDENTIAL@%s\n", url[len("https://"):])
+	}
+	if err != nil {
+		return err
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gateway.ShutdownTimeout)
+	defer cancel()
+	err = g.Shutdown(sctx)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	log.Info("stopped")
+	return err
+}
+
+// serveBroker opens the profile as Factory.Broker does, with the gateway's event sink beside
+// the audit log's, and makes it the factory's broker.
+func (f *Factory) serveBroker(ctx context.Context, sink func(broker.Event)) (*broker.Broker, error) {
+	f.once.Do(func() {
+		opts := broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger(), Events: func(e broker.Event) {
+			f.recordEvent(e)
+			sink(e)
+		}}
+		f.err = f.passphraseKeys(&opts)
+		if f.err == nil {
+			f.broker, f.err = broker.Open(ctx, opts)
+		}
+	})
+	return f.broker, f.err
+}
+
+// serveTLS is the listener's TLS configuration: the given certificate, or one from the CA
+// for the name the client asks for (the first --hostname when it asks for none it covers).
+func serveTLS(o *serveOptions, ca *proxy.CA) (*tls.Config, error) {
+	// Client certificates are asked for, not required: agents with a pinned certificate send
+	// one, the others a credential. The pin is checked per request, not a chain.
+	conf := &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}, ClientAuth: tls.RequestClientCert}
+	if o.certFile != "" {
+		cert, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		conf.Certificates = []tls.Certificate{cert}
+		return conf, nil
+	}
+	conf.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		name := hello.ServerName
+		if !slices.Contains(o.hostnames, name) {
+			name = o.hostnames[0]
+		}
+		return ca.ServerCertificate(name)
+	}
+	return conf, nil
+}
+
+// gatewayRoutes are the routes of every usable connection of the profile, with what the
+// gateway needs to know of each; one that cannot be used now (it needs a sign-in) is left
+// out with a warning.
+func gatewayRoutes(ctx context.Context, b *broker.Broker, log *slog.Logger) ([]proxy.Route, []gateway.Connection, error) {
+	list, err := b.List(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var routes []proxy.Route
+	var conns []gateway.Connection
+	for _, p := range list {
+		for _, c := range p.Connections {
+			rs, _, _, err := routesFor(ctx, b, []string{p.Def.Name + ":" + c.Name})
+			if err != nil {
+				log.Warn("connection not served", "provider", p.Def.Name, "connection", c.Name, "error", err.Error())
+				continue
+			}
+			routes = append(routes, rs...)
+			conns = append(conns, gateway.Connection{Provider: p.Def.Name, Name: c.Name, Graph: p.Def.IsMicrosoft(),
+				Self: []string{c.Account.ObjectID, c.Account.Username}})
+		}
+	}
+	if len(routes) == 0 {
+		return nil, nil, fmt.Errorf("%w: no connections to serve (sign in first: `authsome login microsoft`)", broker.ErrConnectionNotFound)
+	}
+	return routes, conns, nil
+}
