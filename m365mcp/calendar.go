@@ -98,7 +98,9 @@ func calendarTools() []*toolSpec {
 	return []*toolSpec{
 		newTool(toolSpec{name: "calendar_view", title: "View the calendar", area: AreaCalendar,
 			description: "List the events between two times (recurring events expanded), in the user's time zone."},
-			nil, func(ctx context.Context, s *Server, in calendarViewIn) (Agenda, error) { return s.g.calendarView(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in calendarViewIn) (Agenda, error) {
+				return s.g.calendarView(ctx, s, in)
+			}),
 		newTool(toolSpec{name: "calendar_find_free_times", title: "Find free times", area: AreaCalendar,
 			description: "Find times when the user and the given attendees are all free, from their free/busy schedules."},
 			nil, func(ctx context.Context, s *Server, in freeTimesIn) (FreeTimes, error) { return s.g.freeTimes(ctx, in) }),
@@ -107,11 +109,15 @@ func calendarTools() []*toolSpec {
 			func(in eventCreateIn) string {
 				return fmt.Sprintf("Create %q from %s to %s%s.", in.Subject, in.Start, in.End, inviting(in.Attendees))
 			},
-			func(ctx context.Context, s *Server, in eventCreateIn) (EventSummary, error) { return s.g.createEvent(ctx, in) }),
+			func(ctx context.Context, s *Server, in eventCreateIn) (EventSummary, error) {
+				return s.g.createEvent(ctx, in)
+			}),
 		newTool(toolSpec{name: "calendar_update_event", title: "Update an event", area: AreaCalendar, write: true, idempotent: true,
 			description: "Change an event's subject, times, location, description or attendees; attendees are sent the update."},
 			func(in eventUpdateIn) string { return fmt.Sprintf("Change event %s.", in.ID) },
-			func(ctx context.Context, s *Server, in eventUpdateIn) (EventSummary, error) { return s.g.updateEvent(ctx, in) }),
+			func(ctx context.Context, s *Server, in eventUpdateIn) (EventSummary, error) {
+				return s.g.updateEvent(ctx, in)
+			}),
 		newTool(toolSpec{name: "calendar_cancel_event", title: "Cancel an event", area: AreaCalendar, write: true, destructive: true,
 			description: "Cancel an event the user organizes: it is removed and attendees get a cancellation."},
 			func(in eventCancelIn) string { return fmt.Sprintf("Cancel event %s and tell its attendees.", in.ID) },
@@ -119,7 +125,9 @@ func calendarTools() []*toolSpec {
 		newTool(toolSpec{name: "calendar_respond", title: "Answer an invitation", area: AreaCalendar, write: true, idempotent: true,
 			description: "Accept, tentatively accept or decline an invitation, telling the organizer unless silent."},
 			func(in eventRespondIn) string { return fmt.Sprintf("Answer %q to event %s.", in.Response, in.ID) },
-			func(ctx context.Context, s *Server, in eventRespondIn) (Done, error) { return s.g.respondEvent(ctx, in) }),
+			func(ctx context.Context, s *Server, in eventRespondIn) (Done, error) {
+				return s.g.respondEvent(ctx, in)
+			}),
 	}
 }
 

@@ -61,7 +61,8 @@ type filesReadIn struct {
 type filesUploadIn struct {
 	Folder   string `json:"folder,omitempty" jsonschema:"folder path from the root, e.g. Documents (default: the root)"`
 	Name     string `json:"name" jsonschema:"the file name, e.g. notes.md"`
-	Content  string `json:"content" jsonschema:"the file's text (at most 4 MiB)"`
+	Content  string `json:"content" jsonschema:"the file's text, or its bytes in base64 with base64 (at most 4 MiB)"`
+	Base64   bool   `json:"base64,omitempty" jsonschema:"content is base64, for a binary file"`
 	Conflict string `json:"conflict,omitempty" jsonschema:"when the name is taken: fail (default), rename or replace"`
 }
 
@@ -75,25 +76,33 @@ func filesTools() []*toolSpec {
 	return []*toolSpec{
 		newTool(toolSpec{name: "files_search", title: "Search files", area: AreaFiles,
 			description: "Search the user's OneDrive for files and folders by words in their name, metadata or content."},
-			nil, func(ctx context.Context, s *Server, in filesSearchIn) (FileList, error) { return s.g.searchFiles(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in filesSearchIn) (FileList, error) {
+				return s.g.searchFiles(ctx, s, in)
+			}),
 		newTool(toolSpec{name: "files_list", title: "List a folder", area: AreaFiles,
 			description: "List the items of a OneDrive folder (the root by default)."},
-			nil, func(ctx context.Context, s *Server, in filesListIn) (FileList, error) { return s.g.listFiles(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in filesListIn) (FileList, error) {
+				return s.g.listFiles(ctx, s, in)
+			}),
 		newTool(toolSpec{name: "files_read", title: "Read a file", area: AreaFiles,
 			description: "Read a file as text: text files, Word (.docx), PowerPoint (.pptx) and Excel (.xlsx) documents, up to 10 MiB."},
 			nil, func(ctx context.Context, s *Server, in filesReadIn) (FileText, error) { return s.g.readFile(ctx, in) }),
 		newTool(toolSpec{name: "files_upload", title: "Upload a file", area: AreaFiles, write: true,
-			description: "Create (or, with conflict=replace, overwrite) a small text file in the user's OneDrive."},
+			description: "Create (or, with conflict=replace, overwrite) a small file in the user's OneDrive, from text or base64."},
 			func(in filesUploadIn) string {
 				return fmt.Sprintf("Write %d bytes to %s/%s in OneDrive (if it exists: %s).", len(in.Content), in.Folder, in.Name, orDefault(in.Conflict, "fail"))
 			},
-			func(ctx context.Context, s *Server, in filesUploadIn) (FileSummary, error) { return s.g.uploadFile(ctx, in) }),
+			func(ctx context.Context, s *Server, in filesUploadIn) (FileSummary, error) {
+				return s.g.uploadFile(ctx, in)
+			}),
 		newTool(toolSpec{name: "files_share", title: "Create a sharing link", area: AreaFiles, write: true, destructive: true,
 			description: "Create a link that shares a file or folder (view or edit, in the organization or with anyone who has it)."},
 			func(in filesShareIn) string {
 				return fmt.Sprintf("Share %s with a %s link for %s.", orDefault(in.Path, in.ID), orDefault(in.Type, "view"), orDefault(in.Scope, "organization"))
 			},
-			func(ctx context.Context, s *Server, in filesShareIn) (ShareLink, error) { return s.g.shareFile(ctx, in) }),
+			func(ctx context.Context, s *Server, in filesShareIn) (ShareLink, error) {
+				return s.g.shareFile(ctx, in)
+			}),
 	}
 }
 

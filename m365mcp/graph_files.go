@@ -3,6 +3,7 @@ package m365mcp
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"strings"
 
 	"github.com/authsome-go/authsome/msgraph"
@@ -106,8 +107,15 @@ func (g *graph) uploadFile(ctx context.Context, in filesUploadIn) (FileSummary, 
 	if in.Name == "" || strings.ContainsAny(in.Name, `/\`) {
 		return FileSummary{}, badInput("name %q: want a file name without a folder", in.Name)
 	}
-	if len(in.Content) > msgraph.SimpleUploadMax {
-		return FileSummary{}, badInput("content is %d bytes; files_upload takes at most %d", len(in.Content), msgraph.SimpleUploadMax)
+	content := []byte(in.Content)
+	if in.Base64 {
+		var err error
+		if content, err = base64.StdEncoding.DecodeString(in.Content); err != nil {
+			return FileSummary{}, badInput("content is not base64: %v", err)
+		}
+	}
+	if len(content) > msgraph.SimpleUploadMax {
+		return FileSummary{}, badInput("content is %d bytes; files_upload takes at most %d", len(content), msgraph.SimpleUploadMax)
 	}
 	conflict := in.Conflict
 	switch conflict {
@@ -125,7 +133,7 @@ func (g *graph) uploadFile(ctx context.Context, in filesUploadIn) (FileSummary, 
 		}
 		parent = it.ID
 	}
-	it, _, err := g.c.Drive.Upload(ctx, msgraph.MyDrive, parent, in.Name, strings.NewReader(in.Content), int64(len(in.Content)),
+	it, _, err := g.c.Drive.Upload(ctx, msgraph.MyDrive, parent, in.Name, bytes.NewReader(content), int64(len(content)),
 		&msgraph.UploadOptions{Conflict: conflict})
 	if err != nil {
 		return FileSummary{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/authsome-go/authsome/msgraph"
 )
@@ -41,22 +42,22 @@ func (g *graph) searchMail(ctx context.Context, s *Server, in mailSearchIn) (Mes
 			lo.Search = msgraph.SearchProperty("from", in.From) + " AND " + lo.Search
 		}
 	} else {
-		var fs []msgraph.Filter
+		since := time.Time{}
+		if in.Since != "" {
+			t, err := parseTime("since", in.Since, nil)
+			if err != nil {
+				return MessageList{}, err
+			}
+			since = t
+		}
+		fs := []msgraph.Filter{newestFirst(&lo, since)}
 		if in.From != "" {
 			fs = append(fs, msgraph.Eq("from/emailAddress/address", in.From))
 		}
 		if in.UnreadOnly {
 			fs = append(fs, msgraph.Eq("isRead", false))
 		}
-		if in.Since != "" {
-			t, err := parseTime("since", in.Since, nil)
-			if err != nil {
-				return MessageList{}, err
-			}
-			fs = append(fs, msgraph.Ge("receivedDateTime", t))
-		}
 		lo.Filter = msgraph.And(fs...).String()
-		lo.OrderBy = []string{"receivedDateTime desc"}
 	}
 	msgs, cursor, err := page(ctx, s, "mail_search", in.Cursor, func() ([]*msgraph.Message, *msgraph.Response, error) {
 		return g.c.Mail.ListMessages(ctx, me, &msgraph.ListMessagesOptions{ListOptions: lo})
@@ -64,11 +65,23 @@ func (g *graph) searchMail(ctx context.Context, s *Server, in mailSearchIn) (Mes
 	return messageList(msgs, cursor), err
 }
 
+// newestFirst orders lo newest first and returns the filter on the received
+// time (since, or any time) that must come first in a $filter that goes with
+// that order (else Exchange answers InefficientFilter).
+func newestFirst(lo *msgraph.ListOptions, since time.Time) msgraph.Filter {
+	lo.OrderBy = []string{"receivedDateTime desc"}
+	if since.IsZero() {
+		since = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return msgraph.Ge("receivedDateTime", since)
+}
+
 func (g *graph) listMail(ctx context.Context, s *Server, in mailListIn) (MessageList, error) {
 	lo := listOpts(in.Top, summaryFields...)
-	lo.OrderBy = []string{"receivedDateTime desc"}
 	if in.UnreadOnly {
-		lo.Filter = msgraph.Eq("isRead", false).String()
+		lo.Filter = msgraph.And(newestFirst(&lo, time.Time{}), msgraph.Eq("isRead", false)).String()
+	} else {
+		lo.OrderBy = []string{"receivedDateTime desc"}
 	}
 	folder := in.Folder
 	if folder == "" {

@@ -29,7 +29,7 @@ func (g *graph) findPeople(ctx context.Context, s *Server, in peopleFindIn) (Con
 		out.People = append(out.People, p)
 	}
 	us, _, uerr := g.c.Users.List(ctx, &msgraph.ListUsersOptions{ListOptions: msgraph.ListOptions{Top: top,
-		Select: []string{"displayName", "mail", "userPrincipalName", "jobTitle", "department", "mobilePhone"},
+		Select: []string{"displayName", "mail", "userPrincipalName", "jobTitle", "mobilePhone"},
 		Filter: msgraph.Or(msgraph.StartsWith("displayName", name), msgraph.StartsWith("givenName", name),
 			msgraph.StartsWith("surname", name), msgraph.StartsWith("mail", name), msgraph.StartsWith("userPrincipalName", name)).String()}})
 	for _, u := range us {
@@ -38,7 +38,7 @@ func (g *graph) findPeople(ctx context.Context, s *Server, in peopleFindIn) (Con
 			addr = u.UserPrincipalName
 		}
 		out.People = append(out.People, Contact{Name: u.DisplayName, Addresses: []string{addr}, JobTitle: u.JobTitle,
-			Department: u.Department, Phone: u.MobilePhone, Source: "directory"})
+			Phone: u.MobilePhone, Source: "directory"})
 	}
 	switch {
 	case cerr != nil && uerr != nil:

@@ -61,7 +61,12 @@ func newEnv(t *testing.T) *env {
 // login signs in again, with scopes added to the connection's when add.
 func (e *env) login(t *testing.T, add bool, scopes ...string) {
 	t.Helper()
-	user := sandbox.Users()[0]
+	e.loginAs(t, sandbox.Users()[0], add, scopes...)
+}
+
+// loginAs signs in as user.
+func (e *env) loginAs(t *testing.T, user sandbox.User, add bool, scopes ...string) {
+	t.Helper()
 	_, err := e.b.Login(t.Context(), broker.LoginRequest{Provider: "microsoft", Cloud: broker.CloudSandbox, Flow: provider.FlowPassword,
 		Tenant: "organizations", Username: user.UserPrincipalName, Scopes: scopes, AddScopes: add, Force: true,
 		PromptSecret: func(string) (string, error) { return user.Password, nil }})

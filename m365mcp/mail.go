@@ -125,10 +125,14 @@ func mailTools() []*toolSpec {
 	return []*toolSpec{
 		newTool(toolSpec{name: "mail_search", title: "Search mail", area: AreaMail,
 			description: "Search the user's mailbox (all folders) by words, sender, unread state or date; newest first. Returns message summaries and a cursor for more."},
-			nil, func(ctx context.Context, s *Server, in mailSearchIn) (MessageList, error) { return s.g.searchMail(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in mailSearchIn) (MessageList, error) {
+				return s.g.searchMail(ctx, s, in)
+			}),
 		newTool(toolSpec{name: "mail_list", title: "List a mail folder", area: AreaMail,
 			description: "List the messages of one mail folder (the inbox by default), newest first."},
-			nil, func(ctx context.Context, s *Server, in mailListIn) (MessageList, error) { return s.g.listMail(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in mailListIn) (MessageList, error) {
+				return s.g.listMail(ctx, s, in)
+			}),
 		newTool(toolSpec{name: "mail_folders", title: "List mail folders", area: AreaMail,
 			description: "List the user's top-level mail folders with their ids and unread counts."},
 			nil, func(ctx context.Context, s *Server, _ struct{}) (MailFolders, error) { return s.g.mailFolders(ctx) }),

@@ -29,6 +29,8 @@ func peopleTools() []*toolSpec {
 	return []*toolSpec{
 		newTool(toolSpec{name: "people_find", title: "Find a person", area: AreaContacts,
 			description: "Find people by name in the user's contacts and in the organization's directory, to get their email address."},
-			nil, func(ctx context.Context, s *Server, in peopleFindIn) (Contacts, error) { return s.g.findPeople(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in peopleFindIn) (Contacts, error) {
+				return s.g.findPeople(ctx, s, in)
+			}),
 	}
 }

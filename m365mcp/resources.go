@@ -40,7 +40,9 @@ func (s *Server) addResources() {
 	}
 }
 
-func (s *Server) area(a string) bool { return len(s.opts.Areas) == 0 || slices.Contains(s.opts.Areas, a) }
+func (s *Server) area(a string) bool {
+	return len(s.opts.Areas) == 0 || slices.Contains(s.opts.Areas, a)
+}
 
 // resource serves read's value as JSON, audited as a call of "resource:name".
 func (s *Server) resource(name string, read func(context.Context) (any, error)) mcp.ResourceHandler {

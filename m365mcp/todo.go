@@ -61,7 +61,9 @@ func todoTools() []*toolSpec {
 			nil, func(ctx context.Context, s *Server, _ struct{}) (TaskLists, error) { return s.g.todoLists(ctx) }),
 		newTool(toolSpec{name: "todo_tasks", title: "List tasks", area: AreaTodo,
 			description: "List the open tasks of a To Do list (the default list unless given)."},
-			nil, func(ctx context.Context, s *Server, in todoTasksIn) (TodoItems, error) { return s.g.todoTasks(ctx, s, in) }),
+			nil, func(ctx context.Context, s *Server, in todoTasksIn) (TodoItems, error) {
+				return s.g.todoTasks(ctx, s, in)
+			}),
 		newTool(toolSpec{name: "todo_add", title: "Add a task", area: AreaTodo, write: true,
 			description: "Add a task to a To Do list (the default list unless given)."},
 			func(in todoAddIn) string { return fmt.Sprintf("Add the task %q to To Do.", in.Title) },
@@ -69,6 +71,8 @@ func todoTools() []*toolSpec {
 		newTool(toolSpec{name: "todo_complete", title: "Complete a task", area: AreaTodo, write: true, idempotent: true,
 			description: "Mark a To Do task completed."},
 			func(in todoCompleteIn) string { return fmt.Sprintf("Mark task %s completed.", in.ID) },
-			func(ctx context.Context, s *Server, in todoCompleteIn) (TodoItem, error) { return s.g.todoComplete(ctx, in) }),
+			func(ctx context.Context, s *Server, in todoCompleteIn) (TodoItem, error) {
+				return s.g.todoComplete(ctx, in)
+			}),
 	}
 }
