@@ -272,6 +272,7 @@ Then:        authsome login microsoft`,
 		newRemoveCmd(f),
 		newInitCmd(f),
 		newIsolateHelperCmd(),
+		newMCPCmd(f),
 	)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.checkHome(); err != nil {
