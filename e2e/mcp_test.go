@@ -220,14 +220,16 @@ func nodeClient(t *testing.T) []string {
 }
 
 // TestMCPTypeScriptClient: an independent MCP client (the official TypeScript SDK's, from the
-// npm registry) starts `authsome mcp` over stdio, lists the tools and calls some.
+// npm registry) starts `authsome mcp` over stdio, lists the tools and calls some; its write is
+// confirmed through elicitation on that SDK's protocol version (the server asks with a
+// request of its own, where newer clients get the question in the call's result).
 func TestMCPTypeScriptClient(t *testing.T) {
 	t.Parallel()
 	argv := nodeClient(t)
 	e := mcpSignedIn(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	c := exec.CommandContext(ctx, argv[0], append(argv[1:], binary, "mcp", "--allow-writes")...)
+	c := exec.CommandContext(ctx, argv[0], append(argv[1:], binary, "mcp")...)
 	c.Env = e.vars
 	out, err := c.CombinedOutput()
 	if err != nil {
@@ -239,6 +241,7 @@ func TestMCPTypeScriptClient(t *testing.T) {
 			IsError bool   `json:"isError"`
 			Text    string `json:"text"`
 		} `json:"results"`
+		Asked []string `json:"asked"`
 	}
 	if err := json.Unmarshal(out[strings.LastIndex(string(out), "\n{")+1:], &got); err != nil {
 		t.Fatalf("client.mjs output: %v\n%s", err, out)
@@ -250,6 +253,9 @@ func TestMCPTypeScriptClient(t *testing.T) {
 		if r, ok := got.Results[name]; !ok || r.IsError {
 			t.Errorf("%s: %+v", name, r)
 		}
+	}
+	if len(got.Asked) != 1 || !strings.Contains(got.Asked[0], "From the TypeScript client") {
+		t.Errorf("confirmations asked: %q", got.Asked)
 	}
 	if r := got.Results["mail_read"]; !r.IsError || !strings.HasPrefix(r.Text, "not found") {
 		t.Errorf("mail_read of a missing message: %+v", r)

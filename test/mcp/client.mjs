@@ -1,8 +1,10 @@
 // An independent MCP client for the Go end-to-end tests: the official TypeScript SDK starts
 // the command given as arguments (authsome mcp ...) over stdio, lists its tools, calls a few,
-// and prints one JSON object: {"tools": [names], "results": {tool: {isError, text}}}.
+// and prints one JSON object: {"tools": [names], "results": {tool: {isError, text}},
+// "asked": [confirmation questions]}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
@@ -11,7 +13,14 @@ if (!command) {
 }
 
 const transport = new StdioClientTransport({ command, args, env: process.env, stderr: "inherit" });
-const client = new Client({ name: "authsome-e2e-ts", version: "0.0.0" });
+// The client can ask its user to confirm a write (MCP elicitation): the test user says yes,
+// and the questions are reported.
+const client = new Client({ name: "authsome-e2e-ts", version: "0.0.0" }, { capabilities: { elicitation: {} } });
+const asked = [];
+client.setRequestHandler(ElicitRequestSchema, async (req) => {
+  asked.push(req.params.message);
+  return { action: "accept", content: { confirm: true } };
+});
 await client.connect(transport);
 
 const { tools } = await client.listTools();
@@ -38,4 +47,4 @@ if (!results.todo_tasks.text.includes("From the TypeScript client") || !added.st
 await callTool("mail_read", { id: "AAMkNoSuchMessage" });
 
 await client.close();
-console.log("\n" + JSON.stringify({ tools: tools.map((t) => t.name), results }));
+console.log("\n" + JSON.stringify({ tools: tools.map((t) => t.name), results, asked }));
