@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -196,6 +197,28 @@ func TestMCPInsideRun(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("run's proxy did not log the tool's request:\n%s\nstderr: %s", recs, stderr.String())
+	}
+}
+
+// TestMCPSandbox: `mcp --sandbox` needs no sign-in: it serves a sandbox of its own, every area
+// working, and leaves no temporary home behind.
+func TestMCPSandbox(t *testing.T) {
+	t.Parallel()
+	e := newAttackEnv(t)
+	tmp := ""
+	for _, kv := range e.vars {
+		if v, ok := strings.CutPrefix(kv, "TMPDIR="); ok {
+			tmp = v
+		}
+	}
+	var stderr safeBuffer
+	cs := mcpSession(t, e, &stderr, "mcp", "--sandbox")
+	for name, args := range map[string]map[string]any{"mail_list": nil, "teams_chats": nil, "todo_lists": nil, "people_find": {"name": "A"}} {
+		mcpCall(t, cs, name, args)
+	}
+	cs.Close()
+	if left, _ := filepath.Glob(filepath.Join(tmp, "authsome-mcp-sandbox-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -17,10 +18,14 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/m365mcp"
 	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/msgraph/account"
+	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/proxy"
+	"github.com/authsome-go/authsome/sandbox"
+	"github.com/authsome-go/authsome/vault"
 )
 
 type mcpOptions struct {
@@ -29,6 +34,7 @@ type mcpOptions struct {
 	allowWrites bool
 	tools       []string
 	listen      string
+	sandbox     bool
 }
 
 // mcpSecretEnv sets the secret HTTP clients of `mcp --listen` must send (else one is made).
@@ -55,10 +61,14 @@ Write tools (send, reply, move, create, upload, share, post, ...) ask the user t
 the client when it supports MCP elicitation; a client that does not is offered them only with
 --allow-writes. --read-only offers read tools only; --tools limits the tools to some areas
 (mail, calendar, contacts, files, todo, teams). Every tool call goes to the audit log
-(` + "`authsome log`" + `) with the Graph requests it made and its outcome. See docs/mcp.md.`,
+(` + "`authsome log`" + `) with the Graph requests it made and its outcome.
+
+--sandbox tries it offline: the server starts the Microsoft 365 sandbox in its own process, signs
+its first user in (in a temporary home, removed on exit) and serves that tenant. See docs/mcp.md.`,
 		Example: `  authsome mcp
   authsome mcp --read-only --tools mail,calendar
-  authsome mcp --listen 127.0.0.1:8765`,
+  authsome mcp --listen 127.0.0.1:8765
+  npx @modelcontextprotocol/inspector authsome mcp --sandbox`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runMCP(cmd.Context(), f, &o) },
 	}
@@ -68,6 +78,7 @@ the client when it supports MCP elicitation; a client that does not is offered t
 	fl.BoolVar(&o.allowWrites, "allow-writes", false, "offer write tools to clients that cannot ask the user to confirm them")
 	fl.StringSliceVar(&o.tools, "tools", nil, "tool areas to offer, comma-separated: "+strings.Join(m365mcp.Areas, ","))
 	fl.StringVar(&o.listen, "listen", "", "serve streamable HTTP on this loopback address (127.0.0.1:PORT) instead of stdio")
+	fl.BoolVar(&o.sandbox, "sandbox", false, "try it offline: serve a sandbox tenant started in this process, signed in as its first user, in a temporary home removed on exit")
 	return cmd
 }
 
@@ -75,6 +86,9 @@ the client when it supports MCP elicitation; a client that does not is offered t
 func (o *mcpOptions) check() error {
 	if o.readOnly && o.allowWrites {
 		return usagef("--read-only and --allow-writes contradict each other")
+	}
+	if o.sandbox && o.connection != "" {
+		return usagef("--sandbox signs in a connection of its own; --connection does not apply")
 	}
 	for _, a := range o.tools {
 		if !slices.Contains(m365mcp.Areas, a) {
@@ -97,11 +111,24 @@ func runMCP(ctx context.Context, f *Factory, o *mcpOptions) error {
 	}
 	opts := m365mcp.Options{ReadOnly: o.readOnly, AllowWrites: o.allowWrites, Areas: o.tools, Connection: o.connection,
 		Logger: f.Logger(), Version: Version, GraphOptions: []msgraph.Option{msgraph.WithUserAgent("authsome/" + Version)}}
-	if os.Getenv("MICROSOFT_ACCESS_TOKEN") == account.ProxyManaged {
-		if err := mcpThroughRun(f, o, &opts); err != nil {
+	var b *broker.Broker
+	var err error
+	switch {
+	case o.sandbox:
+		var cleanup func()
+		if b, cleanup, err = mcpSandbox(ctx); err != nil {
 			return err
 		}
-	} else if err := mcpWithVault(ctx, f, o, &opts); err != nil {
+		defer cleanup()
+	case os.Getenv("MICROSOFT_ACCESS_TOKEN") == account.ProxyManaged:
+		err = mcpThroughRun(f, o, &opts)
+	default:
+		b, err = f.Broker(ctx)
+	}
+	if err == nil && b != nil {
+		err = mcpWithVault(ctx, f, b, o.connection, &opts)
+	}
+	if err != nil {
 		return err
 	}
 	srv, err := m365mcp.New(opts)
@@ -135,12 +162,8 @@ func mcpThroughRun(f *Factory, o *mcpOptions, opts *m365mcp.Options) error {
 
 // mcpWithVault sets opts for the trusted server: the connection's Graph and token from the
 // vault, each tool call and its requests appended to the profile's audit log.
-func mcpWithVault(ctx context.Context, f *Factory, o *mcpOptions, opts *m365mcp.Options) error {
-	b, err := f.Broker(ctx)
-	if err != nil {
-		return err
-	}
-	ep, err := b.Graph(ctx, o.connection)
+func mcpWithVault(ctx context.Context, f *Factory, b *broker.Broker, connection string, opts *m365mcp.Options) error {
+	ep, err := b.Graph(ctx, connection)
 	if err != nil {
 		return err
 	}
@@ -156,6 +179,53 @@ func mcpWithVault(ctx context.Context, f *Factory, o *mcpOptions, opts *m365mcp.
 		}
 	}
 	return nil
+}
+
+// mcpSandboxScopes are what --sandbox signs in with: every area's tools work.
+var mcpSandboxScopes = []string{"@mail", "@calendar", "@files", "@contacts", "@tasks", "@teams", "@directory", "MailboxSettings.Read"}
+
+// mcpSandbox starts a sandbox in this process with a temporary home, signs its first user in
+// there, and returns the home's broker and what removes it all.
+func mcpSandbox(ctx context.Context) (_ *broker.Broker, cleanup func(), err error) {
+	home, err := os.MkdirTemp("", "authsome-mcp-sandbox-")
+	if err != nil {
+		return nil, nil, err
+	}
+	var sb *sandbox.Server
+	cleanup = func() {
+		if sb != nil {
+			sb.Close()
+		}
+		os.RemoveAll(home)
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
+	if sb, err = sandbox.New(sandbox.Options{Dir: filepath.Join(home, "sandbox")}); err != nil {
+		return nil, nil, err
+	}
+	if err = sb.Start("127.0.0.1:0"); err != nil {
+		sb = nil
+		return nil, nil, err
+	}
+	info := sb.Info()
+	if err = sandbox.WriteInfo(filepath.Join(home, broker.SandboxInfoFile), info); err != nil {
+		return nil, nil, err
+	}
+	b, err := broker.Open(ctx, broker.Options{Home: home, Profile: "default", Keys: vault.FileKey(filepath.Join(home, "sandbox.key"))})
+	if err != nil {
+		return nil, nil, err
+	}
+	user := info.Users[0]
+	_, err = b.Login(ctx, broker.LoginRequest{Provider: "microsoft", Cloud: broker.CloudSandbox, Flow: provider.FlowPassword,
+		Tenant: "organizations", Username: user.UserPrincipalName, Scopes: mcpSandboxScopes,
+		PromptSecret: func(string) (string, error) { return user.Password, nil }})
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, cleanup, nil
 }
 
 // mcpToolKind is the audit record kind of an MCP tool call.
