@@ -15,8 +15,9 @@ type ToolCall struct {
 	Tool string
 	// Requests are the Graph (and pre-authenticated) requests the call made.
 	Requests []GraphRequest
-	// Outcome is "ok", "failed" (Error says why) or "declined" (the user
-	// refused to confirm a write).
+	// Outcome is "ok", "failed" (Error says why), "declined" (the user
+	// refused to confirm a write) or "refused" (the tool is not offered to
+	// this client).
 	Outcome string
 	Error   string
 	// Duration is how long the call took.
@@ -28,6 +29,7 @@ const (
 	OutcomeOK       = "ok"
 	OutcomeFailed   = "failed"
 	OutcomeDeclined = "declined"
+	OutcomeRefused  = "refused"
 )
 
 // GraphRequest is one HTTP request a tool call made.

@@ -38,6 +38,9 @@ func TestReadOnly(t *testing.T) {
 	if reqs := e.graphRequests(); len(reqs) != 0 {
 		t.Errorf("read-only server sent %q", reqs)
 	}
+	if c := e.lastCall(t); c.Tool != "mail_send" || c.Outcome != OutcomeRefused {
+		t.Errorf("audited %+v", c)
+	}
 }
 
 // TestWritesNeedConfirmation: a client without elicitation is offered no
@@ -56,6 +59,9 @@ func TestWritesNeedConfirmation(t *testing.T) {
 	}
 	if reqs := e.graphRequests(); len(reqs) != 0 {
 		t.Errorf("refused call sent %q", reqs)
+	}
+	if c := e.lastCall(t); c.Tool != "todo_add" || c.Outcome != OutcomeRefused {
+		t.Errorf("audited %+v", c)
 	}
 
 	cs = connect(t, e.server(t, Options{AllowWrites: true}), nil)

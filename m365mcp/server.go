@@ -172,13 +172,22 @@ func (s *Server) gate(next mcp.MethodHandler) mcp.MethodHandler {
 			lr.Tools = slices.DeleteFunc(slices.Clone(lr.Tools), func(t *mcp.Tool) bool { return s.tools[t.Name] != nil && s.tools[t.Name].write })
 			return lr, nil
 		case "tools/call":
-			if p, ok := req.GetParams().(*mcp.CallToolParamsRaw); ok {
-				if spec := s.tools[p.Name]; spec != nil && spec.write && !s.writesOffered(clientCaps(req)) {
-					r := &mcp.CallToolResult{}
-					r.SetError(fmt.Errorf("%s changes the user's data and this client cannot ask the user to confirm it; "+
-						"the user can restart the server with --allow-writes to allow such tools", p.Name))
-					return r, nil
-				}
+			p, ok := req.GetParams().(*mcp.CallToolParamsRaw)
+			if !ok {
+				break
+			}
+			spec := s.tools[p.Name]
+			if spec == nil { // not offered (read-only, --tools) or unknown: the SDK answers
+				s.audit(ToolCall{Time: s.opts.Now(), Tool: p.Name, Outcome: OutcomeRefused, Error: "not offered"})
+				break
+			}
+			if spec.write && !s.writesOffered(clientCaps(req)) {
+				err := fmt.Errorf("%s changes the user's data and this client cannot ask the user to confirm it; "+
+					"the user can restart the server with --allow-writes to allow such tools", p.Name)
+				s.audit(ToolCall{Time: s.opts.Now(), Tool: p.Name, Outcome: OutcomeRefused, Error: err.Error()})
+				r := &mcp.CallToolResult{}
+				r.SetError(err)
+				return r, nil
 			}
 		}
 		return next(ctx, method, req)
