@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/msgraph"
@@ -29,10 +30,12 @@ func (s *Server) toolError(err error) error {
 		return fmt.Errorf("Microsoft Graph is throttling requests: wait %s (retry after %d seconds), then try again; %s",
 			wait, int(wait.Seconds()), te.Err.Message)
 	}
-	var ge *msgraph.Error
-	if !errors.As(err, &ge) {
+	var wrapped *msgraph.Error
+	if !errors.As(err, &wrapped) {
 		return fmt.Errorf("the request did not complete: %v", err)
 	}
+	ge := *wrapped
+	ge.Path = graphPath(ge.Path)
 	switch ge.StatusCode {
 	case http.StatusNotFound:
 		return fmt.Errorf("not found (%s %s: %s): check the id, which must come from a list or search tool of this server", ge.Method, ge.Path, ge.Code)
@@ -51,6 +54,18 @@ func (s *Server) toolError(err error) error {
 		return fmt.Errorf("Microsoft Graph refused the request (%d %s: %s); change the input and try again", ge.StatusCode, ge.Code, ge.Message)
 	}
 	return fmt.Errorf("Microsoft Graph failed (%d %s: %s); try again later", ge.StatusCode, ge.Code, ge.Message)
+}
+
+// graphPath is path from its Graph version on ("/v1.0/me/..."): inside
+// `authsome run` a request's path starts with run's base-URL prefix, which
+// neither the model nor the permission table needs.
+func graphPath(path string) string {
+	for _, v := range []string{"/v1.0/", "/beta/"} {
+		if i := strings.Index(path, v); i >= 0 {
+			return path[i:]
+		}
+	}
+	return path
 }
 
 // loginHint is the command that signs in again, adding scope if not "".

@@ -191,3 +191,16 @@ func TestNoTokenInSession(t *testing.T) {
 		t.Error("the session produced too little to test")
 	}
 }
+
+func TestGraphPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/v1.0/me/messages/x":                           "/v1.0/me/messages/x",
+		"/Zk3secret/graph.microsoft.com/v1.0/me/events": "/v1.0/me/events",
+		"/beta/me":       "/beta/me",
+		"/download.aspx": "/download.aspx",
+	} {
+		if got := graphPath(in); got != want {
+			t.Errorf("graphPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
