@@ -95,12 +95,8 @@ func (o *mcpOptions) check() error {
 			return usagef("--tools: unknown area %q (want %s)", a, strings.Join(m365mcp.Areas, ", "))
 		}
 	}
-	if o.listen != "" {
-		host, _, err := net.SplitHostPort(o.listen)
-		ip := net.ParseIP(host)
-		if err != nil || ((ip == nil || !ip.IsLoopback()) && host != "localhost") {
-			return usagef("--listen %q: want a loopback address such as 127.0.0.1:8765", o.listen)
-		}
+	if o.listen != "" && !loopbackAddr(o.listen) {
+		return usagef("--listen %q: want a loopback address such as 127.0.0.1:8765", o.listen)
 	}
 	return nil
 }
