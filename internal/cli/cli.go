@@ -276,6 +276,7 @@ Then:        authsome login microsoft`,
 		newInitCmd(f),
 		newImportCmd(f),
 		newIsolateHelperCmd(),
+		newMCPCmd(f),
 	)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.checkHome(); err != nil {
