@@ -47,8 +47,8 @@ type WorkbookWorksheet struct {
 	Visibility string `json:"visibility,omitempty"`
 }
 
-// WorksheetUpdate changes a sheet: each member set is changed.
-type WorksheetUpdate struct {
+// WorkbookWorksheetUpdate changes a sheet: each member set is changed.
+type WorkbookWorksheetUpdate struct {
 	Name     string `json:"name,omitempty"`
 	Position *int   `json:"position,omitempty"`
 	// Visibility is "Visible", "Hidden" or "VeryHidden".
@@ -239,7 +239,7 @@ func (w *Workbook) AddWorksheet(ctx context.Context, name string) (*WorkbookWork
 // Graph docs: https://learn.microsoft.com/graph/api/worksheet-update
 //
 //meta:operation PATCH /drives/{id}/items/{id}/workbook/worksheets/{id}
-func (w *Workbook) UpdateWorksheet(ctx context.Context, sheet string, u *WorksheetUpdate) (*WorkbookWorksheet, *Response, error) {
+func (w *Workbook) UpdateWorksheet(ctx context.Context, sheet string, u *WorkbookWorksheetUpdate) (*WorkbookWorksheet, *Response, error) {
 	return call[WorkbookWorksheet](ctx, w, http.MethodPatch, sheetPath(sheet), u)
 }
 

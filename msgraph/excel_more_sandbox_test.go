@@ -87,7 +87,7 @@ func TestSandboxExcelTables(t *testing.T) {
 		t.Errorf("Q1's data body: %+v %v", q1, err)
 	}
 	on := true
-	tb, _, err := wb.UpdateTable(ctx, "Costs", &TableUpdate{Name: "Spend", ShowTotals: &on, Style: "TableStyleLight9"})
+	tb, _, err := wb.UpdateTable(ctx, "Costs", &WorkbookTableUpdate{Name: "Spend", ShowTotals: &on, Style: "TableStyleLight9"})
 	if err != nil || tb.Name != "Spend" || !tb.ShowTotals || tb.Style != "TableStyleLight9" {
 		t.Fatalf("UpdateTable: %+v %v", tb, err)
 	}
@@ -195,11 +195,11 @@ func TestSandboxExcelRangeOperations(t *testing.T) {
 	if b, _, err := wb.UpdateRangeBorder(ctx, hdr, &WorkbookRangeBorder{SideIndex: "EdgeBottom", Style: "Double"}); err != nil || b.Style != "Double" || b.Weight != "Thick" {
 		t.Errorf("UpdateRangeBorder: %+v %v", b, err)
 	}
-	if all, _, err := wb.RangeBorders(ctx, hdr); err != nil || len(all) != 8 || all[1].SideIndex != "EdgeBottom" || all[1].Style != "Double" {
-		t.Errorf("RangeBorders: %+v %v", all, err)
+	if all, _, err := wb.ListRangeBorders(ctx, hdr); err != nil || len(all) != 8 || all[1].SideIndex != "EdgeBottom" || all[1].Style != "Double" {
+		t.Errorf("ListRangeBorders: %+v %v", all, err)
 	}
 	g := SheetRange("Budget", "H1:I2")
-	if _, _, err := wb.UpdateRange(ctx, g, &RangeUpdate{Values: [][]any{{1, 2}, {3, 4}}}); err != nil {
+	if _, _, err := wb.UpdateRange(ctx, g, &WorkbookRangeUpdate{Values: [][]any{{1, 2}, {3, 4}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := wb.SetRangeFill(ctx, g, "#00FF00"); err != nil {

@@ -49,11 +49,11 @@ func TestSandboxExcelRoundTrip(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 || r.Address != "Sales!A2:D2" || r.Formulas[0][3] != "=B2*C2" || r.Values[0][3] != 4.5 {
 		t.Fatalf("Range: %+v %v", r, err)
 	}
-	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "B2:D2"), &RangeUpdate{Values: [][]any{{5, 2, "=B2*C2+1"}}})
+	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "B2:D2"), &WorkbookRangeUpdate{Values: [][]any{{5, 2, "=B2*C2+1"}}})
 	if err != nil || r.Values[0][2] != 11.0 {
 		t.Fatalf("UpdateRange values: %+v %v", r, err)
 	}
-	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "E2:E3"), &RangeUpdate{
+	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "E2:E3"), &WorkbookRangeUpdate{
 		Formulas: [][]any{{"=D2*2"}, {"=ROUND(D3/3,2)"}}, NumberFormat: [][]any{{"0.0"}, {"#,##0.00"}}})
 	if err != nil || r.Values[0][0] != 22.0 || r.Text[0][0] != "22.0" || r.Values[1][0] != 1.5 {
 		t.Fatalf("UpdateRange formulas: %+v %v", r, err)
@@ -127,10 +127,10 @@ func TestSandboxExcelSessions(t *testing.T) {
 		t.Fatalf("Open(persist): %v", err)
 	}
 	b2 := SheetRange("Sales", "B2")
-	if _, _, err := scratch.UpdateRange(ctx, b2, &RangeUpdate{Values: [][]any{{99}}}); err != nil {
+	if _, _, err := scratch.UpdateRange(ctx, b2, &WorkbookRangeUpdate{Values: [][]any{{99}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := kept.UpdateRange(ctx, SheetRange("Sales", "B3"), &RangeUpdate{Values: [][]any{{7}}}); err != nil {
+	if _, _, err := kept.UpdateRange(ctx, SheetRange("Sales", "B3"), &WorkbookRangeUpdate{Values: [][]any{{7}}}); err != nil {
 		t.Fatal(err)
 	}
 	value := func(w *Workbook, cell string) any {
@@ -191,14 +191,14 @@ func TestSandboxExcelWorksheets(t *testing.T) {
 	}
 	pos := 0
 	const name = "Q3 'plan' #1" // a quote and characters a path must escape
-	ws, _, err = wb.UpdateWorksheet(ctx, "Q3", &WorksheetUpdate{Name: name, Position: &pos})
+	ws, _, err = wb.UpdateWorksheet(ctx, "Q3", &WorkbookWorksheetUpdate{Name: name, Position: &pos})
 	if err != nil || ws.Name != name || ws.Position != 0 {
 		t.Fatalf("UpdateWorksheet: %+v %v", ws, err)
 	}
 	if got, _, err := wb.GetWorksheet(ctx, ws.ID); err != nil || got.Name != name {
 		t.Errorf("GetWorksheet by id: %+v %v", got, err)
 	}
-	r, _, err := wb.UpdateRange(ctx, SheetRange(name, "A1:B1"), &RangeUpdate{Values: [][]any{{2, "=A1*2"}}})
+	r, _, err := wb.UpdateRange(ctx, SheetRange(name, "A1:B1"), &WorkbookRangeUpdate{Values: [][]any{{2, "=A1*2"}}})
 	if err != nil || r.Address != "'Q3 ''plan'' #1'!A1:B1" || r.Values[0][1] != 4.0 {
 		t.Errorf("UpdateRange on %s: %+v %v", name, r, err)
 	}

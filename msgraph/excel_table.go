@@ -20,8 +20,8 @@ type WorkbookTable struct {
 	ShowFilterButton     bool   `json:"showFilterButton,omitempty"`
 }
 
-// TableUpdate changes a table: each member set is changed.
-type TableUpdate struct {
+// WorkbookTableUpdate changes a table: each member set is changed.
+type WorkbookTableUpdate struct {
 	Name       string `json:"name,omitempty"`
 	ShowTotals *bool  `json:"showTotals,omitempty"`
 	// Style is a table style such as "TableStyleMedium2" or "TableStyleLight9".
@@ -145,7 +145,7 @@ func (w *Workbook) AddTable(ctx context.Context, opts *AddTableOptions) (*Workbo
 // Graph docs: https://learn.microsoft.com/graph/api/table-update
 //
 //meta:operation PATCH /drives/{id}/items/{id}/workbook/tables/{id}
-func (w *Workbook) UpdateTable(ctx context.Context, table string, u *TableUpdate) (*WorkbookTable, *Response, error) {
+func (w *Workbook) UpdateTable(ctx context.Context, table string, u *WorkbookTableUpdate) (*WorkbookTable, *Response, error) {
 	return call[WorkbookTable](ctx, w, http.MethodPatch, tablePath(table), u)
 }
 

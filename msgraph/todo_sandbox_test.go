@@ -48,7 +48,7 @@ func TestSandboxTodo(t *testing.T) {
 	}
 
 	due := DateTimeTimeZone{DateTime: "2025-07-01T09:00:00", TimeZone: "Pacific Standard Time"}
-	task, _, err := c.Todo.CreateTask(ctx, "", list.ID, &Task{Title: "Book flights", Importance: "high", DueDateTime: due,
+	task, _, err := c.Todo.CreateTask(ctx, "", list.ID, &TodoTask{Title: "Book flights", Importance: "high", DueDateTime: due,
 		ChecklistItems: []ChecklistItem{{DisplayName: "Compare prices"}}, LinkedResources: []LinkedResource{{WebURL: "https://travel.example/trip/7", ApplicationName: "Travel"}}})
 	if err != nil || task.Importance != "high" || task.DueDateTime.TimeZone != "UTC" || task.DueDateTime.DateTime != "2025-07-01T16:00:00.0000000" {
 		t.Fatalf("CreateTask: %+v %v", task, err)
@@ -101,7 +101,7 @@ func TestSandboxTodo(t *testing.T) {
 	}
 
 	// A weekly task, completed, comes back a week later.
-	weekly, _, err := c.Todo.CreateTask(ctx, "", list.ID, &Task{Title: "Water the plants", DueDateTime: DateTimeTimeZone{DateTime: "2025-07-04T00:00:00", TimeZone: "UTC"},
+	weekly, _, err := c.Todo.CreateTask(ctx, "", list.ID, &TodoTask{Title: "Water the plants", DueDateTime: DateTimeTimeZone{DateTime: "2025-07-04T00:00:00", TimeZone: "UTC"},
 		Recurrence: &Recurrence{Pattern: RecurrencePattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{"friday"}},
 			Range: RecurrenceRange{Type: "noEnd", StartDate: "2025-07-04"}}})
 	if err != nil {
@@ -115,7 +115,7 @@ func TestSandboxTodo(t *testing.T) {
 	if err != nil || done.Status != "completed" || done.Recurrence != nil {
 		t.Fatalf("CompleteTask: %+v %v", done, err)
 	}
-	var next *Task
+	var next *TodoTask
 	for tk, err := range c.Todo.ListTasksIter(ctx, "", list.ID, &ListOptions{Filter: "title eq 'Water the plants' and status eq 'notStarted'"}) {
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +125,7 @@ func TestSandboxTodo(t *testing.T) {
 	if next == nil || next.DueDateTime.DateTime != "2025-07-11T00:00:00.0000000" || next.Recurrence == nil {
 		t.Fatalf("next occurrence: %+v", next)
 	}
-	upd, _, err := c.Todo.UpdateTask(ctx, "", list.ID, task.ID, &TaskUpdate{Status: Ptr("inProgress"), Categories: []string{"Travel"}})
+	upd, _, err := c.Todo.UpdateTask(ctx, "", list.ID, task.ID, &TodoTaskUpdate{Status: Ptr("inProgress"), Categories: []string{"Travel"}})
 	if err != nil || upd.Status != "inProgress" || len(upd.Categories) != 1 {
 		t.Errorf("UpdateTask: %+v %v", upd, err)
 	}
@@ -133,7 +133,7 @@ func TestSandboxTodo(t *testing.T) {
 		t.Fatal(err)
 	}
 	delta, _, err := c.Todo.TasksDelta(ctx, "", list.ID, &DeltaOptions{Link: tasksLink})
-	seen := map[string]*Task{}
+	seen := map[string]*TodoTask{}
 	for _, d := range delta {
 		seen[d.ID] = d
 	}

@@ -50,7 +50,7 @@ func (s *UsersService) Photo(ctx context.Context, user string, opts *PhotoOption
 // Graph docs: https://learn.microsoft.com/graph/api/profilephoto-get
 //
 //meta:operation GET /users/{id}/photo/$value
-func (s *UsersService) PhotoContent(ctx context.Context, user string, opts *PhotoOptions) ([]byte, *Response, error) {
+func (s *UsersService) DownloadPhoto(ctx context.Context, user string, opts *PhotoOptions) ([]byte, *Response, error) {
 	req, err := s.client.NewRequest(ctx, http.MethodGet, photoPath(user, opts)+"/$value", nil)
 	if err != nil {
 		return nil, nil, err

@@ -127,7 +127,7 @@ func TestSandboxPhotos(t *testing.T) {
 	if err != nil || len(sizes) != 9 || sizes[0].ID != "48X48" {
 		t.Errorf("ListPhotos: %d %v", len(sizes), err)
 	}
-	small, _, err := c.Users.PhotoContent(ctx, sandbox.MeganBowenID, &PhotoOptions{Size: "48x48"})
+	small, _, err := c.Users.DownloadPhoto(ctx, sandbox.MeganBowenID, &PhotoOptions{Size: "48x48"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,14 +138,14 @@ func TestSandboxPhotos(t *testing.T) {
 	if _, _, err := c.Users.Photo(ctx, top.ID, nil); !IsNotFound(err) {
 		t.Errorf("a user without a photo: %v", err)
 	}
-	full, _, err := c.Users.PhotoContent(ctx, sandbox.MeganBowenID, nil)
+	full, _, err := c.Users.DownloadPhoto(ctx, sandbox.MeganBowenID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Users.SetPhoto(ctx, "me", "image/jpeg", full); err != nil {
 		t.Fatal(err)
 	}
-	if mine, _, err := c.Users.PhotoContent(ctx, "me", nil); err != nil || !bytes.Equal(mine, full) {
+	if mine, _, err := c.Users.DownloadPhoto(ctx, "me", nil); err != nil || !bytes.Equal(mine, full) {
 		t.Errorf("after SetPhoto: %d bytes, %v", len(mine), err)
 	}
 }
