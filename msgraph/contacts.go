@@ -159,6 +159,13 @@ func (s *ContactsService) ListFolders(ctx context.Context, user string, opts *Li
 	return getPage[ContactFolder](ctx, s.client, q.on(userPath(user)+"/contactFolders"), nil)
 }
 
+// ListFoldersIter iterates over everything ListFolders would page through.
+func (s *ContactsService) ListFoldersIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*ContactFolder, error] {
+	var q query
+	q.list(opts)
+	return all[ContactFolder](ctx, s.client, q.on(userPath(user)+"/contactFolders"), nil)
+}
+
 // GetFolder returns a contact folder.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/contactfolder-get

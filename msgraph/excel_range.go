@@ -3,6 +3,7 @@ package msgraph
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"strings"
 )
@@ -298,8 +299,13 @@ func (w *Workbook) ClearRangeFill(ctx context.Context, at RangeRef) (*Response, 
 // Graph docs: https://learn.microsoft.com/graph/api/rangeformat-list-borders
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')/format/borders
-func (w *Workbook) ListRangeBorders(ctx context.Context, at RangeRef) ([]*WorkbookRangeBorder, *Response, error) {
-	return list[WorkbookRangeBorder](ctx, w, at.path+"/format/borders")
+func (w *Workbook) ListRangeBorders(ctx context.Context, at RangeRef, opts *ListOptions) ([]*WorkbookRangeBorder, *Response, error) {
+	return list[WorkbookRangeBorder](ctx, w, at.path+"/format/borders", opts)
+}
+
+// ListRangeBordersIter iterates over what ListRangeBorders returns.
+func (w *Workbook) ListRangeBordersIter(ctx context.Context, at RangeRef, opts *ListOptions) iter.Seq2[*WorkbookRangeBorder, error] {
+	return listIter[WorkbookRangeBorder](ctx, w, at.path+"/format/borders", opts)
 }
 
 // UpdateRangeBorder changes one side of a range's borders (u.SideIndex);

@@ -41,7 +41,7 @@ func TestSandboxExcelRoundTrip(t *testing.T) {
 	c, _, item, data := excelOnSandbox(t)
 	ctx := t.Context()
 	wb := c.Excel.Workbook(MyDrive, item.ID)
-	sheets, _, err := wb.ListWorksheets(ctx)
+	sheets, _, err := wb.ListWorksheets(ctx, nil)
 	if err != nil || len(sheets) != 3 || sheets[0].Name != "Sales" {
 		t.Fatalf("ListWorksheets: %+v %v", sheets, err)
 	}
@@ -77,7 +77,7 @@ func TestSandboxExcelRoundTrip(t *testing.T) {
 	}
 
 	var got bytes.Buffer
-	if _, _, err := c.Drive.Download(ctx, MyDrive, item.ID, &got, nil); err != nil || bytes.Equal(got.Bytes(), data) {
+	if _, err := c.Drive.Download(ctx, MyDrive, item.ID, &got, nil); err != nil || bytes.Equal(got.Bytes(), data) {
 		t.Fatalf("Download: %d bytes, %v: want the changed workbook", got.Len(), err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(got.Bytes()))
@@ -205,7 +205,7 @@ func TestSandboxExcelWorksheets(t *testing.T) {
 	if _, err := wb.DeleteWorksheet(ctx, name); err != nil {
 		t.Fatal(err)
 	}
-	sheets, _, err := wb.ListWorksheets(ctx)
+	sheets, _, err := wb.ListWorksheets(ctx, nil)
 	if err != nil || slices.ContainsFunc(sheets, func(s *WorkbookWorksheet) bool { return s.Name == name }) {
 		t.Errorf("sheets after the delete: %+v %v", sheets, err)
 	}

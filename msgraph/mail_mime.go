@@ -18,12 +18,7 @@ import (
 //
 //meta:operation GET /users/{id}/messages/{id}/$value
 func (s *MailService) DownloadMIME(ctx context.Context, user, id string, w io.Writer) (*Response, error) {
-	req, err := s.client.NewRequest(ctx, http.MethodGet, messagePath(user, id)+"/$value", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "*/*")
-	return s.client.Do(req, w)
+	return s.client.downloadValue(ctx, messagePath(user, id)+"/$value", w)
 }
 
 // mimeRequest is a POST of a MIME message to path, base64-encoded as Graph

@@ -2,6 +2,7 @@ package msgraph
 
 import (
 	"context"
+	"iter"
 	"net/http"
 )
 
@@ -59,8 +60,13 @@ func categoriesPath(user string) string { return userPath(user) + "/outlook/mast
 // Graph docs: https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories
 //
 //meta:operation GET /users/{id}/outlook/masterCategories
-func (s *MailService) ListCategories(ctx context.Context, user string) ([]*OutlookCategory, *Response, error) {
-	return getPage[OutlookCategory](ctx, s.client, categoriesPath(user), nil)
+func (s *MailService) ListCategories(ctx context.Context, user string, opts *ListOptions) ([]*OutlookCategory, *Response, error) {
+	return getPage[OutlookCategory](ctx, s.client, listURL(categoriesPath(user), opts), nil)
+}
+
+// ListCategoriesIter iterates over everything ListCategories would page through.
+func (s *MailService) ListCategoriesIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*OutlookCategory, error] {
+	return all[OutlookCategory](ctx, s.client, listURL(categoriesPath(user), opts), nil)
 }
 
 // CreateCategory adds a category to the master list.

@@ -66,9 +66,10 @@ func (s *SitesService) GetGroupSite(ctx context.Context, group string) (*Site, *
 	return getOne[Site](ctx, s.client, "groups/"+escapeSegment(group)+"/sites/root")
 }
 
-func searchURL(text string) string {
+func searchURL(text string, opts *ListOptions) string {
 	var q query
 	q.add("search", text)
+	q.list(opts)
 	return q.on("sites")
 }
 
@@ -78,19 +79,13 @@ func searchURL(text string) string {
 // Graph docs: https://learn.microsoft.com/graph/api/site-search
 //
 //meta:operation GET /sites?search={text}
-func (s *SitesService) Search(ctx context.Context, text string) ([]*Site, *Response, error) {
-	return getPage[Site](ctx, s.client, searchURL(text), nil)
+func (s *SitesService) Search(ctx context.Context, text string, opts *ListOptions) ([]*Site, *Response, error) {
+	return getPage[Site](ctx, s.client, searchURL(text, opts), nil)
 }
 
 // SearchIter iterates over every site matching text.
-func (s *SitesService) SearchIter(ctx context.Context, text string) iter.Seq2[*Site, error] {
-	return all[Site](ctx, s.client, searchURL(text), nil)
-}
-
-func listURL(path string, opts *ListOptions) string {
-	var q query
-	q.list(opts)
-	return q.on(path)
+func (s *SitesService) SearchIter(ctx context.Context, text string, opts *ListOptions) iter.Seq2[*Site, error] {
+	return all[Site](ctx, s.client, searchURL(text, opts), nil)
 }
 
 // ListSubsites returns the first page of a site's subsites.

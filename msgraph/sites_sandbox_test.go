@@ -44,11 +44,11 @@ func TestSandboxSites(t *testing.T) {
 	if g, _, err := c.Sites.GetGroupSite(ctx, sandbox.ProductTeamGroupID); err != nil || g.ID != team.ID {
 		t.Errorf("GetGroupSite: %+v %v", g, err)
 	}
-	found, _, err := c.Sites.Search(ctx, "product")
+	found, _, err := c.Sites.Search(ctx, "product", nil)
 	if err != nil || len(found) != 1 || found[0].ID != team.ID {
 		t.Errorf("Search(product): %+v %v", found, err)
 	}
-	if all := collect(t, c.Sites.SearchIter(ctx, "*")); len(all) != 3 {
+	if all := collect(t, c.Sites.SearchIter(ctx, "*", nil)); len(all) != 3 {
 		t.Errorf("SearchIter(*): %d sites, want 3", len(all))
 	}
 	subs, _, err := c.Sites.ListSubsites(ctx, team.ID, nil)
@@ -212,7 +212,7 @@ func TestSandboxSiteDrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got bytes.Buffer
-	if _, _, err := c.Drive.Download(ctx, DriveByID(lib.ID), up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), content) {
+	if _, err := c.Drive.Download(ctx, DriveByID(lib.ID), up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), content) {
 		t.Errorf("Download through DriveByID: %q %v", got.String(), err)
 	}
 	if it, _, err := c.Drive.GetItemByPath(ctx, ListDrive(team.ID, "Documents"), "Review.txt", nil); err != nil || it.ID != up.ID {

@@ -25,15 +25,15 @@ type SiteCollection struct {
 // SiteList is a SharePoint list or document library. To make one, set
 // DisplayName, List.Template and, for a list, Columns.
 type SiteList struct {
-	ID                   string      `json:"id,omitempty"`
-	Name                 string      `json:"name,omitempty"`
-	DisplayName          string      `json:"displayName,omitempty"`
-	Description          string      `json:"description,omitempty"`
-	WebURL               string      `json:"webUrl,omitempty"`
-	CreatedDateTime      time.Time   `json:"createdDateTime,omitzero"`
-	LastModifiedDateTime time.Time   `json:"lastModifiedDateTime,omitzero"`
-	CreatedBy            IdentitySet `json:"createdBy,omitzero"`
-	List                 SiteListInfo    `json:"list,omitzero"`
+	ID                   string       `json:"id,omitempty"`
+	Name                 string       `json:"name,omitempty"`
+	DisplayName          string       `json:"displayName,omitempty"`
+	Description          string       `json:"description,omitempty"`
+	WebURL               string       `json:"webUrl,omitempty"`
+	CreatedDateTime      time.Time    `json:"createdDateTime,omitzero"`
+	LastModifiedDateTime time.Time    `json:"lastModifiedDateTime,omitzero"`
+	CreatedBy            IdentitySet  `json:"createdBy,omitzero"`
+	List                 SiteListInfo `json:"list,omitzero"`
 	// Columns are the list's columns: given when a list is made, returned
 	// when GetList expands them.
 	Columns []*ColumnDefinition `json:"columns,omitempty"`

@@ -119,12 +119,13 @@ func (s *TodoService) ListListsIter(ctx context.Context, user string, opts *List
 
 // ListsDelta runs one delta round over a user's task lists: every page up
 // to the deltaLink. It returns the lists added or changed since opts.Link
-// (those with Removed set are gone) and the deltaLink of the next round.
+// (those with Removed set are gone) and the last page's Response, whose
+// DeltaLink starts the next round.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/todotasklist-delta
 //
 //meta:operation GET /users/{id}/todo/lists/delta
-func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOptions) ([]*TodoTaskList, string, error) {
+func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOptions) ([]*TodoTaskList, *Response, error) {
 	u, h := deltaStart(todoListsPath(user)+"/delta", opts)
 	return deltaRound[TodoTaskList](ctx, s.client, u, h)
 }
@@ -134,7 +135,7 @@ func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOp
 // Graph docs: https://learn.microsoft.com/graph/api/todotask-delta
 //
 //meta:operation GET /users/{id}/todo/lists/{id}/tasks/delta
-func (s *TodoService) TasksDelta(ctx context.Context, user, list string, opts *DeltaOptions) ([]*TodoTask, string, error) {
+func (s *TodoService) TasksDelta(ctx context.Context, user, list string, opts *DeltaOptions) ([]*TodoTask, *Response, error) {
 	u, h := deltaStart(todoListPath(user, list)+"/tasks/delta", opts)
 	return deltaRound[TodoTask](ctx, s.client, u, h)
 }

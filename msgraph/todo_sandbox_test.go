@@ -27,7 +27,8 @@ func TestSandboxTodo(t *testing.T) {
 	if len(names) < 3 {
 		t.Errorf("ListListsIter over pages of 1: %v", names)
 	}
-	_, listsLink, err := c.Todo.ListsDelta(ctx, "", nil)
+	_, listsLinkResp, err := c.Todo.ListsDelta(ctx, "", nil)
+	listsLink := deltaLinkOf(listsLinkResp)
 	if err != nil || listsLink == "" {
 		t.Fatalf("ListsDelta: %q %v", listsLink, err)
 	}
@@ -53,7 +54,7 @@ func TestSandboxTodo(t *testing.T) {
 	if err != nil || task.Importance != "high" || task.DueDateTime.TimeZone != "UTC" || task.DueDateTime.DateTime != "2025-07-01T16:00:00.0000000" {
 		t.Fatalf("CreateTask: %+v %v", task, err)
 	}
-	steps, _, err := c.Todo.ListChecklistItems(ctx, "", list.ID, task.ID)
+	steps, _, err := c.Todo.ListChecklistItems(ctx, "", list.ID, task.ID, nil)
 	if err != nil || len(steps) != 1 || steps[0].DisplayName != "Compare prices" {
 		t.Fatalf("ListChecklistItems: %+v %v", steps, err)
 	}
@@ -74,7 +75,7 @@ func TestSandboxTodo(t *testing.T) {
 		t.Error(err)
 	}
 	n := 0
-	for range c.Todo.ListChecklistItemsIter(ctx, "", list.ID, task.ID) {
+	for range c.Todo.ListChecklistItemsIter(ctx, "", list.ID, task.ID, nil) {
 		n++
 	}
 	if n != 1 {
@@ -90,11 +91,11 @@ func TestSandboxTodo(t *testing.T) {
 	if _, err := c.Todo.DeleteLinkedResource(ctx, "", list.ID, task.ID, link.ID); err != nil {
 		t.Error(err)
 	}
-	links, _, err := c.Todo.ListLinkedResources(ctx, "", list.ID, task.ID)
+	links, _, err := c.Todo.ListLinkedResources(ctx, "", list.ID, task.ID, nil)
 	if err != nil || len(links) != 1 || links[0].ApplicationName != "Travel" {
 		t.Errorf("ListLinkedResources: %+v %v", links, err)
 	}
-	for l, err := range c.Todo.ListLinkedResourcesIter(ctx, "", list.ID, task.ID) {
+	for l, err := range c.Todo.ListLinkedResourcesIter(ctx, "", list.ID, task.ID, nil) {
 		if err != nil || l.ID != links[0].ID {
 			t.Errorf("ListLinkedResourcesIter: %+v %v", l, err)
 		}
@@ -107,7 +108,8 @@ func TestSandboxTodo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, tasksLink, err := c.Todo.TasksDelta(ctx, "", list.ID, nil)
+	_, tasksLinkResp, err := c.Todo.TasksDelta(ctx, "", list.ID, nil)
+	tasksLink := deltaLinkOf(tasksLinkResp)
 	if err != nil {
 		t.Fatal(err)
 	}
