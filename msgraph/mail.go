@@ -110,6 +110,10 @@ func (s *MailService) UpdateMessage(ctx context.Context, user, id string, upd *M
 }
 
 // MarkRead marks a message read or unread.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/message-update
+//
+//meta:operation PATCH /users/{id}/messages/{id}
 func (s *MailService) MarkRead(ctx context.Context, user, id string, read bool) (*Response, error) {
 	_, resp, err := s.UpdateMessage(ctx, user, id, &MessageUpdate{IsRead: &read})
 	return resp, err

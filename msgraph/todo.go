@@ -222,6 +222,10 @@ func (s *TodoService) UpdateTask(ctx context.Context, user, list, task string, u
 }
 
 // CompleteTask marks a task completed now.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/todotask-update
+//
+//meta:operation PATCH /users/{id}/todo/lists/{id}/tasks/{id}
 func (s *TodoService) CompleteTask(ctx context.Context, user, list, task string) (*TodoTask, *Response, error) {
 	now := NewDateTimeTimeZone(time.Now().UTC())
 	return s.UpdateTask(ctx, user, list, task, &TodoTaskUpdate{Status: Ptr("completed"), CompletedDateTime: &now})
