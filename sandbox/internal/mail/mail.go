@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -249,10 +250,17 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 		s.writeMessagePage(w, r, q, ctx, views, page, total)
 		return
 	}
+	// A $filter on extended properties (…ExtendedProperties/any(ep: …))
+	// sees them all, rendered or not.
+	filterExt := q.Filter != nil && (odata.Names(q.Filter, extNames[0]) || odata.Names(q.Filter, extNames[1]))
+	var exts []messageJSON
 	for _, m := range msgs {
 		views = append(views, m.toJSON(view, expand))
 		if q.Search != nil {
 			search = append(search, messageSearchFields(m))
+		}
+		if filterExt {
+			exts = append(exts, messageJSON{SingleExt: slices.Clone(m.singleExt()), MultiExt: slices.Clone(m.multiExt())})
 		}
 	}
 	s.unlock()
@@ -261,6 +269,10 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 	if q.Filter != nil || len(q.OrderBy) > 0 {
 		for i := range views {
 			objs[i] = decodedObject(views[i])
+			if filterExt {
+				e := decodedObject(exts[i])
+				objs[i][extNames[0]], objs[i][extNames[1]] = e[extNames[0]], e[extNames[1]]
+			}
 		}
 	}
 	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
