@@ -48,6 +48,10 @@ type Contact struct {
 	Categories           []string        `json:"categories,omitempty"`
 	CreatedDateTime      time.Time       `json:"createdDateTime,omitzero"`
 	LastModifiedDateTime time.Time       `json:"lastModifiedDateTime,omitzero"`
+	// SingleValueExtendedProperties and MultiValueExtendedProperties are
+	// set on create and read back with [ExpandExtended].
+	SingleValueExtendedProperties []SingleValueExtendedProperty `json:"singleValueExtendedProperties,omitempty"`
+	MultiValueExtendedProperties  []MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitempty"`
 }
 
 // ContactUpdate is the body of a contact PATCH: nil fields are left as they

@@ -19,6 +19,7 @@ func TestStructsMatchSchema(t *testing.T) {
 		{"user", User{}},
 		{"message", Message{}},
 		{"message", MessageUpdate{}},
+		{"eventMessageRequest", EventMessage{}},
 		{"mailFolder", MailFolder{}},
 		{"attachment", Attachment{}},
 		{"followupFlag", FollowupFlag{}},
