@@ -117,21 +117,22 @@ func itemPart(c candidate) (candidate, bool) {
 // aliases grant requests Microsoft's table leaves out, in none of the
 // forms above, as the request Microsoft documents the same permissions for.
 var aliases = map[string]string{
-	"GET /drives/{id}/search(q={id})":        "GET /drives/{id}/root/search(q={id})",
-	"POST /groups/{id}/members":              "DELETE /groups/{id}/members/{id}",
-	"GET /me/messages/{id}/attachments/{id}": "GET /me/messages/{id}/attachments",
+	"GET /drives/{id}/search(q={id})":              "GET /drives/{id}/root/search(q={id})",
+	"POST /groups/{id}/members":                    "DELETE /groups/{id}/members/{id}",
+	"GET /me/messages/{id}/attachments/{id}":       "GET /me/messages/{id}/attachments",
+	"DELETE /me/messages/{id}/attachments/{id}":    "PATCH /me/messages/{id}",
+	"GET /me/events/{id}/attachments/{id}":         "GET /me/events/{id}/attachments",
+	"DELETE /me/events/{id}/attachments/{id}":      "PATCH /me/events/{id}",
+	"GET /me/calendar":                             "GET /me/calendars",
+	"PATCH /me/calendar":                           "DELETE /me/calendars/{id}",
+	"GET /me/calendars/{id}":                       "GET /me/calendars",
+	"PATCH /me/calendars/{id}":                     "DELETE /me/calendars/{id}",
+	"GET /me/calendar/calendarview/delta":          "GET /me/calendarview/delta",
+	"DELETE /sites/{id}/lists/{id}":                "POST /sites/{id}/lists",
+	"GET /sites/{id}/lists/{id}/items/{id}/fields": "GET /sites/{id}/lists/{id}/items/{id}",
+
 	// An eventMessage's event, which "Get eventMessage" reads with Mail.Read through $expand.
 	"GET /me/messages/{id}/microsoft.graph.eventmessage/event": "GET /me/messages/{id}",
-	"DELETE /me/messages/{id}/attachments/{id}":                "PATCH /me/messages/{id}",
-	"GET /me/events/{id}/attachments/{id}":                     "GET /me/events/{id}/attachments",
-	"DELETE /me/events/{id}/attachments/{id}":                  "PATCH /me/events/{id}",
-	"GET /me/calendar":                                         "GET /me/calendars",
-	"PATCH /me/calendar":                                       "DELETE /me/calendars/{id}",
-	"GET /me/calendars/{id}":                                   "GET /me/calendars",
-	"PATCH /me/calendars/{id}":                                 "DELETE /me/calendars/{id}",
-	"GET /me/calendar/calendarview/delta":                      "GET /me/calendarview/delta",
-	"DELETE /sites/{id}/lists/{id}":                            "POST /sites/{id}/lists",
-	"GET /sites/{id}/lists/{id}/items/{id}/fields":             "GET /sites/{id}/lists/{id}/items/{id}",
 }
 
 func splice(segs []string, i, n int) []string {
