@@ -24,11 +24,12 @@ func TestSandboxLargeAttachments(t *testing.T) {
 		t.Fatal("AddFileAttachment took a file over 3 MB")
 	}
 	var sent []int64
-	id, err := c.Mail.UploadAttachment(ctx, "me", draft.ID, "big.bin", "application/octet-stream", bytes.NewReader(big), int64(len(big)),
+	idAtt, _, err := c.Mail.UploadAttachment(ctx, "me", draft.ID, "big.bin", "application/octet-stream", bytes.NewReader(big), int64(len(big)),
 		&UploadOptions{ChunkSize: 32 << 20, Progress: func(n, _ int64) { sent = append(sent, n) }})
-	if err != nil || id == "" {
-		t.Fatalf("UploadAttachment: %q %v", id, err)
+	if err != nil || idAtt.ID == "" || idAtt.Size != len(big) {
+		t.Fatalf("UploadAttachment: %+v %v", idAtt, err)
 	}
+	id := idAtt.ID
 	if len(sent) != 3 {
 		t.Errorf("fragments: %v, want 3 under 4 MB", sent)
 	}
@@ -50,10 +51,11 @@ func TestSandboxLargeAttachments(t *testing.T) {
 	if err != nil || small.ID == "" {
 		t.Fatalf("AddEventFileAttachment: %+v %v", small, err)
 	}
-	eid, err := c.Calendar.UploadEventAttachment(ctx, "me", ev.ID, "big.bin", "", bytes.NewReader(big), int64(len(big)), nil)
-	if err != nil || eid == "" {
-		t.Fatalf("UploadEventAttachment: %q %v", eid, err)
+	eidAtt, _, err := c.Calendar.UploadEventAttachment(ctx, "me", ev.ID, "big.bin", "", bytes.NewReader(big), int64(len(big)), nil)
+	if err != nil || eidAtt.ID == "" {
+		t.Fatalf("UploadEventAttachment: %+v %v", eidAtt, err)
 	}
+	eid := eidAtt.ID
 	atts, _, err := c.Calendar.ListEventAttachments(ctx, "me", ev.ID, nil)
 	if err != nil || len(atts) != 2 || atts[1].ID != eid || !bytes.Equal(atts[1].ContentBytes, big) {
 		t.Fatalf("ListEventAttachments: %d, %v", len(atts), err)
@@ -77,7 +79,7 @@ func TestSandboxLargeAttachments(t *testing.T) {
 	if _, _, err := c.Calendar.GetEventAttachment(ctx, "me", ev.ID, small.ID); !errors.As(err, &ge) || ge.StatusCode != http.StatusNotFound {
 		t.Fatalf("deleted attachment: %v", err)
 	}
-	if _, err := c.Calendar.UploadEventAttachment(ctx, "me", ev.ID, "huge.bin", "", strings.NewReader(""), MaxAttachment+1, nil); err == nil {
+	if _, _, err := c.Calendar.UploadEventAttachment(ctx, "me", ev.ID, "huge.bin", "", strings.NewReader(""), MaxAttachment+1, nil); err == nil {
 		t.Fatal("UploadEventAttachment took a file over 150 MB")
 	}
 }

@@ -77,12 +77,26 @@ func (r *BatchResponse) Decode(v any) error {
 // their response. A request whose DependsOn names a request of an earlier
 // batch of the split runs after it; if that request failed, it is not sent
 // and gets Graph's 424 Failed Dependency. The error is non-nil only when a
-// whole batch failed; check each response with [BatchResponse.Err].
+// whole batch failed; check each response with [BatchResponse.Err]. The
+// Response is that of the last POST /$batch sent.
 //
 // Graph docs: https://learn.microsoft.com/graph/json-batching
 //
 //meta:operation POST /$batch
-func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, error) {
+func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]*BatchResponse, *Response, error) {
+	out, resp, err := c.batch(ctx, reqs)
+	var ptrs []*BatchResponse
+	if out != nil {
+		ptrs = make([]*BatchResponse, len(out))
+		for i := range out {
+			ptrs[i] = &out[i]
+		}
+	}
+	return ptrs, resp, err
+}
+
+// batch is [Client.Batch] with the responses as values.
+func (c *Client) batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, *Response, error) {
 	items := make([]BatchRequest, len(reqs))
 	index := map[string]int{}
 	for i, r := range reqs {
@@ -91,7 +105,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 		}
 		key := strings.ToLower(r.ID)
 		if _, dup := index[key]; dup {
-			return nil, fmt.Errorf("msgraph: batch: request id %q is used twice", r.ID)
+			return nil, nil, fmt.Errorf("msgraph: batch: request id %q is used twice", r.ID)
 		}
 		if !strings.HasPrefix(r.URL, "/") {
 			r.URL = "/" + r.URL
@@ -115,7 +129,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 		for k, d := range r.DependsOn {
 			j, ok := index[strings.ToLower(d)]
 			if !ok || j >= i {
-				return nil, fmt.Errorf("msgraph: batch: request %q depends on %q, which is not an earlier request", r.ID, d)
+				return nil, nil, fmt.Errorf("msgraph: batch: request %q depends on %q, which is not an earlier request", r.ID, d)
 			}
 			deps[k] = items[j].ID // as the request spells it
 		}
@@ -123,6 +137,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 	}
 
 	out := make([]BatchResponse, len(items))
+	var last *Response
 	done := make([]bool, len(items))
 	pending := make([]int, len(items))
 	for i := range pending {
@@ -141,15 +156,18 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 			if len(send) == 0 {
 				continue
 			}
-			resps, err := c.postBatch(ctx, items, send)
+			resps, resp, err := c.postBatch(ctx, items, send)
+			if resp != nil {
+				last = resp
+			}
 			if err != nil {
-				return out, err
+				return out, last, err
 			}
 			retry := map[string]bool{} // ids throttled in this batch
 			for _, i := range send {
 				r, ok := resps[strings.ToLower(items[i].ID)]
 				if !ok {
-					return out, fmt.Errorf("msgraph: batch: no response for request %q", items[i].ID)
+					return out, last, fmt.Errorf("msgraph: batch: no response for request %q", items[i].ID)
 				}
 				out[i] = r
 				done[i] = true
@@ -182,7 +200,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 			c.notify(RetryEvent{Attempt: attempt, Wait: wait, Err: e})
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return out, err
+			return out, last, err
 		}
 		slices.Sort(throttled) // dependencies before their dependents
 		for _, i := range throttled {
@@ -190,7 +208,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 		}
 		pending = throttled
 	}
-	return out, nil
+	return out, last, nil
 }
 
 // batchChunk decides which requests of chunk to send: a dependency already
@@ -236,7 +254,7 @@ func batchChunk(items []BatchRequest, chunk []int, index map[string]int, out []B
 }
 
 // postBatch sends one $batch and returns its responses by lower-case id.
-func (c *Client) postBatch(ctx context.Context, items []BatchRequest, send []int) (map[string]BatchResponse, error) {
+func (c *Client) postBatch(ctx context.Context, items []BatchRequest, send []int) (map[string]BatchResponse, *Response, error) {
 	body := struct {
 		Requests []BatchRequest `json:"requests"`
 	}{}
@@ -245,19 +263,20 @@ func (c *Client) postBatch(ctx context.Context, items []BatchRequest, send []int
 	}
 	req, err := c.NewRequest(ctx, http.MethodPost, "$batch", body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var res struct {
 		Responses []BatchResponse `json:"responses"`
 	}
-	if _, err := c.Do(req, &res); err != nil {
-		return nil, err
+	resp, err := c.Do(req, &res)
+	if err != nil {
+		return nil, resp, err
 	}
 	m := make(map[string]BatchResponse, len(res.Responses))
 	for _, r := range res.Responses {
 		m[strings.ToLower(r.ID)] = r
 	}
-	return m, nil
+	return m, resp, nil
 }
 
 func hasKey(h map[string]string, key string) bool {

@@ -75,7 +75,7 @@ func TestBatchSplitsAndOrders(t *testing.T) {
 	}
 	reqs[30].Method, reqs[30].URL, reqs[30].Body = "PATCH", "/me/messages/30", map[string]bool{"isRead": true}
 	reqs[25].DependsOn = []string{"2"} // in an earlier batch of the split
-	resps, err := c.Batch(t.Context(), reqs)
+	resps, _, err := c.Batch(t.Context(), reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestBatchThrottledItemsAndDependencies(t *testing.T) {
 		{ID: "d", Method: "GET", URL: "/after-b", DependsOn: []string{"b"}},
 		{ID: "e", Method: "GET", URL: "/throttled/9"},
 	}
-	resps, err := c.Batch(t.Context(), reqs)
+	resps, _, err := c.Batch(t.Context(), reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestBatchBadInput(t *testing.T) {
 		"later dependency": {{ID: "1", Method: "GET", URL: "/me", DependsOn: []string{"2"}}, {ID: "2", Method: "GET", URL: "/me"}},
 		"unknown id":       {{ID: "1", Method: "GET", URL: "/me", DependsOn: []string{"nope"}}},
 	} {
-		if _, err := c.Batch(t.Context(), reqs); err == nil || !strings.Contains(err.Error(), "msgraph: batch:") {
+		if _, _, err := c.Batch(t.Context(), reqs); err == nil || !strings.Contains(err.Error(), "msgraph: batch:") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

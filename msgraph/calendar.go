@@ -57,6 +57,13 @@ func (s *CalendarService) ListCalendars(ctx context.Context, user string, opts *
 	return getPage[Calendar](ctx, s.client, q.on(userPath(user)+"/calendars"), nil)
 }
 
+// ListCalendarsIter iterates over everything ListCalendars would page through.
+func (s *CalendarService) ListCalendarsIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*Calendar, error] {
+	var q query
+	q.list(opts)
+	return all[Calendar](ctx, s.client, q.on(userPath(user)+"/calendars"), nil)
+}
+
 // GetCalendar returns a calendar ("" for the default calendar).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/calendar-get
@@ -134,14 +141,15 @@ func (s *CalendarService) CalendarViewIter(ctx context.Context, user, calendar s
 // CalendarViewDelta runs one delta round over what a calendar shows between
 // start and end: every page up to the deltaLink. A new round (opts.Link
 // empty) lists the window's events and occurrences; a round from a
-// deltaLink lists those changed since, and the ones gone with Removed set.
+// deltaLink lists those changed since, and the ones gone with Removed set;
+// the last page's Response carries the DeltaLink of the next round.
 // The window is the round's: a deltaLink keeps the one it began with.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/event-delta
 //
 //meta:operation GET /users/{id}/calendarView/delta
 //meta:operation GET /users/{id}/calendars/{id}/calendarView/delta
-func (s *CalendarService) CalendarViewDelta(ctx context.Context, user, calendar string, start, end time.Time, opts *DeltaOptions) ([]*Event, string, error) {
+func (s *CalendarService) CalendarViewDelta(ctx context.Context, user, calendar string, start, end time.Time, opts *DeltaOptions) ([]*Event, *Response, error) {
 	var o DeltaOptions
 	if opts != nil {
 		o = *opts
@@ -161,6 +169,12 @@ func (s *CalendarService) CalendarViewDelta(ctx context.Context, user, calendar 
 func (s *CalendarService) ListInstances(ctx context.Context, user, id string, start, end time.Time, opts *ListEventsOptions) ([]*Event, *Response, error) {
 	u, h := eventsURL(eventPath(user, id)+"/instances", opts, span(start, end))
 	return getPage[Event](ctx, s.client, u, h)
+}
+
+// ListInstancesIter iterates over everything ListInstances would page through.
+func (s *CalendarService) ListInstancesIter(ctx context.Context, user, id string, start, end time.Time, opts *ListEventsOptions) iter.Seq2[*Event, error] {
+	u, h := eventsURL(eventPath(user, id)+"/instances", opts, span(start, end))
+	return all[Event](ctx, s.client, u, h)
 }
 
 // span is the startDateTime/endDateTime query of a time window, in UTC.

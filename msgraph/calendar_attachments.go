@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 )
 
@@ -29,6 +30,13 @@ func (s *CalendarService) ListEventAttachments(ctx context.Context, user, eventI
 	return getPage[Attachment](ctx, s.client, q.on(eventAttachmentsPath(user, eventID)), nil)
 }
 
+// ListEventAttachmentsIter iterates over everything ListEventAttachments would page through.
+func (s *CalendarService) ListEventAttachmentsIter(ctx context.Context, user, eventID string, opts *ListOptions) iter.Seq2[*Attachment, error] {
+	var q query
+	q.list(opts)
+	return all[Attachment](ctx, s.client, q.on(eventAttachmentsPath(user, eventID)), nil)
+}
+
 // GetEventAttachment returns an event's attachment with its content.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/attachment-get
@@ -44,12 +52,7 @@ func (s *CalendarService) GetEventAttachment(ctx context.Context, user, eventID,
 //
 //meta:operation GET /users/{id}/events/{id}/attachments/{id}/$value
 func (s *CalendarService) DownloadEventAttachment(ctx context.Context, user, eventID, id string, w io.Writer) (*Response, error) {
-	req, err := s.client.NewRequest(ctx, http.MethodGet, eventAttachmentPath(user, eventID, id)+"/$value", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "*/*")
-	return s.client.Do(req, w)
+	return s.client.downloadValue(ctx, eventAttachmentPath(user, eventID, id)+"/$value", w)
 }
 
 // AddEventFileAttachment attaches a file of up to [MaxInlineAttachment]
@@ -72,12 +75,12 @@ func (s *CalendarService) AddEventFileAttachment(ctx context.Context, user, even
 
 // UploadEventAttachment attaches a file of up to [MaxAttachment] bytes to
 // an event through an upload session, as [MailService.UploadAttachment]
-// does to a message. It returns the attachment's id when Outlook reports it.
+// does to a message, and returns what it does.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/attachment-createuploadsession
 //
 //meta:operation POST /users/{id}/events/{id}/attachments/createUploadSession
-func (s *CalendarService) UploadEventAttachment(ctx context.Context, user, eventID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (string, error) {
+func (s *CalendarService) UploadEventAttachment(ctx context.Context, user, eventID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, *Response, error) {
 	return s.client.uploadAttachment(ctx, eventAttachmentsPath(user, eventID), name, contentType, r, size, opts)
 }
 

@@ -264,7 +264,8 @@ func TestSandboxCalendarViewDelta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, link, err := c.Calendar.CalendarViewDelta(ctx, "me", "", start, end, &DeltaOptions{PageSize: 4})
+	first, linkResp, err := c.Calendar.CalendarViewDelta(ctx, "me", "", start, end, &DeltaOptions{PageSize: 4})
+	link := deltaLinkOf(linkResp)
 	if err != nil || len(first) != len(view) || link == "" {
 		t.Fatalf("first round: %d events (calendarView: %d), link %q, %v", len(first), len(view), link, err)
 	}

@@ -203,6 +203,9 @@ type Response struct {
 	DeltaLink string
 	// Count is @odata.count, present when a list asked for Count.
 	Count int64
+	// Written is the number of bytes a download (or [Client.Do] with an
+	// io.Writer) wrote to its writer.
+	Written int64
 
 	header http.Header // the list's own headers, sent again for the next page
 }
@@ -292,7 +295,9 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	case nil:
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	case io.Writer:
-		if _, err := io.Copy(v, resp.Body); err != nil {
+		n, err := io.Copy(v, resp.Body)
+		resp.Written = n
+		if err != nil {
 			return resp, fmt.Errorf("msgraph: reading %s %s: %w", req.Method, req.URL.EscapedPath(), err)
 		}
 	default:

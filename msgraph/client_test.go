@@ -499,11 +499,13 @@ func TestDeltaRound(t *testing.T) {
 		}
 	})
 	ctx := t.Context()
-	msgs, link, err := c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Select: []string{"subject"}, PageSize: 2})
+	msgs, linkResp, err := c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Select: []string{"subject"}, PageSize: 2})
+	link := deltaLinkOf(linkResp)
 	if err != nil || len(msgs) != 3 || !strings.HasSuffix(link, "$deltatoken=d1") {
 		t.Fatalf("first round: %d messages, link %q, %v", len(msgs), link, err)
 	}
-	msgs, link, err = c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Link: link, PageSize: 2})
+	msgs, linkResp, err = c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Link: link, PageSize: 2})
+	link = deltaLinkOf(linkResp)
 	if err != nil || len(msgs) != 1 || msgs[0].Removed == nil || msgs[0].Removed.Reason != "deleted" || !strings.HasSuffix(link, "d2") {
 		t.Fatalf("second round: %+v, link %q, %v", msgs, link, err)
 	}

@@ -48,6 +48,10 @@ type Contact struct {
 	Categories           []string        `json:"categories,omitempty"`
 	CreatedDateTime      time.Time       `json:"createdDateTime,omitzero"`
 	LastModifiedDateTime time.Time       `json:"lastModifiedDateTime,omitzero"`
+	// SingleValueExtendedProperties and MultiValueExtendedProperties are
+	// set on create and read back with [ExpandExtended].
+	SingleValueExtendedProperties []SingleValueExtendedProperty `json:"singleValueExtendedProperties,omitempty"`
+	MultiValueExtendedProperties  []MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitempty"`
 }
 
 // ContactUpdate is the body of a contact PATCH: nil fields are left as they
@@ -157,6 +161,13 @@ func (s *ContactsService) ListFolders(ctx context.Context, user string, opts *Li
 	var q query
 	q.list(opts)
 	return getPage[ContactFolder](ctx, s.client, q.on(userPath(user)+"/contactFolders"), nil)
+}
+
+// ListFoldersIter iterates over everything ListFolders would page through.
+func (s *ContactsService) ListFoldersIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*ContactFolder, error] {
+	var q query
+	q.list(opts)
+	return all[ContactFolder](ctx, s.client, q.on(userPath(user)+"/contactFolders"), nil)
 }
 
 // GetFolder returns a contact folder.

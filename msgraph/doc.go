@@ -27,6 +27,31 @@
 // (or "") for the signed-in user, or a user's id or userPrincipalName, which
 // app-only (client credentials) tokens must use.
 //
+// # One shape for every method
+//
+// Every method that sends a request takes a context first, then the ids of
+// what it acts on (user, folder, item…), then a body or an options struct
+// that may be nil, and returns (*T, *Response, error), ([]*T, *Response,
+// error) for a page of a list, or (*Response, error) when Graph answers
+// with no payload. The Response is returned with an error too, when there
+// was an answer. The special cases follow the same rule:
+//
+//   - Lists: List… returns one page; every list takes an options struct
+//     (*[ListOptions] or one that embeds it) and has a List…Iter beside it
+//     with the same parameters that walks every page.
+//   - Delta rounds (…Delta) take *[DeltaOptions] and follow every page of
+//     one round; they return the items and the last page's Response, whose
+//     DeltaLink is the DeltaOptions.Link of the next round.
+//   - Uploads (Upload…) take the name, content type where Graph wants one,
+//     an io.Reader, its size and *[UploadOptions]; they return what was made
+//     (a *[DriveItem], an *[Attachment]) and the Response of the last
+//     fragment.
+//   - Downloads (Download…) take an io.Writer last but for options, write
+//     the content to it and return (*Response, error); [Response.Written] is
+//     the number of bytes written.
+//   - Long-running copies: [DriveService.CopyItem] returns a *[CopyStatus]
+//     with the monitor URL, [DriveService.WaitCopy] the monitor's last report.
+//
 // # Paging
 //
 // Each List method returns one page and a [Response] whose NextLink is the

@@ -21,8 +21,13 @@ type DriveService service
 // Graph docs: https://learn.microsoft.com/graph/api/drive-list
 //
 //meta:operation GET /users/{id}/drives
-func (s *DriveService) ListDrives(ctx context.Context, user string) ([]*Drive, *Response, error) {
-	return getPage[Drive](ctx, s.client, userPath(user)+"/drives", nil)
+func (s *DriveService) ListDrives(ctx context.Context, user string, opts *ListOptions) ([]*Drive, *Response, error) {
+	return getPage[Drive](ctx, s.client, listURL(userPath(user)+"/drives", opts), nil)
+}
+
+// ListDrivesIter iterates over everything ListDrives would page through.
+func (s *DriveService) ListDrivesIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*Drive, error] {
+	return all[Drive](ctx, s.client, listURL(userPath(user)+"/drives", opts), nil)
 }
 
 // GetDrive returns a drive with its owner and quota.
@@ -127,13 +132,13 @@ type CopyOptions struct {
 }
 
 // CopyItem starts copying an item into another folder. Copying runs in the
-// background: the returned URL is a pre-authenticated monitor that reports
-// its progress (see [DriveService.WaitCopy]).
+// background: the returned status's MonitorURL is a pre-authenticated
+// monitor that reports its progress (see [DriveService.WaitCopy]).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-copy
 //
 //meta:operation POST /drives/{id}/items/{id}/copy
-func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to ItemReference, opts *CopyOptions) (string, *Response, error) {
+func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to ItemReference, opts *CopyOptions) (*CopyStatus, *Response, error) {
 	var o CopyOptions
 	if opts != nil {
 		o = *opts
@@ -148,9 +153,9 @@ func (s *DriveService) CopyItem(ctx context.Context, d DriveRef, id string, to I
 	}{to, o.Name}
 	resp, err := s.client.sendNoContent(ctx, http.MethodPost, q.on(d.item(id)+"/copy"), body)
 	if err != nil {
-		return "", resp, err
+		return nil, resp, err
 	}
-	return resp.Header.Get("Location"), resp, nil
+	return &CopyStatus{MonitorURL: resp.Header.Get("Location"), Status: "notStarted"}, resp, nil
 }
 
 // Search returns the first page of the items of a drive matching text in
@@ -168,14 +173,14 @@ func (s *DriveService) Search(ctx context.Context, d DriveRef, text string, opts
 // Delta runs one delta round over a drive (from its root): every item
 // created, changed or deleted (Deleted set; OneDrive for Business leaves
 // out a deleted item's name, so track items by id) since opts.Link, and the
-// link to pass next time. opts.Link "latest" starts from now without
+// last page's Response, whose DeltaLink starts the next round. opts.Link "latest" starts from now without
 // listing items. A link the drive can no longer continue fails with a 410
 // (resyncChangesApplyDifferences): start again with an empty Link.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-delta
 //
 //meta:operation GET /drives/{id}/root/delta
-func (s *DriveService) Delta(ctx context.Context, d DriveRef, opts *DeltaOptions) ([]*DriveItem, string, error) {
+func (s *DriveService) Delta(ctx context.Context, d DriveRef, opts *DeltaOptions) ([]*DriveItem, *Response, error) {
 	var o DeltaOptions
 	if opts != nil {
 		o = *opts

@@ -23,15 +23,16 @@ func TestSandboxDriveCopyWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	monitor, _, err := c.Drive.CopyItem(ctx, MyDrive, launch.ID, ItemReference{Path: "/drive/root:/Documents"}, &CopyOptions{Name: "Launch (copy)"})
-	if err != nil || !strings.Contains(monitor, "/_monitor/") {
-		t.Fatalf("CopyItem: %q %v", monitor, err)
+	monitorSt, _, err := c.Drive.CopyItem(ctx, MyDrive, launch.ID, ItemReference{Path: "/drive/root:/Documents"}, &CopyOptions{Name: "Launch (copy)"})
+	if err != nil || !strings.Contains(monitorSt.MonitorURL, "/_monitor/") {
+		t.Fatalf("CopyItem: %+v %v", monitorSt, err)
 	}
 	var reports []string
-	id, err := c.Drive.WaitCopy(ctx, monitor, &CopyWaitOptions{Progress: func(st CopyStatus) { reports = append(reports, st.Status) }})
-	if err != nil || id == "" || id == launch.ID {
-		t.Fatalf("WaitCopy: %q %v", id, err)
+	idSt, _, err := c.Drive.WaitCopy(ctx, monitorSt.MonitorURL, &CopyWaitOptions{Progress: func(st CopyStatus) { reports = append(reports, st.Status) }})
+	if err != nil || idSt.ResourceID == "" || idSt.ResourceID == launch.ID {
+		t.Fatalf("WaitCopy: %+v %v", idSt, err)
 	}
+	id := idSt.ResourceID
 	if strings.Join(reports, ",") != "inProgress,completed" || len(waits) != 1 || waits[0] != time.Second {
 		t.Errorf("reports %v, waits %v: want inProgress then completed, one wait of the monitor's Retry-After (1s)", reports, waits)
 	}
@@ -51,7 +52,7 @@ func TestSandboxDriveCopyWait(t *testing.T) {
 	if polls != 2 {
 		t.Errorf("%d monitor polls in the request log, want 2", polls)
 	}
-	if _, err := c.Drive.WaitCopy(ctx, strings.Replace(monitor, "/_monitor/", "/_monitor/x", 1), nil); !IsNotFound(err) {
+	if _, _, err := c.Drive.WaitCopy(ctx, strings.Replace(monitorSt.MonitorURL, "/_monitor/", "/_monitor/x", 1), nil); !IsNotFound(err) {
 		t.Errorf("WaitCopy on a monitor that is not one: %v", err)
 	}
 }

@@ -16,7 +16,8 @@ import (
 func TestSandboxDriveDelta(t *testing.T) {
 	c, _, _ := onSandbox(t, strings.Fields(driveScopes)...)
 	ctx := t.Context()
-	all, link, err := c.Drive.Delta(ctx, MyDrive, &DeltaOptions{PageSize: 3, Select: []string{"id", "name", "deleted", "parentReference"}})
+	all, linkResp, err := c.Drive.Delta(ctx, MyDrive, &DeltaOptions{PageSize: 3, Select: []string{"id", "name", "deleted", "parentReference"}})
+	link := deltaLinkOf(linkResp)
 	if err != nil || len(all) < 10 || all[0].Name != "root" || !strings.Contains(link, "token=") {
 		t.Fatalf("first round: %d items, link %q: %v", len(all), link, err)
 	}
@@ -30,7 +31,8 @@ func TestSandboxDriveDelta(t *testing.T) {
 	if _, err := c.Drive.DeleteItem(ctx, MyDrive, welcome.ID); err != nil {
 		t.Fatal(err)
 	}
-	changed, link2, err := c.Drive.Delta(ctx, MyDrive, &DeltaOptions{Link: link})
+	changed, link2Resp, err := c.Drive.Delta(ctx, MyDrive, &DeltaOptions{Link: link})
+	link2 := deltaLinkOf(link2Resp)
 	if err != nil || len(changed) != 2 || link2 == "" {
 		t.Fatalf("second round: %+v %v", changed, err)
 	}
@@ -48,7 +50,8 @@ func TestSandboxDriveDelta(t *testing.T) {
 			t.Errorf("unexpected change %+v", it)
 		}
 	}
-	latest, link3, err := c.Drive.Delta(ctx, DriveByID(welcome.ParentReference.DriveID), &DeltaOptions{Link: "latest"})
+	latest, link3Resp, err := c.Drive.Delta(ctx, DriveByID(welcome.ParentReference.DriveID), &DeltaOptions{Link: "latest"})
+	link3 := deltaLinkOf(link3Resp)
 	if err != nil || len(latest) != 0 || link3 == "" {
 		t.Errorf("latest: %+v %q %v", latest, link3, err)
 	}
@@ -85,14 +88,14 @@ func TestSandboxDriveVersions(t *testing.T) {
 		t.Errorf("GetVersion: %+v %v", v, err)
 	}
 	var buf bytes.Buffer
-	if n, _, err := c.Drive.DownloadVersion(ctx, MyDrive, f.ID, "1.0", &buf); err != nil || n != 5 || buf.String() != "first" {
-		t.Errorf("DownloadVersion: %d %q %v", n, buf.String(), err)
+	if resp, err := c.Drive.DownloadVersion(ctx, MyDrive, f.ID, "1.0", &buf); err != nil || resp.Written != 5 || buf.String() != "first" {
+		t.Errorf("DownloadVersion: %d %q %v", written(resp), buf.String(), err)
 	}
 	if _, err := c.Drive.RestoreVersion(ctx, MyDrive, f.ID, "1.0"); err != nil {
 		t.Fatal(err)
 	}
 	buf.Reset()
-	if _, _, err := c.Drive.Download(ctx, MyDrive, f.ID, &buf, nil); err != nil || buf.String() != "first" {
+	if _, err := c.Drive.Download(ctx, MyDrive, f.ID, &buf, nil); err != nil || buf.String() != "first" {
 		t.Errorf("after RestoreVersion: %q %v", buf.String(), err)
 	}
 	if _, _, err := c.Drive.GetVersion(ctx, MyDrive, f.ID, "9.0"); !IsNotFound(err) {
@@ -123,7 +126,7 @@ func TestSandboxDriveThumbnails(t *testing.T) {
 		t.Errorf("ListThumbnailsIter: %d sets", n)
 	}
 	var buf bytes.Buffer
-	if _, _, err := c.Drive.DownloadThumbnail(ctx, MyDrive, pic.ID, "0", ThumbnailSmall, &buf); err != nil {
+	if _, err := c.Drive.DownloadThumbnail(ctx, MyDrive, pic.ID, "0", ThumbnailSmall, &buf); err != nil {
 		t.Fatal(err)
 	}
 	if img, format, err := image.Decode(&buf); err != nil || format != "jpeg" || img.Bounds().Dx() != 96 {
@@ -147,11 +150,11 @@ func TestSandboxDriveDownloadPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, _, err := c.Drive.Download(ctx, MyDrive, f.ID, &buf, &DownloadOptions{Format: "pdf"}); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || !bytes.Contains(buf.Bytes(), []byte("north,12")) {
+	if _, err := c.Drive.Download(ctx, MyDrive, f.ID, &buf, &DownloadOptions{Format: "pdf"}); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || !bytes.Contains(buf.Bytes(), []byte("north,12")) {
 		t.Errorf("Download pdf: %v %.200s", err, buf.Bytes())
 	}
 	welcome, _, _ := c.Drive.GetItemByPath(ctx, MyDrive, "Welcome.md", nil)
-	if _, _, err := c.Drive.Download(ctx, MyDrive, welcome.ID, &buf, &DownloadOptions{Format: "pdf"}); StatusCode(err) != 406 {
+	if _, err := c.Drive.Download(ctx, MyDrive, welcome.ID, &buf, &DownloadOptions{Format: "pdf"}); StatusCode(err) != 406 {
 		t.Errorf("Download pdf of a .md file: %v, want Graph's 406", err)
 	}
 }
@@ -168,27 +171,31 @@ func TestSandboxDriveCopyConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	to := ItemReference{Path: "/drive/root:/Projects/Launch"}
-	mon, _, err := c.Drive.CopyItem(ctx, MyDrive, plan.ID, to, &CopyOptions{ConflictBehavior: ConflictFail})
+	monSt, _, err := c.Drive.CopyItem(ctx, MyDrive, plan.ID, to, &CopyOptions{ConflictBehavior: ConflictFail})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Drive.WaitCopy(ctx, mon, nil); err == nil || !strings.Contains(err.Error(), "nameAlreadyExists") {
+	if _, _, err := c.Drive.WaitCopy(ctx, monSt.MonitorURL, nil); err == nil || !strings.Contains(err.Error(), "nameAlreadyExists") {
 		t.Errorf("copy onto a taken name: %v, want a failure naming nameAlreadyExists", err)
 	}
-	mon, _, err = c.Drive.CopyItem(ctx, MyDrive, plan.ID, to, &CopyOptions{ConflictBehavior: ConflictRename})
+	monSt, _, err = c.Drive.CopyItem(ctx, MyDrive, plan.ID, to, &CopyOptions{ConflictBehavior: ConflictRename})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := c.Drive.WaitCopy(ctx, mon, nil)
+	idSt, _, err := c.Drive.WaitCopy(ctx, monSt.MonitorURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := idSt.ResourceID
 	if got, _, gerr := c.Drive.GetItem(ctx, MyDrive, id, nil); err != nil || gerr != nil || got.Name != "Plan 1.md" {
 		t.Errorf("renamed copy: %+v %v %v", got, err, gerr)
 	}
-	mon, _, err = c.Drive.CopyItem(ctx, MyDrive, plan.ID, to, &CopyOptions{Name: "Plan 1.md", ConflictBehavior: ConflictReplace})
+	monSt, _, err = c.Drive.CopyItem(ctx, MyDrive, plan.ID, to, &CopyOptions{Name: "Plan 1.md", ConflictBehavior: ConflictReplace})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id2, err := c.Drive.WaitCopy(ctx, mon, nil); err != nil || id2 == id {
-		t.Errorf("replacing copy: %q %v (the replaced one was %s)", id2, err, id)
+	if id2St, _, err := c.Drive.WaitCopy(ctx, monSt.MonitorURL, nil); err != nil || id2St.ResourceID == id {
+		t.Errorf("replacing copy: %+v %v (the replaced one was %s)", id2St, err, id)
 	}
 	if _, _, err := c.Drive.GetItem(ctx, MyDrive, id, nil); !IsNotFound(err) {
 		t.Errorf("the replaced copy: %v, want it gone", err)

@@ -90,23 +90,23 @@ func TestSandboxPreauthErrorsHideTempauth(t *testing.T) {
 		t.Fatal(err)
 	}
 	fault(sandbox.Fault{Path: "^/_content/", Status: 403, Count: 1})
-	_, _, err = c.Drive.Download(ctx, MyDrive, item.ID, new(strings.Builder), nil)
+	_, err = c.Drive.Download(ctx, MyDrive, item.ID, new(strings.Builder), nil)
 	check("a download refused", err)
 	fault(sandbox.Fault{Path: "^/_content/", Reset: true})
-	_, _, err = c.Drive.Download(ctx, MyDrive, item.ID, new(strings.Builder), nil)
+	_, err = c.Drive.Download(ctx, MyDrive, item.ID, new(strings.Builder), nil)
 	check("a download's connection cut", err)
 
 	s.ClearFaults()
-	monitor, _, err := c.Drive.CopyItem(ctx, MyDrive, item.ID, ItemReference{Path: "/drive/root:"}, &CopyOptions{Name: "copy.bin"})
+	monitorSt, _, err := c.Drive.CopyItem(ctx, MyDrive, item.ID, ItemReference{Path: "/drive/root:"}, &CopyOptions{Name: "copy.bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fault(sandbox.Fault{Path: "^/_monitor/", Status: 403, Count: 1})
-	_, err = c.Drive.WaitCopy(ctx, monitor, nil)
+	_, _, err = c.Drive.WaitCopy(ctx, monitorSt.MonitorURL, nil)
 	check("a copy monitor refused", err)
 	fault(sandbox.Fault{Path: "^/_monitor/", Reset: true})
-	_, err = c.Drive.WaitCopy(ctx, monitor, nil)
+	_, _, err = c.Drive.WaitCopy(ctx, monitorSt.MonitorURL, nil)
 	check("a copy monitor's connection cut", err)
-	_, err = c.Drive.WaitCopy(ctx, monitor+"\x7f", nil)
+	_, _, err = c.Drive.WaitCopy(ctx, monitorSt.MonitorURL+"\x7f", nil)
 	check("a copy monitor URL that does not parse", err)
 }

@@ -79,10 +79,13 @@ func (s *DriveService) ResumeUpload(ctx context.Context, sess *UploadSession, r 
 	return item, resp, nil
 }
 
-// CancelUpload deletes an upload session and the bytes it holds, best
-// effort (a session left behind ends when it expires).
+// CancelUpload deletes an upload session and the bytes it holds (a session
+// left behind ends when it expires, so callers may ignore a failure). The
+// URL is pre-authenticated: it is sent without the Graph token, and it runs
+// for up to 30 seconds even when ctx is cancelled, so that it can clean up
+// after a cancelled upload.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-createuploadsession#cancel-the-upload-session
-func (s *DriveService) CancelUpload(ctx context.Context, uploadURL string) {
-	s.client.cancelUpload(ctx, uploadURL)
+func (s *DriveService) CancelUpload(ctx context.Context, uploadURL string) (*Response, error) {
+	return s.client.cancelUpload(ctx, uploadURL)
 }

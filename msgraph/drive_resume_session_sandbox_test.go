@@ -66,8 +66,8 @@ func TestSandboxDriveResumeUpload(t *testing.T) {
 		t.Errorf("Progress started at %d, want the %d bytes the session had", first, 2*UploadChunkUnit)
 	}
 	h := sha256.New()
-	if n, _, err := c.Drive.Download(ctx, MyDrive, item.ID, h, nil); err != nil || n != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
-		t.Fatalf("Download: %d bytes, %v; digests equal: %v", n, err, bytes.Equal(h.Sum(nil), patternSum(size)))
+	if resp, err := c.Drive.Download(ctx, MyDrive, item.ID, h, nil); err != nil || resp.Written != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
+		t.Fatalf("Download: %d bytes, %v; digests equal: %v", written(resp), err, bytes.Equal(h.Sum(nil), patternSum(size)))
 	}
 	creates := 0
 	for _, e := range s.Requests() {

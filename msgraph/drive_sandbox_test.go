@@ -21,7 +21,7 @@ const driveScopes = "Files.ReadWrite User.Read"
 func TestSandboxDriveReads(t *testing.T) {
 	c, _, _ := onSandbox(t, strings.Fields(driveScopes)...)
 	ctx := t.Context()
-	drives, _, err := c.Drive.ListDrives(ctx, "me")
+	drives, _, err := c.Drive.ListDrives(ctx, "me", nil)
 	if err != nil || len(drives) != 1 || drives[0].DriveType != "business" {
 		t.Fatalf("ListDrives: %+v %v", drives, err)
 	}
@@ -95,8 +95,8 @@ func TestSandboxDriveWrites(t *testing.T) {
 		t.Fatalf("Upload: %+v %v", up, err)
 	}
 	var got bytes.Buffer
-	if n, _, err := c.Drive.Download(ctx, MyDrive, up.ID, &got, nil); err != nil || n != int64(len(content)) || !bytes.Equal(got.Bytes(), content) {
-		t.Fatalf("Download: %d %q %v", n, got.String(), err)
+	if resp, err := c.Drive.Download(ctx, MyDrive, up.ID, &got, nil); err != nil || resp.Written != int64(len(content)) || !bytes.Equal(got.Bytes(), content) {
+		t.Fatalf("Download: %d %q %v", written(resp), got.String(), err)
 	}
 	big := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB, still one simple upload
 	bigItem, _, err := c.Drive.Upload(ctx, MyDrive, "", "big.bin", bytes.NewReader(big), int64(len(big)), nil)
@@ -104,7 +104,7 @@ func TestSandboxDriveWrites(t *testing.T) {
 		t.Fatalf("Upload of 3 MiB: %+v %v", bigItem, err)
 	}
 	got.Reset()
-	if _, _, err := c.Drive.Download(ctx, MyDrive, bigItem.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), big) {
+	if _, err := c.Drive.Download(ctx, MyDrive, bigItem.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), big) {
 		t.Errorf("Download of 3 MiB: %d bytes, %v", got.Len(), err)
 	}
 	again := []byte("quarterly numbers, revised\n")
@@ -128,7 +128,7 @@ func TestSandboxDriveWrites(t *testing.T) {
 		t.Errorf("the moved file by its new path: %v", err)
 	}
 	got.Reset()
-	if _, _, err := c.Drive.Download(ctx, MyDrive, up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), again) {
+	if _, err := c.Drive.Download(ctx, MyDrive, up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), again) {
 		t.Errorf("Download after replace and move: %q %v", got.String(), err)
 	}
 
@@ -201,8 +201,8 @@ func TestSandboxDriveUploadSession(t *testing.T) {
 		t.Errorf("%d chunks, want 6", calls)
 	}
 	h := sha256.New()
-	if n, _, err := c.Drive.Download(ctx, MyDrive, item.ID, h, nil); err != nil || n != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
-		t.Fatalf("Download: %d bytes, %v; digests equal: %v", n, err, bytes.Equal(h.Sum(nil), patternSum(size)))
+	if resp, err := c.Drive.Download(ctx, MyDrive, item.ID, h, nil); err != nil || resp.Written != size || !bytes.Equal(h.Sum(nil), patternSum(size)) {
+		t.Fatalf("Download: %d bytes, %v; digests equal: %v", written(resp), err, bytes.Equal(h.Sum(nil), patternSum(size)))
 	}
 	if got := strings.ToLower(item.File.Hashes.SHA256Hash); got != hex.EncodeToString(patternSum(size)) {
 		t.Errorf("item's sha256Hash %s", got)
@@ -247,8 +247,8 @@ func TestSandboxDriveUploadLargeBoundedHeap(t *testing.T) {
 	}
 	h := sha256.New()
 	w := io.MultiWriter(h, writerFunc(func(b []byte) (int, error) { sample(); return len(b), nil }))
-	if n, _, err := c.Drive.Download(ctx, MyDrive, item.ID, w, nil); err != nil || n != size {
-		t.Fatalf("Download: %d %v", n, err)
+	if resp, err := c.Drive.Download(ctx, MyDrive, item.ID, w, nil); err != nil || resp.Written != size {
+		t.Fatalf("Download: %d %v", written(resp), err)
 	}
 	if !bytes.Equal(h.Sum(nil), patternSum(size)) {
 		t.Fatal("the downloaded file differs from the uploaded one")

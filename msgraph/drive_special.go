@@ -44,6 +44,13 @@ func (s *DriveService) ListSpecialChildren(ctx context.Context, d DriveRef, name
 	return getPage[DriveItem](ctx, s.client, q.on(string(d)+"/special/"+escapeSegment(name)+"/children"), nil)
 }
 
+// ListSpecialChildrenIter iterates over everything ListSpecialChildren would page through.
+func (s *DriveService) ListSpecialChildrenIter(ctx context.Context, d DriveRef, name string, opts *ListOptions) iter.Seq2[*DriveItem, error] {
+	var q query
+	q.list(opts)
+	return all[DriveItem](ctx, s.client, q.on(string(d)+"/special/"+escapeSegment(name)+"/children"), nil)
+}
+
 // SearchIter iterates over every item of a drive matching text (see
 // [DriveService.Search]), page after page.
 func (s *DriveService) SearchIter(ctx context.Context, d DriveRef, text string, opts *ListOptions) iter.Seq2[*DriveItem, error] {

@@ -58,16 +58,16 @@ func TestDownloadFollowsRedirectWithoutToken(t *testing.T) {
 		w.Write(content)
 	})
 	var buf bytes.Buffer
-	n, _, err := c.Drive.Download(t.Context(), MyDrive, "01ABC", &buf, nil)
-	if err != nil || n != int64(len(content)) || !bytes.Equal(buf.Bytes(), content) {
-		t.Fatalf("Download: %d bytes, %v", n, err)
+	resp, err := c.Drive.Download(t.Context(), MyDrive, "01ABC", &buf, nil)
+	if err != nil || resp.Written != int64(len(content)) || !bytes.Equal(buf.Bytes(), content) {
+		t.Fatalf("Download: %d bytes, %v", written(resp), err)
 	}
 
 	// A failing pre-authenticated fetch does not print its token.
 	mux.HandleFunc("GET /v1.0/drives/d1/items/gone/content", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://127.0.0.1:1/download.aspx?tempauth=SECRET", http.StatusFound)
 	})
-	_, _, err = c.Drive.Download(t.Context(), DriveByID("d1"), "gone", io.Discard, nil)
+	_, err = c.Drive.Download(t.Context(), DriveByID("d1"), "gone", io.Discard, nil)
 	if err == nil || strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("error %v (must exist and not contain the tempauth token)", err)
 	}
@@ -268,9 +268,9 @@ func TestUploadAttachment(t *testing.T) {
 		}
 		fmt.Fprintf(w, `{"uploadUrl":%q,"nextExpectedRanges":["0-"]}`, spURL+"/up")
 	})
-	id, err := c.Mail.UploadAttachment(t.Context(), "me", "m1", "deck.pdf", "application/pdf", bytes.NewReader(data), int64(len(data)), &UploadOptions{ChunkSize: 2 << 20})
-	if err != nil || id != "AAMkATT=" || !bytes.Equal(got.Bytes(), data) {
-		t.Fatalf("UploadAttachment: %q %v (%d of %d bytes)", id, err, got.Len(), len(data))
+	idAtt, _, err := c.Mail.UploadAttachment(t.Context(), "me", "m1", "deck.pdf", "application/pdf", bytes.NewReader(data), int64(len(data)), &UploadOptions{ChunkSize: 2 << 20})
+	if err != nil || idAtt.ID != "AAMkATT=" || !bytes.Equal(got.Bytes(), data) {
+		t.Fatalf("UploadAttachment: %+v %v (%d of %d bytes)", idAtt, err, got.Len(), len(data))
 	}
 	if _, _, err := c.Mail.AddFileAttachment(t.Context(), "me", "m1", "big.bin", "", data); err == nil || !strings.Contains(err.Error(), "UploadAttachment") {
 		t.Errorf("large inline attachment: %v", err)

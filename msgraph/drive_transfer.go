@@ -105,14 +105,18 @@ func (s *DriveService) Upload(ctx context.Context, d DriveRef, parent, name stri
 
 // cancelUpload deletes an upload session, best effort: a session left
 // behind holds quota until it expires.
-func (c *Client) cancelUpload(ctx context.Context, uploadURL string) {
+func (c *Client) cancelUpload(ctx context.Context, uploadURL string) (*Response, error) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if req, err := newPreauthRequest(cctx, http.MethodDelete, uploadURL, nil); err == nil {
-		if resp, err := c.preauth.Do(req); err == nil {
-			resp.Body.Close()
-		}
+	req, err := newPreauthRequest(cctx, http.MethodDelete, uploadURL, nil)
+	if err != nil {
+		return nil, err
 	}
+	resp, err := c.sendWith(c.preauth, req)
+	if resp != nil {
+		resp.Body.Close()
+	}
+	return resp, err
 }
 
 // maxUploadResumes is how many times an upload session is resumed from the
@@ -288,8 +292,8 @@ type DownloadOptions struct {
 	Format string
 }
 
-// Download writes a file's content to w and returns the number of bytes
-// written. Graph answers with a redirect to a pre-authenticated URL, which is
+// Download writes a file's content to w; the Response's Written is the
+// number of bytes written. Graph answers with a redirect to a pre-authenticated URL, which is
 // fetched without Graph credentials (see [Client.Do]); the Response is that
 // URL's.
 //
@@ -297,7 +301,7 @@ type DownloadOptions struct {
 // and https://learn.microsoft.com/graph/api/driveitem-get-content-format
 //
 //meta:operation GET /drives/{id}/items/{id}/content
-func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io.Writer, opts *DownloadOptions) (int64, *Response, error) {
+func (s *DriveService) Download(ctx context.Context, d DriveRef, id string, w io.Writer, opts *DownloadOptions) (*Response, error) {
 	var q query
 	if opts != nil && opts.Format != "" {
 		q.add("format", opts.Format)

@@ -87,7 +87,7 @@ func (s *DriveService) GetVersion(ctx context.Context, d DriveRef, id, version s
 // Graph docs: https://learn.microsoft.com/graph/api/driveitemversion-get-contents
 //
 //meta:operation GET /drives/{id}/items/{id}/versions/{id}/content
-func (s *DriveService) DownloadVersion(ctx context.Context, d DriveRef, id, version string, w io.Writer) (int64, *Response, error) {
+func (s *DriveService) DownloadVersion(ctx context.Context, d DriveRef, id, version string, w io.Writer) (*Response, error) {
 	return s.client.download(ctx, d.version(id, version)+"/content", w)
 }
 
@@ -128,26 +128,36 @@ func (s *DriveService) ListThumbnailsIter(ctx context.Context, d DriveRef, id st
 // Graph docs: https://learn.microsoft.com/graph/api/driveitem-list-thumbnails
 //
 //meta:operation GET /drives/{id}/items/{id}/thumbnails/{id}/{size}/content
-func (s *DriveService) DownloadThumbnail(ctx context.Context, d DriveRef, id, set, size string, w io.Writer) (int64, *Response, error) {
+func (s *DriveService) DownloadThumbnail(ctx context.Context, d DriveRef, id, set, size string, w io.Writer) (*Response, error) {
 	return s.client.download(ctx, d.item(id)+"/thumbnails/"+escapeSegment(set)+"/"+escapeSegment(size)+"/content", w)
 }
 
 // download writes the bytes at u (a Graph content address that redirects to
 // a pre-authenticated URL, fetched without credentials) to w.
-func (c *Client) download(ctx context.Context, u string, w io.Writer) (int64, *Response, error) {
+func (c *Client) download(ctx context.Context, u string, w io.Writer) (*Response, error) {
 	req, err := c.NewRequest(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	req.Header.Set("Accept", "*/*")
 	resp, err := c.send(req)
 	if err != nil {
-		return 0, resp, err
+		return resp, err
 	}
 	defer resp.Body.Close()
-	n, err := io.CopyBuffer(w, resp.Body, make([]byte, downloadBuffer))
+	resp.Written, err = io.CopyBuffer(w, resp.Body, make([]byte, downloadBuffer))
 	if err != nil {
-		return n, resp, fmt.Errorf("msgraph: download: %w", err)
+		return resp, fmt.Errorf("msgraph: download: %w", err)
 	}
-	return n, resp, nil
+	return resp, nil
+}
+
+// downloadValue writes the raw answer of a $value request to w.
+func (c *Client) downloadValue(ctx context.Context, u string, w io.Writer) (*Response, error) {
+	req, err := c.NewRequest(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "*/*")
+	return c.Do(req, w)
 }

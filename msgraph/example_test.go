@@ -79,7 +79,7 @@ func ExampleClient_Batch() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resps, err := client.Batch(ctx, []msgraph.BatchRequest{
+	resps, _, err := client.Batch(ctx, []msgraph.BatchRequest{
 		{ID: "me", Method: "GET", URL: "/me?$select=displayName"},
 		{ID: "inbox", Method: "GET", URL: "/me/mailFolders/inbox?$select=displayName"},
 	})

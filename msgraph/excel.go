@@ -3,6 +3,7 @@ package msgraph
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/http"
 	"strings"
 	"sync"
@@ -16,7 +17,7 @@ import (
 //
 // Workbook collections (worksheets, tables, rows, columns, names) are not
 // paged by Graph: each List method returns the whole collection in one
-// answer, so none has an …Iter.
+// answer; its …Iter, there like every list's, iterates over that answer.
 type ExcelService service
 
 // Workbook is an Excel workbook, optionally in a session: with a session,
@@ -47,8 +48,8 @@ type WorkbookWorksheet struct {
 	Visibility string `json:"visibility,omitempty"`
 }
 
-// WorksheetUpdate changes a sheet: each member set is changed.
-type WorksheetUpdate struct {
+// WorkbookWorksheetUpdate changes a sheet: each member set is changed.
+type WorkbookWorksheetUpdate struct {
 	Name     string `json:"name,omitempty"`
 	Position *int   `json:"position,omitempty"`
 	// Visibility is "Visible", "Hidden" or "VeryHidden".
@@ -187,14 +188,27 @@ func call[T any](ctx context.Context, w *Workbook, method, path string, body any
 	return v, resp, nil
 }
 
-// list gets a workbook collection (all of it: Graph does not page them).
-func list[T any](ctx context.Context, w *Workbook, path string) ([]*T, *Response, error) {
+// list gets a workbook collection (all of it: Graph does not page them)
+// with the query of opts.
+func list[T any](ctx context.Context, w *Workbook, path string, opts *ListOptions) ([]*T, *Response, error) {
 	var p page[T]
-	resp, err := w.do(ctx, http.MethodGet, path, nil, &p)
+	resp, err := w.do(ctx, http.MethodGet, listURL(path, opts), nil, &p)
 	if err != nil {
 		return nil, resp, err
 	}
 	return p.Value, resp, nil
+}
+
+// listIter iterates over a workbook collection, as list gets it.
+func listIter[T any](ctx context.Context, w *Workbook, path string, opts *ListOptions) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		items, _, err := list[T](ctx, w, path, opts)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		yieldEach(items, yield)
+	}
 }
 
 // sessionExpired reports whether Excel refused a request because its
@@ -211,8 +225,13 @@ func sheetPath(sheet string) string { return "worksheets/" + escapeSegment(sheet
 // Graph docs: https://learn.microsoft.com/graph/api/workbook-list-worksheets
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/worksheets
-func (w *Workbook) ListWorksheets(ctx context.Context) ([]*WorkbookWorksheet, *Response, error) {
-	return list[WorkbookWorksheet](ctx, w, "worksheets")
+func (w *Workbook) ListWorksheets(ctx context.Context, opts *ListOptions) ([]*WorkbookWorksheet, *Response, error) {
+	return list[WorkbookWorksheet](ctx, w, "worksheets", opts)
+}
+
+// ListWorksheetsIter iterates over what ListWorksheets returns.
+func (w *Workbook) ListWorksheetsIter(ctx context.Context, opts *ListOptions) iter.Seq2[*WorkbookWorksheet, error] {
+	return listIter[WorkbookWorksheet](ctx, w, "worksheets", opts)
 }
 
 // GetWorksheet returns a sheet by name or id.
@@ -239,7 +258,7 @@ func (w *Workbook) AddWorksheet(ctx context.Context, name string) (*WorkbookWork
 // Graph docs: https://learn.microsoft.com/graph/api/worksheet-update
 //
 //meta:operation PATCH /drives/{id}/items/{id}/workbook/worksheets/{id}
-func (w *Workbook) UpdateWorksheet(ctx context.Context, sheet string, u *WorksheetUpdate) (*WorkbookWorksheet, *Response, error) {
+func (w *Workbook) UpdateWorksheet(ctx context.Context, sheet string, u *WorkbookWorksheetUpdate) (*WorkbookWorksheet, *Response, error) {
 	return call[WorkbookWorksheet](ctx, w, http.MethodPatch, sheetPath(sheet), u)
 }
 

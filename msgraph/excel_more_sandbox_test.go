@@ -24,7 +24,7 @@ func budget(t *testing.T) *Workbook {
 func TestSandboxExcelTableRowsAndColumns(t *testing.T) {
 	wb := budget(t)
 	ctx := t.Context()
-	rows, _, err := wb.ListTableRows(ctx, "Costs")
+	rows, _, err := wb.ListTableRows(ctx, "Costs", nil)
 	if err != nil || len(rows) != 4 || rows[1].Values[0][0] != "Software" {
 		t.Fatalf("ListTableRows: %+v %v", rows, err)
 	}
@@ -48,7 +48,7 @@ func TestSandboxExcelTableRowsAndColumns(t *testing.T) {
 	if row, _, _ := wb.TableRowAt(ctx, "Costs", 1); row == nil || row.Values[0][0] != "Software" {
 		t.Errorf("row 1 after the delete: %+v", row)
 	}
-	cols, _, err := wb.ListTableColumns(ctx, "Costs")
+	cols, _, err := wb.ListTableColumns(ctx, "Costs", nil)
 	if err != nil || len(cols) != 6 || cols[5].Name != "Total" {
 		t.Fatalf("ListTableColumns: %+v %v", cols, err)
 	}
@@ -87,7 +87,7 @@ func TestSandboxExcelTables(t *testing.T) {
 		t.Errorf("Q1's data body: %+v %v", q1, err)
 	}
 	on := true
-	tb, _, err := wb.UpdateTable(ctx, "Costs", &TableUpdate{Name: "Spend", ShowTotals: &on, Style: "TableStyleLight9"})
+	tb, _, err := wb.UpdateTable(ctx, "Costs", &WorkbookTableUpdate{Name: "Spend", ShowTotals: &on, Style: "TableStyleLight9"})
 	if err != nil || tb.Name != "Spend" || !tb.ShowTotals || tb.Style != "TableStyleLight9" {
 		t.Fatalf("UpdateTable: %+v %v", tb, err)
 	}
@@ -195,11 +195,11 @@ func TestSandboxExcelRangeOperations(t *testing.T) {
 	if b, _, err := wb.UpdateRangeBorder(ctx, hdr, &WorkbookRangeBorder{SideIndex: "EdgeBottom", Style: "Double"}); err != nil || b.Style != "Double" || b.Weight != "Thick" {
 		t.Errorf("UpdateRangeBorder: %+v %v", b, err)
 	}
-	if all, _, err := wb.RangeBorders(ctx, hdr); err != nil || len(all) != 8 || all[1].SideIndex != "EdgeBottom" || all[1].Style != "Double" {
-		t.Errorf("RangeBorders: %+v %v", all, err)
+	if all, _, err := wb.ListRangeBorders(ctx, hdr, nil); err != nil || len(all) != 8 || all[1].SideIndex != "EdgeBottom" || all[1].Style != "Double" {
+		t.Errorf("ListRangeBorders: %+v %v", all, err)
 	}
 	g := SheetRange("Budget", "H1:I2")
-	if _, _, err := wb.UpdateRange(ctx, g, &RangeUpdate{Values: [][]any{{1, 2}, {3, 4}}}); err != nil {
+	if _, _, err := wb.UpdateRange(ctx, g, &WorkbookRangeUpdate{Values: [][]any{{1, 2}, {3, 4}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := wb.SetRangeFill(ctx, g, "#00FF00"); err != nil {

@@ -3,6 +3,7 @@ package msgraph
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"strings"
 )
@@ -26,10 +27,10 @@ type WorkbookRange struct {
 	ValueTypes [][]string `json:"valueTypes,omitempty"`
 }
 
-// RangeUpdate writes into a range: each array set must have the range's
+// WorkbookRangeUpdate writes into a range: each array set must have the range's
 // shape; a nil cell is left as it is. In Values a string starting with "="
 // is a formula.
-type RangeUpdate struct {
+type WorkbookRangeUpdate struct {
 	Values       [][]any `json:"values,omitempty"`
 	Formulas     [][]any `json:"formulas,omitempty"`
 	NumberFormat [][]any `json:"numberFormat,omitempty"`
@@ -174,7 +175,7 @@ func (w *Workbook) Range(ctx context.Context, at RangeRef) (*WorkbookRange, *Res
 // Graph docs: https://learn.microsoft.com/graph/api/range-update
 //
 //meta:operation PATCH /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')
-func (w *Workbook) UpdateRange(ctx context.Context, at RangeRef, u *RangeUpdate) (*WorkbookRange, *Response, error) {
+func (w *Workbook) UpdateRange(ctx context.Context, at RangeRef, u *WorkbookRangeUpdate) (*WorkbookRange, *Response, error) {
 	return call[WorkbookRange](ctx, w, http.MethodPatch, at.path, u)
 }
 
@@ -293,13 +294,18 @@ func (w *Workbook) ClearRangeFill(ctx context.Context, at RangeRef) (*Response, 
 	return w.do(ctx, http.MethodPost, at.path+"/format/fill/clear", nil, nil)
 }
 
-// RangeBorders returns every side of a range's borders.
+// ListRangeBorders returns every side of a range's borders.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/rangeformat-list-borders
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/worksheets/{id}/range(address='{address}')/format/borders
-func (w *Workbook) RangeBorders(ctx context.Context, at RangeRef) ([]*WorkbookRangeBorder, *Response, error) {
-	return list[WorkbookRangeBorder](ctx, w, at.path+"/format/borders")
+func (w *Workbook) ListRangeBorders(ctx context.Context, at RangeRef, opts *ListOptions) ([]*WorkbookRangeBorder, *Response, error) {
+	return list[WorkbookRangeBorder](ctx, w, at.path+"/format/borders", opts)
+}
+
+// ListRangeBordersIter iterates over what ListRangeBorders returns.
+func (w *Workbook) ListRangeBordersIter(ctx context.Context, at RangeRef, opts *ListOptions) iter.Seq2[*WorkbookRangeBorder, error] {
+	return listIter[WorkbookRangeBorder](ctx, w, at.path+"/format/borders", opts)
 }
 
 // UpdateRangeBorder changes one side of a range's borders (u.SideIndex);

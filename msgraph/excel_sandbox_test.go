@@ -41,7 +41,7 @@ func TestSandboxExcelRoundTrip(t *testing.T) {
 	c, _, item, data := excelOnSandbox(t)
 	ctx := t.Context()
 	wb := c.Excel.Workbook(MyDrive, item.ID)
-	sheets, _, err := wb.ListWorksheets(ctx)
+	sheets, _, err := wb.ListWorksheets(ctx, nil)
 	if err != nil || len(sheets) != 3 || sheets[0].Name != "Sales" {
 		t.Fatalf("ListWorksheets: %+v %v", sheets, err)
 	}
@@ -49,11 +49,11 @@ func TestSandboxExcelRoundTrip(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 || r.Address != "Sales!A2:D2" || r.Formulas[0][3] != "=B2*C2" || r.Values[0][3] != 4.5 {
 		t.Fatalf("Range: %+v %v", r, err)
 	}
-	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "B2:D2"), &RangeUpdate{Values: [][]any{{5, 2, "=B2*C2+1"}}})
+	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "B2:D2"), &WorkbookRangeUpdate{Values: [][]any{{5, 2, "=B2*C2+1"}}})
 	if err != nil || r.Values[0][2] != 11.0 {
 		t.Fatalf("UpdateRange values: %+v %v", r, err)
 	}
-	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "E2:E3"), &RangeUpdate{
+	r, _, err = wb.UpdateRange(ctx, SheetRange("Sales", "E2:E3"), &WorkbookRangeUpdate{
 		Formulas: [][]any{{"=D2*2"}, {"=ROUND(D3/3,2)"}}, NumberFormat: [][]any{{"0.0"}, {"#,##0.00"}}})
 	if err != nil || r.Values[0][0] != 22.0 || r.Text[0][0] != "22.0" || r.Values[1][0] != 1.5 {
 		t.Fatalf("UpdateRange formulas: %+v %v", r, err)
@@ -77,7 +77,7 @@ func TestSandboxExcelRoundTrip(t *testing.T) {
 	}
 
 	var got bytes.Buffer
-	if _, _, err := c.Drive.Download(ctx, MyDrive, item.ID, &got, nil); err != nil || bytes.Equal(got.Bytes(), data) {
+	if _, err := c.Drive.Download(ctx, MyDrive, item.ID, &got, nil); err != nil || bytes.Equal(got.Bytes(), data) {
 		t.Fatalf("Download: %d bytes, %v: want the changed workbook", got.Len(), err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(got.Bytes()))
@@ -127,10 +127,10 @@ func TestSandboxExcelSessions(t *testing.T) {
 		t.Fatalf("Open(persist): %v", err)
 	}
 	b2 := SheetRange("Sales", "B2")
-	if _, _, err := scratch.UpdateRange(ctx, b2, &RangeUpdate{Values: [][]any{{99}}}); err != nil {
+	if _, _, err := scratch.UpdateRange(ctx, b2, &WorkbookRangeUpdate{Values: [][]any{{99}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := kept.UpdateRange(ctx, SheetRange("Sales", "B3"), &RangeUpdate{Values: [][]any{{7}}}); err != nil {
+	if _, _, err := kept.UpdateRange(ctx, SheetRange("Sales", "B3"), &WorkbookRangeUpdate{Values: [][]any{{7}}}); err != nil {
 		t.Fatal(err)
 	}
 	value := func(w *Workbook, cell string) any {
@@ -191,21 +191,21 @@ func TestSandboxExcelWorksheets(t *testing.T) {
 	}
 	pos := 0
 	const name = "Q3 'plan' #1" // a quote and characters a path must escape
-	ws, _, err = wb.UpdateWorksheet(ctx, "Q3", &WorksheetUpdate{Name: name, Position: &pos})
+	ws, _, err = wb.UpdateWorksheet(ctx, "Q3", &WorkbookWorksheetUpdate{Name: name, Position: &pos})
 	if err != nil || ws.Name != name || ws.Position != 0 {
 		t.Fatalf("UpdateWorksheet: %+v %v", ws, err)
 	}
 	if got, _, err := wb.GetWorksheet(ctx, ws.ID); err != nil || got.Name != name {
 		t.Errorf("GetWorksheet by id: %+v %v", got, err)
 	}
-	r, _, err := wb.UpdateRange(ctx, SheetRange(name, "A1:B1"), &RangeUpdate{Values: [][]any{{2, "=A1*2"}}})
+	r, _, err := wb.UpdateRange(ctx, SheetRange(name, "A1:B1"), &WorkbookRangeUpdate{Values: [][]any{{2, "=A1*2"}}})
 	if err != nil || r.Address != "'Q3 ''plan'' #1'!A1:B1" || r.Values[0][1] != 4.0 {
 		t.Errorf("UpdateRange on %s: %+v %v", name, r, err)
 	}
 	if _, err := wb.DeleteWorksheet(ctx, name); err != nil {
 		t.Fatal(err)
 	}
-	sheets, _, err := wb.ListWorksheets(ctx)
+	sheets, _, err := wb.ListWorksheets(ctx, nil)
 	if err != nil || slices.ContainsFunc(sheets, func(s *WorkbookWorksheet) bool { return s.Name == name }) {
 		t.Errorf("sheets after the delete: %+v %v", sheets, err)
 	}

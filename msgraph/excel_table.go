@@ -3,6 +3,7 @@ package msgraph
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 )
 
@@ -20,8 +21,8 @@ type WorkbookTable struct {
 	ShowFilterButton     bool   `json:"showFilterButton,omitempty"`
 }
 
-// TableUpdate changes a table: each member set is changed.
-type TableUpdate struct {
+// WorkbookTableUpdate changes a table: each member set is changed.
+type WorkbookTableUpdate struct {
 	Name       string `json:"name,omitempty"`
 	ShowTotals *bool  `json:"showTotals,omitempty"`
 	// Style is a table style such as "TableStyleMedium2" or "TableStyleLight9".
@@ -99,6 +100,7 @@ type AddNameOptions struct {
 
 // WorkbookListOptions narrow a list of tables or names to one sheet.
 type WorkbookListOptions struct {
+	ListOptions
 	// Worksheet (by name or id) lists that sheet's; "" lists the workbook's.
 	Worksheet string
 }
@@ -113,13 +115,26 @@ func scoped(opts *WorkbookListOptions, collection string) string {
 	return collection
 }
 
+// query is the query part of opts.
+func (o *WorkbookListOptions) query() *ListOptions {
+	if o == nil {
+		return nil
+	}
+	return &o.ListOptions
+}
+
 // ListTables returns the workbook's tables, or one sheet's.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/workbook-list-tables
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/tables
 func (w *Workbook) ListTables(ctx context.Context, opts *WorkbookListOptions) ([]*WorkbookTable, *Response, error) {
-	return list[WorkbookTable](ctx, w, scoped(opts, "tables"))
+	return list[WorkbookTable](ctx, w, scoped(opts, "tables"), opts.query())
+}
+
+// ListTablesIter iterates over what ListTables returns.
+func (w *Workbook) ListTablesIter(ctx context.Context, opts *WorkbookListOptions) iter.Seq2[*WorkbookTable, error] {
+	return listIter[WorkbookTable](ctx, w, scoped(opts, "tables"), opts.query())
 }
 
 // GetTable returns a table by name or id.
@@ -145,7 +160,7 @@ func (w *Workbook) AddTable(ctx context.Context, opts *AddTableOptions) (*Workbo
 // Graph docs: https://learn.microsoft.com/graph/api/table-update
 //
 //meta:operation PATCH /drives/{id}/items/{id}/workbook/tables/{id}
-func (w *Workbook) UpdateTable(ctx context.Context, table string, u *TableUpdate) (*WorkbookTable, *Response, error) {
+func (w *Workbook) UpdateTable(ctx context.Context, table string, u *WorkbookTableUpdate) (*WorkbookTable, *Response, error) {
 	return call[WorkbookTable](ctx, w, http.MethodPatch, tablePath(table), u)
 }
 
@@ -181,8 +196,13 @@ func (w *Workbook) ConvertTableToRange(ctx context.Context, table string) (*Work
 // Graph docs: https://learn.microsoft.com/graph/api/table-list-rows
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/tables/{id}/rows
-func (w *Workbook) ListTableRows(ctx context.Context, table string) ([]*WorkbookTableRow, *Response, error) {
-	return list[WorkbookTableRow](ctx, w, tablePath(table)+"/rows")
+func (w *Workbook) ListTableRows(ctx context.Context, table string, opts *ListOptions) ([]*WorkbookTableRow, *Response, error) {
+	return list[WorkbookTableRow](ctx, w, tablePath(table)+"/rows", opts)
+}
+
+// ListTableRowsIter iterates over what ListTableRows returns.
+func (w *Workbook) ListTableRowsIter(ctx context.Context, table string, opts *ListOptions) iter.Seq2[*WorkbookTableRow, error] {
+	return listIter[WorkbookTableRow](ctx, w, tablePath(table)+"/rows", opts)
 }
 
 // TableRowAt returns the data row at index (from 0).
@@ -227,8 +247,13 @@ func (w *Workbook) DeleteTableRow(ctx context.Context, table string, index int) 
 // Graph docs: https://learn.microsoft.com/graph/api/table-list-columns
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/tables/{id}/columns
-func (w *Workbook) ListTableColumns(ctx context.Context, table string) ([]*WorkbookTableColumn, *Response, error) {
-	return list[WorkbookTableColumn](ctx, w, tablePath(table)+"/columns")
+func (w *Workbook) ListTableColumns(ctx context.Context, table string, opts *ListOptions) ([]*WorkbookTableColumn, *Response, error) {
+	return list[WorkbookTableColumn](ctx, w, tablePath(table)+"/columns", opts)
+}
+
+// ListTableColumnsIter iterates over what ListTableColumns returns.
+func (w *Workbook) ListTableColumnsIter(ctx context.Context, table string, opts *ListOptions) iter.Seq2[*WorkbookTableColumn, error] {
+	return listIter[WorkbookTableColumn](ctx, w, tablePath(table)+"/columns", opts)
 }
 
 // GetTableColumn returns a column of a table by id or name.
@@ -273,7 +298,12 @@ func (w *Workbook) DeleteTableColumn(ctx context.Context, table, column string) 
 //
 //meta:operation GET /drives/{id}/items/{id}/workbook/names
 func (w *Workbook) ListNames(ctx context.Context, opts *WorkbookListOptions) ([]*WorkbookNamedItem, *Response, error) {
-	return list[WorkbookNamedItem](ctx, w, scoped(opts, "names"))
+	return list[WorkbookNamedItem](ctx, w, scoped(opts, "names"), opts.query())
+}
+
+// ListNamesIter iterates over what ListNames returns.
+func (w *Workbook) ListNamesIter(ctx context.Context, opts *WorkbookListOptions) iter.Seq2[*WorkbookNamedItem, error] {
+	return listIter[WorkbookNamedItem](ctx, w, scoped(opts, "names"), opts.query())
 }
 
 // GetName returns one of the workbook's names.

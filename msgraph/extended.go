@@ -44,3 +44,27 @@ func ExpandExtended(multi bool, ids ...string) string {
 	}
 	return name + "($filter=" + strings.Join(conds, " or ") + ")"
 }
+
+// HasExtended is the $filter that keeps the items (messages, events,
+// contacts…) whose single-value extended property id is value:
+//
+//	singleValueExtendedProperties/any(ep:ep/id eq '…' and ep/value eq '…')
+//
+// with id and value written as string literals, so that neither can change
+// the query.
+func HasExtended(id, value string) Filter {
+	return AnyOf("singleValueExtendedProperties", "ep", And(Eq("ep/id", id), Eq("ep/value", value)))
+}
+
+// HasMultiExtended is the $filter that keeps the items that have the
+// multi-value extended property id, holding every one of values (none: any
+// values):
+//
+//	multiValueExtendedProperties/any(ep:ep/id eq '…' and ep/value/any(v:v eq '…'))
+func HasMultiExtended(id string, values ...string) Filter {
+	conds := []Filter{Eq("ep/id", id)}
+	for _, v := range values {
+		conds = append(conds, AnyOf("ep/value", "v", Eq("v", v)))
+	}
+	return AnyOf("multiValueExtendedProperties", "ep", And(conds...))
+}

@@ -110,6 +110,10 @@ func (s *MailService) UpdateMessage(ctx context.Context, user, id string, upd *M
 }
 
 // MarkRead marks a message read or unread.
+//
+// Graph docs: https://learn.microsoft.com/graph/api/message-update
+//
+//meta:operation PATCH /users/{id}/messages/{id}
 func (s *MailService) MarkRead(ctx context.Context, user, id string, read bool) (*Response, error) {
 	_, resp, err := s.UpdateMessage(ctx, user, id, &MessageUpdate{IsRead: &read})
 	return resp, err
@@ -245,14 +249,15 @@ type DeltaOptions struct {
 
 // MessagesDelta runs one delta round over a folder: every page up to the
 // deltaLink. It returns the messages added or changed since opts.Link (items
-// with Removed set are gone) and the deltaLink to start the next round with.
+// with Removed set are gone) and the last page's Response, whose DeltaLink
+// starts the next round.
 // A deltaLink Graph no longer knows fails with a 410 or a 400
 // (SyncStateNotFound): start again with an empty Link.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/message-delta
 //
 //meta:operation GET /users/{id}/mailFolders/{id}/messages/delta
-func (s *MailService) MessagesDelta(ctx context.Context, user, folder string, opts *DeltaOptions) ([]*Message, string, error) {
+func (s *MailService) MessagesDelta(ctx context.Context, user, folder string, opts *DeltaOptions) ([]*Message, *Response, error) {
 	u, h := deltaStart(folderPath(user, folder)+"/messages/delta", opts)
 	return deltaRound[Message](ctx, s.client, u, h)
 }

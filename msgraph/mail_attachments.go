@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 )
 
@@ -32,6 +33,13 @@ func (s *MailService) ListAttachments(ctx context.Context, user, msgID string, o
 	return getPage[Attachment](ctx, s.client, q.on(attachmentsPath(user, msgID)), nil)
 }
 
+// ListAttachmentsIter iterates over everything ListAttachments would page through.
+func (s *MailService) ListAttachmentsIter(ctx context.Context, user, msgID string, opts *ListOptions) iter.Seq2[*Attachment, error] {
+	var q query
+	q.list(opts)
+	return all[Attachment](ctx, s.client, q.on(attachmentsPath(user, msgID)), nil)
+}
+
 // GetAttachment returns an attachment with its content (ContentBytes).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/attachment-get
@@ -48,12 +56,7 @@ func (s *MailService) GetAttachment(ctx context.Context, user, msgID, id string)
 //
 //meta:operation GET /users/{id}/messages/{id}/attachments/{id}/$value
 func (s *MailService) DownloadAttachment(ctx context.Context, user, msgID, id string, w io.Writer) (*Response, error) {
-	req, err := s.client.NewRequest(ctx, http.MethodGet, attachmentPath(user, msgID, id)+"/$value", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "*/*")
-	return s.client.Do(req, w)
+	return s.client.downloadValue(ctx, attachmentPath(user, msgID, id)+"/$value", w)
 }
 
 // AddFileAttachment attaches a file of up to [MaxInlineAttachment] bytes to
@@ -88,12 +91,13 @@ func (s *MailService) DeleteAttachment(ctx context.Context, user, msgID, id stri
 // limit; opts.ChunkSize is capped there), as [DriveService.Upload] does for
 // files: the session's URL is pre-authenticated and gets no Graph
 // credentials. Small files could use AddFileAttachment instead. It returns
-// the attachment's id when Outlook reports it ("" otherwise).
+// the attachment as uploaded (its ID when Outlook reports it, "" otherwise)
+// and the Response of the last fragment.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/attachment-createuploadsession
 //
 //meta:operation POST /users/{id}/messages/{id}/attachments/createUploadSession
-func (s *MailService) UploadAttachment(ctx context.Context, user, msgID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (string, error) {
+func (s *MailService) UploadAttachment(ctx context.Context, user, msgID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, *Response, error) {
 	return s.client.uploadAttachment(ctx, attachmentsPath(user, msgID), name, contentType, r, size, opts)
 }
 
@@ -103,18 +107,18 @@ const maxAttachmentChunk = 4 << 20 / UploadChunkUnit * UploadChunkUnit
 
 // uploadAttachment attaches r (size bytes) to the item whose attachments
 // are at path through an upload session.
-func (c *Client) uploadAttachment(ctx context.Context, path, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (string, error) {
+func (c *Client) uploadAttachment(ctx context.Context, path, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, *Response, error) {
 	if size > MaxAttachment {
-		return "", fmt.Errorf("msgraph: attachment %q is %d bytes; Outlook takes at most %d", name, size, MaxAttachment)
+		return nil, nil, fmt.Errorf("msgraph: attachment %q is %d bytes; Outlook takes at most %d", name, size, MaxAttachment)
 	}
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
 	body := map[string]any{"AttachmentItem": map[string]any{
 		"attachmentType": "file", "name": name, "size": size, "contentType": contentType}}
-	sess, _, err := doJSON[UploadSession](ctx, c, http.MethodPost, path+"/createUploadSession", body, nil)
+	sess, resp, err := doJSON[UploadSession](ctx, c, http.MethodPost, path+"/createUploadSession", body, nil)
 	if err != nil {
-		return "", err
+		return nil, resp, err
 	}
 	var o UploadOptions
 	if opts != nil {
@@ -123,10 +127,10 @@ func (c *Client) uploadAttachment(ctx context.Context, path, name, contentType s
 	if o.ChunkSize <= 0 || o.ChunkSize > maxAttachmentChunk {
 		o.ChunkSize = maxAttachmentChunk
 	}
-	item, _, err := c.uploadChunks(ctx, sess, r, size, o)
+	item, resp, err := c.uploadChunks(ctx, sess, r, size, o)
 	if err != nil {
 		c.cancelUpload(ctx, sess.UploadURL)
-		return "", fmt.Errorf("msgraph: attachment %s: %w", name, err)
+		return nil, resp, fmt.Errorf("msgraph: attachment %s: %w", name, err)
 	}
-	return item.ID, nil
+	return &Attachment{ID: item.ID, Name: name, ContentType: contentType, Size: int(size), ODataType: FileAttachmentType}, resp, nil
 }

@@ -12,18 +12,13 @@ import (
 // message, or save one as a draft. Graph takes MIME base64-encoded with
 // Content-Type text/plain.
 
-// GetMIME writes a message's MIME content to w (GET …/$value).
+// DownloadMIME writes a message's MIME content to w (GET …/$value).
 //
 // Graph docs: https://learn.microsoft.com/graph/api/message-get (example: get MIME content)
 //
 //meta:operation GET /users/{id}/messages/{id}/$value
-func (s *MailService) GetMIME(ctx context.Context, user, id string, w io.Writer) (*Response, error) {
-	req, err := s.client.NewRequest(ctx, http.MethodGet, messagePath(user, id)+"/$value", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "*/*")
-	return s.client.Do(req, w)
+func (s *MailService) DownloadMIME(ctx context.Context, user, id string, w io.Writer) (*Response, error) {
+	return s.client.downloadValue(ctx, messagePath(user, id)+"/$value", w)
 }
 
 // mimeRequest is a POST of a MIME message to path, base64-encoded as Graph

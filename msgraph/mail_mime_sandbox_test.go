@@ -41,12 +41,12 @@ func TestSandboxMailMIME(t *testing.T) {
 		t.Fatalf("received: %+v", m)
 	}
 	var raw bytes.Buffer
-	if _, err := alex.Mail.GetMIME(ctx, "me", m.ID, &raw); err != nil {
+	if _, err := alex.Mail.DownloadMIME(ctx, "me", m.ID, &raw); err != nil {
 		t.Fatal(err)
 	}
 	back, err := mail.ReadMessage(&raw)
 	if err != nil || !strings.Contains(back.Header.Get("Subject"), "MIME") || !strings.Contains(back.Header.Get("To"), alexUser.Mail) {
-		t.Fatalf("GetMIME: %v %v", back, err)
+		t.Fatalf("DownloadMIME: %v %v", back, err)
 	}
 	draft, _, err := adele.Mail.CreateDraftMIME(ctx, "me", []byte("To: "+alexUser.Mail+"\r\nSubject: Draft from MIME\r\n\r\nLater."))
 	if err != nil || !draft.IsDraft || draft.Subject != "Draft from MIME" || len(draft.ToRecipients) != 1 {

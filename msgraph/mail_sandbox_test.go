@@ -162,7 +162,8 @@ func TestSandboxMailRoundTrip(t *testing.T) {
 func TestSandboxMailDeltaAndBatch(t *testing.T) {
 	c, _, _ := onSandbox(t, strings.Fields(mailScopes)...)
 	ctx := t.Context()
-	all, link, err := c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{PageSize: 5, Select: []string{"subject", "isRead"}})
+	all, linkResp, err := c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{PageSize: 5, Select: []string{"subject", "isRead"}})
+	link := deltaLinkOf(linkResp)
 	if err != nil || link == "" || len(all) == 0 {
 		t.Fatalf("first round: %d, %q, %v", len(all), link, err)
 	}
@@ -177,7 +178,8 @@ func TestSandboxMailDeltaAndBatch(t *testing.T) {
 	if _, err := c.Mail.DeleteMessage(ctx, "me", gone.ID); err != nil {
 		t.Fatal(err)
 	}
-	delta, link2, err := c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Link: link})
+	delta, link2Resp, err := c.Mail.MessagesDelta(ctx, "me", FolderInbox, &DeltaOptions{Link: link})
+	link2 := deltaLinkOf(link2Resp)
 	if err != nil || link2 == "" || link2 == link {
 		t.Fatalf("second round: %v %q", err, link2)
 	}
@@ -195,7 +197,7 @@ func TestSandboxMailDeltaAndBatch(t *testing.T) {
 		t.Errorf("second round returned %d items, want the 2 changes", len(delta))
 	}
 
-	resps, err := c.Batch(ctx, []BatchRequest{
+	resps, _, err := c.Batch(ctx, []BatchRequest{
 		{Method: "GET", URL: "/me/mailFolders/inbox"},
 		{Method: "GET", URL: "/me/messages/AAMkAGnope"},
 		{Method: "PATCH", URL: "/me/messages/" + escapeSegment(changed.ID), Body: map[string]bool{"isRead": changed.IsRead}, DependsOn: []string{"1"}},

@@ -2,12 +2,13 @@ package msgraph
 
 import (
 	"context"
+	"iter"
 	"net/http"
 )
 
-// Category is an Outlook category from the user's master list: messages,
+// OutlookCategory is an Outlook category from the user's master list: messages,
 // events, contacts and tasks name it in their Categories.
-type Category struct {
+type OutlookCategory struct {
 	ID          string `json:"id,omitempty"`
 	DisplayName string `json:"displayName,omitempty"`
 	// Color is "none" or "preset0" … "preset24".
@@ -59,8 +60,13 @@ func categoriesPath(user string) string { return userPath(user) + "/outlook/mast
 // Graph docs: https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories
 //
 //meta:operation GET /users/{id}/outlook/masterCategories
-func (s *MailService) ListCategories(ctx context.Context, user string) ([]*Category, *Response, error) {
-	return getPage[Category](ctx, s.client, categoriesPath(user), nil)
+func (s *MailService) ListCategories(ctx context.Context, user string, opts *ListOptions) ([]*OutlookCategory, *Response, error) {
+	return getPage[OutlookCategory](ctx, s.client, listURL(categoriesPath(user), opts), nil)
+}
+
+// ListCategoriesIter iterates over everything ListCategories would page through.
+func (s *MailService) ListCategoriesIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*OutlookCategory, error] {
+	return all[OutlookCategory](ctx, s.client, listURL(categoriesPath(user), opts), nil)
 }
 
 // CreateCategory adds a category to the master list.
@@ -68,8 +74,8 @@ func (s *MailService) ListCategories(ctx context.Context, user string) ([]*Categ
 // Graph docs: https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories
 //
 //meta:operation POST /users/{id}/outlook/masterCategories
-func (s *MailService) CreateCategory(ctx context.Context, user, name, color string) (*Category, *Response, error) {
-	return doJSON[Category](ctx, s.client, http.MethodPost, categoriesPath(user), &Category{DisplayName: name, Color: color}, nil)
+func (s *MailService) CreateCategory(ctx context.Context, user, name, color string) (*OutlookCategory, *Response, error) {
+	return doJSON[OutlookCategory](ctx, s.client, http.MethodPost, categoriesPath(user), &OutlookCategory{DisplayName: name, Color: color}, nil)
 }
 
 // SetCategoryColor changes a category's color (its name cannot change).
@@ -77,8 +83,8 @@ func (s *MailService) CreateCategory(ctx context.Context, user, name, color stri
 // Graph docs: https://learn.microsoft.com/graph/api/outlookcategory-update
 //
 //meta:operation PATCH /users/{id}/outlook/masterCategories/{id}
-func (s *MailService) SetCategoryColor(ctx context.Context, user, id, color string) (*Category, *Response, error) {
-	return doJSON[Category](ctx, s.client, http.MethodPatch, categoriesPath(user)+"/"+escapeSegment(id), &Category{Color: color}, nil)
+func (s *MailService) SetCategoryColor(ctx context.Context, user, id, color string) (*OutlookCategory, *Response, error) {
+	return doJSON[OutlookCategory](ctx, s.client, http.MethodPatch, categoriesPath(user)+"/"+escapeSegment(id), &OutlookCategory{Color: color}, nil)
 }
 
 // DeleteCategory removes a category from the master list.
@@ -114,8 +120,8 @@ func (s *MailService) SetAutomaticReplies(ctx context.Context, user string, r Au
 // Graph docs: https://learn.microsoft.com/graph/api/outlookcategory-get
 //
 //meta:operation GET /users/{id}/outlook/masterCategories/{id}
-func (s *MailService) GetCategory(ctx context.Context, user, id string) (*Category, *Response, error) {
-	return getOne[Category](ctx, s.client, categoriesPath(user)+"/"+escapeSegment(id))
+func (s *MailService) GetCategory(ctx context.Context, user, id string) (*OutlookCategory, *Response, error) {
+	return getOne[OutlookCategory](ctx, s.client, categoriesPath(user)+"/"+escapeSegment(id))
 }
 
 // UpdateMailboxSettings changes the settings set in upd (time zone, working

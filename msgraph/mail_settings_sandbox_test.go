@@ -39,7 +39,7 @@ func TestSandboxMailboxSettingsAndCategories(t *testing.T) {
 		t.Fatalf("a bad day of the week: %v", err)
 	}
 
-	cats, _, err := c.Mail.ListCategories(ctx, "me")
+	cats, _, err := c.Mail.ListCategories(ctx, "me", nil)
 	if err != nil || len(cats) != 6 || cats[0].DisplayName != "Red category" || cats[0].Color != "preset0" {
 		t.Fatalf("ListCategories: %+v %v", cats, err)
 	}

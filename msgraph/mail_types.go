@@ -11,6 +11,10 @@ import (
 // a message use [MessageUpdate]; to create one, fill the properties to send
 // and leave the rest zero.
 type Message struct {
+	// ODataType is "#microsoft.graph.eventMessage" (or
+	// "#microsoft.graph.eventMessageRequest") for a meeting message in a
+	// list: read it with [MailService.GetEventMessage].
+	ODataType            string    `json:"@odata.type,omitempty"`
 	ID                   string    `json:"id,omitempty"`
 	ETag                 string    `json:"@odata.etag,omitempty"`
 	CreatedDateTime      time.Time `json:"createdDateTime,omitzero"`

@@ -48,14 +48,22 @@ func all[T any](ctx context.Context, c *Client, u string, h http.Header) iter.Se
 				yield(nil, err)
 				return
 			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
+			if !yieldEach(items, yield) {
+				return
 			}
 			u = resp.NextLink
 		}
 	}
+}
+
+// yieldEach yields items in order; it reports false when yield stopped early.
+func yieldEach[T any](items []*T, yield func(*T, error) bool) bool {
+	for _, it := range items {
+		if !yield(it, nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // GetPage fetches one page of a collection of T at path (relative to the base
@@ -119,20 +127,21 @@ func (c *Client) sendNoContent(ctx context.Context, method, u string, body any) 
 }
 
 // deltaRound follows a delta query from u through every @odata.nextLink to
-// the page with @odata.deltaLink, and returns all items and that link.
-func deltaRound[T any](ctx context.Context, c *Client, u string, h http.Header) ([]*T, string, error) {
+// the page with @odata.deltaLink, and returns all items and that page's
+// Response, whose DeltaLink starts the next round.
+func deltaRound[T any](ctx context.Context, c *Client, u string, h http.Header) ([]*T, *Response, error) {
 	var out []*T
 	for {
 		items, resp, err := getPage[T](ctx, c, u, h)
 		if err != nil {
-			return out, "", err
+			return out, resp, err
 		}
 		out = append(out, items...)
 		switch {
 		case resp.DeltaLink != "":
-			return out, resp.DeltaLink, nil
+			return out, resp, nil
 		case resp.NextLink == "":
-			return out, "", fmt.Errorf("msgraph: delta page of %s has neither @odata.nextLink nor @odata.deltaLink", resp.Request.URL.EscapedPath())
+			return out, resp, fmt.Errorf("msgraph: delta page of %s has neither @odata.nextLink nor @odata.deltaLink", resp.Request.URL.EscapedPath())
 		}
 		u = resp.NextLink
 	}

@@ -19,8 +19,8 @@ import (
 // details have ETags of their own.
 type PlannerService service
 
-// Plan is a Planner plan.
-type Plan struct {
+// PlannerPlan is a Planner plan.
+type PlannerPlan struct {
 	ID              string      `json:"id,omitempty"`
 	ETag            string      `json:"@odata.etag,omitempty"`
 	Title           string      `json:"title,omitempty"`
@@ -35,13 +35,13 @@ type Plan struct {
 	} `json:"container,omitzero"`
 }
 
-// PlanUpdate is the body of a plan PATCH: nil fields are left as they are.
-type PlanUpdate struct {
+// PlannerPlanUpdate is the body of a plan PATCH: nil fields are left as they are.
+type PlannerPlanUpdate struct {
 	Title *string `json:"title,omitempty"`
 }
 
-// PlanDetails are a plan's category names and the users it is shared with.
-type PlanDetails struct {
+// PlannerPlanDetails are a plan's category names and the users it is shared with.
+type PlannerPlanDetails struct {
 	ID   string `json:"id,omitempty"`
 	ETag string `json:"@odata.etag,omitempty"`
 	// CategoryDescriptions maps "category1"…"category25" to their names.
@@ -50,15 +50,15 @@ type PlanDetails struct {
 	SharedWith map[string]bool `json:"sharedWith,omitempty"`
 }
 
-// PlanDetailsUpdate is the body of a plan details PATCH: a category set to
+// PlannerPlanDetailsUpdate is the body of a plan details PATCH: a category set to
 // "" loses its name; a user set to false is no longer shared with.
-type PlanDetailsUpdate struct {
+type PlannerPlanDetailsUpdate struct {
 	CategoryDescriptions map[string]string `json:"categoryDescriptions,omitempty"`
 	SharedWith           map[string]bool   `json:"sharedWith,omitempty"`
 }
 
-// Bucket is a column of a plan.
-type Bucket struct {
+// PlannerBucket is a column of a plan.
+type PlannerBucket struct {
 	ID     string `json:"id,omitempty"`
 	ETag   string `json:"@odata.etag,omitempty"`
 	Name   string `json:"name,omitempty"`
@@ -67,8 +67,8 @@ type Bucket struct {
 	OrderHint string `json:"orderHint,omitempty"`
 }
 
-// BucketUpdate is the body of a bucket PATCH: nil fields are left as they are.
-type BucketUpdate struct {
+// PlannerBucketUpdate is the body of a bucket PATCH: nil fields are left as they are.
+type PlannerBucketUpdate struct {
 	Name *string `json:"name,omitempty"`
 	// OrderHint moves the bucket: OrderBetween(previous, next).
 	OrderHint *string `json:"orderHint,omitempty"`
@@ -104,13 +104,13 @@ func listedIter[T any](ctx context.Context, c *Client, u string, opts *ListOptio
 // Graph docs: https://learn.microsoft.com/graph/api/plannergroup-list-plans
 //
 //meta:operation GET /groups/{id}/planner/plans
-func (s *PlannerService) ListGroupPlans(ctx context.Context, group string, opts *ListOptions) ([]*Plan, *Response, error) {
-	return listed[Plan](ctx, s.client, groupPath(group)+"/planner/plans", opts)
+func (s *PlannerService) ListGroupPlans(ctx context.Context, group string, opts *ListOptions) ([]*PlannerPlan, *Response, error) {
+	return listed[PlannerPlan](ctx, s.client, groupPath(group)+"/planner/plans", opts)
 }
 
 // ListGroupPlansIter iterates over all of a group's plans.
-func (s *PlannerService) ListGroupPlansIter(ctx context.Context, group string, opts *ListOptions) iter.Seq2[*Plan, error] {
-	return listedIter[Plan](ctx, s.client, groupPath(group)+"/planner/plans", opts)
+func (s *PlannerService) ListGroupPlansIter(ctx context.Context, group string, opts *ListOptions) iter.Seq2[*PlannerPlan, error] {
+	return listedIter[PlannerPlan](ctx, s.client, groupPath(group)+"/planner/plans", opts)
 }
 
 // ListMyPlans returns the first page of the plans of the signed-in user's
@@ -119,13 +119,13 @@ func (s *PlannerService) ListGroupPlansIter(ctx context.Context, group string, o
 // Graph docs: https://learn.microsoft.com/graph/api/planneruser-list-plans
 //
 //meta:operation GET /me/planner/plans
-func (s *PlannerService) ListMyPlans(ctx context.Context, opts *ListOptions) ([]*Plan, *Response, error) {
-	return listed[Plan](ctx, s.client, "me/planner/plans", opts)
+func (s *PlannerService) ListMyPlans(ctx context.Context, opts *ListOptions) ([]*PlannerPlan, *Response, error) {
+	return listed[PlannerPlan](ctx, s.client, "me/planner/plans", opts)
 }
 
 // ListMyPlansIter iterates over all of the signed-in user's plans.
-func (s *PlannerService) ListMyPlansIter(ctx context.Context, opts *ListOptions) iter.Seq2[*Plan, error] {
-	return listedIter[Plan](ctx, s.client, "me/planner/plans", opts)
+func (s *PlannerService) ListMyPlansIter(ctx context.Context, opts *ListOptions) iter.Seq2[*PlannerPlan, error] {
+	return listedIter[PlannerPlan](ctx, s.client, "me/planner/plans", opts)
 }
 
 // GetPlan returns a plan.
@@ -133,8 +133,8 @@ func (s *PlannerService) ListMyPlansIter(ctx context.Context, opts *ListOptions)
 // Graph docs: https://learn.microsoft.com/graph/api/plannerplan-get
 //
 //meta:operation GET /planner/plans/{id}
-func (s *PlannerService) GetPlan(ctx context.Context, id string) (*Plan, *Response, error) {
-	return getOne[Plan](ctx, s.client, planPath(id))
+func (s *PlannerService) GetPlan(ctx context.Context, id string) (*PlannerPlan, *Response, error) {
+	return getOne[PlannerPlan](ctx, s.client, planPath(id))
 }
 
 // CreatePlan creates a plan owned by a Microsoft 365 group.
@@ -142,10 +142,10 @@ func (s *PlannerService) GetPlan(ctx context.Context, id string) (*Plan, *Respon
 // Graph docs: https://learn.microsoft.com/graph/api/planner-post-plans
 //
 //meta:operation POST /planner/plans
-func (s *PlannerService) CreatePlan(ctx context.Context, group, title string) (*Plan, *Response, error) {
+func (s *PlannerService) CreatePlan(ctx context.Context, group, title string) (*PlannerPlan, *Response, error) {
 	body := map[string]any{"title": title, "container": map[string]string{
 		"url": s.client.baseURL.JoinPath("groups", group).String()}}
-	return doJSON[Plan](ctx, s.client, http.MethodPost, "planner/plans", body, nil)
+	return doJSON[PlannerPlan](ctx, s.client, http.MethodPost, "planner/plans", body, nil)
 }
 
 // UpdatePlan changes a plan; etag is the plan's ETag.
@@ -153,8 +153,8 @@ func (s *PlannerService) CreatePlan(ctx context.Context, group, title string) (*
 // Graph docs: https://learn.microsoft.com/graph/api/plannerplan-update
 //
 //meta:operation PATCH /planner/plans/{id}
-func (s *PlannerService) UpdatePlan(ctx context.Context, id, etag string, upd *PlanUpdate) (*Plan, *Response, error) {
-	return changeETag[Plan](ctx, s.client, planPath(id), etag, upd)
+func (s *PlannerService) UpdatePlan(ctx context.Context, id, etag string, upd *PlannerPlanUpdate) (*PlannerPlan, *Response, error) {
+	return changeETag[PlannerPlan](ctx, s.client, planPath(id), etag, upd)
 }
 
 // DeletePlan deletes a plan with its buckets and tasks; etag is the plan's
@@ -172,8 +172,8 @@ func (s *PlannerService) DeletePlan(ctx context.Context, id, etag string) (*Resp
 // Graph docs: https://learn.microsoft.com/graph/api/plannerplandetails-get
 //
 //meta:operation GET /planner/plans/{id}/details
-func (s *PlannerService) GetPlanDetails(ctx context.Context, plan string) (*PlanDetails, *Response, error) {
-	return getOne[PlanDetails](ctx, s.client, planPath(plan)+"/details")
+func (s *PlannerService) GetPlanDetails(ctx context.Context, plan string) (*PlannerPlanDetails, *Response, error) {
+	return getOne[PlannerPlanDetails](ctx, s.client, planPath(plan)+"/details")
 }
 
 // UpdatePlanDetails changes a plan's details; etag is the details' ETag
@@ -182,7 +182,7 @@ func (s *PlannerService) GetPlanDetails(ctx context.Context, plan string) (*Plan
 // Graph docs: https://learn.microsoft.com/graph/api/plannerplandetails-update
 //
 //meta:operation PATCH /planner/plans/{id}/details
-func (s *PlannerService) UpdatePlanDetails(ctx context.Context, plan, etag string, upd *PlanDetailsUpdate) (*PlanDetails, *Response, error) {
+func (s *PlannerService) UpdatePlanDetails(ctx context.Context, plan, etag string, upd *PlannerPlanDetailsUpdate) (*PlannerPlanDetails, *Response, error) {
 	body := map[string]any{}
 	if upd.CategoryDescriptions != nil {
 		cats := map[string]any{}
@@ -197,7 +197,7 @@ func (s *PlannerService) UpdatePlanDetails(ctx context.Context, plan, etag strin
 	if upd.SharedWith != nil {
 		body["sharedWith"] = upd.SharedWith
 	}
-	return changeETag[PlanDetails](ctx, s.client, planPath(plan)+"/details", etag, body)
+	return changeETag[PlannerPlanDetails](ctx, s.client, planPath(plan)+"/details", etag, body)
 }
 
 // ListBuckets returns the first page of a plan's buckets.
@@ -205,13 +205,13 @@ func (s *PlannerService) UpdatePlanDetails(ctx context.Context, plan, etag strin
 // Graph docs: https://learn.microsoft.com/graph/api/plannerplan-list-buckets
 //
 //meta:operation GET /planner/plans/{id}/buckets
-func (s *PlannerService) ListBuckets(ctx context.Context, plan string, opts *ListOptions) ([]*Bucket, *Response, error) {
-	return listed[Bucket](ctx, s.client, planPath(plan)+"/buckets", opts)
+func (s *PlannerService) ListBuckets(ctx context.Context, plan string, opts *ListOptions) ([]*PlannerBucket, *Response, error) {
+	return listed[PlannerBucket](ctx, s.client, planPath(plan)+"/buckets", opts)
 }
 
 // ListBucketsIter iterates over all of a plan's buckets.
-func (s *PlannerService) ListBucketsIter(ctx context.Context, plan string, opts *ListOptions) iter.Seq2[*Bucket, error] {
-	return listedIter[Bucket](ctx, s.client, planPath(plan)+"/buckets", opts)
+func (s *PlannerService) ListBucketsIter(ctx context.Context, plan string, opts *ListOptions) iter.Seq2[*PlannerBucket, error] {
+	return listedIter[PlannerBucket](ctx, s.client, planPath(plan)+"/buckets", opts)
 }
 
 // GetBucket returns a bucket.
@@ -219,8 +219,8 @@ func (s *PlannerService) ListBucketsIter(ctx context.Context, plan string, opts 
 // Graph docs: https://learn.microsoft.com/graph/api/plannerbucket-get
 //
 //meta:operation GET /planner/buckets/{id}
-func (s *PlannerService) GetBucket(ctx context.Context, id string) (*Bucket, *Response, error) {
-	return getOne[Bucket](ctx, s.client, bucketPath(id))
+func (s *PlannerService) GetBucket(ctx context.Context, id string) (*PlannerBucket, *Response, error) {
+	return getOne[PlannerBucket](ctx, s.client, bucketPath(id))
 }
 
 // CreateBucket adds a bucket to a plan, before its other buckets.
@@ -228,8 +228,8 @@ func (s *PlannerService) GetBucket(ctx context.Context, id string) (*Bucket, *Re
 // Graph docs: https://learn.microsoft.com/graph/api/planner-post-buckets
 //
 //meta:operation POST /planner/buckets
-func (s *PlannerService) CreateBucket(ctx context.Context, plan, name string) (*Bucket, *Response, error) {
-	return doJSON[Bucket](ctx, s.client, http.MethodPost, "planner/buckets", &Bucket{PlanID: plan, Name: name, OrderHint: " !"}, nil)
+func (s *PlannerService) CreateBucket(ctx context.Context, plan, name string) (*PlannerBucket, *Response, error) {
+	return doJSON[PlannerBucket](ctx, s.client, http.MethodPost, "planner/buckets", &PlannerBucket{PlanID: plan, Name: name, OrderHint: " !"}, nil)
 }
 
 // UpdateBucket renames or moves a bucket; etag is the bucket's ETag.
@@ -237,8 +237,8 @@ func (s *PlannerService) CreateBucket(ctx context.Context, plan, name string) (*
 // Graph docs: https://learn.microsoft.com/graph/api/plannerbucket-update
 //
 //meta:operation PATCH /planner/buckets/{id}
-func (s *PlannerService) UpdateBucket(ctx context.Context, id, etag string, upd *BucketUpdate) (*Bucket, *Response, error) {
-	return changeETag[Bucket](ctx, s.client, bucketPath(id), etag, upd)
+func (s *PlannerService) UpdateBucket(ctx context.Context, id, etag string, upd *PlannerBucketUpdate) (*PlannerBucket, *Response, error) {
+	return changeETag[PlannerBucket](ctx, s.client, bucketPath(id), etag, upd)
 }
 
 // DeleteBucket deletes a bucket with its tasks; etag is the bucket's ETag.

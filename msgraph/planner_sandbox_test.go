@@ -11,7 +11,7 @@ import (
 )
 
 // launchPlan finds the seeded plan "Launch" of the Product Team.
-func launchPlan(t *testing.T, c *Client) *Plan {
+func launchPlan(t *testing.T, c *Client) *PlannerPlan {
 	t.Helper()
 	for p, err := range c.Planner.ListGroupPlansIter(t.Context(), sandbox.ProductTeamGroupID, nil) {
 		if err != nil {
@@ -67,17 +67,17 @@ func TestSandboxPlannerPlans(t *testing.T) {
 	if err != nil || plan.Owner != sandbox.ProductTeamGroupID || plan.ETag == "" {
 		t.Fatalf("CreatePlan: %+v %v", plan, err)
 	}
-	renamed, _, err := c.Planner.UpdatePlan(ctx, plan.ID, plan.ETag, &PlanUpdate{Title: Ptr("Team offsite")})
+	renamed, _, err := c.Planner.UpdatePlan(ctx, plan.ID, plan.ETag, &PlannerPlanUpdate{Title: Ptr("Team offsite")})
 	if err != nil || renamed.Title != "Team offsite" || renamed.ETag == plan.ETag {
 		t.Fatalf("UpdatePlan: %+v %v", renamed, err)
 	}
 	if got, _, err := c.Planner.GetPlan(ctx, plan.ID); err != nil || got.Title != "Team offsite" || got.ETag != renamed.ETag {
 		t.Errorf("GetPlan: %+v %v", got, err)
 	}
-	if _, _, err := c.Planner.UpdatePlan(ctx, plan.ID, plan.ETag, &PlanUpdate{Title: Ptr("stale")}); StatusCode(err) != 412 {
+	if _, _, err := c.Planner.UpdatePlan(ctx, plan.ID, plan.ETag, &PlannerPlanUpdate{Title: Ptr("stale")}); StatusCode(err) != 412 {
 		t.Errorf("UpdatePlan with a stale ETag: %v", err)
 	}
-	if _, _, err := c.Planner.UpdatePlan(ctx, plan.ID, "", &PlanUpdate{}); !errors.Is(err, ErrNoETag) {
+	if _, _, err := c.Planner.UpdatePlan(ctx, plan.ID, "", &PlannerPlanUpdate{}); !errors.Is(err, ErrNoETag) {
 		t.Errorf("UpdatePlan without an ETag: %v", err)
 	}
 
@@ -85,7 +85,7 @@ func TestSandboxPlannerPlans(t *testing.T) {
 	if err != nil || details.CategoryDescriptions["category1"] != "Marketing" || details.ETag == "" {
 		t.Fatalf("GetPlanDetails: %+v %v", details, err)
 	}
-	upd, _, err := c.Planner.UpdatePlanDetails(ctx, launch.ID, details.ETag, &PlanDetailsUpdate{
+	upd, _, err := c.Planner.UpdatePlanDetails(ctx, launch.ID, details.ETag, &PlannerPlanDetailsUpdate{
 		CategoryDescriptions: map[string]string{"category4": "Legal", "category3": ""}, SharedWith: map[string]bool{sandbox.NestorWilkeID: true}})
 	if err != nil || upd.CategoryDescriptions["category4"] != "Legal" || upd.CategoryDescriptions["category3"] != "" || !upd.SharedWith[sandbox.NestorWilkeID] {
 		t.Errorf("UpdatePlanDetails: %+v %v", upd, err)
@@ -134,7 +134,7 @@ func TestSandboxPlannerBuckets(t *testing.T) {
 		t.Fatalf("CreateBucket (first): %+v %v", review, err)
 	}
 	// Move Review between In progress and Done.
-	moved, _, err := c.Planner.UpdateBucket(ctx, review.ID, review.ETag, &BucketUpdate{Name: Ptr("In review"),
+	moved, _, err := c.Planner.UpdateBucket(ctx, review.ID, review.ETag, &PlannerBucketUpdate{Name: Ptr("In review"),
 		OrderHint: Ptr(OrderBetween(buckets[1].OrderHint, buckets[2].OrderHint))})
 	if err != nil || moved.Name != "In review" || moved.OrderHint <= buckets[1].OrderHint || moved.OrderHint >= buckets[2].OrderHint {
 		t.Fatalf("UpdateBucket: %+v %v", moved, err)

@@ -43,6 +43,13 @@ type GetOptions struct {
 	Expand []string
 }
 
+// listURL is path with the query of opts.
+func listURL(path string, opts *ListOptions) string {
+	var q query
+	q.list(opts)
+	return q.on(path)
+}
+
 // query builds an OData query string: "$" kept literal, spaces as %20 (not
 // '+', which OData reads as a plus), and the characters of OData expressions
 // that need no escaping left readable.

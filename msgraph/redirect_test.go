@@ -84,8 +84,8 @@ func TestRedirectOffGraphWithoutToken(t *testing.T) {
 	ctx := t.Context()
 
 	var buf bytes.Buffer
-	if n, _, err := c.Drive.Download(ctx, MyDrive, "01ABC", &buf, nil); err != nil || buf.String() != "file bytes" || n != 10 {
-		t.Errorf("Download: %d %q %v", n, buf.String(), err)
+	if resp, err := c.Drive.Download(ctx, MyDrive, "01ABC", &buf, nil); err != nil || buf.String() != "file bytes" || resp.Written != 10 {
+		t.Errorf("Download: %d %q %v", written(resp), buf.String(), err)
 	}
 	buf.Reset()
 	req, err := c.NewRequest(ctx, http.MethodGet, "me/drive/items/01ABC/content", nil)

@@ -180,3 +180,19 @@ func TestSandboxConnectionReset(t *testing.T) {
 		t.Errorf("POST after a reset: %v, events %+v", err, events)
 	}
 }
+
+// deltaLinkOf is the DeltaLink of a delta round's Response, "" without one.
+func deltaLinkOf(r *Response) string {
+	if r == nil {
+		return ""
+	}
+	return r.DeltaLink
+}
+
+// written is the Written of a download's Response, 0 without one.
+func written(r *Response) int64 {
+	if r == nil {
+		return 0
+	}
+	return r.Written
+}

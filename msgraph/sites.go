@@ -66,9 +66,10 @@ func (s *SitesService) GetGroupSite(ctx context.Context, group string) (*Site, *
 	return getOne[Site](ctx, s.client, "groups/"+escapeSegment(group)+"/sites/root")
 }
 
-func searchURL(text string) string {
+func searchURL(text string, opts *ListOptions) string {
 	var q query
 	q.add("search", text)
+	q.list(opts)
 	return q.on("sites")
 }
 
@@ -78,19 +79,13 @@ func searchURL(text string) string {
 // Graph docs: https://learn.microsoft.com/graph/api/site-search
 //
 //meta:operation GET /sites?search={text}
-func (s *SitesService) Search(ctx context.Context, text string) ([]*Site, *Response, error) {
-	return getPage[Site](ctx, s.client, searchURL(text), nil)
+func (s *SitesService) Search(ctx context.Context, text string, opts *ListOptions) ([]*Site, *Response, error) {
+	return getPage[Site](ctx, s.client, searchURL(text, opts), nil)
 }
 
 // SearchIter iterates over every site matching text.
-func (s *SitesService) SearchIter(ctx context.Context, text string) iter.Seq2[*Site, error] {
-	return all[Site](ctx, s.client, searchURL(text), nil)
-}
-
-func listURL(path string, opts *ListOptions) string {
-	var q query
-	q.list(opts)
-	return q.on(path)
+func (s *SitesService) SearchIter(ctx context.Context, text string, opts *ListOptions) iter.Seq2[*Site, error] {
+	return all[Site](ctx, s.client, searchURL(text, opts), nil)
 }
 
 // ListSubsites returns the first page of a site's subsites.
@@ -128,13 +123,13 @@ func (s *SitesService) ListDrivesIter(ctx context.Context, site string, opts *Li
 // Graph docs: https://learn.microsoft.com/graph/api/list-list
 //
 //meta:operation GET /sites/{id}/lists
-func (s *SitesService) ListLists(ctx context.Context, site string, opts *ListOptions) ([]*List, *Response, error) {
-	return getPage[List](ctx, s.client, listURL(sitePath(site)+"/lists", opts), nil)
+func (s *SitesService) ListLists(ctx context.Context, site string, opts *ListOptions) ([]*SiteList, *Response, error) {
+	return getPage[SiteList](ctx, s.client, listURL(sitePath(site)+"/lists", opts), nil)
 }
 
 // ListListsIter iterates over all of a site's lists.
-func (s *SitesService) ListListsIter(ctx context.Context, site string, opts *ListOptions) iter.Seq2[*List, error] {
-	return all[List](ctx, s.client, listURL(sitePath(site)+"/lists", opts), nil)
+func (s *SitesService) ListListsIter(ctx context.Context, site string, opts *ListOptions) iter.Seq2[*SiteList, error] {
+	return all[SiteList](ctx, s.client, listURL(sitePath(site)+"/lists", opts), nil)
 }
 
 // GetList returns a list by id or display name; opts may expand its
@@ -143,10 +138,10 @@ func (s *SitesService) ListListsIter(ctx context.Context, site string, opts *Lis
 // Graph docs: https://learn.microsoft.com/graph/api/list-get
 //
 //meta:operation GET /sites/{id}/lists/{id}
-func (s *SitesService) GetList(ctx context.Context, site, list string, opts *GetOptions) (*List, *Response, error) {
+func (s *SitesService) GetList(ctx context.Context, site, list string, opts *GetOptions) (*SiteList, *Response, error) {
 	var q query
 	q.get(opts)
-	return getOne[List](ctx, s.client, q.on(listPath(site, list)))
+	return getOne[SiteList](ctx, s.client, q.on(listPath(site, list)))
 }
 
 // CreateList makes a list (List.Template [TemplateGenericList], with its
@@ -156,8 +151,8 @@ func (s *SitesService) GetList(ctx context.Context, site, list string, opts *Get
 // Graph docs: https://learn.microsoft.com/graph/api/list-create
 //
 //meta:operation POST /sites/{id}/lists
-func (s *SitesService) CreateList(ctx context.Context, site string, list *List) (*List, *Response, error) {
-	return doJSON[List](ctx, s.client, http.MethodPost, sitePath(site)+"/lists", list, nil)
+func (s *SitesService) CreateList(ctx context.Context, site string, list *SiteList) (*SiteList, *Response, error) {
+	return doJSON[SiteList](ctx, s.client, http.MethodPost, sitePath(site)+"/lists", list, nil)
 }
 
 // DeleteList deletes a list, or a document library with its files.
@@ -174,13 +169,13 @@ func (s *SitesService) DeleteList(ctx context.Context, site, list string) (*Resp
 // Graph docs: https://learn.microsoft.com/graph/api/list-list-columns
 //
 //meta:operation GET /sites/{id}/lists/{id}/columns
-func (s *SitesService) ListColumns(ctx context.Context, site, list string, opts *ListOptions) ([]*Column, *Response, error) {
-	return getPage[Column](ctx, s.client, listURL(listPath(site, list)+"/columns", opts), nil)
+func (s *SitesService) ListColumns(ctx context.Context, site, list string, opts *ListOptions) ([]*ColumnDefinition, *Response, error) {
+	return getPage[ColumnDefinition](ctx, s.client, listURL(listPath(site, list)+"/columns", opts), nil)
 }
 
 // ListColumnsIter iterates over all of a list's columns.
-func (s *SitesService) ListColumnsIter(ctx context.Context, site, list string, opts *ListOptions) iter.Seq2[*Column, error] {
-	return all[Column](ctx, s.client, listURL(listPath(site, list)+"/columns", opts), nil)
+func (s *SitesService) ListColumnsIter(ctx context.Context, site, list string, opts *ListOptions) iter.Seq2[*ColumnDefinition, error] {
+	return all[ColumnDefinition](ctx, s.client, listURL(listPath(site, list)+"/columns", opts), nil)
 }
 
 // GetColumn returns a list's column by id or name.
@@ -188,8 +183,8 @@ func (s *SitesService) ListColumnsIter(ctx context.Context, site, list string, o
 // Graph docs: https://learn.microsoft.com/graph/api/columndefinition-get
 //
 //meta:operation GET /sites/{id}/lists/{id}/columns/{id}
-func (s *SitesService) GetColumn(ctx context.Context, site, list, column string) (*Column, *Response, error) {
-	return getOne[Column](ctx, s.client, listPath(site, list)+"/columns/"+escapeSegment(column))
+func (s *SitesService) GetColumn(ctx context.Context, site, list, column string) (*ColumnDefinition, *Response, error) {
+	return getOne[ColumnDefinition](ctx, s.client, listPath(site, list)+"/columns/"+escapeSegment(column))
 }
 
 // CreateColumn adds a column to a list.
@@ -197,8 +192,8 @@ func (s *SitesService) GetColumn(ctx context.Context, site, list, column string)
 // Graph docs: https://learn.microsoft.com/graph/api/list-post-columns
 //
 //meta:operation POST /sites/{id}/lists/{id}/columns
-func (s *SitesService) CreateColumn(ctx context.Context, site, list string, column *Column) (*Column, *Response, error) {
-	return doJSON[Column](ctx, s.client, http.MethodPost, listPath(site, list)+"/columns", column, nil)
+func (s *SitesService) CreateColumn(ctx context.Context, site, list string, column *ColumnDefinition) (*ColumnDefinition, *Response, error) {
+	return doJSON[ColumnDefinition](ctx, s.client, http.MethodPost, listPath(site, list)+"/columns", column, nil)
 }
 
 // UpdateColumn changes a column's display name, description or flags
@@ -207,12 +202,12 @@ func (s *SitesService) CreateColumn(ctx context.Context, site, list string, colu
 // Graph docs: https://learn.microsoft.com/graph/api/columndefinition-update
 //
 //meta:operation PATCH /sites/{id}/lists/{id}/columns/{id}
-func (s *SitesService) UpdateColumn(ctx context.Context, site, list, column string, update *ColumnUpdate) (*Column, *Response, error) {
-	return doJSON[Column](ctx, s.client, http.MethodPatch, listPath(site, list)+"/columns/"+escapeSegment(column), update, nil)
+func (s *SitesService) UpdateColumn(ctx context.Context, site, list, column string, update *ColumnDefinitionUpdate) (*ColumnDefinition, *Response, error) {
+	return doJSON[ColumnDefinition](ctx, s.client, http.MethodPatch, listPath(site, list)+"/columns/"+escapeSegment(column), update, nil)
 }
 
-// ColumnUpdate is the change UpdateColumn sends: the fields set (not nil).
-type ColumnUpdate struct {
+// ColumnDefinitionUpdate is the change UpdateColumn sends: the fields set (not nil).
+type ColumnDefinitionUpdate struct {
 	DisplayName         *string `json:"displayName,omitempty"`
 	Description         *string `json:"description,omitempty"`
 	Indexed             *bool   `json:"indexed,omitempty"`
@@ -274,15 +269,15 @@ func itemsRequest(path string, opts *ListItemsOptions) (string, http.Header) {
 // Graph docs: https://learn.microsoft.com/graph/api/listitem-list
 //
 //meta:operation GET /sites/{id}/lists/{id}/items
-func (s *SitesService) ListItems(ctx context.Context, site, list string, opts *ListItemsOptions) ([]*ListItem, *Response, error) {
+func (s *SitesService) ListItems(ctx context.Context, site, list string, opts *ListItemsOptions) ([]*SiteListItem, *Response, error) {
 	u, h := itemsRequest(listPath(site, list)+"/items", opts)
-	return getPage[ListItem](ctx, s.client, u, h)
+	return getPage[SiteListItem](ctx, s.client, u, h)
 }
 
 // ListItemsIter iterates over all of a list's items.
-func (s *SitesService) ListItemsIter(ctx context.Context, site, list string, opts *ListItemsOptions) iter.Seq2[*ListItem, error] {
+func (s *SitesService) ListItemsIter(ctx context.Context, site, list string, opts *ListItemsOptions) iter.Seq2[*SiteListItem, error] {
 	u, h := itemsRequest(listPath(site, list)+"/items", opts)
-	return all[ListItem](ctx, s.client, u, h)
+	return all[SiteListItem](ctx, s.client, u, h)
 }
 
 // GetItem returns a list item with its fields.
@@ -290,8 +285,8 @@ func (s *SitesService) ListItemsIter(ctx context.Context, site, list string, opt
 // Graph docs: https://learn.microsoft.com/graph/api/listitem-get
 //
 //meta:operation GET /sites/{id}/lists/{id}/items/{id}
-func (s *SitesService) GetItem(ctx context.Context, site, list, id string) (*ListItem, *Response, error) {
-	return getOne[ListItem](ctx, s.client, itemPath(site, list, id)+"?$expand=fields")
+func (s *SitesService) GetItem(ctx context.Context, site, list, id string) (*SiteListItem, *Response, error) {
+	return getOne[SiteListItem](ctx, s.client, itemPath(site, list, id)+"?$expand=fields")
 }
 
 // GetItemFields returns a list item's fields alone.
@@ -312,8 +307,8 @@ func (s *SitesService) GetItemFields(ctx context.Context, site, list, id string)
 // Graph docs: https://learn.microsoft.com/graph/api/listitem-create
 //
 //meta:operation POST /sites/{id}/lists/{id}/items
-func (s *SitesService) CreateItem(ctx context.Context, site, list string, fields map[string]any) (*ListItem, *Response, error) {
-	return doJSON[ListItem](ctx, s.client, http.MethodPost, listPath(site, list)+"/items", &ListItem{Fields: fields}, nil)
+func (s *SitesService) CreateItem(ctx context.Context, site, list string, fields map[string]any) (*SiteListItem, *Response, error) {
+	return doJSON[SiteListItem](ctx, s.client, http.MethodPost, listPath(site, list)+"/items", &SiteListItem{Fields: fields}, nil)
 }
 
 // UpdateItemFields changes some fields of an item and returns all its fields.

@@ -44,11 +44,11 @@ func TestSandboxSites(t *testing.T) {
 	if g, _, err := c.Sites.GetGroupSite(ctx, sandbox.ProductTeamGroupID); err != nil || g.ID != team.ID {
 		t.Errorf("GetGroupSite: %+v %v", g, err)
 	}
-	found, _, err := c.Sites.Search(ctx, "product")
+	found, _, err := c.Sites.Search(ctx, "product", nil)
 	if err != nil || len(found) != 1 || found[0].ID != team.ID {
 		t.Errorf("Search(product): %+v %v", found, err)
 	}
-	if all := collect(t, c.Sites.SearchIter(ctx, "*")); len(all) != 3 {
+	if all := collect(t, c.Sites.SearchIter(ctx, "*", nil)); len(all) != 3 {
 		t.Errorf("SearchIter(*): %d sites, want 3", len(all))
 	}
 	subs, _, err := c.Sites.ListSubsites(ctx, team.ID, nil)
@@ -71,7 +71,7 @@ func TestSandboxSites(t *testing.T) {
 		t.Fatalf("GetList by name: %+v %v", tracker, err)
 	}
 	cols, _, err := c.Sites.ListColumns(ctx, team.ID, tracker.ID, nil)
-	i := slices.IndexFunc(cols, func(c *Column) bool { return c.Name == "Status" })
+	i := slices.IndexFunc(cols, func(c *ColumnDefinition) bool { return c.Name == "Status" })
 	if err != nil || i < 0 || cols[i].Choice == nil || !slices.Contains(cols[i].Choice.Choices, "In progress") {
 		t.Fatalf("ListColumns: %v, Status at %d", err, i)
 	}
@@ -110,12 +110,12 @@ func TestSandboxSitesListItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	risks, _, err := c.Sites.CreateList(ctx, team.ID, &List{DisplayName: "Risks", List: ListInfo{Template: TemplateGenericList},
-		Columns: []*Column{{Name: "Impact", Number: &NumberColumn{}, Indexed: true}, {Name: "Level", Choice: &ChoiceColumn{Choices: []string{"Low", "High"}}}}})
+	risks, _, err := c.Sites.CreateList(ctx, team.ID, &SiteList{DisplayName: "Risks", List: SiteListInfo{Template: TemplateGenericList},
+		Columns: []*ColumnDefinition{{Name: "Impact", Number: &NumberColumn{}, Indexed: true}, {Name: "Level", Choice: &ChoiceColumn{Choices: []string{"Low", "High"}}}}})
 	if err != nil || risks.ID == "" || risks.DisplayName != "Risks" {
 		t.Fatalf("CreateList: %+v %v", risks, err)
 	}
-	if col, _, err := c.Sites.CreateColumn(ctx, team.ID, risks.ID, &Column{Name: "Open", Boolean: &BooleanColumn{}}); err != nil || col.Boolean == nil {
+	if col, _, err := c.Sites.CreateColumn(ctx, team.ID, risks.ID, &ColumnDefinition{Name: "Open", Boolean: &BooleanColumn{}}); err != nil || col.Boolean == nil {
 		t.Fatalf("CreateColumn: %+v %v", col, err)
 	}
 	for i, title := range []string{"Supplier late", "Budget cut", "Key person leaves"} {
@@ -137,7 +137,7 @@ func TestSandboxSitesListItems(t *testing.T) {
 		t.Errorf("the same filter with HonorNonIndexed: %+v %v", got, err)
 	}
 	yes := true
-	if col, _, err := c.Sites.UpdateColumn(ctx, team.ID, risks.ID, "Level", &ColumnUpdate{Indexed: &yes}); err != nil || !col.Indexed {
+	if col, _, err := c.Sites.UpdateColumn(ctx, team.ID, risks.ID, "Level", &ColumnDefinitionUpdate{Indexed: &yes}); err != nil || !col.Indexed {
 		t.Fatalf("UpdateColumn(indexed): %+v %v", col, err)
 	}
 	byLevel.HonorNonIndexed = false
@@ -212,14 +212,14 @@ func TestSandboxSiteDrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got bytes.Buffer
-	if _, _, err := c.Drive.Download(ctx, DriveByID(lib.ID), up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), content) {
+	if _, err := c.Drive.Download(ctx, DriveByID(lib.ID), up.ID, &got, nil); err != nil || !bytes.Equal(got.Bytes(), content) {
 		t.Errorf("Download through DriveByID: %q %v", got.String(), err)
 	}
 	if it, _, err := c.Drive.GetItemByPath(ctx, ListDrive(team.ID, "Documents"), "Review.txt", nil); err != nil || it.ID != up.ID {
 		t.Errorf("GetItemByPath through ListDrive: %+v %v", it, err)
 	}
 
-	designs, _, err := c.Sites.CreateList(ctx, team.ID, &List{DisplayName: "Designs", List: ListInfo{Template: TemplateDocumentLibrary}})
+	designs, _, err := c.Sites.CreateList(ctx, team.ID, &SiteList{DisplayName: "Designs", List: SiteListInfo{Template: TemplateDocumentLibrary}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,25 +22,25 @@ type SiteCollection struct {
 	Hostname string `json:"hostname,omitempty"`
 }
 
-// List is a SharePoint list or document library. To make one, set
+// SiteList is a SharePoint list or document library. To make one, set
 // DisplayName, List.Template and, for a list, Columns.
-type List struct {
-	ID                   string      `json:"id,omitempty"`
-	Name                 string      `json:"name,omitempty"`
-	DisplayName          string      `json:"displayName,omitempty"`
-	Description          string      `json:"description,omitempty"`
-	WebURL               string      `json:"webUrl,omitempty"`
-	CreatedDateTime      time.Time   `json:"createdDateTime,omitzero"`
-	LastModifiedDateTime time.Time   `json:"lastModifiedDateTime,omitzero"`
-	CreatedBy            IdentitySet `json:"createdBy,omitzero"`
-	List                 ListInfo    `json:"list,omitzero"`
+type SiteList struct {
+	ID                   string       `json:"id,omitempty"`
+	Name                 string       `json:"name,omitempty"`
+	DisplayName          string       `json:"displayName,omitempty"`
+	Description          string       `json:"description,omitempty"`
+	WebURL               string       `json:"webUrl,omitempty"`
+	CreatedDateTime      time.Time    `json:"createdDateTime,omitzero"`
+	LastModifiedDateTime time.Time    `json:"lastModifiedDateTime,omitzero"`
+	CreatedBy            IdentitySet  `json:"createdBy,omitzero"`
+	List                 SiteListInfo `json:"list,omitzero"`
 	// Columns are the list's columns: given when a list is made, returned
 	// when GetList expands them.
-	Columns []*Column `json:"columns,omitempty"`
+	Columns []*ColumnDefinition `json:"columns,omitempty"`
 }
 
-// ListInfo is what kind of list a list is.
-type ListInfo struct {
+// SiteListInfo is what kind of list a list is.
+type SiteListInfo struct {
 	// Template is "genericList", "documentLibrary", ….
 	Template            string `json:"template,omitempty"`
 	Hidden              bool   `json:"hidden,omitempty"`
@@ -53,9 +53,9 @@ const (
 	TemplateDocumentLibrary = "documentLibrary"
 )
 
-// ListItem is an item of a SharePoint list; Fields holds its columns by
+// SiteListItem is an item of a SharePoint list; Fields holds its columns by
 // internal name (returned when the list call expands fields, as ListItems does).
-type ListItem struct {
+type SiteListItem struct {
 	ID                   string         `json:"id,omitempty"`
 	ETag                 string         `json:"eTag,omitempty"`
 	WebURL               string         `json:"webUrl,omitempty"`
@@ -66,10 +66,10 @@ type ListItem struct {
 	Fields               map[string]any `json:"fields,omitempty"`
 }
 
-// Column is a list's column (Graph's columnDefinition). Exactly one of the
+// ColumnDefinition is a list's column. Exactly one of the
 // type facets (Text, Number, ...) says its type; a person column's value is
 // set and read as the field "<Name>LookupId".
-type Column struct {
+type ColumnDefinition struct {
 	ID                  string `json:"id,omitempty"`
 	Name                string `json:"name,omitempty"`
 	DisplayName         string `json:"displayName,omitempty"`

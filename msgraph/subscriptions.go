@@ -74,13 +74,13 @@ func (s *SubscriptionsService) Create(ctx context.Context, sub *Subscription) (*
 // Graph docs: https://learn.microsoft.com/graph/api/subscription-list
 //
 //meta:operation GET /subscriptions
-func (s *SubscriptionsService) List(ctx context.Context) ([]*Subscription, *Response, error) {
-	return getPage[Subscription](ctx, s.client, "subscriptions", nil)
+func (s *SubscriptionsService) List(ctx context.Context, opts *ListOptions) ([]*Subscription, *Response, error) {
+	return getPage[Subscription](ctx, s.client, listURL("subscriptions", opts), nil)
 }
 
 // ListIter iterates over all of the app's subscriptions.
-func (s *SubscriptionsService) ListIter(ctx context.Context) iter.Seq2[*Subscription, error] {
-	return all[Subscription](ctx, s.client, "subscriptions", nil)
+func (s *SubscriptionsService) ListIter(ctx context.Context, opts *ListOptions) iter.Seq2[*Subscription, error] {
+	return all[Subscription](ctx, s.client, listURL("subscriptions", opts), nil)
 }
 
 // Reauthorize renews a subscription's authorization with the client's

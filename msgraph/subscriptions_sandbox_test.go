@@ -48,11 +48,11 @@ func TestSandboxSubscriptions(t *testing.T) {
 	if n.SubscriptionID != sub.ID || n.ChangeType != "created" || n.ResourceData.ID != draft.ID || !strings.HasSuffix(n.Resource, draft.ID) || n.ResourceData.ODataEtag == "" {
 		t.Errorf("notification %+v", n)
 	}
-	list, _, err := c.Subscriptions.List(ctx)
+	list, _, err := c.Subscriptions.List(ctx, nil)
 	if err != nil || len(list) != 1 || list[0].ID != sub.ID {
 		t.Errorf("List: %+v %v", list, err)
 	}
-	for one, err := range c.Subscriptions.ListIter(ctx) {
+	for one, err := range c.Subscriptions.ListIter(ctx, nil) {
 		if err != nil || one.ID != sub.ID {
 			t.Errorf("ListIter: %+v %v", one, err)
 		}

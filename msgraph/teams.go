@@ -192,13 +192,13 @@ func channelMessagePath(team, channel, msg string) string {
 // Graph docs: https://learn.microsoft.com/graph/api/user-list-joinedteams
 //
 //meta:operation GET /users/{id}/joinedTeams
-func (s *TeamsService) ListJoinedTeams(ctx context.Context, user string) ([]*Team, *Response, error) {
-	return getPage[Team](ctx, s.client, userPath(user)+"/joinedTeams", nil)
+func (s *TeamsService) ListJoinedTeams(ctx context.Context, user string, opts *ListOptions) ([]*Team, *Response, error) {
+	return getPage[Team](ctx, s.client, listURL(userPath(user)+"/joinedTeams", opts), nil)
 }
 
 // ListJoinedTeamsIter iterates over all the teams a user is a member of.
-func (s *TeamsService) ListJoinedTeamsIter(ctx context.Context, user string) iter.Seq2[*Team, error] {
-	return all[Team](ctx, s.client, userPath(user)+"/joinedTeams", nil)
+func (s *TeamsService) ListJoinedTeamsIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*Team, error] {
+	return all[Team](ctx, s.client, listURL(userPath(user)+"/joinedTeams", opts), nil)
 }
 
 // Get returns a team.
@@ -320,13 +320,13 @@ func (c *Client) memberBind(id string, roles []string) map[string]any {
 // Graph docs: https://learn.microsoft.com/graph/api/channel-list-members
 //
 //meta:operation GET /teams/{id}/channels/{id}/members
-func (s *TeamsService) ListChannelMembers(ctx context.Context, team, channel string) ([]*ConversationMember, *Response, error) {
-	return getPage[ConversationMember](ctx, s.client, channelPath(team, channel)+"/members", nil)
+func (s *TeamsService) ListChannelMembers(ctx context.Context, team, channel string, opts *ListOptions) ([]*ConversationMember, *Response, error) {
+	return getPage[ConversationMember](ctx, s.client, listURL(channelPath(team, channel)+"/members", opts), nil)
 }
 
 // ListChannelMembersIter iterates over all of a channel's members.
-func (s *TeamsService) ListChannelMembersIter(ctx context.Context, team, channel string) iter.Seq2[*ConversationMember, error] {
-	return all[ConversationMember](ctx, s.client, channelPath(team, channel)+"/members", nil)
+func (s *TeamsService) ListChannelMembersIter(ctx context.Context, team, channel string, opts *ListOptions) iter.Seq2[*ConversationMember, error] {
+	return all[ConversationMember](ctx, s.client, listURL(channelPath(team, channel)+"/members", opts), nil)
 }
 
 // AddChannelMember adds a member of the team to a private channel, as an
@@ -385,13 +385,13 @@ func (s *TeamsService) GetChannelMessage(ctx context.Context, team, channel, msg
 // Graph docs: https://learn.microsoft.com/graph/api/chatmessage-list-replies
 //
 //meta:operation GET /teams/{id}/channels/{id}/messages/{id}/replies
-func (s *TeamsService) ListReplies(ctx context.Context, team, channel, msg string) ([]*ChatMessage, *Response, error) {
-	return getPage[ChatMessage](ctx, s.client, channelMessagePath(team, channel, msg)+"/replies", nil)
+func (s *TeamsService) ListReplies(ctx context.Context, team, channel, msg string, opts *ListOptions) ([]*ChatMessage, *Response, error) {
+	return getPage[ChatMessage](ctx, s.client, listURL(channelMessagePath(team, channel, msg)+"/replies", opts), nil)
 }
 
 // ListRepliesIter iterates over all the replies to a channel message.
-func (s *TeamsService) ListRepliesIter(ctx context.Context, team, channel, msg string) iter.Seq2[*ChatMessage, error] {
-	return all[ChatMessage](ctx, s.client, channelMessagePath(team, channel, msg)+"/replies", nil)
+func (s *TeamsService) ListRepliesIter(ctx context.Context, team, channel, msg string, opts *ListOptions) iter.Seq2[*ChatMessage, error] {
+	return all[ChatMessage](ctx, s.client, listURL(channelMessagePath(team, channel, msg)+"/replies", opts), nil)
 }
 
 // GetReply returns one reply to a channel message.
@@ -446,14 +446,14 @@ func (s *TeamsService) PostReply(ctx context.Context, team, channel, msg string,
 // Graph docs: https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents
 //
 //meta:operation GET /teams/{id}/channels/{id}/messages/{id}/hostedContents
-func (s *TeamsService) ListChannelHostedContents(ctx context.Context, team, channel, msg string) ([]*ChatMessageHostedContent, *Response, error) {
-	return getPage[ChatMessageHostedContent](ctx, s.client, channelMessagePath(team, channel, msg)+"/hostedContents", nil)
+func (s *TeamsService) ListChannelHostedContents(ctx context.Context, team, channel, msg string, opts *ListOptions) ([]*ChatMessageHostedContent, *Response, error) {
+	return getPage[ChatMessageHostedContent](ctx, s.client, listURL(channelMessagePath(team, channel, msg)+"/hostedContents", opts), nil)
 }
 
 // ListChannelHostedContentsIter iterates over all of a channel message's
 // inline images.
-func (s *TeamsService) ListChannelHostedContentsIter(ctx context.Context, team, channel, msg string) iter.Seq2[*ChatMessageHostedContent, error] {
-	return all[ChatMessageHostedContent](ctx, s.client, channelMessagePath(team, channel, msg)+"/hostedContents", nil)
+func (s *TeamsService) ListChannelHostedContentsIter(ctx context.Context, team, channel, msg string, opts *ListOptions) iter.Seq2[*ChatMessageHostedContent, error] {
+	return all[ChatMessageHostedContent](ctx, s.client, listURL(channelMessagePath(team, channel, msg)+"/hostedContents", opts), nil)
 }
 
 // DownloadChannelHostedContent writes the bytes of a channel message's
@@ -464,14 +464,4 @@ func (s *TeamsService) ListChannelHostedContentsIter(ctx context.Context, team, 
 //meta:operation GET /teams/{id}/channels/{id}/messages/{id}/hostedContents/{id}/$value
 func (s *TeamsService) DownloadChannelHostedContent(ctx context.Context, team, channel, msg, id string, w io.Writer) (*Response, error) {
 	return s.client.downloadValue(ctx, channelMessagePath(team, channel, msg)+"/hostedContents/"+escapeSegment(id)+"/$value", w)
-}
-
-// downloadValue writes the raw answer of a $value request to w.
-func (c *Client) downloadValue(ctx context.Context, u string, w io.Writer) (*Response, error) {
-	req, err := c.NewRequest(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "*/*")
-	return c.Do(req, w)
 }

@@ -80,13 +80,13 @@ func (s *TeamsService) CreateChat(ctx context.Context, chat *NewChat) (*Chat, *R
 // Graph docs: https://learn.microsoft.com/graph/api/chat-list-members
 //
 //meta:operation GET /chats/{id}/members
-func (s *TeamsService) ListChatMembers(ctx context.Context, chat string) ([]*ConversationMember, *Response, error) {
-	return getPage[ConversationMember](ctx, s.client, chatPath(chat)+"/members", nil)
+func (s *TeamsService) ListChatMembers(ctx context.Context, chat string, opts *ListOptions) ([]*ConversationMember, *Response, error) {
+	return getPage[ConversationMember](ctx, s.client, listURL(chatPath(chat)+"/members", opts), nil)
 }
 
 // ListChatMembersIter iterates over all of a chat's members.
-func (s *TeamsService) ListChatMembersIter(ctx context.Context, chat string) iter.Seq2[*ConversationMember, error] {
-	return all[ConversationMember](ctx, s.client, chatPath(chat)+"/members", nil)
+func (s *TeamsService) ListChatMembersIter(ctx context.Context, chat string, opts *ListOptions) iter.Seq2[*ConversationMember, error] {
+	return all[ConversationMember](ctx, s.client, listURL(chatPath(chat)+"/members", opts), nil)
 }
 
 // AddChatMemberOptions are the options of AddChatMember.
@@ -171,14 +171,14 @@ func (s *TeamsService) PostChatMessage(ctx context.Context, chat string, m *Chat
 // Graph docs: https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents
 //
 //meta:operation GET /chats/{id}/messages/{id}/hostedContents
-func (s *TeamsService) ListChatHostedContents(ctx context.Context, chat, msg string) ([]*ChatMessageHostedContent, *Response, error) {
-	return getPage[ChatMessageHostedContent](ctx, s.client, chatMessagePath(chat, msg)+"/hostedContents", nil)
+func (s *TeamsService) ListChatHostedContents(ctx context.Context, chat, msg string, opts *ListOptions) ([]*ChatMessageHostedContent, *Response, error) {
+	return getPage[ChatMessageHostedContent](ctx, s.client, listURL(chatMessagePath(chat, msg)+"/hostedContents", opts), nil)
 }
 
 // ListChatHostedContentsIter iterates over all of a chat message's inline
 // images.
-func (s *TeamsService) ListChatHostedContentsIter(ctx context.Context, chat, msg string) iter.Seq2[*ChatMessageHostedContent, error] {
-	return all[ChatMessageHostedContent](ctx, s.client, chatMessagePath(chat, msg)+"/hostedContents", nil)
+func (s *TeamsService) ListChatHostedContentsIter(ctx context.Context, chat, msg string, opts *ListOptions) iter.Seq2[*ChatMessageHostedContent, error] {
+	return all[ChatMessageHostedContent](ctx, s.client, listURL(chatMessagePath(chat, msg)+"/hostedContents", opts), nil)
 }
 
 // GetChatHostedContent returns a chat message's inline image with its

@@ -23,13 +23,13 @@ func TestSandboxTeamsChannels(t *testing.T) {
 	ctx := t.Context()
 	team := sandbox.ProductTeamGroupID
 	var joined []string
-	for tm, err := range c.Teams.ListJoinedTeamsIter(ctx, "") {
+	for tm, err := range c.Teams.ListJoinedTeamsIter(ctx, "", nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		joined = append(joined, tm.ID)
 	}
-	if got, _, err := c.Teams.ListJoinedTeams(ctx, sandbox.MeganBowenID); err != nil || len(joined) != 1 || joined[0] != team || len(got) != 1 {
+	if got, _, err := c.Teams.ListJoinedTeams(ctx, sandbox.MeganBowenID, nil); err != nil || len(joined) != 1 || joined[0] != team || len(got) != 1 {
 		t.Fatalf("joined teams: %v, Megan's %v %v", joined, got, err)
 	}
 	if tm, _, err := c.Teams.Get(ctx, team); err != nil || tm.DisplayName != "Product Team" || tm.Visibility != "private" {
@@ -51,7 +51,7 @@ func TestSandboxTeamsChannels(t *testing.T) {
 	if err != nil || len(seeded) != 2 {
 		t.Fatalf("Launch messages: %d %v", len(seeded), err)
 	}
-	replies, _, err := c.Teams.ListReplies(ctx, team, launch, seeded[1].ID)
+	replies, _, err := c.Teams.ListReplies(ctx, team, launch, seeded[1].ID, nil)
 	if err != nil || len(replies) != 2 || len(replies[0].Mentions) != 1 || replies[0].Mentions[0].Mentioned.User.ID != sandbox.MeganBowenID {
 		t.Fatalf("seeded replies with a mention: %+v %v", replies, err)
 	}
@@ -78,10 +78,10 @@ func TestSandboxTeamsChannels(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for range c.Teams.ListChannelMembersIter(ctx, team, leads.ID) {
+	for range c.Teams.ListChannelMembersIter(ctx, team, leads.ID, nil) {
 		n++
 	}
-	if members, _, err := c.Teams.ListChannelMembers(ctx, team, leads.ID); err != nil || n != 1 || len(members) != 1 || members[0].UserID != sandbox.AdeleVanceID {
+	if members, _, err := c.Teams.ListChannelMembers(ctx, team, leads.ID, nil); err != nil || n != 1 || len(members) != 1 || members[0].UserID != sandbox.AdeleVanceID {
 		t.Errorf("private channel members after a remove: %+v %v", members, err)
 	}
 	if _, err := c.Teams.DeleteChannel(ctx, team, leads.ID); err != nil {
@@ -108,11 +108,11 @@ func TestSandboxTeamsChannelMessages(t *testing.T) {
 	if err != nil || len(msg.Mentions) != 1 || msg.ChannelIdentity == nil || msg.ChannelIdentity.ChannelID != design.ID {
 		t.Fatalf("PostChannelMessage: %+v %v", msg, err)
 	}
-	hosted, _, err := c.Teams.ListChannelHostedContents(ctx, team, design.ID, msg.ID)
+	hosted, _, err := c.Teams.ListChannelHostedContents(ctx, team, design.ID, msg.ID, nil)
 	if err != nil || len(hosted) != 1 || !strings.Contains(msg.Body.Content, hosted[0].ID) {
 		t.Fatalf("ListChannelHostedContents: %+v %v (body %s)", hosted, err, msg.Body.Content)
 	}
-	for hc, err := range c.Teams.ListChannelHostedContentsIter(ctx, team, design.ID, msg.ID) {
+	for hc, err := range c.Teams.ListChannelHostedContentsIter(ctx, team, design.ID, msg.ID, nil) {
 		if err != nil || hc.ID != hosted[0].ID {
 			t.Errorf("ListChannelHostedContentsIter: %+v %v", hc, err)
 		}
@@ -134,7 +134,7 @@ func TestSandboxTeamsChannelMessages(t *testing.T) {
 		t.Errorf("GetReply: %+v %v", got, err)
 	}
 	n := 0
-	for range c.Teams.ListRepliesIter(ctx, team, design.ID, msg.ID) {
+	for range c.Teams.ListRepliesIter(ctx, team, design.ID, msg.ID, nil) {
 		n++
 	}
 	if got, _, err := c.Teams.GetChannelMessage(ctx, team, design.ID, msg.ID); err != nil || got.Subject != "Mock-ups" || n != 1 {
@@ -193,10 +193,10 @@ func TestSandboxTeamsChats(t *testing.T) {
 		t.Errorf("AddChatMember: %+v %v", m, err)
 	}
 	n = 0
-	for range c.Teams.ListChatMembersIter(ctx, grp.ID) {
+	for range c.Teams.ListChatMembersIter(ctx, grp.ID, nil) {
 		n++
 	}
-	if members, _, err := c.Teams.ListChatMembers(ctx, grp.ID); err != nil || len(members) != 3 || n != 3 {
+	if members, _, err := c.Teams.ListChatMembers(ctx, grp.ID, nil); err != nil || len(members) != 3 || n != 3 {
 		t.Errorf("ListChatMembers: %+v %v", members, err)
 	}
 	post := &ChatMessage{}
@@ -205,14 +205,14 @@ func TestSandboxTeamsChats(t *testing.T) {
 	if err != nil || msg.ChatID != grp.ID || len(msg.Mentions) != 1 {
 		t.Fatalf("PostChatMessage: %+v %v", msg, err)
 	}
-	hosted, _, err := c.Teams.ListChatHostedContents(ctx, grp.ID, msg.ID)
+	hosted, _, err := c.Teams.ListChatHostedContents(ctx, grp.ID, msg.ID, nil)
 	if err != nil || len(hosted) != 1 {
 		t.Fatalf("ListChatHostedContents: %+v %v", hosted, err)
 	}
 	if hc, _, err := c.Teams.GetChatHostedContent(ctx, grp.ID, msg.ID, hosted[0].ID); err != nil || string(hc.ContentBytes) != "jpeg bytes" || hc.ContentType != "image/jpeg" {
 		t.Errorf("GetChatHostedContent: %+v %v", hc, err)
 	}
-	for hc, err := range c.Teams.ListChatHostedContentsIter(ctx, grp.ID, msg.ID) {
+	for hc, err := range c.Teams.ListChatHostedContentsIter(ctx, grp.ID, msg.ID, nil) {
 		if err != nil || hc.ID != hosted[0].ID {
 			t.Errorf("ListChatHostedContentsIter: %+v %v", hc, err)
 		}

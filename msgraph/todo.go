@@ -12,8 +12,8 @@ import (
 // items (O365's ToDo, Folder and Task).
 type TodoService service
 
-// TaskList is a To Do list.
-type TaskList struct {
+// TodoTaskList is a To Do list.
+type TodoTaskList struct {
 	ID          string `json:"id,omitempty"`
 	DisplayName string `json:"displayName,omitempty"`
 	IsOwner     bool   `json:"isOwner,omitempty"`
@@ -24,8 +24,8 @@ type TaskList struct {
 	Removed *Removed `json:"@removed,omitempty"`
 }
 
-// Task is a To Do task.
-type Task struct {
+// TodoTask is a To Do task.
+type TodoTask struct {
 	ID    string `json:"id,omitempty"`
 	Title string `json:"title,omitempty"`
 	// Status is "notStarted", "inProgress", "completed", "waitingOnOthers" or "deferred".
@@ -53,8 +53,8 @@ type Task struct {
 	Removed *Removed `json:"@removed,omitempty"`
 }
 
-// TaskUpdate is the body of a task PATCH: nil fields are left as they are.
-type TaskUpdate struct {
+// TodoTaskUpdate is the body of a task PATCH: nil fields are left as they are.
+type TodoTaskUpdate struct {
 	Title             *string           `json:"title,omitempty"`
 	Status            *string           `json:"status,omitempty"`
 	Importance        *string           `json:"importance,omitempty"`
@@ -88,7 +88,7 @@ func todoTaskPath(user, list, task string) string {
 // DefaultList returns a user's default task list ("Tasks").
 //
 // Graph docs: https://learn.microsoft.com/graph/api/todo-list-lists
-func (s *TodoService) DefaultList(ctx context.Context, user string) (*TaskList, *Response, error) {
+func (s *TodoService) DefaultList(ctx context.Context, user string) (*TodoTaskList, *Response, error) {
 	lists, resp, err := s.ListLists(ctx, user, &ListOptions{Filter: "wellknownListName eq 'defaultList'"})
 	if err != nil {
 		return nil, resp, err
@@ -104,29 +104,30 @@ func (s *TodoService) DefaultList(ctx context.Context, user string) (*TaskList, 
 // Graph docs: https://learn.microsoft.com/graph/api/todo-list-lists
 //
 //meta:operation GET /users/{id}/todo/lists
-func (s *TodoService) ListLists(ctx context.Context, user string, opts *ListOptions) ([]*TaskList, *Response, error) {
+func (s *TodoService) ListLists(ctx context.Context, user string, opts *ListOptions) ([]*TodoTaskList, *Response, error) {
 	var q query
 	q.list(opts)
-	return getPage[TaskList](ctx, s.client, q.on(todoListsPath(user)), nil)
+	return getPage[TodoTaskList](ctx, s.client, q.on(todoListsPath(user)), nil)
 }
 
 // ListListsIter iterates over all of a user's task lists.
-func (s *TodoService) ListListsIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*TaskList, error] {
+func (s *TodoService) ListListsIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*TodoTaskList, error] {
 	var q query
 	q.list(opts)
-	return all[TaskList](ctx, s.client, q.on(todoListsPath(user)), nil)
+	return all[TodoTaskList](ctx, s.client, q.on(todoListsPath(user)), nil)
 }
 
 // ListsDelta runs one delta round over a user's task lists: every page up
 // to the deltaLink. It returns the lists added or changed since opts.Link
-// (those with Removed set are gone) and the deltaLink of the next round.
+// (those with Removed set are gone) and the last page's Response, whose
+// DeltaLink starts the next round.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/todotasklist-delta
 //
 //meta:operation GET /users/{id}/todo/lists/delta
-func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOptions) ([]*TaskList, string, error) {
+func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOptions) ([]*TodoTaskList, *Response, error) {
 	u, h := deltaStart(todoListsPath(user)+"/delta", opts)
-	return deltaRound[TaskList](ctx, s.client, u, h)
+	return deltaRound[TodoTaskList](ctx, s.client, u, h)
 }
 
 // TasksDelta runs one delta round over a list's tasks, as [TodoService.ListsDelta].
@@ -134,9 +135,9 @@ func (s *TodoService) ListsDelta(ctx context.Context, user string, opts *DeltaOp
 // Graph docs: https://learn.microsoft.com/graph/api/todotask-delta
 //
 //meta:operation GET /users/{id}/todo/lists/{id}/tasks/delta
-func (s *TodoService) TasksDelta(ctx context.Context, user, list string, opts *DeltaOptions) ([]*Task, string, error) {
+func (s *TodoService) TasksDelta(ctx context.Context, user, list string, opts *DeltaOptions) ([]*TodoTask, *Response, error) {
 	u, h := deltaStart(todoListPath(user, list)+"/tasks/delta", opts)
-	return deltaRound[Task](ctx, s.client, u, h)
+	return deltaRound[TodoTask](ctx, s.client, u, h)
 }
 
 // GetList returns a task list.
@@ -144,8 +145,8 @@ func (s *TodoService) TasksDelta(ctx context.Context, user, list string, opts *D
 // Graph docs: https://learn.microsoft.com/graph/api/todotasklist-get
 //
 //meta:operation GET /users/{id}/todo/lists/{id}
-func (s *TodoService) GetList(ctx context.Context, user, list string) (*TaskList, *Response, error) {
-	return getOne[TaskList](ctx, s.client, todoListPath(user, list))
+func (s *TodoService) GetList(ctx context.Context, user, list string) (*TodoTaskList, *Response, error) {
+	return getOne[TodoTaskList](ctx, s.client, todoListPath(user, list))
 }
 
 // CreateList creates a task list.
@@ -153,8 +154,8 @@ func (s *TodoService) GetList(ctx context.Context, user, list string) (*TaskList
 // Graph docs: https://learn.microsoft.com/graph/api/todo-post-lists
 //
 //meta:operation POST /users/{id}/todo/lists
-func (s *TodoService) CreateList(ctx context.Context, user, name string) (*TaskList, *Response, error) {
-	return doJSON[TaskList](ctx, s.client, http.MethodPost, todoListsPath(user), &TaskList{DisplayName: name}, nil)
+func (s *TodoService) CreateList(ctx context.Context, user, name string) (*TodoTaskList, *Response, error) {
+	return doJSON[TodoTaskList](ctx, s.client, http.MethodPost, todoListsPath(user), &TodoTaskList{DisplayName: name}, nil)
 }
 
 // RenameList renames a task list.
@@ -162,8 +163,8 @@ func (s *TodoService) CreateList(ctx context.Context, user, name string) (*TaskL
 // Graph docs: https://learn.microsoft.com/graph/api/todotasklist-update
 //
 //meta:operation PATCH /users/{id}/todo/lists/{id}
-func (s *TodoService) RenameList(ctx context.Context, user, list, name string) (*TaskList, *Response, error) {
-	return doJSON[TaskList](ctx, s.client, http.MethodPatch, todoListPath(user, list), &TaskList{DisplayName: name}, nil)
+func (s *TodoService) RenameList(ctx context.Context, user, list, name string) (*TodoTaskList, *Response, error) {
+	return doJSON[TodoTaskList](ctx, s.client, http.MethodPatch, todoListPath(user, list), &TodoTaskList{DisplayName: name}, nil)
 }
 
 // DeleteList deletes a task list and its tasks.
@@ -180,17 +181,17 @@ func (s *TodoService) DeleteList(ctx context.Context, user, list string) (*Respo
 // Graph docs: https://learn.microsoft.com/graph/api/todotasklist-list-tasks
 //
 //meta:operation GET /users/{id}/todo/lists/{id}/tasks
-func (s *TodoService) ListTasks(ctx context.Context, user, list string, opts *ListOptions) ([]*Task, *Response, error) {
+func (s *TodoService) ListTasks(ctx context.Context, user, list string, opts *ListOptions) ([]*TodoTask, *Response, error) {
 	var q query
 	q.list(opts)
-	return getPage[Task](ctx, s.client, q.on(todoListPath(user, list)+"/tasks"), nil)
+	return getPage[TodoTask](ctx, s.client, q.on(todoListPath(user, list)+"/tasks"), nil)
 }
 
 // ListTasksIter iterates over all of a list's tasks.
-func (s *TodoService) ListTasksIter(ctx context.Context, user, list string, opts *ListOptions) iter.Seq2[*Task, error] {
+func (s *TodoService) ListTasksIter(ctx context.Context, user, list string, opts *ListOptions) iter.Seq2[*TodoTask, error] {
 	var q query
 	q.list(opts)
-	return all[Task](ctx, s.client, q.on(todoListPath(user, list)+"/tasks"), nil)
+	return all[TodoTask](ctx, s.client, q.on(todoListPath(user, list)+"/tasks"), nil)
 }
 
 // GetTask returns a task.
@@ -198,8 +199,8 @@ func (s *TodoService) ListTasksIter(ctx context.Context, user, list string, opts
 // Graph docs: https://learn.microsoft.com/graph/api/todotask-get
 //
 //meta:operation GET /users/{id}/todo/lists/{id}/tasks/{id}
-func (s *TodoService) GetTask(ctx context.Context, user, list, task string) (*Task, *Response, error) {
-	return getOne[Task](ctx, s.client, todoTaskPath(user, list, task))
+func (s *TodoService) GetTask(ctx context.Context, user, list, task string) (*TodoTask, *Response, error) {
+	return getOne[TodoTask](ctx, s.client, todoTaskPath(user, list, task))
 }
 
 // CreateTask adds a task to a list.
@@ -207,8 +208,8 @@ func (s *TodoService) GetTask(ctx context.Context, user, list, task string) (*Ta
 // Graph docs: https://learn.microsoft.com/graph/api/todotasklist-post-tasks
 //
 //meta:operation POST /users/{id}/todo/lists/{id}/tasks
-func (s *TodoService) CreateTask(ctx context.Context, user, list string, t *Task) (*Task, *Response, error) {
-	return doJSON[Task](ctx, s.client, http.MethodPost, todoListPath(user, list)+"/tasks", t, nil)
+func (s *TodoService) CreateTask(ctx context.Context, user, list string, t *TodoTask) (*TodoTask, *Response, error) {
+	return doJSON[TodoTask](ctx, s.client, http.MethodPost, todoListPath(user, list)+"/tasks", t, nil)
 }
 
 // UpdateTask changes the properties set in upd.
@@ -216,14 +217,18 @@ func (s *TodoService) CreateTask(ctx context.Context, user, list string, t *Task
 // Graph docs: https://learn.microsoft.com/graph/api/todotask-update
 //
 //meta:operation PATCH /users/{id}/todo/lists/{id}/tasks/{id}
-func (s *TodoService) UpdateTask(ctx context.Context, user, list, task string, upd *TaskUpdate) (*Task, *Response, error) {
-	return doJSON[Task](ctx, s.client, http.MethodPatch, todoTaskPath(user, list, task), upd, nil)
+func (s *TodoService) UpdateTask(ctx context.Context, user, list, task string, upd *TodoTaskUpdate) (*TodoTask, *Response, error) {
+	return doJSON[TodoTask](ctx, s.client, http.MethodPatch, todoTaskPath(user, list, task), upd, nil)
 }
 
 // CompleteTask marks a task completed now.
-func (s *TodoService) CompleteTask(ctx context.Context, user, list, task string) (*Task, *Response, error) {
+//
+// Graph docs: https://learn.microsoft.com/graph/api/todotask-update
+//
+//meta:operation PATCH /users/{id}/todo/lists/{id}/tasks/{id}
+func (s *TodoService) CompleteTask(ctx context.Context, user, list, task string) (*TodoTask, *Response, error) {
 	now := NewDateTimeTimeZone(time.Now().UTC())
-	return s.UpdateTask(ctx, user, list, task, &TaskUpdate{Status: Ptr("completed"), CompletedDateTime: &now})
+	return s.UpdateTask(ctx, user, list, task, &TodoTaskUpdate{Status: Ptr("completed"), CompletedDateTime: &now})
 }
 
 // DeleteTask deletes a task.

@@ -27,7 +27,8 @@ func TestSandboxTodo(t *testing.T) {
 	if len(names) < 3 {
 		t.Errorf("ListListsIter over pages of 1: %v", names)
 	}
-	_, listsLink, err := c.Todo.ListsDelta(ctx, "", nil)
+	_, listsLinkResp, err := c.Todo.ListsDelta(ctx, "", nil)
+	listsLink := deltaLinkOf(listsLinkResp)
 	if err != nil || listsLink == "" {
 		t.Fatalf("ListsDelta: %q %v", listsLink, err)
 	}
@@ -48,12 +49,12 @@ func TestSandboxTodo(t *testing.T) {
 	}
 
 	due := DateTimeTimeZone{DateTime: "2025-07-01T09:00:00", TimeZone: "Pacific Standard Time"}
-	task, _, err := c.Todo.CreateTask(ctx, "", list.ID, &Task{Title: "Book flights", Importance: "high", DueDateTime: due,
+	task, _, err := c.Todo.CreateTask(ctx, "", list.ID, &TodoTask{Title: "Book flights", Importance: "high", DueDateTime: due,
 		ChecklistItems: []ChecklistItem{{DisplayName: "Compare prices"}}, LinkedResources: []LinkedResource{{WebURL: "https://travel.example/trip/7", ApplicationName: "Travel"}}})
 	if err != nil || task.Importance != "high" || task.DueDateTime.TimeZone != "UTC" || task.DueDateTime.DateTime != "2025-07-01T16:00:00.0000000" {
 		t.Fatalf("CreateTask: %+v %v", task, err)
 	}
-	steps, _, err := c.Todo.ListChecklistItems(ctx, "", list.ID, task.ID)
+	steps, _, err := c.Todo.ListChecklistItems(ctx, "", list.ID, task.ID, nil)
 	if err != nil || len(steps) != 1 || steps[0].DisplayName != "Compare prices" {
 		t.Fatalf("ListChecklistItems: %+v %v", steps, err)
 	}
@@ -74,7 +75,7 @@ func TestSandboxTodo(t *testing.T) {
 		t.Error(err)
 	}
 	n := 0
-	for range c.Todo.ListChecklistItemsIter(ctx, "", list.ID, task.ID) {
+	for range c.Todo.ListChecklistItemsIter(ctx, "", list.ID, task.ID, nil) {
 		n++
 	}
 	if n != 1 {
@@ -90,24 +91,25 @@ func TestSandboxTodo(t *testing.T) {
 	if _, err := c.Todo.DeleteLinkedResource(ctx, "", list.ID, task.ID, link.ID); err != nil {
 		t.Error(err)
 	}
-	links, _, err := c.Todo.ListLinkedResources(ctx, "", list.ID, task.ID)
+	links, _, err := c.Todo.ListLinkedResources(ctx, "", list.ID, task.ID, nil)
 	if err != nil || len(links) != 1 || links[0].ApplicationName != "Travel" {
 		t.Errorf("ListLinkedResources: %+v %v", links, err)
 	}
-	for l, err := range c.Todo.ListLinkedResourcesIter(ctx, "", list.ID, task.ID) {
+	for l, err := range c.Todo.ListLinkedResourcesIter(ctx, "", list.ID, task.ID, nil) {
 		if err != nil || l.ID != links[0].ID {
 			t.Errorf("ListLinkedResourcesIter: %+v %v", l, err)
 		}
 	}
 
 	// A weekly task, completed, comes back a week later.
-	weekly, _, err := c.Todo.CreateTask(ctx, "", list.ID, &Task{Title: "Water the plants", DueDateTime: DateTimeTimeZone{DateTime: "2025-07-04T00:00:00", TimeZone: "UTC"},
+	weekly, _, err := c.Todo.CreateTask(ctx, "", list.ID, &TodoTask{Title: "Water the plants", DueDateTime: DateTimeTimeZone{DateTime: "2025-07-04T00:00:00", TimeZone: "UTC"},
 		Recurrence: &Recurrence{Pattern: RecurrencePattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{"friday"}},
 			Range: RecurrenceRange{Type: "noEnd", StartDate: "2025-07-04"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, tasksLink, err := c.Todo.TasksDelta(ctx, "", list.ID, nil)
+	_, tasksLinkResp, err := c.Todo.TasksDelta(ctx, "", list.ID, nil)
+	tasksLink := deltaLinkOf(tasksLinkResp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +117,7 @@ func TestSandboxTodo(t *testing.T) {
 	if err != nil || done.Status != "completed" || done.Recurrence != nil {
 		t.Fatalf("CompleteTask: %+v %v", done, err)
 	}
-	var next *Task
+	var next *TodoTask
 	for tk, err := range c.Todo.ListTasksIter(ctx, "", list.ID, &ListOptions{Filter: "title eq 'Water the plants' and status eq 'notStarted'"}) {
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +127,7 @@ func TestSandboxTodo(t *testing.T) {
 	if next == nil || next.DueDateTime.DateTime != "2025-07-11T00:00:00.0000000" || next.Recurrence == nil {
 		t.Fatalf("next occurrence: %+v", next)
 	}
-	upd, _, err := c.Todo.UpdateTask(ctx, "", list.ID, task.ID, &TaskUpdate{Status: Ptr("inProgress"), Categories: []string{"Travel"}})
+	upd, _, err := c.Todo.UpdateTask(ctx, "", list.ID, task.ID, &TodoTaskUpdate{Status: Ptr("inProgress"), Categories: []string{"Travel"}})
 	if err != nil || upd.Status != "inProgress" || len(upd.Categories) != 1 {
 		t.Errorf("UpdateTask: %+v %v", upd, err)
 	}
@@ -133,7 +135,7 @@ func TestSandboxTodo(t *testing.T) {
 		t.Fatal(err)
 	}
 	delta, _, err := c.Todo.TasksDelta(ctx, "", list.ID, &DeltaOptions{Link: tasksLink})
-	seen := map[string]*Task{}
+	seen := map[string]*TodoTask{}
 	for _, d := range delta {
 		seen[d.ID] = d
 	}

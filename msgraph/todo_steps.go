@@ -39,13 +39,13 @@ func linkedPath(user, list, task string) string {
 // Graph docs: https://learn.microsoft.com/graph/api/todotask-list-checklistitems
 //
 //meta:operation GET /users/{id}/todo/lists/{id}/tasks/{id}/checklistItems
-func (s *TodoService) ListChecklistItems(ctx context.Context, user, list, task string) ([]*ChecklistItem, *Response, error) {
-	return getPage[ChecklistItem](ctx, s.client, checklistPath(user, list, task), nil)
+func (s *TodoService) ListChecklistItems(ctx context.Context, user, list, task string, opts *ListOptions) ([]*ChecklistItem, *Response, error) {
+	return getPage[ChecklistItem](ctx, s.client, listURL(checklistPath(user, list, task), opts), nil)
 }
 
 // ListChecklistItemsIter iterates over a task's checklist items.
-func (s *TodoService) ListChecklistItemsIter(ctx context.Context, user, list, task string) iter.Seq2[*ChecklistItem, error] {
-	return all[ChecklistItem](ctx, s.client, checklistPath(user, list, task), nil)
+func (s *TodoService) ListChecklistItemsIter(ctx context.Context, user, list, task string, opts *ListOptions) iter.Seq2[*ChecklistItem, error] {
+	return all[ChecklistItem](ctx, s.client, listURL(checklistPath(user, list, task), opts), nil)
 }
 
 // GetChecklistItem returns a checklist item.
@@ -80,13 +80,13 @@ func (s *TodoService) DeleteChecklistItem(ctx context.Context, user, list, task,
 // Graph docs: https://learn.microsoft.com/graph/api/todotask-list-linkedresources
 //
 //meta:operation GET /users/{id}/todo/lists/{id}/tasks/{id}/linkedResources
-func (s *TodoService) ListLinkedResources(ctx context.Context, user, list, task string) ([]*LinkedResource, *Response, error) {
-	return getPage[LinkedResource](ctx, s.client, linkedPath(user, list, task), nil)
+func (s *TodoService) ListLinkedResources(ctx context.Context, user, list, task string, opts *ListOptions) ([]*LinkedResource, *Response, error) {
+	return getPage[LinkedResource](ctx, s.client, listURL(linkedPath(user, list, task), opts), nil)
 }
 
 // ListLinkedResourcesIter iterates over a task's linked resources.
-func (s *TodoService) ListLinkedResourcesIter(ctx context.Context, user, list, task string) iter.Seq2[*LinkedResource, error] {
-	return all[LinkedResource](ctx, s.client, linkedPath(user, list, task), nil)
+func (s *TodoService) ListLinkedResourcesIter(ctx context.Context, user, list, task string, opts *ListOptions) iter.Seq2[*LinkedResource, error] {
+	return all[LinkedResource](ctx, s.client, listURL(linkedPath(user, list, task), opts), nil)
 }
 
 // AddLinkedResource links a task to an item of another app.

@@ -3,6 +3,7 @@ package msgraph
 import (
 	"bytes"
 	"context"
+	"io"
 	"iter"
 	"net/http"
 )
@@ -44,23 +45,13 @@ func (s *UsersService) Photo(ctx context.Context, user string, opts *PhotoOption
 	return getOne[ProfilePhoto](ctx, s.client, photoPath(user, opts))
 }
 
-// PhotoContent returns the bytes of a user's photo (a JPEG) in the size
-// asked for.
+// DownloadPhoto writes a user's photo (a JPEG) in the size asked for to w.
 //
 // Graph docs: https://learn.microsoft.com/graph/api/profilephoto-get
 //
 //meta:operation GET /users/{id}/photo/$value
-func (s *UsersService) PhotoContent(ctx context.Context, user string, opts *PhotoOptions) ([]byte, *Response, error) {
-	req, err := s.client.NewRequest(ctx, http.MethodGet, photoPath(user, opts)+"/$value", nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	var b bytes.Buffer
-	resp, err := s.client.Do(req, &b)
-	if err != nil {
-		return nil, resp, err
-	}
-	return b.Bytes(), resp, nil
+func (s *UsersService) DownloadPhoto(ctx context.Context, user string, w io.Writer, opts *PhotoOptions) (*Response, error) {
+	return s.client.downloadValue(ctx, photoPath(user, opts)+"/$value", w)
 }
 
 // ListPhotos returns the sizes a user's photo has.
@@ -68,13 +59,13 @@ func (s *UsersService) PhotoContent(ctx context.Context, user string, opts *Phot
 // Graph docs: https://learn.microsoft.com/graph/api/profilephoto-get
 //
 //meta:operation GET /users/{id}/photos
-func (s *UsersService) ListPhotos(ctx context.Context, user string) ([]*ProfilePhoto, *Response, error) {
-	return getPage[ProfilePhoto](ctx, s.client, userPath(user)+"/photos", nil)
+func (s *UsersService) ListPhotos(ctx context.Context, user string, opts *ListOptions) ([]*ProfilePhoto, *Response, error) {
+	return getPage[ProfilePhoto](ctx, s.client, listURL(userPath(user)+"/photos", opts), nil)
 }
 
 // ListPhotosIter iterates over the sizes a user's photo has.
-func (s *UsersService) ListPhotosIter(ctx context.Context, user string) iter.Seq2[*ProfilePhoto, error] {
-	return all[ProfilePhoto](ctx, s.client, userPath(user)+"/photos", nil)
+func (s *UsersService) ListPhotosIter(ctx context.Context, user string, opts *ListOptions) iter.Seq2[*ProfilePhoto, error] {
+	return all[ProfilePhoto](ctx, s.client, listURL(userPath(user)+"/photos", opts), nil)
 }
 
 // SetPhoto replaces a user's photo with data, an image of contentType

@@ -123,30 +123,30 @@ func TestSandboxPhotos(t *testing.T) {
 	if err != nil || p.ID != "648X648" || p.Width != 648 || p.ContentType != "image/jpeg" {
 		t.Fatalf("Photo: %+v %v", p, err)
 	}
-	sizes, _, err := c.Users.ListPhotos(ctx, "me")
+	sizes, _, err := c.Users.ListPhotos(ctx, "me", nil)
 	if err != nil || len(sizes) != 9 || sizes[0].ID != "48X48" {
 		t.Errorf("ListPhotos: %d %v", len(sizes), err)
 	}
-	small, _, err := c.Users.PhotoContent(ctx, sandbox.MeganBowenID, &PhotoOptions{Size: "48x48"})
-	if err != nil {
+	var small bytes.Buffer
+	if _, err := c.Users.DownloadPhoto(ctx, sandbox.MeganBowenID, &small, &PhotoOptions{Size: "48x48"}); err != nil {
 		t.Fatal(err)
 	}
-	if img, err := jpeg.Decode(bytes.NewReader(small)); err != nil || img.Bounds().Dx() != 48 {
+	if img, err := jpeg.Decode(&small); err != nil || img.Bounds().Dx() != 48 {
 		t.Errorf("48x48 content: %v", err)
 	}
 	top := sandbox.Users()[len(sandbox.Users())-1]
 	if _, _, err := c.Users.Photo(ctx, top.ID, nil); !IsNotFound(err) {
 		t.Errorf("a user without a photo: %v", err)
 	}
-	full, _, err := c.Users.PhotoContent(ctx, sandbox.MeganBowenID, nil)
-	if err != nil {
+	var full, mine bytes.Buffer
+	if _, err := c.Users.DownloadPhoto(ctx, sandbox.MeganBowenID, &full, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Users.SetPhoto(ctx, "me", "image/jpeg", full); err != nil {
+	if _, err := c.Users.SetPhoto(ctx, "me", "image/jpeg", full.Bytes()); err != nil {
 		t.Fatal(err)
 	}
-	if mine, _, err := c.Users.PhotoContent(ctx, "me", nil); err != nil || !bytes.Equal(mine, full) {
-		t.Errorf("after SetPhoto: %d bytes, %v", len(mine), err)
+	if _, err := c.Users.DownloadPhoto(ctx, "me", &mine, nil); err != nil || !bytes.Equal(mine.Bytes(), full.Bytes()) {
+		t.Errorf("after SetPhoto: %d bytes, %v", mine.Len(), err)
 	}
 }
 

@@ -8,7 +8,15 @@ import "testing"
 // TestGraphConformanceMailCal: each row may use what the rows above it
 // made ({save}).
 var graphConformanceMailCal = []conformanceRow{
+	// A meeting Megan organizes reaches Adele's inbox as an eventMessage whose event is Adele's copy.
+	{route: "POST /v1.0/me/events", path: "/v1.0/me/events", auth: "megan", status: 201, typ: "event", body: `{"subject": "Meeting conformance", "start": {"dateTime": "2025-06-12T10:00:00", "timeZone": "UTC"}, "end": {"dateTime": "2025-06-12T11:00:00", "timeZone": "UTC"}, "attendees": [{"emailAddress": {"address": "{adeleMail}"}, "type": "required"}]}`},
+	{route: "GET /v1.0/me/messages", path: "/v1.0/me/messages?$filter=subject%20eq%20'Meeting%20conformance'", auth: "rw", status: 200, typ: "message", list: true, save: "meetMsg"},
+	{route: "GET /v1.0/me/messages/{mid}", path: "/v1.0/me/messages/{meetMsg}?$expand=microsoft.graph.eventMessage/event", auth: "rw", status: 200, typ: "eventMessageRequest"},
+	{route: "GET /v1.0/me/messages/{mid}/microsoft.graph.eventMessage/event", path: "/v1.0/me/messages/{meetMsg}/microsoft.graph.eventMessage/event", auth: "rw", status: 200, typ: "event"},
+	{route: "GET /v1.0/me/messages/{mid}/microsoft.graph.eventMessage/event", path: "/v1.0/me/messages/{meetMsg}/microsoft.graph.eventMessage/event", auth: "settings", status: 403},
+	{route: "GET /v1.0/users/{id}/messages/{mid}/microsoft.graph.eventMessage/event", path: "/v1.0/users/{adele}/messages/{meetMsg}/microsoft.graph.eventMessage/event", auth: "rw", status: 200, typ: "event"},
 	{route: "POST /v1.0/me/messages", path: "/v1.0/me/messages", auth: "rw", status: 201, typ: "message", body: `{"subject": "Upload me"}`, save: "up"},
+	{route: "GET /v1.0/me/messages/{mid}/microsoft.graph.eventMessage/event", path: "/v1.0/me/messages/{up}/microsoft.graph.eventMessage/event", auth: "rw", status: 404},
 	{route: "POST /v1.0/me/messages/{mid}/attachments/createUploadSession", path: "/v1.0/me/messages/{up}/attachments/createUploadSession", auth: "rw", status: 201, typ: "uploadSession", body: `{"AttachmentItem": {"attachmentType": "file", "name": "big.bin", "size": 5000000, "contentType": "application/octet-stream"}}`},
 	{route: "POST /v1.0/me/mailFolders/{fid}/messages/{mid}/attachments/createUploadSession", path: "/v1.0/me/mailFolders/drafts/messages/{up}/attachments/createUploadSession", auth: "rw", status: 201, typ: "uploadSession", body: `{"AttachmentItem": {"attachmentType": "file", "name": "big.bin", "size": 5000000, "contentType": "application/octet-stream"}}`},
 	{route: "POST /v1.0/me/mailFolders/{fid}/childFolders/{cid}/messages/{mid}/attachments/createUploadSession", path: "/v1.0/me/mailFolders/inbox/childFolders/{child}/messages/{childMsg}/attachments/createUploadSession", auth: "rw", status: 201, typ: "uploadSession", body: `{"AttachmentItem": {"attachmentType": "file", "name": "big.bin", "size": 5000000, "contentType": "application/octet-stream"}}`},
@@ -91,7 +99,12 @@ func TestGraphConformanceMailCal(t *testing.T) {
 		"mail":     "User.Read Mail.ReadWrite",
 		"settings": "User.Read MailboxSettings.ReadWrite",
 	})
-	c.fill("{adele}", adele().ID)
+	c.fill("{adele}", adele().ID, "{adeleMail}", adele().Mail)
+	for _, u := range Users() {
+		if u.ID == MeganBowenID { // the organizer of the meeting rows
+			c.tokens["megan"] = "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "User.Read Calendars.ReadWrite")
+		}
+	}
 	c.fill(mailFill(e, c.tokens["ro"])...)
 	for _, row := range graphConformanceMailCal {
 		c.run(row)

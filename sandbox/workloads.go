@@ -25,10 +25,13 @@ import (
 func (s *Server) newWorkloads() []graphkit.Workload {
 	sp := sites.New(s.kit)
 	s.kit.Sites = sp // the drive serves the sites' document libraries
+	ml, cal := mail.New(s.kit), calendar.New(s.kit)
+	cal.SetMailer(ml) // invitations, updates and cancellations reach the invitees' inboxes
+	ml.SetEvents(cal) // and their eventMessages' event is the invitee's copy
 	return []graphkit.Workload{
 		users.New(s.kit),
-		mail.New(s.kit),
-		calendar.New(s.kit),
+		ml,
+		cal,
 		contacts.New(s.kit),
 		drive.New(s.kit),
 		todo.New(s.kit),

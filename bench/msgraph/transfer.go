@@ -171,8 +171,11 @@ func (g *graphClient) Upload(ctx context.Context, name string, r io.Reader, size
 }
 
 func (g *graphClient) Download(ctx context.Context, id string, w io.Writer) (int64, error) {
-	n, _, err := g.c.Drive.Download(ctx, msgraph.MyDrive, id, w, nil)
-	return n, err
+	resp, err := g.c.Drive.Download(ctx, msgraph.MyDrive, id, w, nil)
+	if err != nil {
+		return 0, err
+	}
+	return resp.Written, nil
 }
 
 // source is size bytes cut from a block of random ones: the data costs

@@ -170,7 +170,7 @@ func (w *watch) summarize(ctx context.Context, n int) ([]string, error) {
 // postToChannel posts lines as a list to a channel of one of the user's
 // teams, both found by name.
 func postToChannel(ctx context.Context, c *msgraph.Client, team, channel string, lines []string) (*msgraph.ChatMessage, error) {
-	teams, _, err := c.Teams.ListJoinedTeams(ctx, "me")
+	teams, _, err := c.Teams.ListJoinedTeams(ctx, "me", nil)
 	if err != nil {
 		return nil, err
 	}

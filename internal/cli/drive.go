@@ -304,7 +304,7 @@ func runDriveGet(ctx context.Context, f *Factory, o *driveOptions, arg, dest str
 	defer out.abort()
 	h := sha256.New()
 	bar := newTransferBar(ctx, f, it.Name, it.Size)
-	n, _, err := s.c.Drive.Download(ctx, s.drive, it.ID, io.MultiWriter(out.w, h, bar.counter()), nil)
+	resp, err := s.c.Drive.Download(ctx, s.drive, it.ID, io.MultiWriter(out.w, h, bar.counter()), nil)
 	bar.finish(err == nil)
 	if err != nil {
 		return s.fail(err, p, "")
@@ -317,10 +317,10 @@ func runDriveGet(ctx context.Context, f *Factory, o *driveOptions, arg, dest str
 		return err
 	}
 	if f.JSON {
-		return writeJSON(f.IO.Out, map[string]any{"path": showPath(p), "id": it.ID, "size": n, "sha256": sum, "dest": out.name})
+		return writeJSON(f.IO.Out, map[string]any{"path": showPath(p), "id": it.ID, "size": resp.Written, "sha256": sum, "dest": out.name})
 	}
 	if out.name != "-" {
-		fmt.Fprintf(f.IO.Out, "Downloaded %s (%s) to %s\n", printable(showPath(p)), humanSize(n), printable(out.name))
+		fmt.Fprintf(f.IO.Out, "Downloaded %s (%s) to %s\n", printable(showPath(p)), humanSize(resp.Written), printable(out.name))
 	}
 	return nil
 }

@@ -130,6 +130,9 @@ var aliases = map[string]string{
 	"GET /me/calendar/calendarview/delta":          "GET /me/calendarview/delta",
 	"DELETE /sites/{id}/lists/{id}":                "POST /sites/{id}/lists",
 	"GET /sites/{id}/lists/{id}/items/{id}/fields": "GET /sites/{id}/lists/{id}/items/{id}",
+
+	// An eventMessage's event, which "Get eventMessage" reads with Mail.Read through $expand.
+	"GET /me/messages/{id}/microsoft.graph.eventmessage/event": "GET /me/messages/{id}",
 }
 
 func splice(segs []string, i, n int) []string {

@@ -128,6 +128,10 @@ type Schema struct {
 	// elements, by target ("graph.changeTrackedEntity/createdDateTime"),
 	// until link resolves the targets.
 	flags map[string]Property
+	// roots are the entity container's entity sets and singletons, by
+	// name; ops the bound actions and functions, by name (see paths.go).
+	roots map[string]root
+	ops   map[string][]operation
 }
 
 // Load parses the CSDL file at path.
@@ -146,7 +150,8 @@ func Load(path string) (*Schema, error) {
 
 // Parse reads a CSDL document (an edmx:Edmx element with Schema elements) from r.
 func Parse(r io.Reader) (*Schema, error) {
-	s := &Schema{types: map[string]*Type{}, aliases: map[string]string{}, flags: map[string]Property{}}
+	s := &Schema{types: map[string]*Type{}, aliases: map[string]string{}, flags: map[string]Property{},
+		roots: map[string]root{}, ops: map[string][]operation{}}
 	d := xml.NewDecoder(r)
 	var ns string      // namespace of the current Schema element
 	var cur *Type      // type being read
@@ -241,7 +246,14 @@ func Parse(r io.Reader) (*Schema, error) {
 				if cur != nil {
 					depth--
 				}
-			case "Action", "Function", "EntityContainer", "Term":
+			case "Action", "Function", "EntityContainer":
+				if err := s.readPathElement(d, e); err != nil {
+					return nil, err
+				}
+				if cur != nil {
+					depth--
+				}
+			case "Term":
 				// Not needed for judging payloads; skipping keeps Load fast.
 				if err := d.Skip(); err != nil {
 					return nil, err

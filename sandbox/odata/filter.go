@@ -1,6 +1,7 @@
 package odata
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -278,7 +279,8 @@ func (p *parser) isVar(name string) bool {
 func (p *parser) parsePath() (Expr, error) {
 	first := p.peek()
 	pth := &path{isVar: p.isVar(first.text)}
-	if !pth.isVar && p.t != nil && !p.t.has(first.text) {
+	// A navigation property (an expandable one) is filtered on through any/all.
+	if !pth.isVar && p.t != nil && !p.t.has(first.text) && !slices.Contains(p.t.Expandable, first.text) {
 		return nil, notFound(first.text, p.t)
 	}
 	pth.segs = append(pth.segs, first.text)

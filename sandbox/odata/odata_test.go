@@ -256,3 +256,23 @@ func TestSplitExpand(t *testing.T) {
 		t.Errorf("$expand with options: %v", err)
 	}
 }
+
+func TestNames(t *testing.T) {
+	typ := &Type{Name: "microsoft.graph.message", Props: []string{"subject"}, Expandable: []string{"singleValueExtendedProperties"}}
+	for _, tc := range []struct {
+		filter string
+		want   bool
+	}{
+		{"singleValueExtendedProperties/Any(ep: ep/id eq 'a' and ep/value eq 'b')", true},
+		{"subject eq 'x' or not (singleValueExtendedProperties/any(ep: ep/value eq 'b'))", true},
+		{"subject eq 'singleValueExtendedProperties'", false},
+	} {
+		e, err := ParseFilter(tc.filter, typ)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.filter, err)
+		}
+		if got := Names(e, "singlevalueextendedproperties"); got != tc.want {
+			t.Errorf("Names(%s) = %v, want %v", tc.filter, got, tc.want)
+		}
+	}
+}

@@ -85,9 +85,11 @@ func run() error {
 	}
 	down := sha256.New()
 	t0 = time.Now()
-	if res.Size, _, err = c.Drive.Download(ctx, msgraph.MyDrive, item.ID, down, nil); err != nil {
+	resp, err := c.Drive.Download(ctx, msgraph.MyDrive, item.ID, down, nil)
+	if err != nil {
 		return err
 	}
+	res.Size = resp.Written
 	res.DownloadS = time.Since(t0).Seconds()
 	res.Downloaded = hex.EncodeToString(down.Sum(nil))
 	var ms runtime.MemStats

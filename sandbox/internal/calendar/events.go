@@ -270,8 +270,9 @@ func (s *Workload) eventList(w http.ResponseWriter, r *http.Request, u *graphkit
 		return
 	}
 	var objs []graphkit.Item
+	single, multi := outlook.FilterNames(r, eventType) // a $filter on extended properties sees them all
 	for _, ev := range cu.eventsIn(cal.ID) {
-		objs = append(objs, graphkit.LazyItem(func() graphkit.Item { return eventObject(ev, nil, vo) }))
+		objs = append(objs, ev.Extended.SetForFilter(graphkit.LazyItem(func() graphkit.Item { return eventObject(ev, nil, vo) }), single, multi))
 	}
 	page := graphkit.ListPage(r, graphkit.ItemContext(r, u, false), objs, eventType, eventLimits) // renders the page only
 	s.mu.Unlock()

@@ -68,6 +68,7 @@ func (st *store) invite(ctx context.Context, ev *calEvent, now time.Time) {
 		cp.Seq = int(st.feed.Seq())
 		cu.events[cp.ID] = &cp
 		st.touchEvent(ctx, u.ID, &cp, graphkit.Created)
+		st.notify(ctx, meetingMessage(outlook.MeetingRequest, &cp, u.ID, false))
 	}
 }
 
@@ -138,6 +139,7 @@ func (st *store) cancelCopies(ctx context.Context, ev *calEvent, now time.Time) 
 				cp.Subject = "Canceled: " + cp.Subject
 				cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
 				st.touchEvent(ctx, u.ID, cp, graphkit.Updated)
+				st.notify(ctx, meetingMessage(outlook.MeetingCancelled, cp, u.ID, false))
 			}
 		}
 	}
@@ -160,6 +162,7 @@ func (st *store) syncCopies(ctx context.Context, ev *calEvent, before []calAtten
 				cp.OrgEvent = "" // no longer this meeting's attendee
 				cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
 				st.touchEvent(ctx, u.ID, cp, graphkit.Updated)
+				st.notify(ctx, meetingMessage(outlook.MeetingCancelled, cp, u.ID, false))
 			}
 		}
 	}
@@ -177,6 +180,9 @@ func (st *store) syncCopies(ctx context.Context, ev *calEvent, before []calAtten
 			cp.Attendees = slices.Clone(ev.Attendees)
 			cp.Changed, cp.ChangeKey = now, st.changeKey(ctx)
 			st.touchEvent(ctx, u.ID, cp, graphkit.Updated)
+			if !cp.IsCancelled {
+				st.notify(ctx, meetingMessage(outlook.MeetingRequest, cp, u.ID, true))
+			}
 		}
 	}
 	st.invite(ctx, ev, now)

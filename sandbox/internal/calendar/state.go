@@ -44,6 +44,7 @@ func (s *Workload) Reset() {
 	fresh := seedStore()
 	s.mu.Lock()
 	fresh.feed.Inherit(s.feed)
+	fresh.mail = s.mail
 	s.store = fresh
 	s.mu.Unlock()
 }
@@ -86,6 +87,7 @@ func (s *Workload) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	st.feed.Inherit(s.feed)
+	st.mail = s.mail
 	s.store = st
 	s.mu.Unlock()
 	return nil

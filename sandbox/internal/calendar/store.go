@@ -23,6 +23,9 @@ type store struct {
 	// their positions in it) and keeps removed events; change
 	// notifications hear it.
 	feed *graphkit.Feed
+	// mail delivers the meeting messages of invitations, updates and
+	// cancellations (meeting.go); nil delivers none.
+	mail outlook.Mailer
 }
 
 // calUser is one user's calendars and events.

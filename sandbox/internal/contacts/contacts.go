@@ -150,9 +150,10 @@ func (s *Workload) contactList(w http.ResponseWriter, r *http.Request, u *graphk
 		return
 	}
 	var objs []graphkit.Item
+	single, multi := outlook.FilterNames(r, contactType) // a $filter on extended properties sees them all
 	for _, c := range cu.contacts {
 		if c.FolderID == folder {
-			objs = append(objs, graphkit.LazyItem(func() graphkit.Item { return contactObject(c, x) }))
+			objs = append(objs, c.Extended.SetForFilter(graphkit.LazyItem(func() graphkit.Item { return contactObject(c, x) }), single, multi))
 		}
 	}
 	page := graphkit.ListPage(r, graphkit.ItemContext(r, u, false), objs, contactType, contactLimits) // renders the page only

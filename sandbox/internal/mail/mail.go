@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +59,8 @@ func (s *Workload) mailRoutes(m *graphkit.Mux) {
 	s.HandleOwned(m, "GET", "/outlook/masterCategories/{catid}", s.categoryGet)
 	s.HandleOwned(m, "PATCH", "/outlook/masterCategories/{catid}", s.categoryPatch)
 	s.HandleOwned(m, "DELETE", "/outlook/masterCategories/{catid}", s.categoryDelete)
+	// The event of a meeting message (meeting.go).
+	s.HandleOwned(m, "GET", "/messages/{mid}/"+eventNav, s.messageEvent)
 	// A message by id, also under its folder.
 	for _, p := range []string{"/messages/{mid}", "/mailFolders/{fid}/messages/{mid}", "/mailFolders/{fid}/childFolders/{cid}/messages/{mid}"} {
 		s.HandleOwned(m, "GET", p, s.messageGet)
@@ -138,14 +141,17 @@ func mailPrefs(w http.ResponseWriter, r *http.Request) msgView {
 // messageType is microsoft.graph.message for the OData engine.
 var messageType = &odata.Type{
 	Name: "microsoft.graph.message",
-	Keep: []string{"@odata.etag", "id"},
+	Keep: []string{"@odata.type", "@odata.etag", "id"},
 	Props: []string{"@odata.etag", "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories",
 		"receivedDateTime", "sentDateTime", "hasAttachments", "internetMessageId", "subject", "bodyPreview",
 		"importance", "parentFolderId", "conversationId", "conversationIndex", "isDeliveryReceiptRequested",
 		"isReadReceiptRequested", "isRead", "isDraft", "webLink", "inferenceClassification", "body", "sender",
-		"from", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag"},
+		"from", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag",
+		// an eventMessage's own, present on meeting messages only (meeting.go)
+		"meetingMessageType", "startDateTime", "endDateTime", "location", "type", "isOutOfDate", "isAllDay",
+		"isDelegated", "responseRequested", "allowNewTimeProposals", "meetingRequestType"},
 	Extra:      []string{"uniqueBody", "internetMessageHeaders"},
-	Expandable: append([]string{"attachments"}, extNames...),
+	Expandable: append([]string{"attachments", eventNav}, extNames...),
 	PropTypes:  messagePropTypes(),
 }
 
@@ -249,10 +255,17 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 		s.writeMessagePage(w, r, q, ctx, views, page, total)
 		return
 	}
+	// A $filter on extended properties (…ExtendedProperties/any(ep: …))
+	// sees them all, rendered or not.
+	filterExt := q.Filter != nil && (odata.Names(q.Filter, extNames[0]) || odata.Names(q.Filter, extNames[1]))
+	var exts []messageJSON
 	for _, m := range msgs {
 		views = append(views, m.toJSON(view, expand))
 		if q.Search != nil {
 			search = append(search, messageSearchFields(m))
+		}
+		if filterExt {
+			exts = append(exts, messageJSON{SingleExt: slices.Clone(m.singleExt()), MultiExt: slices.Clone(m.multiExt())})
 		}
 	}
 	s.unlock()
@@ -261,6 +274,10 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 	if q.Filter != nil || len(q.OrderBy) > 0 {
 		for i := range views {
 			objs[i] = decodedObject(views[i])
+			if filterExt {
+				e := decodedObject(exts[i])
+				objs[i][extNames[0]], objs[i][extNames[1]] = e[extNames[0]], e[extNames[1]]
+			}
 		}
 	}
 	page, total := q.Apply(objs, func(i int) odata.SearchFields { return search[i] })
@@ -406,12 +423,21 @@ func (s *Workload) messageGet(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	view := mailPrefs(w, r)
 	view.ext = ext
+	var event map[string]any
+	if expandsEvent(q) { // a message that is no meeting message expands no event
+		zone, _ := outlook.PreferredZone(graphkit.Prefer(r))
+		event, _ = s.meetingEvent(r.Context(), u, r.PathValue("mid"), zone)
+	}
 	s.mailOp(w, r, u, func(_ *mailStore, mb *mailbox, _ time.Time) (int, any, *graphkit.Error) {
 		m := mb.message(r.PathValue("mid"))
 		if m == nil {
 			return 0, nil, graphkit.ErrItemNotFound
 		}
-		return 200, messageEntity(r, u, m, q, view), nil
+		obj := rawObject(m.toJSON(view, q != nil && len(q.Expand) > 0))
+		if event != nil {
+			obj["event"] = event
+		}
+		return 200, entityObject(r, u, "/messages", obj, q, messageType), nil
 	})
 }
 

@@ -96,6 +96,8 @@ type mailMessage struct {
 	// Ext holds the extended properties (extprops.go); nil for the many
 	// messages without (a message is kept small: see TestHeapPerMessage).
 	Ext *msgExt `json:",omitempty"`
+	// Meeting makes the message an eventMessage (meeting.go).
+	Meeting *meetingInfo `json:",omitempty"`
 }
 
 // msgExt is a message's extended properties.
@@ -179,6 +181,7 @@ type messageJSON struct {
 	Attachments                []any               `json:"attachments,omitempty"`
 	SingleExt                  []singleExt         `json:"singleValueExtendedProperties,omitempty"`
 	MultiExt                   []multiExt          `json:"multiValueExtendedProperties,omitempty"`
+	*eventMessageJSON                              // an eventMessage's own properties (meeting.go)
 }
 
 const graphTime = "2006-01-02T15:04:05Z"
@@ -229,6 +232,9 @@ func (m *mailMessage) toJSON(view msgView, withAttachments bool) messageJSON {
 	j.UniqueBody = &ub
 	if view.ext != nil {
 		m.renderExt(&j, view.ext)
+	}
+	if m.Meeting != nil {
+		j.eventMessageJSON = m.Meeting.toJSON()
 	}
 	if withAttachments {
 		j.Attachments = []any{}

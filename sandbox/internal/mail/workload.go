@@ -29,6 +29,8 @@ type Workload struct {
 	mu   sync.Mutex
 	mail *mailStore
 	up   *outlook.AttachmentUploads // large attachments' upload sessions (upload.go)
+	// events reads the events of meeting messages (meeting.go); nil reads none.
+	events outlook.EventReader
 }
 
 // New returns the mail workload with the seeded mailboxes, served with kit.

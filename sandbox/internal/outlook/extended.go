@@ -151,3 +151,37 @@ func (x Expansion) SetExtended(it graphkit.Item, ext *Extended) {
 		it.Set(name, ext.Expanded(name, ids))
 	}
 }
+
+// FilterNames reports which of the extended-property collections the
+// $filter of a list request r over items of t names and does not $expand:
+// those the list sets on its items for the filter (SetForFilter).
+func FilterNames(r *http.Request, t *odata.Type) (single, multi bool) {
+	q := r.URL.Query()
+	f, err := odata.ParseFilter(q.Get("$filter"), t)
+	if q.Get("$filter") == "" || err != nil {
+		return false, false // a bad $filter is the list's to refuse
+	}
+	expand := q.Get("$expand")
+	return odata.Names(f, SingleValueProps) && !strings.Contains(expand, SingleValueProps),
+		odata.Names(f, MultiValueProps) && !strings.Contains(expand, MultiValueProps)
+}
+
+// SetForFilter sets the extended properties FilterNames asked for on it,
+// where a $filter sees them (they stay out of the answer: only $expand
+// projects them).
+func (x *Extended) SetForFilter(it graphkit.Item, single, multi bool) graphkit.Item {
+	if single {
+		it.Set(SingleValueProps, nonNilProps(x.Single))
+	}
+	if multi {
+		it.Set(MultiValueProps, nonNilProps(x.Multi))
+	}
+	return it
+}
+
+func nonNilProps(l []ExtendedProperty) []ExtendedProperty {
+	if l == nil {
+		return []ExtendedProperty{}
+	}
+	return l
+}
