@@ -78,7 +78,7 @@ func (g *graph) readFile(ctx context.Context, in filesReadIn) (FileText, error) 
 		return FileText{}, badInput("%s is %d bytes, more than files_read reads (%d)", it.Name, it.Size, maxReadBytes)
 	}
 	var buf bytes.Buffer
-	if _, _, err := g.c.Drive.Download(ctx, msgraph.MyDrive, it.ID, &limitWriter{w: &buf, n: maxReadBytes}, nil); err != nil {
+	if _, err := g.c.Drive.Download(ctx, msgraph.MyDrive, it.ID, &limitWriter{w: &buf, n: maxReadBytes}, nil); err != nil {
 		return FileText{}, err
 	}
 	text, err := textOf(it.Name, buf.Bytes())

@@ -22,7 +22,7 @@ func (g *graph) chats(ctx context.Context, s *Server, in teamsChatsIn) (Chats, e
 const maxTeams = 25
 
 func (g *graph) channels(ctx context.Context) (Teams, error) {
-	ts, _, err := g.c.Teams.ListJoinedTeams(ctx, me)
+	ts, _, err := g.c.Teams.ListJoinedTeams(ctx, me, nil)
 	if err != nil {
 		return Teams{}, err
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/authsome-go/authsome/msgraph"
 )
 
-func todoItem(t *msgraph.Task) TodoItem {
+func todoItem(t *msgraph.TodoTask) TodoItem {
 	out := TodoItem{ID: t.ID, Title: t.Title, Status: t.Status, Importance: t.Importance, Note: t.Body.Content}
 	if d := t.DueDateTime.DateTime; len(d) >= len("2006-01-02") {
 		out.Due = d[:len("2006-01-02")]
@@ -37,7 +37,7 @@ func (g *graph) list(ctx context.Context, id string) (string, error) {
 
 func (g *graph) todoTasks(ctx context.Context, s *Server, in todoTasksIn) (TodoItems, error) {
 	out := TodoItems{Tasks: []TodoItem{}}
-	tasks, cursor, err := page(ctx, s, "todo_tasks", in.Cursor, func() ([]*msgraph.Task, *msgraph.Response, error) {
+	tasks, cursor, err := page(ctx, s, "todo_tasks", in.Cursor, func() ([]*msgraph.TodoTask, *msgraph.Response, error) {
 		list, err := g.list(ctx, in.List)
 		if err != nil {
 			return nil, nil, err
@@ -60,7 +60,7 @@ func (g *graph) todoAdd(ctx context.Context, in todoAddIn) (TodoItem, error) {
 	if in.Title == "" {
 		return TodoItem{}, badInput("title is required")
 	}
-	t := &msgraph.Task{Title: in.Title, Importance: in.Importance}
+	t := &msgraph.TodoTask{Title: in.Title, Importance: in.Importance}
 	if in.Note != "" {
 		t.Body = msgraph.TextBody(in.Note)
 	}
