@@ -26,9 +26,6 @@ import (
 	"github.com/authsome-go/authsome/proxy"
 )
 
-// Placeholder is what the child sees in place of every credential.
-const Placeholder = "authsome-proxy-managed"
-
 type runOptions struct {
 	f             *Factory
 	Providers     []string // P or P:CONN
@@ -192,7 +189,7 @@ func (p *proxyRun) Env(base []string) []string {
 				}
 				continue
 			}
-			set[name] = Placeholder
+			set[name] = provider.ProxyPlaceholder
 		}
 	}
 	pu := p.proxyURL.String()
