@@ -327,7 +327,7 @@ func graphError(connection string, err error) error {
 			return &broker.CredentialError{Provider: "microsoft", Connection: connection,
 				Reason: msg + " (sign in again: authsome login microsoft --force)"}
 		}
-		return errors.New(msg)
+		return &graphFailure{msg: msg, err: ge}
 	}
 	var ce *broker.CredentialError
 	switch {

@@ -144,8 +144,11 @@ type loginOut struct {
 	Record       connectionOut `json:"record"`
 }
 
-func loginJSON(c *vault.Connection, profile string, now time.Time) loginOut {
-	rec := connectionJSON(c, profile, true, now)
+// loginJSON is login --json for the connection c just stored: is_default is true only when c
+// is the provider's default connection (the first one, or one set with set-default).
+func loginJSON(ctx context.Context, b *broker.Broker, c *vault.Connection, now time.Time) loginOut {
+	isDefault, _ := isDefaultConn(ctx, b, c)
+	rec := connectionJSON(c, b.Profile(), isDefault, now)
 	return loginOut{Status: "success", Provider: c.Provider, Connection: c.Name, RecordStatus: rec.Status, Record: rec}
 }
 
@@ -341,7 +344,7 @@ nothing is deleted.`,
 			}
 			noteTokenStaysValid(f, def, c)
 			if f.JSON {
-				revoked := broker.Revocable(def) && revokeErr == nil
+				revoked := revokeErr == nil && broker.RevokesTokens(def, c)
 				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked, SessionsRevoked: sessions})
 			}
 			return nil

@@ -144,7 +144,7 @@ func (e *driveError) Unwrap() error { return e.kind }
 
 func notInDrive(p string) error {
 	dir := path.Dir(showPath(p))
-	return &driveError{msg: fmt.Sprintf("%s: no such file or folder in the drive (see what %s holds with `authsome drive ls %s`)", showPath(p), dir, dir)}
+	return &driveError{msg: fmt.Sprintf("%s: no such file or folder in the drive (see what %s holds with `authsome drive ls %s`)", showPath(p), dir, dir), kind: errNotFound}
 }
 
 // fail turns a failed Graph call about p into the CLI's error: not found and name conflicts
