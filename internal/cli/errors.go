@@ -91,7 +91,7 @@ func classify(err error) (int, string) {
 	switch {
 	case errors.As(err, &se):
 		return se.code, "error"
-	case errors.As(err, &ue), errors.As(err, &ve), errors.Is(err, vault.ErrInvalidProfileName):
+	case errors.As(err, &ue), errors.As(err, &ve), errors.Is(err, vault.ErrInvalidProfileName), errors.Is(err, broker.ErrDuplicateProvider):
 		return exitUsage, "usage"
 	case errors.Is(err, broker.ErrConnectionNotFound):
 		return exitConnectionNotFound, "connection_not_found"

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/rand"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -244,78 +243,6 @@ func (p *proxyRun) Close() error {
 	return errors.Join(errs...)
 }
 
-// routesFor resolves the provider specs to proxy routes, checking each connection has a
-// usable credential now (so a dead sign-in fails before the child starts). sandboxCA is the
-// CA file of the sandbox when a connection targets one ("" otherwise).
-func routesFor(ctx context.Context, b *broker.Broker, specs []string) (routes []proxy.Route, defs []*provider.Definition, sandboxCA string, err error) {
-	type pick struct{ prov, conn string }
-	var picks []pick
-	if len(specs) == 0 {
-		list, err := b.List(ctx)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		for _, p := range list {
-			if p.Default != "" {
-				picks = append(picks, pick{p.Def.Name, p.Default})
-			}
-		}
-		if len(picks) == 0 {
-			return nil, nil, "", fmt.Errorf("%w: no connections to inject (sign in first: `authsome login microsoft`)", broker.ErrConnectionNotFound)
-		}
-	}
-	for _, s := range specs {
-		p, c, _ := strings.Cut(s, ":")
-		picks = append(picks, pick{p, c})
-	}
-	seen := map[string]bool{}
-	var sandboxRoots *x509.CertPool // one upstream pool for every sandbox route
-	for _, pk := range picks {
-		def, _, err := b.Catalog().Get(pk.prov)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		if seen[def.Name] {
-			return nil, nil, "", usagef("provider %s given twice: one connection per provider and run", def.Name)
-		}
-		seen[def.Name] = true
-		conn, err := b.Token(ctx, def.Name, pk.conn)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		if def, err = broker.ResolveFor(def, conn); err != nil { // {base_url} → the connection's
-			return nil, nil, "", err
-		}
-		r := proxy.Route{Provider: def.Name, Connection: conn.Name}
-		apiURL := def.APIURL
-		if def.IsMicrosoft() && conn.Cloud != broker.CloudSandbox && conn.GraphURL != "" {
-			apiURL = strings.TrimPrefix(conn.GraphURL, "https://") // national clouds: their Graph host
-		}
-		if r.Match, err = provider.ParseRoute(apiURL); err != nil {
-			return nil, nil, "", err
-		}
-		if conn.Cloud == broker.CloudSandbox {
-			info, err := b.Sandbox()
-			if err != nil {
-				return nil, nil, "", err
-			}
-			if r.Upstream, err = url.Parse(info.URL); err != nil {
-				return nil, nil, "", err
-			}
-			if sandboxRoots == nil {
-				if sandboxRoots, err = broker.RootsTrusting(info.CAFile); err != nil {
-					return nil, nil, "", err
-				}
-				sandboxCA = info.CAFile
-			}
-			r.RootCAs = sandboxRoots
-		}
-		routes = append(routes, r)
-		defs = append(defs, def)
-	}
-	return routes, defs, sandboxCA, nil
-}
-
 // baseURLVar names the base-URL variable of a provider: MICROSOFT_GRAPH_URL for Microsoft,
 // <NAME>_BASE_URL otherwise.
 func baseURLVar(def *provider.Definition) string {
@@ -326,10 +253,11 @@ func baseURLVar(def *provider.Definition) string {
 }
 
 func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyRun, error) {
-	routes, defs, sandboxCA, err := routesFor(ctx, b, cfg.specs)
+	rs, err := b.ProxyRoutes(ctx, cfg.specs)
 	if err != nil {
 		return nil, err
 	}
+	routes, defs, sandboxCA := rs.Routes, rs.Providers, rs.SandboxCA
 	var hosts []string
 	for _, r := range routes {
 		if h := r.Match.Host(); h != "" {
