@@ -246,17 +246,20 @@ Then:        authsome login microsoft`,
 	pf.StringVar(&f.HomeDir, "home", "", "authsome home folder (default $AUTHSOME_HOME, $XDG_CONFIG_HOME/authsome or ~/.authsome; ~/.authsome-go when that holds the Python authsome's files)")
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "debug logs on stderr (never secrets)")
 	f.globalFlags.register(root)
+	_ = root.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return completeProfiles(f)
+	})
 
 	root.AddCommand(
 		newLoginCmd(f, nil),
-		newLogoutCmd(f),
-		newListCmd(f),
-		newGetCmd(f),
-		newExportCmd(f),
-		newInspectCmd(f),
+		newLogoutCmd(f, nil),
+		newListCmd(f, nil),
+		newGetCmd(f, nil),
+		newExportCmd(f, nil),
+		newInspectCmd(f, nil),
 		newProvidersCmd(f),
 		newProfileCmd(f),
-		newSetDefaultCmd(f),
+		newSetDefaultCmd(f, nil),
 		newRekeyCmd(f),
 		newWhoamiCmd(f),
 		newAPICmd(f),

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -111,22 +110,10 @@ asks first; without one it refuses unless --yes is given.`,
 }
 
 // profileConnections counts the connections in a profile's vault, when it can be read without
-// asking for anything (a passphrase-protected vault is not opened); ok is false otherwise.
+// asking for anything (see peekVault); ok is false otherwise.
 func profileConnections(ctx context.Context, h vault.Home, name string) (n int, ok bool) {
-	dir := h.ProfileDir(name)
-	if _, err := os.Stat(dir); err != nil {
-		return 0, false
-	}
-	keys := vault.DefaultKeySource(dir)
-	if keys.Name() == "passphrase" {
-		return 0, false
-	}
-	store, err := vault.Open(dir, keys)
-	if err != nil {
-		return 0, false
-	}
-	data, err := store.Load(ctx)
-	if err != nil {
+	data, ok := peekVault(ctx, h, name)
+	if !ok {
 		return 0, false
 	}
 	for _, ps := range data.Providers {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -151,33 +152,48 @@ func printWarnings(f *Factory, warns []provider.Warning) {
 	}
 }
 
-func newInspectCmd(f *Factory) *cobra.Command {
+type inspectOptions struct {
+	f        *Factory
+	Provider string
+}
+
+func newInspectCmd(f *Factory, runF func(*inspectOptions) error) *cobra.Command {
+	opts := &inspectOptions{f: f}
 	return &cobra.Command{
-		Use:   "inspect PROVIDER",
-		Short: "Provider definition and its connections (no secrets)",
-		Args:  exactArgs(1, "a provider name"),
+		Use:               "inspect PROVIDER",
+		Short:             "Provider definition and its connections (no secrets)",
+		Args:              exactArgs(1, "a provider name"),
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			opts.Provider = args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			def, src, err := b.Catalog().Get(args[0])
-			if err != nil {
-				return err
-			}
-			list, err := b.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			conns := []connectionOut{}
-			for _, p := range list {
-				if p.Def.Name == def.Name {
-					for _, c := range p.Connections {
-						conns = append(conns, connectionJSON(c, b.Profile(), c.Name == p.Default, nowFunc()))
-					}
-				}
-			}
-			return writeJSON(f.IO.Out, def, map[string]any{"source": src, "connections": conns})
+			return runInspect(cmd.Context(), opts)
 		},
 	}
+}
+
+func runInspect(ctx context.Context, opts *inspectOptions) error {
+	b, err := opts.f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	def, src, err := b.Catalog().Get(opts.Provider)
+	if err != nil {
+		return err
+	}
+	list, err := b.List(ctx)
+	if err != nil {
+		return err
+	}
+	conns := []connectionOut{}
+	for _, p := range list {
+		if p.Def.Name == def.Name {
+			for _, c := range p.Connections {
+				conns = append(conns, connectionJSON(c, b.Profile(), c.Name == p.Default, nowFunc()))
+			}
+		}
+	}
+	return writeJSON(opts.f.IO.Out, def, map[string]any{"source": src, "connections": conns})
 }
