@@ -130,3 +130,93 @@ func TestConnectionRuns(t *testing.T) {
 		t.Errorf("inspect: %v %q", err, out)
 	}
 }
+
+func TestNewProviderAndProfileCmds(t *testing.T) {
+	f, _ := testFactory(t)
+
+	var pl *providersListOptions
+	if err := parse(t, newProvidersListCmd(f, capture(&pl))); err != nil || pl == nil {
+		t.Errorf("providers list: %v", err)
+	}
+	var ps *providersShowOptions
+	if err := parse(t, newProvidersShowCmd(f, capture(&ps)), "acme"); err != nil || ps.Provider != "acme" {
+		t.Errorf("providers show: %v %+v", err, ps)
+	}
+	var pa *providersAddOptions
+	if err := parse(t, newProvidersAddCmd(f, capture(&pa)), "-", "--force"); err != nil || pa.File != "-" || !pa.Force {
+		t.Errorf("providers add: %v %+v", err, pa)
+	}
+	wantUsage(t, parse(t, newProvidersAddCmd(f, noRun[providersAddOptions](t))), "JSON file")
+	var pr *providersRemoveOptions
+	if err := parse(t, newProvidersRemoveCmd(f, capture(&pr)), "acme"); err != nil || pr.Provider != "acme" {
+		t.Errorf("providers remove: %v %+v", err, pr)
+	}
+
+	var po *profileOptions
+	if err := parse(t, newProfileCreateCmd(f, capture(&po)), "work"); err != nil || po.Name != "work" {
+		t.Errorf("profile create: %v %+v", err, po)
+	}
+	if err := parse(t, newProfileUseCmd(f, capture(&po)), "home"); err != nil || po.Name != "home" {
+		t.Errorf("profile use: %v %+v", err, po)
+	}
+	var pd *profileDeleteOptions
+	if err := parse(t, newProfileDeleteCmd(f, capture(&pd)), "work", "-y"); err != nil || pd.Name != "work" || !pd.Yes {
+		t.Errorf("profile delete: %v %+v", err, pd)
+	}
+	wantUsage(t, parse(t, newProfileDeleteCmd(f, noRun[profileDeleteOptions](t)), "work"), "--yes") // no terminal
+	if err := parse(t, newProfileDeleteCmd(f, noRun[profileDeleteOptions](t)), "../x"); err == nil {
+		t.Error("profile delete ../x was accepted")
+	}
+
+	var ro *revokeOptions
+	if err := parse(t, newRevokeCmd(f, capture(&ro)), "acme"); err != nil || ro.Provider != "acme" {
+		t.Errorf("revoke: %v %+v", err, ro)
+	}
+	if err := parse(t, newRemoveCmd(f, capture(&ro)), "widget"); err != nil || ro.Provider != "widget" {
+		t.Errorf("remove: %v %+v", err, ro)
+	}
+	wantUsage(t, parse(t, newRemoveCmd(f, noRun[revokeOptions](t))), "provider")
+}
+
+// TestProviderAndProfileRuns calls the run functions directly on a temp home.
+func TestProviderAndProfileRuns(t *testing.T) {
+	f, out := testFactory(t)
+	ctx := t.Context()
+	if err := runProvidersAdd(&providersAddOptions{f: f, File: writeFile(t, "acme.json", acmeJSON)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := runProvidersList(&providersListOptions{f: f}); err != nil || !strings.Contains(out.String(), "acme\t") {
+		t.Errorf("providers list: %v %q", err, out)
+	}
+	out.Reset()
+	if err := runProvidersShow(&providersShowOptions{f: f, Provider: "acme"}); err != nil || !strings.Contains(out.String(), `"name": "acme"`) {
+		t.Errorf("providers show: %v %q", err, out)
+	}
+	if err := runRevoke(ctx, &revokeOptions{f: f, Provider: "acme"}); err != nil {
+		t.Errorf("revoke: %v", err)
+	}
+	if err := runRemove(ctx, &revokeOptions{f: f, Provider: "acme"}); err != nil {
+		t.Errorf("remove: %v", err)
+	}
+	if err := runProvidersRemove(&providersRemoveOptions{f: f, Provider: "acme"}); err == nil {
+		t.Error("providers remove of a removed definition succeeded")
+	}
+
+	out.Reset()
+	for _, step := range []error{
+		runProfileCreate(&profileOptions{f: f, Name: "work"}),
+		runProfileCreate(&profileOptions{f: f, Name: "play"}),
+		runProfileUse(&profileOptions{f: f, Name: "play"}),
+		runProfileList(&profileListOptions{f: f}),
+	} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+	if !strings.Contains(out.String(), "* play\n") || !strings.Contains(out.String(), "  work\n") {
+		t.Errorf("profile list: %q", out)
+	}
+	if err := runProfileDelete(ctx, &profileDeleteOptions{f: f, Name: "work", Yes: true}); err != nil {
+		t.Errorf("profile delete --yes: %v", err)
+	}
+}

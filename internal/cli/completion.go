@@ -44,7 +44,7 @@ func completeProviders(_ context.Context, f *Factory) ([]cobra.Completion, cobra
 // completeConnections lists the connections of prov in the selected profile, the default
 // one marked as such.
 func completeConnections(ctx context.Context, f *Factory, prov string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	data, ok := peekVault(ctx, vault.Home{Dir: f.Home()}, f.Profile)
+	data, ok := peekVault(ctx, f.vaultHome(), f.Profile)
 	if !ok {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -100,7 +100,7 @@ func registerProviderSpecFlag(cmd *cobra.Command, f *Factory) {
 
 // completeProfiles lists the home's profiles, the active one marked as such.
 func completeProfiles(f *Factory) ([]cobra.Completion, cobra.ShellCompDirective) {
-	h := vault.Home{Dir: f.Home()}
+	h := f.vaultHome()
 	names, err := h.Profiles()
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp

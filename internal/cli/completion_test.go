@@ -75,3 +75,20 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("completion printed a secret: %q", r.stdout)
 	}
 }
+
+// TestCompletionProfilesAndProviders: profile use/delete complete profiles; providers show,
+// revoke and remove complete providers.
+func TestCompletionProfilesAndProviders(t *testing.T) {
+	home := testEnv(t)
+	wantCode(t, runHome(t, home, "profile", "create", "work"), exitOK)
+	for _, cmd := range [][]string{{"profile", "use", ""}, {"profile", "delete", ""}} {
+		if got, _ := complete(t, home, cmd...); !slices.Contains(got, "work") {
+			t.Errorf("%v: %v", cmd, got)
+		}
+	}
+	for _, cmd := range [][]string{{"providers", "show", ""}, {"providers", "remove", ""}, {"revoke", ""}, {"remove", ""}} {
+		if got, _ := complete(t, home, cmd...); !slices.Contains(got, "microsoft") {
+			t.Errorf("%v: %v", cmd, got)
+		}
+	}
+}
