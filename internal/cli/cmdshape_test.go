@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -218,5 +220,62 @@ func TestProviderAndProfileRuns(t *testing.T) {
 	}
 	if err := runProfileDelete(ctx, &profileDeleteOptions{f: f, Name: "work", Yes: true}); err != nil {
 		t.Errorf("profile delete --yes: %v", err)
+	}
+}
+
+func TestNewStatusCmds(t *testing.T) {
+	f, _ := testFactory(t)
+	var w *whoamiOptions
+	if err := parse(t, newWhoamiCmd(f, capture(&w))); err != nil || w == nil {
+		t.Errorf("whoami: %v", err)
+	}
+	wantUsage(t, parse(t, newWhoamiCmd(f, noRun[whoamiOptions](t)), "x"), "no arguments")
+	var d *doctorOptions
+	if err := parse(t, newDoctorCmd(f, capture(&d))); err != nil || d == nil {
+		t.Errorf("doctor: %v", err)
+	}
+	var v *versionOptions
+	if err := parse(t, newVersionCmd(f, capture(&v))); err != nil || v == nil || v.BuildInfo == nil {
+		t.Errorf("version: %v", err)
+	}
+	var i *initOptions
+	if err := parse(t, newInitCmd(f, capture(&i))); err != nil || i == nil {
+		t.Errorf("init: %v", err)
+	}
+	var r *rekeyOptions
+	if err := parse(t, newRekeyCmd(f, capture(&r)), "--to", "passphrase"); err != nil || r.To != "passphrase" {
+		t.Errorf("rekey: %v %+v", err, r)
+	}
+	wantUsage(t, parse(t, newRekeyCmd(f, noRun[rekeyOptions](t)), "--to", "usb-stick"), "usb-stick")
+}
+
+// TestStatusRuns calls the run functions of init, whoami, doctor, rekey and version directly.
+func TestStatusRuns(t *testing.T) {
+	f, out := testFactory(t)
+	ctx := t.Context()
+	if err := runInit(ctx, &initOptions{f: f}); err != nil || !strings.Contains(out.String(), "Key source: file") {
+		t.Fatalf("init: %v %q", err, out)
+	}
+	out.Reset()
+	if err := runWhoami(ctx, &whoamiOptions{f: f}); err != nil || !strings.Contains(out.String(), "No connections") {
+		t.Errorf("whoami: %v %q", err, out)
+	}
+	out.Reset()
+	if err := os.Chmod(f.HomeDir, 0o700); err != nil { // t.TempDir is 0755
+		t.Fatal(err)
+	}
+	if err := runDoctor(ctx, &doctorOptions{f: f}); err != nil || !strings.Contains(out.String(), "ok   vault") {
+		t.Errorf("doctor: %v %q", err, out)
+	}
+	t.Setenv("AUTHSOME_NEW_PASSPHRASE", "correct horse battery staple")
+	if err := runRekey(ctx, &rekeyOptions{f: f, To: "passphrase"}); err != nil {
+		t.Errorf("rekey --to passphrase: %v", err)
+	}
+	out.Reset()
+	bi := func() (*debug.BuildInfo, bool) {
+		return &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}}}, true
+	}
+	if err := runVersion(&versionOptions{f: f, BuildInfo: bi}); err != nil || !strings.Contains(out.String(), "commit abc123") {
+		t.Errorf("version: %v %q", err, out)
 	}
 }
