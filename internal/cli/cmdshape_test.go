@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -277,5 +278,45 @@ func TestStatusRuns(t *testing.T) {
 	}
 	if err := runVersion(&versionOptions{f: f, BuildInfo: bi}); err != nil || !strings.Contains(out.String(), "commit abc123") {
 		t.Errorf("version: %v %q", err, out)
+	}
+}
+
+func TestNewProxyAndAPICmds(t *testing.T) {
+	f, _ := testFactory(t)
+	var a *apiOptions
+	if err := parse(t, newAPICmd(f, capture(&a)), "-X", "PATCH", "-d", "{}", "-H", "Prefer: x", "--connection", "work", "--jq", ".id", "-i", "/me"); err != nil ||
+		a.path != "/me" || a.method != "PATCH" || a.data != "{}" || len(a.headers) != 1 || a.connection != "work" || a.jq != ".id" || !a.include {
+		t.Errorf("api: %v %+v", err, a)
+	}
+	wantUsage(t, parse(t, newAPICmd(f, noRun[apiOptions](t))), "Graph path")
+
+	var l *logOptions
+	if err := parse(t, newLogCmd(f, capture(&l)), "-n", "5", "--events", "-f"); err != nil || l.Lines != 5 || !l.Events || !l.Follow {
+		t.Errorf("log: %v %+v", err, l)
+	}
+	wantUsage(t, parse(t, newLogCmd(f, noRun[logOptions](t)), "-n", "0"), "positive")
+
+	var r *runOptions
+	if err := parse(t, newRunCmd(f, capture(&r)), "--provider", "microsoft:work", "--deny-unmatched", "--isolation", "off", "--", "python", "agent.py"); err != nil ||
+		!slices.Equal(r.Providers, []string{"microsoft:work"}) || !r.DenyUnmatched || r.Isolation != "off" || !slices.Equal(r.Command, []string{"python", "agent.py"}) {
+		t.Errorf("run: %v %+v", err, r)
+	}
+	wantUsage(t, parse(t, newRunCmd(f, noRun[runOptions](t)), "python"), "after --")
+	wantUsage(t, parse(t, newRunCmd(f, noRun[runOptions](t)), "--isolation", "maybe", "--", "true"), "--isolation")
+
+	var p *proxyOptions
+	if err := parse(t, newProxyCmd(f, capture(&p)), "--listen", "[::1]:8080", "--provider", "openai", "--deny-unmatched"); err != nil ||
+		p.Listen != "[::1]:8080" || !slices.Equal(p.Providers, []string{"openai"}) || !p.DenyUnmatched {
+		t.Errorf("proxy: %v %+v", err, p)
+	}
+	wantUsage(t, parse(t, newProxyCmd(f, noRun[proxyOptions](t)), "--listen", "0.0.0.0:8080"), "loopback")
+}
+
+// TestLogRun calls runLog on a home whose audit log has a sign-in event.
+func TestLogRun(t *testing.T) {
+	f, out := testFactory(t)
+	wantCode(t, run(t, "sk-test-default-0000000000000000\n", "--home", f.HomeDir, "login", "openai", "--api-key-stdin"), exitOK)
+	if err := runLog(t.Context(), &logOptions{f: f, Lines: 10, Events: true}); err != nil || !strings.Contains(out.String(), "login") || !strings.Contains(out.String(), "openai") {
+		t.Errorf("log --events: %v %q", err, out)
 	}
 }

@@ -92,3 +92,21 @@ func TestCompletionProfilesAndProviders(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletionSpecs: run and proxy complete --provider P, then P:CONN; api completes
+// Microsoft connections.
+func TestCompletionSpecs(t *testing.T) {
+	home := testEnv(t)
+	wantCode(t, run(t, "sk-test-default-0000000000000000\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
+	for _, cmd := range []string{"run", "proxy"} {
+		if got, _ := complete(t, home, cmd, "--provider", ""); !slices.Contains(got, "openai") {
+			t.Errorf("%s --provider: %v", cmd, got)
+		}
+		if got, _ := complete(t, home, cmd, "--provider", "openai:"); !slices.Equal(got, []string{"openai:default"}) {
+			t.Errorf("%s --provider openai: %v", cmd, got)
+		}
+	}
+	if got, _ := complete(t, home, "api", "--connection", ""); len(got) != 0 {
+		t.Errorf("api --connection without Microsoft connections: %v", got)
+	}
+}

@@ -33,7 +33,7 @@ type runOptions struct {
 	Command       []string
 }
 
-func newRunCmd(f *Factory) *cobra.Command {
+func newRunCmd(f *Factory, runF func(*runOptions) error) *cobra.Command {
 	opts := &runOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "run [--provider P[:CONN]]... [--deny-unmatched] -- CMD [ARGS...]",
@@ -52,12 +52,20 @@ use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the comm
 				return usagef("run expects the command after --, e.g. `authsome run -- python agent.py`")
 			}
 			opts.Command = args
+			if _, err := isolate.ParseMode(opts.Isolation); err != nil {
+				return usagef("--isolation: %v", err)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
 			return runRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Providers, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable (default: every provider's default connection)")
 	cmd.Flags().BoolVar(&opts.DenyUnmatched, "deny-unmatched", false, "refuse traffic to hosts no provider routes instead of tunnelling it")
 	cmd.Flags().StringVar(&opts.Isolation, "isolation", string(isolate.Auto), "keep the command from the vault, its key and this process: auto (strongest layer this system allows), strict (fail without one), off; also namespaces or landlock to require that layer")
+	registerProviderSpecFlag(cmd, f)
+	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"auto", "strict", "off", "namespaces", "landlock"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
