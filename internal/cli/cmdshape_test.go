@@ -320,3 +320,36 @@ func TestLogRun(t *testing.T) {
 		t.Errorf("log --events: %v %q", err, out)
 	}
 }
+
+func TestNewSandboxCmds(t *testing.T) {
+	f, _ := testFactory(t)
+	var s *sandboxOptions
+	if err := parse(t, newSandboxCmd(f, capture(&s)), "--listen", "127.0.0.1:8443", "--fresh", "--auto-approve", "--plain-http", "--seed-messages", "10"); err != nil ||
+		s.Listen != "127.0.0.1:8443" || !s.Fresh || !s.AutoApprove || !s.PlainHTTP || s.SeedMessages != 10 {
+		t.Errorf("sandbox: %v %+v", err, s)
+	}
+	wantUsage(t, parse(t, newSandboxCmd(f, noRun[sandboxOptions](t)), "--fresh", "--state", t.TempDir()), "--fresh")
+	wantUsage(t, parse(t, newSandboxCmd(f, noRun[sandboxOptions](t)), "--listen", "0.0.0.0:8443"), "--allow-remote")
+	wantUsage(t, parse(t, newSandboxCmd(f, noRun[sandboxOptions](t)), "--listen", "8443"), "host:port")
+	wantUsage(t, parse(t, newSandboxCmd(f, noRun[sandboxOptions](t)), "--seed-messages", "-1"), "--seed-messages")
+	if err := parse(t, newSandboxCmd(f, capture(&s)), "--listen", "0.0.0.0:8443", "--allow-remote"); err != nil || !s.AllowRemote {
+		t.Errorf("sandbox --allow-remote: %v %+v", err, s)
+	}
+
+	var tr *sandboxTrustOptions
+	if err := parse(t, newSandboxTrustCmd(f, capture(&tr)), "--install"); err != nil || !tr.Install {
+		t.Errorf("sandbox trust: %v %+v", err, tr)
+	}
+	var d *demoOptions
+	if err := parse(t, newDemoCmd(f, capture(&d)), "--agent"); err != nil || !d.Agent {
+		t.Errorf("demo: %v %+v", err, d)
+	}
+}
+
+// TestSandboxTrustRun: without --install, trust makes the CA and prints the steps.
+func TestSandboxTrustRun(t *testing.T) {
+	f, out := testFactory(t)
+	if err := runSandboxTrust(t.Context(), &sandboxTrustOptions{f: f}); err != nil || !strings.Contains(out.String(), "ca.pem") {
+		t.Errorf("sandbox trust: %v %q", err, out)
+	}
+}
