@@ -353,3 +353,29 @@ func TestSandboxTrustRun(t *testing.T) {
 		t.Errorf("sandbox trust: %v %q", err, out)
 	}
 }
+
+func TestNewDriveCmds(t *testing.T) {
+	f, _ := testFactory(t)
+	o := &driveOptions{connection: "work"}
+	var p *drivePathOptions
+	if err := parse(t, newDriveLsCmd(f, o, capture(&p)), "Documents"); err != nil || p.Path != "Documents" || p.connection != "work" {
+		t.Errorf("drive ls: %v %+v", err, p)
+	}
+	if err := parse(t, newDriveGetCmd(f, o, capture(&p)), "a.txt", "-"); err != nil || p.Path != "a.txt" || p.Dest != "-" {
+		t.Errorf("drive get: %v %+v", err, p)
+	}
+	if err := parse(t, newDriveRmCmd(f, o, capture(&p)), "old.docx"); err != nil || p.Path != "old.docx" {
+		t.Errorf("drive rm: %v %+v", err, p)
+	}
+	wantUsage(t, parse(t, newDriveRmCmd(f, o, noRun[drivePathOptions](t)), "/"), "root")
+	if err := parse(t, newDriveMkdirCmd(f, o, capture(&p)), "Reports"); err != nil || p.Path != "Reports" {
+		t.Errorf("drive mkdir: %v %+v", err, p)
+	}
+	wantUsage(t, parse(t, newDriveMkdirCmd(f, o, noRun[drivePathOptions](t)), "/"), "root")
+	var put *drivePutOptions
+	if err := parse(t, newDrivePutCmd(f, o, capture(&put)), "report.pdf", "Documents/", "--overwrite", "--no-resume"); err != nil ||
+		put.src != "report.pdf" || put.path != "Documents/" || !put.overwrite || !put.noResume {
+		t.Errorf("drive put: %v %+v", err, put)
+	}
+	wantUsage(t, parse(t, newDrivePutCmd(f, o, noRun[drivePutOptions](t)), "a", "--overwrite", "--rename"), "exclude")
+}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authsome-go/authsome/sandbox"
 )
 
 // complete runs cobra's hidden __complete command, as the generated shell scripts do, and
@@ -108,5 +110,23 @@ func TestCompletionSpecs(t *testing.T) {
 	}
 	if got, _ := complete(t, home, "api", "--connection", ""); len(got) != 0 {
 		t.Errorf("api --connection without Microsoft connections: %v", got)
+	}
+}
+
+// TestCompletionMicrosoftConnections: api's and drive's --connection complete the Microsoft
+// connections (here an app-only sandbox connection).
+func TestCompletionMicrosoftConnections(t *testing.T) {
+	home := testEnv(t)
+	info := startSandbox(t, home, sandbox.Options{}).Info()
+	wantCode(t, run(t, info.ConfidentialClientSecret+"\n", "--home", home, "login", "microsoft", "--cloud", "sandbox",
+		"--flow", "client_credentials", "--client-id", info.ConfidentialClientID, "--client-secret-stdin", "--connection", "app"), exitOK)
+	for _, args := range [][]string{{"api", "--connection", ""}, {"drive", "ls", "--connection", ""}, {"get", "microsoft", "--connection", ""}} {
+		if got, dir := complete(t, home, args...); !slices.Equal(got, []string{"app"}) || dir != ":4" {
+			t.Errorf("%v: %v %s", args, got, dir)
+		}
+	}
+	r := runHome(t, home, "__complete", "api", "--connection", "")
+	if strings.Contains(r.stdout, info.ConfidentialClientSecret) {
+		t.Error("completion printed the client secret")
 	}
 }
