@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/authsome-go/authsome/internal/sandboxfile"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
-	"github.com/authsome-go/authsome/internal/sandboxfile"
 )
 
 // CloudSandbox is the cloud name of the offline Microsoft 365 sandbox.

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/internal/sandboxfile"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
@@ -24,7 +25,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"github.com/authsome-go/authsome/internal/sandboxfile"
 )
 
 // Options configure a Server.
