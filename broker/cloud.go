@@ -2,7 +2,6 @@ package broker
 
 import (
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/authsome-go/authsome/internal/sandboxfile"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
 )
@@ -18,38 +18,19 @@ import (
 const CloudSandbox = "sandbox"
 
 // SandboxInfo is what `authsome sandbox` writes to sandbox.json in the home folder while it runs.
-type SandboxInfo struct {
-	URL                      string        `json:"url"`
-	CAFile                   string        `json:"ca_file,omitempty"`
-	TenantID                 string        `json:"tenant_id"`
-	PublicClientID           string        `json:"public_client_id"`
-	ConfidentialClientID     string        `json:"confidential_client_id"`
-	ConfidentialClientSecret string        `json:"confidential_client_secret"`
-	Users                    []SandboxUser `json:"users"`
-}
+type SandboxInfo = sandboxfile.Info
 
 // SandboxUser is a seeded user of the sandbox tenant.
-type SandboxUser struct {
-	ID                string `json:"id"`
-	UserPrincipalName string `json:"userPrincipalName"`
-	Password          string `json:"password"`
-}
+type SandboxUser = sandboxfile.User
 
 // SandboxInfoFile is the name of the sandbox state file inside the home folder.
-const SandboxInfoFile = "sandbox.json"
+const SandboxInfoFile = sandboxfile.Name
 
 // Sandbox returns the running sandbox's description: $AUTHSOME_SANDBOX_URL (with
 // $AUTHSOME_SANDBOX_CA for its CA file) if set, else the home's sandbox.json.
 func (b *Broker) Sandbox() (*SandboxInfo, error) {
-	path := filepath.Join(b.home.Dir, SandboxInfoFile)
-	var info SandboxInfo
-	data, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		if err := json.Unmarshal(data, &info); err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-	case !errors.Is(err, os.ErrNotExist):
+	info, err := sandboxfile.Read(filepath.Join(b.home.Dir, SandboxInfoFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
 	if u := os.Getenv("AUTHSOME_SANDBOX_URL"); u != "" {

@@ -175,10 +175,10 @@ func (b *Broker) Login(ctx context.Context, req LoginRequest) (*vault.Connection
 	return conn, nil
 }
 
-// Connection statuses.
+// Connection statuses: the vault's, which stores them ([vault.StatusConnected]).
 const (
-	StatusConnected  = "connected"
-	StatusNeedsLogin = "needs_login"
+	StatusConnected  = vault.StatusConnected
+	StatusNeedsLogin = vault.StatusNeedsLogin
 )
 
 func (b *Broker) loginAPIKey(def *provider.Definition, req LoginRequest) (*vault.Connection, error) {

@@ -77,7 +77,7 @@ func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error
 	}
 	if rdef, err := ResolveFor(def, c); err != nil {
 		revokeErr = err
-	} else if Revocable(rdef) {
+	} else if RevokesTokens(rdef, c) {
 		revokeErr = b.revoke(ctx, rdef, c)
 	}
 	err = b.store.Update(ctx, func(d *vault.Data) error {
@@ -102,6 +102,13 @@ func (b *Broker) Logout(ctx context.Context, prov, name string) (revokeErr error
 // Logout and Revoke call before deleting a connection.
 func Revocable(def *provider.Definition) bool {
 	return def != nil && def.OAuth != nil && def.OAuth.RevocationURL != ""
+}
+
+// RevokesTokens reports whether Logout and Revoke send c's tokens to the provider's revocation
+// endpoint: the provider has one and c holds a token. Only then can a connection be reported
+// as revoked.
+func RevokesTokens(def *provider.Definition, c *vault.Connection) bool {
+	return Revocable(def) && c != nil && (c.AccessToken != "" || c.RefreshToken != "")
 }
 
 // RevokedConnection is what Revoke did with one connection: it was deleted in any case;
@@ -146,7 +153,7 @@ func (b *Broker) Revoke(ctx context.Context, prov string) (*RevokeResult, error)
 	if ps != nil {
 		for _, n := range sortedNames(ps.Connections) {
 			rc := RevokedConnection{Name: n}
-			if Revocable(def) { // nil when the definition is gone
+			if RevokesTokens(def, ps.Connections[n]) { // def is nil when the definition is gone
 				rdef, err := ResolveFor(def, ps.Connections[n])
 				if err == nil {
 					err = b.revoke(ctx, rdef, ps.Connections[n])

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/winzone"
 )
 
 // Event is a calendar event. As with [Message], read fields are values; use
@@ -226,31 +228,11 @@ func (d DateTimeTimeZone) Time() (time.Time, error) {
 	return time.Time{}, fmt.Errorf("msgraph: date-time %q is not Outlook's local time format", d.DateTime)
 }
 
-// windowsZones maps the Windows time zone names Outlook returns most often
-// to IANA names (from CLDR's windowsZones, the "001" territory).
-var windowsZones = map[string]string{
-	"UTC": "UTC", "Coordinated Universal Time": "UTC", "GMT Standard Time": "Europe/London",
-	"Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
-	"Romance Standard Time": "Europe/Paris", "Central Europe Standard Time": "Europe/Budapest",
-	"Central European Standard Time": "Europe/Warsaw", "E. Europe Standard Time": "Europe/Chisinau",
-	"FLE Standard Time": "Europe/Kiev", "GTB Standard Time": "Europe/Bucharest", "Russian Standard Time": "Europe/Moscow",
-	"Turkey Standard Time": "Europe/Istanbul", "Israel Standard Time": "Asia/Jerusalem", "Arabian Standard Time": "Asia/Dubai",
-	"India Standard Time": "Asia/Calcutta", "China Standard Time": "Asia/Shanghai", "Singapore Standard Time": "Asia/Singapore",
-	"Tokyo Standard Time": "Asia/Tokyo", "Korea Standard Time": "Asia/Seoul", "AUS Eastern Standard Time": "Australia/Sydney",
-	"New Zealand Standard Time": "Pacific/Auckland", "Eastern Standard Time": "America/New_York",
-	"Central Standard Time": "America/Chicago", "Mountain Standard Time": "America/Denver",
-	"US Mountain Standard Time": "America/Phoenix", "Pacific Standard Time": "America/Los_Angeles",
-	"Alaskan Standard Time": "America/Anchorage", "Hawaiian Standard Time": "Pacific/Honolulu",
-	"Atlantic Standard Time": "America/Halifax", "E. South America Standard Time": "America/Sao_Paulo",
-	"SA Pacific Standard Time": "America/Bogota", "Central Standard Time (Mexico)": "America/Mexico_City",
-	"South Africa Standard Time": "Africa/Johannesburg", "Egypt Standard Time": "Africa/Cairo",
-}
-
 func zoneLocation(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil
 	}
-	if iana, ok := windowsZones[name]; ok {
+	if iana, ok := winzone.IANA(name); ok {
 		name = iana
 	}
 	loc, err := time.LoadLocation(name)

@@ -3,8 +3,6 @@ package msgraph
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/guid"
 )
 
 // Graph's service roots in the Microsoft clouds.
@@ -240,7 +240,7 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any) 
 	// Header keys in canonical form and values in one slice: fewer
 	// allocations per request than Header.Set.
 	h := req.Header
-	vals := []string{"application/json", c.ua, newGUID(), ctype}
+	vals := []string{"application/json", c.ua, guid.New(), ctype}
 	h["Accept"], h["User-Agent"], h["Client-Request-Id"] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
 	if ctype != "" {
 		h["Content-Type"] = vals[3:4:4]
@@ -519,20 +519,4 @@ func idempotent(method string) bool {
 		return true
 	}
 	return false
-}
-
-// newGUID returns a random (version 4) GUID for client-request-id.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	hex.Encode(s[9:13], b[4:6])
-	hex.Encode(s[14:18], b[6:8])
-	hex.Encode(s[19:23], b[8:10])
-	hex.Encode(s[24:], b[10:])
-	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
-	return string(s[:])
 }

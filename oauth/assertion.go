@@ -18,6 +18,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/guid"
 )
 
 // ClientAssertionType is the client_assertion_type of a JWT client assertion
@@ -148,7 +150,7 @@ func (c *Certificate) Assertion(_ context.Context, clientID, audience string, no
 	s1 := sha1.Sum(c.cert.Raw)
 	hdr := map[string]string{"alg": "RS256", "typ": "JWT", "x5t#S256": c.Thumbprint(), "x5t": base64.RawURLEncoding.EncodeToString(s1[:])}
 	claims := map[string]any{
-		"aud": audience, "iss": clientID, "sub": clientID, "jti": newUUID(),
+		"aud": audience, "iss": clientID, "sub": clientID, "jti": guid.New(),
 		"nbf": now.Unix(), "iat": now.Unix(), "exp": now.Add(AssertionLifetime).Unix(),
 	}
 	hb, err := json.Marshal(hdr)

@@ -3,7 +3,6 @@ package oauth
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/guid"
 )
 
 // maxBody is the most this package reads from any response body.
@@ -227,7 +228,7 @@ func (c *Config) send(ctx context.Context, target, contentType string, body []by
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/json")
 	if req.Header.Get("client-request-id") == "" {
-		req.Header.Set("client-request-id", newUUID())
+		req.Header.Set("client-request-id", guid.New())
 	}
 	req.Header.Del("Authorization")
 
@@ -257,15 +258,6 @@ func hostOf(s string) string {
 		return u.Host
 	}
 	return "the server"
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // String describes the Config without its client secret.

@@ -57,6 +57,11 @@ const (
 	ExportBaseURL = "base_url"
 )
 
+// ProxyPlaceholder is the value `authsome run` gives every exported credential variable of a
+// routed provider (MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed): the proxy adds the real
+// credential, and a client holding this value knows it runs behind the proxy.
+const ProxyPlaceholder = "authsome-proxy-managed"
+
 // BaseURLPlaceholder is the template an endpoint or api_url may hold, filled in at login with
 // --base-url or OAuth.BaseURL (self-hosted GitLab, GitHub Enterprise, Atlassian).
 const BaseURLPlaceholder = "{base_url}"

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // DefaultCAValidity is the lifetime of a per-run CA when NewCA is given no validity.
@@ -261,7 +263,7 @@ func LoadOrCreateCA(dir string, hosts []string) (*CA, error) {
 			return nil, err
 		}
 		if cur, err := os.ReadFile(certPath); err != nil || !bytes.Equal(cur, ca.certPEM) {
-			if err := writeFileAtomic(certPath, ca.certPEM, 0o644); err != nil {
+			if err := atomicfile.Write(certPath, ca.certPEM, 0o644); err != nil {
 				return nil, err
 			}
 		}
@@ -276,10 +278,10 @@ func LoadOrCreateCA(dir string, hosts []string) (*CA, error) {
 		return nil, err
 	}
 	keyFile := append(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), ca.certPEM...)
-	if err := writeFileAtomic(keyPath, keyFile, 0o600); err != nil {
+	if err := atomicfile.Write(keyPath, keyFile, 0o600); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(certPath, ca.certPEM, 0o644); err != nil {
+	if err := atomicfile.Write(certPath, ca.certPEM, 0o644); err != nil {
 		return nil, err
 	}
 	return ca, nil
@@ -362,27 +364,5 @@ func WriteTrustBundle(path string, ca *CA) error {
 	}
 	buf.WriteString("# authsome proxy CA\n")
 	buf.Write(ca.certPEM)
-	return writeFileAtomic(path, buf.Bytes(), 0o600)
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it into place.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, buf.Bytes(), 0o600)
 }

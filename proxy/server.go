@@ -26,7 +26,7 @@ import (
 
 // Placeholder is the value the child holds instead of a credential. Requests that do not
 // receive the credential have an Authorization header carrying it removed.
-const Placeholder = "authsome-proxy-managed"
+const Placeholder = provider.ProxyPlaceholder
 
 // Credentials supplies the header to inject for a route. AuthHeader must be safe for
 // concurrent use. *broker.Broker implements it.

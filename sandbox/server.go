@@ -5,9 +5,9 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/authsome-go/authsome/internal/sandboxfile"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/drive"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
@@ -386,24 +386,10 @@ func (s *Server) Client() *http.Client {
 }
 
 // InfoUser is a user entry of Info.
-type InfoUser struct {
-	ID                string `json:"id"`
-	UserPrincipalName string `json:"userPrincipalName"`
-	Password          string `json:"password"`
-}
+type InfoUser = sandboxfile.User
 
 // Info is the content of sandbox.json: what a client needs to use the sandbox.
-type Info struct {
-	URL                      string     `json:"url"`
-	CAFile                   string     `json:"ca_file"`
-	TenantID                 string     `json:"tenant_id"`
-	PublicClientID           string     `json:"public_client_id"`
-	ConfidentialClientID     string     `json:"confidential_client_id"`
-	ConfidentialClientSecret string     `json:"confidential_client_secret"`
-	Users                    []InfoUser `json:"users"`
-	// ControlToken is the bearer token the control API requires (Options.RequireControlToken).
-	ControlToken string `json:"control_token,omitempty"`
-}
+type Info = sandboxfile.Info
 
 // Info returns the sandbox.json content (URL is empty before Start).
 func (s *Server) Info() Info {
@@ -428,22 +414,17 @@ func (s *Server) WriteInfo(path string) error { return WriteInfo(path, s.Info())
 
 // WriteInfo writes info to path as JSON with mode 0600.
 func WriteInfo(path string, info Info) error {
-	data, err := json.MarshalIndent(info, "", "  ")
-	if err != nil {
-		return err
+	if err := sandboxfile.Write(path, info); err != nil {
+		return fmt.Errorf("sandbox: write %s: %w", path, err)
 	}
-	return writeFileAtomic(path, append(data, '\n'), 0o600)
+	return nil
 }
 
 // ReadInfo reads a sandbox.json file written by WriteInfo.
 func ReadInfo(path string) (Info, error) {
-	var info Info
-	data, err := os.ReadFile(path)
+	info, err := sandboxfile.Read(path)
 	if err != nil {
 		return info, fmt.Errorf("sandbox: read info: %w", err)
-	}
-	if err := json.Unmarshal(data, &info); err != nil {
-		return info, fmt.Errorf("sandbox: parse info %s: %w", path, err)
 	}
 	return info, nil
 }

@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // CAName is the subject common name of the sandbox certificate authority.
@@ -180,26 +182,9 @@ func writeCA(dir string, caPEM []byte) (string, error) {
 	return path, nil
 }
 
-// writeFileAtomic writes data to a temporary file next to path and renames it.
+// writeFileAtomic replaces path with data ([atomicfile.Write]), naming the file in an error.
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("sandbox: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return fmt.Errorf("sandbox: write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("sandbox: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("sandbox: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, data, mode); err != nil {
 		return fmt.Errorf("sandbox: write %s: %w", path, err)
 	}
 	return nil

@@ -2,10 +2,12 @@ package vault
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // reach marks a step of an atomic write or a key rotation. Tests set failAt to make the step
@@ -19,38 +21,18 @@ func reach(point string) error {
 
 var failAt func(point string) error
 
-// tempPrefix returns the name prefix of temporary files for path.
-func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
-
 // writeTemp writes data to a new synced temporary file next to path and
 // returns its name.
-func writeTemp(path string, data []byte, perm os.FileMode) (_ string, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
+func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
+	tmp, err := atomicfile.WriteTemp(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
 		return "", err
 	}
-	tmp := f.Name() // not the named result: `return "", err` must not empty it for the cleanup
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if runtime.GOOS != "windows" {
-		if err = f.Chmod(perm); err != nil {
-			return "", err
-		}
-	}
-	if _, err = f.Write(data); err != nil {
-		return "", err
-	}
-	if err = f.Sync(); err != nil {
-		return "", err
-	}
-	if err = f.Close(); err != nil {
-		return "", err
-	}
-	if err = reach("temp " + filepath.Base(path)); err != nil {
+	if err := reach("temp " + filepath.Base(path)); err != nil {
+		os.Remove(tmp)
 		return "", err
 	}
 	return tmp, nil
@@ -71,7 +53,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err := reach("renamed " + filepath.Base(path)); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // createFileExclusive creates path with data unless it already exists
@@ -107,7 +89,7 @@ func createFileExclusive(path string, data []byte, perm os.FileMode) error {
 	if err := reach("created " + filepath.Base(path)); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // removeTemps deletes leftovers of writers that died mid-write. Call only
@@ -118,22 +100,10 @@ func removeTemps(path string) {
 	if err != nil {
 		return
 	}
-	prefix := tempPrefix(path)
+	prefix := atomicfile.TempPrefix(path)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), prefix) {
 			os.Remove(filepath.Join(filepath.Dir(path), e.Name()))
 		}
 	}
-}
-
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil // directories cannot be opened for sync; rename is durable enough there
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // Child processes are this test binary re-executed with childEnv set;
@@ -313,7 +315,7 @@ func TestCrashSafety(t *testing.T) {
 			midRun++
 		}
 
-		if m, _ := filepath.Glob(filepath.Join(s.Dir(), tempPrefix(s.Path())+"*")); len(m) > 0 {
+		if m, _ := filepath.Glob(filepath.Join(s.Dir(), atomicfile.TempPrefix(s.Path())+"*")); len(m) > 0 {
 			midWrite++ // killed between creating the temporary file and renaming it
 		}
 		d, err := s.Load(t.Context())

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // EnvKeyFrom is like [EnvKey] but reads the named environment variable (used by `rekey --to env`
@@ -174,7 +176,7 @@ func promoteKeyFile(staged, path string) error {
 	if err := os.Rename(staged, path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("vault: the vault opens with the new key in %s, but moving it to %s failed: %w; move it there yourself", staged, path, err)
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // promoteKeyring stores the staged key that opens the vault under the profile's account and

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // newStore opens a store in a fresh profile folder with a fresh key file.
@@ -675,7 +677,7 @@ func TestContextCancelled(t *testing.T) {
 
 func TestStaleTempFilesRemoved(t *testing.T) {
 	s, _ := newStore(t)
-	stale := filepath.Join(s.Dir(), tempPrefix(s.Path())+"123")
+	stale := filepath.Join(s.Dir(), atomicfile.TempPrefix(s.Path())+"123")
 	os.WriteFile(stale, []byte("partial"), 0o600)
 	put(t, s, "p", "a", "1")
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {

@@ -19,6 +19,8 @@ import (
 )
 
 type apiOptions struct {
+	f          *Factory
+	path       string
 	connection string
 	method     string
 	data       string
@@ -28,8 +30,8 @@ type apiOptions struct {
 	include    bool
 }
 
-func newAPICmd(f *Factory) *cobra.Command {
-	var o apiOptions
+func newAPICmd(f *Factory, runF func(*apiOptions) error) *cobra.Command {
+	o := apiOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "api [-X METHOD] [-d DATA|@FILE|@-] [-H 'Name: value']... [--paginate] [--jq EXPR] [-i] PATH",
 		Short: "Send one authenticated Microsoft Graph request and print the response",
@@ -65,7 +67,11 @@ line, then the body. With --jq or -i the whole body is read before it is printed
   authsome api -i /me`,
 		Args: exactArgs(1, "the Graph path, such as /me"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAPI(cmd.Context(), f, &o, args[0])
+			o.path = args[0]
+			if runF != nil {
+				return runF(&o)
+			}
+			return runAPI(cmd.Context(), &o)
 		},
 	}
 	fl := cmd.Flags()
@@ -76,6 +82,8 @@ line, then the body. With --jq or -i the whole body is read before it is printed
 	fl.BoolVar(&o.paginate, "paginate", false, "follow @odata.nextLink and print every page's items")
 	fl.StringVar(&o.jq, "jq", "", "filter the JSON response with a jq expression (a subset: see above)")
 	fl.BoolVarP(&o.include, "include", "i", false, "print the status line and response headers before the body")
+	registerConnectionFlagOf(cmd, f, "microsoft")
+	_ = cmd.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"GET", "POST", "PATCH", "PUT", "DELETE"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -110,7 +118,8 @@ func graphClient(ctx context.Context, f *Factory, connection, version string) (*
 	return client, ep, nil
 }
 
-func runAPI(ctx context.Context, f *Factory, o *apiOptions, path string) error {
+func runAPI(ctx context.Context, o *apiOptions) error {
+	f, path := o.f, o.path
 	method := strings.ToUpper(o.method)
 	var body *apiBody
 	if o.data != "" {
@@ -327,7 +336,7 @@ func graphError(connection string, err error) error {
 			return &broker.CredentialError{Provider: "microsoft", Connection: connection,
 				Reason: msg + " (sign in again: authsome login microsoft --force)"}
 		}
-		return errors.New(msg)
+		return &graphFailure{msg: msg, err: ge}
 	}
 	var ce *broker.CredentialError
 	switch {

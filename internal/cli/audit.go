@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -36,9 +37,15 @@ func eventRecord(e broker.Event) proxy.AuditRecord {
 		Connection: e.Connection, Outcome: e.Outcome, Flow: e.Flow, Scopes: e.Scopes, Error: e.Error}
 }
 
-func newLogCmd(f *Factory) *cobra.Command {
-	var n int
-	var events, follow bool
+type logOptions struct {
+	f      *Factory
+	Lines  int
+	Events bool
+	Follow bool
+}
+
+func newLogCmd(f *Factory, runF func(*logOptions) error) *cobra.Command {
+	opts := &logOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "log",
 		Short: "Show the audit log: proxied requests and credential events",
@@ -51,45 +58,53 @@ polled; a rotation of audit.log to audit.log.1 is followed), until Ctrl-C. With 
 --follow, every record is one JSON object on its own line.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if n <= 0 {
+			if opts.Lines <= 0 {
 				return usagef("-n must be positive")
 			}
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			var keep func(proxy.AuditRecord) bool
-			if events {
-				keep = func(r proxy.AuditRecord) bool { return r.Kind == proxy.KindCredential }
-			}
-			p := &logPrinter{f: f, events: events, lines: follow && f.JSON}
-			var fl *auditFollower
-			if follow { // opened before the tail is read: no record is missed (one appended meanwhile may show twice)
-				fl = openAuditFollower(auditPath(b))
-				defer fl.close()
-			}
-			recs, err := proxy.ReadAuditWhere(auditPath(b), n, keep)
-			if err != nil {
-				return err
-			}
-			if err := p.print(recs, true); err != nil || !follow {
-				return err
-			}
-			return fl.follow(cmd.Context(), auditPollInterval, func(recs []proxy.AuditRecord) error {
-				var kept []proxy.AuditRecord
-				for _, r := range recs {
-					if keep == nil || keep(r) {
-						kept = append(kept, r)
-					}
-				}
-				return p.print(kept, false)
-			})
+			return runLog(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().IntVarP(&n, "lines", "n", 50, "number of most recent entries")
-	cmd.Flags().BoolVar(&events, "events", false, "only credential events (sign-in, refresh, export, logout, revoke)")
-	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing records as they are appended, until Ctrl-C")
+	cmd.Flags().IntVarP(&opts.Lines, "lines", "n", 50, "number of most recent entries")
+	cmd.Flags().BoolVar(&opts.Events, "events", false, "only credential events (sign-in, refresh, export, logout, revoke)")
+	cmd.Flags().BoolVarP(&opts.Follow, "follow", "f", false, "keep printing records as they are appended, until Ctrl-C")
 	return cmd
+}
+
+func runLog(ctx context.Context, opts *logOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	var keep func(proxy.AuditRecord) bool
+	if opts.Events {
+		keep = func(r proxy.AuditRecord) bool { return r.Kind == proxy.KindCredential }
+	}
+	p := &logPrinter{f: f, events: opts.Events, lines: opts.Follow && f.JSON}
+	var fl *auditFollower
+	if opts.Follow { // opened before the tail is read: no record is missed (one appended meanwhile may show twice)
+		fl = openAuditFollower(auditPath(b))
+		defer fl.close()
+	}
+	recs, err := proxy.ReadAuditWhere(auditPath(b), opts.Lines, keep)
+	if err != nil {
+		return err
+	}
+	if err := p.print(recs, true); err != nil || !opts.Follow {
+		return err
+	}
+	return fl.follow(ctx, auditPollInterval, func(recs []proxy.AuditRecord) error {
+		var kept []proxy.AuditRecord
+		for _, r := range recs {
+			if keep == nil || keep(r) {
+				kept = append(kept, r)
+			}
+		}
+		return p.print(kept, false)
+	})
 }
 
 // logPrinter prints audit records as `log` shows them: a table (the request columns, or the

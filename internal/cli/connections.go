@@ -76,62 +76,80 @@ func status(c *vault.Connection, now time.Time) string {
 	return broker.StatusConnected
 }
 
-func newListCmd(f *Factory) *cobra.Command {
-	var all bool
+type listOptions struct {
+	f   *Factory
+	All bool
+}
+
+func newListCmd(f *Factory, runF func(*listOptions) error) *cobra.Command {
+	opts := &listOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "Providers and connections with status and expiry",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			list, err := b.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if _, warns, err := b.Catalog().ListWithWarnings(); err == nil {
-				printWarnings(f, warns) // the files List skipped
-			}
-			now := nowFunc()
-			if f.JSON {
-				return writeJSON(f.IO.Out, listJSON(b.Profile(), list, now))
-			}
-			tty := f.IO.IsStdoutTTY()
-			t := newTable(f.IO.Out, tty, "PROVIDER", "CONNECTION", "STATUS", "EXPIRES", "ACCOUNT", "SOURCE")
-			connected := 0
-			for _, p := range list {
-				if len(p.Connections) == 0 {
-					if all || tty {
-						t.add(p.Def.Name, "-", "not connected", "-", "-", string(p.Source))
-					}
-					continue
-				}
-				for _, c := range p.Connections {
-					connected++
-					name := c.Name
-					if c.Name == p.Default {
-						name += " (default)"
-					}
-					acct := c.Account.Username
-					if acct == "" {
-						acct = c.Account.Name
-					}
-					if acct == "" {
-						acct = "-"
-					}
-					t.add(p.Def.Name, name, status(c, now), when(c.Expiry, now, tty), acct, string(p.Source))
-				}
-			}
-			if tty {
-				fmt.Fprintf(f.IO.Out, "Profile %q: %d providers, %d connections\n\n", b.Profile(), len(list), connected)
-			}
-			return t.flush()
+			return runList(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "also list providers without connections when piped")
+	cmd.Flags().BoolVar(&opts.All, "all", false, "also list providers without connections when piped")
 	return cmd
+}
+
+func runList(ctx context.Context, opts *listOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	list, err := b.List(ctx)
+	if err != nil {
+		return err
+	}
+	if _, warns, err := b.Catalog().ListWithWarnings(); err == nil {
+		printWarnings(f, warns) // the files List skipped
+	}
+	now := nowFunc()
+	if f.JSON {
+		return writeJSON(f.IO.Out, listJSON(b.Profile(), list, now))
+	}
+	tty := f.IO.IsStdoutTTY()
+	t := newTable(f.IO.Out, tty, "PROVIDER", "CONNECTION", "STATUS", "EXPIRES", "ACCOUNT", "SOURCE")
+	connected := 0
+	for _, p := range list {
+		if len(p.Connections) == 0 {
+			if opts.All || tty {
+				t.add(p.Def.Name, "-", "not connected", "-", "-", string(p.Source))
+			}
+			continue
+		}
+		for _, c := range p.Connections {
+			connected++
+			name := c.Name
+			if c.Name == p.Default {
+				name += " (default)"
+			}
+			t.add(p.Def.Name, name, status(c, now), when(c.Expiry, now, tty), accountName(c), string(p.Source))
+		}
+	}
+	if tty {
+		fmt.Fprintf(f.IO.Out, "Profile %q: %d providers, %d connections\n\n", b.Profile(), len(list), connected)
+	}
+	return t.flush()
+}
+
+// accountName is the account a connection shows people: its user name, else its display
+// name, else "-".
+func accountName(c *vault.Connection) string {
+	switch {
+	case c.Account.Username != "":
+		return c.Account.Username
+	case c.Account.Name != "":
+		return c.Account.Name
+	}
+	return "-"
 }
 
 // loginOut is login --json: authsome's {status, provider, connection, record_status}, and the
@@ -144,8 +162,11 @@ type loginOut struct {
 	Record       connectionOut `json:"record"`
 }
 
-func loginJSON(c *vault.Connection, profile string, now time.Time) loginOut {
-	rec := connectionJSON(c, profile, true, now)
+// loginJSON is login --json for the connection c just stored: is_default is true only when c
+// is the provider's default connection (the first one, or one set with set-default).
+func loginJSON(ctx context.Context, b *broker.Broker, c *vault.Connection, now time.Time) loginOut {
+	isDefault, _ := isDefaultConn(ctx, b, c)
+	rec := connectionJSON(c, b.Profile(), isDefault, now)
 	return loginOut{Status: "success", Provider: c.Provider, Connection: c.Name, RecordStatus: rec.Status, Record: rec}
 }
 
@@ -186,9 +207,16 @@ func listJSON(profile string, list []broker.ProviderStatus, now time.Time) listO
 // secretFields are the --field values of get that print a credential.
 var secretFields = []string{"access_token", "refresh_token", "api_key"}
 
-func newGetCmd(f *Factory) *cobra.Command {
-	var conn, field string
-	var showSecret bool
+type getOptions struct {
+	f          *Factory
+	Provider   string
+	Connection string
+	Field      string
+	ShowSecret bool
+}
+
+func newGetCmd(f *Factory, runF func(*getOptions) error) *cobra.Command {
+	opts := &getOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "get PROVIDER",
 		Short: "Show a connection (secrets redacted); --field access_token prints a valid token",
@@ -196,65 +224,82 @@ func newGetCmd(f *Factory) *cobra.Command {
   authsome get microsoft --field access_token     # refreshed first if needed
   authsome get microsoft --field expires_at
   authsome get microsoft --field refresh_token --show-secret`,
-		Args: exactArgs(1, "a provider name"),
+		Args:              exactArgs(1, "a provider name"),
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Provider = args[0]
 			// The access token (or an API-key provider's key) is what a program needs to call
 			// the API, and export prints it too; the refresh token mints new ones for months,
 			// so, like export's --include-refresh-token, it is printed only on request.
-			if field == "refresh_token" && !showSecret {
+			if opts.Field == "refresh_token" && !opts.ShowSecret {
 				return usagef("--field refresh_token prints a long-lived secret; add --show-secret to print it")
 			}
-			ctx := cmd.Context()
-			b, err := f.Broker(ctx)
-			if err != nil {
-				return err
-			}
-			if slices.Contains(secretFields, field) {
-				c, err := b.Token(ctx, args[0], conn)
-				if err != nil {
-					return err
-				}
-				v := map[string]string{"access_token": c.AccessToken, "refresh_token": c.RefreshToken, "api_key": c.APIKey}[field]
-				if v == "" {
-					return fmt.Errorf("%s/%s has no %s", c.Provider, c.Name, field)
-				}
-				fmt.Fprintln(f.IO.Out, v)
-				return nil
-			}
-			c, err := b.Connection(ctx, args[0], conn)
-			if err != nil {
-				return err
-			}
-			isDefault := conn == "" // the default connection was asked for: no second read
-			if !isDefault {
-				if isDefault, err = isDefaultConn(ctx, b, c); err != nil {
-					return err
+			if opts.Field != "" && !slices.Contains(secretFields, opts.Field) {
+				if _, ok := fieldValue(connectionOut{}, opts.Field); !ok {
+					return usagef("unknown --field %q (%s)", opts.Field, strings.Join(getFields, ", "))
 				}
 			}
-			rec := connectionJSON(c, b.Profile(), isDefault, nowFunc())
-			if field != "" {
-				v, ok := fieldValue(rec, field)
-				if !ok {
-					return usagef("unknown --field %q (access_token, refresh_token, api_key, status, expires_at, tenant, cloud, client_id, username, object_id, scopes, account)", field)
-				}
-				fmt.Fprintln(f.IO.Out, v)
-				return nil
+			if runF != nil {
+				return runF(opts)
 			}
-			secrets := struct {
-				AccessToken  string `json:"access_token,omitempty"`
-				RefreshToken string `json:"refresh_token,omitempty"`
-				APIKey       string `json:"api_key,omitempty"`
-			}{redact(c.AccessToken, showSecret), redact(c.RefreshToken, showSecret), redact(c.APIKey, showSecret)}
-			if showSecret {
-				f.warnf("secrets are shown below; keep them out of logs and shell history")
-			}
-			return writeJSON(f.IO.Out, rec, secrets)
+			return runGet(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
-	cmd.Flags().StringVar(&field, "field", "", "print one field only (access_token prints a valid, refreshed token; refresh_token needs --show-secret)")
-	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "show secrets instead of redacting them (and allow --field refresh_token)")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Connection, "connection", "", "connection name (default: the provider's default)")
+	fl.StringVar(&opts.Field, "field", "", "print one field only (access_token prints a valid, refreshed token; refresh_token needs --show-secret)")
+	fl.BoolVar(&opts.ShowSecret, "show-secret", false, "show secrets instead of redacting them (and allow --field refresh_token)")
+	registerConnectionFlag(cmd, f)
+	_ = cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions(getFields, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// getFields are the --field values get lists in its usage error and completes.
+var getFields = []string{"access_token", "refresh_token", "api_key", "status", "expires_at", "tenant", "cloud", "client_id", "username", "object_id", "scopes", "account"}
+
+func runGet(ctx context.Context, opts *getOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(secretFields, opts.Field) {
+		c, err := b.Token(ctx, opts.Provider, opts.Connection)
+		if err != nil {
+			return err
+		}
+		v := map[string]string{"access_token": c.AccessToken, "refresh_token": c.RefreshToken, "api_key": c.APIKey}[opts.Field]
+		if v == "" {
+			return fmt.Errorf("%s/%s has no %s", c.Provider, c.Name, opts.Field)
+		}
+		fmt.Fprintln(f.IO.Out, v)
+		return nil
+	}
+	c, err := b.Connection(ctx, opts.Provider, opts.Connection)
+	if err != nil {
+		return err
+	}
+	isDefault := opts.Connection == "" // the default connection was asked for: no second read
+	if !isDefault {
+		if isDefault, err = isDefaultConn(ctx, b, c); err != nil {
+			return err
+		}
+	}
+	rec := connectionJSON(c, b.Profile(), isDefault, nowFunc())
+	if opts.Field != "" {
+		v, _ := fieldValue(rec, opts.Field)
+		fmt.Fprintln(f.IO.Out, v)
+		return nil
+	}
+	secrets := struct {
+		AccessToken  string `json:"access_token,omitempty"`
+		RefreshToken string `json:"refresh_token,omitempty"`
+		APIKey       string `json:"api_key,omitempty"`
+	}{redact(c.AccessToken, opts.ShowSecret), redact(c.RefreshToken, opts.ShowSecret), redact(c.APIKey, opts.ShowSecret)}
+	if opts.ShowSecret {
+		f.warnf("secrets are shown below; keep them out of logs and shell history")
+	}
+	return writeJSON(f.IO.Out, rec, secrets)
 }
 
 func redact(s string, show bool) string {
@@ -301,9 +346,15 @@ type logoutOut struct {
 	SessionsRevoked bool   `json:"sessions_revoked,omitempty"`
 }
 
-func newLogoutCmd(f *Factory) *cobra.Command {
-	var conn string
-	var sessions bool
+type logoutOptions struct {
+	f              *Factory
+	Provider       string
+	Connection     string
+	RevokeSessions bool
+}
+
+func newLogoutCmd(f *Factory, runF func(*logoutOptions) error) *cobra.Command {
+	opts := &logoutOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "logout PROVIDER",
 		Short: "Delete a connection (revoking it where the provider supports it)",
@@ -313,65 +364,101 @@ endpoint. Microsoft has none: its access token stays valid until it expires (log
 connection's token, which ends the refresh tokens Microsoft issued to the user before (on every
 device and app; it needs the delegated permission User.RevokeSessions.All); if that fails,
 nothing is deleted.`,
-		Args: exactArgs(1, "a provider name"),
+		Args:              exactArgs(1, "a provider name"),
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			opts.Provider = args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			c, err := b.Connection(cmd.Context(), args[0], conn)
-			if err != nil {
-				return err
-			}
-			if sessions {
-				if err := revokeSignInSessions(cmd.Context(), f, c); err != nil {
-					return err
-				}
-			}
-			revokeErr, err := b.Logout(cmd.Context(), c.Provider, c.Name)
-			if err != nil {
-				return err
-			}
-			if revokeErr != nil {
-				f.warnf("remote revocation failed (the local connection was deleted): %s", message(revokeErr))
-			}
-			def, _, _ := b.Catalog().Get(c.Provider)
-			if !f.JSON {
-				f.notef("Logged out of %s/%s.\n", c.Provider, c.Name)
-			}
-			noteTokenStaysValid(f, def, c)
-			if f.JSON {
-				revoked := broker.Revocable(def) && revokeErr == nil
-				return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked, SessionsRevoked: sessions})
-			}
-			return nil
+			return runLogout(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
-	cmd.Flags().BoolVar(&sessions, "revoke-sessions", false, "Microsoft: end the user's sign-in sessions (refresh tokens) at Microsoft first")
+	cmd.Flags().StringVar(&opts.Connection, "connection", "", "connection name (default: the provider's default)")
+	cmd.Flags().BoolVar(&opts.RevokeSessions, "revoke-sessions", false, "Microsoft: end the user's sign-in sessions (refresh tokens) at Microsoft first")
+	registerConnectionFlag(cmd, f)
 	return cmd
 }
 
-func newSetDefaultCmd(f *Factory) *cobra.Command {
+func runLogout(ctx context.Context, opts *logoutOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := b.Connection(ctx, opts.Provider, opts.Connection)
+	if err != nil {
+		return err
+	}
+	if opts.RevokeSessions {
+		if err := revokeSignInSessions(ctx, f, c); err != nil {
+			return err
+		}
+	}
+	revokeErr, err := b.Logout(ctx, c.Provider, c.Name)
+	if err != nil {
+		return err
+	}
+	if revokeErr != nil {
+		f.warnf("remote revocation failed (the local connection was deleted): %s", message(revokeErr))
+	}
+	def, _, _ := b.Catalog().Get(c.Provider)
+	if !f.JSON {
+		f.notef("Logged out of %s/%s.\n", c.Provider, c.Name)
+	}
+	noteTokenStaysValid(f, def, c)
+	if f.JSON {
+		revoked := revokeErr == nil && broker.RevokesTokens(def, c)
+		return writeJSON(f.IO.Out, logoutOut{Status: "logged_out", Provider: c.Provider, Connection: c.Name, Revoked: revoked, SessionsRevoked: opts.RevokeSessions})
+	}
+	return nil
+}
+
+type setDefaultOptions struct {
+	f          *Factory
+	Provider   string
+	Connection string
+}
+
+func newSetDefaultCmd(f *Factory, runF func(*setDefaultOptions) error) *cobra.Command {
+	opts := &setDefaultOptions{f: f}
 	return &cobra.Command{
 		Use:   "set-default PROVIDER CONNECTION",
 		Short: "Make a connection the provider's default",
 		Args:  exactArgs(2, "a provider and a connection name"),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			switch len(args) {
+			case 0:
+				return completeProviders(cmd.Context(), f)
+			case 1:
+				return completeConnections(cmd.Context(), f, args[0])
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			opts.Provider, opts.Connection = args[0], args[1]
+			if runF != nil {
+				return runF(opts)
 			}
-			if err := b.SetDefault(cmd.Context(), args[0], args[1]); err != nil {
-				return err
-			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, map[string]string{"provider": args[0], "default_connection": args[1]})
-			}
-			f.notef("Default %s connection is now %q.\n", args[0], args[1])
-			return nil
+			return runSetDefault(cmd.Context(), opts)
 		},
 	}
+}
+
+func runSetDefault(ctx context.Context, opts *setDefaultOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	if err := b.SetDefault(ctx, opts.Provider, opts.Connection); err != nil {
+		return err
+	}
+	if f.JSON {
+		return writeJSON(f.IO.Out, map[string]string{"provider": opts.Provider, "default_connection": opts.Connection})
+	}
+	f.notef("Default %s connection is now %q.\n", opts.Provider, opts.Connection)
+	return nil
 }
 
 // sortedKeys returns m's keys in order.

@@ -27,8 +27,13 @@ import (
 	"github.com/authsome-go/authsome/vault"
 )
 
-func newDemoCmd(f *Factory) *cobra.Command {
-	var agent bool
+type demoOptions struct {
+	f     *Factory
+	Agent bool // act as the demo's agent (the demo runs itself with --agent)
+}
+
+func newDemoCmd(f *Factory, runF func(*demoOptions) error) *cobra.Command {
+	opts := &demoOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "The whole story offline: sandbox, sign-in, and an agent behind the proxy",
@@ -39,13 +44,16 @@ the agent calls https://graph.microsoft.com/v1.0/me with only a placeholder in i
 and the real token reaches Graph. Nothing is left behind.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if agent {
+			if runF != nil {
+				return runF(opts)
+			}
+			if opts.Agent {
 				return runDemoAgent(cmd.Context(), f.IO.Out)
 			}
 			return runDemo(cmd.Context(), f.IO)
 		},
 	}
-	cmd.Flags().BoolVar(&agent, "agent", false, "act as the demo's agent (used by the demo itself)")
+	cmd.Flags().BoolVar(&opts.Agent, "agent", false, "act as the demo's agent (used by the demo itself)")
 	_ = cmd.Flags().MarkHidden("agent")
 	return cmd
 }

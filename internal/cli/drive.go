@@ -28,6 +28,15 @@ type driveOptions struct {
 	user       string
 }
 
+// drivePathOptions are the options of drive ls, get, rm and mkdir: the drive's flags, the
+// PATH and get's DEST.
+type drivePathOptions struct {
+	*driveOptions
+	f    *Factory
+	Path string
+	Dest string // get: a file, an existing folder or - ("" = the current folder)
+}
+
 func newDriveCmd(f *Factory) *cobra.Command {
 	var o driveOptions
 	cmd := groupCmd("drive", "List, download, upload and delete OneDrive files")
@@ -42,7 +51,8 @@ the same put again continues where it stopped.`
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&o.connection, "connection", "", "connection name (default: the default connection)")
 	pf.StringVar(&o.user, "user", "", "the drive of this user (id or userPrincipalName) instead of the signed-in user's")
-	cmd.AddCommand(newDriveLsCmd(f, &o), newDriveGetCmd(f, &o), newDrivePutCmd(f, &o, nil), newDriveRmCmd(f, &o), newDriveMkdirCmd(f, &o))
+	registerConnectionFlagOf(cmd, f, "microsoft")
+	cmd.AddCommand(newDriveLsCmd(f, &o, nil), newDriveGetCmd(f, &o, nil), newDrivePutCmd(f, &o, nil), newDriveRmCmd(f, &o, nil), newDriveMkdirCmd(f, &o, nil))
 	return cmd
 }
 
@@ -144,7 +154,7 @@ func (e *driveError) Unwrap() error { return e.kind }
 
 func notInDrive(p string) error {
 	dir := path.Dir(showPath(p))
-	return &driveError{msg: fmt.Sprintf("%s: no such file or folder in the drive (see what %s holds with `authsome drive ls %s`)", showPath(p), dir, dir)}
+	return &driveError{msg: fmt.Sprintf("%s: no such file or folder in the drive (see what %s holds with `authsome drive ls %s`)", showPath(p), dir, dir), kind: errNotFound}
 }
 
 // fail turns a failed Graph call about p into the CLI's error: not found and name conflicts
@@ -216,7 +226,8 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%.1f %s", v, unit)
 }
 
-func newDriveLsCmd(f *Factory, o *driveOptions) *cobra.Command {
+func newDriveLsCmd(f *Factory, o *driveOptions, runF func(*drivePathOptions) error) *cobra.Command {
+	opts := &drivePathOptions{driveOptions: o, f: f}
 	return &cobra.Command{
 		Use:   "ls [PATH]",
 		Short: "List a folder (the root by default), or show one file",
@@ -225,12 +236,17 @@ func newDriveLsCmd(f *Factory, o *driveOptions) *cobra.Command {
   authsome drive ls --json Documents/plan.xlsx`,
 		Args: argsBetween(0, 1, "at most one PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDriveLs(cmd.Context(), f, o, argOr(args, 0))
+			opts.Path = argOr(args, 0)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDriveLs(cmd.Context(), opts)
 		},
 	}
 }
 
-func runDriveLs(ctx context.Context, f *Factory, o *driveOptions, arg string) error {
+func runDriveLs(ctx context.Context, opts *drivePathOptions) error {
+	f, o, arg := opts.f, opts.driveOptions, opts.Path
 	s, p, it, err := openItem(ctx, f, o, arg)
 	if err != nil {
 		return err
@@ -269,7 +285,8 @@ func runDriveLs(ctx context.Context, f *Factory, o *driveOptions, arg string) er
 	return t.flush()
 }
 
-func newDriveGetCmd(f *Factory, o *driveOptions) *cobra.Command {
+func newDriveGetCmd(f *Factory, o *driveOptions, runF func(*drivePathOptions) error) *cobra.Command {
+	opts := &drivePathOptions{driveOptions: o, f: f}
 	return &cobra.Command{
 		Use:   "get PATH [DEST|-]",
 		Short: "Download a file (to DEST, a folder, or - for standard output)",
@@ -281,15 +298,20 @@ Graph gives a SHA-256 for is checked against it.`,
   authsome drive get notes.txt - | less`,
 		Args: argsBetween(1, 2, "PATH and optionally DEST"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDriveGet(cmd.Context(), f, o, args[0], argOr(args, 1))
+			opts.Path, opts.Dest = args[0], argOr(args, 1)
+			if opts.Dest == "-" && f.JSON {
+				return usagef("--json prints to standard output, which DEST - would fill with the file: give DEST a file name")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDriveGet(cmd.Context(), opts)
 		},
 	}
 }
 
-func runDriveGet(ctx context.Context, f *Factory, o *driveOptions, arg, dest string) error {
-	if dest == "-" && f.JSON {
-		return usagef("--json prints to standard output, which DEST - would fill with the file: give DEST a file name")
-	}
+func runDriveGet(ctx context.Context, opts *drivePathOptions) error {
+	f, o, arg, dest := opts.f, opts.driveOptions, opts.Path, opts.Dest
 	s, p, it, err := openItem(ctx, f, o, arg)
 	if err != nil {
 		return err
@@ -384,63 +406,82 @@ func (d *destFile) abort() {
 	}
 }
 
-func newDriveRmCmd(f *Factory, o *driveOptions) *cobra.Command {
+func newDriveRmCmd(f *Factory, o *driveOptions, runF func(*drivePathOptions) error) *cobra.Command {
+	opts := &drivePathOptions{driveOptions: o, f: f}
 	return &cobra.Command{
 		Use:     "rm PATH",
 		Short:   "Delete a file or folder (to the drive's recycle bin)",
 		Example: `  authsome drive rm Documents/old-draft.docx`,
 		Args:    exactArgs(1, "the PATH to delete"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cleanDrivePath(args[0]) == "" {
+			opts.Path = args[0]
+			if cleanDrivePath(opts.Path) == "" {
 				return usagef("refusing to delete the drive's root: name a file or folder")
 			}
-			s, p, it, err := openItem(cmd.Context(), f, o, args[0])
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			if _, err := s.c.Drive.DeleteItem(cmd.Context(), s.drive, it.ID); err != nil {
-				return s.fail(err, p, "")
-			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, map[string]any{"path": showPath(p), "id": it.ID, "deleted": true})
-			}
-			fmt.Fprintf(f.IO.Out, "Deleted %s (it is in the drive's recycle bin)\n", printable(showPath(p)))
-			return nil
+			return runDriveRm(cmd.Context(), opts)
 		},
 	}
 }
 
-func newDriveMkdirCmd(f *Factory, o *driveOptions) *cobra.Command {
+func runDriveRm(ctx context.Context, opts *drivePathOptions) error {
+	f := opts.f
+	s, p, it, err := openItem(ctx, f, opts.driveOptions, opts.Path)
+	if err != nil {
+		return err
+	}
+	if _, err := s.c.Drive.DeleteItem(ctx, s.drive, it.ID); err != nil {
+		return s.fail(err, p, "")
+	}
+	if f.JSON {
+		return writeJSON(f.IO.Out, map[string]any{"path": showPath(p), "id": it.ID, "deleted": true})
+	}
+	fmt.Fprintf(f.IO.Out, "Deleted %s (it is in the drive's recycle bin)\n", printable(showPath(p)))
+	return nil
+}
+
+func newDriveMkdirCmd(f *Factory, o *driveOptions, runF func(*drivePathOptions) error) *cobra.Command {
+	opts := &drivePathOptions{driveOptions: o, f: f}
 	return &cobra.Command{
 		Use:     "mkdir PATH",
 		Short:   "Create a folder (its parent must exist)",
 		Example: `  authsome drive mkdir Documents/Reports`,
 		Args:    exactArgs(1, "the PATH of the new folder"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := openDrive(ctx, f, o)
-			if err != nil {
-				return err
-			}
-			p := cleanDrivePath(args[0])
-			if p == "" {
+			opts.Path = args[0]
+			if cleanDrivePath(opts.Path) == "" {
 				return usagef("the drive's root exists already: name a folder to create")
 			}
-			parent, err := s.folder(ctx, path.Dir(p))
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			it, _, err := s.c.Drive.CreateFolder(ctx, s.drive, parent, path.Base(p), msgraph.ConflictFail)
-			if err != nil {
-				return s.fail(err, p, "")
-			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, itemOut(it, p))
-			}
-			fmt.Fprintf(f.IO.Out, "Created folder %s\n", printable(showPath(p)))
-			return nil
+			return runDriveMkdir(cmd.Context(), opts)
 		},
 	}
+}
+
+func runDriveMkdir(ctx context.Context, opts *drivePathOptions) error {
+	f := opts.f
+	s, err := openDrive(ctx, f, opts.driveOptions)
+	if err != nil {
+		return err
+	}
+	p := cleanDrivePath(opts.Path)
+	parent, err := s.folder(ctx, path.Dir(p))
+	if err != nil {
+		return err
+	}
+	it, _, err := s.c.Drive.CreateFolder(ctx, s.drive, parent, path.Base(p), msgraph.ConflictFail)
+	if err != nil {
+		return s.fail(err, p, "")
+	}
+	if f.JSON {
+		return writeJSON(f.IO.Out, itemOut(it, p))
+	}
+	fmt.Fprintf(f.IO.Out, "Created folder %s\n", printable(showPath(p)))
+	return nil
 }
 
 // folder returns the id of the folder at p ("" for the root), or an error that says what to do

@@ -23,14 +23,16 @@ import (
 // drivePutOptions are put's flags, plus what tests tune.
 type drivePutOptions struct {
 	*driveOptions
+	f                           *Factory
+	src, path                   string // SRC, and PATH ("" = the root)
 	overwrite, rename, noResume bool
 
 	chunkSize int                     // fragment size; 0 = the library's default
 	progress  func(sent, total int64) // called as fragments are taken (tests)
 }
 
-func newDrivePutCmd(f *Factory, o *driveOptions, runF func(*drivePutOptions, string, string) error) *cobra.Command {
-	po := &drivePutOptions{driveOptions: o}
+func newDrivePutCmd(f *Factory, o *driveOptions, runF func(*drivePutOptions) error) *cobra.Command {
+	po := &drivePutOptions{driveOptions: o, f: f}
 	cmd := &cobra.Command{
 		Use:   "put SRC [PATH]",
 		Short: "Upload a file (resumable when large)",
@@ -50,10 +52,14 @@ over.`,
   authsome drive put backup.tar.gz      # interrupted? run it again to resume`,
 		Args: argsBetween(1, 2, "SRC and optionally PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(po, args[0], argOr(args, 1))
+			po.src, po.path = args[0], argOr(args, 1)
+			if _, err := po.conflict(); err != nil {
+				return err
 			}
-			return runDrivePut(cmd.Context(), f, po, args[0], argOr(args, 1))
+			if runF != nil {
+				return runF(po)
+			}
+			return runDrivePut(cmd.Context(), po)
 		},
 	}
 	fl := cmd.Flags()
@@ -78,7 +84,8 @@ func (o *drivePutOptions) conflict() (string, error) {
 
 const conflictHint = "add --overwrite to replace it, or --rename to keep both"
 
-func runDrivePut(ctx context.Context, f *Factory, o *drivePutOptions, src, dest string) error {
+func runDrivePut(ctx context.Context, o *drivePutOptions) error {
+	f, src, dest := o.f, o.src, o.path
 	conflict, err := o.conflict()
 	if err != nil {
 		return err

@@ -155,13 +155,13 @@ func interruptedPut(t *testing.T, home, src string) error {
 	defer cancel()
 	ios, _, _, _ := Test()
 	f := &Factory{IO: ios, HomeDir: home}
-	o := &drivePutOptions{driveOptions: &driveOptions{}, overwrite: true, chunkSize: msgraph.UploadChunkUnit,
+	o := &drivePutOptions{driveOptions: &driveOptions{}, f: f, src: src, overwrite: true, chunkSize: msgraph.UploadChunkUnit,
 		progress: func(sent, total int64) {
 			if sent > 0 && sent < total {
 				cancel()
 			}
 		}}
-	err := runDrivePut(ctx, f, o, src, "")
+	err := runDrivePut(ctx, o)
 	if err == nil {
 		t.Fatal("put went through although it was cancelled after the first fragment")
 	}

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/vault"
@@ -38,6 +40,45 @@ type silentError struct{ code int }
 
 func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// errNotFound marks a failure about something that does not exist at the service (a drive
+// path), so that --json names it not_found like Graph's own 404.
+var errNotFound = errors.New("not found")
+
+// graphFailure is a failed Graph call in the CLI's words (see graphError); it wraps Graph's
+// error, whose status and code decide the --json error code (graphCode).
+type graphFailure struct {
+	msg string
+	err *msgraph.Error
+}
+
+func (e *graphFailure) Error() string { return e.msg }
+func (e *graphFailure) Unwrap() error { return e.err }
+
+// graphCode is the --json error code of a Graph failure, from its status and Graph's error
+// code: not_found, forbidden, throttled, bad_request, conflict, precondition_failed,
+// too_large, server_error, else graph_error.
+func graphCode(err error, ge *msgraph.Error) string {
+	switch {
+	case msgraph.IsThrottled(err), ge.StatusCode == http.StatusTooManyRequests, ge.Code == "activityLimitReached":
+		return "throttled"
+	case ge.StatusCode == http.StatusNotFound, strings.HasSuffix(ge.Code, "NotFound"):
+		return "not_found"
+	case ge.StatusCode == http.StatusForbidden, ge.Code == "accessDenied", ge.Code == "Authorization_RequestDenied":
+		return "forbidden"
+	case ge.StatusCode == http.StatusConflict, ge.Code == "nameAlreadyExists":
+		return "conflict"
+	case ge.StatusCode == http.StatusPreconditionFailed:
+		return "precondition_failed"
+	case ge.StatusCode == http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case ge.StatusCode == http.StatusBadRequest:
+		return "bad_request"
+	case ge.StatusCode >= 500:
+		return "server_error"
+	}
+	return "graph_error"
+}
+
 // classify maps an error to its exit code and a stable name for --json.
 func classify(err error) (int, string) {
 	var ue *usageError
@@ -46,10 +87,11 @@ func classify(err error) (int, string) {
 	var oe *oauth.Error
 	var me *oauth.MalformedResponseError
 	var ve *provider.ValidationError
+	var ge *msgraph.Error
 	switch {
 	case errors.As(err, &se):
 		return se.code, "error"
-	case errors.As(err, &ue), errors.As(err, &ve), errors.Is(err, vault.ErrInvalidProfileName):
+	case errors.As(err, &ue), errors.As(err, &ve), errors.Is(err, vault.ErrInvalidProfileName), errors.Is(err, broker.ErrDuplicateProvider):
 		return exitUsage, "usage"
 	case errors.Is(err, broker.ErrConnectionNotFound):
 		return exitConnectionNotFound, "connection_not_found"
@@ -64,6 +106,10 @@ func classify(err error) (int, string) {
 	case errors.As(err, &oe), errors.As(err, &me), errors.Is(err, oauth.ErrDeclined), errors.Is(err, oauth.ErrExpired),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return exitUsage, "auth_failed"
+	case errors.As(err, &ge):
+		return exitError, graphCode(err, ge)
+	case errors.Is(err, errNotFound):
+		return exitError, "not_found"
 	}
 	return exitError, "error"
 }

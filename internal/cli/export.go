@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -8,9 +9,16 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newExportCmd(f *Factory) *cobra.Command {
-	var conn, format string
-	var includeRefresh bool
+type exportOptions struct {
+	f              *Factory
+	Provider       string // "" for every connection of every provider
+	Connection     string
+	Format         string
+	IncludeRefresh bool
+}
+
+func newExportCmd(f *Factory, runF func(*exportOptions) error) *cobra.Command {
+	opts := &exportOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "export [PROVIDER]",
 		Short: "Print a connection's environment variables (a valid token; refresh token only on request)",
@@ -28,43 +36,55 @@ Prefer ` + "`authsome run`" + `, which keeps the token away from the child proce
 			}
 			return nil
 		},
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch format {
+			opts.Provider = argOr(args, 0)
+			switch opts.Format {
 			case "env", "shell", "json":
 			default:
 				if !f.JSON { // --json chooses the JSON form, whatever --format says
-					return usagef("unknown --format %q (env, shell or json)", format)
+					return usagef("unknown --format %q (env, shell or json)", opts.Format)
 				}
 			}
-			if len(args) == 0 && conn != "" {
+			if opts.Provider == "" && opts.Connection != "" {
 				return usagef("--connection needs a provider")
 			}
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			var vars map[string]string
-			if len(args) == 0 {
-				vars, err = b.ExportAll(cmd.Context(), includeRefresh)
-			} else {
-				vars, err = b.Export(cmd.Context(), args[0], conn, includeRefresh)
-			}
-			if err != nil {
-				return err
-			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, exportOut{Credentials: vars})
-			}
-			if f.IO.IsStdoutTTY() {
-				f.notef("note: these are live credentials; `authsome run -- CMD` keeps them away from the program\n")
-			}
-			return writeExport(f.IO.Out, format, vars)
+			return runExport(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&conn, "connection", "", "connection name (default: the provider's default)")
-	cmd.Flags().StringVar(&format, "format", "env", "env (NAME=value), shell (export NAME='value') or json")
-	cmd.Flags().BoolVar(&includeRefresh, "include-refresh-token", false, "also export the refresh token")
+	cmd.Flags().StringVar(&opts.Connection, "connection", "", "connection name (default: the provider's default)")
+	cmd.Flags().StringVar(&opts.Format, "format", "env", "env (NAME=value), shell (export NAME='value') or json")
+	cmd.Flags().BoolVar(&opts.IncludeRefresh, "include-refresh-token", false, "also export the refresh token")
+	registerConnectionFlag(cmd, f)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"env", "shell", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+func runExport(ctx context.Context, opts *exportOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	var vars map[string]string
+	if opts.Provider == "" {
+		vars, err = b.ExportAll(ctx, opts.IncludeRefresh)
+	} else {
+		vars, err = b.Export(ctx, opts.Provider, opts.Connection, opts.IncludeRefresh)
+	}
+	if err != nil {
+		return err
+	}
+	if f.JSON {
+		return writeJSON(f.IO.Out, exportOut{Credentials: vars})
+	}
+	if f.IO.IsStdoutTTY() {
+		f.notef("note: these are live credentials; `authsome run -- CMD` keeps them away from the program\n")
+	}
+	return writeExport(f.IO.Out, opts.Format, vars)
 }
 
 // exportOut is export --json (authsome's shape).

@@ -62,7 +62,7 @@ func TestRunEnvProviderCannotOverrideRunVariables(t *testing.T) {
 	if env["HTTPS_PROXY"] != pr.proxyURL.String() || env["SSL_CERT_FILE"] != "/tmp/bundle.pem" || env[isolate.RunIDEnv] != "id1" {
 		t.Errorf("run's variables were overridden: %v", env)
 	}
-	if env["EVIL_TOKEN"] != Placeholder || env["PATH"] != "/bin" {
+	if env["EVIL_TOKEN"] != provider.ProxyPlaceholder || env["PATH"] != "/bin" {
 		t.Errorf("EVIL_TOKEN %q PATH %q", env["EVIL_TOKEN"], env["PATH"])
 	}
 	if _, ok := env["AUTHSOME_MASTER_KEY"]; ok {

@@ -204,7 +204,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	if f.JSON {
-		return writeJSON(ios.Out, loginJSON(conn, b.Profile(), nowFunc()))
+		return writeJSON(ios.Out, loginJSON(ctx, b, conn, nowFunc()))
 	}
 	who := conn.Account.Username
 	if who == "" {

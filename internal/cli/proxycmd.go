@@ -14,10 +14,15 @@ import (
 	"github.com/authsome-go/authsome/internal/isolate"
 )
 
-func newProxyCmd(f *Factory) *cobra.Command {
-	var listen string
-	var specs []string
-	var deny bool
+type proxyOptions struct {
+	f             *Factory
+	Listen        string
+	Providers     []string // P or P:CONN
+	DenyUnmatched bool
+}
+
+func newProxyCmd(f *Factory, runF func(*proxyOptions) error) *cobra.Command {
+	opts := &proxyOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "proxy [--listen 127.0.0.1:PORT]",
 		Short: "Run the credential-injecting proxy for agents started elsewhere",
@@ -28,44 +33,52 @@ only the routed hosts and lasts 30 days: a proxy still running a week before it 
 and a restart then makes a new one. Stop with Ctrl-C.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			if !loopbackAddr(listen) {
+			if !loopbackAddr(opts.Listen) {
 				return usagef("--listen must be a loopback address such as 127.0.0.1:8080 or [::1]:8080 (the proxy hands out your credentials)")
 			}
-			_ = isolate.Protect() // other processes of this user must not read the tokens it holds
-			b, err := f.Broker(ctx)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			pr, err := startProxy(ctx, b, proxyConfig{specs: specs, denyUnmatched: deny, listen: listen, caDir: filepath.Join(b.Vault().Dir(), "proxy-ca"), logger: f.WarnLogger()})
-			if err != nil {
-				return err
-			}
-			defer pr.Close()
-			if f.JSON {
-				err = writeJSON(f.IO.Out, map[string]any{"proxy_url": pr.proxyURL.String(), "ca_file": pr.caFile, "ca_bundle": pr.bundle, "base_urls": pr.baseVars})
-			} else {
-				w := f.IO.Out
-				fmt.Fprintf(w, "Proxy:      %s\nCA:         %s\nCA bundle:  %s\n", pr.proxyURL, pr.caFile, pr.bundle)
-				for _, k := range sortedKeys(pr.baseVars) {
-					fmt.Fprintf(w, "Base URL:   %s=%s\n", k, pr.baseVars[k])
-				}
-				fmt.Fprintf(w, "\nFor the agent:\n  export HTTPS_PROXY=%s HTTP_PROXY=%s\n  export SSL_CERT_FILE=%s NODE_EXTRA_CA_CERTS=%s\n", shellQuote(pr.proxyURL.String()), shellQuote(pr.proxyURL.String()), pr.bundle, pr.caFile)
-				fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
-			}
-			if err != nil {
-				return err
-			}
-			warnBeforeExpiry(ctx, f.IO.ErrOut, pr.caExpiry, proxyCAWarnAhead, time.Hour,
-				"Restart `authsome proxy` (it makes a new CA) and give the agents the new CA file.")
-			f.notef("Proxy stopped.\n")
-			return nil
+			return runProxy(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to listen on")
-	cmd.Flags().StringArrayVar(&specs, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable")
-	cmd.Flags().BoolVar(&deny, "deny-unmatched", false, "refuse traffic to hosts no provider routes")
+	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:0", "loopback address to listen on")
+	cmd.Flags().StringArrayVar(&opts.Providers, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable")
+	cmd.Flags().BoolVar(&opts.DenyUnmatched, "deny-unmatched", false, "refuse traffic to hosts no provider routes")
+	registerProviderSpecFlag(cmd, f)
 	return cmd
+}
+
+func runProxy(ctx context.Context, opts *proxyOptions) error {
+	f := opts.f
+	_ = isolate.Protect() // other processes of this user must not read the tokens it holds
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	pr, err := startProxy(ctx, b, proxyConfig{specs: opts.Providers, denyUnmatched: opts.DenyUnmatched, listen: opts.Listen, caDir: filepath.Join(b.Vault().Dir(), "proxy-ca"), logger: f.WarnLogger()})
+	if err != nil {
+		return err
+	}
+	defer pr.Close()
+	if f.JSON {
+		err = writeJSON(f.IO.Out, map[string]any{"proxy_url": pr.proxyURL.String(), "ca_file": pr.caFile, "ca_bundle": pr.bundle, "base_urls": pr.baseVars})
+	} else {
+		w := f.IO.Out
+		fmt.Fprintf(w, "Proxy:      %s\nCA:         %s\nCA bundle:  %s\n", pr.proxyURL, pr.caFile, pr.bundle)
+		for _, k := range sortedKeys(pr.baseVars) {
+			fmt.Fprintf(w, "Base URL:   %s=%s\n", k, pr.baseVars[k])
+		}
+		fmt.Fprintf(w, "\nFor the agent:\n  export HTTPS_PROXY=%s HTTP_PROXY=%s\n  export SSL_CERT_FILE=%s NODE_EXTRA_CA_CERTS=%s\n", shellQuote(pr.proxyURL.String()), shellQuote(pr.proxyURL.String()), pr.bundle, pr.caFile)
+		fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
+	}
+	if err != nil {
+		return err
+	}
+	warnBeforeExpiry(ctx, f.IO.ErrOut, pr.caExpiry, proxyCAWarnAhead, time.Hour,
+		"Restart `authsome proxy` (it makes a new CA) and give the agents the new CA file.")
+	f.notef("Proxy stopped.\n")
+	return nil
 }
 
 // loopbackAddr reports whether addr (host:port, IPv6 in brackets) listens on loopback only:

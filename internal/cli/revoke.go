@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -25,7 +26,14 @@ type revokeOut struct {
 	ClientRemoved bool             `json:"client_removed"`
 }
 
-func newRevokeCmd(f *Factory) *cobra.Command {
+// revokeOptions are the options of revoke and remove: the provider.
+type revokeOptions struct {
+	f        *Factory
+	Provider string
+}
+
+func newRevokeCmd(f *Factory, runF func(*revokeOptions) error) *cobra.Command {
+	opts := &revokeOptions{f: f}
 	return &cobra.Command{
 		Use:   "revoke PROVIDER",
 		Short: "Revoke and delete every connection of a provider, and its stored OAuth client",
@@ -33,64 +41,85 @@ func newRevokeCmd(f *Factory) *cobra.Command {
 revocation endpoint, then deleted, and the OAuth client (id and secret) stored for the provider
 is deleted too. A failed remote revocation is a warning; the local records go in any case.
 The provider definition stays; ` + "`authsome remove`" + ` also deletes your definition file.`,
-		Args: exactArgs(1, "a provider name"),
+		Args:              exactArgs(1, "a provider name"),
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out, err := revokeProvider(cmd, f, args[0], "revoked")
-			if err != nil {
-				return err
+			opts.Provider = args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, out)
-			}
-			f.notef("Revoked %s: %s.\n", out.Provider, revokeSummary(out))
-			return nil
+			return runRevoke(cmd.Context(), opts)
 		},
 	}
 }
 
-func newRemoveCmd(f *Factory) *cobra.Command {
+func runRevoke(ctx context.Context, opts *revokeOptions) error {
+	f := opts.f
+	out, err := revokeProvider(ctx, f, opts.Provider, "revoked")
+	if err != nil {
+		return err
+	}
+	if f.JSON {
+		return writeJSON(f.IO.Out, out)
+	}
+	f.notef("Revoked %s: %s.\n", out.Provider, revokeSummary(out))
+	return nil
+}
+
+func newRemoveCmd(f *Factory, runF func(*revokeOptions) error) *cobra.Command {
+	opts := &revokeOptions{f: f}
 	return &cobra.Command{
 		Use:   "remove PROVIDER",
 		Short: "Revoke a provider (as revoke does), then delete your definition of it",
 		Long: `Run ` + "`authsome revoke PROVIDER`" + `, then delete your JSON definition of the provider. A bundled
 definition is kept (it cannot be deleted); where your file overrode a bundled one, the bundled one
 comes back. ` + "`authsome providers remove`" + ` deletes only the file and keeps the connections.`,
-		Args: exactArgs(1, "a provider name"),
+		Args:              exactArgs(1, "a provider name"),
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out, err := revokeProvider(cmd, f, args[0], "removed")
-			if err != nil {
-				return err
+			opts.Provider = args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
-			}
-			removed := true
-			if err := b.Catalog().Remove(out.Provider); errors.Is(err, provider.ErrBundled) || errors.Is(err, provider.ErrNotFound) {
-				removed = false
-			} else if err != nil {
-				return err
-			}
-			if f.JSON {
-				return writeJSON(f.IO.Out, out, map[string]bool{"definition_removed": removed})
-			}
-			def := "the bundled definition is kept"
-			if removed {
-				def = "your definition was deleted"
-			}
-			f.notef("Removed %s: %s; %s.\n", out.Provider, revokeSummary(out), def)
-			return nil
+			return runRemove(cmd.Context(), opts)
 		},
 	}
 }
 
+func runRemove(ctx context.Context, opts *revokeOptions) error {
+	f := opts.f
+	out, err := revokeProvider(ctx, f, opts.Provider, "removed")
+	if err != nil {
+		return err
+	}
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	removed := true
+	if err := b.Catalog().Remove(out.Provider); errors.Is(err, provider.ErrBundled) || errors.Is(err, provider.ErrNotFound) {
+		removed = false
+	} else if err != nil {
+		return err
+	}
+	if f.JSON {
+		return writeJSON(f.IO.Out, out, map[string]bool{"definition_removed": removed})
+	}
+	def := "the bundled definition is kept"
+	if removed {
+		def = "your definition was deleted"
+	}
+	f.notef("Removed %s: %s; %s.\n", out.Provider, revokeSummary(out), def)
+	return nil
+}
+
 // revokeProvider runs broker.Revoke and warns about failed remote revocations.
-func revokeProvider(cmd *cobra.Command, f *Factory, prov, status string) (*revokeOut, error) {
-	b, err := f.Broker(cmd.Context())
+func revokeProvider(ctx context.Context, f *Factory, prov, status string) (*revokeOut, error) {
+	b, err := f.Broker(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, err := b.Revoke(cmd.Context(), prov)
+	res, err := b.Revoke(ctx, prov)
 	if err != nil {
 		return nil, err
 	}

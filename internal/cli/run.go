@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/rand"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -26,9 +25,6 @@ import (
 	"github.com/authsome-go/authsome/proxy"
 )
 
-// Placeholder is what the child sees in place of every credential.
-const Placeholder = "authsome-proxy-managed"
-
 type runOptions struct {
 	f             *Factory
 	Providers     []string // P or P:CONN
@@ -37,7 +33,7 @@ type runOptions struct {
 	Command       []string
 }
 
-func newRunCmd(f *Factory) *cobra.Command {
+func newRunCmd(f *Factory, runF func(*runOptions) error) *cobra.Command {
 	opts := &runOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "run [--provider P[:CONN]]... [--deny-unmatched] -- CMD [ARGS...]",
@@ -56,12 +52,20 @@ use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the comm
 				return usagef("run expects the command after --, e.g. `authsome run -- python agent.py`")
 			}
 			opts.Command = args
+			if _, err := isolate.ParseMode(opts.Isolation); err != nil {
+				return usagef("--isolation: %v", err)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
 			return runRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Providers, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable (default: every provider's default connection)")
 	cmd.Flags().BoolVar(&opts.DenyUnmatched, "deny-unmatched", false, "refuse traffic to hosts no provider routes instead of tunnelling it")
 	cmd.Flags().StringVar(&opts.Isolation, "isolation", string(isolate.Auto), "keep the command from the vault, its key and this process: auto (strongest layer this system allows), strict (fail without one), off; also namespaces or landlock to require that layer")
+	registerProviderSpecFlag(cmd, f)
+	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"auto", "strict", "off", "namespaces", "landlock"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -192,7 +196,7 @@ func (p *proxyRun) Env(base []string) []string {
 				}
 				continue
 			}
-			set[name] = Placeholder
+			set[name] = provider.ProxyPlaceholder
 		}
 	}
 	pu := p.proxyURL.String()
@@ -247,78 +251,6 @@ func (p *proxyRun) Close() error {
 	return errors.Join(errs...)
 }
 
-// routesFor resolves the provider specs to proxy routes, checking each connection has a
-// usable credential now (so a dead sign-in fails before the child starts). sandboxCA is the
-// CA file of the sandbox when a connection targets one ("" otherwise).
-func routesFor(ctx context.Context, b *broker.Broker, specs []string) (routes []proxy.Route, defs []*provider.Definition, sandboxCA string, err error) {
-	type pick struct{ prov, conn string }
-	var picks []pick
-	if len(specs) == 0 {
-		list, err := b.List(ctx)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		for _, p := range list {
-			if p.Default != "" {
-				picks = append(picks, pick{p.Def.Name, p.Default})
-			}
-		}
-		if len(picks) == 0 {
-			return nil, nil, "", fmt.Errorf("%w: no connections to inject (sign in first: `authsome login microsoft`)", broker.ErrConnectionNotFound)
-		}
-	}
-	for _, s := range specs {
-		p, c, _ := strings.Cut(s, ":")
-		picks = append(picks, pick{p, c})
-	}
-	seen := map[string]bool{}
-	var sandboxRoots *x509.CertPool // one upstream pool for every sandbox route
-	for _, pk := range picks {
-		def, _, err := b.Catalog().Get(pk.prov)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		if seen[def.Name] {
-			return nil, nil, "", usagef("provider %s given twice: one connection per provider and run", def.Name)
-		}
-		seen[def.Name] = true
-		conn, err := b.Token(ctx, def.Name, pk.conn)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		if def, err = broker.ResolveFor(def, conn); err != nil { // {base_url} → the connection's
-			return nil, nil, "", err
-		}
-		r := proxy.Route{Provider: def.Name, Connection: conn.Name}
-		apiURL := def.APIURL
-		if def.IsMicrosoft() && conn.Cloud != broker.CloudSandbox && conn.GraphURL != "" {
-			apiURL = strings.TrimPrefix(conn.GraphURL, "https://") // national clouds: their Graph host
-		}
-		if r.Match, err = provider.ParseRoute(apiURL); err != nil {
-			return nil, nil, "", err
-		}
-		if conn.Cloud == broker.CloudSandbox {
-			info, err := b.Sandbox()
-			if err != nil {
-				return nil, nil, "", err
-			}
-			if r.Upstream, err = url.Parse(info.URL); err != nil {
-				return nil, nil, "", err
-			}
-			if sandboxRoots == nil {
-				if sandboxRoots, err = broker.RootsTrusting(info.CAFile); err != nil {
-					return nil, nil, "", err
-				}
-				sandboxCA = info.CAFile
-			}
-			r.RootCAs = sandboxRoots
-		}
-		routes = append(routes, r)
-		defs = append(defs, def)
-	}
-	return routes, defs, sandboxCA, nil
-}
-
 // baseURLVar names the base-URL variable of a provider: MICROSOFT_GRAPH_URL for Microsoft,
 // <NAME>_BASE_URL otherwise.
 func baseURLVar(def *provider.Definition) string {
@@ -329,10 +261,11 @@ func baseURLVar(def *provider.Definition) string {
 }
 
 func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyRun, error) {
-	routes, defs, sandboxCA, err := routesFor(ctx, b, cfg.specs)
+	rs, err := b.ProxyRoutes(ctx, cfg.specs)
 	if err != nil {
 		return nil, err
 	}
+	routes, defs, sandboxCA := rs.Routes, rs.Providers, rs.SandboxCA
 	var hosts []string
 	for _, r := range routes {
 		if h := r.Match.Host(); h != "" {

@@ -210,12 +210,12 @@ func gatewayRoutes(ctx context.Context, b *broker.Broker, log *slog.Logger) ([]p
 	var conns []gateway.Connection
 	for _, p := range list {
 		for _, c := range p.Connections {
-			rs, _, _, err := routesFor(ctx, b, []string{p.Def.Name + ":" + c.Name})
+			pr, err := b.ProxyRoutes(ctx, []string{p.Def.Name + ":" + c.Name})
 			if err != nil {
 				log.Warn("connection not served", "provider", p.Def.Name, "connection", c.Name, "error", err.Error())
 				continue
 			}
-			routes = append(routes, rs...)
+			routes = append(routes, pr.Routes...)
 			conns = append(conns, gateway.Connection{Provider: p.Def.Name, Name: c.Name, Graph: p.Def.IsMicrosoft(),
 				Self: []string{c.Account.ObjectID, c.Account.Username}})
 		}

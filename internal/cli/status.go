@@ -25,46 +25,57 @@ type whoamiOut struct {
 	Connections []connectionOut `json:"connections"`
 }
 
-func newWhoamiCmd(f *Factory) *cobra.Command {
+type whoamiOptions struct{ f *Factory }
+
+func newWhoamiCmd(f *Factory, runF func(*whoamiOptions) error) *cobra.Command {
+	opts := &whoamiOptions{f: f}
 	return &cobra.Command{
 		Use:   "whoami",
 		Short: "Profile, key source and connected accounts",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := f.Broker(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			list, err := b.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			now := nowFunc()
-			conns := []connectionOut{}
-			for _, p := range list {
-				for _, c := range p.Connections {
-					conns = append(conns, connectionJSON(c, b.Profile(), c.Name == p.Default, now))
-				}
-			}
-			out := whoamiOut{Version: Version, Home: b.Home(), Profile: b.Profile(), KeySource: b.Vault().KeySourceName(), Connections: conns}
-			if f.JSON {
-				return writeJSON(f.IO.Out, out)
-			}
-			w := f.IO.Out
-			fmt.Fprintf(w, "Profile:    %s\nHome:       %s\nKey source: %s\n", b.Profile(), b.Home(), b.Vault().KeySourceName())
-			if len(conns) == 0 {
-				fmt.Fprintln(w, "No connections (sign in with `authsome login microsoft`).")
-			}
-			for _, c := range conns {
-				acct := c.Account.Username
-				if acct == "" {
-					acct = c.Account.Name
-				}
-				fmt.Fprintf(w, "%s/%s: %s %s (%s)\n", c.Provider, c.Connection, acct, c.Status, c.Cloud)
-			}
-			return nil
+			return runWhoami(cmd.Context(), opts)
 		},
 	}
+}
+
+func runWhoami(ctx context.Context, opts *whoamiOptions) error {
+	f := opts.f
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
+	}
+	list, err := b.List(ctx)
+	if err != nil {
+		return err
+	}
+	now := nowFunc()
+	conns := []connectionOut{}
+	for _, p := range list {
+		for _, c := range p.Connections {
+			conns = append(conns, connectionJSON(c, b.Profile(), c.Name == p.Default, now))
+		}
+	}
+	out := whoamiOut{Version: Version, Home: b.Home(), Profile: b.Profile(), KeySource: b.Vault().KeySourceName(), Connections: conns}
+	if f.JSON {
+		return writeJSON(f.IO.Out, out)
+	}
+	w := f.IO.Out
+	fmt.Fprintf(w, "Profile:    %s\nHome:       %s\nKey source: %s\n", b.Profile(), b.Home(), b.Vault().KeySourceName())
+	if len(conns) == 0 {
+		fmt.Fprintln(w, "No connections (sign in with `authsome login microsoft`).")
+	}
+	for _, c := range conns {
+		acct := c.Account.Username
+		if acct == "" {
+			acct = c.Account.Name
+		}
+		fmt.Fprintf(w, "%s/%s: %s %s (%s)\n", c.Provider, c.Connection, acct, c.Status, c.Cloud)
+	}
+	return nil
 }
 
 // check is one line of `doctor`.
@@ -74,39 +85,50 @@ type check struct {
 	Detail string `json:"detail"`
 }
 
-func newDoctorCmd(f *Factory) *cobra.Command {
+type doctorOptions struct{ f *Factory }
+
+func newDoctorCmd(f *Factory, runF func(*doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{f: f}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the home folder, vault, key, providers, connections and sandbox",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			checks := runChecks(cmd.Context(), f)
-			failed := 0
-			for _, c := range checks {
-				if !c.OK {
-					failed++
-				}
+			if runF != nil {
+				return runF(opts)
 			}
-			if f.JSON {
-				if err := writeJSON(f.IO.Out, map[string]any{"ok": failed == 0, "checks": checks}); err != nil {
-					return err
-				}
-			} else {
-				color := f.color(f.IO.IsStdoutTTY())
-				for _, c := range checks {
-					mark := paint(color, ansiGreen, "ok  ")
-					if !c.OK {
-						mark = paint(color, ansiRed, "FAIL")
-					}
-					fmt.Fprintf(f.IO.Out, "%s %-12s %s\n", mark, c.Name, c.Detail)
-				}
-			}
-			if failed > 0 {
-				return &silentError{code: exitError}
-			}
-			return nil
+			return runDoctor(cmd.Context(), opts)
 		},
 	}
+}
+
+func runDoctor(ctx context.Context, opts *doctorOptions) error {
+	f := opts.f
+	checks := runChecks(ctx, f)
+	failed := 0
+	for _, c := range checks {
+		if !c.OK {
+			failed++
+		}
+	}
+	if f.JSON {
+		if err := writeJSON(f.IO.Out, map[string]any{"ok": failed == 0, "checks": checks}); err != nil {
+			return err
+		}
+	} else {
+		color := f.color(f.IO.IsStdoutTTY())
+		for _, c := range checks {
+			mark := paint(color, ansiGreen, "ok  ")
+			if !c.OK {
+				mark = paint(color, ansiRed, "FAIL")
+			}
+			fmt.Fprintf(f.IO.Out, "%s %-12s %s\n", mark, c.Name, c.Detail)
+		}
+	}
+	if failed > 0 {
+		return &silentError{code: exitError}
+	}
+	return nil
 }
 
 func runChecks(ctx context.Context, f *Factory) []check {

@@ -56,26 +56,41 @@ func versionInfo(bi *debug.BuildInfo) buildInfo {
 	return v
 }
 
-func newVersionCmd(f *Factory) *cobra.Command {
+type versionOptions struct {
+	f *Factory
+	// BuildInfo reads the binary's build information (debug.ReadBuildInfo; a variable for tests).
+	BuildInfo func() (*debug.BuildInfo, bool)
+}
+
+func newVersionCmd(f *Factory, runF func(*versionOptions) error) *cobra.Command {
+	opts := &versionOptions{f: f, BuildInfo: debug.ReadBuildInfo}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			bi, _ := debug.ReadBuildInfo()
-			v := versionInfo(bi)
-			if f.JSON {
-				return writeJSON(f.IO.Out, map[string]string{"version": v.Version, "commit": v.Commit, "date": v.Date,
-					"go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH})
+			if runF != nil {
+				return runF(opts)
 			}
-			fmt.Fprintf(f.IO.Out, "authsome %s (%s %s/%s)\n", v.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			if v.Commit != "" {
-				fmt.Fprintf(f.IO.Out, "commit %s\n", v.Commit)
-			}
-			if v.Date != "" {
-				fmt.Fprintf(f.IO.Out, "date   %s\n", v.Date)
-			}
-			return nil
+			return runVersion(opts)
 		},
 	}
+}
+
+func runVersion(opts *versionOptions) error {
+	f := opts.f
+	bi, _ := opts.BuildInfo()
+	v := versionInfo(bi)
+	if f.JSON {
+		return writeJSON(f.IO.Out, map[string]string{"version": v.Version, "commit": v.Commit, "date": v.Date,
+			"go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH})
+	}
+	fmt.Fprintf(f.IO.Out, "authsome %s (%s %s/%s)\n", v.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if v.Commit != "" {
+		fmt.Fprintf(f.IO.Out, "commit %s\n", v.Commit)
+	}
+	if v.Date != "" {
+		fmt.Fprintf(f.IO.Out, "date   %s\n", v.Date)
+	}
+	return nil
 }

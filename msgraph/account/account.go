@@ -15,11 +15,12 @@ import (
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/msgraph"
+	"github.com/authsome-go/authsome/provider"
 )
 
 // ProxyManaged is the value `authsome run` gives MICROSOFT_ACCESS_TOKEN: the
 // proxy adds the real token.
-const ProxyManaged = "authsome-proxy-managed"
+const ProxyManaged = provider.ProxyPlaceholder
 
 // Options say which authsome connection to use.
 type Options struct {

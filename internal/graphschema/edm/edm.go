@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/guid"
 )
 
 // The patterns are compiled when first used: the CLI links this package
@@ -22,7 +24,6 @@ import (
 var (
 	dateRE     = lazyRE(`^-?\d{4,}-\d{2}-\d{2}$`)
 	timeRE     = lazyRE(`^\d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?$`)
-	guidRE     = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	durationRE = lazyRE(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
 )
 
@@ -90,7 +91,7 @@ func Check(edm string, v any) string {
 			return wantFormat(v, "hh:mm:ss[.fffffff]", edm)
 		}
 	case "Edm.Guid":
-		if !isStr || !guidRE().MatchString(str) {
+		if !isStr || !guid.Valid(str) {
 			return wantFormat(v, "a GUID such as 00000000-0000-0000-0000-000000000000", edm)
 		}
 	case "Edm.Duration":

@@ -5,7 +5,8 @@ package ids
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
+
+	"github.com/authsome-go/authsome/internal/guid"
 )
 
 // B64 is the unpadded base64url encoding the sandbox uses in ids and tokens.
@@ -19,11 +20,4 @@ func Random(prefix string, n int) string {
 }
 
 // GUID returns a random (version 4) GUID.
-func GUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
+func GUID() string { return guid.New() }

@@ -3,6 +3,8 @@ package outlook
 import (
 	"strings"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/winzone"
 )
 
 // This file is Outlook's dateTimeTimeZone: a wall-clock time and the name
@@ -11,33 +13,13 @@ import (
 // LocalTime is how Outlook writes a DateTimeTimeZone's local time.
 const LocalTime = "2006-01-02T15:04:05.0000000"
 
-// windowsZones maps the Windows time zone names Outlook uses most to IANA
-// names (CLDR windowsZones, territory "001").
-var windowsZones = map[string]string{
-	"UTC": "UTC", "Coordinated Universal Time": "UTC", "GMT Standard Time": "Europe/London",
-	"Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
-	"Romance Standard Time": "Europe/Paris", "Central Europe Standard Time": "Europe/Budapest",
-	"Central European Standard Time": "Europe/Warsaw", "E. Europe Standard Time": "Europe/Chisinau",
-	"FLE Standard Time": "Europe/Kiev", "GTB Standard Time": "Europe/Bucharest", "Russian Standard Time": "Europe/Moscow",
-	"Turkey Standard Time": "Europe/Istanbul", "Israel Standard Time": "Asia/Jerusalem", "Arabian Standard Time": "Asia/Dubai",
-	"India Standard Time": "Asia/Kolkata", "China Standard Time": "Asia/Shanghai", "Singapore Standard Time": "Asia/Singapore",
-	"Tokyo Standard Time": "Asia/Tokyo", "Korea Standard Time": "Asia/Seoul", "AUS Eastern Standard Time": "Australia/Sydney",
-	"New Zealand Standard Time": "Pacific/Auckland", "Eastern Standard Time": "America/New_York",
-	"Central Standard Time": "America/Chicago", "Mountain Standard Time": "America/Denver",
-	"US Mountain Standard Time": "America/Phoenix", "Pacific Standard Time": "America/Los_Angeles",
-	"Alaskan Standard Time": "America/Anchorage", "Hawaiian Standard Time": "Pacific/Honolulu",
-	"Atlantic Standard Time": "America/Halifax", "E. South America Standard Time": "America/Sao_Paulo",
-	"SA Pacific Standard Time": "America/Bogota", "Central Standard Time (Mexico)": "America/Mexico_City",
-	"South Africa Standard Time": "Africa/Johannesburg", "Egypt Standard Time": "Africa/Cairo",
-}
-
 // Zone resolves a time zone name: UTC, an IANA name or a Windows name
-// from windowsZones. It reports false for anything else.
+// from the [winzone] table. It reports false for anything else.
 func Zone(name string) (*time.Location, bool) {
 	if name == "" || strings.EqualFold(name, "UTC") {
 		return time.UTC, true
 	}
-	if iana, ok := windowsZones[name]; ok {
+	if iana, ok := winzone.IANA(name); ok {
 		name = iana
 	}
 	if !strings.Contains(name, "/") {
