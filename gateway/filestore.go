@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/authsome-go/authsome/vault"
+	"github.com/authsome-go/authsome/internal/atomicfile"
 )
 
 // AgentsFileName is the file agents are kept in, in the profile folder.
@@ -202,5 +202,5 @@ func (s *FileAgents) change(ctx context.Context, fn func([]*Agent) ([]*Agent, er
 	if err != nil {
 		return err
 	}
-	return vault.WriteFileAtomic(s.path, append(data, '\n'), 0o600)
+	return atomicfile.Write(s.path, append(data, '\n'), 0o600)
 }

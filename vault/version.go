@@ -48,9 +48,3 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 // settleTime is how old the vault file must be for its stat alone to identify it: more than
 // the coarsest modification-time granularity of common file systems.
 const settleTime = 3 * time.Second
-
-// WriteFileAtomic replaces path with data, with permissions perm (0600 for secrets): a synced temporary file in the same folder renamed over it, so that readers see the old or
-// the new content, never a mix, even if the process dies midway.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	return writeFileAtomic(path, data, perm)
-}

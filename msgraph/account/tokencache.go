@@ -13,9 +13,9 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/authsome-go/authsome/broker/msalcache"
+	"github.com/authsome-go/authsome/internal/atomicfile"
 	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/oauth"
-	"github.com/authsome-go/authsome/vault"
 )
 
 // TokenCache holds the serialised MSAL token cache that [FromTokenCache] reads and writes
@@ -42,7 +42,7 @@ func (f FileCache) Read(context.Context) ([]byte, error) { return os.ReadFile(st
 
 // Write replaces the file atomically, with mode 0600.
 func (f FileCache) Write(_ context.Context, data []byte) error {
-	return vault.WriteFileAtomic(string(f), data, 0o600)
+	return atomicfile.Write(string(f), data, 0o600)
 }
 
 // Lock takes an advisory lock on path+".lock".
