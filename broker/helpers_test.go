@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/sandbox"
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) {
 	// point the tests at another sandbox.
 	os.Unsetenv("AUTHSOME_SANDBOX_URL")
 	os.Unsetenv("AUTHSOME_SANDBOX_CA")
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // clock is a settable clock for broker.Options.Now.
@@ -58,6 +59,12 @@ type fixture struct {
 	events func(broker.Event)
 	// store, when set, replaces the profile's vault in every broker of the fixture.
 	store broker.Store
+	// reopen, when set, gives every broker of the fixture its own handle on the store's data,
+	// as separate processes or replicas have.
+	reopen func(testing.TB) broker.Store
+	// propagation is how long a change made through one broker may take to reach another
+	// broker's cache (0: at once).
+	propagation time.Duration
 }
 
 func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
@@ -66,6 +73,12 @@ func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
 func newFixtureOn(t testing.TB, store broker.Store) *fixture {
 	t.Helper()
 	f := &fixture{home: t.TempDir(), clock: newClock(), store: store}
+	return f.start(t)
+}
+
+// start starts the fixture's sandbox, records it in the home and opens the fixture's broker.
+func (f *fixture) start(t testing.TB) *fixture {
+	t.Helper()
 	f.sb = startSandbox(t, sandbox.Options{Dir: t.TempDir()})
 	if err := sandbox.WriteInfo(filepath.Join(f.home, broker.SandboxInfoFile), f.sb.Info()); err != nil {
 		t.Fatal(err)
@@ -93,6 +106,10 @@ func startSandbox(t testing.TB, opts sandbox.Options) *sandbox.Server {
 // open opens another broker on the fixture's home and clock (as another process would).
 func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 	t.Helper()
+	store := f.store
+	if f.reopen != nil {
+		store = f.reopen(t)
+	}
 	b, err := broker.Open(t.Context(), broker.Options{
 		Home:       f.home,
 		Profile:    "default",
@@ -100,7 +117,7 @@ func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 		Now:        f.clock.Now,
 		HTTPClient: hc,
 		Events:     f.events,
-		Store:      f.store,
+		Store:      store,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -326,7 +326,17 @@ func testTokenSeesOtherChanges(t *testing.T, f *fixture) {
 	if _, err := b2.Logout(t.Context(), "microsoft", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b1.Token(t.Context(), "microsoft", ""); !errors.Is(err, broker.ErrConnectionNotFound) {
-		t.Fatalf("after another broker's logout: %v, want ErrConnectionNotFound", err)
+	// A store whose replicas learn of changes by notification (PostgreSQL) may answer from
+	// memory for a moment; the contract is that the change is seen, not that it is instant.
+	deadline := time.Now().Add(f.propagation)
+	for {
+		_, err := b1.Token(t.Context(), "microsoft", "")
+		if errors.Is(err, broker.ErrConnectionNotFound) {
+			return
+		}
+		if !time.Now().Before(deadline) {
+			t.Fatalf("after another broker's logout: %v, want ErrConnectionNotFound", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
