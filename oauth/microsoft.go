@@ -3,9 +3,9 @@ package oauth
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Cloud is a Microsoft cloud: where its users sign in and where its Graph
@@ -108,15 +108,13 @@ func QualifyScopes(scopes []string, graphHost string) []string {
 }
 
 var (
-	guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	guidRE = lazyre.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	// domainRE is compiled on first use: its bounded repeats are costly for start-up.
-	domainRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*\.(?i:[a-z][a-z0-9-]{0,61}[a-z0-9])$`)
-	})
+	domainRE = lazyre.New(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*\.(?i:[a-z][a-z0-9-]{0,61}[a-z0-9])$`)
 )
 
 // IsGUID reports whether s is a GUID such as an Entra tenant or client id.
-func IsGUID(s string) bool { return guidRE.MatchString(s) }
+func IsGUID(s string) bool { return guidRE().MatchString(s) }
 
 // ValidateTenant accepts "" (meaning common), "common", "organizations",
 // "consumers", a tenant GUID, or a domain such as contoso.onmicrosoft.com.
