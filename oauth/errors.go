@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // ErrDeclined matches (with errors.Is) an [*Error] saying the user declined
@@ -93,7 +94,7 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-var aadstsRE = regexp.MustCompile(`AADSTS(\d{1,9})`)
+var aadstsRE = lazyre.New(`AADSTS(\d{1,9})`)
 
 // AADSTS returns the Microsoft error number: the first of ErrorCodes, else
 // the one named in the description ("AADSTS70008: ..."), else 0.
@@ -101,7 +102,7 @@ func (e *Error) AADSTS() int {
 	if len(e.ErrorCodes) > 0 {
 		return e.ErrorCodes[0]
 	}
-	if m := aadstsRE.FindStringSubmatch(e.Description); m != nil {
+	if m := aadstsRE().FindStringSubmatch(e.Description); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}

@@ -3,11 +3,10 @@ package oauth
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/authsome-go/authsome/internal/guid"
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Cloud is a Microsoft cloud: where its users sign in and where its Graph
@@ -111,9 +110,7 @@ func QualifyScopes(scopes []string, graphHost string) []string {
 
 var (
 	// domainRE is compiled on first use: its bounded repeats are costly for start-up.
-	domainRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*\.(?i:[a-z][a-z0-9-]{0,61}[a-z0-9])$`)
-	})
+	domainRE = lazyre.New(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*\.(?i:[a-z][a-z0-9-]{0,61}[a-z0-9])$`)
 )
 
 // IsGUID reports whether s is a GUID such as an Entra tenant or client id.

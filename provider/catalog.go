@@ -151,7 +151,7 @@ func (c *Catalog) GetWithWarnings(name string) (*Definition, Source, []Warning, 
 	}
 	var warns []Warning
 	var skipped string
-	if nameRE.MatchString(name) {
+	if nameRE().MatchString(name) {
 		files, err := c.userFiles()
 		if err != nil {
 			return nil, "", nil, err
@@ -187,7 +187,7 @@ func defWarnings(f userFile, d *Definition) []Warning {
 
 func bundledByName(name string) (*Definition, error) {
 	data, err := bundledFS.ReadFile("bundled/" + name + ".json")
-	if err != nil || !nameRE.MatchString(name) {
+	if err != nil || !nameRE().MatchString(name) {
 		return nil, nil
 	}
 	d, err := parseBundled(data)
@@ -370,7 +370,7 @@ func (c *Catalog) filesFor(name string) ([]string, error) {
 // definition; a bundled-only provider gives ErrBundled.
 func (c *Catalog) Remove(name string) error {
 	name = strings.ToLower(strings.TrimSpace(name))
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("%w: %q", ErrNotFound, name)
 	}
 	if c.Dir != "" {

@@ -1,8 +1,9 @@
 package provider
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Export names. A provider definition is data that people share, so the names it may export
@@ -11,7 +12,7 @@ import (
 // provider (<NAME>_...), so that one provider cannot point another's client at its server
 // (OPENAI_BASE_URL from a "weather" provider).
 
-var envNameRE = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+var envNameRE = lazyre.New(`^[A-Z_][A-Z0-9_]*$`)
 
 // reservedEnv is the deny-list behind ReservedEnvName: upper-case exact names, prefixes and
 // suffixes, each group with the reason given to people whose definition uses one.
@@ -106,7 +107,7 @@ func (d *Definition) EnvPrefix() string {
 
 // checkExportName says what is wrong with exporting src into the variable name, or "".
 func (d *Definition) checkExportName(name, src string) string {
-	if !envNameRE.MatchString(name) {
+	if !envNameRE().MatchString(name) {
 		return "environment variable names are upper-case letters, digits and '_', not starting with a digit"
 	}
 	if why := reservedEnvReason(name); why != "" {

@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // AuthType says what kind of credential a provider uses.
@@ -311,7 +313,7 @@ func position(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+var nameRE = lazyre.New(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // Validate checks every field and reports the first problem as a *ValidationError.
 func (d *Definition) Validate() error {
@@ -324,7 +326,7 @@ func (d *Definition) Validate() error {
 	if d.Name == "" {
 		return bad("name", "is required")
 	}
-	if !nameRE.MatchString(d.Name) {
+	if !nameRE().MatchString(d.Name) {
 		return bad("name", "must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
 	}
 	if strings.TrimSpace(d.DisplayName) == "" {
@@ -465,7 +467,7 @@ func (d *Definition) validateAPIKey(bad func(string, string, ...any) error) erro
 			return bad("api_key.key_pattern", "not a valid regular expression: %v", err)
 		}
 	}
-	if v := d.APIKey.EnvVar; v != "" && !envVarRE.MatchString(v) {
+	if v := d.APIKey.EnvVar; v != "" && !envVarRE().MatchString(v) {
 		return bad("api_key.env_var", "%q is not an environment variable name", v)
 	}
 	return nil

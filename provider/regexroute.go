@@ -7,6 +7,8 @@ import (
 	"regexp/syntax"
 	"strings"
 	"unicode"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Regex routes. A "regex:<pattern>" api_url is matched against the whole (lower-case) host,
@@ -202,8 +204,8 @@ func registrableDomain(host string) string {
 	return ""
 }
 
-var domainInTextRE = regexp.MustCompile(`[a-z0-9-]+(?:\.[a-z0-9-]+)+`)
-var labelRunRE = regexp.MustCompile(`[a-z0-9-]+`)
+var domainInTextRE = lazyre.New(`[a-z0-9-]+(?:\.[a-z0-9-]+)+`)
+var labelRunRE = lazyre.New(`[a-z0-9-]+`)
 
 // narrowRegexRoute replaces a loose regex api_url of d by the domain the pattern names,
 // and that domain's subdomains. The domain is a registrable domain written in the pattern
@@ -220,7 +222,7 @@ func narrowRegexRoute(d *Definition) (string, error) {
 	}
 	candidates := map[string]bool{}
 	text := strings.ToLower(strings.ReplaceAll(pat, `\.`, "."))
-	for _, m := range domainInTextRE.FindAllString(text, -1) {
+	for _, m := range domainInTextRE().FindAllString(text, -1) {
 		if dom := registrableDomain(m); dom != "" {
 			candidates[dom] = true
 		}
@@ -228,7 +230,7 @@ func narrowRegexRoute(d *Definition) (string, error) {
 	if len(candidates) == 0 {
 		words := map[string]bool{}
 		for _, lit := range literals(re) {
-			for _, w := range labelRunRE.FindAllString(lit, -1) {
+			for _, w := range labelRunRE().FindAllString(lit, -1) {
 				words[w] = true
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Route is the parsed api_url of a provider: the requests that receive its credential.
@@ -65,11 +67,11 @@ func ParseRoute(apiURL string) (Route, error) {
 // quoting anywhere (letters, digits, "-._~%:@+,="). Spaces, quotes, ';', '$', '&', '(', '`',
 // control characters and non-ASCII are refused: the URL is exported into environments and
 // shells as it is written.
-var routePathRE = regexp.MustCompile(`^(/[A-Za-z0-9\-._~%:@+,=]*)+$`)
+var routePathRE = lazyre.New(`^(/[A-Za-z0-9\-._~%:@+,=]*)+$`)
 
 // checkRoutePath checks the path of an https api_url.
 func checkRoutePath(p string) error {
-	if !routePathRE.MatchString(p) {
+	if !routePathRE().MatchString(p) {
 		return fmt.Errorf("the path may hold only letters, digits and -._~%%:@+,= between slashes (no spaces, quotes, ';', '?', '#' or control characters)")
 	}
 	for _, seg := range strings.Split(p, "/") {

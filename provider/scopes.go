@@ -3,17 +3,18 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // PresetPrefix marks a scope preset in a list of scopes ("@mail"): no provider's own scope
 // starts with it.
 const PresetPrefix = "@"
 
-var presetNameRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+var presetNameRE = lazyre.New(`^[a-z][a-z0-9_-]*$`)
 
 // ErrUnknownPreset is returned (wrapped) by [Definition.ExpandScopes] for a preset the
 // provider does not define.
@@ -25,7 +26,7 @@ func (d *Definition) validatePresets(bad func(string, string, ...any) error) err
 	}
 	for _, name := range d.PresetNames() {
 		field := "scope_presets." + fieldKey(name)
-		if !presetNameRE.MatchString(name) {
+		if !presetNameRE().MatchString(name) {
 			return bad(field, "preset names are lower-case letters, digits, '_' or '-', starting with a letter")
 		}
 		scopes := d.ScopePresets[name]

@@ -1,11 +1,11 @@
 package provider
 
 import (
-	"regexp"
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // envVarRE is an environment variable name in any letter case.
-var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envVarRE = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // validateExtras checks the OAuth settings beyond the endpoints: the default base URL, the
 // device token encoding and the redirect path.

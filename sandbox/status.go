@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"os"
+	"sync"
 
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 )
@@ -14,7 +15,9 @@ import (
 // tenant's, published in sandbox.json and the docs; the control token is
 // not shown.
 
-var statusPage = template.Must(template.New("status").Parse(`<!doctype html>
+// statusPage is parsed when first served: every command links the sandbox.
+var statusPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("status").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>authsome sandbox — {{.Tenant}}</title>
 <style>
@@ -47,6 +50,7 @@ constraints to <code>localhost</code>, <code>127.0.0.0/8</code> and <code>::1</c
 {{end}}</table>{{end}}
 </body></html>
 `))
+})
 
 // serveStatus serves the status page on GET / and the CA certificate on
 // GET /ca.pem.
@@ -78,7 +82,7 @@ func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	_ = statusPage.Execute(w, struct {
+	_ = statusPage().Execute(w, struct {
 		Info
 		Tenant, Domain string
 		Trust          []TrustStep

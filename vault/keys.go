@@ -15,6 +15,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 	"golang.org/x/crypto/argon2"
+
+	"github.com/authsome-go/authsome/internal/keysession"
 )
 
 // Environment variables read by the key sources.
@@ -220,6 +222,7 @@ func (f *fileSource) read() ([]byte, error) {
 
 type passphraseSource struct {
 	get func() ([]byte, error)
+	dir string // the profile folder, whose `authsome unlock` session may hold the key; "" for none
 }
 
 // PassphraseKey derives the key from a passphrase with argon2id (time 3,
@@ -238,6 +241,11 @@ func (*passphraseSource) Key(context.Context, bool) ([]byte, error) {
 // derive returns the KEK for params (new random params when nil) and the
 // params used.
 func (p *passphraseSource) derive(ctx context.Context, params *kdfParams) ([]byte, *kdfParams, error) {
+	if params != nil && p.dir != "" {
+		if k := keysession.Key(ctx, p.dir, params.Salt); len(k) == keySize {
+			return k, params, nil // unlocked: no passphrase, no argon2id
+		}
+	}
 	if p.get == nil {
 		return nil, nil, fmt.Errorf("%w; supply one (PassphraseKey)", ErrNeedPassphrase)
 	}
@@ -432,7 +440,7 @@ func (p *profileSource) choose(h *header) KeySource {
 		case "file":
 			return file
 		case "passphrase":
-			return PassphraseKey(p.passphrase)
+			return &passphraseSource{get: p.passphrase, dir: p.dir}
 		case "keyring":
 			if p.keyringOff {
 				return errSource{"keyring", fmt.Errorf("%w: the vault's key is in the OS keyring, but %s=off", ErrKeyNotFound, EnvKeyring)}

@@ -45,6 +45,10 @@ type report struct {
 	// initialisers in `authsome version`: this module's packages, and all others.
 	InitOursMs   float64 `json:"init_ours_ms"`
 	InitOthersMs float64 `json:"init_others_ms"`
+	// InitOursBytes and InitOursAllocs are what this module's initialisers allocate (the
+	// same in every run: load does not change them).
+	InitOursBytes  int `json:"init_ours_bytes"`
+	InitOursAllocs int `json:"init_ours_allocs"`
 	// InitTop are the costliest initialisers of the last traced run, most first.
 	InitTop []initCost `json:"init_top"`
 }
@@ -104,11 +108,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	rep.HelloCPUMs, rep.VersionCPUMs, rep.GetCPUMs = median(cmds[0].cpu), median(cmds[1].cpu), median(cmds[2].cpu)
 	var ours, others []time.Duration
 	for i := 0; i < cfg.Runs; i++ {
-		o, t, top, err := initTrace(ctx, authsome, env)
+		tr, err := initTrace(ctx, authsome, env)
 		if err != nil {
 			return nil, err
 		}
-		ours, others, rep.InitTop = append(ours, o), append(others, t), top
+		ours, others, rep.InitTop = append(ours, tr.ours), append(others, tr.others), tr.top
+		rep.InitOursBytes, rep.InitOursAllocs = tr.oursBytes, tr.oursAllocs
 	}
 	rep.InitOursMs, rep.InitOthersMs = median(ours), median(others)
 	return rep, nil
@@ -195,28 +200,35 @@ func (c *command) run(ctx context.Context, env []string) (cost, error) {
 	return cost{d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}, nil
 }
 
-// initTrace runs `authsome version` with GODEBUG=inittrace=1 and sums the initialisers' clock
-// times: this module's packages, the others, and the costliest ones.
-func initTrace(ctx context.Context, authsome string, env []string) (ours, others time.Duration, top []initCost, err error) {
+// initStats sums what the package initialisers of one run cost.
+type initStats struct {
+	ours, others          time.Duration // clock time: this module's packages, all others
+	oursBytes, oursAllocs int           // what this module's packages allocate
+	top                   []initCost    // the costliest initialisers, most first
+}
+
+// initTrace runs `authsome version` with GODEBUG=inittrace=1 and sums its initialisers.
+// Every command runs the same ones: Go runs them all before main.
+func initTrace(ctx context.Context, authsome string, env []string) (initStats, error) {
 	cmd := exec.CommandContext(ctx, authsome, "version")
 	cmd.Env = append(slices.Clone(env), "GODEBUG=inittrace=1")
 	cmd.Stdout = io.Discard
 	var errOut bytes.Buffer
 	cmd.Stderr = &errOut
 	if err := cmd.Run(); err != nil {
-		return 0, 0, nil, fmt.Errorf("version with inittrace: %v", err)
+		return initStats{}, fmt.Errorf("version with inittrace: %v", err)
 	}
-	ours, others, top = parseInitTrace(&errOut)
-	return ours, others, top, nil
+	return parseInitTrace(&errOut), nil
 }
 
 // parseInitTrace reads lines such as
 // "init github.com/x/y @12 ms, 0.31 ms clock, 432 bytes, 9 allocs".
-func parseInitTrace(r io.Reader) (ours, others time.Duration, top []initCost) {
+func parseInitTrace(r io.Reader) initStats {
+	var st initStats
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) < 7 || f[0] != "init" || f[6] != "clock," {
+		if len(f) < 10 || f[0] != "init" || f[6] != "clock," {
 			continue
 		}
 		ms, err := strconv.ParseFloat(f[4], 64)
@@ -225,13 +237,16 @@ func parseInitTrace(r io.Reader) (ours, others time.Duration, top []initCost) {
 		}
 		d := time.Duration(ms * float64(time.Millisecond))
 		if f[1] == modulePath || strings.HasPrefix(f[1], modulePath+"/") {
-			ours += d
+			st.ours += d
+			b, _ := strconv.Atoi(f[7])
+			a, _ := strconv.Atoi(f[9])
+			st.oursBytes, st.oursAllocs = st.oursBytes+b, st.oursAllocs+a
 		} else {
-			others += d
+			st.others += d
 		}
-		top = append(top, initCost{f[1], ms})
+		st.top = append(st.top, initCost{f[1], ms})
 	}
-	slices.SortFunc(top, func(a, b initCost) int {
+	slices.SortFunc(st.top, func(a, b initCost) int {
 		switch {
 		case a.Ms > b.Ms:
 			return -1
@@ -240,7 +255,8 @@ func parseInitTrace(r io.Reader) (ours, others time.Duration, top []initCost) {
 		}
 		return strings.Compare(a.Package, b.Package)
 	})
-	return ours, others, top[:min(len(top), 8)]
+	st.top = st.top[:min(len(st.top), 8)]
+	return st
 }
 
 // median returns the median in milliseconds.
@@ -261,7 +277,8 @@ func printReport(w io.Writer, r *report) {
 	fmt.Fprintf(w, "  %-44s %8.2f ms  %5.2f×  %8.2f ms  %5.2f×\n", "authsome version", r.VersionMs, r.VersionX, r.VersionCPUMs, r.VersionCPUMs/r.HelloCPUMs)
 	fmt.Fprintf(w, "  %-44s %8.2f ms  %5.2f×  %8.2f ms  %5.2f×\n", "authsome get microsoft --field access_token", r.GetMs, r.GetX, r.GetCPUMs, r.GetCPUMs/r.HelloCPUMs)
 	fmt.Fprintf(w, "\n  get − version: %.2f ms wall, %.2f ms cpu (target ≤ 5 ms)\n", r.GetExtraMs, r.GetCPUMs-r.VersionCPUMs)
-	fmt.Fprintf(w, "  init of this module's packages: %.2f ms (target ≤ 2 ms); of all others: %.2f ms\n", r.InitOursMs, r.InitOthersMs)
+	fmt.Fprintf(w, "  init of this module's packages: %.2f ms (target ≤ 2 ms), %d bytes in %d allocations; of all others: %.2f ms\n",
+		r.InitOursMs, r.InitOursBytes, r.InitOursAllocs, r.InitOthersMs)
 	fmt.Fprintf(w, "  costliest initialisers (last run):\n")
 	for _, c := range r.InitTop {
 		fmt.Fprintf(w, "    %-60s %6.2f ms\n", c.Package, c.Ms)

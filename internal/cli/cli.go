@@ -135,32 +135,38 @@ func (f *Factory) Broker(ctx context.Context) (*broker.Broker, error) {
 // passphrase-protected vault, comes from $AUTHSOME_PASSPHRASE or, on a terminal, a prompt.
 func (f *Factory) passphraseKeys(opts *broker.Options) error {
 	home := vault.Home{Dir: opts.Home}
-	profile := opts.Profile
-	if profile != "" {
-		if err := vault.ValidateProfileName(profile); err != nil {
-			return &usageError{"--profile: " + err.Error()}
-		}
-	}
-	if profile == "" {
-		p, err := home.Active()
-		if err != nil {
-			return err
-		}
-		profile = p
+	profile, err := f.selectedProfile(home)
+	if err != nil {
+		return err
 	}
 	// The source settles from the vault header when the vault is first read (one read per
 	// command); the passphrase is asked for only when the header records one.
-	opts.Keys = vault.ProfileKeySource(home.ProfileDir(profile), func() ([]byte, error) {
-		if p := os.Getenv("AUTHSOME_PASSPHRASE"); p != "" {
-			return []byte(p), nil
-		}
-		if !f.IO.CanPrompt() {
-			return nil, fmt.Errorf("%w: set AUTHSOME_PASSPHRASE or run in a terminal", vault.ErrNeedPassphrase)
-		}
-		p, err := promptHidden(f.IO, fmt.Sprintf("Passphrase for profile %q", profile))
-		return []byte(p), err
-	})
+	opts.Keys = vault.ProfileKeySource(home.ProfileDir(profile), func() ([]byte, error) { return f.readPassphrase(profile) })
 	return nil
+}
+
+// selectedProfile is --profile (checked), else the home's active profile.
+func (f *Factory) selectedProfile(home vault.Home) (string, error) {
+	if f.Profile != "" {
+		if err := vault.ValidateProfileName(f.Profile); err != nil {
+			return "", &usageError{"--profile: " + err.Error()}
+		}
+		return f.Profile, nil
+	}
+	return home.Active()
+}
+
+// readPassphrase returns the passphrase of profile from $AUTHSOME_PASSPHRASE or, on a
+// terminal, a prompt.
+func (f *Factory) readPassphrase(profile string) ([]byte, error) {
+	if p := os.Getenv("AUTHSOME_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if !f.IO.CanPrompt() {
+		return nil, fmt.Errorf("%w: set AUTHSOME_PASSPHRASE or run in a terminal", vault.ErrNeedPassphrase)
+	}
+	p, err := promptHidden(f.IO, fmt.Sprintf("Passphrase for profile %q", profile))
+	return []byte(p), err
 }
 
 // Main runs the command line and returns the process exit code. The first SIGINT or SIGTERM
@@ -280,6 +286,7 @@ Then:        authsome login microsoft`,
 		newImportCmd(f),
 		newIsolateHelperCmd(),
 		newMCPCmd(f),
+		newUnlockCmd(f), newLockCmd(f), newKeySessionCmd(),
 	)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.checkHome(); err != nil {

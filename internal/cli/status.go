@@ -22,6 +22,7 @@ type whoamiOut struct {
 	Home        string          `json:"home"`
 	Profile     string          `json:"profile"`
 	KeySource   string          `json:"key_source"`
+	Unlocked    *sessionOut     `json:"unlocked,omitempty"` // a passphrase vault's `authsome unlock` session
 	Connections []connectionOut `json:"connections"`
 }
 
@@ -60,11 +61,17 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 		}
 	}
 	out := whoamiOut{Version: Version, Home: b.Home(), Profile: b.Profile(), KeySource: b.Vault().KeySourceName(), Connections: conns}
+	if out.KeySource == "passphrase" {
+		out.Unlocked = unlockedUntil(ctx, b.Profile(), b.Vault().Dir())
+	}
 	if f.JSON {
 		return writeJSON(f.IO.Out, out)
 	}
 	w := f.IO.Out
 	fmt.Fprintf(w, "Profile:    %s\nHome:       %s\nKey source: %s\n", b.Profile(), b.Home(), b.Vault().KeySourceName())
+	if u := out.Unlocked; u != nil {
+		fmt.Fprintf(w, "Unlocked:   until %s (%s left); `authsome lock` ends it\n", u.Expires.Local().Format(time.TimeOnly), time.Until(u.Expires).Round(time.Second))
+	}
 	if len(conns) == 0 {
 		fmt.Fprintln(w, "No connections (sign in with `authsome login microsoft`).")
 	}

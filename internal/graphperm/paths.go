@@ -2,10 +2,11 @@ package graphperm
 
 import (
 	_ "embed"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // paths is Microsoft's table of which permissions grant which request,
@@ -182,32 +183,32 @@ func (n *node) match(method string, segs []string) *Grant {
 }
 
 var (
-	templateRE = regexp.MustCompile(`\{[^}]*\}`)
+	templateRE = lazyre.New(`\{[^}]*\}`)
 	// keySegRE is OData key syntax, name('key'), and a function's
 	// arguments, name(a='x',b=1).
-	keySegRE  = regexp.MustCompile(`^([a-z.]+)\('[^']*'\)$`)
-	funcArgRE = regexp.MustCompile(`=('[^']*'|[^,)]*)`)
+	keySegRE  = lazyre.New(`^([a-z.]+)\('[^']*'\)$`)
+	funcArgRE = lazyre.New(`=('[^']*'|[^,)]*)`)
 	// itemPathRE is a drive item addressed by path, root:/a/b:,
 	// items/{id}:/a/b: or special/{name}:/a: (to the end when the closing
 	// colon is missing).
-	itemPathRE = regexp.MustCompile(`(/root|/items/[^/:]+|/special/[^/:]+):(/[^:]*)(:|$)`)
+	itemPathRE = lazyre.New(`(/root|/items/[^/:]+|/special/[^/:]+):(/[^:]*)(:|$)`)
 )
 
 // segments turns a request path, concrete (/v1.0/me/messages/AAMk) or a
 // route pattern (/v1.0/me/messages/{mid}), into the table's segments.
 func segments(path string) []string {
 	p := strings.ToLower(strings.TrimPrefix(path, "/v1.0"))
-	p = templateRE.ReplaceAllString(p, "{id}")
-	p = itemPathRE.ReplaceAllString(p, "/items/{id}")
+	p = templateRE().ReplaceAllString(p, "{id}")
+	p = itemPathRE().ReplaceAllString(p, "/items/{id}")
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
-		if k := keySegRE.FindStringSubmatch(s); k != nil {
+		if k := keySegRE().FindStringSubmatch(s); k != nil {
 			out = append(out, k[1], "{id}")
 			continue
 		}
 		if strings.HasSuffix(s, ")") && strings.Contains(s, "(") {
-			s = funcArgRE.ReplaceAllString(s, "={id}")
+			s = funcArgRE().ReplaceAllString(s, "={id}")
 		}
 		out = append(out, s)
 	}

@@ -9,9 +9,11 @@ import (
 
 // ancestors returns the command lines of this process's ancestors, nearest first, as far as
 // /proc shows them.
-func ancestors() [][]string {
+func ancestors() [][]string { return ancestorsFrom(os.Getppid()) }
+
+// ancestorsFrom returns the command lines of pid and its ancestors, nearest first.
+func ancestorsFrom(pid int) [][]string {
 	var out [][]string
-	pid := os.Getppid()
 	for i := 0; pid > 0 && i < 64; i++ {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
 		if err == nil && len(b) > 0 {
@@ -39,4 +41,19 @@ func parentOf(pid int) int {
 	}
 	ppid, _ := strconv.Atoi(f[1])
 	return ppid
+}
+
+// environHas reports whether the environment of process pid holds a variable name, and whether
+// it could be read (not when the process is not dumpable, or gone).
+func environHas(pid int, name string) (has, readable bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		return false, false
+	}
+	for _, kv := range bytes.Split(b, []byte{0}) {
+		if k, _, ok := bytes.Cut(kv, []byte("=")); ok && string(k) == name {
+			return true, true
+		}
+	}
+	return false, true
 }

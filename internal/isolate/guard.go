@@ -27,6 +27,23 @@ func InsideRun() (bool, string) {
 	return false, ""
 }
 
+// ProcessInsideRun is InsideRun for another process, pid (a peer on a Unix socket, say): its
+// environment holds the run's marker (when the process lets it be read), or one of its
+// ancestors (not pid itself: `authsome run` is not inside a run) is `authsome run` or its
+// helper. Where /proc is missing (not Linux) it reports false: the caller must not rely on it
+// alone.
+func ProcessInsideRun(pid int) (bool, string) {
+	if has, _ := environHas(pid, RunIDEnv); has {
+		return true, "its environment holds " + RunIDEnv
+	}
+	for i, argv := range ancestorsFrom(pid) {
+		if i > 0 && isRunProcess(argv) {
+			return true, "an ancestor process is `" + filepath.Base(argv[0]) + " " + argv[1] + "`"
+		}
+	}
+	return false, ""
+}
+
 // isRunProcess recognises the command line of authsome's run (or its helper): an authsome
 // binary whose first subcommand, before any "--", is run or the helper command.
 func isRunProcess(argv []string) bool {

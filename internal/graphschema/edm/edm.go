@@ -10,26 +10,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/authsome-go/authsome/internal/guid"
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // The patterns are compiled when first used: the CLI links this package
 // (through the sandbox) into every command, and most never check a value.
 var (
-	dateRE     = lazyRE(`^-?\d{4,}-\d{2}-\d{2}$`)
-	timeRE     = lazyRE(`^\d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?$`)
-	durationRE = lazyRE(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
+	dateRE     = lazyre.New(`^-?\d{4,}-\d{2}-\d{2}$`)
+	timeRE     = lazyre.New(`^\d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?$`)
+	durationRE = lazyre.New(`^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
 )
-
-func lazyRE(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
-}
 
 // Check returns what is wrong with v as a value of the Edm primitive type
 // edm ("Edm.Int32", "Edm.DateTimeOffset", …), or "" when nothing is. v is a

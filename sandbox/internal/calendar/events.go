@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/lazyre"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
@@ -98,14 +98,14 @@ type eventJSON struct {
 	OnlineMeeting              *calOnlineMeeting        `json:"onlineMeeting"`
 }
 
-var calTagRE = regexp.MustCompile(`(?s)<head.*?</head>|<[^>]*>`)
+var calTagRE = lazyre.New(`(?s)<head.*?</head>|<[^>]*>`)
 
 // calText is the text of an HTML body, for bodyPreview and text bodies.
 func calText(b outlook.ItemBody) string {
 	if b.ContentType != "html" {
 		return b.Content
 	}
-	t := calTagRE.ReplaceAllString(b.Content, " ")
+	t := calTagRE().ReplaceAllString(b.Content, " ")
 	t = strings.NewReplacer("&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'").Replace(t)
 	return strings.Join(strings.Fields(t), " ")
 }

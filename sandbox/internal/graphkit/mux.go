@@ -3,8 +3,9 @@ package graphkit
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"strings"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Graph resolves path segments case-insensitively and accepts OData key
@@ -43,7 +44,7 @@ func (m *Mux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Reque
 // route table the conformance test covers.
 func (m *Mux) Patterns() []string { return append([]string(nil), m.patterns...) }
 
-var keySegmentRE = regexp.MustCompile(`^([A-Za-z]+)\('([^'/]*)'\)$`)
+var keySegmentRE = lazyre.New(`^([A-Za-z]+)\('([^'/]*)'\)$`)
 
 // Rewrite adds f, which rewrites a request's path before it is routed: a
 // workload whose addresses the patterns cannot express (SharePoint's
@@ -66,7 +67,7 @@ func (m *Mux) canonical(p string) string {
 	segs := strings.Split(p, "/")
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
-		if k := keySegmentRE.FindStringSubmatch(s); k != nil {
+		if k := keySegmentRE().FindStringSubmatch(s); k != nil {
 			if c, ok := m.segments[strings.ToLower(k[1])]; ok {
 				out = append(out, c, k[2])
 				continue

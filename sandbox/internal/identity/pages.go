@@ -2,9 +2,11 @@ package identity
 
 import (
 	"bytes"
-	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"html/template"
 	"net/http"
+	"sync"
+
+	"github.com/authsome-go/authsome/sandbox/internal/directory"
 )
 
 const pageStyle = `body{font-family:"Segoe UI",system-ui,sans-serif;background:#f2f2f2;margin:0}
@@ -15,7 +17,9 @@ button{margin:20px 8px 0 0;padding:6px 24px;font-size:15px}#accept,#next{backgro
 #error{color:#e81123;margin:10px 0;font-size:14px}.small{color:#666;font-size:12px;margin-top:24px}
 ul{padding-left:20px;font-size:14px}code{font-size:16px;letter-spacing:2px}`
 
-var pageTemplates = template.Must(template.New("signin").Parse(`<!DOCTYPE html>
+// pageTemplates are parsed when first served: every command links the sandbox.
+var pageTemplates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("signin").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in to your account</title><style>` + pageStyle + `</style></head>
 <body><main>
@@ -63,6 +67,7 @@ var pageTemplates = template.Must(template.New("signin").Parse(`<!DOCTYPE html>
 <input type="hidden" name="{{.Name}}" value="{{.Value}}">{{end}}
 <noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
 </form></body></html>{{end}}`))
+})
 
 type pageUser struct {
 	UPN, Name string
@@ -84,7 +89,7 @@ type formField struct{ Name, Value string }
 
 func render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := pageTemplates().ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "template error", http.StatusInternalServerError)
 		return
 	}

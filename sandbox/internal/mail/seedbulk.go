@@ -79,11 +79,12 @@ func (s *Workload) SeedMessages(ctx context.Context, userID, folder string, n in
 func (st *mailStore) seedBulk(mb *mailbox, folderID string, n int, now time.Time) {
 	bodies := bulkBodies()
 	people := bulkPeople()
+	subjects := bulkSubjects()
 	owner := people.user(mb.owner)
 	base := time.Date(2025, 2, 24, 15, 47, 0, 0, time.UTC) // before the seeded mail
 	for range n {
 		k := len(mb.msgs)
-		t := &bulkSubjects[k%len(bulkSubjects)]
+		t := &subjects[k%len(subjects)]
 		subject := t.subject
 		switch {
 		case k%9 == 4:
@@ -155,8 +156,9 @@ type bulkSubject struct {
 }
 
 // bulkSubjects are the subjects of bulk-seeded messages: those of the seeded
-// mail and some more, so that a subject filter picks a few percent.
-var bulkSubjects = func() []bulkSubject {
+// mail and some more, so that a subject filter picks a few percent. They are
+// built on first use: every command links the sandbox.
+var bulkSubjects = sync.OnceValue(func() []bulkSubject {
 	var subjects []string
 	for _, set := range [][]struct{ Subject, Body string }{mailSubjects, projectSubjects, receiptSubjects, sentSubjects} {
 		for _, x := range set {
@@ -173,7 +175,7 @@ var bulkSubjects = func() []bulkSubject {
 			conversationID: conv, conversationIndex: base64.StdEncoding.EncodeToString([]byte(conv[6:28]))}
 	}
 	return out
-}()
+})
 
 var (
 	bulkFirstNames = []string{"Avery", "Jordan", "Riley", "Morgan", "Casey", "Taylor", "Quinn", "Rowan", "Emerson", "Harper", "Sasha", "Devon", "Kai"}

@@ -5,13 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/internal/lazyre"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/outlook"
 	"github.com/authsome-go/authsome/sandbox/odata"
 	"html"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -298,21 +298,21 @@ func jsonObject(v any) (decoded, raw map[string]any) {
 }
 
 var (
-	tagRE   = regexp.MustCompile(`(?s)<head.*?</head>|<[^>]*>`)
-	blockRE = regexp.MustCompile(`(?i)</p>|<br\s*/?>|</div>`)
-	spaceRE = regexp.MustCompile(`[ \t]+`)
+	tagRE   = lazyre.New(`(?s)<head.*?</head>|<[^>]*>`)
+	blockRE = lazyre.New(`(?i)</p>|<br\s*/?>|</div>`)
+	spaceRE = lazyre.New(`[ \t]+`)
 )
 
 // htmlToText turns an HTML body into plain text, as Exchange does for
 // Prefer: outlook.body-content-type="text" (roughly).
 func htmlToText(s string) string {
-	s = blockRE.ReplaceAllString(s, "\r\n")
-	s = tagRE.ReplaceAllString(s, "")
+	s = blockRE().ReplaceAllString(s, "\r\n")
+	s = tagRE().ReplaceAllString(s, "")
 	s = html.UnescapeString(s)
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	var out []string
 	for _, l := range lines {
-		l = strings.TrimSpace(spaceRE.ReplaceAllString(l, " "))
+		l = strings.TrimSpace(spaceRE().ReplaceAllString(l, " "))
 		if l != "" || (len(out) > 0 && out[len(out)-1] != "") {
 			out = append(out, l)
 		}

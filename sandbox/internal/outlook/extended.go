@@ -3,10 +3,10 @@ package outlook
 import (
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/authsome-go/authsome/internal/lazyre"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
 	"github.com/authsome-go/authsome/sandbox/odata"
@@ -90,8 +90,8 @@ func (x *Extended) Expanded(name string, ids []string) []ExtendedProperty {
 }
 
 var (
-	idEqRE = regexp.MustCompile(`^\s*id\s+eq\s+'((?:[^']|'')*)'\s*$`)
-	orRE   = regexp.MustCompile(`\s+or\s+`)
+	idEqRE = lazyre.New(`^\s*id\s+eq\s+'((?:[^']|'')*)'\s*$`)
+	orRE   = lazyre.New(`\s+or\s+`)
 )
 
 // ExpandIDs reads the options of an $expand of an extended-property
@@ -104,8 +104,8 @@ func ExpandIDs(name, options string) ([]string, *graphkit.Error) {
 		return nil, graphkit.Err(400, "ErrorInvalidRequest", "Expanding "+name+" requires a $filter on id, such as "+name+"($filter=id eq 'String {guid} Name X').")
 	}
 	var ids []string
-	for _, part := range orRE.Split(f, -1) {
-		m := idEqRE.FindStringSubmatch(part)
+	for _, part := range orRE().Split(f, -1) {
+		m := idEqRE().FindStringSubmatch(part)
 		if m == nil {
 			return nil, graphkit.Err(400, "ErrorInvalidRequest", "The $filter of "+name+" may only compare id with eq: "+f)
 		}

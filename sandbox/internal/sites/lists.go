@@ -3,11 +3,11 @@ package sites
 import (
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/lazyre"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/ids"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
@@ -146,7 +146,7 @@ func (s *Workload) getList(w http.ResponseWriter, r *http.Request, _ *graphkit.C
 
 // listName is the URL name SharePoint gives a list made with displayName:
 // its letters and digits.
-var nameRE = regexp.MustCompile(`[^A-Za-z0-9_ -]`)
+var nameRE = lazyre.New(`[^A-Za-z0-9_ -]`)
 
 var errListExists = graphkit.Err(409, "nameAlreadyExists",
 	"A list, survey, discussion board, or document library with the specified title already exists in this Web site.  Please choose another title.")
@@ -192,7 +192,7 @@ func (s *Workload) createList(w http.ResponseWriter, r *http.Request, c *graphki
 		s.Fail(w, r, graphkit.Err(400, "invalidRequest", "The list template '"+l.Template+"' is not one the sandbox makes: use genericList or documentLibrary."))
 		return
 	}
-	l.Name = strings.TrimSpace(nameRE.ReplaceAllString(l.DisplayName, ""))
+	l.Name = strings.TrimSpace(nameRE().ReplaceAllString(l.DisplayName, ""))
 	if l.Name == "" {
 		l.Name = l.ID
 	}

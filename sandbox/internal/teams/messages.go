@@ -4,12 +4,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/lazyre"
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/internal/schema"
@@ -175,8 +175,8 @@ type postBody struct {
 }
 
 var (
-	atRE     = regexp.MustCompile(`<at\s+id="?(\d+)"?\s*>`)
-	hostedRE = regexp.MustCompile(`\.\./hostedContents/([^/"']+)/\$value`)
+	atRE     = lazyre.New(`<at\s+id="?(\d+)"?\s*>`)
+	hostedRE = lazyre.New(`\.\./hostedContents/([^/"']+)/\$value`)
 )
 
 // readMessage reads a new message's body: its mentions must name users of
@@ -214,7 +214,7 @@ func (s *Workload) readMessage(w http.ResponseWriter, r *http.Request) (*message
 		m.ContentType = "text"
 	}
 	tags := map[int]bool{}
-	for _, t := range atRE.FindAllStringSubmatch(m.Content, -1) {
+	for _, t := range atRE().FindAllStringSubmatch(m.Content, -1) {
 		n, _ := strconv.Atoi(t[1])
 		tags[n] = true
 	}
@@ -232,7 +232,7 @@ func (s *Workload) readMessage(w http.ResponseWriter, r *http.Request) (*message
 		return nil, graphkit.BadRequest("The <at id=\"" + strconv.Itoa(n) + "\"> tag of the message body has no entry in mentions.")
 	}
 	refs := map[string]bool{}
-	for _, t := range hostedRE.FindAllStringSubmatch(m.Content, -1) {
+	for _, t := range hostedRE().FindAllStringSubmatch(m.Content, -1) {
 		refs[t[1]] = true
 	}
 	for i, hc := range pb.HostedContents {

@@ -3,11 +3,11 @@ package teams
 import (
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/lazyre"
 	"github.com/authsome-go/authsome/sandbox/internal/graphkit"
 	"github.com/authsome-go/authsome/sandbox/odata"
 )
@@ -205,12 +205,12 @@ func (s *Workload) clearPreferred(_ *http.Request, _ *graphkit.Claims, u *graphk
 var presenceEntity = &odata.Type{Name: "microsoft.graph.presence", Keep: []string{"id"},
 	Props: []string{"id", "availability", "activity", "statusMessage", "outOfOfficeSettings"}}
 
-var isoDurationRE = regexp.MustCompile(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$`)
+var isoDurationRE = lazyre.New(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$`)
 
 // parseISODuration reads the days-and-time ISO 8601 durations Graph takes
 // ("PT1H", "P1DT2H30M").
 func parseISODuration(v string) (time.Duration, bool) {
-	m := isoDurationRE.FindStringSubmatch(v)
+	m := isoDurationRE().FindStringSubmatch(v)
 	if m == nil || v == "P" || v == "PT" {
 		return 0, false
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -16,44 +17,46 @@ import (
 // the actions bound to workbookFunctions). Excel's name is Graph's in upper
 // case with "_" as "." (stDev_S is STDEV.S); a "values" parameter takes any
 // number of arguments.
-var functionParams = map[string][]string{
-	"abs": {"number"}, "and": {"values"}, "average": {"values"},
-	"averageif": {"range", "criteria", "averageRange"}, "ceiling_math": {"number", "significance", "mode"},
-	"char": {"number"}, "choose": {"indexNum", "values"}, "clean": {"text"}, "code": {"text"},
-	"combin": {"number", "numberChosen"}, "concatenate": {"values"}, "cos": {"number"}, "count": {"values"},
-	"counta": {"values"}, "countblank": {"range"}, "countif": {"range", "criteria"},
-	"date": {"year", "month", "day"}, "datevalue": {"dateText"}, "day": {"serialNumber"},
-	"days": {"endDate", "startDate"}, "degrees": {"angle"}, "dollar": {"number", "decimals"},
-	"edate": {"startDate", "months"}, "effect": {"nominalRate", "npery"}, "eomonth": {"startDate", "months"},
-	"even": {"number"}, "exact": {"text1", "text2"}, "exp": {"number"}, "fact": {"number"}, "false": {},
-	"find": {"findText", "withinText", "startNum"}, "fixed": {"number", "decimals", "noCommas"},
-	"floor_math": {"number", "significance", "mode"}, "fv": {"rate", "nper", "pmt", "pv", "type"},
-	"gcd": {"values"}, "hlookup": {"lookupValue", "tableArray", "rowIndexNum", "rangeLookup"},
-	"hour": {"serialNumber"}, "if": {"logicalTest", "valueIfTrue", "valueIfFalse"}, "int": {"number"},
-	"ipmt": {"rate", "per", "nper", "pv", "fv", "type"}, "irr": {"values", "guess"}, "isnumber": {"value"},
-	"istext": {"value"}, "large": {"array", "k"}, "lcm": {"values"}, "left": {"text", "numChars"},
-	"len": {"text"}, "ln": {"number"}, "log": {"number", "base"}, "log10": {"number"}, "lower": {"text"},
-	"match": {"lookupValue", "lookupArray", "matchType"}, "max": {"values"}, "median": {"values"},
-	"mid": {"text", "startNum", "numChars"}, "min": {"values"}, "minute": {"serialNumber"},
-	"mod": {"number", "divisor"}, "month": {"serialNumber"}, "networkdays": {"startDate", "endDate", "holidays"},
-	"nominal": {"effectRate", "npery"}, "not": {"logical"}, "now": {},
-	"nper": {"rate", "pmt", "pv", "fv", "type"}, "npv": {"rate", "values"}, "odd": {"number"}, "or": {"values"},
-	"percentile_inc": {"array", "k"}, "pi": {}, "pmt": {"rate", "nper", "pv", "fv", "type"},
-	"power": {"number", "power"}, "ppmt": {"rate", "per", "nper", "pv", "fv", "type"}, "product": {"values"},
-	"proper": {"text"}, "pv": {"rate", "nper", "pmt", "fv", "type"}, "quartile_inc": {"array", "quart"},
-	"radians": {"angle"}, "rand": {}, "rank_eq": {"number", "ref", "order"},
-	"rate": {"nper", "pmt", "pv", "fv", "type", "guess"}, "rept": {"text", "numberTimes"},
-	"right": {"text", "numChars"}, "round": {"number", "numDigits"}, "rounddown": {"number", "numDigits"},
-	"roundup": {"number", "numDigits"}, "second": {"serialNumber"}, "sign": {"number"}, "sin": {"number"},
-	"small": {"array", "k"}, "sqrt": {"number"}, "stdev_p": {"values"}, "stdev_s": {"values"},
-	"substitute": {"text", "oldText", "newText", "instanceNum"}, "sum": {"values"},
-	"sumif": {"range", "criteria", "sumRange"}, "tan": {"number"}, "text": {"value", "formatText"},
-	"time": {"hour", "minute", "second"}, "timevalue": {"timeText"}, "today": {}, "trim": {"text"}, "true": {},
-	"trunc": {"number", "numDigits"}, "upper": {"text"}, "value": {"text"}, "var_p": {"values"},
-	"var_s": {"values"}, "vlookup": {"lookupValue", "tableArray", "colIndexNum", "rangeLookup"},
-	"weekday": {"serialNumber", "returnType"}, "workday": {"startDate", "days", "holidays"},
-	"year": {"serialNumber"}, "yearfrac": {"startDate", "endDate", "basis"},
-}
+var functionParams = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		"abs": {"number"}, "and": {"values"}, "average": {"values"},
+		"averageif": {"range", "criteria", "averageRange"}, "ceiling_math": {"number", "significance", "mode"},
+		"char": {"number"}, "choose": {"indexNum", "values"}, "clean": {"text"}, "code": {"text"},
+		"combin": {"number", "numberChosen"}, "concatenate": {"values"}, "cos": {"number"}, "count": {"values"},
+		"counta": {"values"}, "countblank": {"range"}, "countif": {"range", "criteria"},
+		"date": {"year", "month", "day"}, "datevalue": {"dateText"}, "day": {"serialNumber"},
+		"days": {"endDate", "startDate"}, "degrees": {"angle"}, "dollar": {"number", "decimals"},
+		"edate": {"startDate", "months"}, "effect": {"nominalRate", "npery"}, "eomonth": {"startDate", "months"},
+		"even": {"number"}, "exact": {"text1", "text2"}, "exp": {"number"}, "fact": {"number"}, "false": {},
+		"find": {"findText", "withinText", "startNum"}, "fixed": {"number", "decimals", "noCommas"},
+		"floor_math": {"number", "significance", "mode"}, "fv": {"rate", "nper", "pmt", "pv", "type"},
+		"gcd": {"values"}, "hlookup": {"lookupValue", "tableArray", "rowIndexNum", "rangeLookup"},
+		"hour": {"serialNumber"}, "if": {"logicalTest", "valueIfTrue", "valueIfFalse"}, "int": {"number"},
+		"ipmt": {"rate", "per", "nper", "pv", "fv", "type"}, "irr": {"values", "guess"}, "isnumber": {"value"},
+		"istext": {"value"}, "large": {"array", "k"}, "lcm": {"values"}, "left": {"text", "numChars"},
+		"len": {"text"}, "ln": {"number"}, "log": {"number", "base"}, "log10": {"number"}, "lower": {"text"},
+		"match": {"lookupValue", "lookupArray", "matchType"}, "max": {"values"}, "median": {"values"},
+		"mid": {"text", "startNum", "numChars"}, "min": {"values"}, "minute": {"serialNumber"},
+		"mod": {"number", "divisor"}, "month": {"serialNumber"}, "networkdays": {"startDate", "endDate", "holidays"},
+		"nominal": {"effectRate", "npery"}, "not": {"logical"}, "now": {},
+		"nper": {"rate", "pmt", "pv", "fv", "type"}, "npv": {"rate", "values"}, "odd": {"number"}, "or": {"values"},
+		"percentile_inc": {"array", "k"}, "pi": {}, "pmt": {"rate", "nper", "pv", "fv", "type"},
+		"power": {"number", "power"}, "ppmt": {"rate", "per", "nper", "pv", "fv", "type"}, "product": {"values"},
+		"proper": {"text"}, "pv": {"rate", "nper", "pmt", "fv", "type"}, "quartile_inc": {"array", "quart"},
+		"radians": {"angle"}, "rand": {}, "rank_eq": {"number", "ref", "order"},
+		"rate": {"nper", "pmt", "pv", "fv", "type", "guess"}, "rept": {"text", "numberTimes"},
+		"right": {"text", "numChars"}, "round": {"number", "numDigits"}, "rounddown": {"number", "numDigits"},
+		"roundup": {"number", "numDigits"}, "second": {"serialNumber"}, "sign": {"number"}, "sin": {"number"},
+		"small": {"array", "k"}, "sqrt": {"number"}, "stdev_p": {"values"}, "stdev_s": {"values"},
+		"substitute": {"text", "oldText", "newText", "instanceNum"}, "sum": {"values"},
+		"sumif": {"range", "criteria", "sumRange"}, "tan": {"number"}, "text": {"value", "formatText"},
+		"time": {"hour", "minute", "second"}, "timevalue": {"timeText"}, "today": {}, "trim": {"text"}, "true": {},
+		"trunc": {"number", "numDigits"}, "upper": {"text"}, "value": {"text"}, "var_p": {"values"},
+		"var_s": {"values"}, "vlookup": {"lookupValue", "tableArray", "colIndexNum", "rangeLookup"},
+		"weekday": {"serialNumber", "returnType"}, "workday": {"startDate", "days", "holidays"},
+		"year": {"serialNumber"}, "yearfrac": {"startDate", "endDate", "basis"},
+	}
+})
 
 // FunctionResult is Graph's workbookFunctionResult: Error is an Excel error
 // value ("#NUM!") or null, Value the result.
@@ -70,7 +73,7 @@ const scratchSheet = "__authsome_function"
 // {"address": "Sheet1!A1:B2"} for a range (or a workbook name of one). It runs in a copy of the
 // workbook, which it leaves unchanged.
 func (b *Book) CallFunction(name string, args map[string]json.RawMessage) (FunctionResult, error) {
-	params, ok := functionParams[strings.ToLower(name)]
+	params, ok := functionParams()[strings.ToLower(name)]
 	if !ok {
 		return FunctionResult{}, &Error{404, "ItemNotFound", "The function " + name + " is not one the sandbox evaluates."}
 	}

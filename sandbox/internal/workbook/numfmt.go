@@ -1,17 +1,23 @@
 package workbook
 
-import "github.com/xuri/excelize/v2"
+import (
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+)
 
 // builtinFormats are the number formats every .xlsx knows by id
 // (ECMA-376 part 1, 18.8.30), as Excel shows them in the en-US locale.
-var builtinFormats = map[int]string{
-	0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",
-	9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??",
-	14: "m/d/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
-	18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yyyy h:mm",
-	37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)",
-	45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
-}
+var builtinFormats = sync.OnceValue(func() map[int]string {
+	return map[int]string{
+		0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",
+		9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??",
+		14: "m/d/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
+		18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yyyy h:mm",
+		37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)",
+		45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
+	}
+})
 
 // numberFormat is the cell's number format code ("General" by default).
 func (b *Book) numberFormat(sheet, cell string) string {
@@ -26,7 +32,7 @@ func (b *Book) numberFormat(sheet, cell string) string {
 	if st.CustomNumFmt != nil && *st.CustomNumFmt != "" {
 		return *st.CustomNumFmt
 	}
-	if code, ok := builtinFormats[st.NumFmt]; ok {
+	if code, ok := builtinFormats()[st.NumFmt]; ok {
 		return code
 	}
 	return "General"
@@ -45,7 +51,7 @@ func (b *Book) setNumberFormat(sheet, cell, code string) error {
 		code = "General"
 	}
 	builtin := false
-	for id, c := range builtinFormats {
+	for id, c := range builtinFormats() {
 		if c == code {
 			st.NumFmt, builtin = id, true
 			break

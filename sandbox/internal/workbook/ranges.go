@@ -3,11 +3,12 @@ package workbook
 import (
 	"encoding/json"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // maxCells bounds one range read or write (Graph answers rangeExceedsLimit
@@ -320,7 +321,7 @@ func (b *Book) grow(a area) {
 }
 
 // typedNumber is text Excel reads as a number when it is typed into a cell.
-var typedNumber = regexp.MustCompile(`^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$`)
+var typedNumber = lazyre.New(`^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$`)
 
 // setCell writes one value as Excel takes typed input: "=…" is a formula,
 // "'…" is text, a string that reads as a number or TRUE/FALSE is one, "" clears
@@ -348,7 +349,7 @@ func (b *Book) setCell(sheet, name string, v any) error {
 		case strings.EqualFold(v, "true") || strings.EqualFold(v, "false"):
 			err = b.f.SetCellBool(sheet, name, strings.EqualFold(v, "true"))
 		default:
-			if f, perr := strconv.ParseFloat(strings.TrimSpace(v), 64); perr == nil && typedNumber.MatchString(v) && !math.IsInf(f, 0) {
+			if f, perr := strconv.ParseFloat(strings.TrimSpace(v), 64); perr == nil && typedNumber().MatchString(v) && !math.IsInf(f, 0) {
 				err = b.f.SetCellFloat(sheet, name, f, -1, 64)
 			} else {
 				err = b.f.SetCellStr(sheet, name, v)

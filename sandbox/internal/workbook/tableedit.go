@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // TableUpdate is the body of a table PATCH: each member set is changed.
@@ -20,7 +22,7 @@ type TableUpdate struct {
 
 // tableName is what Excel takes as a table's name: a letter, "_" or "\"
 // first, then letters, digits, "_" and ".", and not a cell reference.
-var tableName = regexp.MustCompile(`^[\p{L}_\\][\p{L}\p{N}_.]*$`)
+var tableName = lazyre.New(`^[\p{L}_\\][\p{L}\p{N}_.]*$`)
 
 // maxTableName is the longest table name Excel takes, in characters (a
 // bound kept out of tableName: a counted repetition of Unicode classes
@@ -62,8 +64,8 @@ func (b *Book) UpdateTable(key string, u TableUpdate) (Table, error) {
 			filter.row2--
 		}
 		data = setAttr(data, "table", "totalsRowCount", count)
-		data = tableRefAttr.ReplaceAll(data, []byte("${1}"+a.ref()+"${2}"))
-		data = filterRefAttr.ReplaceAll(data, []byte("${1}"+filter.ref()+"${2}"))
+		data = tableRefAttr().ReplaceAll(data, []byte("${1}"+a.ref()+"${2}"))
+		data = filterRefAttr().ReplaceAll(data, []byte("${1}"+filter.ref()+"${2}"))
 	}
 	if !strings.Contains(string(data), "<tableStyleInfo") {
 		data = []byte(strings.Replace(string(data), "</table>", `<tableStyleInfo name="TableStyleMedium2" showRowStripes="1"/></table>`, 1))
@@ -91,7 +93,7 @@ func (b *Book) UpdateTable(key string, u TableUpdate) (Table, error) {
 // checkTableName refuses a name Excel would, or one another table or a
 // workbook name has.
 func (b *Book) checkTableName(name string, self *tablePart) error {
-	if !tableName.MatchString(name) || utf8.RuneCountInString(name) > maxTableName || strings.EqualFold(name, "r") || strings.EqualFold(name, "c") {
+	if !tableName().MatchString(name) || utf8.RuneCountInString(name) > maxTableName || strings.EqualFold(name, "r") || strings.EqualFold(name, "c") {
 		return invalidArgument("The table name %q is not valid: start with a letter or _, then letters, digits, _ or . only.", name)
 	}
 	if _, err := b.parseArea(name, b.f.GetSheetName(0)); err == nil {

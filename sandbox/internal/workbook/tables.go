@@ -5,11 +5,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Table is Graph's workbookTable. Its id is the table's id in the file (a
@@ -596,11 +597,11 @@ func (b *Book) empty(a area) bool {
 }
 
 var (
-	tableRefAttr  = regexp.MustCompile(`(<table\b[^>]*?\sref=")[^"]*(")`)
-	filterRefAttr = regexp.MustCompile(`(<autoFilter\b[^>]*?\sref=")[^"]*(")`)
-	columnsBlock  = regexp.MustCompile(`(?s)<tableColumns\b[^>]*>(.*?)</tableColumns>`)
-	columnElem    = regexp.MustCompile(`(?s)<tableColumn\b[^>]*?(?:/>|>.*?</tableColumn>)`)
-	nameAttr      = regexp.MustCompile(`(\sname=")[^"]*(")`)
+	tableRefAttr  = lazyre.New(`(<table\b[^>]*?\sref=")[^"]*(")`)
+	filterRefAttr = lazyre.New(`(<autoFilter\b[^>]*?\sref=")[^"]*(")`)
+	columnsBlock  = lazyre.New(`(?s)<tableColumns\b[^>]*>(.*?)</tableColumns>`)
+	columnElem    = lazyre.New(`(?s)<tableColumn\b[^>]*?(?:/>|>.*?</tableColumn>)`)
+	nameAttr      = lazyre.New(`(\sname=")[^"]*(")`)
 )
 
 // setTableRef moves a table part's ref (and its filter's) to a.
@@ -611,8 +612,8 @@ func (b *Book) setTableRef(path string, a area) error {
 		return fmt.Errorf("workbook: table part %s is gone", path)
 	}
 	ref := []byte("${1}" + a.ref() + "${2}")
-	data = tableRefAttr.ReplaceAll(data, ref)
-	data = filterRefAttr.ReplaceAll(data, ref)
+	data = tableRefAttr().ReplaceAll(data, ref)
+	data = filterRefAttr().ReplaceAll(data, ref)
 	b.f.Pkg.Store(path, data)
 	return nil
 }
@@ -629,11 +630,11 @@ func (b *Book) syncTableHeaders() error {
 	for _, t := range all {
 		v, _ := b.f.Pkg.Load(t.path)
 		data, _ := v.([]byte)
-		block := columnsBlock.FindSubmatchIndex(data)
+		block := columnsBlock().FindSubmatchIndex(data)
 		if block == nil {
 			continue
 		}
-		elems := columnElem.FindAll(data[block[2]:block[3]], -1)
+		elems := columnElem().FindAll(data[block[2]:block[3]], -1)
 		maxID := 0
 		for _, c := range t.x.Columns {
 			maxID = max(maxID, c.ID)
@@ -657,7 +658,7 @@ func (b *Book) syncTableHeaders() error {
 			seen[strings.ToLower(name)] = true
 			esc := []byte("${1}" + strings.ReplaceAll(html.EscapeString(name), "$", "$$") + "${2}")
 			if j < len(elems) {
-				out.Write(nameAttr.ReplaceAll(elems[j], esc))
+				out.Write(nameAttr().ReplaceAll(elems[j], esc))
 				continue
 			}
 			maxID++

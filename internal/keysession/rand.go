@@ -1,0 +1,5 @@
+package keysession
+
+import "crypto/rand"
+
+var randRead = rand.Read
