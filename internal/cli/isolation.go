@@ -73,7 +73,9 @@ func revealing(cmd *cobra.Command) bool {
 		return ""
 	}
 	switch cmd.CommandPath() {
-	case "authsome export", "authsome rekey", "authsome login":
+	case "authsome export", "authsome rekey", "authsome login", "authsome import",
+		"authsome agent add", "authsome agent rotate", "authsome serve",
+		"authsome store migrate", "authsome store rekey", "authsome unlock":
 		return true
 	case "authsome get":
 		return slices.Contains(secretFields, flag("field")) || flag("show-secret") == "true"

@@ -22,6 +22,13 @@ func TestRevealingCommandsRefuseInsideRun(t *testing.T) {
 		{"export", "microsoft"},
 		{"rekey"},
 		{"login", "microsoft", "--cloud", "sandbox"},
+		{"import", "msal-cache", "cache.json"},
+		{"agent", "add", "bot", "--grant", "microsoft:work"},
+		{"agent", "rotate", "bot"},
+		{"serve"},
+		{"store", "migrate", "--to", "postgres://u@h/db"},
+		{"store", "rekey", "--to", "postgres://u@h/db", "--new-key", "env"},
+		{"unlock"},
 	} {
 		r := runHome(t, home, args...)
 		wantCode(t, r, exitUsage)

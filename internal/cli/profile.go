@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -162,7 +161,7 @@ func runProfileDelete(ctx context.Context, opts *profileDeleteOptions) error {
 				q += "s"
 			}
 		}
-		ok, err := confirm(f.IO, q+"?")
+		ok, err := confirm(ctx, f.IO, q+"?")
 		if err != nil {
 			return err
 		}
@@ -193,9 +192,8 @@ func profileConnections(ctx context.Context, h vault.Home, name string) (n int, 
 
 // confirm asks a yes/no question on stderr and reads the answer from stdin: only y or yes
 // (any letter case) is yes.
-func confirm(ios *IOStreams, question string) (bool, error) {
-	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
-	line, err := bufio.NewReader(ios.In).ReadString('\n')
+func confirm(ctx context.Context, ios *IOStreams, question string) (bool, error) {
+	line, err := promptLine(ctx, ios, question+" [y/N] ")
 	if err != nil && line == "" {
 		if errors.Is(err, io.EOF) {
 			return false, nil

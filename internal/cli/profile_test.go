@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,5 +50,22 @@ func TestProfileDeleteConfirm(t *testing.T) {
 	wantCode(t, runHome(t, home, "profile", "delete", "work", "--yes"), exitOK)
 	if exists() {
 		t.Error("--yes did not delete the profile")
+	}
+}
+
+// TestProfileDeleteCtrlC: Ctrl-C at the confirmation cancels (exit 2, "cancelled") and keeps
+// the profile.
+func TestProfileDeleteCtrlC(t *testing.T) {
+	home := testEnv(t)
+	wantCode(t, runHome(t, home, "profile", "create", "work"), exitOK)
+	ios, in, _, errOut := promptTerminal(t, "")
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { <-in.started; cancel() }()
+	code := Run(ctx, ios, []string{"--home", home, "profile", "delete", "work"})
+	if code != exitUsage || !strings.Contains(errOut.String(), "cancelled") {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(home, "profiles", "work")); err != nil {
+		t.Errorf("the profile went: %v", err)
 	}
 }
