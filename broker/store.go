@@ -17,8 +17,9 @@ type Store interface {
 	// process and replica using the store, held until unlock is called. A holder that dies
 	// releases it.
 	LockConnection(ctx context.Context, provider, name string) (unlock func(), err error)
-	// Version returns a cheap value that changes whenever the data changes; the broker serves
-	// fresh tokens from memory while it is unchanged.
+	// Version returns a cheap value that changes whenever the data changes (at once on the
+	// handle that changed it, within a second on other processes and replicas); the broker
+	// serves fresh tokens from memory while it is unchanged.
 	Version(ctx context.Context) (string, error)
 }
 
