@@ -10,11 +10,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/authsome-go/authsome/gateway/grant"
+	"github.com/authsome-go/authsome/internal/lazyre"
 )
 
 // Errors of agents and their store.
@@ -77,12 +77,12 @@ type AgentStore interface {
 // credentialPrefix starts every agent credential (and lets secret scanners find them).
 const credentialPrefix = "asa1"
 
-var agentName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+var agentName = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // ValidateAgentName checks an agent name: 1 to 64 letters, digits, '.', '_' or '-', not
 // starting with a punctuation mark.
 func ValidateAgentName(name string) error {
-	if !agentName.MatchString(name) {
+	if !agentName().MatchString(name) {
 		return fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '.', '_' or '-'", name)
 	}
 	return nil
