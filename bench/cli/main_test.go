@@ -64,6 +64,9 @@ const (
 // pays its packages' initialisers, so they must not build tables, templates or regular
 // expressions that most commands never use.
 func TestInitAllocationsStaySmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds authsome (about a minute on a busy machine); runs without -short, as in CI")
+	}
 	ctx := context.Background()
 	dir := t.TempDir()
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
