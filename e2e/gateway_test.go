@@ -198,6 +198,7 @@ func metricValue(t *testing.T, text, name string, labels ...string) float64 {
 const graphMe = "https://graph.microsoft.com/v1.0/me"
 
 func TestGateway(t *testing.T) {
+	skipShort(t)
 	e, tok := attackSignedIn(t)
 	arrived, release := holdingFront(t, e)
 	reader := e.addAgent(t, "reader", "--grant", "microsoft:default", "--allow", "GET /v1.0/me/messages*", "--allow", "GET /v1.0/me/messages/*")

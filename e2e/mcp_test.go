@@ -247,6 +247,7 @@ func nodeClient(t *testing.T) []string {
 // confirmed through elicitation on that SDK's protocol version (the server asks with a
 // request of its own, where newer clients get the question in the call's result).
 func TestMCPTypeScriptClient(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	argv := nodeClient(t)
 	e := mcpSignedIn(t)

@@ -135,6 +135,7 @@ func aloneOnALine(screen, want string) bool {
 }
 
 func TestSigninScreenInTerminal(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	e := newEnv(t, envOptions{})
 	p := newTmuxPane(t, e.vars)
@@ -201,6 +202,7 @@ func TestSigninScreenInTerminal(t *testing.T) {
 }
 
 func TestSigninPromptsCtrlCInTerminal(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	e := newEnv(t, envOptions{})
 	p := newTmuxPane(t, e.vars)
