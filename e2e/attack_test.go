@@ -78,10 +78,11 @@ package e2e
 
 import "testing"
 
-// skipShort skips a heavy attack test in -short mode.
+// skipShort skips a heavy test (many processes, a browser, a terminal, a Node.js client) in
+// -short mode; the full suite (CI) runs it.
 func skipShort(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("attack rows beyond the proxy and loopback ones run without -short")
+		t.Skip("heavy: runs without -short, as in CI")
 	}
 }
