@@ -58,6 +58,21 @@ func parseServe(t *testing.T, where string, argv []string) *pflag.FlagSet {
 	return c.Flags()
 }
 
+// checkHostname checks that serve's flags fs name the gateway: in a container the machine's
+// name has no dot, and serve then needs --hostname, a DNS name with one.
+func checkHostname(t *testing.T, where string, fs *pflag.FlagSet) {
+	t.Helper()
+	names, err := fs.GetStringArray("hostname")
+	if err != nil || len(names) == 0 {
+		t.Errorf("%s: no --hostname (%v)", where, err)
+	}
+	for _, n := range names {
+		if !strings.Contains(strings.Trim(n, "."), ".") {
+			t.Errorf("%s: --hostname %s is not a DNS name with a dot", where, n)
+		}
+	}
+}
+
 // withoutPending removes the pendingServeFlags (with their values) from args.
 func withoutPending(t *testing.T, where string, args []string) []string {
 	var out []string
@@ -179,4 +194,13 @@ func probeStatus(t *testing.T, path string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestWithoutPending: the pending flags, with their values in either form, are taken out;
+// the others stay in order.
+func TestWithoutPending(t *testing.T) {
+	got := withoutPending(t, "test", []string{"--listen", ":8443", "--store", "postgres://x", "--key=env", "--hostname", "a.b"})
+	if want := []string{"--listen", ":8443", "--hostname", "a.b"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }

@@ -149,7 +149,9 @@ func TestCompose(t *testing.T) {
 	if gw.Deploy == nil || gw.Deploy.Replicas < 2 {
 		t.Error("compose.json: want 2 or more gateway replicas")
 	}
-	if p := servePort(t, "compose.json", parseServe(t, "compose.json", gw.Command)); p != port {
+	fs := parseServe(t, "compose.json", gw.Command)
+	checkHostname(t, "compose.json", fs)
+	if p := servePort(t, "compose.json", fs); p != port {
 		t.Errorf("compose.json: serve listens on %d, the image exposes %d", p, port)
 	}
 	for _, p := range gw.Ports {
@@ -272,6 +274,7 @@ func TestKubernetes(t *testing.T) {
 
 	// Flags and ports.
 	fs := parseServe(t, "deployment", c.Args)
+	checkHostname(t, "deployment", fs)
 	named := map[string]int{}
 	for _, p := range c.Ports {
 		named[p.Name] = p.ContainerPort
