@@ -99,13 +99,14 @@ func TestRunThroughGateway(t *testing.T) {
 echo "me=$(code /v1.0/me)"
 echo "messages=$(code '/v1.0/me/messages?$top=1')"
 echo "contacts=$(code /v1.0/me/contacts)"
+echo "baseurl=$(curl -sS -o /dev/null -w '%{http_code}' "$MICROSOFT_GRAPH_URL/v1.0/me")"
 curl -sS -H "Authorization: Bearer $MICROSOFT_ACCESS_TOKEN" https://graph.microsoft.com/v1.0/me/contacts; echo
 echo "token=$MICROSOFT_ACCESS_TOKEN"
 if cat "$1" >/dev/null 2>&1; then echo credfile=readable; else echo credfile=unreadable; fi
 env; cat /proc/self/cmdline; echo`
 	r := e.ok("run", "--gateway", "https://"+info.Listen, "--agent-credential-file", credFile, "--gateway-ca", caFile,
 		"--", "sh", "-c", child, "child", credFile)
-	for _, want := range []string{"me=200", "messages=200", "contacts=403", "authsome_outside_grant", "token=authsome-proxy-managed"} {
+	for _, want := range []string{"me=200", "messages=200", "contacts=403", "baseurl=200", "authsome_outside_grant", "token=authsome-proxy-managed"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("child's output lacks %q:\n%s\nstderr: %s\ngateway: %s", want, r.stdout, r.stderr, logs.String())
 		}
