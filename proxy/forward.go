@@ -77,10 +77,13 @@ func sameHost(authority, host string) bool {
 }
 
 // matchRoute returns the route whose credential a request for host and path receives: the
-// best-ranked route that matches and c (when not nil) may use, or nil. A tie between two connections is ambiguous and
+// best-ranked route that matches and c (when not nil) may use, or nil (always under a relay). A tie between two connections is ambiguous and
 // gets nothing. A path with dot segments never matches a prefix route, since the upstream
 // may resolve it outside the prefix.
 func (s *Server) matchRoute(c Client, host, path string) *route {
+	if s.relay != nil {
+		return nil // the relay injects
+	}
 	var best *route
 	tie := false
 	for _, r := range s.routes {

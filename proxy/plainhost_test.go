@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,13 +21,7 @@ func TestPlainHTTPHostKeepsPort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	h := &harness{t: t, proxyURL: &url.URL{Scheme: "http", User: url.UserPassword(proxyUser, proxyPass), Host: ln.Addr().String()}}
+	h := &harness{t: t, proxyURL: &url.URL{Scheme: "http", User: url.UserPassword(proxyUser, proxyPass), Host: serveLoopback(t, srv)}}
 	addr := rec.Listener.Addr().String()
 	if _, _, err := h.get(h.client(false), "GET", "http://"+addr+"/via-proxy"); err != nil {
 		t.Fatal(err)

@@ -99,6 +99,20 @@ type Options struct {
 	// It is capped at 30 s: the broker hands out tokens valid for minutes past its refresh
 	// skew, so a cached header never outlives its token, and a rejected one is dropped at once.
 	CredentialTTL time.Duration
+	// Relay, when set, sends the requests of every route (intercepted and base-URL) through
+	// an upstream HTTPS proxy that injects the credentials itself: the gateway, for
+	// `authsome run --gateway`. Routes then only pick the hosts to intercept and their
+	// upstream trust (Route.RootCAs verifies the relay and the hosts it intercepts); nothing is
+	// injected here, so Credentials is not needed. Blind tunnels and plain http do not use it.
+	Relay *Relay
+}
+
+// Relay is an upstream HTTPS proxy ([Options.Relay]).
+type Relay struct {
+	// URL is the proxy, https://HOST:PORT.
+	URL *url.URL
+	// Header is sent with every CONNECT to it, e.g. Proxy-Authorization. It is never logged.
+	Header http.Header
 }
 
 // Entry is one audit record. It never holds a credential, a query string or a body.
@@ -163,6 +177,7 @@ type Server struct {
 	gate     Gate
 	log      *slog.Logger
 	rp       *httputil.ReverseProxy
+	relay    *Relay // nil: inject here
 
 	mitm      *http.Server
 	mitmLn    *chanListener
@@ -195,8 +210,11 @@ func New(opts Options) (*Server, error) {
 	if strings.Contains(opts.Username, ":") {
 		return nil, errors.New("proxy: Options.Username must not contain ':'")
 	}
-	if len(opts.Routes) > 0 && (opts.CA == nil || opts.Credentials == nil) {
+	if len(opts.Routes) > 0 && (opts.CA == nil || opts.Credentials == nil && opts.Relay == nil) {
 		return nil, errors.New("proxy: routes need Options.CA and Options.Credentials")
+	}
+	if u := opts.Relay; u != nil && (u.URL == nil || u.URL.Scheme != "https" || u.URL.Host == "") {
+		return nil, errors.New("proxy: Options.Relay needs an https URL")
 	}
 	s := &Server{
 		ca:      opts.CA,
@@ -207,6 +225,7 @@ func New(opts Options) (*Server, error) {
 		log:     opts.Logger,
 		dial:    opts.Dial,
 		tunnels: map[net.Conn]struct{}{},
+		relay:   opts.Relay,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -220,7 +239,7 @@ func New(opts Options) (*Server, error) {
 	s.authHdr = "Basic " + base64.StdEncoding.EncodeToString(s.authPair)
 	s.upstream = opts.Upstream
 	if s.upstream == nil {
-		s.upstream = s.newTransport(nil)
+		s.upstream = s.newTransport(nil, false)
 	}
 	ttl := opts.CredentialTTL
 	if ttl == 0 || ttl > maxCredentialTTL {
@@ -241,9 +260,9 @@ func New(opts Options) (*Server, error) {
 			creds[key] = &credEntry{src: opts.Credentials, inv: inv, provider: r.Provider, connection: r.Connection, ttl: ttl}
 		}
 		rr := &route{Route: r, rank: rankOf(r.Match), cred: creds[key], rt: r.Transport}
-		if rr.rt == nil && r.RootCAs != nil {
+		if rr.rt == nil && (r.RootCAs != nil || s.relay != nil) {
 			if rr.rt = pools[r.RootCAs]; rr.rt == nil {
-				rr.rt = s.newTransport(r.RootCAs)
+				rr.rt = s.newTransport(r.RootCAs, s.relay != nil)
 				pools[r.RootCAs] = rr.rt
 			}
 		}
@@ -294,9 +313,9 @@ func rankOf(m provider.Route) int {
 }
 
 // newTransport makes an upstream pool verified against roots (nil: the system roots):
-// keep-alive, HTTP/2, no proxy from the environment (the child's proxy is us), bodies passed
-// through undecoded. Close closes it.
-func (s *Server) newTransport(roots *x509.CertPool) *http.Transport {
+// keep-alive, HTTP/2, no proxy from the environment (the child's proxy is us) but, with
+// relay, the Relay proxy, bodies passed through undecoded. Close closes it.
+func (s *Server) newTransport(roots *x509.CertPool, relay bool) *http.Transport {
 	t := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           s.dial,
@@ -308,6 +327,10 @@ func (s *Server) newTransport(roots *x509.CertPool) *http.Transport {
 		ExpectContinueTimeout: time.Second,
 		DisableCompression:    true, // pass the child's Accept-Encoding and the body through as they are
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
+	}
+	if relay {
+		t.Proxy = http.ProxyURL(s.relay.URL)
+		t.ProxyConnectHeader = s.relay.Header
 	}
 	s.ownedRT = append(s.ownedRT, t)
 	return t

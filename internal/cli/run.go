@@ -31,6 +31,8 @@ type runOptions struct {
 	DenyUnmatched bool
 	Isolation     string
 	Command       []string
+	// Gateway, CredentialFile and GatewayCA: run through an `authsome serve` gateway.
+	Gateway, CredentialFile, GatewayCA string
 }
 
 func newRunCmd(f *Factory, runF func(*runOptions) error) *cobra.Command {
@@ -55,6 +57,9 @@ use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the comm
 			if _, err := isolate.ParseMode(opts.Isolation); err != nil {
 				return usagef("--isolation: %v", err)
 			}
+			if opts.Gateway == "" && (opts.CredentialFile != "" || opts.GatewayCA != "") {
+				return usagef("--agent-credential-file and --gateway-ca go with --gateway")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -64,6 +69,9 @@ use the per-provider base URL instead (MICROSOFT_GRAPH_URL). Exits with the comm
 	cmd.Flags().StringArrayVar(&opts.Providers, "provider", nil, "provider (and connection) to inject, as P or P:CONN; repeatable (default: every provider's default connection)")
 	cmd.Flags().BoolVar(&opts.DenyUnmatched, "deny-unmatched", false, "refuse traffic to hosts no provider routes instead of tunnelling it")
 	cmd.Flags().StringVar(&opts.Isolation, "isolation", string(isolate.Auto), "keep the command from the vault, its key and this process: auto (strongest layer this system allows), strict (fail without one), off; also namespaces or landlock to require that layer")
+	cmd.Flags().StringVar(&opts.Gateway, "gateway", "", "run through the `authsome serve` gateway at this URL (https://HOST:PORT) instead of the local vault")
+	cmd.Flags().StringVar(&opts.CredentialFile, "agent-credential-file", "", "with --gateway: file holding the agent credential (read by run only, never shown to the command)")
+	cmd.Flags().StringVar(&opts.GatewayCA, "gateway-ca", "", "with --gateway: PEM file of the gateway's CA (default: gateway-ca/ca.pem in the profile folder)")
 	registerProviderSpecFlag(cmd, f)
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"auto", "strict", "off", "namespaces", "landlock"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -87,11 +95,18 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err := isolate.Protect(); err != nil {
 		opts.f.Logger().Debug("cannot make the process non-dumpable", "err", err)
 	}
-	b, err := opts.f.Broker(ctx)
-	if err != nil {
-		return err
+	hide := secretPaths(opts.f.Home())
+	var pr *proxyRun
+	if opts.Gateway != "" {
+		hide = append(hide, opts.CredentialFile)
+		pr, err = startGatewayProxy(ctx, opts.f, opts)
+	} else {
+		var b *broker.Broker
+		if b, err = opts.f.Broker(ctx); err != nil {
+			return err
+		}
+		pr, err = startProxy(ctx, b, proxyConfig{specs: opts.Providers, denyUnmatched: opts.DenyUnmatched, logger: opts.f.WarnLogger()})
 	}
-	pr, err := startProxy(ctx, b, proxyConfig{specs: opts.Providers, denyUnmatched: opts.DenyUnmatched, logger: opts.f.WarnLogger()})
 	if err != nil {
 		return err
 	}
@@ -100,7 +115,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	defer stopWarn()
 	go warnBeforeExpiry(wctx, opts.f.IO.ErrOut, pr.caExpiry, runCAWarnAhead, time.Hour,
 		"Restart the agent under a new `authsome run` (it makes a new CA).")
-	iso := isolate.Options{Mode: mode, Hide: secretPaths(opts.f.Home())}
+	iso := isolate.Options{Mode: mode, Hide: hide}
 	code, err := runChild(ctx, opts.Command, pr.Env(os.Environ()), opts.f.IO, iso)
 	if err != nil {
 		return err
@@ -265,7 +280,18 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 	if err != nil {
 		return nil, err
 	}
-	routes, defs, sandboxCA := rs.Routes, rs.Providers, rs.SandboxCA
+	audit, err := proxy.OpenAuditFile(auditPath(b))
+	if err != nil {
+		return nil, err
+	}
+	return newProxyRun(rs.Routes, rs.Providers, rs.SandboxCA, cfg, proxy.Options{Credentials: b, Audit: audit.Write}, audit.Close)
+}
+
+// newProxyRun starts run's proxy for routes (one per provider of defs) with the options of po
+// that say where credentials come from (Credentials, Audit, Relay): a per-run CA for the
+// routes' hosts, its trust bundle (plus the PEM file extraCA when set), per-run proxy
+// credentials and the base-URL listener. closers run when the run closes, after the proxy.
+func newProxyRun(routes []proxy.Route, defs []*provider.Definition, extraCA string, cfg proxyConfig, po proxy.Options, closers ...func() error) (*proxyRun, error) {
 	var hosts []string
 	for _, r := range routes {
 		if h := r.Match.Host(); h != "" {
@@ -274,9 +300,12 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 	}
 	dir, err := os.MkdirTemp("", "authsome-run-")
 	if err != nil {
+		for _, c := range closers {
+			c()
+		}
 		return nil, err
 	}
-	pr := &proxyRun{dir: dir, providers: defs, baseVars: map[string]string{}, runID: randomHex(8)}
+	pr := &proxyRun{dir: dir, providers: defs, baseVars: map[string]string{}, runID: randomHex(8), closers: closers}
 	fail := func(err error) (*proxyRun, error) {
 		pr.Close()
 		return nil, err
@@ -299,30 +328,17 @@ func startProxy(ctx context.Context, b *broker.Broker, cfg proxyConfig) (*proxyR
 	if err := proxy.WriteTrustBundle(pr.bundle, ca); err != nil {
 		return fail(err)
 	}
-	if sandboxCA != "" {
+	if extraCA != "" {
 		// The sandbox's pre-authenticated URLs (downloads, upload sessions) are on its other
 		// host name, which the child reaches directly (NO_PROXY has loopback): it must trust
 		// the sandbox's own CA as well as run's.
-		if err := appendCA(sandboxCA, pr.bundle, pr.caFile); err != nil {
+		if err := appendCA(extraCA, pr.bundle, pr.caFile); err != nil {
 			return fail(err)
 		}
 	}
 	user, pass := "authsome", randomHex(16)
-	audit, err := proxy.OpenAuditFile(auditPath(b))
-	if err != nil {
-		return fail(err)
-	}
-	pr.closers = append(pr.closers, audit.Close)
-	srv, err := proxy.New(proxy.Options{
-		Routes:        routes,
-		Credentials:   b,
-		DenyUnmatched: cfg.denyUnmatched,
-		Username:      user,
-		Password:      pass,
-		CA:            ca,
-		Audit:         audit.Write,
-		Logger:        cfg.logger,
-	})
+	po.Routes, po.DenyUnmatched, po.Username, po.Password, po.CA, po.Logger = routes, cfg.denyUnmatched, user, pass, ca, cfg.logger
+	srv, err := proxy.New(po)
 	if err != nil {
 		return fail(err)
 	}

@@ -87,7 +87,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		}
 	}
 	slices.Sort(hosts)
-	caDir := filepath.Join(b.Vault().Dir(), "gateway-ca")
+	caDir := gatewayCADir(b.Vault().Dir())
 	ca, err := proxy.LoadOrCreateCA(caDir, hosts)
 	if err != nil {
 		return err
