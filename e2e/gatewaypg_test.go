@@ -155,6 +155,19 @@ func TestGatewaysOnPostgres(t *testing.T) {
 				t.Fatal("a request reached Graph with another token than the refreshed one")
 			}
 		}
+		events, err := ps.Audit(ctx, time.Time{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refreshEvents := 0
+		for _, ev := range events {
+			if ev.Kind == "refresh" {
+				refreshEvents++
+			}
+		}
+		if refreshEvents != 1 {
+			t.Errorf("%d refresh events in the store's audit log, want 1: %+v", refreshEvents, events)
+		}
 		dump := pgtest.Dump(t, dsn)
 		for _, s := range append([]string{c.AccessToken, c.RefreshToken, victim}, creds[:3]...) {
 			if s == "" || strings.Contains(dump, s[strings.LastIndex(s, ".")+1:]) {

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -53,6 +55,7 @@ func (s *storeFlags) openBroker(ctx context.Context, f *Factory, sink func(broke
 	f.once.Do(func() {
 		opts := broker.Options{Home: f.Home(), Profile: ps.Profile(), Logger: f.Logger(), Store: ps, Events: func(e broker.Event) {
 			f.recordEvent(e)
+			f.recordStoreEvent(ps, e)
 			if sink != nil {
 				sink(e)
 			}
@@ -65,6 +68,24 @@ func (s *storeFlags) openBroker(ctx context.Context, f *Factory, sink func(broke
 	}
 	return f.broker, ps, nil
 }
+
+// recordStoreEvent appends a credential event to the store's audit log too, where the events
+// of every replica meet (a refresh is done by one of them for all). A failed write is a
+// warning.
+func (f *Factory) recordStoreEvent(ps *pgstore.Store, e broker.Event) {
+	rec := pgstore.AuditRecord{Time: e.Time, Kind: string(e.Kind), Provider: e.Provider, Connection: e.Connection, Outcome: e.Outcome}
+	if e.Flow != "" || len(e.Scopes) > 0 || e.Error != "" {
+		rec.Details, _ = json.Marshal(map[string]any{"flow": e.Flow, "scopes": e.Scopes, "error": e.Error})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeEventTimeout)
+	defer cancel()
+	if err := ps.Record(ctx, rec); err != nil {
+		f.WarnLogger().Warn("could not write the store's audit log", "error", err)
+	}
+}
+
+// storeEventTimeout bounds the write of one event to the store's audit log.
+const storeEventTimeout = 5 * time.Second
 
 // agentsOf is the agent store of b: the PostgreSQL store's when ps is not nil, else the
 // profile's agents file.
