@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"time"
 
@@ -62,6 +63,9 @@ func (s *storeFlags) openBroker(ctx context.Context, f *Factory, sink func(broke
 		}}
 		f.broker, f.err = broker.Open(ctx, opts)
 	})
+	if f.err == nil && f.broker.Store() != broker.Store(ps) {
+		f.err = errors.New("internal error: the profile was opened before --store was read")
+	}
 	if f.err != nil {
 		ps.Close()
 		return nil, nil, f.err
