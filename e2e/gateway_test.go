@@ -42,10 +42,10 @@ type runningGateway struct {
 	logs   safeBuffer // its stderr: JSON logs
 }
 
-func (e *env) startGateway(t *testing.T) *runningGateway {
+func (e *env) startGateway(t *testing.T, extra ...string) *runningGateway {
 	t.Helper()
 	g := &runningGateway{}
-	g.cmd = e.cmd(t.Context(), "serve", "--listen", "127.0.0.1:0", "--hostname", "gateway.test", "--json")
+	g.cmd = e.cmd(t.Context(), append([]string{"serve", "--listen", "127.0.0.1:0", "--hostname", "gateway.test", "--json"}, extra...)...)
 	g.cmd.Stderr = &g.logs
 	stdout, err := g.cmd.StdoutPipe()
 	if err != nil {

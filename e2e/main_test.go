@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building authsome:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -29,12 +29,15 @@ func newAgentCmd(f *Factory) *cobra.Command {
 	cmd := groupCmd("agent", "Manage the agents of `authsome serve`: their credentials and grants")
 	cmd.Long = `Agents are the clients of the gateway (` + "`authsome serve`" + `). Each has a credential, shown once
 and kept only as a hash, and a grant: the connections it may use and, optionally, the requests
-(METHOD /path patterns) it may send with them. See docs/gateway.md.`
-	cmd.AddCommand(newAgentAddCmd(f), newAgentListCmd(f), newAgentRevokeCmd(f), newAgentRotateCmd(f))
+(METHOD /path patterns) it may send with them. With --store (default $` + envStoreURL + `), the agents
+are those of a PostgreSQL store, shared by every gateway serving it. See docs/gateway.md.`
+	sf := &storeFlags{}
+	sf.register(cmd.PersistentFlags())
+	cmd.AddCommand(newAgentAddCmd(f, sf), newAgentListCmd(f, sf), newAgentRevokeCmd(f, sf), newAgentRotateCmd(f, sf))
 	return cmd
 }
 
-func newAgentAddCmd(f *Factory) *cobra.Command {
+func newAgentAddCmd(f *Factory, sf *storeFlags) *cobra.Command {
 	var grants, allow []string
 	var expires, certFile string
 	cmd := &cobra.Command{
@@ -61,10 +64,11 @@ instead of a credential, and none is printed.`,
 				return usagef("%v", err)
 			}
 			ctx := cmd.Context()
-			b, err := f.Broker(ctx)
+			b, store, done, err := sf.openAgents(ctx, f)
 			if err != nil {
 				return err
 			}
+			defer done()
 			for _, c := range g.Connections {
 				if _, err := b.Connection(ctx, c.Provider, c.Name); err != nil {
 					return err
@@ -78,7 +82,7 @@ instead of a credential, and none is printed.`,
 			if err != nil {
 				return usagef("%v", err)
 			}
-			if err := agentStore(b).Create(ctx, a); err != nil {
+			if err := store.Create(ctx, a); err != nil {
 				return err
 			}
 			return printCredential(f, a, cred, "added")
@@ -199,17 +203,18 @@ func viewOf(a *gateway.Agent, now time.Time) agentView {
 	return v
 }
 
-func newAgentListCmd(f *Factory) *cobra.Command {
+func newAgentListCmd(f *Factory, sf *storeFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List the agents, their grants and status",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := f.Broker(cmd.Context())
+			_, store, done, err := sf.openAgents(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
-			agents, err := agentStore(b).List(cmd.Context())
+			defer done()
+			agents, err := store.List(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -242,18 +247,19 @@ func newAgentListCmd(f *Factory) *cobra.Command {
 	}
 }
 
-func newAgentRevokeCmd(f *Factory) *cobra.Command {
+func newAgentRevokeCmd(f *Factory, sf *storeFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke NAME",
 		Short: "Revoke an agent: every gateway on this profile refuses it from its next request",
 		Args:  exactArgs(1, "an agent name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := f.Broker(cmd.Context())
+			_, store, done, err := sf.openAgents(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
+			defer done()
 			now := time.Now().UTC()
-			err = agentStore(b).Update(cmd.Context(), args[0], func(a *gateway.Agent) error {
+			err = store.Update(cmd.Context(), args[0], func(a *gateway.Agent) error {
 				if a.RevokedAt.IsZero() {
 					a.RevokedAt = now
 				}
@@ -271,7 +277,7 @@ func newAgentRevokeCmd(f *Factory) *cobra.Command {
 	}
 }
 
-func newAgentRotateCmd(f *Factory) *cobra.Command {
+func newAgentRotateCmd(f *Factory, sf *storeFlags) *cobra.Command {
 	var certFile string
 	cmd := &cobra.Command{
 		Use:   "rotate NAME [--client-cert FILE]",
@@ -282,13 +288,14 @@ func newAgentRotateCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := f.Broker(cmd.Context())
+			_, store, done, err := sf.openAgents(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
+			defer done()
 			var cred string
 			var agent *gateway.Agent
-			err = agentStore(b).Update(cmd.Context(), args[0], func(a *gateway.Agent) error {
+			err = store.Update(cmd.Context(), args[0], func(a *gateway.Agent) error {
 				if st := a.Status(time.Now()); st != "active" {
 					return usagef("agent %s is %s: add a new one instead", a.Name, st)
 				}

@@ -18,7 +18,7 @@ import (
 // proxied request and each credential event.
 const auditFileName = "audit.log"
 
-func auditPath(b *broker.Broker) string { return filepath.Join(b.Vault().Dir(), auditFileName) }
+func auditPath(b *broker.Broker) string { return filepath.Join(profileDir(b), auditFileName) }
 
 // recordEvent is the broker's event sink: it appends the credential event to the profile's
 // audit log. A failed write is a warning; the command goes on.

@@ -25,12 +25,13 @@ import (
 type serveOptions struct {
 	listen, certFile, keyFile string
 	hostnames                 []string
+	store                     storeFlags
 }
 
 func newServeCmd(f *Factory) *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--tls-cert FILE --tls-key FILE]",
+		Use:   "serve [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--store postgres://… --key KEY]",
 		Short: "Run the credential gateway for agents on other hosts (proxy and HTTP API)",
 		Long: `Run the credential gateway: one TLS port serving, to agents that present their own credential
 (` + "`authsome agent add`" + `), the injecting proxy (HTTPS_PROXY=https://NAME:CREDENTIAL@HOST:PORT) and
@@ -41,7 +42,11 @@ beside them. It serves every connection of the profile as it is when it starts.
 Without --tls-cert, the certificate comes from a CA kept in the profile folder (gateway-ca/,
 key 0600) that can sign only the routed hosts and the --hostname names (DNS names with a dot):
 agents trust its ca.pem, and connect by one of those names, not by IP address. Logs are JSON lines on stderr, one per request, with
-no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.`,
+no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.
+
+With --store (default $` + envStoreURL + `), connections and agents are those of a PostgreSQL store
+(` + "`authsome store migrate`" + `) instead of the profile's vault: any number of gateways on any
+hosts may serve it together, refreshing each token once between them.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (o.certFile == "") != (o.keyFile == "") {
@@ -61,19 +66,26 @@ no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish
 	cmd.Flags().StringVar(&o.certFile, "tls-cert", "", "PEM certificate (chain) of the listener, instead of the profile's gateway CA")
 	cmd.Flags().StringVar(&o.keyFile, "tls-key", "", "PEM private key of --tls-cert")
 	cmd.Flags().StringArrayVar(&o.hostnames, "hostname", nil, "DNS name agents reach the gateway by, for the CA's certificate (repeatable; default: this machine's name when it has a dot)")
+	o.store.register(cmd.Flags())
 	return cmd
 }
 
 func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	_ = isolate.Protect() // other processes of this user must not read the tokens it holds
 	var gw atomic.Pointer[gateway.Gateway]
-	b, err := f.serveBroker(ctx, func(e broker.Event) {
+	b, ps, err := o.store.openBroker(ctx, f, func(e broker.Event) {
 		if g := gw.Load(); g != nil {
 			g.Event(e)
 		}
 	})
 	if err != nil {
 		return err
+	}
+	if ps != nil {
+		defer ps.Close()
+		if err := os.MkdirAll(profileDir(b), 0o700); err != nil { // for the CA and the audit log
+			return err
+		}
 	}
 	log := slog.New(slog.NewJSONHandler(f.IO.ErrOut, nil))
 	routes, conns, err := gatewayRoutes(ctx, b, log)
@@ -87,7 +99,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		}
 	}
 	slices.Sort(hosts)
-	caDir := gatewayCADir(b.Vault().Dir())
+	caDir := gatewayCADir(profileDir(b))
 	ca, err := proxy.LoadOrCreateCA(caDir, hosts)
 	if err != nil {
 		return err
@@ -101,7 +113,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		return err
 	}
 	defer audit.Close()
-	store := agentStore(b)
+	store := agentsOf(b, ps)
 	g, err := gateway.New(gateway.Options{
 		Proxy:       proxy.Options{Routes: routes, Credentials: b, CA: ca, Logger: log},
 		Connections: conns,
@@ -110,7 +122,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		Audit:       audit.Write,
 		Logger:      log,
 		Ready: func(ctx context.Context) error {
-			_, err := b.Vault().Load(ctx)
+			_, err := b.Store().Load(ctx)
 			return err
 		},
 	})
