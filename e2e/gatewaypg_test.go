@@ -27,6 +27,7 @@ const gatewayStormAgents = 200
 // sandbox, cause exactly one refresh between the replicas and are all answered with the new
 // token; the database holds no token or credential in clear.
 func TestGatewaysOnPostgres(t *testing.T) {
+	skipShort(t)
 	dsn := pgtest.Start(t)
 	e, _ := attackSignedIn(t)
 	keyFile := filepath.Join(t.TempDir(), "store.key")
