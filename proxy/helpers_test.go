@@ -42,10 +42,20 @@ type fakeCreds struct {
 	gen           atomic.Int64
 	delay         time.Duration
 	err           error
+	// entered, when set, receives a value as each call starts; the call then waits for
+	// release (when set) to be closed.
+	entered chan struct{}
+	release chan struct{}
 }
 
 func (f *fakeCreds) AuthHeader(ctx context.Context, prov, conn string) (string, string, error) {
 	f.calls.Add(1)
+	if f.entered != nil {
+		f.entered <- struct{}{}
+	}
+	if f.release != nil {
+		<-f.release
+	}
 	if f.delay > 0 {
 		time.Sleep(f.delay)
 	}

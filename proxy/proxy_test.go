@@ -554,14 +554,18 @@ func isTimeout(err error) bool {
 
 func TestCredentialEntry(t *testing.T) {
 	creds := &fakeCreds{}
-	e := &credEntry{src: creds, inv: creds, provider: "p", connection: "c", ttl: 30 * time.Millisecond}
+	var mu sync.Mutex
+	clock := time.Unix(1_700_000_000, 0)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
+	e := &credEntry{src: creds, inv: creds, provider: "p", connection: "c", ttl: 30 * time.Second, now: now}
 	ctx := t.Context()
 	_, v1, _ := e.get(ctx)
 	_, again, _ := e.get(ctx)
 	if v1 != "Bearer real-token-1" || again != v1 || creds.calls.Load() != 1 {
 		t.Fatalf("cached: %q %q, %d calls", v1, again, creds.calls.Load())
 	}
-	time.Sleep(40 * time.Millisecond)
+	advance(40 * time.Second)
 	if _, v, _ := e.get(ctx); v != v1 || creds.calls.Load() != 2 {
 		t.Fatalf("after the TTL: %q, %d calls, want a new call", v, creds.calls.Load())
 	}
@@ -581,14 +585,16 @@ func TestCredentialEntry(t *testing.T) {
 	if _, v, err := e2.get(ctx); err != nil || v == "" {
 		t.Fatalf("after recovery: %q %v", v, err)
 	}
-	// A caller that gives up does not cancel the call the others share.
-	slow := &fakeCreds{delay: 50 * time.Millisecond}
+	// A caller that gives up does not cancel the call the others share: the call is held
+	// until the impatient caller has returned.
+	slow := &fakeCreds{entered: make(chan struct{}, 1), release: make(chan struct{})}
 	e3 := &credEntry{src: slow, provider: "p", connection: "c", ttl: time.Minute}
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
-	defer cancel()
-	if _, _, err := e3.get(cctx); !errors.Is(err, context.DeadlineExceeded) {
+	cctx, cancel := context.WithCancel(ctx)
+	go func() { <-slow.entered; cancel() }()
+	if _, _, err := e3.get(cctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("impatient caller: %v", err)
 	}
+	close(slow.release)
 	if _, v, err := e3.get(ctx); err != nil || v == "" || slow.calls.Load() != 1 {
 		t.Fatalf("shared call: %q %v, %d calls", v, err, slow.calls.Load())
 	}
