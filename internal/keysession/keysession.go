@@ -115,11 +115,14 @@ func call(ctx context.Context, dir string, req request) (*reply, error) {
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(dialTimeout))
-	if err := json.NewEncoder(c).Encode(req); err != nil {
-		return nil, fmt.Errorf("session: %w", err)
-	}
+	// The session may refuse a peer before reading its request and close: the write then fails
+	// (broken pipe) while the refusal is already waiting to be read.
+	werr := json.NewEncoder(c).Encode(req)
 	var r reply
 	if err := json.NewDecoder(bufio.NewReader(c)).Decode(&r); err != nil {
+		if werr != nil {
+			return nil, fmt.Errorf("session: %w", werr)
+		}
 		return nil, fmt.Errorf("session: no answer: %w", err)
 	}
 	if r.Error != "" {
