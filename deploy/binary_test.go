@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,12 +29,6 @@ func newRoot() (*cobra.Command, *cli.Factory) {
 	return cli.NewRootCmd(f), f
 }
 
-// pendingServeFlags are the flags of `serve --store postgres://… --key …`, added to the command
-// at the same time as these files. While the command tree has no --store, they are taken out
-// of the arguments (and logged) instead of failing; once it has, they are checked like the
-// others, so this expires by itself and can then be deleted.
-var pendingServeFlags = []string{"store", "key"}
-
 // parseServe parses argv (as a container passes it to the binary: "serve", flags...) against
 // the command tree and returns the flags of serve as set by it: an unknown flag, a missing
 // value, a positional argument or another subcommand fails the test.
@@ -45,9 +38,6 @@ func parseServe(t *testing.T, where string, argv []string) *pflag.FlagSet {
 	c, rest, err := root.Find(argv)
 	if err != nil || c.CommandPath() != "authsome serve" {
 		t.Fatalf("%s: %q is not `authsome serve` (%v)", where, argv, err)
-	}
-	if c.Flags().Lookup("store") == nil {
-		rest = withoutPending(t, where, rest)
 	}
 	if err := c.ParseFlags(rest); err != nil {
 		t.Fatalf("%s: authsome %s: %v", where, strings.Join(argv, " "), err)
@@ -71,23 +61,6 @@ func checkHostname(t *testing.T, where string, fs *pflag.FlagSet) {
 			t.Errorf("%s: --hostname %s is not a DNS name with a dot", where, n)
 		}
 	}
-}
-
-// withoutPending removes the pendingServeFlags (with their values) from args.
-func withoutPending(t *testing.T, where string, args []string) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		name, _, hasValue := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
-		if strings.HasPrefix(args[i], "--") && slices.Contains(pendingServeFlags, name) {
-			t.Logf("%s: serve has no --%s in this build yet; not checked", where, name)
-			if !hasValue {
-				i++
-			}
-			continue
-		}
-		out = append(out, args[i])
-	}
-	return out
 }
 
 // portOf is the port of a host:port address.
@@ -137,20 +110,13 @@ func envRead(t *testing.T) map[string]bool {
 		names["AUTHSOME_HOME"] = true
 	}
 
-	// AUTHSOME_STORE: the default of serve's --store (of store migrate's --to until serve has one).
+	// AUTHSOME_STORE: the default of serve's --store.
 	const dsn = "postgres://probe@db.invalid/probe"
 	t.Setenv("AUTHSOME_STORE", dsn)
 	root, _ := newRoot()
-	flag := "serve --store"
 	c, _, _ := root.Find([]string{"serve"})
-	fl := c.Flags().Lookup("store")
-	if fl == nil {
-		flag = "store migrate --to"
-		c, _, _ = root.Find([]string{"store", "migrate"})
-		fl = c.Flags().Lookup("to")
-	}
-	if fl == nil || fl.DefValue != dsn {
-		t.Errorf("AUTHSOME_STORE is not the default of %s", flag)
+	if fl := c.Flags().Lookup("store"); fl == nil || fl.DefValue != dsn {
+		t.Error("AUTHSOME_STORE is not the default of serve --store")
 	} else {
 		names["AUTHSOME_STORE"] = true
 	}
@@ -194,13 +160,4 @@ func probeStatus(t *testing.T, path string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// TestWithoutPending: the pending flags, with their values in either form, are taken out;
-// the others stay in order.
-func TestWithoutPending(t *testing.T) {
-	got := withoutPending(t, "test", []string{"--listen", ":8443", "--store", "postgres://x", "--key=env", "--hostname", "a.b"})
-	if want := []string{"--listen", ":8443", "--hostname", "a.b"}; !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
 }
