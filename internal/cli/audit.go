@@ -21,8 +21,11 @@ const auditFileName = "audit.log"
 func auditPath(b *broker.Broker) string { return filepath.Join(profileDir(b), auditFileName) }
 
 // recordEvent is the broker's event sink: it appends the credential event to the profile's
-// audit log. A failed write is a warning; the command goes on.
+// audit log (a failed write is a warning; the command goes on) and passes it to f.eventSink.
 func (f *Factory) recordEvent(e broker.Event) {
+	if f.eventSink != nil {
+		f.eventSink(e)
+	}
 	if f.broker == nil { // events come from an open broker only
 		return
 	}

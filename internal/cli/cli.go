@@ -38,6 +38,9 @@ type Factory struct {
 	once   sync.Once
 	broker *broker.Broker
 	err    error
+	// eventSink, set before the broker opens, receives its events beside the audit log (the
+	// gateway's metrics).
+	eventSink func(broker.Event)
 
 	homeOnce sync.Once
 	home     string

@@ -170,22 +170,6 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	return err
 }
 
-// serveBroker opens the profile as Factory.Broker does, with the gateway's event sink beside
-// the audit log's, and makes it the factory's broker.
-func (f *Factory) serveBroker(ctx context.Context, sink func(broker.Event)) (*broker.Broker, error) {
-	f.once.Do(func() {
-		opts := broker.Options{Home: f.Home(), Profile: f.Profile, Logger: f.Logger(), Events: func(e broker.Event) {
-			f.recordEvent(e)
-			sink(e)
-		}}
-		f.err = f.passphraseKeys(&opts)
-		if f.err == nil {
-			f.broker, f.err = broker.Open(ctx, opts)
-		}
-	})
-	return f.broker, f.err
-}
-
 // serveTLS is the listener's TLS configuration: the given certificate, or one from the CA
 // for the name the client asks for (the first --hostname when it asks for none it covers).
 func serveTLS(o *serveOptions, ca *proxy.CA) (*tls.Config, error) {

@@ -41,12 +41,9 @@ func (s *storeFlags) openStore(ctx context.Context, f *Factory) (*pgstore.Store,
 // store is returned, for the caller to close), else on the profile's vault. sink, when not
 // nil, receives the broker's events beside the audit log.
 func (s *storeFlags) openBroker(ctx context.Context, f *Factory, sink func(broker.Event)) (*broker.Broker, *pgstore.Store, error) {
+	f.eventSink = sink
 	if s.dsn == "" {
-		if sink == nil {
-			b, err := f.Broker(ctx)
-			return b, nil, err
-		}
-		b, err := f.serveBroker(ctx, sink)
+		b, err := f.Broker(ctx)
 		return b, nil, err
 	}
 	ps, err := s.openStore(ctx, f)
@@ -57,9 +54,6 @@ func (s *storeFlags) openBroker(ctx context.Context, f *Factory, sink func(broke
 		opts := broker.Options{Home: f.Home(), Profile: ps.Profile(), Logger: f.Logger(), Store: ps, Events: func(e broker.Event) {
 			f.recordEvent(e)
 			f.recordStoreEvent(ps, e)
-			if sink != nil {
-				sink(e)
-			}
 		}}
 		f.broker, f.err = broker.Open(ctx, opts)
 	})
