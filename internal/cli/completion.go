@@ -98,6 +98,35 @@ func registerProviderSpecFlag(cmd *cobra.Command, f *Factory) {
 	})
 }
 
+// registerScopesFlag completes --scopes of login with the presets of the provider named by the
+// first argument (@NAME, and +@NAME once a value starts with '+'), after the values already
+// typed in the comma-separated list.
+func registerScopesFlag(cmd *cobra.Command, f *Factory) {
+	_ = cmd.RegisterFlagCompletionFunc("scopes", func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		dir := cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		if len(args) == 0 {
+			return nil, dir
+		}
+		def, _, err := provider.NewCatalog(broker.CatalogDir(f.Home())).Get(args[0])
+		if err != nil {
+			return nil, dir
+		}
+		typed := ""
+		if i := strings.LastIndex(toComplete, ","); i >= 0 {
+			typed = toComplete[:i+1]
+		}
+		plus := ""
+		if strings.HasPrefix(toComplete, "+") {
+			plus = "+"
+		}
+		var out []cobra.Completion
+		for _, name := range def.PresetNames() {
+			out = append(out, cobra.CompletionWithDesc(typed+plus+provider.PresetPrefix+name, strings.Join(def.ScopePresets[name], " ")))
+		}
+		return out, dir
+	})
+}
+
 // completeProfiles lists the home's profiles, the active one marked as such.
 func completeProfiles(f *Factory) ([]cobra.Completion, cobra.ShellCompDirective) {
 	h := f.vaultHome()

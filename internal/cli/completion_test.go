@@ -130,3 +130,29 @@ func TestCompletionMicrosoftConnections(t *testing.T) {
 		t.Error("completion printed the client secret")
 	}
 }
+
+// TestCompletionLogin: login completes the provider, --connection from the vault and
+// --scopes with the provider's presets, after what is already typed.
+func TestCompletionLogin(t *testing.T) {
+	home := testEnv(t)
+	wantCode(t, run(t, "sk-test-default-0000000000000000\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
+	if got, _ := complete(t, home, "login", ""); !slices.Contains(got, "microsoft") || !slices.Contains(got, "openai") {
+		t.Errorf("login: %v", got)
+	}
+	if got, _ := complete(t, home, "login", "openai", "--connection", ""); !slices.Equal(got, []string{"default"}) {
+		t.Errorf("login --connection: %v", got)
+	}
+	got, dir := complete(t, home, "login", "microsoft", "--scopes", "")
+	if !slices.Contains(got, "@mail") || !slices.Contains(got, "@calendar") {
+		t.Errorf("login --scopes: %v", got)
+	}
+	if dir != ":6" { // no files, no space after a value (more may follow a comma)
+		t.Errorf("login --scopes: directive %s, want :6", dir)
+	}
+	if got, _ := complete(t, home, "login", "microsoft", "--scopes", "+@mail,+"); !slices.Contains(got, "+@mail,+@contacts") {
+		t.Errorf("login --scopes +@mail,+: %v", got)
+	}
+	if got, _ := complete(t, home, "login", "openai", "--scopes", ""); len(got) != 0 {
+		t.Errorf("login --scopes of a provider without presets: %v", got)
+	}
+}

@@ -68,7 +68,8 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
   authsome login microsoft --scopes +Mail.Send,+@contacts
   authsome login microsoft --redirect-uri http://127.0.0.1/auth/callback/oauth
   authsome login gitlab --base-url https://gitlab.example.com`,
-		Args: exactArgs(1, "a provider name"),
+		Args:              exactArgs(1, "a provider name"),
+		ValidArgsFunction: completeProviderArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Provider = args[0]
 			opts.flowSet = cmd.Flags().Changed("flow")
@@ -130,6 +131,8 @@ original authsome). --base-url fills {base_url} in a self-hosted provider's endp
 	fl.BoolVar(&opts.Force, "force", false, "sign in again, replacing an existing connection")
 	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions([]string{"pkce", "dcr_pkce", "device_code", "client_credentials", "password"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]string{"global", "usgov", "usgov-dod", "china", "sandbox"}, cobra.ShellCompDirectiveNoFileComp))
+	registerConnectionFlag(cmd, f)
+	registerScopesFlag(cmd, f)
 	return cmd
 }
 
