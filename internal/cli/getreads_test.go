@@ -35,6 +35,7 @@ func countReads(t *testing.T) *atomic.Int64 {
 // TestGetReadsVaultOnce: get, with a cached valid token, reads vault.json once (the key source
 // settles from the header that read brought, instead of reading it again).
 func TestGetReadsVaultOnce(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	storeToken(t, home, "tok-123")
 	for _, args := range [][]string{

@@ -14,5 +14,6 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == isolate.HelperCommand {
 		os.Exit(isolate.Helper())
 	}
+	isolateEnv()
 	os.Exit(pgtest.Main(m)) // m.Run, then stops the PostgreSQL of store_test.go if it ran
 }
