@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/internal/pgtest"
+	"github.com/authsome-go/authsome/internal/testparallel"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
@@ -34,6 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building authsome:", err)
 		os.Exit(1)
 	}
+	testparallel.Widen(4) // the tests wait on the binary's processes and the sandbox
 	code := pgtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
