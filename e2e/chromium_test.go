@@ -42,6 +42,7 @@ func browserDriver(t *testing.T) string {
 // Chromium: authsome's client-id page is filled and submitted, then the sandbox's sign-in and
 // consent page, then authsome's loopback callback page.
 func TestBrowserPages(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	driver := browserDriver(t)
 	e := newEnv(t, envOptions{plainHTTP: true})
@@ -116,6 +117,7 @@ func waitTrace(t *testing.T, path string, n int) []byte {
 // would after `authsome sandbox`: the page that renders is the tenant's status page (not a raw
 // JSON error), and its screenshot is taken.
 func TestBrowserSandboxStatusPage(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	driver := browserDriver(t)
 	e := newEnv(t, envOptions{})

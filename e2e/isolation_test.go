@@ -27,7 +27,7 @@ import (
 const attackerEnv = "E2E_ISOLATION_ATTACKER"
 
 func init() {
-	if os.Getenv(attackerEnv) == "1" {
+	if os.Getenv(attackerEnv) == "1" && !asCLI() {
 		os.Exit(attack(os.Args[1:]))
 	}
 }

@@ -15,28 +15,71 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/cli"
 	"github.com/authsome-go/authsome/internal/pgtest"
+	"github.com/authsome-go/authsome/internal/testparallel"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
+// binary is the authsome command the tests run: a link to (or copy of) this test binary named
+// authsome, which runs cli.Main as cmd/authsome's main does. So the tests drive the command
+// without linking a second binary (seconds of every run of the package), the command's own
+// re-executions (os.Executable) reach it too, and under -race the command is checked as well.
 var binary string
 
+// cliName is the file name under which this test binary is the authsome command.
+const cliName = "authsome"
+
+// asCLI reports whether this process is the authsome command (binary), not the tests or one
+// of the hostile children they start from the test binary.
+func asCLI() bool {
+	self, err := os.Executable()
+	return err == nil && filepath.Base(self) == cliName
+}
+
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "authsome-e2e-")
+	if asCLI() {
+		os.Exit(cli.Main())
+	}
+	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "authsome")
-	build := exec.Command("go", "build", "-o", binary, "../cmd/authsome")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building authsome:", err)
+	dir, err := os.MkdirTemp("", "authsome-e2e-")
+	if err == nil {
+		binary = filepath.Join(dir, cliName)
+		err = linkOrCopy(self, binary)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "making the authsome command:", err)
 		os.Exit(1)
 	}
+	testparallel.Widen(4) // the tests wait on the binary's processes and the sandbox
 	code := pgtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// linkOrCopy makes to the same executable as from: a hard link, or a copy across file systems.
+func linkOrCopy(from, to string) error {
+	if os.Link(from, to) == nil {
+		return nil
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o700)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 // env is one test's world: a sandbox, a home folder, and the environment for the binary.

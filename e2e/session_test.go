@@ -28,6 +28,9 @@ import (
 const sessionAttackerEnv = "E2E_SESSION_ATTACKER"
 
 func init() {
+	if asCLI() {
+		return // the attacker's environment reaches the authsome it starts
+	}
 	switch os.Getenv(sessionAttackerEnv) {
 	case "child":
 		os.Exit(sessionAttack(os.Args[1:]))

@@ -14,6 +14,9 @@ import (
 // TestShortRun builds both programs and runs each command a few times; get must print the
 // stored token. It asserts nothing about speed.
 func TestShortRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds authsome (seconds of linking on a busy machine); runs without -short, as in CI")
+	}
 	rep, err := run(context.Background(), config{Runs: 3, Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 // every proxied request carried the injected token, no direct request carried any
 // Authorization. It asserts nothing about speed.
 func TestShortRun(t *testing.T) {
+	t.Parallel()
 	rep, err := run(context.Background(), config{
 		Duration:     200 * time.Millisecond,
 		Rounds:       2,
@@ -88,6 +89,7 @@ func TestShortRun(t *testing.T) {
 // TestUpstreamChecksAuthorization: the upstream refuses a request whose Authorization does not
 // fit the scenario, so a proxy that fails to inject (or a client that leaks) fails the run.
 func TestUpstreamChecksAuthorization(t *testing.T) {
+	t.Parallel()
 	up, err := startUpstream("tok")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseLifetime(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{"": 0, "30d": 30 * 24 * time.Hour, "12h": 12 * time.Hour, "90m": 90 * time.Minute} {
 		if got, err := parseLifetime(in); err != nil || got != want {
 			t.Errorf("%q: %v, %v", in, got, err)
@@ -20,6 +21,7 @@ func TestParseLifetime(t *testing.T) {
 }
 
 func TestParseGrant(t *testing.T) {
+	t.Parallel()
 	g, err := parseGrant([]string{"microsoft:work", "github:default"}, []string{"GET /v1.0/me/messages/**"})
 	if err != nil || len(g.Connections) != 2 || g.Allow[0].String() != "GET /v1.0/me/messages/**" {
 		t.Fatalf("%+v %v", g, err)

@@ -61,6 +61,7 @@ func runAPIStreams(t *testing.T, home string, stdin io.Reader, stdout io.Writer,
 // and are printed unchanged, on a terminal too, with no newline added. Only a JSON answer
 // printed to a terminal is indented.
 func TestAPIBytesUnchanged(t *testing.T) {
+	t.Parallel()
 	home, got := echoGraph(t)
 	binary := []byte("PK\x03\x04\x00\xff\xfe\x80 not text\r\n\x00\xc3\x28 and no newline at the end")
 	dir := t.TempDir()
@@ -144,6 +145,7 @@ func TestAPIBytesUnchanged(t *testing.T) {
 
 // TestAPIFileRetried: a body from -d @FILE is sent again, whole, after a throttled answer.
 func TestAPIFileRetried(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var bodies []string
 	home := apiHome(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -176,6 +178,7 @@ func TestAPIFileRetried(t *testing.T) {
 // TestAPIDataFileErrors: a -d @FILE that cannot be sent is a usage error (exit 2) of one
 // line that names the file and what to do, reported before any request.
 func TestAPIDataFileErrors(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no-such.json")
@@ -198,6 +201,8 @@ func TestAPIDataFileErrors(t *testing.T) {
 // TestAPILargeBodiesStream: 64 MiB go up from -d @FILE and come back down to stdout without
 // the process holding them: the live heap, measured after a collection while each body is
 // half way through, stays far below the body's size.
+//
+// It stays serial: the heap it measures is the whole test process's.
 func TestAPILargeBodiesStream(t *testing.T) {
 	const size = 64 << 20
 	const bound = 24 << 20 // generous: what the process holds beside the bodies, many times over

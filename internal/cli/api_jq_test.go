@@ -13,6 +13,7 @@ const jqDoc = `{"value":[{"subject":"Hi","isRead":false,"size":10,"to":{"name":"
 {"subject":"Fwd","isRead":false,"size":-3,"to":null}],"@odata.count":3,"ünï":"ĉode","a b":[1,2]}`
 
 func TestJQ(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ expr, want string }{
 		{".", `{"@odata.count":3,"a b":[1,2],"value":[{"isRead":false,"size":10,"subject":"Hi","to":{"name":"Ann"}},{"isRead":true,"size":2.5e1,"subject":"Re: Hi","to":{"name":"Bob"}},{"isRead":false,"size":-3,"subject":"Fwd","to":null}],"ünï":"ĉode"}` + "\n"},
 		{".value[0].subject", "Hi\n"},
@@ -56,6 +57,7 @@ func TestJQ(t *testing.T) {
 }
 
 func TestJQPretty(t *testing.T) {
+	t.Parallel()
 	f, err := compileJQ(".value[0].to")
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +72,7 @@ func TestJQPretty(t *testing.T) {
 }
 
 func TestJQUnsupported(t *testing.T) {
+	t.Parallel()
 	for _, expr := range []string{"", "..", ".a[", ".a[x]", "map(.a)", ".a | ", "select(.a > 1)", "select(.a == {})",
 		`select(.a == "x"`, ".a[]?", ".a,.b", "length(1)", "select .a", ".value [1] . subject", `."unterminated`, "to_entries"} {
 		_, err := compileJQ(expr)
@@ -108,6 +111,7 @@ func TestJQUnsupported(t *testing.T) {
 // (but no Authorization) before the body; a 403 of an app-only connection names the
 // application permission the request needs.
 func TestAPIJQInclude(t *testing.T) {
+	t.Parallel()
 	home := apiHome(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Authorization", "Bearer must-not-show")
@@ -153,6 +157,7 @@ func TestAPIJQInclude(t *testing.T) {
 // TestAPIForbiddenHint: a 403 from the sandbox for a delegated connection says which
 // permission the request needs and the login command that adds it.
 func TestAPIForbiddenHint(t *testing.T) {
+	t.Parallel()
 	home, _ := driveHome(t)
 	r := runHome(t, home, "api", "-d", `{"message":{"subject":"x","toRecipients":[]}}`, "/me/sendMail")
 	if r.code == 0 {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestSplitGraphPath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/me":                "v1.0 me",
 		"me/messages?$top=5": "v1.0 me/messages?$top=5",
@@ -41,6 +42,7 @@ func TestSplitGraphPath(t *testing.T) {
 // for file contents (/drive/items/{id}/content) and reports, `authsome api` follows it without
 // the token and prints what that host answers.
 func TestAPIRedirectKeepsToken(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var auth []string // Authorization of each request: "graph ..." or "download ..."
 	record := func(who string, r *http.Request) {

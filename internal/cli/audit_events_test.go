@@ -18,6 +18,7 @@ import (
 // --events` shows them alone (in a table and with --json), `log` among the requests; and no
 // secret used on the way is in the log.
 func TestCredentialEventsLog(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	sb := startSandbox(t, home, sandbox.Options{AutoApprove: true, DeviceInterval: time.Second})
 	st := sb.Settings()

@@ -33,6 +33,7 @@ func credentialRecord(conn string) proxy.AuditRecord {
 // one JSON object a line, across a rotation of audit.log to audit.log.1, until its context is
 // cancelled; --events keeps only credential events while following.
 func TestLogFollow(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, runHome(t, home, "list"), exitOK) // creates the default profile's folder
 	path := filepath.Join(home, "profiles", "default", auditFileName)
@@ -90,6 +91,7 @@ func TestLogFollow(t *testing.T) {
 
 // TestAuditFollowerPartialLine: a line being written is printed once it is complete.
 func TestAuditFollowerPartialLine(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), auditFileName)
 	a := openAuditFollower(path) // no log yet: read from the start once it exists
 	defer a.close()
@@ -114,6 +116,7 @@ func TestAuditFollowerPartialLine(t *testing.T) {
 
 // TestLogFollowTable: without --json, `log -f` prints the table's rows, the new ones as they come.
 func TestLogFollowTable(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, runHome(t, home, "list"), exitOK)
 	path := filepath.Join(home, "profiles", "default", auditFileName)

@@ -22,6 +22,7 @@ const hostilePath = "/\x1b]0;owned\x07\x1b[2K\rinjected\n" +
 // of ten columns, with the hostile characters escaped on a terminal and in piped output;
 // --json keeps the exact value.
 func TestLogEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, runHome(t, home, "list"), exitOK) // creates the default profile's folder
 	a, err := proxy.OpenAuditFile(filepath.Join(home, "profiles", "default", auditFileName))
@@ -93,6 +94,7 @@ func TestLogEscapesControlCharacters(t *testing.T) {
 }
 
 func TestPrintable(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":                            "",
 		"/v1.0/me/messages":           "/v1.0/me/messages",

@@ -11,15 +11,28 @@ import (
 	"testing"
 )
 
-// testEnv isolates a command test from the developer's machine: no keyring, no master key,
-// no home or sandbox from the environment. It returns a fresh home folder.
-func testEnv(t *testing.T) string {
-	t.Helper()
-	t.Setenv("AUTHSOME_KEYRING", "off")
-	for _, k := range []string{"AUTHSOME_MASTER_KEY", "AUTHSOME_PASSPHRASE", "AUTHSOME_HOME", "AUTHSOME_SANDBOX_URL", "AUTHSOME_SANDBOX_CA"} {
-		t.Setenv(k, "") // restores the old value after the test
+// isolatedEnv is the environment every command test starts from, set once by TestMain so
+// that tests may run in parallel: no keyring, no master key or passphrase, no home or sandbox
+// from the developer's machine. A test that needs other values sets them with t.Setenv (and
+// so stays serial).
+var isolatedEnv = map[string]string{"AUTHSOME_KEYRING": "off"}
+
+// unsetEnv are the variables TestMain removes from the environment.
+var unsetEnv = []string{"AUTHSOME_MASTER_KEY", "AUTHSOME_PASSPHRASE", "AUTHSOME_HOME", "AUTHSOME_SANDBOX_URL", "AUTHSOME_SANDBOX_CA"}
+
+// isolateEnv applies isolatedEnv and unsetEnv to the process.
+func isolateEnv() {
+	for k, v := range isolatedEnv {
+		os.Setenv(k, v)
+	}
+	for _, k := range unsetEnv {
 		os.Unsetenv(k)
 	}
+}
+
+// testEnv returns a fresh home folder for a command test; the environment is isolatedEnv's.
+func testEnv(t *testing.T) string {
+	t.Helper()
 	return t.TempDir()
 }
 
@@ -61,6 +74,7 @@ func wantCode(t *testing.T, r result, code int) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	tests := []struct {
 		name string
@@ -130,6 +144,7 @@ func jsonError(t *testing.T, r result) (name, message string, code int) {
 }
 
 func TestJSONErrors(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	tests := []struct {
 		args      []string
@@ -163,6 +178,7 @@ func TestJSONErrors(t *testing.T) {
 }
 
 func TestNotFoundCodes(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -197,6 +213,7 @@ func TestNotFoundCodes(t *testing.T) {
 // An API-key provider goes through login, get, export, set-default and logout without any
 // network.
 func TestAPIKeyConnectionCommands(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	key := "sk-" + strings.Repeat("Zz9-", 6)
 
@@ -285,6 +302,7 @@ func writeFile(t *testing.T, name, data string) string {
 }
 
 func TestProvidersAddMalformed(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	for _, tt := range []struct {
 		name, data, field string
@@ -318,6 +336,7 @@ func TestProvidersAddMalformed(t *testing.T) {
 }
 
 func TestProvidersAddShowRemove(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	r := runHome(t, home, "providers", "add", writeFile(t, "acme.json", acmeJSON))
 	wantCode(t, r, exitOK)
@@ -377,6 +396,7 @@ func TestProvidersAddShowRemove(t *testing.T) {
 }
 
 func TestProfileRoundTrip(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	list := func() (active string, names []string) {
 		t.Helper()
@@ -442,6 +462,7 @@ func TestProfileRoundTrip(t *testing.T) {
 }
 
 func TestVersionJSON(t *testing.T) {
+	t.Parallel()
 	testEnv(t)
 	r := run(t, "", "version", "--json")
 	wantCode(t, r, exitOK)
@@ -459,6 +480,7 @@ func TestVersionJSON(t *testing.T) {
 }
 
 func TestListJSONEmptyHome(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	r := runHome(t, home, "list", "--json")
 	wantCode(t, r, exitOK)
@@ -504,6 +526,7 @@ func TestListJSONEmptyHome(t *testing.T) {
 }
 
 func TestNewLoginCmdFlags(t *testing.T) {
+	t.Parallel()
 	testEnv(t)
 	tests := []struct {
 		args  []string
@@ -565,6 +588,7 @@ func TestNewLoginCmdFlags(t *testing.T) {
 
 // On a terminal, export warns on stderr that it prints live credentials; piped, it does not.
 func TestExportTTYNote(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	key := "sk-" + strings.Repeat("t", 24)
 	wantCode(t, run(t, key+"\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
@@ -584,6 +608,7 @@ func TestExportTTYNote(t *testing.T) {
 // TestProfileFlagValidated: --profile takes only valid profile names, as profile create does;
 // ".." and "../x" are usage errors and nothing is written (finding 11).
 func TestProfileFlagValidated(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	if err := os.Mkdir(filepath.Join(home, "x"), 0o700); err != nil {
 		t.Fatal(err)

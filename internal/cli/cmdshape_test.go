@@ -16,7 +16,7 @@ import (
 // bad flag or argument comes before runF.
 func parse(t *testing.T, cmd *cobra.Command, args ...string) error {
 	t.Helper()
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args for nil
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
@@ -52,6 +52,7 @@ func capture[O any](got **O) func(*O) error {
 }
 
 func TestNewConnectionCmds(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory(t)
 
 	var lo *listOptions
@@ -102,6 +103,7 @@ func TestNewConnectionCmds(t *testing.T) {
 
 // TestConnectionRuns calls the run functions directly on a home with two API-key connections.
 func TestConnectionRuns(t *testing.T) {
+	t.Parallel()
 	f, out := testFactory(t)
 	ctx := t.Context()
 	wantCode(t, run(t, "sk-test-default-0000000000000000\n", "--home", f.HomeDir, "login", "openai", "--api-key-stdin"), exitOK)
@@ -135,6 +137,7 @@ func TestConnectionRuns(t *testing.T) {
 }
 
 func TestNewProviderAndProfileCmds(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory(t)
 
 	var pl *providersListOptions
@@ -183,6 +186,7 @@ func TestNewProviderAndProfileCmds(t *testing.T) {
 
 // TestProviderAndProfileRuns calls the run functions directly on a temp home.
 func TestProviderAndProfileRuns(t *testing.T) {
+	t.Parallel()
 	f, out := testFactory(t)
 	ctx := t.Context()
 	if err := runProvidersAdd(&providersAddOptions{f: f, File: writeFile(t, "acme.json", acmeJSON)}); err != nil {
@@ -225,6 +229,7 @@ func TestProviderAndProfileRuns(t *testing.T) {
 }
 
 func TestNewStatusCmds(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory(t)
 	var w *whoamiOptions
 	if err := parse(t, newWhoamiCmd(f, capture(&w))); err != nil || w == nil {
@@ -282,6 +287,7 @@ func TestStatusRuns(t *testing.T) {
 }
 
 func TestNewProxyAndAPICmds(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory(t)
 	var a *apiOptions
 	if err := parse(t, newAPICmd(f, capture(&a)), "-X", "PATCH", "-d", "{}", "-H", "Prefer: x", "--connection", "work", "--jq", ".id", "-i", "/me"); err != nil ||
@@ -314,6 +320,7 @@ func TestNewProxyAndAPICmds(t *testing.T) {
 
 // TestLogRun calls runLog on a home whose audit log has a sign-in event.
 func TestLogRun(t *testing.T) {
+	t.Parallel()
 	f, out := testFactory(t)
 	wantCode(t, run(t, "sk-test-default-0000000000000000\n", "--home", f.HomeDir, "login", "openai", "--api-key-stdin"), exitOK)
 	if err := runLog(t.Context(), &logOptions{f: f, Lines: 10, Events: true}); err != nil || !strings.Contains(out.String(), "login") || !strings.Contains(out.String(), "openai") {
@@ -322,6 +329,7 @@ func TestLogRun(t *testing.T) {
 }
 
 func TestNewSandboxCmds(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory(t)
 	var s *sandboxOptions
 	if err := parse(t, newSandboxCmd(f, capture(&s)), "--listen", "127.0.0.1:8443", "--fresh", "--auto-approve", "--plain-http", "--seed-messages", "10"); err != nil ||
@@ -348,6 +356,7 @@ func TestNewSandboxCmds(t *testing.T) {
 
 // TestSandboxTrustRun: without --install, trust makes the CA and prints the steps.
 func TestSandboxTrustRun(t *testing.T) {
+	t.Parallel()
 	f, out := testFactory(t)
 	if err := runSandboxTrust(t.Context(), &sandboxTrustOptions{f: f}); err != nil || !strings.Contains(out.String(), "ca.pem") {
 		t.Errorf("sandbox trust: %v %q", err, out)
@@ -355,6 +364,7 @@ func TestSandboxTrustRun(t *testing.T) {
 }
 
 func TestNewDriveCmds(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory(t)
 	o := &driveOptions{connection: "work"}
 	var p *drivePathOptions

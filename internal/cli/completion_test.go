@@ -30,6 +30,7 @@ func complete(t *testing.T, home string, args ...string) ([]string, string) {
 // TestCompletion: provider arguments complete from the catalogue, --connection and
 // set-default's second argument from the vault (names only), profiles from the home.
 func TestCompletion(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	const key = "sk-test-default-0000000000000000"
 	wantCode(t, run(t, key+"\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
@@ -81,6 +82,7 @@ func TestCompletion(t *testing.T) {
 // TestCompletionProfilesAndProviders: profile use/delete complete profiles; providers show,
 // revoke and remove complete providers.
 func TestCompletionProfilesAndProviders(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, runHome(t, home, "profile", "create", "work"), exitOK)
 	for _, cmd := range [][]string{{"profile", "use", ""}, {"profile", "delete", ""}} {
@@ -98,6 +100,7 @@ func TestCompletionProfilesAndProviders(t *testing.T) {
 // TestCompletionSpecs: run and proxy complete --provider P, then P:CONN; api completes
 // Microsoft connections.
 func TestCompletionSpecs(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, run(t, "sk-test-default-0000000000000000\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
 	for _, cmd := range []string{"run", "proxy"} {
@@ -116,6 +119,7 @@ func TestCompletionSpecs(t *testing.T) {
 // TestCompletionMicrosoftConnections: api's and drive's --connection complete the Microsoft
 // connections (here an app-only sandbox connection).
 func TestCompletionMicrosoftConnections(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	info := startSandbox(t, home, sandbox.Options{}).Info()
 	wantCode(t, run(t, info.ConfidentialClientSecret+"\n", "--home", home, "login", "microsoft", "--cloud", "sandbox",

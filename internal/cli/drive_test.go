@@ -47,6 +47,7 @@ func randomData(t *testing.T, n int) []byte {
 // TestDriveCommands: put, ls (table and --json), get (to a file and to stdout), conflicts
 // and their flags, mkdir, rm, and the errors that say what to do.
 func TestDriveCommands(t *testing.T) {
+	t.Parallel()
 	home, sb := driveHome(t)
 	drive := func(args ...string) result {
 		t.Helper()
@@ -173,6 +174,7 @@ func interruptedPut(t *testing.T, home, src string) error {
 // (no new one) and the file downloads back with the same SHA-256. A changed file, or
 // --no-resume, starts over.
 func TestDrivePutResumes(t *testing.T) {
+	t.Parallel()
 	home, sb := driveHome(t)
 	data := randomData(t, msgraph.SimpleUploadMax+3*msgraph.UploadChunkUnit+777)
 	src := writeBytes(t, "big.bin", data)
@@ -243,6 +245,7 @@ func TestDrivePutResumes(t *testing.T) {
 // TestDriveProgressOnTerminalOnly: a bar is drawn on stderr when it is a terminal, and never
 // with --json or off a terminal.
 func TestDriveProgressOnTerminalOnly(t *testing.T) {
+	t.Parallel()
 	home, _ := driveHome(t)
 	src := writeBytes(t, "bar.bin", bytes.Repeat([]byte("x"), 300<<10))
 	for _, tc := range []struct {

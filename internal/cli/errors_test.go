@@ -18,6 +18,7 @@ import (
 )
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	aad := &oauth.Error{StatusCode: 400, Code: "invalid_grant", Description: "AADSTS50173: The provided grant has expired.", ErrorCodes: []int{50173}}
 	tests := []struct {
 		name string
@@ -56,6 +57,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestReportError(t *testing.T) {
+	t.Parallel()
 	aad := &oauth.Error{StatusCode: 400, Code: "invalid_grant", Description: "AADSTS50173: The provided grant has expired\r\ndue to it being revoked.", ErrorCodes: []int{50173}}
 
 	var buf bytes.Buffer
@@ -96,6 +98,7 @@ func TestReportError(t *testing.T) {
 }
 
 func TestWhen(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		t    time.Time

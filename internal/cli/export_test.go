@@ -31,6 +31,7 @@ var awkward = []string{
 }
 
 func TestShellQuote(t *testing.T) {
+	t.Parallel()
 	for _, v := range awkward {
 		q := shellQuote(v)
 		if !strings.HasPrefix(q, "'") || !strings.HasSuffix(q, "'") {
@@ -45,6 +46,7 @@ func TestShellQuote(t *testing.T) {
 // TestWriteExportShellEval proves that `eval "$(authsome export --format shell)"` in a POSIX
 // shell sets each variable to exactly the value, and runs nothing.
 func TestWriteExportShellEval(t *testing.T) {
+	t.Parallel()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh on PATH")
@@ -92,6 +94,7 @@ func TestWriteExportShellEval(t *testing.T) {
 }
 
 func TestWriteExportFormats(t *testing.T) {
+	t.Parallel()
 	vars := map[string]string{"B_TOKEN": `a'b "c" $d`, "A_URL": "https://x.test/v1", "C_KEY": "line1\nline2"}
 
 	var buf bytes.Buffer
@@ -135,6 +138,7 @@ func TestWriteExportFormats(t *testing.T) {
 // token endpoint, say) cannot add lines of its own to NAME=value output, such as
 // LD_PRELOAD=... in a .env file that is sourced later.
 func TestWriteExportEnvRefusesLineBreaks(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"tok\nLD_PRELOAD=/tmp/x.so", "tok\r", "a\x00b"} {
 		var buf bytes.Buffer
 		err := writeExport(&buf, "env", map[string]string{"A_KEY": "fine", "B_TOKEN": v})

@@ -33,7 +33,8 @@ func countReads(t *testing.T) *atomic.Int64 {
 }
 
 // TestGetReadsVaultOnce: get, with a cached valid token, reads vault.json once (the key source
-// settles from the header that read brought, instead of reading it again).
+// settles from the header that read brought, instead of reading it again). It stays serial:
+// the read hook counts every vault read in the process.
 func TestGetReadsVaultOnce(t *testing.T) {
 	home := testEnv(t)
 	storeToken(t, home, "tok-123")

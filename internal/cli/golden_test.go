@@ -65,6 +65,7 @@ func goldenHome(t *testing.T) string {
 
 // TestGolden pins the --json output of each command (docs/json.md documents these shapes).
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	home := goldenHome(t)
 	ok := func(name string, args ...string) {
 		t.Helper()

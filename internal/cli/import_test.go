@@ -18,6 +18,7 @@ import (
 // standard input, in both argument forms, refusing to replace connections without --force,
 // and never printing a token.
 func TestImport(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	sample := filepath.Join("..", "..", "broker", "msalcache", "testdata", "msal_python.json")
 	noTokens := func(r result) {
@@ -99,6 +100,7 @@ func TestImport(t *testing.T) {
 // expired, is imported; `get --field access_token` then renews it with the imported refresh
 // token.
 func TestImportRefreshes(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	sb := startSandbox(t, home, sandbox.Options{AutoApprove: true, DeviceInterval: time.Second})
 	wantCode(t, runHome(t, home, "login", "microsoft", "--no-browser", "--cloud", "sandbox", "--flow", "device_code", "--connection", "orig"), 0)

@@ -45,6 +45,7 @@ func TestRevealingCommandsRefuseInsideRun(t *testing.T) {
 }
 
 func TestChildEnvDropsAuthsomeVariables(t *testing.T) {
+	t.Parallel()
 	got := childEnv([]string{"PATH=/bin", "AUTHSOME_MASTER_KEY=k", "AUTHSOME_PASSPHRASE=p", "AUTHSOME_HOME=/h", "HOME=/root", "XAUTHSOME_X=1"})
 	want := []string{"PATH=/bin", "HOME=/root", "XAUTHSOME_X=1"}
 	if !slices.Equal(got, want) {
@@ -55,6 +56,7 @@ func TestChildEnvDropsAuthsomeVariables(t *testing.T) {
 // TestRunEnvProviderCannotOverrideRunVariables: a provider file exporting into HTTPS_PROXY,
 // SSL_CERT_FILE or the run marker does not replace what run sets (attack finding 6).
 func TestRunEnvProviderCannotOverrideRunVariables(t *testing.T) {
+	t.Parallel()
 	pr := &proxyRun{
 		proxyURL: &url.URL{Scheme: "http", User: url.UserPassword("authsome", "pw"), Host: "127.0.0.1:1"},
 		bundle:   "/tmp/bundle.pem", caFile: "/tmp/ca.pem", runID: "id1",

@@ -11,6 +11,7 @@ import (
 // TestLoginJSONDefault: login --json says is_default true for the provider's first
 // connection, false for a second one.
 func TestLoginJSONDefault(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	isDefault := func(stdin string, args ...string) bool {
 		t.Helper()
@@ -36,6 +37,7 @@ func TestLoginJSONDefault(t *testing.T) {
 
 // TestGraphErrorCodes: a failed Graph call gets an error code from its status in --json.
 func TestGraphErrorCodes(t *testing.T) {
+	t.Parallel()
 	for status, want := range map[int]string{
 		http.StatusNotFound:            "not_found",
 		http.StatusForbidden:           "forbidden",

@@ -11,6 +11,7 @@ import (
 // TestLoginScopesAdd: `login --scopes +SCOPE,+@preset` on an existing connection signs it in
 // again with the added scopes, keeping it; plain --scopes keeps offline_access.
 func TestLoginScopesAdd(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	startSandbox(t, home, sandbox.Options{AutoApprove: true, DeviceInterval: time.Second})
 	login := func(args ...string) result {

@@ -14,6 +14,7 @@ import (
 // the connection; with it, Graph's revokeSignInSessions ends the user's refresh tokens (another
 // connection of the same user can no longer refresh) and the connection is deleted.
 func TestLogoutRevokeSessions(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	sb := startSandbox(t, home, sandbox.Options{AutoApprove: true, DeviceInterval: time.Second})
 	st := sb.Settings()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestMCPFlags(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		o       mcpOptions
 		wantErr string
@@ -34,6 +35,7 @@ func TestMCPFlags(t *testing.T) {
 }
 
 func TestMCPAuditRecords(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	recs := mcpAuditRecords("work", "graph.microsoft.com", m365mcp.ToolCall{Time: now, Tool: "files_read", Outcome: "ok",
 		Duration: 30 * time.Millisecond, Requests: []m365mcp.GraphRequest{

@@ -11,6 +11,7 @@ import (
 // TestProfileDeleteConfirm: on a terminal `profile delete` asks, naming the connections the
 // vault holds, and deletes on y only; without a terminal it refuses unless --yes.
 func TestProfileDeleteConfirm(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, runHome(t, home, "profile", "create", "work"), exitOK)
 	r := run(t, "sk-"+strings.Repeat("w", 24)+"\n", "--home", home, "--profile", "work", "login", "openai", "--api-key-stdin")
@@ -56,6 +57,7 @@ func TestProfileDeleteConfirm(t *testing.T) {
 // TestProfileDeleteCtrlC: Ctrl-C at the confirmation cancels (exit 2, "cancelled") and keeps
 // the profile.
 func TestProfileDeleteCtrlC(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	wantCode(t, runHome(t, home, "profile", "create", "work"), exitOK)
 	ios, in, _, errOut := promptTerminal(t, "")

@@ -16,6 +16,7 @@ func weatherDef(apiURL, export string) string {
 // TestProvidersAddRefusesHijackingDefinitions: the shared definitions of the attack report
 // (finding 6) are refused by `providers add` with one line naming the field and why.
 func TestProvidersAddRefusesHijackingDefinitions(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	for _, tt := range []struct {
 		name, data string
@@ -51,6 +52,7 @@ func TestProvidersAddRefusesHijackingDefinitions(t *testing.T) {
 // TestAPIKeyProviderWithoutFlowLogsIn: an api_key definition without "flow" is accepted and
 // can log in (finding 14: it validated, then login said "--flow  does not apply").
 func TestAPIKeyProviderWithoutFlowLogsIn(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	def := strings.Replace(weatherDef("api.weather.example", `{"WEATHER_API_KEY":"api_key"}`), `"flow":"api_key",`, "", 1)
 	wantCode(t, runHome(t, home, "providers", "add", writeFile(t, "weather.json", def)), exitOK)
@@ -66,6 +68,7 @@ func TestAPIKeyProviderWithoutFlowLogsIn(t *testing.T) {
 // TestExportShellQuotesProviderValues: a stored key and an api_url holding shell syntax come
 // out of `export --format shell` as exact values that run nothing when evaluated.
 func TestExportShellQuotesProviderValues(t *testing.T) {
+	t.Parallel()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh on PATH")
@@ -126,6 +129,7 @@ const authsomeGoogle = `// Google
 // once what it left out and changed, and replaces an existing user definition only with
 // --force.
 func TestProvidersAddAuthsomeFile(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	file := writeFile(t, "google.jsonc", authsomeGoogle)
 	r := runHome(t, home, "providers", "add", file)
@@ -155,6 +159,7 @@ func TestProvidersAddAuthsomeFile(t *testing.T) {
 // TestProvidersBrokenUserFile: a broken file in the providers folder does not break the
 // tool; list and show name it in one warning and go on.
 func TestProvidersBrokenUserFile(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	dir := filepath.Join(home, "providers")
 	if err := os.MkdirAll(dir, 0o700); err != nil {

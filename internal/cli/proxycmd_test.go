@@ -29,6 +29,7 @@ func (l *lockedBuffer) String() string {
 // TestWarnBeforeExpiry: a CA far from expiry says nothing; one about to expire, or expired,
 // says so once (not at every check) with what to do.
 func TestWarnBeforeExpiry(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		expiry time.Time
@@ -60,6 +61,7 @@ func TestWarnBeforeExpiry(t *testing.T) {
 // TestProxyListenLoopback: `proxy --listen` takes any loopback address, IPv6 in brackets
 // included (finding 14: [::1]:0 was refused), and nothing else.
 func TestProxyListenLoopback(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]bool{
 		"127.0.0.1:0": true, "127.0.0.2:8080": true, "localhost:0": true, "LOCALHOST:0": true, "[::1]:0": true,
 		"0.0.0.0:0": false, ":0": false, "[::]:0": false, "192.0.2.1:0": false, "example.com:0": false,

@@ -22,6 +22,7 @@ import (
 // TestSandboxListenLoopbackOnly: `sandbox --listen` on an address other machines reach is a
 // usage error naming --allow-remote (finding 10: 0.0.0.0 served the open control API).
 func TestSandboxListenLoopbackOnly(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // were an address accepted, the sandbox would stop at once instead of serving
@@ -44,6 +45,7 @@ func TestSandboxListenLoopbackOnly(t *testing.T) {
 // that sandbox.json (0600) holds; the identity platform and Graph stay as they are. The test
 // listens on loopback: --allow-remote turns the token on whatever the address.
 func TestSandboxAllowRemoteControlToken(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -93,6 +95,7 @@ func TestSandboxAllowRemoteControlToken(t *testing.T) {
 // TestSandboxSeedMessages: `sandbox --seed-messages N` serves the first seeded user's inbox
 // with N more messages, and says so on stderr; a negative count is a usage error.
 func TestSandboxSeedMessages(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	ios, _, _, errOut := Test()
 	r := result{Run(t.Context(), ios, []string{"--home", home, "sandbox", "--plain-http", "--seed-messages", "-1"}), "", errOut.String()}
@@ -163,6 +166,7 @@ func waitSandboxInfo(t *testing.T, infoPath string, done <-chan int, errOut *byt
 // and a browser that trusted the CA still does; --fresh starts the tenant over (tokens of the
 // old tenant are refused) and keeps the address and the CA.
 func TestSandboxResumes(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	infoPath := filepath.Join(home, broker.SandboxInfoFile)
 	serve := func(args ...string) (sandbox.Info, func()) {

@@ -79,6 +79,7 @@ func widgetHome(t *testing.T, revocation bool) (string, *oauthServer) {
 }
 
 func TestRevokeRemoteRevocation(t *testing.T) {
+	t.Parallel()
 	home, srv := widgetHome(t, true)
 	r := runHome(t, home, "--json", "revoke", "widget")
 	wantCode(t, r, exitOK)
@@ -114,6 +115,7 @@ func TestRevokeRemoteRevocation(t *testing.T) {
 }
 
 func TestRevokeWithoutRevocationEndpoint(t *testing.T) {
+	t.Parallel()
 	home, srv := widgetHome(t, false)
 	r := runHome(t, home, "revoke", "widget")
 	wantCode(t, r, exitOK)
@@ -128,6 +130,7 @@ func TestRevokeWithoutRevocationEndpoint(t *testing.T) {
 }
 
 func TestRevokeFailedRemoteIsAWarning(t *testing.T) {
+	t.Parallel()
 	home, srv := widgetHome(t, true)
 	srv.Close() // the revocation endpoint is gone
 	r := runHome(t, home, "revoke", "widget")
@@ -147,6 +150,7 @@ func TestRevokeFailedRemoteIsAWarning(t *testing.T) {
 }
 
 func TestRemove(t *testing.T) {
+	t.Parallel()
 	home, srv := widgetHome(t, true)
 	r := runHome(t, home, "--json", "remove", "widget")
 	wantCode(t, r, exitOK)
@@ -181,6 +185,7 @@ func TestRemove(t *testing.T) {
 // connections share is kept by the default one and becomes NAME_<PROVIDER>_<CONN> for the
 // other, in every format.
 func TestExportAllClash(t *testing.T) {
+	t.Parallel()
 	home, _ := widgetHome(t, false)
 	wantCode(t, run(t, "sk-all-0000000000000000000000\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
 	r := runHome(t, home, "export")
@@ -209,6 +214,7 @@ func TestExportAllClash(t *testing.T) {
 }
 
 func TestInitIdempotent(t *testing.T) {
+	t.Parallel()
 	home := filepath.Join(testEnv(t), "new-home")
 	r := runHome(t, home, "--json", "init")
 	wantCode(t, r, exitOK)
@@ -248,6 +254,7 @@ func TestInitIdempotent(t *testing.T) {
 
 // TestQuiet: --quiet drops confirmations, hints and warnings from stderr, but not errors.
 func TestQuiet(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	key := "sk-quiet-000000000000000000000"
 	for _, args := range [][]string{
@@ -323,6 +330,7 @@ func TestNoColor(t *testing.T) {
 
 // TestLogFile: --log-file gets the debug log (0600), without secrets; "" writes nothing.
 func TestLogFile(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	key := "sk-logfile-00000000000000000000"
 	logPath := filepath.Join(t.TempDir(), "authsome.log")

@@ -59,6 +59,7 @@ func promptTerminal(t *testing.T, prefix string) (ios *IOStreams, in *waitingRea
 var microsoftClient = oauth.ClientFormInfo{Provider: "microsoft", DisplayName: "Microsoft", AskSecret: true}
 
 func TestCtrlCAtClientIDPrompt(t *testing.T) {
+	t.Parallel()
 	ios, in, _, errOut := promptTerminal(t, "")
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { <-in.started; cancel() }()
@@ -78,6 +79,7 @@ func TestCtrlCAtClientIDPrompt(t *testing.T) {
 }
 
 func TestCtrlCAtClientSecretPrompt(t *testing.T) {
+	t.Parallel()
 	ios, _, hidden, _ := promptTerminal(t, "11111111-2222-3333-4444-555555555555\n")
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { <-hidden; cancel() }()
@@ -101,6 +103,7 @@ func TestCtrlCAtHiddenPromptWithoutContext(t *testing.T) {
 }
 
 func TestClientIDPromptChecksLikeThePage(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := Test()
 	errOut := watchFor("\x00")
 	ios.ErrOut = errOut
@@ -128,6 +131,7 @@ func TestClientIDPromptChecksLikeThePage(t *testing.T) {
 }
 
 func TestLoginClientIDFlagChecked(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	r := runHome(t, home, "login", "microsoft", "--client-id", "not-a-guid", "--no-browser")
 	wantCode(t, r, exitUsage)
@@ -213,6 +217,7 @@ func TestLoginCtrlCWhileWaiting(t *testing.T) {
 }
 
 func TestLoginDeviceCodeExpired(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	sb := startSandbox(t, home, sandbox.Options{DeviceInterval: time.Second})
 	ios, _, _, _ := Test()

@@ -147,6 +147,7 @@ func TestSigninScreenPlain(t *testing.T) {
 }
 
 func TestSigninScreenQuiet(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := Test()
 	s := signinScreenFor(&Factory{IO: ios, globalFlags: globalFlags{Quiet: true}}, newTestTicks().options(), nil)
 	s.deviceCode(testDeviceAuth(time.Time{}))
@@ -157,6 +158,7 @@ func TestSigninScreenQuiet(t *testing.T) {
 }
 
 func TestSigninScreenBrowser(t *testing.T) {
+	t.Parallel()
 	for _, opening := range []bool{false, true} {
 		ios, _, _, errOut := Test()
 		clk := newTestTicks()
@@ -178,6 +180,7 @@ func TestSigninScreenBrowser(t *testing.T) {
 }
 
 func TestSigninFinishExpired(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := Test()
 	s := signinScreenFor(&Factory{IO: ios}, newTestTicks().options(), nil)
 	err := s.finish(fmt.Errorf("oauth: the device code expired after 15m0s without a sign-in: %w", oauth.ErrExpired))

@@ -13,6 +13,7 @@ import (
 // other users can write makes doctor FAIL with the chmod to run, and commands refuse to use
 // the profile.
 func TestDoctorFailsForFoldersOthersCanChange(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
 	if err := os.Chmod(home, 0o700); err != nil {
 		t.Fatal(err)

@@ -102,7 +102,9 @@ func landlockRules(hide []string, handled landlock.AccessFSSet) ([]landlock.Rule
 			if !fi.IsDir() {
 				rights &= fileRights
 			}
-			rules = append(rules, landlock.PathAccess(rights, p))
+			// IgnoreIfMissing: an entry removed since the listing (a temporary folder of
+			// another program) has nothing left to grant.
+			rules = append(rules, landlock.PathAccess(rights, p).IgnoreIfMissing())
 		}
 	}
 	return rules, nil
