@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,10 +22,9 @@ import (
 	"github.com/authsome-go/authsome/sandbox"
 )
 
-// binary is the authsome command the tests run: a link to (or copy of) this test binary named
-// authsome, which runs cli.Main as cmd/authsome's main does. So the tests drive the command
-// without linking a second binary (seconds of every run of the package), the command's own
-// re-executions (os.Executable) reach it too, and under -race the command is checked as well.
+// binary is the authsome command the tests run (see makeCommand): the real binary in the full
+// run; under -short a link to (or copy of) this test binary named authsome, which runs cli.Main
+// as cmd/authsome's main does, so the inner loop does not link a second binary.
 var binary string
 
 // cliName is the file name under which this test binary is the authsome command.
@@ -41,15 +41,11 @@ func TestMain(m *testing.M) {
 	if asCLI() {
 		os.Exit(cli.Main())
 	}
-	self, err := os.Executable()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	flag.Parse()
 	dir, err := os.MkdirTemp("", "authsome-e2e-")
 	if err == nil {
 		binary = filepath.Join(dir, cliName)
-		err = linkOrCopy(self, binary)
+		err = makeCommand(binary)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "making the authsome command:", err)
@@ -59,6 +55,22 @@ func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// makeCommand puts the authsome command at path: the real binary, built from cmd/authsome,
+// for the full run (CI's); under -short, the inner loop, this test binary linked under that
+// name, which runs cli.Main as cmd/authsome's main does and saves linking a second binary.
+func makeCommand(path string) error {
+	if testing.Short() {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		return linkOrCopy(self, path)
+	}
+	build := exec.Command("go", "build", "-o", path, "../cmd/authsome")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	return build.Run()
 }
 
 // linkOrCopy makes to the same executable as from: a hard link, or a copy across file systems.
