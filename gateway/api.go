@@ -84,7 +84,7 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, c *cl
 	}
 	out := []apiConnection{}
 	for _, gc := range a.Grant.Connections {
-		_, served := g.conns[gc]
+		_, served := g.connection(gc)
 		out = append(out, apiConnection{Provider: gc.Provider, Connection: gc.Name, Allow: allow, Served: served,
 			URL: graphPrefix + url.PathEscape(gc.Provider) + "/" + url.PathEscape(gc.Name)})
 	}
