@@ -49,7 +49,9 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if c.Uses(prov, conn) {
-			g.proxy.ServeRoute(w, r, c, prov, conn, "/"+path)
+			lw := rewritingLinks(w, r, g.proxy.RouteHost(prov, conn), prov, conn)
+			g.proxy.ServeRoute(lw, r, c, prov, conn, "/"+path)
+			lw.close()
 			return
 		}
 		// Outside the grant, or unknown: the same answer, so that agents learn nothing of
