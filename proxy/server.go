@@ -289,6 +289,19 @@ type routeOptions struct {
 	pools map[*x509.CertPool]http.RoundTripper
 }
 
+// pool returns the upstream transport for roots: the one made for an equal pool (routes set
+// again come with pools of their own), else a new one from newRT. o.mu must be held.
+func (o *routeOptions) pool(roots *x509.CertPool, newRT func() http.RoundTripper) http.RoundTripper {
+	for k, rt := range o.pools {
+		if k == roots || k != nil && roots != nil && k.Equal(roots) {
+			return rt
+		}
+	}
+	rt := newRT()
+	o.pools[roots] = rt
+	return rt
+}
+
 // SetRoutes replaces the routes (as [Options.Routes]) at once: requests that start afterwards
 // see the new ones; those in flight finish with the routes they started with. A connection
 // kept from the old routes keeps its cached credential header. Intercepted connections stay
@@ -323,10 +336,7 @@ func (s *Server) SetRoutes(routes []Route) error {
 		}
 		rr := &route{Route: r, rank: rankOf(r.Match), cred: creds[key], rt: r.Transport}
 		if rr.rt == nil && (r.RootCAs != nil || s.relay != nil) {
-			if rr.rt = o.pools[r.RootCAs]; rr.rt == nil {
-				rr.rt = s.newTransport(r.RootCAs, s.relay != nil)
-				o.pools[r.RootCAs] = rr.rt
-			}
+			rr.rt = o.pool(r.RootCAs, func() http.RoundTripper { return s.newTransport(r.RootCAs, s.relay != nil) })
 		}
 		if rr.rt == nil {
 			rr.rt = s.upstream

@@ -25,6 +25,7 @@ type serveOptions struct {
 	hostnames                 []string
 	store                     storeFlags
 	tlsCert                   *tls.Certificate // --tls-cert and --tls-key, loaded
+	namesFromCert             bool             // hostnames are tlsCert's, not given
 }
 
 func newServeCmd(f *Factory, runF func(*serveOptions) error) *cobra.Command {

@@ -61,7 +61,7 @@ func (o *serveOptions) settleNames() error {
 		if i < 0 {
 			return usagef("--tls-cert names no host agents can reach the gateway by (%s): give --hostname NAME, one it covers", strings.Join(names, ", "))
 		}
-		o.hostnames = []string{names[i]}
+		o.hostnames, o.namesFromCert = []string{names[i]}, true
 	}
 	o.tlsCert = &cert
 	return nil
@@ -93,8 +93,10 @@ const (
 // its certificate copied into the profile folder; else the profile folder's own, made for the
 // --hostname names and the routed hosts.
 func serveCA(ctx context.Context, b *broker.Broker, ps *pgstore.Store, o *serveOptions, routes []proxy.Route, log *slog.Logger) (*proxy.CA, string, error) {
-	var names []string // the names the CA issues the listener's certificate for
-	if o.certFile == "" {
+	// The names the CA issues the listener's certificate for. A profile folder's CA is made,
+	// as it always was, for the --hostname names given with --tls-cert too.
+	var names []string
+	if o.certFile == "" || ps == nil && !o.namesFromCert {
 		names = o.hostnames
 	}
 	hosts := caHosts(names, routes)
@@ -202,8 +204,10 @@ const connectionsPoll = time.Second
 // now. A connection still in the store that cannot be routed now (its token cannot be had)
 // keeps its route, as it would have had serve not looked.
 func followConnections(ctx context.Context, b *broker.Broker, g *gateway.Gateway, routes []proxy.Route, conns []gateway.Connection, log *slog.Logger) {
-	seenVersion, _ := b.Store().Version(ctx)
-	seenConns, _ := connectionKeys(ctx, b)
+	// Nothing seen yet: the first tick reads the routes again, catching what changed since
+	// routes were read.
+	var seenVersion string
+	var seenConns []string
 	t := time.NewTicker(connectionsPoll)
 	defer t.Stop()
 	for {
@@ -236,9 +240,16 @@ func followConnections(ctx context.Context, b *broker.Broker, g *gateway.Gateway
 			log.Warn("connections changed but cannot be served", "error", err.Error())
 			continue
 		}
+		if !sameConnections(conns, nc) {
+			log.Info("connections changed", "served", len(nc))
+		}
 		routes, conns = nr, nc
-		log.Info("connections changed", "served", len(conns))
 	}
+}
+
+// sameConnections reports whether a and b name the same connections in the same order.
+func sameConnections(a, b []gateway.Connection) bool {
+	return slices.EqualFunc(a, b, func(x, y gateway.Connection) bool { return x.Provider == y.Provider && x.Name == y.Name })
 }
 
 // keepServed adds to routes and conns those of the connections served before (old) that are
