@@ -124,7 +124,9 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		return err
 	}
 	gw.Store(g)
-	go followConnections(ctx, b, g, routes, conns, log)
+	follow, stopFollowing := context.WithCancel(ctx)
+	defer stopFollowing()
+	go followConnections(follow, b, g, routes, conns, log)
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("%w: cannot listen on %s: %v", broker.ErrUnreachable, o.listen, err)
