@@ -39,6 +39,23 @@ func TestSetRoutes(t *testing.T) {
 	if !strings.Contains(lastAuth("/beta/me"), tokenPrefix) {
 		t.Error("the new route's path got no credential")
 	}
+	// Swaps while requests run: each request sees one set of routes or the other.
+	beta := []Route{{Provider: "microsoft", Connection: "other", Match: m, Upstream: up, Transport: h.graph.Client().Transport}}
+	whole, _ := provider.ParseRoute(graphHost)
+	both := append([]Route{{Provider: "microsoft", Connection: "default", Match: whole, Upstream: up, Transport: h.graph.Client().Transport}}, beta...)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 50 {
+			if err := h.srv.SetRoutes([][]Route{beta, both}[i%2]); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	for range 10 {
+		lastAuth("/beta/me")
+	}
+	<-done
 	if err := h.srv.SetRoutes([]Route{{Provider: ""}}); err == nil {
 		t.Error("a route without a provider was accepted")
 	}
