@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -82,6 +83,9 @@ func runStoreCA(ctx context.Context, f *Factory, o *storeCAOptions) error {
 		}
 		if ca, err = storeCA(ctx, ps, caHosts(nil, routes), o.hostnames, o.reissue); err != nil {
 			return err
+		}
+		if !slices.ContainsFunc(ca.Hosts(), func(h string) bool { return !slices.Contains(o.hostnames, h) }) {
+			f.WarnLogger().Warn("the CA covers no API host (the store has no connection yet): agents reach connections through /v1 only until it is re-issued (`authsome store ca --reissue`) after a sign-in")
 		}
 	}
 	c := ca.Certificate()
