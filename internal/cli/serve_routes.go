@@ -142,13 +142,14 @@ func storeCA(ctx context.Context, ps *pgstore.Store, hosts, need []string, reiss
 		want := slices.Clone(hosts)
 		if cur != nil {
 			old, err := proxy.ParseCA(cur.CertPEM, cur.KeyPEM)
-			if err != nil {
-				return nil, fmt.Errorf("the store's gateway CA: %w", err)
-			}
-			if !reissue && !slices.ContainsFunc(need, func(h string) bool { return !old.Permits(h) }) {
+			switch {
+			case err != nil && !reissue:
+				return nil, fmt.Errorf("the store's gateway CA: %w (make a new one with `authsome store ca --reissue`)", err)
+			case err == nil && !reissue && !slices.ContainsFunc(need, func(h string) bool { return !old.Permits(h) }):
 				return nil, nil
+			case err == nil:
+				want = append(want, old.Hosts()...)
 			}
-			want = append(want, old.Hosts()...)
 		}
 		want = append(want, need...)
 		ca, err := proxy.NewCA(want, storeCAValidity)
