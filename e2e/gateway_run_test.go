@@ -62,7 +62,7 @@ func TestRunThroughGateway(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := loopbackCert(t, dir)
 
-	serve := e.cmd(t.Context(), "serve", "--listen", "127.0.0.1:0", "--hostname", "gateway.test", "--tls-cert", certFile, "--tls-key", keyFile, "--json")
+	serve := e.cmd(t.Context(), "serve", "--listen", "127.0.0.1:0", "--tls-cert", certFile, "--tls-key", keyFile, "--json")
 	var logs safeBuffer
 	serve.Stderr = &logs
 	stdout, err := serve.StdoutPipe()
@@ -75,9 +75,13 @@ func TestRunThroughGateway(t *testing.T) {
 	t.Cleanup(func() { serve.Process.Kill(); serve.Wait() })
 	var info struct {
 		Listen string `json:"listen"`
+		URL    string `json:"url"`
 	}
 	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
 		t.Fatalf("serve: %v; stderr:\n%s", err, logs.String())
+	}
+	if info.URL != "https://"+info.Listen { // no --hostname: the name of --tls-cert, 127.0.0.1
+		t.Errorf("serve printed %s, want the URL of its certificate's address %s", info.URL, info.Listen)
 	}
 	// The agent trusts the listener's certificate and the gateway's CA (the intercepted host).
 	gwCA, err := os.ReadFile(filepath.Join(e.home, "profiles", "default", "gateway-ca", "ca.pem"))

@@ -49,7 +49,9 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if c.Uses(prov, conn) {
-			g.proxy.ServeRoute(w, r, c, prov, conn, "/"+path)
+			lw := rewritingLinks(w, r, g.proxy.RouteHost(prov, conn), prov, conn)
+			g.proxy.ServeRoute(lw, r, c, prov, conn, "/"+path)
+			lw.close()
 			return
 		}
 		// Outside the grant, or unknown: the same answer, so that agents learn nothing of
@@ -84,7 +86,7 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, c *cl
 	}
 	out := []apiConnection{}
 	for _, gc := range a.Grant.Connections {
-		_, served := g.conns[gc]
+		_, served := g.connection(gc)
 		out = append(out, apiConnection{Provider: gc.Provider, Connection: gc.Name, Allow: allow, Served: served,
 			URL: graphPrefix + url.PathEscape(gc.Provider) + "/" + url.PathEscape(gc.Name)})
 	}

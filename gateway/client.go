@@ -88,7 +88,7 @@ func (c *client) Authorize(r *http.Request, provider, connection string) error {
 	case !a.Grant.Uses(provider, connection):
 		return &proxy.Refusal{Code: "authsome_outside_grant", Message: "authsome gateway: agent " + a.Name + " may not use " + provider + ":" + connection}
 	}
-	info := c.g.conns[grant.Connection{Provider: provider, Name: connection}]
+	info, _ := c.g.connection(grant.Connection{Provider: provider, Name: connection})
 	fwd, err := a.Grant.Check(grant.Request{
 		Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery,
 		Body: func() ([]byte, error) { return peekBody(r) }, Graph: info.Graph, Self: info.Self,

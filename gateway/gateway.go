@@ -56,8 +56,7 @@ type Gateway struct {
 	proxy   *proxy.Server
 	forward http.Handler // the proxy's forward handler
 	agents  AgentStore
-	conns   map[grant.Connection]Connection
-	routes  []grant.Connection // in the order of Options.Connections
+	conns   atomic.Pointer[map[grant.Connection]Connection] // see connection and SetConnections
 	tls     *tls.Config
 	log     *slog.Logger
 	audit   func(proxy.Entry)
@@ -75,18 +74,12 @@ func New(opts Options) (*Gateway, error) {
 	}
 	g := &Gateway{
 		agents: opts.Agents, tls: opts.TLS, log: opts.Logger, audit: opts.Audit, ready: opts.Ready, clock: opts.Now,
-		conns: map[grant.Connection]Connection{}, metrics: newMetrics(),
+		metrics: newMetrics(),
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
 	}
-	for _, c := range opts.Connections {
-		k := grant.Connection{Provider: c.Provider, Name: c.Name}
-		g.conns[k] = c
-		g.routes = append(g.routes, k)
-		g.metrics.refreshes.WithLabelValues(k.String()) // exported at 0 from the start
-		g.metrics.refreshFailures.WithLabelValues(k.String())
-	}
+	g.conns.Store(g.connMap(opts.Connections))
 	po := opts.Proxy
 	po.Gate = gate{g}
 	po.DenyUnmatched = true

@@ -41,6 +41,12 @@ func (s *Store) Rekey(ctx context.Context, newKeys vault.KeySource) error {
 			"UPDATE oauth_clients SET key_id = $4, wrapped_key = $5 WHERE profile = $1 AND provider = $2 AND $3 = ''"); err != nil {
 			return err
 		}
+		if err := rewrapRows(ctx, tx, b, oldKEK, newKEK,
+			"SELECT '', '', key_id, wrapped_key, sealed FROM gateway_ca WHERE profile = $1", s.profile,
+			func(_, _ string) string { return caContext(s.profile) },
+			"UPDATE gateway_ca SET key_id = $4, wrapped_key = $5 WHERE profile = $1 AND $2 = '' AND $3 = ''"); err != nil {
+			return err
+		}
 		b.Queue("UPDATE profiles SET key_source = $2, key_id = $3, kdf = $4 WHERE name = $1",
 			s.profile, newKeys.Name(), vault.KEKID(newKEK), nullJSON(kdf))
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {

@@ -273,11 +273,11 @@ func LoadOrCreateCA(dir string, hosts []string) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(ca.key)
+	keyPEM, err := ca.KeyPEM()
 	if err != nil {
 		return nil, err
 	}
-	keyFile := append(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), ca.certPEM...)
+	keyFile := append(keyPEM, ca.certPEM...)
 	if err := atomicfile.Write(keyPath, keyFile, 0o600); err != nil {
 		return nil, err
 	}
@@ -293,6 +293,29 @@ func loadCA(path string) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseCA(data)
+}
+
+// KeyPEM returns the CA's private key, PEM-encoded (PKCS#8), to keep the CA somewhere of the
+// caller's choosing, as [LoadOrCreateCA] keeps it in a folder. It is a secret: seal it before
+// it leaves the process, and never log it.
+func (c *CA) KeyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(c.key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// ParseCA returns the CA of certPEM ([CA.CertPEM]) and keyPEM ([CA.KeyPEM]), for a CA kept
+// elsewhere than in a folder, such as the database that gateway replicas share. The key must
+// match the certificate, which must carry the critical name constraints of [NewCA].
+func ParseCA(certPEM, keyPEM []byte) (*CA, error) {
+	return parseCA(append(bytes.Clone(keyPEM), certPEM...))
+}
+
+// parseCA reads a PKCS#8 key and its certificate, PEM, in either order.
+func parseCA(data []byte) (*CA, error) {
 	var key crypto.Signer
 	var der []byte
 	for {

@@ -120,13 +120,7 @@ func (s *Server) Handler() http.Handler { return s.counted(http.HandlerFunc(s.se
 // caller's own credential) is never sent upstream. It answers 404 for an unknown route.
 func (s *Server) ServeRoute(w http.ResponseWriter, r *http.Request, c Client, provider, connection, path string) {
 	start := time.Now()
-	var rt *route
-	for _, x := range s.routes {
-		if x.Provider == provider && x.Connection == connection && x.Match.Host() != "" {
-			rt = x
-			break
-		}
-	}
+	rt := s.apiRoute(provider, connection)
 	if rt == nil {
 		s.refuse(w, r, start, "", http.StatusNotFound, "no route for "+provider+"/"+connection)
 		return
@@ -151,6 +145,26 @@ func (s *Server) ServeRoute(w http.ResponseWriter, r *http.Request, c Client, pr
 		return
 	}
 	s.forward(w, r, st)
+}
+
+// apiRoute is the route [Server.ServeRoute] uses for provider/connection: its first with a
+// host. nil when there is none.
+func (s *Server) apiRoute(provider, connection string) *route {
+	for _, x := range s.routes {
+		if x.Provider == provider && x.Connection == connection && x.Match.Host() != "" {
+			return x
+		}
+	}
+	return nil
+}
+
+// RouteHost returns the host [Server.ServeRoute] sends provider/connection's requests to (as
+// the request's Host, whatever its Upstream), "" when it has no route.
+func (s *Server) RouteHost(provider, connection string) string {
+	if rt := s.apiRoute(provider, connection); rt != nil {
+		return rt.Match.Host()
+	}
+	return ""
 }
 
 // Shutdown stops the listeners and the intercepted connections gracefully: requests in

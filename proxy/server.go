@@ -164,7 +164,8 @@ const flushInterval = 50 * time.Millisecond
 // Server is the credential-injecting proxy. Create it with [New]; it is safe for concurrent
 // use. One Server may serve several listeners at once.
 type Server struct {
-	routes   []*route
+	table    atomic.Pointer[[]*route] // the routes in use: see routes and SetRoutes
+	routeOpt routeOptions
 	ca       *CA
 	deny     bool
 	authHdr  string // "Basic base64(user:pass)"
@@ -246,33 +247,9 @@ func New(opts Options) (*Server, error) {
 		ttl = maxCredentialTTL
 	}
 	inv, _ := opts.Credentials.(Invalidator)
-	creds := map[[2]string]*credEntry{}
-	pools := map[*x509.CertPool]http.RoundTripper{}
-	for _, r := range opts.Routes {
-		if r.Provider == "" {
-			return nil, errors.New("proxy: a route needs a provider")
-		}
-		if u := r.Upstream; u != nil && (u.Scheme != "https" || u.Host == "") {
-			return nil, fmt.Errorf("proxy: route %s: upstream %q must be an https URL", r.Provider, u.Redacted())
-		}
-		key := [2]string{r.Provider, r.Connection}
-		if creds[key] == nil {
-			creds[key] = &credEntry{src: opts.Credentials, inv: inv, provider: r.Provider, connection: r.Connection, ttl: ttl}
-		}
-		rr := &route{Route: r, rank: rankOf(r.Match), cred: creds[key], rt: r.Transport}
-		if rr.rt == nil && (r.RootCAs != nil || s.relay != nil) {
-			if rr.rt = pools[r.RootCAs]; rr.rt == nil {
-				rr.rt = s.newTransport(r.RootCAs, s.relay != nil)
-				pools[r.RootCAs] = rr.rt
-			}
-		}
-		if rr.rt == nil {
-			rr.rt = s.upstream
-		}
-		if h := r.Match.Host(); h == "" || !s.ca.Permits(h) {
-			s.log.Warn("proxy: route not fully interceptable: only hosts the CA was created for are intercepted", "provider", r.Provider, "route", r.Match.String())
-		}
-		s.routes = append(s.routes, rr)
+	s.routeOpt = routeOptions{creds: opts.Credentials, inv: inv, ttl: ttl, pools: map[*x509.CertPool]http.RoundTripper{}}
+	if err := s.SetRoutes(opts.Routes); err != nil {
+		return nil, err
 	}
 	s.rp = &httputil.ReverseProxy{
 		Rewrite:        s.rewrite,
@@ -300,6 +277,90 @@ func New(opts Options) (*Server, error) {
 	}
 	go s.mitm.Serve(s.mitmLn)
 	return s, nil
+}
+
+// routeOptions are what the proxy needs to turn Routes into routes, kept for SetRoutes.
+type routeOptions struct {
+	creds Credentials
+	inv   Invalidator
+	ttl   time.Duration
+
+	mu    sync.Mutex // guards pools and serialises SetRoutes
+	pools map[*x509.CertPool]http.RoundTripper
+}
+
+// pool returns the upstream transport for roots: the one made for an equal pool (routes set
+// again come with pools of their own), else a new one from newRT. o.mu must be held.
+func (o *routeOptions) pool(roots *x509.CertPool, newRT func() http.RoundTripper) http.RoundTripper {
+	for k, rt := range o.pools {
+		if k == roots || k != nil && roots != nil && k.Equal(roots) {
+			return rt
+		}
+	}
+	rt := newRT()
+	o.pools[roots] = rt
+	return rt
+}
+
+// SetRoutes replaces the routes (as [Options.Routes]) at once: requests that start afterwards
+// see the new ones; those in flight finish with the routes they started with. A connection
+// kept from the old routes keeps its cached credential header. Intercepted connections stay
+// up; only hosts the CA was created for are ever intercepted. The gateway calls it when
+// connections are added to or removed from its store.
+func (s *Server) SetRoutes(routes []Route) error {
+	o := &s.routeOpt
+	if len(routes) > 0 && (s.ca == nil || o.creds == nil && s.relay == nil) {
+		return errors.New("proxy: routes need Options.CA and Options.Credentials")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	creds := map[[2]string]*credEntry{}
+	for _, r := range s.routes {
+		creds[[2]string{r.Provider, r.Connection}] = r.cred
+	}
+	table := make([]*route, 0, len(routes))
+	fresh := map[[2]string]bool{}
+	for _, r := range routes {
+		if r.Provider == "" {
+			return errors.New("proxy: a route needs a provider")
+		}
+		if u := r.Upstream; u != nil && (u.Scheme != "https" || u.Host == "") {
+			return fmt.Errorf("proxy: route %s: upstream %q must be an https URL", r.Provider, u.Redacted())
+		}
+		key := [2]string{r.Provider, r.Connection}
+		if !fresh[key] {
+			fresh[key] = true
+			if creds[key] == nil {
+				creds[key] = &credEntry{src: o.creds, inv: o.inv, provider: r.Provider, connection: r.Connection, ttl: o.ttl}
+			}
+		}
+		rr := &route{Route: r, rank: rankOf(r.Match), cred: creds[key], rt: r.Transport}
+		if rr.rt == nil && (r.RootCAs != nil || s.relay != nil) {
+			rr.rt = o.pool(r.RootCAs, func() http.RoundTripper { return s.newTransport(r.RootCAs, s.relay != nil) })
+		}
+		if rr.rt == nil {
+			rr.rt = s.upstream
+		}
+		if h := r.Match.Host(); h == "" || !s.ca.Permits(h) {
+			s.log.Warn("proxy: route not fully interceptable: only hosts the CA was created for are intercepted", "provider", r.Provider, "route", r.Match.String())
+		}
+		table = append(table, rr)
+	}
+	s.table.Store(&table)
+	return nil
+}
+
+// routes yields the routes in use (one snapshot for the whole loop), with their index.
+func (s *Server) routes(yield func(int, *route) bool) {
+	t := s.table.Load()
+	if t == nil {
+		return
+	}
+	for i, r := range *t {
+		if !yield(i, r) {
+			return
+		}
+	}
 }
 
 func rankOf(m provider.Route) int {
@@ -332,7 +393,9 @@ func (s *Server) newTransport(roots *x509.CertPool, relay bool) *http.Transport 
 		t.Proxy = http.ProxyURL(s.relay.URL)
 		t.ProxyConnectHeader = s.relay.Header
 	}
+	s.mu.Lock() // SetRoutes may make one while Close reads them
 	s.ownedRT = append(s.ownedRT, t)
+	s.mu.Unlock()
 	return t
 }
 
@@ -391,6 +454,7 @@ func (s *Server) Close() error {
 	servers := s.servers
 	tunnels := s.tunnels
 	s.tunnels = nil
+	owned := s.ownedRT
 	s.mu.Unlock()
 	var errs []error
 	for _, srv := range servers {
@@ -400,7 +464,7 @@ func (s *Server) Close() error {
 	for c := range tunnels {
 		c.Close()
 	}
-	for _, t := range s.ownedRT {
+	for _, t := range owned {
 		t.CloseIdleConnections()
 	}
 	for deadline := time.Now().Add(closeWait); s.active.Load() > 0 && time.Now().Before(deadline); {

@@ -9,9 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 
 	"github.com/spf13/cobra"
@@ -26,9 +24,11 @@ type serveOptions struct {
 	listen, certFile, keyFile string
 	hostnames                 []string
 	store                     storeFlags
+	tlsCert                   *tls.Certificate // --tls-cert and --tls-key, loaded
+	namesFromCert             bool             // hostnames are tlsCert's, not given
 }
 
-func newServeCmd(f *Factory) *cobra.Command {
+func newServeCmd(f *Factory, runF func(*serveOptions) error) *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--store postgres://… --key KEY]",
@@ -37,27 +37,29 @@ func newServeCmd(f *Factory) *cobra.Command {
 (` + "`authsome agent add`" + `), the injecting proxy (HTTPS_PROXY=https://NAME:CREDENTIAL@HOST:PORT) and
 a JSON API (/v1/connections, /v1/graph/PROVIDER/CONNECTION/PATH with Authorization: Bearer
 CREDENTIAL), each limited to the agent's grant; /healthz, /readyz and Prometheus /metrics
-beside them. It serves every connection of the profile as it is when it starts.
+beside them. It serves every connection of the profile, and picks up connections added,
+removed or signed in again while it runs within about a second.
 
-Without --tls-cert, the certificate comes from a CA kept in the profile folder (gateway-ca/,
-key 0600) that can sign only the routed hosts and the --hostname names (DNS names with a dot):
-agents trust its ca.pem, and connect by one of those names, not by IP address. Logs are JSON lines on stderr, one per request, with
-no secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.
+The intercepted hosts' certificates, and without --tls-cert the listener's, come from a CA
+that can sign only the routed hosts and the --hostname names (DNS names with a dot): agents
+trust its ca.pem, and connect by one of those names, not by IP address. With --tls-cert, no
+--hostname is needed: the URL printed uses the certificate's first name, and any --hostname
+given must be one of its names. Logs are JSON lines on stderr, one per request, with no
+secrets. SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.
 
-With --store (default $` + envStoreURL + `), connections and agents are those of a PostgreSQL store
+Without --store the CA is kept in the profile folder (gateway-ca/, key 0600). With --store
+(default $` + envStoreURL + `), connections and agents are those of a PostgreSQL store
 (` + "`authsome store migrate`" + `) instead of the profile's vault: any number of gateways on any
-hosts may serve it together, refreshing each token once between them.`,
+hosts may serve it together, refreshing each token once between them, and presenting one CA
+kept in the store (its key sealed with the store's key; ` + "`authsome store ca`" + ` gives its
+certificate, and widens it to more --hostname names).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (o.certFile == "") != (o.keyFile == "") {
-				return usagef("--tls-cert and --tls-key go together")
+			if err := o.settleNames(); err != nil {
+				return err
 			}
-			if len(o.hostnames) == 0 {
-				if h, err := os.Hostname(); err == nil && strings.Contains(strings.Trim(h, "."), ".") {
-					o.hostnames = []string{strings.ToLower(h)}
-				} else {
-					return usagef("give --hostname NAME, the DNS name (with a dot) agents reach the gateway by, or --tls-cert and --tls-key")
-				}
+			if runF != nil {
+				return runF(o)
 			}
 			return runServe(cmd.Context(), f, o)
 		},
@@ -65,7 +67,7 @@ hosts may serve it together, refreshing each token once between them.`,
 	cmd.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8443", "address to listen on (TLS)")
 	cmd.Flags().StringVar(&o.certFile, "tls-cert", "", "PEM certificate (chain) of the listener, instead of the profile's gateway CA")
 	cmd.Flags().StringVar(&o.keyFile, "tls-key", "", "PEM private key of --tls-cert")
-	cmd.Flags().StringArrayVar(&o.hostnames, "hostname", nil, "DNS name agents reach the gateway by, for the CA's certificate (repeatable; default: this machine's name when it has a dot)")
+	cmd.Flags().StringArrayVar(&o.hostnames, "hostname", nil, "DNS name agents reach the gateway by, for the CA's certificate (repeatable; default: this machine's name when it has a dot, or with --tls-cert its first name)")
 	o.store.register(cmd.Flags())
 	return cmd
 }
@@ -92,15 +94,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	hosts := slices.Clone(o.hostnames)
-	for _, r := range routes {
-		if h := r.Match.Host(); h != "" && !slices.Contains(hosts, h) {
-			hosts = append(hosts, h)
-		}
-	}
-	slices.Sort(hosts)
-	caDir := gatewayCADir(profileDir(b))
-	ca, err := proxy.LoadOrCreateCA(caDir, hosts)
+	ca, caFile, err := serveCA(ctx, b, ps, o, routes, log)
 	if err != nil {
 		return err
 	}
@@ -130,6 +124,9 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		return err
 	}
 	gw.Store(g)
+	follow, stopFollowing := context.WithCancel(ctx)
+	defer stopFollowing()
+	go followConnections(follow, b, g, routes, conns, log)
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("%w: cannot listen on %s: %v", broker.ErrUnreachable, o.listen, err)
@@ -138,7 +135,6 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	go func() { served <- g.Serve(ln) }()
 	addr := ln.Addr().(*net.TCPAddr)
 	url := fmt.Sprintf("https://%s", net.JoinHostPort(o.hostnames[0], fmt.Sprint(addr.Port)))
-	caFile := filepath.Join(caDir, "ca.pem")
 	if o.certFile != "" {
 		caFile = ""
 	}
@@ -176,12 +172,8 @@ func serveTLS(o *serveOptions, ca *proxy.CA) (*tls.Config, error) {
 	// Client certificates are asked for, not required: agents with a pinned certificate send
 	// one, the others a credential. The pin is checked per request, not a chain.
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}, ClientAuth: tls.RequestClientCert}
-	if o.certFile != "" {
-		cert, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
-		if err != nil {
-			return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
-		}
-		conf.Certificates = []tls.Certificate{cert}
+	if o.tlsCert != nil {
+		conf.Certificates = []tls.Certificate{*o.tlsCert}
 		return conf, nil
 	}
 	conf.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {

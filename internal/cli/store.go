@@ -36,7 +36,7 @@ const storeKeyHelp = `  env              the key in ` + envStoreKey + ` (base64 
 
 func newStoreCmd(f *Factory) *cobra.Command {
 	cmd := groupCmd("store", "Copy credentials into a shared PostgreSQL store")
-	cmd.AddCommand(newStoreMigrateCmd(f), newStoreRekeyCmd(f))
+	cmd.AddCommand(newStoreMigrateCmd(f), newStoreRekeyCmd(f), newStoreCACmd(f, nil))
 	return cmd
 }
 
