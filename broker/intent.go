@@ -95,14 +95,12 @@ func (b *Broker) refuseInterrupted(ctx context.Context, c *vault.Connection) err
 		"provider", c.Provider, "connection", c.Name, "sent", c.RefreshSent.At)
 	b.recordRefresh(c.Provider, c.Name, ErrRefreshInterrupted)
 	b.markNeedsLogin(ctx, c.Provider, c.Name, ErrRefreshInterrupted)
-	return &CredentialError{Provider: c.Provider, Connection: c.Name, Err: ErrRefreshInterrupted,
-		Reason: "a refresh was interrupted after the request was sent; sign in again: `authsome login " + c.Provider + " --connection " + c.Name + " --force`"}
+	return interruptedError(c)
 }
 
-// needsLoginCause is the cause recorded with a connection's needs_login status.
-func needsLoginCause(c *vault.Connection) error {
-	if c.LastError == ErrRefreshInterrupted.Error() {
-		return ErrRefreshInterrupted
-	}
-	return errorString(c.LastError)
+// interruptedError is the error of every call on a connection whose refresh was interrupted,
+// until it is signed in again.
+func interruptedError(c *vault.Connection) error {
+	return &CredentialError{Provider: c.Provider, Connection: c.Name, Err: ErrRefreshInterrupted,
+		Reason: "a refresh was interrupted after the request was sent; sign in again: `authsome login " + c.Provider + " --connection " + c.Name + " --force`"}
 }

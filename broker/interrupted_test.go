@@ -102,7 +102,8 @@ func testRefreshInterrupted(t *testing.T, f *fixture) {
 	// Every later call fails at once, without a request: no retry loop.
 	plain.ClearRequests()
 	for range 3 {
-		if _, err := f.open(t, nil).Token(t.Context(), "acme", ""); !errors.Is(err, broker.ErrRefreshInterrupted) {
+		_, err := f.open(t, nil).Token(t.Context(), "acme", "")
+		if !errors.Is(err, broker.ErrRefreshInterrupted) || !strings.Contains(err.Error(), "sign in again: `authsome login acme --connection default --force`") {
 			t.Fatalf("later Token: %v", err)
 		}
 	}

@@ -131,7 +131,10 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 		return c, nil // refreshed by someone else while we waited
 	}
 	if c.Status == StatusNeedsLogin {
-		return nil, &CredentialError{Provider: prov, Connection: name, Reason: "the sign-in expired or was revoked; run `authsome login " + prov + " --connection " + name + " --force`", Err: needsLoginCause(c)}
+		if c.LastError == ErrRefreshInterrupted.Error() {
+			return nil, interruptedError(c)
+		}
+		return nil, &CredentialError{Provider: prov, Connection: name, Reason: "the sign-in expired or was revoked; run `authsome login " + prov + " --connection " + name + " --force`", Err: errorString(c.LastError)}
 	}
 	def, err := b.definition(prov)
 	if err != nil {
