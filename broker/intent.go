@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/authsome-go/authsome/provider"
@@ -15,8 +14,8 @@ import (
 // ErrRefreshInterrupted is the cause of the needs_login status of a connection whose refresh
 // was interrupted after its request was sent: the process holding the connection's lock died
 // before it stored the answer. The provider may have redeemed the refresh token then, and
-// presenting it again could count as reuse (with strict rotation it revokes the sign-in), so
-// the connection waits for a new sign-in instead.
+// presenting it again would be a reuse (refused under strict rotation; providers that detect
+// reuse revoke the whole sign-in), so the connection waits for a new sign-in instead.
 var ErrRefreshInterrupted = errors.New("a refresh was interrupted after its request was sent (the provider may have redeemed the refresh token)")
 
 // A refresh is recorded in the store before its request goes out ([vault.RefreshSent]) and
@@ -55,7 +54,7 @@ func (b *Broker) markSending(ctx context.Context, c *vault.Connection) (time.Tim
 			return err
 		}
 		if cur.RefreshToken != c.RefreshToken {
-			return fmt.Errorf("the connection changed during its refresh")
+			return errors.New("the connection changed during its refresh")
 		}
 		cur.RefreshSent = &vault.RefreshSent{Fingerprint: refreshFingerprint(c.RefreshToken), At: at}
 		return nil
