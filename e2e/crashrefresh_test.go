@@ -155,7 +155,8 @@ func crashRound(t *testing.T, e *env, ps *pgstore.Store, logB string, key []stri
 	status, body := proxyGet(t, b.proxyClient("crash-agent", cred))
 	after := storedConn(t, ps)
 	if c.RefreshSent != nil {
-		if status == http.StatusOK || after.Status != vault.StatusNeedsLogin || !strings.Contains(after.LastError, "interrupted") {
+		if status == http.StatusOK || !strings.Contains(body, "sign in again") || after.Status != vault.StatusNeedsLogin ||
+			!strings.Contains(after.LastError, "interrupted") {
 			t.Errorf("round %d (%s): the other replica answered %d %q; stored status %q, last error %q",
 				round, outcome, status, body, after.Status, after.LastError)
 		}
