@@ -131,6 +131,9 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 		return c, nil // refreshed by someone else while we waited
 	}
 	if c.Status == StatusNeedsLogin {
+		if c.LastError == ErrRefreshInterrupted.Error() {
+			return nil, interruptedError(c)
+		}
 		return nil, &CredentialError{Provider: prov, Connection: name, Reason: "the sign-in expired or was revoked; run `authsome login " + prov + " --connection " + name + " --force`", Err: errorString(c.LastError)}
 	}
 	def, err := b.definition(prov)
@@ -138,6 +141,13 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 		return nil, err
 	}
 	if def, err = ResolveFor(def, c); err != nil {
+		return nil, err
+	}
+	if interrupted(c) {
+		return nil, b.refuseInterrupted(ctx, c)
+	}
+	sent, err := b.markSending(ctx, c)
+	if err != nil {
 		return nil, err
 	}
 	tok, err := b.renew(ctx, def, c, data)
@@ -148,6 +158,7 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 			b.markNeedsLogin(ctx, prov, name, oe)
 			return nil, &CredentialError{Provider: prov, Connection: name, Reason: "refresh was refused; run `authsome login " + prov + " --connection " + name + " --force`", Err: err}
 		}
+		b.clearSending(ctx, c)
 		if !c.Expiry.IsZero() && b.now().Before(c.Expiry) {
 			b.log.Warn("refresh failed, using the current token until it expires", "provider", prov, "connection", name, "error", err)
 			return c, nil
@@ -164,7 +175,7 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 		if tok.RefreshToken != "" {
 			cur.RefreshToken = tok.RefreshToken
 		}
-		cur.LastRefreshAt, cur.Status, cur.LastError = b.now(), StatusConnected, ""
+		cur.LastRefreshAt, cur.Status, cur.LastError, cur.RefreshSent = b.now(), StatusConnected, "", nil
 		copied := *cur
 		out = &copied
 		return nil
@@ -173,7 +184,7 @@ func (b *Broker) refresh(ctx context.Context, prov, name string) (*vault.Connect
 	if err != nil {
 		return nil, err
 	}
-	b.log.Debug("token refreshed", "provider", prov, "connection", name, "expires", tok.Expiry)
+	b.log.Debug("token refreshed", "provider", prov, "connection", name, "expires", tok.Expiry, "sent_to_stored", b.now().Sub(sent))
 	return out, nil
 }
 
@@ -217,7 +228,7 @@ func (b *Broker) markNeedsLogin(ctx context.Context, prov, name string, cause er
 		if err != nil {
 			return err
 		}
-		cur.Status, cur.LastError = StatusNeedsLogin, cause.Error()
+		cur.Status, cur.LastError, cur.RefreshSent = StatusNeedsLogin, cause.Error(), nil
 		return nil
 	})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -28,12 +27,8 @@ const gatewayStormAgents = 200
 // token; the database holds no token or credential in clear.
 func TestGatewaysOnPostgres(t *testing.T) {
 	skipShort(t)
-	dsn := pgtest.Start(t)
-	e, _ := attackSignedIn(t)
-	keyFile := filepath.Join(t.TempDir(), "store.key")
+	e, dsn, keyFile := signedInOnPostgres(t)
 	key := []string{"--key", "file:" + keyFile}
-	e.ok(append([]string{"store", "migrate", "--to", dsn}, key...)...)
-	e.vars = append(e.vars, "AUTHSOME_STORE="+dsn) // the default of --store
 
 	cliCred := e.addAgent(t, append([]string{"cli-agent", "--grant", "microsoft:default"}, key...)...)
 	victim := e.addAgent(t, append([]string{"victim", "--grant", "microsoft:default"}, key...)...)

@@ -13,6 +13,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/sandbox"
 	"github.com/authsome-go/authsome/vault"
 )
 
@@ -144,7 +145,8 @@ func (e *exitErr) Error() string { return fmt.Sprintf("exit %d: %s", e.r.code, e
 
 // TestInterruptDuringRefreshKeepsConnection: Ctrl-C reaches `authsome get` after the identity
 // platform has redeemed the refresh token (strict rotation: the old one is spent) but before
-// the new one is stored, because another process holds the vault's shared lock. The command
+// the new one is stored, because the platform holds its answer back (a hold_ms fault) and
+// another process then takes the vault's shared lock. The command
 // reports the cancellation, yet it exits only once the rotated token is in the vault (a second
 // Ctrl-C does not cut that short), and the connection keeps working.
 func TestInterruptDuringRefreshKeepsConnection(t *testing.T) {
@@ -159,19 +161,25 @@ func TestInterruptDuringRefreshKeepsConnection(t *testing.T) {
 	e.sb.SetSettings(st)
 	e.sb.ClearRequests()
 
-	reader := flock.New(filepath.Join(e.home, "profiles", "default", "vault.lock"))
-	if err := reader.RLock(); err != nil { // any concurrent authsome reading the vault
+	// The refresh is recorded in the vault before it is sent, so the reader takes the lock
+	// once the platform has redeemed the token, while its answer is held back.
+	if _, err := e.sb.AddFault(sandbox.Fault{Path: "/oauth2/v2.0/token$", Count: 1, HoldMS: 3000}); err != nil {
 		t.Fatal(err)
 	}
-	defer reader.Unlock()
+	redeemed := e.sb.RefreshStats().Grants
 	p := e.start("-v", "get", "microsoft", "--field", "access_token")
-	for e.refreshCount() == 0 {
+	for e.sb.RefreshStats().Grants == redeemed {
 		select {
 		case <-p.done:
 			t.Fatalf("get ended before refreshing; stderr:\n%s", p.errb.String())
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+	reader := flock.New(filepath.Join(e.home, "profiles", "default", "vault.lock"))
+	if err := reader.RLock(); err != nil { // any concurrent authsome reading the vault
+		t.Fatal(err)
+	}
+	defer reader.Unlock()
 	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}

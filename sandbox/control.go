@@ -56,6 +56,10 @@ type Fault struct {
 	DelayMS int `json:"delay_ms,omitempty"`
 	// Reset closes the connection abruptly instead of answering.
 	Reset bool `json:"reset,omitempty"`
+	// HoldMS holds the answer back after the endpoint has done its work (a refresh
+	// token redeemed, a message sent): a client that dies or gives up meanwhile misses
+	// an answer whose effect took place. DelayMS, by contrast, delays before the work.
+	HoldMS int `json:"hold_ms,omitempty"`
 
 	re *regexp.Regexp
 }
@@ -66,6 +70,7 @@ type logKey struct{}
 type logSlot struct {
 	form  map[string]string
 	fault int
+	hold  time.Duration // a fault's HoldMS
 }
 
 // noteForm records the non-secret token-request fields in the log entry
@@ -165,7 +170,7 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool
 		return false
 	}
 	if slot, _ := r.Context().Value(logKey{}).(*logSlot); slot != nil {
-		slot.fault = f.ID
+		slot.fault, slot.hold = f.ID, time.Duration(f.HoldMS)*time.Millisecond
 	}
 	if f.DelayMS > 0 {
 		t := time.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
@@ -184,7 +189,7 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool
 		panic(http.ErrAbortHandler) // net/http closes the connection (or resets the HTTP/2 stream)
 	}
 	if f.Status == 0 {
-		return false
+		return false // answered normally (after DelayMS, and held back HoldMS by holdAnswer)
 	}
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
@@ -199,6 +204,43 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, inBatch bool) bool
 	}
 	s.id.WriteError(w, r, f.Status, code, n, fmt.Sprintf("A transient error has occurred. Please try again. (Injected fault %d.)", f.ID))
 	return true
+}
+
+// holdAnswer returns the writer the request is answered into and a function to call once
+// it has been: for a request a HoldMS fault matched, the answer is buffered and sent HoldMS
+// after the endpoint returned (unless the client has gone by then).
+func holdAnswer(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, func()) {
+	slot, _ := r.Context().Value(logKey{}).(*logSlot)
+	if slot == nil || slot.hold <= 0 {
+		return w, func() {}
+	}
+	held := &heldResponse{header: w.Header()}
+	return held, func() {
+		t := time.NewTimer(slot.hold)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			held.sendTo(w)
+		case <-r.Context().Done():
+		}
+	}
+}
+
+// RefreshStats counts refresh_token grants since the sandbox started or was reset
+// (GET /_sandbox/refresh-stats).
+type RefreshStats struct {
+	// Grants is how many refresh_token grants were answered with tokens.
+	Grants int64 `json:"grants"`
+	// Reuses is how many times a refresh token that had already been redeemed was
+	// presented again, whether strict rotation refused it or not. A client that never
+	// redeems a refresh token twice keeps it at 0.
+	Reuses int64 `json:"reuses"`
+}
+
+// RefreshStats returns the refresh-token counters.
+func (s *Server) RefreshStats() RefreshStats {
+	g, r := s.id.RefreshStats()
+	return RefreshStats{Grants: g, Reuses: r}
 }
 
 // Settings returns the current settings.
@@ -247,11 +289,11 @@ func (s *Server) AddFault(f Fault) (int, error) {
 	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
 		return 0, fmt.Errorf("sandbox: fault status %d out of range", f.Status)
 	}
-	if f.Count < 0 || f.DelayMS < 0 || f.RetryAfter < 0 {
-		return 0, errors.New("sandbox: fault count, delay_ms and retry_after must not be negative")
+	if f.Count < 0 || f.DelayMS < 0 || f.HoldMS < 0 || f.RetryAfter < 0 {
+		return 0, errors.New("sandbox: fault count, delay_ms, hold_ms and retry_after must not be negative")
 	}
-	if f.Status == 0 && f.DelayMS == 0 && !f.Reset {
-		return 0, errors.New("sandbox: a fault needs a status, a delay or reset")
+	if f.Status == 0 && f.DelayMS == 0 && f.HoldMS == 0 && !f.Reset {
+		return 0, errors.New("sandbox: a fault needs a status, a delay, a hold or reset")
 	}
 	f.re = re
 	s.mu.Lock()
@@ -335,6 +377,9 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	m.HandleFunc("POST /_sandbox/apps/{client_id}/federated", s.ctlAddFederated)
 	m.HandleFunc("GET /_sandbox/state", s.ctlGetState)
 	m.HandleFunc("PUT /_sandbox/state", s.ctlPutState)
+	m.HandleFunc("GET /_sandbox/refresh-stats", func(w http.ResponseWriter, r *http.Request) {
+		graphkit.WriteJSONStatus(w, http.StatusOK, s.RefreshStats())
+	})
 	m.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
 		info := s.Info()
 		if info.URL == "" {

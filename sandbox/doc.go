@@ -97,7 +97,7 @@
 //
 //	POST   /_sandbox/devicecode/approve  {"user_code", "user" (UPN or id; default first user), "decline"}
 //	GET    /_sandbox/faults              list
-//	POST   /_sandbox/faults              {"path" (regexp), "method", "status", "retry_after", "count", "delay_ms", "reset"} → {"id"}
+//	POST   /_sandbox/faults              {"path" (regexp), "method", "status", "retry_after", "count", "delay_ms", "hold_ms", "reset"} → {"id"}
 //	DELETE /_sandbox/faults
 //	GET    /_sandbox/settings, PATCH /_sandbox/settings
 //	       {"strict_refresh_rotation", "access_token_lifetime_seconds", "device_interval_seconds", "device_interval_ms", "auto_approve"}
@@ -108,9 +108,18 @@
 //	POST   /_sandbox/revoke              {"user"} → {"revoked": n}
 //	POST   /_sandbox/seed/messages       {"user" (default first user), "folder" (id or well-known name; default inbox), "count"} → {"seeded": n}
 //	GET    /_sandbox/state, PUT /_sandbox/state
+//	GET    /_sandbox/refresh-stats       {"grants", "reuses"} (Server.RefreshStats)
 //	GET    /_sandbox/info                the sandbox.json content
 //	POST   /_sandbox/apps/{client_id}/certificates  PEM certificate (or {"certificate": PEM}) → {"x5t#S256"}
 //	POST   /_sandbox/apps/{client_id}/federated     {"issuer", "subject", "audiences", "jwks" or "public_key" (PEM)}
+//
+// A fault's delay_ms delays a request before the endpoint sees it; hold_ms
+// lets the endpoint do its work (redeem a refresh token, send a message) and
+// holds the answer back that long, so a client that dies meanwhile misses an
+// answer whose effect took place. refresh-stats counts the refresh_token
+// grants answered with tokens and the reuses: a refresh token that had
+// already been redeemed presented again, whether strict rotation refused it
+// or not (in memory, since the start or the last reset).
 //
 // The sandbox's clock is Options.Now plus an offset that POST /_sandbox/clock
 // (or Server.AdvanceClock, Server.SetClock) moves forward, never back (400):

@@ -244,6 +244,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.applyFault(rec, r, false) {
 		return
 	}
+	w, answered := holdAnswer(rec, r)
+	defer answered()
+	s.route(w, r)
+}
+
+// route serves a logged request that no fault answered.
+func (s *Server) route(rec http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, drive.DownloadPrefix) || strings.HasPrefix(r.URL.Path, drive.MonitorPrefix) {
 		s.serveDriveURL(rec, r)
 		return

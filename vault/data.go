@@ -70,6 +70,18 @@ type Connection struct {
 	Status    string            `json:"status,omitempty"` // StatusConnected | StatusNeedsLogin
 	LastError string            `json:"last_error,omitempty"`
 	Metadata  map[string]string `json:"metadata,omitempty"` // provider-specific extras, not secret
+
+	// RefreshSent is a refresh in flight: set just before the refresh token is sent to the
+	// provider, cleared with the write of the new tokens. One left behind for the current
+	// refresh token means its holder died after sending it.
+	RefreshSent *RefreshSent `json:"refresh_sent,omitempty"`
+}
+
+// RefreshSent records that a refresh token was about to be redeemed: its fingerprint (a hash,
+// never the token) and when.
+type RefreshSent struct {
+	Fingerprint string    `json:"fingerprint"`
+	At          time.Time `json:"at"`
 }
 
 // Client is an OAuth client registration kept for a provider.

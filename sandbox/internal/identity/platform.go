@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authsome-go/authsome/sandbox/internal/directory"
@@ -50,6 +51,8 @@ type Platform struct {
 	st      *State
 	pending map[string]*pendingAuth // sign-ins in progress (not persisted)
 	creds   map[string]*appCreds    // certificate and federated credentials by client id (not persisted)
+
+	refreshGrants, refreshReuses atomic.Int64 // see RefreshStats (not persisted)
 }
 
 // New returns the identity platform with no codes or tokens and cfg.Initial as its settings.
@@ -115,6 +118,13 @@ func (s *Platform) SetSettings(ctx context.Context, st Settings) {
 	s.st.Settings = st
 	touch(ctx, keySettings)
 	s.mu.Unlock()
+}
+
+// RefreshStats returns how many refresh_token grants succeeded and how many
+// times a refresh token that had already been redeemed was presented again
+// (whether strict rotation refused it or not), since New or Reset.
+func (s *Platform) RefreshStats() (grants, reuses int64) {
+	return s.refreshGrants.Load(), s.refreshReuses.Load()
 }
 
 // RevokeRefreshTokens revokes every refresh token of a user (UPN or id), as

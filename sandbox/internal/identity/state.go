@@ -144,6 +144,8 @@ func (s *Platform) Reset() {
 	s.pending = map[string]*pendingAuth{}
 	s.creds = nil
 	s.mu.Unlock()
+	s.refreshGrants.Store(0)
+	s.refreshReuses.Store(0)
 }
 
 // Snapshot returns the whole state as JSON (map keys sorted).

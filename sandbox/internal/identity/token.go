@@ -314,6 +314,9 @@ func (s *Platform) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, 
 	s.mu.Lock()
 	key := HashSecret(rt)
 	rec := s.st.RefreshTokens[key]
+	if rec != nil && rec.Redeemed {
+		s.refreshReuses.Add(1) // strict or not: the client presented a token it had already redeemed
+	}
 	var e *aadError
 	switch {
 	case rec == nil:
@@ -355,7 +358,11 @@ func (s *Platform) grantRefresh(w http.ResponseWriter, r *http.Request, a *app, 
 	touch(r.Context(), preRefresh+key)
 	userID := rec.UserID
 	s.mu.Unlock()
-	return s.issueUser(w, r, a, s.dir.Find(userID), ss, "", form)
+	if e := s.issueUser(w, r, a, s.dir.Find(userID), ss, "", form); e != nil {
+		return e
+	}
+	s.refreshGrants.Add(1)
+	return nil
 }
 
 // issueUser writes a token response for a delegated grant.
