@@ -20,6 +20,7 @@ import (
 )
 
 func TestLockConnectionExclusiveAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}
@@ -56,6 +57,7 @@ func TestLockConnectionExclusiveAcrossReplicas(t *testing.T) {
 }
 
 func TestLockConnectionWaitsForHolder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
@@ -115,6 +117,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestLockReleasedByKilledHolder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	s := openStore(t, dsn, "default", key)
@@ -152,6 +155,7 @@ func TestLockReleasedByKilledHolder(t *testing.T) {
 }
 
 func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
@@ -199,6 +203,7 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 }
 
 func TestRekey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	a, other := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
@@ -253,6 +258,7 @@ func TestRekey(t *testing.T) {
 }
 
 func TestDumpHoldsNoSecret(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	s := openStore(t, dsn, "default", key)
