@@ -18,6 +18,7 @@ import (
 )
 
 func TestOpenIDConfiguration(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var cfg map[string]any
 	resp := e.do("GET", "/"+TenantDomain+"/v2.0/.well-known/openid-configuration", nil, nil, &cfg)
@@ -53,6 +54,7 @@ func TestOpenIDConfiguration(t *testing.T) {
 }
 
 func TestInstanceDiscoveryAndUserRealm(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	host := strings.TrimPrefix(e.base, "https://")
 	q := url.Values{"api-version": {"1.1"}, "authorization_endpoint": {e.base + "/" + TenantID + "/oauth2/v2.0/authorize"}}
@@ -81,6 +83,7 @@ func TestInstanceDiscoveryAndUserRealm(t *testing.T) {
 // TestJWTAgainstJWKS verifies tokens using only what a relying party sees:
 // the JWKS document and the token.
 func TestJWTAgainstJWKS(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var jwks struct {
 		Keys []token.JWK `json:"keys"`
@@ -165,6 +168,7 @@ func TestJWTAgainstJWKS(t *testing.T) {
 }
 
 func TestTLSAndInfo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e := start(t, Options{Dir: dir})
 	resp := e.do("GET", "/common/discovery/v2.0/keys", nil, nil, nil)
