@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"math/big"
 	"net/url"
@@ -98,6 +99,9 @@ func TestJWTAgainstJWKS(t *testing.T) {
 	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(ev).Int64())}
 	if pub.N.BitLen() != 2048 {
 		t.Errorf("key size %d", pub.N.BitLen())
+	}
+	if !pub.Equal(&testkey.RSA(t).PublicKey) {
+		t.Error("the published key is not Options.SigningKey")
 	}
 	der, _ := base64.StdEncoding.DecodeString(k.X5c[0])
 	cert, err := x509.ParseCertificate(der)
@@ -223,5 +227,9 @@ func TestTLSAndInfo(t *testing.T) {
 	}
 	if _, err := New(Options{}); err == nil {
 		t.Error("TLS without Dir should fail")
+	}
+	short := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: big.NewInt(1<<61 - 1), E: 65537}}
+	if _, err := New(Options{PlainHTTP: true, SigningKey: short}); err == nil {
+		t.Error("a signing key under 2048 bits was accepted")
 	}
 }
