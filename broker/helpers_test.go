@@ -130,9 +130,12 @@ func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 
 func (f *fixture) user(i int) string { return f.sb.Info().Users[i].UserPrincipalName }
 
-// approver returns an OnDeviceCode callback that approves the code as upn. The code is
-// approved before the broker polls, so the first poll gets the token: the callback shortens
-// the interval the broker waits before it (polling itself is oauth's, tested there).
+// pollAtOnce is the OnDeviceCode callback for a code approved before the broker polls: the
+// first poll gets the token, so it shortens the interval the broker waits before it (polling
+// itself is oauth's, tested there; TestLoginDeviceFormPollingByDefault keeps the interval).
+func pollAtOnce(da *oauth.DeviceAuth) { da.Interval = time.Millisecond }
+
+// approver returns an OnDeviceCode callback that approves the code as upn and polls at once.
 func approver(t testing.TB, sb *sandbox.Server, upn string) func(*oauth.DeviceAuth) {
 	return func(da *oauth.DeviceAuth) {
 		if da.UserCode == "" {
@@ -141,7 +144,7 @@ func approver(t testing.TB, sb *sandbox.Server, upn string) func(*oauth.DeviceAu
 		if err := sb.ApproveDeviceCode(da.UserCode, upn); err != nil {
 			t.Errorf("approve device code: %v", err)
 		}
-		da.Interval = time.Millisecond
+		pollAtOnce(da)
 	}
 }
 
