@@ -14,6 +14,7 @@ import (
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/internal/pgtest"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/sandbox"
@@ -87,11 +88,13 @@ func (f *fixture) start(t testing.TB) *fixture {
 	return f
 }
 
-// startSandbox starts a sandbox on a free loopback port. The device-code interval is one
-// second: the sandbox announces whole seconds, and 0 would make clients wait the RFC default 5 s.
+// startSandbox starts a sandbox on a free loopback port, with the process's signing key. The
+// device-code interval is one second: the sandbox announces whole seconds, and 0 would make
+// clients wait the RFC default 5 s.
 func startSandbox(t testing.TB, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
 	opts.DeviceInterval = time.Second
+	opts.SigningKey = testkey.RSA(t)
 	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +130,12 @@ func (f *fixture) open(t testing.TB, hc *http.Client) *broker.Broker {
 
 func (f *fixture) user(i int) string { return f.sb.Info().Users[i].UserPrincipalName }
 
-// approver returns an OnDeviceCode callback that approves the code as upn.
+// pollAtOnce is the OnDeviceCode callback for a code approved before the broker polls: the
+// first poll gets the token, so it shortens the interval the broker waits before it (polling
+// itself is oauth's, tested there; TestLoginDeviceFormPollingByDefault keeps the interval).
+func pollAtOnce(da *oauth.DeviceAuth) { da.Interval = time.Millisecond }
+
+// approver returns an OnDeviceCode callback that approves the code as upn and polls at once.
 func approver(t testing.TB, sb *sandbox.Server, upn string) func(*oauth.DeviceAuth) {
 	return func(da *oauth.DeviceAuth) {
 		if da.UserCode == "" {
@@ -136,6 +144,7 @@ func approver(t testing.TB, sb *sandbox.Server, upn string) func(*oauth.DeviceAu
 		if err := sb.ApproveDeviceCode(da.UserCode, upn); err != nil {
 			t.Errorf("approve device code: %v", err)
 		}
+		pollAtOnce(da)
 	}
 }
 

@@ -163,7 +163,7 @@ func TestLoginWarnsWithoutRefreshToken(t *testing.T) {
 	b, _ := openWith(t, newClock(), def)
 	var notes []string
 	c, err := b.Login(t.Context(), broker.LoginRequest{Provider: "acme", ClientID: "cid", Scopes: []string{"write"},
-		Notify: func(m string) { notes = append(notes, m) }})
+		Notify: func(m string) { notes = append(notes, m) }, OnDeviceCode: pollAtOnce})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestLoginWarnsWithoutRefreshToken(t *testing.T) {
 	a.mu.Unlock()
 	notes = nil
 	if _, err := b.Login(t.Context(), broker.LoginRequest{Provider: "acme", ClientID: "cid", Force: true,
-		Notify: func(m string) { notes = append(notes, m) }}); err != nil {
+		Notify: func(m string) { notes = append(notes, m) }, OnDeviceCode: pollAtOnce}); err != nil {
 		t.Fatal(err)
 	}
 	if len(notes) != 0 {

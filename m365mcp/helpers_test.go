@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/sandbox"
 	"github.com/authsome-go/authsome/vault"
@@ -38,7 +39,7 @@ var testScopes = []string{"@mail", "@calendar", "@files", "@contacts", "@tasks",
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	home := t.TempDir()
-	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir()})
+	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

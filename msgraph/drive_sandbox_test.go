@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
@@ -149,7 +150,7 @@ func TestSandboxDriveWrites(t *testing.T) {
 // redirect to the sandbox's other host name checks its certificate too.
 func startSandbox(t *testing.T) *sandbox.Server {
 	t.Helper()
-	s, err := sandbox.New(sandbox.Options{Dir: t.TempDir()})
+	s, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

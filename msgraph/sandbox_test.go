@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
@@ -17,7 +18,7 @@ import (
 // sandbox. Waits for Retry-After are recorded, not slept.
 func onSandbox(t *testing.T, scopes ...string) (*Client, *sandbox.Server, *[]time.Duration) {
 	t.Helper()
-	s, err := sandbox.New(sandbox.Options{PlainHTTP: true})
+	s, err := sandbox.New(sandbox.Options{PlainHTTP: true, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

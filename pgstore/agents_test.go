@@ -17,6 +17,7 @@ import (
 // TestAgentsAcrossReplicas: an agent added, rotated and revoked through one Store is seen so by
 // another at once, and the database holds the credential's hash only.
 func TestAgentsAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	s1, s2 := openStore(t, dsn, "default", key).Agents(), openStore(t, dsn, "default", key).Agents()
@@ -95,6 +96,7 @@ func TestAgentsAcrossReplicas(t *testing.T) {
 // TestAgentsConcurrentUpdates: concurrent rotations through two Stores serialise; the last one
 // wins and no update is lost to a stale read.
 func TestAgentsConcurrentUpdates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	stores := []*Agents{openStore(t, dsn, "default", key).Agents(), openStore(t, dsn, "default", key).Agents()}

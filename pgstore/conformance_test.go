@@ -30,6 +30,7 @@ func open(t testing.TB, dsn, key string) handle {
 // TestConformance runs the broker's store contract on PostgreSQL, the concurrency tests split
 // between two handles on one database (two replicas).
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) broker.Store {
 		return open(t, pgtest.Start(t), filepath.Join(t.TempDir(), "store.key"))
 	}, storetest.Reopen(func(t *testing.T, s broker.Store) broker.Store {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestAuditLog(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	a, other := openStore(t, dsn, "default", key), openStore(t, dsn, "work", keyFile(t))
@@ -42,6 +43,7 @@ func TestAuditLog(t *testing.T) {
 }
 
 func TestProviderFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := openStore(t, pgtest.Start(t), "default", keyFile(t))
 	if err := a.PutProviderFile(ctx, "acme.json", []byte(`{"name": "acme"}`)); err != nil {

@@ -15,6 +15,7 @@ import (
 // read it again, refresh only if it is still expired, commit the new tokens, unlock) on two
 // replicas at once: exactly one refresh happens and every caller ends with the new token.
 func TestOneRefreshAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}

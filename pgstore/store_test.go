@@ -16,6 +16,7 @@ import (
 )
 
 func TestCRUD(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	a := openStore(t, dsn, "default", key)
@@ -92,6 +93,7 @@ func mustLoad(t *testing.T, s *Store) *vault.Data {
 }
 
 func TestProfilesAreSeparate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	a := openStore(t, dsn, "default", key)
@@ -106,6 +108,7 @@ func TestProfilesAreSeparate(t *testing.T) {
 }
 
 func TestConcurrentUpdatesAcrossReplicasLoseNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}
@@ -144,6 +147,7 @@ func TestConcurrentUpdatesAcrossReplicasLoseNothing(t *testing.T) {
 }
 
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	var wg sync.WaitGroup
@@ -202,6 +206,7 @@ func TestWrongKey(t *testing.T) {
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn, key := pgtest.Start(t), keyFile(t)
 	openStore(t, dsn, "default", key)

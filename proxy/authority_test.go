@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseAuthority(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in       string
 		needPort bool
@@ -54,6 +55,7 @@ func TestParseAuthority(t *testing.T) {
 }
 
 func TestHasDotSegment(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[string]bool{
 		"/v1.0/me": false, "/v1.0/../beta": true, "/v1.0/./me": true, "/v1.0/%2e%2E/beta": true, "/v1.0/%2E/me": true,
 		"/v1.0/..": true, "/v1.0/a%2fb": true, "/v1.0/a\\..\\b": true, "/v1.0/..x/me": false, "/v1.0/file.txt": false,

@@ -14,6 +14,7 @@ import (
 // child does to spell, hide or redirect the host. After each case no request seen by the
 // non-routed servers carries the token; graphToken says whether the routed upstream got it.
 func TestHostConfusion(t *testing.T) {
+	t.Parallel()
 	type tc struct {
 		name       string
 		setup      setup

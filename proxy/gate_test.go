@@ -38,6 +38,7 @@ func (c testClient) Authorize(r *http.Request, provider, connection string) erro
 }
 
 func TestGate(t *testing.T) {
+	t.Parallel()
 	g := &testGate{}
 	h := newHarness(t, setup{gate: g, routes: []string{graphHost, "api.example.com"}, deny: true})
 	c := h.client(false)
@@ -84,6 +85,7 @@ func TestGate(t *testing.T) {
 }
 
 func TestServeRoute(t *testing.T) {
+	t.Parallel()
 	g := &testGate{}
 	h := newHarness(t, setup{gate: g})
 	serve := func(path string) *httptest.ResponseRecorder {

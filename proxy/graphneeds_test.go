@@ -12,6 +12,7 @@ import (
 // the permission it needs and the command that adds it; a 200, or a 403 from another host, is
 // not; the line in the audit file carries both, and an older line without them still reads.
 func TestAuditNeedsOnGraph403(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1.0/me/sendMail" {
@@ -73,6 +74,7 @@ func TestAuditNeedsOnGraph403(t *testing.T) {
 }
 
 func TestGraphNeeds(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ prov, conn, method, host, path, needs, hint string }{
 		{"microsoft", "work", "POST", "graph.microsoft.com", "/v1.0/me/sendMail", "Mail.Send", "authsome login microsoft --scopes +Mail.Send --connection work"},
 		{"microsoft", "default", "GET", "graph.microsoft.us", "/v1.0/me/contacts", "Contacts.Read", "authsome login microsoft --scopes +Contacts.Read"},

@@ -21,6 +21,7 @@ import (
 )
 
 func TestProxyAuthentication(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	for _, tc := range []struct {
 		name, header string
@@ -82,6 +83,7 @@ func TestProxyAuthentication(t *testing.T) {
 }
 
 func TestInterceptProtocols(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	for _, h2 := range []bool{true, false} {
 		resp, body, err := h.get(h.client(h2), "GET", "https://graph.microsoft.com/v1.0/me")
@@ -103,6 +105,7 @@ func TestInterceptProtocols(t *testing.T) {
 }
 
 func TestUpstreamTLSIsVerified(t *testing.T) {
+	t.Parallel()
 	// The graph route's upstream has a self-signed test certificate; without the route's
 	// trusting transport, the default transport (system roots) must refuse it.
 	h := newHarness(t, setup{noRouteTransport: true})
@@ -122,6 +125,7 @@ func TestUpstreamTLSIsVerified(t *testing.T) {
 // reaches the sandbox) gets a pool of the proxy's own: TLS verified against those roots,
 // HTTP/2, and the child's Accept-Encoding and body passed through as they are.
 func TestRouteRootCAs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{routeRoots: true})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Accept-Encoding", r.Header.Get("Accept-Encoding"))
@@ -155,6 +159,7 @@ func TestRouteRootCAs(t *testing.T) {
 }
 
 func TestCredentialError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{creds: &fakeCreds{err: errors.New("refresh was refused; run `authsome login microsoft`")}})
 	resp, body, err := h.get(h.client(true), "GET", "https://graph.microsoft.com/v1.0/me")
 	if err != nil {
@@ -177,6 +182,7 @@ func TestCredentialError(t *testing.T) {
 }
 
 func TestCredentialCacheCoalesces(t *testing.T) {
+	t.Parallel()
 	creds := &fakeCreds{delay: 50 * time.Millisecond}
 	h := newHarness(t, setup{creds: creds})
 	c := h.client(true)
@@ -225,6 +231,7 @@ func rejectStale(accept int, graphStyle bool) http.HandlerFunc {
 }
 
 func TestRetryOnRejectedToken(t *testing.T) {
+	t.Parallel()
 	for _, graphStyle := range []bool{false, true} {
 		creds := &fakeCreds{}
 		h := newHarness(t, setup{creds: creds})
@@ -261,6 +268,7 @@ func TestRetryOnRejectedToken(t *testing.T) {
 }
 
 func TestNoRetryWhenBodyCannotBeReplayed(t *testing.T) {
+	t.Parallel()
 	creds := &fakeCreds{}
 	h := newHarness(t, setup{creds: creds})
 	h.graph.setHandler(rejectStale(99, false))
@@ -292,6 +300,7 @@ func TestNoRetryWhenBodyCannotBeReplayed(t *testing.T) {
 }
 
 func TestBlindTunnel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	c, br, resp := h.connect("files.example.test:443", true)
 	if resp.StatusCode != 200 {
@@ -338,6 +347,7 @@ type bufConn struct {
 func (c *bufConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 func TestTunnelDialFailure(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	_, _, resp := h.connect("unreachable.test:443", true)
 	if resp.StatusCode != http.StatusBadGateway {
@@ -346,6 +356,7 @@ func TestTunnelDialFailure(t *testing.T) {
 }
 
 func TestWebSocketUpgrade(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "websocket" {
@@ -389,6 +400,7 @@ func TestWebSocketUpgrade(t *testing.T) {
 }
 
 func TestExpectContinue(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	var gotBody int
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
@@ -422,6 +434,7 @@ func TestExpectContinue(t *testing.T) {
 }
 
 func TestStreamingResponse(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	release := make(chan struct{})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
@@ -448,6 +461,7 @@ func TestStreamingResponse(t *testing.T) {
 }
 
 func TestAuditEntries(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	c := h.client(true)
 	h.get(c, "POST", "https://graph.microsoft.com/v1.0/me/messages?$filter=secret")
@@ -471,6 +485,7 @@ func TestAuditEntries(t *testing.T) {
 }
 
 func TestBaseURLRedirectStaysOnBaseURL(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -494,6 +509,7 @@ func TestBaseURLRedirectStaysOnBaseURL(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
+	t.Parallel()
 	m, _ := provider.ParseRoute(graphHost)
 	ca, _ := NewCA([]string{graphHost}, time.Hour)
 	ok := Options{Routes: []Route{{Provider: "microsoft", Match: m}}, Credentials: &fakeCreds{}, Username: "u", Password: "p", CA: ca}
@@ -535,6 +551,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestCloseEndsTunnels(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	c, _, resp := h.connect("files.example.test:443", true)
 	if resp.StatusCode != 200 {
@@ -553,6 +570,7 @@ func isTimeout(err error) bool {
 }
 
 func TestCredentialEntry(t *testing.T) {
+	t.Parallel()
 	creds := &fakeCreds{}
 	var mu sync.Mutex
 	clock := time.Unix(1_700_000_000, 0)
@@ -619,6 +637,7 @@ func (c *connectFirst) Read(p []byte) (int, error) {
 }
 
 func TestPipelinedConnect(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	for _, host := range []string{graphHost, "files.example.test"} {
 		c, err := net.Dial("tcp", h.proxyAddr)
@@ -646,6 +665,7 @@ func TestPipelinedConnect(t *testing.T) {
 // handshake; the proxy audits it with the host and says what to do, and never reaches the
 // upstream.
 func TestUntrustingClientIsReported(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	for range 2 {
 		_, err := h.interceptTLSConfig(graphHost, &tls.Config{ServerName: graphHost, RootCAs: x509.NewCertPool(), NextProtos: []string{"http/1.1"}})
@@ -676,6 +696,7 @@ func TestUntrustingClientIsReported(t *testing.T) {
 // TestCloseWaitsForAudit: Close cuts a request in flight but returns only after its handler
 // has made its audit entry, so `run` closing the audit log right after loses nothing.
 func TestCloseWaitsForAudit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{auditDelay: 50 * time.Millisecond})
 	arrived := make(chan struct{})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
@@ -696,6 +717,7 @@ func TestCloseWaitsForAudit(t *testing.T) {
 // TestAbortedResponseIsAudited: when the upstream dies in the middle of a body, the reverse
 // proxy aborts the child's response; the request is still audited, as cut short.
 func TestAbortedResponseIsAudited(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	h.graph.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "100000")

@@ -54,6 +54,7 @@ func relayThrough(t *testing.T, h *harness, header http.Header) (c *http.Client,
 }
 
 func TestRelayInjectsNothingAndForwardsToTheUpstreamProxy(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	c, entries := relayThrough(t, h, http.Header{"Proxy-Authorization": {basicAuth(proxyUser, proxyPass)}})
 	resp, body, err := h.get(c, "GET", "https://"+graphHost+"/v1.0/me")
@@ -76,6 +77,7 @@ func TestRelayInjectsNothingAndForwardsToTheUpstreamProxy(t *testing.T) {
 }
 
 func TestRelayRefusedByTheUpstreamProxy(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, setup{})
 	c, _ := relayThrough(t, h, http.Header{"Proxy-Authorization": {basicAuth(proxyUser, "wrong")}})
 	resp, body, err := h.get(c, "GET", "https://"+graphHost+"/v1.0/me")
@@ -88,6 +90,7 @@ func TestRelayRefusedByTheUpstreamProxy(t *testing.T) {
 }
 
 func TestRelayOptions(t *testing.T) {
+	t.Parallel()
 	m, _ := provider.ParseRoute(graphHost)
 	ca, err := NewCA([]string{graphHost}, time.Hour)
 	if err != nil {

@@ -48,6 +48,7 @@ func assertionForm(assertion string) url.Values {
 }
 
 func TestCertificateAssertion(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	cert, certPEM := newCertCredential(t)
 	var reg map[string]string
@@ -102,6 +103,7 @@ func TestCertificateAssertion(t *testing.T) {
 }
 
 func TestFederatedAssertion(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

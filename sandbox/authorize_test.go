@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuthCodePKCE(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	verifier, challenge := pkcePair()
 	redirect := "http://127.0.0.1:49152"
@@ -62,6 +63,7 @@ func TestAuthCodePKCE(t *testing.T) {
 }
 
 func TestAuthCodeChecks(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	verifier, challenge := pkcePair()
 	code, _ := codeFrom(t, e.signIn("common", authorizeParams("http://localhost:5000/", challenge),
@@ -104,6 +106,7 @@ func TestAuthCodeChecks(t *testing.T) {
 }
 
 func TestAuthorizeFormPost(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	_, challenge := pkcePair()
 	p := authorizeParams("http://localhost:8400/callback", challenge)
@@ -124,6 +127,7 @@ func TestAuthorizeFormPost(t *testing.T) {
 }
 
 func TestAuthorizeCancelAndErrors(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	_, challenge := pkcePair()
 	p := authorizeParams("http://127.0.0.1:6000", challenge)
@@ -190,6 +194,7 @@ func TestAuthorizeCancelAndErrors(t *testing.T) {
 }
 
 func TestAuthorizePage(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	p := authorizeParams("http://localhost:7000", "")
 	p.Set("login_hint", "NestorW@"+TenantDomain)
@@ -211,6 +216,7 @@ func TestAuthorizePage(t *testing.T) {
 }
 
 func TestAuthorizeAutoApproveFragment(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{AutoApprove: true, PlainHTTP: true})
 	if !strings.HasPrefix(e.base, "http://") || e.s.CACertPool() != nil {
 		t.Fatalf("plain HTTP base %s", e.base)
@@ -237,6 +243,7 @@ func TestAuthorizeAutoApproveFragment(t *testing.T) {
 // OpenID scopes requested only at redemption still yield an id_token and a
 // refresh token (MSAL builds the authorize URL without them).
 func TestAuthCodeOIDCScopesAtRedemption(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	p := authorizeParams("http://localhost:7100", "")
 	p.Set("scope", "User.Read")

@@ -32,6 +32,7 @@ func (e *env) advance(d time.Duration) clockState {
 // access token's lifetime makes Graph refuse it at once; tokens issued after
 // the advance carry the advanced iat/nbf/exp and work.
 func TestClockExpiresAccessTokenWithoutSleeping(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{Now: time.Now, TokenLifetime: 10 * time.Minute})
 	tok := e.userToken(adele().UserPrincipalName, adele().Password, "User.Read")
 	me := func(tok string) (int, graphErr) {
@@ -71,6 +72,7 @@ func TestClockExpiresAccessTokenWithoutSleeping(t *testing.T) {
 }
 
 func TestClockExpiresDeviceCode(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{DeviceInterval: time.Second})
 	dc := e.deviceCode(PublicClientID, "User.Read")
 	if _, _, eb := e.poll(PublicClientID, dc.DeviceCode); eb.Error != "authorization_pending" {
@@ -94,6 +96,7 @@ func TestClockExpiresDeviceCode(t *testing.T) {
 // A refresh token outlives many access tokens: it works until 90 days of
 // inactivity, each redemption starting a new one.
 func TestClockRefreshTokenLifetime(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	_, first, _ := e.token(TenantID, url.Values{"grant_type": {"password"}, "client_id": {PublicClientID},
 		"username": {adele().UserPrincipalName}, "password": {adele().Password}, "scope": {"User.Read offline_access"}})
@@ -123,6 +126,7 @@ func TestClockRefreshTokenLifetime(t *testing.T) {
 // Mail sent after an advance is sent and received at the advanced time, and
 // the answers' Date header follows the clock.
 func TestClockStampsSentMail(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	e.advance(30 * 24 * time.Hour)
 	adele, megan := e.as(0, rw), e.as(2, rw)
@@ -146,6 +150,7 @@ func TestClockStampsSentMail(t *testing.T) {
 }
 
 func TestClockControlAPI(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	base := newClock().Now()
 	var cs clockState
@@ -197,6 +202,7 @@ func TestClockControlAPI(t *testing.T) {
 // The offset is kept in the state file: a restarted sandbox does not go back
 // in time behind the tokens it issued.
 func TestClockKeptInStateFile(t *testing.T) {
+	t.Parallel()
 	stateFile := filepath.Join(t.TempDir(), "state.json")
 	e := start(t, Options{StateFile: stateFile})
 	e.advance(48 * time.Hour)
@@ -222,6 +228,7 @@ func TestClockKeptInStateFile(t *testing.T) {
 
 // Reading and moving the clock while tokens are issued is race-free (-race).
 func TestClockConcurrentAdvance(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {

@@ -10,6 +10,7 @@ import (
 // several users (run with -race): every write lands exactly once, in the right mailbox and
 // calendar, while lists and views of the same collections run beside them.
 func TestConcurrentWorkloads(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	const scopes = "Mail.ReadWrite Mail.Send Calendars.ReadWrite Contacts.ReadWrite User.Read.All"
 	users := []User{adele(), alex()}

@@ -9,6 +9,7 @@ import (
 
 // TestConcurrentUse exercises the server from many goroutines (run with -race).
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	_, first, _ := e.token(TenantID, url.Values{"grant_type": {"password"}, "client_id": {PublicClientID},
 		"username": {adele().UserPrincipalName}, "password": {adele().Password}, "scope": {"User.Read Mail.Read offline_access"}})
@@ -50,6 +51,7 @@ func TestConcurrentUse(t *testing.T) {
 // TestConcurrentMail sends, reads, updates and batches from many goroutines
 // (run with -race); every send is delivered exactly once.
 func TestConcurrentMail(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele, megan := e.as(0, rw), e.as(2, "Mail.Read")
 	target := stableID(AdeleVanceID, "message", "1")

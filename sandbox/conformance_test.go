@@ -164,6 +164,7 @@ func TestGraphConformance(t *testing.T) {
 // TestGraphConformanceStructs judges the sandbox's Graph structs by name, so
 // a field that no request above happens to fill is judged too.
 func TestGraphConformanceStructs(t *testing.T) {
+	t.Parallel()
 	schema := graphschema.ForTest(t)
 	for _, c := range []struct {
 		typ string

@@ -15,6 +15,7 @@ import (
 )
 
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var created map[string]int
 	resp := e.do("POST", "/_sandbox/faults", strings.NewReader(`{"path":"/oauth2/v2.0/token$","method":"POST","status":429,"retry_after":7,"count":2}`), nil, &created)
@@ -75,6 +76,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.userToken(adele().UserPrincipalName, adele().Password, "User.Read offline_access")
 	e.do("GET", "/v1.0/me?$select=id", nil, map[string]string{"Authorization": "Bearer " + tok}, nil)
@@ -115,6 +117,7 @@ func TestRequestLog(t *testing.T) {
 }
 
 func TestSettingsAPI(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{DeviceInterval: 250 * time.Millisecond})
 	var st map[string]any
 	e.do("GET", "/_sandbox/settings", nil, nil, &st)
@@ -156,6 +159,7 @@ func TestSettingsAPI(t *testing.T) {
 }
 
 func TestStateRoundTripAndFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stateFile := filepath.Join(dir, "state.json")
 	e := start(t, Options{Dir: dir, StateFile: stateFile})
@@ -238,6 +242,7 @@ func TestRequestLogBounded(t *testing.T) {
 // carries the token Info reports; without it (loopback use) the control API stays open and
 // Info has no token.
 func TestControlToken(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{RequireControlToken: true})
 	tok := e.s.Info().ControlToken
 	if len(tok) < 32 {
@@ -271,6 +276,7 @@ func TestControlToken(t *testing.T) {
 // "state" member, next to the faults) is still read, and is written back in
 // the current layout without losing anything.
 func TestStateFileBeforeIdentityStore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stateFile := filepath.Join(dir, "state.json")
 	rt := "1.AS-refresh-token-from-an-older-sandbox"

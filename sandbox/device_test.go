@@ -26,6 +26,7 @@ func (e *env) poll(clientID, deviceCode string) (int, tokenResponse, errorBody) 
 }
 
 func TestDeviceCodeFlow(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{DeviceInterval: 2 * time.Second})
 	dc := e.deviceCode(PublicClientID, "User.Read offline_access openid profile")
 	if !regexp.MustCompile(`^[A-Z0-9]{9}$`).MatchString(dc.UserCode) {
@@ -78,6 +79,7 @@ func TestDeviceCodeFlow(t *testing.T) {
 }
 
 func TestDeviceCodeDeclineExpireAndRestrictedApp(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{DeviceInterval: 100 * time.Millisecond})
 	dc := e.deviceCode(PublicClientID, "User.Read")
 	if dc.Interval != 0 {
@@ -125,6 +127,7 @@ func TestDeviceCodeDeclineExpireAndRestrictedApp(t *testing.T) {
 }
 
 func TestDeviceLoginPages(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	dc := e.deviceCode(PublicClientID, "Mail.Read offline_access")
 	page := body(e.do("GET", "/devicelogin", nil, nil, nil))
@@ -165,6 +168,7 @@ func TestDeviceLoginPages(t *testing.T) {
 }
 
 func TestDeviceAutoApprove(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	if err := patchSettings(e, `{"auto_approve":true}`); err != nil {
 		t.Fatal(err)
@@ -191,6 +195,7 @@ func patchSettings(e *env, js string) error {
 // MSAL sends grant_type=device_code and appends the OpenID scopes; both are
 // accepted, as by Microsoft.
 func TestDeviceCodeShortGrantName(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	dc := e.deviceCode(PublicClientID, "User.Read openid offline_access profile")
 	if err := e.s.ApproveDeviceCode(dc.UserCode, ""); err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox/internal/token"
 	"math/big"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 )
 
 func TestOpenIDConfiguration(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var cfg map[string]any
 	resp := e.do("GET", "/"+TenantDomain+"/v2.0/.well-known/openid-configuration", nil, nil, &cfg)
@@ -53,6 +55,7 @@ func TestOpenIDConfiguration(t *testing.T) {
 }
 
 func TestInstanceDiscoveryAndUserRealm(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	host := strings.TrimPrefix(e.base, "https://")
 	q := url.Values{"api-version": {"1.1"}, "authorization_endpoint": {e.base + "/" + TenantID + "/oauth2/v2.0/authorize"}}
@@ -81,6 +84,7 @@ func TestInstanceDiscoveryAndUserRealm(t *testing.T) {
 // TestJWTAgainstJWKS verifies tokens using only what a relying party sees:
 // the JWKS document and the token.
 func TestJWTAgainstJWKS(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var jwks struct {
 		Keys []token.JWK `json:"keys"`
@@ -95,6 +99,9 @@ func TestJWTAgainstJWKS(t *testing.T) {
 	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(ev).Int64())}
 	if pub.N.BitLen() != 2048 {
 		t.Errorf("key size %d", pub.N.BitLen())
+	}
+	if !pub.Equal(&testkey.RSA(t).PublicKey) {
+		t.Error("the published key is not Options.SigningKey")
 	}
 	der, _ := base64.StdEncoding.DecodeString(k.X5c[0])
 	cert, err := x509.ParseCertificate(der)
@@ -165,6 +172,7 @@ func TestJWTAgainstJWKS(t *testing.T) {
 }
 
 func TestTLSAndInfo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e := start(t, Options{Dir: dir})
 	resp := e.do("GET", "/common/discovery/v2.0/keys", nil, nil, nil)
@@ -219,5 +227,9 @@ func TestTLSAndInfo(t *testing.T) {
 	}
 	if _, err := New(Options{}); err == nil {
 		t.Error("TLS without Dir should fail")
+	}
+	short := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: big.NewInt(1<<61 - 1), E: 65537}}
+	if _, err := New(Options{PlainHTTP: true, SigningKey: short}); err == nil {
+		t.Error("a signing key under 2048 bits was accepted")
 	}
 }

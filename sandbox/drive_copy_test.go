@@ -16,6 +16,7 @@ import (
 // what is below it, and conflicts follow @microsoft.graph.conflictBehavior
 // (fail: the monitor reports the copy failed with nameAlreadyExists).
 func TestDriveCopyMonitor(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	launch := d.call("GET", "/v1.0/me/drive/root:/Projects/Launch", nil, 200)["id"].(string)

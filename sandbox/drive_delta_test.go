@@ -74,6 +74,7 @@ func byName(items []map[string]any, names map[string]string) map[string]map[stri
 // token=latest starts from now; $select travels in the links; delta below
 // the root is refused as OneDrive for Business refuses it.
 func TestDriveDelta(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	first, link := d.deltaRound("/v1.0/me/drive/root/delta", 4)
@@ -150,6 +151,7 @@ func TestDriveDelta(t *testing.T) {
 // TestDriveDeltaAfterRestart: a deltaLink taken before a restart with a
 // state folder still works after it, and reports what changed since.
 func TestDriveDeltaAfterRestart(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state")
 	e1 := start(t, Options{StateDir: state, PlainHTTP: true})
 	d1 := newDriveClient(t, e1)
@@ -193,6 +195,7 @@ func (d *driveClient) follow(path string) ([]byte, http.Header) {
 // a version; versions are listed newest first with the current one, each
 // downloads its own bytes, and restoreVersion makes one current again.
 func TestDriveVersions(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	id := d.call("PUT", "/v1.0/me/drive/root:/v.txt:/content", []byte("one"), 201)["id"].(string)
@@ -231,6 +234,7 @@ func versionIDs(page map[string]any) []string {
 // TestDriveThumbnails: the seeded picture has one thumbnail set whose
 // sizes are real JPEGs scaled from it; a text file has none.
 func TestDriveThumbnails(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	pic := "/v1.0/me/drive/root:/Pictures/Team offsite.png:"
@@ -259,6 +263,7 @@ func TestDriveThumbnails(t *testing.T) {
 // TestDriveConvertPDF: content?format=pdf of a type Graph converts is a PDF
 // with the file's name (and a CSV's first lines); other types are 406.
 func TestDriveConvertPDF(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	d.call("PUT", "/v1.0/me/drive/root:/prices.csv:/content", []byte("item,price\napples,3\n"), 201)

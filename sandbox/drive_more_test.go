@@ -11,6 +11,7 @@ import (
 // keeps its id, takes children and uploads below it, and an app folder is
 // Apps/<app name>.
 func TestDriveSpecialFolders(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	docs := d.call("GET", "/v1.0/me/drive/root:/Documents:", nil, 200)
@@ -65,6 +66,7 @@ func TestDriveSpecialFolders(t *testing.T) {
 // match, every word, in any case; below the root or a folder; paged with
 // $skiptoken; $select; a quote doubled; a bad call is a 400.
 func TestDriveSearch(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	search := func(prefix, q, query string) []string {
@@ -152,6 +154,7 @@ func TestDriveSearch(t *testing.T) {
 // TestDriveQuotaFollowsContent: used grows with an upload, and a deleted
 // folder's files move to deleted.
 func TestDriveQuotaFollowsContent(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	quota := func() (used, deleted, remaining, total float64) {

@@ -14,6 +14,7 @@ import (
 // download and upload URLs it gets back name the address and port the sandbox listens on,
 // which the client can reach directly.
 func TestDrivePreauthURLsThroughAProxy(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	id := d.call("PUT", "/v1.0/me/drive/root:/proxied.txt:/content", []byte("through the proxy"), 201)["id"].(string)

@@ -9,6 +9,7 @@ import (
 // redeemSharingLink gives Patti lasting access to the item in Adele's drive;
 // opening it without (or with redeemSharingLinkIfNecessary) does not.
 func TestShareRedeem(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	owner := newDriveClient(t, e)
 	plan := owner.call("GET", "/v1.0/me/drive/root:/Projects/Launch/Plan.md:", nil, 200)["id"].(string)

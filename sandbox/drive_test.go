@@ -69,6 +69,7 @@ func folderBody(name, how string) map[string]any {
 // TestDriveAddressesReachTheSameItems: the drive by /me, by user and by id,
 // and an item by id, by path from the root and by path from a folder's id.
 func TestDriveAddressesReachTheSameItems(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	me := d.call("GET", "/v1.0/me/drive", nil, 200)
@@ -118,6 +119,7 @@ func TestDriveAddressesReachTheSameItems(t *testing.T) {
 // TestDriveChildrenPages: children come in pages continued by an opaque
 // $skiptoken, in name order or $orderby's, with $select and $expand.
 func TestDriveChildrenPages(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	box := d.call("POST", "/v1.0/me/drive/root/children", folderBody("Box", ""), 201)["id"].(string)
@@ -169,6 +171,7 @@ func TestDriveChildrenPages(t *testing.T) {
 // TestDriveFolderConflictRenameMoveDelete: conflictBehavior fail, rename and
 // replace; rename and move by PATCH; delete to the recycle bin and restore.
 func TestDriveFolderConflictRenameMoveDelete(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	first := d.call("POST", "/v1.0/me/drive/root/children", folderBody("Plans", "fail"), 201)
@@ -217,6 +220,7 @@ func TestDriveFolderConflictRenameMoveDelete(t *testing.T) {
 // the other host name, which serves the bytes with Range and refuses a
 // request that carries Authorization.
 func TestDriveContentRedirectRangeAndNoToken(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	body := []byte("0123456789 the content of report.txt")
@@ -320,6 +324,7 @@ func TestDriveContentRedirectRangeAndNoToken(t *testing.T) {
 // TestDriveSimpleUploadLimit: a body larger than Graph's simple-upload limit
 // is refused before it is read.
 func TestDriveSimpleUploadLimit(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	req := httptest.NewRequest("PUT", "/v1.0/me/drive/root:/big.bin:/content", strings.NewReader("x"))
@@ -336,6 +341,7 @@ func TestDriveSimpleUploadLimit(t *testing.T) {
 // and come back after a restart; without a state folder they go to a
 // temporary folder that Close removes.
 func TestDriveContentOnDisk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
 	s1, err := New(Options{PlainHTTP: true, StateDir: state})
@@ -402,6 +408,7 @@ func TestDriveContentOnDisk(t *testing.T) {
 
 // TestDriveSeed: every user's OneDrive has its folders and readable files.
 func TestDriveSeed(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	root := itemNames(d.call("GET", "/v1.0/me/drive/root/children", nil, 200))
@@ -430,6 +437,7 @@ func TestDriveSeed(t *testing.T) {
 // TestDrivePathsKeepTheirCase: a path segment that spells a route's literal
 // ("Contacts", "Calendar") is a name the client chose, kept as sent.
 func TestDrivePathsKeepTheirCase(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	it := d.call("PUT", "/v1.0/me/drive/root:/Contacts/Calendar/notes.txt:/content", []byte("n"), 201)

@@ -12,6 +12,7 @@ import (
 // that dies right after it (its state folder read by another one, as after
 // kill -9) still redeems the code.
 func TestCodeIssuedOnGetSurvivesKill(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	e := start(t, Options{StateDir: dir, AutoApprove: true})
 	verifier, challenge := pkcePair()

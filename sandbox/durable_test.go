@@ -14,6 +14,7 @@ import (
 // TestStateFolderOfNewerFormatRefused: a state folder written by a newer
 // sandbox is refused with a clear error and left exactly as it was.
 func TestStateFolderOfNewerFormatRefused(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
@@ -40,6 +41,7 @@ func TestStateFolderOfNewerFormatRefused(t *testing.T) {
 // (version 1, mail under "mail") is read into a state folder at the same
 // path; the file is kept beside it.
 func TestOlderStateFileConverted(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
 	e := &mailEnv{env: start(t, Options{}), t: t}

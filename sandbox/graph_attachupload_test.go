@@ -12,6 +12,7 @@ import (
 // size), reports nextExpectedRanges, refuses a Graph token, and its last
 // fragment attaches the file (201, Location, no body).
 func TestAttachmentUploadSession(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	var d map[string]any

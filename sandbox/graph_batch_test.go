@@ -44,6 +44,7 @@ func (b batchAnswer) byID(t *testing.T) map[string]struct {
 }
 
 func TestBatch(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	first := stableID(AdeleVanceID, "message", "0")
@@ -143,6 +144,7 @@ func TestBatch(t *testing.T) {
 // and /%24batch ran the inner batch, so nesting grew quadratically); each such item gets
 // Graph's 400 and the other items run.
 func TestBatchNotNested(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	inner := map[string]any{"requests": []any{map[string]any{"id": "1", "method": "GET", "url": "/me"}}}
@@ -173,6 +175,7 @@ func TestBatchNotNested(t *testing.T) {
 // TestBatchInsideBatchRefused: whatever route reaches the batch handler from inside a batch
 // is refused, so nesting is bounded even if a spelling escapes batchURL.
 func TestBatchInsideBatchRefused(t *testing.T) {
+	t.Parallel()
 	s, err := New(Options{PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)

@@ -105,6 +105,7 @@ func errCode(m map[string]any) string {
 const week = "startDateTime=2025-03-03T00:00:00Z&endDateTime=2025-03-10T00:00:00Z"
 
 func TestCalendarsCRUD(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite")
 	st, list, _ := e.call("GET", "/v1.0/me/calendars", tok, nil, nil)
@@ -166,6 +167,7 @@ func viewLine(ev map[string]any) string {
 }
 
 func TestCalendarView(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.Read")
 	occ := "&$filter=type%20eq%20%27occurrence%27&$top=100"
@@ -298,6 +300,7 @@ func TestCalendarView(t *testing.T) {
 // TestCalendarWritesConformance judges what the write routes answer by the
 // Graph v1.0 schema (the GET routes are in graphConformance).
 func TestCalendarWritesConformance(t *testing.T) {
+	t.Parallel()
 	schema := graphschema.ForTest(t)
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")

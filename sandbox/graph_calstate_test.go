@@ -13,6 +13,7 @@ import (
 // TestCalendarPersists: calendars, events (a series with a changed occurrence, an invitation
 // in the attendee's calendar) and contacts come back after a restart with the same state file.
 func TestCalendarPersists(t *testing.T) {
+	t.Parallel()
 	file := t.TempDir() + "/state.json"
 	e := start(t, Options{StateFile: file})
 	const scopes = "Calendars.ReadWrite Contacts.ReadWrite"
@@ -74,6 +75,7 @@ func TestCalendarPersists(t *testing.T) {
 // workload kept calendars, events and contacts in one "calendar" member; the
 // contacts come back from it as well as the calendars.
 func TestContactsFromOlderStateFile(t *testing.T) {
+	t.Parallel()
 	file := t.TempDir() + "/state.json"
 	e := start(t, Options{StateFile: file})
 	tok := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")

@@ -54,6 +54,7 @@ func contactChanges(items map[string]map[string]any) (changed, removed []string)
 // "@removed" entries), only in that folder; tokens of another store are
 // refused, and tokens survive a restart on the same state folder.
 func TestContactsDelta(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e := start(t, Options{StateDir: dir})
 	tok := e.calToken(adele(), "Contacts.ReadWrite")

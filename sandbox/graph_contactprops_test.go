@@ -10,6 +10,7 @@ import (
 // with a $filter on id; every member the schema defines is stored, nested
 // unknown ones are refused.
 func TestContactExtendedProperties(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Contacts.ReadWrite")
 	const prop = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name crm"
@@ -47,6 +48,7 @@ func TestContactExtendedProperties(t *testing.T) {
 // single items: attachments (none in the sandbox) and the calendar of
 // events, the events of a calendar, the contacts of a contact folder.
 func TestOutlookExpand(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.Read Contacts.Read")
 	_, list, _ := e.call("GET", "/v1.0/me/events?$top=3&$expand=attachments", tok, nil, nil)

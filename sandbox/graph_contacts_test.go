@@ -15,6 +15,7 @@ func contactNames(t *testing.T, list map[string]any) string {
 }
 
 func TestContactsQueries(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Contacts.Read")
 	app := e.appToken()
@@ -45,6 +46,7 @@ func TestContactsQueries(t *testing.T) {
 }
 
 func TestContactsWrites(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Contacts.ReadWrite")
 	st, c, _ := e.call("POST", "/v1.0/me/contacts", tok, map[string]any{

@@ -29,6 +29,7 @@ func (e *mailEnv) deltaRound(link string, hdr map[string]string) (items []map[st
 }
 
 func TestMailDelta(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	paged := map[string]string{"Authorization": adele["Authorization"], "Prefer": "odata.maxpagesize=10"}

@@ -11,6 +11,7 @@ import (
 // an event created, one changed, one deleted and an occurrence cancelled
 // (both "@removed").
 func TestCalendarViewDelta(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Calendars.ReadWrite"), "Content-Type": "application/json"}

@@ -14,6 +14,7 @@ const pyO365Prop = "String {00020329-0000-0000-C000-000000000046} Name o365_id"
 // $expand with a $filter on id, merges an update by id, and refuses an
 // $expand without the $filter.
 func TestEventExtendedProperties(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite")
 	st, ev, _ := e.call("POST", "/v1.0/me/events", tok, map[string]any{
@@ -67,6 +68,7 @@ func TestEventExtendedProperties(t *testing.T) {
 // properties are errors, read-only ones are ignored, and a retried create
 // with the same transactionId gives the first event back.
 func TestEventSchemaBodies(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite")
 	base := func(extra map[string]any) map[string]any {
@@ -106,6 +108,7 @@ func TestEventSchemaBodies(t *testing.T) {
 // @odata.etag; an update or delete with a stale If-Match answers 412 and
 // changes nothing, "*" or the current tag goes through.
 func TestOutlookETags(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")
 	for _, c := range []struct {
@@ -148,6 +151,7 @@ func TestOutlookETags(t *testing.T) {
 // schema: every calendarColor member (maxColor included) in any case, a
 // name that is non-empty and unique among the user's calendars.
 func TestCalendarSchemaBodies(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite")
 	st, c, _ := e.call("POST", "/v1.0/me/calendars", tok, map[string]any{"name": "Colours", "color": "MAXCOLOR"}, nil)

@@ -32,6 +32,7 @@ func findBySubject(t *testing.T, list map[string]any, subject string) map[string
 }
 
 func TestEventInvitations(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	org := e.calToken(adele(), "Calendars.ReadWrite")
 	att := e.calToken(alex(), "Calendars.ReadWrite")
@@ -140,6 +141,7 @@ func TestEventInvitations(t *testing.T) {
 }
 
 func TestEventSeriesWrites(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.ReadWrite")
 	st, ev, _ := e.call("POST", "/v1.0/me/calendars/"+strings.NewReplacer(calendarFill(e)...).Replace("{calendar}")+"/events", tok, map[string]any{
@@ -192,6 +194,7 @@ func TestEventSeriesWrites(t *testing.T) {
 }
 
 func TestGetSchedule(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.calToken(adele(), "Calendars.Read")
 	st, out, _ := e.call("POST", "/v1.0/me/calendar/getSchedule", tok, map[string]any{
@@ -235,6 +238,7 @@ func TestGetSchedule(t *testing.T) {
 // TestCalendarConcurrentUse creates, answers and reads meetings from many
 // goroutines at once (run with -race), and then Resets.
 func TestCalendarConcurrentUse(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	org := e.calToken(adele(), "Calendars.ReadWrite Contacts.ReadWrite")
 	att := e.calToken(alex(), "Calendars.ReadWrite")
@@ -274,6 +278,7 @@ func TestCalendarConcurrentUse(t *testing.T) {
 // TestEventException moves one occurrence of the seeded standup: it becomes
 // an exception at its new time, for the organizer and the attendees.
 func TestEventException(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	org := e.calToken(adele(), "Calendars.ReadWrite")
 	att := e.calToken(alex(), "Calendars.Read")

@@ -131,6 +131,7 @@ func idsOf(ms []*seedMessage) []string {
 }
 
 func TestMailListQueries(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, "Mail.Read")
 	all := seedMsgs(0, "")
@@ -247,6 +248,7 @@ func TestMailListQueries(t *testing.T) {
 }
 
 func TestMailPreferTextBody(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, "Mail.Read")
 	id := stableID(AdeleVanceID, "message", "0")
@@ -272,6 +274,7 @@ func TestMailPreferTextBody(t *testing.T) {
 }
 
 func TestMailPermissions(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	read := e.as(0, "Mail.Read")
 	app := map[string]string{"Authorization": "Bearer " + e.appToken()}
@@ -289,6 +292,7 @@ func TestMailPermissions(t *testing.T) {
 }
 
 func TestMailReset(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	id := stableID(AdeleVanceID, "message", "0")
@@ -321,6 +325,7 @@ func mustTime(s string) time.Time {
 
 // TestMailPersists: with a state file, mail and delta tokens survive a restart.
 func TestMailPersists(t *testing.T) {
+	t.Parallel()
 	file := t.TempDir() + "/state.json"
 	e := &mailEnv{env: start(t, Options{StateFile: file}), t: t}
 	adele := e.as(0, rw)

@@ -31,6 +31,7 @@ func names(fs []folderJSON) []string {
 }
 
 func TestMailFolders(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	seed := seedMailbox(0)
@@ -171,6 +172,7 @@ func TestMailFolders(t *testing.T) {
 }
 
 func TestGraphPathsCaseAndKeys(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/v1.0/me/MailFolders/Inbox/Messages":                 "/v1.0/me/mailFolders/Inbox/messages",
 		"/v1.0/me/mailfolders('inbox')/messages/delta":        "/v1.0/me/mailFolders/inbox/messages/delta",

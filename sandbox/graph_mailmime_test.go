@@ -12,6 +12,7 @@ import (
 // Content-Type text/plain take a base64 MIME message; anything else there is
 // Graph's 400 ErrorMimeContentInvalidBase64String.
 func TestMailMIMECreateAndSend(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	post := func(path, body string) (int, map[string]any) {

@@ -9,6 +9,7 @@ import (
 // (no sort per page); after every kind of change they still equal what a scan of the
 // mailbox gives (a $filter listing matching everything), page by page and in $count.
 func TestMessageListingsFollowChanges(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	ids := func(path string) []string {

@@ -10,6 +10,7 @@ import (
 // W/"<changeKey>"; a write with a stale If-Match gets 412 and changes
 // nothing, the current tag or "*" goes through.
 func TestMailETags(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	with := func(tag string) map[string]string {
@@ -89,6 +90,7 @@ func TestMailETags(t *testing.T) {
 // read-only or create-only ones on update get Graph's errors, null
 // collections are empty, attachments state a known type.
 func TestMailBodiesBySchema(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	var d map[string]any
@@ -130,6 +132,7 @@ func TestMailBodiesBySchema(t *testing.T) {
 // kept, merged by id on update, and returned only when expanded with a
 // $filter on their id.
 func TestMailExtendedProperties(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	const color = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color"
@@ -177,6 +180,7 @@ func TestMailExtendedProperties(t *testing.T) {
 // TestMailFolderExpand: mail folders expand their child folders and their
 // extended properties as Graph does; message rules are not served.
 func TestMailFolderExpand(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	var top msgPage

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMailCreateUpdateMoveCopyDelete(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	drafts := seedFolderID(AdeleVanceID, "drafts")
@@ -114,6 +115,7 @@ func (e *mailEnv) inboxWith(hdr map[string]string, folder, subject string) []map
 }
 
 func TestMailSendAndReply(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele, megan, alex := e.as(0, rw), e.as(2, rw), e.as(1, rw)
 	to := func(addrs ...string) []any {
@@ -204,6 +206,7 @@ func TestMailSendAndReply(t *testing.T) {
 func adele0() User { return seedUsers[0] }
 
 func TestMailAttachments(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	first := stableID(AdeleVanceID, "message", "0") // "Quarterly sales review" with sales-q1.csv
@@ -300,6 +303,7 @@ func TestMailAttachments(t *testing.T) {
 // TestMailImmutableID: with Prefer: IdType="ImmutableId" a message keeps its
 // id across moves; both id forms address it; delta reports removals by it.
 func TestMailImmutableID(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	adele := e.as(0, rw)
 	imm := map[string]string{"Authorization": adele["Authorization"], "Prefer": `IdType="ImmutableId"`}

@@ -12,6 +12,7 @@ import (
 // TestGraphMailSchema checks what the sandbox emits for mail against Graph's
 // v1.0 schema: property names, JSON types and enum values.
 func TestGraphMailSchema(t *testing.T) {
+	t.Parallel()
 	sc := graphschema.ForTest(t)
 	check := func(where, typ string, v map[string]any) {
 		t.Helper()

@@ -37,6 +37,7 @@ type graphErr struct {
 }
 
 func TestGraphMe(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	tok := e.userToken(adele().UserPrincipalName, adele().Password, "User.Read Mail.Read")
 	var me map[string]any
@@ -95,6 +96,7 @@ func TestGraphMe(t *testing.T) {
 }
 
 func TestGraphUsersAndMessages(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	app := map[string]string{"Authorization": "Bearer " + e.appToken()}
 	var u map[string]any

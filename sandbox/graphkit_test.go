@@ -73,6 +73,7 @@ func upperSegments(p string, keep ...string) string {
 // re-encoded and case-varied requests to the create and update endpoints of
 // every workload: each answers as Graph does, and all answer alike.
 func TestGraphKitSameAnswersEveryWorkload(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite MailboxSettings.ReadWrite Calendars.ReadWrite Contacts.ReadWrite Files.ReadWrite Tasks.ReadWrite User.ReadBasic.All Sites.Manage.All Sites.ReadWrite.All Channel.Create ChannelMessage.Send Chat.ReadWrite User.ReadWrite.All Group.ReadWrite.All")
@@ -427,6 +428,7 @@ func asMap(v any) map[string]any {
 // TestReadPayloadLimits: the body reader bounds a body before and after
 // decompression, and answers every workload's oversized body alike.
 func TestReadPayloadLimits(t *testing.T) {
+	t.Parallel()
 	big := []byte(`{"subject":"` + strings.Repeat("a", graphkit.MaxJSONBody) + `"}`)
 	for _, c := range []struct {
 		name string

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox/internal/identity"
 )
 
@@ -60,6 +61,9 @@ func start(t *testing.T, opts Options) *env {
 	}
 	if opts.Dir == "" && !opts.PlainHTTP {
 		opts.Dir = t.TempDir()
+	}
+	if opts.SigningKey == nil {
+		opts.SigningKey = testkey.RSA(t)
 	}
 	s, err := New(opts)
 	if err != nil {

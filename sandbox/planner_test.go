@@ -13,6 +13,7 @@ import (
 // after kill -9) serves it with the same ETag, and a change guarded by
 // that ETag succeeds there.
 func TestPlannerStateSurvivesKill(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	e := start(t, Options{StateDir: dir})
 	tok := "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "Tasks.ReadWrite")

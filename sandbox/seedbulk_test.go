@@ -71,6 +71,7 @@ func TestSeedMessages(t *testing.T) {
 // TestSeedMessagesFolderAndErrors seeds another user's folder by well-known
 // name through the Go API, and checks the errors.
 func TestSeedMessagesFolderAndErrors(t *testing.T) {
+	t.Parallel()
 	e := startMail(t)
 	u := seedUsers[1]
 	if err := e.s.SeedMessages(u.UserPrincipalName, "archive", 30); err != nil {
@@ -105,6 +106,7 @@ func TestSeedMessagesFolderAndErrors(t *testing.T) {
 // TestSeedMessagesDeterministic checks that the same seeding of two fresh
 // sandboxes gives the same messages, in the same order.
 func TestSeedMessagesDeterministic(t *testing.T) {
+	t.Parallel()
 	var lists [2][]string
 	for i := range lists {
 		e := startMail(t)

@@ -61,6 +61,11 @@ type Options struct {
 	// Now is the real clock the sandbox's clock runs on; default time.Now.
 	// The control API moves the sandbox's clock ahead of it (see Server.Now).
 	Now func() time.Time
+	// SigningKey is the token-signing key (RSA, 2048 bits or more) when the
+	// state folder has none; nil means a new key. Generating it is most of
+	// New's work: a process starting many sandboxes (a test suite) can give
+	// them one key.
+	SigningKey *rsa.PrivateKey
 }
 
 // Server is a running (or runnable) sandbox.
@@ -102,10 +107,16 @@ type Server struct {
 	srv    *http.Server
 	url    string
 	closed bool
+
+	// idle are the server's connections with no request in flight (Start's ConnState hook),
+	// which Close ends at once: Shutdown gives an idle HTTP/2 connection a second after its
+	// GOAWAY for the client to hang up.
+	idleMu sync.Mutex
+	idle   map[net.Conn]bool
 }
 
 // New creates a server: it generates the token-signing key (or loads it from
-// StateFile) and, unless PlainHTTP, a CA and server certificate, writing the
+// StateDir, or takes Options.SigningKey) and, unless PlainHTTP, a CA and server certificate, writing the
 // CA to Dir/ca.pem.
 func New(opts Options) (*Server, error) { return newServer(opts) }
 
@@ -153,6 +164,12 @@ func newServer(opts Options) (_ *Server, err error) {
 		s.kit.Files = func() (string, error) { return files, nil }
 	} else {
 		s.kit.Files = s.tempFilesDir
+	}
+	if key == nil && opts.SigningKey != nil {
+		if opts.SigningKey.N.BitLen() < 2048 {
+			return nil, errors.New("sandbox: the signing key is shorter than 2048 bits")
+		}
+		key = opts.SigningKey
 	}
 	if key == nil {
 		k, err := token.NewSigningKey()
@@ -292,7 +309,9 @@ func (s *Server) Start(addr string) error {
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
+		ConnState:         s.connState,
 	}
+	srv.RegisterOnShutdown(s.closeIdle)
 	scheme := "http"
 	if s.tls != nil {
 		scheme = "https"
@@ -312,6 +331,30 @@ func (s *Server) Start(addr string) error {
 		}
 	}()
 	return nil
+}
+
+// connState keeps s.idle: the connections in StateIdle.
+func (s *Server) connState(c net.Conn, st http.ConnState) {
+	s.idleMu.Lock()
+	defer s.idleMu.Unlock()
+	if st != http.StateIdle {
+		delete(s.idle, c)
+		return
+	}
+	if s.idle == nil {
+		s.idle = map[net.Conn]bool{}
+	}
+	s.idle[c] = true
+}
+
+// closeIdle closes the idle connections; Shutdown calls it once the listener is closed.
+func (s *Server) closeIdle() {
+	s.idleMu.Lock()
+	defer s.idleMu.Unlock()
+	for c := range s.idle {
+		_ = c.Close()
+		delete(s.idle, c)
+	}
 }
 
 // URL returns the base URL after Start, e.g. https://127.0.0.1:PORT (no trailing slash).

@@ -37,6 +37,7 @@ func (d *driveClient) downloadAt(path string) []byte {
 // with files and folders, and the Project tracker list with its items; a
 // user outside the group reaches neither.
 func TestSitesSeed(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newSitesClient(t, e)
 	if got := itemNames(d.call("GET", "/v1.0/groups/"+ProductTeamGroupID+"/drive/root/children", nil, 200)); strings.Join(got, "|") != "Launch|Specs|Team charter.md" {
@@ -71,6 +72,7 @@ func TestSitesSeed(t *testing.T) {
 // restart, from the snapshot Close writes and from the journal alone (a
 // copy of the state folder taken while the sandbox ran).
 func TestSitesStateSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
 	s1, d := onState(t, state)
@@ -127,6 +129,7 @@ func onState(t *testing.T, folder string) (*Server, *driveClient) {
 // route below the site, the drive's path addresses included, and keeps the
 // case of a file's name.
 func TestSitesPathAddresses(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newSitesClient(t, e)
 	d.call("PUT", teamSite+"/drive/root:/Contacts/Lists.txt:/content", []byte("x"), 201)

@@ -16,6 +16,7 @@ import (
 // JSON 404), and /ca.pem is the CA certificate; the control token is not
 // on it.
 func TestStatusPage(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{Dir: t.TempDir(), RequireControlToken: true})
 	resp := e.do("GET", "/", nil, nil, nil)
 	page, _ := io.ReadAll(resp.Body)
@@ -44,6 +45,7 @@ func TestStatusPage(t *testing.T) {
 // TestCANameConstraints: the CA vouches only for the names the sandbox
 // serves; a certificate it signed for another name does not verify.
 func TestCANameConstraints(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	ca, key, err := newCA(now)
 	if err != nil {
@@ -80,6 +82,7 @@ func TestCANameConstraints(t *testing.T) {
 // serves with the CA it made the first time (a person trusts it once); its
 // key is readable by the owner only; an unusable CA is replaced.
 func TestCAKeptAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	first, err := loadTLSMaterial(dir, time.Now())
 	if err != nil {

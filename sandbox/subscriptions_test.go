@@ -88,6 +88,7 @@ func jsonBody(v any) io.Reader {
 // although the receiver fails twice; expiry stops them and sends
 // subscriptionRemoved to the lifecycle URL.
 func TestSubscriptionsDeliver(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.ReadWrite Contacts.ReadWrite Tasks.ReadWrite"),
@@ -183,6 +184,7 @@ func TestSubscriptionsDeliver(t *testing.T) {
 // notification URL that is not on loopback, an expiry beyond the
 // resource's limit, a resource the token may not read: Graph's errors.
 func TestSubscriptionsRefused(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Mail.Read"), "Content-Type": "application/json"}
@@ -224,6 +226,7 @@ func TestSubscriptionsRefused(t *testing.T) {
 // changes anywhere in the drive as "updated" of the root, a burst coalesced
 // while undelivered; OneDrive refuses other folders and other change types.
 func TestSubscriptionsDriveRoot(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Files.ReadWrite"), "Content-Type": "application/json"}
@@ -260,6 +263,7 @@ func TestSubscriptionsDriveRoot(t *testing.T) {
 // event created, of the copy an invitation puts in an attendee's calendar
 // (on the attendee's subscription), and of a deletion.
 func TestSubscriptionsEvents(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "Calendars.ReadWrite"), "Content-Type": "application/json"}

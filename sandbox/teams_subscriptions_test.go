@@ -16,6 +16,7 @@ import (
 // subscriptions live at most 60 minutes, and a user may watch only the
 // chats and teams it is a member of.
 func TestSubscriptionsTeamsMessages(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	tok := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password,

@@ -15,6 +15,7 @@ import (
 // carries; a delegated user who is not a member of a chat gets 403 and an
 // unknown team 404.
 func TestTeamsRefusals(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	basic := map[string]string{"Authorization": "Bearer " + e.userToken(u.UserPrincipalName, u.Password, "User.Read")}
@@ -44,6 +45,7 @@ func TestTeamsRefusals(t *testing.T) {
 // and a reply, a chat and presence are back after a restart, from the
 // snapshot Close writes and from the journal alone.
 func TestTeamsStateSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
 	on := func(folder string) (*Server, *driveClient) {

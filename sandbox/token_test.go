@@ -12,6 +12,7 @@ import (
 )
 
 func TestClientCredentials(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	good := url.Values{"grant_type": {"client_credentials"}, "client_id": {ConfidentialClientID},
 		"client_secret": {ConfidentialClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}
@@ -78,6 +79,7 @@ func TestClientCredentials(t *testing.T) {
 func b64std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestErrorBodyShape(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	var raw map[string]json.RawMessage
 	resp := e.do("POST", "/common/oauth2/v2.0/token", strings.NewReader("grant_type=magic&client_id="+PublicClientID),
@@ -130,6 +132,7 @@ func TestErrorBodyShape(t *testing.T) {
 }
 
 func TestPasswordGrant(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	v := url.Values{"grant_type": {"password"}, "client_id": {PublicClientID}, "username": {"AlexW@" + TenantDomain},
 		"password": {"Sandbox-Alex-2!"}, "scope": {"User.Read offline_access openid"}}
@@ -163,6 +166,7 @@ func TestPasswordGrant(t *testing.T) {
 }
 
 func TestRefreshRotation(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	login := url.Values{"grant_type": {"password"}, "client_id": {PublicClientID}, "username": {adele().UserPrincipalName},
 		"password": {adele().Password}, "scope": {"Mail.Read offline_access"}}
@@ -224,6 +228,7 @@ func TestRefreshRotation(t *testing.T) {
 }
 
 func TestNoRefreshTokenWithoutOfflineAccess(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{TokenLifetime: 10 * time.Minute})
 	_, tr, _ := e.token(TenantID, url.Values{"grant_type": {"password"}, "client_id": {PublicClientID},
 		"username": {adele().UserPrincipalName}, "password": {adele().Password}, "scope": {"User.Read"}})
@@ -243,6 +248,7 @@ func TestNoRefreshTokenWithoutOfflineAccess(t *testing.T) {
 // sandbox knew a few dozen by hand and refused the rest with AADSTS70011);
 // one Microsoft does not list is still refused.
 func TestEveryGraphPermissionIsKnown(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	u := adele()
 	for _, c := range []struct{ ask, want string }{

@@ -96,6 +96,7 @@ func (d *driveClient) download(id string) []byte {
 // 201 and the item, whose bytes download back; a second session replacing
 // the file ends with 200; GET reports the status.
 func TestUploadSessionInFragments(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	content := patterned(2*fragUnit + 1000)
@@ -147,6 +148,7 @@ func TestUploadSessionInFragments(t *testing.T) {
 // MiB at most), overlaps and gaps (416), a changed total, a malformed
 // Content-Range, and the Authorization header, which the URL refuses.
 func TestUploadSessionFragmentRules(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	content := patterned(3 * fragUnit)
@@ -218,6 +220,7 @@ func TestUploadSessionFragmentRules(t *testing.T) {
 // answer was lost is refused as an overlap (416, as Graph does); GET on the
 // URL gives the range to continue from, and the upload completes.
 func TestUploadSessionResumeAfterLostAnswer(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	content := patterned(3*fragUnit + 7)
@@ -250,6 +253,7 @@ func TestUploadSessionResumeAfterLostAnswer(t *testing.T) {
 // and so are its bytes; the conflict behaviour is applied when the session
 // is made and again at its last fragment.
 func TestUploadSessionCancelExpireConflict(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	content := patterned(fragUnit + 10)
@@ -339,6 +343,7 @@ func TestUploadSessionCancelExpireConflict(t *testing.T) {
 // still open when the sandbox stops is gone after the restart (404, so the
 // client starts over) and its part file is removed with the next session.
 func TestUploadSessionAcrossRestart(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state")
 	run := func() *env {
 		s, err := New(Options{PlainHTTP: true, StateDir: state})

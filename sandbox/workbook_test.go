@@ -56,6 +56,7 @@ func rangeOf(path, sheet, address string) string {
 // through the workbook API, and the item's content afterwards is a workbook
 // with the new values and formulas.
 func TestWorkbookRangesOnADriveItem(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	id, wb := uploadSales(t, d, "Reports/sales.xlsx")
@@ -110,6 +111,7 @@ func TestWorkbookRangesOnADriveItem(t *testing.T) {
 // changes are not saved), worksheets added, renamed and deleted, table rows
 // and names.
 func TestWorkbookSessionsSheetsTablesNames(t *testing.T) {
+	t.Parallel()
 	e := start(t, Options{})
 	d := newDriveClient(t, e)
 	_, wb := uploadSales(t, d, "sales.xlsx")

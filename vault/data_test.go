@@ -9,6 +9,7 @@ import (
 )
 
 func TestDataHelpers(t *testing.T) {
+	t.Parallel()
 	var nilData *Data
 	if _, ok := nilData.Connection("p", "a"); ok || nilData.Provider("p") != nil || nilData.Connections() != nil {
 		t.Fatal("nil Data not empty")
@@ -62,6 +63,7 @@ func TestDataHelpers(t *testing.T) {
 }
 
 func TestRedaction(t *testing.T) {
+	t.Parallel()
 	c := Connection{Provider: "p", Name: "n", AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET", APIKey: "KEY-SECRET", IDToken: "ID-SECRET"}
 	cl := Client{ClientID: "cid", ClientSecret: "CS-SECRET"}
 	var buf bytes.Buffer

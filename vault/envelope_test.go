@@ -8,6 +8,7 @@ import (
 )
 
 func TestEnvelopeRoundTripAndRewrap(t *testing.T) {
+	t.Parallel()
 	kek, other := randomBytes(keySize), randomBytes(keySize)
 	secret := []byte(`{"refresh_token":"rt-secret"}`)
 	e, err := SealEnvelope(kek, "p/connection/microsoft/work", secret)
@@ -47,6 +48,7 @@ func TestEnvelopeRoundTripAndRewrap(t *testing.T) {
 }
 
 func TestKEKPassphraseRecordsKDF(t *testing.T) {
+	t.Parallel()
 	ks := PassphraseKey(func() ([]byte, error) { return []byte("correct horse"), nil })
 	k1, kdf, err := KEK(context.Background(), ks, true, nil)
 	if err != nil || len(kdf) == 0 {

@@ -13,6 +13,7 @@ import (
 // it, that is writable by other users or belongs to another user is refused with what to do,
 // before anything is written into it.
 func TestOpenRefusesFoldersOthersCanChange(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	profiles := filepath.Join(home, "profiles")
 	dir := filepath.Join(profiles, "default")

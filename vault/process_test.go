@@ -128,6 +128,7 @@ func skipNoExec(t *testing.T) {
 }
 
 func TestConcurrentUpdatesProcesses(t *testing.T) {
+	t.Parallel()
 	skipNoExec(t)
 	s, key := newStore(t)
 	const procs, per = 4, 15
@@ -168,6 +169,7 @@ func TestConcurrentUpdatesProcesses(t *testing.T) {
 }
 
 func TestLockAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	skipNoExec(t)
 	s, key := newStore(t)
 
@@ -240,6 +242,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 // It aims at kills rounds; on a busy machine it stops after budget, once
 // it has done at least least of them (however long those take).
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	skipNoExec(t)
 	kills, least, budget := 200, 40, 60*time.Second
 	if testing.Short() {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestProfileNames(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"a", "default", "work-2", "x_y", "0", strings.Repeat("a", 64)} {
 		if err := ValidateProfileName(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
@@ -25,6 +26,7 @@ func TestProfileNames(t *testing.T) {
 }
 
 func TestProfiles(t *testing.T) {
+	t.Parallel()
 	keyring.MockInit()
 	h := Home{Dir: filepath.Join(t.TempDir(), "home")}
 	if active, err := h.Active(); err != nil || active != DefaultProfile {

@@ -15,6 +15,7 @@ import (
 // the vault; with its key in a session of the profile folder, the profile's key source opens
 // the vault without asking for the passphrase; after the session ends it asks again.
 func TestUnlockSessionOpensThePassphraseVault(t *testing.T) {
+	t.Parallel()
 	cheapKDF(t)
 	dir := filepath.Join(t.TempDir(), "pp")
 	s, err := Open(dir, PassphraseKey(func() ([]byte, error) { return []byte("correct horse"), nil }))
@@ -59,6 +60,7 @@ func TestUnlockSessionOpensThePassphraseVault(t *testing.T) {
 }
 
 func TestUnlockRefusesOtherKeySources(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "kf")
 	s, err := Open(dir, FileKey(filepath.Join(dir, KeyFileName)))
 	if err != nil {

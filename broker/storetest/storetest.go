@@ -42,8 +42,8 @@ func Reopen(f func(t *testing.T, s broker.Store) broker.Store) Option {
 	return func(c *config) { c.reopen = f }
 }
 
-// Run runs the conformance tests as subtests of t. open returns a new, empty store; it is
-// called once per subtest and should clean up with t.Cleanup.
+// Run runs the conformance tests as parallel subtests of t. open returns a new, empty store,
+// independent of the others; it is called once per subtest and should clean up with t.Cleanup.
 func Run(t *testing.T, open func(t *testing.T) broker.Store, opts ...Option) {
 	var c config
 	for _, o := range opts {
@@ -68,7 +68,10 @@ func Run(t *testing.T, open func(t *testing.T) broker.Store, opts ...Option) {
 		{"LockConnectionCancelled", s.lockCancelled},
 		{"Version", s.version},
 	} {
-		t.Run(tc.name, tc.run)
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.run(t)
+		})
 	}
 }
 

@@ -61,12 +61,21 @@ func Implies(p, q string) bool {
 	if strings.EqualFold(p, q) {
 		return true
 	}
+	if !strings.EqualFold(resource(p), resource(q)) {
+		return false // every weaker permission keeps p's resource
+	}
 	for _, w := range weaker(p) {
 		if Implies(w, q) {
 			return true
 		}
 	}
 	return false
+}
+
+// resource is p's first dot-separated part (Mail of Mail.ReadWrite.Shared).
+func resource(p string) string {
+	r, _, _ := strings.Cut(p, ".")
+	return r
 }
 
 // weaker are the permissions p directly includes: X.All includes X (the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/provider"
@@ -40,6 +41,7 @@ func TestOpen(t *testing.T) {
 			if err := sb.ApproveDeviceCode(da.UserCode, upn); err != nil {
 				t.Error(err)
 			}
+			da.Interval = time.Millisecond // approved already: the first poll gets the token
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +85,7 @@ func TestOpen(t *testing.T) {
 // startSandbox starts a TLS sandbox on a free loopback port.
 func startSandbox(t *testing.T) *sandbox.Server {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), DeviceInterval: time.Second})
+	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), DeviceInterval: time.Second, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,7 @@ func signedInCache(t *testing.T, sb *sandbox.Server) (path string, login *vault.
 			if err := sb.ApproveDeviceCode(da.UserCode, upn); err != nil {
 				t.Error(err)
 			}
+			da.Interval = time.Millisecond // approved already: the first poll gets the token
 		}})
 	if err != nil {
 		t.Fatal(err)

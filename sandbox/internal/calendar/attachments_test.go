@@ -10,6 +10,7 @@ import (
 // TestEventAttachmentsJournaled: adding and deleting an event's attachment
 // is journaled (replay gives the served state) and changes the event.
 func TestEventAttachmentsJournaled(t *testing.T) {
+	t.Parallel()
 	env := kittest.New(t, newTestWorkload)
 	tok := kittest.UserToken(directory.AdeleVanceID, "Calendars.ReadWrite")
 	ev := write(t, env, "POST", "/v1.0/me/events", tok, map[string]any{"subject": "With a file",

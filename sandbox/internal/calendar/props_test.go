@@ -10,6 +10,7 @@ import (
 // every writable structural property of an event and a calendar has a
 // setter (so a property Graph takes cannot be dropped silently).
 func TestSettersCoverSchema(t *testing.T) {
+	t.Parallel()
 	check := func(entity string, names []string, unknown []string) {
 		if len(unknown) > 0 {
 			t.Errorf("%s setters for properties the schema does not define: %v", entity, unknown)

@@ -10,6 +10,7 @@ import (
 // A series keeps its wall-clock time in its own zone across a daylight
 // saving change: 09:00 Pacific is 17:00 UTC before 9 March 2025, 16:00 after.
 func TestOccurrencesKeepLocalTime(t *testing.T) {
+	t.Parallel()
 	la, _ := outlook.Zone("Pacific Standard Time")
 	ev := &calEvent{ID: "m", StartTZ: "Pacific Standard Time",
 		Start: time.Date(2025, 3, 3, 9, 0, 0, 0, la), End: time.Date(2025, 3, 3, 9, 15, 0, 0, la),
@@ -34,6 +35,7 @@ func TestOccurrencesKeepLocalTime(t *testing.T) {
 // Long-running series jump to the window without losing their rhythm, and
 // one answer holds at most maxOccurrences of a series.
 func TestOccurrencesOfOldSeries(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		rec      outlook.Recurrence
 		from, to time.Time
@@ -66,6 +68,7 @@ func TestOccurrencesOfOldSeries(t *testing.T) {
 
 // Skipping ahead counts the skipped occurrences of a numbered series.
 func TestNumberedSeriesSkipAhead(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		rec  outlook.Recurrence
 		want string

@@ -12,6 +12,7 @@ import (
 // against the Graph v1.0 schema (the answers themselves are judged by the
 // sandbox's conformance tests).
 func TestWireTypesMatchSchema(t *testing.T) {
+	t.Parallel()
 	schema := graphschema.ForTest(t)
 	for _, c := range []struct {
 		typ string

@@ -65,6 +65,7 @@ func attendees(mails ...string) []any {
 // and checks that the journal they produce, replayed over the seed or over
 // a snapshot taken midway, gives back the served state.
 func TestStoreContract(t *testing.T) {
+	t.Parallel()
 	env := kittest.New(t, newTestWorkload)
 	seed := directory.Seed()
 	adeleU, alexU, meganU, pattiU := seed[0], seed[1], seed[2], seed[4]

@@ -10,6 +10,7 @@ import (
 
 // TestOtherHost: a download URL names the sandbox otherwise than the request.
 func TestOtherHost(t *testing.T) {
+	t.Parallel()
 	remote := context.WithValue(context.Background(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.ParseIP("192.0.2.7"), Port: 8443})
 	for _, c := range []struct {
 		host string

@@ -6,6 +6,7 @@ import "testing"
 // under a new name, one that replaces and one renamed at a conflict replay
 // to the served state.
 func TestStoreContractCopy(t *testing.T) {
+	t.Parallel()
 	env, _, adele, _ := storeEnv(t)
 	f := env.Write("PUT", "/v1.0/me/drive/root:/Reports/Q1/summary.txt:/content", adele, []byte("first quarter"), 201)
 	docs := f["parentReference"].(map[string]any)["id"].(string)

@@ -7,6 +7,7 @@ import (
 
 // TestParseRest reads every address of an item Graph takes below a drive.
 func TestParseRest(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		rest string
 		ok   bool

@@ -45,6 +45,7 @@ func unzip(t *testing.T, data []byte) map[string]string {
 // parts their content types name, every part well-formed, and the bytes
 // are the same each time they are made.
 func TestSeededOfficeFilesOpen(t *testing.T) {
+	t.Parallel()
 	files := map[string][]byte{}
 	for _, f := range seedOfficeFiles() {
 		files[f.path] = []byte(f.content)
@@ -95,6 +96,7 @@ func TestSeededOfficeFilesOpen(t *testing.T) {
 // TestSeededWorkbookThroughGraph: the seeded budget's workbook is served
 // on every seeded drive.
 func TestSeededWorkbookThroughGraph(t *testing.T) {
+	t.Parallel()
 	env, seed, adele, app := storeEnv(t)
 	get := func(path, tok string) map[string]any {
 		t.Helper()

@@ -43,6 +43,7 @@ func (s oneSite) ListLibrary(site, list string) (graphkit.Library, bool) {
 // site, group, list and drive-id addresses journal and replay like a
 // OneDrive's.
 func TestStoreContractSiteLibrary(t *testing.T) {
+	t.Parallel()
 	env, _, _, _ := storeEnv(t)
 	env.Kit.Sites = oneSite{}
 	adele := kittest.UserToken(directory.AdeleVanceID, "Files.ReadWrite.All")
@@ -71,6 +72,7 @@ func TestStoreContractSiteLibrary(t *testing.T) {
 // made the library (a concurrent first access) are journaled after them, or
 // never.
 func TestLibraryWriteReplaysWithoutItsMaking(t *testing.T) {
+	t.Parallel()
 	env, _, _, _ := storeEnv(t)
 	env.Kit.Sites = oneSite{}
 	adele := kittest.UserToken(directory.AdeleVanceID, "Files.ReadWrite.All")

@@ -11,6 +11,7 @@ import (
 // below it in the delta feed, and a copy that fails at a taken name replay
 // to the served state, feed position and versions included.
 func TestStoreContractVersions(t *testing.T) {
+	t.Parallel()
 	env, _, adele, _ := storeEnv(t)
 	id := env.Write("PUT", "/v1.0/me/drive/root:/Reports/v.txt:/content", adele, []byte("one"), 201)["id"].(string)
 	env.Mark()
@@ -28,6 +29,7 @@ func TestStoreContractVersions(t *testing.T) {
 // TestVersionsKeepTheNewest: past maxVersions the oldest versions go, and
 // version ids keep counting up.
 func TestVersionsKeepTheNewest(t *testing.T) {
+	t.Parallel()
 	it := &item{Hash: "h0"}
 	for i := range maxVersions + 10 {
 		it.replaceContent(int64(i), fmt.Sprintf("h%d", i+1), time.Time{}, "")

@@ -32,6 +32,7 @@ func storeEnv(t *testing.T) (env *kittest.Env, seed []directory.User, adele, app
 // journal they produce, replayed over the seed or over a snapshot taken
 // midway, gives back the served state.
 func TestStoreContract(t *testing.T) {
+	t.Parallel()
 	env, seed, adele, app := storeEnv(t)
 	folder := func(name, how string) map[string]any {
 		return map[string]any{"name": name, "folder": map[string]any{}, "@microsoft.graph.conflictBehavior": how}
@@ -63,6 +64,7 @@ func TestStoreContract(t *testing.T) {
 // on its pre-authenticated URL, journals the file it creates (and the
 // folders on its path) and the file whose content it replaces.
 func TestStoreContractUploadSession(t *testing.T) {
+	t.Parallel()
 	env := kittest.New(t, func(k *graphkit.Kit) graphkit.Workload { return New(k) })
 	files := t.TempDir()
 	env.Kit.Files = func() (string, error) { return files, nil }
@@ -104,6 +106,7 @@ func TestStoreContractUploadSession(t *testing.T) {
 // (a GET that writes), adopted from a folder in place, made anew after a
 // delete, an app folder, and uploads below them, replay to the served state.
 func TestStoreContractSpecialFolders(t *testing.T) {
+	t.Parallel()
 	env, seed, adele, app := storeEnv(t)
 
 	env.Write("GET", "/v1.0/me/drive/special/documents", adele, nil, 200)
@@ -121,6 +124,7 @@ func TestStoreContractSpecialFolders(t *testing.T) {
 // table's rows, a deleted sheet) save the workbook as the item's new
 // content and journal the item, as an upload does.
 func TestStoreContractWorkbook(t *testing.T) {
+	t.Parallel()
 	env, _, adele, _ := storeEnv(t)
 	data, err := os.ReadFile("../workbook/testdata/sales.xlsx")
 	if err != nil {
@@ -164,6 +168,7 @@ func TestStoreContractWorkbook(t *testing.T) {
 // removal, a write by an invited user in the owner's drive, and a link
 // redeemed by opening it replay to the served state.
 func TestStoreContractSharing(t *testing.T) {
+	t.Parallel()
 	env, seed, adele, _ := storeEnv(t)
 	docs := stableItemID(seed[0].ID, "Documents")
 	env.Write("POST", "/v1.0/me/drive/items/"+docs+"/createLink", adele, map[string]any{"type": "view", "scope": "organization"}, 201)

@@ -15,6 +15,7 @@ import (
 // (the sequence and epoch at the top, tombstones per mailbox, journal keys
 // "seq" and "tomb/<user>/<seq>") are read into the feed: the same state.
 func TestOlderStateIntoFeed(t *testing.T) {
+	t.Parallel()
 	e := kittest.New(t, newWorkload)
 	adele := kittest.UserToken(directory.AdeleVanceID, "Mail.ReadWrite")
 	do(t, e, 204, "DELETE", "/v1.0/me/messages/"+ids.Stable(directory.AdeleVanceID, "message", "0"), adele, nil)

@@ -14,6 +14,7 @@ import (
 // TestSettersNameSchemaProperties: every setter sits behind a property of
 // Graph's type, so none is unreachable by a misspelt name.
 func TestSettersNameSchemaProperties(t *testing.T) {
+	t.Parallel()
 	if u := messageSetters.Unknown("message"); len(u) > 0 {
 		t.Errorf("message setters for properties Graph's message does not have: %v", u)
 	}
@@ -25,6 +26,7 @@ func TestSettersNameSchemaProperties(t *testing.T) {
 // TestExtendedPropertiesSurvive: a message's extended properties come back
 // from the journal and from a snapshot.
 func TestExtendedPropertiesSurvive(t *testing.T) {
+	t.Parallel()
 	e := kittest.New(t, newWorkload)
 	adele := kittest.UserToken(directory.AdeleVanceID, "Mail.ReadWrite")
 	const color = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color"

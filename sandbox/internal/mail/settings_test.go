@@ -11,6 +11,7 @@ import (
 // deferred message, are journaled (replay gives the served state, also over
 // a snapshot taken midway).
 func TestSettingsJournaled(t *testing.T) {
+	t.Parallel()
 	e := kittest.New(t, newWorkload)
 	tok := kittest.UserToken(directory.AdeleVanceID, "MailboxSettings.ReadWrite", "Mail.ReadWrite", "Mail.Send")
 	e.Write("PATCH", "/v1.0/me/mailboxSettings", tok, map[string]any{"timeZone": "UTC", "language": map[string]any{"locale": "de-DE"}}, 200)

@@ -46,6 +46,7 @@ func to(addrs ...string) []any {
 // served state: messages, folders, delta tombstones, the change sequence and
 // the epoch (so ids, change keys and delta tokens answer as before a crash).
 func TestStoreContract(t *testing.T) {
+	t.Parallel()
 	e := kittest.New(t, newWorkload)
 	adele := kittest.UserToken(directory.AdeleVanceID, "Mail.ReadWrite", "Mail.Send")
 	megan := kittest.UserToken(directory.MeganBowenID, "Mail.ReadWrite", "Mail.Send")
@@ -121,6 +122,7 @@ func TestStoreContract(t *testing.T) {
 // TestSeedMessagesJournaled: bulk-seeded messages are touched on the context
 // they are seeded with, so a journal keeps them too.
 func TestSeedMessagesJournaled(t *testing.T) {
+	t.Parallel()
 	k := &graphkit.Kit{Now: kittest.New(t, newWorkload).Kit.Now, Dir: directory.New()}
 	w := New(k)
 	ctx, touched := graphkit.WithChanges(context.Background())
@@ -150,6 +152,7 @@ func TestSeedMessagesJournaled(t *testing.T) {
 // TestMessageStructConformance judges the message struct by Graph's schema,
 // so that a field no request fills is judged too.
 func TestMessageStructConformance(t *testing.T) {
+	t.Parallel()
 	for _, p := range graphschema.ForTest(t).CheckStruct("message", reflect.TypeFor[messageJSON]()) {
 		t.Errorf("message: %s", p)
 	}
@@ -159,6 +162,7 @@ func TestMessageStructConformance(t *testing.T) {
 // answer from a workload rebuilt from the journal of those writes as from the
 // one that served them (same epoch, positions and tombstones).
 func TestDeltaAfterReplay(t *testing.T) {
+	t.Parallel()
 	e := kittest.New(t, newWorkload)
 	adele := kittest.UserToken(directory.AdeleVanceID, "Mail.ReadWrite", "Mail.Send")
 	path := func(link string) string {
