@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/authsome-go/authsome/gateway"
 	"github.com/authsome-go/authsome/proxy"
 )
 
@@ -275,4 +277,18 @@ func auditRow(profile string, e proxy.Entry) []any {
 	}
 	return []any{profile, at, kind, e.Provider, e.Connection, outcome, string(details),
 		e.Agent, e.Method, e.Host, e.Path, e.Status, float64(e.Duration.Microseconds()) / 1000, e.Mode, e.Error}
+}
+
+// Collectors are the writer's Prometheus metrics, for the gateway's /metrics: the entries
+// dropped ([gateway.MetricAuditDropped]), written and waiting.
+func (w *AuditWriter) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: gateway.MetricAuditDropped,
+			Help: "Audit entries dropped because the buffer was full while the database could not be written."},
+			func() float64 { return float64(w.Dropped()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "authsome_gateway_audit_written_total",
+			Help: "Audit entries written to the database."}, func() float64 { return float64(w.Written()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "authsome_gateway_audit_pending",
+			Help: "Audit entries waiting to be written to the database."}, func() float64 { return float64(w.Pending()) }),
+	}
 }
