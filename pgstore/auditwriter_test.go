@@ -128,6 +128,9 @@ func TestStoreAcrossARestart(t *testing.T) {
 	if !Unavailable(err) || errors.Is(err, gateway.ErrAgentNotFound) {
 		t.Errorf("an agent lookup while the database is down: %v; want an Unavailable error", err)
 	}
+	if _, err := s.Load(ctx); !Unavailable(err) {
+		t.Errorf("Load while the database is down: %v; want an Unavailable error", err)
+	}
 	eventually(t, "the listener down", func() bool { return !s.ver.listening.Load() })
 	if _, err := s.Version(ctx); !Unavailable(err) {
 		t.Errorf("Version while the database is down: %v; want an Unavailable error", err)
