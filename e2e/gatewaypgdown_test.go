@@ -24,6 +24,9 @@ import (
 // outageRecovery is how soon after PostgreSQL is back every replica must answer normally.
 const outageRecovery = 5 * time.Second
 
+// outageLength is how long PostgreSQL is down at least.
+const outageLength = 3 * time.Second
+
 // outageLoad counts what the agents of TestGatewaysAcrossPostgresRestart got.
 type outageLoad struct {
 	mu        sync.Mutex
@@ -131,6 +134,7 @@ func TestGatewaysAcrossPostgresRestart(t *testing.T) {
 	waitFor(t, "requests answered 200 before the outage", func() bool { oks, _, _ := load.snapshot(); return oks >= 4*agents })
 	waitFor(t, "an agent added under load before the outage", func() bool { return addedCount() > 0 })
 	pg.Stop(t)
+	stopped := time.Now()
 	oks, _, _ := load.snapshot()
 	load.mu.Lock()
 	load.oksBefore = oks
@@ -139,6 +143,7 @@ func TestGatewaysAcrossPostgresRestart(t *testing.T) {
 	for i, gw := range gws {
 		checkDownAnswers(t, gw, i, creds[0])
 	}
+	time.Sleep(outageLength - time.Since(stopped)) // down for a few seconds: the pool and the listener retry meanwhile
 
 	pg.Start(t)
 	back := time.Now()
