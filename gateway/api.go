@@ -23,12 +23,12 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	c, err := g.authenticate(r, "Authorization")
 	if err != nil {
-		g.metrics.authFailures.WithLabelValues(proxy.ModeAPI).Inc()
 		if !errors.Is(err, ErrBadCredential) {
-			g.log.Warn("agents cannot be read", "error", err.Error())
-			apiError(w, http.StatusServiceUnavailable, "authsome_unavailable", "agents cannot be read")
+			g.storeFailed(storeOpAgents, err)
+			apiUnavailable(w)
 			return
 		}
+		g.metrics.authFailures.WithLabelValues(proxy.ModeAPI).Inc()
 		w.Header().Set("WWW-Authenticate", `Bearer realm="authsome"`)
 		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "a valid agent credential is required (Authorization: Bearer ...)")
 		return
@@ -76,6 +76,11 @@ type apiConnection struct {
 
 func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, c *client) {
 	a, err := c.current(r.Context())
+	if err != nil && !errors.Is(err, ErrBadCredential) {
+		g.storeFailed(storeOpAgents, err)
+		apiUnavailable(w)
+		return
+	}
 	if err != nil {
 		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "the agent credential no longer works")
 		return

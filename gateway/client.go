@@ -50,8 +50,10 @@ type client struct {
 func (c *client) Name() string { return c.name }
 
 // current returns the agent as the store holds it now, or an error when the credential no
-// longer works.
+// longer works (ErrBadCredential) or the store cannot be read.
 func (c *client) current(ctx context.Context) (*Agent, error) {
+	ctx, cancel := storeContext(ctx)
+	defer cancel()
 	a, err := c.g.agents.Lookup(ctx, c.id)
 	if err != nil {
 		if errors.Is(err, ErrAgentNotFound) {
@@ -65,10 +67,14 @@ func (c *client) current(ctx context.Context) (*Agent, error) {
 	return a, nil
 }
 
-// Uses implements [proxy.Client].
+// Uses implements [proxy.Client]. When the store cannot be read it says yes: Authorize,
+// asked next, then answers 503 (or, the store back, checks the grant).
 func (c *client) Uses(provider, connection string) bool {
 	a, err := c.current(context.Background())
-	return err == nil && a.Grant.Uses(provider, connection)
+	if err != nil {
+		return !errors.Is(err, ErrBadCredential)
+	}
+	return a.Grant.Uses(provider, connection)
 }
 
 // Authorize implements [proxy.Client]: the agent must still be active, the request must get
@@ -81,7 +87,8 @@ func (c *client) Authorize(r *http.Request, provider, connection string) error {
 		return &proxy.Refusal{Status: http.StatusUnauthorized, Code: "authsome_agent_credential",
 			Message: "authsome gateway: the agent credential was revoked, rotated or has expired"}
 	case err != nil:
-		return &proxy.Refusal{Status: http.StatusServiceUnavailable, Code: "authsome_unavailable", Message: "authsome gateway: agents cannot be read: " + err.Error()}
+		c.g.storeFailed(storeOpAgents, err)
+		return unavailableRefusal
 	case provider == "":
 		return &proxy.Refusal{Code: "authsome_no_connection",
 			Message: "authsome gateway: agent " + a.Name + " has no connection for " + r.Method + " " + r.URL.Path + " on this host"}
@@ -133,10 +140,12 @@ func peekBody(r *http.Request) ([]byte, error) {
 func (g *Gateway) authenticate(r *http.Request, header string) (*client, error) {
 	var a *Agent
 	var err error
+	ctx, cancel := storeContext(r.Context())
+	defer cancel()
 	if cred := credentialFrom(r.Header.Get(header)); cred != "" || r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
-		a, err = Authenticate(r.Context(), g.agents, cred, g.now())
+		a, err = Authenticate(ctx, g.agents, cred, g.now())
 	} else {
-		a, err = AuthenticateCert(r.Context(), g.agents, r.TLS.PeerCertificates[0], g.now())
+		a, err = AuthenticateCert(ctx, g.agents, r.TLS.PeerCertificates[0], g.now())
 	}
 	if err != nil {
 		return nil, err
@@ -148,6 +157,9 @@ func (g *Gateway) authenticate(r *http.Request, header string) (*client, error) 
 type gate struct{ g *Gateway }
 
 func (gt gate) Authenticate(r *http.Request) (proxy.Client, bool) {
+	if c, ok := r.Context().Value(authenticatedKey{}).(*client); ok { // by serveProxy
+		return c, c != nil
+	}
 	c, err := gt.g.authenticate(r, "Proxy-Authorization")
 	if err != nil {
 		if !errors.Is(err, ErrBadCredential) {

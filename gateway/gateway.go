@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/gateway/grant"
 	"github.com/authsome-go/authsome/proxy"
@@ -48,6 +50,12 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Now is the clock for agent expiry; nil: time.Now.
 	Now func() time.Time
+	// Unavailable, when set, tells the errors of Proxy.Credentials that say the store cannot
+	// be read for now (a database that is down): those requests are answered 503 with
+	// Retry-After instead of 502. Errors of Agents always are.
+	Unavailable func(error) bool
+	// Collectors are more Prometheus collectors for /metrics (the audit writer's).
+	Collectors []prometheus.Collector
 }
 
 // Gateway serves agents. Create it with [New], run it with [Gateway.Serve], stop it with
@@ -61,6 +69,7 @@ type Gateway struct {
 	log     *slog.Logger
 	audit   func(proxy.Entry)
 	ready   func(ctx context.Context) error
+	unavail func(error) bool
 	clock   func() time.Time
 	metrics *metrics
 	srv     *http.Server
@@ -74,7 +83,12 @@ func New(opts Options) (*Gateway, error) {
 	}
 	g := &Gateway{
 		agents: opts.Agents, tls: opts.TLS, log: opts.Logger, audit: opts.Audit, ready: opts.Ready, clock: opts.Now,
-		metrics: newMetrics(),
+		unavail: opts.Unavailable, metrics: newMetrics(),
+	}
+	for _, c := range opts.Collectors {
+		if err := g.metrics.reg.Register(c); err != nil {
+			return nil, err
+		}
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -84,6 +98,9 @@ func New(opts Options) (*Gateway, error) {
 	po.Gate = gate{g}
 	po.DenyUnmatched = true
 	po.Audit = g.record
+	if po.Credentials != nil {
+		po.Credentials = credentials{g: g, inner: po.Credentials}
+	}
 	if po.Logger == nil {
 		po.Logger = g.log
 	}
@@ -156,7 +173,7 @@ func (g *Gateway) Shutdown(ctx context.Context) error {
 // the API and the health and metrics endpoints.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect || r.URL.IsAbs() {
-		g.forward.ServeHTTP(w, r)
+		g.serveProxy(w, r)
 		return
 	}
 	switch p := r.URL.Path; {
@@ -173,17 +190,37 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// serveProxy serves a proxy request (CONNECT): it authenticates the agent first, so that a
+// store that cannot be read is answered 503, not 407; the proxy's gate then takes the agent
+// from the request's context.
+func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request) {
+	c, err := g.authenticate(r, "Proxy-Authorization")
+	if err != nil && !errors.Is(err, ErrBadCredential) {
+		g.storeFailed(storeOpAgents, err)
+		proxyUnavailable(w)
+		return
+	}
+	g.forward.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), authenticatedKey{}, c)))
+}
+
+// authenticatedKey is the context key of the agent serveProxy authenticated (nil: none).
+type authenticatedKey struct{}
+
 func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	if g.closing.Load() {
 		apiError(w, http.StatusServiceUnavailable, "shutting_down", "the gateway is shutting down")
 		return
 	}
-	if _, err := g.agents.List(r.Context()); err != nil {
+	ctx, cancel := storeContext(r.Context())
+	defer cancel()
+	if _, err := g.agents.List(ctx); err != nil {
+		g.storeFailed(storeOpReady, err)
 		apiError(w, http.StatusServiceUnavailable, "agents_unavailable", "agents cannot be read: "+err.Error())
 		return
 	}
 	if g.ready != nil {
-		if err := g.ready(r.Context()); err != nil {
+		if err := g.ready(ctx); err != nil {
+			g.storeFailed(storeOpReady, err)
 			apiError(w, http.StatusServiceUnavailable, "not_ready", err.Error())
 			return
 		}

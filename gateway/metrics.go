@@ -20,6 +20,12 @@ const (
 	MetricRefreshes       = "authsome_gateway_refreshes_total"
 	MetricRefreshFailures = "authsome_gateway_refresh_failures_total"
 	MetricAuthFailures    = "authsome_gateway_authentication_failures_total"
+	// MetricStoreErrors counts requests (and /readyz checks) that failed because the store
+	// could not be read, by op: agents, credentials or ready.
+	MetricStoreErrors = "authsome_gateway_store_errors_total"
+	// MetricAuditDropped counts audit entries dropped because the audit writer's buffer was
+	// full (the database down for long under load); exported by the writer (Collectors).
+	MetricAuditDropped = "authsome_gateway_audit_dropped_total"
 )
 
 // metrics are the gateway's Prometheus collectors. Labels: agent (its name), connection
@@ -33,6 +39,7 @@ type metrics struct {
 	refreshes       *prometheus.CounterVec
 	refreshFailures *prometheus.CounterVec
 	authFailures    *prometheus.CounterVec
+	storeErrors     *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -52,8 +59,13 @@ func newMetrics() *metrics {
 			Help: "Token refreshes that failed, by connection."}, []string{"connection"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: MetricAuthFailures,
 			Help: "Requests refused for a missing or invalid agent credential, by mode."}, []string{"mode"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: MetricStoreErrors,
+			Help: "Requests answered 503 because the store could not be read, by operation (agents, credentials, ready)."}, []string{"op"}),
 	}
-	m.reg.MustRegister(m.requests, m.injections, m.refusals, m.duration, m.refreshes, m.refreshFailures, m.authFailures,
+	for _, op := range []string{storeOpAgents, storeOpCredentials, storeOpReady} {
+		m.storeErrors.WithLabelValues(op) // exported at 0 from the start
+	}
+	m.reg.MustRegister(m.requests, m.injections, m.refusals, m.duration, m.refreshes, m.refreshFailures, m.authFailures, m.storeErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -59,6 +59,7 @@ func Open(ctx context.Context, dsn, profile string, keys vault.KeySource) (*Stor
 		// Not err itself: a connection string that does not parse may hold a password.
 		return nil, errors.New("pgstore: the connection string is not valid (postgres://user@host:port/database?sslmode=… or key=value pairs)")
 	}
+	tunePool(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)

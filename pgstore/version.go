@@ -15,9 +15,25 @@ import (
 // versionWatch is the latest profile version a Store knows of, and whether its LISTEN
 // connection is up (then the version is current without asking the database).
 type versionWatch struct {
-	mu        sync.Mutex
-	version   int64
+	mu      sync.Mutex
+	version int64
+	// epoch counts the LISTEN connection's reconnections: the notifications sent while it
+	// was down are lost, so each one changes the version token, as if everything had
+	// changed (callers drop their caches).
+	epoch     int64
+	listened  bool // the LISTEN connection was up once
 	listening atomic.Bool
+}
+
+// listenStarted notes that the LISTEN connection is up (again).
+func (w *versionWatch) listenStarted() {
+	w.mu.Lock()
+	if w.listened {
+		w.epoch++
+	}
+	w.listened = true
+	w.mu.Unlock()
+	w.listening.Store(true)
 }
 
 // observe records v when it is newer than what is known.
@@ -29,26 +45,33 @@ func (w *versionWatch) observe(v int64) {
 	w.mu.Unlock()
 }
 
-func (w *versionWatch) current() int64 {
+// token is the version as [Store.Version] gives it: the version, and the epoch once the
+// LISTEN connection has reconnected.
+func (w *versionWatch) token() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.version
+	v := strconv.FormatInt(w.version, 10)
+	if w.epoch > 0 {
+		v += "." + strconv.FormatInt(w.epoch, 10)
+	}
+	return v
 }
 
 // Version returns a token that changes whenever the profile's content changes, by any Store
 // on the database: callers compare it with the one they saw to know whether a cache is stale.
 // While the Store's LISTEN connection is up it answers from memory (kept current by NOTIFY);
-// otherwise it asks the database.
+// otherwise it asks the database. Each reconnection of that connection changes the token
+// too: the notifications sent while it was down are lost.
 func (s *Store) Version(ctx context.Context) (string, error) {
 	if s.ver.listening.Load() {
-		return strconv.FormatInt(s.ver.current(), 10), nil
+		return s.ver.token(), nil
 	}
 	v, err := s.queryVersion(ctx, s.pool)
 	if err != nil {
 		return "", err
 	}
 	s.ver.observe(v)
-	return strconv.FormatInt(s.ver.current(), 10), nil
+	return s.ver.token(), nil
 }
 
 type queryRower interface {
@@ -66,7 +89,8 @@ func (s *Store) queryVersion(ctx context.Context, q queryRower) (int64, error) {
 // Listener back-off after the LISTEN connection fails.
 const (
 	listenRetryMin = 100 * time.Millisecond
-	listenRetryMax = 5 * time.Second
+	// listenRetryMax is short: a database that is back is listened to within a second.
+	listenRetryMax = time.Second
 	// listenCheck is how long the listener waits for a notification before it checks that its
 	// connection still answers.
 	listenCheck = 30 * time.Second
@@ -112,7 +136,7 @@ func (s *Store) listenOnce(ctx context.Context) (connected bool, err error) {
 		return false, err
 	}
 	s.ver.observe(v)
-	s.ver.listening.Store(true)
+	s.ver.listenStarted()
 	for {
 		wctx, cancel := context.WithTimeout(ctx, listenCheck)
 		n, err := conn.WaitForNotification(wctx)

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -323,15 +324,21 @@ func (e *credentialError) Error() string {
 
 func (e *credentialError) Unwrap() error { return e.err }
 
-// proxyError answers a failed upstream exchange with a 502 and a Graph-shaped JSON body.
+// proxyError answers a failed upstream exchange with a 502 and a Graph-shaped JSON body, or
+// with the status, code and message of a [Refusal] the credentials gave instead.
 func (s *Server) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	st := stateOf(r.Context())
 	if st != nil {
 		st.err = err
 	}
-	code, msg := "authsome_upstream_error", "authsome proxy: upstream request failed: "+sanitize(err)
+	status, code, msg := http.StatusBadGateway, "authsome_upstream_error", "authsome proxy: upstream request failed: "+sanitize(err)
 	var ce *credentialError
-	if errors.As(err, &ce) {
+	var rf *Refusal
+	switch {
+	case errors.As(err, &rf):
+		status, code, msg = rf.HTTPStatus(), cmp.Or(rf.Code, "authsome_credential_error"), rf.Message
+		rf.setRetryAfter(w.Header())
+	case errors.As(err, &ce):
 		code, msg = "authsome_credential_error", "authsome proxy: "+sanitize(err)
 	}
 	if errors.Is(err, context.Canceled) {
@@ -341,7 +348,7 @@ func (s *Server) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": msg}})
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusBadGateway)
+	w.WriteHeader(status)
 	w.Write(body)
 }
 

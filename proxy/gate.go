@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -36,10 +37,21 @@ type Client interface {
 }
 
 // Refusal is an error a [Client] returns to refuse a request with a given status and code.
+// A [Credentials] may return one too (wrapped or not), to answer with its status instead of
+// 502 when it cannot give the credential.
 type Refusal struct {
 	Status  int    // 0: 403
 	Code    string // "" : "authsome_forbidden"
 	Message string
+	// RetryAfter, when set, is sent as Retry-After (whole seconds): the refusal is temporary.
+	RetryAfter time.Duration
+}
+
+// setRetryAfter sets the Retry-After header of a temporary refusal.
+func (e *Refusal) setRetryAfter(h http.Header) {
+	if e.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
 }
 
 func (e *Refusal) Error() string { return e.Message }
@@ -96,8 +108,11 @@ func (s *Server) gateRefuses(w http.ResponseWriter, r *http.Request, c Client, s
 		status = hs.HTTPStatus()
 	}
 	var rf *Refusal
-	if errors.As(err, &rf) && rf.Code != "" {
-		code = rf.Code
+	if errors.As(err, &rf) {
+		rf.setRetryAfter(w.Header())
+		if rf.Code != "" {
+			code = rf.Code
+		}
 	}
 	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": err.Error()}})
 	w.Header().Set("Content-Type", "application/json")

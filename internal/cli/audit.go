@@ -45,6 +45,7 @@ type logOptions struct {
 	Lines  int
 	Events bool
 	Follow bool
+	store  storeFlags
 }
 
 func newLogCmd(f *Factory, runF func(*logOptions) error) *cobra.Command {
@@ -58,7 +59,10 @@ credential event (sign-in, token refresh or failed refresh, export, logout, revo
 
 --follow (-f) prints the last -n records, then each record as it is appended (the log is
 polled; a rotation of audit.log to audit.log.1 is followed), until Ctrl-C. With --json and
---follow, every record is one JSON object on its own line.`,
+--follow, every record is one JSON object on its own line.
+
+With --store (default $` + envStoreURL + `), the log is the PostgreSQL store's: the requests of every
+` + "`authsome serve --store`" + ` replica and the credential events, with the agent of each request.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Lines <= 0 {
@@ -73,18 +77,22 @@ polled; a rotation of audit.log to audit.log.1 is followed), until Ctrl-C. With 
 	cmd.Flags().IntVarP(&opts.Lines, "lines", "n", 50, "number of most recent entries")
 	cmd.Flags().BoolVar(&opts.Events, "events", false, "only credential events (sign-in, refresh, export, logout, revoke)")
 	cmd.Flags().BoolVarP(&opts.Follow, "follow", "f", false, "keep printing records as they are appended, until Ctrl-C")
+	opts.store.register(cmd.Flags())
 	return cmd
 }
 
 func runLog(ctx context.Context, opts *logOptions) error {
 	f := opts.f
-	b, err := f.Broker(ctx)
-	if err != nil {
-		return err
-	}
 	var keep func(proxy.AuditRecord) bool
 	if opts.Events {
 		keep = func(r proxy.AuditRecord) bool { return r.Kind == proxy.KindCredential }
+	}
+	if opts.store.dsn != "" {
+		return runLogStore(ctx, opts, keep)
+	}
+	b, err := f.Broker(ctx)
+	if err != nil {
+		return err
 	}
 	p := &logPrinter{f: f, events: opts.Events, lines: opts.Follow && f.JSON}
 	var fl *auditFollower
@@ -100,13 +108,7 @@ func runLog(ctx context.Context, opts *logOptions) error {
 		return err
 	}
 	return fl.follow(ctx, auditPollInterval, func(recs []proxy.AuditRecord) error {
-		var kept []proxy.AuditRecord
-		for _, r := range recs {
-			if keep == nil || keep(r) {
-				kept = append(kept, r)
-			}
-		}
-		return p.print(kept, false)
+		return p.print(filterAudit(recs, keep), false)
 	})
 }
 

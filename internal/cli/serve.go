@@ -102,18 +102,20 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	audit, err := proxy.OpenAuditFile(auditPath(b))
+	audit, err := openServeAudit(b, ps, log)
 	if err != nil {
 		return err
 	}
-	defer audit.Close()
+	defer audit.close()
 	store := agentsOf(b, ps)
 	g, err := gateway.New(gateway.Options{
 		Proxy:       proxy.Options{Routes: routes, Credentials: b, CA: ca, Logger: log},
 		Connections: conns,
 		Agents:      store,
 		TLS:         tlsConf,
-		Audit:       audit.Write,
+		Audit:       audit.write,
+		Unavailable: audit.unavailable,
+		Collectors:  audit.collectors,
 		Logger:      log,
 		Ready: func(ctx context.Context) error {
 			_, err := b.Store().Load(ctx)

@@ -75,12 +75,7 @@ func Start(t testing.TB) string {
 		t.Fatal("pgtest: call pgtest.Main from the package's TestMain")
 	}
 	startOnce.Do(func() { running, startErr = start() })
-	if skipReason != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("pgtest: %s (CI is set, so PostgreSQL must be installed)", skipReason)
-		}
-		t.Skip("pgtest: " + skipReason)
-	}
+	skipWithout(t)
 	if startErr != nil {
 		t.Fatalf("pgtest: starting PostgreSQL: %v", startErr)
 	}
@@ -97,13 +92,29 @@ func Start(t testing.TB) string {
 	return running.dsn(name)
 }
 
+// skipWithout skips the test when PostgreSQL is not installed, or fails it under CI.
+func skipWithout(t testing.TB) {
+	t.Helper()
+	if skipReason != "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("pgtest: %s (CI is set, so PostgreSQL must be installed)", skipReason)
+		}
+		t.Skip("pgtest: " + skipReason)
+	}
+}
+
 // Dump returns pg_dump's plain-text dump of the database of dsn (one Start gave).
 func Dump(t testing.TB, dsn string) string {
 	t.Helper()
 	if running == nil {
 		t.Fatal("pgtest: no cluster running")
 	}
-	cmd := exec.Command(filepath.Join(running.bin, "pg_dump"), "--no-owner", dsn)
+	return running.dump(t, dsn)
+}
+
+func (c *cluster) dump(t testing.TB, dsn string) string {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(c.bin, "pg_dump"), "--no-owner", dsn)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C"}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -234,12 +245,18 @@ func (c *cluster) launch(bin string, acct runAs) error {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return fmt.Errorf("initdb: %v\n%s", err, out)
 	}
-	log, err := os.Create(filepath.Join(c.dir, "server.log"))
+	return c.serve(acct)
+}
+
+// serve starts postgres on the cluster's data folder and waits until it accepts connections.
+func (c *cluster) serve(acct runAs) error {
+	data := filepath.Join(c.dir, "data")
+	log, err := os.OpenFile(filepath.Join(c.dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	defer log.Close()
-	c.cmd = c.command(acct, filepath.Join(bin, "postgres"), "-D", data,
+	c.cmd = c.command(acct, filepath.Join(c.bin, "postgres"), "-D", data,
 		"-c", "listen_addresses=", "-c", "unix_socket_directories="+c.dir, "-c", "port=5432",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=200")
@@ -249,6 +266,8 @@ func (c *cluster) launch(bin string, acct runAs) error {
 	// as the server (a thread can end while the test binary goes on).
 	c.cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
 	started := make(chan error, 1)
+	done := make(chan struct{})
+	c.done = done
 	go func() {
 		runtime.LockOSThread()
 		if err := c.cmd.Start(); err != nil {
@@ -257,7 +276,7 @@ func (c *cluster) launch(bin string, acct runAs) error {
 		}
 		started <- nil
 		c.cmd.Wait()
-		close(c.done)
+		close(done)
 	}()
 	if err := <-started; err != nil {
 		return fmt.Errorf("starting postgres: %w", err)
@@ -303,6 +322,12 @@ func (c *cluster) failed(msg string) error {
 
 // stop shuts the server down (fast mode) and removes its folder.
 func (c *cluster) stop() {
+	c.halt()
+	os.RemoveAll(c.dir)
+}
+
+// halt shuts the server down in fast mode (what pg_ctl stop -m fast does), keeping its data.
+func (c *cluster) halt() {
 	if c.cmd != nil && c.cmd.Process != nil {
 		select {
 		case <-c.done:
@@ -316,5 +341,4 @@ func (c *cluster) stop() {
 			}
 		}
 	}
-	os.RemoveAll(c.dir)
 }
