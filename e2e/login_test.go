@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
@@ -23,7 +24,7 @@ func firstUser(t *testing.T) sandbox.InfoUser {
 
 func sandboxInfoUsers(t *testing.T) []sandbox.InfoUser {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{PlainHTTP: true})
+	sb, err := sandbox.New(sandbox.Options{PlainHTTP: true, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/authsome-go/authsome/internal/cli"
 	"github.com/authsome-go/authsome/internal/pgtest"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/internal/testparallel"
 	"github.com/authsome-go/authsome/sandbox"
 )
@@ -112,7 +113,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err := os.Chmod(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), PlainHTTP: o.plainHTTP, DeviceInterval: time.Second})
+	sb, err := sandbox.New(sandbox.Options{Dir: t.TempDir(), PlainHTTP: o.plainHTTP, DeviceInterval: time.Second, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

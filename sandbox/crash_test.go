@@ -210,11 +210,11 @@ func startCrashServer(t *testing.T, dir string) (*exec.Cmd, string) {
 // every write it answered (and, for the writes in flight, either the old or
 // the new value).
 func TestStateSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash rounds (sandbox processes killed and restarted) run without -short")
+	}
 	t.Parallel()
 	rounds := 8
-	if testing.Short() {
-		rounds = 3
-	}
 	dir := t.TempDir()
 	c := &crashRun{t: t, client: &http.Client{Timeout: 30 * time.Second}}
 	for round := 0; round <= rounds; round++ {

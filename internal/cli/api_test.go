@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
@@ -78,6 +79,9 @@ func TestAPIRedirectKeepsToken(t *testing.T) {
 func startSandbox(t *testing.T, home string, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
 	opts.Dir = t.TempDir()
+	if opts.SigningKey == nil {
+		opts.SigningKey = testkey.RSA(t)
+	}
 	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
