@@ -76,6 +76,7 @@ func TestRunThroughGateway(t *testing.T) {
 	var info struct {
 		Listen string `json:"listen"`
 		URL    string `json:"url"`
+		CAFile string `json:"ca_file"`
 	}
 	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
 		t.Fatalf("serve: %v; stderr:\n%s", err, logs.String())
@@ -83,8 +84,12 @@ func TestRunThroughGateway(t *testing.T) {
 	if info.URL != "https://"+info.Listen { // no --hostname: the name of --tls-cert, 127.0.0.1
 		t.Errorf("serve printed %s, want the URL of its certificate's address %s", info.URL, info.Listen)
 	}
-	// The agent trusts the listener's certificate and the gateway's CA (the intercepted host).
-	gwCA, err := os.ReadFile(filepath.Join(e.home, "profiles", "default", "gateway-ca", "ca.pem"))
+	// The agent trusts the listener's certificate and the gateway's CA (the intercepted host),
+	// which serve names even with --tls-cert.
+	if want := filepath.Join(e.home, "profiles", "default", "gateway-ca", "ca.pem"); info.CAFile != want {
+		t.Errorf("serve --tls-cert printed ca_file %q, want %q (agents need it for graph.microsoft.com)", info.CAFile, want)
+	}
+	gwCA, err := os.ReadFile(info.CAFile)
 	if err != nil {
 		t.Fatal(err)
 	}

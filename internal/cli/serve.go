@@ -137,16 +137,15 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	go func() { served <- g.Serve(ln) }()
 	addr := ln.Addr().(*net.TCPAddr)
 	url := fmt.Sprintf("https://%s", net.JoinHostPort(o.hostnames[0], fmt.Sprint(addr.Port)))
-	if o.certFile != "" {
-		caFile = ""
-	}
 	if f.JSON {
 		err = writeJSON(f.IO.Out, map[string]any{"listen": ln.Addr().String(), "url": url, "ca_file": caFile})
 	} else {
 		fmt.Fprintf(f.IO.Out, "Gateway:  %s (listening on %s)\n", url, ln.Addr())
-		if caFile != "" {
-			fmt.Fprintf(f.IO.Out, "CA:       %s\n", caFile)
+		fmt.Fprintf(f.IO.Out, "CA:       %s (agents trust it for the API hosts the gateway intercepts", caFile)
+		if o.certFile == "" {
+			fmt.Fprint(f.IO.Out, " and for the gateway itself")
 		}
+		fmt.Fprintln(f.IO.Out, ")")
 		fmt.Fprintf(f.IO.Out, "\nFor an agent (see `authsome agent add`):\n  export HTTPS_PROXY=https://AGENT:CREDENTIAL@%s\n", url[len("https://"):])
 	}
 	if err != nil {
