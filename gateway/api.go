@@ -60,6 +60,8 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "authsome_outside_grant", msg)
 		g.record(proxy.Entry{Time: start, Agent: c.name, Method: r.Method, Path: esc, Status: http.StatusForbidden,
 			Duration: time.Since(start), Mode: proxy.ModeDenied, Error: msg})
+	case strings.HasPrefix(esc, tokenPrefix):
+		g.serveToken(w, r, c, esc)
 	default:
 		apiError(w, http.StatusNotFound, "not_found", "no such endpoint: see /v1/connections")
 	}
