@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -49,14 +48,8 @@ func (g *Gateway) serveToken(w http.ResponseWriter, r *http.Request, c *client, 
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	a, err := c.current(r.Context())
-	switch {
-	case errors.Is(err, ErrBadCredential):
-		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "the agent credential no longer works")
-		return
-	case err != nil:
-		g.storeFailed(storeOpAgents, err)
-		apiUnavailable(w)
+	a, ok := g.currentAgent(w, r, c)
+	if !ok {
 		return
 	}
 	e := proxy.Entry{Time: start, Agent: a.Name, Method: r.Method, Path: esc, Mode: proxy.ModeDenied, Status: http.StatusForbidden}
@@ -66,7 +59,7 @@ func (g *Gateway) serveToken(w http.ResponseWriter, r *http.Request, c *client, 
 	}()
 	if !a.Grant.Uses(prov, conn) {
 		// Outside the grant, or unknown: the answer of /v1/graph, the same for both.
-		e.Error = "authsome gateway: agent " + a.Name + " may not use " + prov + ":" + conn
+		e.Error = outsideGrant(a.Name, prov, conn)
 		apiError(w, http.StatusForbidden, "authsome_outside_grant", e.Error)
 		return
 	}
@@ -77,7 +70,13 @@ func (g *Gateway) serveToken(w http.ResponseWriter, r *http.Request, c *client, 
 		return
 	}
 	e.Mode = ModeExport
-	tok, exp, err := g.tokens(r.Context(), prov, conn)
+	g.exportToken(w, r, &e)
+}
+
+// exportToken answers the connection's token to an agent allowed to export it, and sets e's
+// status and error.
+func (g *Gateway) exportToken(w http.ResponseWriter, r *http.Request, e *proxy.Entry) {
+	tok, exp, err := g.tokens(r.Context(), e.Provider, e.Connection)
 	switch {
 	case err != nil && g.unavailable(err):
 		g.storeFailed(storeOpCredentials, err)
@@ -86,7 +85,7 @@ func (g *Gateway) serveToken(w http.ResponseWriter, r *http.Request, c *client, 
 		return
 	case err != nil:
 		// The broker's errors name no secret; the agent gets no detail of the connection.
-		g.log.Warn("token export failed", "agent", a.Name, "provider", prov, "connection", conn, "error", err.Error())
+		g.log.Warn("token export failed", "agent", e.Agent, "provider", e.Provider, "connection", e.Connection, "error", err.Error())
 		e.Status, e.Error = http.StatusBadGateway, "the connection's token could not be obtained"
 		apiError(w, http.StatusBadGateway, "authsome_token_unavailable", "authsome gateway: "+e.Error+"; see the gateway's log")
 		return
