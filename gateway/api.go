@@ -56,13 +56,21 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		// Outside the grant, or unknown: the same answer, so that agents learn nothing of
 		// connections they may not use.
-		msg := "authsome gateway: agent " + c.name + " may not use " + prov + ":" + conn
+		msg := outsideGrant(c.name, prov, conn)
 		apiError(w, http.StatusForbidden, "authsome_outside_grant", msg)
 		g.record(proxy.Entry{Time: start, Agent: c.name, Method: r.Method, Path: esc, Status: http.StatusForbidden,
 			Duration: time.Since(start), Mode: proxy.ModeDenied, Error: msg})
+	case strings.HasPrefix(esc, tokenPrefix):
+		g.serveToken(w, r, c, esc)
 	default:
 		apiError(w, http.StatusNotFound, "not_found", "no such endpoint: see /v1/connections")
 	}
+}
+
+// outsideGrant is the message of a refusal for a connection outside the agent's grant, or
+// unknown: the same for both.
+func outsideGrant(agent, provider, connection string) string {
+	return "authsome gateway: agent " + agent + " may not use " + provider + ":" + connection
 }
 
 // apiConnection is one entry of GET /v1/connections.
@@ -75,14 +83,8 @@ type apiConnection struct {
 }
 
 func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, c *client) {
-	a, err := c.current(r.Context())
-	if err != nil && !errors.Is(err, ErrBadCredential) {
-		g.storeFailed(storeOpAgents, err)
-		apiUnavailable(w)
-		return
-	}
-	if err != nil {
-		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "the agent credential no longer works")
+	a, ok := g.currentAgent(w, r, c)
+	if !ok {
 		return
 	}
 	var allow []string
@@ -96,6 +98,22 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, c *cl
 			URL: graphPrefix + url.PathEscape(gc.Provider) + "/" + url.PathEscape(gc.Name)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"v": APIVersion, "agent": a.Name, "connections": out})
+}
+
+// currentAgent returns c's agent as the store holds it now; when it cannot, it answers the
+// request (401 for a credential that no longer works, 503 for a store that cannot be read).
+func (g *Gateway) currentAgent(w http.ResponseWriter, r *http.Request, c *client) (*Agent, bool) {
+	a, err := c.current(r.Context())
+	switch {
+	case errors.Is(err, ErrBadCredential):
+		apiError(w, http.StatusUnauthorized, "authsome_agent_credential", "the agent credential no longer works")
+		return nil, false
+	case err != nil:
+		g.storeFailed(storeOpAgents, err)
+		apiUnavailable(w)
+		return nil, false
+	}
+	return a, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

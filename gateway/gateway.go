@@ -56,6 +56,9 @@ type Options struct {
 	Unavailable func(error) bool
 	// Collectors are more Prometheus collectors for /metrics (the audit writer's).
 	Collectors []prometheus.Collector
+	// Token, when set, serves POST /v1/token/... to agents whose grant allows token export;
+	// nil: that endpoint answers 404.
+	Token TokenFunc
 }
 
 // Gateway serves agents. Create it with [New], run it with [Gateway.Serve], stop it with
@@ -70,6 +73,7 @@ type Gateway struct {
 	audit   func(proxy.Entry)
 	ready   func(ctx context.Context) error
 	unavail func(error) bool
+	tokens  TokenFunc
 	clock   func() time.Time
 	metrics *metrics
 	srv     *http.Server
@@ -83,7 +87,7 @@ func New(opts Options) (*Gateway, error) {
 	}
 	g := &Gateway{
 		agents: opts.Agents, tls: opts.TLS, log: opts.Logger, audit: opts.Audit, ready: opts.Ready, clock: opts.Now,
-		unavail: opts.Unavailable, metrics: newMetrics(),
+		unavail: opts.Unavailable, tokens: opts.Token, metrics: newMetrics(),
 	}
 	for _, c := range opts.Collectors {
 		if err := g.metrics.reg.Register(c); err != nil {

@@ -26,10 +26,13 @@ const (
 	// MetricAuditDropped counts audit entries dropped because the audit writer's buffer was
 	// full (the database down for long under load); exported by the writer (Collectors).
 	MetricAuditDropped = "authsome_gateway_audit_dropped_total"
+	// MetricTokenExports counts access tokens handed to agents (POST /v1/token/...), by agent
+	// and connection.
+	MetricTokenExports = "authsome_gateway_token_exports_total"
 )
 
 // metrics are the gateway's Prometheus collectors. Labels: agent (its name), connection
-// (PROVIDER:CONNECTION, "" when none), mode (mitm, api, denied) and code (the HTTP status).
+// (PROVIDER:CONNECTION, "" when none), mode (mitm, api, denied, export) and code (the HTTP status).
 type metrics struct {
 	reg             *prometheus.Registry
 	requests        *prometheus.CounterVec
@@ -40,6 +43,7 @@ type metrics struct {
 	refreshFailures *prometheus.CounterVec
 	authFailures    *prometheus.CounterVec
 	storeErrors     *prometheus.CounterVec
+	tokenExports    *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -61,11 +65,13 @@ func newMetrics() *metrics {
 			Help: "Requests refused for a missing or invalid agent credential, by mode."}, []string{"mode"}),
 		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: MetricStoreErrors,
 			Help: "Requests answered 503 because the store could not be read, by operation (agents, credentials, ready)."}, []string{"op"}),
+		tokenExports: prometheus.NewCounterVec(prometheus.CounterOpts{Name: MetricTokenExports,
+			Help: "Access tokens handed to agents whose grant allows token export, by agent and connection."}, []string{"agent", "connection"}),
 	}
 	for _, op := range []string{storeOpAgents, storeOpCredentials, storeOpReady} {
 		m.storeErrors.WithLabelValues(op) // exported at 0 from the start
 	}
-	m.reg.MustRegister(m.requests, m.injections, m.refusals, m.duration, m.refreshes, m.refreshFailures, m.authFailures, m.storeErrors,
+	m.reg.MustRegister(m.requests, m.injections, m.refusals, m.duration, m.refreshes, m.refreshFailures, m.authFailures, m.storeErrors, m.tokenExports,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -91,5 +97,8 @@ func (m *metrics) observe(e proxy.Entry) {
 	}
 	if e.Mode == proxy.ModeDenied {
 		m.refusals.WithLabelValues(e.Agent, conn).Inc()
+	}
+	if e.Mode == ModeExport && e.Status == http.StatusOK {
+		m.tokenExports.WithLabelValues(e.Agent, conn).Inc()
 	}
 }

@@ -141,6 +141,12 @@ type Grant struct {
 	// Allow, when not empty, limits the requests to those a rule allows; empty allows
 	// every request to the connections' hosts (versioned paths only, for Microsoft Graph).
 	Allow []Rule `json:"allow,omitempty"`
+	// ExportToken lets the agent fetch the connections' access tokens themselves (POST
+	// /v1/token/...), for programs that can use neither the proxy nor the API. It is the one
+	// deliberate exception to "the credential never leaves the gateway": until a token
+	// expires, its holder can do anything its scopes allow, outside Allow and the audit log.
+	// Off unless asked for; a grant that has it has no Allow rules (they would bind nothing).
+	ExportToken bool `json:"export_token,omitempty"`
 }
 
 // Uses reports whether the grant names provider/connection.
@@ -157,6 +163,9 @@ func (g *Grant) Uses(provider, connection string) bool {
 func (g *Grant) Validate() error {
 	if len(g.Connections) == 0 {
 		return errors.New("grant: no connection (--grant PROVIDER:CONNECTION)")
+	}
+	if g.ExportToken && len(g.Allow) > 0 {
+		return errors.New("grant: --allow rules cannot bind an agent that may export tokens (--allow-token-export): it can send any request with the token")
 	}
 	return nil
 }

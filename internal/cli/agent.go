@@ -40,8 +40,9 @@ are those of a PostgreSQL store, shared by every gateway serving it. See docs/ga
 func newAgentAddCmd(f *Factory, sf *storeFlags) *cobra.Command {
 	var grants, allow []string
 	var expires, certFile string
+	var export bool
 	cmd := &cobra.Command{
-		Use:   "add NAME --grant PROVIDER:CONNECTION [--allow 'METHOD /path'] [--expires 30d] [--client-cert FILE]",
+		Use:   "add NAME --grant PROVIDER:CONNECTION [--allow 'METHOD /path' | --allow-token-export] [--expires 30d] [--client-cert FILE]",
 		Short: "Add an agent and print its credential (once)",
 		Long: `Add an agent and print its credential once: give it to the agent, it cannot be shown again
 (` + "`agent rotate`" + ` makes a new one). --grant names a connection the agent may use (repeatable);
@@ -49,12 +50,21 @@ func newAgentAddCmd(f *Factory, sf *storeFlags) *cobra.Command {
 'GET /v1.0/me/messages/**' allows reading mail, '*' in a segment matches any characters,
 '**' any number of segments. --expires sets a lifetime (30d, 12h). With --client-cert (a PEM
 certificate), the agent authenticates with that TLS client certificate (pinned by its SHA-256)
-instead of a credential, and none is printed.`,
+instead of a credential, and none is printed.
+
+--allow-token-export lets the agent fetch the connections' access tokens themselves (POST
+/v1/token/PROVIDER/CONNECTION), for programs that can use neither the proxy nor the API: a
+deliberate exception to "the credential never leaves the gateway". With a token, the agent can
+do anything its scopes allow until it expires, outside any --allow rule (so the two are not
+accepted together) and the audit log. ` + "`agent list`" + ` marks such agents.`,
 		Args: exactArgs(1, "an agent name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g, err := parseGrant(grants, allow)
 			if err != nil {
 				return err
+			}
+			if g.ExportToken = export; export && len(allow) > 0 {
+				return usagef("--allow-token-export and --allow cannot be used together: an agent holding the token can send any request with it")
 			}
 			ttl, err := parseLifetime(expires)
 			if err != nil {
@@ -85,11 +95,15 @@ instead of a credential, and none is printed.`,
 			if err := store.Create(ctx, a); err != nil {
 				return err
 			}
+			if export {
+				f.warnf("agent %s may export access tokens (--allow-token-export): with one, it can do anything the token's scopes allow until it expires, outside the gateway's grant and audit", a.Name)
+			}
 			return printCredential(f, a, cred, "added")
 		},
 	}
 	cmd.Flags().StringArrayVar(&grants, "grant", nil, "connection the agent may use, PROVIDER:CONNECTION (repeatable, required)")
 	cmd.Flags().StringArrayVar(&allow, "allow", nil, "request the agent may send, 'METHOD /path' (repeatable; none: all)")
+	cmd.Flags().BoolVar(&export, "allow-token-export", false, "let the agent fetch the access tokens themselves (POST /v1/token/...): the credential then leaves the gateway")
 	cmd.Flags().StringVar(&expires, "expires", "", "lifetime of the agent, such as 30d or 12h (default: none)")
 	cmd.Flags().StringVar(&certFile, "client-cert", "", "PEM client certificate the agent authenticates with (mTLS) instead of a credential")
 	return cmd
@@ -176,12 +190,14 @@ func parseLifetime(s string) (time.Duration, error) {
 
 // agentView is an agent as `agent list` shows it: never its credential or hash.
 type agentView struct {
-	Name        string    `json:"name"`
-	Status      string    `json:"status"`
-	Auth        string    `json:"auth"` // "credential" or "certificate"
-	CertSHA256  string    `json:"cert_sha256,omitempty"`
-	Connections []string  `json:"connections"`
-	Allow       []string  `json:"allow"`
+	Name        string   `json:"name"`
+	Status      string   `json:"status"`
+	Auth        string   `json:"auth"` // "credential" or "certificate"
+	CertSHA256  string   `json:"cert_sha256,omitempty"`
+	Connections []string `json:"connections"`
+	Allow       []string `json:"allow"`
+	// TokenExport: the agent may fetch the access tokens (the grant's export_token).
+	TokenExport bool      `json:"export_token"`
 	CreatedAt   time.Time `json:"created_at"`
 	RotatedAt   time.Time `json:"rotated_at,omitzero"`
 	ExpiresAt   time.Time `json:"expires_at,omitzero"`
@@ -190,7 +206,8 @@ type agentView struct {
 
 func viewOf(a *gateway.Agent, now time.Time) agentView {
 	v := agentView{Name: a.Name, Status: a.Status(now), CreatedAt: a.CreatedAt, RotatedAt: a.RotatedAt, ExpiresAt: a.ExpiresAt,
-		RevokedAt: a.RevokedAt, Connections: []string{}, Allow: []string{}, Auth: "credential", CertSHA256: a.CertSHA256}
+		RevokedAt: a.RevokedAt, Connections: []string{}, Allow: []string{}, Auth: "credential", CertSHA256: a.CertSHA256,
+		TokenExport: a.Grant.ExportToken}
 	if a.CertSHA256 != "" {
 		v.Auth = "certificate"
 	}
@@ -231,16 +248,20 @@ func newAgentListCmd(f *Factory, sf *storeFlags) *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tSTATUS\tCONNECTIONS\tALLOW\tEXPIRES")
+			fmt.Fprintln(tw, "NAME\tSTATUS\tCONNECTIONS\tALLOW\tTOKEN EXPORT\tEXPIRES")
 			for _, v := range views {
 				allow, exp := strings.Join(v.Allow, ", "), "never"
 				if allow == "" {
 					allow = "every request"
 				}
+				export := "no"
+				if v.TokenExport {
+					export = "YES"
+				}
 				if !v.ExpiresAt.IsZero() {
 					exp = v.ExpiresAt.Format(time.RFC3339)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Name, v.Status, strings.Join(v.Connections, ", "), allow, exp)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.Name, v.Status, strings.Join(v.Connections, ", "), allow, export, exp)
 			}
 			return tw.Flush()
 		},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -117,6 +118,13 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		Unavailable: audit.unavailable,
 		Collectors:  audit.collectors,
 		Logger:      log,
+		Token: func(ctx context.Context, prov, name string) (string, time.Time, error) {
+			c, err := b.Token(ctx, prov, name)
+			if err != nil {
+				return "", time.Time{}, err
+			}
+			return c.AccessToken, c.Expiry, nil
+		},
 		Ready: func(ctx context.Context) error {
 			_, err := b.Store().Load(ctx)
 			return err
