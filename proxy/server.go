@@ -194,7 +194,6 @@ type Server struct {
 	tunnels map[net.Conn]struct{}
 }
 
-
 // New checks opts and returns a Server. It does not listen: call [Server.Serve] and
 // [Server.ServeBaseURL] with listeners the caller bound to loopback.
 func New(opts Options) (*Server, error) {

@@ -16,7 +16,8 @@ import (
 func waitFor(t *testing.T, out *lockedBuffer, n int) []string {
 	t.Helper()
 	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(20 * time.Millisecond) {
-		if lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"); out.String() != "" && len(lines) >= n {
+		s := out.String() // one snapshot: the command writes while we look
+		if lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n"); s != "" && len(lines) >= n {
 			return lines
 		}
 	}
