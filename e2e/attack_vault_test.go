@@ -288,7 +288,10 @@ func TestAttackVaultFiles(t *testing.T) {
 func TestAttackVaultCrashes(t *testing.T) {
 	t.Parallel()
 	skipShort(t)
-	// Row 30: SIGKILL during a refresh (non-strict rotation), 20 rounds.
+	// Row 30: SIGKILL during a refresh (non-strict rotation), 20 rounds. A process killed after
+	// sending its refresh leaves a record: the next one says the refresh was interrupted and
+	// asks for a sign-in instead of presenting the refresh token again (docs/storage.md); the
+	// connection is never lost and no refresh token is ever presented twice.
 	t.Run("held-30-sigkill-refresh", func(t *testing.T) {
 		e, _ := attackSignedIn(t)
 		st := e.sb.Settings()
@@ -296,12 +299,27 @@ func TestAttackVaultCrashes(t *testing.T) {
 		e.sb.SetSettings(st)
 		e.makeDue(t)
 		e.sb.ClearRequests()
+		interrupted := 0
 		e.killRounds(t, 20, func(int) []string { return []string{"get", "microsoft", "--field", "access_token"} }, func(int) {
 			if c := e.connections(t); !c["microsoft/default"] {
 				t.Fatalf("the connection was lost after a kill: %v", c)
 			}
+			r := e.run("", "get", "microsoft", "--field", "access_token")
+			switch {
+			case r.code == 0:
+			case strings.Contains(r.stderr, "a refresh was interrupted after the request was sent"):
+				interrupted++
+				if r := e.login("--force"); r.code != 0 {
+					t.Fatalf("login after an interrupted refresh: exit %d: %s", r.code, r.stderr)
+				}
+			default:
+				t.Fatalf("get after a kill: exit %d: %s", r.code, r.stderr)
+			}
 		})
-		t.Logf("%d refreshes reached the identity platform", e.refreshCount())
+		t.Logf("%d refreshes reached the identity platform; %d kills fell after a refresh was sent", e.refreshCount(), interrupted)
+		if got := e.sb.RefreshStats(); got.Reuses != 0 {
+			t.Errorf("%d refresh tokens were presented again", got.Reuses)
+		}
 		e.ok("get", "microsoft", "--field", "access_token")
 		e.writeOnce(t)
 		e.noTempFiles(t)

@@ -24,7 +24,7 @@ func fakeBuildInfo(mainVersion string, settings ...string) *debug.BuildInfo {
 }
 
 func TestVersionInfo(t *testing.T) {
-	t.Parallel()
+	// Not parallel: setLinkValues swaps package variables every command reads.
 	const rev, at = "0123456789abcdef0123456789abcdef01234567", "2026-12-03T07:44:21Z"
 	for _, tc := range []struct {
 		name                  string
@@ -51,7 +51,7 @@ func TestVersionInfo(t *testing.T) {
 }
 
 func TestVersionLinkValues(t *testing.T) {
-	t.Parallel()
+	// Not parallel: setLinkValues swaps package variables every command reads.
 	testEnv(t)
 	setLinkValues(t, "v9.8.7", "feedface", "2026-01-02T03:04:05Z")
 	r := run(t, "", "version", "--json")
