@@ -15,11 +15,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/authsome-go/authsome/bench/internal/benchflag"
 	"github.com/authsome-go/authsome/bench/internal/emit"
 )
 
@@ -45,10 +44,10 @@ func mainErr() error {
 		return fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
 	var err error
-	if cfg.Concurrency, err = positiveList("-c", conc); err != nil {
+	if cfg.Concurrency, err = benchflag.PositiveInts("-c", conc); err != nil {
 		return err
 	}
-	if cfg.Replicas, err = positiveList("-replicas", replicas); err != nil {
+	if cfg.Replicas, err = benchflag.PositiveInts("-replicas", replicas); err != nil {
 		return err
 	}
 	if cfg.Duration <= 0 || cfg.Warmup < 0 || cfg.Rounds < 1 {
@@ -66,18 +65,6 @@ func mainErr() error {
 		return err
 	}
 	return emit.Report(rep, printTable, asJSON)
-}
-
-func positiveList(flagName, s string) ([]int, error) {
-	var out []int
-	for f := range strings.SplitSeq(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%s: %q is not a positive integer", flagName, f)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 func printTable(w io.Writer, rep *Report) {

@@ -18,11 +18,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/authsome-go/authsome/bench/internal/benchflag"
 	"github.com/authsome-go/authsome/bench/internal/emit"
 )
 
@@ -62,12 +62,9 @@ func mainErr() error {
 		return fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
 	cfg.Audit = !noAudit
-	for f := range strings.SplitSeq(conc, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return fmt.Errorf("-c: %q is not a positive integer", f)
-		}
-		cfg.Concurrency = append(cfg.Concurrency, n)
+	var err error
+	if cfg.Concurrency, err = benchflag.PositiveInts("-c", conc); err != nil {
+		return err
 	}
 	if cfg.Duration <= 0 || cfg.Warmup < 0 || cfg.Rounds < 1 {
 		return fmt.Errorf("-duration must be positive, -warmup not negative, -rounds at least 1")
