@@ -27,12 +27,20 @@ type conformance struct {
 	tokens map[string]string // auth name → Authorization header value
 	routes *graphkit.Mux     // the server's route table
 	vars   map[string]string // placeholder → value
+	// probeTokens are the tokens permissionsProbe signed, by the row's
+	// token and the permissions: rows repeat them, and signing is most of
+	// a probe's cost.
+	probeTokens map[probeKey]string
 }
+
+// probeKey names a token permissionsProbe signs: the row's token with its
+// permissions replaced.
+type probeKey struct{ raw, perms string }
 
 // newConformance gets Adele a token for each named scope set, plus the
 // app-only token ("app") and the unusable ones ("none", "malformed").
 func newConformance(t *testing.T, e *env, scopes map[string]string) *conformance {
-	c := &conformance{t: t, e: e, schema: graphschema.ForTest(t), vars: map[string]string{}, routes: e.s.graph.(*graphkit.Mux),
+	c := &conformance{t: t, e: e, schema: graphschema.ForTest(t), vars: map[string]string{}, routes: e.s.graph.(*graphkit.Mux), probeTokens: map[probeKey]string{},
 		tokens: map[string]string{"app": "Bearer " + e.appToken(), "none": "", "malformed": "Bearer not-a-jwt"}}
 	for name, sc := range scopes {
 		c.tokens[name] = "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, sc)

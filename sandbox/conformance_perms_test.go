@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authsome-go/authsome/internal/graphperm"
+	"github.com/authsome-go/authsome/sandbox/internal/token"
 )
 
 // Every successful conformance row (every route of every workload has
@@ -48,21 +49,11 @@ func (c *conformance) permissionsProbe(t *testing.T, row conformanceRow, method,
 	}
 	send := func(perms []string) (int, string) {
 		t.Helper()
-		cl := *claims
-		if cl.IsApp() {
-			cl.Roles = perms
-		} else {
-			cl.Scp = strings.Join(perms, " ")
-		}
-		tok, err := c.e.s.signer.Sign(&cl)
-		if err != nil {
-			t.Fatal(err)
-		}
 		h := map[string]string{}
 		for k, v := range hdr {
 			h[k] = v
 		}
-		h["Authorization"] = "Bearer " + tok
+		h["Authorization"] = "Bearer " + c.probeToken(t, raw, claims, perms)
 		var in io.Reader
 		if body != "" {
 			in = strings.NewReader(body)
@@ -89,6 +80,28 @@ func (c *conformance) permissionsProbe(t *testing.T, row conformanceRow, method,
 			t.Errorf("with only %s, the least privileged permission for %s, status %d, want %d: %.300s", least, method+" "+route, status, row.status, data)
 		}
 	}
+}
+
+// probeToken returns the token with claims (those of raw) but perms for
+// its permissions, signed once for all the rows that probe with it.
+func (c *conformance) probeToken(t *testing.T, raw string, claims *token.AccessClaims, perms []string) string {
+	t.Helper()
+	key := probeKey{raw, strings.Join(perms, " ")}
+	if tok, ok := c.probeTokens[key]; ok {
+		return tok
+	}
+	cl := *claims
+	if cl.IsApp() {
+		cl.Roles = perms
+	} else {
+		cl.Scp = key.perms
+	}
+	tok, err := c.e.s.signer.Sign(&cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.probeTokens[key] = tok
+	return tok
 }
 
 func implies(p string, granted []string) bool {

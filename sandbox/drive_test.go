@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -344,7 +345,7 @@ func TestDriveContentOnDisk(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
-	s1, err := New(Options{PlainHTTP: true, StateDir: state})
+	s1, err := New(Options{PlainHTTP: true, StateDir: state, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +371,7 @@ func TestDriveContentOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2, err := New(Options{PlainHTTP: true, StateDir: state})
+	s2, err := New(Options{PlainHTTP: true, StateDir: state, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -16,7 +17,7 @@ var (
 
 func fuzzSandbox(t testing.TB) *Server {
 	fuzzOnce.Do(func() {
-		s, err := New(Options{PlainHTTP: true})
+		s, err := New(Options{PlainHTTP: true, SigningKey: testkey.RSA(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -176,7 +177,7 @@ func TestBatchNotNested(t *testing.T) {
 // is refused, so nesting is bounded even if a spelling escapes batchURL.
 func TestBatchInsideBatchRefused(t *testing.T) {
 	t.Parallel()
-	s, err := New(Options{PlainHTTP: true})
+	s, err := New(Options{PlainHTTP: true, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

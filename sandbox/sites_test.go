@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/authsome-go/authsome/internal/testkey"
 	"io"
 	"net/http"
 	"net/url"
@@ -115,7 +116,7 @@ func TestSitesStateSurvivesRestart(t *testing.T) {
 // client.
 func onState(t *testing.T, folder string) (*Server, *driveClient) {
 	t.Helper()
-	s, err := New(Options{PlainHTTP: true, StateDir: folder})
+	s, err := New(Options{PlainHTTP: true, StateDir: folder, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"io"
 	"net/http"
 	"net/url"
@@ -346,7 +347,7 @@ func TestUploadSessionAcrossRestart(t *testing.T) {
 	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state")
 	run := func() *env {
-		s, err := New(Options{PlainHTTP: true, StateDir: state})
+		s, err := New(Options{PlainHTTP: true, StateDir: state, SigningKey: testkey.RSA(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
