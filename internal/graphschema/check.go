@@ -349,10 +349,11 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
+// pointerEscaper escapes a JSON-pointer reference token (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // escape escapes a JSON-pointer reference token (RFC 6901).
-func escape(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
+func escape(s string) string { return pointerEscaper.Replace(s) }
 
 // findDerived returns a type derived from t (at any depth) that declares name.
 func findDerived(t *Type, name string) *Type {

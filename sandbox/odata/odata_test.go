@@ -169,6 +169,22 @@ func TestQueryApply(t *testing.T) {
 		if g := ids(objs, page); g != tc.want || total != tc.total {
 			t.Errorf("%s: got %q (%d), want %q (%d)", tc.query, g, total, tc.want, tc.total)
 		}
+		if oq.Search != nil {
+			continue
+		}
+		// The members Roots names are all Apply reads.
+		roots, trimmed := oq.Roots(), make([]map[string]any, len(objs))
+		for i, o := range objs {
+			trimmed[i] = map[string]any{}
+			for k, v := range o {
+				if roots[strings.ToLower(k)] {
+					trimmed[i][k] = v
+				}
+			}
+		}
+		if page2, total2 := oq.Apply(trimmed, nil); ids(objs, page2) != tc.want || total2 != tc.total {
+			t.Errorf("%s on the members %v only: got %q (%d)", tc.query, roots, ids(objs, page2), total2)
+		}
 	}
 }
 

@@ -272,8 +272,9 @@ func (s *Workload) messageList(w http.ResponseWriter, r *http.Request, u *user) 
 	// Decoding is only needed to filter or sort; the page is encoded once.
 	objs := make([]map[string]any, len(views))
 	if q.Filter != nil || len(q.OrderBy) > 0 {
+		roots := q.Roots()
 		for i := range views {
-			objs[i] = decodedObject(views[i])
+			objs[i] = decodedMembers(views[i], roots)
 			if filterExt {
 				e := decodedObject(exts[i])
 				objs[i][extNames[0]], objs[i][extNames[1]] = e[extNames[0]], e[extNames[1]]

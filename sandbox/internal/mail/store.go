@@ -284,6 +284,21 @@ func decodedObject(v any) map[string]any {
 	return out
 }
 
+// decodedMembers returns v as a JSON object holding only the members named
+// in names (lower-cased, as odata.Query.Roots gives them), decoded: a
+// filter or sort reads no others, and a message's body is most of it.
+func decodedMembers(v any, names map[string]bool) map[string]any {
+	out := make(map[string]any, len(names))
+	for k, r := range rawObject(v) {
+		if names[strings.ToLower(k)] {
+			var x any
+			_ = json.Unmarshal(r.(json.RawMessage), &x)
+			out[k] = x
+		}
+	}
+	return out
+}
+
 // jsonObject returns v decoded as a JSON object (for the OData engine) and
 // as rawObject (for the answer).
 func jsonObject(v any) (decoded, raw map[string]any) {
