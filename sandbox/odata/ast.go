@@ -307,26 +307,33 @@ func FilterPaths(e Expr) []string {
 		}
 		out = append(out, p)
 	}
-	var walk func(e Expr)
-	walk = func(e Expr) {
-		switch x := e.(type) {
-		case *path:
-			if !x.isVar {
-				add(x.String())
-			}
-		case *binary:
-			walk(x.l)
-			walk(x.r)
-		case *not:
-			walk(x.x)
-		case *call:
-			for _, a := range x.args {
-				walk(a)
-			}
-		case *lambda:
-			walk(x.coll)
+	walkPaths(e, false, func(p *path) {
+		if !p.isVar {
+			add(p.String())
+		}
+	})
+	return out
+}
+
+// walkPaths calls visit with each path of e, a lambda's collection included,
+// and the paths of lambda bodies when bodies is set.
+func walkPaths(e Expr, bodies bool, visit func(*path)) {
+	switch x := e.(type) {
+	case *path:
+		visit(x)
+	case *binary:
+		walkPaths(x.l, bodies, visit)
+		walkPaths(x.r, bodies, visit)
+	case *not:
+		walkPaths(x.x, bodies, visit)
+	case *call:
+		for _, a := range x.args {
+			walkPaths(a, bodies, visit)
+		}
+	case *lambda:
+		walkPaths(x.coll, bodies, visit)
+		if bodies && x.body != nil {
+			walkPaths(x.body, bodies, visit)
 		}
 	}
-	walk(e)
-	return out
 }

@@ -31,31 +31,12 @@ func Names(e Expr, name string) bool {
 // members of an object Apply looks at. A workload may decode only those.
 func (q *Query) Roots() map[string]bool {
 	out := map[string]bool{}
-	var walk func(e Expr)
-	walk = func(e Expr) {
-		switch x := e.(type) {
-		case *path:
-			if !x.isVar && len(x.segs) > 0 {
-				out[strings.ToLower(x.segs[0])] = true
-			}
-		case *lambda:
-			walk(x.coll)
-			if x.body != nil {
-				walk(x.body)
-			}
-		case *binary:
-			walk(x.l)
-			walk(x.r)
-		case *not:
-			walk(x.x)
-		case *call:
-			for _, a := range x.args {
-				walk(a)
-			}
-		}
-	}
 	if q.Filter != nil {
-		walk(q.Filter)
+		walkPaths(q.Filter, true, func(p *path) {
+			if !p.isVar && len(p.segs) > 0 {
+				out[strings.ToLower(p.segs[0])] = true
+			}
+		})
 	}
 	for _, k := range q.OrderBy {
 		if len(k.Path) > 0 {
