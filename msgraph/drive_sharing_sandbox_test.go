@@ -2,6 +2,7 @@ package msgraph
 
 import (
 	"errors"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"net/http"
 	"slices"
 	"testing"
@@ -174,7 +175,7 @@ func TestSandboxDriveSharingSurvivesRestart(t *testing.T) {
 	state := t.TempDir()
 	users := sandbox.Users()
 	open := func() *sandbox.Server {
-		s, err := sandbox.New(sandbox.Options{PlainHTTP: true, StateDir: state})
+		s, err := sandbox.New(sandbox.Options{PlainHTTP: true, StateDir: state, SigningKey: testkey.RSA(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

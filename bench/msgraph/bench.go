@@ -237,8 +237,12 @@ func runClientOnly(ctx context.Context, cfg config, env *sandboxEnv, slice time.
 	scs := scenarios(env, 1)
 	scs[len(scs)-1].Name = "message"
 	for _, sc := range scs {
+		n := 1
+		if sc.PerMessage {
+			n = len(env.messageIDs)
+		}
 		for _, g := range live {
-			for i := range env.messageIDs { // every message id, for the message scenario
+			for i := range n {
 				if err := sc.Op(g)(ctx, 0, i); err != nil {
 					return nil, fmt.Errorf("recording %s: %w", sc.Name, err)
 				}

@@ -152,7 +152,8 @@ func measure(ctx context.Context, c int, warm, d time.Duration, op opFunc, reque
 	return s, nil
 }
 
-// loop runs op in c goroutines until d has passed and returns the sorted
+// loop runs op in c goroutines until d has passed, each at least once (a
+// busy machine may start a goroutine after d), and returns the sorted
 // latencies of the operations.
 func loop(ctx context.Context, c int, d time.Duration, op opFunc) ([]time.Duration, error) {
 	until := time.Now().Add(d)
@@ -163,7 +164,7 @@ func loop(ctx context.Context, c int, d time.Duration, op opFunc) ([]time.Durati
 			own := make([]time.Duration, 0, 8192)
 			for i := 0; ; i++ {
 				t0 := time.Now()
-				if t0.After(until) {
+				if i > 0 && t0.After(until) {
 					break
 				}
 				if err := op(gctx, w, i); err != nil {
@@ -190,6 +191,10 @@ type scenario struct {
 	Desc string // what one operation is, for the report
 	// Op returns the operation on a client; it checks what the client returns.
 	Op func(g graphAPI) opFunc
+	// PerMessage says the operation's requests depend on its index i (the
+	// message it reads): recording it for the client-only part takes every
+	// message id, where once does for the others.
+	PerMessage bool
 }
 
 // scenarios are the live workloads; c is the concurrency of the concurrent one.
@@ -218,7 +223,7 @@ func scenarios(e *sandboxEnv, c int) []scenario {
 		}},
 		{Name: "list-top10", C: 1, Desc: fmt.Sprintf("all %d of /me/messages in pages of 10", len(ids)), Op: list(10)},
 		{Name: "list-top100", C: 1, Desc: fmt.Sprintf("all %d of /me/messages in one page ($top=100)", len(ids)), Op: list(100)},
-		{Name: fmt.Sprintf("message-c%d", c), C: c, Desc: fmt.Sprintf("GET /me/messages/{id}, %d goroutines", c), Op: func(g graphAPI) opFunc {
+		{Name: fmt.Sprintf("message-c%d", c), C: c, Desc: fmt.Sprintf("GET /me/messages/{id}, %d goroutines", c), PerMessage: true, Op: func(g graphAPI) opFunc {
 			return func(ctx context.Context, w, i int) error {
 				id := ids[(w*7+i)%len(ids)]
 				got, err := g.Message(ctx, id)
