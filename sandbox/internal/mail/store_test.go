@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
@@ -141,6 +142,9 @@ func TestSeedMessagesJournaled(t *testing.T) {
 	}
 	want, _ := w.Snapshot()
 	got, _ := replay.Snapshot()
+	if bytes.Equal(want, got) && json.Valid(want) {
+		return // the same state; decoding is for snapshots whose bytes differ
+	}
 	var a, b any
 	_ = json.Unmarshal(want, &a)
 	_ = json.Unmarshal(got, &b)
