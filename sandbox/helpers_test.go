@@ -2,10 +2,14 @@ package sandbox
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -61,6 +65,7 @@ func start(t *testing.T, opts Options) *env {
 	}
 	if opts.Dir == "" && !opts.PlainHTTP {
 		opts.Dir = t.TempDir()
+		shareTestCA(t, opts.Dir)
 	}
 	if opts.SigningKey == nil {
 		opts.SigningKey = testkey.RSA(t)
@@ -200,3 +205,39 @@ func codeFrom(t *testing.T, resp *http.Response) (code, state string) {
 }
 
 func adele() User { return seedUsers[0] }
+
+// testCA is the process's CA (ca.pem and ca-key.pem), made once: a server
+// started on a folder holding it issues only its own leaf.
+var testCA = sync.OnceValues(func() (map[string][]byte, error) {
+	ca, key, err := newCA(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{
+		"ca.pem":  pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}),
+		caKeyFile: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}),
+	}, nil
+})
+
+// shareTestCA puts the process's CA in dir, a new folder of start's: the
+// tests about the CA itself give their own Dir.
+func shareTestCA(t *testing.T, dir string) {
+	t.Helper()
+	files, err := testCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		mode := os.FileMode(0o644) // as the sandbox writes them: the key 0600
+		if name == caKeyFile {
+			mode = 0o600
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/tls"
@@ -237,6 +238,10 @@ func (s *Server) setupTLS() error {
 		return fmt.Errorf("sandbox: TLS certificates: %w", err)
 	}
 	s.tls = m
+	s.caFile = filepath.Join(s.opts.Dir, "ca.pem")
+	if kept, err := os.ReadFile(s.caFile); err == nil && bytes.Equal(kept, m.caPEM) {
+		return nil // loadTLSMaterial found or wrote it
+	}
 	s.caFile, err = writeCA(s.opts.Dir, m.caPEM)
 	return err
 }
