@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,6 +30,9 @@ type config struct {
 	Reps          int
 	LatencyBudget time.Duration
 	Progress      io.Writer
+	// SigningKey is the sandboxes' token-signing key; nil: each makes its
+	// own (a test passes the process's one).
+	SigningKey *rsa.PrivateKey
 }
 
 // row is one mailbox size.
@@ -110,8 +114,8 @@ type env struct {
 	token string
 }
 
-func startEnv(ctx context.Context) (*env, error) {
-	sb, err := sandbox.New(sandbox.Options{PlainHTTP: true, TokenLifetime: 24 * time.Hour})
+func startEnv(ctx context.Context, key *rsa.PrivateKey) (*env, error) {
+	sb, err := sandbox.New(sandbox.Options{PlainHTTP: true, TokenLifetime: 24 * time.Hour, SigningKey: key})
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +188,7 @@ type page struct {
 // measureSize starts a sandbox whose first user's inbox holds n messages
 // (the seeded ones and n minus those generated) and measures it.
 func measureSize(ctx context.Context, cfg config, n int) (*row, error) {
-	e, err := startEnv(ctx)
+	e, err := startEnv(ctx, cfg.SigningKey)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 // rates present, the ratio and target sections printed. It asserts nothing
 // about speed.
 func TestShortRun(t *testing.T) {
-	rep, err := run(context.Background(), config{Sizes: []int{100, 300}, Reps: 2, LatencyBudget: time.Second})
+	rep, err := run(context.Background(), config{Sizes: []int{100, 300}, Reps: 2, LatencyBudget: time.Second, SigningKey: testkey.RSA(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestShortRun(t *testing.T) {
 // TestBudgetStopsPaging checks that a paging pass past its budget stops
 // early and says so.
 func TestBudgetStopsPaging(t *testing.T) {
-	e, err := startEnv(context.Background())
+	e, err := startEnv(context.Background(), testkey.RSA(t))
 	if err != nil {
 		t.Fatal(err)
 	}
