@@ -2,12 +2,12 @@ package msgraph
 
 import (
 	"errors"
-	"github.com/authsome-go/authsome/internal/testkey"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/sandbox"
 )
 

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/authsome-go/authsome/internal/testkey"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 // driveClient is Adele signed in with Files.ReadWrite against e.

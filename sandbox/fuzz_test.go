@@ -2,12 +2,13 @@ package sandbox
 
 import (
 	"encoding/json"
-	"github.com/authsome-go/authsome/internal/testkey"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 var (

@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"github.com/authsome-go/authsome/internal/testkey"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 type batchAnswer struct {

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"github.com/authsome-go/authsome/internal/testkey"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 // newSitesClient is a drive client (Adele's token) with SharePoint's scopes.

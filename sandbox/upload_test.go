@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/authsome-go/authsome/internal/testkey"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 const fragUnit = 320 << 10

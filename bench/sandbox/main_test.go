@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/authsome-go/authsome/internal/testkey"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 // TestShortRun runs the benchmark on two small mailboxes and checks that
