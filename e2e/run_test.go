@@ -43,13 +43,23 @@ func (e *env) withToken(t *testing.T, path, tok string) int {
 	return len(auth)
 }
 
+// signedIn is a home signed in to the sandbox (with the device code flow) and the connection's
+// access token, read from the vault in this process: the tests that start here are about what
+// comes next, and `authsome get` has tests of its own.
 func signedIn(t *testing.T) (*env, string) {
 	t.Helper()
 	e := newEnv(t, envOptions{})
 	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
-	tok := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
+	d, err := e.openBroker(t, nil).Vault().Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := d.Connection("microsoft", "default")
+	if !ok || c.AccessToken == "" {
+		t.Fatal("no access token in the vault after login")
+	}
 	e.sb.ClearRequests()
-	return e, tok
+	return e, c.AccessToken
 }
 
 // TestRunChildrenReachGraph: unmodified clients — curl, Python's urllib, a Go program and
