@@ -50,16 +50,24 @@ func signedIn(t *testing.T) (*env, string) {
 	t.Helper()
 	e := newEnv(t, envOptions{})
 	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	tok := e.vaultToken(t)
+	e.sb.ClearRequests()
+	return e, tok
+}
+
+// vaultToken returns the access token of the default Microsoft connection of the default
+// profile (a key-file vault), read in this process as `authsome get` would print it.
+func (e *env) vaultToken(t *testing.T) string {
+	t.Helper()
 	d, err := e.openBroker(t, nil).Vault().Load(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, ok := d.Connection("microsoft", "default")
 	if !ok || c.AccessToken == "" {
-		t.Fatal("no access token in the vault after login")
+		t.Fatal("no access token in the vault")
 	}
-	e.sb.ClearRequests()
-	return e, c.AccessToken
+	return c.AccessToken
 }
 
 // TestRunChildrenReachGraph: unmodified clients — curl, Python's urllib, a Go program and
