@@ -44,7 +44,7 @@ func attackSignedIn(t *testing.T) (*env, string) {
 	if r := e.login(); r.code != 0 {
 		t.Fatalf("login: exit %d: %s", r.code, r.stderr)
 	}
-	tok := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
+	tok := e.vaultToken(t)
 	e.sb.ClearRequests()
 	return e, tok
 }

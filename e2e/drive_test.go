@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -12,10 +11,8 @@ import (
 // is skipped, except in CI, which installs it (.ci/run).
 func pythonWithRequests(t *testing.T) string {
 	t.Helper()
-	for _, py := range []string{"python3", "/usr/bin/python3"} {
-		if exec.Command(py, "-c", "import requests").Run() == nil {
-			return py
-		}
+	if py := requestsPython(); py != "" {
+		return py
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatal("no python3 with the requests package in CI (.ci/run installs python3-requests)")

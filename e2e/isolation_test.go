@@ -255,15 +255,6 @@ func TestRunChildCannotReachTheCredential(t *testing.T) {
 				"AUTHSOME_PASSPHRASE="+secret, "AUTHSOME_NEW_PASSPHRASE="+secret)
 		})
 	}
-	// A vault whose key is AUTHSOME_MASTER_KEY, exported by the shell that starts run.
-	t.Run("auto-exported-master-key", func(t *testing.T) {
-		key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x5a}, 32))
-		ek := newEnv(t, envOptions{})
-		ek.vars = append(ek.vars, "AUTHSOME_MASTER_KEY="+key)
-		ek.loginDevice(t, ek.sb.Info().Users[0].UserPrincipalName)
-		tok := strings.TrimSpace(ek.ok("get", "microsoft", "--field", "access_token").stdout)
-		attackUnder(t, ek, kr, "auto", isolation, key, tok)
-	})
 	// Without isolation the same attacker reads the key file: the attacks are real.
 	t.Run("off", func(t *testing.T) {
 		c := exec.Command(binary, "run", "--isolation", "off", "--", self, e.home, binary, secret, "0", "0", kr.path, kr.abstract)
@@ -272,6 +263,15 @@ func TestRunChildCannotReachTheCredential(t *testing.T) {
 		if !bytes.Contains(out, []byte(`{"name":"read master.key","blocked":false`)) {
 			t.Errorf("with --isolation off the key file should be readable (else this test proves nothing):\n%s", out)
 		}
+	})
+	// A vault whose key is AUTHSOME_MASTER_KEY, exported by the shell that starts run: the
+	// same vault, rekeyed (the attempts above are done with its key file).
+	t.Run("auto-exported-master-key", func(t *testing.T) {
+		key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x5a}, 32))
+		e.vars = append(e.vars, "AUTHSOME_NEW_MASTER_KEY="+key)
+		e.ok("rekey", "--to", "env")
+		e.vars = append(e.vars[:len(e.vars)-1], "AUTHSOME_MASTER_KEY="+key)
+		attackUnder(t, e, kr, "auto", isolation, key, tok)
 	})
 }
 

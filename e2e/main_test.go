@@ -48,6 +48,9 @@ func TestMain(m *testing.M) {
 		binary = filepath.Join(dir, cliName)
 		err = makeCommand(binary)
 	}
+	if err == nil {
+		err = useSmallTrustStore(dir)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "making the authsome command:", err)
 		os.Exit(1)
