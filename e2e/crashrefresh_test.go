@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/pgstore"
 	"github.com/authsome-go/authsome/sandbox"
@@ -61,7 +63,7 @@ func TestReplicaKilledMidRefresh(t *testing.T) {
 	outcomes := map[string]int{}
 	var killedAt []time.Duration // how long after recording its refresh a replica died in the window
 	for round := range crashRounds {
-		outcome, inWindow := crashRound(t, e, ps, logB, key, cred, round)
+		outcome, inWindow := crashRound(t, e, ps, dsn, logB, key, cred, round)
 		outcomes[outcome]++
 		if inWindow > 0 {
 			killedAt = append(killedAt, inWindow)
@@ -100,12 +102,13 @@ func signedInOnPostgres(t *testing.T) (e *env, dsn, keyFile string) {
 
 // crashRound runs one round and returns how it ended and, for a replica killed in the window,
 // how long after recording its refresh it died.
-func crashRound(t *testing.T, e *env, ps *pgstore.Store, logB string, key []string, cred string, round int) (string, time.Duration) {
+func crashRound(t *testing.T, e *env, ps *pgstore.Store, dsn, logB string, key []string, cred string, round int) (string, time.Duration) {
 	t.Helper()
 	reseed(t, e, ps)
 	// Both replicas start while the token is fresh, so neither refreshes as it starts. The
 	// second one is new in every round: a replica reuses a credential header for up to 30 s.
-	a := e.startGateway(t, key...)
+	// Replica A's sessions carry a name of their own, so that the test can wait for them to end.
+	a := e.startGateway(t, append([]string{"--store", dsn + " application_name=" + crashReplicaA}, key...)...)
 	b := e.startGateway(t, append([]string{"--log-file", logB}, key...)...)
 	defer func() {
 		b.cmd.Process.Kill()
@@ -131,6 +134,9 @@ func crashRound(t *testing.T, e *env, ps *pgstore.Store, logB string, key []stri
 	a.cmd.Process.Kill()
 	killed := time.Now()
 	a.cmd.Wait()
+	// A statement A sent just before it died (the commit recording its refresh) is carried out
+	// by its server session after the kill; only once that session has ended is the store final.
+	waitSessionsEnded(t, dsn, crashReplicaA)
 	client.CloseIdleConnections()
 	e.sb.ClearFaults()
 	redeemed := e.sb.RefreshStats().Grants > before.Grants
@@ -175,6 +181,34 @@ func crashRound(t *testing.T, e *env, ps *pgstore.Store, logB string, key []stri
 			round, outcome, status, body, after.Status, after.Expiry)
 	}
 	return outcome, inWindow
+}
+
+// crashReplicaA is the application_name of the killed replica's database sessions.
+const crashReplicaA = "authsome-crash-replica-a"
+
+// waitSessionsEnded waits until no session of the database of dsn carries the application
+// name app: a session ends only after carrying out what its client sent before dying.
+func waitSessionsEnded(t *testing.T, dsn, app string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var n int
+		if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d database sessions of the killed replica still open after a minute", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // proxyGet sends GET /v1.0/me through a replica and returns the status (0: no answer) and body.
