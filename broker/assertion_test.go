@@ -14,21 +14,33 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/sandbox"
 )
 
-// testCertificate returns a self-signed certificate and its PKCS#8 key, as PEM.
-func testCertificate(t *testing.T) (certPEM, keyPEM []byte) {
+// appKey is the app certificates' key, one per process: not the sandbox's signing key
+// (testkey.RSA), so that a check against the wrong key cannot pass.
+var appKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
+// testAppKey returns appKey.
+func testAppKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := appKey()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key
+}
+
+// testCertificate returns a self-signed certificate for key and the key in PKCS#8, as PEM.
+func testCertificate(t *testing.T, key *rsa.PrivateKey) (certPEM, keyPEM []byte) {
+	t.Helper()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "authsome test app"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
@@ -67,7 +79,7 @@ func (f *fixture) graphUsers(t *testing.T) int {
 func TestLoginClientCertificate(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	certPEM, keyPEM := testCertificate(t)
+	certPEM, keyPEM := testCertificate(t, testAppKey(t))
 	if _, err := f.sb.AddCertificate(sandbox.ConfidentialClientID, certPEM); err != nil {
 		t.Fatal(err)
 	}
@@ -101,18 +113,18 @@ func TestLoginClientCertificate(t *testing.T) {
 func TestLoginClientCertificateRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	registered, _ := testCertificate(t)
+	registered, _ := testCertificate(t, testAppKey(t))
 	if _, err := f.sb.AddCertificate(sandbox.ConfidentialClientID, registered); err != nil {
 		t.Fatal(err)
 	}
-	other, otherKey := testCertificate(t)
+	other, otherKey := testCertificate(t, testkey.RSA(t)) // another key: unregistered
 	err := f.loginApp(t, broker.LoginRequest{ClientCertificate: append(other, otherKey...)})
 	if err == nil || !strings.Contains(err.Error(), "AADSTS700027") {
 		t.Fatalf("unregistered certificate: %v, want AADSTS700027", err)
 	}
 
 	// A registered certificate whose assertion has expired on the sandbox's clock.
-	certPEM, keyPEM := testCertificate(t)
+	certPEM, keyPEM := testCertificate(t, testAppKey(t))
 	if _, err := f.sb.AddCertificate(sandbox.ConfidentialClientID, certPEM); err != nil {
 		t.Fatal(err)
 	}

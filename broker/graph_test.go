@@ -17,6 +17,7 @@ import (
 )
 
 func TestGraphEndpoint(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.loginDevice(t, "work", f.user(0))
 	ep, err := f.b.Graph(t.Context(), "")
@@ -94,6 +95,7 @@ func (r *redirector) seen() (graph, other []string) {
 // Graph redirects (file contents and reports are 302s to download hosts); the redirect is
 // still followed.
 func TestGraphTokenStaysOnGraph(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.loginDevice(t, "work", f.user(0))
 	tok := f.stored(t, "microsoft", "work").AccessToken

@@ -303,8 +303,12 @@ func TestTokenCancelledCallerKeepsRotatedRefreshToken(t *testing.T) {
 // TestTokenSeesOtherProcessChanges: Token serves fresh tokens from memory, but a change to the
 // store by another broker (process) is seen at once.
 func TestTokenSeesOtherProcessChanges(t *testing.T) {
+	t.Parallel()
 	for name, store := range stores() {
-		t.Run(name, func(t *testing.T) { testTokenSeesOtherChanges(t, newFixtureOn(t, store())) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testTokenSeesOtherChanges(t, newFixtureOn(t, store()))
+		})
 	}
 }
 

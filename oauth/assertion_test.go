@@ -19,14 +19,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsome-go/authsome/internal/testkey"
 )
 
 func testCert(t *testing.T) (certPEM []byte, key *rsa.PrivateKey) {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key = testkey.RSA(t)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "app"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
@@ -38,7 +37,10 @@ func testCert(t *testing.T) (certPEM []byte, key *rsa.PrivateKey) {
 
 func TestParseCertificatePEM(t *testing.T) {
 	certPEM, key := testCert(t)
-	_, otherKey := testCert(t)
+	otherKey, err := rsa.GenerateKey(rand.Reader, 2048) // a key that is not the certificate's
+	if err != nil {
+		t.Fatal(err)
+	}
 	pkcs1 := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	legacyEnc := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,00"}, Bytes: []byte{1}})
 	other := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(otherKey)})

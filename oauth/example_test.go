@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/oauth"
 	"github.com/authsome-go/authsome/sandbox"
 )
@@ -18,7 +19,11 @@ import (
 // startSandbox starts an offline sandbox tenant on loopback whose sign-ins
 // and device codes are approved as its first user (Adele Vance).
 func startSandbox() *sandbox.Server {
-	s, err := sandbox.New(sandbox.Options{PlainHTTP: true, AutoApprove: true, DeviceInterval: time.Second})
+	key, err := testkey.Key() // one signing key for every example's sandbox
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := sandbox.New(sandbox.Options{PlainHTTP: true, AutoApprove: true, DeviceInterval: time.Second, SigningKey: key})
 	if err != nil {
 		log.Fatal(err)
 	}

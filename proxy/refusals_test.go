@@ -82,7 +82,10 @@ func TestRefusalFloodKeepsAuditLog(t *testing.T) {
 	}
 	h.waitEntries(1)
 
-	const unauthenticated, wrongSecret = 20000, 2000
+	unauthenticated, wrongSecret := 20000, 2000
+	if testing.Short() { // a quarter of the flood still overflows the 16 KiB log many times over unless summarised
+		unauthenticated, wrongSecret = 5000, 500
+	}
 	base, _ := url.Parse(h.baseURL)
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -245,8 +245,8 @@ func TestCrashSafety(t *testing.T) {
 	t.Parallel()
 	skipNoExec(t)
 	kills, least, budget := 200, 40, 60*time.Second
-	if testing.Short() {
-		kills, least, budget = 25, 10, 15*time.Second
+	if testing.Short() { // a crash round; TestRotateKeyCrashAtEveryStep kills at every step
+		kills, least, budget = 10, 10, 15*time.Second
 	}
 	s, key := newStore(t)
 	start := time.Now()

@@ -473,6 +473,8 @@ func TestRekeyWithoutVaultAndWrongOldKey(t *testing.T) {
 	}
 }
 
+// cheapKDF lowers the argon2id cost of new passphrase vaults for the test; a test that calls it
+// stays serial (the package's parallel tests start after it has ended).
 func cheapKDF(t *testing.T) {
 	old := passphraseKDF
 	passphraseKDF = kdfParams{Name: "argon2id", Time: 1, MemoryKiB: 64, Threads: 1}

@@ -15,8 +15,7 @@ import (
 // the vault; with its key in a session of the profile folder, the profile's key source opens
 // the vault without asking for the passphrase; after the session ends it asks again.
 func TestUnlockSessionOpensThePassphraseVault(t *testing.T) {
-	t.Parallel()
-	cheapKDF(t)
+	cheapKDF(t) // serial: it changes a package variable the parallel tests read
 	dir := filepath.Join(t.TempDir(), "pp")
 	s, err := Open(dir, PassphraseKey(func() ([]byte, error) { return []byte("correct horse"), nil }))
 	if err != nil {

@@ -11,8 +11,12 @@ import (
 // TestShortRun runs a very short benchmark: every scenario completes requests, and none
 // reached the upstream without the token (run fails then). It asserts nothing about speed.
 func TestShortRun(t *testing.T) {
+	duration, warmup, rewarm := 200*time.Millisecond, 50*time.Millisecond, time.Duration(0)
+	if testing.Short() { // the load is CPU-bound: shorter windows, same checks
+		duration, warmup, rewarm = 100*time.Millisecond, 20*time.Millisecond, 20*time.Millisecond
+	}
 	rep, err := run(context.Background(), config{
-		Duration: 200 * time.Millisecond, Rounds: 2, Warmup: 50 * time.Millisecond,
+		Duration: duration, Rounds: 2, Warmup: warmup, Rewarm: rewarm,
 		Concurrency: []int{1, 3}, Replicas: []int{1, 3},
 	}, t.TempDir())
 	if err != nil {

@@ -18,6 +18,7 @@ type config struct {
 	Duration    time.Duration // measured time per scenario and concurrency, all rounds together
 	Rounds      int
 	Warmup      time.Duration
+	Rewarm      time.Duration // unmeasured load before each later round; 0 means rewarmDefault
 	Concurrency []int
 	Replicas    []int // gateway replica counts to measure
 }
@@ -52,7 +53,14 @@ type scenario struct {
 	measured  time.Duration
 }
 
+// rewarmDefault is the unmeasured load before each round but the first: the connections and
+// caches warm again after the other scenarios' rounds.
+const rewarmDefault = 250 * time.Millisecond
+
 func run(ctx context.Context, cfg config, dir string) (*Report, error) {
+	if cfg.Rewarm <= 0 {
+		cfg.Rewarm = rewarmDefault
+	}
 	maxReplicas := slices.Max(cfg.Replicas)
 	s, err := newSetup(dir, maxReplicas)
 	if err != nil {
@@ -77,7 +85,7 @@ func run(ctx context.Context, cfg config, dir string) (*Report, error) {
 		for r := range cfg.Rounds {
 			for _, sc := range scs {
 				if r > 0 {
-					if _, err := slice(ctx, sc.clients, 250*time.Millisecond); err != nil {
+					if _, err := slice(ctx, sc.clients, cfg.Rewarm); err != nil {
 						return nil, err
 					}
 				}

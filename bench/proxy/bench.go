@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/x509"
@@ -47,6 +48,9 @@ type config struct {
 	ProxyProcess bool
 	Audit        bool // write the proxy's audit log to a file, as `authsome run` does
 	Progress     io.Writer
+	// ForeignSample is how long other processes' CPU use is sampled before the run; 0 means
+	// half a second.
+	ForeignSample time.Duration
 }
 
 // result is one scenario at one concurrency.
@@ -164,7 +168,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 
 	var before foreignCPU
 	a := sampleCPU()
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(cmp.Or(cfg.ForeignSample, 500*time.Millisecond))
 	before.add(a, sampleCPU())
 	rep.ForeignCPUBefore = before.percent()
 

@@ -28,6 +28,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"flag"
 	"fmt"
@@ -159,7 +160,7 @@ func setupSandbox(o options, out io.Writer) (*app, net.Listener, func(), error) 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	s, err := startSandbox()
+	s, err := startSandbox(nil)
 	if err != nil {
 		ln.Close()
 		return nil, nil, nil, err
@@ -175,9 +176,10 @@ func setupSandbox(o options, out io.Writer) (*app, net.Listener, func(), error) 
 	return a, ln, func() { s.Close() }, nil
 }
 
-// startSandbox starts an offline sandbox tenant on loopback.
-func startSandbox() (*sandbox.Server, error) {
-	s, err := sandbox.New(sandbox.Options{PlainHTTP: true})
+// startSandbox starts an offline sandbox tenant on loopback whose tokens key
+// signs (nil: a new key).
+func startSandbox(key *rsa.PrivateKey) (*sandbox.Server, error) {
+	s, err := sandbox.New(sandbox.Options{PlainHTTP: true, SigningKey: key})
 	if err != nil {
 		return nil, err
 	}

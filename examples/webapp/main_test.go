@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authsome-go/authsome/internal/testkey"
 	"github.com/authsome-go/authsome/msgraph"
 	"github.com/authsome-go/authsome/sandbox"
 )
@@ -29,7 +30,7 @@ type env struct {
 
 func start(t *testing.T) *env {
 	t.Helper()
-	s, err := startSandbox()
+	s, err := startSandbox(testkey.RSA(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,14 +15,18 @@ import (
 
 // TestLogFromStore: `log --store` shows the store's audit log: the gateways' requests, with
 // their agent, and the credential events; --events only the latter; -n the last ones.
+//
+// The store's key is a file (--key file:), not $AUTHSOME_STORE_KEY, so that the test runs in
+// parallel; TestStoreMigrate covers the env key.
 func TestLogFromStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	home := testEnv(t)
 	dsn := pgtest.Start(t)
-	t.Setenv(envStoreKey, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+	keyFile := filepath.Join(t.TempDir(), "store.key")
 	wantCode(t, run(t, "sk-"+strings.Repeat("a", 24)+"\n", "--home", home, "login", "openai", "--api-key-stdin"), exitOK)
-	wantCode(t, runHome(t, home, "store", "migrate", "--to", dsn), exitOK)
-	ps, err := pgstore.Open(ctx, dsn, "default", vault.EnvKeyFrom(envStoreKey))
+	wantCode(t, runHome(t, home, "store", "migrate", "--to", dsn, "--key", "file:"+keyFile), exitOK)
+	ps, err := pgstore.Open(ctx, dsn, "default", vault.FileKey(keyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +44,7 @@ func TestLogFromStore(t *testing.T) {
 	}
 	read := func(args ...string) []proxy.AuditRecord {
 		t.Helper()
-		r := runHome(t, home, append([]string{"log", "--store", dsn, "--json"}, args...)...)
+		r := runHome(t, home, append([]string{"log", "--store", dsn, "--key", "file:" + keyFile, "--json"}, args...)...)
 		wantCode(t, r, exitOK)
 		var out struct{ Items []proxy.AuditRecord }
 		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {

@@ -255,8 +255,10 @@ func TestNewStatusCmds(t *testing.T) {
 	wantUsage(t, parse(t, newRekeyCmd(f, noRun[rekeyOptions](t)), "--to", "usb-stick"), "usb-stick")
 }
 
-// TestStatusRuns calls the run functions of init, whoami, doctor, rekey and version directly.
+// TestStatusRuns calls the run functions of init, whoami, doctor and version directly
+// (rekey: TestRekeyRuns).
 func TestStatusRuns(t *testing.T) {
+	t.Parallel()
 	f, out := testFactory(t)
 	ctx := t.Context()
 	if err := runInit(ctx, &initOptions{f: f}); err != nil || !strings.Contains(out.String(), "Key source: file") {
@@ -273,16 +275,26 @@ func TestStatusRuns(t *testing.T) {
 	if err := runDoctor(ctx, &doctorOptions{f: f}); err != nil || !strings.Contains(out.String(), "ok   vault") {
 		t.Errorf("doctor: %v %q", err, out)
 	}
-	t.Setenv("AUTHSOME_NEW_PASSPHRASE", "correct horse battery staple")
-	if err := runRekey(ctx, &rekeyOptions{f: f, To: "passphrase"}); err != nil {
-		t.Errorf("rekey --to passphrase: %v", err)
-	}
 	out.Reset()
 	bi := func() (*debug.BuildInfo, bool) {
 		return &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}}}, true
 	}
 	if err := runVersion(&versionOptions{f: f, BuildInfo: bi}); err != nil || !strings.Contains(out.String(), "commit abc123") {
 		t.Errorf("version: %v %q", err, out)
+	}
+}
+
+// TestRekeyRuns calls rekey's run function directly. It is apart from TestStatusRuns because
+// t.Setenv keeps it serial.
+func TestRekeyRuns(t *testing.T) {
+	f, _ := testFactory(t)
+	ctx := t.Context()
+	if err := runInit(ctx, &initOptions{f: f}); err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	t.Setenv("AUTHSOME_NEW_PASSPHRASE", "correct horse battery staple")
+	if err := runRekey(ctx, &rekeyOptions{f: f, To: "passphrase"}); err != nil {
+		t.Errorf("rekey --to passphrase: %v", err)
 	}
 }
 

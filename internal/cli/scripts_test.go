@@ -304,28 +304,38 @@ func connFlag(args []string) string {
 	return "default"
 }
 
-// TestNoColor: doctor marks its lines in colour on a terminal, unless --no-color or NO_COLOR;
-// piped output has none.
+// TestNoColor: doctor marks its lines in colour on a terminal, unless --no-color or NO_COLOR
+// (TestNoColorEnv); piped output has none.
 func TestNoColor(t *testing.T) {
+	t.Parallel()
 	home := testEnv(t)
-	doctor := func(tty bool, args ...string) string {
-		ios, _, out, _ := Test()
-		ios.stdoutTTY, ios.stderrTTY = tty, tty
-		Run(t.Context(), ios, append([]string{"--home", home, "doctor"}, args...))
-		return out.String()
-	}
-	if out := doctor(true); !strings.Contains(out, "\x1b[32mok  \x1b[0m") {
+	if out := doctorOutput(t, home, true); !strings.Contains(out, "\x1b[32mok  \x1b[0m") {
 		t.Errorf("doctor on a terminal has no colour: %q", out)
 	}
-	for name, out := range map[string]string{"piped": doctor(false), "--no-color": doctor(true, "--no-color")} {
+	for name, out := range map[string]string{"piped": doctorOutput(t, home, false), "--no-color": doctorOutput(t, home, true, "--no-color")} {
 		if strings.Contains(out, "\x1b[") {
 			t.Errorf("%s: colour codes in %q", name, out)
 		}
 	}
+}
+
+// TestNoColorEnv: NO_COLOR turns doctor's colour off on a terminal. It is apart from
+// TestNoColor because t.Setenv keeps it serial.
+func TestNoColorEnv(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
-	if out := doctor(true); strings.Contains(out, "\x1b[") || !strings.Contains(out, "ok  ") {
+	if out := doctorOutput(t, testEnv(t), true); strings.Contains(out, "\x1b[") || !strings.Contains(out, "ok  ") {
 		t.Errorf("NO_COLOR: %q", out)
 	}
+}
+
+// doctorOutput runs doctor on home, its stdout and stderr a terminal when tty, and returns
+// its stdout.
+func doctorOutput(t *testing.T, home string, tty bool, args ...string) string {
+	t.Helper()
+	ios, _, out, _ := Test()
+	ios.stdoutTTY, ios.stderrTTY = tty, tty
+	Run(t.Context(), ios, append([]string{"--home", home, "doctor"}, args...))
+	return out.String()
 }
 
 // TestLogFile: --log-file gets the debug log (0600), without secrets; "" writes nothing.

@@ -113,7 +113,7 @@ func TestLockEndsTheSessionAtOnce(t *testing.T) {
 // TestExpiryEndsTheSessionByItself: no command is needed for a session to end.
 func TestExpiryEndsTheSessionByItself(t *testing.T) {
 	cfg := testConfig()
-	cfg.Expires = time.Now().Add(time.Second)
+	cfg.Expires = time.Now().Add(250 * time.Millisecond) // Serve starts at once: well before
 	dir, done := serve(t, cfg)
 	select {
 	case err := <-done:

@@ -22,3 +22,6 @@ func RSA(t testing.TB) *rsa.PrivateKey {
 	}
 	return key
 }
+
+// Key is RSA for code without a testing.TB: examples, TestMain.
+func Key() (*rsa.PrivateKey, error) { return rsaKey() }
