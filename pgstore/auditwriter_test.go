@@ -46,7 +46,7 @@ func paths(t *testing.T, s *Store) []string {
 
 func TestAuditWriterBatchesAndFlushesOnClose(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, pgtest.Start(t), "default", keyFile(t))
+	s := openStore(t, StartMigrated(t), "default", keyFile(t))
 	w := s.NewAuditWriter(AuditWriterOptions{Batch: 3, Interval: time.Hour}) // full batches only, until Close
 	w.Entry(entry(0))
 	w.Entry(entry(1))
@@ -88,7 +88,7 @@ func TestAuditWriterBatchesAndFlushesOnClose(t *testing.T) {
 }
 
 func TestAuditWriterDropsTheOldestWhenFull(t *testing.T) {
-	s := openStore(t, pgtest.Start(t), "default", keyFile(t))
+	s := openStore(t, StartMigrated(t), "default", keyFile(t))
 	w := s.NewAuditWriter(AuditWriterOptions{Buffer: 5, Interval: time.Hour})
 	for i := range 8 {
 		w.Entry(entry(i))

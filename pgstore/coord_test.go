@@ -22,7 +22,7 @@ import (
 func TestLockConnectionExclusiveAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}
 	var inside, entered atomic.Int32
 	var wg sync.WaitGroup
@@ -59,7 +59,7 @@ func TestLockConnectionExclusiveAcrossReplicas(t *testing.T) {
 func TestLockConnectionWaitsForHolder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
 	unlock, err := a.LockConnection(ctx, "microsoft", "work")
 	if err != nil {
@@ -119,7 +119,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestLockReleasedByKilledHolder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	s := openStore(t, dsn, "default", key)
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), envHolderDSN+"="+dsn, envHolderKey+"="+key)
@@ -157,7 +157,7 @@ func TestLockReleasedByKilledHolder(t *testing.T) {
 func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
 	waitFor(t, "the listener", b.ver.listening.Load)
 	before, err := b.Version(ctx)
@@ -202,7 +202,7 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 func TestRekey(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, other := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
 	put(t, a, sample())
 	sealed := func() []byte {
@@ -257,7 +257,7 @@ func TestRekey(t *testing.T) {
 func TestDumpHoldsNoSecret(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	s := openStore(t, dsn, "default", key)
 	put(t, s, sample())
 	if err := s.Rekey(ctx, vault.FileKey(keyFile(t))); err != nil {
