@@ -115,6 +115,7 @@ func TestStoreAcrossARestart(t *testing.T) {
 	w := s.NewAuditWriter(AuditWriterOptions{})
 	w.Entry(entry(0))
 	eventually(t, "the first entry written", func() bool { return w.Written() == 1 })
+	s.Version(ctx) // starts the listener
 	eventually(t, "the listener up", s.ver.listening.Load)
 	before, err := s.Version(ctx)
 	if err != nil {

@@ -159,7 +159,23 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 	ctx := context.Background()
 	dsn, key := StartMigrated(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
+	db := connect(t, dsn)
+	listeners := func() (n int) {
+		if err := db.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+			listenerName).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// A Store listens from its first Version on: until then it needs no LISTEN connection.
+	if n := listeners(); n != 0 {
+		t.Fatalf("%d listeners before any Version, want none", n)
+	}
+	b.Version(ctx)
 	waitFor(t, "the listener", b.ver.listening.Load)
+	if n := listeners(); n != 1 {
+		t.Fatalf("%d listeners after one Store's Version, want 1", n)
+	}
 	before, err := b.Version(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +192,7 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 
 	// A listener whose session ends comes back and catches up.
 	var terminated bool
-	if err := connect(t, dsn).QueryRow(ctx, "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+	if err := db.QueryRow(ctx, "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
 		listenerName).Scan(&terminated); err != nil || !terminated {
 		t.Fatalf("terminating the listeners: %v, %v", terminated, err)
 	}
