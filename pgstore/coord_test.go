@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/vault"
 )
@@ -61,6 +63,7 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 	ctx := context.Background()
 	dsn, key := StartMigrated(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
+	db := connect(t, dsn)
 	unlock, err := a.LockConnection(ctx, "microsoft", "work")
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +76,7 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 		}
 		got <- err
 	}()
-	waitFor(t, "the second replica to wait for the lock", func() bool { return advisoryWaiters(t, dsn) == 1 })
+	waitFor(t, "the second replica to wait for the lock", func() bool { return advisoryWaiters(t, db) == 1 })
 	select {
 	case err := <-got:
 		t.Fatalf("second replica got the lock while it was held (%v)", err)
@@ -88,7 +91,7 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 	defer unlock()
 	cctx, cancel := context.WithCancel(ctx)
 	go func() {
-		waitFor(t, "a waiter", func() bool { return advisoryWaiters(t, dsn) == 1 })
+		waitFor(t, "a waiter", func() bool { return advisoryWaiters(t, db) == 1 })
 		cancel()
 	}()
 	if _, err := b.LockConnection(cctx, "microsoft", "work"); err == nil {
@@ -97,9 +100,9 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 }
 
 // advisoryWaiters counts the sessions waiting for an advisory lock.
-func advisoryWaiters(t *testing.T, dsn string) int {
+func advisoryWaiters(t *testing.T, db *pgx.Conn) int {
 	var n int
-	if err := connect(t, dsn).QueryRow(context.Background(),
+	if err := db.QueryRow(context.Background(),
 		"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
@@ -221,9 +224,10 @@ func TestRekey(t *testing.T) {
 	dsn, key := StartMigrated(t), keyFile(t)
 	a, other := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
 	put(t, a, sample())
+	db := connect(t, dsn)
 	sealed := func() []byte {
 		var b []byte
-		connect(t, dsn).QueryRow(ctx, "SELECT string_agg(sealed, '' ORDER BY provider, name) FROM connections").Scan(&b)
+		db.QueryRow(ctx, "SELECT string_agg(sealed, '' ORDER BY provider, name) FROM connections").Scan(&b)
 		return b
 	}
 	before := sealed()
