@@ -258,20 +258,39 @@ func account() (runAs, error) {
 	return runAs{name: "postgres", uid: uid, gid: gid, cred: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}, nil
 }
 
-// tempRoot picks the folder for the base folder: /dev/shm when there is one (a memory file
-// system: creating and removing the files of a database there costs the kernel far less than
-// on a disk's), else the temporary folder. Every folder above it must be searchable by others
-// when the server runs as another user.
+// tempRoot picks the folder for the base folder: /dev/shm when there is one with room (a
+// memory file system: creating and removing the files of a database there costs the kernel far
+// less than on a disk's), else the temporary folder. Every folder above it must be searchable
+// by others when the server runs as another user.
 func tempRoot(other bool) string {
-	for _, d := range []string{"/dev/shm", os.TempDir(), "/tmp", "/var/tmp"} {
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() && writable(d) && (!other || searchable(d)) {
+	if d := "/dev/shm"; usable(d, other) && room(d) >= shmRoom {
+		return d
+	}
+	for _, d := range []string{os.TempDir(), "/tmp", "/var/tmp"} {
+		if usable(d, other) {
 			return d
 		}
 	}
 	return os.TempDir()
 }
 
-func writable(dir string) bool { return syscall.Access(dir, 2 /* W_OK */) == nil }
+// shmRoom is the free space /dev/shm must have to be used: the initdb output and a cluster take
+// about 80 MB, and each database of a test 8 MB more (a container's /dev/shm may have 64 MB).
+const shmRoom = 1 << 30
+
+func usable(dir string, other bool) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir() && syscall.Access(dir, 2 /* W_OK */) == nil && (!other || searchable(dir))
+}
+
+// room is the space free for unprivileged users in the file system of dir, in bytes.
+func room(dir string) uint64 {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0
+	}
+	return st.Bavail * uint64(st.Bsize)
+}
 
 func searchable(dir string) bool {
 	for d := dir; ; d = filepath.Dir(d) {

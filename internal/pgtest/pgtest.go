@@ -16,7 +16,7 @@
 // skipped, except under CI (the CI variable set), where they fail.
 //
 // initdb runs once per test binary; every cluster (the shared one, and those [Private] gives)
-// starts on a copy of its output. The folders live in /dev/shm when there is one.
+// starts on a copy of its output. The folders live in /dev/shm when it has room.
 package pgtest
 
 import (
