@@ -7,7 +7,6 @@ import (
 
 	"github.com/authsome-go/authsome/gateway"
 	"github.com/authsome-go/authsome/gateway/grant"
-	"github.com/authsome-go/authsome/internal/pgtest"
 )
 
 // TestAgentExportTokenRoundTrip: a grant's export_token survives the agents table, and a row
@@ -15,7 +14,7 @@ import (
 func TestAgentExportTokenRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t, pgtest.Start(t), "default", keyFile(t)).Agents()
+	s := openStore(t, StartMigrated(t), "default", keyFile(t)).Agents()
 	g := grant.Grant{Connections: []grant.Connection{{Provider: "microsoft", Name: "work"}}, ExportToken: true}
 	a, _, err := gateway.NewAgent("exporter", g, time.Now(), 0, nil)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/authsome-go/authsome/gateway"
 	"github.com/authsome-go/authsome/gateway/grant"
-	"github.com/authsome-go/authsome/internal/pgtest"
 )
 
 // TestAgentsAcrossReplicas: an agent added, rotated and revoked through one Store is seen so by
@@ -19,7 +18,7 @@ import (
 func TestAgentsAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	s1, s2 := openStore(t, dsn, "default", key).Agents(), openStore(t, dsn, "default", key).Agents()
 	g := grant.Grant{Connections: []grant.Connection{{Provider: "microsoft", Name: "work"}}}
 	now := time.Now()
@@ -98,7 +97,7 @@ func TestAgentsAcrossReplicas(t *testing.T) {
 func TestAgentsConcurrentUpdates(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	stores := []*Agents{openStore(t, dsn, "default", key).Agents(), openStore(t, dsn, "default", key).Agents()}
 	g := grant.Grant{Connections: []grant.Connection{{Provider: "microsoft", Name: "work"}}}
 	a, _, _ := gateway.NewAgent("counter", g, time.Now(), 0, nil)

@@ -46,7 +46,7 @@ func paths(t *testing.T, s *Store) []string {
 
 func TestAuditWriterBatchesAndFlushesOnClose(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, pgtest.Start(t), "default", keyFile(t))
+	s := openStore(t, StartMigrated(t), "default", keyFile(t))
 	w := s.NewAuditWriter(AuditWriterOptions{Batch: 3, Interval: time.Hour}) // full batches only, until Close
 	w.Entry(entry(0))
 	w.Entry(entry(1))
@@ -88,7 +88,7 @@ func TestAuditWriterBatchesAndFlushesOnClose(t *testing.T) {
 }
 
 func TestAuditWriterDropsTheOldestWhenFull(t *testing.T) {
-	s := openStore(t, pgtest.Start(t), "default", keyFile(t))
+	s := openStore(t, StartMigrated(t), "default", keyFile(t))
 	w := s.NewAuditWriter(AuditWriterOptions{Buffer: 5, Interval: time.Hour})
 	for i := range 8 {
 		w.Entry(entry(i))
@@ -115,6 +115,7 @@ func TestStoreAcrossARestart(t *testing.T) {
 	w := s.NewAuditWriter(AuditWriterOptions{})
 	w.Entry(entry(0))
 	eventually(t, "the first entry written", func() bool { return w.Written() == 1 })
+	s.Version(ctx) // starts the listener
 	eventually(t, "the listener up", s.ver.listening.Load)
 	before, err := s.Version(ctx)
 	if err != nil {

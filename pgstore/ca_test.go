@@ -16,7 +16,7 @@ import (
 // find it); it survives a rekey; its key is not in the database in clear.
 func TestGatewayCA(t *testing.T) {
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	if ca, err := openStore(t, dsn, "default", key).GatewayCA(ctx); err != nil || ca != nil {
 		t.Fatalf("GatewayCA before any = %v, %v; want nil", ca, err)
 	}

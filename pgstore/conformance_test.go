@@ -6,7 +6,6 @@ import (
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/broker/storetest"
-	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/pgstore"
 	"github.com/authsome-go/authsome/vault"
 )
@@ -32,7 +31,7 @@ func open(t testing.TB, dsn, key string) handle {
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T) broker.Store {
-		return open(t, pgtest.Start(t), filepath.Join(t.TempDir(), "store.key"))
+		return open(t, pgstore.StartMigrated(t), filepath.Join(t.TempDir(), "store.key"))
 	}, storetest.Reopen(func(t *testing.T, s broker.Store) broker.Store {
 		h := s.(handle)
 		return open(t, h.dsn, h.key)

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/vault"
 )
@@ -22,7 +24,7 @@ import (
 func TestLockConnectionExclusiveAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}
 	var inside, entered atomic.Int32
 	var wg sync.WaitGroup
@@ -59,8 +61,9 @@ func TestLockConnectionExclusiveAcrossReplicas(t *testing.T) {
 func TestLockConnectionWaitsForHolder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
+	db := connect(t, dsn)
 	unlock, err := a.LockConnection(ctx, "microsoft", "work")
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +76,7 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 		}
 		got <- err
 	}()
-	waitFor(t, "the second replica to wait for the lock", func() bool { return advisoryWaiters(t, dsn) == 1 })
+	waitFor(t, "the second replica to wait for the lock", func() bool { return advisoryWaiters(t, db) == 1 })
 	select {
 	case err := <-got:
 		t.Fatalf("second replica got the lock while it was held (%v)", err)
@@ -88,7 +91,7 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 	defer unlock()
 	cctx, cancel := context.WithCancel(ctx)
 	go func() {
-		waitFor(t, "a waiter", func() bool { return advisoryWaiters(t, dsn) == 1 })
+		waitFor(t, "a waiter", func() bool { return advisoryWaiters(t, db) == 1 })
 		cancel()
 	}()
 	if _, err := b.LockConnection(cctx, "microsoft", "work"); err == nil {
@@ -97,9 +100,9 @@ func TestLockConnectionWaitsForHolder(t *testing.T) {
 }
 
 // advisoryWaiters counts the sessions waiting for an advisory lock.
-func advisoryWaiters(t *testing.T, dsn string) int {
+func advisoryWaiters(t *testing.T, db *pgx.Conn) int {
 	var n int
-	if err := connect(t, dsn).QueryRow(context.Background(),
+	if err := db.QueryRow(context.Background(),
 		"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestLockReleasedByKilledHolder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	s := openStore(t, dsn, "default", key)
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), envHolderDSN+"="+dsn, envHolderKey+"="+key)
@@ -157,9 +160,25 @@ func TestLockReleasedByKilledHolder(t *testing.T) {
 func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, b := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
+	db := connect(t, dsn)
+	listeners := func() (n int) {
+		if err := db.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+			listenerName).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// A Store listens from its first Version on: until then it needs no LISTEN connection.
+	if n := listeners(); n != 0 {
+		t.Fatalf("%d listeners before any Version, want none", n)
+	}
+	b.Version(ctx)
 	waitFor(t, "the listener", b.ver.listening.Load)
+	if n := listeners(); n != 1 {
+		t.Fatalf("%d listeners after one Store's Version, want 1", n)
+	}
 	before, err := b.Version(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +195,7 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 
 	// A listener whose session ends comes back and catches up.
 	var terminated bool
-	if err := connect(t, dsn).QueryRow(ctx, "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+	if err := db.QueryRow(ctx, "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
 		listenerName).Scan(&terminated); err != nil || !terminated {
 		t.Fatalf("terminating the listeners: %v, %v", terminated, err)
 	}
@@ -202,12 +221,13 @@ func TestVersionSeenByOtherReplicaViaNotify(t *testing.T) {
 func TestRekey(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, other := openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)
 	put(t, a, sample())
+	db := connect(t, dsn)
 	sealed := func() []byte {
 		var b []byte
-		connect(t, dsn).QueryRow(ctx, "SELECT string_agg(sealed, '' ORDER BY provider, name) FROM connections").Scan(&b)
+		db.QueryRow(ctx, "SELECT string_agg(sealed, '' ORDER BY provider, name) FROM connections").Scan(&b)
 		return b
 	}
 	before := sealed()
@@ -257,7 +277,7 @@ func TestRekey(t *testing.T) {
 func TestDumpHoldsNoSecret(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	s := openStore(t, dsn, "default", key)
 	put(t, s, sample())
 	if err := s.Rekey(ctx, vault.FileKey(keyFile(t))); err != nil {

@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
-
-	"github.com/authsome-go/authsome/internal/pgtest"
 )
 
 func TestAuditLog(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a, other := openStore(t, dsn, "default", key), openStore(t, dsn, "work", keyFile(t))
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	records := []AuditRecord{
@@ -45,7 +43,7 @@ func TestAuditLog(t *testing.T) {
 func TestProviderFiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a := openStore(t, pgtest.Start(t), "default", keyFile(t))
+	a := openStore(t, StartMigrated(t), "default", keyFile(t))
 	if err := a.PutProviderFile(ctx, "acme.json", []byte(`{"name": "acme"}`)); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/vault"
 )
@@ -41,6 +43,23 @@ func holdLock(dsn, keyFile string) {
 	w.WriteString("locked\n")
 	w.Flush()
 	select {}
+}
+
+// StartMigrated returns a new database that already holds the store's schema: a copy of a
+// template database migrated once per test binary, cheaper for the server than migrating each
+// test's database. Open still runs migrate on it (with nothing left to do); the tests of
+// migrating itself (TestConcurrentOpensMigrateOnce) start from an empty database.
+func StartMigrated(t testing.TB) string {
+	t.Helper()
+	return pgtest.StartFrom(t, "pgstore", func(ctx context.Context, dsn string) error {
+		pool, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		_, err = migrate(ctx, pool)
+		return err
+	})
 }
 
 // keyFile returns the path of a fresh key file source's file in a test folder.

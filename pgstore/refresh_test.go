@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authsome-go/authsome/internal/pgtest"
 	"github.com/authsome-go/authsome/vault"
 )
 
@@ -17,7 +16,7 @@ import (
 func TestOneRefreshAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}
 	put(t, replicas[0], &vault.Data{Providers: map[string]*vault.ProviderState{"microsoft": {
 		Default: "work",

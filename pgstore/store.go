@@ -8,7 +8,8 @@
 // profile's key-encryption key from a [vault.KeySource] (environment, file or passphrase).
 // The schema is embedded and migrated on [Open] under an advisory lock, so replicas may start
 // together. Writes serialise on the profile's row (SELECT … FOR UPDATE) and announce the new
-// version with NOTIFY; each Store keeps the version current from a LISTEN connection.
+// version with NOTIFY; each Store keeps the version current from a LISTEN connection, from its
+// first Version on.
 package pgstore
 
 import (
@@ -35,10 +36,15 @@ type Store struct {
 	keys vault.KeySource
 	kek  []byte
 
-	ver    versionWatch
-	gates  gates
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the listener has stopped
+	ver   versionWatch
+	gates gates
+
+	// The LISTEN goroutine, started by the first Version (a Store that is never asked for its
+	// version, a command's say, needs no LISTEN connection).
+	listenStart sync.Once
+	listenCtx   context.Context
+	cancel      context.CancelFunc
+	done        chan struct{} // closed when the listener has stopped (or by Close, if it never started)
 }
 
 // Open connects to the database named by dsn (a postgres:// URL or key=value string; a
@@ -73,9 +79,7 @@ func Open(ctx context.Context, dsn, profile string, keys vault.KeySource) (*Stor
 		pool.Close()
 		return nil, err
 	}
-	lctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	go s.listen(lctx)
+	s.listenCtx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -86,8 +90,14 @@ func (s *Store) Close() {
 	s.pool.Close()
 }
 
+// startListener starts the LISTEN goroutine, unless it was started (or stopped) before.
+func (s *Store) startListener() {
+	s.listenStart.Do(func() { go s.listen(s.listenCtx) })
+}
+
 // stopListener stops the LISTEN goroutine and waits for it (Version then asks the database).
 func (s *Store) stopListener() {
+	s.listenStart.Do(func() { close(s.done) }) // never started: none to wait for, and none to come
 	s.cancel()
 	<-s.done
 }

@@ -18,7 +18,7 @@ import (
 func TestCRUD(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a := openStore(t, dsn, "default", key)
 	d, err := a.Load(ctx)
 	if err != nil || len(d.Providers) != 0 {
@@ -95,7 +95,7 @@ func mustLoad(t *testing.T, s *Store) *vault.Data {
 func TestProfilesAreSeparate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	a := openStore(t, dsn, "default", key)
 	b := openStore(t, dsn, "work", keyFile(t))
 	put(t, a, sample())
@@ -110,7 +110,7 @@ func TestProfilesAreSeparate(t *testing.T) {
 func TestConcurrentUpdatesAcrossReplicasLoseNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	replicas := []*Store{openStore(t, dsn, "default", key), openStore(t, dsn, "default", key)}
 	const perReplica = 15
 	var wg sync.WaitGroup
@@ -149,7 +149,7 @@ func TestConcurrentUpdatesAcrossReplicasLoseNothing(t *testing.T) {
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := pgtest.Start(t), keyFile(t) // an empty database: the Opens migrate it
 	var wg sync.WaitGroup
 	stores := make([]*Store, 5)
 	errs := make([]error, 5)
@@ -194,7 +194,7 @@ func connect(t *testing.T, dsn string) *pgx.Conn {
 
 func TestWrongKey(t *testing.T) {
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	put(t, openStore(t, dsn, "default", key), sample())
 	if _, err := Open(ctx, dsn, "default", vault.FileKey(keyFile(t))); !errors.Is(err, vault.ErrWrongKey) {
 		t.Errorf("Open with another key file: %v, want ErrWrongKey", err)
@@ -208,7 +208,7 @@ func TestWrongKey(t *testing.T) {
 func TestNewerSchemaRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn, key := pgtest.Start(t), keyFile(t)
+	dsn, key := StartMigrated(t), keyFile(t)
 	openStore(t, dsn, "default", key)
 	if _, err := connect(t, dsn).Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')"); err != nil {
 		t.Fatal(err)

@@ -60,9 +60,10 @@ func (w *versionWatch) token() string {
 // Version returns a token that changes whenever the profile's content changes, by any Store
 // on the database: callers compare it with the one they saw to know whether a cache is stale.
 // While the Store's LISTEN connection is up it answers from memory (kept current by NOTIFY);
-// otherwise it asks the database. Each reconnection of that connection changes the token
-// too: the notifications sent while it was down are lost.
+// otherwise it asks the database. The first call starts that connection. Each reconnection of
+// that connection changes the token too: the notifications sent while it was down are lost.
 func (s *Store) Version(ctx context.Context) (string, error) {
+	s.startListener()
 	if s.ver.listening.Load() {
 		return s.ver.token(), nil
 	}

@@ -41,3 +41,42 @@ func TestStartGivesFreshDatabases(t *testing.T) {
 		t.Errorf("second database sees the first's table (n=%d, %v)", n, err)
 	}
 }
+
+func TestStartFromCopiesThePreparedTemplate(t *testing.T) {
+	ctx := context.Background()
+	var prepared int
+	prepare := func(ctx context.Context, dsn string) error {
+		prepared++
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, "CREATE TABLE seed (x int); INSERT INTO seed VALUES (7)")
+		return err
+	}
+	seed := func(dsn string) int {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var x int
+		if err := conn.QueryRow(ctx, "SELECT x FROM seed").Scan(&x); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, "UPDATE seed SET x = 8"); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	// Each database starts as the template: a change to one is not in the next.
+	for i := range 2 {
+		if x := seed(StartFrom(t, "seeded", prepare)); x != 7 {
+			t.Fatalf("database %d: seed = %d, want the template's 7", i, x)
+		}
+	}
+	if prepared != 1 {
+		t.Fatalf("prepare ran %d times, want once", prepared)
+	}
+}

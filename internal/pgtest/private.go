@@ -10,31 +10,26 @@ import (
 // (to see what its code does while the database is down, and after it is back), unlike the
 // package's shared cluster. Get one with [Private].
 type Cluster struct {
-	c    *cluster
-	acct runAs
+	c *cluster
 }
 
-// Private starts a cluster for t alone (initdb and start-up: a second or two), stopped and
-// removed when the test ends. It skips the test when PostgreSQL is not installed, unless
-// the CI variable is set.
+// Private starts a cluster for t alone (a copy of the test binary's initdb output, and a
+// server's start-up), stopped and removed when the test ends. It skips the test when
+// PostgreSQL is not installed, unless the CI variable is set.
 func Private(t testing.TB) *Cluster {
 	t.Helper()
 	if !mainCalled.Load() {
 		t.Fatal("pgtest: call pgtest.Main from the package's TestMain")
 	}
-	c, err := start()
-	if c == nil && err == nil {
-		skipWithout(t) // not installed
-	}
+	c, err := newCluster()
 	if err != nil {
 		t.Fatalf("pgtest: starting a private PostgreSQL: %v", err)
 	}
-	acct, err := account()
-	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+	if c == nil {
+		skipWithout(t) // not installed
 	}
 	t.Cleanup(c.stop)
-	return &Cluster{c: c, acct: acct}
+	return &Cluster{c: c}
 }
 
 // DSN is the connection string (key=value form) of the cluster's database, "postgres". It
@@ -53,7 +48,7 @@ func (p *Cluster) Stop(t testing.TB) {
 // accepts connections.
 func (p *Cluster) Start(t testing.TB) {
 	t.Helper()
-	if err := p.c.serve(p.acct); err != nil {
+	if err := p.c.serve(); err != nil {
 		t.Fatalf("pgtest: restarting PostgreSQL: %v", err)
 	}
 }
