@@ -67,11 +67,16 @@ func makeBase() error {
 		return err
 	}
 	baseAcct = acct
-	dir, err := os.MkdirTemp(tempRoot(acct.cred != nil), "pgtest-")
+	root := tempRoot(acct.cred != nil)
+	removeStale(root)
+	dir, err := os.MkdirTemp(root, "pgtest-")
 	if err != nil {
 		return err
 	}
 	base = dir
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		return err
+	}
 	if err := os.Chown(dir, acct.uid, acct.gid); err != nil {
 		return err
 	}
@@ -81,6 +86,27 @@ func makeBase() error {
 		return fmt.Errorf("initdb: %v\n%s", err, out)
 	}
 	return nil
+}
+
+// ownerFile, in a base folder, holds the process id of the test binary that made it.
+const ownerFile = "owner.pid"
+
+// removeStale removes the base folders under root left by test binaries that died without
+// removing theirs (killed by a timeout, say): in /dev/shm they would hold memory until the
+// machine restarts.
+func removeStale(root string) {
+	dirs, _ := filepath.Glob(filepath.Join(root, "pgtest-*"))
+	for _, d := range dirs {
+		data, err := os.ReadFile(filepath.Join(d, ownerFile))
+		if err != nil {
+			continue // not ours to judge: another version's folder, or one being made
+		}
+		pid, err := strconv.Atoi(string(data))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		os.RemoveAll(d)
+	}
 }
 
 // removeBase removes the base folder (Main, once every cluster has stopped).
@@ -315,7 +341,9 @@ func (c *cluster) serve() error {
 	c.cmd = command(c.acct, c.dir, filepath.Join(c.bin, "postgres"), "-D", data,
 		"-c", "listen_addresses=", "-c", "unix_socket_directories="+c.dir, "-c", "port=5432",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200")
+		"-c", "max_connections=200",
+		// Dynamic shared memory in the data folder, not in /dev/shm, goes with the cluster.
+		"-c", "dynamic_shared_memory_type=mmap")
 	c.cmd.Stdout, c.cmd.Stderr = log, log
 	// The server dies with the test binary, however that ends. The signal follows the thread
 	// that started the server, so that thread stays locked to a goroutine that lives as long
