@@ -9,20 +9,37 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
 //go:embed bundled/*.json
 var bundledFS embed.FS
 
-// bundledParses counts the bundled definitions parsed, for tests: the catalogue parses a
+// bundledParses counts the bundled definitions loaded, for tests: the catalogue loads a
 // bundled file only when a call needs it (Get: that one; List: all), never at start-up.
 var bundledParses atomic.Int64
 
-// parseBundled parses one bundled file.
-func parseBundled(data []byte) (*Definition, error) {
+// bundledParsed holds each bundled file parsed once per process, by file name. The
+// embedded files never change; callers get a deep copy, never the held definition.
+var bundledParsed sync.Map // file name → *bundledResult
+
+type bundledResult struct {
+	once sync.Once
+	def  *Definition
+	err  error
+}
+
+// parseBundled returns a fresh copy of the bundled file f (data its content).
+func parseBundled(f string, data []byte) (*Definition, error) {
 	bundledParses.Add(1)
-	return Parse(data)
+	v, _ := bundledParsed.LoadOrStore(f, &bundledResult{})
+	r := v.(*bundledResult)
+	r.once.Do(func() { r.def, r.err = Parse(data) })
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.def.clone(), nil
 }
 
 // Source says where a definition comes from.
@@ -71,7 +88,7 @@ func Bundled() ([]*Definition, error) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := parseBundled(data)
+		d, err := parseBundled(f, data)
 		if err != nil {
 			return nil, fmt.Errorf("bundled %s: %w", f, err)
 		}
@@ -186,11 +203,12 @@ func defWarnings(f userFile, d *Definition) []Warning {
 }
 
 func bundledByName(name string) (*Definition, error) {
-	data, err := bundledFS.ReadFile("bundled/" + name + ".json")
+	f := "bundled/" + name + ".json"
+	data, err := bundledFS.ReadFile(f)
 	if err != nil || !nameRE().MatchString(name) {
 		return nil, nil
 	}
-	d, err := parseBundled(data)
+	d, err := parseBundled(f, data)
 	if err != nil {
 		return nil, fmt.Errorf("bundled %s: %w", name, err)
 	}

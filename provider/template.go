@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -146,6 +147,12 @@ func (d *Definition) clone() *Definition {
 		c.Registration = &r
 	}
 	c.Export = maps.Clone(d.Export)
+	if d.ScopePresets != nil {
+		c.ScopePresets = make(map[string][]string, len(d.ScopePresets))
+		for n, scopes := range d.ScopePresets {
+			c.ScopePresets[n] = slices.Clone(scopes)
+		}
+	}
 	c.Ignored = append([]string(nil), d.Ignored...)
 	c.Warnings = append([]string(nil), d.Warnings...)
 	if d.Ignored == nil {
