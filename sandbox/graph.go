@@ -24,5 +24,6 @@ func (s *Server) graphRoutes() *graphkit.Mux {
 		}
 		s.kit.WriteError(w, r, 400, "BadRequest", "Resource not found for the segment '"+seg+"'.")
 	})
+	m.Build() // a malformed or conflicting route fails New, not the first request
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/authsome-go/authsome/internal/lazyre"
 )
@@ -16,28 +17,64 @@ import (
 
 // Mux is an http.ServeMux that canonicalises request paths.
 type Mux struct {
-	mux      *http.ServeMux
 	segments map[string]string // lower case → the case the routes use
 	patterns []string          // in registration order
+	handlers []http.HandlerFunc
 	rewrites []func(string) string
+	build    sync.Once
+	table    *http.ServeMux
 }
+
+// tables holds one http.ServeMux per list of patterns, built once per
+// process: every sandbox registers the same routes, and parsing and
+// conflict-checking the patterns is the dear part of building a route table.
+// The handler of its i-th pattern calls the i-th handler of the Mux the
+// request came through, so each Mux keeps its own handlers.
+var tables sync.Map // patterns joined by "\n" → *http.ServeMux
+
+type muxKey struct{}
 
 // NewMux returns an empty route table.
 func NewMux() *Mux {
-	return &Mux{mux: http.NewServeMux(), segments: map[string]string{}}
+	return &Mux{segments: map[string]string{}}
 }
 
 // HandleFunc registers h for pattern ("METHOD /path/{wildcard}/...") and
-// learns the pattern's literal segments.
+// learns the pattern's literal segments. Routes are registered before the
+// first request (or Build); a pattern registered later panics.
 func (m *Mux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	if m.table != nil {
+		panic("graphkit: route " + pattern + " registered after the route table was built")
+	}
 	_, p, _ := strings.Cut(pattern, " ")
 	for _, seg := range strings.Split(p, "/") {
 		if seg != "" && !strings.HasPrefix(seg, "{") {
 			m.segments[strings.ToLower(seg)] = seg
 		}
 	}
-	m.mux.HandleFunc(pattern, h)
 	m.patterns = append(m.patterns, pattern)
+	m.handlers = append(m.handlers, h)
+}
+
+// Build builds the route table (once; the first request does it if Build
+// was not called). It panics, as http.ServeMux does, on a malformed or
+// conflicting pattern.
+func (m *Mux) Build() {
+	m.build.Do(func() {
+		key := strings.Join(m.patterns, "\n")
+		if t, ok := tables.Load(key); ok {
+			m.table = t.(*http.ServeMux)
+			return
+		}
+		t := http.NewServeMux()
+		for i, p := range m.patterns {
+			t.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+				r.Context().Value(muxKey{}).(*Mux).handlers[i](w, r)
+			})
+		}
+		v, _ := tables.LoadOrStore(key, t)
+		m.table = v.(*http.ServeMux)
+	})
 }
 
 // Patterns returns the registered patterns, in registration order: the
@@ -82,13 +119,16 @@ func (m *Mux) canonical(p string) string {
 }
 
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.Build()
+	ctx := context.WithValue(r.Context(), muxKey{}, m)
 	sent := m.rewrite(r.URL.Path)
 	if p := m.canonical(sent); p != r.URL.Path {
-		r2 := r.Clone(context.WithValue(r.Context(), sentPathKey{}, sent))
-		r2.URL.Path, r2.URL.RawPath = p, ""
-		r = r2
+		r = r.Clone(context.WithValue(ctx, sentPathKey{}, sent))
+		r.URL.Path, r.URL.RawPath = p, ""
+	} else {
+		r = r.WithContext(ctx)
 	}
-	m.mux.ServeHTTP(w, r)
+	m.table.ServeHTTP(w, r)
 }
 
 type sentPathKey struct{}
@@ -122,7 +162,8 @@ func (m *Mux) RoutePath(method, path string) string {
 	if err != nil {
 		return ""
 	}
-	_, pattern := m.mux.Handler(r)
+	m.Build()
+	_, pattern := m.table.Handler(r)
 	_, pat, ok := strings.Cut(pattern, " ")
 	if !ok || pattern == "" {
 		return ""

@@ -58,3 +58,34 @@ func TestMuxRewrite(t *testing.T) {
 		t.Errorf("the handler saw %q, want the site's id and the tail as sent", tail)
 	}
 }
+
+// TestMuxesShareOnlyTheTable: two route tables with the same patterns share
+// one built http.ServeMux, yet each request reaches its own table's handler
+// with the path values of its own request.
+func TestMuxesShareOnlyTheTable(t *testing.T) {
+	mux := func(name string) *Mux {
+		m := NewMux()
+		m.HandleFunc("GET /v1.0/sharedTest/{id}", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(name + " " + r.PathValue("id")))
+		})
+		m.Build()
+		return m
+	}
+	a, b := mux("a"), mux("b")
+	if a.table != b.table {
+		t.Error("the same patterns built two tables")
+	}
+	for m, want := range map[*Mux]string{a: "a 1", b: "b 1"} {
+		w := httptest.NewRecorder()
+		m.ServeHTTP(w, httptest.NewRequest("GET", "/v1.0/SharedTest('1')", nil))
+		if w.Body.String() != want {
+			t.Errorf("got %q, want %q", w.Body.String(), want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a route registered after Build did not panic")
+		}
+	}()
+	a.HandleFunc("GET /late", func(http.ResponseWriter, *http.Request) {})
+}
