@@ -94,9 +94,12 @@ func guardRun(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
+// probeIsolation is isolate.Probe; this package's tests share one probe's answer.
+var probeIsolation = isolate.Probe
+
 // isolationCheck is doctor's line on what run's isolation can use here.
 func isolationCheck(home string) (string, error) {
-	works, why := isolate.Probe("", secretPaths(home))
+	works, why := probeIsolation("", secretPaths(home))
 	if len(works) == 0 {
 		return "", fmt.Errorf("`authsome run` cannot isolate its child here (%s); it runs it without isolation, or refuses with --isolation strict", strings.Join(why, "; "))
 	}
