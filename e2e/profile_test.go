@@ -15,7 +15,7 @@ import (
 func TestProfilesAreIsolated(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{})
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	e.ok("profile", "create", "work")
 	if r := e.run("", "profile", "create", "work"); r.code != 6 {
 		t.Errorf("duplicate profile: exit %d, want 6", r.code)
@@ -74,7 +74,7 @@ func TestProfilesAreIsolated(t *testing.T) {
 func TestRekey(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{})
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	keyFile := filepath.Join(e.home, "profiles", "default", "master.key")
 	oldKey, _ := os.ReadFile(keyFile)
 	oldVault, _ := os.ReadFile(filepath.Join(e.home, "profiles", "default", "vault.json"))
@@ -191,7 +191,7 @@ func TestRekeyKilledRepeatedly(t *testing.T) {
 		t.Skip("30 killed processes")
 	}
 	e := newEnv(t, envOptions{})
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	dir := filepath.Join(e.home, "profiles", "default")
 	for i := range 30 {
 		c := e.cmd(t.Context(), "rekey")

@@ -40,6 +40,9 @@ func (e *env) signInInProcess(t *testing.T, upn string) {
 	_, err := e.openBroker(t, nil).Login(t.Context(), broker.LoginRequest{
 		Provider: "microsoft", Cloud: broker.CloudSandbox, Flow: provider.FlowDeviceCode,
 		OnDeviceCode: func(da *oauth.DeviceAuth) {
+			if e.sb.Settings().AutoApprove {
+				return // approved as the first user already (newAttackEnv)
+			}
 			if err := e.sb.ApproveDeviceCode(da.UserCode, upn); err != nil {
 				t.Error(err)
 			}
@@ -85,7 +88,7 @@ func TestRefreshStorm(t *testing.T) {
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute // inside the 5-minute refresh window: due at once
 	e.sb.SetSettings(st)
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	before := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
 	if n := e.refreshCount(); n != 1 {
 		t.Fatalf("get on a due token refreshed %d times, want 1", n)
@@ -176,7 +179,7 @@ func TestInterruptDuringRefreshKeepsConnection(t *testing.T) {
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute // inside the refresh window: every get refreshes
 	e.sb.SetSettings(st)
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	e.ok("get", "microsoft", "--field", "access_token")
 	st.StrictRefreshRotation = true
 	e.sb.SetSettings(st)

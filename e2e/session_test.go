@@ -132,7 +132,7 @@ func TestRunChildCannotUseTheUnlockSession(t *testing.T) {
 		t.Skip("unlock sessions are Linux only")
 	}
 	e := newEnv(t, envOptions{})
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	const pass = "session-passphrase-7c1d"
 	e.vars = append(e.vars, "AUTHSOME_NEW_PASSPHRASE="+pass)
 	e.ok("rekey", "--to", "passphrase")
