@@ -41,9 +41,7 @@ func (e *env) login(extra ...string) result {
 func attackSignedIn(t *testing.T) (*env, string) {
 	t.Helper()
 	e := newAttackEnv(t)
-	if r := e.login(); r.code != 0 {
-		t.Fatalf("login: exit %d: %s", r.code, r.stderr)
-	}
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	tok := e.vaultToken(t)
 	e.sb.ClearRequests()
 	return e, tok

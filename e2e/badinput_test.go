@@ -120,7 +120,7 @@ func TestTokenResponseMissingFields(t *testing.T) {
 func TestCorruptedVault(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{})
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	path := filepath.Join(e.home, "profiles", "default", "vault.json")
 	orig, err := os.ReadFile(path)
 	if err != nil {

@@ -267,6 +267,12 @@ func TestRunChildCannotReachTheCredential(t *testing.T) {
 	// A vault whose key is AUTHSOME_MASTER_KEY, exported by the shell that starts run: the
 	// same vault, rekeyed (the attempts above are done with its key file).
 	t.Run("auto-exported-master-key", func(t *testing.T) {
+		if testing.Short() {
+			// Under -short the auto case above shows the environment filter with a secret
+			// the shell exported (AUTHSOME_PASSPHRASE, the same 13 attempts), and cli's
+			// TestChildEnvDropsAuthsomeVariables that AUTHSOME_MASTER_KEY is dropped.
+			t.Skip("heavy variant (a rekey and a second attacker): runs without -short, as in CI")
+		}
 		key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x5a}, 32))
 		e.vars = append(e.vars, "AUTHSOME_NEW_MASTER_KEY="+key)
 		e.ok("rekey", "--to", "env")

@@ -13,6 +13,8 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/authsome-go/authsome/broker"
+	"github.com/authsome-go/authsome/oauth"
+	"github.com/authsome-go/authsome/provider"
 	"github.com/authsome-go/authsome/sandbox"
 	"github.com/authsome-go/authsome/vault"
 )
@@ -27,6 +29,28 @@ func (e *env) openBroker(t *testing.T, now func() time.Time) *broker.Broker {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// signInInProcess signs the default profile in to the sandbox as upn with the device code
+// flow, in this process through the broker `authsome login` uses, into a key-file vault as
+// the command makes one: for tests about what comes after a sign-in (the login command has
+// tests of its own), without a process start.
+func (e *env) signInInProcess(t *testing.T, upn string) {
+	t.Helper()
+	_, err := e.openBroker(t, nil).Login(t.Context(), broker.LoginRequest{
+		Provider: "microsoft", Cloud: broker.CloudSandbox, Flow: provider.FlowDeviceCode,
+		OnDeviceCode: func(da *oauth.DeviceAuth) {
+			if e.sb.Settings().AutoApprove {
+				return // approved as the first user already (newAttackEnv)
+			}
+			if err := e.sb.ApproveDeviceCode(da.UserCode, upn); err != nil {
+				t.Error(err)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatalf("signing in: %v", err)
+	}
 }
 
 // makeDue rewrites the default Microsoft connection's expiry to 30 s from now, inside the
@@ -64,7 +88,7 @@ func TestRefreshStorm(t *testing.T) {
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute // inside the 5-minute refresh window: due at once
 	e.sb.SetSettings(st)
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	before := strings.TrimSpace(e.ok("get", "microsoft", "--field", "access_token").stdout)
 	if n := e.refreshCount(); n != 1 {
 		t.Fatalf("get on a due token refreshed %d times, want 1", n)
@@ -155,7 +179,7 @@ func TestInterruptDuringRefreshKeepsConnection(t *testing.T) {
 	st := e.sb.Settings()
 	st.AccessTokenLifetime = time.Minute // inside the refresh window: every get refreshes
 	e.sb.SetSettings(st)
-	e.loginDevice(t, e.sb.Info().Users[0].UserPrincipalName)
+	e.signInInProcess(t, e.sb.Info().Users[0].UserPrincipalName)
 	e.ok("get", "microsoft", "--field", "access_token")
 	st.StrictRefreshRotation = true
 	e.sb.SetSettings(st)
