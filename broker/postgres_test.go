@@ -13,7 +13,18 @@ import (
 
 // postgresFixture is a fixture whose brokers keep the profile in one PostgreSQL database,
 // each broker through its own pgstore handle: the replicas of a team gateway.
+//
+// Under -short the PostgreSQL variants skip: a PostgreSQL cluster (initdb and a server) costs
+// this test binary more than all its other tests. What they check is still checked under
+// -short in two halves: the broker's side by the same tests on the vault and memstore stores
+// (TestTokenRefreshOnceForConcurrentCallers, TestTokenSeesOtherProcessChanges,
+// TestRefreshInterruptedAfterSending), the store's by pgstore's tests of replicas
+// (TestOneRefreshAcrossReplicas, TestVersionSeenByOtherReplicaViaNotify,
+// TestLockConnectionExclusiveAcrossReplicas) and its store conformance run.
 func postgresFixture(t *testing.T) *fixture {
+	if testing.Short() {
+		t.Skip("PostgreSQL variant: the broker's side runs on the other stores and pgstore's tests check replicas under -short")
+	}
 	dsn, key := pgtest.Start(t), filepath.Join(t.TempDir(), "store.key")
 	open := func(t testing.TB) broker.Store {
 		s, err := pgstore.Open(t.Context(), dsn, "default", vault.FileKey(key))

@@ -48,7 +48,14 @@ func TestEnvelopeRoundTripAndRewrap(t *testing.T) {
 }
 
 func TestKEKPassphraseRecordsKDF(t *testing.T) {
-	t.Parallel()
+	if testing.Short() {
+		// Two derivations at the real cost (argon2id, time 3, 64 MiB) are most of the package's
+		// CPU; under -short the same recording and re-derivation run at a cheap cost (serial,
+		// as cheapKDF must be), and the full run keeps the real one.
+		cheapKDF(t)
+	} else {
+		t.Parallel()
+	}
 	ks := PassphraseKey(func() ([]byte, error) { return []byte("correct horse"), nil })
 	k1, kdf, err := KEK(context.Background(), ks, true, nil)
 	if err != nil || len(kdf) == 0 {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,9 @@ type sandboxEnv struct {
 	token      *oauth2.Token
 	userID     string
 	messageIDs []string // the user's messages, newest first
+
+	mu         sync.Mutex
+	transports []*http.Transport // of the clients newHTTPClient made
 }
 
 // startSandbox starts the sandbox on loopback (plain HTTP) and signs the
@@ -64,7 +68,17 @@ func startSandbox(ctx context.Context) (*sandboxEnv, error) {
 	return e, nil
 }
 
-func (e *sandboxEnv) Close() { e.sb.Close() }
+// Close closes the clients' idle connections, then the sandbox. A connection a
+// client dialed and never sent a request on would otherwise hold up the
+// server's graceful shutdown until it times out.
+func (e *sandboxEnv) Close() {
+	e.mu.Lock()
+	for _, tr := range e.transports {
+		tr.CloseIdleConnections()
+	}
+	e.mu.Unlock()
+	e.sb.Close()
+}
 
 // counters count what one client's transport did.
 type counters struct {
@@ -90,6 +104,9 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func newHTTPClient(e *sandboxEnv, cnt *counters) *http.Client {
 	tr := e.sb.Client().Transport.(*http.Transport)
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	e.mu.Lock()
+	e.transports = append(e.transports, tr)
+	e.mu.Unlock()
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		cnt.dials.Add(1)

@@ -11,6 +11,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(Main(m)) }
 
 func TestStartGivesFreshDatabases(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, b := Start(t), Start(t)
 	if a == b {
@@ -43,6 +44,7 @@ func TestStartGivesFreshDatabases(t *testing.T) {
 }
 
 func TestStartFromCopiesThePreparedTemplate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var prepared int
 	prepare := func(ctx context.Context, dsn string) error {

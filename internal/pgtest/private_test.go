@@ -9,6 +9,7 @@ import (
 )
 
 func TestPrivateClusterStopsAndStartsWithItsData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := Private(t)
 	conn, err := pgx.Connect(ctx, p.DSN())
