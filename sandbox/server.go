@@ -111,7 +111,8 @@ type Server struct {
 
 	// idle are the server's connections with no request in flight (Start's ConnState hook),
 	// which Close ends at once: Shutdown gives an idle HTTP/2 connection a second after its
-	// GOAWAY for the client to hang up.
+	// GOAWAY for the client to hang up, and waits for a connection that has sent nothing yet
+	// (a client's spare dial) until it is five seconds old.
 	idleMu sync.Mutex
 	idle   map[net.Conn]bool
 }
@@ -338,11 +339,11 @@ func (s *Server) Start(addr string) error {
 	return nil
 }
 
-// connState keeps s.idle: the connections in StateIdle.
+// connState keeps s.idle: the connections in StateIdle or StateNew.
 func (s *Server) connState(c net.Conn, st http.ConnState) {
 	s.idleMu.Lock()
 	defer s.idleMu.Unlock()
-	if st != http.StateIdle {
+	if st != http.StateIdle && st != http.StateNew {
 		delete(s.idle, c)
 		return
 	}
