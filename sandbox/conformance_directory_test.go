@@ -97,6 +97,11 @@ var graphConformanceDirectory = []conformanceRow{
 	{route: "POST /v1.0/me/revokeSignInSessions", path: "/v1.0/me/revokeSignInSessions", auth: "user", status: 403},
 	{route: "POST /v1.0/me/revokeSignInSessions", path: "/v1.0/me/revokeSignInSessions", auth: "app", status: 400},
 	{route: "POST /v1.0/me/revokeSignInSessions", path: "/v1.0/me/revokeSignInSessions", auth: "dir", status: 200, judge: "true"},
+	{route: "POST /v1.0/users/{id}/revokeSignInSessions", path: "/v1.0/users/{megan}/revokeSignInSessions", auth: "user", status: 403},
+	{route: "POST /v1.0/users/{id}/revokeSignInSessions", path: "/v1.0/users/{megan}/revokeSignInSessions", auth: "read", status: 403},
+	{route: "POST /v1.0/users/{id}/revokeSignInSessions", path: "/v1.0/users/{megan}/revokeSignInSessions", auth: "app", status: 403},
+	{route: "POST /v1.0/users/{id}/revokeSignInSessions", path: "/v1.0/users/{megan}/revokeSignInSessions", auth: "dir", status: 200, judge: "true"},
+	{route: "POST /v1.0/users/{id}/revokeSignInSessions", path: "/v1.0/users/00000000-0000-4000-8000-000000000000/revokeSignInSessions", auth: "dir", status: 404},
 }
 
 func TestGraphConformanceDirectory(t *testing.T) {

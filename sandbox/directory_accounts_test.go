@@ -70,3 +70,86 @@ func TestDisabledUserSignIn(t *testing.T) {
 		t.Errorf("password grant of a disabled user: %d %+v", st, eb)
 	}
 }
+
+// TestRevokeOtherUsersSessions: POST /users/{id | userPrincipalName}/revokeSignInSessions
+// by an app-only caller or a delegated one holding User.RevokeSessions.All ends the refresh
+// tokens issued to that user before (a refresh gets AADSTS50173), and answers
+// {"value": true}; a delegated caller without such a permission gets 403 and revokes
+// nothing; an unknown user is 404.
+func TestRevokeOtherUsersSessions(t *testing.T) {
+	t.Parallel()
+	e := start(t, Options{})
+	megan := Users()[2]
+	signIn := func() string {
+		t.Helper()
+		st, tr, eb := e.token(TenantID, url.Values{"grant_type": {"password"}, "client_id": {PublicClientID},
+			"username": {megan.UserPrincipalName}, "password": {megan.Password}, "scope": {"User.Read offline_access"}})
+		if st != 200 || tr.RefreshToken == "" {
+			t.Fatalf("sign-in of %s: %d %+v", megan.UserPrincipalName, st, eb)
+		}
+		return tr.RefreshToken
+	}
+	refresh := func(rt string) (int, errorBody) {
+		st, _, eb := e.token(TenantID, url.Values{"grant_type": {"refresh_token"}, "client_id": {PublicClientID}, "refresh_token": {rt}})
+		return st, eb
+	}
+	revoke := func(user, authz string) (int, string) {
+		t.Helper()
+		resp := e.do("POST", "/v1.0/users/"+url.PathEscape(user)+"/revokeSignInSessions", nil, map[string]string{"Authorization": authz}, nil)
+		return resp.StatusCode, body(resp)
+	}
+
+	// A user without an administrator's permission: 403, and the token still works.
+	rt := signIn()
+	for _, scope := range []string{"User.Read", "User.Read.All"} {
+		if st, data := revoke(megan.ID, "Bearer "+e.userToken(adele().UserPrincipalName, adele().Password, scope)); st != 403 || !strings.Contains(data, "Authorization_RequestDenied") {
+			t.Errorf("with %s: %d %s, want 403 Authorization_RequestDenied", scope, st, data)
+		}
+	}
+	if st, eb := refresh(rt); st != 200 {
+		t.Fatalf("a refused revocation revoked: %d %+v", st, eb)
+	}
+
+	// An administrator, by userPrincipalName.
+	rt = signIn()
+	admin := "Bearer " + e.userToken(adele().UserPrincipalName, adele().Password, "User.RevokeSessions.All")
+	st, data := revoke(megan.UserPrincipalName, admin)
+	if st != 200 || !strings.Contains(data, `"value":true`) || !strings.Contains(data, `/v1.0/$metadata#Edm.Boolean"`) {
+		t.Fatalf("revoke as an administrator: %d %s", st, data)
+	}
+	if st, eb := refresh(rt); st != 400 || eb.Error != "invalid_grant" || len(eb.ErrorCodes) == 0 || eb.ErrorCodes[0] != 50173 {
+		t.Errorf("refresh after the revocation: %d %+v, want AADSTS50173", st, eb)
+	}
+	if _, err := e.s.VerifyAccessToken(strings.TrimPrefix(admin, "Bearer ")); err != nil {
+		t.Errorf("the administrator's own token: %v", err)
+	}
+
+	// An app with the application permission, by id. The seeded app does not hold
+	// User.RevokeSessions.All: its token is signed with that role here.
+	rt = signIn()
+	claims, err := e.s.VerifyAccessToken(e.appToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := *claims
+	cl.Roles = []string{"User.RevokeSessions.All"}
+	appTok, err := e.s.signer.Sign(&cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, data := revoke(megan.ID, "Bearer "+e.appToken()); st != 403 {
+		t.Errorf("an app without the permission: %d %s", st, data)
+	}
+	if st, data := revoke(megan.ID, "Bearer "+appTok); st != 200 || !strings.Contains(data, `"value":true`) {
+		t.Fatalf("revoke as an app: %d %s", st, data)
+	}
+	if st, eb := refresh(rt); st != 400 || len(eb.ErrorCodes) == 0 || eb.ErrorCodes[0] != 50173 {
+		t.Errorf("refresh after the app's revocation: %d %+v, want AADSTS50173", st, eb)
+	}
+
+	var ge graphErr
+	resp := e.do("POST", "/v1.0/users/nobody@"+TenantDomain+"/revokeSignInSessions", nil, map[string]string{"Authorization": admin}, &ge)
+	if resp.StatusCode != 404 || ge.Error.Code != "Request_ResourceNotFound" {
+		t.Errorf("unknown user: %d %+v", resp.StatusCode, ge)
+	}
+}

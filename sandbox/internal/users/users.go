@@ -50,6 +50,7 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/me/directReports", s.Auth(s.Me(s.directReports)))
 	m.HandleFunc("GET /v1.0/users/{id}/directReports", s.Auth(s.Other(s.directReports)))
 	m.HandleFunc("POST /v1.0/me/revokeSignInSessions", s.Auth(s.Me(s.revokeSessions)))
+	m.HandleFunc("POST /v1.0/users/{id}/revokeSignInSessions", s.Auth(s.Other(s.revokeSessions)))
 	s.groupRoutes(m)
 	s.photoRoutes(m)
 }
