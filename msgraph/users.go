@@ -2,6 +2,7 @@ package msgraph
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"time"
@@ -178,6 +179,33 @@ func (s *UsersService) SetManager(ctx context.Context, user, managerID string) (
 //meta:operation DELETE /users/{id}/manager/$ref
 func (s *UsersService) RemoveManager(ctx context.Context, user string) (*Response, error) {
 	return s.client.sendNoContent(ctx, http.MethodDelete, userPath(user)+"/manager/$ref", nil)
+}
+
+// ErrSessionsNotRevoked is returned by [UsersService.RevokeSignInSessions]
+// when Graph answers without confirming the revocation ({"value": false}).
+var ErrSessionsNotRevoked = errors.New("msgraph: Graph did not confirm revoking the sign-in sessions")
+
+// RevokeSignInSessions ends a user's sign-in sessions ("me" or "" for the
+// signed-in user's): every refresh token issued to applications for the user
+// so far stops working, so each must sign the user in again; access tokens
+// stay valid until they expire. Another user's sessions take
+// User.RevokeSessions.All (delegated, with an administrator role, or
+// application).
+//
+// Graph docs: https://learn.microsoft.com/graph/api/user-revokesigninsessions
+//
+//meta:operation POST /users/{id}/revokeSignInSessions
+func (s *UsersService) RevokeSignInSessions(ctx context.Context, user string) (*Response, error) {
+	out, resp, err := doJSON[struct {
+		Value bool `json:"value"`
+	}](ctx, s.client, http.MethodPost, userPath(user)+"/revokeSignInSessions", nil, nil)
+	if err != nil {
+		return resp, err
+	}
+	if !out.Value {
+		return resp, ErrSessionsNotRevoked
+	}
+	return resp, nil
 }
 
 // directoryURL is a directory list's URL and headers: advanced queries need

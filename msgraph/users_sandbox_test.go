@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image/jpeg"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/oauth2"
@@ -150,14 +151,60 @@ func TestSandboxPhotos(t *testing.T) {
 	}
 }
 
+// TestSandboxRevokeSignInSessions: an administrator (User.RevokeSessions.All)
+// revokes another user's sessions by userPrincipalName, after which that
+// user's refresh token is refused with AADSTS50173; a user without the
+// permission gets 403; "" is the signed-in user; an unknown user is not found.
+func TestSandboxRevokeSignInSessions(t *testing.T) {
+	c, s, _ := onSandbox(t, "User.RevokeSessions.All")
+	ctx := t.Context()
+	megan := sandbox.Users()[2]
+	cfg, hctx := publicClient(s, "User.Read", "offline_access"), context.WithValue(ctx, oauth2.HTTPClient, s.Client())
+	tok, err := cfg.PasswordCredentialsToken(hctx, megan.UserPrincipalName, megan.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh := func() error {
+		_, err := cfg.TokenSource(hctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+		return err
+	}
+	if err := refresh(); err != nil {
+		t.Fatalf("refresh before: %v", err)
+	}
+	plain := clientAs(t, s, sandbox.Users()[0], "User.Read.All")
+	if _, err := plain.Users.RevokeSignInSessions(ctx, megan.ID); StatusCode(err) != 403 {
+		t.Errorf("without User.RevokeSessions.All: %v, want 403", err)
+	}
+	if err := refresh(); err != nil {
+		t.Fatalf("a refused revocation revoked: %v", err)
+	}
+	resp, err := c.Users.RevokeSignInSessions(ctx, megan.UserPrincipalName)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("RevokeSignInSessions: %v", err)
+	}
+	if err := refresh(); err == nil || !strings.Contains(err.Error(), "AADSTS50173") {
+		t.Errorf("refresh after the revocation: %v, want AADSTS50173", err)
+	}
+	if _, err := c.Users.RevokeSignInSessions(ctx, ""); err != nil {
+		t.Errorf("the signed-in user's own: %v", err)
+	}
+	if _, err := c.Users.RevokeSignInSessions(ctx, "nobody@"+sandbox.TenantDomain); !IsNotFound(err) {
+		t.Errorf("an unknown user: %v", err)
+	}
+}
+
+// publicClient is the configuration of the sandbox's public client on s.
+func publicClient(s *sandbox.Server, scopes ...string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID: sandbox.PublicClientID,
+		Endpoint: oauth2.Endpoint{TokenURL: s.URL() + "/" + sandbox.TenantID + "/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
+		Scopes:   scopes,
+	}
+}
+
 // signInError is the error of user's password sign-in to s.
 func signInError(t *testing.T, s *sandbox.Server, user sandbox.User) error {
 	t.Helper()
-	cfg := oauth2.Config{
-		ClientID: sandbox.PublicClientID,
-		Endpoint: oauth2.Endpoint{TokenURL: s.URL() + "/" + sandbox.TenantID + "/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
-		Scopes:   []string{"User.Read"},
-	}
-	_, err := cfg.PasswordCredentialsToken(context.WithValue(t.Context(), oauth2.HTTPClient, s.Client()), user.UserPrincipalName, user.Password)
+	_, err := publicClient(s, "User.Read").PasswordCredentialsToken(context.WithValue(t.Context(), oauth2.HTTPClient, s.Client()), user.UserPrincipalName, user.Password)
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/authsome-go/authsome/broker"
 	"github.com/authsome-go/authsome/msgraph"
@@ -26,14 +25,10 @@ func revokeSignInSessions(ctx context.Context, f *Factory, c *vault.Connection) 
 	if ep.UserPrincipalName == "" {
 		return usagef("--revoke-sessions: microsoft/%s is an app-only connection: it has no user whose sessions to end", c.Name)
 	}
-	req, err := client.NewRequest(ctx, http.MethodPost, "me/revokeSignInSessions", nil)
-	if err != nil {
-		return err
-	}
-	var out struct {
-		Value bool `json:"value"`
-	}
-	if _, err := client.Do(req, &out); err != nil {
+	if _, err := client.Users.RevokeSignInSessions(ctx, "me"); err != nil {
+		if errors.Is(err, msgraph.ErrSessionsNotRevoked) {
+			return fmt.Errorf("Graph did not confirm revoking the sign-in sessions of %s (nothing was deleted)", ep.UserPrincipalName)
+		}
 		msg := message(graphError(ep.Connection, err))
 		var ge *msgraph.Error
 		if errors.As(err, &ge) {
@@ -42,9 +37,6 @@ func revokeSignInSessions(ctx context.Context, f *Factory, c *vault.Connection) 
 			}
 		}
 		return fmt.Errorf("revoking the sign-in sessions of %s failed (nothing was deleted): %s", ep.UserPrincipalName, msg)
-	}
-	if !out.Value {
-		return fmt.Errorf("Graph did not confirm revoking the sign-in sessions of %s (nothing was deleted)", ep.UserPrincipalName)
 	}
 	f.notef("Revoked the sign-in sessions of %s at Microsoft: the refresh tokens issued before no longer work.\n", ep.UserPrincipalName)
 	return nil
