@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -110,10 +111,7 @@ func TestFederatedAssertion(t *testing.T) {
 		t.Fatal(err)
 	}
 	const iss, sub = "https://token.actions.example/", "repo:org/app:ref:refs/heads/main"
-	jwks, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
-		"kty": "RSA", "kid": "k1", "n": b64.EncodeToString(key.N.Bytes()), "e": b64.EncodeToString(big.NewInt(int64(key.E)).Bytes()),
-	}}})
-	body, _ := json.Marshal(map[string]any{"issuer": iss, "subject": sub, "jwks": json.RawMessage(jwks)})
+	body, _ := json.Marshal(map[string]any{"issuer": iss, "subject": sub, "jwks": jwksOf(key)})
 	if resp := e.do("POST", "/_sandbox/apps/"+ConfidentialClientID+"/federated", strings.NewReader(string(body)), nil, nil); resp.StatusCode != 201 {
 		t.Fatalf("register: %d", resp.StatusCode)
 	}
@@ -121,16 +119,7 @@ func TestFederatedAssertion(t *testing.T) {
 		t.Fatalf("register without keys: %d, want 400", resp.StatusCode)
 	}
 	mint := func(k *rsa.PrivateKey, iss, sub, aud string) string {
-		now := e.clock.Now()
-		h, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": "k1"})
-		c, _ := json.Marshal(map[string]any{"iss": iss, "sub": sub, "aud": aud, "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix()})
-		signing := b64.EncodeToString(h) + "." + b64.EncodeToString(c)
-		sum := sha256.Sum256([]byte(signing))
-		sig, err := rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, sum[:])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return signing + "." + b64.EncodeToString(sig)
+		return mintFederated(t, k, iss, sub, aud, e.clock.Now())
 	}
 	if st, _, eb := e.token(TenantID, assertionForm(mint(key, iss, sub, DefaultFederatedAudience))); st != 200 {
 		t.Fatalf("good federated assertion: %d %+v", st, eb)
@@ -153,5 +142,122 @@ func TestFederatedAssertion(t *testing.T) {
 		if st == 200 || !slices.Contains(eb.ErrorCodes, tc.aadsts) {
 			t.Errorf("%s: %d %v, want AADSTS%d", tc.name, st, eb.ErrorCodes, tc.aadsts)
 		}
+	}
+}
+
+// jwksOf is a JWKS document with key's public half under kid k1.
+func jwksOf(key *rsa.PrivateKey) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
+		"kty": "RSA", "kid": "k1", "n": b64.EncodeToString(key.N.Bytes()), "e": b64.EncodeToString(big.NewInt(int64(key.E)).Bytes()),
+	}}})
+	return b
+}
+
+// mintFederated is a federated assertion (RS256, kid k1) from iss about sub
+// for aud, valid for an hour from now.
+func mintFederated(t *testing.T, k *rsa.PrivateKey, iss, sub, aud string, now time.Time) string {
+	t.Helper()
+	h, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": "k1"})
+	c, _ := json.Marshal(map[string]any{"iss": iss, "sub": sub, "aud": aud, "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	signing := b64.EncodeToString(h) + "." + b64.EncodeToString(c)
+	sum := sha256.Sum256([]byte(signing))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signing + "." + b64.EncodeToString(sig)
+}
+
+// TestCredentialsSurviveRestart: certificates and federated credentials
+// registered for an app are part of the durable state. Another sandbox
+// opened on the state folder while the first still runs (so it has only the
+// journal, as after kill -9) and one opened after both closed (from the
+// snapshot) accept assertions signed with each of them; a federated
+// credential registered again under its name replaces the old one there too.
+func TestCredentialsSurviveRestart(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state")
+	e1 := start(t, Options{StateDir: dir})
+	cert, certPEM := newCertCredential(t)
+	fedA, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fedB, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const issA, issB, sub = "https://token.actions.example/", "https://oidc.cluster.example/", "system:serviceaccount:apps:agent"
+
+	// A federated credential through the control API (a snapshot follows), a
+	// certificate and another federated credential through the Go API
+	// (journaled only).
+	body, _ := json.Marshal(map[string]any{"name": "github-main", "issuer": issA, "subject": sub, "jwks": jwksOf(fedA)})
+	var reg map[string]string
+	if resp := e1.do("POST", "/_sandbox/apps/"+ConfidentialClientID+"/federated", strings.NewReader(string(body)), nil, &reg); resp.StatusCode != 201 || reg["name"] != "github-main" {
+		t.Fatalf("register federated: %d %v", resp.StatusCode, reg)
+	}
+	if thumb, err := e1.s.AddCertificate(ConfidentialClientID, certPEM); err != nil || thumb != cert.Thumbprint() {
+		t.Fatalf("AddCertificate: %q %v", thumb, err)
+	}
+	if err := e1.s.AddFederated(ConfidentialClientID, FederatedCredential{Issuer: issB, Subject: sub, JWKS: jwksOf(fedB)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.s.AddFederated(ConfidentialClientID, FederatedCredential{Name: "other", Issuer: issB, Subject: sub, JWKS: jwksOf(fedB)}); err == nil {
+		t.Error("a second credential with the same issuer and subject was accepted")
+	}
+
+	accepts := func(e *env, name, assertion string) {
+		t.Helper()
+		if st, tr, eb := e.token(TenantID, assertionForm(assertion)); st != 200 || tr.AccessToken == "" {
+			t.Errorf("%s: %d %+v", name, st, eb)
+		}
+	}
+	certAssertion := func(e *env) string {
+		t.Helper()
+		a, err := cert.Assertion(t.Context(), ConfidentialClientID, e.base+"/"+TenantID+"/oauth2/v2.0/token", e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	all := func(e *env) {
+		t.Helper()
+		accepts(e, "certificate", certAssertion(e))
+		accepts(e, "federated (control API)", mintFederated(t, fedA, issA, sub, DefaultFederatedAudience, e.clock.Now()))
+		accepts(e, "federated (Go API)", mintFederated(t, fedB, issB, sub, DefaultFederatedAudience, e.clock.Now()))
+	}
+	all(e1)
+
+	e2 := start(t, Options{StateDir: dir}) // the first one has not closed: only its journal is read
+	all(e2)
+
+	// Registered again under its name with another key, the credential is replaced.
+	body, _ = json.Marshal(map[string]any{"name": "github-main", "issuer": issA, "subject": sub, "jwks": jwksOf(fedB)})
+	if resp := e2.do("POST", "/_sandbox/apps/"+ConfidentialClientID+"/federated", strings.NewReader(string(body)), nil, nil); resp.StatusCode != 201 {
+		t.Fatalf("register again: %d", resp.StatusCode)
+	}
+	if err := e1.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e2.s.Close(); err != nil { // the last snapshot is e2's
+		t.Fatal(err)
+	}
+	e3 := start(t, Options{StateDir: dir})
+	accepts(e3, "certificate after Close", certAssertion(e3))
+	accepts(e3, "federated (Go API) after Close", mintFederated(t, fedB, issB, sub, DefaultFederatedAudience, e3.clock.Now()))
+	accepts(e3, "replaced federated after Close", mintFederated(t, fedB, issA, sub, DefaultFederatedAudience, e3.clock.Now()))
+	if st, _, eb := e3.token(TenantID, assertionForm(mintFederated(t, fedA, issA, sub, DefaultFederatedAudience, e3.clock.Now()))); st == 200 || !slices.Contains(eb.ErrorCodes, 700027) {
+		t.Errorf("the replaced key after Close: %d %v, want AADSTS700027", st, eb.ErrorCodes)
+	}
+
+	// Reset clears them, and a restart does not bring them back.
+	e3.s.Reset()
+	if err := e3.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e4 := start(t, Options{StateDir: dir})
+	if st, _, eb := e4.token(TenantID, assertionForm(mintFederated(t, fedB, issB, sub, DefaultFederatedAudience, e4.clock.Now()))); st == 200 || !slices.Contains(eb.ErrorCodes, 700211) {
+		t.Errorf("after Reset and a restart: %d %v, want AADSTS700211", st, eb.ErrorCodes)
 	}
 }

@@ -544,21 +544,23 @@ func (s *Server) ctlAddCertificate(w http.ResponseWriter, r *http.Request) {
 	if json.Unmarshal(body, &req) == nil && req.Certificate != "" {
 		body = []byte(req.Certificate)
 	}
-	thumb, err := s.id.AddCertificate(r.PathValue("client_id"), body)
+	thumb, err := s.id.AddCertificate(r.Context(), r.PathValue("client_id"), body)
 	if !ctlCredentialError(w, err) {
 		graphkit.WriteJSONStatus(w, http.StatusCreated, map[string]string{"x5t#S256": thumb})
 	}
 }
 
-// ctlAddFederated serves POST /_sandbox/apps/{client_id}/federated: JSON {"issuer", "subject",
-// "audiences" (default api://AzureADTokenExchange), and "jwks" or "public_key" (PEM)}.
+// ctlAddFederated serves POST /_sandbox/apps/{client_id}/federated: JSON {"name" (default
+// derived from issuer and subject), "issuer", "subject", "audiences" (default
+// api://AzureADTokenExchange), and "jwks" or "public_key" (PEM)}; the answer names it.
 func (s *Server) ctlAddFederated(w http.ResponseWriter, r *http.Request) {
 	var fc FederatedCredential
 	if !decodeControl(w, r, &fc) {
 		return
 	}
-	if !ctlCredentialError(w, s.id.AddFederated(r.PathValue("client_id"), fc)) {
-		w.WriteHeader(http.StatusCreated)
+	name, err := s.id.AddFederated(r.Context(), r.PathValue("client_id"), fc)
+	if !ctlCredentialError(w, err) {
+		graphkit.WriteJSONStatus(w, http.StatusCreated, map[string]string{"name": name})
 	}
 }
 

@@ -111,7 +111,7 @@
 //	GET    /_sandbox/refresh-stats       {"grants", "reuses"} (Server.RefreshStats)
 //	GET    /_sandbox/info                the sandbox.json content
 //	POST   /_sandbox/apps/{client_id}/certificates  PEM certificate (or {"certificate": PEM}) → {"x5t#S256"}
-//	POST   /_sandbox/apps/{client_id}/federated     {"issuer", "subject", "audiences", "jwks" or "public_key" (PEM)}
+//	POST   /_sandbox/apps/{client_id}/federated     {"name", "issuer", "subject", "audiences", "jwks" or "public_key" (PEM)} → {"name"}
 //
 // A fault's delay_ms delays a request before the endpoint sees it; hold_ms
 // lets the endpoint do its work (redeem a refresh token, send a message) and

@@ -3,14 +3,8 @@ package identity
 import (
 	"crypto"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
-	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
@@ -23,9 +17,8 @@ import (
 
 // Client assertions (RFC 7523) as Microsoft accepts them: certificate
 // credentials (a JWT the app signs with its certificate's key) and federated
-// credentials (a JWT from a trusted issuer such as a Kubernetes cluster).
-// Credentials are registered through the control API; they live in memory
-// and are cleared by Reset.
+// credentials (a JWT from a trusted issuer such as a Kubernetes cluster),
+// checked against the credentials registered for the app (credentials.go).
 
 const (
 	assertionTypeJWT = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -35,148 +28,6 @@ const (
 	certDocs                 = "Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials ."
 	federatedDocs            = "Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
 )
-
-// ErrUnknownApp is returned when registering a credential for an app the tenant does not have.
-var ErrUnknownApp = errors.New("no app registration with that client id")
-
-// FederatedCredential is a federated identity credential of an app: it
-// trusts JWTs from Issuer about Subject, for one of Audiences (default
-// api://AzureADTokenExchange), signed by one of the issuer's keys, given as a
-// JWKS document or as a PEM public key or certificate.
-type FederatedCredential struct {
-	Issuer    string          `json:"issuer"`
-	Subject   string          `json:"subject"`
-	Audiences []string        `json:"audiences,omitempty"`
-	JWKS      json.RawMessage `json:"jwks,omitempty"`
-	PublicKey string          `json:"public_key,omitempty"`
-
-	keys map[string]*rsa.PublicKey // by kid ("" when the key has none)
-}
-
-// appCreds are the credentials registered for one app.
-type appCreds struct {
-	certs     map[string]*x509.Certificate // by x5t#S256 and by x5t
-	federated []*FederatedCredential
-}
-
-func (s *Platform) credsFor(clientID string) *appCreds {
-	if s.creds == nil {
-		s.creds = map[string]*appCreds{}
-	}
-	k := strings.ToLower(clientID)
-	c := s.creds[k]
-	if c == nil {
-		c = &appCreds{certs: map[string]*x509.Certificate{}}
-		s.creds[k] = c
-	}
-	return c
-}
-
-// AddCertificate registers a certificate credential (PEM; the first
-// CERTIFICATE block) for an app and returns its x5t#S256 thumbprint.
-func (s *Platform) AddCertificate(clientID string, pemData []byte) (string, error) {
-	a := findApp(clientID)
-	if a == nil || a.Public {
-		return "", fmt.Errorf("%w: %q (certificates need a confidential client)", ErrUnknownApp, clientID)
-	}
-	var cert *x509.Certificate
-	for rest := pemData; cert == nil; {
-		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
-			return "", errors.New("no PEM CERTIFICATE block")
-		}
-		if b.Type == "CERTIFICATE" {
-			c, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				return "", fmt.Errorf("certificate: %v", err)
-			}
-			cert = c
-		}
-	}
-	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
-		return "", errors.New("the certificate's key is not RSA")
-	}
-	s256, s1 := sha256.Sum256(cert.Raw), sha1.Sum(cert.Raw)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.credsFor(a.ID)
-	c.certs["S256:"+ids.B64.EncodeToString(s256[:])] = cert
-	c.certs["S1:"+ids.B64.EncodeToString(s1[:])] = cert
-	return ids.B64.EncodeToString(s256[:]), nil
-}
-
-// AddFederated registers a federated identity credential for an app.
-func (s *Platform) AddFederated(clientID string, fc FederatedCredential) error {
-	a := findApp(clientID)
-	if a == nil || a.Public {
-		return fmt.Errorf("%w: %q (federated credentials need a confidential client)", ErrUnknownApp, clientID)
-	}
-	if fc.Issuer == "" || fc.Subject == "" {
-		return errors.New("a federated credential needs issuer and subject")
-	}
-	if len(fc.Audiences) == 0 {
-		fc.Audiences = []string{DefaultFederatedAudience}
-	}
-	keys, err := issuerKeys(fc.JWKS, fc.PublicKey)
-	if err != nil {
-		return err
-	}
-	fc.keys = keys
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.credsFor(a.ID)
-	c.federated = append(c.federated, &fc)
-	return nil
-}
-
-// issuerKeys reads the issuer's RSA keys from a JWKS document or a PEM public key or certificate.
-func issuerKeys(jwks json.RawMessage, pemKey string) (map[string]*rsa.PublicKey, error) {
-	keys := map[string]*rsa.PublicKey{}
-	if len(jwks) > 0 {
-		var doc struct {
-			Keys []struct{ Kty, Kid, N, E string } `json:"keys"`
-		}
-		if err := json.Unmarshal(jwks, &doc); err != nil {
-			return nil, fmt.Errorf("jwks: %v", err)
-		}
-		for _, k := range doc.Keys {
-			n, err1 := ids.B64.DecodeString(k.N)
-			e, err2 := ids.B64.DecodeString(k.E)
-			if k.Kty != "RSA" || err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
-				continue
-			}
-			keys[k.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
-		}
-	}
-	if pemKey != "" {
-		b, _ := pem.Decode([]byte(pemKey))
-		if b == nil {
-			return nil, errors.New("public_key: no PEM block")
-		}
-		var pub any
-		var err error
-		switch b.Type {
-		case "PUBLIC KEY":
-			pub, err = x509.ParsePKIXPublicKey(b.Bytes)
-		case "CERTIFICATE":
-			var c *x509.Certificate
-			if c, err = x509.ParseCertificate(b.Bytes); err == nil {
-				pub = c.PublicKey
-			}
-		default:
-			err = fmt.Errorf("unsupported PEM block %q", b.Type)
-		}
-		rk, ok := pub.(*rsa.PublicKey)
-		if err != nil || !ok {
-			return nil, fmt.Errorf("public_key: need an RSA PUBLIC KEY or CERTIFICATE (%v)", err)
-		}
-		keys[""] = rk
-	}
-	if len(keys) == 0 {
-		return nil, errors.New("a federated credential needs the issuer's RSA keys: jwks or public_key")
-	}
-	return keys, nil
-}
 
 // jwtParts is a decoded compact JWS.
 type jwtParts struct {
@@ -258,8 +109,7 @@ func (s *Platform) checkAssertion(r *http.Request, a *app, form url.Values) *aad
 		return newAAD(401, "invalid_client", 50027, "JWT token is invalid or malformed. The signing algorithm '%s' is not supported: use RS256 or PS256.", truncate(j.Header.Alg, 20))
 	}
 	s.mu.Lock()
-	c := s.credsFor(a.ID)
-	certs, feds := c.certs, slices.Clone(c.federated)
+	certs, feds := s.credentials(a.ID)
 	s.mu.Unlock()
 	if j.Claims.Iss == a.ID || strings.EqualFold(j.Claims.Iss, a.ID) {
 		return s.checkCertAssertion(r, a, j, certs)
@@ -267,20 +117,27 @@ func (s *Platform) checkAssertion(r *http.Request, a *app, form url.Values) *aad
 	return s.checkFederated(j, feds)
 }
 
-func (s *Platform) checkCertAssertion(r *http.Request, a *app, j *jwtParts, certs map[string]*x509.Certificate) *aadError {
+func (s *Platform) checkCertAssertion(r *http.Request, a *app, j *jwtParts, certs []*CertificateCredential) *aadError {
 	if !strings.EqualFold(j.Claims.Sub, a.ID) {
 		return newAAD(401, "invalid_client", 700021, "Client assertion application identifier doesn't match 'client_id' parameter. %s", certDocs)
 	}
-	thumb, cert := j.Header.X5tS256, certs["S256:"+j.Header.X5tS256]
-	if j.Header.X5tS256 == "" {
-		thumb, cert = j.Header.X5t, certs["S1:"+j.Header.X5t]
+	thumb := j.Header.X5tS256
+	if thumb == "" {
+		thumb = j.Header.X5t
 	}
-	if cert == nil {
+	var key *rsa.PublicKey
+	for _, c := range certs {
+		if thumb != "" && (j.Header.X5tS256 != "" && c.X5tS256 == thumb || j.Header.X5tS256 == "" && c.X5t == thumb) {
+			key = c.publicKey()
+			break
+		}
+	}
+	if key == nil {
 		return newAAD(401, "invalid_client", 700027,
 			"Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '%s', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '%s'.]",
 			truncate(thumb, 64), a.ID)
 	}
-	if !j.verify(cert.PublicKey.(*rsa.PublicKey)) {
+	if !j.verify(key) {
 		return newAAD(401, "invalid_client", 700027,
 			"Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '%s']", truncate(thumb, 64))
 	}
@@ -342,9 +199,10 @@ func (s *Platform) checkFederated(j *jwtParts, feds []*FederatedCredential) *aad
 		return newAAD(400, "invalid_client", 700212,
 			"No matching federated identity record found for presented assertion audience '%s'. %s", truncate(aud, 200), federatedDocs)
 	}
-	key := f.keys[j.Header.Kid]
+	keys, _ := issuerKeys(f.JWKS, f.PublicKey) // checked when registered; a bad one (PUT /_sandbox/state) verifies nothing
+	key := keys[j.Header.Kid]
 	if key == nil {
-		key = f.keys[""]
+		key = keys[""]
 	}
 	if key == nil || !j.verify(key) {
 		return newAAD(401, "invalid_client", 700027, "Client assertion failed signature validation. Trace: the key of issuer '%s' did not verify the signature.", truncate(j.Claims.Iss, 200))

@@ -2,7 +2,8 @@
 // authorize, token and device code endpoints, the sign-in and consent pages,
 // OpenID discovery and the keys, with the seeded tenant's app registrations.
 //
-// Its state (codes, device codes, refresh tokens, consents, settings) is a
+// Its state (codes, device codes, refresh tokens, consents, the apps'
+// registered certificate and federated credentials, settings) is a
 // graphkit.Store named "identity", with its own lock: every answered change
 // touches an entity key so that the server's journal can replay it.
 package identity
@@ -50,7 +51,6 @@ type Platform struct {
 	mu      sync.Mutex
 	st      *State
 	pending map[string]*pendingAuth // sign-ins in progress (not persisted)
-	creds   map[string]*appCreds    // certificate and federated credentials by client id (not persisted)
 
 	refreshGrants, refreshReuses atomic.Int64 // see RefreshStats (not persisted)
 }
@@ -178,6 +178,12 @@ func (s *Platform) SetState(ctx context.Context, st State) {
 		}
 		for k := range d.Consents {
 			touch(ctx, preConsent+k)
+		}
+		for k := range d.Certificates {
+			touch(ctx, preCert+k)
+		}
+		for k := range d.Federated {
+			touch(ctx, preFederated+k)
 		}
 	}
 	s.st = &st

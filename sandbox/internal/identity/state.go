@@ -63,6 +63,10 @@ type State struct {
 	RefreshTokens map[string]*RefreshToken `json:"refresh_tokens"`
 	// Consents maps "clientID|userID" to the delegated permissions the user granted.
 	Consents map[string][]string `json:"consents"`
+	// Certificates are the apps' certificate credentials by "clientID/x5t#S256",
+	// Federated their federated identity credentials by "clientID/name".
+	Certificates map[string]*CertificateCredential `json:"certificates,omitempty"`
+	Federated    map[string]*FederatedCredential   `json:"federated,omitempty"`
 }
 
 func newState(st Settings) *State {
@@ -72,6 +76,8 @@ func newState(st Settings) *State {
 		DeviceCodes:   map[string]*DeviceCode{},
 		RefreshTokens: map[string]*RefreshToken{},
 		Consents:      map[string][]string{},
+		Certificates:  map[string]*CertificateCredential{},
+		Federated:     map[string]*FederatedCredential{},
 	}
 }
 
@@ -89,6 +95,12 @@ func (d *State) fill() {
 	if d.Consents == nil {
 		d.Consents = map[string][]string{}
 	}
+	if d.Certificates == nil {
+		d.Certificates = map[string]*CertificateCredential{}
+	}
+	if d.Federated == nil {
+		d.Federated = map[string]*FederatedCredential{}
+	}
 }
 
 // HashSecret is the key under which codes and tokens are stored.
@@ -97,14 +109,16 @@ func HashSecret(v string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Entity keys of the journal: one per code, device code, refresh token and
-// consent, plus the settings.
+// Entity keys of the journal: one per code, device code, refresh token,
+// consent, certificate and federated credential, plus the settings.
 const (
-	keySettings = "settings"
-	preCode     = "code/"
-	preDevice   = "device/"
-	preRefresh  = "rt/"
-	preConsent  = "consent/"
+	keySettings  = "settings"
+	preCode      = "code/"
+	preDevice    = "device/"
+	preRefresh   = "rt/"
+	preConsent   = "consent/"
+	preCert      = "cert/"
+	preFederated = "federated/"
 )
 
 // touch notes that the request behind ctx changed the entity key.
@@ -136,13 +150,12 @@ func (s *Platform) prune(ctx context.Context, now time.Time) {
 // Name is the store's name, "identity".
 func (s *Platform) Name() string { return Name }
 
-// Reset drops every code, token, consent and pending sign-in and restores
-// the settings given to New.
+// Reset drops every code, token, consent, registered credential and pending
+// sign-in and restores the settings given to New.
 func (s *Platform) Reset() {
 	s.mu.Lock()
 	s.st = newState(s.cfg.Initial)
 	s.pending = map[string]*pendingAuth{}
-	s.creds = nil
 	s.mu.Unlock()
 	s.refreshGrants.Store(0)
 	s.refreshReuses.Store(0)
@@ -193,6 +206,10 @@ func (s *Platform) current(key string) (any, error) {
 			return perms, nil
 		}
 		return nil, nil
+	case cut(key, preCert, &id):
+		return orNil(s.st.Certificates[id]), nil
+	case cut(key, preFederated, &id):
+		return orNil(s.st.Federated[id]), nil
 	}
 	return nil, fmt.Errorf("identity: unknown key %q", key)
 }
@@ -234,6 +251,10 @@ func (s *Platform) Apply(key string, v json.RawMessage) error {
 		}
 		s.st.Consents[id] = perms
 		return nil
+	case cut(key, preCert, &id):
+		return applyTo(s.st.Certificates, id, v)
+	case cut(key, preFederated, &id):
+		return applyTo(s.st.Federated, id, v)
 	}
 	return fmt.Errorf("identity: unknown key %q", key)
 }

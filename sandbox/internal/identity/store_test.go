@@ -2,8 +2,14 @@ package identity
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -172,7 +178,8 @@ var ctxField = regexp.MustCompile(`name="ctx" id="ctx" value="([^"]+)"`)
 // TestStoreContract drives every write of the identity platform (consents,
 // authorization codes issued and redeemed, refresh tokens issued, rotated and
 // revoked, device codes issued, polled, approved, declined and redeemed,
-// settings, pruning, a whole new state) and checks that the journal, applied
+// certificate and federated credentials registered and replaced, settings,
+// pruning, a whole new state) and checks that the journal, applied
 // over a fresh platform or over a snapshot taken midway, rebuilds the state.
 func TestStoreContract(t *testing.T) {
 	e := newStoreEnv(t)
@@ -271,6 +278,28 @@ func TestStoreContract(t *testing.T) {
 	})
 	e.checkReplay()
 
+	// Credentials registered for the confidential app: a certificate, two
+	// federated credentials, one of them registered again under its name.
+	certPEM, jwks := testCredentialKeys(t)
+	e.journal(func(ctx context.Context) {
+		if _, err := e.p.AddCertificate(ctx, ConfidentialClientID, certPEM); err != nil {
+			t.Fatal(err)
+		}
+		for _, fc := range []FederatedCredential{
+			{Name: "ci", Issuer: "https://ci.example/", Subject: "repo:a", JWKS: jwks},
+			{Issuer: "https://cluster.example/", Subject: "sa:b", JWKS: jwks},
+			{Name: "ci", Issuer: "https://ci.example/", Subject: "repo:c", Audiences: []string{"api://other"}, JWKS: jwks},
+		} {
+			if _, err := e.p.AddFederated(ctx, ConfidentialClientID, fc); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if st, _ := e.p.State(); len(st.Certificates) != 1 || len(st.Federated) != 2 || st.Federated[ConfidentialClientID+"/ci"].Subject != "repo:c" {
+		t.Fatalf("credentials: %d certificates, %d federated %v", len(st.Certificates), len(st.Federated), st.Federated)
+	}
+	e.checkReplay()
+
 	// Two hours on, a new device code prunes the expired codes.
 	e.now = e.now.Add(2 * time.Hour)
 	e.do("POST", tenant+"/oauth2/v2.0/devicecode", url.Values{"client_id": {PublicClientID}, "scope": {"User.Read"}})
@@ -293,6 +322,7 @@ func TestStoreContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Consents = nil
+	delete(st.Federated, ConfidentialClientID+"/ci")
 	st.Settings.AutoApprove = true
 	e.journal(func(ctx context.Context) { e.p.SetState(ctx, st) })
 	e.checkReplay()
@@ -305,4 +335,23 @@ func mustSnapshot(t *testing.T, p *Platform) json.RawMessage {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// testCredentialKeys returns a self-signed RSA certificate (PEM) and a JWKS
+// document with the same key.
+func testCredentialKeys(t *testing.T) ([]byte, json.RawMessage) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "app"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks, _ := json.Marshal(map[string]any{"keys": []map[string]string{{"kty": "RSA", "kid": "k",
+		"n": ids.B64.EncodeToString(key.N.Bytes()), "e": ids.B64.EncodeToString(big.NewInt(int64(key.E)).Bytes())}}})
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), jwks
 }
