@@ -2,7 +2,9 @@ package odata
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // FuzzParseFilter: the parser never panics; an accepted filter evaluates
@@ -53,6 +55,32 @@ func FuzzParseFilter(f *testing.F) {
 			if e2.String() != canon {
 				t.Fatalf("%q: canonical form %q reparses as %q", s, canon, e2.String())
 			}
+		}
+	})
+}
+
+// FuzzParseSearch: ParseSearch never panics and answers only *Error; a
+// text without double quotes, white space or a colon, its backslashes
+// escaped and put in double quotes (as msgraph.SearchText writes it), is
+// one term equal to the text.
+func FuzzParseSearch(f *testing.F) {
+	for _, s := range []string{`"budget"`, `"\"Falconer\" plan"`, `"back\\slash"`, `"a\\"`, `"a\"`, `"\"x\\\" y"`,
+		`"subject:lunch"`, `lunch`, `two words`, `""`, `"\"`, `"a AND b"`, `\`, `a\b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := ParseSearch(s); err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("%q: error of type %T", s, err)
+			}
+		}
+		if s == "" || strings.ContainsAny(s, `":`) || strings.IndexFunc(s, unicode.IsSpace) >= 0 || strings.EqualFold(s, "AND") {
+			return
+		}
+		q := `"` + strings.ReplaceAll(s, `\`, `\\`) + `"`
+		got, err := ParseSearch(q)
+		if err != nil || len(got.Terms) != 1 || got.Terms[0] != (SearchTerm{Text: s}) {
+			t.Fatalf("%q as %s: %+v %v", s, q, got, err)
 		}
 	})
 }
