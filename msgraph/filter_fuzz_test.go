@@ -57,6 +57,9 @@ func FuzzFilterLiteral(f *testing.F) {
 			{StartsWith("subject", s), "startswith(subject," + Quote(s) + ")"},
 			{AnyOf("categories", "c", Eq("c", s)), "categories/any(c:(c eq " + Quote(s) + "))"},
 			{Not(Eq("subject", s)), "not ((subject eq " + Quote(s) + "))"},
+			{In("subject", s, "x"), "(subject in (" + Quote(s) + ",'x'))"},
+			{Not(In("subject", s)), "not ((subject in (" + Quote(s) + ")))"},
+			{AnyOf("toRecipients", "r", In("r/emailAddress/address", s)), "toRecipients/any(r:(r/emailAddress/address in (" + Quote(s) + ")))"},
 		} {
 			e, err := odata.ParseFilter(c.f.String(), nil)
 			if err != nil {

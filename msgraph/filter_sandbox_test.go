@@ -1,9 +1,12 @@
 package msgraph
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authsome-go/authsome/sandbox"
 )
 
 // TestSandboxFilterQuoting lists messages by subjects that hold quotes and
@@ -39,7 +42,94 @@ func TestSandboxFilterQuoting(t *testing.T) {
 	}
 }
 
-// TestSandboxSearchQuoting searches messages for a phrase in double quotes.
+// TestSandboxFilterIn lists users and messages with In filters and gets
+// back exactly the items whose property is one of the values.
+func TestSandboxFilterIn(t *testing.T) {
+	c, _, _ := onSandbox(t, append(strings.Fields(mailScopes), "User.Read.All")...)
+	ctx := t.Context()
+	seeded := sandbox.Users()
+	userIDs := func(f Filter) []string {
+		t.Helper()
+		us, _, err := c.Users.List(ctx, &ListUsersOptions{ListOptions{Filter: f.String(), Select: []string{"id"}}})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		var out []string
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := []string{seeded[1].ID, seeded[3].ID}
+	slices.Sort(want)
+	if got := userIDs(In("id", seeded[1].ID, seeded[3].ID, "00000000-0000-0000-0000-000000000000")); !slices.Equal(got, want) {
+		t.Errorf("users by id: %v, want %v", got, want)
+	}
+	if got := userIDs(In("userPrincipalName", strings.ToUpper(seeded[2].UserPrincipalName), "nobody@contoso.sandbox")); !slices.Equal(got, []string{seeded[2].ID}) {
+		t.Errorf("users by userPrincipalName: %v, want %s", got, seeded[2].ID)
+	}
+	if got := userIDs(Not(In("id", seeded[0].ID))); len(got) != len(seeded)-1 || slices.Contains(got, seeded[0].ID) {
+		t.Errorf("users not by id: %v", got)
+	}
+	if got := userIDs(In[string]("id")); len(got) != 0 {
+		t.Errorf("In with no values (false) matched %v", got)
+	}
+	// A directory object's id is an Edm.String: a GUID value is Graph's 400.
+	g, err := ParseGUID(seeded[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Users.List(ctx, &ListUsersOptions{ListOptions{Filter: In("id", g).String()}})
+	var ge *Error
+	if !errors.As(err, &ge) || ge.StatusCode != 400 || !strings.Contains(ge.Message, "Found operand types 'Edm.String' and 'Edm.Guid'") {
+		t.Errorf("In(id, GUID): %v", err)
+	}
+
+	subjects := []string{"in-a", "in-b", "O'Brien in (x)", "in-c"}
+	to := [][]string{{"adelev@contoso.sandbox"}, {"meganb@contoso.sandbox", "alexw@contoso.sandbox"}, nil, {"pattif@contoso.sandbox"}}
+	ids := map[string]string{}
+	for i, s := range subjects {
+		m := &Message{Subject: s, Body: TextBody("in test")}
+		for _, a := range to[i] {
+			m.ToRecipients = append(m.ToRecipients, Recipient{EmailAddress: EmailAddress{Address: a}})
+		}
+		d, _, err := c.Mail.CreateDraft(ctx, "me", m)
+		if err != nil {
+			t.Fatalf("CreateDraft %q: %v", s, err)
+		}
+		ids[d.ID] = s
+	}
+	for _, tc := range []struct {
+		f    Filter
+		want []string
+	}{
+		{In("subject", "IN-A", "o'brien in (x)", "in-z"), []string{"in-a", "O'Brien in (x)"}},
+		{And(In("subject", subjects...), Not(In("subject", "in-a", "in-b"))), []string{"O'Brien in (x)", "in-c"}},
+		{And(In("subject", subjects...), AnyOf("toRecipients", "r", In("r/emailAddress/address", "MEGANB@contoso.sandbox", "pattif@contoso.sandbox"))), []string{"in-b", "in-c"}},
+		{And(In("subject", subjects...), In("isDraft", true)), subjects},
+	} {
+		msgs, _, err := c.Mail.ListMessages(ctx, "me", &ListMessagesOptions{ListOptions: ListOptions{Filter: tc.f.String(), Select: []string{"subject"}, Top: 100}})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.f, err)
+		}
+		got := subjectsOf(msgs)
+		for _, m := range msgs {
+			if ids[m.ID] != m.Subject {
+				t.Errorf("%s: message %s %q is not one of the drafts", tc.f, m.ID, m.Subject)
+			}
+		}
+		slices.Sort(got)
+		want := slices.Clone(tc.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %q, want %q", tc.f, got, want)
+		}
+	}
+}
+
+// TestSandboxSearchQuoting searches messages for a phrase in double quotes
+// and for a word holding a backslash.
 func TestSandboxSearchQuoting(t *testing.T) {
 	c, _, _ := onSandbox(t, strings.Fields(mailScopes)...)
 	ctx := t.Context()
@@ -50,13 +140,21 @@ func TestSandboxSearchQuoting(t *testing.T) {
 	if _, _, err := c.Mail.CreateDraft(ctx, "me", &Message{Subject: "The Falconer", Body: TextBody("no p-word")}); err != nil {
 		t.Fatal(err)
 	}
-	for _, search := range []string{SearchText(`"Falconer" plan`), `"Falconer" plan`} {
-		msgs, _, err := c.Mail.ListMessages(ctx, "me", &ListMessagesOptions{ListOptions: ListOptions{Search: search}})
+	// A backslash, escaped by SearchText, is one backslash to Graph.
+	slash, _, err := c.Mail.CreateDraft(ctx, "me", &Message{Subject: `back\slash note`, Body: TextBody("backslash search")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ search, want string }{
+		{SearchText(`"Falconer" plan`), want.ID}, {`"Falconer" plan`, want.ID},
+		{SearchText(`back\slash`), slash.ID}, {SearchText(`"back\slash" note`), slash.ID},
+	} {
+		msgs, _, err := c.Mail.ListMessages(ctx, "me", &ListMessagesOptions{ListOptions: ListOptions{Search: tc.search}})
 		if err != nil {
-			t.Fatalf("$search %s: %v", search, err)
+			t.Fatalf("$search %s: %v", tc.search, err)
 		}
-		if len(msgs) != 1 || msgs[0].ID != want.ID {
-			t.Errorf("$search %s: got %v", search, subjectsOf(msgs))
+		if len(msgs) != 1 || msgs[0].ID != tc.want {
+			t.Errorf("$search %s: got %v", tc.search, subjectsOf(msgs))
 		}
 	}
 }

@@ -222,6 +222,7 @@ func TestEventualForBuiltFilters(t *testing.T) {
 func TestFilterGrouping(t *testing.T) {
 	a, b, c := Eq("a", 1), Eq("b", "x"), Eq("c", nil)
 	day := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	g, _ := ParseGUID("6FD2C87F-B296-42F0-B197-1E91E994B900")
 	for _, tc := range []struct {
 		f    Filter
 		want string
@@ -236,6 +237,10 @@ func TestFilterGrouping(t *testing.T) {
 		{AllOf("cats", "c", Not(Eq("c", "Red"))), "cats/all(c:not ((c eq 'Red')))"},
 		{And(AnyOf("att", "", Filter{}), Gt("size", -3)), "(att/any() and (size gt -3))"},
 		{Or(), "false"},
+		{And(In("a", 1, 2), Not(In("b", "x", "y'z"))), "((a in (1,2)) and not ((b in ('x','y''z'))))"},
+		{Or(In[int]("a"), b), "(false or (b eq 'x'))"},
+		{Eq("skuId", g), "(skuId eq 6fd2c87f-b296-42f0-b197-1e91e994b900)"},
+		{AnyOf("assignedLicenses", "l", In("l/skuId", g, GUID{})), "assignedLicenses/any(l:(l/skuId in (6fd2c87f-b296-42f0-b197-1e91e994b900,00000000-0000-0000-0000-000000000000)))"},
 	} {
 		e, err := odata.ParseFilter(tc.f.String(), nil)
 		if err != nil {

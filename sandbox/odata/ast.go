@@ -9,9 +9,13 @@ import (
 // ---- AST
 
 type literal struct {
-	v   any // string, float64, bool, nil, time.Time
+	v   any // string, float64, bool, nil, time.Time, guidValue
 	src string
 }
+
+// guidValue is an Edm.Guid literal, lower-case. It compares with a property's
+// text as a string does.
+type guidValue string
 
 func (l *literal) String() string {
 	switch v := l.v.(type) {
@@ -25,6 +29,8 @@ func (l *literal) String() string {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case time.Time:
 		return v.Format(time.RFC3339Nano)
+	case guidValue:
+		return string(v)
 	}
 	return l.src
 }
@@ -83,6 +89,30 @@ func (b *binary) eval(env *evalEnv) any {
 		return rv
 	}
 	return compareOp(b.op, b.l.eval(env), b.r.eval(env))
+}
+
+// in is "x in (v1,v2,…)": x equals one of the literals, as eq compares.
+type in struct {
+	x    Expr
+	list []*literal // at least one
+}
+
+func (n *in) String() string {
+	parts := make([]string, len(n.list))
+	for i, l := range n.list {
+		parts[i] = l.String()
+	}
+	return "(" + n.x.String() + " in (" + strings.Join(parts, ",") + "))"
+}
+
+func (n *in) eval(env *evalEnv) any {
+	x := n.x.eval(env)
+	for _, l := range n.list {
+		if compareOp("eq", x, l.v) {
+			return true
+		}
+	}
+	return false
 }
 
 type not struct{ x Expr }
@@ -205,6 +235,12 @@ func (l *lambda) eval(env *evalEnv) any {
 // as Exchange does; a DateTimeOffset literal compares with a string property
 // holding a timestamp.
 func compareOp(op string, a, b any) bool {
+	if g, ok := a.(guidValue); ok {
+		a = string(g)
+	}
+	if g, ok := b.(guidValue); ok {
+		b = string(g)
+	}
 	if a == nil || b == nil {
 		switch op {
 		case "eq":
@@ -325,6 +361,8 @@ func walkPaths(e Expr, bodies bool, visit func(*path)) {
 		walkPaths(x.l, bodies, visit)
 		walkPaths(x.r, bodies, visit)
 	case *not:
+		walkPaths(x.x, bodies, visit)
+	case *in:
 		walkPaths(x.x, bodies, visit)
 	case *call:
 		for _, a := range x.args {

@@ -53,8 +53,15 @@ type parser struct {
 	toks  []token
 	pos   int
 	t     *Type
-	vars  []string
+	vars  []lambdaVar // innermost last
 	depth int
+}
+
+// lambdaVar is a lambda variable in scope and the type path of its
+// collection ("toRecipients"; "" when unknown), which the paths it starts
+// are typed by.
+type lambdaVar struct {
+	name, coll string
 }
 
 // maxDepth bounds the nesting of parentheses, not and function arguments.
@@ -94,7 +101,7 @@ func (p *parser) expect(k tokKind, what string) error {
 
 func isBoolish(e Expr) bool {
 	switch x := e.(type) {
-	case *binary, *not, *lambda:
+	case *binary, *not, *lambda, *in:
 		return true
 	case *call:
 		return funcArity[x.name].isBool
@@ -172,13 +179,13 @@ func (p *parser) parseNot() (Expr, error) {
 }
 
 func (p *parser) parseCompare() (Expr, error) {
-	l, err := p.parsePrimary()
+	l, err := p.parseOperand()
 	if err != nil {
 		return nil, err
 	}
 	if op := p.peekWord("eq", "ne", "gt", "ge", "lt", "le"); op != "" {
 		p.pos++
-		r, err := p.parsePrimary()
+		r, err := p.parseOperand()
 		if err != nil {
 			return nil, err
 		}
@@ -187,16 +194,94 @@ func (p *parser) parseCompare() (Expr, error) {
 		}
 		return &binary{op: op, l: l, r: r}, nil
 	}
-	if w := p.peekWord("has", "in", "add", "sub", "mul", "div", "mod"); w != "" {
+	if w := p.peekWord("has", "add", "sub", "mul", "div", "mod"); w != "" {
 		return nil, badRequest("The operator '%s' is not supported by the sandbox.", w)
 	}
 	return l, nil
+}
+
+// parseOperand parses a primary and the "in (…)" after it: in binds
+// tighter than the comparisons, as OData's primary operators do.
+func (p *parser) parseOperand() (Expr, error) {
+	x, err := p.parsePrimary()
+	if err != nil || p.peekWord("in") == "" {
+		return x, err
+	}
+	p.pos++
+	if t := p.peek(); t == nil || t.kind != tLParen {
+		return nil, errInList()
+	}
+	p.pos++
+	if t := p.peek(); t != nil && t.kind == tRParen {
+		// OData 4.01's list has at least one member; Graph's parser refuses ().
+		return nil, badRequest("The right operand for the IN operation is not a collection value. IN operations require the left operand to be a single value and the right operand to be a collection value.")
+	}
+	n := &in{x: x}
+	for {
+		l, ok := p.literal()
+		if !ok {
+			return nil, errInList()
+		}
+		if err := p.checkTypes("in", x, l); err != nil {
+			return nil, err
+		}
+		n.list = append(n.list, l)
+		t := p.peek()
+		if t != nil && t.kind == tComma {
+			p.pos++
+			continue
+		}
+		if err := p.expect(tRParen, "',' or ')' in the list of 'in'"); err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
+}
+
+// errInList refuses a right operand of in other than a list of literals
+// (Graph also takes a collection-valued expression there).
+func errInList() *Error {
+	return badRequest("The right operand of 'in' must be a list of literals in parentheses, such as ('a','b'); the sandbox supports no other.")
+}
+
+// literal parses a literal: a string, number, date, GUID, true, false or
+// null.
+func (p *parser) literal() (*literal, bool) {
+	t := p.peek()
+	if t == nil {
+		return nil, false
+	}
+	var l *literal
+	switch t.kind {
+	case tString:
+		l = &literal{v: t.text}
+	case tNumber:
+		l = &literal{v: t.num, src: t.text}
+	case tDate:
+		l = &literal{v: t.date, src: t.text}
+	case tGuid:
+		l = &literal{v: guidValue(t.text)}
+	case tIdent:
+		switch strings.ToLower(t.text) {
+		case "true", "false":
+			l = &literal{v: strings.EqualFold(t.text, "true")}
+		case "null":
+			l = &literal{v: nil}
+		}
+	}
+	if l != nil {
+		p.pos++
+	}
+	return l, l != nil
 }
 
 func (p *parser) parsePrimary() (Expr, error) {
 	t := p.peek()
 	if t == nil {
 		return nil, syntaxErr("Syntax error: the $filter expression ends unexpectedly.")
+	}
+	if l, ok := p.literal(); ok {
+		return l, nil
 	}
 	switch t.kind {
 	case tLParen:
@@ -209,23 +294,8 @@ func (p *parser) parsePrimary() (Expr, error) {
 			return nil, err
 		}
 		return e, nil
-	case tString:
-		p.pos++
-		return &literal{v: t.text}, nil
-	case tNumber:
-		p.pos++
-		return &literal{v: t.num, src: t.text}, nil
-	case tDate:
-		p.pos++
-		return &literal{v: t.date, src: t.text}, nil
 	case tIdent:
 		switch strings.ToLower(t.text) {
-		case "true", "false":
-			p.pos++
-			return &literal{v: strings.EqualFold(t.text, "true")}, nil
-		case "null":
-			p.pos++
-			return &literal{v: nil}, nil
 		case "eq", "ne", "gt", "ge", "lt", "le", "and", "or":
 			return nil, syntaxErr("Syntax error: unexpected '%s' at position %d.", t.text, t.pos)
 		}
@@ -267,18 +337,20 @@ func (p *parser) parseCall() (Expr, error) {
 	return &call{name: name, args: args}, nil
 }
 
-func (p *parser) isVar(name string) bool {
-	for _, v := range p.vars {
-		if v == name {
-			return true
+// lambdaVar returns the innermost lambda variable named name in scope.
+func (p *parser) lambdaVar(name string) (lambdaVar, bool) {
+	for i := len(p.vars) - 1; i >= 0; i-- {
+		if p.vars[i].name == name {
+			return p.vars[i], true
 		}
 	}
-	return false
+	return lambdaVar{}, false
 }
 
 func (p *parser) parsePath() (Expr, error) {
 	first := p.peek()
-	pth := &path{isVar: p.isVar(first.text)}
+	_, isVar := p.lambdaVar(first.text)
+	pth := &path{isVar: isVar}
 	// A navigation property (an expandable one) is filtered on through any/all.
 	if !pth.isVar && p.t != nil && !p.t.has(first.text) && !slices.Contains(p.t.Expandable, first.text) {
 		return nil, notFound(first.text, p.t)
@@ -326,7 +398,7 @@ func (p *parser) parseLambda(coll *path, kind string) (Expr, error) {
 		return nil, err
 	}
 	l.v = v.text
-	p.vars = append(p.vars, v.text)
+	p.vars = append(p.vars, lambdaVar{name: v.text, coll: p.typePath(coll)})
 	body, err := p.parseOr()
 	p.vars = p.vars[:len(p.vars)-1]
 	if err != nil {
@@ -342,16 +414,31 @@ func (p *parser) parseLambda(coll *path, kind string) (Expr, error) {
 	return l, nil
 }
 
-var opKinds = map[string]string{"eq": "Equal", "ne": "NotEqual", "gt": "GreaterThan", "ge": "GreaterThanOrEqual", "lt": "LessThan", "le": "LessThanOrEqual"}
+var opKinds = map[string]string{"eq": "Equal", "ne": "NotEqual", "gt": "GreaterThan", "ge": "GreaterThanOrEqual", "lt": "LessThan", "le": "LessThanOrEqual", "in": "In"}
+
+// typePath is the key of x in Type.PropTypes: its segments from the entity,
+// a lambda variable replaced by its collection's path
+// ("toRecipients/emailAddress/address" for r/emailAddress/address in
+// toRecipients/any(r:…)); "" when a variable's collection is unknown.
+func (p *parser) typePath(x *path) string {
+	if !x.isVar {
+		return x.String()
+	}
+	v, _ := p.lambdaVar(x.segs[0])
+	if v.coll == "" {
+		return ""
+	}
+	return strings.Join(append([]string{v.coll}, x.segs[1:]...), "/")
+}
 
 // edmType is the type of a typed property path or of a literal ("" = unknown).
 func (p *parser) edmType(e Expr) string {
 	switch x := e.(type) {
 	case *path:
-		if x.isVar || p.t == nil {
+		if p.t == nil {
 			return ""
 		}
-		return p.t.PropTypes[x.String()]
+		return p.t.PropTypes[p.typePath(x)]
 	case *literal:
 		switch v := x.v.(type) {
 		case string:
@@ -365,14 +452,18 @@ func (p *parser) edmType(e Expr) string {
 			return "Edm.Double"
 		case time.Time:
 			return "Edm.DateTimeOffset"
+		case guidValue:
+			return "Edm.Guid"
 		}
 	}
 	return ""
 }
 
 // checkTypes rejects comparisons of a typed property with a literal of
-// another type, as Graph does ("isRead eq 'true'"). Enum properties (types
-// outside Edm) compare with strings.
+// another type, as Graph does ("isRead eq 'true'", "id eq" an unquoted
+// GUID when id is an Edm.String). Enum properties (types outside Edm)
+// compare with strings; an Edm.Guid only with a GUID. For in, op is "in" and
+// r one member of the list.
 func (p *parser) checkTypes(op string, l, r Expr) error {
 	lt, rt := p.edmType(l), p.edmType(r)
 	if lt == "" || rt == "" || lt == rt {

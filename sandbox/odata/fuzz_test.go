@@ -2,7 +2,9 @@ package odata
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // FuzzParseFilter: the parser never panics; an accepted filter evaluates
@@ -14,14 +16,24 @@ func FuzzParseFilter(f *testing.F) {
 		"startswith(subject,'re:')", "toRecipients/any(r:r/emailAddress/address eq 'x')",
 		"categories/any(c:c eq 'Red')", "categories/all(c:not (c ne 'Red'))", "toRecipients/any()",
 		"size eq null", "size le -1.5e3", "tolower(subject) eq 'x'", "subject eq '", "((", "a/any(a:a)",
+		"id in ('a','b''c')", "size in (1,2)", "id in ()", "not (subject in ('x'))", "not id in ('1') and size in (null,5)",
+		"toRecipients/any(r:r/emailAddress/address in ('x','y'))", "(id in ('2')) eq true", "id in ('a' 'b')",
+		"tenantId eq 3fa85f64-5717-4562-b3fc-2c963f66afa6", "id eq 3FA85F64-5717-4562-B3FC-2C963F66AFA6",
+		"assignedLicenses/any(l:l/skuId in (6fd2c87f-b296-42f0-b197-1e91e994b900,c7df2760-2c81-4ef7-b578-5b5392b571df))",
+		"tenantId eq 3fa85f64-5717-4562-b3fc-2c963f66afa", "subject has 'x'",
 	} {
 		f.Add(s)
 	}
 	var objs []map[string]any
+	var gobjs []map[string]any
 	if err := json.Unmarshal([]byte(docs), &objs); err != nil {
 		f.Fatal(err)
 	}
-	types := []*Type{msgType, nil}
+	if err := json.Unmarshal([]byte(guidDocs), &gobjs); err != nil {
+		f.Fatal(err)
+	}
+	objs = append(objs, gobjs...)
+	types := []*Type{msgType, guidType, nil}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, ty := range types {
 			e, err := ParseFilter(s, ty)
@@ -43,6 +55,32 @@ func FuzzParseFilter(f *testing.F) {
 			if e2.String() != canon {
 				t.Fatalf("%q: canonical form %q reparses as %q", s, canon, e2.String())
 			}
+		}
+	})
+}
+
+// FuzzParseSearch: ParseSearch never panics and answers only *Error; a
+// text without double quotes, white space or a colon, its backslashes
+// escaped and put in double quotes (as msgraph.SearchText writes it), is
+// one term equal to the text.
+func FuzzParseSearch(f *testing.F) {
+	for _, s := range []string{`"budget"`, `"\"Falconer\" plan"`, `"back\\slash"`, `"a\\"`, `"a\"`, `"\"x\\\" y"`,
+		`"subject:lunch"`, `lunch`, `two words`, `""`, `"\"`, `"a AND b"`, `\`, `a\b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := ParseSearch(s); err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("%q: error of type %T", s, err)
+			}
+		}
+		if s == "" || strings.ContainsAny(s, `":`) || strings.IndexFunc(s, unicode.IsSpace) >= 0 || strings.EqualFold(s, "AND") {
+			return
+		}
+		q := `"` + strings.ReplaceAll(s, `\`, `\\`) + `"`
+		got, err := ParseSearch(q)
+		if err != nil || len(got.Terms) != 1 || got.Terms[0] != (SearchTerm{Text: s}) {
+			t.Fatalf("%q as %s: %+v %v", s, q, got, err)
 		}
 	})
 }

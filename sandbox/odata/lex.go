@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/authsome-go/authsome/internal/guid"
 )
 
 // ---- lexer
@@ -18,6 +20,7 @@ const (
 	tString
 	tNumber
 	tDate
+	tGuid
 	tLParen
 	tRParen
 	tComma
@@ -41,6 +44,9 @@ func lex(s string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
+		case isGUID(s, i):
+			toks = append(toks, token{kind: tGuid, text: strings.ToLower(s[i : i+guidLen]), pos: i})
+			i += guidLen
 		case c == '(':
 			toks = append(toks, token{kind: tLParen, pos: i})
 			i++
@@ -110,6 +116,23 @@ func lex(s string) ([]token, error) {
 		}
 	}
 	return toks, nil
+}
+
+// guidLen is the length of a GUID literal, 8-4-4-4-12 hexadecimal digits.
+const guidLen = 36
+
+// isGUID reports whether a GUID literal (unquoted, as OData writes an
+// Edm.Guid: 3fa85f64-5717-4562-b3fc-2c963f66afa6) starts at s[i] and ends
+// where a name or number would.
+func isGUID(s string, i int) bool {
+	if len(s)-i < guidLen || !guid.Valid(s[i:i+guidLen]) {
+		return false
+	}
+	if e := i + guidLen; e < len(s) {
+		c := s[e]
+		return !(c == '_' || c == '.' || c == '@' || c == '-' || c < 0x80 && (unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))))
+	}
+	return true
 }
 
 func parseDate(lit string) (time.Time, error) {

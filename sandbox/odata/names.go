@@ -16,6 +16,8 @@ func Names(e Expr, name string) bool {
 		return Names(x.l, name) || Names(x.r, name)
 	case *not:
 		return Names(x.x, name)
+	case *in:
+		return Names(x.x, name)
 	case *call:
 		for _, a := range x.args {
 			if Names(a, name) {

@@ -48,6 +48,37 @@ func ids(objs []map[string]any, idx []int) string {
 	return strings.Join(s, ",")
 }
 
+// matching returns the ids of the objects e matches, comma-separated, and
+// checks that e's canonical form parses back to itself.
+func matching(t *testing.T, filter string, typ *Type, objs []map[string]any) string {
+	t.Helper()
+	e, err := ParseFilter(filter, typ)
+	if err != nil {
+		t.Errorf("%s: %v", filter, err)
+		return "error"
+	}
+	if e2, err := ParseFilter(e.String(), typ); err != nil || e2.String() != e.String() {
+		t.Errorf("%s: round trip %q: %v", filter, e.String(), err)
+	}
+	var got []string
+	for _, o := range objs {
+		if Match(e, o) {
+			got = append(got, o["id"].(string))
+		}
+	}
+	return strings.Join(got, ",")
+}
+
+// wantBadRequest checks that filter is a 400 whose message holds msg.
+func wantBadRequest(t *testing.T, filter string, typ *Type, msg string) {
+	t.Helper()
+	_, err := ParseFilter(filter, typ)
+	var oe *Error
+	if !errors.As(err, &oe) || oe.Code != "BadRequest" || !strings.Contains(oe.Message, msg) {
+		t.Errorf("%s: got %v, want BadRequest containing %q", filter, err, msg)
+	}
+}
+
 func TestFilter(t *testing.T) {
 	objs := objects(t)
 	for _, tc := range []struct{ filter, want string }{
@@ -79,24 +110,8 @@ func TestFilter(t *testing.T) {
 		{"tolower(subject) eq 'budget plan'", "1"},
 		{"subject eq 'it''s'", ""},
 	} {
-		e, err := ParseFilter(tc.filter, msgType)
-		if err != nil {
-			t.Errorf("%s: %v", tc.filter, err)
-			continue
-		}
-		var got []string
-		for _, o := range objs {
-			if Match(e, o) {
-				got = append(got, o["id"].(string))
-			}
-		}
-		if g := strings.Join(got, ","); g != tc.want {
-			t.Errorf("%s: got %q, want %q", tc.filter, g, tc.want)
-		}
-		// The canonical form parses back to the same expression.
-		e2, err := ParseFilter(e.String(), msgType)
-		if err != nil || e2.String() != e.String() {
-			t.Errorf("%s: round trip %q: %v", tc.filter, e.String(), err)
+		if got := matching(t, tc.filter, msgType, objs); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.filter, got, tc.want)
 		}
 	}
 }
@@ -122,17 +137,13 @@ func TestFilterErrors(t *testing.T) {
 		{"'x' lt size", "'Edm.String' and 'Edm.Int32'"},
 		{"importance eq true", "'microsoft.graph.importance' and 'Edm.Boolean'"},
 	} {
-		_, err := ParseFilter(tc.filter, msgType)
 		if tc.msg == "" {
-			if err != nil {
+			if _, err := ParseFilter(tc.filter, msgType); err != nil {
 				t.Errorf("%s: %v", tc.filter, err)
 			}
 			continue
 		}
-		var oe *Error
-		if !errors.As(err, &oe) || oe.Code != "BadRequest" || !strings.Contains(oe.Message, tc.msg) {
-			t.Errorf("%s: got %v, want BadRequest containing %q", tc.filter, err, tc.msg)
-		}
+		wantBadRequest(t, tc.filter, msgType, tc.msg)
 	}
 }
 
@@ -150,6 +161,7 @@ func TestQueryApply(t *testing.T) {
 		{"$orderby=from/emailAddress/name desc&$top=2", "3,2", 3},
 		{"$filter=isRead eq false&$orderby=receivedDateTime&$count=true", "3,1", 2},
 		{"$filter=receivedDateTime ge 2025-01-01 and isRead eq false&$orderby=receivedDateTime desc", "1,3", 2},
+		{"$filter=size in (5,10) and id in ('1','2','3')&$orderby=size&$count=true", "2,1", 2},
 		{"$skip=1&$top=1", "2", 3},
 		{"$skip=5", "", 3},
 		{`$search="budget"`, "1,3", 2},
@@ -282,6 +294,8 @@ func TestNames(t *testing.T) {
 		{"singleValueExtendedProperties/Any(ep: ep/id eq 'a' and ep/value eq 'b')", true},
 		{"subject eq 'x' or not (singleValueExtendedProperties/any(ep: ep/value eq 'b'))", true},
 		{"subject eq 'singleValueExtendedProperties'", false},
+		{"subject in ('x') or not (singleValueExtendedProperties/any(ep: ep/value in ('b')))", true},
+		{"subject in ('singleValueExtendedProperties')", false},
 	} {
 		e, err := ParseFilter(tc.filter, typ)
 		if err != nil {

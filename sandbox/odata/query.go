@@ -1,8 +1,8 @@
 // Package odata parses OData v4 system query options ($select, $filter,
 // $orderby, $top, $skip, $count, $search, $expand) and applies them to JSON
 // objects (map[string]any as decoded by encoding/json), the way Microsoft
-// Graph does for the sandbox's collections. It has no dependencies outside
-// the standard library.
+// Graph does for the sandbox's collections. It depends on the standard
+// library only (and internal/guid).
 package odata
 
 import (

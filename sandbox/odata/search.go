@@ -20,15 +20,19 @@ type SearchFields map[string]string
 
 // ParseSearch parses $search: a double-quoted string (Graph requires the
 // quotes; a bare word is accepted too) holding words, "quoted phrases" and
-// field:term restrictions.
+// field:term restrictions. Inside the quotes \" is a double quote (the
+// phrase quotes of KQL, as [SearchText] in msgraph writes them) and \\ a
+// backslash.
 func ParseSearch(v string) (*Search, error) {
 	s := strings.TrimSpace(v)
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
+		var ok bool
+		if s, ok = unescapeSearch(s[1 : len(s)-1]); !ok {
+			return nil, badRequest("Syntax error: the $search value '%s' has no closing double quote (its last quote is escaped).", v)
+		}
 	} else if strings.ContainsAny(s, "\" ") {
 		return nil, badRequest("Syntax error: character '\"' is not valid at position 0 in '%s'. The $search value must be enclosed in double quotes.", v)
 	}
-	s = strings.ReplaceAll(s, `\"`, `"`)
 	var out Search
 	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
 		var word string
@@ -60,6 +64,28 @@ func ParseSearch(v string) (*Search, error) {
 		return nil, badRequest("The $search query option must not be empty.")
 	}
 	return &out, nil
+}
+
+// unescapeSearch reads the text between the quotes of a $search in one pass
+// from the left: \\ is a backslash and \" a double quote, so in \\" the
+// quote is not escaped; any other backslash stands for itself. It is not ok
+// when the text ends in a backslash that escapes the closing quote.
+func unescapeSearch(s string) (string, bool) {
+	if !strings.Contains(s, `\`) {
+		return s, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '"') {
+			i++
+			c = s[i]
+		} else if c == '\\' && i+1 == len(s) {
+			return "", false
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
 }
 
 // Match reports whether every term occurs in fields.

@@ -24,14 +24,17 @@ const groupKey = "group/"
 var groupType = &odata.Type{Name: "microsoft.graph.group", Keep: []string{"id"},
 	Props: []string{"@odata.type", "id", "createdDateTime", "description", "displayName", "groupTypes", "mail", "mailEnabled",
 		"mailNickname", "securityEnabled", "visibility"},
-	PropTypes: map[string]string{"mailEnabled": "Edm.Boolean", "securityEnabled": "Edm.Boolean"}}
+	PropTypes: map[string]string{"id": "Edm.String", "mailEnabled": "Edm.Boolean", "securityEnabled": "Edm.Boolean"}}
 
+// A directory object's id is an Edm.String in Graph v1.0, though it holds a
+// GUID: an unquoted GUID compared with it is a 400.
 var userType = &odata.Type{Name: "microsoft.graph.user", Keep: []string{"id"},
 	Props: []string{"@odata.type", "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
-		"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}}
+		"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"},
+	PropTypes: map[string]string{"id": "Edm.String"}}
 
 var dirObjectType = &odata.Type{Name: "microsoft.graph.directoryObject", Keep: []string{"id", "@odata.type"},
-	Props: append(slices.Clone(groupType.Props), userType.Props...)}
+	Props: append(slices.Clone(groupType.Props), userType.Props...), PropTypes: map[string]string{"id": "Edm.String"}}
 
 // userObject is u in Graph's default property set, as a directory object
 // (typed) or in a list of users.
