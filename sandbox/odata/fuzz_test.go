@@ -84,3 +84,42 @@ func FuzzParseSearch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDirSearch: ParseDirSearch never panics and answers only *Error;
+// an accepted search matches without panicking and its canonical form
+// parses back to itself; any text, its quotes and backslashes escaped in a
+// "displayName:text" clause (as msgraph.SearchProperty writes it), is one
+// clause holding the text.
+func FuzzParseDirSearch(f *testing.F) {
+	for _, s := range []string{`"displayName:wa"`, `"displayName:wa" OR "displayName:ad"`, `"displayName:al" AND "mail:al"`,
+		`"description:One" AND ("displayName:Video" OR "displayName:Drive")`, `"displayName:O\"Brien"`, `"displayName:back\\slash"`,
+		`"displayName:x\\" OR "mail:y"`, `"displayName:wa\"`, `"wa"`, `"jobTitle:x"`, `displayName:wa`, `"a:b" or "c:d"`, `(("mail:a")`,
+		`"displayName:"`, `"proxyAddresses:SMTP:a"`, `"displayName:李四(David Li)"`, `""`, `\`, `"displayName:a" AND`} {
+		f.Add(s)
+	}
+	values := func(p string) []string {
+		return []string{"Adele Vance-Smith", "O'Brien \"x\" 2025edition", `back\slash`}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseDirSearch(s, dirProps)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("%q: error of type %T", s, err)
+			}
+		} else {
+			got.Match(values)
+			again, err := ParseDirSearch(got.String(), dirProps)
+			if err != nil || again.String() != got.String() {
+				t.Fatalf("%q: canonical %s parses as %v %v", s, got, again, err)
+			}
+		}
+		if strings.TrimSpace(s) == "" {
+			return
+		}
+		q := `"displayName:` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+		one, err := ParseDirSearch(q, dirProps)
+		if err != nil || one.root.op != "" || one.root.prop != "displayName" || one.root.text != s {
+			t.Fatalf("%q as %s: %+v %v", s, q, one, err)
+		}
+	})
+}

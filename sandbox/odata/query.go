@@ -123,6 +123,10 @@ type Limits struct {
 	// SearchExclusive rejects $filter and $orderby together with $search, as
 	// Graph does for messages.
 	SearchExclusive bool
+	// SearchApplied leaves $search to the caller, which has applied it to
+	// the list already (the directory's form, [ParseDirSearch]); it stays
+	// in the request, so in the next link.
+	SearchApplied bool
 	// OrderByInFilter applies Exchange's rule for $filter with $orderby:
 	// the $orderby properties must be the first properties the $filter
 	// names, in the same order; otherwise 400 InefficientFilter.
@@ -212,7 +216,7 @@ func Parse(q url.Values, t *Type, lim Limits) (*Query, error) {
 			return nil, badRequest("'%s' is not a valid count option.", v)
 		}
 	}
-	if v, ok := q["$search"]; ok {
+	if v, ok := q["$search"]; ok && !lim.SearchApplied {
 		if !lim.Searchable {
 			return nil, badRequest("Search is not supported on '%s' collections.", t.Name)
 		}
