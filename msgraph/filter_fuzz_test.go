@@ -3,6 +3,7 @@ package msgraph
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/authsome-go/authsome/sandbox/odata"
@@ -68,6 +69,45 @@ func FuzzFilterLiteral(f *testing.F) {
 			if e.String() != c.want {
 				t.Fatalf("%q: %s parsed as %s", s, c.f, e)
 			}
+		}
+	})
+}
+
+// FuzzSearchProperty: whatever text s holds, SearchProperty clauses joined
+// with OR, sent in a URL as the client sends them, reach the sandbox's
+// directory $search parser as those two clauses, each holding s (a blank s
+// is refused: a clause needs text).
+func FuzzSearchProperty(f *testing.F) {
+	for _, s := range []string{
+		"x", `"`, `\`, `\"`, `a\\"b`, `" OR "mail:x`, `") AND ("x`, "O'Brien", "a+b", "a&$search=b", "50%",
+		"%22", "line\nbreak", "é 日本 🙂", " ", "", "AND", "displayName:x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		search := SearchProperty("displayName", s) + " OR " + SearchProperty("mail", s)
+		var q query
+		q.list(&ListOptions{Search: search})
+		u, err := url.Parse(q.on("users"))
+		if err != nil {
+			t.Fatalf("%q: URL %v", s, err)
+		}
+		vals, err := url.ParseQuery(u.RawQuery)
+		if err != nil || len(vals) != 1 || vals.Get("$search") != search {
+			t.Fatalf("%q: query %q is not the one $search %s (%v)", s, u.RawQuery, search, err)
+		}
+		ds, err := odata.ParseDirSearch(vals.Get("$search"), []string{"displayName", "mail"})
+		if strings.TrimSpace(s) == "" {
+			if err == nil {
+				t.Fatalf("%q: blank text accepted", s)
+			}
+			return
+		}
+		if err != nil || ds.String() != search {
+			t.Fatalf("%q: %s parsed as %v %v", s, search, ds, err)
+		}
+		if !ds.Match(func(p string) []string { return map[string][]string{"mail": {s}}[p] }) {
+			t.Fatalf("%q: the mail clause does not match its own text", s)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package msgraph
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -156,6 +157,61 @@ func TestSandboxSearchQuoting(t *testing.T) {
 		if len(msgs) != 1 || msgs[0].ID != tc.want {
 			t.Errorf("$search %s: got %v", tc.search, subjectsOf(msgs))
 		}
+	}
+}
+
+// TestSandboxSearchDirectory lists users with $search clauses from
+// SearchProperty: a value holding a double quote and a backslash, and two
+// clauses joined with OR, with $orderby and $count.
+func TestSandboxSearchDirectory(t *testing.T) {
+	c, _, _ := onSandbox(t, "User.ReadWrite.All")
+	ctx := t.Context()
+	enabled := true
+	for i, name := range []string{`Dana "DJ" O'Neil`, "Dana DJ Smith", `Rowan back\slash`} {
+		nick := fmt.Sprintf("search%d", i)
+		_, _, err := c.Users.Create(ctx, &User{AccountEnabled: &enabled, DisplayName: name, MailNickname: nick,
+			UserPrincipalName: nick + "@" + sandbox.TenantDomain, PasswordProfile: &PasswordProfile{Password: "Sandbox-Search-9!"}})
+		if err != nil {
+			t.Fatalf("Create %q: %v", name, err)
+		}
+	}
+	names := func(opts ListOptions) []string {
+		t.Helper()
+		us, resp, err := c.Users.List(ctx, &ListUsersOptions{opts})
+		if err != nil {
+			t.Fatalf("$search %s: %v", opts.Search, err)
+		}
+		var out []string
+		for _, u := range us {
+			out = append(out, u.DisplayName)
+		}
+		if opts.Count && resp.Count != int64(len(out)) {
+			t.Errorf("$search %s: count %d for %d users", opts.Search, resp.Count, len(out))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		opts ListOptions
+		want []string
+	}{
+		{ListOptions{Search: SearchProperty("displayName", `"DJ"`)}, []string{`Dana "DJ" O'Neil`}},
+		{ListOptions{Search: SearchProperty("displayName", "dana dj")}, []string{`Dana "DJ" O'Neil`, "Dana DJ Smith"}},
+		{ListOptions{Search: SearchProperty("displayName", `back\slash`)}, []string{`Rowan back\slash`}},
+		{ListOptions{Search: SearchProperty("displayName", `"back\slash"`)}, nil},
+		{ListOptions{Search: SearchProperty("displayName", "megan") + " OR " + SearchProperty("mail", "pattif"), OrderBy: []string{"displayName desc"}, Count: true},
+			[]string{"Patti Fernandez", "Megan Bowen"}},
+		{ListOptions{Search: SearchProperty("displayName", "dana") + " AND " + SearchProperty("userPrincipalName", "search1")}, []string{"Dana DJ Smith"}},
+		// Without quotes, the client quotes the one clause.
+		{ListOptions{Search: "displayName:rowan"}, []string{`Rowan back\slash`}},
+	} {
+		if got := names(tc.opts); !slices.Equal(got, tc.want) {
+			t.Errorf("$search %s: %q, want %q", tc.opts.Search, got, tc.want)
+		}
+	}
+	_, _, err := c.Users.List(ctx, &ListUsersOptions{ListOptions{Search: SearchProperty("jobTitle", "director")}})
+	var ge *Error
+	if !errors.As(err, &ge) || ge.StatusCode != 400 || ge.Code != "Request_UnsupportedQuery" {
+		t.Errorf("$search on jobTitle: %v", err)
 	}
 }
 

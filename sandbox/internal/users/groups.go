@@ -119,87 +119,18 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// objectOf is the directory object id as a member: a user or a group, or nil.
-func (s *Workload) objectOf(id string) map[string]any {
-	if u := s.Dir.Find(id); u != nil {
-		return userObject(u, true)
-	}
-	if g := s.Dir.Group(id); g != nil {
-		return groupObject(g, true)
-	}
-	return nil
-}
-
-// objects are the directory objects with ids (those that exist).
-func (s *Workload) objects(ids []string) []map[string]any {
-	var out []map[string]any
+// objects are the directory objects with ids (those that exist): users
+// and groups.
+func (s *Workload) objects(ids []string) []dirEntry {
+	var out []dirEntry
 	for _, id := range ids {
-		if o := s.objectOf(id); o != nil {
-			out = append(out, o)
+		if u := s.Dir.Find(id); u != nil {
+			out = append(out, userEntry(u, true))
+		} else if g := s.Dir.Group(id); g != nil {
+			out = append(out, groupEntry(g, true))
 		}
 	}
 	return out
-}
-
-// advanced checks the advanced query parameters: $search needs
-// ConsistencyLevel: eventual, and so does $count on directory objects.
-// It returns the query without $search and the search term, if any.
-func advanced(r *http.Request) (*http.Request, string, *graphkit.Error) {
-	q := r.URL.Query()
-	eventual := strings.EqualFold(r.Header.Get("ConsistencyLevel"), "eventual")
-	search := q.Get("$search")
-	if search != "" && !eventual {
-		return nil, "", graphkit.Err(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
-	}
-	if strings.EqualFold(q.Get("$count"), "true") && !eventual {
-		return nil, "", graphkit.Err(400, "Request_BadRequest", "$count is not currently supported.")
-	}
-	if search == "" {
-		return r, "", nil
-	}
-	term := strings.Trim(search, `"`)
-	prop, val, ok := strings.Cut(term, ":")
-	if !ok || !slices.Contains([]string{"displayName", "description", "mail", "mailNickname", "userPrincipalName"}, prop) {
-		return nil, "", graphkit.Err(400, "Request_UnsupportedQuery", "Unsupported query: $search needs \"property:value\" with a searchable property such as displayName.")
-	}
-	q.Del("$search")
-	r2 := r.Clone(r.Context())
-	r2.URL.RawQuery = q.Encode()
-	return r2, prop + ":" + strings.ToLower(val), nil
-}
-
-// matches reports whether o matches a "property:value" search (words that
-// start with the value, as the directory's tokenized search).
-func matches(o map[string]any, term string) bool {
-	if term == "" {
-		return true
-	}
-	prop, val, _ := strings.Cut(term, ":")
-	s, _ := o[prop].(string)
-	s = strings.ToLower(s)
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '.' || r == '@' || r == '-' }) {
-		if strings.HasPrefix(w, val) {
-			return true
-		}
-	}
-	return strings.HasPrefix(s, val)
-}
-
-// writeObjects writes directory objects as a page that $filter, $select,
-// $top, $count and $search apply to.
-func (s *Workload) writeObjects(w http.ResponseWriter, r *http.Request, ctx string, objs []map[string]any, t *odata.Type) {
-	r2, term, ge := advanced(r)
-	if ge != nil {
-		s.Fail(w, r, ge)
-		return
-	}
-	var items []graphkit.Item
-	for _, o := range objs {
-		if matches(o, term) {
-			items = append(items, graphkit.NewItem(o))
-		}
-	}
-	s.WriteListPage(w, r2, graphkit.ListPageStyle(r2, graphkit.TokenPages, graphkit.BaseURL(r)+"/v1.0/$metadata#"+ctx, items, t, dirLimits), nil)
 }
 
 func (s *Workload) listGroups(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
@@ -207,9 +138,9 @@ func (s *Workload) listGroups(w http.ResponseWriter, r *http.Request, c *graphki
 		s.Fail(w, r, errDenied)
 		return
 	}
-	var objs []map[string]any
+	var objs []dirEntry
 	for _, g := range s.Dir.AllGroups() {
-		objs = append(objs, groupObject(&g, false))
+		objs = append(objs, groupEntry(&g, false))
 	}
 	s.writeObjects(w, r, "groups", objs, groupType)
 }

@@ -176,9 +176,9 @@ func (s *Workload) list(w http.ResponseWriter, r *http.Request, c *graphkit.Clai
 		s.deny(w, r)
 		return
 	}
-	var objs []map[string]any
+	var objs []dirEntry
 	for _, u := range s.Dir.Users() {
-		objs = append(objs, userObject(u, false))
+		objs = append(objs, userEntry(u, false))
 	}
 	s.writeObjects(w, r, "users", objs, userType)
 }
