@@ -1,12 +1,9 @@
 package proxy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -302,109 +299,4 @@ func (a *AuditFile) Close() error {
 	}
 	a.f = nil
 	return a.err
-}
-
-// ReadAudit returns the last n records of the audit log at path, oldest first, reading the
-// rotated <path>.1, <path>.2 … in turn when the newer files hold fewer. It reads from the end
-// of the files, so a long log costs no more than the lines asked for. No log yet means no
-// records. A request's record has Kind [KindRequest].
-func ReadAudit(path string, n int) ([]AuditRecord, error) { return ReadAuditWhere(path, n, nil) }
-
-// ReadAuditWhere is [ReadAudit] for the records keep accepts (all when keep is nil): it
-// reads further back, four times as many lines each round, until it has n of them or the
-// log ends.
-func ReadAuditWhere(path string, n int, keep func(AuditRecord) bool) ([]AuditRecord, error) {
-	if n <= 0 {
-		return []AuditRecord{}, nil
-	}
-	for m := n; ; m *= 4 {
-		lines, err := auditLines(path, m)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]AuditRecord, 0, min(n, len(lines)))
-		for _, l := range lines {
-			var r AuditRecord
-			if json.Unmarshal(l, &r) != nil {
-				continue // a torn last line from a killed process
-			}
-			if r.Kind == "" {
-				r.Kind = KindRequest
-			}
-			if keep == nil || keep(r) {
-				out = append(out, r)
-			}
-		}
-		if len(out) >= n || len(lines) < m {
-			return out[len(out)-min(n, len(out)):], nil
-		}
-	}
-}
-
-// auditLines returns the last n lines of the audit log at path and its rotated files.
-func auditLines(path string, n int) ([][]byte, error) {
-	var lines [][]byte
-	for i := 0; i <= AuditKeep && len(lines) < n; i++ {
-		p := path
-		if i > 0 {
-			p = rotatedPath(path, i)
-		}
-		older, err := tailLines(p, n-len(lines))
-		if err != nil {
-			return nil, err
-		}
-		lines = append(older, lines...)
-	}
-	return lines, nil
-}
-
-// tailLines returns up to the last n non-empty lines of the file at path (none when it does
-// not exist), reading backwards in blocks.
-func tailLines(path string, n int) ([][]byte, error) {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	const block = 64 << 10
-	var chunks [][]byte // the file's tail read so far, last block first
-	newlines := 0
-	off := fi.Size()
-	for off > 0 {
-		step := min(int64(block), off)
-		off -= step
-		chunk := make([]byte, step)
-		if _, err := f.ReadAt(chunk, off); err != nil && err != io.EOF {
-			return nil, err
-		}
-		newlines += bytes.Count(chunk, []byte("\n"))
-		chunks = append(chunks, chunk)
-		// n complete lines (the last one ending the file) need n+1 newlines in the tail.
-		if newlines > n {
-			break
-		}
-	}
-	slices.Reverse(chunks)
-	data := bytes.Join(chunks, nil)
-	if off > 0 {
-		// The tail starts inside a line (or just after its newline): skip to the next line.
-		_, data, _ = bytes.Cut(data, []byte("\n"))
-	}
-	var lines [][]byte
-	for l := range bytes.SplitSeq(data, []byte("\n")) {
-		if len(bytes.TrimSpace(l)) > 0 {
-			lines = append(lines, l)
-		}
-	}
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return lines, nil
 }

@@ -57,9 +57,9 @@ func newLogCmd(f *Factory, runF func(*logOptions) error) *cobra.Command {
 credential event (sign-in, token refresh or failed refresh, export, logout, revocation).
 --events shows the credential events only. The log holds no secret.
 
---follow (-f) prints the last -n records, then each record as it is appended (the log is
-polled; a rotation of audit.log to audit.log.1 is followed), until Ctrl-C. With --json and
---follow, every record is one JSON object on its own line.
+--follow (-f) prints the last -n records, then each record as it is appended, each once (the
+log is polled; its rotations to audit.log.1 … are followed, several between two polls too),
+until Ctrl-C. With --json and --follow, every record is one JSON object on its own line.
 
 With --store (default $` + envStoreURL + `), the log is the PostgreSQL store's: the requests of every
 ` + "`authsome serve --store`" + ` replica and the credential events, with the agent of each request.`,
@@ -95,16 +95,25 @@ func runLog(ctx context.Context, opts *logOptions) error {
 		return err
 	}
 	p := &logPrinter{f: f, events: opts.Events, lines: opts.Follow && f.JSON}
-	var fl *auditFollower
-	if opts.Follow { // opened before the tail is read: no record is missed (one appended meanwhile may show twice)
-		fl = openAuditFollower(auditPath(b))
-		defer fl.close()
+	if !opts.Follow {
+		recs, err := proxy.ReadAuditWhere(auditPath(b), opts.Lines, keep)
+		if err != nil {
+			return err
+		}
+		return p.print(recs, true)
 	}
-	recs, err := proxy.ReadAuditWhere(auditPath(b), opts.Lines, keep)
+	// The tail is read from the files the follower opened, up to where it starts: every
+	// record is shown once, also when one is appended or the log rotated meanwhile.
+	fl, err := openAuditFollower(auditPath(b))
 	if err != nil {
 		return err
 	}
-	if err := p.print(recs, true); err != nil || !opts.Follow {
+	defer fl.close()
+	recs, err := fl.tail(opts.Lines, keep)
+	if err != nil {
+		return err
+	}
+	if err := p.print(recs, true); err != nil {
 		return err
 	}
 	return fl.follow(ctx, auditPollInterval, func(recs []proxy.AuditRecord) error {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"os"
 	"time"
@@ -14,29 +13,62 @@ import (
 // auditPollInterval is how often `log --follow` looks for new records.
 var auditPollInterval = 250 * time.Millisecond
 
-// auditFollower reads the records appended to an audit log, following it when it is rotated
-// (audit.log renamed to audit.log.1 and a new audit.log started).
+// auditFollower reads the records appended to an audit log, following it across rotations
+// (audit.log renamed to audit.log.1, the older ones moved up, and a new audit.log begun).
 type auditFollower struct {
 	path    string
-	f       *os.File // nil until the log exists
-	off     int64    // what of f has been read
-	partial []byte   // the start of a line not yet complete
+	start   *proxy.AuditSet // the log as it stood when following began, until tail has read it
+	f       *os.File        // the file being read; nil when there is none (yet)
+	off     int64           // what of f has been read
+	partial []byte          // the start of a line not yet complete
+	// last is the file read to its end before f (nil when none was): with f nil, the files
+	// newer than it are still to be read.
+	last os.FileInfo
 }
 
-// openAuditFollower starts following the log at path from its current end (from its start
-// if it does not exist yet).
-func openAuditFollower(path string) *auditFollower {
-	a := &auditFollower{path: path}
-	if f, err := os.Open(path); err == nil {
-		a.f = f
-		if st, err := f.Stat(); err == nil {
-			a.off = st.Size()
+// openAuditFollower starts following the log at path from where it ends now; tail gives the
+// records before that point, so that none is lost or shown twice between the two.
+func openAuditFollower(path string) (*auditFollower, error) {
+	s, err := proxy.OpenAuditSet(path)
+	if err != nil {
+		return nil, err
+	}
+	a := &auditFollower{path: path, start: s, f: s.Files[0], off: s.Ends[0]}
+	if a.f == nil { // no audit.log: what comes after the newest rotated file is new
+		for _, f := range s.Files[1:] {
+			if f != nil {
+				if a.last, err = f.Stat(); err != nil {
+					a.close()
+					return nil, err
+				}
+				break
+			}
 		}
 	}
-	return a
+	return a, nil
+}
+
+// tail returns the last n records keep accepts (all when keep is nil) before the point where
+// following starts. It is called once, before the first poll.
+func (a *auditFollower) tail(n int, keep func(proxy.AuditRecord) bool) ([]proxy.AuditRecord, error) {
+	if a.start == nil {
+		return []proxy.AuditRecord{}, nil
+	}
+	defer a.release()
+	return a.start.Tail(n, keep)
+}
+
+// release closes the files of the starting set but the one being followed.
+func (a *auditFollower) release() {
+	if a.start != nil {
+		a.start.Files[0] = nil // a.f
+		a.start.Close()
+		a.start = nil
+	}
 }
 
 func (a *auditFollower) close() {
+	a.release()
 	if a.f != nil {
 		a.f.Close()
 	}
@@ -65,62 +97,77 @@ func (a *auditFollower) follow(ctx context.Context, interval time.Duration, emit
 	}
 }
 
-// poll returns the complete records appended since the last poll. When the log was rotated
-// it reads the rest of the old file (now audit.log.1), then the new one from its start.
+// poll returns the complete records appended since the last poll, in order. When the log was
+// rotated it reads the rest of the old file, then each rotated file newer than it (after
+// several rotations between two polls), then the new audit.log from its start.
 func (a *auditFollower) poll() ([]proxy.AuditRecord, error) {
-	if a.f == nil {
-		f, err := os.Open(a.path)
-		if os.IsNotExist(err) {
-			return nil, nil
-		}
+	a.release()
+	var recs []proxy.AuditRecord
+	if a.f != nil {
+		cur, statErr := os.Stat(a.path)
+		held, err := a.f.Stat()
 		if err != nil {
 			return nil, err
 		}
-		a.f, a.off = f, 0
+		rotated := statErr != nil || !os.SameFile(cur, held)
+		recs, a.off, a.partial, err = readLines(a.f, a.off, a.partial)
+		if err != nil || !rotated {
+			return recs, err
+		}
+		a.f.Close() // a torn last line in it stays unread, as `log` skips it
+		a.f, a.off, a.partial, a.last = nil, 0, nil, held
 	}
-	cur, statErr := os.Stat(a.path)
-	old, err := a.f.Stat()
+	s, err := proxy.OpenAuditSet(a.path)
 	if err != nil {
-		return nil, err
-	}
-	rotated := statErr != nil || !os.SameFile(cur, old)
-	recs, err := a.readNew()
-	if err != nil || !rotated {
 		return recs, err
 	}
-	a.f.Close()
-	a.f, a.off, a.partial = nil, 0, nil
-	more, err := a.poll() // the new log, if it exists yet
+	defer s.Close()
+	// The rotated files newer than last: all of them when none was read before; none when
+	// last is gone (removed rather than rotated), as which are newer is not known then.
+	newer := len(s.Files)
+	if a.last != nil {
+		newer = max(s.Index(a.last), 1)
+	}
+	for i := newer - 1; i >= 1; i-- {
+		f := s.Files[i]
+		if f == nil {
+			continue
+		}
+		more, _, _, err := readLines(f, 0, nil)
+		if err == nil {
+			a.last, err = f.Stat()
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, more...)
+	}
+	if s.Files[0] == nil {
+		return recs, nil
+	}
+	a.f, s.Files[0] = s.Files[0], nil
+	more, off, partial, err := readLines(a.f, 0, nil)
+	a.off, a.partial = off, partial
 	return append(recs, more...), err
 }
 
-// readNew reads what was appended to f and decodes its complete lines. A line that does not
-// decode (torn by a killed writer) is skipped, as `log` skips it.
-func (a *auditFollower) readNew() ([]proxy.AuditRecord, error) {
-	if _, err := a.f.Seek(a.off, io.SeekStart); err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(a.f)
+// readLines reads f from off to its end and decodes the complete lines of head (the start of
+// a line read before) followed by what it read. It returns their records, the offset it read
+// to and the start of a last line not yet complete. A line that does not decode (torn by a
+// killed writer) is skipped, as `log` skips it.
+func readLines(f *os.File, off int64, head []byte) ([]proxy.AuditRecord, int64, []byte, error) {
+	data, err := io.ReadAll(io.NewSectionReader(f, off, 1<<62))
 	if err != nil {
-		return nil, err
+		return nil, off, head, err
 	}
-	a.off += int64(len(data))
-	data = append(a.partial, data...)
+	off += int64(len(data))
+	data = append(head, data...)
 	end := bytes.LastIndexByte(data, '\n')
-	a.partial = append([]byte(nil), data[end+1:]...)
 	var recs []proxy.AuditRecord
 	for line := range bytes.SplitSeq(data[:end+1], []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
+		if r, ok := proxy.DecodeAuditLine(line); ok {
+			recs = append(recs, r)
 		}
-		var r proxy.AuditRecord
-		if json.Unmarshal(line, &r) != nil {
-			continue
-		}
-		if r.Kind == "" {
-			r.Kind = proxy.KindRequest
-		}
-		recs = append(recs, r)
 	}
-	return recs, nil
+	return recs, off, append([]byte(nil), data[end+1:]...), nil
 }
