@@ -189,8 +189,12 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 	return out.Close()
 }
 
+// dsn is the connection string of database db. Its connect_timeout replaces pgstore's 3 s
+// default: on a loaded 2-core machine a server backend can take longer than that to start,
+// and a test is about the store, not about how fast this machine forks. (A server that is
+// down still fails at once: its socket is gone.)
 func (c *cluster) dsn(db string) string {
-	return fmt.Sprintf("host=%s port=5432 user=%s dbname=%s sslmode=disable", c.dir, c.user, db)
+	return fmt.Sprintf("host=%s port=5432 user=%s dbname=%s sslmode=disable connect_timeout=30", c.dir, c.user, db)
 }
 
 // exec runs one statement on the maintenance database, on the cluster's admin connection
