@@ -210,6 +210,9 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request) {
 // authenticatedKey is the context key of the agent serveProxy authenticated (nil: none).
 type authenticatedKey struct{}
 
+// serveReady serves /readyz, which anyone who reaches the gateway may ask: it names the part
+// that is not ready, not the error (a database error names hosts, users and databases), which
+// storeFailed logs.
 func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	if g.closing.Load() {
 		apiError(w, http.StatusServiceUnavailable, "shutting_down", "the gateway is shutting down")
@@ -219,13 +222,13 @@ func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if _, err := g.agents.List(ctx); err != nil {
 		g.storeFailed(storeOpReady, err)
-		apiError(w, http.StatusServiceUnavailable, "agents_unavailable", "agents cannot be read: "+err.Error())
+		apiError(w, http.StatusServiceUnavailable, "agents_unavailable", "agents cannot be read (the cause is in the gateway's log)")
 		return
 	}
 	if g.ready != nil {
 		if err := g.ready(ctx); err != nil {
 			g.storeFailed(storeOpReady, err)
-			apiError(w, http.StatusServiceUnavailable, "not_ready", err.Error())
+			apiError(w, http.StatusServiceUnavailable, "not_ready", "the gateway is not ready (the cause is in its log)")
 			return
 		}
 	}

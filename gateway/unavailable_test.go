@@ -91,6 +91,9 @@ func TestStoreDown(t *testing.T) {
 		if w.Code != tc.status || !strings.HasPrefix(w.Header().Get("Content-Type"), tc.contentType) || !strings.Contains(w.Body.String(), tc.body) {
 			t.Errorf("%s: %d %s %q; want %d %s with %q", tc.name, w.Code, w.Header().Get("Content-Type"), w.Body, tc.status, tc.contentType, tc.body)
 		}
+		if strings.Contains(w.Body.String(), errDown.Error()) {
+			t.Errorf("%s: the answer shows the store's error: %s", tc.name, w.Body)
+		}
 		if ra := w.Header().Get("Retry-After"); (tc.status == 503 && tc.name != "readyz") != (ra == "2") {
 			t.Errorf("%s: Retry-After %q", tc.name, ra)
 		}
@@ -136,3 +139,30 @@ func gateway(agents AgentStore) Options {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestReadyzHidesTheCause: /readyz, open to anyone who reaches the gateway, says which part is
+// not ready but not the store's error (a database error names hosts, users and databases); the
+// error goes to the gateway's log.
+func TestReadyzHidesTheCause(t *testing.T) {
+	files, _, _ := twoStores(t)
+	var logged strings.Builder
+	opts := gateway(files)
+	opts.Logger = slog.New(slog.NewTextHandler(&logged, nil))
+	secretish := errors.New(`failed to connect to host=db.internal user=authsome database=gw`)
+	opts.Ready = func(context.Context) error { return secretish }
+	g, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	g.ServeHTTP(w, httptest.NewRequest("GET", "/readyz", nil))
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"code":"not_ready"`) {
+		t.Errorf("/readyz: %d %s, want 503 not_ready", w.Code, w.Body)
+	}
+	if strings.Contains(w.Body.String(), "db.internal") {
+		t.Errorf("/readyz shows the store's error: %s", w.Body)
+	}
+	if !strings.Contains(logged.String(), "db.internal") {
+		t.Errorf("the cause is not in the log: %q", logged.String())
+	}
+}
