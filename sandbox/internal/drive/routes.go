@@ -19,11 +19,11 @@ func (s *Workload) Routes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/users/{id}/drives", s.Auth(s.Other(s.Owner(s.listDrives))))
 	m.HandleFunc("GET /v1.0/me/drive", s.Auth(s.Me(s.Owner(s.getDrive))))
 	m.HandleFunc("GET /v1.0/users/{id}/drive", s.Auth(s.Other(s.Owner(s.getDrive))))
-	m.HandleFunc("GET /v1.0/drives/{did}", s.byDriveID(s.getDrive))
+	m.HandleFunc("GET /v1.0/drives/{did}", s.Auth(s.byDriveID(s.getDrive)))
 	for _, method := range driveMethods {
-		m.HandleFunc(method+" /v1.0/me/drive/{rest...}", s.Auth(s.Me(s.Owner(s.dispatch))))
-		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.Other(s.access(s.dispatch))))
-		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.byDriveID(s.dispatch))
+		m.HandleFunc(method+" /v1.0/me/drive/{rest...}", s.Auth(s.addressed(s.Me(s.Owner(s.dispatch)))))
+		m.HandleFunc(method+" /v1.0/users/{id}/drive/{rest...}", s.Auth(s.addressed(s.Other(s.access(s.dispatch)))))
+		m.HandleFunc(method+" /v1.0/drives/{did}/{rest...}", s.Auth(s.addressed(s.byDriveID(s.dispatch))))
 	}
 	s.shareRoutes(m)
 	s.siteRoutes(m)
@@ -36,8 +36,8 @@ var errNotFound = graphkit.Err(404, "itemNotFound", "The resource could not be f
 // handler serves, with the same access rule as /users/{id}/drive (access:
 // what is shared with the caller is reached too); a site's library is
 // served as its site's routes serve it (sitedrive.go).
-func (s *Workload) byDriveID(h graphkit.OwnerHandler) http.HandlerFunc {
-	return s.Auth(func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
+func (s *Workload) byDriveID(h graphkit.OwnerHandler) func(http.ResponseWriter, *http.Request, *graphkit.Claims) {
+	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
 		s.mu.Lock()
 		d := s.drives[r.PathValue("did")]
 		owner := ""
@@ -56,7 +56,32 @@ func (s *Workload) byDriveID(h graphkit.OwnerHandler) http.HandlerFunc {
 			return
 		}
 		s.access(h)(w, r, c, u, !c.IsApp() && u.ID == c.Oid)
-	})
+	}
+}
+
+// addressed answers Graph's 400 for a request whose path below a drive
+// ({rest...}) is no address of the drive's (parseRest, search) before h
+// checks the token's permissions: Graph reads the path first, and
+// Microsoft's table grants no permission for a path that is none.
+func (s *Workload) addressed(h func(http.ResponseWriter, *http.Request, *graphkit.Claims)) func(http.ResponseWriter, *http.Request, *graphkit.Claims) {
+	return func(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
+		rest := graphkit.SentCase(r, r.PathValue("rest"))
+		if _, ok := parseRest(rest); !ok && searchAt(rest) < 0 {
+			s.Fail(w, r, notAddress(rest))
+			return
+		}
+		h(w, r, c)
+	}
+}
+
+// notAddress is Graph's 400 for rest, a path below a drive that is no
+// address of the drive's.
+func notAddress(rest string) *graphkit.Error {
+	seg := rest
+	if i := strings.LastIndexAny(rest, "/:"); i >= 0 {
+		seg = rest[i+1:]
+	}
+	return graphkit.BadRequest("Resource not found for the segment '" + seg + "'.")
 }
 
 // target is what follows a drive in a request's path: an item (base, the
@@ -147,12 +172,8 @@ func (s *Workload) dispatch(w http.ResponseWriter, r *http.Request, u *graphkit.
 		return
 	}
 	t, ok := parseRest(rest)
-	if !ok {
-		seg := rest
-		if i := strings.LastIndexAny(rest, "/:"); i >= 0 {
-			seg = rest[i+1:]
-		}
-		s.Fail(w, r, graphkit.BadRequest("Resource not found for the segment '"+seg+"'."))
+	if !ok { // addressed has answered it before the permission check
+		s.Fail(w, r, notAddress(rest))
 		return
 	}
 	if t.special != "" && !s.openSpecial(w, r, u, &t) {

@@ -196,8 +196,22 @@ func (s *Workload) redeem(r *http.Request, c *graphkit.Claims, d *drive, p *perm
 	s.touchPerm(r, d, p)
 }
 
+// shareParts are the addresses below a share, each to what it serves: the
+// sharedDriveItem (""), its permission, or its driveItem's, children or
+// content.
+var shareParts = map[string]string{
+	"": "", "permission": "permission",
+	"driveitem": "item", "root": "item",
+	"driveitem/children": "children", "root/children": "children",
+	"driveitem/content": "content", "root/content": "content",
+}
+
 func (s *Workload) serveShare(w http.ResponseWriter, r *http.Request, c *graphkit.Claims) {
-	rest := strings.ToLower(strings.Trim(r.PathValue("rest"), "/"))
+	rest, known := shareParts[strings.ToLower(strings.Trim(r.PathValue("rest"), "/"))]
+	if !known { // Graph reads the path before the token's permissions
+		s.Fail(w, r, graphkit.BadRequest("Resource not found for the segment '"+r.PathValue("rest")+"': a share has driveItem, root and permission."))
+		return
+	}
 	if !graphkit.Permitted(r, c) {
 		s.WriteError(w, r, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 		return
@@ -230,15 +244,13 @@ func (s *Workload) serveShare(w http.ResponseWriter, r *http.Request, c *graphki
 		s.WriteEntity(w, r, http.StatusOK, graphkit.NewItem(obj), sharedDriveItemType, "#shares/$entity")
 	case "permission":
 		s.WriteEntity(w, r, http.StatusOK, graphkit.NewItem(obj), permissionType, "#shares('"+r.PathValue("sid")+"')/permission/$entity")
-	case "driveitem", "root":
+	case "item":
 		s.getItem(w, r, owner, t)
-	case "driveitem/children", "root/children":
+	case "children":
 		t.tail = "children"
 		s.listChildren(w, r, owner, t)
-	case "driveitem/content", "root/content":
+	case "content":
 		t.tail = "content"
 		s.contentRedirect(w, r, owner, t)
-	default:
-		s.Fail(w, r, graphkit.BadRequest("Resource not found for the segment '"+r.PathValue("rest")+"': a share has driveItem, root and permission."))
 	}
 }

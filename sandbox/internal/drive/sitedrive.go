@@ -54,9 +54,9 @@ func (s *Workload) siteRoutes(m *graphkit.Mux) {
 	m.HandleFunc("GET /v1.0/sites/{sid}/drives", s.Auth(s.onLibrary(bySite, s.listSiteDrives)))
 	m.HandleFunc("GET /v1.0/groups/{gid}/drives", s.Auth(s.onLibrary(byGroup, s.listSiteDrives)))
 	for _, method := range driveMethods {
-		m.HandleFunc(method+" /v1.0/sites/{sid}/drive/{rest...}", s.Auth(s.onLibrary(bySite, s.dispatch)))
-		m.HandleFunc(method+" /v1.0/groups/{gid}/drive/{rest...}", s.Auth(s.onLibrary(byGroup, s.dispatch)))
-		m.HandleFunc(method+" /v1.0/sites/{sid}/lists/{lid}/drive/{rest...}", s.Auth(s.onLibrary(s.findListLibrary, s.dispatch)))
+		m.HandleFunc(method+" /v1.0/sites/{sid}/drive/{rest...}", s.Auth(s.addressed(s.onLibrary(bySite, s.dispatch))))
+		m.HandleFunc(method+" /v1.0/groups/{gid}/drive/{rest...}", s.Auth(s.addressed(s.onLibrary(byGroup, s.dispatch))))
+		m.HandleFunc(method+" /v1.0/sites/{sid}/lists/{lid}/drive/{rest...}", s.Auth(s.addressed(s.onLibrary(s.findListLibrary, s.dispatch))))
 	}
 }
 

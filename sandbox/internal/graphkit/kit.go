@@ -295,8 +295,9 @@ func Err(status int, code, msg string) *Error {
 // the delegated permissions Microsoft lists for the request, an app-only
 // token one of the application permissions. Which data the token reaches
 // (its own user's, a shared item) is the workload's to check. A request
-// Microsoft's table does not know is Graph's to refuse otherwise (400 for
-// a segment it has not), and is left to the handler.
+// Microsoft's table does not know, in any form graphperm.Lookup derives,
+// is refused: Graph serves nothing without a permission. (The routes
+// that need none of their own, $batch and /subscriptions, do not ask.)
 func Permitted(r *http.Request, c *Claims) bool {
 	return PermittedTo(c, r.Method, RoutePath(r))
 }
@@ -316,7 +317,7 @@ func PermittedBeyondSelf(r *http.Request, c *Claims) bool {
 		}
 	}
 	g, ok := grant(r.Method, RoutePath(r))
-	return !ok || g.Allows(false, wide)
+	return ok && g.Allows(false, wide)
 }
 
 // PermittedTo is Permitted for method on path, a request that is not the
@@ -324,7 +325,7 @@ func PermittedBeyondSelf(r *http.Request, c *Claims) bool {
 func PermittedTo(c *Claims, method, path string) bool {
 	g, ok := grant(method, path)
 	if !ok {
-		return true
+		return false
 	}
 	if c.IsApp() {
 		return g.Allows(true, c.Roles)
