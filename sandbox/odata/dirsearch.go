@@ -163,7 +163,7 @@ func (p *dirParser) clause() (*dirNode, error) {
 	start := p.i
 	end := -1
 	for i := start + 1; i < len(p.s); i++ {
-		if p.s[i] == '\\' && i+1 < len(p.s) && (p.s[i+1] == '\\' || p.s[i+1] == '"') {
+		if escapeAt(p.s, i) {
 			i++
 			continue
 		}

@@ -77,7 +77,7 @@ func unescapeSearch(s string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '"') {
+		if escapeAt(s, i) {
 			i++
 			c = s[i]
 		} else if c == '\\' && i+1 == len(s) {
@@ -86,6 +86,12 @@ func unescapeSearch(s string) (string, bool) {
 		b.WriteByte(c)
 	}
 	return b.String(), true
+}
+
+// escapeAt reports whether s[i] is a backslash that escapes the character
+// after it (a backslash or a double quote).
+func escapeAt(s string, i int) bool {
+	return s[i] == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '"')
 }
 
 // Match reports whether every term occurs in fields.
