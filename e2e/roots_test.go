@@ -20,11 +20,7 @@ import (
 // neither the sandbox's CA nor run's keeps every test proving that authsome adds those
 // itself.
 func useSmallTrustStore(dir string) error {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	tmpl := &x509.Certificate{
+	_, der, err := selfSigned(&x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "authsome e2e unrelated root"},
 		NotBefore:             time.Now().Add(-time.Hour),
@@ -32,13 +28,12 @@ func useSmallTrustStore(dir string) error {
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	})
 	if err != nil {
 		return err
 	}
 	file, certDir := filepath.Join(dir, "roots.pem"), filepath.Join(dir, "certs")
-	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+	if err := writeCertPEM(file, der); err != nil {
 		return err
 	}
 	if err := os.Mkdir(certDir, 0o700); err != nil {
@@ -48,4 +43,19 @@ func useSmallTrustStore(dir string) error {
 		return err
 	}
 	return os.Setenv("SSL_CERT_DIR", certDir)
+}
+
+// selfSigned makes a P-256 key and the certificate of tmpl signed by it (DER).
+func selfSigned(tmpl *x509.Certificate) (*ecdsa.PrivateKey, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	return key, der, err
+}
+
+// writeCertPEM writes the certificate der to path as PEM, mode 0600.
+func writeCertPEM(path string, der []byte) error {
+	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 }
